@@ -1,0 +1,177 @@
+import { access, readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { ConfigError, type Issue } from '../errors.js';
+import { getRunnerFactory, runnerTypes } from '../runners/registry.js';
+import { zodIssues } from './issues.js';
+import { TrtGateConfig } from './schema.js';
+
+export interface LoadedConfig {
+  /** Path of the config file as given (for messages). */
+  file: string;
+  /** Directory relative paths in the config resolve against. */
+  dir: string;
+  config: TrtGateConfig;
+  /** `runner:` validated by the runner's own schema. */
+  runnerOptions: unknown;
+}
+
+export const DEFAULT_CONFIG_FILE = 'trt-gate.yml';
+
+/** Parses and validates config text; pure apart from the runner registry lookup. */
+export function parseConfig(text: string, file: string): { config: TrtGateConfig; runnerOptions: unknown } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return {
+          file,
+          path: '',
+          message: `YAML syntax error at line ${pos.line}, column ${pos.col}: ${e.message.split('\n')[0]}`,
+        };
+      }),
+    );
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError([
+      { file, path: '', message: 'expected a mapping at the top level (models:, runner:, …)' },
+    ]);
+  }
+  const parsed = TrtGateConfig.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(zodIssues(file, parsed.error));
+  const config = parsed.data;
+  const issues: Issue[] = semanticIssues(config, file);
+
+  const { type, ...options } = config.runner;
+  const factory = getRunnerFactory(type);
+  let runnerOptions: unknown;
+  if (!factory) {
+    issues.push({
+      file,
+      path: 'runner.type',
+      message: `unknown runner "${type}"; expected one of ${runnerTypes().join(', ')}`,
+    });
+  } else {
+    const result = factory.optionsSchema.safeParse(options);
+    if (!result.success) issues.push(...zodIssues(file, result.error, ['runner']));
+    else {
+      runnerOptions = result.data;
+      issues.push(...(factory.checkConfig?.(config, result.data) ?? []).map((i) => ({ file, ...i })));
+    }
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return { config, runnerOptions };
+}
+
+function semanticIssues(config: TrtGateConfig, file: string): Issue[] {
+  const issues: Issue[] = [];
+  const seen = new Map<string, number>();
+  config.models.forEach((model, m) => {
+    const first = seen.get(model.name);
+    if (first !== undefined) {
+      issues.push({
+        file,
+        path: `models[${m}].name`,
+        message: `duplicate model name "${model.name}" (also models[${first}])`,
+      });
+    } else seen.set(model.name, m);
+    if (new Set(model.precisions).size !== model.precisions.length) {
+      issues.push({ file, path: `models[${m}].precisions`, message: 'expected each precision at most once' });
+    }
+    for (const precision of Object.keys(model.variants)) {
+      if (!model.precisions.includes(precision as never)) {
+        issues.push({
+          file,
+          path: `models[${m}].variants.${precision}`,
+          message: `precision ${precision} is not in precisions [${model.precisions.join(', ')}]`,
+        });
+      }
+    }
+    const names = new Set<string>();
+    model.inputs.forEach((input, i) => {
+      const where = `models[${m}].inputs[${i}]`;
+      if (names.has(input.name))
+        issues.push({ file, path: `${where}.name`, message: `duplicate input name "${input.name}"` });
+      names.add(input.name);
+      if (input.data.type === 'random' && input.data.min > input.data.max) {
+        issues.push({
+          file,
+          path: `${where}.data.min`,
+          message: `expected min <= max (got ${input.data.min} > ${input.data.max})`,
+        });
+      }
+      if (input.profile) {
+        for (const bound of ['min', 'opt', 'max'] as const) {
+          if (input.profile[bound].length !== input.shape.length) {
+            issues.push({
+              file,
+              path: `${where}.profile.${bound}`,
+              message: `expected ${input.shape.length} dimensions like shape, got ${input.profile[bound].length}`,
+            });
+          }
+        }
+      }
+    });
+  });
+  return issues;
+}
+
+/** Reads, parses and validates a config file, and checks that every file it names exists. */
+export async function loadConfig(file: string): Promise<LoadedConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    throw new ConfigError([{ file, path: '', message: `cannot read config: ${why}` }]);
+  }
+  const { config, runnerOptions } = parseConfig(text, file);
+  const dir = dirname(resolve(file));
+  const issues = await missingFiles(config, file, dir);
+  if (issues.length > 0) throw new ConfigError(issues);
+  return { file, dir, config, runnerOptions };
+}
+
+export function resolveFrom(dir: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(dir, path);
+}
+
+async function missingFiles(config: TrtGateConfig, file: string, dir: string): Promise<Issue[]> {
+  const wanted: Array<{ path: string; value: string; what: string }> = [];
+  config.models.forEach((model, m) => {
+    wanted.push({ path: `models[${m}].onnx`, value: model.onnx, what: 'ONNX model' });
+    for (const [precision, variant] of Object.entries(model.variants)) {
+      wanted.push({ path: `models[${m}].variants.${precision}`, value: variant, what: 'ONNX model' });
+    }
+    model.inputs.forEach((input, i) => {
+      if (input.data.type === 'file') {
+        wanted.push({
+          path: `models[${m}].inputs[${i}].data.path`,
+          value: input.data.path,
+          what: 'input data file',
+        });
+      }
+    });
+    if (model.calibrationCache) {
+      wanted.push({
+        path: `models[${m}].calibrationCache`,
+        value: model.calibrationCache,
+        what: 'calibration cache',
+      });
+    }
+  });
+  const issues: Issue[] = [];
+  for (const w of wanted) {
+    const full = resolveFrom(dir, w.value);
+    try {
+      await access(full);
+    } catch {
+      issues.push({ file, path: w.path, message: `${w.what} not found: ${full}` });
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,219 @@
+import { z } from 'zod';
+
+/** Precisions trt-gate knows; the runner decides how each is realised (flags or a variant file). */
+export const Precision = z.enum(['fp32', 'fp16', 'bf16', 'int8']);
+export type Precision = z.infer<typeof Precision>;
+
+export const TensorDType = z.enum(['float32', 'float16', 'int32', 'int64', 'int8', 'uint8', 'bool']);
+export type TensorDType = z.infer<typeof TensorDType>;
+
+const positiveDim = z.number().int().positive();
+
+const RandomData = z.strictObject({
+  type: z.literal('random'),
+  seed: z.number().int().nonnegative().default(0),
+  distribution: z.enum(['uniform', 'normal']).default('uniform'),
+  min: z.number().default(0),
+  max: z.number().default(1),
+  mean: z.number().default(0),
+  std: z.number().positive().default(1),
+});
+
+/** Raw little-endian tensor data, one sample after another (the format trtexec's --loadInputs reads). */
+const FileData = z.strictObject({
+  type: z.literal('file'),
+  path: z.string().min(1),
+});
+
+export const InputData = z.discriminatedUnion('type', [RandomData, FileData]);
+export type InputData = z.infer<typeof InputData>;
+
+export const InputSpec = z.strictObject({
+  name: z.string().min(1),
+  shape: z.array(positiveDim).min(1),
+  dtype: TensorDType.default('float32'),
+  data: InputData.default({
+    type: 'random',
+    seed: 0,
+    distribution: 'uniform',
+    min: 0,
+    max: 1,
+    mean: 0,
+    std: 1,
+  }),
+  /** Dynamic-shape profile for engine builds; `shape` is what benchmarks and accuracy run with. */
+  profile: z
+    .strictObject({
+      min: z.array(positiveDim),
+      opt: z.array(positiveDim),
+      max: z.array(positiveDim),
+    })
+    .optional(),
+});
+export type InputSpec = z.infer<typeof InputSpec>;
+
+export const AccuracyMetricName = z.enum([
+  'maxAbsError',
+  'meanAbsError',
+  'mse',
+  'maxRelError',
+  'cosine',
+  'top1Agreement',
+  'top5Agreement',
+]);
+export type AccuracyMetricName = z.infer<typeof AccuracyMetricName>;
+
+export const MetricLimit = z
+  .strictObject({ min: z.number().optional(), max: z.number().optional() })
+  .refine((l) => l.min !== undefined || l.max !== undefined, {
+    message: 'expected at least one of min or max',
+  });
+export type MetricLimit = z.infer<typeof MetricLimit>;
+
+/** Limits per accuracy metric; `default` applies to every precision, a precision key overrides it. */
+export const AccuracyLimits = z.partialRecord(
+  z.enum(['default', ...Precision.options]),
+  z.partialRecord(AccuracyMetricName, MetricLimit),
+);
+export type AccuracyLimits = z.infer<typeof AccuracyLimits>;
+
+export const AccuracyConfig = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** The reference is the model's fp32 ONNX file run in ONNX Runtime on the CPU. */
+  reference: z.literal('onnxruntime-fp32').default('onnxruntime-fp32'),
+  samples: z.number().int().positive().max(10_000).default(16),
+  limits: AccuracyLimits.default({
+    default: { cosine: { min: 0.999 }, top1Agreement: { min: 0.99 } },
+    int8: { cosine: { min: 0.99 }, top1Agreement: { min: 0.9 } },
+  }),
+});
+export type AccuracyConfig = z.infer<typeof AccuracyConfig>;
+
+export const BenchmarkConfig = z.strictObject({
+  warmup: z.number().int().nonnegative().default(20),
+  iterations: z.number().int().positive().default(200),
+  /** Keep sampling a trial until this much time has passed, even after `iterations`. */
+  minDurationMs: z.number().nonnegative().default(0),
+  trials: z.number().int().positive().max(100).default(3),
+  /** Empty: run the input shapes as given. Otherwise one result per batch size (dimension 0). */
+  batchSizes: z.array(positiveDim).default([]),
+});
+export type BenchmarkConfig = z.infer<typeof BenchmarkConfig>;
+
+export const Direction = z.enum(['lower', 'higher']);
+export type Direction = z.infer<typeof Direction>;
+
+/** How a metric's change is judged. Models are data; the gate's registry maps each to code. */
+export const ThresholdSpec = z.discriminatedUnion('model', [
+  z.strictObject({
+    model: z.literal('statistical'),
+    /** Smallest change that matters, in percent of the baseline. */
+    minEffectPct: z.number().positive().default(5),
+    confidence: z.number().gt(0.5).lt(1).default(0.99),
+    resamples: z.number().int().min(200).max(100_000).default(2000),
+    direction: Direction.optional(),
+  }),
+  z.strictObject({
+    model: z.literal('percentage'),
+    maxRegressionPct: z.number().nonnegative(),
+    direction: Direction.optional(),
+  }),
+  z.strictObject({
+    model: z.literal('static'),
+    min: z.number().optional(),
+    max: z.number().optional(),
+  }),
+]);
+export type ThresholdSpec = z.infer<typeof ThresholdSpec>;
+
+export const Verdict = z.enum([
+  'improved',
+  'unchanged',
+  'regressed',
+  'inconclusive',
+  'no-baseline',
+  'environment-mismatch',
+  'failed',
+]);
+export type Verdict = z.infer<typeof Verdict>;
+
+export const BaselineConfig = z.strictObject({
+  store: z
+    .discriminatedUnion('type', [
+      z.strictObject({ type: z.literal('filesystem'), path: z.string().default('.trt-gate/baselines') }),
+      z.strictObject({
+        type: z.literal('git-branch'),
+        branch: z.string().default('trt-gate-data'),
+        remote: z.string().default('origin'),
+        path: z.string().default('baselines'),
+      }),
+      z.strictObject({ type: z.literal('none') }),
+    ])
+    .default({ type: 'none' }),
+  /** Runs kept per key, so run-to-run noise can be estimated. */
+  historySize: z.number().int().positive().max(1000).default(30),
+  /** `trt-gate run` appends its results to the store only when this is true (or --save-baseline). */
+  save: z.boolean().default(false),
+});
+export type BaselineConfig = z.infer<typeof BaselineConfig>;
+
+export const GateConfig = z.strictObject({
+  failOn: z.array(Verdict).default(['regressed', 'failed']),
+  /** Extra trials a runner may spend re-measuring an inconclusive latency verdict. */
+  maxRerunTrials: z.number().int().nonnegative().default(0),
+});
+export type GateConfig = z.infer<typeof GateConfig>;
+
+export const ModelConfig = z.strictObject({
+  name: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected letters, digits, ".", "_" or "-"'),
+  /** The fp32 ONNX model: the accuracy reference, and the default for every precision. */
+  onnx: z.string().min(1),
+  precisions: z.array(Precision).min(1).default(['fp32']),
+  /** A different ONNX file for a precision (e.g. fp16 weights, or a QDQ int8 model). */
+  variants: z.partialRecord(Precision, z.string().min(1)).default({}),
+  inputs: z.array(InputSpec).min(1),
+  /** Output names to compare for accuracy; default all. */
+  outputs: z.array(z.string().min(1)).optional(),
+  /** Treat outputs as class scores (top-1/top-5). Default: 2-D outputs with >= 5 columns. */
+  classifier: z.boolean().optional(),
+  accuracy: z.strictObject({ limits: AccuracyLimits.optional() }).optional(),
+  /** INT8 calibration cache for engine builds (trtexec). */
+  calibrationCache: z.string().optional(),
+});
+export type ModelConfig = z.infer<typeof ModelConfig>;
+
+export const RunnerConfig = z.looseObject({ type: z.string().min(1).default('onnxruntime') });
+export type RunnerConfig = z.infer<typeof RunnerConfig>;
+
+export const DEFAULT_THRESHOLDS: Record<string, z.input<typeof ThresholdSpec>> = {
+  'latency.p50': { model: 'statistical', minEffectPct: 5 },
+  'latency.p99': { model: 'statistical', minEffectPct: 10 },
+  'latency.mean': { model: 'statistical', minEffectPct: 5 },
+  throughput: { model: 'percentage', maxRegressionPct: 10 },
+  'build.timeMs': { model: 'percentage', maxRegressionPct: 100 },
+  'build.artifactBytes': { model: 'percentage', maxRegressionPct: 10 },
+};
+
+function defaultThresholds(): Record<string, ThresholdSpec> {
+  return Object.fromEntries(Object.entries(DEFAULT_THRESHOLDS).map(([k, v]) => [k, ThresholdSpec.parse(v)]));
+}
+
+export const TrtGateConfig = z.strictObject({
+  version: z.literal(1).default(1),
+  runner: RunnerConfig.default({ type: 'onnxruntime' }),
+  models: z.array(ModelConfig).min(1),
+  benchmark: BenchmarkConfig.default(BenchmarkConfig.parse({})),
+  accuracy: AccuracyConfig.default(AccuracyConfig.parse({})),
+  /** Per metric (e.g. `latency.p50`, `accuracy.cosine`); merged over DEFAULT_THRESHOLDS. */
+  thresholds: z
+    .record(z.string(), ThresholdSpec)
+    .default({})
+    .transform((user) => ({ ...defaultThresholds(), ...user })),
+  baseline: BaselineConfig.default(BaselineConfig.parse({})),
+  gate: GateConfig.default(GateConfig.parse({})),
+});
+export type TrtGateConfig = z.infer<typeof TrtGateConfig>;

@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { evaluateAccuracy, effectiveLimits } from '../accuracy/evaluate.js';
+import { REFERENCE_NAME, referenceOutputs } from '../accuracy/reference.js';
+import { type LoadedConfig, resolveFrom } from '../config/load.js';
+import { TrtGateError } from '../errors.js';
+import { InputSource, withBatch } from '../inputs/generate.js';
+import type { TensorSet } from '../inputs/tensor.js';
+import {
+  RESULTS_SCHEMA_VERSION,
+  type BaselineKey,
+  type Entry,
+  type Environment,
+  type Results,
+} from '../results/schema.js';
+import { type BuiltEngine, type Runner, RunnerError } from '../runners/types.js';
+import { pool, summarize } from '../stats/summary.js';
+import { sha256File } from '../util/hash.js';
+import { toolVersion } from '../version.js';
+import { nullObserver, type RunObserver } from './events.js';
+import { type PlannedEntry, planEntries } from './plan.js';
+
+export interface RunOptions {
+  loaded: LoadedConfig;
+  runner: Runner;
+  /** Where engines and optimised graphs are written. */
+  workDir: string;
+  observer?: RunObserver;
+  source?: Results['source'];
+  /** Run only some entries (e.g. `--model`). */
+  only?: (p: PlannedEntry) => boolean;
+}
+
+export function deviceKey(env: Environment): string {
+  const d = env.device;
+  return d.computeCapability ? `${d.name} (sm ${d.computeCapability})` : d.name;
+}
+
+export function runtimeKey(env: Environment): string {
+  const base = `${env.runtime.name} ${env.runtime.version}`;
+  return env.device.driver ? `${base} / driver ${env.device.driver}` : base;
+}
+
+/** Builds, benchmarks and checks every planned entry; one failing entry never stops the others. */
+export async function runPipeline(options: RunOptions): Promise<Results> {
+  const { loaded, runner } = options;
+  const observer = options.observer ?? nullObserver;
+  const environment = await runner.probe();
+  observer.onEvent({
+    type: 'environment',
+    description: `${deviceKey(environment)} · ${runtimeKey(environment)}`,
+  });
+  const planned = planEntries(loaded.config, options.only);
+  const references = new Map<string, Promise<TensorSet[]>>();
+  const entries: Entry[] = [];
+  for (const [index, plan] of planned.entries()) {
+    observer.onEvent({ type: 'entry-start', entryId: plan.id, index, total: planned.length });
+    const entry = await runEntry(plan, environment, options, references);
+    entries.push(entry);
+    observer.onEvent({ type: 'entry-done', entry, index, total: planned.length });
+  }
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    tool: { name: 'trt-gate', version: toolVersion() },
+    runId: randomUUID(),
+    createdAt: new Date().toISOString(),
+    source: options.source ?? {},
+    environment,
+    config: loaded.config as unknown as Record<string, unknown>,
+    entries,
+  };
+}
+
+async function runEntry(
+  plan: PlannedEntry,
+  environment: Environment,
+  options: RunOptions,
+  references: Map<string, Promise<TensorSet[]>>,
+): Promise<Entry> {
+  const { loaded, runner } = options;
+  const { config, dir } = loaded;
+  const observer = options.observer ?? nullObserver;
+  const progress = (stage: string) => (message: string) =>
+    observer.onEvent({ type: 'stage', entryId: plan.id, stage, message });
+  const model = plan.model;
+  const inputs = model.inputs.map((i) => withBatch(i, plan.batchSize));
+  const source = new InputSource(inputs, (p) => resolveFrom(dir, p), {
+    file: loaded.file,
+    prefix: `models[${plan.modelIndex}].`,
+  });
+  const onnxPath = resolveFrom(dir, model.variants[plan.precision] ?? model.onnx);
+  const key: BaselineKey = {
+    model: model.name,
+    precision: plan.precision,
+    batchSize: plan.batchSize,
+    runner: runner.type,
+    device: deviceKey(environment),
+    runtime: runtimeKey(environment),
+    optionsHash: '',
+  };
+  const entry: Entry = {
+    id: plan.id,
+    model: model.name,
+    precision: plan.precision,
+    batchSize: plan.batchSize,
+    status: 'ok',
+    key,
+    incidents: [],
+  };
+  let engine: BuiltEngine | undefined;
+  let stage: 'build' | 'benchmark' | 'accuracy' = 'build';
+  try {
+    engine = await runner.build(
+      {
+        model: model.name,
+        precision: plan.precision,
+        batchSize: plan.batchSize,
+        onnxPath,
+        inputs,
+        calibrationCache: model.calibrationCache ? resolveFrom(dir, model.calibrationCache) : undefined,
+        workDir: join(options.workDir, 'engines'),
+      },
+      progress('build'),
+    );
+    key.optionsHash = engine.optionsHash;
+    entry.build = {
+      timeMs: engine.timeMs,
+      artifactPath: engine.artifactPath,
+      artifactBytes: (await stat(engine.artifactPath)).size,
+      artifactSha256: await sha256File(engine.artifactPath),
+      modelSha256: await sha256File(onnxPath),
+      cached: engine.cached,
+      optionsHash: engine.optionsHash,
+      details: engine.details,
+    };
+
+    stage = 'benchmark';
+    const bench = config.benchmark;
+    const outcome = await runner.benchmark(
+      engine,
+      {
+        warmup: bench.warmup,
+        iterations: bench.iterations,
+        minDurationMs: bench.minDurationMs,
+        trials: bench.trials,
+      },
+      await source.sample(0),
+      progress('benchmark'),
+    );
+    const trials = outcome.trials.map((samples, i) => ({
+      samples,
+      stats: summarize(samples),
+      wallMs: outcome.wallMs[i] ?? samples.reduce((a, b) => a + b, 0),
+    }));
+    entry.latency = { unit: 'ms', trials, pooled: summarize(pool(outcome.trials)), source: outcome.source };
+    const inferences = trials.reduce((n, t) => n + t.samples.length, 0);
+    const seconds = trials.reduce((s, t) => s + t.wallMs, 0) / 1000;
+    entry.throughput = {
+      inferencesPerSec: seconds > 0 ? inferences / seconds : 0,
+      itemsPerSec: seconds > 0 ? (inferences * plan.batchSize) / seconds : 0,
+    };
+    if (outcome.health) entry.health = outcome.health;
+    if (outcome.unreliable) entry.unreliable = outcome.unreliable;
+    if (outcome.layers) entry.layers = outcome.layers;
+    if (outcome.incidents) entry.incidents.push(...outcome.incidents);
+
+    if (config.accuracy.enabled) {
+      stage = 'accuracy';
+      progress('accuracy')(`${config.accuracy.samples} samples vs ${REFERENCE_NAME}`);
+      const feeds: TensorSet[] = [];
+      for (let s = 0; s < config.accuracy.samples; s++) feeds.push(await source.sample(s));
+      const refKey = `${model.name}/b${plan.batchSize}`;
+      let reference = references.get(refKey);
+      if (!reference) {
+        reference = referenceOutputs(resolveFrom(dir, model.onnx), feeds);
+        references.set(refKey, reference);
+      }
+      entry.accuracy = evaluateAccuracy({
+        reference: await reference,
+        candidate: await runner.infer(engine, feeds),
+        outputs: model.outputs,
+        classifier: model.classifier,
+        limits: effectiveLimits(plan.precision, config.accuracy.limits, model.accuracy?.limits),
+        referenceName: REFERENCE_NAME,
+      });
+    }
+  } catch (error) {
+    if (error instanceof TrtGateError) throw error;
+    entry.status = 'failed';
+    if (error instanceof RunnerError) {
+      entry.error = { stage: error.stage, message: error.incident.message };
+      entry.incidents.push(error.incident);
+    } else {
+      const message = (error as Error).message ?? String(error);
+      entry.error = { stage, message };
+      entry.incidents.push({
+        kind: 'runtime-error',
+        stage,
+        title: `${stage} failed`,
+        message: message.split('\n')[0] ?? message,
+        logExcerpt: (error as Error).stack,
+        nextSteps: [
+          'Re-run with the same config to see whether it reproduces.',
+          'Check the model and its inputs in the config.',
+        ],
+      });
+    }
+  } finally {
+    if (engine) await runner.release(engine);
+  }
+  return entry;
+}

@@ -1,0 +1,260 @@
+import { z } from 'zod';
+import { Direction, Precision, ThresholdSpec, Verdict } from '../config/schema.js';
+
+/** Bump on any incompatible change; readers migrate older versions (see results/read.ts). */
+export const RESULTS_SCHEMA_VERSION = 1;
+
+export const StatsSummary = z.object({
+  count: z.number().int().nonnegative(),
+  min: z.number(),
+  max: z.number(),
+  mean: z.number(),
+  median: z.number(),
+  p90: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+  stddev: z.number(),
+  /** Coefficient of variation: stddev / mean. */
+  cv: z.number(),
+});
+export type StatsSummary = z.infer<typeof StatsSummary>;
+
+export const Trial = z.object({
+  samples: z.array(z.number()),
+  stats: StatsSummary,
+  wallMs: z.number().nonnegative(),
+});
+export type Trial = z.infer<typeof Trial>;
+
+export const LatencyResult = z.object({
+  unit: z.literal('ms'),
+  trials: z.array(Trial).min(1),
+  pooled: StatsSummary,
+  /** Where the samples came from, e.g. `session.run` or trtexec's `latencyMs`. */
+  source: z.string(),
+});
+export type LatencyResult = z.infer<typeof LatencyResult>;
+
+export const Throughput = z.object({
+  inferencesPerSec: z.number().nonnegative(),
+  /** Inferences × batch size per second. */
+  itemsPerSec: z.number().nonnegative(),
+});
+export type Throughput = z.infer<typeof Throughput>;
+
+export const BuildInfo = z.object({
+  timeMs: z.number().nonnegative(),
+  artifactPath: z.string(),
+  artifactBytes: z.number().int().nonnegative(),
+  artifactSha256: z.string(),
+  modelSha256: z.string(),
+  cached: z.boolean(),
+  /** Hash of everything that shapes the engine: flags, precision, input shapes/profiles. */
+  optionsHash: z.string(),
+  details: z.record(z.string(), z.unknown()).default({}),
+});
+export type BuildInfo = z.infer<typeof BuildInfo>;
+
+export const AccuracyMetrics = z.object({
+  maxAbsError: z.number(),
+  meanAbsError: z.number(),
+  mse: z.number(),
+  maxRelError: z.number(),
+  cosine: z.number(),
+  top1Agreement: z.number().optional(),
+  top5Agreement: z.number().optional(),
+});
+export type AccuracyMetrics = z.infer<typeof AccuracyMetrics>;
+
+export const OutputAccuracy = z.object({
+  name: z.string(),
+  dims: z.array(z.number()),
+  /** Count of NaN/Inf values in the candidate's output; any makes the accuracy check fail. */
+  nonFinite: z.number().int().nonnegative(),
+  metrics: AccuracyMetrics.nullable(),
+});
+export type OutputAccuracy = z.infer<typeof OutputAccuracy>;
+
+export const LimitViolation = z.object({
+  output: z.string(),
+  metric: z.string(),
+  value: z.number().nullable(),
+  limit: z.object({ min: z.number().optional(), max: z.number().optional() }),
+  message: z.string(),
+});
+export type LimitViolation = z.infer<typeof LimitViolation>;
+
+export const AccuracyResult = z.object({
+  reference: z.string(),
+  samples: z.number().int().positive(),
+  outputs: z.array(OutputAccuracy),
+  /** Worst value of each metric across outputs (max for errors, min for similarities). */
+  worst: AccuracyMetrics.nullable(),
+  violations: z.array(LimitViolation),
+  passed: z.boolean(),
+});
+export type AccuracyResult = z.infer<typeof AccuracyResult>;
+
+export const IncidentKind = z.enum([
+  'engine-build-failure',
+  'unsupported-operator',
+  'out-of-memory',
+  'shape-profile-error',
+  'engine-mismatch',
+  'unknown-option',
+  'timeout',
+  'crash',
+  'latency-spike',
+  'accuracy-degradation',
+  'unreliable-measurement',
+  'thermal-throttling',
+  'runtime-error',
+]);
+export type IncidentKind = z.infer<typeof IncidentKind>;
+
+export const Stage = z.enum(['probe', 'build', 'benchmark', 'accuracy', 'compare']);
+export type Stage = z.infer<typeof Stage>;
+
+export const Incident = z.object({
+  kind: IncidentKind,
+  stage: Stage,
+  title: z.string(),
+  message: z.string(),
+  /** Untrusted text from a tool's log: always escaped when rendered. */
+  logExcerpt: z.string().optional(),
+  nextSteps: z.array(z.string()),
+});
+export type Incident = z.infer<typeof Incident>;
+
+/** What a baseline must match for a comparison to mean anything. */
+export const BaselineKey = z.object({
+  model: z.string(),
+  precision: Precision,
+  batchSize: z.number().int().positive(),
+  runner: z.string(),
+  /** CPU model, or GPU name + compute capability. */
+  device: z.string(),
+  /** e.g. `onnxruntime 1.30.0` or `tensorrt 10.3.0 / driver 550.54`. */
+  runtime: z.string(),
+  optionsHash: z.string(),
+});
+export type BaselineKey = z.infer<typeof BaselineKey>;
+
+export const LayerTiming = z.object({
+  name: z.string(),
+  type: z.string().optional(),
+  index: z.number().int().nonnegative(),
+  averageMs: z.number(),
+  medianMs: z.number().optional(),
+  percentage: z.number().optional(),
+  precision: z.string().optional(),
+  tactic: z.string().optional(),
+});
+export type LayerTiming = z.infer<typeof LayerTiming>;
+
+export const Entry = z.object({
+  id: z.string(),
+  model: z.string(),
+  precision: Precision,
+  batchSize: z.number().int().positive(),
+  status: z.enum(['ok', 'failed']),
+  key: BaselineKey,
+  build: BuildInfo.optional(),
+  latency: LatencyResult.optional(),
+  throughput: Throughput.optional(),
+  accuracy: AccuracyResult.optional(),
+  /** Device health sampled around the benchmark (GPU clocks, temperature, throttling). */
+  health: z.record(z.string(), z.unknown()).optional(),
+  /** Set when the measurement cannot be trusted (throttling, clock drop): never a regression. */
+  unreliable: z.string().optional(),
+  layers: z.array(LayerTiming).optional(),
+  incidents: z.array(Incident),
+  error: z.object({ stage: Stage, message: z.string() }).optional(),
+});
+export type Entry = z.infer<typeof Entry>;
+
+export const Environment = z.object({
+  runner: z.string(),
+  os: z.object({ platform: z.string(), release: z.string(), arch: z.string() }),
+  host: z.object({ cpuModel: z.string(), cpuCores: z.number(), memoryBytes: z.number() }),
+  node: z.string(),
+  runtime: z.object({ name: z.string(), version: z.string() }),
+  device: z.object({
+    kind: z.enum(['cpu', 'gpu']),
+    name: z.string(),
+    computeCapability: z.string().optional(),
+    driver: z.string().optional(),
+    memoryBytes: z.number().optional(),
+  }),
+  details: z.record(z.string(), z.unknown()).default({}),
+});
+export type Environment = z.infer<typeof Environment>;
+
+export const MetricComparison = z.object({
+  metric: z.string(),
+  direction: Direction,
+  threshold: ThresholdSpec,
+  baseline: z.number().nullable(),
+  candidate: z.number().nullable(),
+  /** (candidate / baseline - 1) × 100. */
+  deltaPct: z.number().nullable(),
+  /** Confidence interval of deltaPct, where the model computes one. */
+  intervalPct: z.tuple([z.number(), z.number()]).optional(),
+  /** Run-to-run noise of the baseline history (percent), where known. */
+  noisePct: z.number().optional(),
+  verdict: Verdict,
+  reason: z.string(),
+});
+export type MetricComparison = z.infer<typeof MetricComparison>;
+
+export const LayerDelta = z.object({
+  name: z.string(),
+  type: z.string().optional(),
+  matchedBy: z.enum(['name', 'type-position']),
+  baselineMs: z.number(),
+  candidateMs: z.number(),
+  deltaMs: z.number(),
+  deltaPct: z.number().nullable(),
+  note: z.string().optional(),
+});
+export type LayerDelta = z.infer<typeof LayerDelta>;
+
+export const EntryComparison = z.object({
+  entryId: z.string(),
+  model: z.string(),
+  precision: Precision,
+  batchSize: z.number(),
+  device: z.string(),
+  verdict: Verdict,
+  reason: z.string(),
+  baselineRuns: z.number().int().nonnegative(),
+  metrics: z.array(MetricComparison),
+  layers: z.array(LayerDelta).optional(),
+});
+export type EntryComparison = z.infer<typeof EntryComparison>;
+
+export const GateOutcome = z.object({
+  /** `fail` when any entry's verdict is in failOn. */
+  conclusion: z.enum(['pass', 'fail', 'neutral']),
+  failOn: z.array(Verdict),
+  counts: z.partialRecord(Verdict, z.number().int()),
+  failing: z.array(z.string()),
+});
+export type GateOutcome = z.infer<typeof GateOutcome>;
+
+export const Results = z.object({
+  schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('trt-gate'), version: z.string() }),
+  runId: z.string(),
+  createdAt: z.string(),
+  /** Where the run came from (commit, ref, CI event); filled by the Action or flags. */
+  source: z
+    .object({ sha: z.string().optional(), ref: z.string().optional(), event: z.string().optional() })
+    .default({}),
+  environment: Environment,
+  config: z.record(z.string(), z.unknown()),
+  entries: z.array(Entry),
+  comparisons: z.array(EntryComparison).optional(),
+  gate: GateOutcome.optional(),
+});
+export type Results = z.infer<typeof Results>;

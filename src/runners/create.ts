@@ -1,0 +1,11 @@
+import { join } from 'node:path';
+import type { LoadedConfig } from '../config/load.js';
+import { getRunnerFactory } from './registry.js';
+import type { Runner } from './types.js';
+
+export function createRunner(loaded: LoadedConfig, outDir: string): Runner {
+  const type = loaded.config.runner.type;
+  const factory = getRunnerFactory(type);
+  if (!factory) throw new Error(`runner ${type} vanished from the registry after validation`);
+  return factory.create(loaded.runnerOptions, { configDir: loaded.dir, cacheDir: join(outDir, 'cache') });
+}

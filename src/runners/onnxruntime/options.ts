@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+export const OnnxRuntimeOptions = z.strictObject({
+  /** `tensorrt`/`cuda` need onnxruntime-node's GPU libraries (not installed by default here). */
+  executionProvider: z.enum(['cpu', 'cuda', 'tensorrt']).default('cpu'),
+  /** Passed to the execution provider as is (e.g. `deviceId`, `trtFp16Enable`). */
+  providerOptions: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  graphOptimizationLevel: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
+  /** 0 lets ONNX Runtime choose. Pin it for stable numbers on shared CI machines. */
+  intraOpThreads: z.number().int().nonnegative().default(1),
+  interOpThreads: z.number().int().nonnegative().default(1),
+  executionMode: z.enum(['sequential', 'parallel']).default('sequential'),
+});
+export type OnnxRuntimeOptions = z.infer<typeof OnnxRuntimeOptions>;

@@ -1,0 +1,182 @@
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import type { TensorSet } from '../../inputs/tensor.js';
+import type { Environment } from '../../results/schema.js';
+import { sha256Json } from '../../util/hash.js';
+import {
+  type BenchmarkOutcome,
+  type BenchmarkPlan,
+  type BuildRequest,
+  type BuiltEngine,
+  type ProgressFn,
+  type Runner,
+  RunnerError,
+} from '../types.js';
+import type { OnnxRuntimeOptions } from './options.js';
+import { probeOnnxRuntime } from './probe.js';
+import { fromOrtOutputs, toOrtFeeds } from './tensors.js';
+
+/**
+ * The embedded default: ONNX Runtime in-process. "Build" = create the session at the configured
+ * graph optimisation level and save the optimised graph as the engine artifact.
+ */
+export class OnnxRuntimeRunner implements Runner {
+  readonly type = 'onnxruntime';
+  private readonly sessions = new Map<BuiltEngine, ort.InferenceSession>();
+
+  constructor(private readonly options: OnnxRuntimeOptions) {}
+
+  async probe(): Promise<Environment> {
+    return probeOnnxRuntime(this.options);
+  }
+
+  private sessionOptions(optimizedModelFilePath?: string): ort.InferenceSession.SessionOptions {
+    const o = this.options;
+    const provider =
+      o.executionProvider === 'cpu'
+        ? 'cpu'
+        : ({ name: o.executionProvider, ...o.providerOptions } as ort.InferenceSession.ExecutionProviderConfig);
+    return {
+      executionProviders: [provider],
+      graphOptimizationLevel: o.graphOptimizationLevel,
+      intraOpNumThreads: o.intraOpThreads,
+      interOpNumThreads: o.interOpThreads,
+      executionMode: o.executionMode,
+      logSeverityLevel: 3,
+      ...(optimizedModelFilePath ? { optimizedModelFilePath } : {}),
+    };
+  }
+
+  async build(request: BuildRequest, progress: ProgressFn): Promise<BuiltEngine> {
+    await mkdir(request.workDir, { recursive: true });
+    const artifactPath = join(request.workDir, `${request.model}-${request.precision}-b${request.batchSize}.opt.onnx`);
+    progress(`optimising graph (${this.options.graphOptimizationLevel})`);
+    const started = performance.now();
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(request.onnxPath, this.sessionOptions(artifactPath));
+    } catch (error) {
+      throw this.buildError(request, error as Error);
+    }
+    const timeMs = performance.now() - started;
+    const engine: BuiltEngine = {
+      request,
+      artifactPath,
+      timeMs,
+      cached: false,
+      optionsHash: sha256Json({
+        runner: this.type,
+        precision: request.precision,
+        provider: this.options.executionProvider,
+        providerOptions: this.options.providerOptions,
+        graphOptimizationLevel: this.options.graphOptimizationLevel,
+        threads: [this.options.intraOpThreads, this.options.interOpThreads, this.options.executionMode],
+        inputs: request.inputs.map((i) => ({ name: i.name, shape: i.shape, dtype: i.dtype })),
+      }),
+      details: {
+        inputNames: session.inputNames,
+        outputNames: session.outputNames,
+        artifactBytes: (await stat(artifactPath)).size,
+      },
+    };
+    this.sessions.set(engine, session);
+    return engine;
+  }
+
+  private buildError(request: BuildRequest, error: Error): RunnerError {
+    const missingProvider = /Failed to load shared library|providers_shared/.test(error.message);
+    return new RunnerError('build', {
+      kind: 'engine-build-failure',
+      stage: 'build',
+      title: missingProvider
+        ? `${this.options.executionProvider} execution provider is not installed`
+        : `ONNX Runtime could not load ${request.model} (${request.precision})`,
+      message: missingProvider
+        ? `onnxruntime-node has no ${this.options.executionProvider} libraries here: they are downloaded by its install script, which .npmrc skips (onnxruntime-node-install=skip).`
+        : error.message.split('\n')[0] ?? 'session creation failed',
+      logExcerpt: error.message,
+      nextSteps: missingProvider
+        ? [
+            'Use `executionProvider: cpu`, or install onnxruntime-node with its GPU libraries on a CUDA machine (drop `onnxruntime-node-install=skip` from .npmrc, then `npm rebuild onnxruntime-node`).',
+          ]
+        : [
+            'Check that the file is a valid ONNX model (e.g. `python -m onnx.checker`).',
+            'Check the opset: ONNX Runtime supports opsets up to its release.',
+          ],
+    });
+  }
+
+  private session(engine: BuiltEngine): ort.InferenceSession {
+    const session = this.sessions.get(engine);
+    if (!session) throw new Error(`engine ${engine.artifactPath} was released or never built by this runner`);
+    return session;
+  }
+
+  async benchmark(
+    engine: BuiltEngine,
+    plan: BenchmarkPlan,
+    feeds: TensorSet,
+    progress: ProgressFn,
+  ): Promise<BenchmarkOutcome> {
+    const session = this.session(engine);
+    const ortFeeds = toOrtFeeds(feeds);
+    const outcome: BenchmarkOutcome = { trials: [], wallMs: [], source: 'session.run (wall clock, ms)' };
+    try {
+      for (let w = 0; w < plan.warmup; w++) await session.run(ortFeeds);
+      for (let trial = 0; trial < plan.trials; trial++) {
+        progress(`trial ${trial + 1}/${plan.trials}`);
+        const samples: number[] = [];
+        const trialStart = performance.now();
+        while (samples.length < plan.iterations || performance.now() - trialStart < plan.minDurationMs) {
+          const t0 = performance.now();
+          await session.run(ortFeeds);
+          samples.push(performance.now() - t0);
+        }
+        outcome.wallMs.push(performance.now() - trialStart);
+        outcome.trials.push(samples);
+      }
+    } catch (error) {
+      throw runtimeError('benchmark', engine, error as Error);
+    }
+    return outcome;
+  }
+
+  async infer(engine: BuiltEngine, feeds: TensorSet[]): Promise<TensorSet[]> {
+    const session = this.session(engine);
+    const outputs: TensorSet[] = [];
+    try {
+      for (const f of feeds) outputs.push(fromOrtOutputs(await session.run(toOrtFeeds(f))));
+    } catch (error) {
+      throw runtimeError('accuracy', engine, error as Error);
+    }
+    return outputs;
+  }
+
+  async release(engine: BuiltEngine): Promise<void> {
+    const session = this.sessions.get(engine);
+    this.sessions.delete(engine);
+    await session?.release();
+  }
+
+  async close(): Promise<void> {
+    for (const engine of [...this.sessions.keys()]) await this.release(engine);
+  }
+}
+
+function runtimeError(stage: 'benchmark' | 'accuracy', engine: BuiltEngine, error: Error): RunnerError {
+  const oom = /bad_alloc|out of memory|Failed to allocate/i.test(error.message);
+  return new RunnerError(stage, {
+    kind: oom ? 'out-of-memory' : 'runtime-error',
+    stage,
+    title: oom ? 'Out of memory during inference' : `Inference failed during ${stage}`,
+    message: error.message.split('\n')[0] ?? 'session.run failed',
+    logExcerpt: error.message,
+    nextSteps: oom
+      ? ['Lower the batch size or input shapes.', 'Check what else runs on this machine.']
+      : [
+          `Check that the configured inputs (names, shapes, dtypes) match the model ${engine.request.model}.`,
+          'Run the model once by hand in ONNX Runtime with the same inputs to reproduce.',
+        ],
+  });
+}

@@ -1,0 +1,98 @@
+import type { z } from 'zod';
+import type { InputSpec, Precision, TrtGateConfig } from '../config/schema.js';
+import type { Environment, Incident, LayerTiming, Stage } from '../results/schema.js';
+import type { TensorSet } from '../inputs/tensor.js';
+
+/** One engine to build: a model at one precision and batch size. */
+export interface BuildRequest {
+  model: string;
+  precision: Precision;
+  batchSize: number;
+  /** Absolute path of the ONNX file for this precision. */
+  onnxPath: string;
+  /** Inputs with the batch size applied to `shape`. */
+  inputs: InputSpec[];
+  /** INT8 calibration cache, if the model config has one. */
+  calibrationCache?: string;
+  /** A directory this engine may write to (artifacts, caches, logs). */
+  workDir: string;
+}
+
+export interface BuiltEngine {
+  request: BuildRequest;
+  artifactPath: string;
+  timeMs: number;
+  cached: boolean;
+  /** Hash of the build options (flags, precision, shapes): part of the baseline key. */
+  optionsHash: string;
+  details: Record<string, unknown>;
+}
+
+export interface BenchmarkPlan {
+  warmup: number;
+  iterations: number;
+  minDurationMs: number;
+  trials: number;
+}
+
+export interface BenchmarkOutcome {
+  /** Per-inference latency in ms, one array per trial. */
+  trials: number[][];
+  /** Wall-clock time of each trial's timed loop, ms. */
+  wallMs: number[];
+  /** What a sample measures, e.g. `session.run` or `trtexec latencyMs`. */
+  source: string;
+  health?: Record<string, unknown>;
+  /** Set when the device misbehaved (throttling, clocks): the samples must not gate. */
+  unreliable?: string;
+  layers?: LayerTiming[];
+  incidents?: Incident[];
+}
+
+export type ProgressFn = (message: string) => void;
+
+/** A runner turns ONNX models into engines, times them and runs them for accuracy. */
+export interface Runner {
+  readonly type: string;
+  probe(): Promise<Environment>;
+  build(request: BuildRequest, progress: ProgressFn): Promise<BuiltEngine>;
+  benchmark(
+    engine: BuiltEngine,
+    plan: BenchmarkPlan,
+    feeds: TensorSet,
+    progress: ProgressFn,
+  ): Promise<BenchmarkOutcome>;
+  /** Outputs for each feed set, in order. */
+  infer(engine: BuiltEngine, feeds: TensorSet[]): Promise<TensorSet[]>;
+  /** Frees what one engine holds (sessions, temp files). */
+  release(engine: BuiltEngine): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A runner's failure, already classified as an incident for the report. */
+export class RunnerError extends Error {
+  constructor(
+    readonly stage: Stage,
+    readonly incident: Incident,
+  ) {
+    super(incident.message);
+    this.name = 'RunnerError';
+  }
+}
+
+export interface RunnerFactory<Options = unknown> {
+  readonly type: string;
+  readonly description: string;
+  /** Validates `runner:` in the config (minus `type`); errors name fields under `runner.`. */
+  readonly optionsSchema: z.ZodType<Options>;
+  create(options: Options, context: RunnerContext): Runner;
+  /** Problems only this runner sees in a schema-valid config (e.g. a precision it cannot realise). */
+  checkConfig?(config: TrtGateConfig, options: Options): Array<{ path: string; message: string }>;
+}
+
+export interface RunnerContext {
+  /** Directory of the config file: relative paths in options resolve against it. */
+  configDir: string;
+  /** Where engines, caches and logs may be kept between runs. */
+  cacheDir: string;
+}

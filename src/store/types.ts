@@ -1,0 +1,38 @@
+import type { BaselineKey, Entry, Results } from '../results/schema.js';
+
+/** Bump on incompatible changes to stored baseline files; older versions are migrated on read. */
+export const STORE_SCHEMA_VERSION = 1;
+
+/** One past run of one key, as kept in the store. */
+export interface BaselineRun {
+  runId: string;
+  createdAt: string;
+  source: Results['source'];
+  entry: Entry;
+}
+
+/** Everything stored for one key, oldest run first. */
+export interface BaselineHistory {
+  key: BaselineKey;
+  runs: BaselineRun[];
+}
+
+export interface AppendOutcome {
+  /** Keys appended to, and how many runs each holds now. */
+  written: Array<{ key: BaselineKey; runs: number }>;
+  /** Entries not stored (failed, unreliable), with why. */
+  skipped: Array<{ entryId: string; reason: string }>;
+}
+
+/**
+ * Where baselines live. Reading never writes; appending is the one explicit write and must be
+ * atomic, safe against concurrent writers, and must refuse (not replace) a corrupt file.
+ */
+export interface BaselineStore {
+  readonly description: string;
+  read(key: BaselineKey): Promise<BaselineHistory | undefined>;
+  /** Stored keys with the same model, precision and batch size but another device/runtime/options. */
+  findSimilar(key: BaselineKey): Promise<BaselineKey[]>;
+  append(results: Results, options: { historySize: number }): Promise<AppendOutcome>;
+  list(): Promise<BaselineKey[]>;
+}
