@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Direction, Precision, ThresholdSpec, Verdict } from '../config/schema.js';
 
-/** Bump on any incompatible change; readers migrate older versions (see results/read.ts). */
+/** Bump on any incompatible change; readers migrate older versions (see results/io.ts). */
 export const RESULTS_SCHEMA_VERSION = 1;
 
 export const StatsSummary = z.object({

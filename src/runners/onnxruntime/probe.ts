@@ -17,7 +17,7 @@ export function probeOnnxRuntime(options: OnnxRuntimeOptions): Environment {
     node: process.version,
     runtime: { name: 'onnxruntime', version: onnxRuntimeVersion() },
     device: onCpu
-      ? { kind: 'cpu', name: cpuModel }
+      ? { kind: 'cpu', name: `${cpuModel} ×${os.availableParallelism()}` }
       : { kind: 'gpu', name: `${options.executionProvider} execution provider` },
     details: {
       executionProvider: options.executionProvider,

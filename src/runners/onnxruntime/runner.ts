@@ -25,7 +25,14 @@ export class OnnxRuntimeRunner implements Runner {
   readonly type = 'onnxruntime';
   private readonly sessions = new Map<BuiltEngine, ort.InferenceSession>();
 
-  constructor(private readonly options: OnnxRuntimeOptions) {}
+  /**
+   * `injectSlowdownPct` is for bench/ only (not in the config): it busy-waits after each timed
+   * inference so the sample grows by that percentage, to measure the gate's detection rate.
+   */
+  constructor(
+    private readonly options: OnnxRuntimeOptions,
+    private readonly testHooks: { injectSlowdownPct?: number } = {},
+  ) {}
 
   async probe(): Promise<Environment> {
     return probeOnnxRuntime(this.options);
@@ -122,6 +129,7 @@ export class OnnxRuntimeRunner implements Runner {
     const session = this.session(engine);
     const ortFeeds = toOrtFeeds(feeds);
     const outcome: BenchmarkOutcome = { trials: [], wallMs: [], source: 'session.run (wall clock, ms)' };
+    const slowdown = (this.testHooks.injectSlowdownPct ?? 0) / 100;
     try {
       for (let w = 0; w < plan.warmup; w++) await session.run(ortFeeds);
       for (let trial = 0; trial < plan.trials; trial++) {
@@ -131,6 +139,7 @@ export class OnnxRuntimeRunner implements Runner {
         while (samples.length < plan.iterations || performance.now() - trialStart < plan.minDurationMs) {
           const t0 = performance.now();
           await session.run(ortFeeds);
+          if (slowdown) spinFor((performance.now() - t0) * slowdown);
           samples.push(performance.now() - t0);
         }
         outcome.wallMs.push(performance.now() - trialStart);
@@ -161,6 +170,13 @@ export class OnnxRuntimeRunner implements Runner {
 
   async close(): Promise<void> {
     for (const engine of [...this.sessions.keys()]) await this.release(engine);
+  }
+}
+
+function spinFor(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // busy-wait: a sleep would yield the core and not behave like slower compute
   }
 }
 

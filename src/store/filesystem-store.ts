@@ -1,0 +1,283 @@
+import type { Dirent } from 'node:fs';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import lockfile from 'proper-lockfile';
+import { DataError } from '../errors.js';
+import type { BaselineKey, Results } from '../results/schema.js';
+import { writeFileAtomically } from '../util/atomic-write.js';
+import { type AppendTarget, assertHistorySize, mergeRuns, planAppend } from './append-plan.js';
+import { parseStoreFile, type StoreFile, serializeStoreFile } from './file-format.js';
+import {
+  compareKeys,
+  describeDifference,
+  isSimilarKey,
+  keyFilePrefix,
+  keyPath,
+  sameKey,
+  slug,
+} from './key.js';
+import type { AppendOutcome, BaselineHistory, BaselineStore } from './types.js';
+
+export interface FilesystemStoreOptions {
+  /** Attempts to take a busy key's lock before giving up (default 60, backing off to 1 s: about a minute). */
+  lockRetries?: number;
+  /** A lock whose holder stopped refreshing it this long ago (crashed) is taken over (default 10 000 ms, min 2 000). */
+  staleMs?: number;
+}
+
+interface PlannedWrite extends AppendTarget {
+  path: string;
+}
+
+/**
+ * Baselines as one JSON file per key under `root`:
+ *
+ *     <root>/<device-slug>/<model-slug>/<precision>-b<batch>-<keyId>.json
+ *
+ * (see key.ts; file format in file-format.ts). While a key is being appended to, a
+ * `<file>.lock` directory sits beside it (proper-lockfile).
+ *
+ * There is no index file: findSimilar reads one directory per device (`<device>/<model-slug>/`)
+ * and parses only files whose names start with `<precision>-b<batch>-`; list() walks the
+ * two-level tree. An index would be a second source of truth needing its own lock, and would
+ * drift from the files whenever one is added, deleted or merged by hand or by git; the tree
+ * is small (devices × models × precisions × batch sizes), so scanning it is cheap.
+ *
+ * list() and findSimilar() refuse (DataError) a corrupt file or a file stored at another key's
+ * path rather than skip it: silently ignored baselines would turn into "no-baseline" verdicts.
+ */
+export class FilesystemBaselineStore implements BaselineStore {
+  readonly root: string;
+  readonly description: string;
+  private readonly lockRetries: number;
+  private readonly staleMs: number;
+
+  constructor(root: string, options: FilesystemStoreOptions = {}) {
+    this.root = resolve(root);
+    this.description = `filesystem store at ${this.root}`;
+    this.lockRetries = options.lockRetries ?? 60;
+    this.staleMs = options.staleMs ?? 10_000;
+  }
+
+  /** Absolute path of a key's file; always inside `root` whatever the key's names are. */
+  pathFor(key: BaselineKey): string {
+    const path = join(this.root, ...keyPath(key).split('/'));
+    const rel = relative(this.root, path);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+      // Unreachable: every segment of keyPath is a slug. Kept as a guard against future edits.
+      throw new DataError(`refusing to use ${path}: outside the store at ${this.root}`, path);
+    }
+    return path;
+  }
+
+  /** Never writes and never creates anything; a missing root or key file is `undefined`. */
+  async read(key: BaselineKey): Promise<BaselineHistory | undefined> {
+    const path = this.pathFor(key);
+    const file = await this.readKeyFile(path);
+    if (!file) return undefined;
+    this.checkKey(file, key, path);
+    return { key: file.key, runs: file.runs };
+  }
+
+  async findSimilar(key: BaselineKey): Promise<BaselineKey[]> {
+    const prefix = keyFilePrefix(key);
+    const found: BaselineKey[] = [];
+    for (const device of await this.subdirectories(this.root)) {
+      const dir = join(this.root, device, slug(key.model));
+      for (const name of await this.keyFileNames(dir)) {
+        if (!name.startsWith(prefix)) continue;
+        const stored = await this.readListedKey(join(dir, name));
+        if (isSimilarKey(stored, key)) found.push(stored);
+      }
+    }
+    return found.sort(compareKeys);
+  }
+
+  async list(): Promise<BaselineKey[]> {
+    const keys: BaselineKey[] = [];
+    for (const device of await this.subdirectories(this.root)) {
+      for (const model of await this.subdirectories(join(this.root, device))) {
+        const dir = join(this.root, device, model);
+        for (const name of await this.keyFileNames(dir)) keys.push(await this.readListedKey(join(dir, name)));
+      }
+    }
+    return keys.sort(compareKeys);
+  }
+
+  /**
+   * Appends one run per stored entry (status ok, not unreliable), all or nothing as far as the
+   * filesystem allows:
+   *  1. read and validate every target file without locking or creating anything; a corrupt file
+   *     (or one of a newer schema) fails the whole append before anything is touched;
+   *  2. lock every target file (sorted by path, so concurrent appenders cannot deadlock), then
+   *     re-read and re-validate each under its lock (another writer may have changed it);
+   *  3. write each file atomically (temp file + rename), then unlock.
+   * A failure in 1 or 2 writes nothing (2 may leave empty directories behind). Only an I/O failure
+   * during 3 (disk full) can leave some keys appended and others not; each file is still whole.
+   */
+  async append(results: Results, options: { historySize: number }): Promise<AppendOutcome> {
+    assertHistorySize(options.historySize);
+    const { targets, skipped } = planAppend(results);
+    const planned: PlannedWrite[] = targets
+      .map((t) => ({ ...t, path: this.pathFor(t.key) }))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    if (planned.length === 0) return { written: [], skipped };
+
+    await this.readAll(planned); // 1: fail early, touching nothing
+
+    const releases: Array<() => Promise<void>> = [];
+    let compromised: Error | undefined;
+    try {
+      for (const target of planned) {
+        releases.push(await this.lock(target.path, (error) => (compromised ??= error)));
+      }
+      const existing = await this.readAll(planned); // 2: the truth, under the locks
+
+      const written: AppendOutcome['written'] = [];
+      const writes: Array<{ path: string; text: string }> = [];
+      planned.forEach((target, i) => {
+        const merged = mergeRuns(existing[i]?.runs ?? [], target.run, options.historySize);
+        if ('skip' in merged) {
+          skipped.push({ entryId: target.entryId, reason: merged.skip });
+          return;
+        }
+        writes.push({ path: target.path, text: serializeStoreFile({ key: target.key, runs: merged.runs }) });
+        written.push({ key: target.key, runs: merged.runs.length });
+      });
+
+      for (const { path, text } of writes) {
+        if (compromised) {
+          throw new DataError(
+            `${path}: lost the lock while appending (${compromised.message}); not written`,
+            path,
+          );
+        }
+        try {
+          await writeFileAtomically(path, text);
+        } catch (error) {
+          throw new DataError(`${path}: cannot write baseline file: ${(error as Error).message}`, path);
+        }
+      }
+      return { written, skipped };
+    } finally {
+      for (const release of releases.reverse()) {
+        await release().catch(() => {}); // a compromised lock can fail to release; nothing left to do
+      }
+    }
+  }
+
+  /** Reads every target's file; throws one DataError listing every unreadable file. */
+  private async readAll(planned: PlannedWrite[]): Promise<Array<StoreFile | undefined>> {
+    const problems: DataError[] = [];
+    const files: Array<StoreFile | undefined> = [];
+    for (const target of planned) {
+      try {
+        const file = await this.readKeyFile(target.path);
+        if (file) this.checkKey(file, target.key, target.path);
+        files.push(file);
+      } catch (error) {
+        if (!(error instanceof DataError)) throw error;
+        problems.push(error);
+        files.push(undefined);
+      }
+    }
+    if (problems.length === 1) throw problems[0]!;
+    if (problems.length > 1) {
+      throw new DataError(
+        `${problems.length} baseline files cannot be appended to; nothing was written:\n` +
+          problems.map((p) => p.message).join('\n'),
+        problems[0]!.file,
+      );
+    }
+    return files;
+  }
+
+  private async lock(path: string, onCompromised: (error: Error) => void): Promise<() => Promise<void>> {
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      return await lockfile.lock(path, {
+        realpath: false, // the key file may not exist yet
+        stale: this.staleMs,
+        retries: {
+          retries: this.lockRetries,
+          factor: 1.5,
+          minTimeout: 20,
+          maxTimeout: 1000,
+          randomize: true,
+        },
+        onCompromised,
+      });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new DataError(
+        code === 'ELOCKED'
+          ? `${path}: still locked by another writer after ${this.lockRetries} retries; if no trt-gate ` +
+              `is running, remove ${path}.lock`
+          : `${path}: cannot lock: ${(error as Error).message}`,
+        path,
+      );
+    }
+  }
+
+  private async readKeyFile(path: string): Promise<StoreFile | undefined> {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw new DataError(`${path}: cannot read baseline file: ${(error as Error).message}`, path);
+    }
+    return parseStoreFile(text, path);
+  }
+
+  private checkKey(file: StoreFile, key: BaselineKey, path: string): void {
+    if (!sameKey(file.key, key)) {
+      throw new DataError(
+        `${path}: holds the baseline of another key (${describeDifference(file.key, key)}); ` +
+          'was it moved or edited by hand?',
+        path,
+      );
+    }
+  }
+
+  /** A listed file's key, checked to be stored where read() would look for it. */
+  private async readListedKey(path: string): Promise<BaselineKey> {
+    const file = await this.readKeyFile(path);
+    if (!file) throw new DataError(`${path}: disappeared while listing the store`, path);
+    const expected = this.pathFor(file.key);
+    if (expected !== path) {
+      throw new DataError(
+        `${path}: holds the key that belongs at ${expected}; was it moved or renamed?`,
+        path,
+      );
+    }
+    return file.key;
+  }
+
+  private async entries(dir: string): Promise<Dirent[]> {
+    try {
+      return await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+      throw new DataError(`${dir}: cannot list baseline directory: ${(error as Error).message}`, dir);
+    }
+  }
+
+  /** Real subdirectories (not symlinks), skipping dot-names, which no slug produces. */
+  private async subdirectories(dir: string): Promise<string[]> {
+    return (await this.entries(dir))
+      .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+      .map((d) => d.name)
+      .sort();
+  }
+
+  /** Regular `*.json` files (write-file-atomic's temp files and lock directories do not match). */
+  private async keyFileNames(dir: string): Promise<string[]> {
+    return (await this.entries(dir))
+      .filter((d) => d.isFile() && d.name.endsWith('.json') && !d.name.startsWith('.'))
+      .map((d) => d.name)
+      .sort();
+  }
+}

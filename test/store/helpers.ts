@@ -1,0 +1,120 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { type BaselineKey, type Entry, Results, type StatsSummary } from '../../src/results/schema.js';
+
+export function makeStats(samples: number[]): StatsSummary {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const n = sorted.length;
+  const mean = sorted.reduce((a, b) => a + b, 0) / n;
+  const at = (q: number) => sorted[Math.min(n - 1, Math.floor(q * n))]!;
+  const stddev = Math.sqrt(sorted.reduce((a, b) => a + (b - mean) ** 2, 0) / n);
+  return {
+    count: n,
+    min: sorted[0]!,
+    max: sorted[n - 1]!,
+    mean,
+    median: at(0.5),
+    p90: at(0.9),
+    p95: at(0.95),
+    p99: at(0.99),
+    stddev,
+    cv: stddev / mean,
+  };
+}
+
+export function makeKey(overrides: Partial<BaselineKey> = {}): BaselineKey {
+  return {
+    model: 'resnet18',
+    precision: 'fp16',
+    batchSize: 1,
+    runner: 'onnxruntime',
+    device: 'Intel(R) Xeon(R) CPU @ 2.20GHz',
+    runtime: 'onnxruntime 1.30.0',
+    optionsHash: 'abc123',
+    ...overrides,
+  };
+}
+
+export function makeEntry(
+  overrides: Partial<Omit<Entry, 'key'>> & { key?: Partial<BaselineKey>; samples?: number[] } = {},
+): Entry {
+  const { key: keyOverrides, samples = [1.1, 1.2, 1.0, 1.3], ...rest } = overrides;
+  const key = makeKey(keyOverrides);
+  const stats = makeStats(samples);
+  return {
+    id: `${key.model}/${key.precision}/b${key.batchSize}`,
+    model: key.model,
+    precision: key.precision,
+    batchSize: key.batchSize,
+    status: 'ok',
+    key,
+    latency: {
+      unit: 'ms',
+      trials: [{ samples, stats, wallMs: samples.reduce((a, b) => a + b, 0) }],
+      pooled: stats,
+      source: 'session.run',
+    },
+    throughput: { inferencesPerSec: 1000 / stats.mean, itemsPerSec: (1000 / stats.mean) * key.batchSize },
+    incidents: [],
+    ...rest,
+  };
+}
+
+/** A Results document valid against the zod schema (parsed, so defaults are filled in). */
+export function makeResults(
+  options: { runId?: string; createdAt?: string; entries?: Entry[] } = {},
+): Results {
+  return Results.parse({
+    schemaVersion: 1,
+    tool: { name: 'trt-gate', version: '0.1.0' },
+    runId: options.runId ?? 'run-1',
+    createdAt: options.createdAt ?? '2025-01-01T00:00:00.000Z',
+    source: { sha: 'deadbeef', ref: 'refs/heads/main', event: 'push' },
+    environment: {
+      runner: 'onnxruntime',
+      os: { platform: 'linux', release: '6.1', arch: 'x64' },
+      host: { cpuModel: 'Intel(R) Xeon(R) CPU @ 2.20GHz', cpuCores: 2, memoryBytes: 8e9 },
+      node: 'v20.0.0',
+      runtime: { name: 'onnxruntime', version: '1.30.0' },
+      device: { kind: 'cpu', name: 'Intel(R) Xeon(R) CPU @ 2.20GHz' },
+    },
+    config: {},
+    entries: options.entries ?? [makeEntry()],
+  });
+}
+
+/** ISO time `i` minutes after a fixed epoch: run i is newer than run i-1. */
+export function minute(i: number): string {
+  return new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString();
+}
+
+export async function makeTempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'trt-gate-store-'));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Every path under `dir` (files and directories), relative, sorted. */
+export async function listTree(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.map((e) => relative(dir, join(e.parentPath, e.name)).split('\\').join('/')).sort();
+}
+
+/** A schema-0 file: latency as one flat `samples` array with `stats`, no per-run `source`. */
+export function v0Document(samples = [2, 4, 6]) {
+  const { latency: _latency, ...entry } = makeEntry({ samples });
+  return {
+    schemaVersion: 0,
+    key: entry.key,
+    runs: [
+      {
+        runId: 'old-run',
+        createdAt: '2024-06-01T00:00:00Z',
+        entry: {
+          ...entry,
+          latency: { unit: 'ms', samples, stats: makeStats(samples), source: 'session.run' },
+        },
+      },
+    ],
+  };
+}
