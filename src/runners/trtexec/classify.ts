@@ -31,14 +31,13 @@ interface Rule {
   when?: (log: string) => boolean;
 }
 
+/** `Cuda Runtime (out of memory)`, `OutOfMemory`, the allocator's `Requested amount of GPU memory ...`, host bad_alloc. */
 const OOM = [
-  /Cuda Runtime \(out of memory\)/i,
-  /\bOutOfMemory\b|out of memory/i,
-  /Requested amount of GPU memory \(\d+ bytes\) could not be allocated/,
-  /CUDA_ERROR_OUT_OF_MEMORY|cudaErrorMemoryAllocation/,
-  /std::bad_alloc/,
-  /User allocator error allocating/,
+  /\bOutOfMemory\b|out of memory|CUDA_ERROR_OUT_OF_MEMORY|cudaErrorMemoryAllocation|std::bad_alloc/i,
+  /Requested amount of GPU memory \(\d+ bytes\) could not be allocated|User allocator error allocating/,
 ];
+const SHAPE =
+  /k(?:MIN|OPT|MAX) dimensions in profile|Cannot find binding of given name|has dynamic or shape inputs, but no optimization profile|Static dimension mismatch/i;
 
 const RULES: Rule[] = [
   { kind: 'unknown-option', patterns: [/Unknown option: ?\S+/, /\bInvalid option\b/i] },
@@ -68,19 +67,11 @@ const RULES: Rule[] = [
       /While parsing node number \d+/,
     ],
   },
+  // The broader patterns only pick excerpt lines; the kind needs one of the specific SHAPE messages.
   {
     kind: 'shape-profile-error',
-    patterns: [
-      /k(?:MIN|OPT|MAX) dimensions in profile/,
-      /Cannot find binding of given name/i,
-      /has dynamic or shape inputs, but no optimization profile/i,
-      /optimization profile/i,
-      /Static dimension mismatch|setInputShape/i,
-    ],
-    when: (log) =>
-      /k(?:MIN|OPT|MAX) dimensions in profile|Cannot find binding of given name|has dynamic or shape inputs, but no optimization profile|Static dimension mismatch/i.test(
-        log,
-      ),
+    patterns: [SHAPE, /optimization profile|setInputShape/i],
+    when: (log) => SHAPE.test(log),
   },
 ];
 
@@ -104,9 +95,16 @@ export function classifyTrtexecFailure(failure: TrtexecFailure): Incident {
   return incident(stage === 'build' ? 'engine-build-failure' : 'runtime-error', stage, log, [], failure);
 }
 
-function incident(kind: IncidentKind, stage: Stage, log: string, patterns: RegExp[], f: TrtexecFailure): Incident {
+function incident(
+  kind: IncidentKind,
+  stage: Stage,
+  log: string,
+  patterns: RegExp[],
+  f: TrtexecFailure,
+): Incident {
   const excerpt = excerptFor(log, patterns);
-  const { title, message, nextSteps } = describeKind(kind, stage, log, f);
+  // Details (flag, operator, compute capability) are read from the excerpt first: those are the lines that matched.
+  const { title, message, nextSteps } = describeKind(kind, stage, excerpt ? `${excerpt}\n${log}` : log, f);
   return { kind, stage, title, message, ...(excerpt ? { logExcerpt: excerpt } : {}), nextSteps };
 }
 
@@ -114,6 +112,9 @@ function incident(kind: IncidentKind, stage: Stage, log: string, patterns: RegEx
 export function excerptFor(log: string, patterns: RegExp[]): string {
   const lines = parseLog(log);
   let picked = lines.filter((l) => patterns.some((re) => re.test(l.raw)));
+  // Prefer lines trtexec tagged as errors/warnings over untagged echoes (help text, comments, command lines).
+  const tagged = picked.filter((l) => l.severity === 'E' || l.severity === 'F' || l.severity === 'W');
+  if (tagged.length > 0) picked = tagged;
   if (picked.length === 0) picked = lines.filter((l) => l.severity === 'E' || l.severity === 'F');
   if (picked.length === 0) picked = lines.filter((l) => l.text.trim() !== '').slice(-MAX_LINES);
   let text = picked
@@ -203,7 +204,8 @@ function describeKind(kind: IncidentKind, stage: Stage, log: string, f: TrtexecF
     case 'shape-profile-error':
       return {
         title: 'Input shapes do not fit the optimization profile',
-        message: 'TensorRT rejected the input shapes or optimization profile given for a dynamic-shape model.',
+        message:
+          'TensorRT rejected the input shapes or optimization profile given for a dynamic-shape model.',
         nextSteps: [
           'Give --minShapes/--optShapes/--maxShapes for every dynamic input, with min ≤ opt ≤ max in each dimension.',
           'Check the input names against the model (a misspelt name is "Cannot find binding of given name").',
@@ -226,7 +228,8 @@ function describeKind(kind: IncidentKind, stage: Stage, log: string, f: TrtexecF
     case 'engine-build-failure':
       return {
         title: 'TensorRT engine build failed',
-        message: 'trtexec could not build an engine from the model; the log excerpt shows the errors it printed.',
+        message:
+          'trtexec could not build an engine from the model; the log excerpt shows the errors it printed.',
         nextSteps: [
           'Read the [E] lines in the excerpt; re-run with --verbose for the node that failed.',
           'Check the model with `polygraphy inspect model` and try folding constants (onnx-simplifier).',

@@ -70,6 +70,19 @@ export interface BuildLogInfo {
   options: Record<string, Record<string, string>>;
 }
 
+const SINGLE_FIELDS: ReadonlyArray<
+  [RegExp, 'engineGenerationSec' | 'engineSizeMiB' | 'loadedEngineSizeMiB' | 'contextDeviceMemoryMiB', string]
+> = [
+  [/^Engine generation completed in (\S+) seconds\.?$/, 'engineGenerationSec', 'engine generation time'],
+  [/^(?:Created engine with size|Engine size):\s*(\S+) MiB$/, 'engineSizeMiB', 'engine size'],
+  [/^Loaded engine size:\s*(\S+) MiB$/, 'loadedEngineSizeMiB', 'loaded engine size'],
+  [
+    /^Created execution context with device memory size:\s*(\S+) MiB$/,
+    'contextDeviceMemoryMiB',
+    'execution context memory',
+  ],
+];
+
 const BYTES_FIELDS: ReadonlyArray<[RegExp, keyof BuildMemory]> = [
   [/^Total Host Persistent Memory:\s*(\S+)(?:\s*bytes)?$/, 'totalHostPersistentBytes'],
   [/^Total Device Persistent Memory:\s*(\S+)(?:\s*bytes)?$/, 'totalDevicePersistentBytes'],
@@ -121,15 +134,18 @@ function readLine(line: LogLine, info: BuildLogInfo, where: string, file: string
     else info.engineLoadedSec = num(m[2], 'engine load time');
     return;
   }
-  m = /^Engine generation completed in (\S+) seconds\.?$/.exec(t);
-  if (m) return void (info.engineGenerationSec = num(m[1], 'engine generation time'));
-  m = /^(?:Created engine with size|Engine size):\s*(\S+) MiB$/.exec(t);
-  if (m) return void (info.engineSizeMiB = num(m[1], 'engine size'));
-  m = /^Loaded engine size:\s*(\S+) MiB$/.exec(t);
-  if (m) return void (info.loadedEngineSizeMiB = num(m[1], 'loaded engine size'));
-  m = /^Created execution context with device memory size:\s*(\S+) MiB$/.exec(t);
-  if (m) return void (info.memory.contextDeviceMemoryMiB = num(m[1], 'execution context memory'));
-  m = /^\[MemUsageStats\] Peak memory usage of TRT CPU\/GPU memory allocators: CPU (\S+) MiB, GPU (\S+) MiB$/.exec(t);
+  for (const [re, key, what] of SINGLE_FIELDS) {
+    m = re.exec(t);
+    if (m) {
+      if (key === 'contextDeviceMemoryMiB') info.memory.contextDeviceMemoryMiB = num(m[1], what);
+      else info[key] = num(m[1], what);
+      return;
+    }
+  }
+  m =
+    /^\[MemUsageStats\] Peak memory usage of TRT CPU\/GPU memory allocators: CPU (\S+) MiB, GPU (\S+) MiB$/.exec(
+      t,
+    );
   if (m) {
     info.memory.peakCpuMiB = num(m[1], 'peak CPU memory');
     info.memory.peakGpuMiB = num(m[2], 'peak GPU memory');

@@ -36,7 +36,12 @@ export function parseDumpProfile(text: string, source = 'trtexec log'): DumpProf
   const start = lines.findIndex((l) => /^=== Profile \(\s*\d+ iterations\s*\) ===$/.test(l.text.trim()));
   if (start < 0) return undefined;
   const first = lines[start]!;
-  const iterations = strictNumber(/\((\s*\d+)/.exec(first.text)![1], 'profile iterations', `${source}: line ${first.lineNo}`, source);
+  const iterations = strictNumber(
+    /\((\s*\d+)/.exec(first.text)![1],
+    'profile iterations',
+    `${source}: line ${first.lineNo}`,
+    source,
+  );
 
   const header = lines[start + 1];
   if (!header) return { iterations, layers: [], complete: false };
@@ -80,16 +85,20 @@ function readHeader(line: LogLine, source: string): Layout {
   const t = line.text.trim();
   const columns: Column[] = [];
   // Column labels differ between layouts: `Time(ms)` / `Time (ms)`, `Avg.(ms)` / `Avg. Time (ms)`, ...
-  const labels = t.match(/Avg\.(?: Time)? ?\(ms\)|Median(?: Time)? ?\(ms\)|Time ?\(ms\)|Time ?\(%\)|Time %|Layer/g) ?? [];
+  const labels =
+    t.match(/Avg\.(?: Time)? ?\(ms\)|Median(?: Time)? ?\(ms\)|Time ?\(ms\)|Time ?\(%\)|Time %|Layer/g) ?? [];
   for (const label of labels) {
     if (label.startsWith('Avg')) columns.push('avg');
     else if (label.startsWith('Median')) columns.push('median');
     else if (label.includes('%')) columns.push('pct');
     else if (label.startsWith('Time')) columns.push('time');
   }
-  const layerAt = labels.indexOf('Layer');
+  const layerAt = (labels as string[]).indexOf('Layer');
   if (layerAt < 0 || !columns.includes('avg') || !columns.includes('time') || !columns.includes('pct')) {
-    throw new DataError(`${source}: line ${line.lineNo}: unrecognised --dumpProfile header ${JSON.stringify(t)}`, source);
+    throw new DataError(
+      `${source}: line ${line.lineNo}: unrecognised --dumpProfile header ${JSON.stringify(t)}`,
+      source,
+    );
   }
   return { nameFirst: layerAt === 0, columns };
 }

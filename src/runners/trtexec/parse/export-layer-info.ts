@@ -65,7 +65,10 @@ export function precisionFromFormat(text: string | undefined): string | undefine
 export function parseExportLayerInfo(text: string, source: string): ExportLayerInfo {
   const data = parseJsonText(text, source);
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new DataError(`${source}: expected a JSON object with "Layers" (trtexec --exportLayerInfo), found ${describe(data)}`, source);
+    throw new DataError(
+      `${source}: expected a JSON object with "Layers" (trtexec --exportLayerInfo), found ${describe(data)}`,
+      source,
+    );
   }
   const obj = data as Record<string, unknown>;
   const rawLayers = obj.Layers;
@@ -76,11 +79,17 @@ export function parseExportLayerInfo(text: string, source: string): ExportLayerI
   const layers = rawLayers.map((layer, i): LayerInfoEntry => {
     if (typeof layer === 'string') return { name: layer, inputs: [], outputs: [] };
     if (typeof layer !== 'object' || layer === null || Array.isArray(layer)) {
-      throw new DataError(`${source}: Layers[${i}]: expected a name or an object, found ${describe(layer)}`, source);
+      throw new DataError(
+        `${source}: Layers[${i}]: expected a name or an object, found ${describe(layer)}`,
+        source,
+      );
     }
     const l = layer as Record<string, unknown>;
     if (typeof l.Name !== 'string') {
-      throw new DataError(`${source}: Layers[${i}]: "Name" must be a string, found ${describe(l.Name)}`, source);
+      throw new DataError(
+        `${source}: Layers[${i}]: "Name" must be a string, found ${describe(l.Name)}`,
+        source,
+      );
     }
     if (typeof l.LayerType === 'string') detailed = true;
     const inputs = tensors(l.Inputs, `Layers[${i}].Inputs`, source);
@@ -104,7 +113,8 @@ export function parseExportLayerInfo(text: string, source: string): ExportLayerI
 
 function tensors(value: unknown, where: string, source: string): TensorDesc[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new DataError(`${source}: ${where}: expected an array, found ${describe(value)}`, source);
+  if (!Array.isArray(value))
+    throw new DataError(`${source}: ${where}: expected an array, found ${describe(value)}`, source);
   return value.map((t, j): TensorDesc => {
     if (typeof t !== 'object' || t === null || typeof (t as { Name?: unknown }).Name !== 'string') {
       throw new DataError(`${source}: ${where}[${j}]: expected an object with a "Name"`, source);
@@ -112,7 +122,10 @@ function tensors(value: unknown, where: string, source: string): TensorDesc[] {
     const r = t as Record<string, unknown>;
     const format = str(r['Format/Datatype']) ?? str(r['Format/DataType']) ?? str(r.Format);
     const dataType = str(r.DataType) ?? str(r.Datatype);
-    const dims = Array.isArray(r.Dimensions) && r.Dimensions.every((d) => typeof d === 'number') ? r.Dimensions : undefined;
+    const dims =
+      Array.isArray(r.Dimensions) && r.Dimensions.every((d) => typeof d === 'number')
+        ? r.Dimensions
+        : undefined;
     return {
       name: r.Name as string,
       ...(dims ? { dimensions: dims as number[] } : {}),
@@ -125,7 +138,8 @@ function tensors(value: unknown, where: string, source: string): TensorDesc[] {
 function bindingNames(obj: Record<string, unknown>, source: string): string[] {
   const raw = obj.Bindings ?? obj['I/O Tensors'];
   if (raw === undefined) return [];
-  if (!Array.isArray(raw)) throw new DataError(`${source}: "Bindings" must be an array, found ${describe(raw)}`, source);
+  if (!Array.isArray(raw))
+    throw new DataError(`${source}: "Bindings" must be an array, found ${describe(raw)}`, source);
   return raw.map((b, i) => {
     if (typeof b === 'string') return b;
     if (typeof b === 'object' && b !== null && typeof (b as { Name?: unknown }).Name === 'string') {

@@ -69,6 +69,7 @@ class Reader {
 
   expect(ch: string): void {
     this.skip();
+    if (this.pos >= this.text.length) this.fail(`unexpected end of file (expected ${JSON.stringify(ch)})`);
     if (this.text[this.pos] !== ch) this.fail(`expected ${JSON.stringify(ch)}`);
     this.pos++;
   }
@@ -120,7 +121,16 @@ class Reader {
         continue;
       }
       const next = this.text[++i];
-      const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+      const simple: Record<string, string> = {
+        '"': '"',
+        '\\': '\\',
+        '/': '/',
+        b: '\b',
+        f: '\f',
+        n: '\n',
+        r: '\r',
+        t: '\t',
+      };
       if (next !== undefined && simple[next] !== undefined) out += simple[next];
       else if (next === 'u' && /^[0-9a-fA-F]{4}$/.test(this.text.slice(i + 1, i + 5))) {
         out += String.fromCharCode(Number.parseInt(this.text.slice(i + 1, i + 5), 16));
@@ -147,17 +157,22 @@ export function parseExportOutput(text: string, source: string): OutputTensor[] 
   reader.skip();
   if (reader.pos < text.length) reader.fail('unexpected text after the end of the output list');
   if (!Array.isArray(root)) {
-    throw new DataError(`${source}: expected an array of outputs (trtexec --exportOutput), found ${describe(root)}`, source);
+    throw new DataError(
+      `${source}: expected an array of outputs (trtexec --exportOutput), found ${describe(root)}`,
+      source,
+    );
   }
   return root.map((entry, i) => {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
       throw new DataError(`${source}: output ${i}: expected an object, found ${describe(entry)}`, source);
     }
     const { name, dimensions, values } = entry;
-    if (typeof name !== 'string') throw new DataError(`${source}: output ${i}: "name" must be a string`, source);
+    if (typeof name !== 'string')
+      throw new DataError(`${source}: output ${i}: "name" must be a string`, source);
     const at = `${source}: output ${JSON.stringify(name)}`;
     const dims = parseDims(dimensions, at, source);
-    if (!Array.isArray(values)) throw new DataError(`${at}: "values" must be an array, found ${describe(values)}`, source);
+    if (!Array.isArray(values))
+      throw new DataError(`${at}: "values" must be an array, found ${describe(values)}`, source);
     const out = new Float64Array(values.length);
     let nonFinite = 0;
     values.forEach((v, j) => {

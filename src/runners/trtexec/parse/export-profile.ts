@@ -60,7 +60,10 @@ export function guessLayerType(name: string): string | undefined {
 export function parseExportProfile(text: string, source: string, layerInfo?: ExportLayerInfo): ExportProfile {
   const data = parseJsonText(text, source);
   if (!Array.isArray(data)) {
-    throw new DataError(`${source}: expected a JSON array (trtexec --exportProfile), found ${describe(data)}`, source);
+    throw new DataError(
+      `${source}: expected a JSON array (trtexec --exportProfile), found ${describe(data)}`,
+      source,
+    );
   }
   const head = data[0] as Record<string, unknown> | undefined;
   if (typeof head !== 'object' || head === null || !('count' in head)) {
@@ -89,7 +92,9 @@ export function parseExportProfile(text: string, source: string, layerInfo?: Exp
       averageMs,
       ...(type ? { type } : {}),
       ...(e.medianMs === undefined ? {} : { medianMs: jsonNumber(e.medianMs, `${at}: medianMs`, source) }),
-      ...(e.percentage === undefined ? {} : { percentage: jsonNumber(e.percentage, `${at}: percentage`, source) }),
+      ...(e.percentage === undefined
+        ? {}
+        : { percentage: jsonNumber(e.percentage, `${at}: percentage`, source) }),
       ...(known?.precision ? { precision: known.precision } : {}),
       ...(known?.tactic ? { tactic: known.tactic } : {}),
     };

@@ -49,7 +49,11 @@ const SERIES: ReadonlyArray<[keyof ExportTimes & string, string[]]> = [
   ['endToEndMs', ['endToEndMs']],
 ];
 
-export function parseExportTimes(text: string, source: string, options: ExportTimesOptions = {}): ExportTimes {
+export function parseExportTimes(
+  text: string,
+  source: string,
+  options: ExportTimesOptions = {},
+): ExportTimes {
   const data = parseJsonText(text, source);
   if (!Array.isArray(data)) {
     throw new DataError(
@@ -63,7 +67,10 @@ export function parseExportTimes(text: string, source: string, options: ExportTi
       throw new DataError(`${source}: entry ${i}: expected an object, found ${describe(entry)}`, source);
     }
     if (!('latencyMs' in entry)) {
-      throw new DataError(`${source}: entry ${i}: has no latencyMs; not a trtexec --exportTimes file?`, source);
+      throw new DataError(
+        `${source}: entry ${i}: has no latencyMs; not a trtexec --exportTimes file?`,
+        source,
+      );
     }
   });
   const all = data as Entry[];
@@ -73,7 +80,9 @@ export function parseExportTimes(text: string, source: string, options: ExportTi
   let droppedWarmup = 0;
   if (legacy) {
     const warmUpMs = options.warmUpMs ?? 200;
-    const first = all.findIndex((e, i) => jsonNumber(e.startComputeMs, `entry ${i}: startComputeMs`, source) >= warmUpMs);
+    const first = all.findIndex(
+      (e, i) => jsonNumber(e.startComputeMs, `entry ${i}: startComputeMs`, source) >= warmUpMs,
+    );
     if (first < 0) {
       throw new DataError(`${source}: every query started before the ${warmUpMs} ms warm-up ended`, source);
     }
@@ -86,7 +95,8 @@ export function parseExportTimes(text: string, source: string, options: ExportTi
     const key = keys.find((k) => k in entries[0]!);
     if (key === undefined) return undefined;
     return entries.map((e, i) => {
-      if (!(key in e)) throw new DataError(`${source}: entry ${i + offset}: ${key} missing (present in others)`, source);
+      if (!(key in e))
+        throw new DataError(`${source}: entry ${i + offset}: ${key} missing (present in others)`, source);
       return jsonNumber(e[key], `entry ${i + offset}: ${key}`, source);
     });
   };
@@ -114,7 +124,8 @@ export function parseExportTimes(text: string, source: string, options: ExportTi
   const ends = column(['endD2hMs', 'endOutMs', 'endComputeMs']);
   if (starts && ends) {
     // reduce, not Math.max(...xs): traces can hold more entries than a call may take arguments.
-    result.wallMs = ends.reduce((a, b) => Math.max(a, b), -Infinity) - starts.reduce((a, b) => Math.min(a, b), Infinity);
+    result.wallMs =
+      ends.reduce((a, b) => Math.max(a, b), -Infinity) - starts.reduce((a, b) => Math.min(a, b), Infinity);
   }
   return result;
 }

@@ -76,7 +76,10 @@ const STAT_KEYS = ['min', 'max', 'mean', 'median'] as const;
 const FIELD = /^(min|max|mean|median|percentile\((\d+(?:\.\d+)?)%\))\s*=?\s*(\S+?)(?:\s+(ms))?$/;
 
 /** Parses the performance summary of a trtexec log; undefined when the log has none. */
-export function parsePerformanceSummary(text: string, source = 'trtexec log'): PerformanceSummary | undefined {
+export function parsePerformanceSummary(
+  text: string,
+  source = 'trtexec log',
+): PerformanceSummary | undefined {
   const lines = parseLog(text);
   const start = findSection(lines, 'Performance summary');
   if (start < 0) return undefined;
@@ -94,7 +97,8 @@ export function parsePerformanceSummary(text: string, source = 'trtexec log'): P
     const line = lines[i]!;
     const t = line.text.trim();
     if (t === '') continue;
-    if (sectionTitle(line) !== undefined || t.startsWith('&&&&') || t.startsWith('Explanations of the')) break;
+    if (sectionTitle(line) !== undefined || t.startsWith('&&&&') || t.startsWith('Explanations of the'))
+      break;
     const where = `${source}: line ${line.lineNo}`;
     const isLast = i === lines.length - 1;
 
@@ -112,7 +116,8 @@ export function parsePerformanceSummary(text: string, source = 'trtexec log'): P
     if (m) {
       const key = m[1] === 'Host Walltime' ? 'totalHostWalltimeS' : 'totalGpuComputeS';
       if (!m[3]) {
-        if (!isLast) throw new DataError(`${where}: Total ${m[1]} without a unit: ${JSON.stringify(t)}`, source);
+        if (!isLast)
+          throw new DataError(`${where}: Total ${m[1]} without a unit: ${JSON.stringify(t)}`, source);
         partial.add(key);
         continue;
       }
@@ -162,7 +167,7 @@ function readMetric(
   pieces.forEach((piece, idx) => {
     const last = idx === pieces.length - 1;
     const m = FIELD.exec(piece);
-    if (!m || !m[4]) {
+    if (!m?.[4]) {
       // A cut line ends in a half-printed field; anywhere else an unknown field is a format we cannot read.
       if (last) return;
       throw new DataError(`${where}: ${label}: cannot read ${JSON.stringify(piece)}`, source);
@@ -184,7 +189,10 @@ function readProlog(lines: LogLine[], result: PerformanceSummary, source: string
     const where = `${source}: line ${line.lineNo}`;
     let m = /^Warmup completed (\S+) queries over (\S+) ms$/.exec(t);
     if (m) {
-      result.warmup = { queries: strictNumber(m[1], 'warm-up queries', where, source), ms: strictNumber(m[2], 'warm-up ms', where, source) };
+      result.warmup = {
+        queries: strictNumber(m[1], 'warm-up queries', where, source),
+        ms: strictNumber(m[2], 'warm-up ms', where, source),
+      };
       continue;
     }
     m = /^Timing trace has (\S+) queries over (\S+) s$/.exec(t);

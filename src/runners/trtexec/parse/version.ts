@@ -19,7 +19,8 @@ export interface TrtVersion {
   raw: string;
 }
 
-const BANNER = /&&&& (?:RUNNING|PASSED|FAILED|WAIVED) TensorRT\.trtexec \[TensorRT v(\d{4,6})\](?:\s*\[b(\d+)\])?/;
+const BANNER =
+  /&&&& (?:RUNNING|PASSED|FAILED|WAIVED) TensorRT\.trtexec \[TensorRT v(\d{4,6})\](?:\s*\[b(\d+)\])?/;
 const VERSION_LINE = /TensorRT version:\s*(\d+)\.(\d+)\.(\d+)(?:\.(\d+))?/;
 
 /** Decodes the packed number of a `[TensorRT vNNNN]` banner; undefined when it cannot be a version. */

@@ -1,0 +1,244 @@
+/**
+ * Typed options → trtexec argv (strings for execFile; never a shell string), per TensorRT version.
+ * Version facts and where they were checked:
+ * - 8.x → 10.x, NVIDIA TensorRT Migration Guide "Migrating trtexec Usage from TensorRT 8.x to 10.x": `--workspace=N`
+ *   removed, replaced by `--memPoolSize=workspace:N` (MiB; the guide's example maps `--workspace=1024` to
+ *   `--memPoolSize=workspace:1024`); `--minTiming`, `--batch`, `--maxBatch`, Caffe/UFF flags removed ("will cause
+ *   trtexec to exit with an error"). 8.6 accepts --memPoolSize too, so it is used there (--workspace is deprecated).
+ * - `--explicitBatch` "has been deprecated and has no effect" in 8.6.1 (log in NVIDIA/TensorRT#3734): never emitted.
+ * - `--skipInference` exists in 8.6 (build scripts for TensorRT-8.6.1.6; "Skip inference: Disabled" in 8.6 option
+ *   echoes) and 10.x; 8.2's trtexec.cpp used `--buildOnly`. ASSUMED (task brief, no source found): `--buildOnly`
+ *   and `--nvtxMode` are gone in 10.x.
+ * - 10.x → 11.x, same guide: `--fp16`, `--int8`, `--bf16`, `--fp8`, `--int4`, `--best` and `--calib` removed; strong
+ *   typing always on (`--stronglyTyped` not needed); precision comes from the model (ModelOpt AutoCast, Q/DQ).
+ * - `--bf16`/`--stronglyTyped` are refused on 8.6 (README Example 6 documents --stronglyTyped for 10.x; the
+ *   BuilderFlag enum lists kBF16 after 8.6's kFP8 — an inference from enum order, not a release note).
+ * - ASSUMED (task brief, not confirmed): 11.x turns CUDA graphs and spin-wait on by default, so `true` emits
+ *   nothing there and `false` is refused.
+ * Versions before 8.6 are refused. Value syntax checks live in ./parse/cli-values.ts.
+ */
+import { ConfigError, type Issue } from '../../errors.js';
+import {
+  checkExtraFlags,
+  checkPath,
+  flagName,
+  inputList,
+  issue,
+  RESERVED_FLAGS,
+  type ShapeSpec,
+  shapeList,
+} from './parse/cli-values.js';
+import { formatVersion, type TrtVersion } from './parse/version.js';
+
+export { RESERVED_FLAGS, type ShapeSpec };
+
+/** A config option the detected TensorRT cannot honour. Never silently dropped. */
+export class UnsupportedOptionError extends ConfigError {
+  constructor(
+    issues: Issue[],
+    readonly tensorrt: string,
+  ) {
+    super(issues);
+  }
+}
+
+export type TrtPrecision = 'fp32' | 'fp16' | 'bf16' | 'int8' | 'best';
+
+export interface TrtexecBuildOptions {
+  onnx: string;
+  saveEngine: string;
+  precision?: TrtPrecision;
+  /** INT8 calibration cache path (`--calib`). */
+  calib?: string;
+  minShapes?: ShapeSpec[];
+  optShapes?: ShapeSpec[];
+  maxShapes?: ShapeSpec[];
+  timingCacheFile?: string;
+  /** Builder workspace pool limit in MiB. */
+  workspaceMiB?: number;
+  builderOptimizationLevel?: number;
+  hardwareCompatibilityLevel?: 'none' | 'ampere+' | 'sameComputeCapability';
+  profilingVerbosity?: 'layer_names_only' | 'detailed' | 'none';
+  exportLayerInfo?: string;
+  extraFlags?: string[];
+}
+
+export interface TrtexecBenchmarkOptions {
+  loadEngine: string;
+  /** Inference shapes for dynamic engines (`--shapes`). */
+  shapes?: ShapeSpec[];
+  warmUpMs?: number;
+  iterations?: number;
+  durationS?: number;
+  avgRuns?: number;
+  useSpinWait?: boolean;
+  useCudaGraph?: boolean;
+  noDataTransfers?: boolean;
+  exportTimes?: string;
+  exportProfile?: string;
+  exportLayerInfo?: string;
+  profilingVerbosity?: 'layer_names_only' | 'detailed' | 'none';
+  separateProfileRun?: boolean;
+  dumpProfile?: boolean;
+  exportOutput?: string;
+  loadInputs?: Array<{ name: string; file: string }>;
+  extraFlags?: string[];
+}
+
+export function describeVersionRules(): string {
+  return [
+    'trtexec flags by TensorRT version (trt-gate refuses versions before 8.6):',
+    '- 8.6: workspace → --memPoolSize=workspace:<MiB>; precision fp16/int8/best via --fp16/--int8/--best;',
+    '  bf16 and --stronglyTyped unavailable; build-only runs use --skipInference.',
+    '- 10.x: --workspace, --minTiming, --batch/--maxBatch removed; --explicitBatch, --buildOnly, --nvtxMode',
+    '  refused; --bf16 and --stronglyTyped available.',
+    '- 11.x: precision flags (--fp16, --bf16, --int8, --fp8, --int4, --best) and --calib removed — networks are',
+    '  always strongly typed, so precision must come from the model; only precision fp32 is accepted.',
+    '  CUDA graphs and spin-wait are assumed on by default: true emits nothing, false is refused.',
+    `- extraFlags must look like --name or --name=value and may not set ${RESERVED_FLAGS.map((f) => `--${f}`).join(', ')}.`,
+  ].join('\n');
+}
+
+/** argv for building an engine (`trtexec` itself not included). */
+export function buildArgs(o: TrtexecBuildOptions, version: TrtVersion): string[] {
+  const bad: Issue[] = [];
+  const unsupported: Issue[] = [];
+  checkVersion(version, unsupported);
+  const args = [
+    `--onnx=${checkPath(o.onnx, 'onnx', bad)}`,
+    `--saveEngine=${checkPath(o.saveEngine, 'saveEngine', bad)}`,
+  ];
+
+  const precision = o.precision ?? 'fp32';
+  if (version.major >= 11 && precision !== 'fp32') {
+    unsupported.push(
+      issue(
+        'precision',
+        `precision ${precision} cannot be set on TensorRT ${formatVersion(version)}: 11.x removed --fp16/--bf16/--int8/--best (networks are strongly typed; quantize or cast the model instead)`,
+      ),
+    );
+  } else if (precision === 'bf16' && version.major < 10) {
+    unsupported.push(
+      issue('precision', `precision bf16 needs TensorRT 10 or later, found ${formatVersion(version)}`),
+    );
+  } else if (precision !== 'fp32') args.push(`--${precision}`);
+
+  if (o.calib !== undefined) {
+    if (version.major >= 11) {
+      unsupported.push(
+        issue(
+          'calib',
+          `--calib was removed in TensorRT 11 (found ${formatVersion(version)}); use explicit Q/DQ quantization`,
+        ),
+      );
+    } else if (precision !== 'int8' && precision !== 'best') {
+      bad.push(
+        issue('calib', `a calibration cache is only used with precision int8 or best, not ${precision}`),
+      );
+    } else args.push(`--calib=${checkPath(o.calib, 'calib', bad)}`);
+  }
+
+  const given = [o.minShapes, o.optShapes, o.maxShapes].map((s) => s !== undefined && s.length > 0);
+  if ((given[0] || given[2]) && !(given[0] && given[1] && given[2])) {
+    bad.push(
+      issue('shapes', 'give only optShapes, or all of minShapes, optShapes and maxShapes (trtexec rule)'),
+    );
+  }
+  for (const [key, list] of [
+    ['minShapes', o.minShapes],
+    ['optShapes', o.optShapes],
+    ['maxShapes', o.maxShapes],
+  ] as const) {
+    if (list && list.length > 0) args.push(`--${key}=${shapeList(list, key, bad)}`);
+  }
+  if (o.timingCacheFile !== undefined)
+    args.push(`--timingCacheFile=${checkPath(o.timingCacheFile, 'timingCacheFile', bad)}`);
+  if (o.workspaceMiB !== undefined) {
+    if (!(Number.isFinite(o.workspaceMiB) && o.workspaceMiB > 0))
+      bad.push(issue('workspaceMiB', 'must be a positive number of MiB'));
+    else args.push(`--memPoolSize=workspace:${o.workspaceMiB}`);
+  }
+  if (o.builderOptimizationLevel !== undefined) {
+    const l = o.builderOptimizationLevel;
+    if (!Number.isInteger(l) || l < 0 || l > 5)
+      bad.push(issue('builderOptimizationLevel', 'must be an integer from 0 to 5'));
+    else args.push(`--builderOptimizationLevel=${l}`);
+  }
+  if (o.hardwareCompatibilityLevel !== undefined)
+    args.push(`--hardwareCompatibilityLevel=${o.hardwareCompatibilityLevel}`);
+  if (o.profilingVerbosity !== undefined) args.push(`--profilingVerbosity=${o.profilingVerbosity}`);
+  if (o.exportLayerInfo !== undefined)
+    args.push(`--exportLayerInfo=${checkPath(o.exportLayerInfo, 'exportLayerInfo', bad)}`);
+  args.push('--skipInference');
+  return finish(args, o.extraFlags, version, bad, unsupported);
+}
+
+/** argv for timing an engine built before. */
+export function benchmarkArgs(o: TrtexecBenchmarkOptions, version: TrtVersion): string[] {
+  const bad: Issue[] = [];
+  const unsupported: Issue[] = [];
+  checkVersion(version, unsupported);
+  const args = [`--loadEngine=${checkPath(o.loadEngine, 'loadEngine', bad)}`];
+  if (o.shapes && o.shapes.length > 0) args.push(`--shapes=${shapeList(o.shapes, 'shapes', bad)}`);
+  const num = (
+    key: keyof TrtexecBenchmarkOptions,
+    flag: string,
+    value: number | undefined,
+    integer: boolean,
+    min: number,
+  ) => {
+    if (value === undefined) return;
+    if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+      bad.push(issue(key, `must be ${integer ? 'an integer' : 'a number'} ≥ ${min}`));
+    } else args.push(`--${flag}=${value}`);
+  };
+  num('warmUpMs', 'warmUp', o.warmUpMs, false, 0);
+  num('iterations', 'iterations', o.iterations, true, 1);
+  num('durationS', 'duration', o.durationS, false, 0);
+  num('avgRuns', 'avgRuns', o.avgRuns, true, 1);
+  for (const [key, flag] of [
+    ['useSpinWait', 'useSpinWait'],
+    ['useCudaGraph', 'useCudaGraph'],
+  ] as const) {
+    const v = o[key];
+    if (v === undefined) continue;
+    if (version.major >= 11) {
+      // ASSUMED (brief): on by default in 11.x, with no documented way to turn it off.
+      if (!v)
+        unsupported.push(
+          issue(key, `cannot be turned off on TensorRT ${formatVersion(version)}: it is the default there`),
+        );
+    } else if (v) args.push(`--${flag}`);
+  }
+  if (o.noDataTransfers) args.push('--noDataTransfers');
+  for (const key of ['exportTimes', 'exportProfile', 'exportLayerInfo', 'exportOutput'] as const) {
+    const p = o[key];
+    if (p !== undefined) args.push(`--${key}=${checkPath(p, key, bad)}`);
+  }
+  if (o.profilingVerbosity !== undefined) args.push(`--profilingVerbosity=${o.profilingVerbosity}`);
+  if (o.separateProfileRun) args.push('--separateProfileRun');
+  if (o.dumpProfile) args.push('--dumpProfile');
+  if (o.loadInputs && o.loadInputs.length > 0) args.push(`--loadInputs=${inputList(o.loadInputs, bad)}`);
+  return finish(args, o.extraFlags, version, bad, unsupported);
+}
+
+function finish(
+  args: string[],
+  extra: string[] | undefined,
+  v: TrtVersion,
+  bad: Issue[],
+  unsupported: Issue[],
+): string[] {
+  args.push(...checkExtraFlags(extra ?? [], new Set(args.map(flagName)), v, bad, unsupported));
+  if (bad.length > 0) throw new ConfigError(bad);
+  if (unsupported.length > 0) throw new UnsupportedOptionError(unsupported, formatVersion(v));
+  return args;
+}
+
+function checkVersion(v: TrtVersion, unsupported: Issue[]): void {
+  if (v.major < 8 || (v.major === 8 && v.minor < 6)) {
+    unsupported.push(
+      issue('', `TensorRT ${formatVersion(v)} is older than 8.6, the oldest version trt-gate drives`),
+    );
+  }
+}
