@@ -44,15 +44,28 @@ export function evaluateAccuracy(args: {
     const refValues = refs.map(toFloat64);
     const candValues = cands.map(toFloat64);
     const nonFinite = countNonFinite(candValues);
-    if (nonFinite > 0) {
+    const refNonFinite = countNonFinite(refValues);
+    if (nonFinite > 0 || refNonFinite > 0) {
       outputs.push({ name, dims, nonFinite, metrics: null });
-      violations.push({
-        output: name,
-        metric: 'finite',
-        value: nonFinite,
-        limit: { max: 0 },
-        message: `${name} contains ${nonFinite} NaN/Inf value${nonFinite > 1 ? 's' : ''}`,
-      });
+      if (nonFinite > 0) {
+        violations.push({
+          output: name,
+          metric: 'finite',
+          value: nonFinite,
+          limit: { max: 0 },
+          message: `${name} contains ${nonFinite} NaN/Inf value${nonFinite > 1 ? 's' : ''}`,
+        });
+      }
+      // A NaN/Inf reference would turn every metric into NaN, which passes every limit.
+      if (refNonFinite > 0) {
+        violations.push({
+          output: name,
+          metric: 'referenceFinite',
+          value: refNonFinite,
+          limit: { max: 0 },
+          message: `${name}: the reference contains ${refNonFinite} NaN/Inf value${refNonFinite > 1 ? 's' : ''}; accuracy cannot be judged`,
+        });
+      }
       continue;
     }
     const metrics = outputMetrics({

@@ -68,6 +68,11 @@ export function parseConfig(text: string, file: string): { config: TrtGateConfig
 
 function semanticIssues(config: TrtGateConfig, file: string): Issue[] {
   const issues: Issue[] = [];
+  const batchSizes = config.benchmark.batchSizes;
+  if (new Set(batchSizes).size !== batchSizes.length) {
+    // Each batch size is an entry id (model/precision/bN): a repeat would give two entries one id.
+    issues.push({ file, path: 'benchmark.batchSizes', message: 'expected each batch size at most once' });
+  }
   const seen = new Map<string, number>();
   config.models.forEach((model, m) => {
     const first = seen.get(model.name);

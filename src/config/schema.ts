@@ -65,6 +65,9 @@ export type AccuracyMetricName = z.infer<typeof AccuracyMetricName>;
 
 export const MetricLimit = z
   .strictObject({ min: z.number().optional(), max: z.number().optional() })
+  .refine((l) => l.min === undefined || l.max === undefined || l.min <= l.max, {
+    message: 'expected min <= max',
+  })
   .refine((l) => l.min !== undefined || l.max !== undefined, {
     message: 'expected at least one of min or max',
   });
@@ -77,15 +80,18 @@ export const AccuracyLimits = z.partialRecord(
 );
 export type AccuracyLimits = z.infer<typeof AccuracyLimits>;
 
+export const DEFAULT_ACCURACY_LIMITS: AccuracyLimits = {
+  default: { cosine: { min: 0.999 }, top1Agreement: { min: 0.99 } },
+  int8: { cosine: { min: 0.99 }, top1Agreement: { min: 0.9 } },
+};
+
 export const AccuracyConfig = z.strictObject({
   enabled: z.boolean().default(true),
   /** The reference is the model's fp32 ONNX file run in ONNX Runtime on the CPU. */
   reference: z.literal('onnxruntime-fp32').default('onnxruntime-fp32'),
   samples: z.number().int().positive().max(10_000).default(16),
-  limits: AccuracyLimits.default({
-    default: { cosine: { min: 0.999 }, top1Agreement: { min: 0.99 } },
-    int8: { cosine: { min: 0.99 }, top1Agreement: { min: 0.9 } },
-  }),
+  /** Merged over DEFAULT_ACCURACY_LIMITS key by key: writing `int8:` keeps the built-in `default:`. */
+  limits: AccuracyLimits.default({}).transform((user) => ({ ...DEFAULT_ACCURACY_LIMITS, ...user })),
 });
 export type AccuracyConfig = z.infer<typeof AccuracyConfig>;
 

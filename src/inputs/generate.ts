@@ -88,7 +88,7 @@ export class InputSource {
     const count = elementCount(input.shape);
     const data = input.data;
     if (data.type === 'random') {
-      const uniform = mulberry32((data.seed * 1_000_003 + position * 7919 + index) >>> 0);
+      const uniform = mulberry32(mixSeed(data.seed, position, index));
       const normal = normalSource(uniform);
       const values = new Float64Array(count);
       for (let k = 0; k < count; k++) {
@@ -137,6 +137,18 @@ export class InputSource {
       ]);
     }
   }
+}
+
+/** Hashes (seed, input position, sample index) into one 32-bit seed so that streams never alias. */
+export function mixSeed(...parts: number[]): number {
+  let h = 0x811c9dc5;
+  for (const part of parts) {
+    h = Math.imul(h ^ (part >>> 0), 0x01000193);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x2c1b3c6d);
+    h ^= h >>> 12;
+  }
+  return h >>> 0;
 }
 
 /** The raw little-endian bytes of a tensor, as trtexec's --loadInputs expects. */

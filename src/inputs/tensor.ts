@@ -41,6 +41,16 @@ export function halfToFloat(bits: number): number {
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
+/**
+ * At an exact float32 half-way point between two halves: the float32 value may itself be a rounding
+ * of `value` (float64), so `value`'s side of the tie decides; only a true tie goes to even.
+ */
+function roundsUpOnTie(value: number, half: number): boolean {
+  const a = Math.abs(value);
+  const b = Math.abs(f32[0]!);
+  return a === b ? (half & 1) === 1 : a > b;
+}
+
 /** number → IEEE 754 binary16 bits, round to nearest even. */
 export function floatToHalf(value: number): number {
   f32[0] = value;
@@ -58,12 +68,12 @@ export function floatToHalf(value: number): number {
     let half = mant >> shift;
     const rem = mant & ((1 << shift) - 1);
     const mid = 1 << (shift - 1);
-    if (rem > mid || (rem === mid && half & 1)) half++;
+    if (rem > mid || (rem === mid && roundsUpOnTie(value, half))) half++;
     return sign | half;
   }
   let half = (e << 10) | (mant >> 13);
   const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++;
+  if (rem > 0x1000 || (rem === 0x1000 && roundsUpOnTie(value, half))) half++;
   if ((half & 0x7c00) === 0x7c00 && e < 0x1f) e = 0x1f;
   return sign | half;
 }

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { evaluateAccuracy, effectiveLimits } from '../accuracy/evaluate.js';
+import { effectiveLimits, evaluateAccuracy } from '../accuracy/evaluate.js';
 import { REFERENCE_NAME, referenceOutputs } from '../accuracy/reference.js';
 import { type LoadedConfig, resolveFrom } from '../config/load.js';
 import { TrtGateError } from '../errors.js';
 import { InputSource, withBatch } from '../inputs/generate.js';
 import type { TensorSet } from '../inputs/tensor.js';
 import {
-  RESULTS_SCHEMA_VERSION,
   type BaselineKey,
   type Entry,
   type Environment,
+  RESULTS_SCHEMA_VERSION,
   type Results,
 } from '../results/schema.js';
 import { type BuiltEngine, type Runner, RunnerError } from '../runners/types.js';
@@ -52,6 +52,7 @@ export async function runPipeline(options: RunOptions): Promise<Results> {
     description: `${deviceKey(environment)} · ${runtimeKey(environment)}`,
   });
   const planned = planEntries(loaded.config, options.only);
+  await checkInputs(planned, loaded);
   const references = new Map<string, Promise<TensorSet[]>>();
   const entries: Entry[] = [];
   for (const [index, plan] of planned.entries()) {
@@ -70,6 +71,17 @@ export async function runPipeline(options: RunOptions): Promise<Results> {
     config: loaded.config as unknown as Record<string, unknown>,
     entries,
   };
+}
+
+/** Reads every entry's first input sample up front, so a bad input file fails before any work. */
+async function checkInputs(planned: PlannedEntry[], loaded: LoadedConfig): Promise<void> {
+  for (const plan of planned) {
+    const inputs = plan.model.inputs.map((i) => withBatch(i, plan.batchSize));
+    await new InputSource(inputs, (p) => resolveFrom(loaded.dir, p), {
+      file: loaded.file,
+      prefix: `models[${plan.modelIndex}].`,
+    }).sample(0);
+  }
 }
 
 async function runEntry(

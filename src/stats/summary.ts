@@ -3,8 +3,8 @@ import type { StatsSummary } from '../results/schema.js';
 
 /**
  * Summary statistics of latency samples. Percentiles use simple-statistics' `quantileSorted`
- * (nearest rank, averaging the two middle ranks when p·n is whole); stddev is the sample (n−1)
- * standard deviation, 0 for a single sample.
+ * (linear interpolation between closest ranks at index (n−1)·p, R type 7 / numpy's default);
+ * stddev is the sample (n−1) standard deviation, 0 for a single sample.
  */
 export function summarize(samples: readonly number[]): StatsSummary {
   if (samples.length === 0) throw new RangeError('summarize: no samples');

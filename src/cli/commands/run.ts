@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
-import { ExitCode } from '../../errors.js';
+import type { TrtGateConfig } from '../../config/schema.js';
+import { ExitCode, UsageError } from '../../errors.js';
 import { runPipeline } from '../../pipeline/run.js';
 import { writeResults } from '../../results/io.js';
 import { createRunner } from '../../runners/create.js';
@@ -21,6 +22,23 @@ interface RunFlags {
   ref?: string;
 }
 
+/** A `--model`/`--precision` that matches nothing is a typo, not an empty (passing) run. */
+function checkSelection(config: TrtGateConfig, flags: RunFlags): void {
+  const names = config.models.map((m) => m.name);
+  for (const name of flags.model ?? []) {
+    if (!names.includes(name))
+      throw new UsageError(`--model ${name}: no such model in the config (have: ${names.join(', ')})`);
+  }
+  const precisions = new Set(config.models.flatMap((m) => m.precisions));
+  for (const p of flags.precision ?? []) {
+    if (!precisions.has(p as never)) {
+      throw new UsageError(
+        `--precision ${p}: no model in the config has it (have: ${[...precisions].join(', ')})`,
+      );
+    }
+  }
+}
+
 export function registerRun(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program
     .command('run')
@@ -36,6 +54,7 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
     .action(async (flags: RunFlags) => {
       const loaded = await loadConfig(resolve(io.cwd, flags.config));
       const outDir = resolve(io.cwd, flags.out);
+      checkSelection(loaded.config, flags);
       const runner = createRunner(loaded, outDir);
       const observer =
         flags.quiet || flags.json
