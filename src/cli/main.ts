@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, TrtGateError } from '../errors.js';
 import { toolVersion } from '../version.js';
 import { registerBaseline } from './commands/baseline.js';
+import { registerCompare } from './commands/compare.js';
+import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import { type CliIO, processIO } from './io.js';
@@ -26,6 +28,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     '\nExit codes: 0 ok · 1 gate failed (regression) · 2 usage or config error · 3 a model failed to build or run · 4 unreadable store or results file',
   );
   registerRun(program, io, setExit);
+  registerCompare(program, io, setExit);
+  registerReport(program, io);
   registerBaseline(program, io);
   registerSchema(program, io);
   try {

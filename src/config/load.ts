@@ -2,6 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, type Issue } from '../errors.js';
+import { METRICS, unknownMetrics } from '../gate/metrics.js';
 import { getRunnerFactory, runnerTypes } from '../runners/registry.js';
 import { zodIssues } from './issues.js';
 import { TrtGateConfig } from './schema.js';
@@ -67,7 +68,11 @@ export function parseConfig(text: string, file: string): { config: TrtGateConfig
 }
 
 function semanticIssues(config: TrtGateConfig, file: string): Issue[] {
-  const issues: Issue[] = [];
+  const issues: Issue[] = unknownMetrics(Object.keys(config.thresholds)).map((name) => ({
+    file,
+    path: `thresholds.${name}`,
+    message: `unknown metric; expected one of ${[...METRICS.keys()].join(', ')}`,
+  }));
   const batchSizes = config.benchmark.batchSizes;
   if (new Set(batchSizes).size !== batchSizes.length) {
     // Each batch size is an entry id (model/precision/bN): a repeat would give two entries one id.

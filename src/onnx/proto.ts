@@ -93,7 +93,15 @@ const root = protobuf.Root.fromJSON(descriptor);
 export const ModelProto = root.lookupType('onnx.ModelProto');
 
 /** onnx.TensorProto.DataType values. */
-export const OnnxDataType = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10 } as const;
+export const OnnxDataType = {
+  float: 1,
+  uint8: 2,
+  int8: 3,
+  int32: 6,
+  int64: 7,
+  bool: 9,
+  float16: 10,
+} as const;
 
 /** onnx.AttributeProto.AttributeType values. */
 export const AttributeType = { float: 1, int: 2, tensor: 4, floats: 6, ints: 7 } as const;

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { InputSpec, Precision, TrtGateConfig } from '../config/schema.js';
-import type { Environment, Incident, LayerTiming, Stage } from '../results/schema.js';
 import type { TensorSet } from '../inputs/tensor.js';
+import type { Environment, Incident, LayerTiming, Stage } from '../results/schema.js';
 
 /** One engine to build: a model at one precision and batch size. */
 export interface BuildRequest {

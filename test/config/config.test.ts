@@ -121,7 +121,8 @@ describe('parseConfig: valid configs', () => {
     expect(config.thresholds['latency.p50']).toEqual({ model: 'percentage', maxRegressionPct: 3 });
     expect(config.thresholds['accuracy.cosine']).toEqual({ model: 'static', min: 0.99 });
     // Untouched defaults are still there, with their own defaults filled in.
-    expect(config.thresholds.throughput).toEqual({ model: 'percentage', maxRegressionPct: 10 });
+    expect(config.thresholds.throughput).toBeUndefined();
+    expect(config.thresholds['build.artifactBytes']).toEqual({ model: 'percentage', maxRegressionPct: 10 });
     expect(config.thresholds['latency.p99']).toMatchObject({ model: 'statistical', minEffectPct: 10 });
     expect(Object.keys(config.thresholds).sort()).toEqual(
       [...Object.keys(DEFAULT_THRESHOLDS), 'accuracy.cosine'].sort(),

@@ -43,7 +43,10 @@ export class OnnxRuntimeRunner implements Runner {
     const provider =
       o.executionProvider === 'cpu'
         ? 'cpu'
-        : ({ name: o.executionProvider, ...o.providerOptions } as ort.InferenceSession.ExecutionProviderConfig);
+        : ({
+            name: o.executionProvider,
+            ...o.providerOptions,
+          } as ort.InferenceSession.ExecutionProviderConfig);
     return {
       executionProviders: [provider],
       graphOptimizationLevel: o.graphOptimizationLevel,
@@ -57,7 +60,10 @@ export class OnnxRuntimeRunner implements Runner {
 
   async build(request: BuildRequest, progress: ProgressFn): Promise<BuiltEngine> {
     await mkdir(request.workDir, { recursive: true });
-    const artifactPath = join(request.workDir, `${request.model}-${request.precision}-b${request.batchSize}.opt.onnx`);
+    const artifactPath = join(
+      request.workDir,
+      `${request.model}-${request.precision}-b${request.batchSize}.opt.onnx`,
+    );
     progress(`optimising graph (${this.options.graphOptimizationLevel})`);
     const started = performance.now();
     let session: ort.InferenceSession;
@@ -101,7 +107,7 @@ export class OnnxRuntimeRunner implements Runner {
         : `ONNX Runtime could not load ${request.model} (${request.precision})`,
       message: missingProvider
         ? `onnxruntime-node has no ${this.options.executionProvider} libraries here: they are downloaded by its install script, which .npmrc skips (onnxruntime-node-install=skip).`
-        : error.message.split('\n')[0] ?? 'session creation failed',
+        : (error.message.split('\n')[0] ?? 'session creation failed'),
       logExcerpt: error.message,
       nextSteps: missingProvider
         ? [

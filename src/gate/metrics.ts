@@ -1,0 +1,115 @@
+import type { AccuracyMetricName, Direction } from '../config/schema.js';
+import type { AccuracyMetrics, Entry, StatsSummary } from '../results/schema.js';
+
+/** What a sample-based metric reports over its raw samples; the statistical model bootstraps it. */
+export type Statistic = { kind: 'quantile'; p: number } | { kind: 'mean' };
+
+/**
+ * Which part of a run produces a metric. `benchmark` metrics come from the timed loop, so an entry
+ * marked `unreliable` (throttling, clock drop) makes all of them inconclusive, throughput included.
+ */
+export type MetricSource = 'benchmark' | 'build' | 'accuracy';
+
+/** One comparable metric. Add a metric by adding a definition to METRICS. */
+export interface MetricDefinition {
+  readonly name: string;
+  /** Which way is better. A ThresholdSpec's own `direction` overrides it. */
+  readonly direction: Direction;
+  readonly unit: string;
+  readonly source: MetricSource;
+  /** The run's value, or undefined when the entry does not carry it. */
+  extract(entry: Entry): number | undefined;
+  /** Raw samples per trial (latency metrics), for models that look past the summary value. */
+  samples?(entry: Entry): number[][] | undefined;
+  /** The statistic `extract` computes over the pooled samples. Set together with `samples`. */
+  readonly statistic?: Statistic;
+  /** The same statistic per trial, as stored in Trial.stats, in `samples` order. */
+  trialValues?(entry: Entry): number[] | undefined;
+}
+
+/** A metric with everything the sample-level bootstrap needs. */
+export type SampledMetric = MetricDefinition &
+  Required<Pick<MetricDefinition, 'samples' | 'statistic' | 'trialValues'>>;
+
+export function isSampled(metric: MetricDefinition): metric is SampledMetric {
+  return metric.samples !== undefined && metric.statistic !== undefined && metric.trialValues !== undefined;
+}
+
+function latencyMetric(
+  name: string,
+  field: 'median' | 'p99' | 'mean',
+  statistic: Statistic,
+): MetricDefinition {
+  const pick = (s: StatsSummary): number => s[field];
+  return {
+    name,
+    direction: 'lower',
+    unit: 'ms',
+    source: 'benchmark',
+    statistic,
+    extract: (e) => (e.latency ? pick(e.latency.pooled) : undefined),
+    samples: (e) => e.latency?.trials.map((t) => t.samples),
+    trialValues: (e) => e.latency?.trials.map((t) => pick(t.stats)),
+  };
+}
+
+/** Accuracy metrics compare the worst value across outputs (max error, min similarity). */
+function accuracyMetric(metric: AccuracyMetricName, direction: Direction): MetricDefinition {
+  return {
+    name: `accuracy.${metric}`,
+    direction,
+    unit: '',
+    source: 'accuracy',
+    extract: (e) => {
+      const worst: AccuracyMetrics | null | undefined = e.accuracy?.worst;
+      return worst?.[metric] ?? undefined;
+    },
+  };
+}
+
+const DEFINITIONS: MetricDefinition[] = [
+  latencyMetric('latency.p50', 'median', { kind: 'quantile', p: 0.5 }),
+  latencyMetric('latency.p99', 'p99', { kind: 'quantile', p: 0.99 }),
+  latencyMetric('latency.mean', 'mean', { kind: 'mean' }),
+  {
+    name: 'throughput',
+    direction: 'higher',
+    unit: 'items/s',
+    source: 'benchmark',
+    extract: (e) => e.throughput?.itemsPerSec,
+  },
+  {
+    name: 'build.timeMs',
+    direction: 'lower',
+    unit: 'ms',
+    source: 'build',
+    // A cached engine was not built this run: its time says nothing about the build.
+    extract: (e) => (e.build && !e.build.cached ? e.build.timeMs : undefined),
+  },
+  {
+    name: 'build.artifactBytes',
+    direction: 'lower',
+    unit: 'bytes',
+    source: 'build',
+    extract: (e) => e.build?.artifactBytes,
+  },
+  accuracyMetric('cosine', 'higher'),
+  accuracyMetric('maxAbsError', 'lower'),
+  accuracyMetric('meanAbsError', 'lower'),
+  accuracyMetric('mse', 'lower'),
+  accuracyMetric('maxRelError', 'lower'),
+  accuracyMetric('top1Agreement', 'higher'),
+  accuracyMetric('top5Agreement', 'higher'),
+];
+
+/** The registry: metric name → definition. */
+export const METRICS: ReadonlyMap<string, MetricDefinition> = new Map(DEFINITIONS.map((m) => [m.name, m]));
+
+export function getMetric(name: string): MetricDefinition | undefined {
+  return METRICS.get(name);
+}
+
+/** Threshold keys that name no registered metric (a typo in the config would otherwise be ignored). */
+export function unknownMetrics(names: Iterable<string>): string[] {
+  return [...names].filter((n) => !METRICS.has(n));
+}
