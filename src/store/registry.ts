@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { BaselineConfig } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { FilesystemBaselineStore } from './filesystem-store.js';
+import { createGitBranchStore } from './git-branch-store.js';
 import type { BaselineStore } from './types.js';
 
 export type StoreConfig = BaselineConfig['store'];
@@ -33,6 +34,7 @@ export function resolveStorePath(path: string, context: StoreFactoryContext): st
  */
 export const STORE_FACTORIES: { readonly [T in StoreType]?: StoreFactory<T> } = {
   filesystem: (config, context) => new FilesystemBaselineStore(resolveStorePath(config.path, context)),
+  'git-branch': createGitBranchStore,
   none: () => undefined,
 };
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BaselineConfig } from '../../src/config/schema.js';
 import { ConfigError } from '../../src/errors.js';
 import { FilesystemBaselineStore } from '../../src/store/filesystem-store.js';
+import { GitBranchBaselineStore } from '../../src/store/git-branch-store.js';
 import { createBaselineStore, STORE_FACTORIES } from '../../src/store/registry.js';
 
 const context = { configDir: '/repo/ci', cwd: '/elsewhere', configFile: '/repo/ci/trt-gate.yml' };
@@ -34,12 +35,15 @@ describe('createBaselineStore', () => {
   });
 
   it('refuses a type without a factory as a config error naming the field', () => {
-    const config = BaselineConfig.parse({ store: { type: 'git-branch' } }).store;
-    expect(STORE_FACTORIES['git-branch']).toBeUndefined();
+    const config = { type: 'nope' } as never;
+    expect((STORE_FACTORIES as Record<string, unknown>).nope).toBeUndefined();
     const attempt = () => createBaselineStore(config, context);
     expect(attempt).toThrow(ConfigError);
-    expect(attempt).toThrow(
-      '/repo/ci/trt-gate.yml: baseline.store.type: store type "git-branch" is not supported',
-    );
+    expect(attempt).toThrow('/repo/ci/trt-gate.yml: baseline.store.type: store type "nope" is not supported');
+  });
+
+  it('creates a git-branch store for type git-branch', () => {
+    const config = BaselineConfig.parse({ store: { type: 'git-branch' } }).store;
+    expect(createBaselineStore(config, context)).toBeInstanceOf(GitBranchBaselineStore);
   });
 });

@@ -1,0 +1,71 @@
+import type { GateOutcome } from '../../src/results/schema.js';
+import { type GitHubApi, httpStatus } from './octokit.js';
+
+/** Check-run output text limits (characters). */
+export const CHECK_SUMMARY_LIMIT = 65_535;
+const STATUS_DESCRIPTION_LIMIT = 140;
+
+export type CheckConclusion = 'success' | 'failure' | 'neutral';
+
+/** fail → failure (blocks a required check); neutral (inconclusive, no baseline) → neutral; pass → success. */
+export function checkConclusion(conclusion: GateOutcome['conclusion']): CheckConclusion {
+  return conclusion === 'fail' ? 'failure' : conclusion === 'neutral' ? 'neutral' : 'success';
+}
+
+export interface CheckRequest {
+  owner: string;
+  repo: string;
+  sha: string;
+  name: string;
+  conclusion: CheckConclusion;
+  title: string;
+  /** Markdown; cut to the API's limit by the caller. */
+  summary: string;
+  detailsUrl?: string;
+}
+
+export interface CheckResult {
+  kind: 'check-run' | 'commit-status';
+  id?: number;
+  url?: string;
+}
+
+/**
+ * A completed check run on `sha`. Creating check runs needs a GitHub App token (GITHUB_TOKEN is
+ * one) with `checks: write`; when it is refused with 403 (a personal access token, or checks
+ * not granted), a commit status with the same name is set instead (`statuses: write`), so branch
+ * protection can still require it. A neutral gate becomes a `success` status: statuses have no
+ * neutral state, and an inconclusive result must not block a merge.
+ */
+export async function publishCheck(api: GitHubApi, request: CheckRequest): Promise<CheckResult> {
+  const { owner, repo, sha } = request;
+  try {
+    const { data } = await api.request('POST /repos/{owner}/{repo}/check-runs', {
+      owner,
+      repo,
+      name: request.name,
+      head_sha: sha,
+      status: 'completed',
+      conclusion: request.conclusion,
+      completed_at: new Date().toISOString(),
+      ...(request.detailsUrl ? { details_url: request.detailsUrl } : {}),
+      output: { title: request.title.slice(0, 255), summary: request.summary.slice(0, CHECK_SUMMARY_LIMIT) },
+    });
+    return { kind: 'check-run', id: Number(data.id), url: data.html_url ?? undefined };
+  } catch (error) {
+    if (httpStatus(error) !== 403) throw error;
+  }
+  let description = request.title;
+  if (description.length > STATUS_DESCRIPTION_LIMIT)
+    description = `${description.slice(0, STATUS_DESCRIPTION_LIMIT - 1)}…`;
+  const { data } = await api.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
+    owner,
+    repo,
+    sha,
+    state: request.conclusion === 'failure' ? 'failure' : 'success',
+    context: request.name,
+    description,
+    ...(request.detailsUrl ? { target_url: request.detailsUrl } : {}),
+  });
+  return { kind: 'commit-status', id: data.id, url: data.url };
+}

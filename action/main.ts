@@ -1,0 +1,155 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import * as core from '@actions/core';
+import { ExitCode, TrtGateError } from '../src/errors.js';
+import { escapeMarkdown } from '../src/report/escape.js';
+import { readContext } from './context.js';
+import { commentMarker, defaultCommentKey } from './github/comment.js';
+import { createOctokit, type Logger } from './github/octokit.js';
+import { writeJobSummary } from './github/summary.js';
+import { readInputs } from './inputs.js';
+import { MODE_HANDLERS, type ModeOutcome } from './modes.js';
+import { Files, Output } from './names.js';
+import { type PublishResult, publishToGitHub } from './publish.js';
+import { renderReports } from './report.js';
+import { resolveTarget } from './target.js';
+
+export interface RunResult {
+  exitCode: number;
+  outputs: Partial<Record<(typeof Output)[keyof typeof Output], string>>;
+  outcome?: ModeOutcome;
+  published?: PublishResult;
+  error?: string;
+}
+
+/**
+ * Untrusted text (model names, tool output, branch names) must not start a line GitHub reads as a
+ * workflow command (`::set-output`, `::add-mask::`…): keep log lines on one line and break `::`.
+ */
+export function sanitizeLogLine(text: string): string {
+  return text.replace(/\r\n|\r|\n/g, ' ⏎ ').replace(/::/g, ':\u200B:');
+}
+
+const logger: Logger = {
+  info: (m) => core.info(sanitizeLogLine(m)),
+  notice: (m) => core.notice(sanitizeLogLine(m)),
+  warning: (m) => core.warning(sanitizeLogLine(m)),
+};
+
+function appendedNotes(outcome: ModeOutcome): string[] {
+  if (!outcome.appended) return [];
+  const written = outcome.appended.reduce((n, a) => n + a.written.length, 0);
+  const skipped = outcome.appended.flatMap((a) => a.skipped);
+  const lines = [
+    `**Baselines recorded:** ${written} key${written === 1 ? '' : 's'} updated in ${escapeMarkdown(outcome.baselineLabel)}.`,
+  ];
+  if (skipped.length > 0) {
+    lines.push(
+      `**Not recorded:** ${skipped
+        .slice(0, 20)
+        .map((s) => `${escapeMarkdown(s.entryId)} (${escapeMarkdown(s.reason)})`)
+        .join('; ')}${skipped.length > 20 ? ` and ${skipped.length - 20} more` : ''}`,
+    );
+  }
+  return lines;
+}
+
+/**
+ * The action: reads the inputs and the event, runs the mode over the core, writes the reports,
+ * publishes them (summary, comment, check) and sets the outputs. The one place that fails the
+ * step: `fail` when the gate fails (exit 1), or the error's exit code (2 usage/config, 3 model,
+ * 4 data) when something goes wrong. Publishing problems only warn.
+ */
+export async function run(): Promise<RunResult> {
+  const env = process.env;
+  const outputs: RunResult['outputs'] = {};
+  try {
+    const inputs = readInputs(env);
+    if (inputs.githubToken) {
+      core.setSecret(inputs.githubToken);
+      // The form git receives it in (an Authorization header for the data branch).
+      core.setSecret(Buffer.from(`x-access-token:${inputs.githubToken}`, 'utf8').toString('base64'));
+    }
+    const ctx = readContext(env);
+    const api = inputs.githubToken ? createOctokit(inputs.githubToken, ctx.apiUrl, logger) : undefined;
+    const resultsDir = resolve(ctx.workspace, inputs.resultsDir);
+    await mkdir(resultsDir, { recursive: true });
+    const target = await resolveTarget(ctx, api, logger);
+
+    const outcome = await MODE_HANDLERS[inputs.mode]({
+      inputs,
+      ctx,
+      target,
+      resultsDir,
+      token: inputs.githubToken,
+      log: logger,
+    });
+
+    const marker = commentMarker(
+      inputs.commentKey ?? defaultCommentKey(ctx.workflow, inputs.config, inputs.mode),
+    );
+    const reports = renderReports(outcome.compared, {
+      marker,
+      mode: outcome.mode,
+      baselineLabel: outcome.baselineLabel,
+      runUrl: ctx.runUrl,
+      notes: appendedNotes(outcome),
+    });
+    const reportPath = join(resultsDir, outcome.reportFile);
+    await writeFile(reportPath, reports.full);
+    await writeFile(join(resultsDir, Files.html), reports.html);
+    await writeFile(join(resultsDir, Files.json), reports.json);
+
+    const published = await publishToGitHub({
+      api,
+      inputs,
+      ctx,
+      target,
+      outcome,
+      reports,
+      marker,
+      log: logger,
+    });
+    try {
+      const notes = published.skipped.map((s) => `\n\n> [!NOTE]\n> ${escapeMarkdown(s)}`).join('');
+      await writeJobSummary(`${reports.summary}${notes}\n`, env);
+    } catch (error) {
+      logger.warning(`trt-gate: could not write the job summary (${(error as Error).message})`);
+    }
+
+    const regressions = outcome.compared.reduce(
+      (n, r) => n + (r.comparisons ?? []).filter((c) => c.verdict === 'regressed').length,
+      0,
+    );
+    outputs[Output.verdict] = outcome.gate.conclusion;
+    outputs[Output.regressions] = String(regressions);
+    outputs[Output.resultsPath] = outcome.resultsPath;
+    outputs[Output.reportPath] = reportPath;
+    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+
+    let exitCode: number = ExitCode.ok;
+    if (outcome.gate.conclusion === 'fail') {
+      const failing = outcome.gate.failing;
+      core.setFailed(
+        sanitizeLogLine(
+          `trt-gate: the regression gate failed (${failing.length} entr${failing.length === 1 ? 'y' : 'ies'} ` +
+            `with a verdict in fail-on [${outcome.gate.failOn.join(', ')}]: ${failing.slice(0, 10).join(', ')}` +
+            `${failing.length > 10 ? ', …' : ''}); see ${reportPath}`,
+        ),
+      );
+      exitCode = ExitCode.gateFailed;
+      process.exitCode = exitCode;
+    }
+    return { exitCode, outputs, outcome, published };
+  } catch (error) {
+    const exitCode = error instanceof TrtGateError ? error.exitCode : ExitCode.internal;
+    const message =
+      error instanceof TrtGateError
+        ? error.message
+        : `internal error: ${(error as Error)?.stack ?? String(error)}`;
+    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+    core.setFailed(`trt-gate: ${message}`);
+    process.exitCode = exitCode;
+    return { exitCode, outputs, error: message };
+  }
+}

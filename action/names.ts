@@ -1,0 +1,69 @@
+/**
+ * Every input and output name of the GitHub Action, in one place. action.yml declares the same
+ * names (test/action/action-yml.test.ts checks that the two agree, and that each input reaches the
+ * node step as an `INPUT_*` variable).
+ */
+
+export const Input = {
+  config: 'config',
+  mode: 'mode',
+  githubToken: 'github-token',
+  store: 'store',
+  dataBranch: 'data-branch',
+  dataRemote: 'data-remote',
+  storePath: 'store-path',
+  comment: 'comment',
+  commentKey: 'comment-key',
+  commentAuthor: 'comment-author',
+  check: 'check',
+  checkName: 'check-name',
+  failOn: 'fail-on',
+  resultsDir: 'results-dir',
+  resultsFiles: 'results-files',
+  releaseThresholds: 'release-thresholds',
+  maxResultsMb: 'max-results-mb',
+} as const;
+export type InputName = (typeof Input)[keyof typeof Input];
+
+export const Output = {
+  verdict: 'verdict',
+  regressions: 'regressions',
+  resultsPath: 'results-path',
+  reportPath: 'report-path',
+} as const;
+export type OutputName = (typeof Output)[keyof typeof Output];
+
+export const MODES = ['pr', 'baseline', 'aggregate', 'release'] as const;
+export type Mode = (typeof MODES)[number];
+
+export const STORES = ['git-branch', 'filesystem'] as const;
+export type StoreKind = (typeof STORES)[number];
+
+export const COMMENT_MODES = ['always', 'on-change', 'never'] as const;
+export type CommentMode = (typeof COMMENT_MODES)[number];
+
+/** The `verdict` output: the gate's conclusion. */
+export const VERDICT_OUTPUTS = ['pass', 'fail', 'neutral'] as const;
+
+/**
+ * The environment variable an input arrives in. The composite step sets these explicitly (GitHub
+ * does not set `INPUT_*` for steps nested in a composite action): upper case, `-` and spaces as
+ * `_`, e.g. `github-token` → `INPUT_GITHUB_TOKEN`. @actions/core's own spelling
+ * (`INPUT_GITHUB-TOKEN`) is accepted too.
+ */
+export function inputEnvName(name: string): string {
+  return `INPUT_${name.replace(/[ -]/g, '_').toUpperCase()}`;
+}
+
+/** Files written to `results-dir`. */
+export const Files = {
+  results: 'results.json',
+  aggregate: 'aggregate.json',
+  report: 'report.md',
+  releaseReport: 'release-report.md',
+  html: 'report.html',
+  json: 'report.json',
+} as const;
+
+/** Default largest results file read (artifacts from untrusted jobs included). */
+export const DEFAULT_MAX_RESULTS_MB = 20;

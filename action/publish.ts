@@ -1,0 +1,119 @@
+import type { Results } from '../src/results/schema.js';
+import type { GitHubContext } from './context.js';
+import { checkConclusion, publishCheck } from './github/check.js';
+import { upsertStickyComment } from './github/comment.js';
+import { resolveCommentAuthor } from './github/identity.js';
+import { errorMessage, type GitHubApi, type Logger } from './github/octokit.js';
+import type { ActionInputs } from './inputs.js';
+import type { ModeOutcome } from './modes.js';
+import type { CommentMode } from './names.js';
+import type { Reports } from './report.js';
+import type { ReportTarget } from './target.js';
+
+/** What happens to the sticky comment: create-or-update, update an existing one only, or nothing. */
+export type CommentDecision = 'upsert' | 'update-only' | 'skip';
+
+/**
+ * `always`: create or update. `on-change`: create only when some entry is not `unchanged`
+ * (a regression, improvement, failure, missing baseline…); an existing comment is still updated,
+ * so it never shows stale numbers. `never`: nothing.
+ */
+export function commentDecision(mode: CommentMode, compared: readonly Results[]): CommentDecision {
+  if (mode === 'never') return 'skip';
+  if (mode === 'always') return 'upsert';
+  const changed = compared.some((r) => (r.comparisons ?? []).some((c) => c.verdict !== 'unchanged'));
+  return changed ? 'upsert' : 'update-only';
+}
+
+export interface PublishRequest {
+  api: GitHubApi | undefined;
+  inputs: ActionInputs;
+  ctx: GitHubContext;
+  target: ReportTarget;
+  outcome: ModeOutcome;
+  reports: Reports;
+  marker: string;
+  log: Logger;
+}
+
+export interface PublishResult {
+  comment?: { action: string; id?: number; url?: string };
+  check?: { kind: string; id?: number };
+  /** Why the comment or check was skipped, for the summary. */
+  skipped: string[];
+}
+
+/**
+ * Posts the comment and the check. Never throws: a failure here (permissions, network, API
+ * limits) is logged as a warning and changes neither the verdict nor the exit code.
+ */
+export async function publishToGitHub(p: PublishRequest): Promise<PublishResult> {
+  const result: PublishResult = { skipped: [] };
+  const { inputs, target, outcome, ctx, log } = p;
+  if (!outcome.publishesToPullRequest) return result;
+  if (target.readOnly) {
+    log.notice(`trt-gate: ${target.readOnly}`);
+    result.skipped.push(target.readOnly);
+    return result;
+  }
+  if (!p.api) {
+    const why = 'no github-token: the PR comment and check run are skipped';
+    log.notice(`trt-gate: ${why}`);
+    result.skipped.push(why);
+    return result;
+  }
+  const api = p.api;
+
+  const decision = commentDecision(inputs.comment, outcome.compared);
+  if (decision !== 'skip' && target.pullRequest) {
+    try {
+      const author = await resolveCommentAuthor(api, inputs.commentAuthor);
+      const comment = await upsertStickyComment(api, {
+        owner: ctx.owner,
+        repo: ctx.repo,
+        issueNumber: target.pullRequest.number,
+        marker: p.marker,
+        author,
+        body: p.reports.comment,
+        create: decision === 'upsert',
+      });
+      if (comment.foreign > 0) {
+        log.info(`ignored ${comment.foreign} comment(s) with the trt-gate marker not written by ${author}`);
+      }
+      log.info(
+        `PR #${target.pullRequest.number} comment: ${comment.action}${comment.url ? ` (${comment.url})` : ''}`,
+      );
+      result.comment = comment;
+    } catch (error) {
+      log.warning(
+        `trt-gate: could not comment on PR #${target.pullRequest.number} (${errorMessage(error)}); the verdict is unaffected`,
+      );
+    }
+  } else if (decision !== 'skip') {
+    log.info('no pull request for this event: no comment');
+  }
+
+  if (inputs.check && target.sha) {
+    try {
+      const check = await publishCheck(api, {
+        owner: ctx.owner,
+        repo: ctx.repo,
+        sha: target.sha,
+        name: inputs.checkName,
+        conclusion: checkConclusion(outcome.gate.conclusion),
+        title: p.reports.headline,
+        summary: p.reports.checkSummary,
+        detailsUrl: ctx.runUrl,
+      });
+      log.info(
+        `${check.kind === 'check-run' ? 'check run' : 'commit status'} "${inputs.checkName}" set on ${target.sha}`,
+      );
+      result.check = check;
+    } catch (error) {
+      log.warning(
+        `trt-gate: could not create the check on ${target.sha} (${errorMessage(error)}); the verdict is unaffected`,
+      );
+    }
+  }
+  return result;
+}

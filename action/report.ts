@@ -1,0 +1,71 @@
+import { escapeMarkdown } from '../src/report/escape.js';
+import { MARKDOWN_LIMIT, renderReport, reportPointer, truncateMarkdown } from '../src/report/render.js';
+import { buildViewModel } from '../src/report/view-model.js';
+import type { Results } from '../src/results/schema.js';
+import { CHECK_SUMMARY_LIMIT } from './github/check.js';
+import { COMMENT_LIMIT } from './github/comment.js';
+
+export interface Reports {
+  /** The sticky comment: marker, report cut below GitHub's limit, footer. */
+  comment: string;
+  /** Job summary (Markdown). */
+  summary: string;
+  /** The whole Markdown report, never cut (written to results-dir). */
+  full: string;
+  html: string;
+  json: string;
+  /** One line for the check run's title. */
+  headline: string;
+  /** Check run summary, cut to the check API's limit. */
+  checkSummary: string;
+}
+
+export interface ReportOptions {
+  marker: string;
+  mode: string;
+  /** What was compared with, e.g. `branch main`; untrusted (a branch name), escaped here. */
+  baselineLabel: string;
+  /** The workflow run page, where the job summary and artifacts are. */
+  runUrl?: string;
+  /** Extra Markdown lines (already escaped) shown above the footer, e.g. appended-baseline counts. */
+  notes?: string[];
+}
+
+/** A safe `[workflow run](url)` link, or nothing for a URL that is not plain http(s). */
+function runLink(url: string | undefined): string {
+  if (!url) return '';
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return '';
+    return ` · [workflow run](${parsed.href.replace(/\(/g, '%28').replace(/\)/g, '%29')})`;
+  } catch {
+    return '';
+  }
+}
+
+export function renderReports(compared: readonly Results[], options: ReportOptions): Reports {
+  const footer =
+    `<sub>trt-gate · mode ${escapeMarkdown(options.mode)} · compared with ${escapeMarkdown(options.baselineLabel)}` +
+    `${runLink(options.runUrl)}</sub>`;
+  const notes = options.notes?.length ? `${options.notes.join('\n')}\n\n` : '';
+  const tail = `\n\n${notes}${footer}`;
+  const head = `${options.marker}\n`;
+  const budget = Math.min(MARKDOWN_LIMIT, COMMENT_LIMIT - 1) - head.length - tail.length;
+  const md = renderReport('md', compared, { fullReportUrl: options.runUrl, limit: budget });
+  const comment = truncateMarkdown(`${head}${md}${tail}`, COMMENT_LIMIT - 1, reportPointer(options.runUrl));
+  const full = `${renderReport('md', compared, { limit: Number.MAX_SAFE_INTEGER })}${tail}`;
+  const summary = `${renderReport('summary', compared, { fullReportUrl: options.runUrl })}${tail}`;
+  const checkSummary = renderReport('md', compared, {
+    fullReportUrl: options.runUrl,
+    limit: CHECK_SUMMARY_LIMIT - 1,
+  });
+  return {
+    comment,
+    summary,
+    full,
+    html: renderReport('html', compared),
+    json: renderReport('json', compared),
+    headline: buildViewModel(compared).headline,
+    checkSummary,
+  };
+}

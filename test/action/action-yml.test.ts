@@ -1,0 +1,91 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { Input, inputEnvName, Output } from '../../action/names.js';
+import { PROJECT_ROOT } from './helpers/sandbox.js';
+
+interface Step {
+  name?: string;
+  id?: string;
+  shell?: string;
+  run?: string;
+  uses?: string;
+  env?: Record<string, string>;
+  with?: Record<string, string>;
+}
+
+interface ActionYml {
+  inputs: Record<string, { default?: string }>;
+  outputs: Record<string, { value: string }>;
+  runs: { using: string; steps: Step[] };
+}
+
+const actionYml = parse(await readFile(join(PROJECT_ROOT, 'action.yml'), 'utf8')) as ActionYml;
+
+describe('action.yml', () => {
+  it('declares exactly the inputs and outputs of action/names.ts', () => {
+    expect(Object.keys(actionYml.inputs).sort()).toEqual(Object.values(Input).sort());
+    expect(Object.keys(actionYml.outputs).sort()).toEqual(Object.values(Output).sort());
+    for (const name of Object.values(Output)) {
+      expect(actionYml.outputs[name]!.value).toBe(`\${{ steps.gate.outputs.${name} }}`);
+    }
+  });
+
+  it('is a composite action that installs its own dependencies, then runs the JS launcher', () => {
+    expect(actionYml.runs.using).toBe('composite');
+    const [install, gate] = actionYml.runs.steps;
+    expect(install!.run).toBe('npm ci --omit=dev --no-audit --no-fund --prefix "$GITHUB_ACTION_PATH"');
+    expect(gate!.id).toBe('gate');
+    expect(gate!.run).toBe('node "$GITHUB_ACTION_PATH/action/index.js"');
+    for (const step of actionYml.runs.steps) expect(step.shell).toBe('bash');
+  });
+
+  it('passes every input to the node step as an INPUT_* variable (composite steps get none otherwise)', () => {
+    const env = actionYml.runs.steps[1]!.env!;
+    const expected = Object.fromEntries(
+      Object.values(Input).map((name) => [inputEnvName(name), `\${{ inputs.${name} }}`]),
+    );
+    expect(env).toEqual(expected);
+  });
+
+  it('never interpolates an expression into a run: script', () => {
+    for (const step of actionYml.runs.steps) expect(step.run ?? '').not.toMatch(/\$\{\{/);
+  });
+});
+
+describe('example workflows', async () => {
+  const dir = join(PROJECT_ROOT, 'examples', 'workflows');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.yml'));
+
+  it('ships the PR matrix, nightly, release and the two fork-safe workflows', () => {
+    expect(files.sort()).toEqual([
+      'trt-gate-fork-bench.yml',
+      'trt-gate-fork-report.yml',
+      'trt-gate-nightly.yml',
+      'trt-gate-pr.yml',
+      'trt-gate-release.yml',
+    ]);
+  });
+
+  it.each(files)('%s: no expressions in run: scripts, explicit least-privilege permissions', async (file) => {
+    const workflow = parse(await readFile(join(dir, file), 'utf8')) as {
+      permissions?: Record<string, string>;
+      jobs: Record<string, { permissions?: Record<string, string>; steps: Step[] }>;
+    };
+    expect(workflow.permissions, 'a workflow-level default').toBeDefined();
+    for (const [name, job] of Object.entries(workflow.jobs)) {
+      const permissions = { ...workflow.permissions, ...job.permissions };
+      for (const step of job.steps) {
+        expect(step.run ?? '', `${file} ${name}`).not.toMatch(/\$\{\{/);
+      }
+      const usesGate = job.steps.some((s) => s.uses?.includes('trt-gate'));
+      const mode = job.steps.find((s) => s.uses?.includes('trt-gate'))?.with?.mode ?? 'pr';
+      if (permissions.contents === 'write')
+        expect(usesGate && mode === 'baseline', `${file} ${name}`).toBe(true);
+      if (file === 'trt-gate-fork-bench.yml') {
+        expect(Object.values(permissions).every((p) => p === 'read' || p === 'none')).toBe(true);
+      }
+    }
+  });
+});

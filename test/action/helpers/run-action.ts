@@ -1,0 +1,38 @@
+import { vi } from 'vitest';
+import type { RunResult } from '../../../action/main.js';
+import { Sandbox } from './sandbox.js';
+
+export interface ActionRun extends RunResult {
+  /** process.exitCode as the step would end with it (core.setFailed sets 1). */
+  processExitCode: number | undefined;
+  /** What the step wrote to stdout (workflow commands included). */
+  stdout: string;
+  /** Outputs as written to GITHUB_OUTPUT. */
+  fileOutputs: Record<string, string>;
+}
+
+/**
+ * Runs the action's `run()` in this process with exactly `env` as its step environment: the
+ * runner's variables and the INPUT_* ones are stubbed for the call, stdout is captured, and
+ * process.exitCode is restored afterwards.
+ */
+export async function runAction(env: Record<string, string>): Promise<ActionRun> {
+  for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
+  const chunks: string[] = [];
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return true;
+  });
+  const before = process.exitCode;
+  process.exitCode = undefined;
+  try {
+    const { run } = await import('../../../action/main.js');
+    const result = await run();
+    const processExitCode = process.exitCode as number | undefined;
+    return { ...result, processExitCode, stdout: chunks.join(''), fileOutputs: await Sandbox.outputs(env) };
+  } finally {
+    process.exitCode = before;
+    write.mockRestore();
+    vi.unstubAllEnvs();
+  }
+}

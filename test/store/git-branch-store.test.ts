@@ -1,0 +1,254 @@
+import { spawn } from 'node:child_process';
+import { chmod, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { execa } from 'execa';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DataError, UsageError } from '../../src/errors.js';
+import { parseStoreFile } from '../../src/store/file-format.js';
+import {
+  assertBranchName,
+  GitBranchBaselineStore,
+  type GitBranchStoreOptions,
+  normaliseStorePath,
+  redactUrl,
+  tokenExtraHeader,
+} from '../../src/store/git-branch-store.js';
+import { keyPath } from '../../src/store/key.js';
+import { makeEntry, makeKey, makeResults, makeTempDir, minute } from './helpers.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const projectRoot = resolve(here, '../..');
+
+let tmp: string;
+let cleanup: () => Promise<void>;
+let remote: string;
+const stores: GitBranchBaselineStore[] = [];
+
+async function git(args: string[], cwd = tmp): Promise<string> {
+  const result = await execa('git', args, { cwd, env: { LC_ALL: 'C' } });
+  return String(result.stdout).trim();
+}
+
+function open(options: Partial<GitBranchStoreOptions> = {}): GitBranchBaselineStore {
+  const store = new GitBranchBaselineStore({ remote, tempRoot: tmp, backoffMs: 10, ...options });
+  stores.push(store);
+  return store;
+}
+
+/** The text of a file on the remote's data branch (undefined when absent). */
+async function remoteFile(path: string, branch = 'trt-gate-data'): Promise<string | undefined> {
+  const result = await execa('git', ['--git-dir', remote, 'show', `${branch}:${path}`], { reject: false });
+  return result.exitCode === 0 ? String(result.stdout) : undefined;
+}
+
+async function remoteRunIds(key = makeKey(), path = 'baselines'): Promise<string[]> {
+  const text = await remoteFile(`${path}/${keyPath(key)}`);
+  if (text === undefined) return [];
+  return parseStoreFile(text, 'remote').runs.map((r) => r.runId);
+}
+
+beforeEach(async () => {
+  ({ dir: tmp, cleanup } = await makeTempDir());
+  remote = join(tmp, 'remote.git');
+  await git(['init', '--quiet', '--bare', remote]);
+});
+
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()));
+  await cleanup();
+});
+
+describe('GitBranchBaselineStore', () => {
+  it('reads nothing from a remote without the data branch, and never creates it on read', async () => {
+    const store = open();
+    expect(await store.read(makeKey())).toBeUndefined();
+    expect(await store.list()).toEqual([]);
+    expect(await store.findSimilar(makeKey())).toEqual([]);
+    expect(await git(['--git-dir', remote, 'branch', '--list'])).toBe('');
+  });
+
+  it('creates the branch as an orphan on the first append, and other clones read it', async () => {
+    const outcome = await open().append(makeResults({ runId: 'r1' }), { historySize: 10 });
+    expect(outcome.written).toHaveLength(1);
+    expect(await git(['--git-dir', remote, 'branch', '--list'])).toContain('trt-gate-data');
+    // One root commit (no parent), committed as the bot via -c flags.
+    const log = await git(['--git-dir', remote, 'log', '--format=%P|%an|%s', 'trt-gate-data']);
+    expect(log.split('\n')).toHaveLength(1);
+    expect(log).toMatch(/^\|github-actions\[bot\]\|trt-gate: append run r1 \(1 key\)$/);
+    expect(await remoteRunIds()).toEqual(['r1']);
+
+    const reader = open();
+    expect((await reader.read(makeKey()))?.runs.map((r) => r.runId)).toEqual(['r1']);
+    expect(await reader.list()).toEqual([makeKey()]);
+  });
+
+  it('appends on top of the existing branch history and keeps the configured path', async () => {
+    await open({ path: 'data/heads/main' }).append(makeResults({ runId: 'r1', createdAt: minute(1) }), {
+      historySize: 10,
+    });
+    await open({ path: 'data/heads/main' }).append(makeResults({ runId: 'r2', createdAt: minute(2) }), {
+      historySize: 10,
+    });
+    expect(await remoteRunIds(makeKey(), 'data/heads/main')).toEqual(['r1', 'r2']);
+    const commits = await git(['--git-dir', remote, 'log', '--format=%H %P', 'trt-gate-data']);
+    expect(commits.split('\n').map((l) => l.split(' ').filter(Boolean).length)).toEqual([2, 1]);
+    expect(await remoteFile(`baselines/${keyPath(makeKey())}`)).toBeUndefined();
+  });
+
+  it('bounds the stored history by historySize', async () => {
+    const store = open();
+    for (let i = 1; i <= 4; i++) {
+      await store.append(makeResults({ runId: `r${i}`, createdAt: minute(i) }), { historySize: 2 });
+    }
+    expect(await remoteRunIds()).toEqual(['r3', 'r4']);
+  });
+
+  it('lands every append when several store instances race (re-fetch, re-apply, no force push)', async () => {
+    await open().append(makeResults({ runId: 'seed', createdAt: minute(0) }), { historySize: 100 });
+    // A slow pre-receive hook widens the race window, so pushes really are rejected and retried.
+    const hook = join(remote, 'hooks', 'pre-receive');
+    await writeFile(hook, '#!/bin/sh\ncat >/dev/null\nsleep 0.2\n');
+    await chmod(hook, 0o755);
+    const writers = Array.from({ length: 5 }, () => open({ maxAttempts: 30 }));
+    await Promise.all(
+      writers.map((store, w) =>
+        store.append(
+          makeResults({
+            runId: `w${w}`,
+            createdAt: minute(w + 1),
+            entries: [makeEntry({ id: 'a' }), makeEntry({ id: 'b', key: makeKey({ model: 'mobilenet' }) })],
+          }),
+          { historySize: 100 },
+        ),
+      ),
+    );
+    const expected = ['seed', 'w0', 'w1', 'w2', 'w3', 'w4'];
+    expect((await remoteRunIds()).sort()).toEqual(expected);
+    expect((await remoteRunIds(makeKey({ model: 'mobilenet' }))).sort()).toEqual(expected.slice(1));
+    // Pushes really raced: some were rejected and their appends re-applied on the new tip.
+    expect(writers.reduce((n, w) => n + w.rejectedPushes, 0)).toBeGreaterThan(0);
+    // Linear history: one commit per append, nothing overwritten by a force push.
+    const log = await git(['--git-dir', remote, 'log', '--format=%s', 'trt-gate-data']);
+    expect(log.split('\n')).toHaveLength(6);
+  }, 60_000);
+
+  it('lands every append when separate processes race', async () => {
+    const storeUrl = pathToFileURL(join(projectRoot, 'src/store/git-branch-store.ts')).href;
+    const helpersUrl = pathToFileURL(join(here, 'helpers.ts')).href;
+    const script = `
+      const { GitBranchBaselineStore } = await import(${JSON.stringify(storeUrl)});
+      const { makeResults, minute } = await import(${JSON.stringify(helpersUrl)});
+      const [remote, tempRoot, worker] = process.argv.slice(-3);
+      const store = new GitBranchBaselineStore({ remote, tempRoot, backoffMs: 10, maxAttempts: 30 });
+      const runId = 'p' + worker;
+      await store.append(makeResults({ runId, createdAt: minute(Number(worker)) }), { historySize: 100 });
+      await store.close();
+    `;
+    const run = (worker: number) =>
+      new Promise<{ code: number | null; output: string }>((done) => {
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', '--input-type=module', '-e', script, '--', remote, tmp, String(worker)],
+          { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        let output = '';
+        child.stdout.on('data', (c) => (output += c));
+        child.stderr.on('data', (c) => (output += c));
+        child.on('exit', (code) => done({ code, output }));
+      });
+    const results = await Promise.all([0, 1, 2, 3].map(run));
+    expect(
+      results.map((r) => r.code),
+      results.map((r) => r.output).join('\n'),
+    ).toEqual([0, 0, 0, 0]);
+    expect((await remoteRunIds()).sort()).toEqual(['p0', 'p1', 'p2', 'p3']);
+  }, 90_000);
+
+  it('refuses to append over a corrupt file and never replaces it', async () => {
+    await open().append(makeResults({ runId: 'r1', createdAt: minute(1) }), { historySize: 10 });
+    // Corrupt the stored file with a commit of its own on the data branch.
+    const work = join(tmp, 'work');
+    await git(['clone', '--quiet', '--branch', 'trt-gate-data', remote, work]);
+    await writeFile(
+      join(work, 'baselines', ...keyPath(makeKey()).split('/')),
+      '{"schemaVersion": 1, "key": ',
+    );
+    await git(['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '-am', 'corrupt'], work);
+    await git(['push', '--quiet', 'origin', 'trt-gate-data'], work);
+    const tip = await git(['--git-dir', remote, 'rev-parse', 'trt-gate-data']);
+
+    const attempt = open().append(makeResults({ runId: 'r2', createdAt: minute(2) }), { historySize: 10 });
+    await expect(attempt).rejects.toBeInstanceOf(DataError);
+    await expect(attempt).rejects.toThrow(/not valid JSON/);
+    expect(await git(['--git-dir', remote, 'rev-parse', 'trt-gate-data'])).toBe(tip);
+    await expect(open().read(makeKey())).rejects.toBeInstanceOf(DataError);
+  });
+
+  it('does not retry a push the remote refuses for another reason', async () => {
+    const hook = join(remote, 'hooks', 'pre-receive');
+    await writeFile(hook, '#!/bin/sh\necho "protected branch" >&2\nexit 1\n');
+    await chmod(hook, 0o755);
+    const started = Date.now();
+    const store = open({ backoffMs: 2000 });
+    const attempt = store.append(makeResults(), { historySize: 10 });
+    await expect(attempt).rejects.toThrow(/git push failed \(not retried\)/);
+    expect(Date.now() - started).toBeLessThan(2000);
+    // The clone is back at the remote's state: the refused run is not readable.
+    expect(await store.read(makeKey())).toBeUndefined();
+  });
+
+  it('skips the commit when nothing new is stored (idempotent per runId)', async () => {
+    const store = open();
+    await store.append(makeResults({ runId: 'r1' }), { historySize: 10 });
+    const again = await store.append(makeResults({ runId: 'r1' }), { historySize: 10 });
+    expect(again.written).toEqual([]);
+    expect(again.skipped[0]?.reason).toMatch(/already stored/);
+    const log = await git(['--git-dir', remote, 'log', '--format=%s', 'trt-gate-data']);
+    expect(log.split('\n')).toHaveLength(1);
+  });
+
+  it('resolves a remote name in the given repository', async () => {
+    const checkout = join(tmp, 'checkout');
+    await git(['init', '--quiet', checkout]);
+    await git(['remote', 'add', 'origin', remote], checkout);
+    await open({ remote: 'origin', cwd: checkout }).append(makeResults({ runId: 'named' }), {
+      historySize: 5,
+    });
+    expect(await remoteRunIds()).toEqual(['named']);
+  });
+
+  it('reports an unreachable remote as a DataError without the credentials in the URL', async () => {
+    const store = open({ remote: 'https://user:secret@127.0.0.1:9/none.git' });
+    const attempt = store.read(makeKey());
+    await expect(attempt).rejects.toBeInstanceOf(DataError);
+    await expect(attempt).rejects.not.toThrow(/secret/);
+  });
+});
+
+describe('git-branch store helpers', () => {
+  it('validates branch names and store paths', () => {
+    expect(() => assertBranchName('trt-gate-data')).not.toThrow();
+    expect(() => assertBranchName('data/v1')).not.toThrow();
+    for (const bad of ['-x', '../x', 'a..b', 'a b', 'x.lock', '.hidden', 'a/.b', '']) {
+      expect(() => assertBranchName(bad), bad).toThrow(UsageError);
+    }
+    expect(normaliseStorePath('./baselines/')).toBe('baselines');
+    expect(normaliseStorePath('a/b/../c')).toBe('a/c');
+    for (const bad of ['/abs', '..', '../up', 'a/../..', '.', '.git/x']) {
+      expect(() => normaliseStorePath(bad), bad).toThrow(UsageError);
+    }
+  });
+
+  it('redacts credentials and builds the checkout-style auth header', () => {
+    expect(redactUrl('https://x-access-token:ghs_abc@github.com/o/r.git')).toBe(
+      'https://***@github.com/o/r.git',
+    );
+    expect(redactUrl('/tmp/remote.git')).toBe('/tmp/remote.git');
+    const header = tokenExtraHeader('https://github.com', 'ghs_abc');
+    expect(Object.keys(header)).toEqual(['https://github.com/']);
+    expect(header['https://github.com/']).toBe(
+      `AUTHORIZATION: basic ${Buffer.from('x-access-token:ghs_abc').toString('base64')}`,
+    );
+  });
+});
