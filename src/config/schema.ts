@@ -196,14 +196,14 @@ export const RunnerConfig = z.looseObject({ type: z.string().min(1).default('onn
 export type RunnerConfig = z.infer<typeof RunnerConfig>;
 
 /**
- * Gated by default: latency (statistical, so noise does not block) and engine size. Throughput
- * (≈ batch / mean latency, so redundant) and build time (seconds of tactic search on GPUs, a few
- * noisy milliseconds on ONNX Runtime) are compared and reported only when a threshold names them.
+ * Gated by default: median latency (statistical, so noise does not block) and engine size. p99 and
+ * mean latency, throughput (≈ batch / mean latency) and build time are compared and gated only
+ * when a threshold names them: on a shared CI machine a few hundred samples put p99 and mean
+ * intervals tens of percent wide, which would leave most verdicts `inconclusive` (see the
+ * gate-detection bench); tail growth is still reported as a latency-spike incident.
  */
 export const DEFAULT_THRESHOLDS: Record<string, z.input<typeof ThresholdSpec>> = {
   'latency.p50': { model: 'statistical', minEffectPct: 5 },
-  'latency.p99': { model: 'statistical', minEffectPct: 10 },
-  'latency.mean': { model: 'statistical', minEffectPct: 5 },
   'build.artifactBytes': { model: 'percentage', maxRegressionPct: 10 },
 };
 

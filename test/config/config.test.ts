@@ -123,7 +123,7 @@ describe('parseConfig: valid configs', () => {
     // Untouched defaults are still there, with their own defaults filled in.
     expect(config.thresholds.throughput).toBeUndefined();
     expect(config.thresholds['build.artifactBytes']).toEqual({ model: 'percentage', maxRegressionPct: 10 });
-    expect(config.thresholds['latency.p99']).toMatchObject({ model: 'statistical', minEffectPct: 10 });
+    expect(config.thresholds['latency.p99']).toBeUndefined();
     expect(Object.keys(config.thresholds).sort()).toEqual(
       [...Object.keys(DEFAULT_THRESHOLDS), 'accuracy.cosine'].sort(),
     );

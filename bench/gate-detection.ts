@@ -1,0 +1,148 @@
+/**
+ * How well the gate tells a real slowdown from noise, on real runs of a shipped model:
+ * - A/A: the unchanged model against a history of its own earlier runs → false-alarm rate;
+ * - A/B: the model slowed by 5 %, 10 %, 20 % (a busy-loop inside the runner's timed region,
+ *   bench-only) against the same history → detection rate;
+ * side by side with a plain fixed-percentage rule (p50 more than 5 % above the latest baseline
+ * run) on the same samples. Runs are interleaved round-robin so machine drift hits every arm.
+ *
+ *   npx tsx bench/gate-detection.ts [rounds=60] [historyRuns=5]
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InputSpec, TrtGateConfig } from '../src/config/schema.js';
+import { compareEntry } from '../src/gate/compare.js';
+import { InputSource, withBatch } from '../src/inputs/generate.js';
+import type { Entry } from '../src/results/schema.js';
+import { OnnxRuntimeOptions } from '../src/runners/onnxruntime/options.js';
+import { OnnxRuntimeRunner } from '../src/runners/onnxruntime/runner.js';
+import type { BuiltEngine } from '../src/runners/types.js';
+import { pool, summarize } from '../src/stats/summary.js';
+import type { BaselineHistory } from '../src/store/types.js';
+
+const rounds = Number(process.argv[2] ?? 60);
+const historyRuns = Number(process.argv[3] ?? 5);
+const plan = { warmup: 30, iterations: 200, minDurationMs: 0, trials: 3 };
+const levels = [0, 5, 10, 20] as const;
+const FIXED_RULE_PCT = 5;
+
+const input = withBatch(InputSpec.parse({ name: 'image', shape: [1, 3, 32, 32] }), 1);
+const feeds = await new InputSource([input], (p) => p).sample(0);
+const workDir = await mkdtemp(join(tmpdir(), 'trt-gate-detect-'));
+const arms = new Map<number, { runner: OnnxRuntimeRunner; engine: BuiltEngine }>();
+for (const pct of levels) {
+  const runner = new OnnxRuntimeRunner(OnnxRuntimeOptions.parse({}), { injectSlowdownPct: pct });
+  const engine = await runner.build(
+    {
+      model: 'tinycnn',
+      precision: 'fp32',
+      batchSize: 1,
+      onnxPath: 'examples/quickstart/models/tinycnn-fp32.onnx',
+      inputs: [input],
+      workDir: join(workDir, String(pct)),
+    },
+    () => {},
+  );
+  arms.set(pct, { runner, engine });
+}
+
+const key = {
+  model: 'tinycnn',
+  precision: 'fp32' as const,
+  batchSize: 1,
+  runner: 'onnxruntime',
+  device: 'bench',
+  runtime: 'bench',
+  optionsHash: 'bench',
+};
+
+async function measure(pct: number, round: number): Promise<Entry> {
+  const arm = arms.get(pct)!;
+  const out = await arm.runner.benchmark(arm.engine, plan, feeds, () => {});
+  const trials = out.trials.map((samples, i) => ({
+    samples,
+    stats: summarize(samples),
+    wallMs: out.wallMs[i]!,
+  }));
+  return {
+    id: `tinycnn/fp32/b1`,
+    model: 'tinycnn',
+    precision: 'fp32',
+    batchSize: 1,
+    status: 'ok',
+    key,
+    latency: { unit: 'ms', trials, pooled: summarize(pool(out.trials)), source: `round ${round}` },
+    incidents: [],
+  };
+}
+
+// Round-robin: every round measures the unchanged model (A) and each slowed arm once.
+const runs = new Map<number, Entry[]>(levels.map((l) => [l, []]));
+const started = performance.now();
+for (let r = 0; r < rounds + historyRuns; r++) {
+  for (const pct of levels) runs.get(pct)!.push(await measure(pct, r));
+  if ((r + 1) % 10 === 0) process.stderr.write(`round ${r + 1}/${rounds + historyRuns}\n`);
+}
+const measureSec = (performance.now() - started) / 1000;
+
+const thresholds = TrtGateConfig.shape.thresholds.parse(undefined);
+const latencyOnly = Object.fromEntries(Object.entries(thresholds).filter(([k]) => k.startsWith('latency.')));
+
+function history(upTo: number): BaselineHistory {
+  const a = runs.get(0)!;
+  return {
+    key,
+    runs: a.slice(upTo - historyRuns, upTo).map((entry, i) => ({
+      runId: `a-${upTo - historyRuns + i}`,
+      createdAt: new Date(1_700_000_000_000 + (upTo - historyRuns + i) * 1000).toISOString(),
+      source: {},
+      entry,
+    })),
+  };
+}
+
+const table: Array<Record<string, string | number>> = [];
+for (const pct of levels) {
+  let gateRegressed = 0;
+  let gateInconclusive = 0;
+  let fixedRegressed = 0;
+  let p50Regressed = 0;
+  let p50Inconclusive = 0;
+  let n = 0;
+  for (let i = historyRuns; i < rounds + historyRuns; i++) {
+    const h = history(i);
+    // A/A: the next A run (not in the window); A/B: the slowed arm measured in the same round.
+    const candidate = runs.get(pct)![i]!;
+    const cmp = compareEntry(candidate, h, [], latencyOnly, { seed: i });
+    if (cmp.verdict === 'regressed') gateRegressed++;
+    if (cmp.verdict === 'inconclusive') gateInconclusive++;
+    const p50 = cmp.metrics.find((m) => m.metric === 'latency.p50');
+    if (p50?.verdict === 'regressed') p50Regressed++;
+    if (p50?.verdict === 'inconclusive') p50Inconclusive++;
+    if (process.env.TRACE) console.log(pct, cmp.metrics.map((m) => `${m.metric} ${m.verdict} ${m.deltaPct?.toFixed(1)} [${m.intervalPct?.map((x) => x.toFixed(1))}] noise ${m.noisePct?.toFixed(1)}`).join(' | '));
+    const latest = h.runs.at(-1)!.entry.latency!.pooled.median;
+    if (candidate.latency!.pooled.median > latest * (1 + FIXED_RULE_PCT / 100)) fixedRegressed++;
+    n++;
+  }
+  table.push({
+    arm: pct === 0 ? 'A/A (unchanged)' : `A/B +${pct}%`,
+    comparisons: n,
+    gateRegressed: `${((100 * gateRegressed) / n).toFixed(1)}%`,
+    gateInconclusive: `${((100 * gateInconclusive) / n).toFixed(1)}%`,
+    p50Regressed: `${((100 * p50Regressed) / n).toFixed(1)}%`,
+    p50Inconclusive: `${((100 * p50Inconclusive) / n).toFixed(1)}%`,
+    fixedRule5pct: `${((100 * fixedRegressed) / n).toFixed(1)}%`,
+  });
+}
+console.table(table);
+console.log(
+  JSON.stringify({
+    rounds,
+    historyRuns,
+    plan,
+    measureSec: Number(measureSec.toFixed(1)),
+    thresholds: latencyOnly,
+  }),
+);
+for (const { runner } of arms.values()) await runner.close();
