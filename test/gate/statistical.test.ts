@@ -125,19 +125,29 @@ describe('statistical model', () => {
     expect(noisy.reason).toMatch(/run-to-run noise over 10 runs/);
   });
 
-  it('works from a single stored run, taking noise from trial-to-trial spread', () => {
+  it('works from a single stored run, with trial-to-trial spread above an assumed run-to-run floor', () => {
     const base = makeEntry({ trials: latencyTrials({ seed: 'b', trialFactors: [0.98, 1.0, 1.02] }) });
     const same = makeEntry({ trials: latencyTrials({ seed: 'c', trialFactors: [0.98, 1.0, 1.02] }) });
     const m = judge(same, [base]);
-    expect(m.noisePct!).toBeGreaterThan(1);
-    expect(m.noisePct!).toBeLessThan(3);
-    expect(m.reason).toContain('trial-to-trial');
+    // Trial-to-trial spread is ~2 %, below the assumed 5 % a young history gets.
+    expect(m.noisePct!).toBe(5);
+    expect(m.reason).toContain('assumed run-to-run noise until 3 runs are stored (1 so far)');
     expect(['unchanged', 'inconclusive']).toContain(m.verdict);
 
+    // +10 % is inside the 15 % young-history threshold: not a regression yet …
+    const tenPct = makeEntry({
+      trials: latencyTrials({ seed: 'c', median: 11, trialFactors: [0.98, 1.0, 1.02] }),
+    });
+    expect(judge(tenPct, [base]).verdict).not.toBe('regressed');
+    // … while +30 % is, and a noisy single run raises the floor above the assumed one.
     const slower = makeEntry({
       trials: latencyTrials({ seed: 'c', median: 13, trialFactors: [0.98, 1.0, 1.02] }),
     });
     expect(judge(slower, [base]).verdict).toBe('regressed');
+    const noisyBase = makeEntry({ trials: latencyTrials({ seed: 'b', trialFactors: [0.8, 1.0, 1.25] }) });
+    const noisy = judge(same, [noisyBase]);
+    expect(noisy.noisePct!).toBeGreaterThan(5);
+    expect(noisy.reason).toContain('trial-to-trial');
   });
 
   it('is reproducible for a seed and draws differently for another', () => {

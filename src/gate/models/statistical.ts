@@ -45,6 +45,23 @@ import { comparison, historyValues } from './common.js';
 export const NOISE_K = 3;
 /** Most recent stored runs pooled into the baseline. */
 export const BASELINE_RUNS = 3;
+/**
+ * Until this many runs are stored, run-to-run noise cannot be measured, only assumed: one run
+ * cannot show how much the next run on the same machine drifts (on shared CPU runners we saw
+ * 10–40 % between back-to-back runs, far above the trial-to-trial spread). Below it the noise
+ * floor is at least ASSUMED_RUN_NOISE_PCT, so a young history says `inconclusive` rather than guess.
+ */
+export const MIN_RUNS_FOR_NOISE = 3;
+export const ASSUMED_RUN_NOISE_PCT = 5;
+
+function withAssumedFloor(measured: Noise | undefined, storedRuns: number): Noise | undefined {
+  if (storedRuns >= MIN_RUNS_FOR_NOISE) return measured;
+  if (measured && measured.pct >= ASSUMED_RUN_NOISE_PCT) return measured;
+  return {
+    pct: ASSUMED_RUN_NOISE_PCT,
+    source: `assumed run-to-run noise until ${MIN_RUNS_FOR_NOISE} runs are stored (${storedRuns} so far)`,
+  };
+}
 
 /** Reused replicate buffer: judging is synchronous, so one at a time uses it. */
 let replicates = new Float64Array(2000);
@@ -142,16 +159,17 @@ export const statisticalModel: ThresholdModel<SpecFor<'statistical'>> = {
       // Run level: no raw samples on one side.
       const last = past.slice(-BASELINE_RUNS);
       const baseline = Math.exp(last.reduce((s, v) => s + Math.log(v), 0) / last.length);
-      const threshold = Math.max(spec.minEffectPct, NOISE_K * (noiseOfRuns?.pct ?? 0));
+      const runsNoise = withAssumedFloor(noiseOfRuns, past.length);
+      const threshold = Math.max(spec.minEffectPct, NOISE_K * (runsNoise?.pct ?? 0));
       const delta = (value / baseline - 1) * 100;
       const verdict = classifyInterval(delta, delta, threshold, direction);
-      const reason = `${describe(verdict, delta, undefined, thresholdText(spec, threshold, noiseOfRuns))} (vs ${formatValue(baseline, metric.unit)}, no raw samples)`;
+      const reason = `${describe(verdict, delta, undefined, thresholdText(spec, threshold, runsNoise))} (vs ${formatValue(baseline, metric.unit)}, no raw samples)`;
       return comparison({
         ...base,
         baseline,
         verdict,
         reason,
-        ...(noiseOfRuns ? { noisePct: noiseOfRuns.pct } : {}),
+        ...(runsNoise ? { noisePct: runsNoise.pct } : {}),
       });
     }
 
@@ -165,7 +183,7 @@ export const statisticalModel: ThresholdModel<SpecFor<'statistical'>> = {
     const baseline = Math.exp(logBase);
     const delta = (Math.exp(cand.logCenter - logBase) - 1) * 100;
 
-    const noise = noiseOfRuns ?? trialNoise([...recent, cand]);
+    const noise = withAssumedFloor(noiseOfRuns ?? trialNoise([...recent, cand]), past.length);
     const threshold = Math.max(spec.minEffectPct, NOISE_K * (noise?.pct ?? 0));
     const verdict = classifyInterval(lo, hi, threshold, direction);
     const interval = `${Math.round(spec.confidence * 1000) / 10}% CI ${formatPct(lo)} … ${formatPct(hi)}`;
