@@ -120,7 +120,16 @@ for (const pct of levels) {
     const p50 = cmp.metrics.find((m) => m.metric === 'latency.p50');
     if (p50?.verdict === 'regressed') p50Regressed++;
     if (p50?.verdict === 'inconclusive') p50Inconclusive++;
-    if (process.env.TRACE) console.log(pct, cmp.metrics.map((m) => `${m.metric} ${m.verdict} ${m.deltaPct?.toFixed(1)} [${m.intervalPct?.map((x) => x.toFixed(1))}] noise ${m.noisePct?.toFixed(1)}`).join(' | '));
+    if (process.env.TRACE)
+      console.log(
+        pct,
+        cmp.metrics
+          .map(
+            (m) =>
+              `${m.metric} ${m.verdict} ${m.deltaPct?.toFixed(1)} [${m.intervalPct?.map((x) => x.toFixed(1))}] noise ${m.noisePct?.toFixed(1)}`,
+          )
+          .join(' | '),
+      );
     const latest = h.runs.at(-1)!.entry.latency!.pooled.median;
     if (candidate.latency!.pooled.median > latest * (1 + FIXED_RULE_PCT / 100)) fixedRegressed++;
     n++;

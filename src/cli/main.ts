@@ -3,6 +3,7 @@ import { ExitCode, TrtGateError } from '../errors.js';
 import { toolVersion } from '../version.js';
 import { registerBaseline } from './commands/baseline.js';
 import { registerCompare } from './commands/compare.js';
+import { registerImport } from './commands/import.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
@@ -28,6 +29,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     '\nExit codes: 0 ok · 1 gate failed (regression) · 2 usage or config error · 3 a model failed to build or run · 4 unreadable store or results file',
   );
   registerRun(program, io, setExit);
+  registerImport(program, io, setExit);
   registerCompare(program, io, setExit);
   registerReport(program, io);
   registerBaseline(program, io);

@@ -1,8 +1,12 @@
 import { onnxRuntimeFactory } from './onnxruntime/index.js';
+import { trtexecFactory } from './trtexec/index.js';
 import type { RunnerFactory } from './types.js';
 
 /** Every runner trt-gate knows; adding one is one entry here. */
-const factories = new Map<string, RunnerFactory<any>>([[onnxRuntimeFactory.type, onnxRuntimeFactory]]);
+// biome-ignore lint/suspicious/noExplicitAny: each factory has its own options type; the registry erases it
+const factories = new Map<string, RunnerFactory<any>>(
+  [onnxRuntimeFactory, trtexecFactory].map((f) => [f.type, f]),
+);
 
 export function runnerTypes(): string[] {
   return [...factories.keys()];
@@ -12,6 +16,7 @@ export function getRunnerFactory(type: string): RunnerFactory<unknown> | undefin
   return factories.get(type);
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: see above
 export function registerRunner(factory: RunnerFactory<any>): void {
   factories.set(factory.type, factory);
 }
