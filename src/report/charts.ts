@@ -1,5 +1,6 @@
 import { escapeHtml, truncateText } from './escape.js';
-import { formatDeltaPct, formatSig, type RowView } from './view-model.js';
+import { formatDeltaPct, formatSig } from './format.js';
+import type { RowView } from './view-model-types.js';
 
 /**
  * Inline SVG charts for the HTML report: no scripts, no external resources. Every piece of text

@@ -1,21 +1,12 @@
-import type { Dirent } from 'node:fs';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import lockfile from 'proper-lockfile';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { DataError } from '../errors.js';
 import type { BaselineKey, Results } from '../results/schema.js';
 import { writeFileAtomically } from '../util/atomic-write.js';
 import { type AppendTarget, assertHistorySize, mergeRuns, planAppend } from './append-plan.js';
-import { parseStoreFile, type StoreFile, serializeStoreFile } from './file-format.js';
-import {
-  compareKeys,
-  describeDifference,
-  isSimilarKey,
-  keyFilePrefix,
-  keyPath,
-  sameKey,
-  slug,
-} from './key.js';
+import { serializeStoreFile } from './file-format.js';
+import { compareKeys, isSimilarKey, keyFilePrefix, keyPath, slug } from './key.js';
+import { checkKey, keyFileNames, readKeyFile, readKeyFiles, subdirectories } from './key-files.js';
+import { type KeyLockOptions, lockKeyFile } from './key-lock.js';
 import type { AppendOutcome, BaselineHistory, BaselineStore } from './types.js';
 
 export interface FilesystemStoreOptions {
@@ -49,14 +40,12 @@ interface PlannedWrite extends AppendTarget {
 export class FilesystemBaselineStore implements BaselineStore {
   readonly root: string;
   readonly description: string;
-  private readonly lockRetries: number;
-  private readonly staleMs: number;
+  private readonly lockOptions: KeyLockOptions;
 
   constructor(root: string, options: FilesystemStoreOptions = {}) {
     this.root = resolve(root);
     this.description = `filesystem store at ${this.root}`;
-    this.lockRetries = options.lockRetries ?? 60;
-    this.staleMs = options.staleMs ?? 10_000;
+    this.lockOptions = { retries: options.lockRetries ?? 60, staleMs: options.staleMs ?? 10_000 };
   }
 
   /** Absolute path of a key's file; always inside `root` whatever the key's names are. */
@@ -73,18 +62,18 @@ export class FilesystemBaselineStore implements BaselineStore {
   /** Never writes and never creates anything; a missing root or key file is `undefined`. */
   async read(key: BaselineKey): Promise<BaselineHistory | undefined> {
     const path = this.pathFor(key);
-    const file = await this.readKeyFile(path);
+    const file = await readKeyFile(path);
     if (!file) return undefined;
-    this.checkKey(file, key, path);
+    checkKey(file, key, path);
     return { key: file.key, runs: file.runs };
   }
 
   async findSimilar(key: BaselineKey): Promise<BaselineKey[]> {
     const prefix = keyFilePrefix(key);
     const found: BaselineKey[] = [];
-    for (const device of await this.subdirectories(this.root)) {
+    for (const device of await subdirectories(this.root)) {
       const dir = join(this.root, device, slug(key.model));
-      for (const name of await this.keyFileNames(dir)) {
+      for (const name of await keyFileNames(dir)) {
         if (!name.startsWith(prefix)) continue;
         const stored = await this.readListedKey(join(dir, name));
         if (isSimilarKey(stored, key)) found.push(stored);
@@ -95,10 +84,10 @@ export class FilesystemBaselineStore implements BaselineStore {
 
   async list(): Promise<BaselineKey[]> {
     const keys: BaselineKey[] = [];
-    for (const device of await this.subdirectories(this.root)) {
-      for (const model of await this.subdirectories(join(this.root, device))) {
+    for (const device of await subdirectories(this.root)) {
+      for (const model of await subdirectories(join(this.root, device))) {
         const dir = join(this.root, device, model);
-        for (const name of await this.keyFileNames(dir)) keys.push(await this.readListedKey(join(dir, name)));
+        for (const name of await keyFileNames(dir)) keys.push(await this.readListedKey(join(dir, name)));
       }
     }
     return keys.sort(compareKeys);
@@ -123,15 +112,15 @@ export class FilesystemBaselineStore implements BaselineStore {
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     if (planned.length === 0) return { written: [], skipped };
 
-    await this.readAll(planned); // 1: fail early, touching nothing
+    await readKeyFiles(planned); // 1: fail early, touching nothing
 
     const releases: Array<() => Promise<void>> = [];
     let compromised: Error | undefined;
     try {
       for (const target of planned) {
-        releases.push(await this.lock(target.path, (error) => (compromised ??= error)));
+        releases.push(await lockKeyFile(target.path, this.lockOptions, (error) => (compromised ??= error)));
       }
-      const existing = await this.readAll(planned); // 2: the truth, under the locks
+      const existing = await readKeyFiles(planned); // 2: the truth, under the locks
 
       const written: AppendOutcome['written'] = [];
       const writes: Array<{ path: string; text: string }> = [];
@@ -166,84 +155,9 @@ export class FilesystemBaselineStore implements BaselineStore {
     }
   }
 
-  /** Reads every target's file; throws one DataError listing every unreadable file. */
-  private async readAll(planned: PlannedWrite[]): Promise<Array<StoreFile | undefined>> {
-    const problems: DataError[] = [];
-    const files: Array<StoreFile | undefined> = [];
-    for (const target of planned) {
-      try {
-        const file = await this.readKeyFile(target.path);
-        if (file) this.checkKey(file, target.key, target.path);
-        files.push(file);
-      } catch (error) {
-        if (!(error instanceof DataError)) throw error;
-        problems.push(error);
-        files.push(undefined);
-      }
-    }
-    if (problems.length === 1) throw problems[0]!;
-    if (problems.length > 1) {
-      throw new DataError(
-        `${problems.length} baseline files cannot be appended to; nothing was written:\n` +
-          problems.map((p) => p.message).join('\n'),
-        problems[0]!.file,
-      );
-    }
-    return files;
-  }
-
-  private async lock(path: string, onCompromised: (error: Error) => void): Promise<() => Promise<void>> {
-    try {
-      await mkdir(dirname(path), { recursive: true });
-      return await lockfile.lock(path, {
-        realpath: false, // the key file may not exist yet
-        stale: this.staleMs,
-        retries: {
-          retries: this.lockRetries,
-          factor: 1.5,
-          minTimeout: 20,
-          maxTimeout: 1000,
-          randomize: true,
-        },
-        onCompromised,
-      });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new DataError(
-        code === 'ELOCKED'
-          ? `${path}: still locked by another writer after ${this.lockRetries} retries; if no trt-gate ` +
-              `is running, remove ${path}.lock`
-          : `${path}: cannot lock: ${(error as Error).message}`,
-        path,
-      );
-    }
-  }
-
-  private async readKeyFile(path: string): Promise<StoreFile | undefined> {
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-      throw new DataError(`${path}: cannot read baseline file: ${(error as Error).message}`, path);
-    }
-    return parseStoreFile(text, path);
-  }
-
-  private checkKey(file: StoreFile, key: BaselineKey, path: string): void {
-    if (!sameKey(file.key, key)) {
-      throw new DataError(
-        `${path}: holds the baseline of another key (${describeDifference(file.key, key)}); ` +
-          'was it moved or edited by hand?',
-        path,
-      );
-    }
-  }
-
   /** A listed file's key, checked to be stored where read() would look for it. */
   private async readListedKey(path: string): Promise<BaselineKey> {
-    const file = await this.readKeyFile(path);
+    const file = await readKeyFile(path);
     if (!file) throw new DataError(`${path}: disappeared while listing the store`, path);
     const expected = this.pathFor(file.key);
     if (expected !== path) {
@@ -253,31 +167,5 @@ export class FilesystemBaselineStore implements BaselineStore {
       );
     }
     return file.key;
-  }
-
-  private async entries(dir: string): Promise<Dirent[]> {
-    try {
-      return await readdir(dir, { withFileTypes: true });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return [];
-      throw new DataError(`${dir}: cannot list baseline directory: ${(error as Error).message}`, dir);
-    }
-  }
-
-  /** Real subdirectories (not symlinks), skipping dot-names, which no slug produces. */
-  private async subdirectories(dir: string): Promise<string[]> {
-    return (await this.entries(dir))
-      .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
-      .map((d) => d.name)
-      .sort();
-  }
-
-  /** Regular `*.json` files (write-file-atomic's temp files and lock directories do not match). */
-  private async keyFileNames(dir: string): Promise<string[]> {
-    return (await this.entries(dir))
-      .filter((d) => d.isFile() && d.name.endsWith('.json') && !d.name.startsWith('.'))
-      .map((d) => d.name)
-      .sort();
   }
 }

@@ -1,0 +1,144 @@
+import type { Verdict } from '../config/schema.js';
+import type { Entry, GateOutcome, LayerDelta } from '../results/schema.js';
+import type { EntryIncident } from './incidents.js';
+
+/**
+ * The view model every report format renders: plain, JSON-able data with all numbers already
+ * formatted. Strings are NOT escaped here; templates escape them for their format.
+ */
+
+export type Conclusion = GateOutcome['conclusion'];
+
+export interface MetricView {
+  metric: string;
+  baseline: string;
+  candidate: string;
+  delta: string;
+  verdict: Verdict;
+  verdictIcon: string;
+  reason: string;
+}
+
+export interface LayerDeltaView {
+  name: string;
+  type: string;
+  matchedBy: LayerDelta['matchedBy'];
+  baselineMs: string;
+  candidateMs: string;
+  deltaMs: string;
+  deltaPct: string;
+  note: string;
+}
+
+export interface DistributionView {
+  count: number;
+  min: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  /** Histogram of the raw samples over [lo, hi]; samples above hi are counted in `overflow`. */
+  histogram: { lo: number; hi: number; counts: number[]; overflow: number } | null;
+  baselineP50: number | null;
+  baselineP99: number | null;
+}
+
+export interface IncidentView extends Omit<EntryIncident, 'logExcerpt'> {
+  /** Untrusted tool output: render only through codeBlock. */
+  logExcerpt: string | null;
+  kindLabel: string;
+  icon: string;
+  entryId: string;
+  entryLabel: string;
+  device: string;
+}
+
+export interface RowView {
+  entryId: string;
+  /** `model · precision · bN`. */
+  label: string;
+  device: string;
+  model: string;
+  precision: string;
+  batchSize: number;
+  status: Entry['status'];
+  /** Milliseconds, 3 significant digits; `—` without latency. */
+  p50: string;
+  p99: string;
+  throughput: string;
+  /** e.g. `+7.9 % [+5.1, +10.8]`, the metric appended when it is not p50; `—` without a comparison. */
+  delta: string;
+  deltaMetric: string | null;
+  deltaPct: number | null;
+  deltaInterval: [number, number] | null;
+  /** e.g. `cos 0.9998 · top-1 99.2 %`, prefixed with ❌ when the accuracy check failed. */
+  accuracy: string;
+  accuracyPassed: boolean | null;
+  /** Null for a plain run (no comparison) of an entry that did not fail. */
+  verdict: Verdict | null;
+  verdictIcon: string;
+  verdictLabel: string;
+  /** Icon and label, or `—`. */
+  verdictText: string;
+  pass: boolean;
+  /** Why a non-passing verdict was reached (comparison reason or the entry's error). */
+  explanation: string | null;
+  unreliable: string | null;
+  baselineRuns: number | null;
+  metrics: MetricView[];
+  incidents: IncidentView[];
+  layers: LayerDeltaView[];
+  distribution: DistributionView | null;
+}
+
+export interface DeviceView {
+  name: string;
+  kind: string;
+  /** e.g. `onnxruntime 1.30.0`; several joined when the runs differ. */
+  runtime: string;
+  runner: string;
+  rows: RowView[];
+}
+
+export interface CountView {
+  verdict: Verdict;
+  label: string;
+  icon: string;
+  count: number;
+}
+
+export interface RunView {
+  runId: string;
+  createdAt: string;
+  toolVersion: string;
+  device: string;
+  runtime: string;
+  runner: string;
+  sha: string | null;
+  shortSha: string | null;
+  ref: string | null;
+  event: string | null;
+}
+
+export interface ReportView {
+  title: string;
+  /** Null when no results carry a gate outcome (a plain benchmark run). */
+  conclusion: Conclusion | null;
+  conclusionIcon: string;
+  /** One line: the overall verdict and the counts, e.g. `❌ Regression gate failed: 1 regressed, 3 unchanged`. */
+  headline: string;
+  hasComparisons: boolean;
+  counts: CountView[];
+  failOn: Verdict[];
+  /** Labels of the entries that failed the gate. */
+  failing: string[];
+  runs: RunView[];
+  devices: DeviceView[];
+  rows: number;
+  incidents: IncidentView[];
+  layerSections: { label: string; device: string; layers: LayerDeltaView[] }[];
+}
+
+export interface ViewModelOptions {
+  layerLimit?: number;
+}

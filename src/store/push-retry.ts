@@ -1,0 +1,103 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataError } from '../errors.js';
+import type { Results } from '../results/schema.js';
+import { type DataBranchClone, syncToRemote } from './data-branch.js';
+import type { FilesystemBaselineStore } from './filesystem-store.js';
+import { redactUrl } from './git-command.js';
+import type { AppendOutcome } from './types.js';
+
+/** Appending to the data branch as optimistic concurrency over `git push` (see GitBranchBaselineStore). */
+
+/** Push rejections that mean "the branch moved since we fetched it": re-fetch, re-apply, push again. */
+const RETRYABLE_PUSH =
+  /\[rejected\]|non-fast-forward|fetch first|cannot lock ref|failed to update ref|incorrect old value|stale info|reference already exists|but expected/i;
+
+export interface PushRetryOptions {
+  /** Directory inside the branch that holds the baseline files. */
+  path: string;
+  maxAttempts: number;
+  /** First retry delay in ms. */
+  backoffMs: number;
+  committer: { name: string; email: string };
+  /** Called for each push rejected because the branch moved. */
+  onRejectedPush: () => void;
+}
+
+/** Backoff before attempt `attempt + 1`: base × 2^(attempt-1), capped at 5 s, plus 0–100 % jitter. */
+function backoffDelay(backoffMs: number, attempt: number): number {
+  const base = Math.min(5000, backoffMs * 2 ** (attempt - 1));
+  return Math.round(base * (1 + Math.random()));
+}
+
+async function commitAppend(
+  clone: DataBranchClone,
+  results: Results,
+  outcome: AppendOutcome,
+  who: { name: string; email: string },
+): Promise<void> {
+  const source = [results.source.ref, results.source.sha?.slice(0, 12)].filter(Boolean).join(' @ ');
+  const lines = [
+    `trt-gate: append run ${results.runId} (${outcome.written.length} key${outcome.written.length === 1 ? '' : 's'})`,
+    '',
+    ...(source ? [`Source: ${source}`] : []),
+    `Device: ${results.environment.device.name}`,
+  ];
+  await clone.git(
+    [
+      '-c',
+      `user.name=${who.name}`,
+      '-c',
+      `user.email=${who.email}`,
+      '-c',
+      'commit.gpgsign=false',
+      'commit',
+      '--quiet',
+      '--no-verify',
+      '--file=-',
+    ],
+    { input: `${lines.join('\n')}\n` },
+  );
+}
+
+/**
+ * Sync to the remote tip, append through `store` (the clone's files), commit and push; on a
+ * rejection because the branch moved, back off and start again from the new tip.
+ */
+export async function appendAndPush(
+  clone: DataBranchClone,
+  store: FilesystemBaselineStore,
+  results: Results,
+  options: { historySize: number },
+  retry: PushRetryOptions,
+): Promise<AppendOutcome> {
+  const { git, description, remoteUrl } = clone;
+  let lastRejection = '';
+  for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
+    await syncToRemote(clone);
+    const outcome = await store.append(results, options); // DataError on a corrupt file: nothing pushed
+    if (outcome.written.length === 0) return outcome;
+    await git(['add', '--all', '--', retry.path]);
+    const status = await git(['status', '--porcelain', '--', retry.path]);
+    if (status.stdout.trim() === '') return outcome;
+    await commitAppend(clone, results, outcome, retry.committer);
+    const push = await git(['push', '--porcelain', 'origin', `HEAD:refs/heads/${clone.branch}`], {
+      allowFailure: true,
+    });
+    if (push.exitCode === 0) return outcome;
+    const text = `${push.stdout}\n${push.stderr}`;
+    if (!RETRYABLE_PUSH.test(text)) {
+      throw new DataError(
+        `${description}: git push failed (not retried):\n${redactUrl(text.trim())}`,
+        remoteUrl,
+      );
+    }
+    lastRejection = text.trim();
+    retry.onRejectedPush();
+    if (attempt < retry.maxAttempts) await sleep(backoffDelay(retry.backoffMs, attempt));
+  }
+  throw new DataError(
+    `${description}: the branch kept moving; gave up after ${retry.maxAttempts} push attempts ` +
+      `(last rejection: ${redactUrl(lastRejection.split('\n').find((l) => l.includes('rejected')) ?? lastRejection)})`,
+    remoteUrl,
+  );
+}
