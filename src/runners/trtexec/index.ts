@@ -1,9 +1,10 @@
 import { accessSync, constants } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import type { RunnerFactory } from '../types.js';
+import { staticOptionIssues } from './option-checks.js';
 import { TrtexecOptions } from './options.js';
 import { checkExtraFlags } from './parse/cli-values.js';
-import { staticOptionIssues, TrtexecRunner } from './runner.js';
+import { TrtexecRunner } from './runner.js';
 
 /** A TensorRT version that accepts every flag, so only version-independent flag problems show. */
 const ANY_VERSION = { major: 10, minor: 0, patch: 0, raw: 'check' };

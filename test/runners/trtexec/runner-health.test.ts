@@ -2,16 +2,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Results } from '../../../src/results/schema.js';
-import {
-  assessHealth,
-  type GpuSample,
-  gpuSelector,
-  NvidiaSmi,
-  parseSmiLine,
-  QUERY_FIELDS,
-  sampleDuring,
-} from '../../../src/runners/trtexec/health.js';
+import { sampleDuring } from '../../../src/runners/trtexec/gpu-sampling.js';
+import { assessHealth } from '../../../src/runners/trtexec/health.js';
+import { gpuSelector, NvidiaSmi } from '../../../src/runners/trtexec/nvidia-smi.js';
 import { HealthOptions } from '../../../src/runners/trtexec/options.js';
+import { type GpuSample, parseSmiLine, QUERY_FIELDS } from '../../../src/runners/trtexec/smi-csv.js';
 import { tempDir } from '../../helpers/tiny-config.js';
 import { NVIDIA_SMI_DOUBLE, readInvocations } from './double/helpers.js';
 import { recordOutputs, runWithDouble, TINYCNN, trtexecConfig } from './double/pipeline.js';

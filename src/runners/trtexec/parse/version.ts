@@ -75,6 +75,11 @@ export function formatVersion(v: Pick<TrtVersion, 'major' | 'minor' | 'patch'>):
   return `${v.major}.${v.minor}.${v.patch}`;
 }
 
+/** `10.6.0+b26`: the version as far as engine compatibility goes. */
+export function fullVersion(v: TrtVersion): string {
+  return v.build === undefined ? formatVersion(v) : `${formatVersion(v)}+b${v.build}`;
+}
+
 /** Negative when a < b, zero when equal, positive when a > b (build numbers ignored). */
 export function compareVersions(
   a: Pick<TrtVersion, 'major' | 'minor' | 'patch'>,
