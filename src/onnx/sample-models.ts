@@ -10,7 +10,7 @@ import { encodeWeight, type WeightEncoding } from './weights.js';
  */
 export interface SampleVariant {
   encoding: WeightEncoding;
-  /** Two extra convolution blocks: the same model, clearly slower (about 2–3× on a CPU). */
+  /** Two extra, wider convolution blocks: the same model, clearly slower (about 3× on a CPU). */
   slower?: boolean;
   /** Relative Gaussian noise added to every weight: the same model, measurably less accurate. */
   perturb?: number;
@@ -79,8 +79,8 @@ export function tinyCnn(variant: SampleVariant): OnnxGraph {
   x = g.node('MaxPool', [x], 'pool1', { kernel_shape: [2, 2], strides: [2, 2] });
   x = g.conv(x, 'conv2', 16, 32);
   if (variant.slower) {
-    x = g.conv(x, 'conv2b', 32, 32);
-    x = g.conv(x, 'conv2c', 32, 32);
+    x = g.conv(x, 'conv2b', 32, 64);
+    x = g.conv(x, 'conv2c', 64, 32);
   }
   x = g.node('MaxPool', [x], 'pool2', { kernel_shape: [2, 2], strides: [2, 2] });
   x = g.conv(x, 'conv3', 32, 64);

@@ -15,25 +15,26 @@ import {
 /**
  * The gate end to end through the CLI, on real inference: save a baseline, then run unchanged,
  * slower, badly converted and foreign-machine variants against it. The latency threshold is wide
- * (30 %) because this suite shares two cores with other test files; the slower model is ~1.5–2×.
+ * (60 %) and the batch is 8 because these machines drift by up to ±50 % between back-to-back runs
+ * (shared vCPUs, other test files on the second core); the slower model is 2.5–3.5× at batch 8.
  */
 const GATE = `baseline: { store: { type: filesystem, path: store } }
 thresholds:
-  latency.p50: { model: statistical, minEffectPct: 30 }
+  latency.p50: { model: statistical, minEffectPct: 60 }
 `;
 const CNN: TinyModel = {
   name: 'tinycnn',
   onnx: shippedModel('tinycnn-fp32.onnx'),
   precisions: ['fp32', 'fp16'],
   variants: { fp16: shippedModel('tinycnn-fp16.onnx') },
-  input: { name: 'image', shape: [1, 3, 32, 32] },
+  input: { name: 'image', shape: [8, 3, 32, 32] },
 };
 
 /** The tiny settings, with enough samples for a latency interval narrower than the effect. */
 function gateConfig(models: TinyModel[]): string {
   return tinyConfigText(models, GATE).replace(
     /benchmark: \{[^}]*\}/,
-    'benchmark: { warmup: 20, iterations: 150, trials: 4 }',
+    'benchmark: { warmup: 10, iterations: 60, trials: 4 }',
   );
 }
 
@@ -69,10 +70,10 @@ beforeAll(async () => {
   );
   const first = await run(['--out', 'first']);
   expect(first.code).toBe(0);
-  expect(comparison(first.results, 'tinycnn/fp32/b1').verdict).toBe('no-baseline');
+  expect(comparison(first.results, 'tinycnn/fp32/b8').verdict).toBe('no-baseline');
   const save = fakeIO({ cwd: dir });
   expect(await main(['baseline', 'save', '--from', 'first/results.json'], save.io)).toBe(0);
-  expect(save.stdout).toContain('tinycnn/fp32/b1');
+  expect(save.stdout).toContain('tinycnn/fp32/b8');
 });
 afterAll(async () => {
   await cleanup();
@@ -83,7 +84,7 @@ describe('the gate through `trt-gate run`', () => {
     const storeBefore = await readdir(join(dir, 'store'), { recursive: true });
     const again = await run(['--out', 'again']);
     expect(again.code).toBe(0);
-    expect(comparison(again.results, 'tinycnn/fp32/b1').verdict).not.toBe('regressed');
+    expect(comparison(again.results, 'tinycnn/fp32/b8').verdict).not.toBe('regressed');
     expect(again.results?.gate?.conclusion).not.toBe('fail');
     expect(await readdir(join(dir, 'store'), { recursive: true })).toEqual(storeBefore);
   });
@@ -91,7 +92,7 @@ describe('the gate through `trt-gate run`', () => {
   it('fails a slower model on latency (exit 1, regressed)', async () => {
     const slower = await run(['-c', 'slower.yml', '--out', 'slower']);
     expect(slower.code).toBe(1);
-    const cmp = comparison(slower.results, 'tinycnn/fp32/b1');
+    const cmp = comparison(slower.results, 'tinycnn/fp32/b8');
     expect(cmp.verdict).toBe('regressed');
     expect(cmp.metrics.find((m) => m.metric === 'latency.p50')?.verdict).toBe('regressed');
   });
@@ -99,7 +100,7 @@ describe('the gate through `trt-gate run`', () => {
   it('fails a badly converted fp16 model on accuracy (exit 1)', async () => {
     const perturbed = await run(['-c', 'perturbed.yml', '--out', 'perturbed']);
     expect(perturbed.code).toBe(1);
-    const cmp = comparison(perturbed.results, 'tinycnn/fp16/b1');
+    const cmp = comparison(perturbed.results, 'tinycnn/fp16/b8');
     expect(cmp.verdict).toBe('regressed');
     expect(cmp.metrics.some((m) => m.metric.startsWith('accuracy.') && m.verdict === 'regressed')).toBe(true);
   });
@@ -115,7 +116,7 @@ describe('the gate through `trt-gate run`', () => {
     ).toBe(0);
     const mismatch = await run(['--store', 'foreign-store', '--out', 'mismatch']);
     expect(mismatch.code).toBe(0);
-    const cmp = comparison(mismatch.results, 'tinycnn/fp32/b1');
+    const cmp = comparison(mismatch.results, 'tinycnn/fp32/b8');
     expect(cmp.verdict).toBe('environment-mismatch');
     expect(cmp.reason).toContain('Other CPU ×64');
   });
