@@ -97,10 +97,15 @@ export type AccuracyConfig = z.infer<typeof AccuracyConfig>;
 
 export const BenchmarkConfig = z.strictObject({
   warmup: z.number().int().nonnegative().default(20),
-  iterations: z.number().int().positive().default(200),
+  iterations: z.number().int().positive().default(100),
   /** Keep sampling a trial until this much time has passed, even after `iterations`. */
   minDurationMs: z.number().nonnegative().default(0),
-  trials: z.number().int().positive().max(100).default(3),
+  /**
+   * Many short trials beat a few long ones: the gate resamples trials, and on shared machines
+   * speed shifts in bursts (see bench/gate-detection.ts: 10×60 samples had no A/A false alarms
+   * where 3×200 had 7.5 %).
+   */
+  trials: z.number().int().positive().max(100).default(10),
   /** Empty: run the input shapes as given. Otherwise one result per batch size (dimension 0). */
   batchSizes: z.array(positiveDim).default([]),
 });

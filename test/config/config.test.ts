@@ -56,9 +56,9 @@ describe('parseConfig: valid configs', () => {
     });
     expect(config.benchmark).toEqual({
       warmup: 20,
-      iterations: 200,
+      iterations: 100,
       minDurationMs: 0,
-      trials: 3,
+      trials: 10,
       batchSizes: [],
     });
     expect(config.accuracy).toEqual({
