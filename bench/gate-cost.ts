@@ -10,6 +10,7 @@
 import { ThresholdSpec } from '../src/config/schema.js';
 import { compareResults } from '../src/gate/gate.js';
 import { createRng, type Rng } from '../src/gate/rng.js';
+import { renderReport } from '../src/report/render.js';
 import type { BaselineKey, Entry, Results } from '../src/results/schema.js';
 import { summarize } from '../src/stats/summary.js';
 import type { BaselineHistory, BaselineRun } from '../src/store/types.js';
@@ -117,6 +118,8 @@ const thresholds = Object.fromEntries(
 
 interface Measured {
   ms: number;
+  renderMs: number;
+  renderedChars: number;
   /** Of `ms`, time spent in the simulated store lookups (copying the newest runs' samples). */
   lookupMs: number;
   cpuMs: number;
@@ -154,10 +157,18 @@ async function measure(): Promise<Measured> {
     gate: { failOn: ['regressed', 'failed'], maxRerunTrials: 0 },
   });
   const ms = performance.now() - start;
+  // Render what the PR comment and the dashboard page would show for the whole matrix.
+  const judged = { ...candidate, comparisons: report.comparisons, gate: report.gate };
+  const renderStart = performance.now();
+  const md = renderReport('md', judged);
+  const json = renderReport('json', judged);
+  const renderMs = performance.now() - renderStart;
   const used = process.cpuUsage(cpu);
   peakRss = Math.max(peakRss, rss());
   return {
     ms,
+    renderMs,
+    renderedChars: md.length + json.length,
     lookupMs,
     cpuMs: (used.user + used.system) / 1000,
     peakRss,
@@ -179,6 +190,9 @@ console.log(
     setupMs: Math.round(setupMs),
     compareMsCold: Math.round(cold.ms),
     compareMsWarm: Math.round(warm.ms),
+    renderMsCold: Math.round(cold.renderMs),
+    renderMsWarm: Math.round(warm.renderMs),
+    renderedChars: cold.renderedChars,
     lookupMsCold: Math.round(cold.lookupMs),
     // CPU time (user + system, GC threads included): less sensitive to other load on the machine.
     compareCpuMsCold: Math.round(cold.cpuMs),

@@ -23,7 +23,12 @@ import type { BaselineHistory } from '../src/store/types.js';
 
 const rounds = Number(process.argv[2] ?? 60);
 const historyRuns = Number(process.argv[3] ?? 5);
-const plan = { warmup: 30, iterations: Number(process.env.ITER ?? 60), minDurationMs: 0, trials: Number(process.env.TRIALS ?? 10) };
+const plan = {
+  warmup: 30,
+  iterations: Number(process.env.ITER ?? 60),
+  minDurationMs: 0,
+  trials: Number(process.env.TRIALS ?? 10),
+};
 const levels = [0, 5, 10, 20] as const;
 const FIXED_RULE_PCT = 5;
 

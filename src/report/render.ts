@@ -178,7 +178,7 @@ function cmp(a: string, b: string): number {
 
 function markdownRenderer(format: 'md' | 'summary', defaultLimit: number): Renderer {
   return (input, options = {}) => {
-    const view = buildViewModel(input, { layerLimit: options.layerLimit });
+    const view = buildViewModel(input, { layerLimit: options.layerLimit, charts: false });
     const text = templateFor(format)(view);
     return truncateMarkdown(text, options.limit ?? defaultLimit, reportPointer(options.fullReportUrl));
   };

@@ -136,6 +136,6 @@ export function rowView(
     metrics: (comparison?.metrics ?? []).map(metricView),
     incidents,
     layers,
-    distribution: distribution(entry, comparison),
+    distribution: options.charts ? distribution(entry, comparison) : null,
   };
 }

@@ -141,4 +141,6 @@ export interface ReportView {
 
 export interface ViewModelOptions {
   layerLimit?: number;
+  /** Build per-row chart data (histograms of raw samples); only the HTML report draws it. */
+  charts?: boolean;
 }

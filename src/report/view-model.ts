@@ -38,7 +38,10 @@ export function buildViewModel(
   input: Results | readonly Results[],
   options: ViewModelOptions = {},
 ): ReportView {
-  const opts: Required<ViewModelOptions> = { layerLimit: options.layerLimit ?? DEFAULT_LAYER_LIMIT };
+  const opts: Required<ViewModelOptions> = {
+    layerLimit: options.layerLimit ?? DEFAULT_LAYER_LIMIT,
+    charts: options.charts ?? true,
+  };
   const list = asList(input);
   const { devices, runs, labels, hasComparisons } = groupByDevice(list, opts);
   const allRows = devices.flatMap((d) => d.rows);
