@@ -122,6 +122,11 @@ export const ThresholdSpec = z.discriminatedUnion('model', [
     minEffectPct: z.number().positive().default(5),
     confidence: z.number().gt(0.5).lt(1).default(0.99),
     resamples: z.number().int().min(200).max(100_000).default(2000),
+    /**
+     * Run-to-run noise assumed until 3 runs are stored (percent). Raise it on shared CPU runners,
+     * whose speed moves tens of percent between processes.
+     */
+    assumedRunNoisePct: z.number().nonnegative().max(1000).default(5),
     direction: Direction.optional(),
   }),
   z.strictObject({

@@ -94,6 +94,7 @@ describe('parseConfig: valid configs', () => {
       minEffectPct: 5,
       confidence: 0.99,
       resamples: 2000,
+      assumedRunNoisePct: 5,
     });
   });
 

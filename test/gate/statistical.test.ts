@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ThresholdSpec } from '../../src/config/schema.js';
+import { ThresholdSpec } from '../../src/config/schema.js';
 import { compareEntry } from '../../src/gate/compare.js';
 import { NOISE_K } from '../../src/gate/models/statistical.js';
 import type { Entry, MetricComparison } from '../../src/results/schema.js';
@@ -148,6 +148,24 @@ describe('statistical model', () => {
     const noisy = judge(same, [noisyBase]);
     expect(noisy.noisePct!).toBeGreaterThan(5);
     expect(noisy.reason).toContain('trial-to-trial');
+  });
+
+  it('takes the assumed run-to-run noise of a young history from the threshold spec', () => {
+    const base = makeEntry({ trials: latencyTrials({ seed: 'b', trialFactors: [0.98, 1.0, 1.02] }) });
+    const young = ThresholdSpec.parse({ model: 'statistical', minEffectPct: 5, assumedRunNoisePct: 20 });
+    const plus30 = makeEntry({
+      trials: latencyTrials({ seed: 'c', median: 13, trialFactors: [0.98, 1.0, 1.02] }),
+    });
+    const loose = judge(plus30, [base], 'latency.p50', young);
+    expect(loose.noisePct).toBe(20);
+    expect(loose.verdict).not.toBe('regressed');
+    const double = makeEntry({
+      trials: latencyTrials({ seed: 'c', median: 20, trialFactors: [0.98, 1.0, 1.02] }),
+    });
+    expect(judge(double, [base], 'latency.p50', young).verdict).toBe('regressed');
+    // With three stored runs the measured noise replaces the assumption.
+    const three = [base, base, base].map((e, i) => ({ ...e, id: `${e.id}-${i}` }));
+    expect(judge(plus30, three, 'latency.p50', young).noisePct).toBeLessThan(20);
   });
 
   it('is reproducible for a seed and draws differently for another', () => {

@@ -167,7 +167,13 @@ export function metric(name: string, m: MetricOptions): MetricComparison {
   return {
     metric: name,
     direction: name === 'throughput' ? 'higher' : 'lower',
-    threshold: { model: 'statistical', minEffectPct: 5, confidence: 0.99, resamples: 2000 },
+    threshold: {
+      model: 'statistical',
+      minEffectPct: 5,
+      confidence: 0.99,
+      resamples: 2000,
+      assumedRunNoisePct: 5,
+    },
     baseline: m.baseline,
     candidate: m.baseline * (1 + m.deltaPct / 100),
     deltaPct: m.deltaPct,

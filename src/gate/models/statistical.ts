@@ -49,16 +49,21 @@ export const BASELINE_RUNS = 3;
  * Until this many runs are stored, run-to-run noise cannot be measured, only assumed: one run
  * cannot show how much the next run on the same machine drifts (on shared CPU runners we saw
  * 10–40 % between back-to-back runs, far above the trial-to-trial spread). Below it the noise
- * floor is at least ASSUMED_RUN_NOISE_PCT, so a young history says `inconclusive` rather than guess.
+ * floor is at least `assumedRunNoisePct` (default ASSUMED_RUN_NOISE_PCT), so a young history says
+ * `inconclusive` rather than guess.
  */
 export const MIN_RUNS_FOR_NOISE = 3;
 export const ASSUMED_RUN_NOISE_PCT = 5;
 
-function withAssumedFloor(measured: Noise | undefined, storedRuns: number): Noise | undefined {
+function withAssumedFloor(
+  measured: Noise | undefined,
+  storedRuns: number,
+  assumedPct = ASSUMED_RUN_NOISE_PCT,
+): Noise | undefined {
   if (storedRuns >= MIN_RUNS_FOR_NOISE) return measured;
-  if (measured && measured.pct >= ASSUMED_RUN_NOISE_PCT) return measured;
+  if (measured && measured.pct >= assumedPct) return measured;
   return {
-    pct: ASSUMED_RUN_NOISE_PCT,
+    pct: assumedPct,
     source: `assumed run-to-run noise until ${MIN_RUNS_FOR_NOISE} runs are stored (${storedRuns} so far)`,
   };
 }
@@ -159,7 +164,7 @@ export const statisticalModel: ThresholdModel<SpecFor<'statistical'>> = {
       // Run level: no raw samples on one side.
       const last = past.slice(-BASELINE_RUNS);
       const baseline = Math.exp(last.reduce((s, v) => s + Math.log(v), 0) / last.length);
-      const runsNoise = withAssumedFloor(noiseOfRuns, past.length);
+      const runsNoise = withAssumedFloor(noiseOfRuns, past.length, spec.assumedRunNoisePct);
       const threshold = Math.max(spec.minEffectPct, NOISE_K * (runsNoise?.pct ?? 0));
       const delta = (value / baseline - 1) * 100;
       const verdict = classifyInterval(delta, delta, threshold, direction);
@@ -183,7 +188,11 @@ export const statisticalModel: ThresholdModel<SpecFor<'statistical'>> = {
     const baseline = Math.exp(logBase);
     const delta = (Math.exp(cand.logCenter - logBase) - 1) * 100;
 
-    const noise = withAssumedFloor(noiseOfRuns ?? trialNoise([...recent, cand]), past.length);
+    const noise = withAssumedFloor(
+      noiseOfRuns ?? trialNoise([...recent, cand]),
+      past.length,
+      spec.assumedRunNoisePct,
+    );
     const threshold = Math.max(spec.minEffectPct, NOISE_K * (noise?.pct ?? 0));
     const verdict = classifyInterval(lo, hi, threshold, direction);
     const interval = `${Math.round(spec.confidence * 1000) / 10}% CI ${formatPct(lo)} … ${formatPct(hi)}`;
