@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import pRetry from 'p-retry';
 import { DataError } from '../errors.js';
 import type { Results } from '../results/schema.js';
 import { type DataBranchClone, syncToRemote } from './data-branch.js';
@@ -23,11 +23,8 @@ export interface PushRetryOptions {
   onRejectedPush: () => void;
 }
 
-/** Backoff before attempt `attempt + 1`: base × 2^(attempt-1), capped at 5 s, plus 0–100 % jitter. */
-function backoffDelay(backoffMs: number, attempt: number): number {
-  const base = Math.min(5000, backoffMs * 2 ** (attempt - 1));
-  return Math.round(base * (1 + Math.random()));
-}
+/** A push refused because the branch moved: the one failure worth another attempt. */
+class BranchMoved extends Error {}
 
 async function commitAppend(
   clone: DataBranchClone,
@@ -61,7 +58,8 @@ async function commitAppend(
 
 /**
  * Sync to the remote tip, append through `store` (the clone's files), commit and push; on a
- * rejection because the branch moved, back off and start again from the new tip.
+ * rejection because the branch moved, back off (exponential, 0–100 % jitter, capped at 5 s) and
+ * start again from the new tip. Any other failure — a corrupt file, a refused push — is final.
  */
 export async function appendAndPush(
   clone: DataBranchClone,
@@ -71,8 +69,7 @@ export async function appendAndPush(
   retry: PushRetryOptions,
 ): Promise<AppendOutcome> {
   const { git, description, remoteUrl } = clone;
-  let lastRejection = '';
-  for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
+  const attempt = async (): Promise<AppendOutcome> => {
     await syncToRemote(clone);
     const outcome = await store.append(results, options); // DataError on a corrupt file: nothing pushed
     if (outcome.written.length === 0) return outcome;
@@ -84,20 +81,29 @@ export async function appendAndPush(
       allowFailure: true,
     });
     if (push.exitCode === 0) return outcome;
-    const text = `${push.stdout}\n${push.stderr}`;
+    const text = `${push.stdout}\n${push.stderr}`.trim();
     if (!RETRYABLE_PUSH.test(text)) {
-      throw new DataError(
-        `${description}: git push failed (not retried):\n${redactUrl(text.trim())}`,
-        remoteUrl,
-      );
+      throw new DataError(`${description}: git push failed (not retried):\n${redactUrl(text)}`, remoteUrl);
     }
-    lastRejection = text.trim();
     retry.onRejectedPush();
-    if (attempt < retry.maxAttempts) await sleep(backoffDelay(retry.backoffMs, attempt));
+    throw new BranchMoved(text);
+  };
+  try {
+    return await pRetry(attempt, {
+      retries: retry.maxAttempts - 1,
+      factor: 2,
+      minTimeout: retry.backoffMs,
+      maxTimeout: 5000,
+      randomize: true,
+      shouldRetry: ({ error }) => error instanceof BranchMoved,
+    });
+  } catch (error) {
+    if (!(error instanceof BranchMoved)) throw error;
+    const rejected = error.message.split('\n').find((l) => l.includes('rejected')) ?? error.message;
+    throw new DataError(
+      `${description}: the branch kept moving; gave up after ${retry.maxAttempts} push attempts ` +
+        `(last rejection: ${redactUrl(rejected)})`,
+      remoteUrl,
+    );
   }
-  throw new DataError(
-    `${description}: the branch kept moving; gave up after ${retry.maxAttempts} push attempts ` +
-      `(last rejection: ${redactUrl(lastRejection.split('\n').find((l) => l.includes('rejected')) ?? lastRejection)})`,
-    remoteUrl,
-  );
 }
