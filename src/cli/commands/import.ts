@@ -37,10 +37,13 @@ export function registerImport(program: Command, io: CliIO, setExit: (code: numb
   command
     .command('trtexec')
     .description(
-      'import a trtexec run: its log, and optionally its --exportTimes/--exportProfile/--exportLayerInfo files',
+      'import a trtexec run: its log and --exportTimes (needed: the summary alone has no per-query samples), optionally --exportProfile/--exportLayerInfo',
     )
     .requiredOption('--log <file>', 'trtexec output (stdout and stderr), TensorRT 8.x, 10.x or 11.x')
-    .option('--times <file>', 'the --exportTimes JSON of the same run: per-query latency samples')
+    .option(
+      '--times <file>',
+      'the --exportTimes JSON of the same run: per-query latency samples (required for latency statistics)',
+    )
     .option('--profile <file>', 'the --exportProfile JSON of the same engine: per-layer times')
     .option(
       '--layers <file>',
