@@ -6,7 +6,7 @@
  * side by side with a plain fixed-percentage rule (p50 more than 5 % above the latest baseline
  * run) on the same samples. Runs are interleaved round-robin so machine drift hits every arm.
  *
- *   npx tsx bench/gate-detection.ts [rounds=60] [historyRuns=5]
+ *   [BATCH=1] [TRIALS=10] [ITER=60] npx tsx bench/gate-detection.ts [rounds=60] [historyRuns=5]
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,7 +32,8 @@ const plan = {
 const levels = [0, 5, 10, 20] as const;
 const FIXED_RULE_PCT = 5;
 
-const input = withBatch(InputSpec.parse({ name: 'image', shape: [1, 3, 32, 32] }), 1);
+const batch = Number(process.env.BATCH ?? 1);
+const input = withBatch(InputSpec.parse({ name: 'image', shape: [1, 3, 32, 32] }), batch);
 const feeds = await new InputSource([input], (p) => p).sample(0);
 const workDir = await mkdtemp(join(tmpdir(), 'trt-gate-detect-'));
 const arms = new Map<number, { runner: OnnxRuntimeRunner; engine: BuiltEngine }>();
@@ -42,7 +43,7 @@ for (const pct of levels) {
     {
       model: 'tinycnn',
       precision: 'fp32',
-      batchSize: 1,
+      batchSize: batch,
       onnxPath: 'examples/quickstart/models/tinycnn-fp32.onnx',
       inputs: [input],
       workDir: join(workDir, String(pct)),
@@ -55,7 +56,7 @@ for (const pct of levels) {
 const key = {
   model: 'tinycnn',
   precision: 'fp32' as const,
-  batchSize: 1,
+  batchSize: batch,
   runner: 'onnxruntime',
   device: 'bench',
   runtime: 'bench',
@@ -71,10 +72,10 @@ async function measure(pct: number, round: number): Promise<Entry> {
     wallMs: out.wallMs[i]!,
   }));
   return {
-    id: `tinycnn/fp32/b1`,
+    id: `tinycnn/fp32/b${batch}`,
     model: 'tinycnn',
     precision: 'fp32',
-    batchSize: 1,
+    batchSize: batch,
     status: 'ok',
     key,
     latency: { unit: 'ms', trials, pooled: summarize(pool(out.trials)), source: `round ${round}` },
