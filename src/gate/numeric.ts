@@ -160,6 +160,19 @@ export function robustSd(values: readonly number[]): number {
   return 1.4826 * correction * median(values.map((v) => Math.abs(v - m)));
 }
 
+/**
+ * A spread that does not look away from occasional jumps: the larger of the robust sd and the
+ * 90th percentile of absolute deviations from the median / 1.645 (what it would be for a normal
+ * sample). MAD alone ignores up to half the runs, so a history where the machine was 30 % slower
+ * now and then looked quiet, and the next such jump was called a regression.
+ */
+export function jumpAwareSd(values: readonly number[]): number {
+  if (values.length < 2) return 0;
+  const m = median(values);
+  const deviations = Float64Array.from(values, (v) => Math.abs(v - m));
+  return Math.max(robustSd(values), quantileInPlace(deviations, 0.9) / 1.645);
+}
+
 const NQ_A = [
   -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
   2.506628277459239,

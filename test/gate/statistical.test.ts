@@ -118,11 +118,29 @@ describe('statistical model', () => {
     expect(quiet.verdict, quiet.reason).toBe('regressed');
     expect(quiet.noisePct!).toBeLessThan(1);
 
+    // +10 % is above minEffectPct but inside the noise-widened threshold: not "unchanged" but
+    // "too noisy to tell".
     const noisy = judge(candidate, runs(true));
     expect(noisy.noisePct!).toBeGreaterThan(4);
-    expect(noisy.verdict, noisy.reason).toBe('unchanged');
+    expect(noisy.verdict, noisy.reason).toBe('inconclusive');
     expect(noisy.reason).toContain(`${NOISE_K} ×`);
     expect(noisy.reason).toMatch(/run-to-run noise over 10 runs/);
+    expect(noisy.reason).toContain('too noisy to tell');
+    // A change below minEffectPct in the same noisy history is still plainly unchanged.
+    const close = makeEntry({ trials: latencyTrials({ seed: 'cand', median: 10.2 }) });
+    expect(judge(close, runs(true)).verdict).toBe('unchanged');
+  });
+
+  it('counts occasional jumps in the history as noise (MAD alone would ignore them)', () => {
+    // Eight quiet runs and two 30 % jumps: the robust sd of the runs is ~0, the jumps are not.
+    const factors = [1, 1, 1.3, 1, 1, 1, 0.7, 1, 1, 1];
+    const runs = factors.map((f, i) =>
+      makeEntry({ trials: latencyTrials({ seed: `j-${i}`, median: 10 * f }) }),
+    );
+    const jumped = makeEntry({ trials: latencyTrials({ seed: 'cand', median: 13 }) });
+    const m = judge(jumped, runs);
+    expect(m.noisePct!).toBeGreaterThan(10);
+    expect(m.verdict, m.reason).not.toBe('regressed');
   });
 
   it('works from a single stored run, with trial-to-trial spread above an assumed run-to-run floor', () => {

@@ -1,5 +1,6 @@
+import type { Verdict } from '../../config/schema.js';
 import { isSampled } from '../metrics.js';
-import { quantilePair, robustSd } from '../numeric.js';
+import { jumpAwareSd, quantilePair } from '../numeric.js';
 import type { JudgeInput, SpecFor, ThresholdModel } from '../threshold-models.js';
 import { classifyInterval, formatPct, formatValue } from '../verdict.js';
 import { bootstrapLogRatio, type RunModel, runModel } from './bootstrap.js';
@@ -79,7 +80,7 @@ interface Noise {
 /** Robust run-to-run spread of the stored runs' values (≥ 2 runs), as a percentage. */
 function runNoise(past: readonly number[]): Noise | undefined {
   if (past.length < 2) return undefined;
-  const sd = robustSd(past.map(Math.log));
+  const sd = jumpAwareSd(past.map(Math.log));
   return { pct: (Math.exp(sd) - 1) * 100, source: `run-to-run noise over ${past.length} runs` };
 }
 
@@ -100,9 +101,19 @@ function thresholdText(spec: SpecFor<'statistical'>, threshold: number, noise: N
   return `${threshold.toFixed(1)}% threshold (${NOISE_K} × ${noise.pct.toFixed(1)}% ${noise.source})`;
 }
 
+/**
+ * `unchanged` only when the change is also below `minEffectPct`: a +20 % shift inside a threshold
+ * widened to 60 % by a noisy history is not "unchanged", it is undetectable here — `inconclusive`.
+ */
+function maskedByNoise(verdict: Verdict, delta: number, threshold: number, minEffectPct: number): boolean {
+  return verdict === 'unchanged' && threshold > minEffectPct && Math.abs(delta) >= minEffectPct;
+}
+
 function describe(verdict: string, delta: number, interval: string | undefined, threshold: string): string {
   const what = interval ? `${formatPct(delta)} (${interval})` : formatPct(delta);
   switch (verdict) {
+    case 'masked':
+      return `${what} is larger than the minimum effect but within the ${threshold}: this history is too noisy to tell`;
     case 'regressed':
       return `${what} is beyond the ${threshold}`;
     case 'improved':
@@ -167,8 +178,10 @@ export const statisticalModel: ThresholdModel<SpecFor<'statistical'>> = {
       const runsNoise = withAssumedFloor(noiseOfRuns, past.length, spec.assumedRunNoisePct);
       const threshold = Math.max(spec.minEffectPct, NOISE_K * (runsNoise?.pct ?? 0));
       const delta = (value / baseline - 1) * 100;
-      const verdict = classifyInterval(delta, delta, threshold, direction);
-      const reason = `${describe(verdict, delta, undefined, thresholdText(spec, threshold, runsNoise))} (vs ${formatValue(baseline, metric.unit)}, no raw samples)`;
+      const raw = classifyInterval(delta, delta, threshold, direction);
+      const masked = maskedByNoise(raw, delta, threshold, spec.minEffectPct);
+      const verdict: Verdict = masked ? 'inconclusive' : raw;
+      const reason = `${describe(masked ? 'masked' : verdict, delta, undefined, thresholdText(spec, threshold, runsNoise))} (vs ${formatValue(baseline, metric.unit)}, no raw samples)`;
       return comparison({
         ...base,
         baseline,
@@ -194,13 +207,15 @@ export const statisticalModel: ThresholdModel<SpecFor<'statistical'>> = {
       spec.assumedRunNoisePct,
     );
     const threshold = Math.max(spec.minEffectPct, NOISE_K * (noise?.pct ?? 0));
-    const verdict = classifyInterval(lo, hi, threshold, direction);
+    const raw = classifyInterval(lo, hi, threshold, direction);
+    const masked = maskedByNoise(raw, delta, threshold, spec.minEffectPct);
+    const verdict: Verdict = masked ? 'inconclusive' : raw;
     const interval = `${Math.round(spec.confidence * 1000) / 10}% CI ${formatPct(lo)} … ${formatPct(hi)}`;
     return comparison({
       ...base,
       baseline,
       verdict,
-      reason: describe(verdict, delta, interval, thresholdText(spec, threshold, noise)),
+      reason: describe(masked ? 'masked' : verdict, delta, interval, thresholdText(spec, threshold, noise)),
       intervalPct: [lo, hi],
       ...(noise ? { noisePct: noise.pct } : {}),
     });
