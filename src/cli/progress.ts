@@ -1,32 +1,56 @@
 import type { RunEvent, RunObserver } from '../pipeline/events.js';
 import type { Colors } from './terminal.js';
 
-/** Progress lines on stderr, so stdout stays clean for --json and pipes. */
+/**
+ * Progress on stderr, so stdout stays clean for --json and pipes. On a terminal the stage line is
+ * rewritten in place (one line per entry); in CI logs every stage gets its own line.
+ */
 export class StderrProgress implements RunObserver {
+  /** Visible length of the stage line being rewritten in place (0: none open). */
+  private openLength = 0;
+
   constructor(
     private readonly c: Colors,
-    private readonly write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+    private readonly write: (text: string) => void = (text) => process.stderr.write(text),
+    private readonly interactive = false,
   ) {}
+
+  /** Back to column 0 over the open stage line, blanking it with spaces (no escape codes: NO_COLOR). */
+  private clearOpen(): void {
+    if (this.openLength > 0) this.write(`\r${' '.repeat(this.openLength)}\r`);
+    this.openLength = 0;
+  }
+
+  private line(text: string): void {
+    this.clearOpen();
+    this.write(`${text}\n`);
+  }
 
   onEvent(event: RunEvent): void {
     const c = this.c;
     switch (event.type) {
       case 'environment':
-        this.write(c.dim(`▸ ${event.description}`));
+        this.line(c.dim(`▸ ${event.description}`));
         break;
       case 'entry-start':
-        this.write(`${c.cyan(`[${event.index + 1}/${event.total}]`)} ${event.entryId}`);
+        this.line(`${c.cyan(`[${event.index + 1}/${event.total}]`)} ${event.entryId}`);
         break;
-      case 'stage':
-        this.write(c.dim(`      ${event.stage}: ${event.message}`));
+      case 'stage': {
+        const text = c.dim(`      ${event.stage}: ${event.message}`);
+        if (this.interactive) {
+          this.clearOpen();
+          this.write(text);
+          this.openLength = text.replace(/\u001b\[[0-9;]*m/g, '').length;
+        } else this.line(text);
         break;
+      }
       case 'entry-done': {
         const e = event.entry;
         const detail =
           e.status === 'failed'
             ? c.red(`failed in ${e.error?.stage}`)
             : c.green(`p50 ${e.latency?.pooled.median.toFixed(3)} ms`);
-        this.write(`      ${detail}`);
+        this.line(`      ${detail}`);
         break;
       }
     }

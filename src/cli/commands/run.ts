@@ -100,7 +100,7 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
       const observer =
         flags.quiet || flags.json
           ? undefined
-          : new StderrProgress(colorsFor(io.stderrStream, io.env), (l) => io.stderr(`${l}\n`));
+          : new StderrProgress(colorsFor(io.stderrStream, io.env), io.stderr, Boolean(io.stderrStream.isTTY));
       let results: Results;
       try {
         results = await runPipeline({
