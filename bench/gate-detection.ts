@@ -6,7 +6,7 @@
  * side by side with a plain fixed-percentage rule (p50 more than 5 % above the latest baseline
  * run) on the same samples. Runs are interleaved round-robin so machine drift hits every arm.
  *
- *   [BATCH=1] [TRIALS=10] [ITER=60] npx tsx bench/gate-detection.ts [rounds=60] [historyRuns=5]
+ *   [PIN=1] [BATCH=1] [TRIALS=10] [ITER=60] npx tsx bench/gate-detection.ts [rounds=60] [historyRuns=5]
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,12 +15,14 @@ import { InputSpec, TrtGateConfig } from '../src/config/schema.js';
 import { compareEntry } from '../src/gate/compare.js';
 import { InputSource, withBatch } from '../src/inputs/generate.js';
 import type { Entry } from '../src/results/schema.js';
+import { pinProcess } from '../src/runners/onnxruntime/affinity.js';
 import { OnnxRuntimeOptions } from '../src/runners/onnxruntime/options.js';
 import { OnnxRuntimeRunner } from '../src/runners/onnxruntime/runner.js';
 import type { BuiltEngine } from '../src/runners/types.js';
 import { pool, summarize } from '../src/stats/summary.js';
 import type { BaselineHistory } from '../src/store/types.js';
 
+if (process.env.PIN) await pinProcess(process.env.PIN); // what runner.cpuAffinity does
 const rounds = Number(process.argv[2] ?? 60);
 const historyRuns = Number(process.argv[3] ?? 5);
 const plan = {

@@ -10,5 +10,14 @@ export const OnnxRuntimeOptions = z.strictObject({
   intraOpThreads: z.number().int().nonnegative().default(1),
   interOpThreads: z.number().int().nonnegative().default(1),
   executionMode: z.enum(['sequential', 'parallel']).default('sequential'),
+  /**
+   * Pin the whole trt-gate process to these CPUs (Linux `taskset` list, e.g. "1" or "2-3").
+   * On shared CPU runners session.run jumps between latency levels as threads move between
+   * cores; pinned, the gate bench had no false alarms (README, Benchmarks).
+   */
+  cpuAffinity: z
+    .string()
+    .regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'expected a CPU list such as "1", "0,2" or "2-3"')
+    .optional(),
 });
 export type OnnxRuntimeOptions = z.infer<typeof OnnxRuntimeOptions>;

@@ -24,6 +24,7 @@ export function probeOnnxRuntime(options: OnnxRuntimeOptions): Environment {
       intraOpThreads: options.intraOpThreads,
       interOpThreads: options.interOpThreads,
       graphOptimizationLevel: options.graphOptimizationLevel,
+      cpuAffinity: options.cpuAffinity ?? null,
       backends: ort.listSupportedBackends(),
     },
   };

@@ -13,6 +13,7 @@ import {
   type Runner,
   RunnerError,
 } from '../types.js';
+import { pinProcess } from './affinity.js';
 import type { OnnxRuntimeOptions } from './options.js';
 import { probeOnnxRuntime } from './probe.js';
 import { fromOrtOutputs, toOrtFeeds } from './tensors.js';
@@ -35,7 +36,11 @@ export class OnnxRuntimeRunner implements Runner {
   ) {}
 
   async probe(): Promise<Environment> {
-    return probeOnnxRuntime(this.options);
+    const environment = probeOnnxRuntime(this.options);
+    if (this.options.cpuAffinity) {
+      environment.details.allowedCpus = await pinProcess(this.options.cpuAffinity);
+    }
+    return environment;
   }
 
   private sessionOptions(optimizedModelFilePath?: string): ort.InferenceSession.SessionOptions {
@@ -85,6 +90,7 @@ export class OnnxRuntimeRunner implements Runner {
         providerOptions: this.options.providerOptions,
         graphOptimizationLevel: this.options.graphOptimizationLevel,
         threads: [this.options.intraOpThreads, this.options.interOpThreads, this.options.executionMode],
+        cpuAffinity: this.options.cpuAffinity ?? null,
         inputs: request.inputs.map((i) => ({ name: i.name, shape: i.shape, dtype: i.dtype })),
       }),
       details: {
