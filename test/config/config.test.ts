@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configJsonSchema } from '../../src/config/json-schema.js';
@@ -421,5 +422,16 @@ describe('configJsonSchema', () => {
     expect(schema.properties?.models?.items?.required?.sort()).toEqual(['inputs', 'name', 'onnx']);
     // It is plain JSON (no functions, no undefined), so editors can load it.
     expect(JSON.parse(JSON.stringify(schema))).toEqual(schema);
+  });
+});
+
+describe('the committed trt-gate.schema.json', () => {
+  it('matches `trt-gate schema` (regenerate with: npx trt-gate schema > trt-gate.schema.json)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { configJsonSchema } = await import('../../src/config/json-schema.js');
+    const committed = JSON.parse(
+      await readFile(new URL('../../trt-gate.schema.json', import.meta.url), 'utf8'),
+    );
+    expect(committed).toEqual(configJsonSchema());
   });
 });
