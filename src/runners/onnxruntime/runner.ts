@@ -90,7 +90,8 @@ export class OnnxRuntimeRunner implements Runner {
         providerOptions: this.options.providerOptions,
         graphOptimizationLevel: this.options.graphOptimizationLevel,
         threads: [this.options.intraOpThreads, this.options.interOpThreads, this.options.executionMode],
-        cpuAffinity: this.options.cpuAffinity ?? null,
+        // Only when set, so configs without it keep the hashes (and baselines) they had.
+        ...(this.options.cpuAffinity ? { cpuAffinity: this.options.cpuAffinity } : {}),
         inputs: request.inputs.map((i) => ({ name: i.name, shape: i.shape, dtype: i.dtype })),
       }),
       details: {
