@@ -11,9 +11,9 @@ export const OnnxRuntimeOptions = z.strictObject({
   interOpThreads: z.number().int().nonnegative().default(1),
   executionMode: z.enum(['sequential', 'parallel']).default('sequential'),
   /**
-   * Pin the whole trt-gate process to these CPUs (Linux `taskset` list, e.g. "1" or "2-3").
-   * On shared CPU runners session.run jumps between latency levels as threads move between
-   * cores; pinned, the gate bench had no false alarms (README, Benchmarks).
+   * Pin the whole trt-gate process to these CPUs (Linux `taskset` list, e.g. "1" or "2-3"), to
+   * keep ONNX Runtime's threads from moving between cores. Measured side by side on a shared
+   * 2-vCPU VM it made no difference (README, Benchmarks); on bigger hosts it isolates the run.
    */
   cpuAffinity: z
     .string()
