@@ -427,11 +427,7 @@ describe('configJsonSchema', () => {
 
 describe('the committed trt-gate.schema.json', () => {
   it('matches `trt-gate schema` (regenerate with: npx trt-gate schema > trt-gate.schema.json)', async () => {
-    const { readFile } = await import('node:fs/promises');
-    const { configJsonSchema } = await import('../../src/config/json-schema.js');
-    const committed = JSON.parse(
-      await readFile(new URL('../../trt-gate.schema.json', import.meta.url), 'utf8'),
-    );
+    const committed = JSON.parse(await readFile(join(REPO_ROOT, 'trt-gate.schema.json'), 'utf8'));
     expect(committed).toEqual(configJsonSchema());
   });
 });
