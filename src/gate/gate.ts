@@ -1,9 +1,9 @@
 import type { GateConfig, ThresholdSpec, Verdict } from '../config/schema.js';
 import { UsageError } from '../errors.js';
+import { isSimilarKey, keyId } from '../results/key.js';
 import type { BaselineKey, EntryComparison, GateOutcome, Results } from '../results/schema.js';
 import type { BaselineHistory, BaselineRun } from '../store/types.js';
 import { type CompareOptions, compareEntry } from './compare.js';
-import { keyId } from './environment.js';
 import { METRICS, unknownMetrics } from './metrics.js';
 
 /** What the store knows about a key: its history, and keys of the same model elsewhere. */
@@ -111,15 +111,7 @@ export function lookupFromResults(baseline: Results): BaselineLookup {
   }
   return async (key) => {
     const history = histories.get(keyId(key));
-    const similar = [...histories.values()]
-      .map((h) => h.key)
-      .filter(
-        (k) =>
-          k.model === key.model &&
-          k.precision === key.precision &&
-          k.batchSize === key.batchSize &&
-          keyId(k) !== keyId(key),
-      );
+    const similar = [...histories.values()].map((h) => h.key).filter((k) => isSimilarKey(k, key));
     return history ? { history, similar } : { similar };
   };
 }
