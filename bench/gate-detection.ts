@@ -17,12 +17,13 @@ import { join } from 'node:path';
 import { InputSpec, TrtGateConfig } from '../src/config/schema.js';
 import { compareEntry } from '../src/gate/compare.js';
 import { InputSource, withBatch } from '../src/inputs/generate.js';
+import { latencyOf } from '../src/pipeline/measurements.js';
 import type { Entry } from '../src/results/schema.js';
 import { pinProcess } from '../src/runners/onnxruntime/affinity.js';
 import { OnnxRuntimeOptions } from '../src/runners/onnxruntime/options.js';
 import { OnnxRuntimeRunner } from '../src/runners/onnxruntime/runner.js';
 import type { BuiltEngine } from '../src/runners/types.js';
-import { pool, summarize } from '../src/stats/summary.js';
+import { summarize } from '../src/stats/summary.js';
 import type { BaselineHistory } from '../src/store/types.js';
 
 const rounds = Number(process.argv[2] ?? 60);
@@ -82,7 +83,7 @@ async function measure(pct: number, round: number): Promise<Entry> {
     batchSize: batch,
     status: 'ok',
     key,
-    latency: { unit: 'ms', trials, pooled: summarize(pool(out.trials)), source: `round ${round}` },
+    latency: latencyOf(trials, `round ${round}`),
     incidents: [],
   };
 }

@@ -1,8 +1,8 @@
 import type { LoadedConfig } from '../config/load.js';
 import type { Entry, Results } from '../results/schema.js';
 import type { Runner } from '../runners/types.js';
-import { pool, summarize } from '../stats/summary.js';
 import type { RunObserver } from './events.js';
+import { latencyOf, throughputOf } from './measurements.js';
 import { runPipeline } from './run.js';
 
 /** Entry ids whose latency verdict was inconclusive and that were measured reliably. */
@@ -19,15 +19,10 @@ export function inconclusiveLatency(results: Results): string[] {
 export function mergeTrials(entry: Entry, extra: Entry): Entry {
   if (!entry.latency || !extra.latency) return entry;
   const trials = [...entry.latency.trials, ...extra.latency.trials];
-  const inferences = trials.reduce((n, t) => n + t.samples.length, 0);
-  const seconds = trials.reduce((s, t) => s + t.wallMs, 0) / 1000;
   return {
     ...entry,
-    latency: { ...entry.latency, trials, pooled: summarize(pool(trials.map((t) => t.samples))) },
-    throughput: {
-      inferencesPerSec: seconds > 0 ? inferences / seconds : 0,
-      itemsPerSec: seconds > 0 ? (inferences * entry.batchSize) / seconds : 0,
-    },
+    latency: latencyOf(trials, entry.latency.source),
+    throughput: throughputOf(trials, entry.batchSize),
   };
 }
 

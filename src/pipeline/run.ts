@@ -15,10 +15,11 @@ import {
   type Results,
 } from '../results/schema.js';
 import { type BuiltEngine, type Runner, RunnerError } from '../runners/types.js';
-import { pool, summarize } from '../stats/summary.js';
+import { summarize } from '../stats/summary.js';
 import { sha256File } from '../util/hash.js';
 import { toolVersion } from '../version.js';
 import { nullObserver, type RunObserver } from './events.js';
+import { latencyOf, throughputOf } from './measurements.js';
 import { type PlannedEntry, planEntries } from './plan.js';
 
 export interface RunOptions {
@@ -75,13 +76,17 @@ export async function runPipeline(options: RunOptions): Promise<Results> {
 
 /** Reads every entry's first input sample up front, so a bad input file fails before any work. */
 async function checkInputs(planned: PlannedEntry[], loaded: LoadedConfig): Promise<void> {
-  for (const plan of planned) {
-    const inputs = plan.model.inputs.map((i) => withBatch(i, plan.batchSize));
-    await new InputSource(inputs, (p) => resolveFrom(loaded.dir, p), {
-      file: loaded.file,
-      prefix: `models[${plan.modelIndex}].`,
-    }).sample(0);
-  }
+  for (const plan of planned) await inputsFor(plan, loaded).source.sample(0);
+}
+
+/** The entry's inputs at its batch size, and their data, with errors pointing into the config. */
+function inputsFor(plan: PlannedEntry, loaded: LoadedConfig) {
+  const inputs = plan.model.inputs.map((i) => withBatch(i, plan.batchSize));
+  const source = new InputSource(inputs, (p) => resolveFrom(loaded.dir, p), {
+    file: loaded.file,
+    prefix: `models[${plan.modelIndex}].`,
+  });
+  return { inputs, source };
 }
 
 async function runEntry(
@@ -96,11 +101,7 @@ async function runEntry(
   const progress = (stage: string) => (message: string) =>
     observer.onEvent({ type: 'stage', entryId: plan.id, stage, message });
   const model = plan.model;
-  const inputs = model.inputs.map((i) => withBatch(i, plan.batchSize));
-  const source = new InputSource(inputs, (p) => resolveFrom(dir, p), {
-    file: loaded.file,
-    prefix: `models[${plan.modelIndex}].`,
-  });
+  const { inputs, source } = inputsFor(plan, loaded);
   const onnxPath = resolveFrom(dir, model.variants[plan.precision] ?? model.onnx);
   const key: BaselineKey = {
     model: model.name,
@@ -165,13 +166,8 @@ async function runEntry(
       stats: summarize(samples),
       wallMs: outcome.wallMs[i] ?? samples.reduce((a, b) => a + b, 0),
     }));
-    entry.latency = { unit: 'ms', trials, pooled: summarize(pool(outcome.trials)), source: outcome.source };
-    const inferences = trials.reduce((n, t) => n + t.samples.length, 0);
-    const seconds = trials.reduce((s, t) => s + t.wallMs, 0) / 1000;
-    entry.throughput = {
-      inferencesPerSec: seconds > 0 ? inferences / seconds : 0,
-      itemsPerSec: seconds > 0 ? (inferences * plan.batchSize) / seconds : 0,
-    };
+    entry.latency = latencyOf(trials, outcome.source);
+    entry.throughput = throughputOf(trials, plan.batchSize);
     if (outcome.health) entry.health = outcome.health;
     if (outcome.unreliable) entry.unreliable = outcome.unreliable;
     if (outcome.layers) entry.layers = outcome.layers;
