@@ -49,7 +49,7 @@ describe('decide', () => {
   });
 
   it('orders verdicts by documented severity', () => {
-    expect(VERDICT_SEVERITY).toEqual([
+    const documented = [
       'failed',
       'regressed',
       'inconclusive',
@@ -57,7 +57,15 @@ describe('decide', () => {
       'no-baseline',
       'improved',
       'unchanged',
-    ]);
+    ] as const;
+    // Each verdict outranks every one documented after it, whatever the order they arrive in.
+    documented.forEach((worse, i) => {
+      for (const better of documented.slice(i + 1)) {
+        expect(worstVerdict([better, worse])).toBe(worse);
+        expect(worstVerdict([worse, better])).toBe(worse);
+      }
+    });
+    expect(VERDICT_SEVERITY).toHaveLength(documented.length);
     expect(worstVerdict(['improved', 'no-baseline', 'unchanged'])).toBe('no-baseline');
     expect(worstVerdict(['environment-mismatch', 'inconclusive'])).toBe('inconclusive');
     expect(worstVerdict([])).toBe('unchanged');

@@ -111,30 +111,22 @@ export function bootstrapLogRatio(
   // Each 32-bit draw is split into two 16-bit halves, one per pick: half the generator calls. A
   // pick ⌊h·T/2¹⁶⌋ is biased by at most T/2¹⁶ (< 0.01% for 5 trials), far below resampling noise.
   let spare = -1;
+  const draw16 = (): number => {
+    if (spare >= 0) {
+      const h = spare;
+      spare = -1;
+      return h;
+    }
+    const u = rng.uint32();
+    spare = u >>> 16;
+    return u & 0xffff;
+  };
   for (let b = 0; b < resamples; b++) {
     let c = 0;
-    let h: number;
     if (T > 1) {
-      for (let i = 0; i < T; i++) {
-        if (spare >= 0) {
-          h = spare;
-          spare = -1;
-        } else {
-          const u = rng.uint32();
-          h = u & 0xffff;
-          spare = u >>> 16;
-        }
-        c += devs[(h * T) >>> 16]!;
-      }
+      for (let i = 0; i < T; i++) c += devs[(draw16() * T) >>> 16]!;
     }
-    if (spare >= 0) {
-      h = spare;
-      spare = -1;
-    } else {
-      const u = rng.uint32();
-      h = u & 0xffff;
-      spare = u >>> 16;
-    }
+    const h = draw16();
     reps[b] = center + c * scale + sd * NORMAL_TABLE[h >>> (16 - NORMAL_TABLE_BITS)]!;
   }
   return reps;
