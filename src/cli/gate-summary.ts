@@ -1,16 +1,13 @@
+import { formatDeltaPct } from '../report/format.js';
 import type { EntryComparison, Results } from '../results/schema.js';
 import type { Colors } from './terminal.js';
 
 const NOTABLE = new Set(['regressed', 'failed', 'inconclusive', 'environment-mismatch', 'improved']);
 
-function pct(v: number | null | undefined): string {
-  return v === null || v === undefined ? '—' : `${v >= 0 ? '+' : ''}${v.toFixed(1)}%`;
-}
-
 function describe(c: EntryComparison): string {
   const key = c.metrics.find((m) => m.verdict === c.verdict) ?? c.metrics[0];
-  const interval = key?.intervalPct ? ` [${pct(key.intervalPct[0])}, ${pct(key.intervalPct[1])}]` : '';
-  const metric = key && key.deltaPct !== null ? ` ${key.metric} ${pct(key.deltaPct)}${interval}` : '';
+  const metric =
+    key && key.deltaPct !== null ? ` ${key.metric} ${formatDeltaPct(key.deltaPct, key.intervalPct)}` : '';
   return `${c.entryId} ${c.verdict}${metric}: ${c.reason}`;
 }
 
