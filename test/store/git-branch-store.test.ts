@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execa } from 'execa';
@@ -187,13 +187,15 @@ describe('GitBranchBaselineStore', () => {
 
   it('does not retry a push the remote refuses for another reason', async () => {
     const hook = join(remote, 'hooks', 'pre-receive');
-    await writeFile(hook, '#!/bin/sh\necho "protected branch" >&2\nexit 1\n');
+    const calls = join(remote, 'pre-receive-calls');
+    await writeFile(hook, `#!/bin/sh\necho push >> "${calls}"\necho "protected branch" >&2\nexit 1\n`);
     await chmod(hook, 0o755);
-    const started = Date.now();
     const store = open({ backoffMs: 2000 });
     const attempt = store.append(makeResults(), { historySize: 10 });
     await expect(attempt).rejects.toThrow(/git push failed \(not retried\)/);
-    expect(Date.now() - started).toBeLessThan(2000);
+    // One push reached the remote: no second attempt, no backoff.
+    expect((await readFile(calls, 'utf8')).trim().split('\n')).toEqual(['push']);
+    expect(store.rejectedPushes).toBe(0);
     // The clone is back at the remote's state: the refused run is not readable.
     expect(await store.read(makeKey())).toBeUndefined();
   });

@@ -178,7 +178,6 @@ describe('trtexec runner through runPipeline (test double)', () => {
   });
 
   it('stops a hanging build at runner.timeoutSec.build with a timeout incident', async () => {
-    const started = performance.now();
     const { results } = await runWithDouble(
       dir,
       trtexecConfig([TINYCNN], 'timeoutSec: { build: 1 }\nnvidiaSmi: false'),
@@ -186,7 +185,6 @@ describe('trtexec runner through runPipeline (test double)', () => {
         TRTEXEC_DOUBLE_FAIL: 'hang',
       },
     );
-    expect(performance.now() - started).toBeLessThan(15_000);
     const [entry] = results.entries;
     expect(entry).toMatchObject({ status: 'failed', error: { stage: 'build' } });
     expect(entry!.incidents[0]).toMatchObject({ kind: 'timeout', stage: 'build' });
