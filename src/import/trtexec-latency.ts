@@ -7,6 +7,7 @@ import { DataError } from '../errors.js';
 import { type Incident, StatsSummary, type Trial } from '../results/schema.js';
 import { parseExportTimes } from '../runners/trtexec/parse/export-times.js';
 import type { PerformanceSummary } from '../runners/trtexec/parse/performance-summary.js';
+import { summaryDisagreement } from '../runners/trtexec/summary-check.js';
 import { summarize } from '../stats/summary.js';
 import { flagValue } from './trtexec-identity.js';
 import type { ImportFile } from './trtexec-input.js';
@@ -59,23 +60,13 @@ function crossCheck(
   stats: StatsSummary,
   times: string,
 ): Incident | undefined {
-  const l = summary?.latency;
-  if (!l) return undefined;
-  const off = (
-    [
-      ['mean', l.mean, stats.mean],
-      ['median', l.median, stats.median],
-    ] as const
-  ).filter(
-    ([, printed, computed]) =>
-      printed !== undefined && Math.abs(printed - computed) > 0.05 * Math.abs(computed),
-  );
-  if (off.length === 0) return undefined;
+  const disagreement = summaryDisagreement(summary, stats, `samples in ${times}`);
+  if (!disagreement) return undefined;
   return {
     kind: 'unreliable-measurement',
     stage: 'benchmark',
     title: "The log's performance summary disagrees with the --times samples",
-    message: `${off.map(([w, p, c]) => `summary ${w} ${p} ms vs ${c.toPrecision(6)} ms from ${stats.count} samples in ${times}`).join(', ')}. Are both files from the same run? The samples are used.`,
+    message: `${disagreement}. Are both files from the same run? The samples are used.`,
     nextSteps: ['Import the log and the --exportTimes file of one and the same trtexec run.'],
   };
 }
