@@ -2,25 +2,11 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { type BaselineKey, type Entry, Results, type StatsSummary } from '../../src/results/schema.js';
+import { summarize } from '../../src/stats/summary.js';
 
+/** Statistics as trt-gate computes them (src/stats/summary.ts). */
 export function makeStats(samples: number[]): StatsSummary {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const n = sorted.length;
-  const mean = sorted.reduce((a, b) => a + b, 0) / n;
-  const at = (q: number) => sorted[Math.min(n - 1, Math.floor(q * n))]!;
-  const stddev = Math.sqrt(sorted.reduce((a, b) => a + (b - mean) ** 2, 0) / n);
-  return {
-    count: n,
-    min: sorted[0]!,
-    max: sorted[n - 1]!,
-    mean,
-    median: at(0.5),
-    p90: at(0.9),
-    p95: at(0.95),
-    p99: at(0.99),
-    stddev,
-    cv: stddev / mean,
-  };
+  return summarize(samples);
 }
 
 export function makeKey(overrides: Partial<BaselineKey> = {}): BaselineKey {
