@@ -9,7 +9,8 @@ export function latencyOf(trials: Trial[], source: string): LatencyResult {
 /** Inferences (and items: inferences × batch) per second of wall time over all trials. */
 export function throughputOf(trials: readonly Trial[], batchSize: number): Throughput {
   const inferences = trials.reduce((n, t) => n + t.samples.length, 0);
-  const seconds = trials.reduce((s, t) => s + t.wallMs, 0) / 1000;
+  // Runs trt-gate made always record wallMs (only an imported, cut summary lacks it).
+  const seconds = trials.reduce((s, t) => s + (t.wallMs ?? 0), 0) / 1000;
   return {
     inferencesPerSec: seconds > 0 ? inferences / seconds : 0,
     itemsPerSec: seconds > 0 ? (inferences * batchSize) / seconds : 0,

@@ -33,6 +33,8 @@ export function distribution(entry: Entry, comparison: EntryComparison | undefin
   const latency = entry.latency;
   if (!latency) return null;
   const p = latency.pooled;
+  // An imported summary may lack these (LatencyResult.absent): no distribution rather than a made-up one.
+  if (p.count === undefined || p.p90 === undefined || p.p99 === undefined) return null;
   const baseline = (name: string) => findMetric(comparison, name)?.baseline ?? null;
   return {
     count: p.count,

@@ -108,13 +108,14 @@ const ACCURACY_BY_PRECISION: Readonly<Partial<Record<Precision, readonly string[
 };
 
 export interface PlaybookContext {
-  precision?: Precision;
+  /** `unknown` for an imported run that did not show it. */
+  precision?: Precision | 'unknown';
 }
 
 /** The playbook for an incident kind; accuracy steps start with the precision-specific ones. */
 export function nextStepsFor(kind: IncidentKind, context: PlaybookContext = {}): string[] {
   const generic = [...PLAYBOOKS[kind]];
-  if (kind === 'accuracy-degradation' && context.precision) {
+  if (kind === 'accuracy-degradation' && context.precision && context.precision !== 'unknown') {
     return [...(ACCURACY_BY_PRECISION[context.precision] ?? []), ...generic];
   }
   return generic;
