@@ -99,9 +99,21 @@ export function limitViolations(
     const value = metrics[metric];
     if (value === undefined) continue;
     if (limit.min !== undefined && value < limit.min) {
-      out.push({ output, metric, value, limit, message: `${output}: ${metric} ${fmt(value)} < ${limit.min}` });
+      out.push({
+        output,
+        metric,
+        value,
+        limit,
+        message: `${output}: ${metric} ${fmt(value)} < ${limit.min}`,
+      });
     } else if (limit.max !== undefined && value > limit.max) {
-      out.push({ output, metric, value, limit, message: `${output}: ${metric} ${fmt(value)} > ${limit.max}` });
+      out.push({
+        output,
+        metric,
+        value,
+        limit,
+        message: `${output}: ${metric} ${fmt(value)} > ${limit.max}`,
+      });
     }
   }
   return out;

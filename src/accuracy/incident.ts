@@ -30,7 +30,9 @@ function violationText(precision: Precision, acc: AccuracyResult, v: LimitViolat
   if ((v.metric === 'top1Drop' || v.metric === 'top5Drop') && v.value !== null) {
     const k = v.metric === 'top1Drop' ? 'top-1' : 'top-5';
     const labelled = acc.validation?.labelled;
-    const from = labelled ? ` (${fmt(labelled.reference[v.metric === 'top1Drop' ? 'top1' : 'top5'] * 100, 3)} % → ${fmt((v.metric === 'top1Drop' ? labelled.top1 : labelled.top5) * 100, 3)} %)` : '';
+    const from = labelled
+      ? ` (${fmt(labelled.reference[v.metric === 'top1Drop' ? 'top1' : 'top5'] * 100, 3)} % → ${fmt((v.metric === 'top1Drop' ? labelled.top1 : labelled.top5) * 100, 3)} %)`
+      : '';
     return `${precision} ${k} on the labelled set (${items}) dropped ${points(v.value)} vs fp32${from} (limit ${limitOf(v, 100)})`;
   }
   if ((v.metric === 'top1Accuracy' || v.metric === 'top5Accuracy') && v.value !== null) {
@@ -49,7 +51,8 @@ function localizationText(acc: AccuracyResult): string | undefined {
     const how = f.cosine === null ? `${f.nonFinite} NaN/Inf values` : `cosine ${fmt(f.cosine)}`;
     return `first divergence at '${f.node}' (${f.op}, tensor '${f.tensor}', ${how})`;
   }
-  if (loc.status === 'none') return `no single layer diverges (every compared tensor has cosine ≥ ${loc.cosineBelow}): the error builds up gradually`;
+  if (loc.status === 'none')
+    return `no single layer diverges (every compared tensor has cosine ≥ ${loc.cosineBelow}): the error builds up gradually`;
   return `the first diverging layer could not be found (${loc.message ?? 'unknown error'})`;
 }
 

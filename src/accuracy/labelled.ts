@@ -23,7 +23,8 @@ export function topKAccuracy(outputs: TensorSet[], output: string, labels: Int32
     for (let start = 0; start + classes <= values.length; start += classes) {
       const label = labels[items];
       if (label === undefined) throw new RangeError(`more output rows than the ${labels.length} labels`);
-      if (label >= classes) throw new RangeError(`label ${label} of item ${items} is not one of ${classes} classes`);
+      if (label >= classes)
+        throw new RangeError(`label ${label} of item ${items} is not one of ${classes} classes`);
       const row = values.subarray(start, start + classes);
       const score = row[label]!;
       // The label's rank: classes scoring higher, or equal with a lower index. NaN never ranks.

@@ -53,17 +53,31 @@ export async function localize(req: LocalizeRequest): Promise<Localization> {
     const refTensors = new Set(outlineModel(refBytes).activations.map((a) => a.tensor));
     const shared = cand.activations.filter((a) => refTensors.has(a.tensor));
     if (shared.length === 0) {
-      return { ...base, status: 'failed', layers: [], message: 'the candidate and the fp32 model share no tensor names' };
+      return {
+        ...base,
+        status: 'failed',
+        layers: [],
+        message: 'the candidate and the fp32 model share no tensor names',
+      };
     }
     const names = shared.map((a) => a.tensor);
     await mkdir(req.workDir, { recursive: true });
     const candPath = join(req.workDir, 'candidate-marked.onnx');
     const refPath = join(req.workDir, 'reference-marked.onnx');
-    await writeFile(candPath, withOutputs(candBytes, names.filter((n) => !cand.outputs.includes(n))));
+    await writeFile(
+      candPath,
+      withOutputs(
+        candBytes,
+        names.filter((n) => !cand.outputs.includes(n)),
+      ),
+    );
     await writeFile(refPath, withOutputs(refBytes, names));
 
     const reference = await referenceOutputs(refPath, req.feeds);
-    const engine = await req.runner.build({ ...req.build, onnxPath: candPath, workDir: req.workDir }, () => {});
+    const engine = await req.runner.build(
+      { ...req.build, onnxPath: candPath, workDir: req.workDir },
+      () => {},
+    );
     let candidate: TensorSet[];
     try {
       candidate = await req.runner.infer(engine, req.feeds);
@@ -80,7 +94,10 @@ export async function localize(req: LocalizeRequest): Promise<Localization> {
       const c = cands.map((t) => toFloat64(t!));
       if (r.some((v, i) => v.length !== c[i]!.length)) continue;
       const nonFinite = countNonFinite(c);
-      const metrics = nonFinite || countNonFinite(r) ? undefined : outputMetrics({ reference: r, candidate: c, dims: [], classifier: false });
+      const metrics =
+        nonFinite || countNonFinite(r)
+          ? undefined
+          : outputMetrics({ reference: r, candidate: c, dims: [], classifier: false });
       const n = cand.nodes[node]!;
       layers.push({
         tensor,

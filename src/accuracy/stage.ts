@@ -96,9 +96,13 @@ function worstSamples(reference: TensorSet[], candidate: TensorSet[], output: st
     if (!c || !ref) return Number.NEGATIVE_INFINITY;
     const cv = toFloat64(c);
     if (cv.some((v) => !Number.isFinite(v))) return Number.NEGATIVE_INFINITY;
-    return outputMetrics({ reference: [toFloat64(ref)], candidate: [cv], dims: ref.dims, classifier: false }).cosine;
+    return outputMetrics({ reference: [toFloat64(ref)], candidate: [cv], dims: ref.dims, classifier: false })
+      .cosine;
   });
-  return scores.map((score, s) => ({ score, s })).sort((a, b) => a.score - b.score || a.s - b.s).map((x) => x.s);
+  return scores
+    .map((score, s) => ({ score, s }))
+    .sort((a, b) => a.score - b.score || a.s - b.s)
+    .map((x) => x.s);
 }
 
 /**

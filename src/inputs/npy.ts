@@ -97,7 +97,10 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   const count = shape.reduce((a, b) => a * b, 1);
   const size = count * ITEM_BYTES[dtype];
   if (bytes.length - dataStart < size) {
-    fail(file, `shape (${shape.join(', ')}) needs ${size} bytes of data, the file has ${bytes.length - dataStart}`);
+    fail(
+      file,
+      `shape (${shape.join(', ')}) needs ${size} bytes of data, the file has ${bytes.length - dataStart}`,
+    );
   }
   return { dtype, shape, data: bytes.subarray(dataStart, dataStart + size) };
 }
@@ -112,11 +115,12 @@ function parseHeader(header: string, file: string): { dtype: NpyDType; shape: nu
   if (body === undefined) fail(file, `header is not a dict literal: ${JSON.stringify(header.slice(0, 80))}`);
   const descr = DESCR_RE.exec(body);
   if (!descr) fail(file, "header has no 'descr'");
-  if (descr[2]) fail(file, 'structured dtypes (record arrays) are not supported; save one plain array per input');
+  if (descr[2])
+    fail(file, 'structured dtypes (record arrays) are not supported; save one plain array per input');
   const fortran = FORTRAN_RE.exec(body)?.[1];
   if (fortran === undefined) fail(file, "header has no 'fortran_order'");
   if (fortran === 'True') {
-    fail(file, "fortran_order is True; save the array in C order (numpy.ascontiguousarray(a)) and try again");
+    fail(file, 'fortran_order is True; save the array in C order (numpy.ascontiguousarray(a)) and try again');
   }
   const shapeText = SHAPE_RE.exec(body)?.[1];
   if (shapeText === undefined) fail(file, "header has no 'shape' tuple");

@@ -42,6 +42,7 @@ export function encodeNpz(arrays: Record<string, NpyArray>): Uint8Array {
   const files: Record<string, [Uint8Array, { level: 9; mtime: Date }]> = {};
   // A fixed date: the archive's bytes must not depend on when it was written.
   const mtime = new Date('2000-01-01T00:00:00Z');
-  for (const [name, array] of Object.entries(arrays)) files[`${name}.npy`] = [encodeNpy(array), { level: 9, mtime }];
+  for (const [name, array] of Object.entries(arrays))
+    files[`${name}.npy`] = [encodeNpy(array), { level: 9, mtime }];
   return zipSync(files);
 }

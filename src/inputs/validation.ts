@@ -35,7 +35,11 @@ export interface ValidationWhere {
 }
 
 /** Reads every .npy/.npz of `path` (a file or a directory, in name order) into arrays by name. */
-async function readArrays(path: string, inputs: InputSpec[], where: ValidationWhere): Promise<Map<string, NpyArray[]>> {
+async function readArrays(
+  path: string,
+  inputs: InputSpec[],
+  where: ValidationWhere,
+): Promise<Map<string, NpyArray[]>> {
   let files: string[];
   try {
     const info = await stat(path);
@@ -51,7 +55,9 @@ async function readArrays(path: string, inputs: InputSpec[], where: ValidationWh
     ]);
   }
   if (files.length === 0) {
-    throw new ConfigError([{ ...where, path: `${where.path}.data`, message: `${path} holds no .npy or .npz files` }]);
+    throw new ConfigError([
+      { ...where, path: `${where.path}.data`, message: `${path} holds no .npy or .npz files` },
+    ]);
   }
   const byName = new Map<string, NpyArray[]>();
   const add = (name: string, array: NpyArray) => byName.set(name, [...(byName.get(name) ?? []), array]);
@@ -93,7 +99,11 @@ function concat(name: string, chunks: NpyArray[], source: string): NpyArray {
     data.set(c.data, offset);
     offset += c.data.length;
   }
-  return { dtype: first.dtype, shape: [chunks.reduce((n, c) => n + c.shape[0]!, 0), ...first.shape.slice(1)], data };
+  return {
+    dtype: first.dtype,
+    shape: [chunks.reduce((n, c) => n + c.shape[0]!, 0), ...first.shape.slice(1)],
+    data,
+  };
 }
 
 const FLOAT_TARGETS: ReadonlySet<TensorDType> = new Set(['float32', 'float16']);
@@ -108,7 +118,9 @@ function itemTensor(array: NpyArray, rows: number[], input: InputSpec): HostTens
   const bytes = per * npyItemBytes(array.dtype);
   const dims = [rows.length, ...array.shape.slice(1)];
   const raw = new Uint8Array(rows.length * bytes);
-  rows.forEach((r, k) => raw.set(array.data.subarray(r * bytes, (r + 1) * bytes), k * bytes));
+  rows.forEach((r, k) => {
+    raw.set(array.data.subarray(r * bytes, (r + 1) * bytes), k * bytes);
+  });
   if (array.dtype === input.dtype) {
     return { dtype: input.dtype, dims, data: typedView(input.dtype, raw) };
   }
@@ -189,7 +201,9 @@ export async function loadValidationSet(args: {
   const total = arrays.get(inputs[0]!.name)!.shape[0]!;
   for (const [name, a] of arrays) {
     if (a.shape[0] !== total) {
-      throw new DataError(`${source}: array "${name}" has ${a.shape[0]} items, "${inputs[0]!.name}" has ${total}`);
+      throw new DataError(
+        `${source}: array "${name}" has ${a.shape[0]} items, "${inputs[0]!.name}" has ${total}`,
+      );
     }
   }
   const labels = await readLabels(args, byName, total);
@@ -232,7 +246,10 @@ async function readLabels(
     try {
       bytes = new Uint8Array(await readFile(args.labelsPath));
     } catch (error) {
-      throw new DataError(`cannot read labels file ${args.labelsPath}: ${(error as Error).message}`, args.labelsPath);
+      throw new DataError(
+        `cannot read labels file ${args.labelsPath}: ${(error as Error).message}`,
+        args.labelsPath,
+      );
     }
     array = parseNpy(bytes, args.labelsPath);
   } else {
