@@ -3,6 +3,7 @@ import { basename, extname, join } from 'node:path';
 import type { InputSpec, TensorDType, ValidationConfig } from '../config/schema.js';
 import { ConfigError, DataError } from '../errors.js';
 import { mulberry32 } from '../util/prng.js';
+import { fromBytes } from './generate.js';
 import { type NpyArray, type NpyDType, npyItemBytes, npyValues, parseNpy } from './npy.js';
 import { parseNpz } from './npz.js';
 import { elementCount, floatToHalf, type HostTensor, type TensorSet } from './tensor.js';
@@ -122,29 +123,11 @@ function itemTensor(array: NpyArray, rows: number[], input: InputSpec): HostTens
     raw.set(array.data.subarray(r * bytes, (r + 1) * bytes), k * bytes);
   });
   if (array.dtype === input.dtype) {
-    return { dtype: input.dtype, dims, data: typedView(input.dtype, raw) };
+    return { dtype: input.dtype, dims, data: fromBytes(input.dtype, raw) };
   }
   const values = npyValues({ dtype: array.dtype, shape: dims, data: raw });
   const data = input.dtype === 'float16' ? Uint16Array.from(values, floatToHalf) : Float32Array.from(values);
   return { dtype: input.dtype, dims, data };
-}
-
-function typedView(dtype: TensorDType, raw: Uint8Array): HostTensor['data'] {
-  const b = raw.buffer;
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(b);
-    case 'float16':
-      return new Uint16Array(b);
-    case 'int32':
-      return new Int32Array(b);
-    case 'int64':
-      return new BigInt64Array(b);
-    case 'int8':
-      return new Int8Array(b);
-    default:
-      return raw;
-  }
 }
 
 /** `count` distinct indices of `0..total-1`, drawn by a seeded partial Fisher–Yates shuffle, sorted. */
