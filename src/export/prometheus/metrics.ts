@@ -60,36 +60,29 @@ export function buildRegistry(runs: readonly Results[]): Registry {
     labelNames: [...labelNames, 'stage'],
     registers,
   });
-  const throughput = new Gauge({
-    name: 'trt_inference_throughput_items_per_second',
-    help: 'Items (inferences x batch) per second over all trials',
-    labelNames,
-    registers,
-  });
-  const accuracy = new Gauge({
-    name: 'trt_model_accuracy',
-    help: 'Worst accuracy metric across outputs against the fp32 ONNX Runtime reference',
-    labelNames: [...labelNames, 'metric'],
-    registers,
-  });
-  const memory = new Gauge({
-    name: 'trt_gpu_memory_used_bytes',
-    help: 'Highest GPU memory in use while benchmarking (nvidia-smi)',
-    labelNames,
-    registers,
-  });
-  const utilization = new Gauge({
-    name: 'trt_gpu_utilization_percent',
-    help: 'Highest GPU utilization while benchmarking (nvidia-smi)',
-    labelNames,
-    registers,
-  });
-  const temperature = new Gauge({
-    name: 'trt_gpu_temperature_celsius',
-    help: 'Highest GPU temperature while benchmarking (nvidia-smi)',
-    labelNames,
-    registers,
-  });
+  const gauge = (name: string, help: string, extra: string[] = []) =>
+    new Gauge({ name, help, labelNames: [...labelNames, ...extra], registers });
+  const throughput = gauge(
+    'trt_inference_throughput_items_per_second',
+    'Items (inferences x batch) per second over all trials',
+  );
+  const accuracy = gauge(
+    'trt_model_accuracy',
+    'Worst accuracy metric across outputs against the fp32 ONNX Runtime reference',
+    ['metric'],
+  );
+  const memory = gauge(
+    'trt_gpu_memory_used_bytes',
+    'Highest GPU memory in use while benchmarking (nvidia-smi)',
+  );
+  const utilization = gauge(
+    'trt_gpu_utilization_percent',
+    'Highest GPU utilization while benchmarking (nvidia-smi)',
+  );
+  const temperature = gauge(
+    'trt_gpu_temperature_celsius',
+    'Highest GPU temperature while benchmarking (nvidia-smi)',
+  );
   const incidents = new Counter({
     name: 'trt_gate_incidents_total',
     help: 'Incidents trt-gate classified, by kind',
