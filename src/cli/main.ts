@@ -4,6 +4,7 @@ import { toolVersion } from '../version.js';
 import { registerBaseline } from './commands/baseline.js';
 import { registerCompare } from './commands/compare.js';
 import { registerExport } from './commands/export.js';
+import { registerHistory } from './commands/history.js';
 import { registerImport } from './commands/import.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
@@ -35,6 +36,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   registerReport(program, io);
   registerExport(program, io);
   registerBaseline(program, io);
+  registerHistory(program, io);
   registerSchema(program, io);
   try {
     await program.parseAsync(argv, { from: 'user' });
