@@ -4,6 +4,7 @@ import { toolVersion } from '../version.js';
 import { registerBaseline } from './commands/baseline.js';
 import { registerCompare } from './commands/compare.js';
 import { registerDashboard } from './commands/dashboard.js';
+import { registerExport } from './commands/export.js';
 import { registerHistory } from './commands/history.js';
 import { registerImport } from './commands/import.js';
 import { registerReport } from './commands/report.js';
@@ -34,6 +35,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   registerImport(program, io, setExit);
   registerCompare(program, io, setExit);
   registerReport(program, io);
+  registerExport(program, io);
   registerBaseline(program, io);
   registerHistory(program, io);
   registerDashboard(program, io);
