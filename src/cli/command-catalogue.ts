@@ -37,6 +37,10 @@ export const COMMANDS: Record<string, CatalogueEntry> = {
     summary: 'read and write the baseline store',
     load: async () => (await import('./commands/baseline.js')).registerBaseline,
   },
+  history: {
+    summary: 'change points over the stored runs: lasting steps, environment changes, blips',
+    load: async () => (await import('./commands/history.js')).registerHistory,
+  },
   schema: {
     summary: 'print the JSON Schema of trt-gate.yml (for editors)',
     load: async () => (await import('./commands/schema.js')).registerSchema,
