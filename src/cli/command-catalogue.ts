@@ -33,6 +33,10 @@ export const COMMANDS: Record<string, CatalogueEntry> = {
     summary: 'render a report from results.json files without re-running anything',
     load: async () => (await import('./commands/report.js')).registerReport,
   },
+  export: {
+    summary: 'export results to monitoring systems',
+    load: async () => (await import('./commands/export.js')).registerExport,
+  },
   baseline: {
     summary: 'read and write the baseline store',
     load: async () => (await import('./commands/baseline.js')).registerBaseline,

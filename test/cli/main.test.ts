@@ -47,7 +47,7 @@ describe('trt-gate CLI (in-process)', () => {
     expect(await main(['--help'], f.io)).toBe(0);
     expect(f.stdout).toMatch(/Usage: trt-gate/);
     // Every command of the catalogue, listed without importing any of them.
-    for (const name of ['run', 'import', 'compare', 'report', 'baseline', 'history', 'schema'])
+    for (const name of ['run', 'import', 'compare', 'report', 'export', 'baseline', 'history', 'schema'])
       expect(f.stdout).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
     expect(f.stdout).toMatch(/Exit codes: 0 ok/);
   });
