@@ -45,6 +45,10 @@ export const COMMANDS: Record<string, CatalogueEntry> = {
     summary: 'change points over the stored runs: lasting steps, environment changes, blips',
     load: async () => (await import('./commands/history.js')).registerHistory,
   },
+  dashboard: {
+    summary: 'write a static HTML dashboard of the stored history',
+    load: async () => (await import('./commands/dashboard.js')).registerDashboard,
+  },
   schema: {
     summary: 'print the JSON Schema of trt-gate.yml (for editors)',
     load: async () => (await import('./commands/schema.js')).registerSchema,
