@@ -3,15 +3,9 @@
  * numbers and failure classes a person read in each file.
  */
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registerImport } from '../../src/cli/commands/import.js';
-import { TrtGateError } from '../../src/errors.js';
 import { importLatency } from '../../src/import/trtexec-latency.js';
-import { readResults } from '../../src/results/io.js';
-import type { Results } from '../../src/results/schema.js';
 import { parseVersionString } from '../../src/runners/trtexec/parse/version.js';
-import { fakeIO } from '../helpers/fake-io.js';
 import { tempDir } from '../helpers/tiny-config.js';
 import {
   KIND_OF_CLASS,
@@ -21,6 +15,7 @@ import {
   type TruthCase,
   truthFile,
 } from '../runners/trtexec/truth.js';
+import { importCli } from './cli.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -31,29 +26,7 @@ afterEach(async () => {
   await cleanup();
 });
 
-async function importLog(file: string): Promise<{ code: number; stderr: string; results?: Results }> {
-  const io = fakeIO({ cwd: dir });
-  let code = 0;
-  const program = new Command('trt-gate')
-    .exitOverride()
-    .configureOutput({ writeOut: io.io.stdout, writeErr: io.io.stderr });
-  registerImport(program, io.io, (c) => {
-    code = c;
-  });
-  try {
-    await program.parseAsync(['import', 'trtexec', '--log', join(TRUTH_DIR, file), '--out', 'out'], {
-      from: 'user',
-    });
-  } catch (error) {
-    if (error instanceof CommanderError) code = 2;
-    else if (error instanceof TrtGateError) {
-      io.io.stderr(`trt-gate: ${error.message}\n`);
-      code = error.exitCode;
-    } else throw error;
-  }
-  const results = code === 0 || code === 3 ? await readResults(join(dir, 'out', 'results.json')) : undefined;
-  return { code, stderr: io.stderr, ...(results ? { results } : {}) };
-}
+const importLog = (file: string) => importCli(dir, ['--log', join(TRUTH_DIR, file)]);
 
 const logs = TRUTH.filter((c) => c.kind === 'log');
 const withSummary = logs.filter(

@@ -1,16 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registerImport } from '../../src/cli/commands/import.js';
-import { TrtGateError } from '../../src/errors.js';
 import { SUMMARY_SOURCE } from '../../src/import/trtexec.js';
-import { readResults } from '../../src/results/io.js';
-import type { Results } from '../../src/results/schema.js';
 import { summarize } from '../../src/stats/summary.js';
-import { fakeIO } from '../helpers/fake-io.js';
 import { tempDir } from '../helpers/tiny-config.js';
+import { importCli } from './cli.js';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'trtexec');
 const fx = (name: string) => join(FIX, name);
@@ -29,30 +24,7 @@ afterEach(async () => {
   await cleanup();
 });
 
-/** `trt-gate import …` in-process, with main()'s handling of errors and exit codes. */
-async function cli(
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string; results?: Results }> {
-  const io = fakeIO({ cwd: dir });
-  let code = 0;
-  const program = new Command('trt-gate')
-    .exitOverride()
-    .configureOutput({ writeOut: io.io.stdout, writeErr: io.io.stderr });
-  registerImport(program, io.io, (c) => {
-    code = c;
-  });
-  try {
-    await program.parseAsync(['import', 'trtexec', ...args, '--out', 'out'], { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) code = error.exitCode === 0 ? 0 : 2;
-    else if (error instanceof TrtGateError) {
-      io.io.stderr(`trt-gate: ${error.message}\n`);
-      code = error.exitCode;
-    } else throw error;
-  }
-  const results = code === 0 || code === 3 ? await readResults(join(dir, 'out', 'results.json')) : undefined;
-  return { code, stdout: io.stdout, stderr: io.stderr, ...(results ? { results } : {}) };
-}
+const cli = (args: string[]) => importCli(dir, args);
 
 describe('trt-gate import trtexec', () => {
   it('imports a complete 10.x log with its --exportTimes, profile and layer info', async () => {
