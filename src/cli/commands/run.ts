@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { type TrtGateConfig, Verdict } from '../../config/schema.js';
 import { ExitCode, UsageError } from '../../errors.js';
+import { noBaselines } from '../../gate/gate.js';
 import { gateResults, storeLookup } from '../../pipeline/gate.js';
 import { inconclusiveLatency, remeasure } from '../../pipeline/remeasure.js';
 import { runPipeline } from '../../pipeline/run.js';
@@ -114,26 +115,26 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
             (!flags.model || flags.model.includes(p.model.name)) &&
             (!flags.precision || flags.precision.includes(p.precision)),
         });
-        if (store && flags.compare) {
-          const settings = { thresholds: loaded.config.thresholds, gate: gateConfig };
-          const lookup = storeLookup(store);
-          results = await gateResults(results, lookup, settings);
-          const unsure = inconclusiveLatency(results);
-          if (unsure.length > 0 && gateConfig.maxRerunTrials > 0) {
-            io.stderr(
-              flags.quiet
-                ? ''
-                : `re-measuring ${unsure.length} inconclusive entr${unsure.length > 1 ? 'ies' : 'y'}\n`,
-            );
-            const more = await remeasure(results, unsure, {
-              loaded,
-              runner,
-              workDir: outDir,
-              extraTrials: gateConfig.maxRerunTrials,
-              observer,
-            });
-            results = await gateResults(more, lookup, settings);
-          }
+        // Always gated: without a store, accuracy limits and static thresholds still apply.
+        const comparing = store !== undefined && flags.compare;
+        const settings = { thresholds: loaded.config.thresholds, gate: gateConfig };
+        const lookup = comparing ? storeLookup(store) : noBaselines;
+        results = await gateResults(results, lookup, settings);
+        const unsure = comparing ? inconclusiveLatency(results) : [];
+        if (unsure.length > 0 && gateConfig.maxRerunTrials > 0) {
+          io.stderr(
+            flags.quiet
+              ? ''
+              : `re-measuring ${unsure.length} inconclusive entr${unsure.length > 1 ? 'ies' : 'y'}\n`,
+          );
+          const more = await remeasure(results, unsure, {
+            loaded,
+            runner,
+            workDir: outDir,
+            extraTrials: gateConfig.maxRerunTrials,
+            observer,
+          });
+          results = await gateResults(more, lookup, settings);
         }
       } finally {
         await runner.close();
@@ -149,11 +150,15 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
       else {
         const c = colorsFor(io.stdoutStream, io.env);
         io.stdout(`${resultsTable(results, c)}\n`);
+<<<<<<< HEAD
         const sweeps = sweepTables(results, c);
         if (sweeps) io.stdout(`\n${sweeps}\n`);
+=======
+        if (!store)
+          io.stdout('\n(no baseline store configured: only accuracy limits and static thresholds apply)\n');
+>>>>>>> main
         const gate = gateSummary(results, c);
         if (gate) io.stdout(`\n${gate}\n`);
-        else if (!store) io.stdout('\n(no baseline store configured: nothing compared)\n');
         io.stdout(`\nresults: ${written.results}\nreport:  ${written.markdown}\n         ${written.html}\n`);
       }
       setExit(runExitCode(results));
