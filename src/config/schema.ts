@@ -184,7 +184,6 @@ export const GateConfig = z.strictObject({
 });
 export type GateConfig = z.infer<typeof GateConfig>;
 
-<<<<<<< HEAD
 /** A latency budget: the sweep's operating point must keep this latency statistic at or under maxMs. */
 export const SloConfig = z.strictObject({
   metric: z.enum(['p50', 'p90', 'p95', 'p99', 'mean']).default('p99'),
@@ -209,7 +208,6 @@ export const SweepConfig = z.strictObject({
   trials: z.number().int().positive().max(100).default(3),
 });
 export type SweepConfig = z.infer<typeof SweepConfig>;
-=======
 /**
  * Labelled validation data: the model's inputs from .npy/.npz files (a file or a directory of
  * them), items along axis 0, with optional integer class labels. Used for accuracy instead of
@@ -229,7 +227,6 @@ export const ValidationConfig = z.strictObject({
   output: z.string().min(1).optional(),
 });
 export type ValidationConfig = z.infer<typeof ValidationConfig>;
->>>>>>> main
 
 export const ModelConfig = z.strictObject({
   name: z
@@ -250,11 +247,8 @@ export const ModelConfig = z.strictObject({
   accuracy: z.strictObject({ limits: AccuracyLimits.optional() }).optional(),
   /** INT8 calibration cache for engine builds (trtexec). */
   calibrationCache: z.string().optional(),
-<<<<<<< HEAD
   sweep: SweepConfig.optional(),
-=======
   validation: ValidationConfig.optional(),
->>>>>>> main
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
 

@@ -150,13 +150,10 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
       else {
         const c = colorsFor(io.stdoutStream, io.env);
         io.stdout(`${resultsTable(results, c)}\n`);
-<<<<<<< HEAD
-        const sweeps = sweepTables(results, c);
-        if (sweeps) io.stdout(`\n${sweeps}\n`);
-=======
         if (!store)
           io.stdout('\n(no baseline store configured: only accuracy limits and static thresholds apply)\n');
->>>>>>> main
+        const sweeps = sweepTables(results, c);
+        if (sweeps) io.stdout(`\n${sweeps}\n`);
         const gate = gateSummary(results, c);
         if (gate) io.stdout(`\n${gate}\n`);
         io.stdout(`\nresults: ${written.results}\nreport:  ${written.markdown}\n         ${written.html}\n`);
