@@ -1,25 +1,11 @@
 import { type Colors, num, table } from '../cli/terminal.js';
 import type { Entry, Results, SweepResult } from '../results/schema.js';
-import { describeSlo, sloValue } from './sweep.js';
+import { chosenText } from './describe.js';
+import { describeSlo } from './sweep.js';
 
 /** Runner errors are untrusted text: no control characters reach the terminal. */
 function plain(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-}
-
-export function chosenText(sweep: SweepResult): string {
-  const point = sweep.points.find(
-    (p) => p.batchSize === sweep.chosen?.batchSize && p.concurrency === sweep.chosen?.concurrency,
-  );
-  if (!point?.latency) {
-    return sweep.slo
-      ? `no point meets the SLO (${describeSlo(sweep.slo)}): throughput at SLO 0`
-      : 'no point measured';
-  }
-  const budget = sweep.slo
-    ? ` at ${sweep.slo.metric} ${num(sloValue(point.latency, sweep.slo))} ms (SLO ${describeSlo(sweep.slo)})`
-    : '';
-  return `chosen: batch ${point.batchSize} × concurrency ${point.concurrency} → ${num(point.itemsPerSec)} items/s${budget}`;
 }
 
 /** One entry's curve as a terminal table, with the chosen point and why the sweep stopped. */
