@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, TrtGateError } from '../errors.js';
+import { neutralize } from '../util/untrusted.js';
 import { toolVersion } from '../version.js';
 import { registerBaseline } from './commands/baseline.js';
 import { registerCompare } from './commands/compare.js';
@@ -10,13 +11,14 @@ import { registerImport } from './commands/import.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
-import { type CliIO, processIO } from './io.js';
+import { type CliIO, guardedIO, processIO } from './io.js';
 
 /**
  * Parses argv, runs one command and returns its exit code. The bin script is the only place that
  * hands the code to the process.
  */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  io = guardedIO(io);
   let exitCode: number = ExitCode.ok;
   const setExit = (code: number) => {
     exitCode = code;
@@ -48,7 +50,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
     if (error instanceof TrtGateError) {
-      io.stderr(`trt-gate: ${error.message.replace(/\n/g, '\ntrt-gate: ')}\n`);
+      io.stderr(`trt-gate: ${neutralize(error.message).replace(/\n/g, '\ntrt-gate: ')}\n`);
       return error.exitCode;
     }
     io.stderr(`trt-gate: internal error: ${(error as Error).stack ?? String(error)}\n`);
