@@ -87,10 +87,10 @@ describe('case 11: terminal output', () => {
   }, 60_000);
 
   it('error messages quoting untrusted text are neutralized', async () => {
-    const file = join(dir, 'r.json');
-    await writeFile(file, `{"schemaVersion": "\u001b]0;x\u0007"}`);
+    const file = join(dir, `r${EVIL}.json`); // a file name is untrusted text too
     const f = fakeIO({ cwd: dir, isTTY: true });
     expect(await main(['report', '--from', file], f.io)).toBe(4);
+    expect(f.stderr).toContain('\\u001b]0;owned');
     expect(printed(f.stderr)).not.toMatch(ACTIVE);
   });
 });
