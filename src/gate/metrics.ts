@@ -114,6 +114,10 @@ const DEFINITIONS: MetricDefinition[] = [
   accuracyMetric('maxRelError', 'lower'),
   accuracyMetric('top1Agreement', 'higher'),
   accuracyMetric('top5Agreement', 'higher'),
+  accuracyMetric('top1Accuracy', 'higher'),
+  accuracyMetric('top5Accuracy', 'higher'),
+  accuracyMetric('top1Drop', 'lower'),
+  accuracyMetric('top5Drop', 'lower'),
 ];
 
 /** The registry: metric name → definition. */
