@@ -79,6 +79,7 @@ export function rowView(
   comparison: EntryComparison | undefined,
   device: string,
   options: Required<ViewModelOptions>,
+  deviceKind?: 'cpu' | 'gpu',
 ): RowView {
   const label = entryLabel(entry);
   const verdict: Verdict | null = comparison?.verdict ?? (entry.status === 'failed' ? 'failed' : null);
@@ -95,7 +96,7 @@ export function rowView(
   const throughput = entry.throughput
     ? `${formatSig(entry.batchSize > 1 ? entry.throughput.itemsPerSec : entry.throughput.inferencesPerSec)}/s`
     : '—';
-  const incidents: IncidentView[] = incidentsFor(entry, comparison).map((i) => ({
+  const incidents: IncidentView[] = incidentsFor(entry, comparison, deviceKind ? { deviceKind } : {}).map((i) => ({
     ...i,
     logExcerpt: i.logExcerpt ?? null,
     kindLabel: INCIDENT_LABELS[i.kind],
