@@ -113,7 +113,7 @@ const ACCURACY_BY_PRECISION: Readonly<Partial<Record<Precision, readonly string[
  */
 const CPU_PLAYBOOKS: Readonly<Partial<Record<IncidentKind, readonly string[]>>> = {
   'latency-spike': [
-    'Check what else runs on the machine (top, or the CI provider\'s runner metrics): neighbours on a shared runner stall the tail.',
+    "Check what else runs on the machine (top, or the CI provider's runner metrics): neighbours on a shared runner stall the tail.",
     'Pin the benchmark to dedicated cores (runner.cpuAffinity) and keep intraOpThreads/interOpThreads at 1 so threads do not migrate.',
     'Keep input shapes fixed while benchmarking, and allocate input buffers once, outside the timed loop.',
     'Rerun with more warm-up iterations and trials to confirm the spike reproduces.',
@@ -127,7 +127,8 @@ const CPU_PLAYBOOKS: Readonly<Partial<Record<IncidentKind, readonly string[]>>> 
 };
 
 /** The first unreliable-measurement step, by whether the gate still reached a verdict. */
-const UNRELIABLE_UNJUDGED = 'Do not read this entry as a regression or an improvement: rerun it on an idle, dedicated runner.';
+const UNRELIABLE_UNJUDGED =
+  'Do not read this entry as a regression or an improvement: rerun it on an idle, dedicated runner.';
 const UNRELIABLE_JUDGED =
   'The gate judged this entry in spite of the noise: the change is beyond the threshold it widened for it. Rerun on a quieter runner to measure the size of the change more precisely.';
 
