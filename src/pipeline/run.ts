@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AccuracyCache, runAccuracyStage } from '../accuracy/stage.js';
+import { AccuracyCache, runAccuracyStage, validationSetFor } from '../accuracy/stage.js';
 import { type LoadedConfig, resolveFrom } from '../config/load.js';
+import type { InputSpec } from '../config/schema.js';
 import { TrtGateError } from '../errors.js';
 import { InputSource, withBatch } from '../inputs/generate.js';
 import {
@@ -13,11 +14,11 @@ import {
   type Results,
 } from '../results/schema.js';
 import { type BuiltEngine, type Runner, RunnerError } from '../runners/types.js';
-import { summarize } from '../stats/summary.js';
+import { sweepEntry } from '../sweep/entry.js';
 import { sha256File } from '../util/hash.js';
 import { toolVersion } from '../version.js';
 import { nullObserver, type RunObserver } from './events.js';
-import { latencyOf, throughputOf } from './measurements.js';
+import { latencyOf, throughputOf, trialsOf } from './measurements.js';
 import { type PlannedEntry, planEntries } from './plan.js';
 
 export interface RunOptions {
@@ -51,8 +52,8 @@ export async function runPipeline(options: RunOptions): Promise<Results> {
     description: `${deviceKey(environment)} · ${runtimeKey(environment)}`,
   });
   const planned = planEntries(loaded.config, options.only);
-  await checkInputs(planned, loaded);
   const cache = new AccuracyCache();
+  await checkInputs(planned, loaded, cache);
   const entries: Entry[] = [];
   for (const [index, plan] of planned.entries()) {
     observer.onEvent({ type: 'entry-start', entryId: plan.id, index, total: planned.length });
@@ -72,19 +73,37 @@ export async function runPipeline(options: RunOptions): Promise<Results> {
   };
 }
 
-/** Reads every entry's first input sample up front, so a bad input file fails before any work. */
-async function checkInputs(planned: PlannedEntry[], loaded: LoadedConfig): Promise<void> {
-  for (const plan of planned) await inputsFor(plan, loaded).source.sample(0);
+/** Reads every entry's first input sample and validation set up front: bad data fails before any work. */
+async function checkInputs(
+  planned: PlannedEntry[],
+  loaded: LoadedConfig,
+  cache: AccuracyCache,
+): Promise<void> {
+  for (const plan of planned) {
+    const { inputs, source } = inputsFor(plan, loaded);
+    await source.sample(0);
+    if (!loaded.config.accuracy.enabled) continue;
+    await validationSetFor({
+      ...plan,
+      inputs,
+      resolve: (p) => resolveFrom(loaded.dir, p),
+      configFile: loaded.file,
+      cache,
+    });
+  }
 }
 
 /** The entry's inputs at its batch size, and their data, with errors pointing into the config. */
 function inputsFor(plan: PlannedEntry, loaded: LoadedConfig) {
   const inputs = plan.model.inputs.map((i) => withBatch(i, plan.batchSize));
-  const source = new InputSource(inputs, (p) => resolveFrom(loaded.dir, p), {
+  return { inputs, source: inputSource(inputs, plan, loaded) };
+}
+
+function inputSource(inputs: InputSpec[], plan: PlannedEntry, loaded: LoadedConfig): InputSource {
+  return new InputSource(inputs, (p) => resolveFrom(loaded.dir, p), {
     file: loaded.file,
     prefix: `models[${plan.modelIndex}].`,
   });
-  return { inputs, source };
 }
 
 async function runEntry(
@@ -157,11 +176,7 @@ async function runEntry(
       await source.sample(0),
       progress('benchmark'),
     );
-    const trials = outcome.trials.map((samples, i) => ({
-      samples,
-      stats: summarize(samples),
-      wallMs: outcome.wallMs[i] ?? samples.reduce((a, b) => a + b, 0),
-    }));
+    const trials = trialsOf(outcome);
     entry.latency = latencyOf(trials, outcome.source);
     entry.throughput = throughputOf(trials, plan.batchSize);
     if (outcome.health) entry.health = outcome.health;
@@ -191,6 +206,23 @@ async function runEntry(
       });
       entry.accuracy = outcome.accuracy;
       if (outcome.incident) entry.incidents.push(outcome.incident);
+    }
+
+    if (model.sweep && plan.sweep) {
+      stage = 'benchmark';
+      entry.sweep = await sweepEntry(model.sweep, {
+        runner,
+        request: {
+          model: model.name,
+          precision: plan.precision,
+          onnxPath,
+          calibrationCache: engine.request.calibrationCache,
+        },
+        inputs: model.inputs,
+        feeds: (resized) => inputSource(resized, plan, loaded).sample(0),
+        workDir: options.workDir,
+        progress: progress('sweep'),
+      });
     }
   } catch (error) {
     if (error instanceof TrtGateError) throw error;
