@@ -118,7 +118,8 @@ describe('BalancedSchedule', () => {
     for (let r = 0; r < 12; r++) {
       const order = s.next();
       orders.add(order.join());
-      order.forEach((arm, pos) => counts.set(`${arm}@${pos}`, (counts.get(`${arm}@${pos}`) ?? 0) + 1));
+      for (const [pos, arm] of order.entries())
+        counts.set(`${arm}@${pos}`, (counts.get(`${arm}@${pos}`) ?? 0) + 1);
     }
     expect(orders.size).toBe(6);
     expect(new Set(counts.values())).toEqual(new Set([4]));
