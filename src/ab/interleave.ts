@@ -30,6 +30,8 @@ export interface Block {
   samples: number[];
   wallMs: number;
   median: number;
+  /** What a sample measures (the runner's `source`). */
+  source: string;
   health?: Record<string, unknown>;
 }
 
@@ -66,6 +68,7 @@ export async function measureRound(
       samples,
       wallMs: outcome.wallMs[0] ?? samples.reduce((a, b) => a + b, 0),
       median: samples.length > 0 ? median(samples) : Number.NaN,
+      source: outcome.source,
       ...(outcome.health ? { health: outcome.health } : {}),
     };
   }
