@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeModel } from '../../../src/onnx/builder.js';
+import { encodeModel } from '../../../examples/quickstart/models-src/builder.js';
 import { engineCacheKey, normalizeBuildArgs } from '../../../src/runners/trtexec/engine-cache.js';
 import { dynamicInputs, onnxInputDims } from '../../../src/runners/trtexec/onnx-inputs.js';
 import { parseExportOutput } from '../../../src/runners/trtexec/parse/export-output.js';

@@ -1,10 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { encodeModel } from '../../../examples/quickstart/models-src/builder.js';
 import { main } from '../../../src/cli/main.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { ConfigError } from '../../../src/errors.js';
-import { encodeModel } from '../../../src/onnx/builder.js';
 import { describeVersionRules, UnsupportedOptionError } from '../../../src/runners/trtexec/flags.js';
 import { fakeIO } from '../../helpers/fake-io.js';
 import { REPO_ROOT, tempDir, writeConfig } from '../../helpers/tiny-config.js';

@@ -1,4 +1,4 @@
-import { AttributeType, ModelProto, OnnxDataType } from './proto.js';
+import { AttributeType, ModelProto, OnnxDataType } from '../../../src/onnx/proto.js';
 
 export type AttributeValue = number | number[] | { float: number } | { floats: number[] };
 

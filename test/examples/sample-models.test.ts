@@ -1,9 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeModel } from '../../src/onnx/builder.js';
+import { encodeModel } from '../../examples/quickstart/models-src/builder.js';
+import { sampleModelFiles } from '../../examples/quickstart/models-src/sample-models.js';
 import { ModelProto } from '../../src/onnx/proto.js';
-import { sampleModelFiles } from '../../src/onnx/sample-models.js';
 import { REPO_ROOT } from '../helpers/tiny-config.js';
 
 const MODELS_DIR = join(REPO_ROOT, 'examples', 'quickstart', 'models');

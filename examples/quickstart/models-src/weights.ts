@@ -1,4 +1,4 @@
-import { floatToHalf } from '../inputs/tensor.js';
+import { floatToHalf } from '../../../src/inputs/tensor.js';
 import type { OnnxInitializer, OnnxNode } from './builder.js';
 import { float32Raw } from './builder.js';
 

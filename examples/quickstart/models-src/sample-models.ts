@@ -1,4 +1,4 @@
-import { mulberry32, normalSource } from '../util/prng.js';
+import { mulberry32, normalSource } from '../../../src/util/prng.js';
 import type { OnnxGraph, OnnxInitializer, OnnxNode } from './builder.js';
 import { float32Raw } from './builder.js';
 import { encodeWeight, type WeightEncoding } from './weights.js';
