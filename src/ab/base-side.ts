@@ -45,16 +45,28 @@ async function git(cwd: string, args: string[]): Promise<{ ok: boolean; out: Buf
     stdin: 'ignore',
     env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
   });
-  return { ok: r.exitCode === 0, out: Buffer.from(r.stdout as Uint8Array), err: Buffer.from(r.stderr as Uint8Array).toString() };
+  return {
+    ok: r.exitCode === 0,
+    out: Buffer.from(r.stdout as Uint8Array),
+    err: Buffer.from(r.stderr as Uint8Array).toString(),
+  };
 }
 
 export async function baseFromGitRef(ref: string, configAbs: string): Promise<BaseSide> {
-  if (ref.startsWith('-') || ref.length === 0) throw new UsageError(`--against ${ref}: not a git ref or directory`);
+  if (ref.startsWith('-') || ref.length === 0)
+    throw new UsageError(`--against ${ref}: not a git ref or directory`);
   const configDir = dirname(configAbs);
   const top = await git(configDir, ['rev-parse', '--show-toplevel']);
-  if (!top.ok) throw new UsageError(`--against ${ref}: ${configDir} is not in a git repository (and no such directory)`);
+  if (!top.ok)
+    throw new UsageError(`--against ${ref}: ${configDir} is not in a git repository (and no such directory)`);
   const root = top.out.toString().trim();
-  const sha = await git(configDir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
+  const sha = await git(configDir, [
+    'rev-parse',
+    '--verify',
+    '--quiet',
+    '--end-of-options',
+    `${ref}^{commit}`,
+  ]);
   if (!sha.ok) throw new UsageError(`--against ${ref}: no such commit or directory`);
   const commit = sha.out.toString().trim();
   const configRel = relative(root, configAbs).split(sep).join('/');
@@ -71,7 +83,11 @@ export async function baseFromGitRef(ref: string, configAbs: string): Promise<Ba
     for (const { field, value } of referencedFiles(config)) {
       if (isAbsolute(value)) {
         throw new ConfigError([
-          { file, path: field, message: `an absolute path (${value}) cannot be read from a git ref; use --against DIR` },
+          {
+            file,
+            path: field,
+            message: `an absolute path (${value}) cannot be read from a git ref; use --against DIR`,
+          },
         ]);
       }
       const rel = posix.normalize(posix.join(posix.dirname(configRel), value));
@@ -81,7 +97,11 @@ export async function baseFromGitRef(ref: string, configAbs: string): Promise<Ba
       const data = await blob(rel, field);
       if (data.subarray(0, 40).toString('latin1').startsWith('version https://git-lfs')) {
         throw new ConfigError([
-          { file, path: field, message: `${rel} is a Git LFS pointer at ${ref}; check the base out and use --against DIR` },
+          {
+            file,
+            path: field,
+            message: `${rel} is a Git LFS pointer at ${ref}; check the base out and use --against DIR`,
+          },
         ]);
       }
       const out = join(dir, ...rel.split('/'));
@@ -108,9 +128,11 @@ export function referencedFiles(config: TrtGateConfig): Array<{ field: string; v
       out.push({ field: `models[${m}].variants.${precision}`, value: variant });
     }
     model.inputs.forEach((input, i) => {
-      if (input.data.type === 'file') out.push({ field: `models[${m}].inputs[${i}].data.path`, value: input.data.path });
+      if (input.data.type === 'file')
+        out.push({ field: `models[${m}].inputs[${i}].data.path`, value: input.data.path });
     });
-    if (model.calibrationCache) out.push({ field: `models[${m}].calibrationCache`, value: model.calibrationCache });
+    if (model.calibrationCache)
+      out.push({ field: `models[${m}].calibrationCache`, value: model.calibrationCache });
   });
   return out;
 }

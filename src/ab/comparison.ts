@@ -37,7 +37,19 @@ export interface AbComparisonInput {
   thresholds: Readonly<Record<string, ThresholdSpec>>;
   paired: PairedSpec | undefined;
   adaptive: AdaptiveEntry;
-  summary: Omit<AbSummary, 'pairs' | 'discardedRounds' | 'discardReasons' | 'aaDeltaPct' | 'aaIntervalPct' | 'aaNoisePct' | 'thresholdPct' | 'timeToVerdictMs' | 'stoppedAtMs' | 'stopped'>;
+  summary: Omit<
+    AbSummary,
+    | 'pairs'
+    | 'discardedRounds'
+    | 'discardReasons'
+    | 'aaDeltaPct'
+    | 'aaIntervalPct'
+    | 'aaNoisePct'
+    | 'thresholdPct'
+    | 'timeToVerdictMs'
+    | 'stoppedAtMs'
+    | 'stopped'
+  >;
   seed?: number;
 }
 
@@ -136,7 +148,11 @@ const STOP_TEXT = {
 } as const;
 
 /** An entry the base side cannot speak for: accuracy limits still apply, the rest is `no-baseline`. */
-export function unpairedComparison(candidate: Entry, thresholds: Readonly<Record<string, ThresholdSpec>>, reason: string): EntryComparison {
+export function unpairedComparison(
+  candidate: Entry,
+  thresholds: Readonly<Record<string, ThresholdSpec>>,
+  reason: string,
+): EntryComparison {
   const c = compareEntry(candidate, undefined, [], thresholds);
   return {
     ...c,

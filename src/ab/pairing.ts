@@ -1,7 +1,7 @@
 import type { TrtGateConfig } from '../config/schema.js';
-import { canonicalJson } from '../util/hash.js';
 import { withBatch } from '../inputs/generate.js';
 import { type PlannedEntry, planEntries } from '../pipeline/plan.js';
+import { canonicalJson } from '../util/hash.js';
 
 /**
  * Which candidate entries have a comparable entry on the base side. Entries pair by id (model,
@@ -59,9 +59,13 @@ function inputDifferences(base: PlannedEntry, candidate: PlannedEntry): string[]
     const b = baseInputs.get(input.name);
     if (!b) out.push(`input ${input.name} is new`);
     else if (b.shape.join('x') !== input.shape.join('x'))
-      out.push(`input ${input.name} has shape [${b.shape.join(', ')}] on the base side, [${input.shape.join(', ')}] here`);
-    else if (b.dtype !== input.dtype) out.push(`input ${input.name} is ${b.dtype} on the base side, ${input.dtype} here`);
+      out.push(
+        `input ${input.name} has shape [${b.shape.join(', ')}] on the base side, [${input.shape.join(', ')}] here`,
+      );
+    else if (b.dtype !== input.dtype)
+      out.push(`input ${input.name} is ${b.dtype} on the base side, ${input.dtype} here`);
   }
-  for (const name of baseInputs.keys()) if (!seen.has(name)) out.push(`input ${name} exists only on the base side`);
+  for (const name of baseInputs.keys())
+    if (!seen.has(name)) out.push(`input ${name} exists only on the base side`);
   return out;
 }

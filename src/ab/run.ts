@@ -9,7 +9,13 @@ import type { TensorSet } from '../inputs/tensor.js';
 import { nullObserver, type RunObserver } from '../pipeline/events.js';
 import type { PlannedEntry } from '../pipeline/plan.js';
 import { deviceKey, runtimeKey } from '../pipeline/run.js';
-import { type BaselineKey, type Entry, type EntryComparison, RESULTS_SCHEMA_VERSION, type Results } from '../results/schema.js';
+import {
+  type BaselineKey,
+  type Entry,
+  type EntryComparison,
+  RESULTS_SCHEMA_VERSION,
+  type Results,
+} from '../results/schema.js';
 import type { Runner } from '../runners/types.js';
 import { toolVersion } from '../version.js';
 import { type AbBudget, type AdaptiveEntry, adaptiveEntry, runAdaptive } from './adaptive.js';
@@ -60,7 +66,10 @@ export async function runAb(options: AbRunOptions): Promise<Results> {
   const now = options.now ?? (() => performance.now());
   const thresholds = options.thresholds ?? config.thresholds;
   const environment = await runner.probe();
-  observer.onEvent({ type: 'environment', description: `${deviceKey(environment)} · ${runtimeKey(environment)} · A/B against ${base.label}` });
+  observer.onEvent({
+    type: 'environment',
+    description: `${deviceKey(environment)} · ${runtimeKey(environment)} · A/B against ${base.label}`,
+  });
   const { pairs, notes } = pairEntries(config, base.loaded.config, options.only);
   const jobs: Job[] = [];
   const paired = pairedSpec(thresholds);
@@ -74,7 +83,8 @@ export async function runAb(options: AbRunOptions): Promise<Results> {
   try {
     for (const [index, pairing] of pairs.entries()) {
       const plan = pairing.candidate;
-      const progress = (stage: string) => (message: string) => observer.onEvent({ type: 'stage', entryId: plan.id, stage, message });
+      const progress = (stage: string) => (message: string) =>
+        observer.onEvent({ type: 'stage', entryId: plan.id, stage, message });
       observer.onEvent({ type: 'entry-start', entryId: plan.id, index, total: pairs.length });
       const key: BaselineKey = {
         model: plan.model.name,
@@ -88,7 +98,13 @@ export async function runAb(options: AbRunOptions): Promise<Results> {
       const job: Job = { plan, key };
       jobs.push(job);
       try {
-        job.candidate = await buildSide(runner, plan, candidate, engineDir(options.workDir, 'candidate'), progress('build'));
+        job.candidate = await buildSide(
+          runner,
+          plan,
+          candidate,
+          engineDir(options.workDir, 'candidate'),
+          progress('build'),
+        );
         key.optionsHash = job.candidate.engine.optionsHash;
       } catch (error) {
         job.failed = failedEntry(plan, key, 'build', error);
@@ -99,9 +115,21 @@ export async function runAb(options: AbRunOptions): Promise<Results> {
         continue;
       }
       try {
-        job.base = await buildSide(runner, pairing.base, base.loaded, engineDir(options.workDir, 'base'), progress('build base'));
+        job.base = await buildSide(
+          runner,
+          pairing.base,
+          base.loaded,
+          engineDir(options.workDir, 'base'),
+          progress('build base'),
+        );
         if (ab.control) {
-          job.control = await buildSide(runner, pairing.base, base.loaded, engineDir(options.workDir, 'control'), progress('build base (A/A control)'));
+          job.control = await buildSide(
+            runner,
+            pairing.base,
+            base.loaded,
+            engineDir(options.workDir, 'control'),
+            progress('build base (A/A control)'),
+          );
         }
       } catch (error) {
         job.baseProblem = `the base side (${base.label}) could not be built: ${(error as Error).message.split('\n')[0]}`;
@@ -113,7 +141,10 @@ export async function runAb(options: AbRunOptions): Promise<Results> {
         ['candidate', { runner, engine: job.candidate.engine, feeds }],
       ]);
       if (job.control) arms.set('control', { runner, engine: job.control.engine, feeds });
-      const schedule = new BalancedSchedule<ArmName>([...arms.keys()], deriveRng(ab.seed, plan.id, 'schedule'));
+      const schedule = new BalancedSchedule<ArmName>(
+        [...arms.keys()],
+        deriveRng(ab.seed, plan.id, 'schedule'),
+      );
       const spec = paired ?? { minEffectPct: 5, confidence: 0.99, direction: 'lower' as const };
       job.adaptive = adaptiveEntry(plan.id, arms, schedule, (series) =>
         judgePaired({ ab: series.ab, aa: series.aa, ...spec }),
@@ -126,7 +157,13 @@ export async function runAb(options: AbRunOptions): Promise<Results> {
       budget,
       { warmup: ab.blockWarmup, iterations: ab.blockIterations, minDurationMs: 0 },
       now,
-      (e) => observer.onEvent({ type: 'stage', entryId: e.id, stage: 'A/B', message: `${e.series.pairs} pairs${e.judgement ? `, ${e.judgement.verdict}` : ''}` }),
+      (e) =>
+        observer.onEvent({
+          type: 'stage',
+          entryId: e.id,
+          stage: 'A/B',
+          message: `${e.series.pairs} pairs${e.judgement ? `, ${e.judgement.verdict}` : ''}`,
+        }),
     );
 
     const entries: Entry[] = [];
@@ -178,8 +215,29 @@ async function finish(
     if (blocks.length === 0) {
       // Unpaired or base-less: the candidate is still benchmarked and checked, as a plain run would.
       const cfg = options.candidate.config.benchmark;
-      const outcome = await options.runner.benchmark(job.candidate.engine, { warmup: cfg.warmup, iterations: cfg.iterations, minDurationMs: cfg.minDurationMs, trials: cfg.trials }, job.candidate.feeds, () => {});
-      entry = entryOf(plan, key, entry.build, outcome.trials.map((samples, i) => ({ samples, wallMs: outcome.wallMs[i] ?? 0, median: 0, source: outcome.source })), outcome.source);
+      const outcome = await options.runner.benchmark(
+        job.candidate.engine,
+        {
+          warmup: cfg.warmup,
+          iterations: cfg.iterations,
+          minDurationMs: cfg.minDurationMs,
+          trials: cfg.trials,
+        },
+        job.candidate.feeds,
+        () => {},
+      );
+      entry = entryOf(
+        plan,
+        key,
+        entry.build,
+        outcome.trials.map((samples, i) => ({
+          samples,
+          wallMs: outcome.wallMs[i] ?? 0,
+          median: 0,
+          source: outcome.source,
+        })),
+        outcome.source,
+      );
       if (outcome.unreliable) entry.unreliable = outcome.unreliable;
     }
     await checkAccuracy(job, entry, options, references);
@@ -189,16 +247,29 @@ async function finish(
   }
   if (job.unpaired) return { entry, comparison: unpairedComparison(entry, thresholds, job.unpaired) };
   if (job.baseProblem || !job.base || !job.adaptive) {
-    return { entry, comparison: unpairedComparison(entry, thresholds, job.baseProblem ?? 'the base side was not measured') };
+    return {
+      entry,
+      comparison: unpairedComparison(entry, thresholds, job.baseProblem ?? 'the base side was not measured'),
+    };
   }
-  const baseEntry = entryOf(plan, key, await buildInfoOf(job.base), job.adaptive.series.blocksOf('base'), source);
+  const baseEntry = entryOf(
+    plan,
+    key,
+    await buildInfoOf(job.base),
+    job.adaptive.series.blocksOf('base'),
+    source,
+  );
   const comparison = abComparison({
     candidate: entry,
     base: baseEntry,
     thresholds,
     paired,
     adaptive: job.adaptive,
-    summary: { base: options.base.label, blockIterations: options.candidate.config.ab.blockIterations, notes },
+    summary: {
+      base: options.base.label,
+      blockIterations: options.candidate.config.ab.blockIterations,
+      notes,
+    },
   });
   return { entry, comparison };
 }

@@ -70,7 +70,13 @@ export async function buildInfoOf(side: BuiltSide): Promise<BuildInfo> {
 }
 
 /** An entry with the side's blocks as its trials (each block is one short trial). */
-export function entryOf(plan: PlannedEntry, key: BaselineKey, build: BuildInfo | undefined, blocks: Block[], source: string): Entry {
+export function entryOf(
+  plan: PlannedEntry,
+  key: BaselineKey,
+  build: BuildInfo | undefined,
+  blocks: Block[],
+  source: string,
+): Entry {
   const entry: Entry = {
     id: plan.id,
     model: plan.model.name,
@@ -91,7 +97,12 @@ export function entryOf(plan: PlannedEntry, key: BaselineKey, build: BuildInfo |
 }
 
 /** A failed entry, with the runner's incident or one made from the error. */
-export function failedEntry(plan: PlannedEntry, key: BaselineKey, stage: 'build' | 'benchmark' | 'accuracy', error: unknown): Entry {
+export function failedEntry(
+  plan: PlannedEntry,
+  key: BaselineKey,
+  stage: 'build' | 'benchmark' | 'accuracy',
+  error: unknown,
+): Entry {
   const incident: Incident =
     error instanceof RunnerError
       ? error.incident

@@ -12,6 +12,11 @@ export interface SampleVariant {
   encoding: WeightEncoding;
   /** Four extra, wider convolution blocks: the same model, unmistakably slower (about 5–7× on a CPU). */
   slower?: boolean;
+  /**
+   * One extra 3×3 convolution of this many channels at the lowest resolution (8×8, after pool2):
+   * a real, modest slowdown (the `tinycnn-slower10` file, about 10 % on a CPU) for the A/B gate.
+   */
+  extraConv?: number;
   /** Relative Gaussian noise added to every weight: the same model, measurably less accurate. */
   perturb?: number;
 }
@@ -87,6 +92,10 @@ export function tinyCnn(variant: SampleVariant): OnnxGraph {
     x = g.conv(x, 'conv2c', 64, 32);
   }
   x = g.node('MaxPool', [x], 'pool2', { kernel_shape: [2, 2], strides: [2, 2] });
+  if (variant.extraConv) {
+    x = g.conv(x, 'conv2x', 32, variant.extraConv);
+    x = g.conv(x, 'conv2y', variant.extraConv, 32);
+  }
   x = g.conv(x, 'conv3', 32, 64);
   x = g.node('GlobalAveragePool', [x], 'gap');
   x = g.node('Flatten', [x], 'flatten', { axis: 1 });
@@ -120,7 +129,7 @@ export function mlp(variant: SampleVariant): OnnxGraph {
 }
 
 function describe(v: SampleVariant): string {
-  return [`${v.encoding} weights`, v.slower ? 'slower' : '', v.perturb ? `perturbed ${v.perturb}` : '']
+  return [`${v.encoding} weights`, v.slower ? 'slower' : '', v.extraConv ? `extra conv ${v.extraConv}` : '', v.perturb ? `perturbed ${v.perturb}` : '']
     .filter(Boolean)
     .join(', ');
 }
@@ -132,6 +141,7 @@ export function sampleModelFiles(): Record<string, OnnxGraph> {
     'tinycnn-fp16.onnx': tinyCnn({ encoding: 'fp16' }),
     'tinycnn-int8.onnx': tinyCnn({ encoding: 'int8' }),
     'tinycnn-slower-fp32.onnx': tinyCnn({ encoding: 'fp32', slower: true }),
+    'tinycnn-slower10-fp32.onnx': tinyCnn({ encoding: 'fp32', extraConv: 8 }),
     'tinycnn-perturbed-fp32.onnx': tinyCnn({ encoding: 'fp32', perturb: 0.3 }),
     'mlp-fp32.onnx': mlp({ encoding: 'fp32' }),
     'mlp-fp16.onnx': mlp({ encoding: 'fp16' }),
