@@ -3,6 +3,7 @@ import { ExitCode, TrtGateError } from '../errors.js';
 import { toolVersion } from '../version.js';
 import { registerBaseline } from './commands/baseline.js';
 import { registerCompare } from './commands/compare.js';
+import { registerDashboard } from './commands/dashboard.js';
 import { registerExport } from './commands/export.js';
 import { registerHistory } from './commands/history.js';
 import { registerImport } from './commands/import.js';
@@ -37,6 +38,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   registerExport(program, io);
   registerBaseline(program, io);
   registerHistory(program, io);
+  registerDashboard(program, io);
   registerSchema(program, io);
   try {
     await program.parseAsync(argv, { from: 'user' });

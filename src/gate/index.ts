@@ -11,6 +11,7 @@ export {
   type GateReport,
   type GateSettings,
   lookupFromResults,
+  noBaselines,
 } from './gate.js';
 export { attributeLayers, matchLayers, TOP_LAYERS } from './layers.js';
 export {

@@ -19,6 +19,8 @@ export interface SampleVariant {
   extraConv?: number;
   /** Relative Gaussian noise added to every weight: the same model, measurably less accurate. */
   perturb?: number;
+  /** Perturb only this layer's weights (e.g. `conv2`): one broken middle layer, for localization. */
+  perturbLayer?: string;
 }
 
 class GraphWriter {
@@ -40,9 +42,11 @@ class GraphWriter {
     const count = dims.reduce((a, b) => a * b, 1);
     const std = Math.sqrt(2 / fanIn);
     const values = new Float32Array(count);
+    const only = this.variant.perturbLayer;
+    const perturbed = only === undefined || name.startsWith(`${only}.`) ? this.variant.perturb : undefined;
     for (let i = 0; i < count; i++) {
       const w = this.normal() * std;
-      values[i] = this.variant.perturb ? w + this.noise() * std * this.variant.perturb : w;
+      values[i] = perturbed ? w + this.noise() * std * perturbed : w;
     }
     const encoded = encodeWeight(name, dims, values, this.variant.encoding);
     this.initializers.push(...encoded.initializers);
@@ -129,7 +133,12 @@ export function mlp(variant: SampleVariant): OnnxGraph {
 }
 
 function describe(v: SampleVariant): string {
-  return [`${v.encoding} weights`, v.slower ? 'slower' : '', v.extraConv ? `extra conv ${v.extraConv}` : '', v.perturb ? `perturbed ${v.perturb}` : '']
+  return [
+    `${v.encoding} weights`,
+    v.slower ? 'slower' : '',
+    v.extraConv ? `extra conv ${v.extraConv}` : '',
+    v.perturb ? `perturbed ${v.perturb}${v.perturbLayer ? ` in ${v.perturbLayer}` : ''}` : '',
+  ]
     .filter(Boolean)
     .join(', ');
 }
@@ -143,6 +152,7 @@ export function sampleModelFiles(): Record<string, OnnxGraph> {
     'tinycnn-slower-fp32.onnx': tinyCnn({ encoding: 'fp32', slower: true }),
     'tinycnn-slower10-fp32.onnx': tinyCnn({ encoding: 'fp32', extraConv: 8 }),
     'tinycnn-perturbed-fp32.onnx': tinyCnn({ encoding: 'fp32', perturb: 0.3 }),
+    'tinycnn-broken-conv2-fp16.onnx': tinyCnn({ encoding: 'fp16', perturb: 0.2, perturbLayer: 'conv2' }),
     'mlp-fp32.onnx': mlp({ encoding: 'fp32' }),
     'mlp-fp16.onnx': mlp({ encoding: 'fp16' }),
     'mlp-int8.onnx': mlp({ encoding: 'int8' }),

@@ -5,6 +5,7 @@ import { runAb } from '../../ab/run.js';
 import { loadConfig } from '../../config/load.js';
 import { type TrtGateConfig, Verdict } from '../../config/schema.js';
 import { ExitCode, UsageError } from '../../errors.js';
+import { noBaselines } from '../../gate/gate.js';
 import { gateResults, storeLookup } from '../../pipeline/gate.js';
 import type { PlannedEntry } from '../../pipeline/plan.js';
 import { inconclusiveLatency, remeasure } from '../../pipeline/remeasure.js';
@@ -157,26 +158,26 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
             source: { sha: flags.sha, ref: flags.ref },
             only,
           });
-          if (store && flags.compare) {
-            const settings = { thresholds: loaded.config.thresholds, gate: gateConfig };
-            const lookup = storeLookup(store);
-            results = await gateResults(results, lookup, settings);
-            const unsure = inconclusiveLatency(results);
-            if (unsure.length > 0 && gateConfig.maxRerunTrials > 0) {
-              io.stderr(
-                flags.quiet
-                  ? ''
-                  : `re-measuring ${unsure.length} inconclusive entr${unsure.length > 1 ? 'ies' : 'y'}\n`,
-              );
-              const more = await remeasure(results, unsure, {
-                loaded,
-                runner,
-                workDir: outDir,
-                extraTrials: gateConfig.maxRerunTrials,
-                observer,
-              });
-              results = await gateResults(more, lookup, settings);
-            }
+          // Always gated: without a store, accuracy limits and static thresholds still apply.
+          const comparing = store !== undefined && flags.compare;
+          const settings = { thresholds: loaded.config.thresholds, gate: gateConfig };
+          const lookup = comparing ? storeLookup(store) : noBaselines;
+          results = await gateResults(results, lookup, settings);
+          const unsure = comparing ? inconclusiveLatency(results) : [];
+          if (unsure.length > 0 && gateConfig.maxRerunTrials > 0) {
+            io.stderr(
+              flags.quiet
+                ? ''
+                : `re-measuring ${unsure.length} inconclusive entr${unsure.length > 1 ? 'ies' : 'y'}\n`,
+            );
+            const more = await remeasure(results, unsure, {
+              loaded,
+              runner,
+              workDir: outDir,
+              extraTrials: gateConfig.maxRerunTrials,
+              observer,
+            });
+            results = await gateResults(more, lookup, settings);
           }
         }
       } finally {
@@ -193,11 +194,12 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
       else {
         const c = colorsFor(io.stdoutStream, io.env);
         io.stdout(`${resultsTable(results, c)}\n`);
+        if (!store && !flags.against)
+          io.stdout('\n(no baseline store configured: only accuracy limits and static thresholds apply)\n');
         const gate = gateSummary(results, c);
         const ab = abSummary(results, c);
         if (ab) io.stdout(`\n${ab}\n`);
         if (gate) io.stdout(`\n${gate}\n`);
-        else if (!store) io.stdout('\n(no baseline store configured: nothing compared)\n');
         io.stdout(`\nresults: ${written.results}\nreport:  ${written.markdown}\n         ${written.html}\n`);
       }
       setExit(runExitCode(results));
