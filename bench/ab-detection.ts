@@ -134,14 +134,12 @@ const thresholds = TrtGateConfig.shape.thresholds.parse(undefined);
 const latencyOnly = Object.fromEntries(Object.entries(thresholds).filter(([k]) => k.startsWith('latency.')));
 for (let r = 0; r < rounds + historyRuns; r++) {
   const judged = r >= historyRuns;
-  const window = history
-    .slice(-historyRuns)
-    .map((entry, i) => ({
-      runId: `h${i}`,
-      createdAt: new Date(1_700_000_000_000 + i).toISOString(),
-      source: {},
-      entry,
-    }));
+  const window = history.slice(-historyRuns).map((entry, i) => ({
+    runId: `h${i}`,
+    createdAt: new Date(1_700_000_000_000 + i).toISOString(),
+    source: {},
+    entry,
+  }));
   for (const pct of levels) {
     const run = await historyRun(pct);
     if (judged) {
