@@ -138,6 +138,20 @@ export const ThresholdSpec = z.discriminatedUnion('model', [
     maxRegressionPct: z.number().nonnegative(),
     direction: Direction.optional(),
   }),
+  /** A tolerance learned from the stored runs of each key (accuracy metrics): see gate/models/envelope.ts. */
+  z.strictObject({
+    model: z.literal('envelope'),
+    /** Stored runs needed before the envelope is trusted; until then the fixed accuracy limits decide. */
+    minRuns: z.number().int().min(2).max(1000).default(3),
+    /** The stored range widened by this many sample standard deviations of the stored values. */
+    k: z.number().nonnegative().default(3),
+    /** Smallest absolute change from the stored median that can count, even when the spread is zero. */
+    minEffect: z.number().nonnegative().default(0),
+    /** A floor / ceiling the user sets: beyond it is regressed whatever the history says. */
+    min: z.number().optional(),
+    max: z.number().optional(),
+    direction: Direction.optional(),
+  }),
   z.strictObject({
     model: z.literal('static'),
     min: z.number().optional(),

@@ -60,6 +60,13 @@ function latencyMetric(
 }
 
 const OPTIONAL_ACCURACY: ReadonlySet<AccuracyMetricName> = new Set(['top1Agreement', 'top5Agreement']);
+/** Metrics against labels: only for models with labelled validation data. */
+const LABELLED_ACCURACY: ReadonlySet<AccuracyMetricName> = new Set([
+  'top1Accuracy',
+  'top5Accuracy',
+  'top1Drop',
+  'top5Drop',
+]);
 
 /** Accuracy metrics compare the worst value across outputs (max error, min similarity). */
 function accuracyMetric(metric: AccuracyMetricName, direction: Direction): MetricDefinition {
@@ -76,7 +83,9 @@ function accuracyMetric(metric: AccuracyMetricName, direction: Direction): Metri
     notApplicable: (e) =>
       e.accuracy?.worst && OPTIONAL_ACCURACY.has(metric) && e.accuracy.worst[metric] === undefined
         ? 'no output has class scores'
-        : undefined,
+        : e.accuracy?.worst && LABELLED_ACCURACY.has(metric) && !e.accuracy.validation?.labelled
+          ? 'no labelled validation data'
+          : undefined,
   };
 }
 
