@@ -18,17 +18,20 @@ export interface PairedSpec {
 
 /**
  * The threshold the pairs are judged against: latency.p50's, when it is relative (statistical:
- * minEffectPct and confidence; percentage: maxRegressionPct at 99 %). A static (absolute) limit
- * needs no pairs and stays with its own model; no latency.p50 threshold: the pairs do not gate.
+ * minEffectPct and confidence; percentage: maxRegressionPct at 99 %). Other models (absolute
+ * limits, the history envelope) stay with their own model; no latency.p50 threshold: the pairs
+ * do not gate.
  */
 export function pairedSpec(thresholds: Readonly<Record<string, ThresholdSpec>>): PairedSpec | undefined {
   const spec = thresholds[PAIRED_METRIC];
-  if (!spec || spec.model === 'static') return undefined;
-  const direction = spec.direction ?? 'lower';
-  if (spec.model === 'statistical') {
+  if (spec?.model === 'statistical') {
+    const direction = spec.direction ?? 'lower';
     return { spec, minEffectPct: spec.minEffectPct, confidence: spec.confidence, direction };
   }
-  return { spec, minEffectPct: spec.maxRegressionPct, confidence: 0.99, direction };
+  if (spec?.model === 'percentage') {
+    return { spec, minEffectPct: spec.maxRegressionPct, confidence: 0.99, direction: spec.direction ?? 'lower' };
+  }
+  return undefined;
 }
 
 export interface AbComparisonInput {
