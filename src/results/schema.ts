@@ -284,6 +284,12 @@ export const Entry = z.object({
 });
 export type Entry = z.infer<typeof Entry>;
 
+/** An entry whose precision and batch size are known (every run trt-gate made; imports that showed them). */
+export type KnownEntry = Entry & { precision: Precision; batchSize: number };
+export function isKnownEntry(entry: Entry): entry is KnownEntry {
+  return entry.precision !== 'unknown' && entry.batchSize !== 'unknown';
+}
+
 export const Environment = z.object({
   runner: z.string(),
   os: z.object({ platform: z.string(), release: z.string(), arch: z.string() }),
