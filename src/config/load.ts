@@ -129,18 +129,22 @@ function semanticIssues(config: TrtGateConfig, file: string): Issue[] {
   return issues;
 }
 
-/** Reads, parses and validates a config file, and checks that every file it names exists. */
-export async function loadConfig(file: string): Promise<LoadedConfig> {
+/**
+ * Reads, parses and validates a config file, and checks that every file it names exists. `file` is
+ * the path as the user gave it (messages name it so), resolved against `cwd`.
+ */
+export async function loadConfig(file: string, cwd = process.cwd()): Promise<LoadedConfig> {
   let text: string;
+  const path = resolve(cwd, file);
   try {
-    text = await readFile(file, 'utf8');
+    text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'file not found' : (error as Error).message;
     throw new ConfigError([{ file, path: '', message: `cannot read config: ${why}` }]);
   }
   const { config, runnerOptions } = parseConfig(text, file);
-  const dir = dirname(resolve(file));
+  const dir = dirname(path);
   const issues = await missingFiles(config, file, dir);
   if (issues.length > 0) throw new ConfigError(issues);
   return { file, dir, config, runnerOptions };

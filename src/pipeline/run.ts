@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { effectiveLimits, evaluateAccuracy } from '../accuracy/evaluate.js';
-import { REFERENCE_NAME, referenceOutputs } from '../accuracy/reference.js';
+import { type AccuracyReference, onnxRuntimeCpuReference } from '../accuracy/reference.js';
 import { type LoadedConfig, resolveFrom } from '../config/load.js';
 import { TrtGateError } from '../errors.js';
 import { InputSource, withBatch } from '../inputs/generate.js';
@@ -31,6 +31,8 @@ export interface RunOptions {
   source?: Results['source'];
   /** Run only some entries (e.g. `--model`). */
   only?: (p: PlannedEntry) => boolean;
+  /** What accuracy is measured against (default: the fp32 model in ONNX Runtime on the CPU). */
+  reference?: AccuracyReference;
 }
 
 export function deviceKey(env: Environment): string {
@@ -175,13 +177,14 @@ async function runEntry(
 
     if (config.accuracy.enabled) {
       stage = 'accuracy';
-      progress('accuracy')(`${config.accuracy.samples} samples vs ${REFERENCE_NAME}`);
+      const referenceImpl = options.reference ?? onnxRuntimeCpuReference;
+      progress('accuracy')(`${config.accuracy.samples} samples vs ${referenceImpl.name}`);
       const feeds: TensorSet[] = [];
       for (let s = 0; s < config.accuracy.samples; s++) feeds.push(await source.sample(s));
       const refKey = `${model.name}/b${plan.batchSize}`;
       let reference = references.get(refKey);
       if (!reference) {
-        reference = referenceOutputs(resolveFrom(dir, model.onnx), feeds);
+        reference = referenceImpl.outputs(resolveFrom(dir, model.onnx), feeds);
         references.set(refKey, reference);
       }
       entry.accuracy = evaluateAccuracy({
@@ -190,7 +193,7 @@ async function runEntry(
         outputs: model.outputs,
         classifier: model.classifier,
         limits: effectiveLimits(plan.precision, config.accuracy.limits, model.accuracy?.limits),
-        referenceName: REFERENCE_NAME,
+        referenceName: referenceImpl.name,
       });
     }
   } catch (error) {
