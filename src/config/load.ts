@@ -19,6 +19,16 @@ export interface LoadedConfig {
 
 export const DEFAULT_CONFIG_FILE = 'trt-gate.yml';
 
+/**
+ * Runners check their options where they run (a TensorRT version, a CPU mask) and report problems
+ * against DEFAULT_CONFIG_FILE, not knowing which file the user passed; the pipeline renames them
+ * here so that every config error names the file given (`--config ci/x.yml`).
+ */
+export function namingConfigFile(error: unknown, file: string): unknown {
+  if (!(error instanceof ConfigError) || file === DEFAULT_CONFIG_FILE) return error;
+  return new ConfigError(error.issues.map((i) => (i.file === DEFAULT_CONFIG_FILE ? { ...i, file } : i)));
+}
+
 /** Parses and validates config text; pure apart from the runner registry lookup. */
 export function parseConfig(text: string, file: string): { config: TrtGateConfig; runnerOptions: unknown } {
   const lineCounter = new LineCounter();

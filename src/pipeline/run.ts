@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { effectiveLimits, evaluateAccuracy } from '../accuracy/evaluate.js';
 import { type AccuracyReference, onnxRuntimeCpuReference } from '../accuracy/reference.js';
-import { type LoadedConfig, resolveFrom } from '../config/load.js';
+import { type LoadedConfig, namingConfigFile, resolveFrom } from '../config/load.js';
 import { TrtGateError } from '../errors.js';
 import { InputSource, withBatch } from '../inputs/generate.js';
 import type { TensorSet } from '../inputs/tensor.js';
@@ -47,6 +47,14 @@ export function runtimeKey(env: Environment): string {
 
 /** Builds, benchmarks and checks every planned entry; one failing entry never stops the others. */
 export async function runPipeline(options: RunOptions): Promise<Results> {
+  try {
+    return await runAll(options);
+  } catch (error) {
+    throw namingConfigFile(error, options.loaded.file);
+  }
+}
+
+async function runAll(options: RunOptions): Promise<Results> {
   const { loaded, runner } = options;
   const observer = options.observer ?? nullObserver;
   const environment = await runner.probe();

@@ -92,6 +92,18 @@ describe('trt-gate CLI (in-process)', () => {
     expect(await exists(join(out, 'results.json'))).toBe(false);
   });
 
+  it('a config problem found by the runner names the file the user passed (exit 2)', async () => {
+    const text = tinyConfigText([MLP]).replace(
+      'interOpThreads: 1 }',
+      "interOpThreads: 1, cpuAffinity: '4096' }",
+    );
+    await mkdir(join(dir, 'ci'), { recursive: true });
+    await writeConfig(join(dir, 'ci'), text, 'trt-gate.yml');
+    const f = fakeIO({ cwd: dir });
+    expect(await main(['run', '-q', '--config', 'ci/trt-gate.yml', '--out', 'out'], f.io)).toBe(2);
+    expect(f.stderr).toMatch(/^trt-gate: ci\/trt-gate\.yml: runner\.cpuAffinity: cannot pin to CPUs 4096/);
+  });
+
   it('a missing config exits 2 and says so', async () => {
     const f = fakeIO({ cwd: dir });
     expect(await main(['run', '-q', '--out', 'out'], f.io)).toBe(2);
