@@ -1,7 +1,7 @@
 import type { AccuracyLimits, AccuracyMetricName, MetricLimit, Precision } from '../config/schema.js';
 import type { HostTensor, TensorSet } from '../inputs/tensor.js';
 import { toFloat64 } from '../inputs/tensor.js';
-import type { AccuracyResult, LimitViolation, OutputAccuracy } from '../results/schema.js';
+import type { AccuracyMetrics, AccuracyResult, LimitViolation, OutputAccuracy } from '../results/schema.js';
 import { countNonFinite, outputMetrics, worstOf } from './metrics.js';
 
 export type EffectiveLimits = Partial<Record<AccuracyMetricName, MetricLimit>>;
@@ -75,27 +75,7 @@ export function evaluateAccuracy(args: {
       classifier: isClassifierOutput(dims, args.classifier),
     });
     outputs.push({ name, dims, nonFinite, metrics });
-    for (const [metric, limit] of Object.entries(args.limits) as Array<[AccuracyMetricName, MetricLimit]>) {
-      const value = metrics[metric];
-      if (value === undefined) continue;
-      if (limit.min !== undefined && value < limit.min) {
-        violations.push({
-          output: name,
-          metric,
-          value,
-          limit,
-          message: `${name}: ${metric} ${fmt(value)} < ${limit.min}`,
-        });
-      } else if (limit.max !== undefined && value > limit.max) {
-        violations.push({
-          output: name,
-          metric,
-          value,
-          limit,
-          message: `${name}: ${metric} ${fmt(value)} > ${limit.max}`,
-        });
-      }
-    }
+    violations.push(...limitViolations(name, metrics, args.limits));
   }
   const measured = outputs.flatMap((o) => (o.metrics ? [o.metrics] : []));
   return {
@@ -106,6 +86,37 @@ export function evaluateAccuracy(args: {
     violations,
     passed: violations.length === 0,
   };
+}
+
+/** The limits a set of metrics violates; metrics it does not carry are skipped. */
+export function limitViolations(
+  output: string,
+  metrics: Partial<AccuracyMetrics>,
+  limits: EffectiveLimits,
+): LimitViolation[] {
+  const out: LimitViolation[] = [];
+  for (const [metric, limit] of Object.entries(limits) as Array<[AccuracyMetricName, MetricLimit]>) {
+    const value = metrics[metric];
+    if (value === undefined) continue;
+    if (limit.min !== undefined && value < limit.min) {
+      out.push({
+        output,
+        metric,
+        value,
+        limit,
+        message: `${output}: ${metric} ${fmt(value)} < ${limit.min}`,
+      });
+    } else if (limit.max !== undefined && value > limit.max) {
+      out.push({
+        output,
+        metric,
+        value,
+        limit,
+        message: `${output}: ${metric} ${fmt(value)} > ${limit.max}`,
+      });
+    }
+  }
+  return out;
 }
 
 function pick(set: TensorSet, name: string, side: string): HostTensor {

@@ -100,7 +100,13 @@ function agreement(pair: OutputPair): { top1Agreement: number; top5Agreement: nu
   return { top1Agreement: rows ? top1 / rows : 1, top5Agreement: rows ? top5 / rows : 1 };
 }
 
-const HIGHER_IS_BETTER = new Set<keyof AccuracyMetrics>(['cosine', 'top1Agreement', 'top5Agreement']);
+const HIGHER_IS_BETTER = new Set<keyof AccuracyMetrics>([
+  'cosine',
+  'top1Agreement',
+  'top5Agreement',
+  'top1Accuracy',
+  'top5Accuracy',
+]);
 
 export function isHigherBetter(metric: string): boolean {
   return HIGHER_IS_BETTER.has(metric as keyof AccuracyMetrics);

@@ -1,4 +1,9 @@
-import { type BaselineLookup, compareResults, type GateSettings } from '../gate/compare-results.js';
+import {
+  type BaselineLookup,
+  compareResults,
+  type GateSettings,
+  noBaselines,
+} from '../gate/compare-results.js';
 import { overallGate } from '../gate/merge-outcomes.js';
 import type { GateOutcome, Results } from '../results/schema.js';
 import type { BaselineStore } from '../store/types.js';
@@ -34,7 +39,7 @@ export async function gateCandidates(
   store: BaselineStore | undefined,
   settings: GateSettings,
 ): Promise<{ compared: Results[]; gate: GateOutcome }> {
-  const lookup: BaselineLookup = store ? storeLookup(store) : async () => ({ similar: [] });
+  const lookup = store ? storeLookup(store) : noBaselines;
   const compared: Results[] = [];
   for (const candidate of candidates) compared.push(await gateResults(candidate, lookup, settings));
   return {

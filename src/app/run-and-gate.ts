@@ -1,5 +1,5 @@
 import type { LoadedConfig } from '../config/load.js';
-import type { GateSettings } from '../gate/compare-results.js';
+import { type GateSettings, noBaselines } from '../gate/compare-results.js';
 import type { RunObserver } from '../pipeline/events.js';
 import type { PlannedEntry } from '../pipeline/plan.js';
 import { inconclusiveLatency, remeasure } from '../pipeline/remeasure.js';
@@ -16,7 +16,7 @@ export interface RunAndGateOptions {
   observer?: RunObserver;
   source?: Results['source'];
   only?: (p: PlannedEntry) => boolean;
-  /** Compare with this store; without one the run is not gated. */
+  /** Compare with this store; without one only what needs no baseline is judged. */
   store?: BaselineStore;
   settings: GateSettings;
   /** Told how many entries are re-measured, before it starts. */
@@ -40,9 +40,10 @@ export async function runAndGate(options: RunAndGateOptions): Promise<Results> {
       source: options.source,
       only: options.only,
     });
-    if (!store) return results;
-    const lookup = storeLookup(store);
+    // Always gated: without a store, accuracy limits and static thresholds still apply.
+    const lookup = store ? storeLookup(store) : noBaselines;
     results = await gateResults(results, lookup, settings);
+    if (!store) return results;
     const unsure = inconclusiveLatency(results);
     const extraTrials = settings.gate.maxRerunTrials;
     if (unsure.length === 0 || extraTrials <= 0) return results;

@@ -3,6 +3,9 @@ import { ExitCode, TrtGateError } from '../errors.js';
 import { toolVersion } from '../version.js';
 import { registerBaseline } from './commands/baseline.js';
 import { registerCompare } from './commands/compare.js';
+import { registerDashboard } from './commands/dashboard.js';
+import { registerExport } from './commands/export.js';
+import { registerHistory } from './commands/history.js';
 import { registerImport } from './commands/import.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
@@ -32,7 +35,10 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   registerImport(program, io, setExit);
   registerCompare(program, io, setExit);
   registerReport(program, io);
+  registerExport(program, io);
   registerBaseline(program, io);
+  registerHistory(program, io);
+  registerDashboard(program, io);
   registerSchema(program, io);
   try {
     await program.parseAsync(argv, { from: 'user' });

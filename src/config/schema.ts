@@ -60,6 +60,10 @@ export const AccuracyMetricName = z.enum([
   'cosine',
   'top1Agreement',
   'top5Agreement',
+  'top1Accuracy',
+  'top5Accuracy',
+  'top1Drop',
+  'top5Drop',
 ]);
 export type AccuracyMetricName = z.infer<typeof AccuracyMetricName>;
 
@@ -180,6 +184,26 @@ export const GateConfig = z.strictObject({
 });
 export type GateConfig = z.infer<typeof GateConfig>;
 
+/**
+ * Labelled validation data: the model's inputs from .npy/.npz files (a file or a directory of
+ * them), items along axis 0, with optional integer class labels. Used for accuracy instead of
+ * generated inputs; top-1/top-5 accuracy against the labels is reported beside the comparison
+ * with the fp32 model's outputs.
+ */
+export const ValidationConfig = z.strictObject({
+  /** An .npz (one array per input, named by the input), an .npy (one-input models), or a directory of them. */
+  data: z.string().min(1),
+  /** A .npy of integer class indices, one per item; default: the `labelsArray` array of the .npz files. */
+  labels: z.string().min(1).optional(),
+  labelsArray: z.string().min(1).default('labels'),
+  /** More items than this: a seeded subset of this many is used (whole batches), and recorded. */
+  maxItems: z.number().int().positive().max(100_000).default(1000),
+  seed: z.number().int().nonnegative().default(0),
+  /** The output the labels index; default: the first classifier output. */
+  output: z.string().min(1).optional(),
+});
+export type ValidationConfig = z.infer<typeof ValidationConfig>;
+
 export const ModelConfig = z.strictObject({
   name: z
     .string()
@@ -199,6 +223,7 @@ export const ModelConfig = z.strictObject({
   accuracy: z.strictObject({ limits: AccuracyLimits.optional() }).optional(),
   /** INT8 calibration cache for engine builds (trtexec). */
   calibrationCache: z.string().optional(),
+  validation: ValidationConfig.optional(),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
 

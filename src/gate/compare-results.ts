@@ -13,6 +13,12 @@ export interface BaselineLookupResult {
 }
 export type BaselineLookup = (key: BaselineKey) => Promise<BaselineLookupResult>;
 
+/**
+ * The lookup when there is no store (or comparing is off): every key has no history, so only what
+ * needs no baseline is judged — accuracy limits and static thresholds, which always apply.
+ */
+export const noBaselines: BaselineLookup = async () => ({ similar: [] });
+
 export interface GateSettings {
   thresholds: Readonly<Record<string, ThresholdSpec>>;
   gate: GateConfig;

@@ -141,9 +141,23 @@ export function compareEntry(
     const metric = getMetric(name);
     if (!metric) continue; // compareResults rejects unknown names before comparing
     const value = metric.extract(candidate);
-    if (value === undefined) continue;
     const direction = directionFor(metric, spec);
     const model = thresholdModel(spec);
+    if (value === undefined) {
+      if (metric.notApplicable?.(candidate) !== undefined) continue;
+      // Fail closed: a metric with a threshold that this ok entry lacks was not checked.
+      metrics.push({
+        metric: name,
+        direction,
+        threshold: spec,
+        baseline: null,
+        candidate: null,
+        deltaPct: null,
+        verdict: 'inconclusive',
+        reason: `the candidate has no ${name}: not checked`,
+      });
+      continue;
+    }
     const skipped = {
       metric: name,
       direction,

@@ -10,6 +10,7 @@ export {
   type GateReport,
   type GateSettings,
   lookupFromResults,
+  noBaselines,
 } from './compare-results.js';
 export { keyDifferences, keyId, mismatchReason, sameKey } from './environment.js';
 export { attributeLayers, matchLayers, TOP_LAYERS } from './layers.js';

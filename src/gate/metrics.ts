@@ -19,6 +19,12 @@ export interface MetricDefinition {
   readonly source: MetricSource;
   /** The run's value, or undefined when the entry does not carry it. */
   extract(entry: Entry): number | undefined;
+  /**
+   * Why the metric legitimately has no value for this entry (a cached engine has no build time, a
+   * model without class scores no top-k), or undefined. An ok entry that lacks a metric for any
+   * other reason was not checked, so the gate calls it `inconclusive`, never `unchanged`.
+   */
+  notApplicable?(entry: Entry): string | undefined;
   /** Raw samples per trial (latency metrics), for models that look past the summary value. */
   samples?(entry: Entry): number[][] | undefined;
   /** The statistic `extract` computes over the pooled samples. Set together with `samples`. */
@@ -53,6 +59,8 @@ function latencyMetric(
   };
 }
 
+const OPTIONAL_ACCURACY: ReadonlySet<AccuracyMetricName> = new Set(['top1Agreement', 'top5Agreement']);
+
 /** Accuracy metrics compare the worst value across outputs (max error, min similarity). */
 function accuracyMetric(metric: AccuracyMetricName, direction: Direction): MetricDefinition {
   return {
@@ -64,6 +72,11 @@ function accuracyMetric(metric: AccuracyMetricName, direction: Direction): Metri
       const worst: AccuracyMetrics | null | undefined = e.accuracy?.worst;
       return worst?.[metric] ?? undefined;
     },
+    // top-k agreement exists only for outputs with class scores; the other metrics always exist.
+    notApplicable: (e) =>
+      e.accuracy?.worst && OPTIONAL_ACCURACY.has(metric) && e.accuracy.worst[metric] === undefined
+        ? 'no output has class scores'
+        : undefined,
   };
 }
 
@@ -85,6 +98,7 @@ const DEFINITIONS: MetricDefinition[] = [
     source: 'build',
     // A cached engine was not built this run: its time says nothing about the build.
     extract: (e) => (e.build && !e.build.cached ? e.build.timeMs : undefined),
+    notApplicable: (e) => (e.build?.cached ? 'the engine came from the cache' : undefined),
   },
   {
     name: 'build.artifactBytes',
@@ -100,6 +114,10 @@ const DEFINITIONS: MetricDefinition[] = [
   accuracyMetric('maxRelError', 'lower'),
   accuracyMetric('top1Agreement', 'higher'),
   accuracyMetric('top5Agreement', 'higher'),
+  accuracyMetric('top1Accuracy', 'higher'),
+  accuracyMetric('top5Accuracy', 'higher'),
+  accuracyMetric('top1Drop', 'lower'),
+  accuracyMetric('top5Drop', 'lower'),
 ];
 
 /** The registry: metric name → definition. */

@@ -4,6 +4,7 @@
  */
 import { basename } from 'node:path';
 import { DataError } from '../errors.js';
+import { SUMMARY_ONLY_SOURCE } from '../results/consistency.js';
 import { type Incident, StatsSummary, type Trial } from '../results/schema.js';
 import { parseExportTimes } from '../runners/trtexec/parse/export-times.js';
 import type { PerformanceSummary } from '../runners/trtexec/parse/performance-summary.js';
@@ -12,7 +13,8 @@ import { summarize } from '../stats/summary.js';
 import { flagValue } from './trtexec-identity.js';
 import type { ImportFile } from './trtexec-input.js';
 
-export const SUMMARY_SOURCE = 'trtexec performance summary (no per-query samples)';
+/** The results layer's name for a run without per-query samples (its cross-check allows them empty). */
+export const SUMMARY_SOURCE = SUMMARY_ONLY_SOURCE;
 
 export interface ImportedLatency {
   trial: Trial;

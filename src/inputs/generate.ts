@@ -41,7 +41,8 @@ function fromNumbers(dtype: TensorDType, values: Float64Array): TensorData {
   }
 }
 
-function fromBytes(dtype: TensorDType, bytes: Uint8Array): TensorData {
+/** A typed array of `dtype` over a copy of little-endian `bytes`. */
+export function fromBytes(dtype: TensorDType, bytes: Uint8Array): TensorData {
   const copy = bytes.slice();
   const buffer = copy.buffer;
   switch (dtype) {

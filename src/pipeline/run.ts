@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { effectiveLimits, evaluateAccuracy } from '../accuracy/evaluate.js';
 import { type AccuracyReference, onnxRuntimeCpuReference } from '../accuracy/reference.js';
+import { AccuracyCache, runAccuracyStage } from '../accuracy/stage.js';
 import { type LoadedConfig, namingConfigFile, resolveFrom } from '../config/load.js';
 import { TrtGateError } from '../errors.js';
 import { InputSource, withBatch } from '../inputs/generate.js';
-import type { TensorSet } from '../inputs/tensor.js';
 import {
   type BaselineKey,
   type Entry,
@@ -64,11 +63,11 @@ async function runAll(options: RunOptions): Promise<Results> {
   });
   const planned = planEntries(loaded.config, options.only);
   await checkInputs(planned, loaded);
-  const references = new Map<string, Promise<TensorSet[]>>();
+  const cache = new AccuracyCache();
   const entries: Entry[] = [];
   for (const [index, plan] of planned.entries()) {
     observer.onEvent({ type: 'entry-start', entryId: plan.id, index, total: planned.length });
-    const entry = await runEntry(plan, environment, options, references);
+    const entry = await runEntry(plan, environment, options, cache);
     entries.push(entry);
     observer.onEvent({ type: 'entry-done', entry, index, total: planned.length });
   }
@@ -103,7 +102,7 @@ async function runEntry(
   plan: PlannedEntry,
   environment: Environment,
   options: RunOptions,
-  references: Map<string, Promise<TensorSet[]>>,
+  cache: AccuracyCache,
 ): Promise<Entry> {
   const { loaded, runner } = options;
   const { config, dir } = loaded;
@@ -134,18 +133,16 @@ async function runEntry(
   let engine: BuiltEngine | undefined;
   let stage: 'build' | 'benchmark' | 'accuracy' = 'build';
   try {
-    engine = await runner.build(
-      {
-        model: model.name,
-        precision: plan.precision,
-        batchSize: plan.batchSize,
-        onnxPath,
-        inputs,
-        calibrationCache: model.calibrationCache ? resolveFrom(dir, model.calibrationCache) : undefined,
-        workDir: join(options.workDir, 'engines'),
-      },
-      progress('build'),
-    );
+    const buildRequest = {
+      model: model.name,
+      precision: plan.precision,
+      batchSize: plan.batchSize,
+      onnxPath,
+      inputs,
+      calibrationCache: model.calibrationCache ? resolveFrom(dir, model.calibrationCache) : undefined,
+      workDir: join(options.workDir, 'engines'),
+    };
+    engine = await runner.build(buildRequest, progress('build'));
     key.optionsHash = engine.optionsHash;
     entry.build = {
       timeMs: engine.timeMs,
@@ -185,24 +182,27 @@ async function runEntry(
 
     if (config.accuracy.enabled) {
       stage = 'accuracy';
-      const referenceImpl = options.reference ?? onnxRuntimeCpuReference;
-      progress('accuracy')(`${config.accuracy.samples} samples vs ${referenceImpl.name}`);
-      const feeds: TensorSet[] = [];
-      for (let s = 0; s < config.accuracy.samples; s++) feeds.push(await source.sample(s));
-      const refKey = `${model.name}/b${plan.batchSize}`;
-      let reference = references.get(refKey);
-      if (!reference) {
-        reference = referenceImpl.outputs(resolveFrom(dir, model.onnx), feeds);
-        references.set(refKey, reference);
-      }
-      entry.accuracy = evaluateAccuracy({
-        reference: await reference,
-        candidate: await runner.infer(engine, feeds),
-        outputs: model.outputs,
-        classifier: model.classifier,
-        limits: effectiveLimits(plan.precision, config.accuracy.limits, model.accuracy?.limits),
-        referenceName: referenceImpl.name,
+      const outcome = await runAccuracyStage({
+        config,
+        model,
+        modelIndex: plan.modelIndex,
+        precision: plan.precision,
+        batchSize: plan.batchSize,
+        inputs,
+        source,
+        resolve: (p) => resolveFrom(dir, p),
+        configFile: loaded.file,
+        runner,
+        engine,
+        build: buildRequest,
+        environment,
+        cache,
+        workDir: options.workDir,
+        progress: progress('accuracy'),
+        reference: options.reference ?? onnxRuntimeCpuReference,
       });
+      entry.accuracy = outcome.accuracy;
+      if (outcome.incident) entry.incidents.push(outcome.incident);
     }
   } catch (error) {
     if (error instanceof TrtGateError) throw error;

@@ -4,10 +4,9 @@ import { mergeGateOutcomes } from '../gate/merge-outcomes.js';
 import { RESULTS_SCHEMA_VERSION, type Results } from '../results/schema.js';
 import { deltaChartSvg, latencyChartSvg } from './charts.js';
 import { createHtmlHandlebars, createMarkdownHandlebars, type HandlebarsEnv } from './escape.js';
-import { renderPrometheus } from './prometheus.js';
 import { buildViewModel, type ReportView, type RowView } from './view-model.js';
 
-export const REPORT_FORMATS = ['md', 'summary', 'html', 'json', 'prometheus'] as const;
+export const REPORT_FORMATS = ['md', 'summary', 'html', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** GitHub rejects issue and pull-request comments longer than this many characters. */
@@ -193,7 +192,6 @@ export const RENDERERS: Readonly<Record<ReportFormat, Renderer>> = {
   html: (input, options = {}) =>
     templateFor('html')(buildViewModel(input, { layerLimit: options.layerLimit })),
   json: (input) => renderJson(input),
-  prometheus: (input) => renderPrometheus(input),
 };
 
 export function isReportFormat(value: string): value is ReportFormat {

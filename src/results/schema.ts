@@ -63,6 +63,12 @@ export const AccuracyMetrics = z.object({
   cosine: z.number(),
   top1Agreement: z.number().optional(),
   top5Agreement: z.number().optional(),
+  /** Against labels (validation data): share of items whose label is the top-1 / in the top 5. */
+  top1Accuracy: z.number().optional(),
+  top5Accuracy: z.number().optional(),
+  /** The fp32 reference's accuracy minus this one's on the same items (0.023 = 2.3 points). */
+  top1Drop: z.number().optional(),
+  top5Drop: z.number().optional(),
 });
 export type AccuracyMetrics = z.infer<typeof AccuracyMetrics>;
 
@@ -84,6 +90,58 @@ export const LimitViolation = z.object({
 });
 export type LimitViolation = z.infer<typeof LimitViolation>;
 
+/** Where accuracy inputs came from when they are validation data, and the labelled accuracy. */
+export const ValidationInfo = z.object({
+  source: z.string(),
+  /** Items in the files, and items used (whole batches). */
+  total: z.number().int().nonnegative(),
+  items: z.number().int().nonnegative(),
+  /** The seeded subset used when the set is larger than `maxItems`. */
+  subset: z.object({ seed: z.number().int(), indices: z.array(z.number().int()) }).optional(),
+  labelled: z
+    .object({
+      output: z.string(),
+      top1: z.number(),
+      top5: z.number(),
+      reference: z.object({ top1: z.number(), top5: z.number() }),
+      top1Drop: z.number(),
+      top5Drop: z.number(),
+    })
+    .optional(),
+});
+export type ValidationInfo = z.infer<typeof ValidationInfo>;
+
+/** One intermediate tensor compared with the fp32 reference's tensor of the same name. */
+export const LayerDivergence = z.object({
+  tensor: z.string(),
+  /** The node producing it and its op type. */
+  node: z.string(),
+  op: z.string(),
+  /** Position in the candidate graph's node order. */
+  index: z.number().int().nonnegative(),
+  /** Worst per-sample cosine similarity and max |error|; null when either side has NaN/Inf. */
+  cosine: z.number().nullable(),
+  maxAbsError: z.number().nullable(),
+  nonFinite: z.number().int().nonnegative(),
+});
+export type LayerDivergence = z.infer<typeof LayerDivergence>;
+
+/** The first layer whose output leaves the fp32 reference, found when accuracy fails. */
+export const Localization = z.object({
+  status: z.enum(['found', 'none', 'failed']),
+  /** How intermediate outputs were obtained, and what that may change. */
+  method: z.string(),
+  /** Accuracy samples (batches) compared, the worst ones. */
+  samples: z.array(z.number().int().nonnegative()),
+  /** A tensor diverges when its cosine similarity is below this (or it has NaN/Inf). */
+  cosineBelow: z.number(),
+  first: LayerDivergence.optional(),
+  /** Every compared tensor, in graph order. */
+  layers: z.array(LayerDivergence),
+  message: z.string().optional(),
+});
+export type Localization = z.infer<typeof Localization>;
+
 export const AccuracyResult = z.object({
   reference: z.string(),
   samples: z.number().int().positive(),
@@ -92,6 +150,8 @@ export const AccuracyResult = z.object({
   worst: AccuracyMetrics.nullable(),
   violations: z.array(LimitViolation),
   passed: z.boolean(),
+  validation: ValidationInfo.optional(),
+  localization: Localization.optional(),
 });
 export type AccuracyResult = z.infer<typeof AccuracyResult>;
 

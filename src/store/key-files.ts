@@ -81,7 +81,7 @@ export async function subdirectories(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** Regular `*.json` files (write-file-atomic's temp files and lock directories do not match). */
+/** Regular `*.json` files (atomic-write's dot-prefixed temp files and lock directories do not match). */
 export async function keyFileNames(dir: string): Promise<string[]> {
   return (await entries(dir))
     .filter((d) => d.isFile() && d.name.endsWith('.json') && !d.name.startsWith('.'))

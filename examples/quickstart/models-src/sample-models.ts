@@ -14,6 +14,8 @@ export interface SampleVariant {
   slower?: boolean;
   /** Relative Gaussian noise added to every weight: the same model, measurably less accurate. */
   perturb?: number;
+  /** Perturb only this layer's weights (e.g. `conv2`): one broken middle layer, for localization. */
+  perturbLayer?: string;
 }
 
 class GraphWriter {
@@ -35,9 +37,11 @@ class GraphWriter {
     const count = dims.reduce((a, b) => a * b, 1);
     const std = Math.sqrt(2 / fanIn);
     const values = new Float32Array(count);
+    const only = this.variant.perturbLayer;
+    const perturbed = only === undefined || name.startsWith(`${only}.`) ? this.variant.perturb : undefined;
     for (let i = 0; i < count; i++) {
       const w = this.normal() * std;
-      values[i] = this.variant.perturb ? w + this.noise() * std * this.variant.perturb : w;
+      values[i] = perturbed ? w + this.noise() * std * perturbed : w;
     }
     const encoded = encodeWeight(name, dims, values, this.variant.encoding);
     this.initializers.push(...encoded.initializers);
@@ -120,7 +124,11 @@ export function mlp(variant: SampleVariant): OnnxGraph {
 }
 
 function describe(v: SampleVariant): string {
-  return [`${v.encoding} weights`, v.slower ? 'slower' : '', v.perturb ? `perturbed ${v.perturb}` : '']
+  return [
+    `${v.encoding} weights`,
+    v.slower ? 'slower' : '',
+    v.perturb ? `perturbed ${v.perturb}${v.perturbLayer ? ` in ${v.perturbLayer}` : ''}` : '',
+  ]
     .filter(Boolean)
     .join(', ');
 }
@@ -133,6 +141,7 @@ export function sampleModelFiles(): Record<string, OnnxGraph> {
     'tinycnn-int8.onnx': tinyCnn({ encoding: 'int8' }),
     'tinycnn-slower-fp32.onnx': tinyCnn({ encoding: 'fp32', slower: true }),
     'tinycnn-perturbed-fp32.onnx': tinyCnn({ encoding: 'fp32', perturb: 0.3 }),
+    'tinycnn-broken-conv2-fp16.onnx': tinyCnn({ encoding: 'fp16', perturb: 0.2, perturbLayer: 'conv2' }),
     'mlp-fp32.onnx': mlp({ encoding: 'fp32' }),
     'mlp-fp16.onnx': mlp({ encoding: 'fp16' }),
     'mlp-int8.onnx': mlp({ encoding: 'int8' }),

@@ -1,10 +1,14 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
+import { prometheusText } from '../../export/prometheus/metrics.js';
 import { isReportFormat, REPORT_FORMATS, renderReport } from '../../report/render.js';
 import { readResults } from '../../results/io.js';
 import { writeFileAtomically } from '../../util/atomic-write.js';
 import type { CliIO } from '../io.js';
+
+/** `prometheus` is `export prometheus` to stdout, kept here for the formats' one list. */
+const FORMATS = [...REPORT_FORMATS, 'prometheus'] as const;
 
 export function registerReport(program: Command, io: CliIO): void {
   program
@@ -14,14 +18,18 @@ export function registerReport(program: Command, io: CliIO): void {
       '--from <results.json...>',
       'one or more results files (several: one report for the matrix)',
     )
-    .option('-f, --format <format>', `one of ${REPORT_FORMATS.join(', ')}`, 'md')
+    .option('-f, --format <format>', `one of ${FORMATS.join(', ')}`, 'md')
     .option('-o, --out <file>', 'write to a file instead of stdout')
     .action(async (flags: { from: string[]; format: string; out?: string }) => {
-      if (!isReportFormat(flags.format)) {
-        throw new UsageError(`--format ${flags.format}: expected one of ${REPORT_FORMATS.join(', ')}`);
+      const format = flags.format;
+      if (!isReportFormat(format) && format !== 'prometheus') {
+        throw new UsageError(`--format ${format}: expected one of ${FORMATS.join(', ')}`);
       }
       const inputs = await Promise.all(flags.from.map((f) => readResults(resolve(io.cwd, f))));
-      const text = renderReport(flags.format, inputs.length === 1 ? inputs[0]! : inputs);
+      const text =
+        format === 'prometheus'
+          ? await prometheusText(inputs)
+          : renderReport(format, inputs.length === 1 ? inputs[0]! : inputs);
       if (flags.out) await writeFileAtomically(resolve(io.cwd, flags.out), text);
       else io.stdout(text.endsWith('\n') ? text : `${text}\n`);
     });

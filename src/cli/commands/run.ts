@@ -112,9 +112,11 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
         else {
           const c = colorsFor(io.stdoutStream, io.env);
           io.stdout(`${resultsTable(results, c)}\n`);
+          if (!store) {
+            io.stdout('\n(no baseline store configured: only accuracy limits and static thresholds apply)\n');
+          }
           const gate = gateSummary(results, c);
           if (gate) io.stdout(`\n${gate}\n`);
-          else if (!store) io.stdout('\n(no baseline store configured: nothing compared)\n');
           io.stdout(
             `\nresults: ${written.results}\nreport:  ${written.markdown}\n         ${written.html}\n`,
           );

@@ -30,18 +30,29 @@ export interface ComparisonFields {
   noisePct?: number;
 }
 
+const finiteOrNull = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
+
+/**
+ * The one constructor of a MetricComparison. JSON cannot hold a non-finite number (it is written as
+ * `null`, which the reader then refuses), and a verdict drawn from one is not a measurement: such a
+ * number is dropped, and a good verdict that rested on it becomes `inconclusive`.
+ */
 export function comparison(f: ComparisonFields): MetricComparison {
+  const delta = f.baseline === null || f.candidate === null ? null : deltaPct(f.candidate, f.baseline);
+  const numbers = [f.baseline, f.candidate, delta, ...(f.intervalPct ?? []), f.noisePct ?? 0];
+  const broken = numbers.some((v) => v !== null && !Number.isFinite(v));
+  const good = f.verdict === 'unchanged' || f.verdict === 'improved';
   const out: MetricComparison = {
     metric: f.metric.name,
     direction: f.direction,
     threshold: f.spec,
-    baseline: f.baseline,
-    candidate: f.candidate,
-    deltaPct: f.baseline === null || f.candidate === null ? null : deltaPct(f.candidate, f.baseline),
-    verdict: f.verdict,
-    reason: f.reason,
+    baseline: finiteOrNull(f.baseline),
+    candidate: finiteOrNull(f.candidate),
+    deltaPct: finiteOrNull(delta),
+    verdict: broken && good ? 'inconclusive' : f.verdict,
+    reason: broken && good ? `${f.reason}; but a number in it is not finite: not a measurement` : f.reason,
   };
-  if (f.intervalPct) out.intervalPct = f.intervalPct;
-  if (f.noisePct !== undefined) out.noisePct = f.noisePct;
+  if (f.intervalPct?.every(Number.isFinite)) out.intervalPct = f.intervalPct;
+  if (f.noisePct !== undefined && Number.isFinite(f.noisePct)) out.noisePct = f.noisePct;
   return out;
 }

@@ -2,7 +2,7 @@ import type { Verdict } from '../../config/schema.js';
 import { isSampled } from '../metrics.js';
 import { jumpAwareSd, quantilePair } from '../numeric.js';
 import type { JudgeInput, SpecFor, ThresholdModel } from '../threshold-models.js';
-import { classifyInterval, formatPct, formatValue } from '../verdict.js';
+import { BOUNDARY_EPSILON, classifyInterval, formatPct, formatValue } from '../verdict.js';
 import { bootstrapLogRatio, type RunModel, runModel } from './bootstrap.js';
 import { comparison, historyValues } from './common.js';
 
@@ -208,14 +208,22 @@ export const statisticalModel: ThresholdModel<SpecFor<'statistical'>> = {
     );
     const threshold = Math.max(spec.minEffectPct, NOISE_K * (noise?.pct ?? 0));
     const raw = classifyInterval(lo, hi, threshold, direction);
-    const masked = maskedByNoise(raw, delta, threshold, spec.minEffectPct);
+    // With one stored run the candidate's own trial noise enters the threshold: a noisy candidate
+    // must not buy itself an `unchanged` by widening the bar it is judged against.
+    const stored = withAssumedFloor(noiseOfRuns ?? trialNoise(recent), past.length, spec.assumedRunNoisePct);
+    const ownThreshold = Math.max(spec.minEffectPct, NOISE_K * (stored?.pct ?? 0));
+    const selfInflated = raw === 'unchanged' && threshold > ownThreshold * (1 + BOUNDARY_EPSILON);
+    const masked = selfInflated || maskedByNoise(raw, delta, threshold, spec.minEffectPct);
     const verdict: Verdict = masked ? 'inconclusive' : raw;
     const interval = `${Math.round(spec.confidence * 1000) / 10}% CI ${formatPct(lo)} … ${formatPct(hi)}`;
+    const why = selfInflated
+      ? `${formatPct(delta)} (${interval}) is within the ${thresholdText(spec, threshold, noise)}, which the candidate's own trial noise widened from ${ownThreshold.toFixed(1)}%: too noisy to tell`
+      : describe(masked ? 'masked' : verdict, delta, interval, thresholdText(spec, threshold, noise));
     return comparison({
       ...base,
       baseline,
       verdict,
-      reason: describe(masked ? 'masked' : verdict, delta, interval, thresholdText(spec, threshold, noise)),
+      reason: why,
       intervalPct: [lo, hi],
       ...(noise ? { noisePct: noise.pct } : {}),
     });

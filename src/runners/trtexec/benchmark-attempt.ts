@@ -5,7 +5,14 @@ import type { BenchmarkPlan, ProgressFn } from '../types.js';
 import { runOptions, runShapes } from './flag-options.js';
 import { benchmarkArgs } from './flags.js';
 import { sampleDuring, sampleGpu } from './gpu-sampling.js';
-import { crossCheckIncident, runFailure, unstableIncident, writeRunLog } from './incidents.js';
+import {
+  crashedAfterPass,
+  crossCheckIncident,
+  exitCrashIncident,
+  runFailure,
+  unstableIncident,
+  writeRunLog,
+} from './incidents.js';
 import { succeeded } from './invoke.js';
 import type { NvidiaSmi } from './nvidia-smi.js';
 import { argsFor } from './option-checks.js';
@@ -46,6 +53,8 @@ export async function runAttempt(
   const incidents: Incident[] = [];
   const unstable: number[] = [];
   const disagreements: string[] = [];
+  const crashedAtExit: number[] = [];
+  let crashHow = '';
   for (let trial = 0; trial < plan.trials; trial++) {
     progress(`trial ${trial + 1}/${plan.trials}`);
     const timesFile = join(dir, `times-${attempt}-${trial}.json`);
@@ -71,7 +80,13 @@ export async function runAttempt(
     );
     samples.push(...during);
     const logFile = await writeRunLog(engine.request, `benchmark-${attempt}-${trial}`, invocation);
-    if (!succeeded(invocation)) throw runFailure(setup, 'benchmark', invocation, logFile);
+    if (!succeeded(invocation)) {
+      if (!crashedAfterPass(invocation)) throw runFailure(setup, 'benchmark', invocation, logFile);
+      crashedAtExit.push(trial + 1);
+      crashHow = invocation.signal
+        ? `died of ${invocation.signal}`
+        : `exited with code ${invocation.exitCode}`;
+    }
     const measured = await readTrialTimes(timesFile, invocation, warmUpMs, logFile);
     trials.push(measured.samples);
     wallMs.push(measured.wallMs ?? invocation.durationMs);
@@ -81,6 +96,7 @@ export async function runAttempt(
   const after = await sampleGpu(smi, 'after');
   if (after) samples.push(after);
   if (disagreements.length > 0) incidents.push(crossCheckIncident(disagreements.join('; ')));
+  if (crashedAtExit.length > 0) incidents.push(exitCrashIncident(crashHow, crashedAtExit));
   if (unstable.length > 0) incidents.push(unstableIncident(unstable, plan.trials));
   return { trials, wallMs, incidents, samples };
 }

@@ -138,6 +138,7 @@ function summarizeSamples(samples: GpuSample[]): Record<string, unknown> {
     smClockMHz: range('smClockMHz'),
     maxSmClockMHz: values('maxSmClockMHz')[0],
     temperatureC: range('temperatureC'),
+    memoryUsedMiB: range('memoryUsedMiB'),
     powerDrawW: range('powerDrawW'),
     reasonsSeen: [...new Set(values('reasonsMask'))].map((m) => `0x${m.toString(16)}`),
     timeline: samples.slice(0, 100).map(formatSample),

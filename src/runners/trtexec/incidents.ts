@@ -88,3 +88,33 @@ export function unstableIncident(cvs: number[], trials: number): Incident {
     ],
   };
 }
+
+const EXIT_CRASH = new Set([134, 139]);
+
+/**
+ * A run that printed `&&&& PASSED` and its performance summary and then died at exit (exit 139/134 or a
+ * signal; seen in the wild as a plugin library crashing in its destructor): its numbers are complete.
+ */
+export function crashedAfterPass(run: Invocation): boolean {
+  const died = run.signal !== null || (run.exitCode !== null && EXIT_CRASH.has(run.exitCode));
+  return (
+    died &&
+    !run.timedOut &&
+    !run.spawnError &&
+    /&&&& PASSED TensorRT\.trtexec/.test(run.stdout) &&
+    /=== Performance summary ===/.test(run.stdout)
+  );
+}
+
+export function exitCrashIncident(how: string, trials: number[]): Incident {
+  return {
+    kind: 'crash',
+    stage: 'benchmark',
+    title: 'trtexec crashed at exit after PASSED',
+    message: `trtexec printed PASSED and a complete performance summary, then ${how} (trial${trials.length > 1 ? 's' : ''} ${trials.join(', ')}). The measurements were complete and are kept.`,
+    nextSteps: [
+      'A crash after PASSED usually comes from a plugin library or the CUDA context at process exit; check --staticPlugins/--dynamicPlugins and the driver.',
+      'Re-run trtexec by hand and look at the core dump if it persists.',
+    ],
+  };
+}

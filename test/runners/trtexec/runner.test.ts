@@ -206,6 +206,28 @@ describe('trtexec runner through runPipeline (test double)', () => {
     expect(entry!.incidents.map((i) => i.kind)).toContain(kind);
   });
 
+  it('keeps the numbers of a run that printed PASSED and its summary, then crashed at exit (139)', async () => {
+    const { results } = await runWithDouble(dir, trtexecConfig([TINYCNN], 'nvidiaSmi: false', 2), {
+      TRTEXEC_DOUBLE_FAIL: 'crash-at-exit',
+      TRTEXEC_DOUBLE_FAIL_MODE: 'benchmark',
+    });
+    const [entry] = results.entries;
+    expect(entry!.status).toBe('ok');
+    expect(entry!.latency!.trials).toHaveLength(2);
+    expect(entry!.latency!.trials[0]!.samples).toHaveLength(20);
+    const crash = entry!.incidents.find((i) => i.kind === 'crash')!;
+    expect(crash).toMatchObject({ stage: 'benchmark', title: 'trtexec crashed at exit after PASSED' });
+    expect(crash.message).toContain('died of SIGSEGV (trials 1, 2)');
+  });
+
+  it('a crash before PASSED still fails the entry', async () => {
+    const { results } = await runWithDouble(dir, trtexecConfig([TINYCNN], 'nvidiaSmi: false'), {
+      TRTEXEC_DOUBLE_FAIL: 'crash',
+      TRTEXEC_DOUBLE_FAIL_MODE: 'benchmark',
+    });
+    expect(results.entries[0]).toMatchObject({ status: 'failed', error: { stage: 'benchmark' } });
+  });
+
   it('reports accuracy degradation when the engine output drifts from the reference', async () => {
     const { results } = await runWithDouble(dir, trtexecConfig([TINYCNN], 'nvidiaSmi: false'), {
       TRTEXEC_DOUBLE_PERTURB: '0.2',

@@ -1,0 +1,117 @@
+import type { Precision } from '../config/schema.js';
+import type { AccuracyResult, Environment, Incident, LimitViolation } from '../results/schema.js';
+
+/**
+ * The accuracy incident written from what was measured: which metric failed by how much against
+ * which limit, and where the candidate first leaves the fp32 reference. Its next steps follow the
+ * accuracy playbook (re-calibrate INT8, keep the diverging layer in higher precision, roll back)
+ * with the layer and the runner's own syntax filled in. Attached by the accuracy stage, so the
+ * report's generic accuracy detector (which skips kinds already attached) does not repeat it.
+ */
+
+function fmt(value: number, digits = 4): string {
+  return Number(value.toPrecision(digits)).toString();
+}
+
+function points(fraction: number): string {
+  return `${fmt(fraction * 100, 3)} point${Math.abs(fraction * 100) === 1 ? '' : 's'}`;
+}
+
+function limitOf(v: LimitViolation, scale = 1): string {
+  const parts: string[] = [];
+  if (v.limit.min !== undefined) parts.push(`min ${fmt(v.limit.min * scale)}`);
+  if (v.limit.max !== undefined) parts.push(`${scale === 1 ? 'max ' : ''}${fmt(v.limit.max * scale)}`);
+  return parts.join(', ');
+}
+
+/** One sentence per violated limit, drops in points of accuracy. */
+function violationText(precision: Precision, acc: AccuracyResult, v: LimitViolation): string {
+  const items = acc.validation ? `${acc.validation.items} items` : `${acc.samples} samples`;
+  if ((v.metric === 'top1Drop' || v.metric === 'top5Drop') && v.value !== null) {
+    const k = v.metric === 'top1Drop' ? 'top-1' : 'top-5';
+    const labelled = acc.validation?.labelled;
+    const from = labelled
+      ? ` (${fmt(labelled.reference[v.metric === 'top1Drop' ? 'top1' : 'top5'] * 100, 3)} % → ${fmt((v.metric === 'top1Drop' ? labelled.top1 : labelled.top5) * 100, 3)} %)`
+      : '';
+    return `${precision} ${k} on the labelled set (${items}) dropped ${points(v.value)} vs fp32${from} (limit ${limitOf(v, 100)})`;
+  }
+  if ((v.metric === 'top1Accuracy' || v.metric === 'top5Accuracy') && v.value !== null) {
+    const k = v.metric === 'top1Accuracy' ? 'top-1' : 'top-5';
+    return `${precision} ${k} accuracy on the labelled set (${items}) is ${fmt(v.value * 100, 3)} % (limit ${limitOf(v)})`;
+  }
+  if (v.value === null) return v.message;
+  return `${v.metric} ${fmt(v.value, 5)} on output '${v.output}' vs fp32 (limit ${limitOf(v)})`;
+}
+
+function localizationText(acc: AccuracyResult): string | undefined {
+  const loc = acc.localization;
+  if (!loc) return undefined;
+  if (loc.status === 'found' && loc.first) {
+    const f = loc.first;
+    const how = f.cosine === null ? `${f.nonFinite} NaN/Inf values` : `cosine ${fmt(f.cosine)}`;
+    return `first divergence at '${f.node}' (${f.op}, tensor '${f.tensor}', ${how})`;
+  }
+  if (loc.status === 'none')
+    return `no single layer diverges (every compared tensor has cosine ≥ ${loc.cosineBelow}): the error builds up gradually`;
+  return `the first diverging layer could not be found (${loc.message ?? 'unknown error'})`;
+}
+
+/** How to keep one layer in higher precision, in the runner's and version's terms. */
+function keepLayerStep(layer: string, precision: Precision, env: Environment | undefined): string {
+  const keep = precision === 'int8' ? 'fp16' : 'fp32';
+  const runtime = env?.runtime;
+  if (runtime?.name === 'tensorrt') {
+    const major = Number.parseInt(runtime.version, 10);
+    if (major >= 11) {
+      return `Keep '${layer}' in ${keep.toUpperCase()}: TensorRT ${runtime.version} networks are strongly typed, so insert Cast nodes to ${keep === 'fp32' ? 'float32' : 'float16'} around '${layer}' in the ONNX model (its inputs and weights) and cast back after it.`;
+    }
+    return `Keep '${layer}' in ${keep.toUpperCase()}: trtexec --precisionConstraints=obey --layerPrecisions=${layer}:${keep} (the layer is named after the ONNX node).`;
+  }
+  return `Keep '${layer}' in ${keep.toUpperCase()} when converting the model: leave node '${layer}' out of the ${precision} conversion (e.g. onnxconverter-common's node_block_list, or the quantizer's nodes_to_exclude), then rebuild.`;
+}
+
+function nextSteps(precision: Precision, acc: AccuracyResult, env: Environment | undefined): string[] {
+  const steps: string[] = [];
+  const layer = acc.localization?.status === 'found' ? acc.localization.first?.node : undefined;
+  if (precision === 'int8') {
+    steps.push(
+      layer
+        ? `Re-calibrate INT8 with representative data (500–1,000 items of the validation set): a stale or unrepresentative calibration cache shows up first at '${layer}'.`
+        : 'Re-calibrate INT8 with representative data (500–1,000 items of the validation set); regenerate the calibration cache when the model or the data changed.',
+    );
+  }
+  if (layer) steps.push(keepLayerStep(layer, precision, env));
+  else {
+    steps.push(
+      'Use mixed precision: keep the sensitive layers (normalisation, softmax, large reductions, first and last layers) in FP32.',
+    );
+  }
+  if (precision !== 'fp32') {
+    steps.push(
+      precision === 'int8'
+        ? 'Roll back: ship the FP16 engine for this model until the INT8 one passes.'
+        : 'Roll back: ship the FP32 engine for this model until this one passes.',
+    );
+  }
+  return steps;
+}
+
+/** The accuracy incident of a failed accuracy check, or undefined when it passed. */
+export function accuracyIncident(
+  precision: Precision,
+  acc: AccuracyResult,
+  env?: Environment,
+): Incident | undefined {
+  if (acc.passed) return undefined;
+  const parts = acc.violations.map((v) => violationText(precision, acc, v));
+  const where = localizationText(acc);
+  if (where) parts.push(where);
+  const metrics = [...new Set(acc.violations.map((v) => v.metric))];
+  return {
+    kind: 'accuracy-degradation',
+    stage: 'accuracy',
+    title: `${precision} outside its accuracy limits (${metrics.join(', ')})`,
+    message: `${parts.join('; ')}.`,
+    nextSteps: nextSteps(precision, acc, env),
+  };
+}
