@@ -61,13 +61,12 @@ describe('one store layout for the CLI and the Action', () => {
     });
     const run = await runAction(env);
     expect(run.error).toBeUndefined();
-    const verdicts = run.outcome!.compared[0]!.comparisons!.map((c) => [
-      c.entryId,
-      c.verdict,
-      c.baselineRuns,
-    ]);
-    expect(verdicts).toEqual([['tinycnn/fp16/b1', 'unchanged', 1]]);
-    expect(run.fileOutputs.verdict).toBe('pass');
+    const [comparison] = run.outcome!.compared[0]!.comparisons!;
+    expect(comparison!.entryId).toBe('tinycnn/fp16/b1');
+    expect(comparison!.verdict).not.toBe('no-baseline');
+    expect(comparison!.baselineRuns).toBe(1);
+    const p50 = comparison!.metrics.find((m) => m.metric === 'latency.p50');
+    expect([p50?.verdict, p50?.baseline]).toEqual(['unchanged', p50?.candidate]);
   });
 
   it('a baseline the Action recorded is what `trt-gate baseline list` shows', async () => {
