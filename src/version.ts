@@ -1,14 +1,7 @@
-import { readFileSync } from 'node:fs';
+// Inlined by the bundler; no file is read at run time (the bundles sit elsewhere than src/).
+import pkg from '../package.json' with { type: 'json' };
 
-let cached: string | undefined;
-
-/** trt-gate's own version, from package.json (read once). */
+/** trt-gate's own version, from package.json. */
 export function toolVersion(): string {
-  if (!cached) {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-      version: string;
-    };
-    cached = pkg.version;
-  }
-  return cached;
+  return pkg.version;
 }

@@ -1,22 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, TrtGateError } from '../errors.js';
+import { neutralize } from '../util/untrusted.js';
 import { toolVersion } from '../version.js';
-import { registerBaseline } from './commands/baseline.js';
-import { registerCompare } from './commands/compare.js';
-import { registerDashboard } from './commands/dashboard.js';
-import { registerExport } from './commands/export.js';
-import { registerHistory } from './commands/history.js';
-import { registerImport } from './commands/import.js';
-import { registerReport } from './commands/report.js';
-import { registerRun } from './commands/run.js';
-import { registerSchema } from './commands/schema.js';
-import { type CliIO, processIO } from './io.js';
+import { COMMANDS, commandOf } from './command-catalogue.js';
+import { type CliIO, guardedIO, processIO } from './io.js';
 
 /**
  * Parses argv, runs one command and returns its exit code. The bin script is the only place that
  * hands the code to the process.
  */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  io = guardedIO(io);
   let exitCode: number = ExitCode.ok;
   const setExit = (code: number) => {
     exitCode = code;
@@ -31,16 +25,17 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     'after',
     '\nExit codes: 0 ok · 1 gate failed (regression) · 2 usage or config error · 3 a model failed to build or run · 4 unreadable store or results file',
   );
-  registerRun(program, io, setExit);
-  registerImport(program, io, setExit);
-  registerCompare(program, io, setExit);
-  registerReport(program, io);
-  registerExport(program, io);
-  registerBaseline(program, io);
-  registerHistory(program, io);
-  registerDashboard(program, io);
-  registerSchema(program, io);
   try {
+    const name = commandOf(argv);
+    if (name) {
+      // Only the command that runs is imported (and with it what it needs).
+      (await COMMANDS[name]!.load())(program, io, setExit);
+      program.commands.find((c) => c.name() === name)?.summary(COMMANDS[name]!.summary);
+    } else {
+      // Help, version or an unknown command: the catalogue is enough to answer.
+      for (const [command, entry] of Object.entries(COMMANDS))
+        program.command(command).summary(entry.summary);
+    }
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
@@ -48,7 +43,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
     if (error instanceof TrtGateError) {
-      io.stderr(`trt-gate: ${error.message.replace(/\n/g, '\ntrt-gate: ')}\n`);
+      io.stderr(`trt-gate: ${neutralize(error.message).replace(/\n/g, '\ntrt-gate: ')}\n`);
       return error.exitCode;
     }
     io.stderr(`trt-gate: internal error: ${(error as Error).stack ?? String(error)}\n`);

@@ -123,6 +123,7 @@ export function rowView(
     deltaMetric: primary?.metric ?? null,
     deltaPct: primary?.deltaPct ?? null,
     deltaInterval: primary?.intervalPct ?? null,
+    deltaVerdict: primary?.verdict ?? null,
     accuracy: accuracy.text,
     accuracyPassed: accuracy.passed,
     verdict,

@@ -1,5 +1,6 @@
 import type { Verdict } from '../config/schema.js';
 import type { Entry, GateOutcome, LayerDelta } from '../results/schema.js';
+import type { SweepView } from '../sweep/view.js';
 import type { EntryIncident } from './incidents.js';
 
 /**
@@ -31,14 +32,8 @@ export interface LayerDeltaView {
 }
 
 export interface DistributionView {
-  count: number;
-  min: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  /** Histogram of the raw samples over [lo, hi]; samples above hi are counted in `overflow`. */
-  histogram: { lo: number; hi: number; counts: number[]; overflow: number } | null;
+  /** The candidate's raw latency samples, ms. */
+  samples: number[];
   baselineP50: number | null;
   baselineP99: number | null;
 }
@@ -71,6 +66,8 @@ export interface RowView {
   deltaMetric: string | null;
   deltaPct: number | null;
   deltaInterval: [number, number] | null;
+  /** The verdict of the metric the Δ shows (not the entry's, which another metric may decide). */
+  deltaVerdict: Verdict | null;
   /** e.g. `cos 0.9998 · top-1 99.2 %`, prefixed with ❌ when the accuracy check failed. */
   accuracy: string;
   accuracyPassed: boolean | null;
@@ -137,6 +134,8 @@ export interface ReportView {
   rows: number;
   incidents: IncidentView[];
   layerSections: { label: string; device: string; layers: LayerDeltaView[] }[];
+  /** Throughput sweeps (curve, chosen point), one per swept model × precision. */
+  sweeps: SweepView[];
 }
 
 export interface ViewModelOptions {

@@ -1,6 +1,7 @@
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/cli/command-catalogue.js';
 import { main } from '../../src/cli/main.js';
 import { colorsFor } from '../../src/cli/terminal.js';
 import { Results } from '../../src/results/schema.js';
@@ -46,8 +47,22 @@ describe('trt-gate CLI (in-process)', () => {
     const f = fakeIO({ cwd: dir });
     expect(await main(['--help'], f.io)).toBe(0);
     expect(f.stdout).toMatch(/Usage: trt-gate/);
-    expect(f.stdout).toMatch(/run \[options\]/);
+    // Every command of the catalogue, listed without importing any of them.
+    for (const name of Object.keys(COMMANDS)) expect(f.stdout).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
     expect(f.stdout).toMatch(/Exit codes: 0 ok/);
+  });
+
+  it('an unknown command is a usage error (exit 2)', async () => {
+    const f = fakeIO({ cwd: dir });
+    expect(await main(['nope'], f.io)).toBe(2);
+    expect(f.stderr).toMatch(/unknown command 'nope'/);
+  });
+
+  it('help <command> loads that command and prints its options', async () => {
+    const f = fakeIO({ cwd: dir });
+    expect(await main(['help', 'report'], f.io)).toBe(0);
+    expect(f.stdout).toMatch(/Usage: trt-gate report \[options\]/);
+    expect(f.stdout).toMatch(/--from <results.json...>/);
   });
 
   it('run --help describes the run options and exits 0', async () => {

@@ -8,6 +8,7 @@ import { loadSettings, parseFailOn } from '../../app/settings.js';
 import { DEFAULT_CONFIG_FILE } from '../../config/load.js';
 import type { TrtGateConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
+import { sweepTables } from '../../sweep/format.js';
 import { gateSummary } from '../gate-summary.js';
 import type { CliIO } from '../io.js';
 import { StderrProgress } from '../progress.js';
@@ -115,6 +116,8 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
           if (!store) {
             io.stdout('\n(no baseline store configured: only accuracy limits and static thresholds apply)\n');
           }
+          const sweeps = sweepTables(results, c);
+          if (sweeps) io.stdout(`\n${sweeps}\n`);
           const gate = gateSummary(results, c);
           if (gate) io.stdout(`\n${gate}\n`);
           io.stdout(
