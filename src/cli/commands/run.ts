@@ -3,12 +3,15 @@ import type { Command } from 'commander';
 import { writeRunArtifacts } from '../../app/artifacts.js';
 import { outcomeExitCode } from '../../app/exit-code.js';
 import { recordBaselines } from '../../app/record-baselines.js';
+import { runAbAndGate } from '../../app/run-ab.js';
 import { runAndGate } from '../../app/run-and-gate.js';
 import { loadSettings, parseFailOn } from '../../app/settings.js';
 import { DEFAULT_CONFIG_FILE } from '../../config/load.js';
 import type { TrtGateConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
+import type { PlannedEntry } from '../../pipeline/plan.js';
 import { sweepTables } from '../../sweep/format.js';
+import { abSummary } from '../ab-summary.js';
 import { gateSummary } from '../gate-summary.js';
 import type { CliIO } from '../io.js';
 import { StderrProgress } from '../progress.js';
@@ -28,6 +31,16 @@ interface RunFlags extends StoreFlags {
   compare: boolean;
   saveBaseline?: boolean;
   failOn?: string;
+  against?: string;
+  abMaxSeconds?: string;
+  abMaxPairs?: string;
+}
+
+function positiveNumber(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!(n > 0)) throw new UsageError(`${flag} ${text}: expected a positive number`);
+  return n;
 }
 
 /** A `--model`/`--precision` that matches nothing is a typo, not an empty (passing) run. */
@@ -64,6 +77,15 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
     .option('--no-compare', 'do not compare with the baseline store')
     .option('--save-baseline', 'append this run to the baseline store after comparing (also: baseline.save)')
     .option('--fail-on <verdicts>', 'comma-separated verdicts that fail the gate (overrides gate.failOn)')
+    .option(
+      '--against <ref-or-dir>',
+      'A/B in this job: also build the base side (a git ref, e.g. the PR merge-base, or a directory) and judge on interleaved block pairs',
+    )
+    .option('--ab-max-seconds <s>', 'A/B measurement budget of the whole job (overrides ab.maxSeconds)')
+    .option(
+      '--ab-max-pairs <n>',
+      'A/B block pairs per entry before it stops unsettled (overrides ab.maxPairs)',
+    )
     .option('--sha <sha>', 'commit the run is for (recorded in results.json)')
     .option('--ref <ref>', 'branch or tag the run is for (recorded in results.json)')
     .action(async (flags: RunFlags) => {
@@ -85,22 +107,44 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
                 io.stderr,
                 Boolean(io.stderrStream.isTTY),
               );
-        const results = await runAndGate({
-          loaded: loaded!,
-          outDir,
-          observer,
-          source: { sha: flags.sha, ref: flags.ref },
-          only: (p) =>
-            (!flags.model || flags.model.includes(p.model.name)) &&
-            (!flags.precision || flags.precision.includes(p.precision)),
-          store: flags.compare ? store : undefined,
-          settings: settings.gate,
-          onRemeasure: (ids) => {
-            if (!flags.quiet) {
-              io.stderr(`re-measuring ${ids.length} inconclusive entr${ids.length > 1 ? 'ies' : 'y'}\n`);
-            }
-          },
-        });
+        const only = (p: PlannedEntry) =>
+          (!flags.model || flags.model.includes(p.model.name)) &&
+          (!flags.precision || flags.precision.includes(p.precision));
+        const source = { sha: flags.sha, ref: flags.ref };
+        const results = flags.against
+          ? await runAbAndGate({
+              loaded: loaded!,
+              against: flags.against,
+              configFile: flags.config,
+              cwd: io.cwd,
+              outDir,
+              observer,
+              source,
+              only,
+              budget: {
+                ...(flags.abMaxSeconds
+                  ? { maxSeconds: positiveNumber('--ab-max-seconds', flags.abMaxSeconds) }
+                  : {}),
+                ...(flags.abMaxPairs
+                  ? { maxPairs: Math.ceil(positiveNumber('--ab-max-pairs', flags.abMaxPairs)!) }
+                  : {}),
+              },
+              failOn: settings.gate.gate.failOn,
+            })
+          : await runAndGate({
+              loaded: loaded!,
+              outDir,
+              observer,
+              source,
+              only,
+              store: flags.compare ? store : undefined,
+              settings: settings.gate,
+              onRemeasure: (ids) => {
+                if (!flags.quiet) {
+                  io.stderr(`re-measuring ${ids.length} inconclusive entr${ids.length > 1 ? 'ies' : 'y'}\n`);
+                }
+              },
+            });
         const written = await writeRunArtifacts(outDir, results);
         if (flags.saveBaseline || settings.config.baseline.save) {
           if (!store) {
@@ -113,12 +157,14 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
         else {
           const c = colorsFor(io.stdoutStream, io.env);
           io.stdout(`${resultsTable(results, c)}\n`);
-          if (!store) {
+          if (!store && !flags.against) {
             io.stdout('\n(no baseline store configured: only accuracy limits and static thresholds apply)\n');
           }
           const sweeps = sweepTables(results, c);
           if (sweeps) io.stdout(`\n${sweeps}\n`);
           const gate = gateSummary(results, c);
+          const ab = abSummary(results, c);
+          if (ab) io.stdout(`\n${ab}\n`);
           if (gate) io.stdout(`\n${gate}\n`);
           io.stdout(
             `\nresults: ${written.results}\nreport:  ${written.markdown}\n         ${written.html}\n`,
