@@ -101,6 +101,15 @@ const DEFINITIONS: MetricDefinition[] = [
     extract: (e) => e.throughput?.itemsPerSec,
   },
   {
+    // The sweep's operating point: items/s at the best batch × concurrency within the SLO; 0 when
+    // no point met it (a regression to report, not a missing value). Absent without a sweep.
+    name: 'throughput.atSlo',
+    direction: 'higher',
+    unit: 'items/s',
+    source: 'benchmark',
+    extract: (e) => e.sweep?.throughputAtSlo,
+  },
+  {
     name: 'build.timeMs',
     direction: 'lower',
     unit: 'ms',

@@ -1,5 +1,6 @@
 import type { Verdict } from '../config/schema.js';
 import type { Entry, GateOutcome, LayerDelta } from '../results/schema.js';
+import type { SweepView } from '../sweep/view.js';
 import type { EntryIncident } from './incidents.js';
 
 /**
@@ -133,6 +134,8 @@ export interface ReportView {
   rows: number;
   incidents: IncidentView[];
   layerSections: { label: string; device: string; layers: LayerDeltaView[] }[];
+  /** Throughput sweeps (curve, chosen point), one per swept model × precision. */
+  sweeps: SweepView[];
 }
 
 export interface ViewModelOptions {

@@ -1,4 +1,5 @@
 import type { Results } from '../results/schema.js';
+import { sweepViews } from '../sweep/view.js';
 import { groupByDevice } from './device-groups.js';
 import { headline, mergeGates, verdictCounts } from './gate-summary.js';
 import { CONCLUSION_ICONS } from './labels.js';
@@ -66,5 +67,6 @@ export function buildViewModel(
     layerSections: allRows
       .filter((r) => r.layers.length > 0)
       .map((r) => ({ label: r.label, device: r.device, layers: r.layers })),
+    sweeps: sweepViews(list),
   };
 }
