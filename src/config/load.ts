@@ -4,8 +4,8 @@ import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, type Issue } from '../errors.js';
 import { METRICS, unknownMetrics } from '../gate/metrics.js';
 import { getRunnerFactory, runnerTypes } from '../runners/registry.js';
-import { zodIssues } from './issues.js';
 import { readBounded } from '../util/fs-errors.js';
+import { zodIssues } from './issues.js';
 import { TrtGateConfig } from './schema.js';
 
 /** A config is a page of YAML; a larger file (a 50 MB string) is refused before it is parsed. */
