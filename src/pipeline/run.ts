@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AccuracyCache, runAccuracyStage } from '../accuracy/stage.js';
+import { AccuracyCache, runAccuracyStage, validationSetFor } from '../accuracy/stage.js';
 import { type LoadedConfig, resolveFrom } from '../config/load.js';
 import type { InputSpec } from '../config/schema.js';
 import { TrtGateError } from '../errors.js';
@@ -52,8 +52,8 @@ export async function runPipeline(options: RunOptions): Promise<Results> {
     description: `${deviceKey(environment)} · ${runtimeKey(environment)}`,
   });
   const planned = planEntries(loaded.config, options.only);
-  await checkInputs(planned, loaded);
   const cache = new AccuracyCache();
+  await checkInputs(planned, loaded, cache);
   const entries: Entry[] = [];
   for (const [index, plan] of planned.entries()) {
     observer.onEvent({ type: 'entry-start', entryId: plan.id, index, total: planned.length });
@@ -73,9 +73,24 @@ export async function runPipeline(options: RunOptions): Promise<Results> {
   };
 }
 
-/** Reads every entry's first input sample up front, so a bad input file fails before any work. */
-async function checkInputs(planned: PlannedEntry[], loaded: LoadedConfig): Promise<void> {
-  for (const plan of planned) await inputsFor(plan, loaded).source.sample(0);
+/** Reads every entry's first input sample and validation set up front: bad data fails before any work. */
+async function checkInputs(
+  planned: PlannedEntry[],
+  loaded: LoadedConfig,
+  cache: AccuracyCache,
+): Promise<void> {
+  for (const plan of planned) {
+    const { inputs, source } = inputsFor(plan, loaded);
+    await source.sample(0);
+    if (!loaded.config.accuracy.enabled) continue;
+    await validationSetFor({
+      ...plan,
+      inputs,
+      resolve: (p) => resolveFrom(loaded.dir, p),
+      configFile: loaded.file,
+      cache,
+    });
+  }
 }
 
 /** The entry's inputs at its batch size, and their data, with errors pointing into the config. */

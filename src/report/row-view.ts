@@ -29,6 +29,14 @@ function accuracySummary(entry: Entry): { text: string; passed: boolean | null }
     if (acc.worst.top1Agreement !== undefined)
       parts.push(`top-1 ${(acc.worst.top1Agreement * 100).toFixed(1)} %`);
   }
+  const labelled = acc.validation?.labelled;
+  if (labelled) {
+    const drop = -labelled.top1Drop * 100;
+    const sign = drop > 0 ? '+' : drop < 0 ? '−' : '±';
+    parts.push(
+      `labelled top-1 ${(labelled.top1 * 100).toFixed(1)} % (${sign}${Math.abs(drop).toFixed(1)} pt vs fp32) · top-5 ${(labelled.top5 * 100).toFixed(1)} %`,
+    );
+  }
   const nonFinite = acc.outputs.reduce((n, o) => n + o.nonFinite, 0);
   if (nonFinite > 0) parts.push(`${nonFinite} NaN/Inf`);
   const text = parts.length ? parts.join(' · ') : 'n/a';
@@ -79,6 +87,7 @@ export function rowView(
   comparison: EntryComparison | undefined,
   device: string,
   options: Required<ViewModelOptions>,
+  deviceKind?: 'cpu' | 'gpu',
 ): RowView {
   const label = entryLabel(entry);
   const verdict: Verdict | null = comparison?.verdict ?? (entry.status === 'failed' ? 'failed' : null);
@@ -95,15 +104,17 @@ export function rowView(
   const throughput = entry.throughput
     ? `${formatSig(entry.batchSize > 1 ? entry.throughput.itemsPerSec : entry.throughput.inferencesPerSec)}/s`
     : '—';
-  const incidents: IncidentView[] = incidentsFor(entry, comparison).map((i) => ({
-    ...i,
-    logExcerpt: i.logExcerpt ?? null,
-    kindLabel: INCIDENT_LABELS[i.kind],
-    icon: INCIDENT_ICONS[i.kind],
-    entryId: entry.id,
-    entryLabel: label,
-    device,
-  }));
+  const incidents: IncidentView[] = incidentsFor(entry, comparison, deviceKind ? { deviceKind } : {}).map(
+    (i) => ({
+      ...i,
+      logExcerpt: i.logExcerpt ?? null,
+      kindLabel: INCIDENT_LABELS[i.kind],
+      icon: INCIDENT_ICONS[i.kind],
+      entryId: entry.id,
+      entryLabel: label,
+      device,
+    }),
+  );
   const layers = [...(comparison?.layers ?? [])]
     .sort((a, b) => Math.abs(b.deltaMs) - Math.abs(a.deltaMs))
     .slice(0, options.layerLimit)

@@ -48,6 +48,18 @@ export interface IncidentView extends Omit<EntryIncident, 'logExcerpt'> {
   device: string;
 }
 
+/** One incident kind and every entry it affects. */
+export interface IncidentGroupView {
+  kind: IncidentView['kind'];
+  kindLabel: string;
+  icon: string;
+  /** Affected entries (an entry with two incidents of one kind counts twice). */
+  count: number;
+  entries: IncidentView[];
+  /** The union of the entries' next steps, first-seen order. */
+  nextSteps: string[];
+}
+
 export interface RowView {
   entryId: string;
   /** `model · precision · bN`. */
@@ -133,6 +145,8 @@ export interface ReportView {
   devices: DeviceView[];
   rows: number;
   incidents: IncidentView[];
+  /** The same incidents, once per kind. */
+  incidentGroups: IncidentGroupView[];
   layerSections: { label: string; device: string; layers: LayerDeltaView[] }[];
   /** Throughput sweeps (curve, chosen point), one per swept model × precision. */
   sweeps: SweepView[];

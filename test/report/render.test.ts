@@ -215,3 +215,22 @@ describe('format registry', () => {
     expect(typeof getRenderer('summary')).toBe('function');
   });
 });
+
+describe('incidents in the Markdown reports', () => {
+  it('are grouped once per kind, listing every affected entry, with the next steps once', () => {
+    const noisy = (runId: string) =>
+      makeResults({
+        runId,
+        entries: ['fp32', 'fp16', 'int8'].map((precision) =>
+          makeEntry({ precision: precision as 'fp32', unreliable: 'trial medians differ by 31 %' }),
+        ),
+      });
+    const md = renderReport('summary', [noisy('a'), noisy('b')]);
+    expect(md.match(/#### .*Unreliable measurement/g)?.length).toBe(1);
+    expect(md).toMatch(/#### .*Unreliable measurement \(6\)/);
+    expect(md.match(/^- \*\*resnet50 · /gm)?.length).toBe(6);
+    expect(md.match(/rerun it on an idle, dedicated runner/g)?.length).toBe(1);
+    const comment = renderReport('md', [noisy('a'), noisy('b')]);
+    expect(comment.match(/\*\*.*Unreliable measurement\*\* \(6\)/g)?.length).toBe(1);
+  });
+});
