@@ -3,10 +3,11 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { zodIssues } from '../config/issues.js';
-import { type LoadedConfig, loadConfig, parseConfig } from '../config/load.js';
+import { type LoadedConfig, loadConfig, MAX_CONFIG_BYTES, parseConfig } from '../config/load.js';
 import { type GateConfig, ThresholdSpec, type TrtGateConfig, Verdict } from '../config/schema.js';
 import { ConfigError, UsageError } from '../errors.js';
 import type { GateSettings } from '../gate/compare-results.js';
+import { readBounded } from '../util/fs-errors.js';
 
 /** The config a use case runs with and the gate settings derived from it. */
 export interface Settings {
@@ -44,7 +45,7 @@ export function parseFailOn(text: string, what = '--fail-on'): Verdict[] {
 export async function readConfigOnly(file: string, cwd: string): Promise<TrtGateConfig> {
   let text: string;
   try {
-    text = await readFile(resolve(cwd, file), 'utf8');
+    text = await readBounded(resolve(cwd, file), MAX_CONFIG_BYTES);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'file not found' : (error as Error).message;
