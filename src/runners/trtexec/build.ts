@@ -9,9 +9,10 @@ import { type BuildRequest, type BuiltEngine, type ProgressFn, RunnerError } fro
 import { describeBuild } from './build-details.js';
 import { type EngineCache, type EngineKeyParts, engineCacheKey, normalizeBuildArgs } from './engine-cache.js';
 import { buildOptions, shapeFlags } from './flag-options.js';
-import { buildArgs } from './flags.js';
+import { buildArgs, measurementChoice } from './flags.js';
 import { runFailure, writeRunLog } from './incidents.js';
 import { combinedLog, succeeded } from './invoke.js';
+import { effectiveMode } from './measurement.js';
 import { dynamicInputs } from './onnx-inputs.js';
 import { argsFor } from './option-checks.js';
 import { fullVersion } from './parse/version.js';
@@ -25,6 +26,15 @@ export interface BuildSetup extends TrtexecSetup {
 }
 
 /** Part of the baseline key: everything that shapes the engine or how it is timed. */
+/** The measurement mode this config gives on this TensorRT (recorded, and part of the options hash). */
+export function measurementOf(setup: Pick<BuildSetup, 'options' | 'version'>) {
+  const o = setup.options;
+  return effectiveMode(
+    { ...measurementChoice(o), ...(o.tf32 !== undefined ? { tf32: o.tf32 } : {}) },
+    setup.version,
+  );
+}
+
 function buildOptionsHash(setup: BuildSetup, request: BuildRequest, normalized: string[]): string {
   const o = setup.options;
   return sha256Json({
@@ -37,6 +47,8 @@ function buildOptionsHash(setup: BuildSetup, request: BuildRequest, normalized: 
       dtype: i.dtype,
       profile: i.profile,
     })),
+    // What "latency" means on this version (11.x changed the defaults): a change is a new key.
+    measurement: measurementOf(setup),
     run: {
       useSpinWait: o.useSpinWait,
       useCudaGraph: o.useCudaGraph,
@@ -106,7 +118,13 @@ export async function buildEngine(
         timeMs: hit.timeMs,
         cached: true,
         optionsHash,
-        details: { ...hit.details, cacheKey: key, cachedAt: hit.createdAt, buildLog: cache.paths(key).log },
+        details: {
+          ...hit.details,
+          cacheKey: key,
+          cachedAt: hit.createdAt,
+          buildLog: cache.paths(key).log,
+          measurement: measurementOf(setup),
+        },
       };
       return { engine, dynamic };
     }
@@ -143,6 +161,7 @@ export async function buildEngine(
     dynamic,
   });
 
+  details.measurement = measurementOf(setup);
   let artifactPath = saveEngine;
   if (cache) {
     await cache.store(key, saveEngine, { parts, timeMs, details }, log);

@@ -14,6 +14,7 @@ export function buildOptions(o: TrtexecOptions, base: TrtexecBuildOptions): Trte
     ...(o.hardwareCompatibilityLevel !== undefined
       ? { hardwareCompatibilityLevel: o.hardwareCompatibilityLevel }
       : {}),
+    ...(o.tf32 === false ? { noTF32: true } : {}),
     // Layer info with tactics and precisions needs an engine built with detailed verbosity.
     ...(o.profile ? { profilingVerbosity: 'detailed' as const } : {}),
     extraFlags: o.extraBuildFlags,

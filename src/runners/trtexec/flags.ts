@@ -18,6 +18,7 @@
  * Versions before 8.6 are refused. Value syntax checks live in ./parse/cli-values.ts.
  */
 import { ConfigError, type Issue } from '../../errors.js';
+import { type MeasurementChoice, measurementRunFlags } from './measurement.js';
 import {
   checkExtraFlags,
   checkPath,
@@ -28,7 +29,22 @@ import {
   type ShapeSpec,
   shapeList,
 } from './parse/cli-values.js';
-import { formatVersion, type TrtVersion } from './parse/version.js';
+import { compareVersions, formatVersion, type TrtVersion } from './parse/version.js';
+
+const V10_9 = { major: 10, minor: 9, patch: 0 };
+
+/** The benchmark options as a measurement choice (noDataTransfers is the inverse of dataTransfers). */
+export function measurementChoice(o: {
+  useSpinWait?: boolean;
+  useCudaGraph?: boolean;
+  noDataTransfers?: boolean;
+}): MeasurementChoice {
+  return {
+    ...(o.useSpinWait !== undefined ? { spinWait: o.useSpinWait } : {}),
+    ...(o.useCudaGraph !== undefined ? { cudaGraph: o.useCudaGraph } : {}),
+    ...(o.noDataTransfers !== undefined ? { dataTransfers: !o.noDataTransfers } : {}),
+  };
+}
 
 export { RESERVED_FLAGS, type ShapeSpec };
 
@@ -58,6 +74,8 @@ export interface TrtexecBuildOptions {
   workspaceMiB?: number;
   builderOptimizationLevel?: number;
   hardwareCompatibilityLevel?: 'none' | 'ampere+' | 'sameComputeCapability';
+  /** fp32 layers as real fp32, not TF32 (`--noTF32`). */
+  noTF32?: boolean;
   profilingVerbosity?: 'layer_names_only' | 'detailed' | 'none';
   exportLayerInfo?: string;
   extraFlags?: string[];
@@ -164,8 +182,18 @@ export function buildArgs(o: TrtexecBuildOptions, version: TrtVersion): string[]
       bad.push(issue('builderOptimizationLevel', 'must be an integer from 0 to 5'));
     else args.push(`--builderOptimizationLevel=${l}`);
   }
-  if (o.hardwareCompatibilityLevel !== undefined)
-    args.push(`--hardwareCompatibilityLevel=${o.hardwareCompatibilityLevel}`);
+  if (o.hardwareCompatibilityLevel !== undefined) {
+    // The option exists from 8.6 (none | ampere+); sameComputeCapability was added in 10.9.
+    if (o.hardwareCompatibilityLevel === 'sameComputeCapability' && compareVersions(version, V10_9) < 0) {
+      unsupported.push(
+        issue(
+          'hardwareCompatibilityLevel',
+          `sameComputeCapability needs TensorRT 10.9 or later, found ${formatVersion(version)}`,
+        ),
+      );
+    } else args.push(`--hardwareCompatibilityLevel=${o.hardwareCompatibilityLevel}`);
+  }
+  if (o.noTF32) args.push('--noTF32');
   if (o.profilingVerbosity !== undefined) args.push(`--profilingVerbosity=${o.profilingVerbosity}`);
   if (o.exportLayerInfo !== undefined)
     args.push(`--exportLayerInfo=${checkPath(o.exportLayerInfo, 'exportLayerInfo', bad)}`);
@@ -196,27 +224,15 @@ export function benchmarkArgs(o: TrtexecBenchmarkOptions, version: TrtVersion): 
   num('iterations', 'iterations', o.iterations, true, 1);
   num('durationS', 'duration', o.durationS, false, 0);
   num('avgRuns', 'avgRuns', o.avgRuns, true, 1);
-  for (const [key, flag] of [
-    ['useSpinWait', 'useSpinWait'],
-    ['useCudaGraph', 'useCudaGraph'],
-  ] as const) {
-    const v = o[key];
-    if (v === undefined) continue;
-    if (version.major >= 11) {
-      // ASSUMED (brief): on by default in 11.x, with no documented way to turn it off.
-      if (!v)
-        unsupported.push(
-          issue(key, `cannot be turned off on TensorRT ${formatVersion(version)}: it is the default there`),
-        );
-    } else if (v) args.push(`--${flag}`);
-  }
-  if (o.noDataTransfers) args.push('--noDataTransfers');
+  // 11.x flipped these defaults; ./measurement.ts emits whichever flag gives the mode asked for.
+  args.push(...measurementRunFlags(measurementChoice(o), version));
   for (const key of ['exportTimes', 'exportProfile', 'exportLayerInfo', 'exportOutput'] as const) {
     const p = o[key];
     if (p !== undefined) args.push(`--${key}=${checkPath(p, key, bad)}`);
   }
   if (o.profilingVerbosity !== undefined) args.push(`--profilingVerbosity=${o.profilingVerbosity}`);
-  if (o.separateProfileRun) args.push('--separateProfileRun');
+  // A deprecated no-op on 11.x (the profiler always runs apart from the timed loop there).
+  if (o.separateProfileRun && version.major < 11) args.push('--separateProfileRun');
   if (o.dumpProfile) args.push('--dumpProfile');
   if (o.loadInputs && o.loadInputs.length > 0) args.push(`--loadInputs=${inputList(o.loadInputs, bad)}`);
   return finish(args, o.extraFlags, version, bad, unsupported);

@@ -47,7 +47,10 @@ export const TrtexecOptions = z.strictObject({
   /** Unset: trtexec's default. `useSpinWait: true` gives steadier latencies. */
   useSpinWait: z.boolean().optional(),
   useCudaGraph: z.boolean().optional(),
+  /** Unset: the version's default (transfers timed before 11, not on 11: docs/gpu-runners.md). */
   noDataTransfers: z.boolean().optional(),
+  /** `false`: fp32 layers as real fp32 (`--noTF32`); unset: TensorRT may use TF32 on Ampere and newer. */
+  tf32: z.boolean().optional(),
   /** `--warmUp` (milliseconds of warm-up before timing). Default: trtexec's 200 ms. */
   warmUpMs: z.number().nonnegative().optional(),
   /** `--duration` (minimum seconds of timing per trial). Default: benchmark.minDurationMs. */

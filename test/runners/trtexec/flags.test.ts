@@ -175,14 +175,17 @@ describe('benchmarkArgs', () => {
     ]);
   });
 
-  it('on 11.x leaves CUDA graph / spin-wait to their default and refuses turning them off', () => {
+  it('on 11.x emits no deprecated no-op, and the 11.x flags for the pre-11 behaviour', () => {
     const args = benchmarkArgs(full, V11);
-    expect(args).not.toContain('--useCudaGraph');
-    expect(args).not.toContain('--useSpinWait');
-    expect(args).toContain('--separateProfileRun');
-    const e = caught(() => benchmarkArgs({ loadEngine: 'e.plan', useCudaGraph: false }, V11));
-    expect(e).toBeInstanceOf(UnsupportedOptionError);
-    expect(e.issues[0]?.path).toBe('runner.useCudaGraph');
+    for (const noop of ['--useCudaGraph', '--useSpinWait', '--noDataTransfers', '--separateProfileRun']) {
+      expect(args).not.toContain(noop);
+    }
+    expect(
+      benchmarkArgs(
+        { loadEngine: 'e.plan', useCudaGraph: false, useSpinWait: false, noDataTransfers: false },
+        V11,
+      ),
+    ).toEqual(['--loadEngine=e.plan', '--includeDataTransfers', '--noSpinWait', '--noCudaGraph']);
     // On 10.x false simply means "do not pass the flag".
     expect(benchmarkArgs({ loadEngine: 'e.plan', useCudaGraph: false }, V10)).toEqual([
       '--loadEngine=e.plan',

@@ -49,6 +49,7 @@ export const FLAG_RULES: FlagRule[] = [
   ...['fp16', 'bf16', 'int8', 'fp8', 'int4', 'best', 'calib', 'precisionConstraints', 'layerPrecisions'].map(
     (flag): FlagRule => ({ flag, removedIn: 11, note: STRONG_TYPING }),
   ),
+  { flag: 'layerOutputTypes', removedIn: 11, note: STRONG_TYPING },
   { flag: 'bf16', addedIn: 10, note: 'BF16 needs TensorRT 10' },
   { flag: 'stronglyTyped', addedIn: 10, note: 'strongly typed networks need TensorRT 10' },
 ];
@@ -130,6 +131,13 @@ export function checkExtraFlags(
             issue(at, `--${name} is not available in TensorRT ${formatVersion(v)} (${rule.note})`),
           );
         }
+      }
+      if (
+        (name === 'best' && emitted.has('stronglyTyped')) ||
+        (name === 'stronglyTyped' && emitted.has('best'))
+      ) {
+        // trtexec: "--best cannot be used with --stronglyTyped" (a hard error).
+        bad.push(issue(at, '--best and --stronglyTyped cannot be combined: trtexec refuses it'));
       }
       emitted.add(name);
       out.push(flag);

@@ -1,0 +1,78 @@
+/**
+ * What a trtexec benchmark measures, per TensorRT version, and the flags that pin it.
+ *
+ * Defaults (sampleOptions.cpp help text of each version; TensorRT 11 release notes / migration guide):
+ *              data transfers   spin-wait   CUDA graphs   TF32 for "fp32"
+ *   8.6, 10.x  included         off         off           on (Ampere+) unless --noTF32
+ *   11.x       excluded         on          on            on (Ampere+) unless --noTF32
+ * 11.x: --noDataTransfers, --useSpinWait, --useCudaGraph and --separateProfileRun are deprecated
+ * no-ops; --includeDataTransfers, --noSpinWait and --noCudaGraph turn the old behaviour back on.
+ *
+ * The effective mode enters the options hash (./build.ts), so a TensorRT upgrade that changes the
+ * definition of "latency" gives a new baseline key (environment-mismatch with the reason), never a
+ * fake improvement; results record it in build.details.measurement.
+ */
+import type { TrtVersion } from './parse/version.js';
+
+export interface MeasurementMode {
+  /** Host↔device copies inside the measured latency. */
+  dataTransfers: boolean;
+  spinWait: boolean;
+  cudaGraph: boolean;
+  /** Whether fp32 layers may run as TF32 (only on Ampere and newer GPUs). */
+  tf32: boolean;
+}
+
+/** What the config asks for; unset = the version's default. */
+export interface MeasurementChoice {
+  dataTransfers?: boolean;
+  spinWait?: boolean;
+  cudaGraph?: boolean;
+  tf32?: boolean;
+}
+
+export function defaultMode(v: Pick<TrtVersion, 'major'>): MeasurementMode {
+  const eleven = v.major >= 11;
+  return { dataTransfers: !eleven, spinWait: eleven, cudaGraph: eleven, tf32: true };
+}
+
+export function effectiveMode(choice: MeasurementChoice, v: Pick<TrtVersion, 'major'>): MeasurementMode {
+  const d = defaultMode(v);
+  return {
+    dataTransfers: choice.dataTransfers ?? d.dataTransfers,
+    spinWait: choice.spinWait ?? d.spinWait,
+    cudaGraph: choice.cudaGraph ?? d.cudaGraph,
+    tf32: choice.tf32 ?? d.tf32,
+  };
+}
+
+/** Run flags that give `choice` on this version: only what differs from its default. */
+export function measurementRunFlags(choice: MeasurementChoice, v: Pick<TrtVersion, 'major'>): string[] {
+  const want = effectiveMode(choice, v);
+  const d = defaultMode(v);
+  const out: string[] = [];
+  if (v.major >= 11) {
+    if (want.dataTransfers && !d.dataTransfers) out.push('--includeDataTransfers');
+    if (!want.spinWait && d.spinWait) out.push('--noSpinWait');
+    if (!want.cudaGraph && d.cudaGraph) out.push('--noCudaGraph');
+  } else {
+    if (want.spinWait && !d.spinWait) out.push('--useSpinWait');
+    if (want.cudaGraph && !d.cudaGraph) out.push('--useCudaGraph');
+    if (!want.dataTransfers && d.dataTransfers) out.push('--noDataTransfers');
+  }
+  return out;
+}
+
+/** Build flags: `--noTF32` when fp32 must be real fp32 (any version from 8.6). */
+export function measurementBuildFlags(choice: MeasurementChoice): string[] {
+  return choice.tf32 === false ? ['--noTF32'] : [];
+}
+
+export function describeMode(m: MeasurementMode): string {
+  return [
+    m.dataTransfers ? 'with data transfers' : 'without data transfers',
+    m.spinWait ? 'spin-wait' : 'blocking sync',
+    m.cudaGraph ? 'CUDA graphs' : 'no CUDA graphs',
+    m.tf32 ? 'TF32 allowed' : 'no TF32',
+  ].join(', ');
+}
