@@ -234,3 +234,18 @@ describe('incidents in the Markdown reports', () => {
     expect(comment.match(/\*\*.*Unreliable measurement\*\* \(6\)/g)?.length).toBe(1);
   });
 });
+
+describe('a matrix with the same key in two files', () => {
+  it('tells the rows apart and says which one is failing', () => {
+    const a = mixedResults({ runId: 'shard-a' });
+    const b = mixedResults({ runId: 'shard-b' });
+    const md = renderReport('md', [a, b]);
+    expect(md).toMatch(/\| resnet50 \(run shard-a\) \| fp16 \| 8 \|/);
+    expect(md).toMatch(/\| resnet50 \(run shard-b\) \| fp16 \| 8 \|/);
+    const failing = md.split('\n').find((l) => l.startsWith('**Failing:**'))!;
+    expect(failing).toContain('resnet50 · fp16 · b8 · run shard-a');
+    expect(failing).toContain('resnet50 · fp16 · b8 · run shard-b');
+    // One file: no run suffix.
+    expect(renderReport('md', a)).not.toContain('(run shard-a)');
+  });
+});
