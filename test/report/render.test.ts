@@ -81,7 +81,7 @@ describe('markdown reports', () => {
     const md = renderReport('md', mixedResults());
     const rows = md.split('\n').filter((l) => l.startsWith('| resnet50'));
     expect(rows[0]).toContain('❌ regressed');
-    expect(rows[0]).toContain('&#43;7.9 % &#91;+5.1, +10.8&#93;');
+    expect(rows[0]).toContain('| +7.9 % [+5.1, +10.8] |');
     expect(rows.at(-1)).toContain('✅ unchanged');
   });
 
