@@ -100,6 +100,7 @@ export async function run(): Promise<RunResult> {
       baselineLabel: outcome.baselineLabel,
       runUrl: ctx.runUrl,
       notes: appendedNotes(outcome),
+      problems: outcome.problems,
     });
     const reportPath = join(resultsDir, outcome.reportFile);
     await writeFile(reportPath, reports.full);

@@ -10,6 +10,7 @@ import type { GateOutcome, Results } from '../src/results/schema.js';
 import { createRunner } from '../src/runners/create.js';
 import type { AppendOutcome } from '../src/store/types.js';
 import { baselineWritePolicy, type GitHubContext } from './context.js';
+import { failClosed, missingArchitectures } from './coverage.js';
 import { gateAgainstStore, loadSettings, type Settings } from './gate.js';
 import type { Logger } from './github/octokit.js';
 import type { ActionInputs } from './inputs.js';
@@ -43,6 +44,8 @@ export interface ModeOutcome {
   appended?: AppendOutcome[];
   /** Whether comments and checks make sense for this mode. */
   publishesToPullRequest: boolean;
+  /** Why the gate failed besides the comparisons (aggregate: a missing architecture, a corrupt file). */
+  problems?: string[];
 }
 
 function configPath(m: ModeContext): string {
@@ -60,13 +63,16 @@ async function candidates(m: ModeContext, settings: { failOn?: Verdict[]; releas
     ...settings,
   });
   if (!runHere) {
-    const { files, results } = await loadResultsFiles(
+    const { files, results, unreadable } = await loadResultsFiles(
       m.inputs.resultsFiles,
       m.ctx.workspace,
       m.inputs.maxResultsBytes,
+      m.inputs.mode === 'aggregate',
     );
     m.log.info(`read ${files.length} results file${files.length === 1 ? '' : 's'}`);
-    return { settings: loadedSettings, results };
+    for (const u of unreadable) m.log.warning(`trt-gate: ${u.message}`);
+    const problems = unreadable.map((u) => `unreadable results file ${u.file}: ${u.message}`);
+    return { settings: loadedSettings, results, problems };
   }
   const runner = createRunner(loaded!, m.resultsDir);
   try {
@@ -86,7 +92,7 @@ async function candidates(m: ModeContext, settings: { failOn?: Verdict[]; releas
         },
       },
     });
-    return { settings: loadedSettings, results: [results] };
+    return { settings: loadedSettings, results: [results], problems: [] as string[] };
   } finally {
     await runner.close();
   }
@@ -131,15 +137,24 @@ function prNamespace(m: ModeContext): Namespace {
   return { branch };
 }
 
-/** pr: this job's results against the PR base branch's baselines; never writes the store. */
+/**
+ * pr: this job's results against the PR base branch's baselines; never writes the store.
+ * aggregate (the same, over the matrix's files) fails closed: an expected architecture without
+ * results, or a results file that cannot be read, fails the gate, named, and the rest is reported.
+ */
 async function prMode(m: ModeContext): Promise<ModeOutcome> {
-  const { settings, results } = await candidates(m, {});
+  const { settings, results, problems } = await candidates(m, {});
   const ns = prNamespace(m);
   const { compared, gate } = await compareAll(m, ns, settings, results);
+  for (const arch of missingArchitectures(m.inputs.expectedArchitectures, results)) {
+    problems.push(`missing architecture ${arch}: no results file from it (did its matrix job fail?)`);
+  }
+  if (results.length === 0 && problems.length === 0) problems.push('no results to judge');
   return {
     mode: m.inputs.mode,
     compared,
-    gate,
+    gate: failClosed(gate, problems),
+    problems,
     resultsPath: await writeOutcome(m, compared),
     reportFile: Files.report,
     baselineLabel: namespaceLabel(ns),
