@@ -1,15 +1,19 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { openBaseSide } from '../../ab/base-side.js';
+import { runAb } from '../../ab/run.js';
 import { loadConfig } from '../../config/load.js';
 import { type TrtGateConfig, Verdict } from '../../config/schema.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { noBaselines } from '../../gate/gate.js';
 import { gateResults, storeLookup } from '../../pipeline/gate.js';
+import type { PlannedEntry } from '../../pipeline/plan.js';
 import { inconclusiveLatency, remeasure } from '../../pipeline/remeasure.js';
 import { runPipeline } from '../../pipeline/run.js';
 import type { Results } from '../../results/schema.js';
 import { createRunner } from '../../runners/create.js';
 import { sweepTables } from '../../sweep/format.js';
+import { abSummary } from '../ab-summary.js';
 import { gateSummary } from '../gate-summary.js';
 import type { CliIO } from '../io.js';
 import { writeOutputs } from '../outputs.js';
@@ -31,6 +35,16 @@ interface RunFlags {
   compare: boolean;
   saveBaseline?: boolean;
   failOn?: string;
+  against?: string;
+  abMaxSeconds?: string;
+  abMaxPairs?: string;
+}
+
+function positiveNumber(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!(n > 0)) throw new UsageError(`${flag} ${text}: expected a positive number`);
+  return n;
 }
 
 /** A `--model`/`--precision` that matches nothing is a typo, not an empty (passing) run. */
@@ -86,6 +100,15 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
     .option('--no-compare', 'do not compare with the baseline store')
     .option('--save-baseline', 'append this run to the baseline store after comparing (also: baseline.save)')
     .option('--fail-on <verdicts>', 'comma-separated verdicts that fail the gate (overrides gate.failOn)')
+    .option(
+      '--against <ref-or-dir>',
+      'A/B in this job: also build the base side (a git ref, e.g. the PR merge-base, or a directory) and judge on interleaved block pairs',
+    )
+    .option('--ab-max-seconds <s>', 'A/B measurement budget of the whole job (overrides ab.maxSeconds)')
+    .option(
+      '--ab-max-pairs <n>',
+      'A/B block pairs per entry before it stops unsettled (overrides ab.maxPairs)',
+    )
     .option('--sha <sha>', 'commit the run is for (recorded in results.json)')
     .option('--ref <ref>', 'branch or tag the run is for (recorded in results.json)')
     .action(async (flags: RunFlags) => {
@@ -104,37 +127,59 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
           ? undefined
           : new StderrProgress(colorsFor(io.stderrStream, io.env), io.stderr, Boolean(io.stderrStream.isTTY));
       let results: Results;
+      const only = (p: PlannedEntry) =>
+        (!flags.model || flags.model.includes(p.model.name)) &&
+        (!flags.precision || flags.precision.includes(p.precision));
+      const budget = {
+        ...(flags.abMaxSeconds ? { maxSeconds: positiveNumber('--ab-max-seconds', flags.abMaxSeconds) } : {}),
+        ...(flags.abMaxPairs
+          ? { maxPairs: Math.ceil(positiveNumber('--ab-max-pairs', flags.abMaxPairs)!) }
+          : {}),
+      };
       try {
-        results = await runPipeline({
-          loaded,
-          runner,
-          workDir: outDir,
-          observer,
-          source: { sha: flags.sha, ref: flags.ref },
-          only: (p) =>
-            (!flags.model || flags.model.includes(p.model.name)) &&
-            (!flags.precision || flags.precision.includes(p.precision)),
-        });
-        // Always gated: without a store, accuracy limits and static thresholds still apply.
-        const comparing = store !== undefined && flags.compare;
-        const settings = { thresholds: loaded.config.thresholds, gate: gateConfig };
-        const lookup = comparing ? storeLookup(store) : noBaselines;
-        results = await gateResults(results, lookup, settings);
-        const unsure = comparing ? inconclusiveLatency(results) : [];
-        if (unsure.length > 0 && gateConfig.maxRerunTrials > 0) {
-          io.stderr(
-            flags.quiet
-              ? ''
-              : `re-measuring ${unsure.length} inconclusive entr${unsure.length > 1 ? 'ies' : 'y'}\n`,
-          );
-          const more = await remeasure(results, unsure, {
+        if (flags.against) {
+          const base = await openBaseSide(flags.against, flags.config, io.cwd);
+          results = await runAb({
+            candidate: loaded,
+            base,
+            runner,
+            workDir: outDir,
+            observer,
+            source: { sha: flags.sha, ref: flags.ref },
+            only,
+            budget,
+            failOn: gateConfig.failOn,
+          });
+        } else {
+          results = await runPipeline({
             loaded,
             runner,
             workDir: outDir,
-            extraTrials: gateConfig.maxRerunTrials,
             observer,
+            source: { sha: flags.sha, ref: flags.ref },
+            only,
           });
-          results = await gateResults(more, lookup, settings);
+          // Always gated: without a store, accuracy limits and static thresholds still apply.
+          const comparing = store !== undefined && flags.compare;
+          const settings = { thresholds: loaded.config.thresholds, gate: gateConfig };
+          const lookup = comparing ? storeLookup(store) : noBaselines;
+          results = await gateResults(results, lookup, settings);
+          const unsure = comparing ? inconclusiveLatency(results) : [];
+          if (unsure.length > 0 && gateConfig.maxRerunTrials > 0) {
+            io.stderr(
+              flags.quiet
+                ? ''
+                : `re-measuring ${unsure.length} inconclusive entr${unsure.length > 1 ? 'ies' : 'y'}\n`,
+            );
+            const more = await remeasure(results, unsure, {
+              loaded,
+              runner,
+              workDir: outDir,
+              extraTrials: gateConfig.maxRerunTrials,
+              observer,
+            });
+            results = await gateResults(more, lookup, settings);
+          }
         }
       } finally {
         await runner.close();
@@ -150,11 +195,13 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
       else {
         const c = colorsFor(io.stdoutStream, io.env);
         io.stdout(`${resultsTable(results, c)}\n`);
-        if (!store)
+        if (!store && !flags.against)
           io.stdout('\n(no baseline store configured: only accuracy limits and static thresholds apply)\n');
         const sweeps = sweepTables(results, c);
         if (sweeps) io.stdout(`\n${sweeps}\n`);
         const gate = gateSummary(results, c);
+        const ab = abSummary(results, c);
+        if (ab) io.stdout(`\n${ab}\n`);
         if (gate) io.stdout(`\n${gate}\n`);
         io.stdout(`\nresults: ${written.results}\nreport:  ${written.markdown}\n         ${written.html}\n`);
       }
