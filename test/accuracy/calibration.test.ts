@@ -55,7 +55,7 @@ describe('INT8 calibration caches for trtexec', () => {
 
   it('builds the int8 engine with --calib from the calibration set; the same model and data reuse it', async () => {
     const first = await calibOf(
-      await runWithDouble(dir, config('{ data: ' + JSON.stringify(MLP_SET) + ', maxItems: 128, seed: 5 }')),
+      await runWithDouble(dir, config(`{ data: ${JSON.stringify(MLP_SET)}, maxItems: 128, seed: 5 }`)),
     );
     expect(first.arg).toBeDefined();
     expect(first.info.status).toBe('made');
