@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import type { CalibrationConfig, InputSpec, ModelConfig } from '../config/schema.js';
 import type { TensorSet } from '../inputs/tensor.js';
 import { toFloat64 } from '../inputs/tensor.js';
 import { loadValidationSet } from '../inputs/validation.js';
+import { loadOnnxRuntime } from '../runners/onnxruntime/ort.js';
 import { fromOrtOutputs, toOrtFeeds } from '../runners/onnxruntime/tensors.js';
 import { writeFileAtomically, writeJsonAtomically } from '../util/atomic-write.js';
 import { sha256File, sha256Json } from '../util/hash.js';
@@ -69,6 +69,7 @@ async function measureRanges(onnxPath: string, batches: TensorSet[]): Promise<Ma
   const bytes = new Uint8Array(await readFile(onnxPath));
   const outline = outlineModel(bytes);
   const names = outline.activations.map((a) => a.tensor);
+  const ort = await loadOnnxRuntime();
   const session = await ort.InferenceSession.create(
     withOutputs(
       bytes,
@@ -85,7 +86,7 @@ async function measureRanges(onnxPath: string, batches: TensorSet[]): Promise<Ma
   try {
     for (const feeds of batches) {
       for (const [name, t] of Object.entries(feeds)) track(name, toFloat64(t));
-      const outputs = fromOrtOutputs(await session.run(toOrtFeeds(feeds)));
+      const outputs = fromOrtOutputs(await session.run(toOrtFeeds(ort, feeds)));
       for (const name of names) if (outputs[name]) track(name, toFloat64(outputs[name]));
     }
   } finally {

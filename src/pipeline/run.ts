@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calibrationCacheFor } from '../accuracy/calibration.js';
+import { type AccuracyReference, onnxRuntimeCpuReference } from '../accuracy/reference.js';
 import { AccuracyCache, runAccuracyStage, validationSetFor } from '../accuracy/stage.js';
-import { type LoadedConfig, resolveFrom } from '../config/load.js';
+import { type LoadedConfig, namingConfigFile, resolveFrom } from '../config/load.js';
 import type { InputSpec } from '../config/schema.js';
 import { TrtGateError } from '../errors.js';
 import { InputSource, withBatch } from '../inputs/generate.js';
@@ -31,6 +32,8 @@ export interface RunOptions {
   source?: Results['source'];
   /** Run only some entries (e.g. `--model`). */
   only?: (p: PlannedEntry) => boolean;
+  /** What accuracy is measured against (default: the fp32 model in ONNX Runtime on the CPU). */
+  reference?: AccuracyReference;
 }
 
 export function deviceKey(env: Environment): string {
@@ -45,6 +48,14 @@ export function runtimeKey(env: Environment): string {
 
 /** Builds, benchmarks and checks every planned entry; one failing entry never stops the others. */
 export async function runPipeline(options: RunOptions): Promise<Results> {
+  try {
+    return await runAll(options);
+  } catch (error) {
+    throw namingConfigFile(error, options.loaded.file);
+  }
+}
+
+async function runAll(options: RunOptions): Promise<Results> {
   const { loaded, runner } = options;
   const observer = options.observer ?? nullObserver;
   const environment = await runner.probe();
@@ -223,6 +234,7 @@ async function runEntry(
         cache,
         workDir: options.workDir,
         progress: progress('accuracy'),
+        reference: options.reference ?? onnxRuntimeCpuReference,
       });
       entry.accuracy = outcome.accuracy;
       if (outcome.incident) entry.incidents.push(outcome.incident);
