@@ -94,6 +94,8 @@ export interface RowView {
   explanation: string | null;
   unreliable: string | null;
   baselineRuns: number | null;
+  /** Which method judged the entry, with A/B pairs, A/A noise and time to verdict; null: history, unnamed. */
+  method: string | null;
   metrics: MetricView[];
   incidents: IncidentView[];
   layers: LayerDeltaView[];

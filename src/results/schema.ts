@@ -322,7 +322,7 @@ export const AbSummary = z.object({
   aaDeltaPct: z.number().nullable(),
   aaIntervalPct: z.tuple([z.number(), z.number()]).nullable(),
   aaNoisePct: z.number().nullable(),
-  /** Threshold actually applied: max(minEffectPct, A/A noise). */
+  /** The smallest change this job could call: max(minEffectPct, A/A noise). */
   thresholdPct: z.number(),
   /** Measurement time spent on this entry until it stopped, ms. */
   timeToVerdictMs: z.number().nonnegative(),
