@@ -25,6 +25,7 @@ export const Input = {
   resultsFiles: 'results-files',
   releaseThresholds: 'release-thresholds',
   maxResultsMb: 'max-results-mb',
+  expectedArchitectures: 'expected-architectures',
 } as const;
 export type InputName = (typeof Input)[keyof typeof Input];
 
