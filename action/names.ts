@@ -22,6 +22,7 @@ export const Input = {
   resultsFiles: 'results-files',
   releaseThresholds: 'release-thresholds',
   maxResultsMb: 'max-results-mb',
+  onnxruntimeNodeDir: 'onnxruntime-node-dir',
 } as const;
 export type InputName = (typeof Input)[keyof typeof Input];
 
