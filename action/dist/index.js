@@ -22265,7 +22265,7 @@ var require_util9 = __commonJS({
       return path6;
     }
     exports.normalize = normalize;
-    function join25(aRoot, aPath) {
+    function join26(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -22297,7 +22297,7 @@ var require_util9 = __commonJS({
       }
       return joined;
     }
-    exports.join = join25;
+    exports.join = join26;
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
@@ -22470,7 +22470,7 @@ var require_util9 = __commonJS({
             parsed.path = parsed.path.substring(0, index + 1);
           }
         }
-        sourceURL = join25(urlGenerate(parsed), sourceURL);
+        sourceURL = join26(urlGenerate(parsed), sourceURL);
       }
       return normalize(sourceURL);
     }
@@ -22922,7 +22922,7 @@ var require_binary_search = __commonJS({
 // node_modules/source-map/lib/quick-sort.js
 var require_quick_sort = __commonJS({
   "node_modules/source-map/lib/quick-sort.js"(exports) {
-    function swap2(ary, x2, y) {
+    function swap3(ary, x2, y) {
       var temp = ary[x2];
       ary[x2] = ary[y];
       ary[y] = temp;
@@ -22934,15 +22934,15 @@ var require_quick_sort = __commonJS({
       if (p < r) {
         var pivotIndex = randomIntInRange(p, r);
         var i3 = p - 1;
-        swap2(ary, pivotIndex, r);
+        swap3(ary, pivotIndex, r);
         var pivot = ary[r];
         for (var j = p; j < r; j++) {
           if (comparator(ary[j], pivot) <= 0) {
             i3 += 1;
-            swap2(ary, i3, j);
+            swap3(ary, i3, j);
           }
         }
-        swap2(ary, i3 + 1, j);
+        swap3(ary, i3 + 1, j);
         var q = i3 + 1;
         doQuickSort(ary, comparator, p, q - 1);
         doQuickSort(ary, comparator, q + 1, r);
@@ -28574,7 +28574,7 @@ var require_umd = __commonJS({
         };
         LongPrototype.gte = LongPrototype.greaterThanOrEqual;
         LongPrototype.ge = LongPrototype.greaterThanOrEqual;
-        LongPrototype.compare = function compare(other) {
+        LongPrototype.compare = function compare2(other) {
           if (!isLong(other)) other = fromValue(other);
           if (this.eq(other)) return 0;
           var thisNeg = this.isNegative(), otherNeg = other.isNegative();
@@ -64710,6 +64710,20 @@ var ThresholdSpec = external_exports.discriminatedUnion("model", [
     maxRegressionPct: external_exports.number().nonnegative(),
     direction: Direction.optional()
   }),
+  /** A tolerance learned from the stored runs of each key (accuracy metrics): see gate/models/envelope.ts. */
+  external_exports.strictObject({
+    model: external_exports.literal("envelope"),
+    /** Stored runs needed before the envelope is trusted; until then the fixed accuracy limits decide. */
+    minRuns: external_exports.number().int().min(2).max(1e3).default(3),
+    /** The stored range widened by this many sample standard deviations of the stored values. */
+    k: external_exports.number().nonnegative().default(3),
+    /** Smallest absolute change from the stored median that can count, even when the spread is zero. */
+    minEffect: external_exports.number().nonnegative().default(0),
+    /** A floor / ceiling the user sets: beyond it is regressed whatever the history says. */
+    min: external_exports.number().optional(),
+    max: external_exports.number().optional(),
+    direction: Direction.optional()
+  }),
   external_exports.strictObject({
     model: external_exports.literal("static"),
     min: external_exports.number().optional(),
@@ -64746,6 +64760,21 @@ var GateConfig = external_exports.strictObject({
   /** Extra trials a runner may spend re-measuring an inconclusive latency verdict. */
   maxRerunTrials: external_exports.number().int().nonnegative().default(0)
 });
+var SloConfig = external_exports.strictObject({
+  metric: external_exports.enum(["p50", "p90", "p95", "p99", "mean"]).default("p99"),
+  maxMs: external_exports.number().positive()
+});
+var SweepConfig = external_exports.strictObject({
+  batchSizes: external_exports.array(positiveDim).min(1),
+  /** Requests in flight at once: concurrent runs of one session (onnxruntime). */
+  concurrency: external_exports.array(positiveDim).min(1).default([1]),
+  slo: SloConfig.optional(),
+  minGainPct: external_exports.number().nonnegative().default(5),
+  /** Per point; smaller than the gate's benchmark, since a sweep has many points. */
+  warmup: external_exports.number().int().nonnegative().default(10),
+  iterations: external_exports.number().int().positive().default(30),
+  trials: external_exports.number().int().positive().max(100).default(3)
+});
 var ValidationConfig = external_exports.strictObject({
   /** An .npz (one array per input, named by the input), an .npy (one-input models), or a directory of them. */
   data: external_exports.string().min(1),
@@ -64773,6 +64802,7 @@ var ModelConfig = external_exports.strictObject({
   accuracy: external_exports.strictObject({ limits: AccuracyLimits.optional() }).optional(),
   /** INT8 calibration cache for engine builds (trtexec). */
   calibrationCache: external_exports.string().optional(),
+  sweep: SweepConfig.optional(),
   validation: ValidationConfig.optional()
 });
 var RunnerConfig = external_exports.looseObject({ type: external_exports.string().min(1).default("onnxruntime") });
@@ -64968,12 +64998,19 @@ function readInputs(env2) {
 
 // action/main.ts
 import { mkdir as mkdir12, writeFile as writeFile7 } from "node:fs/promises";
-import { join as join23, resolve as resolve10 } from "node:path";
+import { join as join24, resolve as resolve10 } from "node:path";
 
 // src/report/escape.ts
 var import_handlebars = __toESM(require_lib(), 1);
+
+// src/util/untrusted.ts
+var UNSAFE_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+var UNSAFE_TEST = new RegExp(UNSAFE_CHARS.source);
+var MARKUP_UNSAFE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+// src/report/escape.ts
 var ZWJ = "\u200D";
-var CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g;
+var CONTROL = MARKUP_UNSAFE;
 var MD_ENTITIES = {
   "&": "&amp;",
   "<": "&lt;",
@@ -65049,7 +65086,7 @@ function truncateText(value, max3) {
   if (text.length <= max3) return text;
   return `${text.slice(0, Math.max(0, max3 - 1)).trimEnd()}\u2026`;
 }
-var MD_ESCAPE_HELPER = "__trtGateMarkdownEscape";
+var ESCAPE_HELPER = "__trtGateEscape";
 function hashOption(options, name) {
   const hash2 = options?.hash;
   return hash2?.[name];
@@ -65076,16 +65113,15 @@ function registerCommonHelpers(hb) {
     (list, sep3) => Array.isArray(list) ? list.map(toText).join(typeof sep3 === "string" ? sep3 : ", ") : ""
   );
 }
-function createMarkdownHandlebars() {
-  const hb = import_handlebars.default.create();
+function routeEscapes(hb, escapeValue) {
   const env2 = hb;
   const Base = env2.JavaScriptCompiler;
-  class MarkdownCompiler extends Base {
+  class EscapingCompiler extends Base {
     appendEscaped() {
       this.pushSource(
         // Helpers are wrapped to decorate their last argument (the options hash): pass one.
         this.appendToBuffer([
-          this.aliasable(`container.helpers.${MD_ESCAPE_HELPER}`),
+          this.aliasable(`container.helpers.${ESCAPE_HELPER}`),
           "(",
           this.popStack(),
           ", {})"
@@ -65093,12 +65129,16 @@ function createMarkdownHandlebars() {
       );
     }
   }
-  MarkdownCompiler.prototype.compiler = MarkdownCompiler;
-  env2.JavaScriptCompiler = MarkdownCompiler;
-  hb.registerHelper(MD_ESCAPE_HELPER, (value) => {
-    if (value instanceof hb.SafeString) return value.toHTML();
-    return escapeMarkdown(value);
-  });
+  EscapingCompiler.prototype.compiler = EscapingCompiler;
+  env2.JavaScriptCompiler = EscapingCompiler;
+  hb.registerHelper(
+    ESCAPE_HELPER,
+    (value) => value instanceof hb.SafeString ? value.toHTML() : escapeValue(value)
+  );
+}
+function createMarkdownHandlebars() {
+  const hb = import_handlebars.default.create();
+  routeEscapes(hb, (value) => escapeMarkdown(value));
   registerCommonHelpers(hb);
   hb.registerHelper("mdBr", (value) => new hb.SafeString(escapeMarkdown(value, { newline: "br" })));
   hb.registerHelper("codeBlock", (value, options) => {
@@ -65115,6 +65155,10 @@ function createMarkdownHandlebars() {
 }
 function createHtmlHandlebars() {
   const hb = import_handlebars.default.create();
+  routeEscapes(
+    hb,
+    (value) => hb.Utils.escapeExpression(typeof value === "string" ? value.replace(CONTROL, "") : value)
+  );
   registerCommonHelpers(hb);
   hb.registerHelper("codeBlock", (value, options) => {
     const max3 = hashOption(options, "max");
@@ -69646,7 +69690,7 @@ async function writeJobSummary(markdown, env2) {
 
 // action/modes.ts
 import { mkdir as mkdir11, writeFile as writeFile6 } from "node:fs/promises";
-import { join as join22, resolve as resolve9 } from "node:path";
+import { join as join23, resolve as resolve9 } from "node:path";
 
 // src/results/key.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -69813,6 +69857,12 @@ function latencyMetric(name, field, statistic) {
   };
 }
 var OPTIONAL_ACCURACY = /* @__PURE__ */ new Set(["top1Agreement", "top5Agreement"]);
+var LABELLED_ACCURACY = /* @__PURE__ */ new Set([
+  "top1Accuracy",
+  "top5Accuracy",
+  "top1Drop",
+  "top5Drop"
+]);
 function accuracyMetric(metric, direction) {
   return {
     name: `accuracy.${metric}`,
@@ -69824,7 +69874,7 @@ function accuracyMetric(metric, direction) {
       return worst?.[metric] ?? void 0;
     },
     // top-k agreement exists only for outputs with class scores; the other metrics always exist.
-    notApplicable: (e) => e.accuracy?.worst && OPTIONAL_ACCURACY.has(metric) && e.accuracy.worst[metric] === void 0 ? "no output has class scores" : void 0
+    notApplicable: (e) => e.accuracy?.worst && OPTIONAL_ACCURACY.has(metric) && e.accuracy.worst[metric] === void 0 ? "no output has class scores" : e.accuracy?.worst && LABELLED_ACCURACY.has(metric) && !e.accuracy.validation?.labelled ? "no labelled validation data" : void 0
   };
 }
 var DEFINITIONS = [
@@ -69837,6 +69887,15 @@ var DEFINITIONS = [
     unit: "items/s",
     source: "benchmark",
     extract: (e) => e.throughput?.itemsPerSec
+  },
+  {
+    // The sweep's operating point: items/s at the best batch × concurrency within the SLO; 0 when
+    // no point met it (a regression to report, not a missing value). Absent without a sweep.
+    name: "throughput.atSlo",
+    direction: "higher",
+    unit: "items/s",
+    source: "benchmark",
+    extract: (e) => e.sweep?.throughputAtSlo
   },
   {
     name: "build.timeMs",
@@ -69874,49 +69933,327 @@ function unknownMetrics(names) {
   return [...names].filter((n3) => !METRICS.has(n3));
 }
 
-// src/gate/rng.ts
-function hashString(text) {
-  let h2 = 2166136261;
-  for (let i3 = 0; i3 < text.length; i3++) {
-    h2 ^= text.charCodeAt(i3);
-    h2 = Math.imul(h2, 16777619);
+// node_modules/simple-statistics/dist/simple-statistics.mjs
+function sum(x2) {
+  if (x2.length === 0) {
+    return 0;
   }
-  return h2 >>> 0;
+  var sum3 = x2[0];
+  var correction = 0;
+  var transition;
+  if (typeof sum3 !== "number") {
+    return Number.NaN;
+  }
+  for (var i3 = 1; i3 < x2.length; i3++) {
+    if (typeof x2[i3] !== "number") {
+      return Number.NaN;
+    }
+    transition = sum3 + x2[i3];
+    if (Math.abs(sum3) >= Math.abs(x2[i3])) {
+      correction += sum3 - transition + x2[i3];
+    } else {
+      correction += x2[i3] - transition + sum3;
+    }
+    sum3 = transition;
+  }
+  return sum3 + correction;
 }
-var Sfc32 = class {
-  s;
-  constructor(seed) {
-    let x2 = typeof seed === "number" && Number.isInteger(seed) ? seed >>> 0 : hashString(String(seed));
-    const splitmix = () => {
-      x2 = x2 + 2654435769 | 0;
-      let z3 = x2;
-      z3 = Math.imul(z3 ^ z3 >>> 16, 2246822507);
-      z3 = Math.imul(z3 ^ z3 >>> 13, 3266489909);
-      return z3 ^ z3 >>> 16 | 0;
-    };
-    this.s = Int32Array.of(splitmix(), splitmix(), splitmix(), splitmix());
-    for (let i3 = 0; i3 < 12; i3++) this.uint32();
+function mean(x2) {
+  if (x2.length === 0) {
+    throw new Error("mean requires at least one data point");
   }
-  uint32() {
-    const st = this.s;
-    const a2 = st[0];
-    const b = st[1];
-    const c3 = st[2];
-    const d = st[3];
-    const t = (a2 + b | 0) + d | 0;
-    st[3] = d + 1 | 0;
-    st[0] = b ^ b >>> 9;
-    st[1] = c3 + (c3 << 3) | 0;
-    st[2] = (c3 << 21 | c3 >>> 11) + t | 0;
-    return t >>> 0;
+  return sum(x2) / x2.length;
+}
+function sumNthPowerDeviations(x2, n3) {
+  var meanValue = mean(x2);
+  var sum3 = 0;
+  var tempValue;
+  var i3;
+  if (n3 === 2) {
+    for (i3 = 0; i3 < x2.length; i3++) {
+      tempValue = x2[i3] - meanValue;
+      sum3 += tempValue * tempValue;
+    }
+  } else {
+    for (i3 = 0; i3 < x2.length; i3++) {
+      sum3 += Math.pow(x2[i3] - meanValue, n3);
+    }
   }
-  next() {
-    return this.uint32() / 4294967296;
+  return sum3;
+}
+function sampleVariance(x2) {
+  if (x2.length < 2) {
+    throw new Error("sampleVariance requires at least two data points");
+  }
+  var sumSquaredDeviationsValue = sumNthPowerDeviations(x2, 2);
+  var besselsCorrection = x2.length - 1;
+  return sumSquaredDeviationsValue / besselsCorrection;
+}
+function sampleStandardDeviation(x2) {
+  var sampleVarianceX = sampleVariance(x2);
+  return Math.sqrt(sampleVarianceX);
+}
+function max(x2) {
+  if (x2.length === 0) {
+    throw new Error("max requires at least one data point");
+  }
+  var value = x2[0];
+  for (var i3 = 1; i3 < x2.length; i3++) {
+    if (x2[i3] > value) {
+      value = x2[i3];
+    }
+  }
+  return value;
+}
+function min(x2) {
+  if (x2.length === 0) {
+    throw new Error("min requires at least one data point");
+  }
+  var value = x2[0];
+  for (var i3 = 1; i3 < x2.length; i3++) {
+    if (x2[i3] < value) {
+      value = x2[i3];
+    }
+  }
+  return value;
+}
+function quantileSorted(x2, p) {
+  var idx = (x2.length - 1) * p;
+  if (x2.length === 0) {
+    throw new Error("quantile requires at least one data point.");
+  } else if (p < 0 || p > 1) {
+    throw new Error("quantiles must be between 0 and 1");
+  } else if (p === 1) {
+    return x2[x2.length - 1];
+  } else if (p === 0) {
+    return x2[0];
+  } else if (idx % 1 !== 0) {
+    var lower = Math.floor(idx);
+    var upper = Math.ceil(idx);
+    var fraction = idx - lower;
+    return x2[lower] + fraction * (x2[upper] - x2[lower]);
+  } else {
+    return x2[idx];
+  }
+}
+function quickselect(arr, k, left, right) {
+  left = left || 0;
+  right = right || arr.length - 1;
+  while (right > left) {
+    if (right - left > 600) {
+      var n3 = right - left + 1;
+      var m = k - left + 1;
+      var z3 = Math.log(n3);
+      var s = 0.5 * Math.exp(2 * z3 / 3);
+      var sd = 0.5 * Math.sqrt(z3 * s * (n3 - s) / n3);
+      if (m - n3 / 2 < 0) {
+        sd *= -1;
+      }
+      var newLeft = Math.max(left, Math.floor(k - m * s / n3 + sd));
+      var newRight = Math.min(
+        right,
+        Math.floor(k + (n3 - m) * s / n3 + sd)
+      );
+      quickselect(arr, k, newLeft, newRight);
+    }
+    var t = arr[k];
+    var i3 = left;
+    var j = right;
+    swap(arr, left, k);
+    if (arr[right] > t) {
+      swap(arr, left, right);
+    }
+    while (i3 < j) {
+      swap(arr, i3, j);
+      i3++;
+      j--;
+      while (arr[i3] < t) {
+        i3++;
+      }
+      while (arr[j] > t) {
+        j--;
+      }
+    }
+    if (arr[left] === t) {
+      swap(arr, left, j);
+    } else {
+      j++;
+      swap(arr, j, right);
+    }
+    if (j <= k) {
+      left = j + 1;
+    }
+    if (k <= j) {
+      right = j - 1;
+    }
+  }
+}
+function swap(arr, i3, j) {
+  var tmp = arr[i3];
+  arr[i3] = arr[j];
+  arr[j] = tmp;
+}
+function quantile(x2, p) {
+  var copy = x2.slice();
+  if (Array.isArray(p)) {
+    multiQuantileSelect(copy, p);
+    var results = [];
+    for (var i3 = 0; i3 < p.length; i3++) {
+      results[i3] = quantileSorted(copy, p[i3]);
+    }
+    return results;
+  } else {
+    var idx = quantileIndex(copy.length, p);
+    quantileSelect(copy, idx, 0, copy.length - 1);
+    return quantileSorted(copy, p);
+  }
+}
+function quantileSelect(arr, k, left, right) {
+  if (k % 1 === 0) {
+    quickselect(arr, k, left, right);
+  } else {
+    k = Math.floor(k);
+    quickselect(arr, k, left, right);
+    quickselect(arr, k + 1, k + 1, right);
+  }
+}
+function multiQuantileSelect(arr, p) {
+  var positions = /* @__PURE__ */ new Set();
+  for (var i3 = 0; i3 < p.length; i3++) {
+    var idx = quantileIndex(arr.length, p[i3]);
+    positions.add(Math.floor(idx));
+    positions.add(Math.ceil(idx));
+  }
+  var indices = Array.from(positions).sort(compare);
+  multiselect(arr, indices, 0, indices.length - 1, 0, arr.length - 1);
+}
+function multiselect(arr, indices, lo, hi, left, right) {
+  if (lo > hi) {
+    return;
+  }
+  var mid = lo + hi >> 1;
+  quickselect(arr, indices[mid], left, right);
+  multiselect(arr, indices, lo, mid - 1, left, indices[mid] - 1);
+  multiselect(arr, indices, mid + 1, hi, indices[mid] + 1, right);
+}
+function compare(a2, b) {
+  return a2 - b;
+}
+function quantileIndex(len, p) {
+  var idx = (len - 1) * p;
+  if (p === 1) {
+    return len - 1;
+  } else if (p === 0) {
+    return 0;
+  } else if (idx % 1 !== 0) {
+    return idx;
+  } else {
+    return idx;
+  }
+}
+function median(x2) {
+  return +quantile(x2, 0.5);
+}
+var BayesianClassifier = function BayesianClassifier2() {
+  this.totalCount = 0;
+  this.data = {};
+};
+BayesianClassifier.prototype.train = function train(item, category) {
+  if (!this.data[category]) {
+    this.data[category] = {};
+  }
+  for (var k in item) {
+    var v = item[k];
+    if (this.data[category][k] === void 0) {
+      this.data[category][k] = {};
+    }
+    if (this.data[category][k][v] === void 0) {
+      this.data[category][k][v] = 0;
+    }
+    this.data[category][k][v]++;
+  }
+  this.totalCount++;
+};
+BayesianClassifier.prototype.score = function score(item) {
+  var odds = {};
+  var category;
+  for (var k in item) {
+    var v = item[k];
+    for (category in this.data) {
+      if (odds[category] === void 0) {
+        odds[category] = {};
+      }
+      if (this.data[category][k]) {
+        odds[category][k + "_" + v] = (this.data[category][k][v] || 0) / this.totalCount;
+      } else {
+        odds[category][k + "_" + v] = 0;
+      }
+    }
+  }
+  var oddsSums = {};
+  for (category in odds) {
+    oddsSums[category] = 0;
+    for (var combination in odds[category]) {
+      oddsSums[category] += odds[category][combination];
+    }
+  }
+  return oddsSums;
+};
+var g = 607 / 128;
+var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
+var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
+function cumulativeDistribution(z3) {
+  var sum3 = z3;
+  var tmp = z3;
+  for (var i3 = 1; i3 < 30; i3++) {
+    tmp *= z3 * z3 / (2 * i3 + 1);
+    sum3 += tmp;
+  }
+  return Math.round((0.5 + sum3 / SQRT_2PI$1 * Math.exp(-z3 * z3 / 2)) * 1e4) / 1e4;
+}
+var standardNormalTable = [];
+for (z2 = 0; z2 <= 3.09; z2 += 0.01) {
+  standardNormalTable.push(cumulativeDistribution(z2));
+}
+var z2;
+var SQRT_2PI = Math.sqrt(2 * Math.PI);
+var PerceptronModel = function PerceptronModel2() {
+  this.weights = [];
+  this.bias = 0;
+};
+PerceptronModel.prototype.predict = function predict(features) {
+  if (features.length !== this.weights.length) {
+    return null;
+  }
+  var score2 = 0;
+  for (var i3 = 0; i3 < this.weights.length; i3++) {
+    score2 += this.weights[i3] * features[i3];
+  }
+  score2 += this.bias;
+  if (score2 > 0) {
+    return 1;
+  } else {
+    return 0;
   }
 };
-function deriveRng(seed, ...parts) {
-  return new Sfc32(`${seed}\0${parts.join("\0")}`);
-}
+PerceptronModel.prototype.train = function train2(features, label) {
+  if (label !== 0 && label !== 1) {
+    return null;
+  }
+  if (features.length !== this.weights.length) {
+    this.weights = features.slice();
+    this.bias = 1;
+  }
+  var prediction = this.predict(features);
+  if (typeof prediction === "number" && prediction !== label) {
+    var gradient = label - prediction;
+    for (var i3 = 0; i3 < this.weights.length; i3++) {
+      this.weights[i3] += gradient * features[i3];
+    }
+    this.bias += gradient;
+  }
+  return this;
+};
 
 // src/gate/verdict.ts
 var VERDICT_SEVERITY = [
@@ -69991,6 +70328,120 @@ function comparison(f) {
   if (f.intervalPct?.every(Number.isFinite)) out.intervalPct = f.intervalPct;
   if (f.noisePct !== void 0 && Number.isFinite(f.noisePct)) out.noisePct = f.noisePct;
   return out;
+}
+
+// src/gate/models/envelope.ts
+var envelopeModel = {
+  model: "envelope",
+  needsBaseline: true,
+  judge(input2) {
+    const { metric, direction, spec, candidate } = input2;
+    const value = metric.extract(candidate) ?? null;
+    const past = historyValues(metric, input2.history);
+    const center = past.length > 0 ? median(past) : null;
+    const base = { metric, direction, spec, candidate: value, baseline: center };
+    if (value === null || !Number.isFinite(value)) {
+      return comparison({ ...base, verdict: "inconclusive", reason: "the candidate has no finite value" });
+    }
+    const shown = formatValue(value, metric.unit);
+    if (spec.min !== void 0 && value < spec.min) {
+      return comparison({ ...base, verdict: "regressed", reason: `${shown} is below the floor ${spec.min}` });
+    }
+    if (spec.max !== void 0 && value > spec.max) {
+      return comparison({
+        ...base,
+        verdict: "regressed",
+        reason: `${shown} is above the ceiling ${spec.max}`
+      });
+    }
+    if (past.length < spec.minRuns || center === null) {
+      return comparison({
+        ...base,
+        verdict: "no-baseline",
+        reason: `${past.length} of ${spec.minRuns} stored runs: no envelope learned yet, the fixed accuracy limits apply`
+      });
+    }
+    const sd = past.length > 1 ? sampleStandardDeviation(past) : 0;
+    const lo = Math.min(...past) - spec.k * sd;
+    const hi = Math.max(...past) + spec.k * sd;
+    const envelope = `[${formatValue(lo, metric.unit)}, ${formatValue(hi, metric.unit)}] learned from ${past.length} runs`;
+    const worse = direction === "higher" ? value < lo : value > hi;
+    const better = direction === "higher" ? value > hi : value < lo;
+    const distance = Math.abs(value - center);
+    if (worse && distance > spec.minEffect) {
+      return comparison({
+        ...base,
+        verdict: "regressed",
+        reason: `${shown} is outside the envelope ${envelope}`
+      });
+    }
+    if (better && distance > spec.minEffect) {
+      return comparison({
+        ...base,
+        verdict: "improved",
+        reason: `${shown} is better than the envelope ${envelope}`
+      });
+    }
+    const why = worse ? ` (outside it by no more than the minimum effect ${spec.minEffect})` : "";
+    return comparison({
+      ...base,
+      verdict: "unchanged",
+      reason: `${shown} is within the envelope ${envelope}${why}`
+    });
+  }
+};
+function learnedEnvelopes(metrics) {
+  const out = /* @__PURE__ */ new Map();
+  for (const m of metrics) {
+    if (m.threshold.model === "envelope" && ["unchanged", "improved", "regressed"].includes(m.verdict)) {
+      out.set(m.metric, m);
+    }
+  }
+  return out;
+}
+
+// src/gate/rng.ts
+function hashString(text) {
+  let h2 = 2166136261;
+  for (let i3 = 0; i3 < text.length; i3++) {
+    h2 ^= text.charCodeAt(i3);
+    h2 = Math.imul(h2, 16777619);
+  }
+  return h2 >>> 0;
+}
+var Sfc32 = class {
+  s;
+  constructor(seed) {
+    let x2 = typeof seed === "number" && Number.isInteger(seed) ? seed >>> 0 : hashString(String(seed));
+    const splitmix = () => {
+      x2 = x2 + 2654435769 | 0;
+      let z3 = x2;
+      z3 = Math.imul(z3 ^ z3 >>> 16, 2246822507);
+      z3 = Math.imul(z3 ^ z3 >>> 13, 3266489909);
+      return z3 ^ z3 >>> 16 | 0;
+    };
+    this.s = Int32Array.of(splitmix(), splitmix(), splitmix(), splitmix());
+    for (let i3 = 0; i3 < 12; i3++) this.uint32();
+  }
+  uint32() {
+    const st = this.s;
+    const a2 = st[0];
+    const b = st[1];
+    const c3 = st[2];
+    const d = st[3];
+    const t = (a2 + b | 0) + d | 0;
+    st[3] = d + 1 | 0;
+    st[0] = b ^ b >>> 9;
+    st[1] = c3 + (c3 << 3) | 0;
+    st[2] = (c3 << 21 | c3 >>> 11) + t | 0;
+    return t >>> 0;
+  }
+  next() {
+    return this.uint32() / 4294967296;
+  }
+};
+function deriveRng(seed, ...parts) {
+  return new Sfc32(`${seed}\0${parts.join("\0")}`);
 }
 
 // src/gate/models/percentage.ts
@@ -70068,9 +70519,9 @@ function select(a2, k, left = 0, right = a2.length - 1) {
   let hi = right;
   while (hi > lo) {
     const mid = lo + hi >>> 1;
-    if (a2[mid] < a2[lo]) swap(a2, mid, lo);
-    if (a2[hi] < a2[lo]) swap(a2, hi, lo);
-    if (a2[hi] < a2[mid]) swap(a2, hi, mid);
+    if (a2[mid] < a2[lo]) swap2(a2, mid, lo);
+    if (a2[hi] < a2[lo]) swap2(a2, hi, lo);
+    if (a2[hi] < a2[mid]) swap2(a2, hi, mid);
     const pivot = a2[mid];
     let i3 = lo;
     let j = hi;
@@ -70078,7 +70529,7 @@ function select(a2, k, left = 0, right = a2.length - 1) {
       while (a2[i3] < pivot) i3++;
       while (a2[j] > pivot) j--;
       if (i3 <= j) {
-        swap(a2, i3, j);
+        swap2(a2, i3, j);
         i3++;
         j--;
       }
@@ -70089,7 +70540,7 @@ function select(a2, k, left = 0, right = a2.length - 1) {
   }
   return a2[k];
 }
-function swap(a2, i3, j) {
+function swap2(a2, i3, j) {
   const t = a2[i3];
   a2[i3] = a2[j];
   a2[j] = t;
@@ -70169,20 +70620,20 @@ function quantilePair(a2, pLo, pHi) {
   const lo = quantileInPlace(a2, pLo);
   return [lo, quantileInPlace(a2, pHi)];
 }
-function median(values) {
+function median2(values) {
   return quantileInPlace(Float64Array.from(values), 0.5);
 }
 var MAD_SMALL_N = [0, 0, 1.196, 1.495, 1.363, 1.206, 1.2, 1.14, 1.129, 1.107];
 function robustSd(values) {
   const n3 = values.length;
   if (n3 < 2) return 0;
-  const m = median(values);
+  const m = median2(values);
   const correction = n3 < MAD_SMALL_N.length ? MAD_SMALL_N[n3] : n3 / (n3 - 0.8);
-  return 1.4826 * correction * median(values.map((v) => Math.abs(v - m)));
+  return 1.4826 * correction * median2(values.map((v) => Math.abs(v - m)));
 }
 function jumpAwareSd(values) {
   if (values.length < 2) return 0;
-  const m = median(values);
+  const m = median2(values);
   const deviations = Float64Array.from(values, (v) => Math.abs(v - m));
   return Math.max(robustSd(values), quantileInPlace(deviations, 0.9) / 1.645);
 }
@@ -70416,9 +70867,9 @@ var NOISE_K = 3;
 var BASELINE_RUNS = 3;
 var MIN_RUNS_FOR_NOISE = 3;
 var ASSUMED_RUN_NOISE_PCT = 5;
-function withAssumedFloor(measured, storedRuns, assumedPct = ASSUMED_RUN_NOISE_PCT) {
-  if (storedRuns >= MIN_RUNS_FOR_NOISE) return measured;
-  if (measured && measured.pct >= assumedPct) return measured;
+function withAssumedFloor(measured2, storedRuns, assumedPct = ASSUMED_RUN_NOISE_PCT) {
+  if (storedRuns >= MIN_RUNS_FOR_NOISE) return measured2;
+  if (measured2 && measured2.pct >= assumedPct) return measured2;
   return {
     pct: assumedPct,
     source: `assumed run-to-run noise until ${MIN_RUNS_FOR_NOISE} runs are stored (${storedRuns} so far)`
@@ -70557,7 +71008,8 @@ var statisticalModel = {
 var THRESHOLD_MODELS = {
   statistical: statisticalModel,
   percentage: percentageModel,
-  static: staticModel
+  static: staticModel,
+  envelope: envelopeModel
 };
 function thresholdModel(spec) {
   return THRESHOLD_MODELS[spec.model];
@@ -70595,10 +71047,16 @@ function usableRuns(runs, metric) {
     (r) => r.entry.status === "ok" && !(metric.source === "benchmark" && r.entry.unreliable)
   );
 }
-function accuracyViolations(candidate) {
+function accuracyViolations(candidate, learned) {
   const accuracy = candidate.accuracy;
   if (!accuracy) return [];
-  const out = accuracy.violations.map((v) => {
+  const answered = accuracy.violations.filter((v) => learned.has(`accuracy.${v.metric}`));
+  for (const v of answered) {
+    const m = learned.get(`accuracy.${v.metric}`);
+    if (!m.reason.includes("fixed limit"))
+      m.reason += `; the fixed limit (${v.message}) is answered by the envelope`;
+  }
+  const out = accuracy.violations.filter((v) => !answered.includes(v)).map((v) => {
     const name = v.metric.startsWith("accuracy.") ? v.metric : `accuracy.${v.metric}`;
     const fallback = v.limit.min !== void 0 && v.limit.max === void 0 ? "higher" : "lower";
     const limits = [
@@ -70619,7 +71077,7 @@ function accuracyViolations(candidate) {
       reason: `${v.metric} = ${formatValue(v.value)} on output "${v.output}" violates the accuracy limit ${limits.join(", ") || "(none given)"}${v.message ? ` \u2014 ${v.message}` : ""}`
     };
   });
-  if (out.length === 0 && !accuracy.passed) {
+  if (out.length === 0 && answered.length === 0 && !accuracy.passed) {
     out.push({
       metric: "accuracy",
       direction: "higher",
@@ -70701,7 +71159,7 @@ function compareEntry(candidate, history, similarKeys, thresholds, options = {})
       metrics.push(model.judge({ metric, direction, spec, candidate, history: runs, rng }));
     }
   }
-  metrics.push(...accuracyViolations(candidate));
+  metrics.push(...accuracyViolations(candidate, learnedEnvelopes(metrics)));
   const verdicts = metrics.map((m) => m.verdict);
   if (baseline.kind !== "runs") verdicts.push(baseline.kind);
   const verdict = worstVerdict(verdicts);
@@ -70763,7 +71221,7 @@ async function compareResults(candidate, lookup, settings, options = {}) {
 // src/pipeline/run.ts
 import { randomUUID as randomUUID3 } from "node:crypto";
 import { stat as stat6 } from "node:fs/promises";
-import { join as join16 } from "node:path";
+import { join as join17 } from "node:path";
 
 // src/accuracy/stage.ts
 import { join as join3 } from "node:path";
@@ -71278,7 +71736,7 @@ for (i = 0; i < 32; ++i)
 var i;
 var flrm = /* @__PURE__ */ hMap(flt, 9, 1);
 var fdrm = /* @__PURE__ */ hMap(fdt, 5, 1);
-var max = function(a2) {
+var max2 = function(a2) {
   var m = a2[0];
   for (var i3 = 1; i3 < a2.length; ++i3) {
     if (a2[i3] > m)
@@ -71379,7 +71837,7 @@ var inflt = function(dat, st, buf, dict) {
           clt[clim[i3]] = bits(dat, pos + i3 * 3, 7);
         }
         pos += hcLen * 3;
-        var clb = max(clt), clbmsk = (1 << clb) - 1;
+        var clb = max2(clt), clbmsk = (1 << clb) - 1;
         var clm = hMap(clt, clb, 1);
         for (var i3 = 0; i3 < tl; ) {
           var r = clm[bits(dat, pos, clbmsk)];
@@ -71400,8 +71858,8 @@ var inflt = function(dat, st, buf, dict) {
           }
         }
         var lt = ldt.subarray(0, hLit), dt = ldt.subarray(hLit);
-        lbt = max(lt);
-        dbt = max(dt);
+        lbt = max2(lt);
+        dbt = max2(dt);
         lm = hMap(lt, lbt, 1);
         dm = hMap(dt, dbt, 1);
       } else
@@ -71957,12 +72415,12 @@ function evaluateAccuracy(args) {
     outputs.push({ name, dims, nonFinite, metrics });
     violations.push(...limitViolations(name, metrics, args.limits));
   }
-  const measured = outputs.flatMap((o2) => o2.metrics ? [o2.metrics] : []);
+  const measured2 = outputs.flatMap((o2) => o2.metrics ? [o2.metrics] : []);
   return {
     reference: args.referenceName,
     samples: args.reference.length,
     outputs,
-    worst: worstOf(measured),
+    worst: worstOf(measured2),
     violations,
     passed: violations.length === 0
   };
@@ -79444,6 +79902,8 @@ var OnnxRuntimeRunner = class {
   options;
   testHooks;
   type = "onnxruntime";
+  /** Concurrent `run` calls on one session: ONNX Runtime's Run is thread-safe, and each goes to a pool thread. */
+  concurrentRequests = true;
   sessions = /* @__PURE__ */ new Map();
   async probe() {
     const environment = probeOnnxRuntime(this.options);
@@ -79540,12 +80000,16 @@ var OnnxRuntimeRunner = class {
         progress(`trial ${trial + 1}/${plan.trials}`);
         const samples = [];
         const trialStart = performance.now();
-        while (samples.length < plan.iterations || performance.now() - trialStart < plan.minDurationMs) {
-          const t0 = performance.now();
-          await session.run(ortFeeds);
-          if (slowdown) spinFor((performance.now() - t0) * slowdown);
-          samples.push(performance.now() - t0);
-        }
+        const more = () => samples.length < plan.iterations || performance.now() - trialStart < plan.minDurationMs;
+        const worker = async () => {
+          while (more()) {
+            const t0 = performance.now();
+            await session.run(ortFeeds);
+            if (slowdown) spinFor((performance.now() - t0) * slowdown);
+            samples.push(performance.now() - t0);
+          }
+        };
+        await Promise.all(Array.from({ length: Math.max(1, plan.concurrency ?? 1) }, worker));
         outcome.wallMs.push(performance.now() - trialStart);
         outcome.trials.push(samples);
       }
@@ -80590,210 +81054,6 @@ async function writeRunInputs(run2, dir, feeds, stage) {
 // src/runners/trtexec/trial-times.ts
 import { readFile as readFile5 } from "node:fs/promises";
 
-// node_modules/simple-statistics/dist/simple-statistics.mjs
-function sum(x2) {
-  if (x2.length === 0) {
-    return 0;
-  }
-  var sum3 = x2[0];
-  var correction = 0;
-  var transition;
-  if (typeof sum3 !== "number") {
-    return Number.NaN;
-  }
-  for (var i3 = 1; i3 < x2.length; i3++) {
-    if (typeof x2[i3] !== "number") {
-      return Number.NaN;
-    }
-    transition = sum3 + x2[i3];
-    if (Math.abs(sum3) >= Math.abs(x2[i3])) {
-      correction += sum3 - transition + x2[i3];
-    } else {
-      correction += x2[i3] - transition + sum3;
-    }
-    sum3 = transition;
-  }
-  return sum3 + correction;
-}
-function mean(x2) {
-  if (x2.length === 0) {
-    throw new Error("mean requires at least one data point");
-  }
-  return sum(x2) / x2.length;
-}
-function sumNthPowerDeviations(x2, n3) {
-  var meanValue = mean(x2);
-  var sum3 = 0;
-  var tempValue;
-  var i3;
-  if (n3 === 2) {
-    for (i3 = 0; i3 < x2.length; i3++) {
-      tempValue = x2[i3] - meanValue;
-      sum3 += tempValue * tempValue;
-    }
-  } else {
-    for (i3 = 0; i3 < x2.length; i3++) {
-      sum3 += Math.pow(x2[i3] - meanValue, n3);
-    }
-  }
-  return sum3;
-}
-function sampleVariance(x2) {
-  if (x2.length < 2) {
-    throw new Error("sampleVariance requires at least two data points");
-  }
-  var sumSquaredDeviationsValue = sumNthPowerDeviations(x2, 2);
-  var besselsCorrection = x2.length - 1;
-  return sumSquaredDeviationsValue / besselsCorrection;
-}
-function sampleStandardDeviation(x2) {
-  var sampleVarianceX = sampleVariance(x2);
-  return Math.sqrt(sampleVarianceX);
-}
-function max2(x2) {
-  if (x2.length === 0) {
-    throw new Error("max requires at least one data point");
-  }
-  var value = x2[0];
-  for (var i3 = 1; i3 < x2.length; i3++) {
-    if (x2[i3] > value) {
-      value = x2[i3];
-    }
-  }
-  return value;
-}
-function min(x2) {
-  if (x2.length === 0) {
-    throw new Error("min requires at least one data point");
-  }
-  var value = x2[0];
-  for (var i3 = 1; i3 < x2.length; i3++) {
-    if (x2[i3] < value) {
-      value = x2[i3];
-    }
-  }
-  return value;
-}
-function quantileSorted(x2, p) {
-  var idx = (x2.length - 1) * p;
-  if (x2.length === 0) {
-    throw new Error("quantile requires at least one data point.");
-  } else if (p < 0 || p > 1) {
-    throw new Error("quantiles must be between 0 and 1");
-  } else if (p === 1) {
-    return x2[x2.length - 1];
-  } else if (p === 0) {
-    return x2[0];
-  } else if (idx % 1 !== 0) {
-    var lower = Math.floor(idx);
-    var upper = Math.ceil(idx);
-    var fraction = idx - lower;
-    return x2[lower] + fraction * (x2[upper] - x2[lower]);
-  } else {
-    return x2[idx];
-  }
-}
-var BayesianClassifier = function BayesianClassifier2() {
-  this.totalCount = 0;
-  this.data = {};
-};
-BayesianClassifier.prototype.train = function train(item, category) {
-  if (!this.data[category]) {
-    this.data[category] = {};
-  }
-  for (var k in item) {
-    var v = item[k];
-    if (this.data[category][k] === void 0) {
-      this.data[category][k] = {};
-    }
-    if (this.data[category][k][v] === void 0) {
-      this.data[category][k][v] = 0;
-    }
-    this.data[category][k][v]++;
-  }
-  this.totalCount++;
-};
-BayesianClassifier.prototype.score = function score(item) {
-  var odds = {};
-  var category;
-  for (var k in item) {
-    var v = item[k];
-    for (category in this.data) {
-      if (odds[category] === void 0) {
-        odds[category] = {};
-      }
-      if (this.data[category][k]) {
-        odds[category][k + "_" + v] = (this.data[category][k][v] || 0) / this.totalCount;
-      } else {
-        odds[category][k + "_" + v] = 0;
-      }
-    }
-  }
-  var oddsSums = {};
-  for (category in odds) {
-    oddsSums[category] = 0;
-    for (var combination in odds[category]) {
-      oddsSums[category] += odds[category][combination];
-    }
-  }
-  return oddsSums;
-};
-var g = 607 / 128;
-var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
-var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
-function cumulativeDistribution(z3) {
-  var sum3 = z3;
-  var tmp = z3;
-  for (var i3 = 1; i3 < 30; i3++) {
-    tmp *= z3 * z3 / (2 * i3 + 1);
-    sum3 += tmp;
-  }
-  return Math.round((0.5 + sum3 / SQRT_2PI$1 * Math.exp(-z3 * z3 / 2)) * 1e4) / 1e4;
-}
-var standardNormalTable = [];
-for (z2 = 0; z2 <= 3.09; z2 += 0.01) {
-  standardNormalTable.push(cumulativeDistribution(z2));
-}
-var z2;
-var SQRT_2PI = Math.sqrt(2 * Math.PI);
-var PerceptronModel = function PerceptronModel2() {
-  this.weights = [];
-  this.bias = 0;
-};
-PerceptronModel.prototype.predict = function predict(features) {
-  if (features.length !== this.weights.length) {
-    return null;
-  }
-  var score2 = 0;
-  for (var i3 = 0; i3 < this.weights.length; i3++) {
-    score2 += this.weights[i3] * features[i3];
-  }
-  score2 += this.bias;
-  if (score2 > 0) {
-    return 1;
-  } else {
-    return 0;
-  }
-};
-PerceptronModel.prototype.train = function train2(features, label) {
-  if (label !== 0 && label !== 1) {
-    return null;
-  }
-  if (features.length !== this.weights.length) {
-    this.weights = features.slice();
-    this.bias = 1;
-  }
-  var prediction = this.predict(features);
-  if (typeof prediction === "number" && prediction !== label) {
-    var gradient = label - prediction;
-    for (var i3 = 0; i3 < this.weights.length; i3++) {
-      this.weights[i3] += gradient * features[i3];
-    }
-    this.bias += gradient;
-  }
-  return this;
-};
-
 // src/stats/summary.ts
 function summarize(samples) {
   if (samples.length === 0) throw new RangeError("summarize: no samples");
@@ -80807,7 +81067,7 @@ function summarize(samples) {
   return {
     count: values.length,
     min: min(values),
-    max: max2(values),
+    max: max(values),
     mean: avg,
     median: quantileSorted(values, 0.5),
     p90: quantileSorted(values, 0.9),
@@ -81182,11 +81442,11 @@ async function runAttempt(run2, plan, loadInputs, attempt, smi, progress) {
       crashedAtExit.push(trial + 1);
       crashHow = invocation.signal ? `died of ${invocation.signal}` : `exited with code ${invocation.exitCode}`;
     }
-    const measured = await readTrialTimes(timesFile, invocation, warmUpMs, logFile);
-    trials.push(measured.samples);
-    wallMs.push(measured.wallMs ?? invocation.durationMs);
-    if (measured.disagreement) disagreements.push(`trial ${trial + 1}: ${measured.disagreement}`);
-    if (measured.unstableCvPct !== void 0) unstable.push(measured.unstableCvPct);
+    const measured2 = await readTrialTimes(timesFile, invocation, warmUpMs, logFile);
+    trials.push(measured2.samples);
+    wallMs.push(measured2.wallMs ?? invocation.durationMs);
+    if (measured2.disagreement) disagreements.push(`trial ${trial + 1}: ${measured2.disagreement}`);
+    if (measured2.unstableCvPct !== void 0) unstable.push(measured2.unstableCvPct);
   }
   const after = await sampleGpu(smi, "after");
   if (after) samples.push(after);
@@ -81398,18 +81658,18 @@ async function benchmarkWithReruns(run2, plan, loadInputs, monitor, progress) {
       progress(`re-running (attempt ${attempt + 1}/${o2.maxReruns + 1}) after an unreliable measurement`);
       if (health.cooldownSec > 0) await sleep2(health.cooldownSec * 1e3);
     }
-    const measured = await runAttempt(run2, plan, loadInputs, attempt, monitor.smi, progress);
-    const assessment = monitor.smi ? assessHealth(measured.samples, health) : void 0;
+    const measured2 = await runAttempt(run2, plan, loadInputs, attempt, monitor.smi, progress);
+    const assessment = monitor.smi ? assessHealth(measured2.samples, health) : void 0;
     attempts.push({
       attempt: attempt + 1,
       ...assessment?.unreliable ? { unreliable: assessment.unreliable } : {},
       ...assessment ? { gpu: assessment.summary } : {}
     });
     outcome = {
-      trials: measured.trials,
-      wallMs: measured.wallMs,
+      trials: measured2.trials,
+      wallMs: measured2.wallMs,
       source: "trtexec --exportTimes latencyMs (ms per query)",
-      incidents: [...measured.incidents, ...assessment?.incidents ?? []],
+      incidents: [...measured2.incidents, ...assessment?.incidents ?? []],
       health: monitor.smi ? { ...assessment?.summary ?? {}, attempts, reruns: attempt } : { available: false, reason: monitor.unavailable },
       ...assessment?.unreliable ? {
         unreliable: attempt > 0 ? `${assessment.unreliable} (still after ${attempt} re-run${attempt > 1 ? "s" : ""})` : assessment.unreliable
@@ -83117,6 +83377,28 @@ var LayerTiming = external_exports.object({
   precision: external_exports.string().optional(),
   tactic: external_exports.string().optional()
 });
+var SweepPoint = external_exports.object({
+  batchSize: external_exports.number().int().positive(),
+  concurrency: external_exports.number().int().positive(),
+  /** Pooled latency of one request (one batch), ms. */
+  latency: StatsSummary.optional(),
+  itemsPerSec: external_exports.number().nonnegative().optional(),
+  withinSlo: external_exports.boolean().optional(),
+  /** Why the point has no numbers (it failed to build or run). */
+  error: external_exports.string().optional()
+});
+var SweepResult = external_exports.object({
+  slo: SloConfig.optional(),
+  points: external_exports.array(SweepPoint),
+  /** Highest throughput within the SLO (or overall without one); absent when no point qualifies. */
+  chosen: external_exports.object({ batchSize: external_exports.number().int(), concurrency: external_exports.number().int() }).optional(),
+  /** Items/s at the chosen point; 0 when an SLO was set and no point met it. */
+  throughputAtSlo: external_exports.number().nonnegative(),
+  /** Why each concurrency level's batch series ended before its last batch size, if it did. */
+  stops: external_exports.array(
+    external_exports.object({ concurrency: external_exports.number().int(), afterBatch: external_exports.number().int(), reason: external_exports.string() })
+  )
+});
 var Entry = external_exports.object({
   id: external_exports.string(),
   model: external_exports.string(),
@@ -83133,6 +83415,8 @@ var Entry = external_exports.object({
   /** Set when the measurement cannot be trusted (throttling, clock drop): never a regression. */
   unreliable: external_exports.string().optional(),
   layers: external_exports.array(LayerTiming).optional(),
+  /** Latency/throughput curve over batch × concurrency, when the model has a `sweep`. */
+  sweep: SweepResult.optional(),
   incidents: external_exports.array(Incident),
   error: external_exports.object({ stage: Stage, message: external_exports.string() }).optional()
 });
@@ -83209,6 +83493,158 @@ var Results = external_exports.object({
   gate: GateOutcome.optional()
 });
 
+// src/sweep/measure.ts
+import { join as join16 } from "node:path";
+
+// src/pipeline/measurements.ts
+function trialsOf(outcome) {
+  return outcome.trials.map((samples, i3) => ({
+    samples,
+    stats: summarize(samples),
+    wallMs: outcome.wallMs[i3] ?? samples.reduce((a2, b) => a2 + b, 0)
+  }));
+}
+function latencyOf(trials, source) {
+  return { unit: "ms", trials, pooled: summarize(pool(trials.map((t) => t.samples))), source };
+}
+function throughputOf(trials, batchSize) {
+  const inferences = trials.reduce((n3, t) => n3 + t.samples.length, 0);
+  const seconds = trials.reduce((s, t) => s + t.wallMs, 0) / 1e3;
+  return {
+    inferencesPerSec: seconds > 0 ? inferences / seconds : 0,
+    itemsPerSec: seconds > 0 ? inferences * batchSize / seconds : 0
+  };
+}
+
+// src/sweep/measure.ts
+function runnerMeasure(target) {
+  const { runner, config: config2 } = target;
+  return async (batchSize, concurrency) => {
+    if (concurrency > 1 && !runner.concurrentRequests) {
+      return { error: `the ${runner.type} runner does not run concurrent requests` };
+    }
+    const inputs = target.inputs.map((i3) => withBatch(i3, batchSize));
+    target.progress(`sweep batch ${batchSize} \xD7 ${concurrency}`);
+    let engine;
+    try {
+      engine = await runner.build(
+        { ...target.request, batchSize, inputs, workDir: join16(target.workDir, "sweep") },
+        () => {
+        }
+      );
+      const outcome = await runner.benchmark(
+        engine,
+        {
+          warmup: config2.warmup,
+          iterations: config2.iterations,
+          minDurationMs: 0,
+          trials: config2.trials,
+          concurrency
+        },
+        await target.feeds(inputs),
+        () => {
+        }
+      );
+      const trials = trialsOf(outcome);
+      return {
+        latency: latencyOf(trials, outcome.source).pooled,
+        itemsPerSec: throughputOf(trials, batchSize).itemsPerSec
+      };
+    } catch (error63) {
+      const message = error63 instanceof RunnerError ? error63.incident.message : error63.message;
+      return { error: message.split("\n")[0] ?? String(error63) };
+    } finally {
+      if (engine) await runner.release(engine);
+    }
+  };
+}
+
+// src/sweep/sweep.ts
+function sloValue(latency, slo) {
+  return slo.metric === "p50" ? latency.median : latency[slo.metric];
+}
+function describeSlo(slo) {
+  return `${slo.metric} <= ${slo.maxMs} ms`;
+}
+async function runSweep(config2, measure) {
+  const slo = config2.slo;
+  const points2 = [];
+  const stops = [];
+  const batches = [...new Set(config2.batchSizes)].sort((a2, b) => a2 - b);
+  const levels = [...new Set(config2.concurrency)].sort((a2, b) => a2 - b);
+  let previousLevelBest;
+  for (const concurrency of levels) {
+    let previous;
+    let levelBest = 0;
+    for (const [i3, batchSize] of batches.entries()) {
+      const measured2 = await measure(batchSize, concurrency);
+      const last = i3 === batches.length - 1;
+      const stop = (reason) => {
+        if (!last) stops.push({ concurrency, afterBatch: batchSize, reason });
+      };
+      if ("error" in measured2) {
+        points2.push({ batchSize, concurrency, error: measured2.error });
+        stop(`batch ${batchSize} failed: ${measured2.error}`);
+        break;
+      }
+      const point = {
+        batchSize,
+        concurrency,
+        latency: measured2.latency,
+        itemsPerSec: measured2.itemsPerSec
+      };
+      if (slo) point.withinSlo = sloValue(measured2.latency, slo) <= slo.maxMs;
+      points2.push(point);
+      if (point.withinSlo !== false) levelBest = Math.max(levelBest, measured2.itemsPerSec);
+      if (point.withinSlo === false) {
+        stop(`SLO broken: ${slo.metric} ${round(sloValue(measured2.latency, slo))} ms > ${slo.maxMs} ms`);
+        break;
+      }
+      if (previous !== void 0) {
+        const gain = (measured2.itemsPerSec / previous - 1) * 100;
+        if (gain < config2.minGainPct) {
+          stop(`throughput gain ${round(gain)} % < ${config2.minGainPct} %`);
+          break;
+        }
+      }
+      previous = measured2.itemsPerSec;
+    }
+    const levelIndex = levels.indexOf(concurrency);
+    if (previousLevelBest !== void 0 && levelIndex < levels.length - 1) {
+      const gain = previousLevelBest > 0 ? (levelBest / previousLevelBest - 1) * 100 : Number.POSITIVE_INFINITY;
+      if (gain < config2.minGainPct) {
+        stops.push({
+          concurrency,
+          afterBatch: 0,
+          reason: `concurrency ${concurrency} gained ${round(gain)} % < ${config2.minGainPct} % over ${levels[levelIndex - 1]}: higher levels skipped`
+        });
+        break;
+      }
+    }
+    previousLevelBest = Math.max(previousLevelBest ?? 0, levelBest);
+  }
+  const eligible = points2.filter((p) => p.itemsPerSec !== void 0 && p.withinSlo !== false);
+  const best = eligible.reduce(
+    (a2, p) => a2 === void 0 || p.itemsPerSec > a2.itemsPerSec ? p : a2,
+    void 0
+  );
+  return {
+    ...slo ? { slo: { metric: slo.metric, maxMs: slo.maxMs } } : {},
+    points: points2,
+    ...best ? { chosen: { batchSize: best.batchSize, concurrency: best.concurrency } } : {},
+    throughputAtSlo: best?.itemsPerSec ?? 0,
+    stops
+  };
+}
+function round(value) {
+  return Math.round(value * 10) / 10;
+}
+
+// src/sweep/entry.ts
+async function sweepEntry(config2, target) {
+  return runSweep(config2, runnerMeasure({ ...target, config: config2 }));
+}
+
 // package.json
 var package_default = {
   name: "trt-gate",
@@ -83234,7 +83670,9 @@ var package_default = {
     models: "tsx examples/quickstart/models-src/generate.ts",
     bench: "tsx bench/runner-overhead.ts",
     "bench:gate": "tsx bench/gate-detection.ts",
-    "bench:cost": "tsx bench/gate-cost.ts"
+    "bench:cost": "tsx bench/gate-cost.ts",
+    "bench:startup": "node bench/startup.mjs",
+    "bench:history": "tsx bench/history-detection.ts"
   },
   dependencies: {
     "@actions/core": "^3.0.1",
@@ -83287,19 +83725,6 @@ function toolVersion() {
 var nullObserver = { onEvent: () => {
 } };
 
-// src/pipeline/measurements.ts
-function latencyOf(trials, source) {
-  return { unit: "ms", trials, pooled: summarize(pool(trials.map((t) => t.samples))), source };
-}
-function throughputOf(trials, batchSize) {
-  const inferences = trials.reduce((n3, t) => n3 + t.samples.length, 0);
-  const seconds = trials.reduce((s, t) => s + t.wallMs, 0) / 1e3;
-  return {
-    inferencesPerSec: seconds > 0 ? inferences / seconds : 0,
-    itemsPerSec: seconds > 0 ? inferences * batchSize / seconds : 0
-  };
-}
-
 // src/pipeline/plan.ts
 function entryId(model, precision, batchSize) {
   return `${model}/${precision}/b${batchSize}`;
@@ -83309,8 +83734,9 @@ function planEntries(config2, only) {
   config2.models.forEach((model, modelIndex) => {
     const batches = config2.benchmark.batchSizes.length ? config2.benchmark.batchSizes : [model.inputs[0].shape[0]];
     for (const precision of model.precisions) {
-      for (const batchSize of batches) {
+      for (const [b, batchSize] of batches.entries()) {
         planned.push({
+          sweep: model.sweep !== void 0 && b === 0,
           id: entryId(model.name, precision, batchSize),
           modelIndex,
           model,
@@ -83366,11 +83792,13 @@ async function checkInputs(planned, loaded) {
 }
 function inputsFor(plan, loaded) {
   const inputs = plan.model.inputs.map((i3) => withBatch(i3, plan.batchSize));
-  const source = new InputSource(inputs, (p) => resolveFrom(loaded.dir, p), {
+  return { inputs, source: inputSource(inputs, plan, loaded) };
+}
+function inputSource(inputs, plan, loaded) {
+  return new InputSource(inputs, (p) => resolveFrom(loaded.dir, p), {
     file: loaded.file,
     prefix: `models[${plan.modelIndex}].`
   });
-  return { inputs, source };
 }
 async function runEntry(plan, environment, options, cache) {
   const { loaded, runner } = options;
@@ -83408,7 +83836,7 @@ async function runEntry(plan, environment, options, cache) {
       onnxPath,
       inputs,
       calibrationCache: model.calibrationCache ? resolveFrom(dir, model.calibrationCache) : void 0,
-      workDir: join16(options.workDir, "engines")
+      workDir: join17(options.workDir, "engines")
     };
     engine = await runner.build(buildRequest, progress("build"));
     key.optionsHash = engine.optionsHash;
@@ -83435,11 +83863,7 @@ async function runEntry(plan, environment, options, cache) {
       await source.sample(0),
       progress("benchmark")
     );
-    const trials = outcome.trials.map((samples, i3) => ({
-      samples,
-      stats: summarize(samples),
-      wallMs: outcome.wallMs[i3] ?? samples.reduce((a2, b) => a2 + b, 0)
-    }));
+    const trials = trialsOf(outcome);
     entry.latency = latencyOf(trials, outcome.source);
     entry.throughput = throughputOf(trials, plan.batchSize);
     if (outcome.health) entry.health = outcome.health;
@@ -83468,6 +83892,22 @@ async function runEntry(plan, environment, options, cache) {
       });
       entry.accuracy = outcome2.accuracy;
       if (outcome2.incident) entry.incidents.push(outcome2.incident);
+    }
+    if (model.sweep && plan.sweep) {
+      stage = "benchmark";
+      entry.sweep = await sweepEntry(model.sweep, {
+        runner,
+        request: {
+          model: model.name,
+          precision: plan.precision,
+          onnxPath,
+          calibrationCache: engine.request.calibrationCache
+        },
+        inputs: model.inputs,
+        feeds: (resized) => inputSource(resized, plan, loaded).sample(0),
+        workDir: options.workDir,
+        progress: progress("sweep")
+      });
     }
   } catch (error63) {
     if (error63 instanceof TrtGateError) throw error63;
@@ -83525,6 +83965,51 @@ function formatMetricValue(metric, value) {
 }
 function entryLabel(e) {
   return `${e.model} \xB7 ${e.precision} \xB7 b${e.batchSize}`;
+}
+
+// src/sweep/describe.ts
+function chosenText(sweep) {
+  const point = sweep.points.find(
+    (p) => p.batchSize === sweep.chosen?.batchSize && p.concurrency === sweep.chosen?.concurrency
+  );
+  if (!point?.latency) {
+    return sweep.slo ? `no point meets the SLO (${describeSlo(sweep.slo)}): throughput at SLO 0` : "no point measured";
+  }
+  const budget = sweep.slo ? ` at ${sweep.slo.metric} ${formatSig(sloValue(point.latency, sweep.slo))} ms (SLO ${describeSlo(sweep.slo)})` : "";
+  return `chosen: batch ${point.batchSize} \xD7 concurrency ${point.concurrency} \u2192 ${formatSig(point.itemsPerSec)} items/s${budget}`;
+}
+
+// src/sweep/view.ts
+function measured(p) {
+  return p.latency !== void 0 && p.itemsPerSec !== void 0;
+}
+function sweepViews(list) {
+  return list.flatMap(
+    (results) => results.entries.flatMap((entry) => {
+      const sweep = entry.sweep;
+      if (!sweep) return [];
+      const chosen = sweep.chosen;
+      return [
+        {
+          label: `${entry.model} \xB7 ${entry.precision}`,
+          device: results.environment.device.name,
+          slo: sweep.slo ? describeSlo(sweep.slo) : null,
+          sloMs: sweep.slo?.maxMs ?? null,
+          chosen: chosenText(sweep),
+          stops: sweep.stops.map((s) => `concurrency ${s.concurrency}: stopped early, ${s.reason}`),
+          points: sweep.points.filter(measured).map((p) => ({
+            batchSize: p.batchSize,
+            concurrency: p.concurrency,
+            itemsPerSec: p.itemsPerSec,
+            latencyMs: sweep.slo ? sloValue(p.latency, sweep.slo) : p.latency.p99,
+            withinSlo: p.withinSlo ?? null,
+            chosen: chosen?.batchSize === p.batchSize && chosen.concurrency === p.concurrency
+          })),
+          failed: sweep.points.filter((p) => p.error).map((p) => `batch ${p.batchSize} \xD7 ${p.concurrency}: ${p.error}`)
+        }
+      ];
+    })
+  );
 }
 
 // src/report/labels.ts
@@ -83603,45 +84088,12 @@ function findMetric(comparison2, name) {
 }
 
 // src/report/distribution.ts
-function histogram(samples, p99) {
-  if (samples.length === 0) return null;
-  let lo = Number.POSITIVE_INFINITY;
-  let max3 = Number.NEGATIVE_INFINITY;
-  for (const s of samples) {
-    if (s < lo) lo = s;
-    if (s > max3) max3 = s;
-  }
-  let hi = max3 <= p99 * 1.5 ? max3 : p99;
-  if (hi <= lo) hi = lo + Math.max(Math.abs(lo) * 0.01, 1e-6);
-  const bins = Math.min(40, Math.max(5, Math.ceil(Math.sqrt(samples.length))));
-  const counts = new Array(bins).fill(0);
-  let overflow = 0;
-  for (const s of samples) {
-    if (s > hi) {
-      overflow++;
-      continue;
-    }
-    const i3 = Math.min(bins - 1, Math.floor((s - lo) / (hi - lo) * bins));
-    counts[i3] = (counts[i3] ?? 0) + 1;
-  }
-  return { lo, hi, counts, overflow };
-}
 function distribution(entry, comparison2) {
   const latency = entry.latency;
   if (!latency) return null;
-  const p = latency.pooled;
   const baseline = (name) => findMetric(comparison2, name)?.baseline ?? null;
   return {
-    count: p.count,
-    min: p.min,
-    p50: p.median,
-    p90: p.p90,
-    p99: p.p99,
-    max: p.max,
-    histogram: histogram(
-      latency.trials.flatMap((t) => t.samples),
-      p.p99
-    ),
+    samples: latency.trials.flatMap((t) => t.samples),
     baselineP50: baseline("latency.p50"),
     baselineP99: baseline("latency.p99")
   };
@@ -83748,8 +84200,30 @@ var ACCURACY_BY_PRECISION = {
     "An FP32 engine should match the reference closely: check TF32 is disabled (--noTF32) and that the engine was built from the same model file."
   ]
 };
+var CPU_PLAYBOOKS = {
+  "latency-spike": [
+    "Check what else runs on the machine (top, or the CI provider's runner metrics): neighbours on a shared runner stall the tail.",
+    "Pin the benchmark to dedicated cores (runner.cpuAffinity) and keep intraOpThreads/interOpThreads at 1 so threads do not migrate.",
+    "Keep input shapes fixed while benchmarking, and allocate input buffers once, outside the timed loop.",
+    "Rerun with more warm-up iterations and trials to confirm the spike reproduces."
+  ],
+  "unreliable-measurement": [
+    "Rerun on an idle, dedicated runner: shared CI machines give noisy CPU timings.",
+    "Pin the process to fixed cores (runner.cpuAffinity) and, where you control the machine, set the performance CPU governor.",
+    "Increase warm-up, trials or minDurationMs so that run-to-run noise can be estimated.",
+    "Gate on a dedicated self-hosted runner rather than a shared one."
+  ]
+};
+var UNRELIABLE_UNJUDGED = "Do not read this entry as a regression or an improvement: rerun it on an idle, dedicated runner.";
+var UNRELIABLE_JUDGED = "The gate judged this entry in spite of the noise: the change is beyond the threshold it widened for it. Rerun on a quieter runner to measure the size of the change more precisely.";
 function nextStepsFor(kind, context3 = {}) {
-  const generic = [...PLAYBOOKS[kind]];
+  const base = context3.deviceKind === "cpu" && CPU_PLAYBOOKS[kind] || PLAYBOOKS[kind];
+  let generic = [...base];
+  if (kind === "unreliable-measurement") {
+    const judged = context3.verdict === "regressed" || context3.verdict === "improved";
+    generic = generic.filter((step) => step !== UNRELIABLE_UNJUDGED);
+    generic.unshift(judged ? UNRELIABLE_JUDGED : UNRELIABLE_UNJUDGED);
+  }
   if (kind === "accuracy-degradation" && context3.precision) {
     return [...ACCURACY_BY_PRECISION[context3.precision] ?? [], ...generic];
   }
@@ -83880,13 +84354,23 @@ function deriveIncidents(entry, comparison2) {
 }
 
 // src/report/incidents.ts
-function incidentsFor(entry, comparison2) {
+function incidentsFor(entry, comparison2, context3 = {}) {
+  const ctx = {
+    ...context3,
+    precision: entry.precision,
+    verdict: comparison2?.verdict ?? (entry.status === "failed" ? "failed" : null)
+  };
   const attached = entry.incidents.map((i3) => ({
     ...i3,
-    nextSteps: i3.nextSteps.length ? i3.nextSteps : nextStepsFor(i3.kind, { precision: entry.precision }),
+    nextSteps: i3.nextSteps.length ? i3.nextSteps : nextStepsFor(i3.kind, ctx),
     derived: false
   }));
-  return [...attached, ...deriveIncidents(entry, comparison2).map((i3) => ({ ...i3, derived: true }))];
+  const derived2 = deriveIncidents(entry, comparison2).map((i3) => ({
+    ...i3,
+    nextSteps: nextStepsFor(i3.kind, ctx),
+    derived: true
+  }));
+  return [...attached, ...derived2];
 }
 
 // src/report/row-view.ts
@@ -83941,7 +84425,7 @@ function layerView(l) {
     note: l.note ?? ""
   };
 }
-function rowView(entry, comparison2, device, options) {
+function rowView(entry, comparison2, device, options, deviceKind) {
   const label = entryLabel(entry);
   const verdict = comparison2?.verdict ?? (entry.status === "failed" ? "failed" : null);
   const primary = comparison2 ? primaryMetric(comparison2) : void 0;
@@ -83955,15 +84439,17 @@ function rowView(entry, comparison2, device, options) {
   }
   const accuracy = accuracySummary(entry);
   const throughput = entry.throughput ? `${formatSig(entry.batchSize > 1 ? entry.throughput.itemsPerSec : entry.throughput.inferencesPerSec)}/s` : "\u2014";
-  const incidents = incidentsFor(entry, comparison2).map((i3) => ({
-    ...i3,
-    logExcerpt: i3.logExcerpt ?? null,
-    kindLabel: INCIDENT_LABELS[i3.kind],
-    icon: INCIDENT_ICONS[i3.kind],
-    entryId: entry.id,
-    entryLabel: label,
-    device
-  }));
+  const incidents = incidentsFor(entry, comparison2, deviceKind ? { deviceKind } : {}).map(
+    (i3) => ({
+      ...i3,
+      logExcerpt: i3.logExcerpt ?? null,
+      kindLabel: INCIDENT_LABELS[i3.kind],
+      icon: INCIDENT_ICONS[i3.kind],
+      entryId: entry.id,
+      entryLabel: label,
+      device
+    })
+  );
   const layers = [...comparison2?.layers ?? []].sort((a2, b) => Math.abs(b.deltaMs) - Math.abs(a2.deltaMs)).slice(0, options.layerLimit).map(layerView);
   return {
     entryId: entry.id,
@@ -83980,6 +84466,7 @@ function rowView(entry, comparison2, device, options) {
     deltaMetric: primary?.metric ?? null,
     deltaPct: primary?.deltaPct ?? null,
     deltaInterval: primary?.intervalPct ?? null,
+    deltaVerdict: primary?.verdict ?? null,
     accuracy: accuracy.text,
     accuracyPassed: accuracy.passed,
     verdict,
@@ -84044,7 +84531,7 @@ function groupByDevice(list, options) {
     if (comparisons.size > 0) hasComparisons = true;
     for (const entry of results.entries) {
       labels.set(entry.id, entryLabel(entry));
-      device.rows.push(rowView(entry, comparisons.get(entry.id), name, options));
+      device.rows.push(rowView(entry, comparisons.get(entry.id), name, options, env2.device.kind));
     }
     runs.push(runView(results, runtime));
   }
@@ -84085,6 +84572,22 @@ function headline(conclusion, counts, rowCount, hasComparisons) {
   return conclusion ? `${CONCLUSION_ICONS[conclusion]} ${CONCLUSION_TEXT[conclusion]}${countText ? `: ${countText}` : ""}` : `\u{1F4CA} Benchmark results: ${rowCount} ${rowCount === 1 ? "entry" : "entries"}${hasComparisons ? countText ? `, ${countText}` : "" : ", no baseline comparison"}`;
 }
 
+// src/report/incident-groups.ts
+function groupIncidents(incidents) {
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const i3 of incidents) {
+    let group = groups2.get(i3.kind);
+    if (!group) {
+      group = { kind: i3.kind, kindLabel: i3.kindLabel, icon: i3.icon, count: 0, entries: [], nextSteps: [] };
+      groups2.set(i3.kind, group);
+    }
+    group.count++;
+    group.entries.push(i3);
+    for (const step of i3.nextSteps) if (!group.nextSteps.includes(step)) group.nextSteps.push(step);
+  }
+  return [...groups2.values()];
+}
+
 // src/report/view-model.ts
 function asList(input2) {
   return Array.isArray(input2) ? input2 : [input2];
@@ -84097,6 +84600,7 @@ function buildViewModel(input2, options = {}) {
   const list = asList(input2);
   const { devices, runs, labels, hasComparisons } = groupByDevice(list, opts);
   const allRows = devices.flatMap((d) => d.rows);
+  const incidents = allRows.flatMap((r) => r.incidents);
   const gate = mergeGates(list.flatMap((r) => r.gate ? [r.gate] : []));
   const counts = verdictCounts(gate, allRows, hasComparisons);
   const conclusion = gate?.conclusion ?? null;
@@ -84112,13 +84616,15 @@ function buildViewModel(input2, options = {}) {
     runs,
     devices,
     rows: allRows.length,
-    incidents: allRows.flatMap((r) => r.incidents),
-    layerSections: allRows.filter((r) => r.layers.length > 0).map((r) => ({ label: r.label, device: r.device, layers: r.layers }))
+    incidents,
+    incidentGroups: groupIncidents(incidents),
+    layerSections: allRows.filter((r) => r.layers.length > 0).map((r) => ({ label: r.label, device: r.device, layers: r.layers })),
+    sweeps: sweepViews(list)
   };
 }
 
 // src/results/io.ts
-import { join as join17 } from "node:path";
+import { join as join18 } from "node:path";
 
 // src/results/consistency.ts
 var SUMMARY_ONLY_SOURCE = "trtexec performance summary (no per-query samples)";
@@ -84232,7 +84738,7 @@ ${shown.join("\n")}`,
   return parsed.data;
 }
 async function writeResults(dir, results) {
-  const path6 = join17(dir, RESULTS_FILE);
+  const path6 = join18(dir, RESULTS_FILE);
   await writeFileAtomically(path6, `${JSON.stringify(results, null, 2)}
 `, {
     verify: (back) => {
@@ -84250,12 +84756,12 @@ async function writeResults(dir, results) {
 }
 
 // src/runners/create.ts
-import { join as join18 } from "node:path";
+import { join as join19 } from "node:path";
 function createRunner(loaded, outDir) {
   const type = loaded.config.runner.type;
   const factory = getRunnerFactory(type);
   if (!factory) throw new Error(`runner ${type} vanished from the registry after validation`);
-  return factory.create(loaded.runnerOptions, { configDir: loaded.dir, cacheDir: join18(outDir, "cache") });
+  return factory.create(loaded.runnerOptions, { configDir: loaded.dir, cacheDir: join19(outDir, "cache") });
 }
 
 // action/gate.ts
@@ -84329,7 +84835,7 @@ async function gateAgainstStore(candidate, store, settings) {
 
 // action/results-files.ts
 import { lstat as lstat3, readdir as readdir4, readFile as readFile12 } from "node:fs/promises";
-import { isAbsolute as isAbsolute4, join as join19, resolve as resolve4, sep as sep2 } from "node:path";
+import { isAbsolute as isAbsolute4, join as join20, resolve as resolve4, sep as sep2 } from "node:path";
 var MAX_RESULTS_FILES = 500;
 var GLOB_CHARS = /[*?[\]{}]/;
 function toPosix(path6) {
@@ -84365,7 +84871,7 @@ async function walk(dir, out, limit) {
   }
   for (const entry of entries2) {
     if (out.length > limit) return;
-    const path6 = join19(dir, entry.name);
+    const path6 = join20(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name === ".git" || entry.name === "node_modules") continue;
       await walk(path6, out, limit);
@@ -84436,7 +84942,7 @@ async function loadResultsFiles(patterns, cwd, maxBytes) {
 import { resolve as resolve8 } from "node:path";
 
 // src/store/filesystem-store.ts
-import { isAbsolute as isAbsolute5, join as join20, relative, resolve as resolve5 } from "node:path";
+import { isAbsolute as isAbsolute5, join as join21, relative, resolve as resolve5 } from "node:path";
 
 // src/store/key.ts
 var SLUG_MAX = 48;
@@ -84767,7 +85273,7 @@ var FilesystemBaselineStore = class {
   }
   /** Absolute path of a key's file; always inside `root` whatever the key's names are. */
   pathFor(key) {
-    const path6 = join20(this.root, ...keyPath(key).split("/"));
+    const path6 = join21(this.root, ...keyPath(key).split("/"));
     const rel = relative(this.root, path6);
     if (rel === "" || rel.startsWith("..") || isAbsolute5(rel)) {
       throw new DataError(`refusing to use ${path6}: outside the store at ${this.root}`, path6);
@@ -84786,10 +85292,10 @@ var FilesystemBaselineStore = class {
     const prefix = keyFilePrefix(key);
     const found = [];
     for (const device of await subdirectories(this.root)) {
-      const dir = join20(this.root, device, slug2(key.model));
+      const dir = join21(this.root, device, slug2(key.model));
       for (const name of await keyFileNames(dir)) {
         if (!name.startsWith(prefix)) continue;
-        const stored = await this.readListedKey(join20(dir, name));
+        const stored = await this.readListedKey(join21(dir, name));
         if (isSimilarKey(stored, key)) found.push(stored);
       }
     }
@@ -84798,9 +85304,9 @@ var FilesystemBaselineStore = class {
   async list() {
     const keys = [];
     for (const device of await subdirectories(this.root)) {
-      for (const model of await subdirectories(join20(this.root, device))) {
-        const dir = join20(this.root, device, model);
-        for (const name of await keyFileNames(dir)) keys.push(await this.readListedKey(join20(dir, name)));
+      for (const model of await subdirectories(join21(this.root, device))) {
+        const dir = join21(this.root, device, model);
+        for (const name of await keyFileNames(dir)) keys.push(await this.readListedKey(join21(dir, name)));
       }
     }
     return keys.sort(compareKeys);
@@ -84880,7 +85386,7 @@ var FilesystemBaselineStore = class {
 import { rmSync } from "node:fs";
 import { mkdtemp as mkdtemp2, rm as rm6 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join21, resolve as resolve7 } from "node:path";
+import { join as join22, resolve as resolve7 } from "node:path";
 
 // src/store/data-branch.ts
 import { resolve as resolve6 } from "node:path";
@@ -85401,14 +85907,14 @@ var GitBranchBaselineStore = class {
     const env2 = gitEnv(this.options.env, extraHeaderEnv(headers));
     const remoteUrl = await resolveRemoteUrl(this.options.remote, this.options.cwd ?? process.cwd(), env2);
     const root2 = this.options.tempRoot ?? process.env.RUNNER_TEMP ?? tmpdir();
-    const dir = await mkdtemp2(join21(root2, "trt-gate-data-"));
+    const dir = await mkdtemp2(join22(root2, "trt-gate-data-"));
     this.dir = dir;
     this.exitHook = () => rmSync(dir, { recursive: true, force: true });
     process.once("exit", this.exitHook);
     const { description, branch } = this;
     this.clone = { dir, branch, description, remoteUrl, git: gitIn(dir, env2, { description, remoteUrl }) };
     await initClone(this.clone);
-    this.fs = new FilesystemBaselineStore(join21(dir, ...this.path.split("/")));
+    this.fs = new FilesystemBaselineStore(join22(dir, ...this.path.split("/")));
     await syncToRemote(this.clone);
   }
 };
@@ -85487,7 +85993,7 @@ async function candidates(m, settings) {
 async function writeOutcome(m, compared) {
   await mkdir11(m.resultsDir, { recursive: true });
   if (compared.length === 1) return writeResults(m.resultsDir, compared[0]);
-  const path6 = join22(m.resultsDir, Files.aggregate);
+  const path6 = join23(m.resultsDir, Files.aggregate);
   await writeFile6(path6, `${JSON.stringify({ schemaVersion: 1, results: compared }, null, 2)}
 `);
   return path6;
@@ -85701,141 +86207,307 @@ async function publishToGitHub(p) {
 // src/report/render.ts
 import { readFileSync as readFileSync5 } from "node:fs";
 
-// src/report/charts.ts
-var VERDICT_COLOURS = {
-  regressed: "#d1242f",
-  failed: "#8250df",
-  improved: "#1a7f37",
-  inconclusive: "#9a6700",
-  "environment-mismatch": "#9a6700"
-};
-var NEUTRAL = "#6e7781";
+// src/sweep/chart.ts
+var COLOURS = ["#0969da", "#8250df", "#1a7f37", "#9a6700", "#cf222e"];
 function n2(value) {
   return Number.isFinite(value) ? value.toFixed(1) : "0";
 }
+function sweepChartSvg(view) {
+  if (view.points.length === 0) return "";
+  const width = 560;
+  const panel = 150;
+  const gap = 34;
+  const left = 56;
+  const right = width - 12;
+  const height = panel * 2 + gap + 28;
+  const batches = view.points.map((p) => p.batchSize);
+  const bLo = Math.log2(Math.min(...batches));
+  const bHi = Math.max(Math.log2(Math.max(...batches)), bLo + 1);
+  const x2 = (b) => left + (Math.log2(b) - bLo) / (bHi - bLo) * (right - left);
+  const yOf = (top, max3) => (v) => top + panel - v / (max3 || 1) * (panel - 10);
+  const tputMax = Math.max(...view.points.map((p) => p.itemsPerSec)) * 1.05;
+  const latMax = Math.max(...view.points.map((p) => p.latencyMs), view.sloMs ?? 0) * 1.1;
+  const yT = yOf(10, tputMax);
+  const latTop = 10 + panel + gap;
+  const yL = yOf(latTop, latMax);
+  const latName = view.slo ? view.slo.split(" ")[0] : "p99";
+  const parts = [
+    `<title>${escapeHtml(`Throughput sweep of ${view.label} on ${view.device}`)}</title>`
+  ];
+  for (const [top, label] of [
+    [10, "items/s"],
+    [latTop, `${latName} ms`]
+  ]) {
+    parts.push(
+      `<line x1="${left}" y1="${top + panel}" x2="${right}" y2="${top + panel}" stroke="#d0d7de"/>`,
+      `<text x="4" y="${top + 10}" font-size="11" fill="#57606a">${escapeHtml(label)}</text>`
+    );
+  }
+  parts.push(
+    `<text x="4" y="${n2(yT(tputMax / 1.05))}" font-size="10" fill="#57606a">${escapeHtml(formatSig(tputMax / 1.05))}</text>`
+  );
+  parts.push(
+    `<text x="4" y="${n2(yL(latMax / 1.1))}" font-size="10" fill="#57606a">${escapeHtml(formatSig(latMax / 1.1))}</text>`
+  );
+  for (const b of [...new Set(batches)]) {
+    parts.push(
+      `<text x="${n2(x2(b))}" y="${height - 6}" font-size="10" text-anchor="middle" fill="#57606a">${b}</text>`
+    );
+  }
+  if (view.sloMs !== null) {
+    const y = n2(yL(view.sloMs));
+    parts.push(
+      `<line x1="${left}" y1="${y}" x2="${right}" y2="${y}" stroke="#cf222e" stroke-dasharray="4 3"/>`,
+      `<text x="${right}" y="${n2(yL(view.sloMs) - 3)}" font-size="10" text-anchor="end" fill="#cf222e">${escapeHtml(`SLO ${view.slo ?? ""}`)}</text>`
+    );
+  }
+  const levels = [...new Set(view.points.map((p) => p.concurrency))];
+  levels.forEach((level, i3) => {
+    const colour = COLOURS[i3 % COLOURS.length];
+    const pts = view.points.filter((p) => p.concurrency === level);
+    for (const y of [yT, yL]) {
+      const value = (p) => y === yT ? p.itemsPerSec : p.latencyMs;
+      parts.push(
+        `<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${pts.map((p) => `${n2(x2(p.batchSize))},${n2(y(value(p)))}`).join(" ")}"/>`
+      );
+      for (const p of pts) {
+        const tip = `batch ${p.batchSize} \xD7 ${p.concurrency}: ${formatSig(p.itemsPerSec)} items/s, ${latName} ${formatSig(p.latencyMs)} ms${p.withinSlo === false ? " (outside the SLO)" : ""}${p.chosen ? " (chosen)" : ""}`;
+        const fill = p.withinSlo === false ? "white" : colour;
+        parts.push(
+          `<circle class="sweep-point${p.chosen ? " chosen" : ""}" cx="${n2(x2(p.batchSize))}" cy="${n2(y(value(p)))}" r="3.5" fill="${fill}" stroke="${colour}"><title>${escapeHtml(tip)}</title></circle>`
+        );
+        if (p.chosen) {
+          parts.push(
+            `<circle cx="${n2(x2(p.batchSize))}" cy="${n2(y(value(p)))}" r="7" fill="none" stroke="#1f2328"/>`
+          );
+        }
+      }
+    }
+    parts.push(
+      `<text x="${right}" y="${22 + i3 * 12}" font-size="10" text-anchor="end" fill="${colour}">${escapeHtml(`concurrency ${level}`)}</text>`
+    );
+  });
+  return `<svg class="sweep-chart" role="img" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" xmlns="http://www.w3.org/2000/svg">${parts.join("")}</svg>`;
+}
+
+// src/report/svg/scale.ts
+function px(value) {
+  return Number.isFinite(value) ? value.toFixed(1) : "0";
+}
+function niceStep(span, count2) {
+  const raw = span / Math.max(1, count2);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const norm = raw / mag;
+  return (norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 2.5 ? 2.5 : norm <= 5 ? 5 : 10) * mag;
+}
+function linearTicks(lo, hi, count2 = 4) {
+  if (!(hi > lo)) return [lo];
+  const step = niceStep(hi - lo, count2);
+  const ticks = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+    ticks.push(Number(v.toPrecision(12)));
+  return ticks;
+}
+function logTicks(lo, hi) {
+  const ticks = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+    for (const m of hi / lo > 1e3 ? [1] : [1, 2, 5]) {
+      const v = m * 10 ** e;
+      if (v >= lo && v <= hi) ticks.push(Number(v.toPrecision(12)));
+    }
+  }
+  return ticks;
+}
+function scaleFor(values, p0, p1, options = {}) {
+  const finite = values.filter((v) => Number.isFinite(v) && (!options.positive || v > 0));
+  let lo = finite.length ? Math.min(...finite) : 0;
+  let hi = finite.length ? Math.max(...finite) : 1;
+  if (options.positive && lo > 0 && hi / lo > 10 ** (options.decades ?? 1)) {
+    const l = Math.log10(lo) - 0.05;
+    const h2 = Math.log10(hi) + 0.05;
+    return {
+      kind: "log",
+      lo: 10 ** l,
+      hi: 10 ** h2,
+      at: (v) => p0 + (Math.log10(Math.max(v, 10 ** l)) - l) / (h2 - l) * (p1 - p0),
+      ticks: logTicks(10 ** l, 10 ** h2)
+    };
+  }
+  if (options.zero) lo = Math.min(0, lo);
+  if (hi <= lo) {
+    const pad2 = Math.abs(lo) * 0.05 || 1;
+    lo -= pad2;
+    hi += pad2;
+  }
+  const pad = (hi - lo) * 0.08;
+  lo = options.zero && lo === 0 ? 0 : lo - pad;
+  hi += pad;
+  if (options.positive && lo < 0) lo = 0;
+  return {
+    kind: "linear",
+    lo,
+    hi,
+    at: (v) => p0 + (v - lo) / (hi - lo) * (p1 - p0),
+    ticks: linearTicks(lo, hi)
+  };
+}
+
+// src/report/svg/distribution.ts
+var WIDTH = 720;
+var HEIGHT = 200;
+var LEFT = 16;
+var RIGHT = WIDTH - 16;
+var TOP = 34;
+var BOTTOM = HEIGHT - 30;
+var BINS = 40;
+function quantile2(sorted, p) {
+  const at = (sorted.length - 1) * p;
+  const lo = Math.floor(at);
+  return sorted[lo] + ((sorted[Math.min(sorted.length - 1, lo + 1)] ?? sorted[lo]) - sorted[lo]) * (at - lo);
+}
+function distributionSvg(input2) {
+  const cand = [...input2.candidate].filter((v) => Number.isFinite(v) && v > 0).sort((a2, b3) => a2 - b3);
+  if (cand.length === 0) return "";
+  const base = [...input2.baseline ?? []].filter((v) => Number.isFinite(v) && v > 0).sort((a2, b3) => a2 - b3);
+  const cut = Math.max(quantile2(cand, 0.999), base.length ? quantile2(base, 0.999) : 0);
+  const marks = [input2.baselineMarks?.p50, input2.baselineMarks?.p99].filter(
+    (v) => typeof v === "number" && v > 0
+  );
+  const lo = Math.min(cand[0], base[0] ?? Number.POSITIVE_INFINITY, ...marks);
+  const x2 = scaleFor([lo, cut, ...marks], LEFT, RIGHT, { positive: true, decades: 1 });
+  const edges = Array.from(
+    { length: BINS + 1 },
+    (_, i3) => x2.kind === "log" ? x2.lo * (x2.hi / x2.lo) ** (i3 / BINS) : x2.lo + (x2.hi - x2.lo) * i3 / BINS
+  );
+  const binOf = (v) => {
+    let i3 = 0;
+    while (i3 < BINS - 1 && v >= edges[i3 + 1]) i3++;
+    return i3;
+  };
+  const density = (values) => {
+    const counts = new Array(BINS).fill(0);
+    let over2 = 0;
+    for (const v of values) {
+      if (v > cut) over2++;
+      else counts[binOf(v)]++;
+    }
+    return { share: counts.map((c4) => c4 / values.length), over: over2 };
+  };
+  const c3 = density(cand);
+  const b = base.length ? density(base) : void 0;
+  const peak = Math.max(...c3.share, ...b?.share ?? [0]);
+  const h2 = (share) => peak > 0 ? share / peak * (BOTTOM - TOP) : 0;
+  const parts = [`<title>${escapeHtml(input2.title)}</title>`];
+  c3.share.forEach((share, i3) => {
+    if (share === 0) return;
+    const x0 = x2.at(edges[i3]);
+    const x1 = x2.at(edges[i3 + 1]);
+    parts.push(
+      `<rect class="bar" x="${px(x0)}" y="${px(BOTTOM - h2(share))}" width="${px(Math.max(1, x1 - x0 - 1))}" height="${px(h2(share))}"><title>${escapeHtml(`${formatSig(edges[i3])}\u2013${formatSig(edges[i3 + 1])} ms: ${(share * 100).toFixed(1)} % of ${input2.candidateLabel}`)}</title></rect>`
+    );
+  });
+  if (b) {
+    const path6 = b.share.map(
+      (share, i3) => `${i3 === 0 ? "M" : "L"}${px(x2.at(edges[i3]))},${px(BOTTOM - h2(share))}H${px(x2.at(edges[i3 + 1]))}`
+    ).join("");
+    parts.push(`<path class="outline" d="${path6}"><title>${escapeHtml(input2.baselineLabel)}</title></path>`);
+  }
+  const median3 = (label, values, cls, row) => {
+    const m = quantile2(values, 0.5);
+    parts.push(
+      `<line class="${cls}" x1="${px(x2.at(m))}" x2="${px(x2.at(m))}" y1="${TOP - 4}" y2="${BOTTOM}"/>`,
+      `<text class="lbl ${cls}-text" x="${LEFT}" y="${12 + row * 13}">${escapeHtml(`${label}: p50 ${formatSig(m)} ms, p99 ${formatSig(quantile2(values, 0.99))} ms, ${values.length} samples`)}</text>`
+    );
+  };
+  median3(input2.candidateLabel, cand, "median", 0);
+  if (b) median3(input2.baselineLabel, base, "median-base", 1);
+  else if (marks.length > 0) {
+    const { p50, p99 } = input2.baselineMarks;
+    for (const [name, v] of [
+      ["p50", p50],
+      ["p99", p99]
+    ]) {
+      if (typeof v !== "number" || !(v > 0)) continue;
+      parts.push(
+        `<line class="median-base" x1="${px(x2.at(v))}" x2="${px(x2.at(v))}" y1="${TOP - 4}" y2="${BOTTOM}"><title>${escapeHtml(`${input2.baselineLabel} ${name} ${formatSig(v)} ms`)}</title></line>`
+      );
+    }
+    parts.push(
+      `<text class="lbl median-base-text" x="${LEFT}" y="25">${escapeHtml(`${input2.baselineLabel} (dashed): p50 ${formatSig(p50)} ms, p99 ${formatSig(p99)} ms`)}</text>`
+    );
+  }
+  for (const t of x2.ticks) {
+    parts.push(
+      `<text class="lbl" x="${px(x2.at(t))}" y="${BOTTOM + 14}" text-anchor="middle">${escapeHtml(formatSig(t))}</text>`
+    );
+  }
+  const over = c3.over + (b?.over ?? 0);
+  parts.push(
+    `<line class="axis" x1="${LEFT}" x2="${RIGHT}" y1="${BOTTOM}" y2="${BOTTOM}"/>`,
+    `<text class="lbl" x="${RIGHT}" y="${HEIGHT - 2}" text-anchor="end">${escapeHtml(`ms${x2.kind === "log" ? " (log scale)" : ""}${over > 0 ? ` \xB7 ${over} samples above ${formatSig(cut)} ms not drawn` : ""}`)}</text>`
+  );
+  return `<svg class="chart distribution" role="img" viewBox="0 0 ${WIDTH} ${HEIGHT}" preserveAspectRatio="xMinYMin meet">${parts.join("")}</svg>`;
+}
+
+// src/report/charts.ts
 function latencyChartSvg(row) {
   const d = row.distribution;
   if (!d) return "";
-  const width = 560;
-  const height = 178;
-  const left = 12;
-  const right = width - 12;
-  const histTop = 14;
-  const histBottom = 104;
-  const barY = 122;
-  const hist = d.histogram;
-  const values = [d.min, d.p99, hist?.hi ?? d.p99, d.baselineP50 ?? d.p50, d.baselineP99 ?? d.p99];
-  let lo = Math.min(...values);
-  let hi = Math.max(...values);
-  if (hi <= lo) hi = lo + Math.max(Math.abs(lo) * 0.01, 1e-6);
-  const pad = (hi - lo) * 0.04;
-  lo -= pad;
-  hi += pad;
-  const x2 = (v) => left + (v - lo) / (hi - lo) * (right - left);
-  const parts = [];
-  const title = `Latency distribution of ${row.label}: p50 ${formatSig(d.p50)} ms, p99 ${formatSig(d.p99)} ms over ${d.count} samples`;
-  parts.push(`<title>${escapeHtml(title)}</title>`);
-  parts.push(
-    `<line x1="${left}" y1="${histBottom}" x2="${right}" y2="${histBottom}" stroke="#d0d7de" stroke-width="1"/>`
-  );
-  if (hist && hist.counts.length > 0) {
-    const peak = Math.max(1, ...hist.counts);
-    const binWidth = (hist.hi - hist.lo) / hist.counts.length;
-    hist.counts.forEach((count2, i3) => {
-      if (count2 === 0) return;
-      const x0 = x2(hist.lo + i3 * binWidth);
-      const x1 = x2(hist.lo + (i3 + 1) * binWidth);
-      const h2 = count2 / peak * (histBottom - histTop);
-      parts.push(
-        `<rect class="bin" x="${n2(x0)}" y="${n2(histBottom - h2)}" width="${n2(Math.max(1, x1 - x0 - 1))}" height="${n2(h2)}" fill="#54aeff"><title>${escapeHtml(`${count2} samples`)}</title></rect>`
-      );
-    });
-    if (hist.overflow > 0) {
-      parts.push(
-        `<text x="${right}" y="${histTop + 8}" text-anchor="end" font-size="10" fill="${NEUTRAL}">${escapeHtml(`+${hist.overflow} above ${formatSig(hist.hi)} ms`)}</text>`
-      );
-    }
-  } else {
-    parts.push(
-      `<text x="${left}" y="${histTop + 40}" font-size="11" fill="${NEUTRAL}">no raw samples recorded</text>`
-    );
-  }
-  parts.push(
-    `<line x1="${n2(x2(d.min))}" y1="${barY}" x2="${n2(x2(d.p99))}" y2="${barY}" stroke="#0969da" stroke-width="2"/>`,
-    `<rect x="${n2(x2(d.p50))}" y="${barY - 7}" width="${n2(Math.max(1, x2(d.p90) - x2(d.p50)))}" height="14" fill="#0969da" fill-opacity="0.35" stroke="#0969da"/>`,
-    `<line x1="${n2(x2(d.p50))}" y1="${barY - 9}" x2="${n2(x2(d.p50))}" y2="${barY + 9}" stroke="#0969da" stroke-width="3"/>`,
-    `<text x="${left}" y="${barY + 24}" font-size="10" fill="#0969da">${escapeHtml(`candidate  min ${formatSig(d.min)} \xB7 p50 ${formatSig(d.p50)} \xB7 p90 ${formatSig(d.p90)} \xB7 p99 ${formatSig(d.p99)} \xB7 max ${formatSig(d.max)} ms`)}</text>`
-  );
-  const baseline = [];
-  for (const [name, value] of [
-    ["p50", d.baselineP50],
-    ["p99", d.baselineP99]
-  ]) {
-    if (value === null) continue;
-    parts.push(
-      `<line class="baseline" x1="${n2(x2(value))}" y1="${histTop - 4}" x2="${n2(x2(value))}" y2="${barY + 9}" stroke="#cf222e" stroke-width="1.5" stroke-dasharray="4 3"><title>${escapeHtml(`baseline ${name} ${formatSig(value)} ms`)}</title></line>`
-    );
-    baseline.push(`${name} ${formatSig(value)}`);
-  }
-  if (baseline.length) {
-    parts.push(
-      `<text x="${left}" y="${barY + 38}" font-size="10" fill="#cf222e">${escapeHtml(`baseline (dashed)  ${baseline.join(" \xB7 ")} ms`)}</text>`
-    );
-  }
-  parts.push(
-    `<text x="${left}" y="${height - 2}" font-size="9" fill="${NEUTRAL}">${escapeHtml(`${formatSig(lo)} ms`)}</text>`,
-    `<text x="${right}" y="${height - 2}" font-size="9" text-anchor="end" fill="${NEUTRAL}">${escapeHtml(`${formatSig(hi)} ms`)}</text>`
-  );
-  return `<svg class="latency-chart" role="img" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif">${parts.join("")}</svg>`;
+  if (d.samples.length === 0) return '<p class="muted">No raw samples recorded.</p>';
+  return distributionSvg({
+    title: `Latency distribution of ${row.label}`,
+    candidate: d.samples,
+    candidateLabel: "this run",
+    baselineLabel: "baseline",
+    baselineMarks: { p50: d.baselineP50, p99: d.baselineP99 }
+  });
 }
+var symlog = (v) => Math.sign(v) * Math.log10(1 + Math.abs(v));
+var SYMLOG_TICKS = [1, 10, 100, 1e3, 1e4];
 function deltaChartSvg(rows) {
   const data = rows.filter((r) => r.deltaPct !== null);
   if (data.length === 0) return "";
-  const labelWidth = 250;
-  const valueWidth = 150;
+  const labelWidth = 230;
   const barWidth = 300;
+  const valueWidth = 200;
   const rowHeight = 24;
-  const top = 20;
+  const top = 22;
   const width = labelWidth + barWidth + valueWidth;
-  const height = top + data.length * rowHeight + 10;
-  let span = 5;
-  for (const r of data) {
-    span = Math.max(span, Math.abs(r.deltaPct ?? 0), ...(r.deltaInterval ?? []).map(Math.abs));
-  }
+  const height = top + data.length * rowHeight + 8;
+  let span = symlog(5);
+  for (const r of data)
+    span = Math.max(span, ...[r.deltaPct ?? 0, ...r.deltaInterval ?? []].map((v) => Math.abs(symlog(v))));
   span *= 1.05;
-  const x2 = (v) => labelWidth + (v + span) / (2 * span) * barWidth;
+  const x2 = (v) => labelWidth + (symlog(v) + span) / (2 * span) * barWidth;
   const zero = x2(0);
-  const parts = [`<title>Change per entry (\u0394 %)</title>`];
-  parts.push(
-    `<text x="${n2(x2(-span))}" y="12" font-size="9" fill="${NEUTRAL}">${escapeHtml(formatDeltaPct(-span))}</text>`,
-    `<text x="${n2(zero)}" y="12" font-size="9" text-anchor="middle" fill="${NEUTRAL}">0</text>`,
-    `<text x="${n2(x2(span))}" y="12" font-size="9" text-anchor="end" fill="${NEUTRAL}">${escapeHtml(formatDeltaPct(span))}</text>`,
-    `<line x1="${n2(zero)}" y1="${top - 4}" x2="${n2(zero)}" y2="${height - 6}" stroke="#8c959f" stroke-width="1"/>`
-  );
+  const parts = [`<title>Change per entry (\u0394 %, symmetric log axis)</title>`];
+  for (const t of [0, ...SYMLOG_TICKS.flatMap((t2) => [t2, -t2])]) {
+    if (Math.abs(symlog(t)) > span) continue;
+    parts.push(
+      `<line class="grid" x1="${px(x2(t))}" x2="${px(x2(t))}" y1="${top - 4}" y2="${height - 4}"/>`,
+      `<text class="lbl" x="${px(x2(t))}" y="12" text-anchor="middle">${escapeHtml(t === 0 ? "0" : `${t > 0 ? "+" : "\u2212"}${Math.abs(t)} %`)}</text>`
+    );
+  }
   data.forEach((r, i3) => {
     const y = top + i3 * rowHeight;
     const mid = y + rowHeight / 2;
     const delta = r.deltaPct ?? 0;
-    const colour = r.verdict && VERDICT_COLOURS[r.verdict] || NEUTRAL;
-    const x0 = Math.min(zero, x2(delta));
-    const w = Math.max(1, Math.abs(x2(delta) - zero));
+    const cls = `v-${r.deltaVerdict ?? "none"}`;
     parts.push(
-      `<text x="${labelWidth - 8}" y="${n2(mid + 4)}" font-size="11" text-anchor="end">${escapeHtml(truncateText(`${r.label} (${r.device})`, 42))}</text>`,
-      `<rect class="delta-bar" x="${n2(x0)}" y="${n2(y + 5)}" width="${n2(w)}" height="${rowHeight - 10}" fill="${colour}" fill-opacity="0.75"><title>${escapeHtml(`${r.label}: ${r.delta}`)}</title></rect>`
+      `<text class="name" x="${labelWidth - 8}" y="${px(mid + 4)}" text-anchor="end">${escapeHtml(truncateText(`${r.label} (${r.device})`, 32))}<title>${escapeHtml(`${r.label} (${r.device})`)}</title></text>`,
+      `<rect class="delta-bar ${cls}" x="${px(Math.min(zero, x2(delta)))}" y="${px(y + 5)}" width="${px(Math.max(1, Math.abs(x2(delta) - zero)))}" height="${rowHeight - 10}"><title>${escapeHtml(`${r.label}: ${r.delta} (${r.deltaVerdict ?? "no verdict"})`)}</title></rect>`
     );
     if (r.deltaInterval) {
       const [a2, b] = r.deltaInterval;
       parts.push(
-        `<line x1="${n2(x2(a2))}" y1="${n2(mid)}" x2="${n2(x2(b))}" y2="${n2(mid)}" stroke="#24292f" stroke-width="1.5"/>`,
-        `<line x1="${n2(x2(a2))}" y1="${n2(mid - 4)}" x2="${n2(x2(a2))}" y2="${n2(mid + 4)}" stroke="#24292f" stroke-width="1.5"/>`,
-        `<line x1="${n2(x2(b))}" y1="${n2(mid - 4)}" x2="${n2(x2(b))}" y2="${n2(mid + 4)}" stroke="#24292f" stroke-width="1.5"/>`
+        `<path class="whisker" d="M${px(x2(a2))},${px(mid)}H${px(x2(b))}M${px(x2(a2))},${px(mid - 4)}V${px(mid + 4)}M${px(x2(b))},${px(mid - 4)}V${px(mid + 4)}"/>`
       );
     }
     parts.push(
-      `<text x="${labelWidth + barWidth + 8}" y="${n2(mid + 4)}" font-size="11" fill="${colour}">${escapeHtml(r.delta)}</text>`
+      `<text class="value ${cls}" x="${labelWidth + barWidth + 8}" y="${px(mid + 4)}">${escapeHtml(truncateText(formatDeltaPct(r.deltaPct, r.deltaInterval ?? void 0), 30))}</text>`
     );
   });
-  return `<svg class="delta-chart" role="img" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif">${parts.join("")}</svg>`;
+  return `<svg class="chart delta-chart" role="img" viewBox="0 0 ${width} ${height}" style="max-width:${width}px">${parts.join("")}</svg>`;
 }
 
 // src/report/render.ts
@@ -85856,6 +86528,7 @@ function htmlHandlebars() {
     const hb = createHtmlHandlebars();
     hb.registerHelper("latencyChart", (row) => new hb.SafeString(latencyChartSvg(row)));
     hb.registerHelper("deltaChart", (rows) => new hb.SafeString(deltaChartSvg(rows)));
+    hb.registerHelper("sweepChart", (view) => new hb.SafeString(sweepChartSvg(view)));
     htmlEnv = hb;
   }
   return htmlEnv;
@@ -86165,10 +86838,10 @@ async function run() {
       runUrl: ctx.runUrl,
       notes: appendedNotes(outcome)
     });
-    const reportPath = join23(resultsDir, outcome.reportFile);
+    const reportPath = join24(resultsDir, outcome.reportFile);
     await writeFile7(reportPath, reports.full);
-    await writeFile7(join23(resultsDir, Files.html), reports.html);
-    await writeFile7(join23(resultsDir, Files.json), reports.json);
+    await writeFile7(join24(resultsDir, Files.html), reports.html);
+    await writeFile7(join24(resultsDir, Files.json), reports.json);
     const published = await publishToGitHub({
       api,
       inputs,
@@ -86224,7 +86897,7 @@ async function run() {
 import { existsSync as existsSync3 } from "node:fs";
 import { mkdir as mkdir13, mkdtemp as mkdtemp3, readFile as readFile14, rename as rename4, rm as rm7, writeFile as writeFile8 } from "node:fs/promises";
 import { arch as arch2, platform as platform3 } from "node:os";
-import { basename as basename3, dirname as dirname5, join as join24, resolve as resolve11 } from "node:path";
+import { basename as basename3, dirname as dirname5, join as join25, resolve as resolve11 } from "node:path";
 var PACKAGE = "onnxruntime-node";
 var TOOL = "trt-gate-onnxruntime-node";
 var COMPLETE = ".trt-gate-complete";
@@ -86233,11 +86906,11 @@ function lockedOnnxRuntime() {
   return { version: lockfile2.packages[`node_modules/${PACKAGE}`].version, lockfile: lockfile2 };
 }
 function entryOf(prefix) {
-  return join24(prefix, "node_modules", PACKAGE, "dist", "index.js");
+  return join25(prefix, "node_modules", PACKAGE, "dist", "index.js");
 }
 async function installedVersion(prefix) {
   try {
-    const pkg = JSON.parse(await readFile14(join24(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
+    const pkg = JSON.parse(await readFile14(join25(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
     return typeof pkg.version === "string" ? pkg.version : void 0;
   } catch {
     return void 0;
@@ -86262,31 +86935,31 @@ async function locateOnnxRuntime(source) {
       `${PACKAGE} is needed to run models, and there is neither a tool cache (RUNNER_TOOL_CACHE, RUNNER_TEMP) to install it into nor an onnxruntime-node-dir input`
     );
   }
-  const prefix = join24(source.toolCache, TOOL, version2, `${platform3()}-${arch2()}`);
-  if (existsSync3(join24(prefix, COMPLETE)) && await installedVersion(prefix) === version2) {
+  const prefix = join25(source.toolCache, TOOL, version2, `${platform3()}-${arch2()}`);
+  if (existsSync3(join25(prefix, COMPLETE)) && await installedVersion(prefix) === version2) {
     source.log(`trt-gate: ${PACKAGE} ${version2} from ${prefix}`);
     return entryOf(prefix);
   }
   await mkdir13(dirname5(prefix), { recursive: true });
-  const staging = await mkdtemp3(join24(dirname5(prefix), `.${basename3(prefix)}-`));
+  const staging = await mkdtemp3(join25(dirname5(prefix), `.${basename3(prefix)}-`));
   try {
-    await writeFile8(join24(staging, "package.json"), `${JSON.stringify(lockfile2.packages[""], null, 2)}
+    await writeFile8(join25(staging, "package.json"), `${JSON.stringify(lockfile2.packages[""], null, 2)}
 `);
-    await writeFile8(join24(staging, "package-lock.json"), `${JSON.stringify(lockfile2, null, 2)}
+    await writeFile8(join25(staging, "package-lock.json"), `${JSON.stringify(lockfile2, null, 2)}
 `);
     source.log(`trt-gate: installing ${PACKAGE} ${version2} into ${prefix}`);
     await (source.install ?? npmCi())(staging, source.log);
     if (await installedVersion(staging) !== version2 || !existsSync3(entryOf(staging)))
       throw new Error(`the install in ${staging} has no ${PACKAGE} ${version2}`);
-    await writeFile8(join24(staging, COMPLETE), `${version2}
+    await writeFile8(join25(staging, COMPLETE), `${version2}
 `);
     if (existsSync3(prefix)) {
-      if (existsSync3(join24(prefix, COMPLETE))) return entryOf(prefix);
+      if (existsSync3(join25(prefix, COMPLETE))) return entryOf(prefix);
       await rename4(prefix, `${staging}-stale`);
       await rm7(`${staging}-stale`, { recursive: true, force: true });
     }
     await rename4(staging, prefix).catch((error63) => {
-      if (!existsSync3(join24(prefix, COMPLETE))) throw error63;
+      if (!existsSync3(join25(prefix, COMPLETE))) throw error63;
     });
   } finally {
     await rm7(staging, { recursive: true, force: true });
@@ -86295,7 +86968,7 @@ async function locateOnnxRuntime(source) {
 }
 function npmCi(extraArgs = []) {
   return async (dir, log) => {
-    const besideNode = join24(
+    const besideNode = join25(
       dirname5(process.execPath),
       "..",
       "lib",

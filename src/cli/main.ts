@@ -1,14 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, TrtGateError } from '../errors.js';
+import { neutralize } from '../util/untrusted.js';
 import { toolVersion } from '../version.js';
 import { COMMANDS, commandOf } from './command-catalogue.js';
-import { type CliIO, processIO } from './io.js';
+import { type CliIO, guardedIO, processIO } from './io.js';
 
 /**
  * Parses argv, runs one command and returns its exit code. The bin script is the only place that
  * hands the code to the process.
  */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  io = guardedIO(io);
   let exitCode: number = ExitCode.ok;
   const setExit = (code: number) => {
     exitCode = code;
@@ -41,7 +43,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
     if (error instanceof TrtGateError) {
-      io.stderr(`trt-gate: ${error.message.replace(/\n/g, '\ntrt-gate: ')}\n`);
+      io.stderr(`trt-gate: ${neutralize(error.message).replace(/\n/g, '\ntrt-gate: ')}\n`);
       return error.exitCode;
     }
     io.stderr(`trt-gate: internal error: ${(error as Error).stack ?? String(error)}\n`);

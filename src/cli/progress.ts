@@ -1,4 +1,5 @@
 import type { RunEvent, RunObserver } from '../pipeline/events.js';
+import { neutralize } from '../util/untrusted.js';
 import type { Colors } from './terminal.js';
 
 /**
@@ -30,13 +31,13 @@ export class StderrProgress implements RunObserver {
     const c = this.c;
     switch (event.type) {
       case 'environment':
-        this.line(c.dim(`▸ ${event.description}`));
+        this.line(c.dim(`▸ ${neutralize(event.description)}`));
         break;
       case 'entry-start':
-        this.line(`${c.cyan(`[${event.index + 1}/${event.total}]`)} ${event.entryId}`);
+        this.line(`${c.cyan(`[${event.index + 1}/${event.total}]`)} ${neutralize(event.entryId)}`);
         break;
       case 'stage': {
-        const text = c.dim(`      ${event.stage}: ${event.message}`);
+        const text = c.dim(`      ${event.stage}: ${neutralize(event.message)}`);
         if (this.interactive) {
           this.clearOpen();
           this.write(text);

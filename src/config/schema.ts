@@ -138,6 +138,20 @@ export const ThresholdSpec = z.discriminatedUnion('model', [
     maxRegressionPct: z.number().nonnegative(),
     direction: Direction.optional(),
   }),
+  /** A tolerance learned from the stored runs of each key (accuracy metrics): see gate/models/envelope.ts. */
+  z.strictObject({
+    model: z.literal('envelope'),
+    /** Stored runs needed before the envelope is trusted; until then the fixed accuracy limits decide. */
+    minRuns: z.number().int().min(2).max(1000).default(3),
+    /** The stored range widened by this many sample standard deviations of the stored values. */
+    k: z.number().nonnegative().default(3),
+    /** Smallest absolute change from the stored median that can count, even when the spread is zero. */
+    minEffect: z.number().nonnegative().default(0),
+    /** A floor / ceiling the user sets: beyond it is regressed whatever the history says. */
+    min: z.number().optional(),
+    max: z.number().optional(),
+    direction: Direction.optional(),
+  }),
   z.strictObject({
     model: z.literal('static'),
     min: z.number().optional(),
@@ -184,6 +198,30 @@ export const GateConfig = z.strictObject({
 });
 export type GateConfig = z.infer<typeof GateConfig>;
 
+/** A latency budget: the sweep's operating point must keep this latency statistic at or under maxMs. */
+export const SloConfig = z.strictObject({
+  metric: z.enum(['p50', 'p90', 'p95', 'p99', 'mean']).default('p99'),
+  maxMs: z.number().positive(),
+});
+export type SloConfig = z.infer<typeof SloConfig>;
+
+/**
+ * A throughput sweep of one model: every precision over batch sizes × concurrency (parallel
+ * requests), each point a short benchmark. It stops early when throughput gains fall below
+ * `minGainPct` or the SLO is broken; the best point within the SLO is the operating point.
+ */
+export const SweepConfig = z.strictObject({
+  batchSizes: z.array(positiveDim).min(1),
+  /** Requests in flight at once: concurrent runs of one session (onnxruntime). */
+  concurrency: z.array(positiveDim).min(1).default([1]),
+  slo: SloConfig.optional(),
+  minGainPct: z.number().nonnegative().default(5),
+  /** Per point; smaller than the gate's benchmark, since a sweep has many points. */
+  warmup: z.number().int().nonnegative().default(10),
+  iterations: z.number().int().positive().default(30),
+  trials: z.number().int().positive().max(100).default(3),
+});
+export type SweepConfig = z.infer<typeof SweepConfig>;
 /**
  * Labelled validation data: the model's inputs from .npy/.npz files (a file or a directory of
  * them), items along axis 0, with optional integer class labels. Used for accuracy instead of
@@ -223,6 +261,7 @@ export const ModelConfig = z.strictObject({
   accuracy: z.strictObject({ limits: AccuracyLimits.optional() }).optional(),
   /** INT8 calibration cache for engine builds (trtexec). */
   calibrationCache: z.string().optional(),
+  sweep: SweepConfig.optional(),
   validation: ValidationConfig.optional(),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;

@@ -4,6 +4,7 @@ import type { BaselineHistory, BaselineRun } from '../store/types.js';
 import { keyDifferences, mismatchReason, sameKey } from './environment.js';
 import { attributeLayers } from './layers.js';
 import { getMetric, type MetricDefinition } from './metrics.js';
+import { learnedEnvelopes } from './models/envelope.js';
 import { deriveRng } from './rng.js';
 import { directionFor, thresholdModel } from './threshold-models.js';
 import { formatValue, worstVerdict } from './verdict.js';
@@ -54,34 +55,46 @@ function usableRuns(runs: readonly BaselineRun[], metric: MetricDefinition): Bas
   );
 }
 
-/** Absolute accuracy limits, already evaluated by the accuracy stage: any violation is a regression. */
-function accuracyViolations(candidate: Entry): MetricComparison[] {
+/**
+ * Absolute accuracy limits, already evaluated by the accuracy stage: any violation is a regression,
+ * except for a metric whose learned envelope answered (its comparison says whether the limit's
+ * failure is beyond the noise of this key's history).
+ */
+function accuracyViolations(candidate: Entry, learned: Map<string, MetricComparison>): MetricComparison[] {
   const accuracy = candidate.accuracy;
   if (!accuracy) return [];
-  const out: MetricComparison[] = accuracy.violations.map((v) => {
-    const name = v.metric.startsWith('accuracy.') ? v.metric : `accuracy.${v.metric}`;
-    const fallback = v.limit.min !== undefined && v.limit.max === undefined ? 'higher' : 'lower';
-    const limits = [
-      v.limit.min !== undefined ? `min ${v.limit.min}` : undefined,
-      v.limit.max !== undefined ? `max ${v.limit.max}` : undefined,
-    ].filter((s) => s !== undefined);
-    const threshold: ThresholdSpec = { model: 'static' };
-    if (v.limit.min !== undefined) threshold.min = v.limit.min;
-    if (v.limit.max !== undefined) threshold.max = v.limit.max;
-    return {
-      metric: name,
-      direction: getMetric(name)?.direction ?? fallback,
-      threshold,
-      baseline: null,
-      candidate: v.value,
-      deltaPct: null,
-      verdict: 'regressed',
-      reason:
-        `${v.metric} = ${formatValue(v.value)} on output "${v.output}" violates the accuracy limit ` +
-        `${limits.join(', ') || '(none given)'}${v.message ? ` — ${v.message}` : ''}`,
-    };
-  });
-  if (out.length === 0 && !accuracy.passed) {
+  const answered = accuracy.violations.filter((v) => learned.has(`accuracy.${v.metric}`));
+  for (const v of answered) {
+    const m = learned.get(`accuracy.${v.metric}`)!;
+    if (!m.reason.includes('fixed limit'))
+      m.reason += `; the fixed limit (${v.message}) is answered by the envelope`;
+  }
+  const out: MetricComparison[] = accuracy.violations
+    .filter((v) => !answered.includes(v))
+    .map((v) => {
+      const name = v.metric.startsWith('accuracy.') ? v.metric : `accuracy.${v.metric}`;
+      const fallback = v.limit.min !== undefined && v.limit.max === undefined ? 'higher' : 'lower';
+      const limits = [
+        v.limit.min !== undefined ? `min ${v.limit.min}` : undefined,
+        v.limit.max !== undefined ? `max ${v.limit.max}` : undefined,
+      ].filter((s) => s !== undefined);
+      const threshold: ThresholdSpec = { model: 'static' };
+      if (v.limit.min !== undefined) threshold.min = v.limit.min;
+      if (v.limit.max !== undefined) threshold.max = v.limit.max;
+      return {
+        metric: name,
+        direction: getMetric(name)?.direction ?? fallback,
+        threshold,
+        baseline: null,
+        candidate: v.value,
+        deltaPct: null,
+        verdict: 'regressed',
+        reason:
+          `${v.metric} = ${formatValue(v.value)} on output "${v.output}" violates the accuracy limit ` +
+          `${limits.join(', ') || '(none given)'}${v.message ? ` — ${v.message}` : ''}`,
+      };
+    });
+  if (out.length === 0 && answered.length === 0 && !accuracy.passed) {
     out.push({
       metric: 'accuracy',
       direction: 'higher',
@@ -180,7 +193,7 @@ export function compareEntry(
       metrics.push(model.judge({ metric, direction, spec, candidate, history: runs, rng }));
     }
   }
-  metrics.push(...accuracyViolations(candidate));
+  metrics.push(...accuracyViolations(candidate, learnedEnvelopes(metrics)));
 
   const verdicts = metrics.map((m) => m.verdict);
   if (baseline.kind !== 'runs') verdicts.push(baseline.kind);

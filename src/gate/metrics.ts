@@ -60,6 +60,13 @@ function latencyMetric(
 }
 
 const OPTIONAL_ACCURACY: ReadonlySet<AccuracyMetricName> = new Set(['top1Agreement', 'top5Agreement']);
+/** Metrics against labels: only for models with labelled validation data. */
+const LABELLED_ACCURACY: ReadonlySet<AccuracyMetricName> = new Set([
+  'top1Accuracy',
+  'top5Accuracy',
+  'top1Drop',
+  'top5Drop',
+]);
 
 /** Accuracy metrics compare the worst value across outputs (max error, min similarity). */
 function accuracyMetric(metric: AccuracyMetricName, direction: Direction): MetricDefinition {
@@ -76,7 +83,9 @@ function accuracyMetric(metric: AccuracyMetricName, direction: Direction): Metri
     notApplicable: (e) =>
       e.accuracy?.worst && OPTIONAL_ACCURACY.has(metric) && e.accuracy.worst[metric] === undefined
         ? 'no output has class scores'
-        : undefined,
+        : e.accuracy?.worst && LABELLED_ACCURACY.has(metric) && !e.accuracy.validation?.labelled
+          ? 'no labelled validation data'
+          : undefined,
   };
 }
 
@@ -90,6 +99,15 @@ const DEFINITIONS: MetricDefinition[] = [
     unit: 'items/s',
     source: 'benchmark',
     extract: (e) => e.throughput?.itemsPerSec,
+  },
+  {
+    // The sweep's operating point: items/s at the best batch × concurrency within the SLO; 0 when
+    // no point met it (a regression to report, not a missing value). Absent without a sweep.
+    name: 'throughput.atSlo',
+    direction: 'higher',
+    unit: 'items/s',
+    source: 'benchmark',
+    extract: (e) => e.sweep?.throughputAtSlo,
   },
   {
     name: 'build.timeMs',

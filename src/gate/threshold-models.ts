@@ -2,6 +2,7 @@ import type { Direction, ThresholdSpec } from '../config/schema.js';
 import type { Entry, MetricComparison } from '../results/schema.js';
 import type { BaselineRun } from '../store/types.js';
 import type { MetricDefinition } from './metrics.js';
+import { envelopeModel } from './models/envelope.js';
 import { percentageModel } from './models/percentage.js';
 import { staticModel } from './models/static.js';
 import { statisticalModel } from './models/statistical.js';
@@ -38,6 +39,7 @@ export const THRESHOLD_MODELS: { readonly [M in ThresholdModelName]: ThresholdMo
   statistical: statisticalModel,
   percentage: percentageModel,
   static: staticModel,
+  envelope: envelopeModel,
 };
 
 export function thresholdModel(spec: ThresholdSpec): ThresholdModel {

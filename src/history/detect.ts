@@ -21,6 +21,8 @@ export interface HistoryOptions {
   /** Smallest relative step reported for latency and throughput, percent. */
   minEffectPct: number;
   seed: number;
+  /** Only these metrics (default: all history metrics). */
+  metrics?: readonly string[];
 }
 
 export const DEFAULT_HISTORY_OPTIONS: HistoryOptions = {
@@ -199,7 +201,10 @@ export function analyseSeries(
   const blips: HistoryBlip[] = [];
   const untested: string[] = [];
   const levels = new Map<string, Array<{ first?: number; last?: number }>>();
-  for (const metric of historyMetrics(options.minEffectPct)) {
+  const metrics = historyMetrics(options.minEffectPct).filter(
+    (m) => !options.metrics || options.metrics.includes(m.name),
+  );
+  for (const metric of metrics) {
     let seen = false;
     let tested = false;
     const perSegment: Array<{ first?: number; last?: number }> = [];

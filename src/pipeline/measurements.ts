@@ -1,5 +1,15 @@
 import type { LatencyResult, Throughput, Trial } from '../results/schema.js';
+import type { BenchmarkOutcome } from '../runners/types.js';
 import { pool, summarize } from '../stats/summary.js';
+
+/** A runner's trials, each summarised, with its wall time (the samples' sum when it reported none). */
+export function trialsOf(outcome: Pick<BenchmarkOutcome, 'trials' | 'wallMs'>): Trial[] {
+  return outcome.trials.map((samples, i) => ({
+    samples,
+    stats: summarize(samples),
+    wallMs: outcome.wallMs[i] ?? samples.reduce((a, b) => a + b, 0),
+  }));
+}
 
 /** Latency of a set of trials: each trial summarised, and all samples pooled. */
 export function latencyOf(trials: Trial[], source: string): LatencyResult {

@@ -6,6 +6,8 @@ export interface PlannedEntry {
   model: ModelConfig;
   precision: Precision;
   batchSize: number;
+  /** The model's sweep runs with this entry (one per model × precision: the first batch size). */
+  sweep: boolean;
 }
 
 export function entryId(model: string, precision: Precision, batchSize: number): string {
@@ -20,8 +22,9 @@ export function planEntries(config: TrtGateConfig, only?: (p: PlannedEntry) => b
       ? config.benchmark.batchSizes
       : [model.inputs[0]!.shape[0]!];
     for (const precision of model.precisions) {
-      for (const batchSize of batches) {
+      for (const [b, batchSize] of batches.entries()) {
         planned.push({
+          sweep: model.sweep !== undefined && b === 0,
           id: entryId(model.name, precision, batchSize),
           modelIndex,
           model,

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AccuracyCache, runAccuracyStage } from '../accuracy/stage.js';
 import { type LoadedConfig, resolveFrom } from '../config/load.js';
+import type { InputSpec } from '../config/schema.js';
 import { TrtGateError } from '../errors.js';
 import { InputSource, withBatch } from '../inputs/generate.js';
 import {
@@ -13,11 +14,11 @@ import {
   type Results,
 } from '../results/schema.js';
 import { type BuiltEngine, type Runner, RunnerError } from '../runners/types.js';
-import { summarize } from '../stats/summary.js';
+import { sweepEntry } from '../sweep/entry.js';
 import { sha256File } from '../util/hash.js';
 import { toolVersion } from '../version.js';
 import { nullObserver, type RunObserver } from './events.js';
-import { latencyOf, throughputOf } from './measurements.js';
+import { latencyOf, throughputOf, trialsOf } from './measurements.js';
 import { type PlannedEntry, planEntries } from './plan.js';
 
 export interface RunOptions {
@@ -80,11 +81,14 @@ async function checkInputs(planned: PlannedEntry[], loaded: LoadedConfig): Promi
 /** The entry's inputs at its batch size, and their data, with errors pointing into the config. */
 function inputsFor(plan: PlannedEntry, loaded: LoadedConfig) {
   const inputs = plan.model.inputs.map((i) => withBatch(i, plan.batchSize));
-  const source = new InputSource(inputs, (p) => resolveFrom(loaded.dir, p), {
+  return { inputs, source: inputSource(inputs, plan, loaded) };
+}
+
+function inputSource(inputs: InputSpec[], plan: PlannedEntry, loaded: LoadedConfig): InputSource {
+  return new InputSource(inputs, (p) => resolveFrom(loaded.dir, p), {
     file: loaded.file,
     prefix: `models[${plan.modelIndex}].`,
   });
-  return { inputs, source };
 }
 
 async function runEntry(
@@ -157,11 +161,7 @@ async function runEntry(
       await source.sample(0),
       progress('benchmark'),
     );
-    const trials = outcome.trials.map((samples, i) => ({
-      samples,
-      stats: summarize(samples),
-      wallMs: outcome.wallMs[i] ?? samples.reduce((a, b) => a + b, 0),
-    }));
+    const trials = trialsOf(outcome);
     entry.latency = latencyOf(trials, outcome.source);
     entry.throughput = throughputOf(trials, plan.batchSize);
     if (outcome.health) entry.health = outcome.health;
@@ -191,6 +191,23 @@ async function runEntry(
       });
       entry.accuracy = outcome.accuracy;
       if (outcome.incident) entry.incidents.push(outcome.incident);
+    }
+
+    if (model.sweep && plan.sweep) {
+      stage = 'benchmark';
+      entry.sweep = await sweepEntry(model.sweep, {
+        runner,
+        request: {
+          model: model.name,
+          precision: plan.precision,
+          onnxPath,
+          calibrationCache: engine.request.calibrationCache,
+        },
+        inputs: model.inputs,
+        feeds: (resized) => inputSource(resized, plan, loaded).sample(0),
+        workDir: options.workDir,
+        progress: progress('sweep'),
+      });
     }
   } catch (error) {
     if (error instanceof TrtGateError) throw error;

@@ -64,7 +64,7 @@ export function groupByDevice(list: readonly Results[], options: Required<ViewMo
     if (comparisons.size > 0) hasComparisons = true;
     for (const entry of results.entries) {
       labels.set(entry.id, entryLabel(entry));
-      device.rows.push(rowView(entry, comparisons.get(entry.id), name, options));
+      device.rows.push(rowView(entry, comparisons.get(entry.id), name, options, env.device.kind));
     }
     runs.push(runView(results, runtime));
   }

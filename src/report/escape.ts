@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { MARKUP_UNSAFE } from '../util/untrusted.js';
 
 /**
  * Escaping for untrusted text (model names, branch names, tool logs) rendered into GitHub-flavoured
@@ -11,8 +12,8 @@ import Handlebars from 'handlebars';
 
 const ZWJ = '\u200D';
 
-/** C0 controls (but tab and line breaks), DEL, and bidi overrides that can make text read differently. */
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g;
+/** C0 controls (but tab and line breaks), DEL, C1 and bidi controls: one list, src/util/untrusted.ts. */
+const CONTROL = MARKUP_UNSAFE;
 
 const MD_ENTITIES: Record<string, string> = {
   '&': '&amp;',
@@ -141,8 +142,8 @@ export function truncateText(value: unknown, max: number): string {
 
 export type HandlebarsEnv = typeof Handlebars;
 
-/** The name of the helper the Markdown instance's compiled `{{x}}` expressions call. */
-const MD_ESCAPE_HELPER = '__trtGateMarkdownEscape';
+/** The name of the helper an instance's compiled `{{x}}` expressions call. */
+const ESCAPE_HELPER = '__trtGateEscape';
 
 interface JsCompiler {
   appendEscaped(): void;
@@ -180,23 +181,19 @@ function registerCommonHelpers(hb: HandlebarsEnv): void {
 }
 
 /**
- * A Handlebars instance for Markdown templates: every `{{x}}` is passed through
- * {@link escapeMarkdown} (HTML escaping does not protect Markdown), while helpers that build
- * trusted markup return `SafeString`s, which pass unchanged. Templates must not use `{{{x}}}`.
- *
- * Handlebars reads its escape function from a module shared by every instance, so rather than
- * patch it, this instance's compiler routes escaped output through a helper of its own.
+ * Routes this instance's `{{x}}` output through `escapeValue` (a helper of its own). Handlebars reads its
+ * escape function from a module shared by every instance, so rather than patch it, the instance's
+ * compiler calls the helper; `SafeString`s (trusted markup built by helpers) pass unchanged.
  */
-export function createMarkdownHandlebars(): HandlebarsEnv {
-  const hb = Handlebars.create();
+function routeEscapes(hb: HandlebarsEnv, escapeValue: (value: unknown) => string): void {
   const env = hb as unknown as { JavaScriptCompiler: JsCompilerClass };
   const Base = env.JavaScriptCompiler;
-  class MarkdownCompiler extends Base {
+  class EscapingCompiler extends Base {
     override appendEscaped(): void {
       this.pushSource(
         // Helpers are wrapped to decorate their last argument (the options hash): pass one.
         this.appendToBuffer([
-          this.aliasable(`container.helpers.${MD_ESCAPE_HELPER}`),
+          this.aliasable(`container.helpers.${ESCAPE_HELPER}`),
           '(',
           this.popStack(),
           ', {})',
@@ -205,13 +202,21 @@ export function createMarkdownHandlebars(): HandlebarsEnv {
     }
   }
   // Nested programs ({{#each}} bodies) are compiled by `new this.compiler()`.
-  (MarkdownCompiler.prototype as unknown as { compiler: JsCompilerClass }).compiler = MarkdownCompiler;
-  env.JavaScriptCompiler = MarkdownCompiler;
+  (EscapingCompiler.prototype as unknown as { compiler: JsCompilerClass }).compiler = EscapingCompiler;
+  env.JavaScriptCompiler = EscapingCompiler;
+  hb.registerHelper(ESCAPE_HELPER, (value: unknown) =>
+    value instanceof hb.SafeString ? value.toHTML() : escapeValue(value),
+  );
+}
 
-  hb.registerHelper(MD_ESCAPE_HELPER, (value: unknown) => {
-    if (value instanceof hb.SafeString) return value.toHTML();
-    return escapeMarkdown(value);
-  });
+/**
+ * A Handlebars instance for Markdown templates: every `{{x}}` is passed through
+ * {@link escapeMarkdown} (HTML escaping does not protect Markdown), while helpers that build
+ * trusted markup return `SafeString`s, which pass unchanged. Templates must not use `{{{x}}}`.
+ */
+export function createMarkdownHandlebars(): HandlebarsEnv {
+  const hb = Handlebars.create();
+  routeEscapes(hb, (value) => escapeMarkdown(value));
   registerCommonHelpers(hb);
   /** `{{mdBr x}}`: escaped, with line breaks kept as `<br>` (for table cells and list items). */
   hb.registerHelper('mdBr', (value: unknown) => new hb.SafeString(escapeMarkdown(value, { newline: 'br' })));
@@ -229,9 +234,16 @@ export function createMarkdownHandlebars(): HandlebarsEnv {
   return hb;
 }
 
-/** A Handlebars instance for HTML templates: `{{x}}` is HTML-escaped (Handlebars' default). */
+/**
+ * A Handlebars instance for HTML templates: `{{x}}` is HTML-escaped, and control and bidi characters
+ * are dropped (Handlebars' own escaping keeps them).
+ */
 export function createHtmlHandlebars(): HandlebarsEnv {
   const hb = Handlebars.create();
+  // Handlebars' own entity escaping, after dropping the characters it would keep.
+  routeEscapes(hb, (value) =>
+    hb.Utils.escapeExpression(typeof value === 'string' ? value.replace(CONTROL, '') : (value as string)),
+  );
   registerCommonHelpers(hb);
   hb.registerHelper('codeBlock', (value: unknown, options: unknown) => {
     const max = hashOption(options, 'max');

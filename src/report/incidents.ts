@@ -1,6 +1,6 @@
 import type { Entry, EntryComparison, Incident } from '../results/schema.js';
 import { deriveIncidents } from './incident-detectors.js';
-import { nextStepsFor } from './playbooks.js';
+import { nextStepsFor, type PlaybookContext } from './playbooks.js';
 
 /**
  * Every incident of an entry: those runners attached, then those derived from the results
@@ -27,12 +27,29 @@ export interface EntryIncident extends Incident {
   derived: boolean;
 }
 
-/** The entry's attached incidents (next steps filled in from the playbook when empty), then derived ones. */
-export function incidentsFor(entry: Entry, comparison?: EntryComparison): EntryIncident[] {
+/**
+ * The entry's attached incidents (next steps filled in from the playbook when empty), then derived
+ * ones, whose next steps fit the device kind and the verdict.
+ */
+export function incidentsFor(
+  entry: Entry,
+  comparison?: EntryComparison,
+  context: Omit<PlaybookContext, 'precision' | 'verdict'> = {},
+): EntryIncident[] {
+  const ctx: PlaybookContext = {
+    ...context,
+    precision: entry.precision,
+    verdict: comparison?.verdict ?? (entry.status === 'failed' ? 'failed' : null),
+  };
   const attached = entry.incidents.map((i) => ({
     ...i,
-    nextSteps: i.nextSteps.length ? i.nextSteps : nextStepsFor(i.kind, { precision: entry.precision }),
+    nextSteps: i.nextSteps.length ? i.nextSteps : nextStepsFor(i.kind, ctx),
     derived: false,
   }));
-  return [...attached, ...deriveIncidents(entry, comparison).map((i) => ({ ...i, derived: true }))];
+  const derived = deriveIncidents(entry, comparison).map((i) => ({
+    ...i,
+    nextSteps: nextStepsFor(i.kind, ctx),
+    derived: true,
+  }));
+  return [...attached, ...derived];
 }

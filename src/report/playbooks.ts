@@ -107,13 +107,52 @@ const ACCURACY_BY_PRECISION: Readonly<Partial<Record<Precision, readonly string[
   ],
 };
 
+/**
+ * Next steps on a CPU runner (the onnxruntime runner on the CPU), where GPU advice (clocks, CUDA
+ * contexts, engine rebuilds) does not apply. Kinds not listed use PLAYBOOKS.
+ */
+const CPU_PLAYBOOKS: Readonly<Partial<Record<IncidentKind, readonly string[]>>> = {
+  'latency-spike': [
+    "Check what else runs on the machine (top, or the CI provider's runner metrics): neighbours on a shared runner stall the tail.",
+    'Pin the benchmark to dedicated cores (runner.cpuAffinity) and keep intraOpThreads/interOpThreads at 1 so threads do not migrate.',
+    'Keep input shapes fixed while benchmarking, and allocate input buffers once, outside the timed loop.',
+    'Rerun with more warm-up iterations and trials to confirm the spike reproduces.',
+  ],
+  'unreliable-measurement': [
+    'Rerun on an idle, dedicated runner: shared CI machines give noisy CPU timings.',
+    'Pin the process to fixed cores (runner.cpuAffinity) and, where you control the machine, set the performance CPU governor.',
+    'Increase warm-up, trials or minDurationMs so that run-to-run noise can be estimated.',
+    'Gate on a dedicated self-hosted runner rather than a shared one.',
+  ],
+};
+
+/** The first unreliable-measurement step, by whether the gate still reached a verdict. */
+const UNRELIABLE_UNJUDGED =
+  'Do not read this entry as a regression or an improvement: rerun it on an idle, dedicated runner.';
+const UNRELIABLE_JUDGED =
+  'The gate judged this entry in spite of the noise: the change is beyond the threshold it widened for it. Rerun on a quieter runner to measure the size of the change more precisely.';
+
 export interface PlaybookContext {
   precision?: Precision;
+  /** The kind of device the run measured: CPU runs get no GPU advice. */
+  deviceKind?: 'cpu' | 'gpu';
+  /** The entry's verdict, so advice never contradicts it. */
+  verdict?: string | null;
 }
 
-/** The playbook for an incident kind; accuracy steps start with the precision-specific ones. */
+/**
+ * The playbook for an incident kind, fitted to the device (CPU runs get CPU advice) and the verdict
+ * (an entry the gate judged regressed is not told to be ignored); accuracy steps start with the
+ * precision-specific ones.
+ */
 export function nextStepsFor(kind: IncidentKind, context: PlaybookContext = {}): string[] {
-  const generic = [...PLAYBOOKS[kind]];
+  const base = (context.deviceKind === 'cpu' && CPU_PLAYBOOKS[kind]) || PLAYBOOKS[kind];
+  let generic = [...base];
+  if (kind === 'unreliable-measurement') {
+    const judged = context.verdict === 'regressed' || context.verdict === 'improved';
+    generic = generic.filter((step) => step !== UNRELIABLE_UNJUDGED);
+    generic.unshift(judged ? UNRELIABLE_JUDGED : UNRELIABLE_UNJUDGED);
+  }
   if (kind === 'accuracy-degradation' && context.precision) {
     return [...(ACCURACY_BY_PRECISION[context.precision] ?? []), ...generic];
   }

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { RESULTS_SCHEMA_VERSION, type Results } from '../results/schema.js';
+import { sweepChartSvg } from '../sweep/chart.js';
+import type { SweepView } from '../sweep/view.js';
 import { deltaChartSvg, latencyChartSvg } from './charts.js';
 import { createHtmlHandlebars, createMarkdownHandlebars, type HandlebarsEnv } from './escape.js';
 import { buildViewModel, mergeGates, type ReportView, type RowView } from './view-model.js';
@@ -49,6 +51,7 @@ function htmlHandlebars(): HandlebarsEnv {
     const hb = createHtmlHandlebars();
     hb.registerHelper('latencyChart', (row: RowView) => new hb.SafeString(latencyChartSvg(row)));
     hb.registerHelper('deltaChart', (rows: RowView[]) => new hb.SafeString(deltaChartSvg(rows)));
+    hb.registerHelper('sweepChart', (view: SweepView) => new hb.SafeString(sweepChartSvg(view)));
     htmlEnv = hb;
   }
   return htmlEnv;

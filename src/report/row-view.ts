@@ -79,6 +79,7 @@ export function rowView(
   comparison: EntryComparison | undefined,
   device: string,
   options: Required<ViewModelOptions>,
+  deviceKind?: 'cpu' | 'gpu',
 ): RowView {
   const label = entryLabel(entry);
   const verdict: Verdict | null = comparison?.verdict ?? (entry.status === 'failed' ? 'failed' : null);
@@ -95,15 +96,17 @@ export function rowView(
   const throughput = entry.throughput
     ? `${formatSig(entry.batchSize > 1 ? entry.throughput.itemsPerSec : entry.throughput.inferencesPerSec)}/s`
     : '—';
-  const incidents: IncidentView[] = incidentsFor(entry, comparison).map((i) => ({
-    ...i,
-    logExcerpt: i.logExcerpt ?? null,
-    kindLabel: INCIDENT_LABELS[i.kind],
-    icon: INCIDENT_ICONS[i.kind],
-    entryId: entry.id,
-    entryLabel: label,
-    device,
-  }));
+  const incidents: IncidentView[] = incidentsFor(entry, comparison, deviceKind ? { deviceKind } : {}).map(
+    (i) => ({
+      ...i,
+      logExcerpt: i.logExcerpt ?? null,
+      kindLabel: INCIDENT_LABELS[i.kind],
+      icon: INCIDENT_ICONS[i.kind],
+      entryId: entry.id,
+      entryLabel: label,
+      device,
+    }),
+  );
   const layers = [...(comparison?.layers ?? [])]
     .sort((a, b) => Math.abs(b.deltaMs) - Math.abs(a.deltaMs))
     .slice(0, options.layerLimit)
@@ -123,6 +126,7 @@ export function rowView(
     deltaMetric: primary?.metric ?? null,
     deltaPct: primary?.deltaPct ?? null,
     deltaInterval: primary?.intervalPct ?? null,
+    deltaVerdict: primary?.verdict ?? null,
     accuracy: accuracy.text,
     accuracyPassed: accuracy.passed,
     verdict,

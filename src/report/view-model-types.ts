@@ -1,5 +1,6 @@
 import type { Verdict } from '../config/schema.js';
 import type { Entry, GateOutcome, LayerDelta } from '../results/schema.js';
+import type { SweepView } from '../sweep/view.js';
 import type { EntryIncident } from './incidents.js';
 
 /**
@@ -31,14 +32,8 @@ export interface LayerDeltaView {
 }
 
 export interface DistributionView {
-  count: number;
-  min: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  /** Histogram of the raw samples over [lo, hi]; samples above hi are counted in `overflow`. */
-  histogram: { lo: number; hi: number; counts: number[]; overflow: number } | null;
+  /** The candidate's raw latency samples, ms. */
+  samples: number[];
   baselineP50: number | null;
   baselineP99: number | null;
 }
@@ -51,6 +46,18 @@ export interface IncidentView extends Omit<EntryIncident, 'logExcerpt'> {
   entryId: string;
   entryLabel: string;
   device: string;
+}
+
+/** One incident kind and every entry it affects. */
+export interface IncidentGroupView {
+  kind: IncidentView['kind'];
+  kindLabel: string;
+  icon: string;
+  /** Affected entries (an entry with two incidents of one kind counts twice). */
+  count: number;
+  entries: IncidentView[];
+  /** The union of the entries' next steps, first-seen order. */
+  nextSteps: string[];
 }
 
 export interface RowView {
@@ -71,6 +78,8 @@ export interface RowView {
   deltaMetric: string | null;
   deltaPct: number | null;
   deltaInterval: [number, number] | null;
+  /** The verdict of the metric the Δ shows (not the entry's, which another metric may decide). */
+  deltaVerdict: Verdict | null;
   /** e.g. `cos 0.9998 · top-1 99.2 %`, prefixed with ❌ when the accuracy check failed. */
   accuracy: string;
   accuracyPassed: boolean | null;
@@ -136,7 +145,11 @@ export interface ReportView {
   devices: DeviceView[];
   rows: number;
   incidents: IncidentView[];
+  /** The same incidents, once per kind. */
+  incidentGroups: IncidentGroupView[];
   layerSections: { label: string; device: string; layers: LayerDeltaView[] }[];
+  /** Throughput sweeps (curve, chosen point), one per swept model × precision. */
+  sweeps: SweepView[];
 }
 
 export interface ViewModelOptions {

@@ -1,6 +1,8 @@
 import type { Results } from '../results/schema.js';
+import { sweepViews } from '../sweep/view.js';
 import { groupByDevice } from './device-groups.js';
 import { headline, mergeGates, verdictCounts } from './gate-summary.js';
+import { groupIncidents } from './incident-groups.js';
 import { CONCLUSION_ICONS } from './labels.js';
 import { DEFAULT_LAYER_LIMIT } from './row-view.js';
 import type { ReportView, ViewModelOptions } from './view-model-types.js';
@@ -20,6 +22,7 @@ export type {
   CountView,
   DeviceView,
   DistributionView,
+  IncidentGroupView,
   IncidentView,
   LayerDeltaView,
   MetricView,
@@ -46,6 +49,7 @@ export function buildViewModel(
   const { devices, runs, labels, hasComparisons } = groupByDevice(list, opts);
   const allRows = devices.flatMap((d) => d.rows);
 
+  const incidents = allRows.flatMap((r) => r.incidents);
   const gate = mergeGates(list.flatMap((r) => (r.gate ? [r.gate] : [])));
   const counts = verdictCounts(gate, allRows, hasComparisons);
   const conclusion = gate?.conclusion ?? null;
@@ -62,9 +66,11 @@ export function buildViewModel(
     runs,
     devices,
     rows: allRows.length,
-    incidents: allRows.flatMap((r) => r.incidents),
+    incidents,
+    incidentGroups: groupIncidents(incidents),
     layerSections: allRows
       .filter((r) => r.layers.length > 0)
       .map((r) => ({ label: r.label, device: r.device, layers: r.layers })),
+    sweeps: sweepViews(list),
   };
 }

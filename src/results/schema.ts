@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Direction, Precision, ThresholdSpec, Verdict } from '../config/schema.js';
+import { Direction, Precision, SloConfig, ThresholdSpec, Verdict } from '../config/schema.js';
 
 /** Bump on any incompatible change; readers migrate older versions (see results/io.ts). */
 export const RESULTS_SCHEMA_VERSION = 1;
@@ -212,6 +212,32 @@ export const LayerTiming = z.object({
 });
 export type LayerTiming = z.infer<typeof LayerTiming>;
 
+export const SweepPoint = z.object({
+  batchSize: z.number().int().positive(),
+  concurrency: z.number().int().positive(),
+  /** Pooled latency of one request (one batch), ms. */
+  latency: StatsSummary.optional(),
+  itemsPerSec: z.number().nonnegative().optional(),
+  withinSlo: z.boolean().optional(),
+  /** Why the point has no numbers (it failed to build or run). */
+  error: z.string().optional(),
+});
+export type SweepPoint = z.infer<typeof SweepPoint>;
+
+export const SweepResult = z.object({
+  slo: SloConfig.optional(),
+  points: z.array(SweepPoint),
+  /** Highest throughput within the SLO (or overall without one); absent when no point qualifies. */
+  chosen: z.object({ batchSize: z.number().int(), concurrency: z.number().int() }).optional(),
+  /** Items/s at the chosen point; 0 when an SLO was set and no point met it. */
+  throughputAtSlo: z.number().nonnegative(),
+  /** Why each concurrency level's batch series ended before its last batch size, if it did. */
+  stops: z.array(
+    z.object({ concurrency: z.number().int(), afterBatch: z.number().int(), reason: z.string() }),
+  ),
+});
+export type SweepResult = z.infer<typeof SweepResult>;
+
 export const Entry = z.object({
   id: z.string(),
   model: z.string(),
@@ -228,6 +254,8 @@ export const Entry = z.object({
   /** Set when the measurement cannot be trusted (throttling, clock drop): never a regression. */
   unreliable: z.string().optional(),
   layers: z.array(LayerTiming).optional(),
+  /** Latency/throughput curve over batch × concurrency, when the model has a `sweep`. */
+  sweep: SweepResult.optional(),
   incidents: z.array(Incident),
   error: z.object({ stage: Stage, message: z.string() }).optional(),
 });

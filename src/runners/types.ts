@@ -33,6 +33,8 @@ export interface BenchmarkPlan {
   iterations: number;
   minDurationMs: number;
   trials: number;
+  /** Requests in flight at once (default 1). Runners without `concurrentRequests` only take 1. */
+  concurrency?: number;
 }
 
 export interface BenchmarkOutcome {
@@ -54,6 +56,8 @@ export type ProgressFn = (message: string) => void;
 /** A runner turns ONNX models into engines, times them and runs them for accuracy. */
 export interface Runner {
   readonly type: string;
+  /** Whether `benchmark` honours `plan.concurrency` > 1. */
+  readonly concurrentRequests?: boolean;
   probe(): Promise<Environment>;
   build(request: BuildRequest, progress: ProgressFn): Promise<BuiltEngine>;
   benchmark(

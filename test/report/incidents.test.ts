@@ -154,3 +154,36 @@ describe('playbooks', () => {
     expect(all.every((i) => !i.derived)).toBe(true);
   });
 });
+
+describe('advice fits the runner and the verdict', () => {
+  const spiky = () => makeEntry({ trials: [samples({ count: 200, spikeEvery: 10, spikeFactor: 5 })] });
+
+  it('gives CPU runs no GPU advice', () => {
+    const entry = spiky();
+    const cpu = incidentsFor(entry, undefined, { deviceKind: 'cpu' }).find(
+      (i) => i.kind === 'latency-spike',
+    )!;
+    const gpu = incidentsFor(entry, undefined, { deviceKind: 'gpu' }).find(
+      (i) => i.kind === 'latency-spike',
+    )!;
+    expect(cpu.nextSteps.join(' ')).not.toMatch(/GPU|CUDA|nvidia-smi|[Rr]ebuild the engine/);
+    expect(cpu.nextSteps.join(' ')).toContain('cpuAffinity');
+    expect(gpu.nextSteps.join(' ')).toMatch(/nvidia-smi/);
+    expect(nextStepsFor('unreliable-measurement', { deviceKind: 'cpu' }).join(' ')).not.toMatch(
+      /GPU clocks|-lgc/,
+    );
+  });
+
+  it('never tells a reader to disregard an entry the gate called regressed', () => {
+    const entry = makeEntry({ unreliable: 'trial medians differ by 40 %' });
+    const regressed = makeComparison(entry, {
+      verdict: 'regressed',
+      metrics: [metric('latency.p50', { baseline: 1.5, deltaPct: 60, verdict: 'regressed' })],
+    });
+    const steps = incidentsFor(entry, regressed).find((i) => i.kind === 'unreliable-measurement')!.nextSteps;
+    expect(steps.join(' ')).not.toMatch(/[Dd]o not read this entry as a regression/);
+    expect(steps[0]).toMatch(/judged this entry in spite of the noise/);
+    const unjudged = incidentsFor(entry, makeComparison(entry, { verdict: 'inconclusive', metrics: [] }));
+    expect(unjudged.find((i) => i.kind === 'unreliable-measurement')!.nextSteps[0]).toMatch(/Do not read/);
+  });
+});

@@ -102,7 +102,7 @@ describe('markdown reports', () => {
     const row = md.split('\n').find((l) => l.startsWith('| resnet50'))!;
     expect(row.trimEnd().endsWith('| — |')).toBe(true);
     expect(renderReport('summary', results)).not.toContain('Regression gate');
-    expect(renderReport('html', results)).toContain('<svg class="latency-chart"');
+    expect(renderReport('html', results)).toContain('<svg class="chart distribution"');
     expect(JSON.parse(renderReport('json', results))).toMatchObject({ gate: null, comparisons: [] });
   });
 
@@ -127,12 +127,12 @@ describe('HTML report', () => {
       e.latency?.trials.some((t) => t.samples.length > 0),
     ).length;
     expect(withSamples).toBe(4);
-    expect(html.match(/<svg class="latency-chart"/g)?.length).toBe(withSamples);
-    expect(html.match(/<rect class="bin"/g)?.length).toBeGreaterThan(withSamples * 5);
-    expect(html).toContain('<svg class="delta-chart"');
-    expect(html.match(/<rect class="delta-bar"/g)?.length).toBe(4);
+    expect(html.match(/<svg class="chart distribution"/g)?.length).toBe(withSamples);
+    expect(html.match(/<rect class="bar"/g)?.length).toBeGreaterThanOrEqual(withSamples);
+    expect(html).toContain('<svg class="chart delta-chart"');
+    expect(html.match(/<rect class="delta-bar /g)?.length).toBe(4);
     // Baseline markers where the comparison has a baseline p50.
-    expect(html).toContain('class="baseline"');
+    expect(html).toContain('class="median-base"');
   });
 
   it('is standalone: no scripts, no external resources, a restrictive CSP', () => {
@@ -213,5 +213,24 @@ describe('format registry', () => {
   it('rejects unknown formats', () => {
     expect(() => getRenderer('pdf')).toThrow(UsageError);
     expect(typeof getRenderer('summary')).toBe('function');
+  });
+});
+
+describe('incidents in the Markdown reports', () => {
+  it('are grouped once per kind, listing every affected entry, with the next steps once', () => {
+    const noisy = (runId: string) =>
+      makeResults({
+        runId,
+        entries: ['fp32', 'fp16', 'int8'].map((precision) =>
+          makeEntry({ precision: precision as 'fp32', unreliable: 'trial medians differ by 31 %' }),
+        ),
+      });
+    const md = renderReport('summary', [noisy('a'), noisy('b')]);
+    expect(md.match(/#### .*Unreliable measurement/g)?.length).toBe(1);
+    expect(md).toMatch(/#### .*Unreliable measurement \(6\)/);
+    expect(md.match(/^- \*\*resnet50 · /gm)?.length).toBe(6);
+    expect(md.match(/rerun it on an idle, dedicated runner/g)?.length).toBe(1);
+    const comment = renderReport('md', [noisy('a'), noisy('b')]);
+    expect(comment.match(/\*\*.*Unreliable measurement\*\* \(6\)/g)?.length).toBe(1);
   });
 });

@@ -9,6 +9,7 @@ import { inconclusiveLatency, remeasure } from '../../pipeline/remeasure.js';
 import { runPipeline } from '../../pipeline/run.js';
 import type { Results } from '../../results/schema.js';
 import { createRunner } from '../../runners/create.js';
+import { sweepTables } from '../../sweep/format.js';
 import { gateSummary } from '../gate-summary.js';
 import type { CliIO } from '../io.js';
 import { writeOutputs } from '../outputs.js';
@@ -151,6 +152,8 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
         io.stdout(`${resultsTable(results, c)}\n`);
         if (!store)
           io.stdout('\n(no baseline store configured: only accuracy limits and static thresholds apply)\n');
+        const sweeps = sweepTables(results, c);
+        if (sweeps) io.stdout(`\n${sweeps}\n`);
         const gate = gateSummary(results, c);
         if (gate) io.stdout(`\n${gate}\n`);
         io.stdout(`\nresults: ${written.results}\nreport:  ${written.markdown}\n         ${written.html}\n`);

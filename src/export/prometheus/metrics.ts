@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { deviceKey } from '../../pipeline/run.js';
 import type { Entry, Environment, Results } from '../../results/schema.js';
+import { neutralize } from '../../util/untrusted.js';
 
 /**
  * The guide's latency buckets, 1 ms … 1 s, in seconds. Samples above the last land only in +Inf.
@@ -18,13 +19,14 @@ type SeriesLabels = Record<(typeof SERIES_LABELS)[number], string>;
  * onnxruntime runner on the CPU). `trt_version` is `none` when the runtime is not TensorRT.
  */
 export function seriesLabels(entry: Entry, environment: Environment): SeriesLabels {
+  // Label values come from configs and logs: control and bidi characters shown as escapes.
   return {
-    model: entry.model,
+    model: neutralize(entry.model),
     precision: entry.precision,
     batch: String(entry.batchSize),
-    gpu: deviceKey(environment),
-    trt_version: environment.runtime.name === 'tensorrt' ? environment.runtime.version : 'none',
-    runner: entry.key.runner,
+    gpu: neutralize(deviceKey(environment)),
+    trt_version: environment.runtime.name === 'tensorrt' ? neutralize(environment.runtime.version) : 'none',
+    runner: neutralize(entry.key.runner),
   };
 }
 

@@ -15,6 +15,8 @@ export interface DistributionInput {
   baseline?: readonly number[];
   candidateLabel: string;
   baselineLabel: string;
+  /** Where only the baseline's summary is known (a results file keeps no baseline samples). */
+  baselineMarks?: { p50: number | null; p99: number | null };
 }
 
 const WIDTH = 720;
@@ -38,8 +40,11 @@ export function distributionSvg(input: DistributionInput): string {
   if (cand.length === 0) return '';
   const base = [...(input.baseline ?? [])].filter((v) => Number.isFinite(v) && v > 0).sort((a, b) => a - b);
   const cut = Math.max(quantile(cand, 0.999), base.length ? quantile(base, 0.999) : 0);
-  const lo = Math.min(cand[0]!, base[0] ?? Number.POSITIVE_INFINITY);
-  const x = scaleFor([lo, cut], LEFT, RIGHT, { positive: true, decades: 1 });
+  const marks = [input.baselineMarks?.p50, input.baselineMarks?.p99].filter(
+    (v): v is number => typeof v === 'number' && v > 0,
+  );
+  const lo = Math.min(cand[0]!, base[0] ?? Number.POSITIVE_INFINITY, ...marks);
+  const x = scaleFor([lo, cut, ...marks], LEFT, RIGHT, { positive: true, decades: 1 });
   const edges = Array.from({ length: BINS + 1 }, (_, i) =>
     x.kind === 'log' ? x.lo * (x.hi / x.lo) ** (i / BINS) : x.lo + ((x.hi - x.lo) * i) / BINS,
   );
@@ -88,6 +93,21 @@ export function distributionSvg(input: DistributionInput): string {
   };
   median(input.candidateLabel, cand, 'median', 0);
   if (b) median(input.baselineLabel, base, 'median-base', 1);
+  else if (marks.length > 0) {
+    const { p50, p99 } = input.baselineMarks!;
+    for (const [name, v] of [
+      ['p50', p50],
+      ['p99', p99],
+    ] as const) {
+      if (typeof v !== 'number' || !(v > 0)) continue;
+      parts.push(
+        `<line class="median-base" x1="${px(x.at(v))}" x2="${px(x.at(v))}" y1="${TOP - 4}" y2="${BOTTOM}"><title>${escapeHtml(`${input.baselineLabel} ${name} ${formatSig(v)} ms`)}</title></line>`,
+      );
+    }
+    parts.push(
+      `<text class="lbl median-base-text" x="${LEFT}" y="25">${escapeHtml(`${input.baselineLabel} (dashed): p50 ${formatSig(p50)} ms, p99 ${formatSig(p99)} ms`)}</text>`,
+    );
+  }
   for (const t of x.ticks) {
     parts.push(
       `<text class="lbl" x="${px(x.at(t))}" y="${BOTTOM + 14}" text-anchor="middle">${escapeHtml(formatSig(t))}</text>`,

@@ -130,6 +130,24 @@ describe('OnnxRuntimeRunner on the shipped models', () => {
     }
   });
 
+  it('benchmark keeps `concurrency` requests in flight: their latencies overlap in wall time', async () => {
+    const engine = await runner.build(request('mlp', 'mlp-fp32.onnx', MLP_INPUT), () => {});
+    try {
+      const [feed] = await feeds(MLP_INPUT, 1);
+      const plan = { ...TINY_PLAN, trials: 1, iterations: 30, concurrency: 3 };
+      const outcome = await runner.benchmark(engine, plan, feed!, () => {});
+      const samples = outcome.trials[0]!;
+      // Each worker stops once 30 samples exist; the others finish the request they have in flight.
+      expect(samples.length).toBeGreaterThanOrEqual(30);
+      expect(samples.length).toBeLessThanOrEqual(32);
+      // Serial requests sum to at most the wall time; three in flight sum to about three times it.
+      const sum = samples.reduce((a, b) => a + b, 0);
+      expect(sum).toBeGreaterThan(outcome.wallMs[0]! * 1.5);
+    } finally {
+      await runner.release(engine);
+    }
+  });
+
   it('benchmark returns `trials` arrays of `iterations` positive finite latencies', async () => {
     const engine = await runner.build(request('mlp', 'mlp-fp32.onnx', MLP_INPUT), () => {});
     try {

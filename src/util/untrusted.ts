@@ -1,0 +1,53 @@
+/**
+ * One definition of the characters that let untrusted text (model and node names, log lines, branch
+ * names) act instead of being read: C0 controls (ESC starts terminal sequences, CR overwrites a
+ * line), DEL, C1 controls (U+009B is a one-character CSI on some terminals), and the bidi marks,
+ * embeddings, overrides and isolates that make text display in another order than it reads.
+ * Each output format neutralizes them its own way, from this one list.
+ */
+
+/** Tab and LF are layout; every other C0, DEL, C1 and the bidi controls are not. */
+export const UNSAFE_CHARS =
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+const UNSAFE_TEST = new RegExp(UNSAFE_CHARS.source);
+
+export function hasUnsafeChars(text: string): boolean {
+  return UNSAFE_TEST.test(text);
+}
+
+/** `\u001b`: visible, and a valid JSON escape, so JSON output stays JSON with the same value. */
+export function visibleEscape(char: string): string {
+  return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/** For terminals, logs and plain-text labels: unsafe characters shown as `\u001b`, never acted on. */
+export function neutralize(value: unknown): string {
+  const text = value === null || value === undefined ? '' : String(value);
+  return text.replace(UNSAFE_CHARS, visibleEscape);
+}
+
+/** For markup (HTML, Markdown), where the character is dropped (CR is a line break there: kept). */
+export const MARKUP_UNSAFE =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * Writes for a terminal or a CI log. Everything we print passes here, so an escape sequence in a
+ * model name cannot retitle the window, clear the screen or hide lines: unsafe characters become
+ * visible escapes. Only what the CLI itself emits is kept: SGR colour sequences when colour is on
+ * for that stream (picocolors; a name can at worst recolour itself), and CR where `allowCr` (the
+ * progress line rewritten in place on an interactive stderr).
+ */
+export function terminalWriter(
+  write: (text: string) => void,
+  options: { colors: boolean; allowCr: boolean },
+): (text: string) => void {
+  const pattern = new RegExp(`\u001b\\[[0-9;]*m|${UNSAFE_CHARS.source}`, 'g');
+  return (text) =>
+    write(
+      text.replace(pattern, (match) => {
+        if (match.length > 1) return options.colors ? match : neutralize(match);
+        if (match === '\r' && options.allowCr) return match;
+        return visibleEscape(match);
+      }),
+    );
+}
