@@ -93,26 +93,28 @@ it('aggregates four results files with no node_modules and no network: one comme
       await writeJson(join(sandbox.workspace, `matrix-${i}.json`), benchResults({ runId: `m${i}`, device })),
     );
   }
-  const before = { comments: github.comments.get(42)?.length ?? 0, checks: github.checkRuns.length };
-  const run = await launch(
-    await sandbox.env({
-      event: 'pull_request.json',
-      eventName: 'pull_request',
-      apiUrl: github.url,
-      inputs: {
-        [Input.mode]: 'aggregate',
-        [Input.resultsFiles]: files.join('\n'),
-        [Input.commentKey]: 'four',
-      },
-    }),
-  );
-  expect(run.exitCode, run.output).toBe(0);
-  expect(run.outputs['results-path']).toMatch(/aggregate\.json$/);
-  expect(run.installed, 'aggregate installs nothing').toEqual([]);
-  expect((github.comments.get(42)?.length ?? 0) - before.comments).toBe(1);
-  expect(github.checkRuns.length - before.checks).toBe(1);
-  const body = github.comments.get(42)!.at(-1)!.body;
-  for (const device of devices) expect(body).toContain(device.split(' (')[0]);
+  // A GitHub stand-in of its own: everything it records is this job's.
+  const own = new FakeGitHub();
+  await own.start();
+  try {
+    const run = await launch(
+      await sandbox.env({
+        event: 'pull_request.json',
+        eventName: 'pull_request',
+        apiUrl: own.url,
+        inputs: { [Input.mode]: 'aggregate', [Input.resultsFiles]: files.join('\n') },
+      }),
+    );
+    expect(run.exitCode, run.output).toBe(0);
+    expect(run.outputs['results-path']).toMatch(/aggregate\.json$/);
+    expect(run.installed, 'aggregate installs nothing').toEqual([]);
+    expect([...own.comments.values()].flat()).toHaveLength(1);
+    expect(own.checkRuns).toHaveLength(1);
+    const body = own.comments.get(42)![0]!.body;
+    for (const device of devices) expect(body).toContain(device.split(' (')[0]);
+  } finally {
+    await own.stop();
+  }
 }, 120_000);
 
 it('runs a gate-only pr job (results files) from the clean copy', async () => {
