@@ -11,7 +11,7 @@ import { accuracyIncident } from './incident.js';
 import { topKAccuracy } from './labelled.js';
 import { localize } from './localize.js';
 import { outputMetrics } from './metrics.js';
-import { REFERENCE_NAME, referenceOutputs } from './reference.js';
+import type { AccuracyReference } from './reference.js';
 
 /** Cosine below which a layer counts as diverged when the limits set none. */
 export const DEFAULT_DIVERGENCE_COSINE = 0.999;
@@ -31,25 +31,30 @@ export class AccuracyCache {
   }
 }
 
-export interface AccuracyStageInput {
-  config: TrtGateConfig;
+export interface ValidationRequest {
   model: ModelConfig;
   modelIndex: number;
-  precision: Precision;
   batchSize: number;
-  /** The inputs at this batch size, and their generated data (used without validation data). */
+  /** The inputs at this batch size. */
   inputs: InputSpec[];
-  source: InputSource;
-  /** Resolves a config-relative path; `configFile` names the config in errors. */
   resolve: (path: string) => string;
   configFile: string;
+  cache: AccuracyCache;
+}
+
+export interface AccuracyStageInput extends ValidationRequest {
+  config: TrtGateConfig;
+  precision: Precision;
+  /** Generated data for the inputs (used without validation data). */
+  source: InputSource;
   runner: Runner;
   engine: BuiltEngine;
   build: BuildRequest;
   environment?: Environment;
-  cache: AccuracyCache;
   workDir: string;
   progress: (message: string) => void;
+  /** What the candidate is compared against (the port; default: ONNX Runtime CPU, fp32). */
+  reference: AccuracyReference;
 }
 
 export interface AccuracyStageOutcome {
@@ -57,25 +62,34 @@ export interface AccuracyStageOutcome {
   incident?: Incident;
 }
 
+/**
+ * The model's validation set at this batch size, read once per run; undefined without one.
+ * The pipeline calls it before any work, so a bad data file fails the run up front.
+ */
+export function validationSetFor(req: ValidationRequest): Promise<ValidationSet> | undefined {
+  const validation = req.model.validation;
+  if (!validation) return undefined;
+  return req.cache.once(`validation:${req.model.name}/b${req.batchSize}`, () =>
+    loadValidationSet({
+      config: validation,
+      dataPath: req.resolve(validation.data),
+      labelsPath: validation.labels ? req.resolve(validation.labels) : undefined,
+      inputs: req.inputs,
+      batchSize: req.batchSize,
+      where: { file: req.configFile, path: `models[${req.modelIndex}].validation` },
+    }),
+  );
+}
+
 /** The feeds: batches of the validation set when configured, else generated samples. */
 async function feedsFor(input: AccuracyStageInput): Promise<{ feeds: TensorSet[]; set?: ValidationSet }> {
-  const { model, batchSize } = input;
-  const validation = model.validation;
-  if (!validation) {
+  const pending = validationSetFor(input);
+  if (!pending) {
     const feeds: TensorSet[] = [];
     for (let s = 0; s < input.config.accuracy.samples; s++) feeds.push(await input.source.sample(s));
     return { feeds };
   }
-  const set = await input.cache.once(`validation:${model.name}/b${batchSize}`, () =>
-    loadValidationSet({
-      config: validation,
-      dataPath: input.resolve(validation.data),
-      labelsPath: validation.labels ? input.resolve(validation.labels) : undefined,
-      inputs: input.inputs,
-      batchSize,
-      where: { file: input.configFile, path: `models[${input.modelIndex}].validation` },
-    }),
-  );
+  const set = await pending;
   return { feeds: Array.from({ length: set.batches }, (_, b) => set.batch(b)), set };
 }
 
@@ -114,11 +128,11 @@ export async function runAccuracyStage(input: AccuracyStageInput): Promise<Accur
   const { feeds, set } = await feedsFor(input);
   input.progress(
     set
-      ? `${set.items} validation items (${set.batches} batches) vs ${REFERENCE_NAME}`
-      : `${feeds.length} samples vs ${REFERENCE_NAME}`,
+      ? `${set.items} validation items (${set.batches} batches) vs ${input.reference.name}`
+      : `${feeds.length} samples vs ${input.reference.name}`,
   );
   const reference = await input.cache.once(`reference:${model.name}/b${batchSize}`, () =>
-    referenceOutputs(input.resolve(model.onnx), feeds),
+    input.reference.outputs(input.resolve(model.onnx), feeds),
   );
   const candidate = await input.runner.infer(input.engine, feeds);
   const limits = effectiveLimits(precision, config.accuracy.limits, model.accuracy?.limits);
@@ -128,7 +142,7 @@ export async function runAccuracyStage(input: AccuracyStageInput): Promise<Accur
     outputs: model.outputs,
     classifier: model.classifier,
     limits,
-    referenceName: REFERENCE_NAME,
+    referenceName: input.reference.name,
   });
 
   if (set) {

@@ -37,6 +37,10 @@ export const COMMANDS: Record<string, CatalogueEntry> = {
     summary: 'export results to monitoring systems',
     load: async () => (await import('./commands/export.js')).registerExport,
   },
+  release: {
+    summary: 'write a Triton model repository and a release report for candidate runs that passed',
+    load: async () => (await import('./commands/release.js')).registerRelease,
+  },
   baseline: {
     summary: 'read and write the baseline store',
     load: async () => (await import('./commands/baseline.js')).registerBaseline,

@@ -1,6 +1,20 @@
 import type { Results } from '../results/schema.js';
 import { type Colors, num, table } from './terminal.js';
 
+const LABELLED_HEADER = ['acc@1', 'acc@5', 'Δ@1 vs fp32'];
+
+/** Top-1/top-5 accuracy on the labelled set, and the top-1 drop from fp32 in points. */
+function labelledCells(e: Results['entries'][number]): string[] {
+  const l = e.accuracy?.validation?.labelled;
+  if (!l) return LABELLED_HEADER.map(() => '—');
+  const drop = -l.top1Drop * 100;
+  return [
+    `${(l.top1 * 100).toFixed(1)}%`,
+    `${(l.top5 * 100).toFixed(1)}%`,
+    `${drop > 0 ? '+' : drop < 0 ? '−' : '±'}${Math.abs(drop).toFixed(1)} pt`,
+  ];
+}
+
 /** The terminal view of a run: one row per model × precision × batch. */
 export function resultsTable(results: Results, c: Colors): string {
   const header = [
@@ -18,6 +32,9 @@ export function resultsTable(results: Results, c: Colors): string {
     'top-1',
     'status',
   ];
+  // Accuracy against labels, when any model has a labelled validation set.
+  const labelled = results.entries.some((e) => e.accuracy?.validation?.labelled);
+  if (labelled) header.splice(-1, 0, ...LABELLED_HEADER);
   const rows = results.entries.map((e) => {
     const l = e.latency?.pooled;
     const a = e.accuracy?.worst;
@@ -42,6 +59,7 @@ export function resultsTable(results: Results, c: Colors): string {
       a ? a.maxAbsError.toExponential(2) : '—',
       a ? a.cosine.toFixed(6) : '—',
       a?.top1Agreement !== undefined ? `${(a.top1Agreement * 100).toFixed(1)}%` : '—',
+      ...(labelled ? labelledCells(e) : []),
       status,
     ];
   });

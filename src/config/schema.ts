@@ -223,6 +223,28 @@ export const SweepConfig = z.strictObject({
 });
 export type SweepConfig = z.infer<typeof SweepConfig>;
 /**
+ * Same-job A/B (`run --against`): the base side and the candidate measured in alternating blocks,
+ * with an A/A control (the base as a second arm). See src/ab/.
+ */
+export const AbConfig = z.strictObject({
+  /** Timed iterations per block: one block is one short benchmark of one side. */
+  blockIterations: z.number().int().positive().default(50),
+  /** Warm-up inferences before every block, the same for every side. */
+  blockWarmup: z.number().int().nonnegative().default(5),
+  /** Pairs before the first verdict (a 99 % signed-rank interval needs at least 8). */
+  minPairs: z.number().int().min(8).default(12),
+  /** Pairs after which an entry stops unsettled (`inconclusive`). */
+  maxPairs: z.number().int().positive().default(150),
+  /** Measurement budget of the whole job, seconds, spent on the entries still unsettled. */
+  maxSeconds: z.number().positive().default(600),
+  /** Measure the base side twice (A/A control) and use its noise in the verdict. */
+  control: z.boolean().default(true),
+  /** Seed of the randomized block order. */
+  seed: z.number().int().nonnegative().default(0),
+});
+export type AbConfig = z.infer<typeof AbConfig>;
+
+/**
  * Labelled validation data: the model's inputs from .npy/.npz files (a file or a directory of
  * them), items along axis 0, with optional integer class labels. Used for accuracy instead of
  * generated inputs; top-1/top-5 accuracy against the labels is reported beside the comparison
@@ -298,5 +320,6 @@ export const TrtGateConfig = z.strictObject({
     .transform((user) => ({ ...defaultThresholds(), ...user })),
   baseline: BaselineConfig.default(BaselineConfig.parse({})),
   gate: GateConfig.default(GateConfig.parse({})),
+  ab: AbConfig.default(AbConfig.parse({})),
 });
 export type TrtGateConfig = z.infer<typeof TrtGateConfig>;

@@ -157,7 +157,7 @@ export function encodeNpy(array: NpyArray): Uint8Array {
   const shape = array.shape.length === 1 ? `(${array.shape[0]},)` : `(${array.shape.join(', ')})`;
   let header = `{'descr': '${order}${code}', 'fortran_order': False, 'shape': ${shape}, }`;
   const total = 10 + header.length + 1;
-  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
+  header += `${' '.repeat((64 - (total % 64)) % 64)}\n`;
   const out = new Uint8Array(10 + header.length + array.data.length);
   out.set(MAGIC, 0);
   out[6] = 1;

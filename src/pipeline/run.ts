@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AccuracyCache, runAccuracyStage } from '../accuracy/stage.js';
-import { type LoadedConfig, resolveFrom } from '../config/load.js';
+import { type AccuracyReference, onnxRuntimeCpuReference } from '../accuracy/reference.js';
+import { AccuracyCache, runAccuracyStage, validationSetFor } from '../accuracy/stage.js';
+import { type LoadedConfig, namingConfigFile, resolveFrom } from '../config/load.js';
 import type { InputSpec } from '../config/schema.js';
 import { TrtGateError } from '../errors.js';
 import { InputSource, withBatch } from '../inputs/generate.js';
@@ -30,6 +31,8 @@ export interface RunOptions {
   source?: Results['source'];
   /** Run only some entries (e.g. `--model`). */
   only?: (p: PlannedEntry) => boolean;
+  /** What accuracy is measured against (default: the fp32 model in ONNX Runtime on the CPU). */
+  reference?: AccuracyReference;
 }
 
 export function deviceKey(env: Environment): string {
@@ -44,6 +47,14 @@ export function runtimeKey(env: Environment): string {
 
 /** Builds, benchmarks and checks every planned entry; one failing entry never stops the others. */
 export async function runPipeline(options: RunOptions): Promise<Results> {
+  try {
+    return await runAll(options);
+  } catch (error) {
+    throw namingConfigFile(error, options.loaded.file);
+  }
+}
+
+async function runAll(options: RunOptions): Promise<Results> {
   const { loaded, runner } = options;
   const observer = options.observer ?? nullObserver;
   const environment = await runner.probe();
@@ -52,8 +63,8 @@ export async function runPipeline(options: RunOptions): Promise<Results> {
     description: `${deviceKey(environment)} · ${runtimeKey(environment)}`,
   });
   const planned = planEntries(loaded.config, options.only);
-  await checkInputs(planned, loaded);
   const cache = new AccuracyCache();
+  await checkInputs(planned, loaded, cache);
   const entries: Entry[] = [];
   for (const [index, plan] of planned.entries()) {
     observer.onEvent({ type: 'entry-start', entryId: plan.id, index, total: planned.length });
@@ -73,9 +84,24 @@ export async function runPipeline(options: RunOptions): Promise<Results> {
   };
 }
 
-/** Reads every entry's first input sample up front, so a bad input file fails before any work. */
-async function checkInputs(planned: PlannedEntry[], loaded: LoadedConfig): Promise<void> {
-  for (const plan of planned) await inputsFor(plan, loaded).source.sample(0);
+/** Reads every entry's first input sample and validation set up front: bad data fails before any work. */
+async function checkInputs(
+  planned: PlannedEntry[],
+  loaded: LoadedConfig,
+  cache: AccuracyCache,
+): Promise<void> {
+  for (const plan of planned) {
+    const { inputs, source } = inputsFor(plan, loaded);
+    await source.sample(0);
+    if (!loaded.config.accuracy.enabled) continue;
+    await validationSetFor({
+      ...plan,
+      inputs,
+      resolve: (p) => resolveFrom(loaded.dir, p),
+      configFile: loaded.file,
+      cache,
+    });
+  }
 }
 
 /** The entry's inputs at its batch size, and their data, with errors pointing into the config. */
@@ -188,6 +214,7 @@ async function runEntry(
         cache,
         workDir: options.workDir,
         progress: progress('accuracy'),
+        reference: options.reference ?? onnxRuntimeCpuReference,
       });
       entry.accuracy = outcome.accuracy;
       if (outcome.incident) entry.incidents.push(outcome.incident);

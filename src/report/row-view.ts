@@ -29,6 +29,14 @@ function accuracySummary(entry: Entry): { text: string; passed: boolean | null }
     if (acc.worst.top1Agreement !== undefined)
       parts.push(`top-1 ${(acc.worst.top1Agreement * 100).toFixed(1)} %`);
   }
+  const labelled = acc.validation?.labelled;
+  if (labelled) {
+    const drop = -labelled.top1Drop * 100;
+    const sign = drop > 0 ? '+' : drop < 0 ? '−' : '±';
+    parts.push(
+      `labelled top-1 ${(labelled.top1 * 100).toFixed(1)} % (${sign}${Math.abs(drop).toFixed(1)} pt vs fp32) · top-5 ${(labelled.top5 * 100).toFixed(1)} %`,
+    );
+  }
   const nonFinite = acc.outputs.reduce((n, o) => n + o.nonFinite, 0);
   if (nonFinite > 0) parts.push(`${nonFinite} NaN/Inf`);
   const text = parts.length ? parts.join(' · ') : 'n/a';

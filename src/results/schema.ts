@@ -258,6 +258,8 @@ export const Entry = z.object({
   sweep: SweepResult.optional(),
   incidents: z.array(Incident),
   error: z.object({ stage: Stage, message: z.string() }).optional(),
+  /** A/B runs: this side's outputs against the base side's on the same inputs (drift from production). */
+  accuracyVsBase: AccuracyResult.optional(),
 });
 export type Entry = z.infer<typeof Entry>;
 
@@ -307,6 +309,31 @@ export const LayerDelta = z.object({
 });
 export type LayerDelta = z.infer<typeof LayerDelta>;
 
+/** How a same-job A/B comparison was measured (src/ab/). */
+export const AbSummary = z.object({
+  /** What the base side was, e.g. `git main (1a2b3c4d5e6f)`. */
+  base: z.string(),
+  pairs: z.number().int().nonnegative(),
+  blockIterations: z.number().int().positive(),
+  /** Rounds not counted (a block marked unreliable), with the first reasons. */
+  discardedRounds: z.number().int().nonnegative(),
+  discardReasons: z.array(z.string()),
+  /** A/A control (base vs base): estimate, interval and noise = largest |end| of it, percent. */
+  aaDeltaPct: z.number().nullable(),
+  aaIntervalPct: z.tuple([z.number(), z.number()]).nullable(),
+  aaNoisePct: z.number().nullable(),
+  /** Threshold actually applied: max(minEffectPct, A/A noise). */
+  thresholdPct: z.number(),
+  /** Measurement time spent on this entry until it stopped, ms. */
+  timeToVerdictMs: z.number().nonnegative(),
+  /** Job time when this entry stopped, ms since measurement began. */
+  stoppedAtMs: z.number().nonnegative(),
+  stopped: z.enum(['settled', 'max-pairs', 'time-budget', 'discarded']),
+  /** Notes on what differs between the sides' configs. */
+  notes: z.array(z.string()).default([]),
+});
+export type AbSummary = z.infer<typeof AbSummary>;
+
 export const EntryComparison = z.object({
   entryId: z.string(),
   model: z.string(),
@@ -318,6 +345,9 @@ export const EntryComparison = z.object({
   baselineRuns: z.number().int().nonnegative(),
   metrics: z.array(MetricComparison),
   layers: z.array(LayerDelta).optional(),
+  /** Which method judged the entry: same-job A/B, or the stored history. Absent in older files: history. */
+  method: z.enum(['ab', 'history']).optional(),
+  ab: AbSummary.optional(),
 });
 export type EntryComparison = z.infer<typeof EntryComparison>;
 

@@ -27,7 +27,7 @@ async function run(config: string, out: string, extra: string[] = []) {
 
 describe('labelled validation data in the quickstart', () => {
   it('reports top-1/top-5 accuracy per precision and the drop from fp32 on the shipped set', async () => {
-    const { code, results } = await run('examples/quickstart/trt-gate.yml', 'quickstart', [
+    const { code, results, report, f } = await run('examples/quickstart/trt-gate.yml', 'quickstart', [
       '--model',
       'tinycnn',
     ]);
@@ -52,6 +52,11 @@ describe('labelled validation data in the quickstart', () => {
     }
     const worst = results.entries.find((e) => e.precision === 'int8')!.accuracy!.worst!;
     expect(worst.top1Accuracy).toBe(byPrecision.int8!.labelled!.top1);
+    // The report and the terminal table show it per precision.
+    const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
+    expect(report).toContain(`labelled top-1 ${pct(fp32.top1)}`); // parentheses are escaped in Markdown
+    expect(report).toContain(`±0.0 pt vs fp32&#41; · top-5 ${pct(fp32.top5)}`);
+    expect(f.stdout).toMatch(/acc@1 +acc@5 +Δ@1 vs fp32/);
   });
 
   it('the broken-layer config fails on accuracy and names conv2 as the first divergence', async () => {

@@ -12,6 +12,11 @@ export interface SampleVariant {
   encoding: WeightEncoding;
   /** Four extra, wider convolution blocks: the same model, unmistakably slower (about 5–7× on a CPU). */
   slower?: boolean;
+  /**
+   * One extra 3×3 convolution of this many channels at the lowest resolution (8×8, after pool2):
+   * a real, modest slowdown (the `tinycnn-slower10` file, about 10 % on a CPU) for the A/B gate.
+   */
+  extraConv?: number;
   /** Relative Gaussian noise added to every weight: the same model, measurably less accurate. */
   perturb?: number;
   /** Perturb only this layer's weights (e.g. `conv2`): one broken middle layer, for localization. */
@@ -91,6 +96,10 @@ export function tinyCnn(variant: SampleVariant): OnnxGraph {
     x = g.conv(x, 'conv2c', 64, 32);
   }
   x = g.node('MaxPool', [x], 'pool2', { kernel_shape: [2, 2], strides: [2, 2] });
+  if (variant.extraConv) {
+    x = g.conv(x, 'conv2x', 32, variant.extraConv);
+    x = g.conv(x, 'conv2y', variant.extraConv, 32);
+  }
   x = g.conv(x, 'conv3', 32, 64);
   x = g.node('GlobalAveragePool', [x], 'gap');
   x = g.node('Flatten', [x], 'flatten', { axis: 1 });
@@ -127,6 +136,7 @@ function describe(v: SampleVariant): string {
   return [
     `${v.encoding} weights`,
     v.slower ? 'slower' : '',
+    v.extraConv ? `extra conv ${v.extraConv}` : '',
     v.perturb ? `perturbed ${v.perturb}${v.perturbLayer ? ` in ${v.perturbLayer}` : ''}` : '',
   ]
     .filter(Boolean)
@@ -140,6 +150,7 @@ export function sampleModelFiles(): Record<string, OnnxGraph> {
     'tinycnn-fp16.onnx': tinyCnn({ encoding: 'fp16' }),
     'tinycnn-int8.onnx': tinyCnn({ encoding: 'int8' }),
     'tinycnn-slower-fp32.onnx': tinyCnn({ encoding: 'fp32', slower: true }),
+    'tinycnn-slower10-fp32.onnx': tinyCnn({ encoding: 'fp32', extraConv: 8 }),
     'tinycnn-perturbed-fp32.onnx': tinyCnn({ encoding: 'fp32', perturb: 0.3 }),
     'tinycnn-broken-conv2-fp16.onnx': tinyCnn({ encoding: 'fp16', perturb: 0.2, perturbLayer: 'conv2' }),
     'mlp-fp32.onnx': mlp({ encoding: 'fp32' }),

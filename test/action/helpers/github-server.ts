@@ -25,6 +25,17 @@ export interface PullRequest {
   base: { ref: string; sha: string; repo: { full_name: string } };
 }
 
+export interface Issue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  state_reason: string | null;
+  labels: Array<{ name: string }>;
+  user: { login: string; type: string };
+  html_url: string;
+}
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -49,6 +60,9 @@ export class FakeGitHub {
   readonly comments = new Map<number, Comment[]>();
   readonly checkRuns: Array<Record<string, unknown> & { id: number }> = [];
   readonly statuses: Array<Record<string, unknown> & { id: number; sha: string }> = [];
+  /** Issues (not pull requests), as GET/POST/PATCH /repos/{o}/{r}/issues see them. */
+  readonly issues: Issue[] = [];
+  private nextIssue = 1;
   private nextId = 1000;
   private server: Server | undefined;
   url = '';
@@ -174,6 +188,45 @@ export class FakeGitHub {
       comment.body = body.body;
       comment.updated_at = new Date().toISOString();
       return this.send(res, 200, comment);
+    }
+    if (route('GET', new RegExp(`${repoPath}/issues$`))) {
+      const state = url.searchParams.get('state') ?? 'open';
+      const labels = (url.searchParams.get('labels') ?? '').split(',').filter(Boolean);
+      const list = this.issues.filter(
+        (i) =>
+          (state === 'all' || i.state === state) && labels.every((l) => i.labels.some((x) => x.name === l)),
+      );
+      return this.paginate(res, url, list);
+    }
+    if (route('POST', new RegExp(`${repoPath}/issues$`))) {
+      if (typeof body?.title !== 'string' || body.title === '' || body.title.length > 256) {
+        return this.send(res, 422, {
+          message: 'Validation Failed',
+          errors: [{ field: 'title', code: 'invalid' }],
+        });
+      }
+      const number = this.nextIssue++;
+      const issue: Issue = {
+        number,
+        title: body.title,
+        body: typeof body.body === 'string' ? body.body : '',
+        state: 'open',
+        state_reason: null,
+        labels: (Array.isArray(body.labels) ? body.labels : []).map((name: string) => ({ name })),
+        user: { login: who.login, type: who.user ? 'User' : 'Bot' },
+        html_url: `https://github.com/octo-org/octo-repo/issues/${number}`,
+      };
+      this.issues.push(issue);
+      return this.send(res, 201, issue);
+    }
+    const updateIssue = route('PATCH', new RegExp(`${repoPath}/issues/(\\d+)$`));
+    if (updateIssue) {
+      const issue = this.issues.find((i) => i.number === Number(updateIssue[3]));
+      if (!issue) return this.send(res, 404, { message: 'Not Found' });
+      if (typeof body?.body === 'string') issue.body = body.body;
+      if (body?.state === 'open' || body?.state === 'closed') issue.state = body.state;
+      if (typeof body?.state_reason === 'string') issue.state_reason = body.state_reason;
+      return this.send(res, 200, issue);
     }
     if (route('POST', new RegExp(`${repoPath}/check-runs$`))) {
       if (who.user || this.options.noChecks?.includes(token)) {

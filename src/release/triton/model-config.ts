@@ -1,0 +1,77 @@
+import type { TensorSignature } from '../../onnx/signature.js';
+import type { Entry } from '../../results/schema.js';
+import type { PlainMessage } from './pbtxt.js';
+
+/** onnx.TensorProto.DataType → Triton DataType. */
+const DATA_TYPES: Record<number, string> = {
+  1: 'TYPE_FP32',
+  2: 'TYPE_UINT8',
+  3: 'TYPE_INT8',
+  4: 'TYPE_UINT16',
+  5: 'TYPE_INT16',
+  6: 'TYPE_INT32',
+  7: 'TYPE_INT64',
+  8: 'TYPE_STRING',
+  9: 'TYPE_BOOL',
+  10: 'TYPE_FP16',
+  11: 'TYPE_FP64',
+  12: 'TYPE_UINT32',
+  13: 'TYPE_UINT64',
+  16: 'TYPE_BF16',
+};
+
+export interface TritonModelPlan {
+  name: string;
+  platform: 'tensorrt_plan' | 'onnxruntime_onnx';
+  /** compute capability → file name in the version directory (TensorRT); one file otherwise. */
+  files: Record<string, string>;
+  maxBatchSize: number;
+  preferredBatchSizes: number[];
+  instances: number;
+  instanceKind: 'KIND_GPU' | 'KIND_CPU';
+}
+
+function tensor(t: TensorSignature, batched: boolean, where: string): PlainMessage {
+  const dataType = DATA_TYPES[t.elemType];
+  if (!dataType)
+    throw new Error(`${where} ${t.name}: ONNX element type ${t.elemType} has no Triton data type`);
+  return { name: t.name, data_type: dataType, dims: batched ? t.dims.slice(1) : t.dims };
+}
+
+/**
+ * Batching settings from the measurements. The sweep's chosen batch is the preferred batch size;
+ * max_batch_size is the largest batch the shipped engine accepts that stayed within the SLO (for a
+ * fixed-shape TensorRT engine, its build batch). Without a sweep, the entry's own batch size.
+ */
+export function batchingOf(
+  entry: Entry,
+  engineMaxBatch: number,
+): { max: number; preferred: number[]; instances: number } {
+  const sweep = entry.sweep;
+  const within = (sweep?.points ?? []).filter((p) => p.itemsPerSec !== undefined && p.withinSlo !== false);
+  const sweptMax = within.length ? Math.max(...within.map((p) => p.batchSize)) : entry.batchSize;
+  const max = Math.max(1, Math.min(engineMaxBatch, sweptMax));
+  const chosen = sweep?.chosen?.batchSize ?? entry.batchSize;
+  return { max, preferred: [Math.min(chosen, max)], instances: sweep?.chosen?.concurrency ?? 1 };
+}
+
+/** config.pbtxt's content for one model × precision. Dimension 0 is the batch when it is dynamic. */
+export function tritonModelConfig(
+  plan: TritonModelPlan,
+  signature: { inputs: TensorSignature[]; outputs: TensorSignature[] },
+): PlainMessage {
+  const batched = signature.inputs.every((i) => i.dims[0] === -1);
+  const files = Object.entries(plan.files);
+  const config: PlainMessage = {
+    name: plan.name,
+    platform: plan.platform,
+    max_batch_size: batched ? plan.maxBatchSize : 0,
+    input: signature.inputs.map((t) => tensor(t, batched, 'input')),
+    output: signature.outputs.map((t) => tensor(t, batched, 'output')),
+    instance_group: [{ kind: plan.instanceKind, count: plan.instances }],
+  };
+  if (files.length === 1) config.default_model_filename = files[0]![1];
+  else config.cc_model_filenames = Object.fromEntries(files);
+  if (batched) config.dynamic_batching = { preferred_batch_size: plan.preferredBatchSizes };
+  return config;
+}
