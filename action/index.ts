@@ -1,7 +1,7 @@
 // The Action's entry, bundled into action/dist/index.js (action.yml: `runs: using: node24`).
 import { pathToFileURL } from 'node:url';
 import * as core from '@actions/core';
-import { locateOnnxRuntimeWith } from '../src/native/onnxruntime.js';
+import { setOnnxRuntimeLocation } from '../src/runners/onnxruntime/ort.js';
 import { rawInput } from './inputs.js';
 import { run } from './main.js';
 import { Input } from './names.js';
@@ -9,7 +9,7 @@ import { locateOnnxRuntime } from './onnxruntime-install.js';
 
 // onnxruntime-node is not in the bundle: found or installed the first time a model runs, so jobs
 // that only read results files (aggregate, pr/release from files) install nothing.
-locateOnnxRuntimeWith(async () => {
+setOnnxRuntimeLocation(async () => {
   const entry = await locateOnnxRuntime({
     preinstalled: rawInput(process.env, Input.onnxruntimeNodeDir),
     toolCache: process.env.RUNNER_TOOL_CACHE || process.env.RUNNER_TEMP,
