@@ -26,6 +26,7 @@ export const Input = {
   releaseThresholds: 'release-thresholds',
   maxResultsMb: 'max-results-mb',
   onnxruntimeNodeDir: 'onnxruntime-node-dir',
+  expectedArchitectures: 'expected-architectures',
 } as const;
 export type InputName = (typeof Input)[keyof typeof Input];
 

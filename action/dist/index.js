@@ -12049,12 +12049,12 @@ var require_headers = __commonJS({
       append(name, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists2 = this[kHeadersMap].get(lowercaseName);
-        if (exists2) {
+        const exists3 = this[kHeadersMap].get(lowercaseName);
+        if (exists3) {
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
-            name: exists2.name,
-            value: `${exists2.value}${delimiter}${value}`
+            name: exists3.name,
+            value: `${exists3.value}${delimiter}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -36035,12 +36035,13 @@ function crashedAfterPass(run2) {
   const died = run2.signal !== null || run2.exitCode !== null && EXIT_CRASH.has(run2.exitCode);
   return died && !run2.timedOut && !run2.spawnError && /&&&& PASSED TensorRT\.trtexec/.test(run2.stdout) && /=== Performance summary ===/.test(run2.stdout);
 }
-function exitCrashIncident(how, trials) {
+function exitCrashIncident(detail, excerpt) {
   return {
     kind: "crash",
     stage: "benchmark",
     title: "trtexec crashed at exit after PASSED",
-    message: `trtexec printed PASSED and a complete performance summary, then ${how} (trial${trials.length > 1 ? "s" : ""} ${trials.join(", ")}). The measurements were complete and are kept.`,
+    message: `trtexec printed PASSED and a complete performance summary, then ${detail}. The measurements were complete and are kept.`,
+    ...excerpt ? { logExcerpt: excerpt } : {},
     nextSteps: [
       "A crash after PASSED usually comes from a plugin library or the CUDA context at process exit; check --staticPlugins/--dynamicPlugins and the driver.",
       "Re-run trtexec by hand and look at the core dump if it persists."
@@ -36782,7 +36783,7 @@ function parseExportTimes(text, source, options = {}) {
   const legacy = all.some((e) => "endToEndMs" in e);
   let entries2 = all;
   let droppedWarmup = 0;
-  if (legacy) {
+  if (legacy || options.dropWarmup && all.every((e) => "startComputeMs" in e)) {
     const warmUpMs = options.warmUpMs ?? 200;
     const first = all.findIndex(
       (e, i3) => jsonNumber(e.startComputeMs, `entry ${i3}: startComputeMs`, source) >= warmUpMs
@@ -36930,7 +36931,11 @@ function readMetric(body, label, key, at, partial2) {
   for (const stat7 of STAT_KEYS) if (out[stat7] === void 0) partial2.add(`${key}.${stat7}`);
   const lastPiece = pieces[pieces.length - 1] ?? "";
   const lastOk = FIELD.exec(lastPiece)?.[4] !== void 0;
-  if (!lastOk && Object.keys(out.percentiles).length === 0) partial2.add(`${key}.percentiles`);
+  if (!lastOk) {
+    const named = /^(min|max|mean|median|percentile\((\d+(?:\.\d+)?)%\))/.exec(lastPiece);
+    if (named?.[2] !== void 0) partial2.add(`${key}.p${named[2]}`);
+    else if (Object.keys(out.percentiles).length === 0) partial2.add(`${key}.percentiles`);
+  }
   return out;
 }
 function readProlog(lines, result, source) {
@@ -37129,7 +37134,12 @@ async function runAttempt(run2, plan, loadInputs, attempt, smi, progress) {
   const after = await sampleGpu(smi, "after");
   if (after) samples.push(after);
   if (disagreements.length > 0) incidents.push(crossCheckIncident(disagreements.join("; ")));
-  if (crashedAtExit.length > 0) incidents.push(exitCrashIncident(crashHow, crashedAtExit));
+  if (crashedAtExit.length > 0)
+    incidents.push(
+      exitCrashIncident(
+        `${crashHow} (trial${crashedAtExit.length > 1 ? "s" : ""} ${crashedAtExit.join(", ")})`
+      )
+    );
   if (unstable.length > 0) incidents.push(unstableIncident(unstable, plan.trials));
   return { trials, wallMs, incidents, samples };
 }
@@ -46479,6 +46489,7 @@ var init_runner2 = __esm({
       options;
       context;
       type = "trtexec";
+      usesCalibrationCache = true;
       detected;
       probed;
       gpu;
@@ -49696,7 +49707,7 @@ var require_util10 = __commonJS({
       return path6;
     }
     exports.normalize = normalize;
-    function join26(aRoot, aPath) {
+    function join27(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -49728,7 +49739,7 @@ var require_util10 = __commonJS({
       }
       return joined;
     }
-    exports.join = join26;
+    exports.join = join27;
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
@@ -49901,7 +49912,7 @@ var require_util10 = __commonJS({
             parsed.path = parsed.path.substring(0, index + 1);
           }
         }
-        sourceURL = join26(urlGenerate(parsed), sourceURL);
+        sourceURL = join27(urlGenerate(parsed), sourceURL);
       }
       return normalize(sourceURL);
     }
@@ -53038,8 +53049,8 @@ var require_graceful_fs = __commonJS({
       fs4.createReadStream = createReadStream3;
       fs4.createWriteStream = createWriteStream2;
       var fs$readFile = fs4.readFile;
-      fs4.readFile = readFile14;
-      function readFile14(path6, options, cb) {
+      fs4.readFile = readFile15;
+      function readFile15(path6, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$readFile(path6, options, cb);
@@ -60673,16 +60684,16 @@ var $ZodUnion = /* @__PURE__ */ $constructor("$ZodUnion", (inst, def) => {
   };
 });
 function handleExclusiveUnionResults(results, final, inst, ctx) {
-  const matches = [];
+  const matches2 = [];
   for (let i3 = 0; i3 < results.length; i3++) {
     if (results[i3].issues.length === 0)
-      matches.push(i3);
+      matches2.push(i3);
   }
-  if (matches.length === 1) {
-    final.value = results[matches[0]].value;
+  if (matches2.length === 1) {
+    final.value = results[matches2[0]].value;
     return final;
   }
-  if (matches.length === 0) {
+  if (matches2.length === 0) {
     final.issues.push({
       code: "invalid_union",
       input: final.value,
@@ -60696,7 +60707,7 @@ function handleExclusiveUnionResults(results, final, inst, ctx) {
       inst,
       errors: [],
       inclusive: false,
-      matches
+      matches: matches2
     });
   }
   return final;
@@ -75905,20 +75916,20 @@ function checkArrayGuards(arraySchema, guards) {
     if (guards.containsSchema) {
       const minContains = guards.minContains ?? 1;
       const ceiling = guards.maxContains !== void 0 ? guards.maxContains + 1 : Number.POSITIVE_INFINITY;
-      let matches = 0;
+      let matches2 = 0;
       for (const item of items) {
-        if (guards.containsSchema.safeParse(item).success && ++matches >= ceiling)
+        if (guards.containsSchema.safeParse(item).success && ++matches2 >= ceiling)
           break;
       }
-      if (matches < minContains) {
+      if (matches2 < minContains) {
         payload.issues.push({
           code: "custom",
-          message: `Array must contain at least ${minContains} matching ${plural(minContains)}; found ${matches}`,
+          message: `Array must contain at least ${minContains} matching ${plural(minContains)}; found ${matches2}`,
           input: items,
           continue: true
         });
       }
-      if (guards.maxContains !== void 0 && matches > guards.maxContains) {
+      if (guards.maxContains !== void 0 && matches2 > guards.maxContains) {
         payload.issues.push({
           code: "custom",
           message: `Array must contain at most ${guards.maxContains} matching ${plural(guards.maxContains)}`,
@@ -76632,7 +76643,10 @@ function latencyMetric(name, field, statistic) {
     statistic,
     extract: (e) => e.latency ? pick3(e.latency.pooled) : void 0,
     samples: (e) => e.latency?.trials.map((t) => t.samples),
-    trialValues: (e) => e.latency?.trials.map((t) => pick3(t.stats))
+    trialValues: (e) => {
+      const values = e.latency?.trials.map((t) => pick3(t.stats));
+      return values?.every((v) => v !== void 0) ? values : void 0;
+    }
   };
 }
 var NO_BUILD = "no engine build is recorded for this entry";
@@ -76865,10 +76879,11 @@ var trtexecFactory = {
         });
     }
     config2.models.forEach((model, m) => {
-      if (model.precisions.includes("int8") && !model.variants.int8 && !model.calibrationCache) {
+      const calibrated = model.calibrationCache || model.calibration;
+      if (model.precisions.includes("int8") && !model.variants.int8 && !calibrated) {
         issues.push({
           path: `models[${m}].calibrationCache`,
-          message: "precision int8 needs a quantized (Q/DQ) model in variants.int8 or a calibrationCache; without either, trtexec builds with placeholder scales and the accuracy check cannot pass"
+          message: "precision int8 needs a quantized (Q/DQ) model in variants.int8, a calibrationCache or calibration data; without one, trtexec builds with placeholder scales and the accuracy check cannot pass"
         });
       }
     });
@@ -77089,6 +77104,13 @@ var ValidationConfig = external_exports.strictObject({
   /** The output the labels index; default: the first classifier output. */
   output: external_exports.string().min(1).optional()
 });
+var CalibrationConfig = external_exports.strictObject({
+  /** .npy/.npz file or directory, like `validation.data`; default: `validation.data`. */
+  data: external_exports.string().min(1).optional(),
+  /** The guide's 500–1,000 representative samples; larger sets: a seeded subset. */
+  maxItems: external_exports.number().int().positive().max(1e5).default(500),
+  seed: external_exports.number().int().nonnegative().default(0)
+});
 var ModelConfig = external_exports.strictObject({
   name: external_exports.string().min(1).max(100).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected letters, digits, ".", "_" or "-"'),
   /** The fp32 ONNX model: the accuracy reference, and the default for every precision. */
@@ -77105,7 +77127,8 @@ var ModelConfig = external_exports.strictObject({
   /** INT8 calibration cache for engine builds (trtexec). */
   calibrationCache: external_exports.string().optional(),
   sweep: SweepConfig.optional(),
-  validation: ValidationConfig.optional()
+  validation: ValidationConfig.optional(),
+  calibration: CalibrationConfig.optional()
 });
 var RunnerConfig = external_exports.looseObject({ type: external_exports.string().min(1).default("onnxruntime") });
 var DEFAULT_THRESHOLDS = {
@@ -77290,7 +77313,7 @@ async function missingFiles(config2, file2, dir) {
         });
       }
     });
-    if (model.calibrationCache) {
+    if (model.calibrationCache && !model.calibration) {
       wanted.push({
         path: `models[${m}].calibrationCache`,
         value: model.calibrationCache,
@@ -78203,6 +78226,13 @@ function describe5(verdict, delta, interval, threshold) {
       return `${what} straddles the ${threshold}; more trials or a rerun would settle it`;
   }
 }
+function withoutSamples(metric, candidate) {
+  if (!isSampled(metric)) return void 0;
+  const trials = metric.samples(candidate);
+  if (!trials || trials.some((t) => t.length > 0)) return void 0;
+  const source = candidate.latency?.source ?? "the candidate";
+  return `the statistical model needs per-query samples and ${source} has none; judge ${metric.name} with a percentage or static threshold, or import the run's --exportTimes file with --times`;
+}
 var statisticalModel = {
   model: "statistical",
   needsBaseline: true,
@@ -78217,6 +78247,10 @@ var statisticalModel = {
         verdict: "inconclusive",
         reason: "the candidate has no value"
       });
+    }
+    const unsampled = withoutSamples(metric, candidate);
+    if (unsampled) {
+      return comparison({ ...base, baseline: null, verdict: "inconclusive", reason: unsampled });
     }
     const past = historyValues(metric, history);
     if (past.length === 0) {
@@ -78529,29 +78563,39 @@ function overallGate(gates, failOn) {
 // src/results/schema.ts
 var RESULTS_SCHEMA_VERSION = 1;
 var StatsSummary = external_exports.object({
-  count: external_exports.number().int().nonnegative(),
+  /** Optional (like p90/p95/p99/stddev/cv) only for imported summaries that do not print it; see LatencyResult.absent. */
+  count: external_exports.number().int().nonnegative().optional(),
   min: external_exports.number(),
   max: external_exports.number(),
   mean: external_exports.number(),
   median: external_exports.number(),
-  p90: external_exports.number(),
-  p95: external_exports.number(),
-  p99: external_exports.number(),
-  stddev: external_exports.number(),
+  p90: external_exports.number().optional(),
+  p95: external_exports.number().optional(),
+  p99: external_exports.number().optional(),
+  stddev: external_exports.number().optional(),
   /** Coefficient of variation: stddev / mean. */
-  cv: external_exports.number()
+  cv: external_exports.number().optional()
 });
+var FullStatsSummary = StatsSummary.required();
 var Trial = external_exports.object({
   samples: external_exports.array(external_exports.number()),
   stats: StatsSummary,
-  wallMs: external_exports.number().nonnegative()
+  /** Absent only for an imported summary that was cut before its walltime line. */
+  wallMs: external_exports.number().nonnegative().optional()
 });
 var LatencyResult = external_exports.object({
   unit: external_exports.literal("ms"),
   trials: external_exports.array(Trial).min(1),
   pooled: StatsSummary,
   /** Where the samples came from, e.g. `session.run` or trtexec's `latencyMs`. */
-  source: external_exports.string()
+  source: external_exports.string(),
+  /**
+   * Statistics the source does not have (an imported trtexec summary prints no stddev/CV, 8.x no p90/p95):
+   * absent from `pooled`, never filled in. Empty trial samples mean no per-query samples either.
+   */
+  absent: external_exports.array(external_exports.string()).optional(),
+  /** Values the source had but cut short (a terminal-clipped `percentile(99%) = 0.s`). */
+  missing: external_exports.array(external_exports.string()).optional()
 });
 var Throughput = external_exports.object({
   inferencesPerSec: external_exports.number().nonnegative(),
@@ -78675,10 +78719,12 @@ var Incident = external_exports.object({
   logExcerpt: external_exports.string().optional(),
   nextSteps: external_exports.array(external_exports.string())
 });
+var EntryPrecision = external_exports.union([Precision, external_exports.literal("unknown")]);
+var EntryBatchSize = external_exports.union([external_exports.number().int().positive(), external_exports.literal("unknown")]);
 var BaselineKey = external_exports.object({
   model: external_exports.string(),
-  precision: Precision,
-  batchSize: external_exports.number().int().positive(),
+  precision: EntryPrecision,
+  batchSize: EntryBatchSize,
   runner: external_exports.string(),
   /** CPU model, or GPU name + compute capability. */
   device: external_exports.string(),
@@ -78700,7 +78746,7 @@ var SweepPoint = external_exports.object({
   batchSize: external_exports.number().int().positive(),
   concurrency: external_exports.number().int().positive(),
   /** Pooled latency of one request (one batch), ms. */
-  latency: StatsSummary.optional(),
+  latency: FullStatsSummary.optional(),
   itemsPerSec: external_exports.number().nonnegative().optional(),
   withinSlo: external_exports.boolean().optional(),
   /** Why the point has no numbers (it failed to build or run). */
@@ -78721,8 +78767,8 @@ var SweepResult = external_exports.object({
 var Entry = external_exports.object({
   id: external_exports.string(),
   model: external_exports.string(),
-  precision: Precision,
-  batchSize: external_exports.number().int().positive(),
+  precision: EntryPrecision,
+  batchSize: EntryBatchSize,
   status: external_exports.enum(["ok", "failed"]),
   key: BaselineKey,
   build: BuildInfo.optional(),
@@ -78793,7 +78839,7 @@ var AbSummary = external_exports.object({
   aaDeltaPct: external_exports.number().nullable(),
   aaIntervalPct: external_exports.tuple([external_exports.number(), external_exports.number()]).nullable(),
   aaNoisePct: external_exports.number().nullable(),
-  /** Threshold actually applied: max(minEffectPct, A/A noise). */
+  /** The smallest change this job could call: max(minEffectPct, A/A noise). */
   thresholdPct: external_exports.number(),
   /** Measurement time spent on this entry until it stopped, ms. */
   timeToVerdictMs: external_exports.number().nonnegative(),
@@ -78806,8 +78852,8 @@ var AbSummary = external_exports.object({
 var EntryComparison = external_exports.object({
   entryId: external_exports.string(),
   model: external_exports.string(),
-  precision: Precision,
-  batchSize: external_exports.number(),
+  precision: EntryPrecision,
+  batchSize: EntryBatchSize,
   device: external_exports.string(),
   verdict: Verdict,
   reason: external_exports.string(),
@@ -79678,7 +79724,7 @@ function nextStepsFor(kind, context3 = {}) {
     generic = generic.filter((step) => step !== UNRELIABLE_UNJUDGED);
     generic.unshift(judged ? UNRELIABLE_JUDGED : UNRELIABLE_UNJUDGED);
   }
-  if (kind === "accuracy-degradation" && context3.precision) {
+  if (kind === "accuracy-degradation" && context3.precision && context3.precision !== "unknown") {
     return [...ACCURACY_BY_PRECISION[context3.precision] ?? [], ...generic];
   }
   return generic;
@@ -79714,13 +79760,14 @@ function detectLatencySpike(entry, comparison2) {
     }
   }
   const pooled = entry.latency?.pooled;
-  if (!pooled || pooled.count < MIN_SAMPLES_FOR_TAIL || pooled.median <= 0) return void 0;
+  if (!pooled || pooled.count === void 0 || pooled.p99 === void 0) return void 0;
+  if (pooled.count < MIN_SAMPLES_FOR_TAIL || pooled.median <= 0) return void 0;
   const ratio = pooled.p99 / pooled.median;
   const reasons = [];
   if (ratio >= SPIKE_TAIL_RATIO) {
     reasons.push(`p99 is ${fmt(ratio)}\xD7 the median (${fmt(pooled.p99)} ms vs ${fmt(pooled.median)} ms)`);
   }
-  if (pooled.cv >= SPIKE_CV && pooled.cv < UNRELIABLE_CV) {
+  if (pooled.cv !== void 0 && pooled.cv >= SPIKE_CV && pooled.cv < UNRELIABLE_CV) {
     reasons.push(`the coefficient of variation is ${fmt(pooled.cv, 2)}`);
   }
   if (reasons.length === 0) return void 0;
@@ -79777,8 +79824,9 @@ function detectUnreliableMeasurement(entry) {
   if (entry.unreliable) reasons.push(entry.unreliable);
   const latency = entry.latency;
   if (latency) {
-    if (latency.pooled.count >= 2 && latency.pooled.cv >= UNRELIABLE_CV) {
-      reasons.push(`latency coefficient of variation ${fmt(latency.pooled.cv, 2)} (\u2265 ${UNRELIABLE_CV})`);
+    const { count: count2, cv } = latency.pooled;
+    if (count2 !== void 0 && cv !== void 0 && count2 >= 2 && cv >= UNRELIABLE_CV) {
+      reasons.push(`latency coefficient of variation ${fmt(cv, 2)} (\u2265 ${UNRELIABLE_CV})`);
     }
     const medians = latency.trials.map((t) => t.stats.median);
     if (medians.length >= 2 && latency.pooled.median > 0) {
@@ -79900,7 +79948,7 @@ function rowView(entry, comparison2, device, options, deviceKind) {
     explanation = comparison2?.reason || error63 || null;
   }
   const accuracy = accuracySummary(entry);
-  const throughput = entry.throughput ? `${formatSig(entry.batchSize > 1 ? entry.throughput.itemsPerSec : entry.throughput.inferencesPerSec)}/s` : "\u2014";
+  const throughput = entry.throughput ? `${formatSig(typeof entry.batchSize === "number" && entry.batchSize > 1 ? entry.throughput.itemsPerSec : entry.throughput.inferencesPerSec)}/s` : "\u2014";
   const incidents = incidentsFor(entry, comparison2, deviceKind ? { deviceKind } : {}).map(
     (i3) => ({
       ...i3,
@@ -79939,11 +79987,23 @@ function rowView(entry, comparison2, device, options, deviceKind) {
     explanation,
     unreliable: entry.unreliable ?? null,
     baselineRuns: comparison2?.baselineRuns ?? null,
+    method: methodText(comparison2),
     metrics: (comparison2?.metrics ?? []).map(metricView),
     incidents,
     layers,
     distribution: options.charts ? distribution(entry, comparison2) : null
   };
+}
+function methodText(comparison2) {
+  const ab = comparison2?.ab;
+  if (ab) {
+    const noise = ab.aaNoisePct === null ? "A/A noise n/a" : `A/A noise \xB1${ab.aaNoisePct.toFixed(1)} %`;
+    const stop = ab.stopped === "settled" ? "" : ` (${ab.stopped})`;
+    return `A/B in this job vs ${ab.base}: ${ab.pairs} pairs \xB7 ${noise} \xB7 ${(ab.timeToVerdictMs / 1e3).toFixed(1)} s to verdict${stop}`;
+  }
+  if (comparison2?.method === "ab") return "A/B in this job (not paired: see the reason)";
+  if (comparison2?.method === "history") return `stored history (${comparison2.baselineRuns} runs)`;
+  return null;
 }
 
 // src/report/device-groups.ts
@@ -80236,7 +80296,10 @@ function statsProblems(stated, samples, where) {
     out.push(`${where}.count is ${stated.count} but there are ${computed.count} samples`);
   }
   for (const field of ["median", "mean", "min", "max", "p99"]) {
-    if (!agrees(stated[field], computed[field])) {
+    const value = stated[field];
+    if (value === void 0) {
+      out.push(`${where}.${field} is absent although there are ${computed.count} samples`);
+    } else if (!agrees(value, computed[field])) {
       out.push(
         `${where}.${field} is ${stated[field]} but the samples give ${computed[field].toPrecision(6)}`
       );
@@ -80252,7 +80315,9 @@ function latencyProblems(latency, where) {
         `${where}: ${empty} of ${latency.trials.length} trial(s) have no samples although the source ("${latency.source}") does not say the run has none`
       ];
     }
-    const total = latency.trials.reduce((n3, t) => n3 + t.stats.count, 0);
+    const counts = latency.trials.map((t) => t.stats.count);
+    if (latency.pooled.count === void 0 && counts.every((c3) => c3 === void 0)) return [];
+    const total = counts.reduce((n3, c3) => n3 + (c3 ?? Number.NaN), 0);
     return total === latency.pooled.count ? [] : [`${where}.pooled.count is ${latency.pooled.count} but the trials count ${total}`];
   }
   const out = latency.trials.flatMap(
@@ -81436,7 +81501,8 @@ var Input = {
   resultsFiles: "results-files",
   releaseThresholds: "release-thresholds",
   maxResultsMb: "max-results-mb",
-  onnxruntimeNodeDir: "onnxruntime-node-dir"
+  onnxruntimeNodeDir: "onnxruntime-node-dir",
+  expectedArchitectures: "expected-architectures"
 };
 var Output = {
   verdict: "verdict",
@@ -81535,7 +81601,10 @@ function readInputs(env) {
     resultsDir: rawInput(env, Input.resultsDir) ?? "trt-gate-results",
     resultsFiles: inputLines(env[inputEnvName(Input.resultsFiles)] ?? env["INPUT_RESULTS-FILES"]),
     releaseThresholds: rawInput(env, Input.releaseThresholds),
-    maxResultsBytes: Math.round(maxMb * 1024 * 1024)
+    maxResultsBytes: Math.round(maxMb * 1024 * 1024),
+    expectedArchitectures: inputLines(env[inputEnvName(Input.expectedArchitectures)]).flatMap(
+      (l) => l.split(",").map((a2) => a2.trim()).filter(Boolean)
+    )
   };
   if (inputs.mode === "aggregate" && inputs.resultsFiles.length === 0) {
     problems.push(
@@ -81548,7 +81617,7 @@ function readInputs(env) {
 
 // action/main.ts
 import { mkdir as mkdir12 } from "node:fs/promises";
-import { join as join24, resolve as resolve10 } from "node:path";
+import { join as join25, resolve as resolve10 } from "node:path";
 
 // src/app/exit-code.ts
 init_errors();
@@ -82007,11 +82076,11 @@ function removeNonChars(variableName) {
   return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
 }
 function extractUrlVariableNames(url2) {
-  const matches = url2.match(urlVariableRegex);
-  if (!matches) {
+  const matches2 = url2.match(urlVariableRegex);
+  if (!matches2) {
     return [];
   }
-  return matches.map(removeNonChars).reduce((a2, b) => a2.concat(b), []);
+  return matches2.map(removeNonChars).reduce((a2, b) => a2.concat(b), []);
 }
 function omit2(object2, keysToOmit) {
   const result = { __proto__: null };
@@ -82686,8 +82755,8 @@ async function fetchWrapper(requestOptions) {
     data: ""
   };
   if ("deprecation" in responseHeaders) {
-    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
-    const deprecationLink = matches && matches.pop();
+    const matches2 = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
+    const deprecationLink = matches2 && matches2.pop();
     log.warn(
       `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
     );
@@ -86139,7 +86208,7 @@ function latencyOf(trials, source) {
 }
 function throughputOf(trials, batchSize) {
   const inferences = trials.reduce((n3, t) => n3 + t.samples.length, 0);
-  const seconds = trials.reduce((s, t) => s + t.wallMs, 0) / 1e3;
+  const seconds = trials.reduce((s, t) => s + (t.wallMs ?? 0), 0) / 1e3;
   return {
     inferencesPerSec: seconds > 0 ? inferences / seconds : 0,
     itemsPerSec: seconds > 0 ? inferences * batchSize / seconds : 0
@@ -86149,36 +86218,13 @@ function throughputOf(trials, batchSize) {
 // src/pipeline/run.ts
 import { randomUUID as randomUUID3 } from "node:crypto";
 import { stat as stat6 } from "node:fs/promises";
-import { join as join21 } from "node:path";
+import { join as join22 } from "node:path";
 
-// src/accuracy/reference.ts
-init_tensors();
-var REFERENCE_NAME = "onnxruntime-fp32 (CPU)";
-var onnxRuntimeCpuReference = {
-  name: REFERENCE_NAME,
-  async outputs(onnxPath, feeds) {
-    const ort = await loadOnnxRuntime();
-    const session = await ort.InferenceSession.create(onnxPath, {
-      executionProviders: ["cpu"],
-      graphOptimizationLevel: "disabled",
-      logSeverityLevel: 3
-    });
-    try {
-      const outputs = [];
-      for (const f of feeds) outputs.push(fromOrtOutputs(await session.run(toOrtFeeds(ort, f))));
-      return outputs;
-    } finally {
-      await session.release();
-    }
-  }
-};
-function referenceOutputs(onnxPath, feeds) {
-  return onnxRuntimeCpuReference.outputs(onnxPath, feeds);
-}
-
-// src/accuracy/stage.ts
+// src/accuracy/calibration.ts
 init_tensor();
-import { join as join19 } from "node:path";
+import { createHash as createHash4 } from "node:crypto";
+import { access as access3, readFile as readFile11 } from "node:fs/promises";
+import { join as join18 } from "node:path";
 
 // src/inputs/validation.ts
 init_errors();
@@ -87009,6 +87055,204 @@ async function readLabels(args, byName, total) {
   return values;
 }
 
+// src/accuracy/calibration.ts
+init_tensors();
+init_atomic_write();
+init_hash();
+
+// src/accuracy/mark-outputs.ts
+init_proto();
+function outlineModel(bytes) {
+  const model = ModelProto.decode(bytes);
+  const graph = model.graph ?? {};
+  const initializers = new Set((graph.initializer ?? []).map((t) => t.name ?? ""));
+  const live = new Set((graph.input ?? []).map((i3) => i3.name ?? "").filter((n3) => n3 && !initializers.has(n3)));
+  const nodes = (graph.node ?? []).map((n3, i3) => ({
+    name: n3.name || `${n3.opType ?? "node"}_${i3}`,
+    op: n3.opType ?? "",
+    inputs: n3.input ?? [],
+    outputs: n3.output ?? []
+  }));
+  const activations = [];
+  nodes.forEach((node2, index) => {
+    if (!node2.inputs.some((t) => live.has(t))) return;
+    for (const out of node2.outputs) {
+      if (!out) continue;
+      live.add(out);
+      activations.push({ tensor: out, node: index });
+    }
+  });
+  return { nodes, outputs: (graph.output ?? []).map((o2) => o2.name ?? ""), activations };
+}
+function withOutputs(bytes, tensors2) {
+  if (tensors2.length === 0) return bytes;
+  const extra = ModelProto.encode(
+    ModelProto.fromObject({ graph: { output: tensors2.map((name) => ({ name })) } })
+  ).finish();
+  const out = new Uint8Array(bytes.length + extra.length);
+  out.set(bytes, 0);
+  out.set(extra, bytes.length);
+  return out;
+}
+
+// src/accuracy/calibration.ts
+function tensorrtVersionCode(version2) {
+  const [major = 0, minor = 0, patch = 0] = version2.split(/[.+-]/).map((p) => Number.parseInt(p, 10) || 0);
+  return major < 10 ? major * 1e3 + minor * 100 + patch : major * 1e4 + minor * 100 + patch;
+}
+function scaleHex(scale) {
+  const view = new DataView(new ArrayBuffer(4));
+  view.setFloat32(0, scale);
+  return view.getUint32(0).toString(16).padStart(8, "0");
+}
+function calibrationCacheText(tensorrt, amax) {
+  const lines = [`TRT-${tensorrtVersionCode(tensorrt)}-EntropyCalibration2`];
+  for (const [name, max3] of amax) lines.push(`${name}: ${scaleHex(Math.max(max3 / 127, 1e-12))}`);
+  return `${lines.join("\n")}
+`;
+}
+async function measureRanges(onnxPath, batches) {
+  const bytes = new Uint8Array(await readFile11(onnxPath));
+  const outline = outlineModel(bytes);
+  const names = outline.activations.map((a2) => a2.tensor);
+  const ort = await loadOnnxRuntime();
+  const session = await ort.InferenceSession.create(
+    withOutputs(
+      bytes,
+      names.filter((n3) => !outline.outputs.includes(n3))
+    ),
+    { executionProviders: ["cpu"], graphOptimizationLevel: "disabled", logSeverityLevel: 3 }
+  );
+  const amax = /* @__PURE__ */ new Map();
+  const track = (name, values) => {
+    let m = amax.get(name) ?? 0;
+    for (const v of values) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
+    amax.set(name, m);
+  };
+  try {
+    for (const feeds of batches) {
+      for (const [name, t] of Object.entries(feeds)) track(name, toFloat64(t));
+      const outputs = fromOrtOutputs(await session.run(toOrtFeeds(ort, feeds)));
+      for (const name of names) if (outputs[name]) track(name, toFloat64(outputs[name]));
+    }
+  } finally {
+    await session.release();
+  }
+  return amax;
+}
+function hashBatches(batches) {
+  const h2 = createHash4("sha256");
+  for (const feeds of batches) {
+    for (const name of Object.keys(feeds).sort()) {
+      const d = feeds[name].data;
+      h2.update(name);
+      h2.update(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+    }
+  }
+  return h2.digest("hex");
+}
+async function exists2(path6) {
+  try {
+    await access3(path6);
+    return true;
+  } catch {
+    return false;
+  }
+}
+async function readSidecar(path6) {
+  try {
+    return JSON.parse(await readFile11(`${path6}.json`, "utf8"));
+  } catch {
+    return void 0;
+  }
+}
+function staleReason(old, now) {
+  const changed = [
+    old.onnxSha256 !== now.onnxSha256 ? "the model changed" : void 0,
+    old.dataSha256 !== now.dataSha256 ? "the calibration data changed" : void 0,
+    old.tensorrt !== now.tensorrt ? `TensorRT ${old.tensorrt} \u2192 ${now.tensorrt}` : void 0
+  ].filter((s) => s !== void 0);
+  return changed.join(", ") || "its key differs";
+}
+async function calibrationCacheFor(req) {
+  const data = req.calibration.data ?? req.model.validation?.data;
+  if (!data) throw new Error("calibration needs `calibration.data` or `validation.data`");
+  const set2 = await loadValidationSet({
+    config: { data, labelsArray: "labels", maxItems: req.calibration.maxItems, seed: req.calibration.seed },
+    dataPath: req.resolve(data),
+    inputs: req.inputs,
+    batchSize: req.batchSize,
+    where: { file: req.configFile, path: `models[${req.modelIndex}].calibration` }
+  });
+  const batches = Array.from({ length: set2.batches }, (_, b) => set2.batch(b));
+  const facts = {
+    onnxSha256: await sha256File(req.onnxPath),
+    dataSha256: hashBatches(batches),
+    tensorrt: req.tensorrt
+  };
+  const key = sha256Json({ v: 1, ...facts }, 32);
+  const sidecar = { key, ...facts, items: set2.items, ...set2.subset ? { subset: set2.subset } : {} };
+  const path6 = req.model.calibrationCache ? req.resolve(req.model.calibrationCache) : join18(req.workDir, "calibration", `${req.model.name}-${key}.cache`);
+  const old = await readSidecar(path6);
+  if (!old && req.model.calibrationCache && await exists2(path6)) {
+    return {
+      path: path6,
+      status: "as-is",
+      items: 0,
+      message: `calibration cache ${path6} was not made by trt-gate (no ${path6}.json): used as is; whether it is stale cannot be told`
+    };
+  }
+  if (old?.key === key) {
+    return { path: path6, status: "reused", items: set2.items, message: `calibration cache ${path6} is current` };
+  }
+  const text = calibrationCacheText(req.tensorrt, await measureRanges(req.onnxPath, batches));
+  await writeFileAtomically(path6, text);
+  await writeJsonAtomically(`${path6}.json`, sidecar);
+  if (old) {
+    return {
+      path: path6,
+      status: "regenerated",
+      items: set2.items,
+      message: `calibration cache ${path6} was stale (${staleReason(old, sidecar)}): remade from ${set2.items} items`
+    };
+  }
+  return {
+    path: path6,
+    status: "made",
+    items: set2.items,
+    message: `calibration cache made from ${set2.items} items of ${set2.source}`
+  };
+}
+
+// src/accuracy/reference.ts
+init_tensors();
+var REFERENCE_NAME = "onnxruntime-fp32 (CPU)";
+var onnxRuntimeCpuReference = {
+  name: REFERENCE_NAME,
+  async outputs(onnxPath, feeds) {
+    const ort = await loadOnnxRuntime();
+    const session = await ort.InferenceSession.create(onnxPath, {
+      executionProviders: ["cpu"],
+      graphOptimizationLevel: "disabled",
+      logSeverityLevel: 3
+    });
+    try {
+      const outputs = [];
+      for (const f of feeds) outputs.push(fromOrtOutputs(await session.run(toOrtFeeds(ort, f))));
+      return outputs;
+    } finally {
+      await session.release();
+    }
+  }
+};
+function referenceOutputs(onnxPath, feeds) {
+  return onnxRuntimeCpuReference.outputs(onnxPath, feeds);
+}
+
+// src/accuracy/stage.ts
+init_tensor();
+import { join as join20 } from "node:path";
+
 // src/accuracy/evaluate.ts
 init_tensor();
 
@@ -87336,45 +87580,8 @@ function topKAccuracy(outputs, output2, labels) {
 
 // src/accuracy/localize.ts
 init_tensor();
-import { mkdir as mkdir11, readFile as readFile11, writeFile as writeFile5 } from "node:fs/promises";
-import { join as join18 } from "node:path";
-
-// src/accuracy/mark-outputs.ts
-init_proto();
-function outlineModel(bytes) {
-  const model = ModelProto.decode(bytes);
-  const graph = model.graph ?? {};
-  const initializers = new Set((graph.initializer ?? []).map((t) => t.name ?? ""));
-  const live = new Set((graph.input ?? []).map((i3) => i3.name ?? "").filter((n3) => n3 && !initializers.has(n3)));
-  const nodes = (graph.node ?? []).map((n3, i3) => ({
-    name: n3.name || `${n3.opType ?? "node"}_${i3}`,
-    op: n3.opType ?? "",
-    inputs: n3.input ?? [],
-    outputs: n3.output ?? []
-  }));
-  const activations = [];
-  nodes.forEach((node2, index) => {
-    if (!node2.inputs.some((t) => live.has(t))) return;
-    for (const out of node2.outputs) {
-      if (!out) continue;
-      live.add(out);
-      activations.push({ tensor: out, node: index });
-    }
-  });
-  return { nodes, outputs: (graph.output ?? []).map((o2) => o2.name ?? ""), activations };
-}
-function withOutputs(bytes, tensors2) {
-  if (tensors2.length === 0) return bytes;
-  const extra = ModelProto.encode(
-    ModelProto.fromObject({ graph: { output: tensors2.map((name) => ({ name })) } })
-  ).finish();
-  const out = new Uint8Array(bytes.length + extra.length);
-  out.set(bytes, 0);
-  out.set(extra, bytes.length);
-  return out;
-}
-
-// src/accuracy/localize.ts
+import { mkdir as mkdir11, readFile as readFile12, writeFile as writeFile5 } from "node:fs/promises";
+import { join as join19 } from "node:path";
 var METHOD = {
   onnxruntime: "intermediate tensors exposed as ONNX graph outputs, candidate and fp32 reference alike",
   trtexec: "an engine built from the ONNX with the intermediate tensors marked as outputs (marking outputs can prevent layer fusion, so that engine may differ from the gated one)"
@@ -87386,8 +87593,8 @@ async function localize(req) {
     cosineBelow: req.cosineBelow
   };
   try {
-    const candBytes = new Uint8Array(await readFile11(req.build.onnxPath));
-    const refBytes = new Uint8Array(await readFile11(req.referenceOnnx));
+    const candBytes = new Uint8Array(await readFile12(req.build.onnxPath));
+    const refBytes = new Uint8Array(await readFile12(req.referenceOnnx));
     const cand = outlineModel(candBytes);
     const refTensors = new Set(outlineModel(refBytes).activations.map((a2) => a2.tensor));
     const shared = cand.activations.filter((a2) => refTensors.has(a2.tensor));
@@ -87401,8 +87608,8 @@ async function localize(req) {
     }
     const names = shared.map((a2) => a2.tensor);
     await mkdir11(req.workDir, { recursive: true });
-    const candPath = join18(req.workDir, "candidate-marked.onnx");
-    const refPath = join18(req.workDir, "reference-marked.onnx");
+    const candPath = join19(req.workDir, "candidate-marked.onnx");
+    const refPath = join19(req.workDir, "reference-marked.onnx");
     await writeFile5(
       candPath,
       withOutputs(
@@ -87590,7 +87797,7 @@ async function runAccuracyStage(input2) {
       feeds: samples.map((s) => feeds[s]),
       samples,
       cosineBelow: limits.cosine?.min ?? DEFAULT_DIVERGENCE_COSINE,
-      workDir: join19(input2.workDir, "localize", `${model.name}-${precision}-b${batchSize}`)
+      workDir: join20(input2.workDir, "localize", `${model.name}-${precision}-b${batchSize}`)
     });
   }
   const incident = accuracyIncident(precision, accuracy, input2.environment);
@@ -87604,7 +87811,7 @@ init_types();
 
 // src/sweep/measure.ts
 init_generate();
-import { join as join20 } from "node:path";
+import { join as join21 } from "node:path";
 init_types();
 function runnerMeasure(target) {
   const { runner, config: config2 } = target;
@@ -87617,7 +87824,7 @@ function runnerMeasure(target) {
     let engine;
     try {
       engine = await runner.build(
-        { ...target.request, batchSize, inputs, workDir: join20(target.workDir, "sweep") },
+        { ...target.request, batchSize, inputs, workDir: join21(target.workDir, "sweep") },
         () => {
         }
       );
@@ -87683,6 +87890,7 @@ var package_default = {
     "bench:gate": "tsx bench/gate-detection.ts",
     "bench:cost": "tsx bench/gate-cost.ts",
     "bench:startup": "node bench/startup.mjs",
+    "bench:ab": "tsx bench/ab-detection.ts",
     "bench:history": "tsx bench/history-detection.ts"
   },
   dependencies: {
@@ -87865,8 +88073,24 @@ async function runEntry(plan, environment, options, cache) {
       onnxPath,
       inputs,
       calibrationCache: model.calibrationCache ? resolveFrom(dir, model.calibrationCache) : void 0,
-      workDir: join21(options.workDir, "engines")
+      workDir: join22(options.workDir, "engines")
     };
+    const calibration = plan.precision === "int8" && model.calibration && runner.usesCalibrationCache ? await calibrationCacheFor({
+      model,
+      modelIndex: plan.modelIndex,
+      calibration: model.calibration,
+      onnxPath,
+      inputs,
+      batchSize: plan.batchSize,
+      tensorrt: environment.runtime.version,
+      resolve: (p) => resolveFrom(dir, p),
+      configFile: loaded.file,
+      workDir: options.workDir
+    }) : void 0;
+    if (calibration) {
+      progress("build")(calibration.message);
+      buildRequest.calibrationCache = calibration.path;
+    }
     engine = await runner.build(buildRequest, progress("build"));
     key.optionsHash = engine.optionsHash;
     entry.build = {
@@ -87877,7 +88101,7 @@ async function runEntry(plan, environment, options, cache) {
       modelSha256: await sha256File(onnxPath),
       cached: engine.cached,
       optionsHash: engine.optionsHash,
-      details: engine.details
+      details: calibration ? { ...engine.details, calibration } : engine.details
     };
     stage = "benchmark";
     const bench = config2.benchmark;
@@ -87976,7 +88200,7 @@ function inconclusiveLatency(results) {
   return results.entries.filter((e) => ids.has(e.id) && e.status === "ok" && !e.unreliable).map((e) => e.id);
 }
 function mergeTrials(entry, extra) {
-  if (!entry.latency || !extra.latency) return entry;
+  if (!entry.latency || !extra.latency || entry.batchSize === "unknown") return entry;
   const trials = [...entry.latency.trials, ...extra.latency.trials];
   return {
     ...entry,
@@ -88014,12 +88238,12 @@ async function remeasure(results, ids, options) {
 }
 
 // src/runners/create.ts
-import { join as join22 } from "node:path";
+import { join as join23 } from "node:path";
 function createRunner(loaded, outDir) {
   const type = loaded.config.runner.type;
   const factory = getRunnerFactory(type);
   if (!factory) throw new Error(`runner ${type} vanished from the registry after validation`);
-  return factory.create(loaded.runnerOptions, { configDir: loaded.dir, cacheDir: join22(outDir, "cache") });
+  return factory.create(loaded.runnerOptions, { configDir: loaded.dir, cacheDir: join23(outDir, "cache") });
 }
 
 // src/app/run-and-gate.ts
@@ -88052,10 +88276,34 @@ async function runAndGate(options) {
 // action/modes.ts
 init_errors();
 
+// action/coverage.ts
+function namesOf(results) {
+  const device = results.environment.device;
+  const names = [device.name.toLowerCase()];
+  const cc = device.computeCapability;
+  if (cc) {
+    const digits = cc.replace(/[^0-9]/g, "");
+    names.push(cc.toLowerCase(), `sm_${digits}`, `sm${digits}`);
+  }
+  for (const e of results.entries) names.push(e.key.device.toLowerCase());
+  return names;
+}
+function matches(wanted, results) {
+  const w = wanted.trim().toLowerCase();
+  return namesOf(results).some((n3) => n3 === w || n3.includes(w));
+}
+function missingArchitectures(expected, results) {
+  return expected.filter((arch3) => !results.some((r) => matches(arch3, r)));
+}
+function failClosed(gate, problems) {
+  if (problems.length === 0) return gate;
+  return { ...gate, conclusion: "fail", failing: [...gate.failing, ...problems] };
+}
+
 // action/results-files.ts
 init_errors();
-import { lstat as lstat3, readdir as readdir5, readFile as readFile12 } from "node:fs/promises";
-import { isAbsolute as isAbsolute7, join as join23, resolve as resolve8, sep as sep2 } from "node:path";
+import { lstat as lstat3, readdir as readdir5, readFile as readFile13 } from "node:fs/promises";
+import { isAbsolute as isAbsolute7, join as join24, resolve as resolve8, sep as sep2 } from "node:path";
 var MAX_RESULTS_FILES = 500;
 var GLOB_CHARS = /[*?[\]{}]/;
 function toPosix(path6) {
@@ -88080,7 +88328,8 @@ function globToRegExp(pattern) {
   }
   return new RegExp(`^${re}$`);
 }
-async function walk(dir, out, limit) {
+var MAX_WALKED_ENTRIES = 2e5;
+async function walk(dir, re, out, budget) {
   let entries2;
   try {
     entries2 = await readdir5(dir, { withFileTypes: true });
@@ -88089,13 +88338,25 @@ async function walk(dir, out, limit) {
     if (code === "ENOENT" || code === "ENOTDIR") return;
     throw error63;
   }
+  budget.left -= entries2.length;
+  if (budget.left < 0) {
+    throw new UsageError(
+      `results-files: more than ${MAX_WALKED_ENTRIES} entries under the glob's base directory; narrow the pattern`
+    );
+  }
   for (const entry of entries2) {
-    if (out.length > limit) return;
-    const path6 = join23(dir, entry.name);
+    const path6 = join24(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name === ".git" || entry.name === "node_modules") continue;
-      await walk(path6, out, limit);
-    } else if (entry.isFile()) out.push(path6);
+      await walk(path6, re, out, budget);
+    } else if (entry.isFile() && re.test(toPosix(path6))) {
+      out.push(path6);
+      if (out.length > MAX_RESULTS_FILES) {
+        throw new UsageError(
+          `results-files: more than ${MAX_RESULTS_FILES} files match; narrow the patterns`
+        );
+      }
+    }
   }
 }
 async function expandResultsFiles(patterns, cwd) {
@@ -88114,13 +88375,11 @@ async function expandResultsFiles(patterns, cwd) {
     const segments = toPosix(absolute).split("/");
     const firstGlob = segments.findIndex((s) => GLOB_CHARS.test(s));
     const base = segments.slice(0, firstGlob).join("/") || "/";
-    const files = [];
-    await walk(base, files, MAX_RESULTS_FILES);
-    const re = globToRegExp(toPosix(absolute));
-    const matches = files.filter((f) => re.test(toPosix(f)));
-    if (matches.length === 0)
+    const matches2 = [];
+    await walk(base, globToRegExp(toPosix(absolute)), matches2, { left: MAX_WALKED_ENTRIES });
+    if (matches2.length === 0)
       throw new UsageError(`results-files: no file matches ${JSON.stringify(pattern)}`);
-    for (const m of matches) found.add(m);
+    for (const m of matches2) found.add(m);
     if (found.size > MAX_RESULTS_FILES) {
       throw new UsageError(`results-files: more than ${MAX_RESULTS_FILES} files match; narrow the patterns`);
     }
@@ -88144,18 +88403,26 @@ async function loadResultsFile(path6, maxBytes) {
       path6
     );
   }
-  const text = await readFile12(path6, "utf8");
+  const text = await readFile13(path6, "utf8");
   if (text.length > maxBytes) throw new DataError(`${path6}: over the size limit`, path6);
   const results = parseResults(text, path6);
   delete results.comparisons;
   delete results.gate;
   return results;
 }
-async function loadResultsFiles(patterns, cwd, maxBytes) {
+async function loadResultsFiles(patterns, cwd, maxBytes, keepGoing = false) {
   const files = await expandResultsFiles(patterns, cwd);
   const results = [];
-  for (const file2 of files) results.push(await loadResultsFile(file2, maxBytes));
-  return { files, results };
+  const unreadable2 = [];
+  for (const file2 of files) {
+    try {
+      results.push(await loadResultsFile(file2, maxBytes));
+    } catch (error63) {
+      if (!keepGoing || !(error63 instanceof DataError)) throw error63;
+      unreadable2.push({ file: file2, message: error63.message.split("\n").slice(0, 3).join("; ") });
+    }
+  }
+  return { files, results, unreadable: unreadable2 };
 }
 
 // action/store.ts
@@ -88229,13 +88496,16 @@ async function gatedCandidates(m, store, releaseThresholds) {
     releaseThresholds
   });
   if (!runHere) {
-    const { files, results: results2 } = await loadResultsFiles(
+    const { files, results: results2, unreadable: unreadable2 } = await loadResultsFiles(
       m.inputs.resultsFiles,
       m.ctx.workspace,
-      m.inputs.maxResultsBytes
+      m.inputs.maxResultsBytes,
+      m.inputs.mode === "aggregate"
     );
     m.log.info(`read ${files.length} results file${files.length === 1 ? "" : "s"}`);
-    return { settings, ...await gateCandidates(results2, store, settings.gate) };
+    for (const u2 of unreadable2) m.log.warning(`trt-gate: ${u2.message}`);
+    const problems = unreadable2.map((u2) => `unreadable results file ${u2.file}: ${u2.message}`);
+    return { settings, ...await gateCandidates(results2, store, settings.gate), problems };
   }
   const results = await runAndGate({
     loaded,
@@ -88246,7 +88516,8 @@ async function gatedCandidates(m, store, releaseThresholds) {
     settings: settings.gate,
     onRemeasure: (ids) => m.log.info(`re-measuring ${ids.length} inconclusive entries: ${ids.join(", ")}`)
   });
-  return { settings, compared: [results], gate: overallGate([results.gate], settings.gate.gate.failOn) };
+  const gate = overallGate([results.gate], settings.gate.gate.failOn);
+  return { settings, compared: [results], gate, problems: [] };
 }
 async function withStore(m, ns, fn) {
   const store = openStore2(m.inputs, m.ctx, ns, m.token);
@@ -88267,14 +88538,19 @@ function prNamespace(m) {
 }
 async function prMode(m) {
   const ns = prNamespace(m);
-  const { compared, gate } = await withStore(m, ns, (store) => {
+  const { compared, gate, problems } = await withStore(m, ns, (store) => {
     m.log.info(`comparing with ${namespaceLabel(ns)} in ${store.description}`);
     return gatedCandidates(m, store);
   });
+  for (const arch3 of missingArchitectures(m.inputs.expectedArchitectures, compared)) {
+    problems.push(`missing architecture ${arch3}: no results file from it (did its matrix job fail?)`);
+  }
+  if (compared.length === 0 && problems.length === 0) problems.push("no results to judge");
   return {
     mode: m.inputs.mode,
     compared,
-    gate,
+    gate: failClosed(gate, problems),
+    problems,
     resultsPath: await writeComparedResults(m.resultsDir, compared),
     reportFile: Files.report,
     baselineLabel: namespaceLabel(ns),
@@ -88484,6 +88760,15 @@ async function publishToGitHub(p) {
 }
 
 // action/report.ts
+function problemsBlock(problems) {
+  if (!problems?.length) return "";
+  const items = problems.map((p) => `> - ${escapeMarkdown(p)}`).join("\n");
+  return `> [!CAUTION]
+> **Failed closed: not everything could be checked.**
+${items}
+
+`;
+}
 function runLink(url2) {
   if (!url2) return "";
   try {
@@ -88502,14 +88787,15 @@ function renderReports(compared, options) {
   const tail = `
 
 ${notes}${footer}`;
+  const problems = problemsBlock(options.problems);
   const head = `${options.marker}
-`;
+${problems}`;
   const budget = Math.min(MARKDOWN_LIMIT, COMMENT_LIMIT - 1) - head.length - tail.length;
   const md = renderReport("md", compared, { fullReportUrl: options.runUrl, limit: budget });
   const comment = truncateMarkdown(`${head}${md}${tail}`, COMMENT_LIMIT - 1, reportPointer(options.runUrl));
-  const full = `${renderReport("md", compared, { limit: Number.MAX_SAFE_INTEGER })}${tail}`;
-  const summary2 = `${renderReport("summary", compared, { fullReportUrl: options.runUrl })}${tail}`;
-  const checkSummary = renderReport("md", compared, {
+  const full = `${problems}${renderReport("md", compared, { limit: Number.MAX_SAFE_INTEGER })}${tail}`;
+  const summary2 = `${problems}${renderReport("summary", compared, { fullReportUrl: options.runUrl })}${tail}`;
+  const checkSummary = problems + renderReport("md", compared, {
     fullReportUrl: options.runUrl,
     // A character budget for the renderer's own cut; publishCheck then fits it to the byte limit.
     limit: CHECK_SUMMARY_BYTES - 1
@@ -88520,7 +88806,7 @@ ${notes}${footer}`;
     full,
     html: renderReport("html", compared),
     json: renderReport("json", compared),
-    headline: buildViewModel(compared).headline,
+    headline: options.problems?.length ? `Failed closed: ${options.problems[0]}${options.problems.length > 1 ? ` (+${options.problems.length - 1} more)` : ""}` : buildViewModel(compared).headline,
     checkSummary
   };
 }
@@ -88673,12 +88959,13 @@ async function run() {
       mode: outcome.mode,
       baselineLabel: outcome.baselineLabel,
       runUrl: ctx.runUrl,
-      notes: appendedNotes(outcome)
+      notes: appendedNotes(outcome),
+      problems: outcome.problems
     });
-    const reportPath = join24(resultsDir, outcome.reportFile);
+    const reportPath = join25(resultsDir, outcome.reportFile);
     await writeArtifact(reportPath, reports.full);
-    await writeArtifact(join24(resultsDir, Files.html), reports.html);
-    await writeArtifact(join24(resultsDir, Files.json), reports.json);
+    await writeArtifact(join25(resultsDir, Files.html), reports.html);
+    await writeArtifact(join25(resultsDir, Files.json), reports.json);
     const published = await publishToGitHub({
       api,
       inputs,
@@ -88740,9 +89027,9 @@ async function run() {
 init_execa();
 init_errors();
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir13, mkdtemp as mkdtemp3, readFile as readFile13, rename as rename4, rm as rm7, writeFile as writeFile6 } from "node:fs/promises";
+import { mkdir as mkdir13, mkdtemp as mkdtemp3, readFile as readFile14, rename as rename4, rm as rm7, writeFile as writeFile6 } from "node:fs/promises";
 import { arch as arch2, platform as platform3 } from "node:os";
-import { basename as basename3, dirname as dirname5, join as join25, resolve as resolve11 } from "node:path";
+import { basename as basename3, dirname as dirname5, join as join26, resolve as resolve11 } from "node:path";
 var PACKAGE = "onnxruntime-node";
 var TOOL = "trt-gate-onnxruntime-node";
 var COMPLETE = ".trt-gate-complete";
@@ -88751,11 +89038,11 @@ function lockedOnnxRuntime() {
   return { version: lockfile2.packages[`node_modules/${PACKAGE}`].version, lockfile: lockfile2 };
 }
 function entryOf(prefix) {
-  return join25(prefix, "node_modules", PACKAGE, "dist", "index.js");
+  return join26(prefix, "node_modules", PACKAGE, "dist", "index.js");
 }
 async function installedVersion(prefix) {
   try {
-    const pkg = JSON.parse(await readFile13(join25(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
+    const pkg = JSON.parse(await readFile14(join26(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
     return typeof pkg.version === "string" ? pkg.version : void 0;
   } catch {
     return void 0;
@@ -88780,31 +89067,31 @@ async function locateOnnxRuntime(source) {
       `${PACKAGE} is needed to run models, and there is neither a tool cache (RUNNER_TOOL_CACHE, RUNNER_TEMP) to install it into nor an onnxruntime-node-dir input`
     );
   }
-  const prefix = join25(source.toolCache, TOOL, version2, `${platform3()}-${arch2()}`);
-  if (existsSync3(join25(prefix, COMPLETE)) && await installedVersion(prefix) === version2) {
+  const prefix = join26(source.toolCache, TOOL, version2, `${platform3()}-${arch2()}`);
+  if (existsSync3(join26(prefix, COMPLETE)) && await installedVersion(prefix) === version2) {
     source.log(`trt-gate: ${PACKAGE} ${version2} from ${prefix}`);
     return entryOf(prefix);
   }
   await mkdir13(dirname5(prefix), { recursive: true });
-  const staging = await mkdtemp3(join25(dirname5(prefix), `.${basename3(prefix)}-`));
+  const staging = await mkdtemp3(join26(dirname5(prefix), `.${basename3(prefix)}-`));
   try {
-    await writeFile6(join25(staging, "package.json"), `${JSON.stringify(lockfile2.packages[""], null, 2)}
+    await writeFile6(join26(staging, "package.json"), `${JSON.stringify(lockfile2.packages[""], null, 2)}
 `);
-    await writeFile6(join25(staging, "package-lock.json"), `${JSON.stringify(lockfile2, null, 2)}
+    await writeFile6(join26(staging, "package-lock.json"), `${JSON.stringify(lockfile2, null, 2)}
 `);
     source.log(`trt-gate: installing ${PACKAGE} ${version2} into ${prefix}`);
     await (source.install ?? npmCi())(staging, source.log);
     if (await installedVersion(staging) !== version2 || !existsSync3(entryOf(staging)))
       throw new Error(`the install in ${staging} has no ${PACKAGE} ${version2}`);
-    await writeFile6(join25(staging, COMPLETE), `${version2}
+    await writeFile6(join26(staging, COMPLETE), `${version2}
 `);
     if (existsSync3(prefix)) {
-      if (existsSync3(join25(prefix, COMPLETE))) return entryOf(prefix);
+      if (existsSync3(join26(prefix, COMPLETE))) return entryOf(prefix);
       await rename4(prefix, `${staging}-stale`);
       await rm7(`${staging}-stale`, { recursive: true, force: true });
     }
     await rename4(staging, prefix).catch((error63) => {
-      if (!existsSync3(join25(prefix, COMPLETE))) throw error63;
+      if (!existsSync3(join26(prefix, COMPLETE))) throw error63;
     });
   } finally {
     await rm7(staging, { recursive: true, force: true });
@@ -88813,7 +89100,7 @@ async function locateOnnxRuntime(source) {
 }
 function npmCi(extraArgs = []) {
   return async (dir, log) => {
-    const besideNode = join25(
+    const besideNode = join26(
       dirname5(process.execPath),
       "..",
       "lib",
