@@ -102,7 +102,7 @@ export function rowView(
   }
   const accuracy = accuracySummary(entry);
   const throughput = entry.throughput
-    ? `${formatSig(entry.batchSize > 1 ? entry.throughput.itemsPerSec : entry.throughput.inferencesPerSec)}/s`
+    ? `${formatSig(typeof entry.batchSize === 'number' && entry.batchSize > 1 ? entry.throughput.itemsPerSec : entry.throughput.inferencesPerSec)}/s`
     : '—';
   const incidents: IncidentView[] = incidentsFor(entry, comparison, deviceKind ? { deviceKind } : {}).map(
     (i) => ({

@@ -67,7 +67,7 @@ export interface RowView {
   device: string;
   model: string;
   precision: string;
-  batchSize: number;
+  batchSize: number | 'unknown';
   status: Entry['status'];
   /** Milliseconds, 3 significant digits; `—` without latency. */
   p50: string;
