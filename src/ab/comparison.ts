@@ -29,7 +29,12 @@ export function pairedSpec(thresholds: Readonly<Record<string, ThresholdSpec>>):
     return { spec, minEffectPct: spec.minEffectPct, confidence: spec.confidence, direction };
   }
   if (spec?.model === 'percentage') {
-    return { spec, minEffectPct: spec.maxRegressionPct, confidence: 0.99, direction: spec.direction ?? 'lower' };
+    return {
+      spec,
+      minEffectPct: spec.maxRegressionPct,
+      confidence: 0.99,
+      direction: spec.direction ?? 'lower',
+    };
   }
   return undefined;
 }

@@ -12,6 +12,7 @@ import { inconclusiveLatency, remeasure } from '../../pipeline/remeasure.js';
 import { runPipeline } from '../../pipeline/run.js';
 import type { Results } from '../../results/schema.js';
 import { createRunner } from '../../runners/create.js';
+import { speedupText } from '../../speedup/speedup.js';
 import { sweepTables } from '../../sweep/format.js';
 import { abSummary } from '../ab-summary.js';
 import { gateSummary } from '../gate-summary.js';
@@ -197,6 +198,8 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
         io.stdout(`${resultsTable(results, c)}\n`);
         if (!store && !flags.against)
           io.stdout('\n(no baseline store configured: only accuracy limits and static thresholds apply)\n');
+        const speedup = speedupText(results);
+        if (speedup) io.stdout(`\n${speedup}\n`);
         const sweeps = sweepTables(results, c);
         if (sweeps) io.stdout(`\n${sweeps}\n`);
         const gate = gateSummary(results, c);
