@@ -18,6 +18,8 @@ export interface GitHubContext {
   /** `GITHUB_REF`, e.g. `refs/heads/main`. */
   ref: string | undefined;
   workflow: string;
+  /** The workflow file with its repository (GITHUB_WORKFLOW_REF without the ref), where set. */
+  workflowPath?: string | undefined;
   runId: string | undefined;
   serverUrl: string;
   apiUrl: string;
@@ -105,6 +107,8 @@ export function readContext(env: Env): GitHubContext {
     sha: env.GITHUB_SHA,
     ref: env.GITHUB_REF,
     workflow: env.GITHUB_WORKFLOW ?? '',
+    // `owner/repo/.github/workflows/ci.yml@refs/heads/main` → the file, whatever the ref.
+    workflowPath: env.GITHUB_WORKFLOW_REF?.replace(/@[^@]*$/, ''),
     runId,
     serverUrl,
     apiUrl,

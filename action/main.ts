@@ -86,7 +86,13 @@ export async function run(): Promise<RunResult> {
     });
 
     const marker = commentMarker(
-      inputs.commentKey ?? defaultCommentKey(ctx.workflow, inputs.config, inputs.mode),
+      inputs.commentKey ??
+        defaultCommentKey(
+          ctx.workflowPath ?? ctx.workflow,
+          inputs.config,
+          inputs.mode,
+          `${ctx.owner}/${ctx.repo}`,
+        ),
     );
     const reports = renderReports(outcome.compared, {
       marker,

@@ -2,7 +2,7 @@ import { escapeMarkdown } from '../src/report/escape.js';
 import { MARKDOWN_LIMIT, renderReport, reportPointer, truncateMarkdown } from '../src/report/render.js';
 import { buildViewModel } from '../src/report/view-model.js';
 import type { Results } from '../src/results/schema.js';
-import { CHECK_SUMMARY_LIMIT } from './github/check.js';
+import { CHECK_SUMMARY_BYTES } from './github/check.js';
 import { COMMENT_LIMIT } from './github/comment.js';
 
 export interface Reports {
@@ -57,7 +57,8 @@ export function renderReports(compared: readonly Results[], options: ReportOptio
   const summary = `${renderReport('summary', compared, { fullReportUrl: options.runUrl })}${tail}`;
   const checkSummary = renderReport('md', compared, {
     fullReportUrl: options.runUrl,
-    limit: CHECK_SUMMARY_LIMIT - 1,
+    // A character budget for the renderer's own cut; publishCheck then fits it to the byte limit.
+    limit: CHECK_SUMMARY_BYTES - 1,
   });
   return {
     comment,

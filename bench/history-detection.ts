@@ -91,7 +91,10 @@ function detector(values: number[], stepPct: number): Outcome {
   let delay: number | undefined;
   let falseSteps = 0;
   for (let n = FIRST_LOOK; n <= values.length; n++) {
-    const h = analyseSeries(series(values.slice(0, n)), { ...DEFAULT_HISTORY_OPTIONS, metrics: ['latency.p50'] });
+    const h = analyseSeries(series(values.slice(0, n)), {
+      ...DEFAULT_HISTORY_OPTIONS,
+      metrics: ['latency.p50'],
+    });
     for (const s of h.steps) {
       if (s.metric !== 'latency.p50') continue;
       const near = stepPct > 0 && Math.abs(s.atRun - STEP_AT) <= 2;

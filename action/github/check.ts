@@ -1,8 +1,10 @@
 import type { GateOutcome } from '../../src/results/schema.js';
-import { type GitHubApi, httpStatus } from './octokit.js';
+import { fitChars, fitUtf8 } from './limits.js';
+import { type GitHubApi, httpStatus, isRateLimited } from './octokit.js';
 
-/** Check-run output text limits (characters). */
-export const CHECK_SUMMARY_LIMIT = 65_535;
+/** Check-run output limits: GitHub counts the summary in UTF-8 bytes (a `·` is 2, an emoji 4). */
+export const CHECK_SUMMARY_BYTES = 65_535;
+const CHECK_TITLE_CHARS = 255;
 const STATUS_DESCRIPTION_LIMIT = 140;
 
 export type CheckConclusion = 'success' | 'failure' | 'neutral';
@@ -33,7 +35,8 @@ export interface CheckResult {
 /**
  * A completed check run on `sha`. Creating check runs needs a GitHub App token (GITHUB_TOKEN is
  * one) with `checks: write`; when it is refused with 403 (a personal access token, or checks
- * not granted), a commit status with the same name is set instead (`statuses: write`), so branch
+ * not granted) — a refusal, not a rate limit, which propagates after the throttling plugin's
+ * retries — a commit status with the same name is set instead (`statuses: write`), so branch
  * protection can still require it. A neutral gate becomes a `success` status: statuses have no
  * neutral state, and an inconclusive result must not block a merge.
  */
@@ -49,15 +52,16 @@ export async function publishCheck(api: GitHubApi, request: CheckRequest): Promi
       conclusion: request.conclusion,
       completed_at: new Date().toISOString(),
       ...(request.detailsUrl ? { details_url: request.detailsUrl } : {}),
-      output: { title: request.title.slice(0, 255), summary: request.summary.slice(0, CHECK_SUMMARY_LIMIT) },
+      output: {
+        title: fitChars(request.title, CHECK_TITLE_CHARS),
+        summary: fitUtf8(request.summary, CHECK_SUMMARY_BYTES, request.detailsUrl),
+      },
     });
     return { kind: 'check-run', id: Number(data.id), url: data.html_url ?? undefined };
   } catch (error) {
-    if (httpStatus(error) !== 403) throw error;
+    if (httpStatus(error) !== 403 || isRateLimited(error)) throw error;
   }
-  let description = request.title;
-  if (description.length > STATUS_DESCRIPTION_LIMIT)
-    description = `${description.slice(0, STATUS_DESCRIPTION_LIMIT - 1)}…`;
+  const description = fitChars(request.title, STATUS_DESCRIPTION_LIMIT);
   const { data } = await api.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
     owner,
     repo,

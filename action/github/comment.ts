@@ -14,9 +14,16 @@ export function commentMarker(key: string): string {
   return `<!-- trt-gate:report key=${key} -->`;
 }
 
-/** The default comment key: a short hash of the workflow name, config path and mode. */
-export function defaultCommentKey(workflow: string, config: string, mode: string): string {
-  const hash = createHash('sha256').update(`${workflow}\n${config}\n${mode}`).digest('hex').slice(0, 12);
+/**
+ * The default comment key: a short hash of the repository, the workflow file (from
+ * GITHUB_WORKFLOW_REF, without the ref; the workflow's name where that is unset), the config path
+ * and the mode. Another workflow, another repository's gate or another config never shares it.
+ */
+export function defaultCommentKey(workflow: string, config: string, mode: string, repository = ''): string {
+  const hash = createHash('sha256')
+    .update(`${repository}\n${workflow}\n${config}\n${mode}`)
+    .digest('hex')
+    .slice(0, 12);
   return `${mode}-${hash}`;
 }
 
@@ -27,16 +34,19 @@ export interface IssueComment {
   html_url?: string;
 }
 
-/** Ours: carries our exact marker on a line of its own, and was written by `author`. */
+/**
+ * Ours: written by `author` and starting with our exact marker as its first line (where we put
+ * it). A comment by the same bot from another workflow that quotes the marker anywhere else is
+ * not ours; one that copies it verbatim as its first line cannot be told apart (README).
+ */
 export function isOwnComment(comment: IssueComment, marker: string, author: string): boolean {
-  const body = comment.body ?? '';
-  return body.split(/\r?\n/).some((line) => line.trim() === marker) && sameLogin(comment.user?.login, author);
+  const first = (comment.body ?? '').split(/\r?\n/, 1)[0] ?? '';
+  return first.trim() === marker && sameLogin(comment.user?.login, author);
 }
 
-/** A comment carrying our marker but written by someone else: never edited, only reported. */
+/** A comment carrying our marker that is not ours (see isOwnComment): never edited, only reported. */
 export function isForeignMarked(comment: IssueComment, marker: string, author: string): boolean {
-  const body = comment.body ?? '';
-  return body.includes(marker) && !sameLogin(comment.user?.login, author);
+  return (comment.body ?? '').includes(marker) && !isOwnComment(comment, marker, author);
 }
 
 export interface StickyCommentRequest {

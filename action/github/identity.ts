@@ -1,4 +1,4 @@
-import { type GitHubApi, httpStatus } from './octokit.js';
+import { type GitHubApi, httpStatus, isRateLimited } from './octokit.js';
 
 /** Who a comment posted with the workflow's GITHUB_TOKEN is authored by. */
 export const GITHUB_ACTIONS_BOT = 'github-actions[bot]';
@@ -9,7 +9,8 @@ export const GITHUB_ACTIONS_BOT = 'github-actions[bot]';
  *  2. else `GET /user`: the login behind a personal access token;
  *  3. else, when `GET /user` is refused (401/403/404, as it is for installation tokens such as
  *     GITHUB_TOKEN), `github-actions[bot]`, the author of everything GITHUB_TOKEN posts.
- * Other errors (network, 5xx after retries) propagate: guessing could edit someone else's comment.
+ * Other errors (network, 5xx after retries, a rate limit: a 403 that is not a refusal) propagate:
+ * guessing could edit someone else's comment, or post a second one.
  */
 export async function resolveCommentAuthor(api: GitHubApi, override?: string): Promise<string> {
   if (override) return override;
@@ -18,7 +19,7 @@ export async function resolveCommentAuthor(api: GitHubApi, override?: string): P
     if (data && typeof data.login === 'string' && data.login) return data.login;
   } catch (error) {
     const status = httpStatus(error);
-    if (status !== 401 && status !== 403 && status !== 404) throw error;
+    if ((status !== 401 && status !== 403 && status !== 404) || isRateLimited(error)) throw error;
   }
   return GITHUB_ACTIONS_BOT;
 }

@@ -53,6 +53,24 @@ export function createOctokit(token: string, apiUrl: string, log: Logger): GitHu
   );
 }
 
+/**
+ * Whether an API error is a rate limit (primary: 403/429 with `x-ratelimit-remaining: 0`;
+ * secondary: 403/429 saying so, or with `retry-after`), not a refusal. The throttling plugin has
+ * already retried it; what reaches the caller must not be read as "not permitted".
+ */
+export function isRateLimited(error: unknown): boolean {
+  const status = httpStatus(error);
+  if (status === 429) return true;
+  if (status !== 403) return false;
+  const headers = (error as { response?: { headers?: Record<string, unknown> } }).response?.headers ?? {};
+  const message = (error as Error).message ?? '';
+  return (
+    headers['x-ratelimit-remaining'] === '0' ||
+    headers['retry-after'] !== undefined ||
+    /rate limit/i.test(message)
+  );
+}
+
 /** The HTTP status of an Octokit error, if it has one. */
 export function httpStatus(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;

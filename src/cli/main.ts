@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, TrtGateError } from '../errors.js';
+import { fsErrorToExit } from '../util/fs-errors.js';
 import { neutralize } from '../util/untrusted.js';
 import { toolVersion } from '../version.js';
 import { COMMANDS, commandOf } from './command-catalogue.js';
@@ -42,9 +43,10 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
-    if (error instanceof TrtGateError) {
-      io.stderr(`trt-gate: ${neutralize(error.message).replace(/\n/g, '\ntrt-gate: ')}\n`);
-      return error.exitCode;
+    const known = error instanceof TrtGateError ? error : fsErrorToExit(error);
+    if (known) {
+      io.stderr(`trt-gate: ${neutralize(known.message).replace(/\n/g, '\ntrt-gate: ')}\n`);
+      return known.exitCode;
     }
     io.stderr(`trt-gate: internal error: ${(error as Error).stack ?? String(error)}\n`);
     return ExitCode.internal;

@@ -1,11 +1,22 @@
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, type Issue } from '../errors.js';
 import { METRICS, unknownMetrics } from '../gate/metrics.js';
 import { getRunnerFactory, runnerTypes } from '../runners/registry.js';
+import { readBounded } from '../util/fs-errors.js';
 import { zodIssues } from './issues.js';
 import { TrtGateConfig } from './schema.js';
+
+/** A config is a page of YAML; a larger file (a 50 MB string) is refused before it is parsed. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+/** Aliases expanded while loading; a few dozen is generous, exponential expansion needs many. */
+const MAX_ALIAS_COUNT = 100;
+/**
+ * Elements per input tensor (2^28: 1 GiB of float32). Inputs are generated and held in memory per
+ * sample; a shape like [100000000, 64] would exhaust memory before any message could be printed.
+ */
+export const MAX_INPUT_ELEMENTS = 2 ** 28;
 
 export interface LoadedConfig {
   /** Path of the config file as given (for messages). */
@@ -35,7 +46,13 @@ export function parseConfig(text: string, file: string): { config: TrtGateConfig
       }),
     );
   }
-  const raw: unknown = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    // yaml refuses alias expansion past maxAliasCount (a "billion laughs" document) by throwing.
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    throw new ConfigError([{ file, path: '', message: `cannot load YAML: ${(error as Error).message}` }]);
+  }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError([
       { file, path: '', message: 'expected a mapping at the top level (models:, runner:, …)' },
@@ -103,6 +120,14 @@ function semanticIssues(config: TrtGateConfig, file: string): Issue[] {
     const names = new Set<string>();
     model.inputs.forEach((input, i) => {
       const where = `models[${m}].inputs[${i}]`;
+      const elements = input.shape.reduce((n, d) => n * d, 1);
+      if (elements > MAX_INPUT_ELEMENTS) {
+        issues.push({
+          file,
+          path: `${where}.shape`,
+          message: `[${input.shape.join(', ')}] is ${elements.toExponential(2)} elements; at most ${MAX_INPUT_ELEMENTS} (2^28) per input`,
+        });
+      }
       if (names.has(input.name))
         issues.push({ file, path: `${where}.name`, message: `duplicate input name "${input.name}"` });
       names.add(input.name);
@@ -133,7 +158,7 @@ function semanticIssues(config: TrtGateConfig, file: string): Issue[] {
 export async function loadConfig(file: string): Promise<LoadedConfig> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readBounded(file, MAX_CONFIG_BYTES);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'file not found' : (error as Error).message;

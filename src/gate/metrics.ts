@@ -59,6 +59,9 @@ function latencyMetric(
   };
 }
 
+/** An entry measured from an engine built elsewhere (an imported log, a prebuilt engine). */
+const NO_BUILD = 'no engine build is recorded for this entry';
+
 const OPTIONAL_ACCURACY: ReadonlySet<AccuracyMetricName> = new Set(['top1Agreement', 'top5Agreement']);
 /** Metrics against labels: only for models with labelled validation data. */
 const LABELLED_ACCURACY: ReadonlySet<AccuracyMetricName> = new Set([
@@ -116,7 +119,8 @@ const DEFINITIONS: MetricDefinition[] = [
     source: 'build',
     // A cached engine was not built this run: its time says nothing about the build.
     extract: (e) => (e.build && !e.build.cached ? e.build.timeMs : undefined),
-    notApplicable: (e) => (e.build?.cached ? 'the engine came from the cache' : undefined),
+    notApplicable: (e) =>
+      !e.build ? NO_BUILD : e.build.cached ? 'the engine came from the cache' : undefined,
   },
   {
     name: 'build.artifactBytes',
@@ -124,6 +128,7 @@ const DEFINITIONS: MetricDefinition[] = [
     unit: 'bytes',
     source: 'build',
     extract: (e) => e.build?.artifactBytes,
+    notApplicable: (e) => (e.build ? undefined : NO_BUILD),
   },
   accuracyMetric('cosine', 'higher'),
   accuracyMetric('maxAbsError', 'lower'),

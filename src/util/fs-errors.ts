@@ -80,3 +80,16 @@ export async function readBounded(path: string, maxBytes: number): Promise<strin
     await handle.close();
   }
 }
+
+/**
+ * A file-system error that escaped the code that should have named it, as a one-line error with
+ * its exit code (the CLI's last resort before "internal error"); undefined for anything else.
+ */
+export function fsErrorToExit(error: unknown): TrtGateError | undefined {
+  const e = error as NodeJS.ErrnoException | undefined;
+  if (!e || typeof e.code !== 'string' || !(e.code in WHY)) return undefined;
+  const path = e.path ?? '(unknown path)';
+  const { why } = describe(error);
+  const message = `${path}: ${e.syscall ? `${e.syscall} failed: ` : ''}${why}`;
+  return USAGE.has(e.code) ? new UsageError(message) : new DataError(message, path);
+}
