@@ -1,3 +1,4 @@
+import { splitVerdicts } from '../src/app/settings.js';
 import { Verdict } from '../src/config/schema.js';
 import { UsageError } from '../src/errors.js';
 import {
@@ -19,7 +20,8 @@ export interface ActionInputs {
   /** Empty when not given: nothing is posted to GitHub. */
   githubToken: string | undefined;
   store: StoreKind;
-  dataBranch: string;
+  /** Undefined: the store's default data branch. */
+  dataBranch: string | undefined;
   /** The data branch's remote; default: this repository on the GitHub server. */
   dataRemote: string | undefined;
   /** git-branch: directory in the branch; filesystem: local directory. Default per store. */
@@ -84,14 +86,12 @@ export function readInputs(env: Env): ActionInputs {
   const failOnRaw = rawInput(env, Input.failOn);
   let failOn: Verdict[] | undefined;
   if (failOnRaw !== undefined) {
-    failOn = [];
-    for (const part of failOnRaw.split(/[\s,]+/).filter(Boolean)) {
-      const parsed = Verdict.safeParse(part);
-      if (parsed.success) failOn.push(parsed.data);
-      else
-        problems.push(
-          `input ${Input.failOn}: unknown verdict ${JSON.stringify(part)} (known: ${Verdict.options.join(', ')})`,
-        );
+    const { verdicts, unknown } = splitVerdicts(failOnRaw);
+    failOn = verdicts;
+    for (const part of unknown) {
+      problems.push(
+        `input ${Input.failOn}: unknown verdict ${JSON.stringify(part)} (known: ${Verdict.options.join(', ')})`,
+      );
     }
   }
   const commentKey = rawInput(env, Input.commentKey);
@@ -120,7 +120,7 @@ export function readInputs(env: Env): ActionInputs {
     mode: oneOf(env, Input.mode, MODES, 'pr', problems),
     githubToken: rawInput(env, Input.githubToken),
     store: oneOf(env, Input.store, STORES, 'git-branch', problems),
-    dataBranch: rawInput(env, Input.dataBranch) ?? 'trt-gate-data',
+    dataBranch: rawInput(env, Input.dataBranch),
     dataRemote: rawInput(env, Input.dataRemote),
     storePath: rawInput(env, Input.storePath),
     comment: oneOf(env, Input.comment, COMMENT_MODES, 'always', problems),

@@ -1,6 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
+import { writeArtifact } from '../src/app/artifacts.js';
+import { outcomeExitCode } from '../src/app/exit-code.js';
 import { ExitCode, TrtGateError } from '../src/errors.js';
 import { escapeMarkdown } from '../src/report/escape.js';
 import { readContext } from './context.js';
@@ -57,8 +59,9 @@ function appendedNotes(outcome: ModeOutcome): string[] {
 /**
  * The action: reads the inputs and the event, runs the mode over the core, writes the reports,
  * publishes them (summary, comment, check) and sets the outputs. The one place that fails the
- * step: `fail` when the gate fails (exit 1), or the error's exit code (2 usage/config, 3 model,
- * 4 data) when something goes wrong. Publishing problems only warn.
+ * step, with the CLI's exit codes: 3 when an entry failed to build or run, 1 when the gate fails,
+ * or the error's code (2 usage/config, 4 data) when something goes wrong. Publishing problems
+ * only warn.
  */
 export async function run(): Promise<RunResult> {
   const env = process.env;
@@ -102,9 +105,9 @@ export async function run(): Promise<RunResult> {
       notes: appendedNotes(outcome),
     });
     const reportPath = join(resultsDir, outcome.reportFile);
-    await writeFile(reportPath, reports.full);
-    await writeFile(join(resultsDir, Files.html), reports.html);
-    await writeFile(join(resultsDir, Files.json), reports.json);
+    await writeArtifact(reportPath, reports.full);
+    await writeArtifact(join(resultsDir, Files.html), reports.html);
+    await writeArtifact(join(resultsDir, Files.json), reports.json);
 
     const published = await publishToGitHub({
       api,
@@ -133,8 +136,19 @@ export async function run(): Promise<RunResult> {
     outputs[Output.reportPath] = reportPath;
     for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
 
-    let exitCode: number = ExitCode.ok;
-    if (outcome.gate.conclusion === 'fail') {
+    const exitCode = outcomeExitCode(outcome.compared, outcome.gate);
+    if (exitCode === ExitCode.modelFailed) {
+      const failed = outcome.compared.flatMap((r) => r.entries.filter((e) => e.status === 'failed'));
+      core.setFailed(
+        sanitizeLogLine(
+          `trt-gate: ${failed.length} entr${failed.length === 1 ? 'y' : 'ies'} failed to build or run ` +
+            `(${failed
+              .slice(0, 10)
+              .map((e) => e.id)
+              .join(', ')}${failed.length > 10 ? ', …' : ''}); see ${reportPath}`,
+        ),
+      );
+    } else if (exitCode === ExitCode.gateFailed) {
       const failing = outcome.gate.failing;
       core.setFailed(
         sanitizeLogLine(
@@ -143,9 +157,8 @@ export async function run(): Promise<RunResult> {
             `${failing.length > 10 ? ', …' : ''}); see ${reportPath}`,
         ),
       );
-      exitCode = ExitCode.gateFailed;
-      process.exitCode = exitCode;
     }
+    if (exitCode !== ExitCode.ok) process.exitCode = exitCode;
     return { exitCode, outputs, outcome, published };
   } catch (error) {
     const exitCode = error instanceof TrtGateError ? error.exitCode : ExitCode.internal;

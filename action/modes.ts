@@ -1,22 +1,22 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import type { Verdict } from '../src/config/schema.js';
+import { writeComparedResults } from '../src/app/artifacts.js';
+import { gateCandidates } from '../src/app/gate-results.js';
+import { recordBaselines } from '../src/app/record-baselines.js';
+import { runAndGate } from '../src/app/run-and-gate.js';
+import { loadSettings, type Settings } from '../src/app/settings.js';
 import { UsageError } from '../src/errors.js';
-import { decide } from '../src/gate/gate.js';
-import { runPipeline } from '../src/pipeline/run.js';
-import { mergeGates } from '../src/report/view-model.js';
-import { writeResults } from '../src/results/io.js';
+import { overallGate } from '../src/gate/merge-outcomes.js';
+import type { RunObserver } from '../src/pipeline/events.js';
 import type { GateOutcome, Results } from '../src/results/schema.js';
-import { createRunner } from '../src/runners/create.js';
-import type { AppendOutcome } from '../src/store/types.js';
+import type { AppendOutcome, BaselineStore } from '../src/store/types.js';
 import { baselineWritePolicy, type GitHubContext } from './context.js';
-import { gateAgainstStore, loadSettings, type Settings } from './gate.js';
 import type { Logger } from './github/octokit.js';
 import type { ActionInputs } from './inputs.js';
 import { Files, type Mode } from './names.js';
 import { loadResultsFiles } from './results-files.js';
 import { type Namespace, namespaceLabel, openStore } from './store.js';
 import type { ReportTarget } from './target.js';
+
+/** The Action's modes: each parses what it needs from the inputs and calls the use cases in src/app/. */
 
 export interface ModeContext {
   inputs: ActionInputs;
@@ -45,19 +45,35 @@ export interface ModeOutcome {
   publishesToPullRequest: boolean;
 }
 
-function configPath(m: ModeContext): string {
-  return resolve(m.ctx.workspace, m.inputs.config);
+function logObserver(log: Logger): RunObserver {
+  return {
+    onEvent: (event) => {
+      if (event.type === 'environment') log.info(`device: ${event.description}`);
+      else if (event.type === 'entry-done') {
+        log.info(
+          `${event.entry.id}: ${event.entry.status}${event.entry.error ? ` (${event.entry.error.message})` : ''}`,
+        );
+      }
+    },
+  };
 }
 
-/** The candidates: the `results-files` given (validated, size-limited), or a benchmark run here. */
-async function candidates(m: ModeContext, settings: { failOn?: Verdict[]; releaseThresholds?: string }) {
+/**
+ * The candidates gated against `store`: the `results-files` given (validated, size-limited), or a
+ * benchmark run here (with re-measuring of inconclusive latency, as in the CLI).
+ */
+async function gatedCandidates(
+  m: ModeContext,
+  store: BaselineStore,
+  releaseThresholds?: string,
+): Promise<{ settings: Settings; compared: Results[]; gate: GateOutcome }> {
   const runHere = m.inputs.resultsFiles.length === 0;
-  const { settings: loadedSettings, loaded } = await loadSettings({
-    configFile: configPath(m),
+  const { settings, loaded } = await loadSettings({
+    configFile: m.inputs.config,
+    cwd: m.ctx.workspace,
     runnable: runHere,
     failOn: m.inputs.failOn,
-    cwd: m.ctx.workspace,
-    ...settings,
+    releaseThresholds,
   });
   if (!runHere) {
     const { files, results } = await loadResultsFiles(
@@ -66,57 +82,31 @@ async function candidates(m: ModeContext, settings: { failOn?: Verdict[]; releas
       m.inputs.maxResultsBytes,
     );
     m.log.info(`read ${files.length} results file${files.length === 1 ? '' : 's'}`);
-    return { settings: loadedSettings, results };
+    return { settings, ...(await gateCandidates(results, store, settings.gate)) };
   }
-  const runner = createRunner(loaded!, m.resultsDir);
-  try {
-    const results = await runPipeline({
-      loaded: loaded!,
-      runner,
-      workDir: m.resultsDir,
-      source: { sha: m.target.sha, ref: m.ctx.ref, event: m.ctx.eventName || undefined },
-      observer: {
-        onEvent: (event) => {
-          if (event.type === 'environment') m.log.info(`device: ${event.description}`);
-          else if (event.type === 'entry-done') {
-            m.log.info(
-              `${event.entry.id}: ${event.entry.status}${event.entry.error ? ` (${event.entry.error.message})` : ''}`,
-            );
-          }
-        },
-      },
-    });
-    return { settings: loadedSettings, results: [results] };
-  } finally {
-    await runner.close();
-  }
+  const results = await runAndGate({
+    loaded: loaded!,
+    outDir: m.resultsDir,
+    observer: logObserver(m.log),
+    source: { sha: m.target.sha, ref: m.ctx.ref, event: m.ctx.eventName || undefined },
+    store,
+    settings: settings.gate,
+    onRemeasure: (ids) => m.log.info(`re-measuring ${ids.length} inconclusive entries: ${ids.join(', ')}`),
+  });
+  return { settings, compared: [results], gate: overallGate([results.gate!], settings.gate.gate.failOn) };
 }
 
-async function writeOutcome(m: ModeContext, compared: Results[]): Promise<string> {
-  await mkdir(m.resultsDir, { recursive: true });
-  if (compared.length === 1) return writeResults(m.resultsDir, compared[0]!);
-  const path = join(m.resultsDir, Files.aggregate);
-  await writeFile(path, `${JSON.stringify({ schemaVersion: 1, results: compared }, null, 2)}\n`);
-  return path;
-}
-
-async function compareAll(
+/** Runs `fn` with the namespace's store open, and closes it whatever happens. */
+async function withStore<T>(
   m: ModeContext,
   ns: Namespace,
-  settings: Settings,
-  results: Results[],
-): Promise<{ compared: Results[]; gate: GateOutcome }> {
-  const opened = openStore(m.inputs, m.ctx, ns, m.token);
+  fn: (store: BaselineStore) => Promise<T>,
+): Promise<T> {
+  const store = openStore(m.inputs, m.ctx, ns, m.token);
   try {
-    m.log.info(`comparing with ${namespaceLabel(ns)} in ${opened.store.description}`);
-    const compared: Results[] = [];
-    for (const r of results) compared.push(await gateAgainstStore(r, opened.store, settings.gate));
-    return {
-      compared,
-      gate: mergeGates(compared.map((c) => c.gate!)) ?? decide([], settings.gate.gate.failOn),
-    };
+    return await fn(store);
   } finally {
-    await opened.close();
+    await store.close();
   }
 }
 
@@ -133,14 +123,16 @@ function prNamespace(m: ModeContext): Namespace {
 
 /** pr: this job's results against the PR base branch's baselines; never writes the store. */
 async function prMode(m: ModeContext): Promise<ModeOutcome> {
-  const { settings, results } = await candidates(m, {});
   const ns = prNamespace(m);
-  const { compared, gate } = await compareAll(m, ns, settings, results);
+  const { compared, gate } = await withStore(m, ns, (store) => {
+    m.log.info(`comparing with ${namespaceLabel(ns)} in ${store.description}`);
+    return gatedCandidates(m, store);
+  });
   return {
     mode: m.inputs.mode,
     compared,
     gate,
-    resultsPath: await writeOutcome(m, compared),
+    resultsPath: await writeComparedResults(m.resultsDir, compared),
     reportFile: Files.report,
     baselineLabel: namespaceLabel(ns),
     publishesToPullRequest: true,
@@ -154,14 +146,16 @@ async function aggregateMode(m: ModeContext): Promise<ModeOutcome> {
 
 /** release: candidate engines against the production baseline, with the release thresholds. */
 async function releaseMode(m: ModeContext): Promise<ModeOutcome> {
-  const { settings, results } = await candidates(m, { releaseThresholds: m.inputs.releaseThresholds });
   const ns: Namespace = { production: true };
-  const { compared, gate } = await compareAll(m, ns, settings, results);
+  const { compared, gate } = await withStore(m, ns, (store) => {
+    m.log.info(`comparing with ${namespaceLabel(ns)} in ${store.description}`);
+    return gatedCandidates(m, store, m.inputs.releaseThresholds);
+  });
   return {
     mode: 'release',
     compared,
     gate,
-    resultsPath: await writeOutcome(m, compared),
+    resultsPath: await writeComparedResults(m.resultsDir, compared),
     reportFile: Files.releaseReport,
     baselineLabel: namespaceLabel(ns),
     publishesToPullRequest: true,
@@ -175,32 +169,26 @@ async function releaseMode(m: ModeContext): Promise<ModeOutcome> {
 async function baselineMode(m: ModeContext): Promise<ModeOutcome> {
   const policy = baselineWritePolicy(m.ctx); // refuses before running anything
   const ns: Namespace = 'production' in policy ? { production: true } : { branch: policy.branch };
-  const { settings, results } = await candidates(m, {});
-  const opened = openStore(m.inputs, m.ctx, ns, m.token);
-  try {
-    m.log.info(`recording baselines for ${namespaceLabel(ns)} in ${opened.store.description}`);
-    const compared: Results[] = [];
-    for (const r of results) compared.push(await gateAgainstStore(r, opened.store, settings.gate));
-    const appended: AppendOutcome[] = [];
-    for (const r of results) {
-      const outcome = await opened.store.append(r, { historySize: settings.config.baseline.historySize });
+  const { compared, gate, appended } = await withStore(m, ns, async (store) => {
+    m.log.info(`recording baselines for ${namespaceLabel(ns)} in ${store.description}`);
+    const gated = await gatedCandidates(m, store);
+    const outcomes = await recordBaselines(store, gated.compared, gated.settings.config.baseline.historySize);
+    for (const outcome of outcomes) {
       m.log.info(`stored ${outcome.written.length} baseline run(s); skipped ${outcome.skipped.length}`);
       for (const s of outcome.skipped) m.log.info(`  skipped ${s.entryId}: ${s.reason}`);
-      appended.push(outcome);
     }
-    return {
-      mode: 'baseline',
-      compared,
-      gate: mergeGates(compared.map((c) => c.gate!)) ?? decide([], settings.gate.gate.failOn),
-      resultsPath: await writeOutcome(m, compared),
-      reportFile: Files.report,
-      baselineLabel: namespaceLabel(ns),
-      appended,
-      publishesToPullRequest: false,
-    };
-  } finally {
-    await opened.close();
-  }
+    return { ...gated, appended: outcomes };
+  });
+  return {
+    mode: 'baseline',
+    compared,
+    gate,
+    resultsPath: await writeComparedResults(m.resultsDir, compared),
+    reportFile: Files.report,
+    baselineLabel: namespaceLabel(ns),
+    appended,
+    publishesToPullRequest: false,
+  };
 }
 
 export const MODE_HANDLERS: Readonly<Record<Mode, (m: ModeContext) => Promise<ModeOutcome>>> = {

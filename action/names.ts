@@ -1,3 +1,6 @@
+import { AGGREGATE_FILE, RESULTS_FILE } from '../src/app/artifacts.js';
+import { STORE_TYPES, type StoreType } from '../src/store/registry.js';
+
 /**
  * Every input and output name of the GitHub Action, in one place. action.yml declares the same
  * names (test/action/action-yml.test.ts checks that the two agree, and that each input reaches the
@@ -36,7 +39,8 @@ export type OutputName = (typeof Output)[keyof typeof Output];
 export const MODES = ['pr', 'baseline', 'aggregate', 'release'] as const;
 export type Mode = (typeof MODES)[number];
 
-export const STORES = ['git-branch', 'filesystem'] as const;
+/** The store kinds the `store` input takes: every store type but `none` (the Action needs a store). */
+export const STORES = STORE_TYPES.filter((t): t is Exclude<StoreType, 'none'> => t !== 'none');
 export type StoreKind = (typeof STORES)[number];
 
 export const COMMENT_MODES = ['always', 'on-change', 'never'] as const;
@@ -57,8 +61,8 @@ export function inputEnvName(name: string): string {
 
 /** Files written to `results-dir`. */
 export const Files = {
-  results: 'results.json',
-  aggregate: 'aggregate.json',
+  results: RESULTS_FILE,
+  aggregate: AGGREGATE_FILE,
   report: 'report.md',
   releaseReport: 'release-report.md',
   html: 'report.html',

@@ -1,33 +1,16 @@
 import { resolve } from 'node:path';
-import { FilesystemBaselineStore } from '../src/store/filesystem-store.js';
-import { GitBranchBaselineStore, tokenExtraHeader } from '../src/store/git-branch-store.js';
-import { slug } from '../src/store/key.js';
+import { openStore as openStoreAt, storeConfigFrom } from '../src/app/open-store.js';
+import { tokenExtraHeader } from '../src/store/git-branch-store.js';
+import type { Namespace } from '../src/store/namespace.js';
 import type { BaselineStore } from '../src/store/types.js';
 import type { GitHubContext } from './context.js';
 import type { ActionInputs } from './inputs.js';
 
-/**
- * Baselines are kept per namespace inside the store: `branches/<branch>` for what a branch
- * recorded (baseline mode on the default branch), `production` for what a release recorded.
- * Pull requests compare with their base branch's namespace; release mode with `production`.
- */
-export type Namespace = { branch: string } | { production: true };
-
-export function namespacePath(ns: Namespace): string {
-  return 'production' in ns ? 'production' : `branches/${slug(ns.branch, 80)}`;
-}
-
-export function namespaceLabel(ns: Namespace): string {
-  return 'production' in ns ? 'production (last release)' : `branch ${ns.branch}`;
-}
-
-export interface OpenedStore {
-  store: BaselineStore;
-  close(): Promise<void>;
-}
+export { type Namespace, namespaceLabel, namespacePath } from '../src/store/namespace.js';
 
 /**
- * The store the inputs select, scoped to one namespace:
+ * The store the inputs select, scoped to one namespace (the same layout the CLI reads and writes
+ * with `--namespace`):
  *  - `git-branch`: `<store-path or baselines>/<namespace>` on the `data-branch` of `data-remote`
  *    (default: this repository on the GitHub server, authenticated with the github-token the way
  *    actions/checkout does, through an extra header kept out of argv and the URL);
@@ -37,22 +20,24 @@ export interface OpenedStore {
 export function openStore(
   inputs: ActionInputs,
   ctx: GitHubContext,
-  ns: Namespace,
+  namespace: Namespace,
   token?: string,
-): OpenedStore {
-  const sub = namespacePath(ns);
+): BaselineStore {
+  const what = 'input store';
   if (inputs.store === 'filesystem') {
-    const root = resolve(ctx.workspace, inputs.storePath ?? '.trt-gate/baselines', ...sub.split('/'));
-    return { store: new FilesystemBaselineStore(root), close: async () => {} };
+    const config = storeConfigFrom({ type: 'filesystem', path: inputs.storePath }, what);
+    return openStoreAt(config, { namespace, configDir: ctx.workspace, cwd: ctx.workspace })!;
   }
   const remote = inputs.dataRemote ?? `${ctx.serverUrl}/${ctx.owner}/${ctx.repo}.git`;
   const authenticate = token && remote.startsWith(`${ctx.serverUrl}/`) && /^https?:\/\//.test(remote);
-  const store = new GitBranchBaselineStore({
-    remote,
-    branch: inputs.dataBranch,
-    path: `${inputs.storePath ?? 'baselines'}/${sub}`,
+  const config = storeConfigFrom(
+    { type: 'git-branch', remote, branch: inputs.dataBranch, path: inputs.storePath },
+    what,
+  );
+  return openStoreAt(config, {
+    namespace,
+    configDir: resolve(ctx.workspace),
     cwd: ctx.workspace,
-    extraHeaders: authenticate ? tokenExtraHeader(ctx.serverUrl, token) : undefined,
-  });
-  return { store, close: () => store.close() };
+    extraHeaders: authenticate ? tokenExtraHeader(ctx.serverUrl, token) : {},
+  })!;
 }

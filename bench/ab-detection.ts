@@ -25,6 +25,7 @@ import { InputSource, withBatch } from '../src/inputs/generate.js';
 import { latencyOf } from '../src/pipeline/measurements.js';
 import type { Entry } from '../src/results/schema.js';
 import { OnnxRuntimeOptions } from '../src/runners/onnxruntime/options.js';
+import { loadOnnxRuntime } from '../src/runners/onnxruntime/ort.js';
 import { OnnxRuntimeRunner } from '../src/runners/onnxruntime/runner.js';
 import type { BuiltEngine } from '../src/runners/types.js';
 import { summarize } from '../src/stats/summary.js';
@@ -60,12 +61,14 @@ async function engine(runner: OnnxRuntimeRunner): Promise<BuiltEngine> {
     () => {},
   );
 }
-const baseRunner = new OnnxRuntimeRunner(OnnxRuntimeOptions.parse({}));
+const baseRunner = new OnnxRuntimeRunner(await loadOnnxRuntime(), OnnxRuntimeOptions.parse({}));
 const base = await engine(baseRunner);
 const control = await engine(baseRunner);
 const slowed = new Map<number, { runner: OnnxRuntimeRunner; engine: BuiltEngine }>();
 for (const pct of levels) {
-  const runner = new OnnxRuntimeRunner(OnnxRuntimeOptions.parse({}), { injectSlowdownPct: pct });
+  const runner = new OnnxRuntimeRunner(await loadOnnxRuntime(), OnnxRuntimeOptions.parse({}), {
+    injectSlowdownPct: pct,
+  });
   slowed.set(pct, { runner, engine: await engine(runner) });
 }
 

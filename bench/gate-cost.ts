@@ -8,7 +8,7 @@
  * rewritten), standing in for the store; store I/O is not what this measures.
  */
 import { ThresholdSpec } from '../src/config/schema.js';
-import { compareResults } from '../src/gate/gate.js';
+import { compareResults } from '../src/gate/compare-results.js';
 import { createRng, type Rng } from '../src/gate/rng.js';
 import { renderReport } from '../src/report/render.js';
 import type { BaselineKey, Entry, Results } from '../src/results/schema.js';

@@ -21,6 +21,7 @@ import { latencyOf } from '../src/pipeline/measurements.js';
 import type { Entry } from '../src/results/schema.js';
 import { pinProcess } from '../src/runners/onnxruntime/affinity.js';
 import { OnnxRuntimeOptions } from '../src/runners/onnxruntime/options.js';
+import { loadOnnxRuntime } from '../src/runners/onnxruntime/ort.js';
 import { OnnxRuntimeRunner } from '../src/runners/onnxruntime/runner.js';
 import type { BuiltEngine } from '../src/runners/types.js';
 import { summarize } from '../src/stats/summary.js';
@@ -43,7 +44,9 @@ const feeds = await new InputSource([input], (p) => p).sample(0);
 const workDir = await mkdtemp(join(tmpdir(), 'trt-gate-detect-'));
 const arms = new Map<number, { runner: OnnxRuntimeRunner; engine: BuiltEngine }>();
 for (const pct of levels) {
-  const runner = new OnnxRuntimeRunner(OnnxRuntimeOptions.parse({}), { injectSlowdownPct: pct });
+  const runner = new OnnxRuntimeRunner(await loadOnnxRuntime(), OnnxRuntimeOptions.parse({}), {
+    injectSlowdownPct: pct,
+  });
   const engine = await runner.build(
     {
       model: 'tinycnn',

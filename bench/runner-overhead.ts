@@ -1,3 +1,4 @@
+import { loadOnnxRuntime } from '../src/runners/onnxruntime/ort.js';
 /**
  * The onnxruntime runner's own overhead: OnnxRuntimeRunner.benchmark() against a bare
  * `session.run` loop on the same model, in the same process, interleaved block by block so that
@@ -27,7 +28,7 @@ const iterations = 200;
 for (const [path, input] of Object.entries(models)) {
   if (process.argv[2] && process.argv[2] !== path) continue;
   const options = OnnxRuntimeOptions.parse({});
-  const runner = new OnnxRuntimeRunner(options);
+  const runner = new OnnxRuntimeRunner(await loadOnnxRuntime(), options);
   const workDir = await mkdtemp(join(tmpdir(), 'trt-gate-bench-'));
   const inputs = [withBatch(input, 1)];
   const engine = await runner.build(
@@ -41,7 +42,7 @@ for (const [path, input] of Object.entries(models)) {
     intraOpNumThreads: options.intraOpThreads,
     interOpNumThreads: options.interOpThreads,
   });
-  const ortFeeds = toOrtFeeds(feeds);
+  const ortFeeds = toOrtFeeds(await loadOnnxRuntime(), feeds);
   for (let i = 0; i < 100; i++) await bare.run(ortFeeds);
 
   const runnerBlocks: number[] = [];

@@ -3,7 +3,7 @@ import { effectiveLimits, evaluateAccuracy } from '../accuracy/evaluate.js';
 import { REFERENCE_NAME, referenceOutputs } from '../accuracy/reference.js';
 import { type LoadedConfig, resolveFrom } from '../config/load.js';
 import type { ThresholdSpec, Verdict } from '../config/schema.js';
-import { decide } from '../gate/gate.js';
+import { decide } from '../gate/compare-results.js';
 import { deriveRng } from '../gate/rng.js';
 import type { TensorSet } from '../inputs/tensor.js';
 import { nullObserver, type RunObserver } from '../pipeline/events.js';

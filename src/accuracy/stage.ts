@@ -11,7 +11,7 @@ import { accuracyIncident } from './incident.js';
 import { topKAccuracy } from './labelled.js';
 import { localize } from './localize.js';
 import { outputMetrics } from './metrics.js';
-import { REFERENCE_NAME, referenceOutputs } from './reference.js';
+import type { AccuracyReference } from './reference.js';
 
 /** Cosine below which a layer counts as diverged when the limits set none. */
 export const DEFAULT_DIVERGENCE_COSINE = 0.999;
@@ -53,6 +53,8 @@ export interface AccuracyStageInput extends ValidationRequest {
   environment?: Environment;
   workDir: string;
   progress: (message: string) => void;
+  /** What the candidate is compared against (the port; default: ONNX Runtime CPU, fp32). */
+  reference: AccuracyReference;
 }
 
 export interface AccuracyStageOutcome {
@@ -126,11 +128,11 @@ export async function runAccuracyStage(input: AccuracyStageInput): Promise<Accur
   const { feeds, set } = await feedsFor(input);
   input.progress(
     set
-      ? `${set.items} validation items (${set.batches} batches) vs ${REFERENCE_NAME}`
-      : `${feeds.length} samples vs ${REFERENCE_NAME}`,
+      ? `${set.items} validation items (${set.batches} batches) vs ${input.reference.name}`
+      : `${feeds.length} samples vs ${input.reference.name}`,
   );
   const reference = await input.cache.once(`reference:${model.name}/b${batchSize}`, () =>
-    referenceOutputs(input.resolve(model.onnx), feeds),
+    input.reference.outputs(input.resolve(model.onnx), feeds),
   );
   const candidate = await input.runner.infer(input.engine, feeds);
   const limits = effectiveLimits(precision, config.accuracy.limits, model.accuracy?.limits);
@@ -140,7 +142,7 @@ export async function runAccuracyStage(input: AccuracyStageInput): Promise<Accur
     outputs: model.outputs,
     classifier: model.classifier,
     limits,
-    referenceName: REFERENCE_NAME,
+    referenceName: input.reference.name,
   });
 
   if (set) {

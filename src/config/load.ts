@@ -30,6 +30,16 @@ export interface LoadedConfig {
 
 export const DEFAULT_CONFIG_FILE = 'trt-gate.yml';
 
+/**
+ * Runners check their options where they run (a TensorRT version, a CPU mask) and report problems
+ * against DEFAULT_CONFIG_FILE, not knowing which file the user passed; the pipeline renames them
+ * here so that every config error names the file given (`--config ci/x.yml`).
+ */
+export function namingConfigFile(error: unknown, file: string): unknown {
+  if (!(error instanceof ConfigError) || file === DEFAULT_CONFIG_FILE) return error;
+  return new ConfigError(error.issues.map((i) => (i.file === DEFAULT_CONFIG_FILE ? { ...i, file } : i)));
+}
+
 /** Parses and validates config text; pure apart from the runner registry lookup. */
 export function parseConfig(text: string, file: string): { config: TrtGateConfig; runnerOptions: unknown } {
   const lineCounter = new LineCounter();
@@ -154,18 +164,22 @@ function semanticIssues(config: TrtGateConfig, file: string): Issue[] {
   return issues;
 }
 
-/** Reads, parses and validates a config file, and checks that every file it names exists. */
-export async function loadConfig(file: string): Promise<LoadedConfig> {
+/**
+ * Reads, parses and validates a config file, and checks that every file it names exists. `file` is
+ * the path as the user gave it (messages name it so), resolved against `cwd`.
+ */
+export async function loadConfig(file: string, cwd = process.cwd()): Promise<LoadedConfig> {
   let text: string;
+  const path = resolve(cwd, file);
   try {
-    text = await readBounded(file, MAX_CONFIG_BYTES);
+    text = await readBounded(path, MAX_CONFIG_BYTES);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'file not found' : (error as Error).message;
     throw new ConfigError([{ file, path: '', message: `cannot read config: ${why}` }]);
   }
   const { config, runnerOptions } = parseConfig(text, file);
-  const dir = dirname(resolve(file));
+  const dir = dirname(path);
   const issues = await missingFiles(config, file, dir);
   if (issues.length > 0) throw new ConfigError(issues);
   return { file, dir, config, runnerOptions };
@@ -191,7 +205,8 @@ async function missingFiles(config: TrtGateConfig, file: string, dir: string): P
         });
       }
     });
-    if (model.calibrationCache) {
+    // With `calibration`, trt-gate makes the cache itself: it need not exist yet.
+    if (model.calibrationCache && !model.calibration) {
       wanted.push({
         path: `models[${m}].calibrationCache`,
         value: model.calibrationCache,

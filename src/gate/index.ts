@@ -1,5 +1,4 @@
 export { type CompareOptions, compareEntry } from './compare.js';
-export { keyDifferences, keyId, mismatchReason, sameKey } from './environment.js';
 export {
   assertKnownMetrics,
   type BaselineLookup,
@@ -12,7 +11,8 @@ export {
   type GateSettings,
   lookupFromResults,
   noBaselines,
-} from './gate.js';
+} from './compare-results.js';
+export { keyDifferences, keyId, mismatchReason, sameKey } from './environment.js';
 export { attributeLayers, matchLayers, TOP_LAYERS } from './layers.js';
 export {
   getMetric,

@@ -5,24 +5,6 @@ import type { Conclusion, CountView, RowView } from './view-model-types.js';
 
 /** The report's overall verdict: runs' gates merged into one, verdict counts and the headline. */
 
-/** Several runs' gates as one: fail if any failed, pass if any passed, else neutral. */
-export function mergeGates(gates: readonly GateOutcome[]): GateOutcome | null {
-  if (gates.length === 0) return null;
-  const conclusion: Conclusion = gates.some((g) => g.conclusion === 'fail')
-    ? 'fail'
-    : gates.some((g) => g.conclusion === 'pass')
-      ? 'pass'
-      : 'neutral';
-  const counts: GateOutcome['counts'] = {};
-  for (const g of gates) {
-    for (const [verdict, n] of Object.entries(g.counts) as [Verdict, number][]) {
-      counts[verdict] = (counts[verdict] ?? 0) + n;
-    }
-  }
-  const failOn = VERDICT_ORDER.filter((v) => gates.some((g) => g.failOn.includes(v)));
-  return { conclusion, failOn, counts, failing: gates.flatMap((g) => g.failing) };
-}
-
 /** Non-zero verdict counts, worst first: the gate's counts, else the rows' verdicts when they were compared. */
 export function verdictCounts(
   gate: GateOutcome | null,

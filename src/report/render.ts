@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import { mergeGateOutcomes } from '../gate/merge-outcomes.js';
 import { RESULTS_SCHEMA_VERSION, type Results } from '../results/schema.js';
 import { sweepChartSvg } from '../sweep/chart.js';
 import type { SweepView } from '../sweep/view.js';
 import { deltaChartSvg, latencyChartSvg } from './charts.js';
 import { createHtmlHandlebars, createMarkdownHandlebars, type HandlebarsEnv } from './escape.js';
-import { buildViewModel, mergeGates, type ReportView, type RowView } from './view-model.js';
+import { buildViewModel, type ReportView, type RowView } from './view-model.js';
 
 export const REPORT_FORMATS = ['md', 'summary', 'html', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -170,7 +171,7 @@ export function renderJson(input: ReportInput): string {
   return stableStringify({
     schemaVersion: RESULTS_SCHEMA_VERSION,
     runs: list.map((r) => ({ runId: r.runId, device: r.environment.device.name, source: r.source })),
-    gate: mergeGates(list.flatMap((r) => (r.gate ? [r.gate] : []))),
+    gate: mergeGateOutcomes(list.flatMap((r) => (r.gate ? [r.gate] : []))),
     comparisons,
   });
 }

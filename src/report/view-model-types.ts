@@ -68,7 +68,7 @@ export interface RowView {
   device: string;
   model: string;
   precision: string;
-  batchSize: number;
+  batchSize: number | 'unknown';
   status: Entry['status'];
   /** Milliseconds, 3 significant digits; `—` without latency. */
   p50: string;
@@ -95,6 +95,8 @@ export interface RowView {
   explanation: string | null;
   unreliable: string | null;
   baselineRuns: number | null;
+  /** Which method judged the entry, with A/B pairs, A/A noise and time to verdict; null: history, unnamed. */
+  method: string | null;
   metrics: MetricView[];
   incidents: IncidentView[];
   layers: LayerDeltaView[];

@@ -1,8 +1,9 @@
+import { mergeGateOutcomes } from '../gate/merge-outcomes.js';
 import type { Results } from '../results/schema.js';
 import { speedupViews } from '../speedup/view.js';
 import { sweepViews } from '../sweep/view.js';
 import { groupByDevice } from './device-groups.js';
-import { headline, mergeGates, verdictCounts } from './gate-summary.js';
+import { headline, verdictCounts } from './gate-summary.js';
 import { groupIncidents } from './incident-groups.js';
 import { CONCLUSION_ICONS } from './labels.js';
 import { DEFAULT_LAYER_LIMIT } from './row-view.js';
@@ -15,7 +16,6 @@ import type { ReportView, ViewModelOptions } from './view-model-types.js';
  */
 
 export { entryLabel, formatDeltaPct, formatSig } from './format.js';
-export { mergeGates } from './gate-summary.js';
 export { INCIDENT_ICONS, INCIDENT_LABELS, VERDICT_ICONS, VERDICT_LABELS, VERDICT_ORDER } from './labels.js';
 export { DEFAULT_LAYER_LIMIT } from './row-view.js';
 export type {
@@ -51,7 +51,7 @@ export function buildViewModel(
   const allRows = devices.flatMap((d) => d.rows);
 
   const incidents = allRows.flatMap((r) => r.incidents);
-  const gate = mergeGates(list.flatMap((r) => (r.gate ? [r.gate] : [])));
+  const gate = mergeGateOutcomes(list.flatMap((r) => (r.gate ? [r.gate] : [])));
   const counts = verdictCounts(gate, allRows, hasComparisons);
   const conclusion = gate?.conclusion ?? null;
 

@@ -56,6 +56,8 @@ export type ProgressFn = (message: string) => void;
 /** A runner turns ONNX models into engines, times them and runs them for accuracy. */
 export interface Runner {
   readonly type: string;
+  /** Builds INT8 engines from a calibration cache (BuildRequest.calibrationCache), e.g. trtexec --calib. */
+  readonly usesCalibrationCache?: boolean;
   /** Whether `benchmark` honours `plan.concurrency` > 1. */
   readonly concurrentRequests?: boolean;
   probe(): Promise<Environment>;
@@ -89,7 +91,8 @@ export interface RunnerFactory<Options = unknown> {
   readonly description: string;
   /** Validates `runner:` in the config (minus `type`); errors name fields under `runner.`. */
   readonly optionsSchema: z.ZodType<Options>;
-  create(options: Options, context: RunnerContext): Runner;
+  /** Loads the runner's modules (and native libraries) on demand: only a run calls this. */
+  create(options: Options, context: RunnerContext): Promise<Runner>;
   /** Problems only this runner sees in a schema-valid config (e.g. a precision it cannot realise). */
   checkConfig?(config: TrtGateConfig, options: Options): Array<{ path: string; message: string }>;
 }

@@ -1,6 +1,6 @@
 import { quantileSorted } from 'simple-statistics';
 import { formatCosine } from '../report/format.js';
-import type { Entry, Results } from '../results/schema.js';
+import { isKnownEntry, type KnownEntry, type Results } from '../results/schema.js';
 import { mulberry32 } from '../util/prng.js';
 
 /** A ratio with its bootstrap interval (95 %, percentile). */
@@ -27,12 +27,13 @@ export interface SpeedupRow {
 const RESAMPLES = 2000;
 
 /** Medians of each trial and the items/s of each trial: the units the bootstrap resamples. */
-function trialUnits(entry: Entry): { medians: number[]; rates: number[] } | undefined {
+function trialUnits(entry: KnownEntry): { medians: number[]; rates: number[] } | undefined {
   const trials = entry.latency?.trials;
-  if (!trials?.length) return undefined;
+  // An imported summary may lack a trial's wall time: no throughput to compare then.
+  if (!trials?.length || trials.some((t) => !(t.wallMs && t.wallMs > 0))) return undefined;
   return {
     medians: trials.map((t) => t.stats.median),
-    rates: trials.map((t) => (t.wallMs > 0 ? (t.samples.length * entry.batchSize * 1000) / t.wallMs : 0)),
+    rates: trials.map((t) => (t.samples.length * entry.batchSize * 1000) / t.wallMs!),
   };
 }
 
@@ -70,7 +71,9 @@ export function bootstrapRatio(a: readonly number[], b: readonly number[], seed:
 export function speedups(list: readonly Results[]): SpeedupRow[] {
   const rows: SpeedupRow[] = [];
   for (const results of list) {
-    const ok = results.entries.filter((e) => e.status === 'ok' && e.latency);
+    const ok = results.entries.filter(
+      (e): e is KnownEntry => isKnownEntry(e) && e.status === 'ok' && e.latency !== undefined,
+    );
     for (const entry of ok) {
       const ref = ok.find(
         (e) => e.model === entry.model && e.batchSize === entry.batchSize && e.precision === 'fp32',

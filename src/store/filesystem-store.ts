@@ -14,6 +14,8 @@ export interface FilesystemStoreOptions {
   lockRetries?: number;
   /** A lock whose holder stopped refreshing it this long ago (crashed) is taken over (default 10 000 ms, min 2 000). */
   staleMs?: number;
+  /** The namespace's directory under the root, `/`-separated slugs (see namespace.ts); none: the root itself. */
+  namespace?: string;
 }
 
 interface PlannedWrite extends AppendTarget {
@@ -38,20 +40,24 @@ interface PlannedWrite extends AppendTarget {
  * path rather than skip it: silently ignored baselines would turn into "no-baseline" verdicts.
  */
 export class FilesystemBaselineStore implements BaselineStore {
+  /** The store's root directory. */
   readonly root: string;
+  /** The namespace's directory: every key of this store lives under it. */
+  readonly dir: string;
   readonly description: string;
   private readonly lockOptions: KeyLockOptions;
 
   constructor(root: string, options: FilesystemStoreOptions = {}) {
     this.root = resolve(root);
-    this.description = `filesystem store at ${this.root}`;
+    this.dir = options.namespace ? join(this.root, ...options.namespace.split('/')) : this.root;
+    this.description = `filesystem store at ${this.dir}`;
     this.lockOptions = { retries: options.lockRetries ?? 60, staleMs: options.staleMs ?? 10_000 };
   }
 
   /** Absolute path of a key's file; always inside `root` whatever the key's names are. */
   pathFor(key: BaselineKey): string {
-    const path = join(this.root, ...keyPath(key).split('/'));
-    const rel = relative(this.root, path);
+    const path = join(this.dir, ...keyPath(key).split('/'));
+    const rel = relative(this.dir, path);
     if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
       // Unreachable: every segment of keyPath is a slug. Kept as a guard against future edits.
       throw new DataError(`refusing to use ${path}: outside the store at ${this.root}`, path);
@@ -71,8 +77,8 @@ export class FilesystemBaselineStore implements BaselineStore {
   async findSimilar(key: BaselineKey): Promise<BaselineKey[]> {
     const prefix = keyFilePrefix(key);
     const found: BaselineKey[] = [];
-    for (const device of await subdirectories(this.root)) {
-      const dir = join(this.root, device, slug(key.model));
+    for (const device of await subdirectories(this.dir)) {
+      const dir = join(this.dir, device, slug(key.model));
       for (const name of await keyFileNames(dir)) {
         if (!name.startsWith(prefix)) continue;
         const stored = await this.readListedKey(join(dir, name));
@@ -84,9 +90,9 @@ export class FilesystemBaselineStore implements BaselineStore {
 
   async list(): Promise<BaselineKey[]> {
     const keys: BaselineKey[] = [];
-    for (const device of await subdirectories(this.root)) {
-      for (const model of await subdirectories(join(this.root, device))) {
-        const dir = join(this.root, device, model);
+    for (const device of await subdirectories(this.dir)) {
+      for (const model of await subdirectories(join(this.dir, device))) {
+        const dir = join(this.dir, device, model);
         for (const name of await keyFileNames(dir)) keys.push(await this.readListedKey(join(dir, name)));
       }
     }
@@ -168,4 +174,7 @@ export class FilesystemBaselineStore implements BaselineStore {
     }
     return file.key;
   }
+
+  /** Nothing to release: every operation opens and closes its own files. */
+  async close(): Promise<void> {}
 }

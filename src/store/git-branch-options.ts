@@ -22,6 +22,8 @@ export interface GitBranchStoreOptions {
   branch?: string;
   /** Directory inside the branch that holds the baseline files (default `baselines`). */
   path?: string;
+  /** The namespace's directory under `path` (see namespace.ts); none: `path` itself. */
+  namespace?: string;
   /** Repository a remote *name* is resolved in, and whose `http.*.extraheader` auth is reused. */
   cwd?: string;
   /**

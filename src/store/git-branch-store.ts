@@ -15,6 +15,7 @@ import {
   normaliseStorePath,
 } from './git-branch-options.js';
 import { gitEnv, gitIn, redactUrl } from './git-command.js';
+import { namespacePath } from './namespace.js';
 import { appendAndPush } from './push-retry.js';
 import type { StoreFactoryContext } from './registry.js';
 import type { AppendOutcome, BaselineHistory, BaselineStore } from './types.js';
@@ -72,7 +73,8 @@ export class GitBranchBaselineStore implements BaselineStore {
     this.path = normaliseStorePath(options.path ?? 'baselines');
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 8);
     this.backoffMs = Math.max(0, options.backoffMs ?? 200);
-    this.description = `git branch ${this.branch} of ${redactUrl(options.remote)} (${this.path}/)`;
+    const where = options.namespace ? `${this.path}/${options.namespace}` : this.path;
+    this.description = `git branch ${this.branch} of ${redactUrl(options.remote)} (${where}/)`;
   }
 
   /** The temporary clone (after first use), for diagnostics and tests. */
@@ -168,14 +170,17 @@ export class GitBranchBaselineStore implements BaselineStore {
     const { description, branch } = this;
     this.clone = { dir, branch, description, remoteUrl, git: gitIn(dir, env, { description, remoteUrl }) };
     await initClone(this.clone);
-    this.fs = new FilesystemBaselineStore(join(dir, ...this.path.split('/')));
+    this.fs = new FilesystemBaselineStore(join(dir, ...this.path.split('/')), {
+      namespace: this.options.namespace,
+    });
     await syncToRemote(this.clone);
   }
 }
 
 /**
  * The `git-branch` entry for STORE_FACTORIES in registry.ts: the config's `remote` (default
- * `origin`) is resolved in the config file's directory, whose checkout credentials are reused.
+ * `origin`) is resolved in the config file's directory, whose checkout credentials are reused
+ * unless the context brings its own (the Action's token). The namespace is a directory under `path`.
  */
 export function createGitBranchStore(
   config: { type: 'git-branch'; branch: string; remote: string; path: string },
@@ -186,7 +191,8 @@ export function createGitBranchStore(
     remote: config.remote,
     branch: config.branch,
     path: config.path,
+    namespace: namespacePath(context.namespace),
     cwd,
-    inheritAuthFrom: cwd,
+    ...(context.extraHeaders ? { extraHeaders: context.extraHeaders } : { inheritAuthFrom: cwd }),
   });
 }

@@ -45,4 +45,7 @@ export class InMemoryBaselineStore implements BaselineStore {
     }
     return { written, skipped };
   }
+
+  /** Nothing to release: every operation opens and closes its own files. */
+  async close(): Promise<void> {}
 }

@@ -1,20 +1,31 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { BaselineConfig } from '../config/schema.js';
+import { BaselineConfig } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { FilesystemBaselineStore } from './filesystem-store.js';
 import { createGitBranchStore } from './git-branch-store.js';
+import { type Namespace, namespacePath } from './namespace.js';
 import type { BaselineStore } from './types.js';
 
 export type StoreConfig = BaselineConfig['store'];
 export type StoreType = StoreConfig['type'];
+
+/** Every `baseline.store.type` (and CLI `--store KIND`, Action `store:` input, which drop `none`). */
+export const STORE_TYPES = BaselineConfig.shape.store.unwrap().options.map((o) => o.shape.type.value);
 
 export interface StoreFactoryContext {
   /** Directory of the config file: relative store paths resolve against it. */
   configDir: string;
   /** Working directory, for a relative configDir. */
   cwd: string;
-  /** The config file, for error messages. */
+  /** The config file as the user named it, for error messages. */
   configFile?: string;
+  /** Which baselines inside the store (see namespace.ts): every store keeps them apart the same way. */
+  namespace: Namespace;
+  /**
+   * `http.<url>.extraheader` values for a git remote (the Action's token); when absent, a
+   * git-branch store reuses the credentials of the checkout at configDir.
+   */
+  extraHeaders?: Record<string, string>;
 }
 
 /** Builds a store from its config; `undefined` means "no store" (type `none`). */
@@ -33,7 +44,10 @@ export function resolveStorePath(path: string, context: StoreFactoryContext): st
  * the mapped type checks the factory against that type's config.
  */
 export const STORE_FACTORIES: { readonly [T in StoreType]?: StoreFactory<T> } = {
-  filesystem: (config, context) => new FilesystemBaselineStore(resolveStorePath(config.path, context)),
+  filesystem: (config, context) =>
+    new FilesystemBaselineStore(resolveStorePath(config.path, context), {
+      namespace: namespacePath(context.namespace),
+    }),
   'git-branch': createGitBranchStore,
   none: () => undefined,
 };

@@ -35,4 +35,6 @@ export interface BaselineStore {
   findSimilar(key: BaselineKey): Promise<BaselineKey[]>;
   append(results: Results, options: { historySize: number }): Promise<AppendOutcome>;
   list(): Promise<BaselineKey[]>;
+  /** Releases what the store holds (a temporary clone); the store may be used again afterwards. */
+  close(): Promise<void>;
 }

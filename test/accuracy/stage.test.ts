@@ -30,7 +30,7 @@ async function run(validation: string, extra = '') {
   const loaded = await loadConfig(
     await writeConfig(dir, extra ? text.replace(/accuracy: \{ samples: 4 \}/, extra) : text),
   );
-  const runner = createRunner(loaded, join(dir, 'out'));
+  const runner = await createRunner(loaded, join(dir, 'out'));
   const observer = new RecordingObserver();
   try {
     return { results: await runPipeline({ loaded, runner, workDir: join(dir, 'out'), observer }), observer };

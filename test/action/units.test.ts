@@ -25,7 +25,7 @@ describe('inputs', () => {
       config: 'trt-gate.yml',
       mode: 'pr',
       store: 'git-branch',
-      dataBranch: 'trt-gate-data',
+      dataBranch: undefined,
       comment: 'always',
       check: true,
       checkName: 'trt-gate',

@@ -1,4 +1,4 @@
-import { access, readFile } from 'node:fs/promises';
+import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/command-catalogue.js';
@@ -92,24 +92,37 @@ describe('trt-gate CLI (in-process)', () => {
     expect(f.stderr).toMatch(/unknown command 'deploy'/);
   });
 
-  it('a bad config exits 2, names the file and each path, and writes no results', async () => {
+  it('a bad config exits 2, names the file as the user passed it and each path, and writes no results', async () => {
     const text = tinyConfigText([MLP]).replace('shape: [1, 64]', 'shape: [1, -64], colour: red');
-    const config = await writeConfig(dir, text, 'bad.yml');
+    await mkdir(join(dir, 'ci'), { recursive: true });
+    await writeConfig(join(dir, 'ci'), text, 'x.yml');
     const out = join(dir, 'out');
     const f = fakeIO({ cwd: dir });
-    expect(await main(['run', '-q', '--config', 'bad.yml', '--out', 'out'], f.io)).toBe(2);
+    expect(await main(['run', '-q', '--config', 'ci/x.yml', '--out', 'out'], f.io)).toBe(2);
     const lines = f.stderr.trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(`trt-gate: ${config}: models[0].inputs[0].shape[1]: `);
-    expect(lines[1]).toBe(`trt-gate: ${config}: models[0].inputs[0]: unknown field "colour"`);
+    expect(lines[0]).toMatch('trt-gate: ci/x.yml: models[0].inputs[0].shape[1]: ');
+    expect(lines[1]).toBe('trt-gate: ci/x.yml: models[0].inputs[0]: unknown field "colour"');
     expect(f.stdout).toBe('');
     expect(await exists(join(out, 'results.json'))).toBe(false);
+  });
+
+  it('a config problem found by the runner names the file the user passed (exit 2)', async () => {
+    const text = tinyConfigText([MLP]).replace(
+      'interOpThreads: 1 }',
+      "interOpThreads: 1, cpuAffinity: '4096' }",
+    );
+    await mkdir(join(dir, 'ci'), { recursive: true });
+    await writeConfig(join(dir, 'ci'), text, 'trt-gate.yml');
+    const f = fakeIO({ cwd: dir });
+    expect(await main(['run', '-q', '--config', 'ci/trt-gate.yml', '--out', 'out'], f.io)).toBe(2);
+    expect(f.stderr).toMatch(/^trt-gate: ci\/trt-gate\.yml: runner\.cpuAffinity: cannot pin to CPUs 4096/);
   });
 
   it('a missing config exits 2 and says so', async () => {
     const f = fakeIO({ cwd: dir });
     expect(await main(['run', '-q', '--out', 'out'], f.io)).toBe(2);
-    expect(f.stderr).toContain(`${join(dir, 'trt-gate.yml')}: cannot read config: file not found`);
+    expect(f.stderr).toContain('trt-gate: trt-gate.yml: cannot read config: file not found');
     expect(await exists(join(dir, 'out', 'results.json'))).toBe(false);
   });
 

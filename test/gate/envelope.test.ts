@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gateResults, storeLookup } from '../../src/app/gate-results.js';
 import { loadConfig } from '../../src/config/load.js';
 import { GateConfig, ThresholdSpec } from '../../src/config/schema.js';
 import { compareEntry } from '../../src/gate/compare.js';
-import { gateResults, storeLookup } from '../../src/pipeline/gate.js';
 import { runPipeline } from '../../src/pipeline/run.js';
 import type { Results } from '../../src/results/schema.js';
 import { createRunner } from '../../src/runners/create.js';
@@ -40,7 +40,7 @@ async function run(fp16Model: string, name: string): Promise<Results> {
     },
   ]).replace(/accuracy: \{ samples: 4 \}/, FIXED);
   const loaded = await loadConfig(await writeConfig(dir, text, `${name}.yml`));
-  const runner = createRunner(loaded, join(dir, name));
+  const runner = await createRunner(loaded, join(dir, name));
   try {
     return await runPipeline({ loaded, runner, workDir: join(dir, name) });
   } finally {

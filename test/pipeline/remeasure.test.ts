@@ -52,7 +52,7 @@ describe('re-measuring inconclusive latency', () => {
   it('adds trials only to the inconclusive entries and recomputes their pooled statistics', async () => {
     const loaded = await loadConfig(await writeConfig(dir, tinyConfigText([TINYCNN, MLP])));
     const outDir = join(dir, 'out');
-    const runner = createRunner(loaded, outDir);
+    const runner = await createRunner(loaded, outDir);
     try {
       const first: Results = await runPipeline({ loaded, runner, workDir: outDir });
       const judged: Results = {

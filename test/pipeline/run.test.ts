@@ -32,7 +32,7 @@ afterEach(async () => {
 async function run(text: string, only?: Parameters<typeof runPipeline>[0]['only']) {
   const loaded = await loadConfig(await writeConfig(dir, text));
   const outDir = join(dir, 'out');
-  const runner = createRunner(loaded, outDir);
+  const runner = await createRunner(loaded, outDir);
   const observer = new RecordingObserver();
   try {
     const results = await runPipeline({

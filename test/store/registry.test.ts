@@ -6,7 +6,13 @@ import { FilesystemBaselineStore } from '../../src/store/filesystem-store.js';
 import { GitBranchBaselineStore } from '../../src/store/git-branch-store.js';
 import { createBaselineStore, STORE_FACTORIES } from '../../src/store/registry.js';
 
-const context = { configDir: '/repo/ci', cwd: '/elsewhere', configFile: '/repo/ci/trt-gate.yml' };
+const main = { branch: 'main' };
+const context = {
+  configDir: '/repo/ci',
+  cwd: '/elsewhere',
+  configFile: '/repo/ci/trt-gate.yml',
+  namespace: main,
+};
 
 describe('createBaselineStore', () => {
   it('resolves a relative filesystem path against the config file directory, not cwd', () => {
@@ -25,7 +31,10 @@ describe('createBaselineStore', () => {
   });
 
   it('resolves a relative configDir against cwd', () => {
-    const store = createBaselineStore({ type: 'filesystem', path: 'b' }, { configDir: 'ci', cwd: '/work' });
+    const store = createBaselineStore(
+      { type: 'filesystem', path: 'b' },
+      { configDir: 'ci', cwd: '/work', namespace: main },
+    );
     expect((store as FilesystemBaselineStore).root).toBe(join(resolve('/work'), 'ci', 'b'));
   });
 
@@ -45,5 +54,20 @@ describe('createBaselineStore', () => {
   it('creates a git-branch store for type git-branch', () => {
     const config = BaselineConfig.parse({ store: { type: 'git-branch' } }).store;
     expect(createBaselineStore(config, context)).toBeInstanceOf(GitBranchBaselineStore);
+  });
+
+  it('keeps each namespace in its own directory of the store, for every store type', () => {
+    const fs = createBaselineStore({ type: 'filesystem', path: 'b' }, context) as FilesystemBaselineStore;
+    expect(fs.dir).toBe(resolve('/repo/ci/b/branches/main'));
+    const prod = createBaselineStore(
+      { type: 'filesystem', path: 'b' },
+      { ...context, namespace: { production: true } },
+    ) as FilesystemBaselineStore;
+    expect(prod.dir).toBe(resolve('/repo/ci/b/production'));
+    const git = createBaselineStore(
+      BaselineConfig.parse({ store: { type: 'git-branch', remote: '/r.git' } }).store,
+      { ...context, namespace: { branch: 'release/1.2' } },
+    );
+    expect(git!.description).toContain('(baselines/branches/release-1.2/)');
   });
 });

@@ -1,14 +1,15 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/load.js';
+import { writeRunArtifacts } from '../../app/artifacts.js';
+import { outcomeExitCode } from '../../app/exit-code.js';
+import { gateResults } from '../../app/gate-results.js';
+import { loadSettings, parseFailOn } from '../../app/settings.js';
 import { GateConfig, TrtGateConfig } from '../../config/schema.js';
-import { compareTwoResults } from '../../gate/gate.js';
+import { lookupFromResults } from '../../gate/compare-results.js';
 import { readResults } from '../../results/io.js';
 import { gateSummary } from '../gate-summary.js';
 import type { CliIO } from '../io.js';
-import { writeOutputs } from '../outputs.js';
 import { colorsFor } from '../terminal.js';
-import { parseFailOn, runExitCode } from './run.js';
 
 interface CompareFlags {
   baseline: string;
@@ -36,18 +37,22 @@ export function registerCompare(program: Command, io: CliIO, setExit: (code: num
     .action(async (flags: CompareFlags) => {
       const baseline = await readResults(resolve(io.cwd, flags.baseline));
       const candidate = await readResults(resolve(io.cwd, flags.candidate));
+      const failOn = flags.failOn ? parseFailOn(flags.failOn) : undefined;
+      // A config is read for its thresholds only: the models it names need not exist here.
       const settings = flags.config
-        ? (await loadConfig(resolve(io.cwd, flags.config))).config
-        : { thresholds: TrtGateConfig.shape.thresholds.parse(undefined), gate: GateConfig.parse({}) };
-      const gate = { ...settings.gate, ...(flags.failOn ? { failOn: parseFailOn(flags.failOn) } : {}) };
-      const report = await compareTwoResults(baseline, candidate, { thresholds: settings.thresholds, gate });
-      const results = { ...candidate, comparisons: report.comparisons, gate: report.gate };
-      const written = await writeOutputs(resolve(io.cwd, flags.out), results);
+        ? (await loadSettings({ configFile: flags.config, cwd: io.cwd, runnable: false, failOn })).settings
+            .gate
+        : {
+            thresholds: TrtGateConfig.shape.thresholds.parse(undefined),
+            gate: GateConfig.parse(failOn ? { failOn } : {}),
+          };
+      const results = await gateResults(candidate, lookupFromResults(baseline), settings);
+      const written = await writeRunArtifacts(resolve(io.cwd, flags.out), results);
       if (flags.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
       else
         io.stdout(
           `${gateSummary(results, colorsFor(io.stdoutStream, io.env))}\n\nreport: ${written.markdown}\n`,
         );
-      setExit(runExitCode(results));
+      setExit(outcomeExitCode([results], results.gate));
     });
 }

@@ -1,29 +1,26 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { openBaseSide } from '../../ab/base-side.js';
-import { runAb } from '../../ab/run.js';
-import { loadConfig } from '../../config/load.js';
-import { type TrtGateConfig, Verdict } from '../../config/schema.js';
-import { ExitCode, UsageError } from '../../errors.js';
-import { noBaselines } from '../../gate/gate.js';
-import { gateResults, storeLookup } from '../../pipeline/gate.js';
+import { writeRunArtifacts } from '../../app/artifacts.js';
+import { outcomeExitCode } from '../../app/exit-code.js';
+import { recordBaselines } from '../../app/record-baselines.js';
+import { runAbAndGate } from '../../app/run-ab.js';
+import { runAndGate } from '../../app/run-and-gate.js';
+import { loadSettings, parseFailOn } from '../../app/settings.js';
+import { DEFAULT_CONFIG_FILE } from '../../config/load.js';
+import type { TrtGateConfig } from '../../config/schema.js';
+import { UsageError } from '../../errors.js';
 import type { PlannedEntry } from '../../pipeline/plan.js';
-import { inconclusiveLatency, remeasure } from '../../pipeline/remeasure.js';
-import { runPipeline } from '../../pipeline/run.js';
-import type { Results } from '../../results/schema.js';
-import { createRunner } from '../../runners/create.js';
 import { speedupText } from '../../speedup/speedup.js';
 import { sweepTables } from '../../sweep/format.js';
 import { abSummary } from '../ab-summary.js';
 import { gateSummary } from '../gate-summary.js';
 import type { CliIO } from '../io.js';
-import { writeOutputs } from '../outputs.js';
 import { StderrProgress } from '../progress.js';
 import { resultsTable } from '../results-table.js';
-import { openStore } from '../store-options.js';
+import { addStoreFlags, openStore, type StoreFlags } from '../store-options.js';
 import { colorsFor } from '../terminal.js';
 
-interface RunFlags {
+interface RunFlags extends StoreFlags {
   config: string;
   out: string;
   json?: boolean;
@@ -32,7 +29,6 @@ interface RunFlags {
   precision?: string[];
   sha?: string;
   ref?: string;
-  store?: string;
   compare: boolean;
   saveBaseline?: boolean;
   failOn?: string;
@@ -65,39 +61,20 @@ function checkSelection(config: TrtGateConfig, flags: RunFlags): void {
   }
 }
 
-export function parseFailOn(text: string): Verdict[] {
-  return text
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean)
-    .map((v) => {
-      const parsed = Verdict.safeParse(v);
-      if (!parsed.success)
-        throw new UsageError(`--fail-on ${v}: expected verdicts among ${Verdict.options.join(', ')}`);
-      return parsed.data;
-    });
-}
-
-/** Exit code of a finished run: a model that failed wins, then a failing gate. */
-export function runExitCode(results: Results): number {
-  if (results.entries.some((e) => e.status === 'failed')) return ExitCode.modelFailed;
-  if (results.gate?.conclusion === 'fail') return ExitCode.gateFailed;
-  return ExitCode.ok;
-}
-
 export function registerRun(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  program
-    .command('run')
-    .description(
-      'build, benchmark and check accuracy of every model × precision; compare with the baseline store',
-    )
-    .option('-c, --config <file>', 'config file', 'trt-gate.yml')
-    .option('-o, --out <dir>', 'directory for results.json and reports', 'trt-gate-results')
-    .option('--json', 'print results as JSON on stdout instead of a table')
-    .option('-q, --quiet', 'no progress on stderr')
-    .option('--model <names...>', 'run only these models')
-    .option('--precision <precisions...>', 'run only these precisions')
-    .option('--store <dir>', 'compare with this filesystem baseline store (overrides baseline.store)')
+  addStoreFlags(
+    program
+      .command('run')
+      .description(
+        'build, benchmark and check accuracy of every model × precision; compare with the baseline store',
+      )
+      .option('-c, --config <file>', 'config file', DEFAULT_CONFIG_FILE)
+      .option('-o, --out <dir>', 'directory for results.json and reports', 'trt-gate-results')
+      .option('--json', 'print results as JSON on stdout instead of a table')
+      .option('-q, --quiet', 'no progress on stderr')
+      .option('--model <names...>', 'run only these models')
+      .option('--precision <precisions...>', 'run only these precisions'),
+  )
     .option('--no-compare', 'do not compare with the baseline store')
     .option('--save-baseline', 'append this run to the baseline store after comparing (also: baseline.save)')
     .option('--fail-on <verdicts>', 'comma-separated verdicts that fail the gate (overrides gate.failOn)')
@@ -113,101 +90,92 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
     .option('--sha <sha>', 'commit the run is for (recorded in results.json)')
     .option('--ref <ref>', 'branch or tag the run is for (recorded in results.json)')
     .action(async (flags: RunFlags) => {
-      const loaded = await loadConfig(resolve(io.cwd, flags.config));
-      checkSelection(loaded.config, flags);
-      const gateConfig = {
-        ...loaded.config.gate,
-        ...(flags.failOn ? { failOn: parseFailOn(flags.failOn) } : {}),
-      };
-      const storeFlags = { config: flags.config, store: flags.store };
-      const { store, historySize } = await openStore(storeFlags, io, false);
-      const outDir = resolve(io.cwd, flags.out);
-      const runner = createRunner(loaded, outDir);
-      const observer =
-        flags.quiet || flags.json
-          ? undefined
-          : new StderrProgress(colorsFor(io.stderrStream, io.env), io.stderr, Boolean(io.stderrStream.isTTY));
-      let results: Results;
-      const only = (p: PlannedEntry) =>
-        (!flags.model || flags.model.includes(p.model.name)) &&
-        (!flags.precision || flags.precision.includes(p.precision));
-      const budget = {
-        ...(flags.abMaxSeconds ? { maxSeconds: positiveNumber('--ab-max-seconds', flags.abMaxSeconds) } : {}),
-        ...(flags.abMaxPairs
-          ? { maxPairs: Math.ceil(positiveNumber('--ab-max-pairs', flags.abMaxPairs)!) }
-          : {}),
-      };
+      const { settings, loaded } = await loadSettings({
+        configFile: flags.config,
+        cwd: io.cwd,
+        runnable: true,
+        failOn: flags.failOn ? parseFailOn(flags.failOn) : undefined,
+      });
+      checkSelection(settings.config, flags);
+      const { store, historySize, label } = await openStore(flags, io, false);
       try {
-        if (flags.against) {
-          const base = await openBaseSide(flags.against, flags.config, io.cwd);
-          results = await runAb({
-            candidate: loaded,
-            base,
-            runner,
-            workDir: outDir,
-            observer,
-            source: { sha: flags.sha, ref: flags.ref },
-            only,
-            budget,
-            failOn: gateConfig.failOn,
-          });
-        } else {
-          results = await runPipeline({
-            loaded,
-            runner,
-            workDir: outDir,
-            observer,
-            source: { sha: flags.sha, ref: flags.ref },
-            only,
-          });
-          // Always gated: without a store, accuracy limits and static thresholds still apply.
-          const comparing = store !== undefined && flags.compare;
-          const settings = { thresholds: loaded.config.thresholds, gate: gateConfig };
-          const lookup = comparing ? storeLookup(store) : noBaselines;
-          results = await gateResults(results, lookup, settings);
-          const unsure = comparing ? inconclusiveLatency(results) : [];
-          if (unsure.length > 0 && gateConfig.maxRerunTrials > 0) {
-            io.stderr(
-              flags.quiet
-                ? ''
-                : `re-measuring ${unsure.length} inconclusive entr${unsure.length > 1 ? 'ies' : 'y'}\n`,
-            );
-            const more = await remeasure(results, unsure, {
-              loaded,
-              runner,
-              workDir: outDir,
-              extraTrials: gateConfig.maxRerunTrials,
+        const outDir = resolve(io.cwd, flags.out);
+        const observer =
+          flags.quiet || flags.json
+            ? undefined
+            : new StderrProgress(
+                colorsFor(io.stderrStream, io.env),
+                io.stderr,
+                Boolean(io.stderrStream.isTTY),
+              );
+        const only = (p: PlannedEntry) =>
+          (!flags.model || flags.model.includes(p.model.name)) &&
+          (!flags.precision || flags.precision.includes(p.precision));
+        const source = { sha: flags.sha, ref: flags.ref };
+        const results = flags.against
+          ? await runAbAndGate({
+              loaded: loaded!,
+              against: flags.against,
+              configFile: flags.config,
+              cwd: io.cwd,
+              outDir,
               observer,
+              source,
+              only,
+              budget: {
+                ...(flags.abMaxSeconds
+                  ? { maxSeconds: positiveNumber('--ab-max-seconds', flags.abMaxSeconds) }
+                  : {}),
+                ...(flags.abMaxPairs
+                  ? { maxPairs: Math.ceil(positiveNumber('--ab-max-pairs', flags.abMaxPairs)!) }
+                  : {}),
+              },
+              failOn: settings.gate.gate.failOn,
+            })
+          : await runAndGate({
+              loaded: loaded!,
+              outDir,
+              observer,
+              source,
+              only,
+              store: flags.compare ? store : undefined,
+              settings: settings.gate,
+              onRemeasure: (ids) => {
+                if (!flags.quiet) {
+                  io.stderr(`re-measuring ${ids.length} inconclusive entr${ids.length > 1 ? 'ies' : 'y'}\n`);
+                }
+              },
             });
-            results = await gateResults(more, lookup, settings);
+        const written = await writeRunArtifacts(outDir, results);
+        if (flags.saveBaseline || settings.config.baseline.save) {
+          if (!store) {
+            throw new UsageError('--save-baseline: no baseline store configured (baseline.store or --store)');
           }
+          const [outcome] = await recordBaselines(store, [results], historySize);
+          io.stderr(`baseline: stored ${outcome!.written.length} key(s) for ${label}\n`);
         }
+        if (flags.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
+        else {
+          const c = colorsFor(io.stdoutStream, io.env);
+          io.stdout(`${resultsTable(results, c)}\n`);
+          if (!store && !flags.against) {
+            io.stdout('\n(no baseline store configured: only accuracy limits and static thresholds apply)\n');
+          }
+          const speedup = speedupText(results);
+          if (speedup) io.stdout(`\n${speedup}\n`);
+          const sweeps = sweepTables(results, c);
+          if (sweeps) io.stdout(`\n${sweeps}\n`);
+          const gate = gateSummary(results, c);
+          const ab = abSummary(results, c);
+          if (ab) io.stdout(`\n${ab}\n`);
+          if (gate) io.stdout(`\n${gate}\n`);
+          io.stdout(
+            `\nresults: ${written.results}\nreport:  ${written.markdown}\n         ${written.html}\n`,
+          );
+        }
+        setExit(outcomeExitCode([results], results.gate));
       } finally {
-        await runner.close();
+        await store?.close();
       }
-      const written = await writeOutputs(outDir, results);
-      if (flags.saveBaseline || loaded.config.baseline.save) {
-        if (!store)
-          throw new UsageError('--save-baseline: no baseline store configured (baseline.store or --store)');
-        const outcome = await store.append(results, { historySize });
-        io.stderr(`baseline: stored ${outcome.written.length} key(s) in ${store.description}\n`);
-      }
-      if (flags.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
-      else {
-        const c = colorsFor(io.stdoutStream, io.env);
-        io.stdout(`${resultsTable(results, c)}\n`);
-        if (!store && !flags.against)
-          io.stdout('\n(no baseline store configured: only accuracy limits and static thresholds apply)\n');
-        const speedup = speedupText(results);
-        if (speedup) io.stdout(`\n${speedup}\n`);
-        const sweeps = sweepTables(results, c);
-        if (sweeps) io.stdout(`\n${sweeps}\n`);
-        const gate = gateSummary(results, c);
-        const ab = abSummary(results, c);
-        if (ab) io.stdout(`\n${ab}\n`);
-        if (gate) io.stdout(`\n${gate}\n`);
-        io.stdout(`\nresults: ${written.results}\nreport:  ${written.markdown}\n         ${written.html}\n`);
-      }
-      setExit(runExitCode(results));
     });
 }

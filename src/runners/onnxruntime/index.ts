@@ -1,12 +1,16 @@
 import type { RunnerFactory } from '../types.js';
 import { OnnxRuntimeOptions } from './options.js';
-import { OnnxRuntimeRunner } from './runner.js';
+import { loadOnnxRuntime } from './ort.js';
 
 export const onnxRuntimeFactory: RunnerFactory<OnnxRuntimeOptions> = {
   type: 'onnxruntime',
   description: 'ONNX Runtime in-process (CPU by default; CUDA/TensorRT execution providers when installed)',
   optionsSchema: OnnxRuntimeOptions,
-  create: (options) => new OnnxRuntimeRunner(options),
+  // The runner and onnxruntime-node load only when a run needs them (see ort.ts).
+  create: async (options) => {
+    const [{ OnnxRuntimeRunner }, ort] = await Promise.all([import('./runner.js'), loadOnnxRuntime()]);
+    return new OnnxRuntimeRunner(ort, options);
+  },
   // ONNX Runtime runs a file as it is: a reduced precision needs its own (converted) ONNX file.
   checkConfig: (config) =>
     config.models.flatMap((model, m) =>

@@ -1,23 +1,22 @@
-import os from 'node:os';
-import * as ort from 'onnxruntime-node';
 import type { Environment } from '../../results/schema.js';
+import { hostInfo, machineCpu } from '../../util/machine.js';
 import type { OnnxRuntimeOptions } from './options.js';
+import type { Ort } from './ort.js';
 
-export function onnxRuntimeVersion(): string {
+export function onnxRuntimeVersion(ort: Ort): string {
   return ort.env.versions.node ?? ort.env.versions.common ?? 'unknown';
 }
 
-export function probeOnnxRuntime(options: OnnxRuntimeOptions): Environment {
-  const cpuModel = os.cpus()[0]?.model.trim() || 'unknown CPU';
+export function probeOnnxRuntime(ort: Ort, options: OnnxRuntimeOptions): Environment {
+  const cpu = machineCpu();
   const onCpu = options.executionProvider === 'cpu';
   return {
     runner: 'onnxruntime',
-    os: { platform: os.platform(), release: os.release(), arch: os.arch() },
-    host: { cpuModel, cpuCores: os.availableParallelism(), memoryBytes: os.totalmem() },
+    ...hostInfo(),
     node: process.version,
-    runtime: { name: 'onnxruntime', version: onnxRuntimeVersion() },
+    runtime: { name: 'onnxruntime', version: onnxRuntimeVersion(ort) },
     device: onCpu
-      ? { kind: 'cpu', name: `${cpuModel} ×${os.availableParallelism()}` }
+      ? { kind: 'cpu', name: `${cpu.model} ×${cpu.count}` }
       : { kind: 'gpu', name: `${options.executionProvider} execution provider` },
     details: {
       executionProvider: options.executionProvider,

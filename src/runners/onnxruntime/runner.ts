@@ -1,6 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import type { TensorSet } from '../../inputs/tensor.js';
 import type { Environment } from '../../results/schema.js';
 import { sha256Json } from '../../util/hash.js';
@@ -15,6 +15,7 @@ import {
 } from '../types.js';
 import { pinProcess } from './affinity.js';
 import type { OnnxRuntimeOptions } from './options.js';
+import type { Ort } from './ort.js';
 import { probeOnnxRuntime } from './probe.js';
 import { fromOrtOutputs, toOrtFeeds } from './tensors.js';
 
@@ -33,12 +34,13 @@ export class OnnxRuntimeRunner implements Runner {
    * inference so the sample grows by that percentage, to measure the gate's detection rate.
    */
   constructor(
+    private readonly ort: Ort,
     private readonly options: OnnxRuntimeOptions,
     private readonly testHooks: { injectSlowdownPct?: number } = {},
   ) {}
 
   async probe(): Promise<Environment> {
-    const environment = probeOnnxRuntime(this.options);
+    const environment = probeOnnxRuntime(this.ort, this.options);
     if (this.options.cpuAffinity) {
       environment.details.allowedCpus = await pinProcess(this.options.cpuAffinity);
     }
@@ -75,7 +77,7 @@ export class OnnxRuntimeRunner implements Runner {
     const started = performance.now();
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(request.onnxPath, this.sessionOptions(artifactPath));
+      session = await this.ort.InferenceSession.create(request.onnxPath, this.sessionOptions(artifactPath));
     } catch (error) {
       throw this.buildError(request, error as Error);
     }
@@ -142,7 +144,7 @@ export class OnnxRuntimeRunner implements Runner {
     progress: ProgressFn,
   ): Promise<BenchmarkOutcome> {
     const session = this.session(engine);
-    const ortFeeds = toOrtFeeds(feeds);
+    const ortFeeds = toOrtFeeds(this.ort, feeds);
     const outcome: BenchmarkOutcome = { trials: [], wallMs: [], source: 'session.run (wall clock, ms)' };
     const slowdown = (this.testHooks.injectSlowdownPct ?? 0) / 100;
     try {
@@ -176,7 +178,7 @@ export class OnnxRuntimeRunner implements Runner {
     const session = this.session(engine);
     const outputs: TensorSet[] = [];
     try {
-      for (const f of feeds) outputs.push(fromOrtOutputs(await session.run(toOrtFeeds(f))));
+      for (const f of feeds) outputs.push(fromOrtOutputs(await session.run(toOrtFeeds(this.ort, f))));
     } catch (error) {
       throw runtimeError('accuracy', engine, error as Error);
     }

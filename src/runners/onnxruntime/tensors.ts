@@ -1,6 +1,7 @@
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import type { TensorDType } from '../../config/schema.js';
 import type { HostTensor, TensorData, TensorSet } from '../../inputs/tensor.js';
+import type { Ort } from './ort.js';
 
 const TO_ORT: Record<TensorDType, ort.Tensor.Type> = {
   float32: 'float32',
@@ -16,11 +17,11 @@ const FROM_ORT: Partial<Record<ort.Tensor.Type, TensorDType>> = Object.fromEntri
   Object.entries(TO_ORT).map(([k, v]) => [v, k as TensorDType]),
 );
 
-export function toOrtFeeds(feeds: TensorSet): Record<string, ort.Tensor> {
+export function toOrtFeeds(runtime: Ort, feeds: TensorSet): Record<string, ort.Tensor> {
   return Object.fromEntries(
     Object.entries(feeds).map(([name, t]) => [
       name,
-      new ort.Tensor(TO_ORT[t.dtype], t.data as ort.Tensor.DataType, t.dims),
+      new runtime.Tensor(TO_ORT[t.dtype], t.data as ort.Tensor.DataType, t.dims),
     ]),
   );
 }

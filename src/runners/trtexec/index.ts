@@ -4,7 +4,6 @@ import type { RunnerFactory } from '../types.js';
 import { staticOptionIssues } from './option-checks.js';
 import { TrtexecOptions } from './options.js';
 import { checkExtraFlags } from './parse/cli-values.js';
-import { TrtexecRunner } from './runner.js';
 
 /** A TensorRT version that accepts every flag, so only version-independent flag problems show. */
 const ANY_VERSION = { major: 10, minor: 0, patch: 0, raw: 'check' };
@@ -31,7 +30,10 @@ export const trtexecFactory: RunnerFactory<TrtexecOptions> = {
   type: 'trtexec',
   description: "NVIDIA TensorRT's trtexec on a GPU machine (engine builds, timing, per-layer profiles)",
   optionsSchema: TrtexecOptions,
-  create: (options, context) => new TrtexecRunner(options, context),
+  create: async (options, context) => {
+    const { TrtexecRunner } = await import('./runner.js');
+    return new TrtexecRunner(options, context);
+  },
   checkConfig: (config, options) => {
     const issues = [
       ...executableIssue(options.path, 'path'),
@@ -51,11 +53,12 @@ export const trtexecFactory: RunnerFactory<TrtexecOptions> = {
         });
     }
     config.models.forEach((model, m) => {
-      if (model.precisions.includes('int8') && !model.variants.int8 && !model.calibrationCache) {
+      const calibrated = model.calibrationCache || model.calibration;
+      if (model.precisions.includes('int8') && !model.variants.int8 && !calibrated) {
         issues.push({
           path: `models[${m}].calibrationCache`,
           message:
-            'precision int8 needs a quantized (Q/DQ) model in variants.int8 or a calibrationCache; without either, trtexec builds with placeholder scales and the accuracy check cannot pass',
+            'precision int8 needs a quantized (Q/DQ) model in variants.int8, a calibrationCache or calibration data; without one, trtexec builds with placeholder scales and the accuracy check cannot pass',
         });
       }
     });

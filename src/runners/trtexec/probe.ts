@@ -3,10 +3,10 @@
  * block) and the environment block of results.json.
  */
 
-import os from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../errors.js';
 import type { Environment } from '../../results/schema.js';
+import { hostInfo } from '../../util/machine.js';
 import type { RunnerContext } from '../types.js';
 import { combinedLog, type DetectedVersion, invoke } from './invoke.js';
 import { engineCacheFor, timingCachePath } from './locations.js';
@@ -102,11 +102,9 @@ export async function probeEnvironment(input: ProbeInput): Promise<ProbeResult> 
     : await deviceFromTrtexec(input, smiError);
   const smiUnavailable = options.nvidiaSmi === false ? 'runner.nvidiaSmi: false' : smiError;
 
-  const cpuModel = os.cpus()[0]?.model.trim() || 'unknown CPU';
   const environment: Environment = {
     runner: 'trtexec',
-    os: { platform: os.platform(), release: os.release(), arch: os.arch() },
-    host: { cpuModel, cpuCores: os.availableParallelism(), memoryBytes: os.totalmem() },
+    ...hostInfo(),
     node: process.version,
     runtime: { name: 'tensorrt', version: formatVersion(version) },
     device: {

@@ -8,6 +8,7 @@ import { InputSource } from '../../../src/inputs/generate.js';
 import type { TensorSet } from '../../../src/inputs/tensor.js';
 import { onnxRuntimeFactory } from '../../../src/runners/onnxruntime/index.js';
 import { OnnxRuntimeOptions } from '../../../src/runners/onnxruntime/options.js';
+import { loadOnnxRuntime } from '../../../src/runners/onnxruntime/ort.js';
 import { OnnxRuntimeRunner } from '../../../src/runners/onnxruntime/runner.js';
 import { type BuildRequest, type BuiltEngine, RunnerError } from '../../../src/runners/types.js';
 import { shippedModel, tempDir, writeGarbageModel } from '../../helpers/tiny-config.js';
@@ -32,7 +33,7 @@ let runner: OnnxRuntimeRunner;
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('trt-gate-runner-'));
-  runner = new OnnxRuntimeRunner(OnnxRuntimeOptions.parse({}));
+  runner = new OnnxRuntimeRunner(await loadOnnxRuntime(), OnnxRuntimeOptions.parse({}));
 });
 
 afterAll(async () => {
@@ -276,7 +277,10 @@ describe('OnnxRuntimeRunner on the shipped models', () => {
   it.each(['cuda', 'tensorrt'] as const)(
     'executionProvider %s without GPU libraries → a clear "not installed" build incident',
     async (executionProvider) => {
-      const gpu = new OnnxRuntimeRunner(OnnxRuntimeOptions.parse({ executionProvider }));
+      const gpu = new OnnxRuntimeRunner(
+        await loadOnnxRuntime(),
+        OnnxRuntimeOptions.parse({ executionProvider }),
+      );
       try {
         expect((await gpu.probe()).device.kind).toBe('gpu');
         const error = await buildFailure(gpu, request('mlp', 'mlp-fp32.onnx', MLP_INPUT));
@@ -292,12 +296,15 @@ describe('OnnxRuntimeRunner on the shipped models', () => {
 });
 
 describe('onnxRuntimeFactory', () => {
-  it('validates options with defaults and creates a runner', () => {
+  it('validates options with defaults and creates a runner', async () => {
     expect(onnxRuntimeFactory.type).toBe('onnxruntime');
     const options = onnxRuntimeFactory.optionsSchema.parse({});
     expect(options.executionProvider).toBe('cpu');
     expect(onnxRuntimeFactory.optionsSchema.safeParse({ executionProvider: 'rocm' }).success).toBe(false);
-    const created = onnxRuntimeFactory.create(options, { configDir: dir, cacheDir: join(dir, 'cache') });
+    const created = await onnxRuntimeFactory.create(options, {
+      configDir: dir,
+      cacheDir: join(dir, 'cache'),
+    });
     expect(created.type).toBe('onnxruntime');
   });
 });

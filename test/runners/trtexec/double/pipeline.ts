@@ -81,7 +81,7 @@ export async function runWithDouble(
   try {
     const loaded = await loadConfig(await writeConfig(dir, configText));
     const outDir = join(dir, outName);
-    const runner = createRunner(loaded, outDir);
+    const runner = await createRunner(loaded, outDir);
     try {
       const results = await runPipeline({ loaded, runner, workDir: outDir });
       return { results, invocations: await readInvocations(logFile) };

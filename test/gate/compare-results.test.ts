@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Verdict } from '../../src/config/schema.js';
 import { UsageError } from '../../src/errors.js';
-import { compareResults, compareTwoResults, decide, lookupFromResults } from '../../src/gate/gate.js';
+import {
+  compareResults,
+  compareTwoResults,
+  decide,
+  lookupFromResults,
+} from '../../src/gate/compare-results.js';
 import { VERDICT_SEVERITY, worstVerdict } from '../../src/gate/verdict.js';
 import { Entry, type EntryComparison, GateOutcome, Results } from '../../src/results/schema.js';
 import type { BaselineHistory } from '../../src/store/types.js';
