@@ -2545,15 +2545,15 @@ var require_connect = __commonJS({
             if (this._sessionCache.size < this._maxCachedSessions) {
               return;
             }
-            const ref = this._sessionCache.get(key);
-            if (ref !== void 0 && ref.deref() === void 0) {
+            const ref2 = this._sessionCache.get(key);
+            if (ref2 !== void 0 && ref2.deref() === void 0) {
               this._sessionCache.delete(key);
             }
           });
         }
         get(sessionKey) {
-          const ref = this._sessionCache.get(sessionKey);
-          return ref ? ref.deref() : null;
+          const ref2 = this._sessionCache.get(sessionKey);
+          return ref2 ? ref2.deref() : null;
         }
         set(sessionKey, session) {
           if (this._maxCachedSessions === 0) {
@@ -12872,8 +12872,8 @@ var require_request2 = __commonJS({
           const controllerList = dependentControllerMap.get(ac.signal);
           if (controllerList !== void 0) {
             if (controllerList.size !== 0) {
-              for (const ref of controllerList) {
-                const ctrl = ref.deref();
+              for (const ref2 of controllerList) {
+                const ctrl = ref2.deref();
                 if (ctrl !== void 0) {
                   ctrl.abort(this.reason);
                 }
@@ -19600,9 +19600,9 @@ var require_anchors = __commonJS({
          */
         setAnchors: () => {
           for (const source of aliasObjects) {
-            const ref = sourceObjects.get(source);
-            if (typeof ref === "object" && ref.anchor && (identity3.isScalar(ref.node) || identity3.isCollection(ref.node))) {
-              ref.node.anchor = ref.anchor;
+            const ref2 = sourceObjects.get(source);
+            if (typeof ref2 === "object" && ref2.anchor && (identity3.isScalar(ref2.node) || identity3.isCollection(ref2.node))) {
+              ref2.node.anchor = ref2.anchor;
             } else {
               const error63 = new Error("Failed to resolve repeated object (this should not happen)");
               error63.source = source;
@@ -19921,15 +19921,15 @@ var require_createNode = __commonJS({
         value = value.valueOf();
       }
       const { aliasDuplicateObjects, onAnchor, onTagObj, schema, sourceObjects } = ctx;
-      let ref = void 0;
+      let ref2 = void 0;
       if (aliasDuplicateObjects && value && typeof value === "object") {
-        ref = sourceObjects.get(value);
-        if (ref) {
-          ref.anchor ?? (ref.anchor = onAnchor(value));
-          return new Alias.Alias(ref.anchor);
+        ref2 = sourceObjects.get(value);
+        if (ref2) {
+          ref2.anchor ?? (ref2.anchor = onAnchor(value));
+          return new Alias.Alias(ref2.anchor);
         } else {
-          ref = { anchor: null, node: null };
-          sourceObjects.set(value, ref);
+          ref2 = { anchor: null, node: null };
+          sourceObjects.set(value, ref2);
         }
       }
       if (tagName?.startsWith("!!"))
@@ -19941,8 +19941,8 @@ var require_createNode = __commonJS({
         }
         if (!value || typeof value !== "object") {
           const node3 = new Scalar.Scalar(value);
-          if (ref)
-            ref.node = node3;
+          if (ref2)
+            ref2.node = node3;
           return node3;
         }
         tagObj = value instanceof Map ? schema[identity3.MAP] : Symbol.iterator in Object(value) ? schema[identity3.SEQ] : schema[identity3.MAP];
@@ -19956,8 +19956,8 @@ var require_createNode = __commonJS({
         node2.tag = tagName;
       else if (!tagObj.default)
         node2.tag = tagObj.tag;
-      if (ref)
-        ref.node = node2;
+      if (ref2)
+        ref2.node = node2;
       return node2;
     }
     exports.createNode = createNode;
@@ -41764,8 +41764,8 @@ var require_decoder = __commonJS({
     function stringMethod(field) {
       return field._features.utf8_validation === "VERIFY" ? "stringVerify" : "string";
     }
-    function genPreserveUnknown(gen, ref) {
-      return gen("if(!r.discardUnknown){")('util.makeProp(m,"$unknowns",false);')("(m.$unknowns||(m.$unknowns=[])).push(%s)", ref)("}");
+    function genPreserveUnknown(gen, ref2) {
+      return gen("if(!r.discardUnknown){")('util.makeProp(m,"$unknowns",false);')("(m.$unknowns||(m.$unknowns=[])).push(%s)", ref2)("}");
     }
     function decoder(mtype) {
       var hasMapField = false, needsValueVar = false, i3 = 0;
@@ -41780,10 +41780,10 @@ var require_decoder = __commonJS({
       if (mtype.fieldsArray.length) gen("var u=t&7")("switch(t>>>=3){");
       for (i3 = 0; i3 < /* initializes */
       mtype.fieldsArray.length; ++i3) {
-        var field = mtype._fieldsArray[i3].resolve(), type = field.resolvedType instanceof Enum ? "int32" : field.type, ref = "m" + util.safeProp(field.name), closed = field.resolvedType instanceof Enum && field.resolvedType._features.enum_type === "CLOSED";
+        var field = mtype._fieldsArray[i3].resolve(), type = field.resolvedType instanceof Enum ? "int32" : field.type, ref2 = "m" + util.safeProp(field.name), closed = field.resolvedType instanceof Enum && field.resolvedType._features.enum_type === "CLOSED";
         if (field.map) {
           gen("case %i:{", field.id)("if(u!==2)")("break");
-          if (!closed) gen("if(%s===util.emptyObject)", ref)("%s={}", ref);
+          if (!closed) gen("if(%s===util.emptyObject)", ref2)("%s={}", ref2);
           gen("var c2=r.size()+r.pos")("if(c2>r.len)")('throw RangeError("index out of range")')("r.len=c2");
           if (types.defaults[field.keyType] !== void 0) gen("k=%j", types.defaults[field.keyType]);
           else gen("k=null");
@@ -41797,50 +41797,50 @@ var require_decoder = __commonJS({
           gen("if(r.pos!==c2)")('throw RangeError("index out of range")')("r.len=c");
           if (closed) {
             gen("if(types[%i].valuesById[v]===undefined){", i3);
-            genPreserveUnknown(gen, "r.raw(s,r.pos)")("continue")("}")("if(%s===util.emptyObject)", ref)("%s={}", ref);
+            genPreserveUnknown(gen, "r.raw(s,r.pos)")("continue")("}")("if(%s===util.emptyObject)", ref2)("%s={}", ref2);
           }
           var val = types.basic[type] === void 0 ? "v||new types[" + i3 + "].ctor" : "v";
-          if (types.long[field.keyType] !== void 0) gen('%s[typeof k==="object"?util.longToHash(k):k]=%s', ref, val);
+          if (types.long[field.keyType] !== void 0) gen('%s[typeof k==="object"?util.longToHash(k):k]=%s', ref2, val);
           else {
-            if (field.keyType === "string") gen('if(k==="__proto__")')("util.makeProp(%s,k)", ref);
-            gen("%s[k]=%s", ref, val);
+            if (field.keyType === "string") gen('if(k==="__proto__")')("util.makeProp(%s,k)", ref2);
+            gen("%s[k]=%s", ref2, val);
           }
         } else if (field.repeated) {
           gen("case %i:", field.id)("{");
           if (types.packed[type] !== void 0) {
             gen("if(u===2){");
             if (closed) {
-              gen("var c2=r.size()+r.pos")("if(c2>r.len)")('throw RangeError("index out of range")')("r.len=c2")("while(r.pos<c2){")("s=r.pos")("v=r.%s()", type)("if(types[%i].valuesById[v]!==undefined){", i3)("if(!(%s&&%s.length))", ref, ref)("%s=[]", ref)("%s.push(v)", ref)("}else");
+              gen("var c2=r.size()+r.pos")("if(c2>r.len)")('throw RangeError("index out of range")')("r.len=c2")("while(r.pos<c2){")("s=r.pos")("v=r.%s()", type)("if(types[%i].valuesById[v]!==undefined){", i3)("if(!(%s&&%s.length))", ref2, ref2)("%s=[]", ref2)("%s.push(v)", ref2)("}else");
               genPreserveUnknown(gen, "util.rawField(" + field.id + ",0,r.raw(s,r.pos))")("}");
               gen("if(r.pos!==c2)")('throw RangeError("index out of range")')("r.len=c");
-            } else gen("if(!(%s&&%s.length))", ref, ref)("%s=[]", ref)("r.%ss(%s)", type, ref);
+            } else gen("if(!(%s&&%s.length))", ref2, ref2)("%s=[]", ref2)("r.%ss(%s)", type, ref2);
             gen("continue")("}");
           }
           gen("if(u!==%i)", types.basic[type] === void 0 ? field.delimited ? 3 : 2 : types.basic[type])("break");
-          if (!closed) gen("if(!(%s&&%s.length))", ref, ref)("%s=[]", ref);
+          if (!closed) gen("if(!(%s&&%s.length))", ref2, ref2)("%s=[]", ref2);
           if (types.basic[type] === void 0) {
-            if (field.delimited) gen("%s.push(types[%i].decode(r,undefined,%i,q+1))", ref, i3, field.id * 8 + 4);
-            else gen("%s.push(types[%i].decode(r,r.size(),undefined,q+1))", ref, i3);
+            if (field.delimited) gen("%s.push(types[%i].decode(r,undefined,%i,q+1))", ref2, i3, field.id * 8 + 4);
+            else gen("%s.push(types[%i].decode(r,r.size(),undefined,q+1))", ref2, i3);
           } else if (closed) {
-            gen("v=r.%s()", type)("if(types[%i].valuesById[v]!==undefined){", i3)("if(!(%s&&%s.length))", ref, ref)("%s=[]", ref)("%s.push(v)", ref)("}else");
+            gen("v=r.%s()", type)("if(types[%i].valuesById[v]!==undefined){", i3)("if(!(%s&&%s.length))", ref2, ref2)("%s=[]", ref2)("%s.push(v)", ref2)("}else");
             genPreserveUnknown(gen, "r.raw(s,r.pos)");
-          } else gen("%s.push(r.%s())", ref, type === "string" ? stringMethod(field) : type);
+          } else gen("%s.push(r.%s())", ref2, type === "string" ? stringMethod(field) : type);
         } else if (types.basic[type] === void 0) {
           gen("case %i:{", field.id)("if(u!==%i)", field.delimited ? 3 : 2)("break");
-          if (field.delimited) gen("%s=types[%i].decode(r,undefined,%i,q+1,%s)", ref, i3, field.id * 8 + 4, ref);
-          else gen("%s=types[%i].decode(r,r.size(),undefined,q+1,%s)", ref, i3, ref);
+          if (field.delimited) gen("%s=types[%i].decode(r,undefined,%i,q+1,%s)", ref2, i3, field.id * 8 + 4, ref2);
+          else gen("%s=types[%i].decode(r,r.size(),undefined,q+1,%s)", ref2, i3, ref2);
         } else if (field.hasPresence) {
           gen("case %i:{", field.id)("if(u!==%i)", types.basic[type])("break");
           if (closed) {
-            gen("v=r.%s()", type)("if(types[%i].valuesById[v]!==undefined){", i3)("%s=v", ref);
+            gen("v=r.%s()", type)("if(types[%i].valuesById[v]!==undefined){", i3)("%s=v", ref2);
             if (field.partOf) gen("m%s=%j", util.safeProp(field.partOf.name), field.name);
             gen("}else");
             genPreserveUnknown(gen, "r.raw(s,r.pos)");
-          } else gen("%s=r.%s()", ref, type === "string" ? stringMethod(field) : type);
+          } else gen("%s=r.%s()", ref2, type === "string" ? stringMethod(field) : type);
         } else {
           gen("case %i:{", field.id)("if(u!==%i)", types.basic[type])("break");
           if (closed) {
-            gen("v=r.%s()", type)("if(types[%i].valuesById[v]!==undefined){", i3)("if(v!==%j)", field.typeDefault)("%s=v", ref)("else")("delete %s", ref)("}else{");
+            gen("v=r.%s()", type)("if(types[%i].valuesById[v]!==undefined){", i3)("if(v!==%j)", field.typeDefault)("%s=v", ref2)("else")("delete %s", ref2)("}else{");
             genPreserveUnknown(gen, "r.raw(s,r.pos)")("}");
           } else {
             if (field.resolvedType instanceof Enum && field.typeDefault !== 0) gen("if((v=r.%s())!==%j)", type, field.typeDefault);
@@ -41849,7 +41849,7 @@ var require_decoder = __commonJS({
             else if (types.long[type] !== void 0) gen('if(typeof(v=r.%s())==="object"?v.low||v.high:v!==0)', type);
             else if (type === "double" || type === "float") gen("if(!Object.is(v=r.%s(),0))", type);
             else gen("if(v=r.%s())", type);
-            gen("%s=v", ref)("else")("delete %s", ref);
+            gen("%s=v", ref2)("else")("delete %s", ref2);
           }
         }
         if (field.partOf && !closed) gen("m%s=%j", util.safeProp(field.partOf.name), field.name);
@@ -41877,17 +41877,17 @@ var require_verifier = __commonJS({
     function invalid(field, expected) {
       return field.name + ": " + expected + (field.repeated && expected !== "array" ? "[]" : field.map && expected !== "object" ? "{k:" + field.keyType + "}" : "") + " expected";
     }
-    function genVerifyValue(gen, field, fieldIndex, ref) {
+    function genVerifyValue(gen, field, fieldIndex, ref2) {
       var resolvedType = field.resolvedType;
       if (resolvedType) {
         if (resolvedType instanceof Enum) {
           if (resolvedType._features.enum_type === "CLOSED") {
-            gen("switch(%s){", ref)("default:")("return%j", invalid(field, "enum value"));
+            gen("switch(%s){", ref2)("default:")("return%j", invalid(field, "enum value"));
             for (var keys = Object.keys(resolvedType.values), j = 0; j < keys.length; ++j) gen("case %i:", resolvedType.values[keys[j]]);
             gen("break")("}");
-          } else gen('if(typeof %s!=="number"||(%s|0)!==%s)', ref, ref, ref)("return%j", invalid(field, "enum value"));
+          } else gen('if(typeof %s!=="number"||(%s|0)!==%s)', ref2, ref2, ref2)("return%j", invalid(field, "enum value"));
         } else {
-          gen("{")("var e=types[%i].verify(%s,q+1);", fieldIndex, ref)("if(e)")("return%j+e", field.name + ".")("}");
+          gen("{")("var e=types[%i].verify(%s,q+1);", fieldIndex, ref2)("if(e)")("return%j+e", field.name + ".")("}");
         }
       } else {
         switch (field.type) {
@@ -41896,50 +41896,50 @@ var require_verifier = __commonJS({
           case "sint32":
           case "fixed32":
           case "sfixed32":
-            gen("if(!util.isInteger(%s))", ref)("return%j", invalid(field, "integer"));
+            gen("if(!util.isInteger(%s))", ref2)("return%j", invalid(field, "integer"));
             break;
           case "int64":
           case "uint64":
           case "sint64":
           case "fixed64":
           case "sfixed64":
-            gen("if(!util.isInteger(%s)&&!(%s&&util.isInteger(%s.low)&&util.isInteger(%s.high)))", ref, ref, ref, ref)("return%j", invalid(field, "integer|Long"));
+            gen("if(!util.isInteger(%s)&&!(%s&&util.isInteger(%s.low)&&util.isInteger(%s.high)))", ref2, ref2, ref2, ref2)("return%j", invalid(field, "integer|Long"));
             break;
           case "float":
           case "double":
-            gen('if(typeof %s!=="number")', ref)("return%j", invalid(field, "number"));
+            gen('if(typeof %s!=="number")', ref2)("return%j", invalid(field, "number"));
             break;
           case "bool":
-            gen('if(typeof %s!=="boolean")', ref)("return%j", invalid(field, "boolean"));
+            gen('if(typeof %s!=="boolean")', ref2)("return%j", invalid(field, "boolean"));
             break;
           case "string":
-            gen("if(!util.isString(%s))", ref)("return%j", invalid(field, "string"));
+            gen("if(!util.isString(%s))", ref2)("return%j", invalid(field, "string"));
             break;
           case "bytes":
-            gen('if(!(%s&&typeof %s.length==="number"||util.isString(%s)))', ref, ref, ref)("return%j", invalid(field, "buffer"));
+            gen('if(!(%s&&typeof %s.length==="number"||util.isString(%s)))', ref2, ref2, ref2)("return%j", invalid(field, "buffer"));
             break;
         }
       }
       return gen;
     }
-    function genVerifyKey(gen, field, ref) {
+    function genVerifyKey(gen, field, ref2) {
       switch (field.keyType) {
         case "int32":
         case "uint32":
         case "sint32":
         case "fixed32":
         case "sfixed32":
-          gen("if(!util.key32Re.test(%s))", ref)("return%j", invalid(field, "integer key"));
+          gen("if(!util.key32Re.test(%s))", ref2)("return%j", invalid(field, "integer key"));
           break;
         case "int64":
         case "uint64":
         case "sint64":
         case "fixed64":
         case "sfixed64":
-          gen("if(!util.key64Re.test(%s))", ref)("return%j", invalid(field, "integer|Long key"));
+          gen("if(!util.key64Re.test(%s))", ref2)("return%j", invalid(field, "integer|Long key"));
           break;
         case "bool":
-          gen("if(!util.key2Re.test(%s))", ref)("return%j", invalid(field, "boolean key"));
+          gen("if(!util.key2Re.test(%s))", ref2)("return%j", invalid(field, "boolean key"));
           break;
       }
       return gen;
@@ -41950,15 +41950,15 @@ var require_verifier = __commonJS({
       if (oneofs.length) gen("var p={}");
       for (var i3 = 0; i3 < /* initializes */
       mtype.fieldsArray.length; ++i3) {
-        var field = mtype._fieldsArray[i3].resolve(), ref = "m" + util.safeProp(field.name);
-        if (field.optional) gen("if(%s!=null&&Object.hasOwnProperty.call(m,%j)){", ref, field.name);
+        var field = mtype._fieldsArray[i3].resolve(), ref2 = "m" + util.safeProp(field.name);
+        if (field.optional) gen("if(%s!=null&&Object.hasOwnProperty.call(m,%j)){", ref2, field.name);
         if (field.map) {
-          gen("if(!util.isObject(%s))", ref)("return%j", invalid(field, "object"))("var k=Object.keys(%s)", ref)("for(var i=0;i<k.length;++i){");
+          gen("if(!util.isObject(%s))", ref2)("return%j", invalid(field, "object"))("var k=Object.keys(%s)", ref2)("for(var i=0;i<k.length;++i){");
           genVerifyKey(gen, field, "k[i]");
-          genVerifyValue(gen, field, i3, ref + "[k[i]]")("}");
+          genVerifyValue(gen, field, i3, ref2 + "[k[i]]")("}");
         } else if (field.repeated) {
-          gen("if(!Array.isArray(%s))", ref)("return%j", invalid(field, "array"))("for(var i=0;i<%s.length;++i){", ref);
-          genVerifyValue(gen, field, i3, ref + "[i]")("}");
+          gen("if(!Array.isArray(%s))", ref2)("return%j", invalid(field, "array"))("for(var i=0;i<%s.length;++i){", ref2);
+          genVerifyValue(gen, field, i3, ref2 + "[i]")("}");
         } else {
           if (field.partOf) {
             var oneofProp = util.safeProp(field.partOf.name);
@@ -41966,7 +41966,7 @@ var require_verifier = __commonJS({
             seenFirstField[field.partOf.name] = 1;
             gen("p%s=1", oneofProp);
           }
-          genVerifyValue(gen, field, i3, ref);
+          genVerifyValue(gen, field, i3, ref2);
         }
         if (field.optional) gen("}");
       }
@@ -43932,51 +43932,51 @@ var require_encoder = __commonJS({
     var Enum = require_enum();
     var types = require_types();
     var util = require_util9();
-    function genTypePartial(gen, field, fieldIndex, ref) {
-      return field.delimited ? gen("types[%i].encode(%s,w.uint32(%i),q+1).uint32(%i)", fieldIndex, ref, (field.id << 3 | 3) >>> 0, (field.id << 3 | 4) >>> 0) : gen("types[%i].encode(%s,w.uint32(%i).fork(),q+1).ldelim()", fieldIndex, ref, (field.id << 3 | 2) >>> 0);
+    function genTypePartial(gen, field, fieldIndex, ref2) {
+      return field.delimited ? gen("types[%i].encode(%s,w.uint32(%i),q+1).uint32(%i)", fieldIndex, ref2, (field.id << 3 | 3) >>> 0, (field.id << 3 | 4) >>> 0) : gen("types[%i].encode(%s,w.uint32(%i).fork(),q+1).ldelim()", fieldIndex, ref2, (field.id << 3 | 2) >>> 0);
     }
     function encoder(mtype) {
       var gen = util.codegen(["m", "w", "q"])("if(!w)")("w=Writer.create()")("if(q===undefined)q=0")("if(q>util.recursionLimit)")('throw Error("max depth exceeded")');
-      var i3, ref;
+      var i3, ref2;
       var fields = (
         /* initializes */
         mtype.fieldsArray.slice().sort(util.compareFieldsById)
       );
       for (var i3 = 0; i3 < fields.length; ++i3) {
         var field = fields[i3].resolve(), index = mtype._fieldsArray.indexOf(field), type = field.resolvedType instanceof Enum ? "int32" : field.type, wireType = types.basic[type];
-        ref = "m" + util.safeProp(field.name);
+        ref2 = "m" + util.safeProp(field.name);
         if (field.map) {
-          gen("if(%s!=null&&Object.hasOwnProperty.call(m,%j)){", ref, field.name)("for(var ks=Object.keys(%s),i=0;i<ks.length;++i){", ref);
+          gen("if(%s!=null&&Object.hasOwnProperty.call(m,%j)){", ref2, field.name)("for(var ks=Object.keys(%s),i=0;i<ks.length;++i){", ref2);
           if (field.keyType === "bool") gen("w.uint32(%i).fork().uint32(%i).bool(util.boolFromKey(ks[i]))", (field.id << 3 | 2) >>> 0, 8 | types.mapKey[field.keyType]);
           else if (types.long[field.keyType] !== void 0) gen("w.uint32(%i).fork().uint32(%i).%s(util.longFromKey(ks[i],%j))", (field.id << 3 | 2) >>> 0, 8 | types.mapKey[field.keyType], field.keyType, field.keyType === "uint64" || field.keyType === "fixed64");
           else gen("w.uint32(%i).fork().uint32(%i).%s(ks[i])", (field.id << 3 | 2) >>> 0, 8 | types.mapKey[field.keyType], field.keyType);
-          if (wireType === void 0) gen("types[%i].encode(%s[ks[i]],w.uint32(18).fork(),q+1).ldelim().ldelim()", index, ref);
-          else gen(".uint32(%i).%s(%s[ks[i]]).ldelim()", 16 | wireType, type, ref);
+          if (wireType === void 0) gen("types[%i].encode(%s[ks[i]],w.uint32(18).fork(),q+1).ldelim().ldelim()", index, ref2);
+          else gen(".uint32(%i).%s(%s[ks[i]]).ldelim()", 16 | wireType, type, ref2);
           gen("}")("}");
         } else if (field.repeated) {
-          gen("if(%s!=null&&%s.length){", ref, ref);
+          gen("if(%s!=null&&%s.length){", ref2, ref2);
           if (field.packed && types.packed[type] !== void 0) {
-            gen("w.uint32(%i).%ss(%s)", (field.id << 3 | 2) >>> 0, type, ref);
+            gen("w.uint32(%i).%ss(%s)", (field.id << 3 | 2) >>> 0, type, ref2);
           } else {
-            gen("for(var i=0;i<%s.length;++i)", ref);
+            gen("for(var i=0;i<%s.length;++i)", ref2);
             if (wireType === void 0)
-              genTypePartial(gen, field, index, ref + "[i]");
-            else gen("w.uint32(%i).%s(%s[i])", (field.id << 3 | wireType) >>> 0, type, ref);
+              genTypePartial(gen, field, index, ref2 + "[i]");
+            else gen("w.uint32(%i).%s(%s[i])", (field.id << 3 | wireType) >>> 0, type, ref2);
           }
           gen("}");
         } else {
           if (!field.required)
-            if (field.hasPresence || !(field.resolvedType instanceof Enum || types.basic[type] !== void 0)) gen("if(%s!=null&&Object.hasOwnProperty.call(m,%j))", ref, field.name);
-            else if (field.resolvedType instanceof Enum) gen("if(%s!=null&&Object.hasOwnProperty.call(m,%j)&&%s!==%j)", ref, field.name, ref, field.typeDefault);
-            else if (type === "bool") gen("if(%s!=null&&Object.hasOwnProperty.call(m,%j)&&%s!==false)", ref, field.name, ref);
-            else if (type === "string") gen('if(%s!=null&&Object.hasOwnProperty.call(m,%j)&&%s!=="")', ref, field.name, ref);
-            else if (type === "bytes") gen("if(%s!=null&&Object.hasOwnProperty.call(m,%j)&&%s.length)", ref, field.name, ref);
-            else if (type === "double" || type === "float") gen("if(%s!=null&&Object.hasOwnProperty.call(m,%j)&&!Object.is(%s,0))", ref, field.name, ref);
-            else if (types.long[type] !== void 0) gen('if(%s!=null&&Object.hasOwnProperty.call(m,%j)&&(typeof %s==="object"?%s.low||%s.high:%s!==0))', ref, field.name, ref, ref, ref, ref);
-            else gen("if(%s!=null&&Object.hasOwnProperty.call(m,%j)&&%s!==0)", ref, field.name, ref);
+            if (field.hasPresence || !(field.resolvedType instanceof Enum || types.basic[type] !== void 0)) gen("if(%s!=null&&Object.hasOwnProperty.call(m,%j))", ref2, field.name);
+            else if (field.resolvedType instanceof Enum) gen("if(%s!=null&&Object.hasOwnProperty.call(m,%j)&&%s!==%j)", ref2, field.name, ref2, field.typeDefault);
+            else if (type === "bool") gen("if(%s!=null&&Object.hasOwnProperty.call(m,%j)&&%s!==false)", ref2, field.name, ref2);
+            else if (type === "string") gen('if(%s!=null&&Object.hasOwnProperty.call(m,%j)&&%s!=="")', ref2, field.name, ref2);
+            else if (type === "bytes") gen("if(%s!=null&&Object.hasOwnProperty.call(m,%j)&&%s.length)", ref2, field.name, ref2);
+            else if (type === "double" || type === "float") gen("if(%s!=null&&Object.hasOwnProperty.call(m,%j)&&!Object.is(%s,0))", ref2, field.name, ref2);
+            else if (types.long[type] !== void 0) gen('if(%s!=null&&Object.hasOwnProperty.call(m,%j)&&(typeof %s==="object"?%s.low||%s.high:%s!==0))', ref2, field.name, ref2, ref2, ref2, ref2);
+            else gen("if(%s!=null&&Object.hasOwnProperty.call(m,%j)&&%s!==0)", ref2, field.name, ref2);
           if (wireType === void 0)
-            genTypePartial(gen, field, index, ref);
-          else gen("w.uint32(%i).%s(%s)", (field.id << 3 | wireType) >>> 0, type, ref);
+            genTypePartial(gen, field, index, ref2);
+          else gen("w.uint32(%i).%s(%s)", (field.id << 3 | wireType) >>> 0, type, ref2);
         }
       }
       return gen('if(m.$unknowns!=null&&Object.hasOwnProperty.call(m,"$unknowns"))')("for(var i=0;i<m.$unknowns.length;++i)")("w.raw(m.$unknowns[i])")("return w");
@@ -55057,10 +55057,10 @@ var require_light = __commonJS({
         return n3 && n3["default"] || n3;
       }
       var load2 = function(received, defaults2, onto = {}) {
-        var k, ref, v;
+        var k, ref2, v;
         for (k in defaults2) {
           v = defaults2[k];
-          onto[k] = (ref = received[k]) != null ? ref : v;
+          onto[k] = (ref2 = received[k]) != null ? ref2 : v;
         }
         return onto;
       };
@@ -55130,11 +55130,11 @@ var require_light = __commonJS({
           }
         }
         getArray() {
-          var node2, ref, results;
+          var node2, ref2, results;
           node2 = this._first;
           results = [];
           while (node2 != null) {
-            results.push((ref = node2, node2 = node2.next, ref.value));
+            results.push((ref2 = node2, node2 = node2.next, ref2.value));
           }
           return results;
         }
@@ -55147,14 +55147,14 @@ var require_light = __commonJS({
           return void 0;
         }
         debug() {
-          var node2, ref, ref1, ref2, results;
+          var node2, ref2, ref1, ref22, results;
           node2 = this._first;
           results = [];
           while (node2 != null) {
-            results.push((ref = node2, node2 = node2.next, {
-              value: ref.value,
-              prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
-              next: (ref2 = ref.next) != null ? ref2.value : void 0
+            results.push((ref2 = node2, node2 = node2.next, {
+              value: ref2.value,
+              prev: (ref1 = ref2.prev) != null ? ref1.value : void 0,
+              next: (ref22 = ref2.next) != null ? ref22.value : void 0
             }));
           }
           return results;
@@ -55255,9 +55255,9 @@ var require_light = __commonJS({
           this.Events = new Events$1(this);
           this._length = 0;
           this._lists = (function() {
-            var j, ref, results;
+            var j, ref2, results;
             results = [];
-            for (i3 = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i3 = 1 <= ref ? ++j : --j) {
+            for (i3 = j = 1, ref2 = num_priorities; 1 <= ref2 ? j <= ref2 : j >= ref2; i3 = 1 <= ref2 ? ++j : --j) {
               results.push(new DLList$1((() => {
                 return this.incr();
               }), (() => {
@@ -55503,8 +55503,8 @@ var require_light = __commonJS({
           });
         }
         computePenalty() {
-          var ref;
-          return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5e3;
+          var ref2;
+          return (ref2 = this.storeOptions.penalty) != null ? ref2 : 15 * this.storeOptions.minTime || 5e3;
         }
         async __updateSettings__(options) {
           await this.yieldLoop();
@@ -55665,20 +55665,20 @@ var require_light = __commonJS({
           return current != null;
         }
         jobStatus(id) {
-          var ref;
-          return (ref = this.status[this._jobs[id]]) != null ? ref : null;
+          var ref2;
+          return (ref2 = this.status[this._jobs[id]]) != null ? ref2 : null;
         }
         statusJobs(status) {
-          var k, pos, ref, results, v;
+          var k, pos, ref2, results, v;
           if (status != null) {
             pos = this.status.indexOf(status);
             if (pos < 0) {
               throw new BottleneckError$3(`status must be one of ${this.status.join(", ")}`);
             }
-            ref = this._jobs;
+            ref2 = this._jobs;
             results = [];
-            for (k in ref) {
-              v = ref[k];
+            for (k in ref2) {
+              v = ref2[k];
               if (v === pos) {
                 results.push(k);
               }
@@ -55782,8 +55782,8 @@ var require_light = __commonJS({
             }
           }
           key(key = "") {
-            var ref;
-            return (ref = this.instances[key]) != null ? ref : (() => {
+            var ref2;
+            return (ref2 = this.instances[key]) != null ? ref2 : (() => {
               var limiter;
               limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
                 id: `${this.id}-${key}`,
@@ -55807,11 +55807,11 @@ var require_light = __commonJS({
             return instance != null || deleted > 0;
           }
           limiters() {
-            var k, ref, results, v;
-            ref = this.instances;
+            var k, ref2, results, v;
+            ref2 = this.instances;
             results = [];
-            for (k in ref) {
-              v = ref[k];
+            for (k in ref2) {
+              v = ref2[k];
               results.push({
                 key: k,
                 limiter: v
@@ -55845,12 +55845,12 @@ var require_light = __commonJS({
             var base;
             clearInterval(this.interval);
             return typeof (base = this.interval = setInterval(async () => {
-              var e, k, ref, results, time3, v;
+              var e, k, ref2, results, time3, v;
               time3 = Date.now();
-              ref = this.instances;
+              ref2 = this.instances;
               results = [];
-              for (k in ref) {
-                v = ref[k];
+              for (k in ref2) {
+                v = ref2[k];
                 try {
                   if (await v._store.__groupCheck__(time3)) {
                     results.push(this.deleteKey(k));
@@ -55873,9 +55873,9 @@ var require_light = __commonJS({
             }
           }
           disconnect(flush = true) {
-            var ref;
+            var ref2;
             if (!this.sharedConnection) {
-              return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
+              return (ref2 = this.connection) != null ? ref2.disconnect(flush) : void 0;
             }
           }
         }
@@ -55976,12 +55976,12 @@ var require_light = __commonJS({
               }
             }).call(this);
             this._queues.on("leftzero", () => {
-              var ref;
-              return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
+              var ref2;
+              return (ref2 = this._store.heartbeat) != null ? typeof ref2.ref === "function" ? ref2.ref() : void 0 : void 0;
             });
             this._queues.on("zero", () => {
-              var ref;
-              return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
+              var ref2;
+              return (ref2 = this._store.heartbeat) != null ? typeof ref2.unref === "function" ? ref2.unref() : void 0 : void 0;
             });
           }
           _validateOptions(options, invalid) {
@@ -56161,10 +56161,10 @@ var require_light = __commonJS({
               return this.Promise.resolve(null);
             }, this._registerLock.schedule(() => {
               return this._submitLock.schedule(() => {
-                var k, ref, v;
-                ref = this._scheduled;
-                for (k in ref) {
-                  v = ref[k];
+                var k, ref2, v;
+                ref2 = this._scheduled;
+                for (k in ref2) {
+                  v = ref2[k];
                   if (this.jobStatus(v.job.options.id) === "RUNNING") {
                     clearTimeout(v.timeout);
                     clearTimeout(v.expiration);
@@ -56231,9 +56231,9 @@ var require_light = __commonJS({
             }
           }
           submit(...args) {
-            var cb, fn, job, options, ref, ref1, task;
+            var cb, fn, job, options, ref2, ref1, task;
             if (typeof args[0] === "function") {
-              ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
+              ref2 = args, [fn, ...args] = ref2, [cb] = splice.call(args, -1);
               options = parser$5.load({}, this.jobDefaults);
             } else {
               ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
@@ -72640,7 +72640,7 @@ function extractDefs(ctx, schema) {
       return;
     }
     const seen = entry[1];
-    const { ref, defId } = makeURI(entry);
+    const { ref: ref2, defId } = makeURI(entry);
     seen.def = { ...seen.schema };
     if (defId)
       seen.defId = defId;
@@ -72648,7 +72648,7 @@ function extractDefs(ctx, schema) {
     for (const key in schema2) {
       delete schema2[key];
     }
-    schema2.$ref = ref;
+    schema2.$ref = ref2;
   };
   if (ctx.cycles === "throw") {
     for (const entry of ctx.seen.entries()) {
@@ -72809,11 +72809,11 @@ function finalize(ctx, schema) {
       return;
     const schema2 = seen.def ?? seen.schema;
     const _cached = { ...schema2 };
-    const ref = seen.ref;
+    const ref2 = seen.ref;
     seen.ref = null;
-    if (ref) {
-      flattenRef(ref);
-      const refSeen = ctx.seen.get(ref);
+    if (ref2) {
+      flattenRef(ref2);
+      const refSeen = ctx.seen.get(ref2);
       const refSchema = refSeen.schema;
       if (refSchema.$ref && (ctx.target === "draft-07" || ctx.target === "draft-04" || ctx.target === "openapi-3.0")) {
         schema2.allOf = schema2.allOf ?? [];
@@ -72822,7 +72822,7 @@ function finalize(ctx, schema) {
         assignProps(schema2, refSchema);
       }
       assignProps(schema2, _cached);
-      const isParentRef = zodSchema._zod.parent === ref;
+      const isParentRef = zodSchema._zod.parent === ref2;
       if (isParentRef) {
         for (const key in schema2) {
           if (key === "$ref" || key === "allOf")
@@ -72843,7 +72843,7 @@ function finalize(ctx, schema) {
       }
     }
     const parent = zodSchema._zod.parent;
-    if (parent && parent !== ref) {
+    if (parent && parent !== ref2) {
       flattenRef(parent);
       const parentSeen = ctx.seen.get(parent);
       if (parentSeen?.schema.$ref) {
@@ -75741,11 +75741,11 @@ function applyMinItems(items, minItems) {
 function decodeJSONPointerSegment(segment) {
   return segment.replace(/~1/g, "/").replace(/~0/g, "~");
 }
-function resolveRef(ref, ctx) {
-  if (!ref.startsWith("#")) {
+function resolveRef(ref2, ctx) {
+  if (!ref2.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path6 = ref.slice(1).split("/").filter(Boolean);
+  const path6 = ref2.slice(1).split("/").filter(Boolean);
   if (path6.length === 0) {
     return ctx.rootSchema;
   }
@@ -75753,11 +75753,11 @@ function resolveRef(ref, ctx) {
   if (path6[0] === defsKey) {
     const key = path6[1] === void 0 ? void 0 : decodeJSONPointerSegment(path6[1]);
     if (!key || !ctx.defs[key]) {
-      throw new Error(`Reference not found: ${ref}`);
+      throw new Error(`Reference not found: ${ref2}`);
     }
     return ctx.defs[key];
   }
-  throw new Error(`Reference not found: ${ref}`);
+  throw new Error(`Reference not found: ${ref2}`);
 }
 function checkObjectGuards(objectSchema, guards) {
   const guard = z.transform((value) => value).check((payload) => {
@@ -78905,16 +78905,10 @@ var MD_ENTITIES = {
   "*": "&#42;",
   _: "&#95;",
   "~": "&#126;",
-  "[": "&#91;",
-  "]": "&#93;",
-  "(": "&#40;",
-  ")": "&#41;",
-  "#": "&#35;",
-  "!": "&#33;",
   "\\": "&#92;",
   $: "&#36;"
 };
-var MD_SPECIAL = /[&<>|`*_~[\]()#!\\$]/g;
+var MD_SPECIAL = /[&<>|`*_~\\$]/g;
 function toText(value) {
   if (value === null || value === void 0) return "";
   return typeof value === "string" ? value : String(value);
@@ -78924,15 +78918,15 @@ function escapeMarkdown(value, options = {}) {
   const text = toText(value).replace(CONTROL, "").replace(/\t/g, " ").replace(/^[\r\n]+|[\r\n]+$/g, "");
   return text.split(/\r\n|\r|\n/).map((line) => escapeMarkdownLine(line)).join(br);
 }
+var ref = (c3) => `&#${c3.charCodeAt(0)};`;
 function escapeMarkdownLine(raw) {
   let s = raw.replace(/^ +/, "").replace(MD_SPECIAL, (c3) => MD_ENTITIES[c3] ?? c3);
-  s = s.replace(/^[-+=]/, (c3) => `&#${c3.charCodeAt(0)};`);
-  s = s.replace(
-    /^(\d{1,9})([.)])(?=\s|$)/,
-    (_m, digits, mark) => `${digits}&#${mark.charCodeAt(0)};`
-  );
+  s = s.replace(/\](?=[([:])/g, "&#93;").replace(/\[(?=\^)/g, "&#91;").replace(/^\[/, "&#91;");
+  s = s.replace(/^[-+](?=\s|$)/, ref).replace(/^#/, ref);
+  s = s.replace(/^([-=])(?=[-=\s]*$)/, (c3) => ref(c3));
+  s = s.replace(/^(\d{1,9})([.)])(?=\s|$)/, (_m, digits, mark) => `${digits}${ref(mark)}`);
   s = s.replace(/@(?=[A-Za-z0-9_-])/g, `@${ZWJ}`);
-  s = s.replace(/&#35;(?=\d)/g, `&#35;${ZWJ}`).replace(/\b(GH-)(?=\d)/gi, `$1${ZWJ}`);
+  s = s.replace(/(?<!&)#(?=\d)/g, `#${ZWJ}`).replace(/&#35;(?=\d)/g, `&#35;${ZWJ}`).replace(/\b(GH-)(?=\d)/gi, `$1${ZWJ}`);
   s = s.replace(/:\/\//g, `:${ZWJ}//`).replace(/\b(www)\./gi, `$1${ZWJ}.`);
   return s;
 }
@@ -79963,6 +79957,7 @@ function rowView(entry, comparison2, device, options, deviceKind) {
   const layers = [...comparison2?.layers ?? []].sort((a2, b) => Math.abs(b.deltaMs) - Math.abs(a2.deltaMs)).slice(0, options.layerLimit).map(layerView);
   return {
     entryId: entry.id,
+    source: null,
     label,
     device,
     model: entry.model,
@@ -80027,9 +80022,16 @@ function runView(results, runtime) {
 }
 function groupByDevice(list, options) {
   const devices = /* @__PURE__ */ new Map();
-  const labels = /* @__PURE__ */ new Map();
   const runs = [];
+  const failing = [];
   let hasComparisons = false;
+  const seen = /* @__PURE__ */ new Map();
+  for (const results of list)
+    for (const entry of results.entries) {
+      const k = JSON.stringify([results.environment.device.name, entry.id]);
+      seen.set(k, (seen.get(k) ?? 0) + 1);
+    }
+  const several = new Set(list.map((r) => r.environment.device.name)).size > 1;
   for (const results of list) {
     const env = results.environment;
     const name = env.device.name;
@@ -80051,9 +80053,16 @@ function groupByDevice(list, options) {
     device.runners.add(env.runner);
     const comparisons = new Map((results.comparisons ?? []).map((c3) => [c3.entryId, c3]));
     if (comparisons.size > 0) hasComparisons = true;
+    const failingIds = new Set(results.gate?.failing ?? []);
     for (const entry of results.entries) {
-      labels.set(entry.id, entryLabel(entry));
-      device.rows.push(rowView(entry, comparisons.get(entry.id), name, options, env.device.kind));
+      const twice = (seen.get(JSON.stringify([name, entry.id])) ?? 0) > 1;
+      const row = rowView(entry, comparisons.get(entry.id), name, options, env.device.kind);
+      if (twice) {
+        row.source = `run ${results.runId}`;
+        row.label = `${row.label} \xB7 ${row.source}`;
+      }
+      device.rows.push(row);
+      if (failingIds.has(entry.id)) failing.push(several ? `${row.label} (${name})` : row.label);
     }
     runs.push(runView(results, runtime));
   }
@@ -80064,7 +80073,7 @@ function groupByDevice(list, options) {
     // Array.prototype.sort is stable: rows of one verdict keep the results' order.
     rows: [...d.rows].sort((a2, b) => verdictRank(a2.verdict) - verdictRank(b.verdict))
   }));
-  return { devices: deviceViews, runs, labels, hasComparisons };
+  return { devices: deviceViews, runs, failing, hasComparisons };
 }
 
 // src/report/gate-summary.ts
@@ -80108,7 +80117,7 @@ function buildViewModel(input2, options = {}) {
     charts: options.charts ?? true
   };
   const list = asList(input2);
-  const { devices, runs, labels, hasComparisons } = groupByDevice(list, opts);
+  const { devices, runs, failing, hasComparisons } = groupByDevice(list, opts);
   const allRows = devices.flatMap((d) => d.rows);
   const incidents = allRows.flatMap((r) => r.incidents);
   const gate = mergeGateOutcomes(list.flatMap((r) => r.gate ? [r.gate] : []));
@@ -80122,7 +80131,7 @@ function buildViewModel(input2, options = {}) {
     hasComparisons,
     counts,
     failOn: gate?.failOn ?? [],
-    failing: (gate?.failing ?? []).map((id) => labels.get(id) ?? id),
+    failing,
     runs,
     devices,
     rows: allRows.length,
@@ -81708,8 +81717,8 @@ function readContext(env) {
     release: eventName === "release" ? parseOrThrow(ReleasePayload, payload, eventName).release : void 0
   };
 }
-function branchOf(ref) {
-  return ref?.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : void 0;
+function branchOf(ref2) {
+  return ref2?.startsWith("refs/heads/") ? ref2.slice("refs/heads/".length) : void 0;
 }
 function baselineWritePolicy(ctx) {
   const refuse = (why) => new UsageError(
@@ -87716,11 +87725,11 @@ function classifierOutput(model, reference) {
 function worstSamples(reference, candidate, output2) {
   const scores = reference.map((r, s) => {
     const c3 = candidate[s]?.[output2];
-    const ref = r[output2];
-    if (!c3 || !ref) return Number.NEGATIVE_INFINITY;
+    const ref2 = r[output2];
+    if (!c3 || !ref2) return Number.NEGATIVE_INFINITY;
     const cv = toFloat64(c3);
     if (cv.some((v) => !Number.isFinite(v))) return Number.NEGATIVE_INFINITY;
-    return outputMetrics({ reference: [toFloat64(ref)], candidate: [cv], dims: ref.dims, classifier: false }).cosine;
+    return outputMetrics({ reference: [toFloat64(ref2)], candidate: [cv], dims: ref2.dims, classifier: false }).cosine;
   });
   return scores.map((score2, s) => ({ score: score2, s })).sort((a2, b) => a2.score - b.score || a2.s - b.s).map((x2) => x2.s);
 }
@@ -87750,7 +87759,7 @@ async function runAccuracyStage(input2) {
     const output2 = set2.labels ? classifierOutput(model, reference[0] ?? {}) : void 0;
     if (set2.labels && output2) {
       const cand = topKAccuracy(candidate, output2, set2.labels);
-      const ref = await input2.cache.once(
+      const ref2 = await input2.cache.once(
         `labelled:${model.name}/b${batchSize}/${output2}`,
         async () => topKAccuracy(reference, output2, set2.labels)
       );
@@ -87758,9 +87767,9 @@ async function runAccuracyStage(input2) {
         output: output2,
         top1: cand.top1,
         top5: cand.top5,
-        reference: ref,
-        top1Drop: ref.top1 - cand.top1,
-        top5Drop: ref.top5 - cand.top5
+        reference: ref2,
+        top1Drop: ref2.top1 - cand.top1,
+        top5Drop: ref2.top5 - cand.top5
       };
       const metrics = {
         top1Accuracy: cand.top1,
@@ -87920,6 +87929,7 @@ var package_default = {
     "@types/semver": "^7.8.0",
     esbuild: "^0.28.2",
     "fast-check": "^4.11.0",
+    marked: "^18.2.1",
     "playwright-core": "^1.65.1",
     prom2javascript: "^0.2.0",
     tsx: "^4.23.15",
