@@ -121,6 +121,7 @@ export function rowView(
     .map(layerView);
   return {
     entryId: entry.id,
+    source: null,
     label,
     device,
     model: entry.model,

@@ -62,6 +62,8 @@ export interface IncidentGroupView {
 
 export interface RowView {
   entryId: string;
+  /** `run <id>` when the same entry appears in several results files of one device; else null. */
+  source: string | null;
   /** `model · precision · bN`. */
   label: string;
   device: string;

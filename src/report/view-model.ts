@@ -46,7 +46,7 @@ export function buildViewModel(
     charts: options.charts ?? true,
   };
   const list = asList(input);
-  const { devices, runs, labels, hasComparisons } = groupByDevice(list, opts);
+  const { devices, runs, failing, hasComparisons } = groupByDevice(list, opts);
   const allRows = devices.flatMap((d) => d.rows);
 
   const incidents = allRows.flatMap((r) => r.incidents);
@@ -62,7 +62,7 @@ export function buildViewModel(
     hasComparisons,
     counts,
     failOn: gate?.failOn ?? [],
-    failing: (gate?.failing ?? []).map((id) => labels.get(id) ?? id),
+    failing,
     runs,
     devices,
     rows: allRows.length,

@@ -196,7 +196,8 @@ class Parser {
     } else values.push(this.value(field, line));
 
     if (field instanceof protobuf.MapField) {
-      const map = (out[field.name] ??= {}) as Record<string, Value>;
+      out[field.name] ??= {};
+      const map = out[field.name] as Record<string, Value>;
       for (const entry of values as PlainMessage[]) {
         if (typeof entry.key !== 'string' || typeof entry.value !== 'string') {
           throw new PbtxtError(`line ${line}: ${field.name} entries need a string key and value`);
