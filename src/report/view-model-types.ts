@@ -1,5 +1,6 @@
 import type { Verdict } from '../config/schema.js';
 import type { Entry, GateOutcome, LayerDelta } from '../results/schema.js';
+import type { SpeedupView } from '../speedup/view.js';
 import type { SweepView } from '../sweep/view.js';
 import type { EntryIncident } from './incidents.js';
 
@@ -154,6 +155,8 @@ export interface ReportView {
   layerSections: { label: string; device: string; layers: LayerDeltaView[] }[];
   /** Throughput sweeps (curve, chosen point), one per swept model × precision. */
   sweeps: SweepView[];
+  /** Each precision against the fp32 reference on the same device, with the accuracy it costs. */
+  speedups: SpeedupView[];
 }
 
 export interface ViewModelOptions {

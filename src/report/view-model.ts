@@ -1,5 +1,6 @@
 import { mergeGateOutcomes } from '../gate/merge-outcomes.js';
 import type { Results } from '../results/schema.js';
+import { speedupViews } from '../speedup/view.js';
 import { sweepViews } from '../sweep/view.js';
 import { groupByDevice } from './device-groups.js';
 import { headline, verdictCounts } from './gate-summary.js';
@@ -72,5 +73,6 @@ export function buildViewModel(
       .filter((r) => r.layers.length > 0)
       .map((r) => ({ label: r.label, device: r.device, layers: r.layers })),
     sweeps: sweepViews(list),
+    speedups: speedupViews(list),
   };
 }
