@@ -38,6 +38,8 @@ export interface ActionInputs {
   resultsFiles: string[];
   releaseThresholds: string | undefined;
   maxResultsBytes: number;
+  /** aggregate: architectures the matrix must have produced results for (fail closed on a gap). */
+  expectedArchitectures: string[];
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -133,6 +135,12 @@ export function readInputs(env: Env): ActionInputs {
     resultsFiles: inputLines(env[inputEnvName(Input.resultsFiles)] ?? env['INPUT_RESULTS-FILES']),
     releaseThresholds: rawInput(env, Input.releaseThresholds),
     maxResultsBytes: Math.round(maxMb * 1024 * 1024),
+    expectedArchitectures: inputLines(env[inputEnvName(Input.expectedArchitectures)]).flatMap((l) =>
+      l
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    ),
   };
   if (inputs.mode === 'aggregate' && inputs.resultsFiles.length === 0) {
     problems.push(

@@ -103,6 +103,7 @@ export async function run(): Promise<RunResult> {
       baselineLabel: outcome.baselineLabel,
       runUrl: ctx.runUrl,
       notes: appendedNotes(outcome),
+      problems: outcome.problems,
     });
     const reportPath = join(resultsDir, outcome.reportFile);
     await writeArtifact(reportPath, reports.full);

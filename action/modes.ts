@@ -9,6 +9,7 @@ import type { RunObserver } from '../src/pipeline/events.js';
 import type { GateOutcome, Results } from '../src/results/schema.js';
 import type { AppendOutcome, BaselineStore } from '../src/store/types.js';
 import { baselineWritePolicy, type GitHubContext } from './context.js';
+import { failClosed, missingArchitectures } from './coverage.js';
 import type { Logger } from './github/octokit.js';
 import type { ActionInputs } from './inputs.js';
 import { Files, type Mode } from './names.js';
@@ -43,6 +44,8 @@ export interface ModeOutcome {
   appended?: AppendOutcome[];
   /** Whether comments and checks make sense for this mode. */
   publishesToPullRequest: boolean;
+  /** Why the gate failed besides the comparisons (aggregate: a missing architecture, a corrupt file). */
+  problems?: string[];
 }
 
 function logObserver(log: Logger): RunObserver {
@@ -66,7 +69,7 @@ async function gatedCandidates(
   m: ModeContext,
   store: BaselineStore,
   releaseThresholds?: string,
-): Promise<{ settings: Settings; compared: Results[]; gate: GateOutcome }> {
+): Promise<{ settings: Settings; compared: Results[]; gate: GateOutcome; problems: string[] }> {
   const runHere = m.inputs.resultsFiles.length === 0;
   const { settings, loaded } = await loadSettings({
     configFile: m.inputs.config,
@@ -76,13 +79,16 @@ async function gatedCandidates(
     releaseThresholds,
   });
   if (!runHere) {
-    const { files, results } = await loadResultsFiles(
+    const { files, results, unreadable } = await loadResultsFiles(
       m.inputs.resultsFiles,
       m.ctx.workspace,
       m.inputs.maxResultsBytes,
+      m.inputs.mode === 'aggregate',
     );
     m.log.info(`read ${files.length} results file${files.length === 1 ? '' : 's'}`);
-    return { settings, ...(await gateCandidates(results, store, settings.gate)) };
+    for (const u of unreadable) m.log.warning(`trt-gate: ${u.message}`);
+    const problems = unreadable.map((u) => `unreadable results file ${u.file}: ${u.message}`);
+    return { settings, ...(await gateCandidates(results, store, settings.gate)), problems };
   }
   const results = await runAndGate({
     loaded: loaded!,
@@ -93,7 +99,8 @@ async function gatedCandidates(
     settings: settings.gate,
     onRemeasure: (ids) => m.log.info(`re-measuring ${ids.length} inconclusive entries: ${ids.join(', ')}`),
   });
-  return { settings, compared: [results], gate: overallGate([results.gate!], settings.gate.gate.failOn) };
+  const gate = overallGate([results.gate!], settings.gate.gate.failOn);
+  return { settings, compared: [results], gate, problems: [] };
 }
 
 /** Runs `fn` with the namespace's store open, and closes it whatever happens. */
@@ -121,17 +128,26 @@ function prNamespace(m: ModeContext): Namespace {
   return { branch };
 }
 
-/** pr: this job's results against the PR base branch's baselines; never writes the store. */
+/**
+ * pr: this job's results against the PR base branch's baselines; never writes the store.
+ * aggregate (the same, over the matrix's files) fails closed: an expected architecture without
+ * results, or a results file that cannot be read, fails the gate, named, and the rest is reported.
+ */
 async function prMode(m: ModeContext): Promise<ModeOutcome> {
   const ns = prNamespace(m);
-  const { compared, gate } = await withStore(m, ns, (store) => {
+  const { compared, gate, problems } = await withStore(m, ns, (store) => {
     m.log.info(`comparing with ${namespaceLabel(ns)} in ${store.description}`);
     return gatedCandidates(m, store);
   });
+  for (const arch of missingArchitectures(m.inputs.expectedArchitectures, compared)) {
+    problems.push(`missing architecture ${arch}: no results file from it (did its matrix job fail?)`);
+  }
+  if (compared.length === 0 && problems.length === 0) problems.push('no results to judge');
   return {
     mode: m.inputs.mode,
     compared,
-    gate,
+    gate: failClosed(gate, problems),
+    problems,
     resultsPath: await writeComparedResults(m.resultsDir, compared),
     reportFile: Files.report,
     baselineLabel: namespaceLabel(ns),

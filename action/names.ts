@@ -25,6 +25,8 @@ export const Input = {
   resultsFiles: 'results-files',
   releaseThresholds: 'release-thresholds',
   maxResultsMb: 'max-results-mb',
+  onnxruntimeNodeDir: 'onnxruntime-node-dir',
+  expectedArchitectures: 'expected-architectures',
 } as const;
 export type InputName = (typeof Input)[keyof typeof Input];
 
@@ -50,10 +52,9 @@ export type CommentMode = (typeof COMMENT_MODES)[number];
 export const VERDICT_OUTPUTS = ['pass', 'fail', 'neutral'] as const;
 
 /**
- * The environment variable an input arrives in. The composite step sets these explicitly (GitHub
- * does not set `INPUT_*` for steps nested in a composite action): upper case, `-` and spaces as
- * `_`, e.g. `github-token` → `INPUT_GITHUB_TOKEN`. @actions/core's own spelling
- * (`INPUT_GITHUB-TOKEN`) is accepted too.
+ * The environment variable an input arrives in, as the tests set it: upper case, `-` and spaces as
+ * `_`, e.g. `github-token` → `INPUT_GITHUB_TOKEN`. The runner's own spelling for a node24 action
+ * (`INPUT_GITHUB-TOKEN`, what @actions/core reads) is accepted too.
  */
 export function inputEnvName(name: string): string {
   return `INPUT_${name.replace(/[ -]/g, '_').toUpperCase()}`;

@@ -29,6 +29,15 @@ export interface ReportOptions {
   runUrl?: string;
   /** Extra Markdown lines (already escaped) shown above the footer, e.g. appended-baseline counts. */
   notes?: string[];
+  /** Why the gate failed closed (untrusted text: file names), shown first everywhere. */
+  problems?: string[];
+}
+
+/** A caution block listing what the gate could not check; empty when there is nothing. */
+function problemsBlock(problems: readonly string[] | undefined): string {
+  if (!problems?.length) return '';
+  const items = problems.map((p) => `> - ${escapeMarkdown(p)}`).join('\n');
+  return `> [!CAUTION]\n> **Failed closed: not everything could be checked.**\n${items}\n\n`;
 }
 
 /** A safe `[workflow run](url)` link, or nothing for a URL that is not plain http(s). */
@@ -49,24 +58,29 @@ export function renderReports(compared: readonly Results[], options: ReportOptio
     `${runLink(options.runUrl)}</sub>`;
   const notes = options.notes?.length ? `${options.notes.join('\n')}\n\n` : '';
   const tail = `\n\n${notes}${footer}`;
-  const head = `${options.marker}\n`;
+  const problems = problemsBlock(options.problems);
+  const head = `${options.marker}\n${problems}`;
   const budget = Math.min(MARKDOWN_LIMIT, COMMENT_LIMIT - 1) - head.length - tail.length;
   const md = renderReport('md', compared, { fullReportUrl: options.runUrl, limit: budget });
   const comment = truncateMarkdown(`${head}${md}${tail}`, COMMENT_LIMIT - 1, reportPointer(options.runUrl));
-  const full = `${renderReport('md', compared, { limit: Number.MAX_SAFE_INTEGER })}${tail}`;
-  const summary = `${renderReport('summary', compared, { fullReportUrl: options.runUrl })}${tail}`;
-  const checkSummary = renderReport('md', compared, {
-    fullReportUrl: options.runUrl,
-    // A character budget for the renderer's own cut; publishCheck then fits it to the byte limit.
-    limit: CHECK_SUMMARY_BYTES - 1,
-  });
+  const full = `${problems}${renderReport('md', compared, { limit: Number.MAX_SAFE_INTEGER })}${tail}`;
+  const summary = `${problems}${renderReport('summary', compared, { fullReportUrl: options.runUrl })}${tail}`;
+  const checkSummary =
+    problems +
+    renderReport('md', compared, {
+      fullReportUrl: options.runUrl,
+      // A character budget for the renderer's own cut; publishCheck then fits it to the byte limit.
+      limit: CHECK_SUMMARY_BYTES - 1,
+    });
   return {
     comment,
     summary,
     full,
     html: renderReport('html', compared),
     json: renderReport('json', compared),
-    headline: buildViewModel(compared).headline,
+    headline: options.problems?.length
+      ? `Failed closed: ${options.problems[0]}${options.problems.length > 1 ? ` (+${options.problems.length - 1} more)` : ''}`
+      : buildViewModel(compared).headline,
     checkSummary,
   };
 }

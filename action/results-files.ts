@@ -39,7 +39,15 @@ export function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
-async function walk(dir: string, out: string[], limit: number): Promise<void> {
+/** Directory entries one glob may visit before it is refused (a whole disk is not a matrix). */
+export const MAX_WALKED_ENTRIES = 200_000;
+
+/**
+ * Files under `dir` that `re` matches. The limit counts matches, not files walked: 600 trace files
+ * beside a results.json must not hide it. The walk itself is bounded, and exceeding either bound is
+ * an error, never a silent cut (a cut could drop an architecture's regression).
+ */
+async function walk(dir: string, re: RegExp, out: string[], budget: { left: number }): Promise<void> {
   let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -48,13 +56,25 @@ async function walk(dir: string, out: string[], limit: number): Promise<void> {
     if (code === 'ENOENT' || code === 'ENOTDIR') return;
     throw error;
   }
+  budget.left -= entries.length;
+  if (budget.left < 0) {
+    throw new UsageError(
+      `results-files: more than ${MAX_WALKED_ENTRIES} entries under the glob's base directory; narrow the pattern`,
+    );
+  }
   for (const entry of entries) {
-    if (out.length > limit) return;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name === '.git' || entry.name === 'node_modules') continue;
-      await walk(path, out, limit);
-    } else if (entry.isFile()) out.push(path);
+      await walk(path, re, out, budget);
+    } else if (entry.isFile() && re.test(toPosix(path))) {
+      out.push(path);
+      if (out.length > MAX_RESULTS_FILES) {
+        throw new UsageError(
+          `results-files: more than ${MAX_RESULTS_FILES} files match; narrow the patterns`,
+        );
+      }
+    }
   }
 }
 
@@ -79,10 +99,8 @@ export async function expandResultsFiles(patterns: readonly string[], cwd: strin
     const segments = toPosix(absolute).split('/');
     const firstGlob = segments.findIndex((s) => GLOB_CHARS.test(s));
     const base = segments.slice(0, firstGlob).join('/') || '/';
-    const files: string[] = [];
-    await walk(base, files, MAX_RESULTS_FILES);
-    const re = globToRegExp(toPosix(absolute));
-    const matches = files.filter((f) => re.test(toPosix(f)));
+    const matches: string[] = [];
+    await walk(base, globToRegExp(toPosix(absolute)), matches, { left: MAX_WALKED_ENTRIES });
     if (matches.length === 0)
       throw new UsageError(`results-files: no file matches ${JSON.stringify(pattern)}`);
     for (const m of matches) found.add(m);
@@ -124,13 +142,32 @@ export async function loadResultsFile(path: string, maxBytes: number): Promise<R
   return results;
 }
 
+export interface UnreadableFile {
+  file: string;
+  message: string;
+}
+
+/**
+ * Every file the patterns name. With `keepGoing` (aggregate: one report for the whole matrix), a
+ * file that cannot be read or fails validation is returned in `unreadable` instead of aborting,
+ * so the others are still reported; the caller must fail the gate on it.
+ */
 export async function loadResultsFiles(
   patterns: readonly string[],
   cwd: string,
   maxBytes: number,
-): Promise<{ files: string[]; results: Results[] }> {
+  keepGoing = false,
+): Promise<{ files: string[]; results: Results[]; unreadable: UnreadableFile[] }> {
   const files = await expandResultsFiles(patterns, cwd);
   const results: Results[] = [];
-  for (const file of files) results.push(await loadResultsFile(file, maxBytes));
-  return { files, results };
+  const unreadable: UnreadableFile[] = [];
+  for (const file of files) {
+    try {
+      results.push(await loadResultsFile(file, maxBytes));
+    } catch (error) {
+      if (!keepGoing || !(error instanceof DataError)) throw error;
+      unreadable.push({ file, message: error.message.split('\n').slice(0, 3).join('; ') });
+    }
+  }
+  return { files, results, unreadable };
 }

@@ -81,6 +81,8 @@ export async function build(target, outdir) {
     format: 'esm',
     target: 'node20',
     external: EXTERNAL,
+    // Paths in the bundle's comments as the project sees them, whatever node_modules links to.
+    preserveSymlinks: true,
     define: buildConstants(),
     banner: { js: CJS_SHIM },
     legalComments: 'eof',

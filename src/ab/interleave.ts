@@ -70,7 +70,8 @@ export async function measureRound(
       median: samples.length > 0 ? median(samples) : Number.NaN,
       source: outcome.source,
       ...(outcome.health ? { health: outcome.health } : {}),
-    };
+    }; // The round no longer counts: measuring its other blocks would only spend the budget.
+    if (round.discarded) break;
   }
   round.wallMs = now() - started;
   return round;

@@ -11,8 +11,11 @@ import { signedRankInterval } from './signed-rank.js';
  * The A/A control is used, not only reported: its interval says how far two arms of the SAME
  * model drift apart in this job (arm bias: session placement, cache layout; plus what the pairs
  * could not average out). A candidate can only be judged against a threshold that this job can
- * resolve, so the effective threshold is max(minEffectPct, A/A noise); when the A/A noise is
- * above minEffectPct, a change that does not clear it is `inconclusive` and says why.
+ * resolve: `regressed`/`improved` need the interval beyond ±minEffectPct AND the estimate beyond
+ * the A/A noise (largest |end| of the A/A interval); `unchanged` needs the interval within
+ * ±minEffectPct AND an A/A noise below minEffectPct. Otherwise `inconclusive`, saying why. (The
+ * interval already carries the sampling noise of the pairs; the A/A control adds what arms of one
+ * model differ by, which the pairs cannot show.)
  */
 
 export interface PairedInput {
@@ -32,7 +35,7 @@ export interface PairedJudgement {
   intervalPct: [number, number] | null;
   /** A/A control: estimate, interval and noise (largest |end| of the interval), percent. */
   aa?: { deltaPct: number; intervalPct: [number, number] | null; noisePct: number | null };
-  /** The threshold the interval was judged against: max(minEffectPct, A/A noise). */
+  /** The smallest change this job can call: max(minEffectPct, A/A noise). */
   thresholdPct: number;
   pairs: number;
   reason: string;
@@ -82,18 +85,20 @@ export function judgePaired(input: PairedInput): PairedJudgement {
   }
   const aaNoise = aa?.noisePct ?? 0;
   const thresholdPct = Math.max(minEffectPct, aaNoise);
-  let verdict = classifyInterval(intervalPct[0], intervalPct[1], thresholdPct, direction);
+  let verdict = classifyInterval(intervalPct[0], intervalPct[1], minEffectPct, direction);
   const what = `${formatPct(deltaPct)} (${level} interval ${formatPct(intervalPct[0])} … ${formatPct(intervalPct[1])}, ${pairs} pairs)`;
-  const noisy = thresholdPct > minEffectPct;
   const noiseText = `the A/A control differs by up to ${aaNoise.toFixed(1)}% with no change`;
   let reason: string;
-  if (noisy && (verdict === 'unchanged' || verdict === 'inconclusive')) {
-    // Inside a band widened by the A/A noise is not "unchanged" against minEffectPct.
+  if ((verdict === 'regressed' || verdict === 'improved') && Math.abs(deltaPct) <= aaNoise) {
+    verdict = 'inconclusive';
+    reason = `${what}: ${noiseText}, as much as the effect — this job is too noisy to tell`;
+  } else if (verdict === 'unchanged' && aaNoise > minEffectPct) {
+    // Within ±minEffectPct, but two arms of the same model drift further apart than that here.
     verdict = 'inconclusive';
     reason = `${what}: ${noiseText}, more than the ${minEffectPct}% threshold — this job is too noisy to tell`;
   } else if (verdict === 'regressed' || verdict === 'improved') {
     const word = verdict === 'regressed' ? 'beyond' : 'an improvement beyond';
-    reason = `${what} is ${word} the ${thresholdPct.toFixed(1)}% threshold${noisy ? ` (${noiseText})` : ''}`;
+    reason = `${what} is ${word} the ${minEffectPct}% threshold${aa ? ` and larger than the A/A control's ${aaNoise.toFixed(1)}%` : ''}`;
   } else if (verdict === 'unchanged') {
     reason = `${what} is within the ${minEffectPct}% threshold`;
   } else {

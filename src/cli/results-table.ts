@@ -53,7 +53,7 @@ export function resultsTable(results: Results, c: Colors): string {
       num(l?.median),
       num(l?.p99),
       num(l?.mean),
-      l ? (l.cv * 100).toFixed(1) : '—',
+      l?.cv !== undefined ? (l.cv * 100).toFixed(1) : '—',
       num(e.throughput?.itemsPerSec),
       num(e.build?.timeMs),
       a ? a.maxAbsError.toExponential(2) : '—',

@@ -208,7 +208,8 @@ async function missingFiles(config: TrtGateConfig, file: string, dir: string): P
         });
       }
     });
-    if (model.calibrationCache) {
+    // With `calibration`, trt-gate makes the cache itself: it need not exist yet.
+    if (model.calibrationCache && !model.calibration) {
       wanted.push({
         path: `models[${m}].calibrationCache`,
         value: model.calibrationCache,

@@ -264,6 +264,19 @@ export const ValidationConfig = z.strictObject({
 });
 export type ValidationConfig = z.infer<typeof ValidationConfig>;
 
+/**
+ * INT8 calibration for runners that build with a calibration cache (trtexec): the cache is made
+ * from these items (default: the validation data), keyed by model, data and TensorRT version.
+ */
+export const CalibrationConfig = z.strictObject({
+  /** .npy/.npz file or directory, like `validation.data`; default: `validation.data`. */
+  data: z.string().min(1).optional(),
+  /** The guide's 500–1,000 representative samples; larger sets: a seeded subset. */
+  maxItems: z.number().int().positive().max(100_000).default(500),
+  seed: z.number().int().nonnegative().default(0),
+});
+export type CalibrationConfig = z.infer<typeof CalibrationConfig>;
+
 export const ModelConfig = z.strictObject({
   name: z
     .string()
@@ -285,6 +298,7 @@ export const ModelConfig = z.strictObject({
   calibrationCache: z.string().optional(),
   sweep: SweepConfig.optional(),
   validation: ValidationConfig.optional(),
+  calibration: CalibrationConfig.optional(),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
 

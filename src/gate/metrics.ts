@@ -46,7 +46,8 @@ function latencyMetric(
   field: 'median' | 'p99' | 'mean',
   statistic: Statistic,
 ): MetricDefinition {
-  const pick = (s: StatsSummary): number => s[field];
+  // p99 may be absent from an imported summary (LatencyResult.absent): no value, never a stand-in.
+  const pick = (s: StatsSummary): number | undefined => s[field];
   return {
     name,
     direction: 'lower',
@@ -55,7 +56,10 @@ function latencyMetric(
     statistic,
     extract: (e) => (e.latency ? pick(e.latency.pooled) : undefined),
     samples: (e) => e.latency?.trials.map((t) => t.samples),
-    trialValues: (e) => e.latency?.trials.map((t) => pick(t.stats)),
+    trialValues: (e) => {
+      const values = e.latency?.trials.map((t) => pick(t.stats));
+      return values?.every((v) => v !== undefined) ? (values as number[]) : undefined;
+    },
   };
 }
 

@@ -11,7 +11,7 @@ import type { BaselineRun, BaselineStore } from '../store/types.js';
 export interface SeriesIdentity {
   model: string;
   precision: string;
-  batchSize: number;
+  batchSize: number | 'unknown';
   runner: string;
   device: string;
 }

@@ -1,13 +1,16 @@
 /**
  * An imported log's latency: per-query samples from --times (cross-checked against the summary), else the
- * performance summary's statistics, refused when it lacks one results.json requires.
+ * performance summary's own statistics. trtexec prints no standard deviation (and 8.x no p90/p95, 7.x no
+ * query count): those are listed in `absent`, values a cut log lost in `missing`, and never filled in.
  */
 import { basename } from 'node:path';
 import { DataError } from '../errors.js';
 import { SUMMARY_ONLY_SOURCE } from '../results/consistency.js';
-import { type Incident, StatsSummary, type Trial } from '../results/schema.js';
+import type { Incident, StatsSummary, Trial } from '../results/schema.js';
+import { unstableIncident } from '../runners/trtexec/incidents.js';
 import { parseExportTimes } from '../runners/trtexec/parse/export-times.js';
 import type { PerformanceSummary } from '../runners/trtexec/parse/performance-summary.js';
+import type { TrtVersion } from '../runners/trtexec/parse/version.js';
 import { summaryDisagreement } from '../runners/trtexec/summary-check.js';
 import { summarize } from '../stats/summary.js';
 import { flagValue } from './trtexec-identity.js';
@@ -20,48 +23,53 @@ export interface ImportedLatency {
   trial: Trial;
   source: string;
   incidents: Incident[];
-  /** Inferences per second. */
-  qps: number;
+  /** Inferences per second as printed (or computed from --times); undefined when unknown. */
+  qps?: number;
+  absent: string[];
+  missing: string[];
 }
 
-function requiredStatKeys(): string[] {
-  return Object.entries(StatsSummary.shape)
-    .filter(([, schema]) => !schema.safeParse(undefined).success)
-    .map(([key]) => key);
-}
+const OPTIONAL_STATS = ['count', 'p90', 'p95', 'p99', 'stddev', 'cv'] as const;
 
-/** The summary's latency as a StatsSummary, when it has every statistic the schema requires. */
-function statsFromSummary(summary: PerformanceSummary, source: string): StatsSummary {
+/** The summary's latency: what it printed, what it never prints (absent) and what was cut (missing). */
+function statsFromSummary(
+  summary: PerformanceSummary,
+  source: string,
+): { stats: StatsSummary; absent: string[]; missing: string[] } {
   const l = summary.latency;
-  const known: Record<string, number | undefined> = {
-    count: summary.timing?.queries,
-    min: l?.min,
-    max: l?.max,
-    mean: l?.mean,
-    median: l?.median,
-    p90: l?.percentiles['90'],
-    p95: l?.percentiles['95'],
-    p99: l?.percentiles['99'],
-    // trtexec prints no standard deviation of latency (only a CV of GPU compute time, and only when unstable).
-    stddev: undefined,
-    cv: undefined,
-  };
-  const missing = requiredStatKeys().filter((k) => known[k] === undefined);
-  if (missing.length > 0) {
+  const cut = new Set(summary.missing);
+  const required = { min: l?.min, max: l?.max, mean: l?.mean, median: l?.median };
+  const lacking = Object.entries(required).filter(([, v]) => v === undefined);
+  if (lacking.length > 0) {
     throw new DataError(
-      `${source}: the performance summary has no ${missing.join(', ')} of latency, which results.json requires; ` +
-        'it cannot be imported without per-query samples: pass --times <the file written by trtexec --exportTimes>',
+      `${source}: the performance summary has no latency ${lacking.map(([k]) => k).join(', ')}${summary.truncated ? ' (the log is cut)' : ''}; nothing to import without them`,
       source,
     );
   }
-  return StatsSummary.parse(Object.fromEntries(Object.entries(known).filter(([, v]) => v !== undefined)));
+  const known: Record<(typeof OPTIONAL_STATS)[number], number | undefined> = {
+    count: summary.timing?.queries,
+    p90: l?.percentiles['90'],
+    p95: l?.percentiles['95'],
+    p99: l?.percentiles['99'],
+    // trtexec prints no standard deviation of latency (only a CV of GPU compute time, when unstable).
+    stddev: undefined,
+    cv: undefined,
+  };
+  const absent: string[] = [];
+  const missing: string[] = [];
+  for (const key of OPTIONAL_STATS) {
+    if (known[key] !== undefined) continue;
+    (cut.has(`latency.${key}`) || (key !== 'count' && cut.has('latency.percentiles'))
+      ? missing
+      : absent
+    ).push(key);
+  }
+  const stats = { ...(required as Record<string, number>) } as StatsSummary;
+  for (const key of OPTIONAL_STATS) if (known[key] !== undefined) stats[key] = known[key];
+  return { stats, absent, missing };
 }
 
-function crossCheck(
-  summary: PerformanceSummary | undefined,
-  stats: StatsSummary,
-  times: string,
-): Incident | undefined {
+function crossCheck(summary: PerformanceSummary | undefined, stats: StatsSummary, times: string) {
   const disagreement = summaryDisagreement(summary, stats, `samples in ${times}`);
   if (!disagreement) return undefined;
   return {
@@ -70,38 +78,36 @@ function crossCheck(
     title: "The log's performance summary disagrees with the --times samples",
     message: `${disagreement}. Are both files from the same run? The samples are used.`,
     nextSteps: ['Import the log and the --exportTimes file of one and the same trtexec run.'],
-  };
+  } satisfies Incident;
+}
+
+/**
+ * TensorRT 8.0–8.4 write the warm-up queries into --exportTimes too (8.5+ do not); the legacy 7.x–8.2
+ * field names say so by themselves. Dropped when the version says so or is unknown: on 8.5+ files the
+ * rule drops nothing, since their queries start after the warm-up.
+ */
+function writesWarmup(version: TrtVersion | undefined): boolean {
+  return !version || version.major < 8 || (version.major === 8 && version.minor < 5);
 }
 
 function trialFromTimes(
   times: ImportFile,
   summary: PerformanceSummary | undefined,
   args: string[] | undefined,
-): { trial: Trial; mismatch?: Incident } {
+  version: TrtVersion | undefined,
+) {
   const warmUp = flagValue(args, 'warmUp');
-  const exported = parseExportTimes(times.text, times.path, warmUp ? { warmUpMs: Number(warmUp) } : {});
+  const exported = parseExportTimes(times.text, times.path, {
+    ...(warmUp ? { warmUpMs: Number(warmUp) } : {}),
+    dropWarmup: writesWarmup(version),
+  });
   const stats = summarize(exported.latencyMs);
   const wallMs =
     exported.wallMs ??
-    (summary?.totalHostWalltimeS !== undefined
-      ? summary.totalHostWalltimeS * 1000
-      : exported.latencyMs.reduce((a, b) => a + b, 0));
+    (summary?.totalHostWalltimeS !== undefined ? summary.totalHostWalltimeS * 1000 : undefined);
   const mismatch = crossCheck(summary, stats, times.path);
-  return { trial: { samples: exported.latencyMs, stats, wallMs }, ...(mismatch ? { mismatch } : {}) };
-}
-
-function trialFromSummary(summary: PerformanceSummary | undefined, src: string): Trial {
-  if (!summary) {
-    throw new DataError(
-      `${src}: the log has no "=== Performance summary ===" and no --times was given: nothing to import`,
-      src,
-    );
-  }
-  const stats = statsFromSummary(summary, src);
-  const wallS = summary.totalHostWalltimeS ?? summary.timing?.seconds;
-  if (wallS === undefined)
-    throw new DataError(`${src}: the summary has no Total Host Walltime; pass --times`, src);
-  return { samples: [], stats, wallMs: wallS * 1000 };
+  const trial: Trial = { samples: exported.latencyMs, stats, ...(wallMs !== undefined ? { wallMs } : {}) };
+  return { trial, droppedWarmup: exported.droppedWarmup, ...(mismatch ? { mismatch } : {}) };
 }
 
 export function importLatency(
@@ -109,33 +115,38 @@ export function importLatency(
   times: ImportFile | undefined,
   summary: PerformanceSummary | undefined,
   args: string[] | undefined,
+  version: TrtVersion | undefined,
 ): ImportedLatency {
   const incidents: Incident[] = [];
   let trial: Trial;
   let source: string;
+  let absent: string[] = [];
+  let missing: string[] = [];
   if (times) {
-    const fromTimes = trialFromTimes(times, summary, args);
+    const fromTimes = trialFromTimes(times, summary, args, version);
     trial = fromTimes.trial;
-    source = `trtexec --exportTimes latencyMs (imported from ${basename(times.path)})`;
+    source = `trtexec --exportTimes latencyMs (imported from ${basename(times.path)}${fromTimes.droppedWarmup ? `, ${fromTimes.droppedWarmup} warm-up queries dropped` : ''})`;
     if (fromTimes.mismatch) incidents.push(fromTimes.mismatch);
   } else {
-    trial = trialFromSummary(summary, src);
+    if (!summary) {
+      throw new DataError(
+        `${src}: the log has no performance summary and no --times was given: nothing to import`,
+        src,
+      );
+    }
+    const read = statsFromSummary(summary, src);
+    ({ absent, missing } = read);
+    const wallS = summary.totalHostWalltimeS ?? summary.timing?.seconds;
+    trial = { samples: [], stats: read.stats, ...(wallS !== undefined ? { wallMs: wallS * 1000 } : {}) };
     source = SUMMARY_SOURCE;
   }
-  if (summary?.warnings.unstableCvPct !== undefined) {
-    incidents.push({
-      kind: 'unreliable-measurement',
-      stage: 'benchmark',
-      title: 'trtexec reports unstable GPU compute time',
-      message: `"GPU compute time is unstable, with coefficient of variance = ${summary.warnings.unstableCvPct}%".`,
-      nextSteps: [
-        'Lock the GPU clocks (`nvidia-smi -lgc`) and use --useSpinWait on the machine that ran trtexec.',
-      ],
-    });
-  }
-  const qps =
-    summary?.throughputQps ?? (trial.wallMs > 0 ? (trial.stats.count / trial.wallMs) * 1000 : undefined);
-  if (qps === undefined)
-    throw new DataError(`${src}: no throughput in the log and no timings to compute it from`, src);
-  return { trial, source, incidents, qps };
+  if (summary?.warnings.unstableCvPct !== undefined)
+    incidents.push(unstableIncident([summary.warnings.unstableCvPct], 1));
+  const count = trial.stats.count;
+  const computed =
+    times && count !== undefined && trial.wallMs !== undefined && trial.wallMs > 0
+      ? (count / trial.wallMs) * 1000
+      : undefined;
+  const qps = summary?.throughputQps ?? computed;
+  return { trial, source, incidents, ...(qps !== undefined ? { qps } : {}), absent, missing };
 }

@@ -4,17 +4,19 @@ import { deviceKey, runtimeKey } from '../pipeline/run.js';
 import {
   type Entry,
   type Environment,
+  type Incident,
   type LayerTiming,
   RESULTS_SCHEMA_VERSION,
   Results,
+  type Stage,
 } from '../results/schema.js';
 import type { BuildLogInfo } from '../runners/trtexec/parse/build-log.js';
 import { flagName, RESERVED_FLAGS } from '../runners/trtexec/parse/cli-values.js';
 import type { PerformanceSummary } from '../runners/trtexec/parse/performance-summary.js';
-import { formatVersion, type TrtVersion } from '../runners/trtexec/parse/version.js';
+import { formatVersion } from '../runners/trtexec/parse/version.js';
 import { sha256Json } from '../util/hash.js';
 import { toolVersion } from '../version.js';
-import type { ImportIdentity } from './trtexec-identity.js';
+import { type ImportIdentity, UNKNOWN } from './trtexec-identity.js';
 import type { TrtexecImportInput } from './trtexec-input.js';
 import type { ImportedLatency } from './trtexec-latency.js';
 
@@ -24,22 +26,28 @@ const PATH_FLAGS = new Set<string>([...RESERVED_FLAGS, 'loadInputs', 'calib']);
 export interface ImportedRun {
   input: TrtexecImportInput;
   args: string[] | undefined;
-  version: TrtVersion;
   build: BuildLogInfo;
   summary: PerformanceSummary | undefined;
   identity: ImportIdentity;
-  latency: ImportedLatency;
+  /** Set for a successful run. */
+  latency?: ImportedLatency;
+  /** Set for a failed run: its classified incident. */
+  failure?: Incident;
   layers: LayerTiming[] | undefined;
+  /** What the run measured (data transfers, spin-wait, CUDA graphs), as far as the log shows. */
+  measurement?: Record<string, unknown>;
 }
 
-function importedEnvironment({ input, args, version, build, summary, identity }: ImportedRun): Environment {
+function importedEnvironment(run: ImportedRun): Environment {
+  const { input, args, build, summary, identity } = run;
+  const { version } = identity;
   return {
     runner: 'trtexec',
     // The machine that ran trtexec is not described by its log.
-    os: { platform: 'unknown', release: 'unknown', arch: 'unknown' },
+    os: { platform: UNKNOWN, release: UNKNOWN, arch: UNKNOWN },
     host: { cpuModel: 'unknown (imported trtexec log)', cpuCores: 0, memoryBytes: 0 },
     node: 'n/a (imported)',
-    runtime: { name: 'tensorrt', version: formatVersion(version) },
+    runtime: { name: 'tensorrt', version: version ? formatVersion(version) : UNKNOWN },
     device: {
       kind: 'gpu',
       name: identity.deviceName,
@@ -55,9 +63,12 @@ function importedEnvironment({ input, args, version, build, summary, identity }:
       },
       importedBy: `trt-gate ${toolVersion()} on node ${process.version}`,
       host: 'not in a trtexec log: os/host fields are placeholders',
+      ...(identity.unknown.length ? { unknown: identity.unknown.map((u) => u.what) } : {}),
+      precisionSource: identity.precisionSource,
       ...(args ? { command: args } : {}),
-      ...(version.build !== undefined ? { tensorrtBuild: version.build } : {}),
+      ...(version?.build !== undefined ? { tensorrtBuild: version.build } : {}),
       ...(build.device ? { deviceInfo: build.device.raw } : {}),
+      ...(run.measurement ? { measurement: run.measurement } : {}),
       build: {
         ...(build.engineBuiltSec !== undefined ? { engineBuiltSec: build.engineBuiltSec } : {}),
         ...(build.engineGenerationSec !== undefined
@@ -71,6 +82,10 @@ function importedEnvironment({ input, args, version, build, summary, identity }:
             summary: {
               ...(summary.throughputQps !== undefined ? { throughputQps: summary.throughputQps } : {}),
               ...(summary.gpuCompute ? { gpuComputeMs: summary.gpuCompute } : {}),
+              ...(summary.totalHostWalltimeS !== undefined
+                ? { totalHostWalltimeS: summary.totalHostWalltimeS }
+                : {}),
+              ...(summary.warnings.enqueueBound ? { enqueueBound: true } : {}),
               ...(summary.truncated ? { missing: summary.missing } : {}),
             },
           }
@@ -79,17 +94,41 @@ function importedEnvironment({ input, args, version, build, summary, identity }:
   };
 }
 
+function measuredFields(run: ImportedRun, batchSize: ImportIdentity['batchSize']): Partial<Entry> {
+  const { latency } = run;
+  if (!latency) return {};
+  const { qps } = latency;
+  // 7.x prints `throughput: 0 qps` for explicit-batch engines, and items/s needs the batch size: no
+  // throughput rather than a wrong one (the printed value stays in environment.details.summary).
+  const throughput =
+    qps !== undefined && qps > 0 && batchSize !== 'unknown'
+      ? { inferencesPerSec: qps, itemsPerSec: qps * batchSize }
+      : undefined;
+  return {
+    latency: {
+      unit: 'ms',
+      trials: [latency.trial],
+      pooled: latency.trial.stats,
+      source: latency.source,
+      ...(latency.absent.length ? { absent: latency.absent } : {}),
+      ...(latency.missing.length ? { missing: latency.missing } : {}),
+    },
+    ...(throughput ? { throughput } : {}),
+  };
+}
+
 export function importedResults(run: ImportedRun): Results {
-  const { args, identity, latency, layers } = run;
+  const { args, identity, layers, failure } = run;
   const { model, precision, batchSize } = identity;
   const environment = importedEnvironment(run);
   const normalized = (args ?? []).filter((a) => !PATH_FLAGS.has(flagName(a)));
+  const stage: Stage | undefined = failure?.stage;
   const entry: Entry = {
     id: `${model}/${precision}/b${batchSize}`,
     model,
     precision,
     batchSize,
-    status: 'ok',
+    status: failure ? 'failed' : 'ok',
     key: {
       model,
       precision,
@@ -97,15 +136,19 @@ export function importedResults(run: ImportedRun): Results {
       runner: 'trtexec',
       device: deviceKey(environment),
       runtime: runtimeKey(environment),
-      optionsHash: sha256Json({ runner: 'trtexec', imported: normalized }),
+      optionsHash: sha256Json({
+        runner: 'trtexec',
+        imported: normalized,
+        ...(run.measurement ? { measurement: run.measurement } : {}),
+      }),
     },
-    latency: { unit: 'ms', trials: [latency.trial], pooled: latency.trial.stats, source: latency.source },
-    throughput: { inferencesPerSec: latency.qps, itemsPerSec: latency.qps * batchSize },
+    ...measuredFields(run, batchSize),
     ...(layers ? { layers } : {}),
-    incidents: latency.incidents,
+    incidents: failure ? [failure] : (run.latency?.incidents ?? []),
+    ...(failure && stage ? { error: { stage, message: failure.title } } : {}),
   };
 
-  const results = {
+  return Results.parse({
     schemaVersion: RESULTS_SCHEMA_VERSION,
     tool: { name: 'trt-gate' as const, version: toolVersion() },
     runId: randomUUID(),
@@ -114,6 +157,5 @@ export function importedResults(run: ImportedRun): Results {
     environment,
     config: { imported: { tool: 'trtexec', ...(environment.details.importedFrom as object) } },
     entries: [entry],
-  };
-  return Results.parse(results);
+  });
 }

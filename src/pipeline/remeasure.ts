@@ -17,7 +17,7 @@ export function inconclusiveLatency(results: Results): string[] {
 
 /** Appends `extra`'s trials to `entry`'s and recomputes the pooled statistics and throughput. */
 export function mergeTrials(entry: Entry, extra: Entry): Entry {
-  if (!entry.latency || !extra.latency) return entry;
+  if (!entry.latency || !extra.latency || entry.batchSize === 'unknown') return entry;
   const trials = [...entry.latency.trials, ...extra.latency.trials];
   return {
     ...entry,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { calibrationCacheFor } from '../accuracy/calibration.js';
 import { type AccuracyReference, onnxRuntimeCpuReference } from '../accuracy/reference.js';
 import { AccuracyCache, runAccuracyStage, validationSetFor } from '../accuracy/stage.js';
 import { type LoadedConfig, namingConfigFile, resolveFrom } from '../config/load.js';
@@ -14,7 +15,7 @@ import {
   RESULTS_SCHEMA_VERSION,
   type Results,
 } from '../results/schema.js';
-import { type BuiltEngine, type Runner, RunnerError } from '../runners/types.js';
+import { type BuildRequest, type BuiltEngine, type Runner, RunnerError } from '../runners/types.js';
 import { sweepEntry } from '../sweep/entry.js';
 import { sha256File } from '../util/hash.js';
 import { toolVersion } from '../version.js';
@@ -152,7 +153,7 @@ async function runEntry(
   let engine: BuiltEngine | undefined;
   let stage: 'build' | 'benchmark' | 'accuracy' = 'build';
   try {
-    const buildRequest = {
+    const buildRequest: BuildRequest = {
       model: model.name,
       precision: plan.precision,
       batchSize: plan.batchSize,
@@ -161,6 +162,25 @@ async function runEntry(
       calibrationCache: model.calibrationCache ? resolveFrom(dir, model.calibrationCache) : undefined,
       workDir: join(options.workDir, 'engines'),
     };
+    const calibration =
+      plan.precision === 'int8' && model.calibration && runner.usesCalibrationCache
+        ? await calibrationCacheFor({
+            model,
+            modelIndex: plan.modelIndex,
+            calibration: model.calibration,
+            onnxPath,
+            inputs,
+            batchSize: plan.batchSize,
+            tensorrt: environment.runtime.version,
+            resolve: (p) => resolveFrom(dir, p),
+            configFile: loaded.file,
+            workDir: options.workDir,
+          })
+        : undefined;
+    if (calibration) {
+      progress('build')(calibration.message);
+      buildRequest.calibrationCache = calibration.path;
+    }
     engine = await runner.build(buildRequest, progress('build'));
     key.optionsHash = engine.optionsHash;
     entry.build = {
@@ -171,7 +191,7 @@ async function runEntry(
       modelSha256: await sha256File(onnxPath),
       cached: engine.cached,
       optionsHash: engine.optionsHash,
-      details: engine.details,
+      details: calibration ? { ...engine.details, calibration } : engine.details,
     };
 
     stage = 'benchmark';

@@ -4,7 +4,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { type LoadedConfig, resolveFrom } from '../config/load.js';
 import { DataError, ExitCode, TrtGateError } from '../errors.js';
 import { onnxSignature } from '../onnx/signature.js';
-import type { Entry, Results } from '../results/schema.js';
+import { type Entry, isKnownEntry, type KnownEntry, type Results } from '../results/schema.js';
 import { sha256File } from '../util/hash.js';
 import { batchingOf, type TritonModelPlan, tritonModelConfig } from './triton/model-config.js';
 import { type PlainMessage, parsePbtxt, toPbtxt } from './triton/pbtxt.js';
@@ -84,9 +84,15 @@ export async function planRelease(
   candidates: readonly Results[],
   loaded: LoadedConfig,
 ): Promise<Array<ReleasedModel & { sources: Record<string, string> }>> {
-  const groups = new Map<string, Array<{ entry: Entry; results: Results }>>();
+  const groups = new Map<string, Array<{ entry: KnownEntry; results: Results }>>();
   for (const results of candidates) {
     for (const entry of results.entries) {
+      // An imported run that did not show its precision or batch size is never released.
+      if (!isKnownEntry(entry)) {
+        throw new DataError(
+          `${entry.id}: precision or batch size unknown (an imported log); cannot release it`,
+        );
+      }
       const key = `${entry.model}\u0000${entry.precision}`;
       const group = groups.get(key) ?? [];
       // One engine per run: the sweep's entry (first batch size) when there are several.

@@ -1,6 +1,5 @@
 import type { Verdict } from '../config/schema.js';
 import type { Results } from '../results/schema.js';
-import { entryLabel } from './format.js';
 import { VERDICT_ORDER } from './labels.js';
 import { rowView } from './row-view.js';
 import type { DeviceView, RunView, ViewModelOptions } from './view-model-types.js';
@@ -10,8 +9,8 @@ import type { DeviceView, RunView, ViewModelOptions } from './view-model-types.j
 export interface DeviceGroups {
   devices: DeviceView[];
   runs: RunView[];
-  /** Row label per entry id, to name the gate's failing entries. */
-  labels: Map<string, string>;
+  /** The gate's failing entries of every results file, named so that each is told apart. */
+  failing: string[];
   hasComparisons: boolean;
 }
 
@@ -37,9 +36,18 @@ function runView(results: Results, runtime: string): RunView {
 
 export function groupByDevice(list: readonly Results[], options: Required<ViewModelOptions>): DeviceGroups {
   const devices = new Map<string, DeviceView & { runtimes: Set<string>; runners: Set<string> }>();
-  const labels = new Map<string, string>();
   const runs: RunView[] = [];
+  const failing: string[] = [];
   let hasComparisons = false;
+  // An entry id that occurs in several files of one device (a matrix with the same key twice)
+  // gets the run id in its label, so its rows and its "Failing:" mention say which file.
+  const seen = new Map<string, number>();
+  for (const results of list)
+    for (const entry of results.entries) {
+      const k = JSON.stringify([results.environment.device.name, entry.id]);
+      seen.set(k, (seen.get(k) ?? 0) + 1);
+    }
+  const several = new Set(list.map((r) => r.environment.device.name)).size > 1;
 
   for (const results of list) {
     const env = results.environment;
@@ -62,9 +70,16 @@ export function groupByDevice(list: readonly Results[], options: Required<ViewMo
     device.runners.add(env.runner);
     const comparisons = new Map((results.comparisons ?? []).map((c) => [c.entryId, c]));
     if (comparisons.size > 0) hasComparisons = true;
+    const failingIds = new Set(results.gate?.failing ?? []);
     for (const entry of results.entries) {
-      labels.set(entry.id, entryLabel(entry));
-      device.rows.push(rowView(entry, comparisons.get(entry.id), name, options, env.device.kind));
+      const twice = (seen.get(JSON.stringify([name, entry.id])) ?? 0) > 1;
+      const row = rowView(entry, comparisons.get(entry.id), name, options, env.device.kind);
+      if (twice) {
+        row.source = `run ${results.runId}`;
+        row.label = `${row.label} · ${row.source}`;
+      }
+      device.rows.push(row);
+      if (failingIds.has(entry.id)) failing.push(several ? `${row.label} (${name})` : row.label);
     }
     runs.push(runView(results, runtime));
   }
@@ -76,5 +91,5 @@ export function groupByDevice(list: readonly Results[], options: Required<ViewMo
     // Array.prototype.sort is stable: rows of one verdict keep the results' order.
     rows: [...d.rows].sort((a, b) => verdictRank(a.verdict) - verdictRank(b.verdict)),
   }));
-  return { devices: deviceViews, runs, labels, hasComparisons };
+  return { devices: deviceViews, runs, failing, hasComparisons };
 }

@@ -15,6 +15,12 @@ const ZWJ = '\u200D';
 /** C0 controls (but tab and line breaks), DEL, C1 and bidi controls: one list, src/util/untrusted.ts. */
 const CONTROL = MARKUP_UNSAFE;
 
+/**
+ * Characters escaped wherever they occur: each can open inline markup on its own (emphasis, code,
+ * strikethrough, math, HTML, entities, table cells, backslash escapes). `[`, `]`, `(`, `)`, `!`,
+ * `+`, `#` and `=` are left readable and only escaped where they would form markup (below): a
+ * delta such as `+7.9 % [+5.1, +10.8]` stays as it is in the raw Markdown.
+ */
 const MD_ENTITIES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -24,16 +30,10 @@ const MD_ENTITIES: Record<string, string> = {
   '*': '&#42;',
   _: '&#95;',
   '~': '&#126;',
-  '[': '&#91;',
-  ']': '&#93;',
-  '(': '&#40;',
-  ')': '&#41;',
-  '#': '&#35;',
-  '!': '&#33;',
   '\\': '&#92;',
   $: '&#36;',
 };
-const MD_SPECIAL = /[&<>|`*_~[\]()#!\\$]/g;
+const MD_SPECIAL = /[&<>|`*_~\\$]/g;
 
 export interface MarkdownEscapeOptions {
   /** How line breaks are rendered: a space (default; safe anywhere) or `<br>` (table cells, lists). */
@@ -62,19 +62,27 @@ export function escapeMarkdown(value: unknown, options: MarkdownEscapeOptions = 
     .join(br);
 }
 
+const ref = (c: string) => `&#${c.charCodeAt(0)};`;
+
 function escapeMarkdownLine(raw: string): string {
   // Leading spaces would make an indented code block when the value starts a line.
   let s = raw.replace(/^ +/, '').replace(MD_SPECIAL, (c) => MD_ENTITIES[c] ?? c);
-  // Line starts that open a block: list items, thematic breaks, setext underlines, ordered lists.
-  s = s.replace(/^[-+=]/, (c) => `&#${c.charCodeAt(0)};`);
-  s = s.replace(
-    /^(\d{1,9})([.)])(?=\s|$)/,
-    (_m, digits: string, mark: string) => `${digits}&#${mark.charCodeAt(0)};`,
-  );
+  // Links and images need `](`, `][` or a line-start `[…]:` definition; footnotes `[^`.
+  s = s
+    .replace(/\](?=[([:])/g, '&#93;')
+    .replace(/\[(?=\^)/g, '&#91;')
+    .replace(/^\[/, '&#91;');
+  // Line starts that open a block: list items, headings, thematic breaks, setext underlines, ordered lists.
+  s = s.replace(/^[-+](?=\s|$)/, ref).replace(/^#/, ref);
+  s = s.replace(/^([-=])(?=[-=\s]*$)/, (c) => ref(c));
+  s = s.replace(/^(\d{1,9})([.)])(?=\s|$)/, (_m, digits: string, mark: string) => `${digits}${ref(mark)}`);
   // Mentions and e-mail autolinks: `@` directly followed by a name character.
   s = s.replace(/@(?=[A-Za-z0-9_-])/g, `@${ZWJ}`);
-  // Issue and pull-request references: `#123` (already `&#35;`), `GH-123`.
-  s = s.replace(/&#35;(?=\d)/g, `&#35;${ZWJ}`).replace(/\b(GH-)(?=\d)/gi, `$1${ZWJ}`);
+  // Issue and pull-request references: `#123`, `GH-123`, `owner/repo#123`.
+  s = s
+    .replace(/(?<!&)#(?=\d)/g, `#${ZWJ}`)
+    .replace(/&#35;(?=\d)/g, `&#35;${ZWJ}`)
+    .replace(/\b(GH-)(?=\d)/gi, `$1${ZWJ}`);
   // URL autolinks: `scheme://…` and `www.…`.
   s = s.replace(/:\/\//g, `:${ZWJ}//`).replace(/\b(www)\./gi, `$1${ZWJ}.`);
   return s;

@@ -38,6 +38,6 @@ export function formatMetricValue(metric: string, value: number | null): string 
   return formatSig(value);
 }
 
-export function entryLabel(e: { model: string; precision: string; batchSize: number }): string {
+export function entryLabel(e: { model: string; precision: string; batchSize: number | string }): string {
   return `${e.model} · ${e.precision} · b${e.batchSize}`;
 }

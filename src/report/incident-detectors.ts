@@ -80,13 +80,14 @@ export function detectLatencySpike(entry: Entry, comparison?: EntryComparison): 
     }
   }
   const pooled = entry.latency?.pooled;
-  if (!pooled || pooled.count < MIN_SAMPLES_FOR_TAIL || pooled.median <= 0) return undefined;
+  if (!pooled || pooled.count === undefined || pooled.p99 === undefined) return undefined;
+  if (pooled.count < MIN_SAMPLES_FOR_TAIL || pooled.median <= 0) return undefined;
   const ratio = pooled.p99 / pooled.median;
   const reasons: string[] = [];
   if (ratio >= SPIKE_TAIL_RATIO) {
     reasons.push(`p99 is ${fmt(ratio)}× the median (${fmt(pooled.p99)} ms vs ${fmt(pooled.median)} ms)`);
   }
-  if (pooled.cv >= SPIKE_CV && pooled.cv < UNRELIABLE_CV) {
+  if (pooled.cv !== undefined && pooled.cv >= SPIKE_CV && pooled.cv < UNRELIABLE_CV) {
     reasons.push(`the coefficient of variation is ${fmt(pooled.cv, 2)}`);
   }
   if (reasons.length === 0) return undefined;
@@ -152,8 +153,9 @@ export function detectUnreliableMeasurement(entry: Entry): Incident | undefined 
   if (entry.unreliable) reasons.push(entry.unreliable);
   const latency = entry.latency;
   if (latency) {
-    if (latency.pooled.count >= 2 && latency.pooled.cv >= UNRELIABLE_CV) {
-      reasons.push(`latency coefficient of variation ${fmt(latency.pooled.cv, 2)} (≥ ${UNRELIABLE_CV})`);
+    const { count, cv } = latency.pooled;
+    if (count !== undefined && cv !== undefined && count >= 2 && cv >= UNRELIABLE_CV) {
+      reasons.push(`latency coefficient of variation ${fmt(cv, 2)} (≥ ${UNRELIABLE_CV})`);
     }
     const medians = latency.trials.map((t) => t.stats.median);
     if (medians.length >= 2 && latency.pooled.median > 0) {

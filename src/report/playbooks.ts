@@ -133,7 +133,8 @@ const UNRELIABLE_JUDGED =
   'The gate judged this entry in spite of the noise: the change is beyond the threshold it widened for it. Rerun on a quieter runner to measure the size of the change more precisely.';
 
 export interface PlaybookContext {
-  precision?: Precision;
+  /** `unknown` for an imported run that did not show it. */
+  precision?: Precision | 'unknown';
   /** The kind of device the run measured: CPU runs get no GPU advice. */
   deviceKind?: 'cpu' | 'gpu';
   /** The entry's verdict, so advice never contradicts it. */
@@ -153,7 +154,7 @@ export function nextStepsFor(kind: IncidentKind, context: PlaybookContext = {}):
     generic = generic.filter((step) => step !== UNRELIABLE_UNJUDGED);
     generic.unshift(judged ? UNRELIABLE_JUDGED : UNRELIABLE_UNJUDGED);
   }
-  if (kind === 'accuracy-degradation' && context.precision) {
+  if (kind === 'accuracy-degradation' && context.precision && context.precision !== 'unknown') {
     return [...(ACCURACY_BY_PRECISION[context.precision] ?? []), ...generic];
   }
   return generic;

@@ -102,7 +102,7 @@ export function rowView(
   }
   const accuracy = accuracySummary(entry);
   const throughput = entry.throughput
-    ? `${formatSig(entry.batchSize > 1 ? entry.throughput.itemsPerSec : entry.throughput.inferencesPerSec)}/s`
+    ? `${formatSig(typeof entry.batchSize === 'number' && entry.batchSize > 1 ? entry.throughput.itemsPerSec : entry.throughput.inferencesPerSec)}/s`
     : '—';
   const incidents: IncidentView[] = incidentsFor(entry, comparison, deviceKind ? { deviceKind } : {}).map(
     (i) => ({
@@ -121,6 +121,7 @@ export function rowView(
     .map(layerView);
   return {
     entryId: entry.id,
+    source: null,
     label,
     device,
     model: entry.model,
@@ -145,9 +146,23 @@ export function rowView(
     explanation,
     unreliable: entry.unreliable ?? null,
     baselineRuns: comparison?.baselineRuns ?? null,
+    method: methodText(comparison),
     metrics: (comparison?.metrics ?? []).map(metricView),
     incidents,
     layers,
     distribution: options.charts ? distribution(entry, comparison) : null,
   };
+}
+
+/** How the entry was judged, when a comparison says so (A/B in the job, or history named as such). */
+function methodText(comparison: EntryComparison | undefined): string | null {
+  const ab = comparison?.ab;
+  if (ab) {
+    const noise = ab.aaNoisePct === null ? 'A/A noise n/a' : `A/A noise ±${ab.aaNoisePct.toFixed(1)} %`;
+    const stop = ab.stopped === 'settled' ? '' : ` (${ab.stopped})`;
+    return `A/B in this job vs ${ab.base}: ${ab.pairs} pairs · ${noise} · ${(ab.timeToVerdictMs / 1000).toFixed(1)} s to verdict${stop}`;
+  }
+  if (comparison?.method === 'ab') return 'A/B in this job (not paired: see the reason)';
+  if (comparison?.method === 'history') return `stored history (${comparison.baselineRuns} runs)`;
+  return null;
 }

@@ -1,5 +1,6 @@
 import type { Verdict } from '../config/schema.js';
 import type { Entry, GateOutcome, LayerDelta } from '../results/schema.js';
+import type { SpeedupView } from '../speedup/view.js';
 import type { SweepView } from '../sweep/view.js';
 import type { EntryIncident } from './incidents.js';
 
@@ -62,12 +63,14 @@ export interface IncidentGroupView {
 
 export interface RowView {
   entryId: string;
+  /** `run <id>` when the same entry appears in several results files of one device; else null. */
+  source: string | null;
   /** `model · precision · bN`. */
   label: string;
   device: string;
   model: string;
   precision: string;
-  batchSize: number;
+  batchSize: number | 'unknown';
   status: Entry['status'];
   /** Milliseconds, 3 significant digits; `—` without latency. */
   p50: string;
@@ -94,6 +97,8 @@ export interface RowView {
   explanation: string | null;
   unreliable: string | null;
   baselineRuns: number | null;
+  /** Which method judged the entry, with A/B pairs, A/A noise and time to verdict; null: history, unnamed. */
+  method: string | null;
   metrics: MetricView[];
   incidents: IncidentView[];
   layers: LayerDeltaView[];
@@ -150,6 +155,8 @@ export interface ReportView {
   layerSections: { label: string; device: string; layers: LayerDeltaView[] }[];
   /** Throughput sweeps (curve, chosen point), one per swept model × precision. */
   sweeps: SweepView[];
+  /** Each precision against the fp32 reference on the same device, with the accuracy it costs. */
+  speedups: SpeedupView[];
 }
 
 export interface ViewModelOptions {

@@ -1,5 +1,6 @@
 import { mergeGateOutcomes } from '../gate/merge-outcomes.js';
 import type { Results } from '../results/schema.js';
+import { speedupViews } from '../speedup/view.js';
 import { sweepViews } from '../sweep/view.js';
 import { groupByDevice } from './device-groups.js';
 import { headline, verdictCounts } from './gate-summary.js';
@@ -46,7 +47,7 @@ export function buildViewModel(
     charts: options.charts ?? true,
   };
   const list = asList(input);
-  const { devices, runs, labels, hasComparisons } = groupByDevice(list, opts);
+  const { devices, runs, failing, hasComparisons } = groupByDevice(list, opts);
   const allRows = devices.flatMap((d) => d.rows);
 
   const incidents = allRows.flatMap((r) => r.incidents);
@@ -62,7 +63,7 @@ export function buildViewModel(
     hasComparisons,
     counts,
     failOn: gate?.failOn ?? [],
-    failing: (gate?.failing ?? []).map((id) => labels.get(id) ?? id),
+    failing,
     runs,
     devices,
     rows: allRows.length,
@@ -72,5 +73,6 @@ export function buildViewModel(
       .filter((r) => r.layers.length > 0)
       .map((r) => ({ label: r.label, device: r.device, layers: r.layers })),
     sweeps: sweepViews(list),
+    speedups: speedupViews(list),
   };
 }

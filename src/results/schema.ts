@@ -5,24 +5,29 @@ import { Direction, Precision, SloConfig, ThresholdSpec, Verdict } from '../conf
 export const RESULTS_SCHEMA_VERSION = 1;
 
 export const StatsSummary = z.object({
-  count: z.number().int().nonnegative(),
+  /** Optional (like p90/p95/p99/stddev/cv) only for imported summaries that do not print it; see LatencyResult.absent. */
+  count: z.number().int().nonnegative().optional(),
   min: z.number(),
   max: z.number(),
   mean: z.number(),
   median: z.number(),
-  p90: z.number(),
-  p95: z.number(),
-  p99: z.number(),
-  stddev: z.number(),
+  p90: z.number().optional(),
+  p95: z.number().optional(),
+  p99: z.number().optional(),
+  stddev: z.number().optional(),
   /** Coefficient of variation: stddev / mean. */
-  cv: z.number(),
+  cv: z.number().optional(),
 });
 export type StatsSummary = z.infer<typeof StatsSummary>;
+/** Every statistic: what trt-gate computes from samples itself (only imported summaries lack some). */
+export const FullStatsSummary = StatsSummary.required();
+export type FullStatsSummary = z.infer<typeof FullStatsSummary>;
 
 export const Trial = z.object({
   samples: z.array(z.number()),
   stats: StatsSummary,
-  wallMs: z.number().nonnegative(),
+  /** Absent only for an imported summary that was cut before its walltime line. */
+  wallMs: z.number().nonnegative().optional(),
 });
 export type Trial = z.infer<typeof Trial>;
 
@@ -32,6 +37,13 @@ export const LatencyResult = z.object({
   pooled: StatsSummary,
   /** Where the samples came from, e.g. `session.run` or trtexec's `latencyMs`. */
   source: z.string(),
+  /**
+   * Statistics the source does not have (an imported trtexec summary prints no stddev/CV, 8.x no p90/p95):
+   * absent from `pooled`, never filled in. Empty trial samples mean no per-query samples either.
+   */
+  absent: z.array(z.string()).optional(),
+  /** Values the source had but cut short (a terminal-clipped `percentile(99%) = 0.s`). */
+  missing: z.array(z.string()).optional(),
 });
 export type LatencyResult = z.infer<typeof LatencyResult>;
 
@@ -186,11 +198,20 @@ export const Incident = z.object({
 });
 export type Incident = z.infer<typeof Incident>;
 
+/**
+ * An imported run (trt-gate import trtexec) may not show its precision or batch size: recorded as
+ * `unknown`, never guessed. Runs trt-gate made itself always know both.
+ */
+export const EntryPrecision = z.union([Precision, z.literal('unknown')]);
+export type EntryPrecision = z.infer<typeof EntryPrecision>;
+export const EntryBatchSize = z.union([z.number().int().positive(), z.literal('unknown')]);
+export type EntryBatchSize = z.infer<typeof EntryBatchSize>;
+
 /** What a baseline must match for a comparison to mean anything. */
 export const BaselineKey = z.object({
   model: z.string(),
-  precision: Precision,
-  batchSize: z.number().int().positive(),
+  precision: EntryPrecision,
+  batchSize: EntryBatchSize,
   runner: z.string(),
   /** CPU model, or GPU name + compute capability. */
   device: z.string(),
@@ -216,7 +237,7 @@ export const SweepPoint = z.object({
   batchSize: z.number().int().positive(),
   concurrency: z.number().int().positive(),
   /** Pooled latency of one request (one batch), ms. */
-  latency: StatsSummary.optional(),
+  latency: FullStatsSummary.optional(),
   itemsPerSec: z.number().nonnegative().optional(),
   withinSlo: z.boolean().optional(),
   /** Why the point has no numbers (it failed to build or run). */
@@ -241,8 +262,8 @@ export type SweepResult = z.infer<typeof SweepResult>;
 export const Entry = z.object({
   id: z.string(),
   model: z.string(),
-  precision: Precision,
-  batchSize: z.number().int().positive(),
+  precision: EntryPrecision,
+  batchSize: EntryBatchSize,
   status: z.enum(['ok', 'failed']),
   key: BaselineKey,
   build: BuildInfo.optional(),
@@ -262,6 +283,12 @@ export const Entry = z.object({
   accuracyVsBase: AccuracyResult.optional(),
 });
 export type Entry = z.infer<typeof Entry>;
+
+/** An entry whose precision and batch size are known (every run trt-gate made; imports that showed them). */
+export type KnownEntry = Entry & { precision: Precision; batchSize: number };
+export function isKnownEntry(entry: Entry): entry is KnownEntry {
+  return entry.precision !== 'unknown' && entry.batchSize !== 'unknown';
+}
 
 export const Environment = z.object({
   runner: z.string(),
@@ -322,7 +349,7 @@ export const AbSummary = z.object({
   aaDeltaPct: z.number().nullable(),
   aaIntervalPct: z.tuple([z.number(), z.number()]).nullable(),
   aaNoisePct: z.number().nullable(),
-  /** Threshold actually applied: max(minEffectPct, A/A noise). */
+  /** The smallest change this job could call: max(minEffectPct, A/A noise). */
   thresholdPct: z.number(),
   /** Measurement time spent on this entry until it stopped, ms. */
   timeToVerdictMs: z.number().nonnegative(),
@@ -337,8 +364,8 @@ export type AbSummary = z.infer<typeof AbSummary>;
 export const EntryComparison = z.object({
   entryId: z.string(),
   model: z.string(),
-  precision: Precision,
-  batchSize: z.number(),
+  precision: EntryPrecision,
+  batchSize: EntryBatchSize,
   device: z.string(),
   verdict: Verdict,
   reason: z.string(),

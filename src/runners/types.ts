@@ -56,6 +56,8 @@ export type ProgressFn = (message: string) => void;
 /** A runner turns ONNX models into engines, times them and runs them for accuracy. */
 export interface Runner {
   readonly type: string;
+  /** Builds INT8 engines from a calibration cache (BuildRequest.calibrationCache), e.g. trtexec --calib. */
+  readonly usesCalibrationCache?: boolean;
   /** Whether `benchmark` honours `plan.concurrency` > 1. */
   readonly concurrentRequests?: boolean;
   probe(): Promise<Environment>;

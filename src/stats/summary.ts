@@ -1,12 +1,13 @@
 import { max, mean, min, quantileSorted, sampleStandardDeviation } from 'simple-statistics';
-import type { StatsSummary } from '../results/schema.js';
+import type { FullStatsSummary } from '../results/schema.js';
 
 /**
  * Summary statistics of latency samples. Percentiles use simple-statistics' `quantileSorted`
  * (linear interpolation between closest ranks at index (n−1)·p, R type 7 / numpy's default);
  * stddev is the sample (n−1) standard deviation, 0 for a single sample.
  */
-export function summarize(samples: readonly number[]): StatsSummary {
+/** Every statistic, always (only an imported summary lacks some: results/schema.ts). */
+export function summarize(samples: readonly number[]): FullStatsSummary {
   if (samples.length === 0) throw new RangeError('summarize: no samples');
   for (const s of samples) {
     if (!Number.isFinite(s)) throw new RangeError(`summarize: non-finite sample ${s}`);

@@ -88,5 +88,5 @@ export function sweepChartSvg(view: SweepView): string {
       `<text x="${right}" y="${22 + i * 12}" font-size="10" text-anchor="end" fill="${colour}">${escapeHtml(`concurrency ${level}`)}</text>`,
     );
   });
-  return `<svg class="sweep-chart" role="img" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" xmlns="http://www.w3.org/2000/svg">${parts.join('')}</svg>`;
+  return `<svg class="chart sweep-chart" role="img" viewBox="0 0 ${width} ${height}" xmlns="http://www.w3.org/2000/svg">${parts.join('')}</svg>`;
 }

@@ -1,13 +1,13 @@
 import type { SloConfig, SweepConfig } from '../config/schema.js';
-import type { StatsSummary, SweepPoint, SweepResult } from '../results/schema.js';
+import type { FullStatsSummary, SweepPoint, SweepResult } from '../results/schema.js';
 
 /** One measured point, or why it could not be measured (e.g. out of memory at a large batch). */
-export type Measured = { latency: StatsSummary; itemsPerSec: number } | { error: string };
+export type Measured = { latency: FullStatsSummary; itemsPerSec: number } | { error: string };
 
 /** Measures one operating point; the pipeline passes the runner's, tests an in-memory one. */
 export type MeasurePoint = (batchSize: number, concurrency: number) => Promise<Measured>;
 
-export function sloValue(latency: StatsSummary, slo: SloConfig): number {
+export function sloValue(latency: FullStatsSummary, slo: SloConfig): number {
   return slo.metric === 'p50' ? latency.median : latency[slo.metric];
 }
 

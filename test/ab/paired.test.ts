@@ -87,6 +87,16 @@ describe('judgePaired', () => {
     expect(j.thresholdPct).toBeGreaterThan(7);
   });
 
+  it('an effect that clears the threshold but not the A/A noise is inconclusive', () => {
+    const j = judgePaired({
+      ...base,
+      ab: normals(15, 40, Math.log(1.1), 0.01),
+      aa: normals(16, 40, Math.log(1.14), 0.01),
+    });
+    expect(j.verdict).toBe('inconclusive');
+    expect(j.reason).toMatch(/as much as the effect/);
+  });
+
   it('an effect far beyond a noisy A/A control still counts', () => {
     const j = judgePaired({
       ...base,

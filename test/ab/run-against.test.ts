@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { renderReport } from '../../src/report/render.js';
 import type { Results } from '../../src/results/schema.js';
 import { fakeIO } from '../helpers/fake-io.js';
 import { shippedModel, tempDir } from '../helpers/tiny-config.js';
@@ -74,6 +75,11 @@ describe('run --against', () => {
     expect(stdout).toMatch(/A\/B against git HEAD~1/);
     expect(stdout).toMatch(/method.*pairs.*A\/A noise.*time to verdict/);
     expect(stdout).toMatch(/tinycnn\/fp32\/b8\s+A\/B\s+regressed/);
+    // The reports say which method judged the entry, with pairs, A/A noise and time to verdict.
+    const judged =
+      /judged by A\/B in this job vs git HEAD\S+ \S+: \d+ pairs · A\/A noise ±\d+\.\d % · \d+\.\d s to verdict/i;
+    expect(renderReport('md', results)).toMatch(judged);
+    expect(renderReport('html', results)).toMatch(judged);
     // Paired accuracy: the candidate's outputs against the base side's, beside the fp32 reference.
     const entry = results.entries[0]!;
     expect(entry.accuracy?.reference).toMatch(/fp32/);

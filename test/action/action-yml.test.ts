@@ -1,8 +1,9 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { Input, inputEnvName, Output } from '../../action/names.js';
+import { Input, Output } from '../../action/names.js';
 import { PROJECT_ROOT } from './helpers/sandbox.js';
 
 interface Step {
@@ -17,8 +18,8 @@ interface Step {
 
 interface ActionYml {
   inputs: Record<string, { default?: string }>;
-  outputs: Record<string, { value: string }>;
-  runs: { using: string; steps: Step[] };
+  outputs: Record<string, { description: string; value?: string }>;
+  runs: { using: string; main?: string; steps?: Step[] };
 }
 
 const actionYml = parse(await readFile(join(PROJECT_ROOT, 'action.yml'), 'utf8')) as ActionYml;
@@ -27,30 +28,13 @@ describe('action.yml', () => {
   it('declares exactly the inputs and outputs of action/names.ts', () => {
     expect(Object.keys(actionYml.inputs).sort()).toEqual(Object.values(Input).sort());
     expect(Object.keys(actionYml.outputs).sort()).toEqual(Object.values(Output).sort());
-    for (const name of Object.values(Output)) {
-      expect(actionYml.outputs[name]!.value).toBe(`\${{ steps.gate.outputs.${name} }}`);
-    }
+    // A JavaScript action sets its outputs itself: no `value:` mapping (that is for composite ones).
+    for (const name of Object.values(Output)) expect(actionYml.outputs[name]!.value).toBeUndefined();
   });
 
-  it('is a composite action that installs its own dependencies, then runs the JS launcher', () => {
-    expect(actionYml.runs.using).toBe('composite');
-    const [install, gate] = actionYml.runs.steps;
-    expect(install!.run).toBe('npm ci --omit=dev --no-audit --no-fund --prefix "$GITHUB_ACTION_PATH"');
-    expect(gate!.id).toBe('gate');
-    expect(gate!.run).toBe('node "$GITHUB_ACTION_PATH/action/index.js"');
-    for (const step of actionYml.runs.steps) expect(step.shell).toBe('bash');
-  });
-
-  it('passes every input to the node step as an INPUT_* variable (composite steps get none otherwise)', () => {
-    const env = actionYml.runs.steps[1]!.env!;
-    const expected = Object.fromEntries(
-      Object.values(Input).map((name) => [inputEnvName(name), `\${{ inputs.${name} }}`]),
-    );
-    expect(env).toEqual(expected);
-  });
-
-  it('never interpolates an expression into a run: script', () => {
-    for (const step of actionYml.runs.steps) expect(step.run ?? '').not.toMatch(/\$\{\{/);
+  it('is a node24 JavaScript action whose entry is the committed bundle (no install step)', () => {
+    expect(actionYml.runs).toEqual({ using: 'node24', main: 'action/dist/index.js' });
+    expect(existsSync(join(PROJECT_ROOT, actionYml.runs.main!))).toBe(true);
   });
 });
 

@@ -348,7 +348,7 @@ describe('workflow_run (fork-safe reporting) and aggregate', () => {
     );
   }, 60_000);
 
-  it('refuses an artifact over the size limit or not matching the results schema (exit 4), posting nothing', async () => {
+  it('aggregate reports an artifact over the size limit or not matching the schema and fails closed (issue 10, case 1)', async () => {
     await startGitHub({ pulls: [] });
     const file = await resultsFile('big.json', { runId: 'x', models: ['a', 'b', 'c'] });
     const big = await runAction(
@@ -358,19 +358,44 @@ describe('workflow_run (fork-safe reporting) and aggregate', () => {
         [Input.maxResultsMb]: '0.01',
       }),
     );
-    expect(big.exitCode).toBe(4);
-    expect(big.error).toMatch(/over the 10486-byte limit/);
+    expect(big.exitCode).toBe(1);
+    expect(big.fileOutputs.verdict).toBe('fail');
+    expect(await sandbox.summary()).toMatch(/over the 10486-byte limit/);
     await writeJson(join(sandbox.workspace, 'in', 'forged.json'), { schemaVersion: 1, entries: 'rm -rf /' });
+    const good = await resultsFile('good.json', { runId: 'g' });
     const forged = await runAction(
       await step('workflow_run.json', 'workflow_run', {
         [Input.mode]: 'aggregate',
-        [Input.resultsFiles]: 'in/forged.json',
+        [Input.resultsFiles]: `in/forged.json\n${good}`,
       }),
     );
-    expect(forged.exitCode).toBe(4);
-    expect(forged.error).toMatch(/not a trt-gate results file/);
-    expect(forged.processExitCode).toBe(4);
-    expect(github.writes()).toEqual([]);
+    expect(forged.exitCode).toBe(1);
+    expect(forged.fileOutputs.verdict).toBe('fail');
+    const summary = await sandbox.summary();
+    expect(summary).toMatch(/not a trt&#45;gate results file|not a trt-gate results file/);
+    expect(summary).toMatch(/tinycnn/); // the readable file is still reported
+    for (const run of github.checkRuns) expect(run.conclusion).toBe('failure');
+  });
+
+  it('aggregate fails the check naming an expected architecture without results (issue 10, case 1)', async () => {
+    await startGitHub({ pulls: [] });
+    await recordBaseline('base-1');
+    const a10g = await resultsFile('a10g.json', { runId: 'pr-a' });
+    const run = await runAction(
+      await step('workflow_run.json', 'workflow_run', {
+        [Input.mode]: 'aggregate',
+        [Input.resultsFiles]: a10g,
+        [Input.expectedArchitectures]: 'sm_86, sm_90',
+      }),
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.fileOutputs.verdict).toBe('fail');
+    expect(await sandbox.summary()).toMatch(/missing architecture sm&#95;90|missing architecture sm_90/);
+    expect(await sandbox.summary()).not.toMatch(/missing architecture sm.{0,6}86/);
+    for (const check of github.checkRuns) {
+      expect(check.conclusion).toBe('failure');
+      expect(String((check.output as { title: string }).title)).toMatch(/missing architecture sm_90/);
+    }
   });
 });
 

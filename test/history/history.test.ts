@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { analyseStore, type HistoryReport } from '../../src/history/index.js';
-import { FilesystemBaselineStore } from '../../src/store/filesystem-store.js';
 import { fakeIO } from '../helpers/fake-io.js';
 import { makeTempDir } from '../store/helpers.js';
-import { STEP_AND_UPGRADE, writeNightlyStore } from './nightly.js';
+import { nightlyStore, STEP_AND_UPGRADE, writeNightlyStore } from './nightly.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -19,7 +18,7 @@ async function storeDir(plan = STEP_AND_UPGRADE): Promise<string> {
 }
 
 async function store(plan = STEP_AND_UPGRADE) {
-  return new FilesystemBaselineStore(await storeDir(plan));
+  return nightlyStore(await storeDir(plan));
 }
 
 async function cli(args: string[]) {

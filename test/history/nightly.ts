@@ -1,5 +1,6 @@
 import type { Entry, Results } from '../../src/results/schema.js';
 import { FilesystemBaselineStore } from '../../src/store/filesystem-store.js';
+import { DEFAULT_NAMESPACE, namespacePath } from '../../src/store/namespace.js';
 import { mulberry32, normalSource } from '../../src/util/prng.js';
 import { makeEntry, makeResults, makeStats } from '../store/helpers.js';
 
@@ -73,9 +74,14 @@ export function nightlyResults(run: number, plan: NightlyPlan, normal: () => num
   return results;
 }
 
+/** The store at `dir` as the CLI opens it for `--store dir` (the default namespace, main). */
+export function nightlyStore(dir: string): FilesystemBaselineStore {
+  return new FilesystemBaselineStore(dir, { namespace: namespacePath({ branch: DEFAULT_NAMESPACE }) });
+}
+
 /** Appends the plan's runs to a filesystem store at `dir`, one `append` per night. */
 export async function writeNightlyStore(dir: string, plan: NightlyPlan): Promise<FilesystemBaselineStore> {
-  const store = new FilesystemBaselineStore(dir);
+  const store = nightlyStore(dir);
   const normal = normalSource(mulberry32(plan.seed ?? 7));
   for (let run = 1; run <= plan.runs; run++) {
     const outcome = await store.append(nightlyResults(run, plan, normal), { historySize: 60 });

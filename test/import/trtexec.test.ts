@@ -1,16 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registerImport } from '../../src/cli/commands/import.js';
-import { TrtGateError } from '../../src/errors.js';
 import { SUMMARY_SOURCE } from '../../src/import/trtexec.js';
-import { readResults } from '../../src/results/io.js';
-import type { Results } from '../../src/results/schema.js';
 import { summarize } from '../../src/stats/summary.js';
-import { fakeIO } from '../helpers/fake-io.js';
 import { tempDir } from '../helpers/tiny-config.js';
+import { importCli } from './cli.js';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'trtexec');
 const fx = (name: string) => join(FIX, name);
@@ -29,30 +24,7 @@ afterEach(async () => {
   await cleanup();
 });
 
-/** `trt-gate import …` in-process, with main()'s handling of errors and exit codes. */
-async function cli(
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string; results?: Results }> {
-  const io = fakeIO({ cwd: dir });
-  let code = 0;
-  const program = new Command('trt-gate')
-    .exitOverride()
-    .configureOutput({ writeOut: io.io.stdout, writeErr: io.io.stderr });
-  registerImport(program, io.io, (c) => {
-    code = c;
-  });
-  try {
-    await program.parseAsync(['import', 'trtexec', ...args, '--out', 'out'], { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) code = error.exitCode === 0 ? 0 : 2;
-    else if (error instanceof TrtGateError) {
-      io.io.stderr(`trt-gate: ${error.message}\n`);
-      code = error.exitCode;
-    } else throw error;
-  }
-  const results = code === 0 ? await readResults(join(dir, 'out', 'results.json')) : undefined;
-  return { code, stdout: io.stdout, stderr: io.stderr, ...(results ? { results } : {}) };
-}
+const cli = (args: string[]) => importCli(dir, args);
 
 describe('trt-gate import trtexec', () => {
   it('imports a complete 10.x log with its --exportTimes, profile and layer info', async () => {
@@ -177,8 +149,15 @@ describe('trt-gate import trtexec', () => {
     });
     expect(ok.results!.environment.runtime.version).toBe('8.6.3');
     const bad = await cli([...args, '--device', 'NVIDIA A100']);
-    expect(bad.code).toBe(4);
-    expect(bad.stderr).toContain('the log ran on NVIDIA GeForce RTX 2080, not NVIDIA A100');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(
+      '--device "NVIDIA A100" contradicts the log, which shows GPU NVIDIA GeForce RTX 2080',
+    );
+    const version = await cli([...args, '--trt-version', '10.3.0']);
+    expect(version.code).toBe(2);
+    expect(version.stderr).toContain(
+      '--trt-version "10.3.0" contradicts the log, which shows TensorRT 8.6.3',
+    );
   });
 
   it('reads logs without timestamps the same way', async () => {
@@ -220,7 +199,7 @@ describe('trt-gate import trtexec', () => {
     ]);
   });
 
-  it('needs --precision for a TensorRT 11 build (strongly typed) and reads its version', async () => {
+  it('records the precision of a TensorRT 11 build (strongly typed) as unknown unless --precision gives it', async () => {
     const args = [
       '--log',
       fx('synthetic-trt11.0-header.log'),
@@ -230,41 +209,60 @@ describe('trt-gate import trtexec', () => {
       '1',
       ...RTX3090,
     ];
-    const refused = await cli(args);
-    expect(refused.code).toBe(4);
-    expect(refused.stderr).toContain('TensorRT 11.1.0 builds strongly typed networks');
+    const unknown = await cli(args);
+    expect(unknown.code).toBe(0);
+    expect(unknown.results!.entries[0]!.id).toBe('model/unknown/b1');
+    expect(unknown.results!.environment.details.precisionSource).toBe(
+      'a strongly typed network takes its precisions from the model',
+    );
+    expect(unknown.stderr).toContain('--precision <fp32|fp16|bf16|int8>');
     const ok = await cli([...args, '--precision', 'fp16']);
     expect(ok.code).toBe(0);
+    expect(ok.stderr).toBe('');
     expect(ok.results!.entries[0]!.id).toBe('model/fp16/b1');
     expect(ok.results!.environment.details.tensorrtBuild).toBe(12);
   });
 
-  it('without --times, refuses rather than invent the statistics a summary does not print', async () => {
+  it('without --times, imports the statistics the summary prints and marks the others absent', async () => {
     const common = ['--precision', 'fp32', '--batch-size', '1', ...RTX3090];
-    for (const [args, missing] of [
-      [['--log', fx('synthetic-trt10.6-perf-summary-complete.log')], 'stddev, cv'],
-      [['--log', fx('synthetic-trt8.4-perf-summary.log')], 'p90, p95, stddev, cv'],
-      [
-        [
-          '--log',
-          fx('trt10.x-inference-setup-trace-perf-summary.log'),
-          '--trt-version',
-          '10.3.0',
-          '--model',
-          'fp',
-        ],
-        'median, p90, p95, p99, stddev, cv',
-      ],
+    for (const [log, absent] of [
+      ['synthetic-trt10.6-perf-summary-complete.log', ['stddev', 'cv']],
+      ['synthetic-trt8.4-perf-summary.log', ['p90', 'p95', 'stddev', 'cv']],
     ] as const) {
-      const r = await cli([...args, ...common]);
-      const log = args[1];
-      expect(r.code, log).toBe(4);
-      expect(r.stderr).toContain(
-        `the performance summary has no ${missing} of latency, which results.json requires`,
-      );
-      expect(r.stderr).toContain('pass --times');
+      const r = await cli(['--log', fx(log), ...common]);
+      expect(r.code, log).toBe(0);
+      const latency = r.results!.entries[0]!.latency!;
+      expect(latency.source).toBe(SUMMARY_SOURCE);
+      expect(latency.absent).toEqual(absent);
+      expect(latency.trials[0]!.samples).toEqual([]);
+      for (const key of absent) expect(latency.pooled[key]).toBeUndefined();
     }
-    expect(SUMMARY_SOURCE).toBe('trtexec performance summary (no per-query samples)');
+    // A summary cut before its latency median has nothing to stand on.
+    const cut = await cli(['--log', fx('trt10.x-inference-setup-trace-perf-summary.log')]);
+    expect(cut.code).toBe(4);
+    expect(cut.stderr).toContain('the performance summary has no latency median (the log is cut)');
+  });
+
+  it('records what the log does not show as unknown, with one warning naming every flag', async () => {
+    const r = await cli(['--log', fx('trt10.x-inference-setup-trace-perf-summary.log'), '--times', TIMES]);
+    expect(r.code).toBe(0);
+    const warnings = r.stderr.split('\n').filter((l) => l.includes('warning'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(
+      'the log does not show the TensorRT version, GPU, compute capability, model, precision; recorded as unknown. ' +
+        'To complete it pass --trt-version <x.y.z> --device "<GPU name>" --compute-capability <x.y> --model <name> --precision <fp32|fp16|bf16|int8>',
+    );
+    const results = r.results!;
+    expect(results.environment.runtime.version).toBe('unknown');
+    expect(results.environment.device.name).toBe('unknown');
+    expect(results.entries[0]!.id).toBe('unknown/unknown/b252');
+    expect(results.environment.details.unknown).toEqual([
+      'TensorRT version',
+      'GPU',
+      'compute capability',
+      'model',
+      'precision',
+    ]);
   });
 
   it('refuses input it cannot read with exit 4, never a silent zero', async () => {
@@ -290,26 +288,6 @@ describe('trt-gate import trtexec', () => {
       [
         ['--log', fx('synthetic-trt10.6-perf-summary-complete.log'), '--times', 'times.json', ...common],
         /times\.json: expected a JSON array of per-query timings/,
-      ],
-      [
-        ['--log', fx('trt10.x-inference-setup-trace-perf-summary.log'), '--times', TIMES, ...common],
-        /no TensorRT version in the log .*pass --trt-version/,
-      ],
-      [
-        [
-          '--log',
-          fx('synthetic-trt10.6-perf-summary-complete.log'),
-          '--times',
-          TIMES,
-          '--batch-size',
-          '1',
-          ...RTX3090,
-        ],
-        /loads an engine built elsewhere.*pass --precision/,
-      ],
-      [
-        ['--log', fx('synthetic-trt10.6-perf-summary-complete.log'), '--times', TIMES, '--precision', 'fp32'],
-        /no "=== Device Information ===" block.*pass --device/,
       ],
     ];
     for (const [args, message] of cases) {

@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import Handlebars from 'handlebars';
+import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
 import {
   codeBlock,
@@ -14,6 +16,18 @@ import { EVIL_NAME } from './helpers.js';
 
 const ZWJ = '\u200D';
 
+/** The text a browser shows for parsed inline HTML: entities decoded, zero-width joiners dropped. */
+function textOf(html: string): string {
+  return html
+    .replace(/&#(\d+);/g, (_m, d: string) => String.fromCharCode(Number(d)))
+    .replace(/&#x([0-9a-f]+);/gi, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16)))
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replaceAll(ZWJ, '');
+}
+
 describe('escapeMarkdown', () => {
   it('neutralises table pipes, mentions, HTML, links and emphasis', () => {
     const out = escapeMarkdown(EVIL_NAME);
@@ -23,19 +37,56 @@ describe('escapeMarkdown', () => {
     expect(out).not.toMatch(/<img/i);
     expect(out).not.toContain('<');
     expect(out).not.toContain('](');
-    expect(out).not.toContain('[');
     expect(out).not.toContain('**');
+    expect(marked.parseInline(out) as string).not.toMatch(/<(a|img|strong|em|code|del)\b/);
     expect(out).not.toMatch(/https?:\/\//);
     expect(out).not.toMatch(/\r|\n/);
   });
 
-  it('escapes every Markdown punctuation character that can start markup', () => {
-    const out = escapeMarkdown('`a` *b* _c_ ~d~ [e](f) <g> #h !i \\j $k$ &l');
-    for (const c of ['`', '*', '_', '~', '[', ']', '(', ')', '<', '>', '!', '\\', '$']) {
-      expect(out, c).not.toContain(c);
+  it('renders markup as the literal text in a Markdown parser (GFM), inline and at a line start', () => {
+    const hostile =
+      '`a` *b* _c_ ~~d~~ [e](f) ![g](h) [i][j] [^k] <l> #m !n \\o $p$ &q; www.r.example https://s.example';
+    const out = escapeMarkdown(hostile);
+    expect(textOf(marked.parseInline(out) as string)).toBe(hostile);
+    expect(marked.parse(out)).toMatch(/^<p>[^<]*<\/p>\n$/);
+  });
+
+  it('keeps numbers and intervals readable in the raw Markdown', () => {
+    for (const text of [
+      '+7.9 % [+5.1, +10.8]',
+      '-16.7 % (99% CI)',
+      'cos 0.9998 · top-1 99.2 %',
+      'p50 (ms)',
+    ]) {
+      expect(escapeMarkdown(text)).toBe(text);
     }
-    expect(out).toContain('&amp;l');
-    expect(escapeMarkdown('&lt;b&gt;')).toBe('&amp;lt;b&amp;gt;');
+  });
+
+  it('holds for any text: no tag, link or block comes out, and the text reads as it went in', () => {
+    const alphabet = fc.constantFrom(
+      ...'abc 019.-+=#!*_~`[]()<>|\\$&:/@^'.split(''),
+      'www.',
+      'http://',
+      '\n',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(alphabet, { maxLength: 40 }).map((a) => a.join('')),
+        (input) => {
+          const out = escapeMarkdown(input);
+          const html = marked.parse(out) as string;
+          expect(html.replace(/<\/?p>|\n/g, '')).not.toMatch(/<[a-z]/);
+          const expected = input
+            .replace(/\t/g, ' ')
+            .replace(/^[\r\n]+|[\r\n]+$/g, '')
+            .split(/\r\n|\r|\n/)
+            .map((l) => l.replace(/^ +/, ''))
+            .join(' ');
+          expect(textOf(html.replace(/<\/?p>\n?/g, '')).trim()).toBe(expected.trim());
+        },
+      ),
+      { numRuns: 300, seed: 12 },
+    );
   });
 
   it('does not let a value open a block when it starts a line', () => {
@@ -50,7 +101,7 @@ describe('escapeMarkdown', () => {
   });
 
   it('breaks issue references and URL autolinks', () => {
-    expect(escapeMarkdown('fixes #123')).toBe(`fixes &#35;${ZWJ}123`);
+    expect(escapeMarkdown('fixes #123')).toBe(`fixes #${ZWJ}123`);
     expect(escapeMarkdown('see GH-42')).toBe(`see GH-${ZWJ}42`);
     expect(escapeMarkdown('https://evil.example/x')).not.toContain('://');
     expect(escapeMarkdown('www.evil.example')).not.toContain('www.');

@@ -81,7 +81,7 @@ describe('markdown reports', () => {
     const md = renderReport('md', mixedResults());
     const rows = md.split('\n').filter((l) => l.startsWith('| resnet50'));
     expect(rows[0]).toContain('❌ regressed');
-    expect(rows[0]).toContain('&#43;7.9 % &#91;+5.1, +10.8&#93;');
+    expect(rows[0]).toContain('| +7.9 % [+5.1, +10.8] |');
     expect(rows.at(-1)).toContain('✅ unchanged');
   });
 
@@ -232,5 +232,20 @@ describe('incidents in the Markdown reports', () => {
     expect(md.match(/rerun it on an idle, dedicated runner/g)?.length).toBe(1);
     const comment = renderReport('md', [noisy('a'), noisy('b')]);
     expect(comment.match(/\*\*.*Unreliable measurement\*\* \(6\)/g)?.length).toBe(1);
+  });
+});
+
+describe('a matrix with the same key in two files', () => {
+  it('tells the rows apart and says which one is failing', () => {
+    const a = mixedResults({ runId: 'shard-a' });
+    const b = mixedResults({ runId: 'shard-b' });
+    const md = renderReport('md', [a, b]);
+    expect(md).toMatch(/\| resnet50 \(run shard-a\) \| fp16 \| 8 \|/);
+    expect(md).toMatch(/\| resnet50 \(run shard-b\) \| fp16 \| 8 \|/);
+    const failing = md.split('\n').find((l) => l.startsWith('**Failing:**'))!;
+    expect(failing).toContain('resnet50 · fp16 · b8 · run shard-a');
+    expect(failing).toContain('resnet50 · fp16 · b8 · run shard-b');
+    // One file: no run suffix.
+    expect(renderReport('md', a)).not.toContain('(run shard-a)');
   });
 });

@@ -41,7 +41,10 @@ export function makeEntry(
       pooled: stats,
       source: 'session.run',
     },
-    throughput: { inferencesPerSec: 1000 / stats.mean, itemsPerSec: (1000 / stats.mean) * key.batchSize },
+    throughput: {
+      inferencesPerSec: 1000 / stats.mean,
+      itemsPerSec: (1000 / stats.mean) * (key.batchSize === 'unknown' ? 1 : key.batchSize),
+    },
     incidents: [],
     ...rest,
   };

@@ -53,7 +53,7 @@ describe('trt-gate run with a sweep (ONNX Runtime, real inference)', () => {
 
     const html = await readFile(join(dir, 'out', 'report.html'), 'utf8');
     expect(html).toContain('<h2>Throughput sweeps</h2>');
-    const svg = html.slice(html.indexOf('<svg class="sweep-chart"'));
+    const svg = html.slice(html.indexOf('<svg class="chart sweep-chart"'));
     // Two panels (throughput, latency), one marker per measured point in each.
     expect(svg.match(/class="sweep-point/g)).toHaveLength(sweep.points.length * 2);
     expect(svg.match(/class="sweep-point chosen"/g)).toHaveLength(2);

@@ -14,7 +14,7 @@ export function registerDashboard(program: Command, io: CliIO): void {
     .option('--key <selector...>', 'only these series: a key id or model[/precision[/bN]]')
     .action(async (flags: StoreFlags & { out: string; key?: string[] }) => {
       const { store } = await openStore(flags, io, true);
-      const files = await buildDashboard(store!, { filters: flags.key ?? [] });
+      const files = await buildDashboard(store!, { filters: flags.key ?? [] }).finally(() => store!.close());
       const dir = resolve(io.cwd, flags.out);
       await writeDashboard(dir, files);
       io.stdout(`dashboard: ${resolve(dir, 'index.html')} (${files.size - 1} series)\n`);

@@ -36,7 +36,7 @@ export function registerHistory(program: Command, io: CliIO): void {
     .action(async (flags: HistoryFlags) => {
       const options = { ...DEFAULT_HISTORY_OPTIONS, minEffectPct: parseMinEffect(flags.minEffect) };
       const { store } = await openStore(flags, io, true);
-      const report = await analyseStore(store!, flags.key ?? [], options);
+      const report = await analyseStore(store!, flags.key ?? [], options).finally(() => store!.close());
       if (flags.key && flags.key.length > 0 && report.series.length === 0)
         throw new UsageError(
           `--key ${flags.key.join(' ')}: no stored series matches (see trt-gate baseline list)`,

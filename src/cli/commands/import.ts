@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { DataError, ExitCode, UsageError } from '../../errors.js';
 import { type ImportFile, importTrtexec, SUMMARY_SOURCE } from '../../import/trtexec.js';
 import { writeResults } from '../../results/io.js';
+import type { Results } from '../../results/schema.js';
 import type { CliIO } from '../io.js';
 
 interface ImportTrtexecFlags {
@@ -37,12 +38,12 @@ export function registerImport(program: Command, io: CliIO, setExit: (code: numb
   command
     .command('trtexec')
     .description(
-      'import a trtexec run: its log and --exportTimes (needed: the summary alone has no per-query samples), optionally --exportProfile/--exportLayerInfo',
+      'import a trtexec run: its log alone (statistics from its summary), or with --exportTimes (per-query samples), --exportProfile/--exportLayerInfo; a failed log imports as a failed entry (exit 3)',
     )
     .requiredOption('--log <file>', 'trtexec output (stdout and stderr), TensorRT 8.x, 10.x or 11.x')
     .option(
       '--times <file>',
-      'the --exportTimes JSON of the same run: per-query latency samples (required for latency statistics)',
+      'the --exportTimes JSON of the same run: per-query latency samples (needed by the statistical threshold model)',
     )
     .option('--profile <file>', 'the --exportProfile JSON of the same engine: per-layer times')
     .option(
@@ -67,7 +68,7 @@ export function registerImport(program: Command, io: CliIO, setExit: (code: numb
         }
         batchSize = Number(flags.batchSize);
       }
-      const results = importTrtexec({
+      const { results, warnings } = importTrtexec({
         log: await readInput(io.cwd, flags.log, 'trtexec log'),
         ...(flags.times ? { times: await readInput(io.cwd, flags.times, '--exportTimes file') } : {}),
         ...(flags.profile ? { profile: await readInput(io.cwd, flags.profile, '--exportProfile file') } : {}),
@@ -79,20 +80,37 @@ export function registerImport(program: Command, io: CliIO, setExit: (code: numb
         ...(flags.computeCapability !== undefined ? { computeCapability: flags.computeCapability } : {}),
         ...(flags.trtVersion !== undefined ? { trtVersion: flags.trtVersion } : {}),
       });
+      for (const w of warnings) io.stderr(`trt-gate: warning: ${plainText(w)}\n`);
       const path = await writeResults(resolve(io.cwd, flags.out), results);
       if (flags.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
       else {
-        const e = results.entries[0]!;
-        const l = e.latency!;
-        const samples =
-          l.source === SUMMARY_SOURCE ? 'from the performance summary' : `${l.pooled.count} samples`;
-        io.stdout(
-          `imported ${e.id} on ${results.environment.device.name} (TensorRT ${results.environment.runtime.version}): ` +
-            `median ${l.pooled.median.toPrecision(4)} ms, p99 ${l.pooled.p99.toPrecision(4)} ms (${samples})` +
-            `${e.layers ? `, ${e.layers.length} layers` : ''}${e.incidents.length ? `, ${e.incidents.length} incident(s)` : ''}\n`,
-        );
+        io.stdout(`${plainText(importSummary(results))}\n`);
         io.stdout(`results: ${path}\n`);
       }
-      setExit(ExitCode.ok);
+      // A failed run imports as a failed entry: exit 3, as for a model that failed in `trt-gate run`.
+      setExit(results.entries[0]!.status === 'failed' ? ExitCode.modelFailed : ExitCode.ok);
     });
+}
+
+/** Log text is untrusted: no control characters (escape sequences) reach the terminal. */
+function plainText(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
+}
+
+/** One line about the imported entry. */
+function importSummary(results: Results): string {
+  const e = results.entries[0]!;
+  const where = `${e.id} on ${results.environment.device.name} (TensorRT ${results.environment.runtime.version})`;
+  if (e.status === 'failed') {
+    const i = e.incidents[0];
+    return `imported ${where}: FAILED during ${e.error?.stage ?? 'the run'}: ${i?.kind}: ${i?.title}`;
+  }
+  const l = e.latency!;
+  const samples = l.source === SUMMARY_SOURCE ? 'from the performance summary' : `${l.pooled.count} samples`;
+  const p99 = l.pooled.p99 !== undefined ? `, p99 ${l.pooled.p99.toPrecision(4)} ms` : '';
+  return (
+    `imported ${where}: median ${l.pooled.median.toPrecision(4)} ms${p99} (${samples})` +
+    `${e.layers ? `, ${e.layers.length} layers` : ''}${e.incidents.length ? `, ${e.incidents.length} incident(s)` : ''}`
+  );
 }

@@ -10,6 +10,7 @@ import { DEFAULT_CONFIG_FILE } from '../../config/load.js';
 import type { TrtGateConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
 import type { PlannedEntry } from '../../pipeline/plan.js';
+import { speedupText } from '../../speedup/speedup.js';
 import { sweepTables } from '../../sweep/format.js';
 import { abSummary } from '../ab-summary.js';
 import { gateSummary } from '../gate-summary.js';
@@ -160,6 +161,8 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
           if (!store && !flags.against) {
             io.stdout('\n(no baseline store configured: only accuracy limits and static thresholds apply)\n');
           }
+          const speedup = speedupText(results);
+          if (speedup) io.stdout(`\n${speedup}\n`);
           const sweeps = sweepTables(results, c);
           if (sweeps) io.stdout(`\n${sweeps}\n`);
           const gate = gateSummary(results, c);

@@ -1,5 +1,6 @@
 import type { Verdict } from '../../config/schema.js';
-import { isSampled } from '../metrics.js';
+import type { Entry } from '../../results/schema.js';
+import { isSampled, type MetricDefinition } from '../metrics.js';
 import { jumpAwareSd, quantilePair } from '../numeric.js';
 import type { JudgeInput, SpecFor, ThresholdModel } from '../threshold-models.js';
 import { BOUNDARY_EPSILON, classifyInterval, formatPct, formatValue } from '../verdict.js';
@@ -125,6 +126,18 @@ function describe(verdict: string, delta: number, interval: string | undefined, 
   }
 }
 
+/**
+ * Why a sample-based metric cannot be judged here: the candidate has no per-query samples (a trtexec
+ * log imported from its performance summary), so neither the interval nor the noise floor exists.
+ */
+function withoutSamples(metric: MetricDefinition, candidate: Entry): string | undefined {
+  if (!isSampled(metric)) return undefined;
+  const trials = metric.samples(candidate);
+  if (!trials || trials.some((t) => t.length > 0)) return undefined;
+  const source = candidate.latency?.source ?? 'the candidate';
+  return `the statistical model needs per-query samples and ${source} has none; judge ${metric.name} with a percentage or static threshold, or import the run's --exportTimes file with --times`;
+}
+
 export const statisticalModel: ThresholdModel<SpecFor<'statistical'>> = {
   model: 'statistical',
   needsBaseline: true,
@@ -139,6 +152,10 @@ export const statisticalModel: ThresholdModel<SpecFor<'statistical'>> = {
         verdict: 'inconclusive',
         reason: 'the candidate has no value',
       });
+    }
+    const unsampled = withoutSamples(metric, candidate);
+    if (unsampled) {
+      return comparison({ ...base, baseline: null, verdict: 'inconclusive', reason: unsampled });
     }
     const past = historyValues(metric, history);
     if (past.length === 0) {

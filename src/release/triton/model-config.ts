@@ -1,5 +1,5 @@
 import type { TensorSignature } from '../../onnx/signature.js';
-import type { Entry } from '../../results/schema.js';
+import type { KnownEntry } from '../../results/schema.js';
 import type { PlainMessage } from './pbtxt.js';
 
 /** onnx.TensorProto.DataType → Triton DataType. */
@@ -44,7 +44,7 @@ function tensor(t: TensorSignature, batched: boolean, where: string): PlainMessa
  * fixed-shape TensorRT engine, its build batch). Without a sweep, the entry's own batch size.
  */
 export function batchingOf(
-  entry: Entry,
+  entry: KnownEntry,
   engineMaxBatch: number,
 ): { max: number; preferred: number[]; instances: number } {
   const sweep = entry.sweep;

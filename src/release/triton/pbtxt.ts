@@ -196,7 +196,8 @@ class Parser {
     } else values.push(this.value(field, line));
 
     if (field instanceof protobuf.MapField) {
-      const map = (out[field.name] ??= {}) as Record<string, Value>;
+      out[field.name] ??= {};
+      const map = out[field.name] as Record<string, Value>;
       for (const entry of values as PlainMessage[]) {
         if (typeof entry.key !== 'string' || typeof entry.value !== 'string') {
           throw new PbtxtError(`line ${line}: ${field.name} entries need a string key and value`);
@@ -212,16 +213,23 @@ class Parser {
     }
   }
 
+  /** A message value opens with `{` or `<`; returns what closes it. */
+  private openBrace(): '}' | '>' {
+    if (this.accept('{')) return '}';
+    this.expect('<');
+    return '>';
+  }
+
   private value(field: protobuf.Field, line: number): Value {
     if (field instanceof protobuf.MapField) {
-      const open = this.accept('{') ? '}' : (this.expect('<'), '>');
+      const open = this.openBrace();
       const entry = new protobuf.Type('MapEntry')
         .add(new protobuf.Field('key', 1, field.keyType))
         .add(new protobuf.Field('value', 2, field.type));
       return this.message(entry, open);
     }
     if (field.resolvedType instanceof protobuf.Type) {
-      const open = this.accept('{') ? '}' : (this.expect('<'), '>');
+      const open = this.openBrace();
       return this.message(field.resolvedType, open);
     }
     const t = this.next();

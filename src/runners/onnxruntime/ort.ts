@@ -8,20 +8,33 @@ import type * as OrtModule from 'onnxruntime-node';
  */
 export type Ort = typeof OrtModule;
 
-/** Where the module is imported from; a bare specifier resolved from this package by default. */
-let specifier = 'onnxruntime-node';
+/**
+ * Says what to import: a bare specifier, or the file URL of an installed copy's entry. Called on
+ * the first load only, so a job that never runs a model never looks (the Action installs the
+ * package at that moment: action/onnxruntime-install.ts).
+ */
+export type OnnxRuntimeLocator = () => Promise<string>;
+
+/** By default a bare specifier, resolved from this package. */
+let locate: OnnxRuntimeLocator = async () => 'onnxruntime-node';
 let loading: Promise<Ort> | undefined;
 
-/** Import onnxruntime-node from elsewhere (e.g. a directory installed on demand); before first use. */
-export function setOnnxRuntimeLocation(location: string): void {
-  specifier = location;
+/** Import onnxruntime-node from elsewhere, given now or found on first use; before first use. */
+export function setOnnxRuntimeLocation(location: string | OnnxRuntimeLocator): void {
+  locate = typeof location === 'string' ? async () => location : location;
   loading = undefined;
 }
 
 export function loadOnnxRuntime(): Promise<Ort> {
-  loading ??= (import(specifier) as Promise<Ort>).catch((error: unknown) => {
-    loading = undefined;
-    throw new Error(`cannot load onnxruntime-node from ${specifier}: ${(error as Error).message}`);
-  });
+  loading ??= locate()
+    .then((specifier) =>
+      (import(specifier) as Promise<Ort>).catch((error: unknown) => {
+        throw new Error(`cannot load onnxruntime-node from ${specifier}: ${(error as Error).message}`);
+      }),
+    )
+    .catch((error: unknown) => {
+      loading = undefined; // the next use tries again
+      throw error;
+    });
   return loading;
 }

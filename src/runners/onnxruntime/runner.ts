@@ -117,12 +117,12 @@ export class OnnxRuntimeRunner implements Runner {
         ? `${this.options.executionProvider} execution provider is not installed`
         : `ONNX Runtime could not load ${request.model} (${request.precision})`,
       message: missingProvider
-        ? `onnxruntime-node has no ${this.options.executionProvider} libraries here: they are downloaded by its install script, which .npmrc skips (onnxruntime-node-install=skip).`
+        ? `onnxruntime-node has no ${this.options.executionProvider} libraries here: they are downloaded by its install script, which trt-gate's installs skip (ONNXRUNTIME_NODE_INSTALL=skip).`
         : (error.message.split('\n')[0] ?? 'session creation failed'),
       logExcerpt: error.message,
       nextSteps: missingProvider
         ? [
-            'Use `executionProvider: cpu`, or install onnxruntime-node with its GPU libraries on a CUDA machine (drop `onnxruntime-node-install=skip` from .npmrc, then `npm rebuild onnxruntime-node`).',
+            'Use `executionProvider: cpu`, or install onnxruntime-node with its GPU libraries on a CUDA machine (`ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`; in the Action, pass that install as onnxruntime-node-dir).',
           ]
         : [
             'Check that the file is a valid ONNX model (e.g. `python -m onnx.checker`).',

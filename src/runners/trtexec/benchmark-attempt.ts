@@ -96,7 +96,12 @@ export async function runAttempt(
   const after = await sampleGpu(smi, 'after');
   if (after) samples.push(after);
   if (disagreements.length > 0) incidents.push(crossCheckIncident(disagreements.join('; ')));
-  if (crashedAtExit.length > 0) incidents.push(exitCrashIncident(crashHow, crashedAtExit));
+  if (crashedAtExit.length > 0)
+    incidents.push(
+      exitCrashIncident(
+        `${crashHow} (trial${crashedAtExit.length > 1 ? 's' : ''} ${crashedAtExit.join(', ')})`,
+      ),
+    );
   if (unstable.length > 0) incidents.push(unstableIncident(unstable, plan.trials));
   return { trials, wallMs, incidents, samples };
 }

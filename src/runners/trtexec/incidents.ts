@@ -106,12 +106,13 @@ export function crashedAfterPass(run: Invocation): boolean {
   );
 }
 
-export function exitCrashIncident(how: string, trials: number[]): Incident {
+export function exitCrashIncident(detail: string, excerpt?: string): Incident {
   return {
     kind: 'crash',
     stage: 'benchmark',
     title: 'trtexec crashed at exit after PASSED',
-    message: `trtexec printed PASSED and a complete performance summary, then ${how} (trial${trials.length > 1 ? 's' : ''} ${trials.join(', ')}). The measurements were complete and are kept.`,
+    message: `trtexec printed PASSED and a complete performance summary, then ${detail}. The measurements were complete and are kept.`,
+    ...(excerpt ? { logExcerpt: excerpt } : {}),
     nextSteps: [
       'A crash after PASSED usually comes from a plugin library or the CUDA context at process exit; check --staticPlugins/--dynamicPlugins and the driver.',
       'Re-run trtexec by hand and look at the core dump if it persists.',

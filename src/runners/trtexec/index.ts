@@ -53,11 +53,12 @@ export const trtexecFactory: RunnerFactory<TrtexecOptions> = {
         });
     }
     config.models.forEach((model, m) => {
-      if (model.precisions.includes('int8') && !model.variants.int8 && !model.calibrationCache) {
+      const calibrated = model.calibrationCache || model.calibration;
+      if (model.precisions.includes('int8') && !model.variants.int8 && !calibrated) {
         issues.push({
           path: `models[${m}].calibrationCache`,
           message:
-            'precision int8 needs a quantized (Q/DQ) model in variants.int8 or a calibrationCache; without either, trtexec builds with placeholder scales and the accuracy check cannot pass',
+            'precision int8 needs a quantized (Q/DQ) model in variants.int8, a calibrationCache or calibration data; without one, trtexec builds with placeholder scales and the accuracy check cannot pass',
         });
       }
     });

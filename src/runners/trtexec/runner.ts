@@ -49,6 +49,7 @@ interface EngineState {
 
 export class TrtexecRunner implements Runner {
   readonly type = 'trtexec';
+  readonly usesCalibrationCache = true;
   private detected?: Promise<DetectedVersion>;
   private probed?: Promise<Environment>;
   private gpu?: GpuIdentity;

@@ -53,6 +53,17 @@ export interface FakeGitHubOptions {
   pulls?: PullRequest[];
   /** Whether /commits/{sha}/pulls knows fork commits (GitHub often returns [] for them). */
   commitPullsIncludeForks?: boolean;
+  /** Injected failures: the next `times` requests matching `method` and `path` get this answer. */
+  faults?: Fault[];
+}
+
+export interface Fault {
+  method: string;
+  path: RegExp;
+  times: number;
+  status: number;
+  message: string;
+  headers?: Record<string, string>;
 }
 
 export class FakeGitHub {
@@ -151,6 +162,13 @@ export class FakeGitHub {
     const method = req.method ?? 'GET';
     this.requests.push({ method, path: url.pathname, query: url.searchParams, token, body });
     if (!token) return this.send(res, 401, { message: 'Requires authentication' });
+    const fault = this.options.faults?.find(
+      (f) => f.times > 0 && f.method === method && f.path.test(url.pathname),
+    );
+    if (fault) {
+      fault.times--;
+      return this.send(res, fault.status, { message: fault.message }, fault.headers);
+    }
     const who = this.identity(token);
     if (method !== 'GET' && this.options.readOnly?.includes(token)) {
       return this.send(res, 403, { message: 'Resource not accessible by integration' });
@@ -231,6 +249,10 @@ export class FakeGitHub {
     if (route('POST', new RegExp(`${repoPath}/check-runs$`))) {
       if (who.user || this.options.noChecks?.includes(token)) {
         return this.send(res, 403, { message: 'You must authenticate via a GitHub App.' });
+      }
+      // GitHub measures check output in bytes.
+      if (Buffer.byteLength(String(body?.output?.summary ?? ''), 'utf8') > 65_535) {
+        return this.send(res, 422, { message: 'Invalid request. output.summary is too long' });
       }
       const run = { id: this.nextId++, html_url: 'https://github.com/check', ...body };
       this.checkRuns.push(run);

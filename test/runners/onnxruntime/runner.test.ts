@@ -286,7 +286,7 @@ describe('OnnxRuntimeRunner on the shipped models', () => {
         const error = await buildFailure(gpu, request('mlp', 'mlp-fp32.onnx', MLP_INPUT));
         expect(error.incident.kind).toBe('engine-build-failure');
         expect(error.incident.title).toBe(`${executionProvider} execution provider is not installed`);
-        expect(error.incident.message).toMatch(/onnxruntime-node-install=skip/);
+        expect(error.incident.message).toMatch(/ONNXRUNTIME_NODE_INSTALL=skip/);
         expect(error.incident.nextSteps.join(' ')).toMatch(/executionProvider: cpu/);
       } finally {
         await gpu.close();

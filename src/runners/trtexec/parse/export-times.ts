@@ -12,6 +12,8 @@
  * also holds the warm-up queries. It is recognised by `endToEndMs`. Warm-up entries are dropped with the rule
  * trtexec applies itself (an entry is timed when `startComputeMs >= warmUpMs`, default `--warmUp` 200 ms);
  * `inMs`/`outMs` are read as H2D/D2H and `endToEndMs` is returned separately, never used as latency.
+ * TensorRT 8.0–8.4 also wrote the warm-up queries with the current field names: `dropWarmup` applies the
+ * same rule to those files (the caller knows the version).
  */
 import { DataError } from '../../../errors.js';
 import { describe, jsonNumber, parseJsonText } from './numbers.js';
@@ -28,15 +30,20 @@ export interface ExportTimes {
   endToEndMs?: number[];
   /** True when enqueueMs was computed from startEnqMs/endEnqMs rather than read. */
   enqueueDerived: boolean;
-  /** Legacy files only: warm-up entries removed. */
+  /** Warm-up entries removed (legacy files, or dropWarmup). */
   droppedWarmup: number;
   /** Host span of the timed queries (first transfer start → last transfer end), when timestamps exist. */
   wallMs?: number;
 }
 
 export interface ExportTimesOptions {
-  /** The `--warmUp` used for the run (ms); only needed for legacy files. Default: trtexec's 200. */
+  /** The `--warmUp` used for the run (ms); only needed where warm-up entries are dropped. Default: trtexec's 200. */
   warmUpMs?: number;
+  /**
+   * Drop warm-up entries from a current-format file too: TensorRT 8.0–8.4 wrote them with the 8.5 field
+   * names (trtexec2 A100 fixture: 1600 entries, the first 100 warm-up). Legacy files are always dropped.
+   */
+  dropWarmup?: boolean;
 }
 
 type Entry = Record<string, unknown>;
@@ -78,7 +85,7 @@ export function parseExportTimes(
 
   let entries = all;
   let droppedWarmup = 0;
-  if (legacy) {
+  if (legacy || (options.dropWarmup && all.every((e) => 'startComputeMs' in e))) {
     const warmUpMs = options.warmUpMs ?? 200;
     const first = all.findIndex(
       (e, i) => jsonNumber(e.startComputeMs, `entry ${i}: startComputeMs`, source) >= warmUpMs,

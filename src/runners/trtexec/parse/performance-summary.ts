@@ -179,7 +179,12 @@ function readMetric(
   for (const stat of STAT_KEYS) if (out[stat] === undefined) partial.add(`${key}.${stat}`);
   const lastPiece = pieces[pieces.length - 1] ?? '';
   const lastOk = FIELD.exec(lastPiece)?.[4] !== undefined;
-  if (!lastOk && Object.keys(out.percentiles).length === 0) partial.add(`${key}.percentiles`);
+  if (!lastOk) {
+    // A field cut by the terminal (`percentile(99%) = 0.s`, `percentile(99%) s`): name what was lost.
+    const named = /^(min|max|mean|median|percentile\((\d+(?:\.\d+)?)%\))/.exec(lastPiece);
+    if (named?.[2] !== undefined) partial.add(`${key}.p${named[2]}`);
+    else if (Object.keys(out.percentiles).length === 0) partial.add(`${key}.percentiles`);
+  }
   return out;
 }
 
