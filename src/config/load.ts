@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { ConfigError, type Issue } from '../errors.js';
+import { ConfigError, formatIssue, type Issue } from '../errors.js';
 import { METRICS, unknownMetrics } from '../gate/metrics.js';
 import { getRunnerFactory, runnerTypes } from '../runners/registry.js';
 import { readBounded } from '../util/fs-errors.js';
@@ -37,7 +37,10 @@ export const DEFAULT_CONFIG_FILE = 'trt-gate.yml';
  */
 export function namingConfigFile(error: unknown, file: string): unknown {
   if (!(error instanceof ConfigError) || file === DEFAULT_CONFIG_FILE) return error;
-  return new ConfigError(error.issues.map((i) => (i.file === DEFAULT_CONFIG_FILE ? { ...i, file } : i)));
+  // Renamed in place: subclasses (e.g. an unsupported trtexec option) keep their type.
+  for (const issue of error.issues) if (issue.file === DEFAULT_CONFIG_FILE) issue.file = file;
+  error.message = error.issues.map(formatIssue).join('\n');
+  return error;
 }
 
 /** Parses and validates config text; pure apart from the runner registry lookup. */
