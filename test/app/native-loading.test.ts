@@ -63,7 +63,7 @@ describe.skipIf(!linux)('native ONNX Runtime is loaded only by what runs a model
     const workspace = join(dir, 'ws');
     await mkdir(workspace, { recursive: true });
     await writeFile(join(workspace, 'trt-gate.yml'), GATE_CONFIG);
-    const run = await probe([join(REPO_ROOT, 'action', 'index.js')], {
+    const run = await probe([join(REPO_ROOT, 'action', 'dist', 'index.js')], {
       GITHUB_EVENT_NAME: 'pull_request',
       GITHUB_EVENT_PATH: join(FIXTURES, 'pull_request.json'),
       GITHUB_REPOSITORY: 'octo-org/octo-repo',
