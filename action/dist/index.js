@@ -35142,6 +35142,7 @@ function buildOptions(o2, base) {
     ...o2.workspaceMiB !== void 0 ? { workspaceMiB: o2.workspaceMiB } : {},
     ...o2.builderOptimizationLevel !== void 0 ? { builderOptimizationLevel: o2.builderOptimizationLevel } : {},
     ...o2.hardwareCompatibilityLevel !== void 0 ? { hardwareCompatibilityLevel: o2.hardwareCompatibilityLevel } : {},
+    ...o2.tf32 === false ? { noTF32: true } : {},
     // Layer info with tactics and precisions needs an engine built with detailed verbosity.
     ...o2.profile ? { profilingVerbosity: "detailed" } : {},
     extraFlags: o2.extraBuildFlags
@@ -35176,6 +35177,41 @@ function runShapes(request2, dynamic) {
 }
 var init_flag_options = __esm({
   "src/runners/trtexec/flag-options.ts"() {
+    "use strict";
+  }
+});
+
+// src/runners/trtexec/measurement.ts
+function defaultMode(v) {
+  const eleven = v.major >= 11;
+  return { dataTransfers: !eleven, spinWait: eleven, cudaGraph: eleven, tf32: true };
+}
+function effectiveMode(choice, v) {
+  const d = defaultMode(v);
+  return {
+    dataTransfers: choice.dataTransfers ?? d.dataTransfers,
+    spinWait: choice.spinWait ?? d.spinWait,
+    cudaGraph: choice.cudaGraph ?? d.cudaGraph,
+    tf32: choice.tf32 ?? d.tf32
+  };
+}
+function measurementRunFlags(choice, v) {
+  const want = effectiveMode(choice, v);
+  const d = defaultMode(v);
+  const out = [];
+  if (v.major >= 11) {
+    if (want.dataTransfers && !d.dataTransfers) out.push("--includeDataTransfers");
+    if (!want.spinWait && d.spinWait) out.push("--noSpinWait");
+    if (!want.cudaGraph && d.cudaGraph) out.push("--noCudaGraph");
+  } else {
+    if (want.spinWait && !d.spinWait) out.push("--useSpinWait");
+    if (want.cudaGraph && !d.cudaGraph) out.push("--useCudaGraph");
+    if (!want.dataTransfers && d.dataTransfers) out.push("--noDataTransfers");
+  }
+  return out;
+}
+var init_measurement = __esm({
+  "src/runners/trtexec/measurement.ts"() {
     "use strict";
   }
 });
@@ -35216,6 +35252,9 @@ function formatVersion(v) {
 }
 function fullVersion(v) {
   return v.build === void 0 ? formatVersion(v) : `${formatVersion(v)}+b${v.build}`;
+}
+function compareVersions(a2, b) {
+  return a2.major - b.major || a2.minor - b.minor || a2.patch - b.patch;
 }
 var BANNER, VERSION_LINE;
 var init_version = __esm({
@@ -35284,6 +35323,9 @@ function checkExtraFlags(extra, emitted, v, bad, unsupported) {
           );
         }
       }
+      if (name === "best" && emitted.has("stronglyTyped") || name === "stronglyTyped" && emitted.has("best")) {
+        bad.push(issue3(at, "--best and --stronglyTyped cannot be combined: trtexec refuses it"));
+      }
       emitted.add(name);
       out.push(flag);
     }
@@ -35317,6 +35359,7 @@ var init_cli_values = __esm({
       ...["fp16", "bf16", "int8", "fp8", "int4", "best", "calib", "precisionConstraints", "layerPrecisions"].map(
         (flag) => ({ flag, removedIn: 11, note: STRONG_TYPING })
       ),
+      { flag: "layerOutputTypes", removedIn: 11, note: STRONG_TYPING },
       { flag: "bf16", addedIn: 10, note: "BF16 needs TensorRT 10" },
       { flag: "stronglyTyped", addedIn: 10, note: "strongly typed networks need TensorRT 10" }
     ];
@@ -35324,6 +35367,13 @@ var init_cli_values = __esm({
 });
 
 // src/runners/trtexec/flags.ts
+function measurementChoice(o2) {
+  return {
+    ...o2.useSpinWait !== void 0 ? { spinWait: o2.useSpinWait } : {},
+    ...o2.useCudaGraph !== void 0 ? { cudaGraph: o2.useCudaGraph } : {},
+    ...o2.noDataTransfers !== void 0 ? { dataTransfers: !o2.noDataTransfers } : {}
+  };
+}
 function buildArgs(o2, version2) {
   const bad = [];
   const unsupported = [];
@@ -35385,8 +35435,17 @@ function buildArgs(o2, version2) {
       bad.push(issue3("builderOptimizationLevel", "must be an integer from 0 to 5"));
     else args.push(`--builderOptimizationLevel=${l}`);
   }
-  if (o2.hardwareCompatibilityLevel !== void 0)
-    args.push(`--hardwareCompatibilityLevel=${o2.hardwareCompatibilityLevel}`);
+  if (o2.hardwareCompatibilityLevel !== void 0) {
+    if (o2.hardwareCompatibilityLevel === "sameComputeCapability" && compareVersions(version2, V10_9) < 0) {
+      unsupported.push(
+        issue3(
+          "hardwareCompatibilityLevel",
+          `sameComputeCapability needs TensorRT 10.9 or later, found ${formatVersion(version2)}`
+        )
+      );
+    } else args.push(`--hardwareCompatibilityLevel=${o2.hardwareCompatibilityLevel}`);
+  }
+  if (o2.noTF32) args.push("--noTF32");
   if (o2.profilingVerbosity !== void 0) args.push(`--profilingVerbosity=${o2.profilingVerbosity}`);
   if (o2.exportLayerInfo !== void 0)
     args.push(`--exportLayerInfo=${checkPath(o2.exportLayerInfo, "exportLayerInfo", bad)}`);
@@ -35409,26 +35468,13 @@ function benchmarkArgs(o2, version2) {
   num2("iterations", "iterations", o2.iterations, true, 1);
   num2("durationS", "duration", o2.durationS, false, 0);
   num2("avgRuns", "avgRuns", o2.avgRuns, true, 1);
-  for (const [key, flag] of [
-    ["useSpinWait", "useSpinWait"],
-    ["useCudaGraph", "useCudaGraph"]
-  ]) {
-    const v = o2[key];
-    if (v === void 0) continue;
-    if (version2.major >= 11) {
-      if (!v)
-        unsupported.push(
-          issue3(key, `cannot be turned off on TensorRT ${formatVersion(version2)}: it is the default there`)
-        );
-    } else if (v) args.push(`--${flag}`);
-  }
-  if (o2.noDataTransfers) args.push("--noDataTransfers");
+  args.push(...measurementRunFlags(measurementChoice(o2), version2));
   for (const key of ["exportTimes", "exportProfile", "exportLayerInfo", "exportOutput"]) {
     const p = o2[key];
     if (p !== void 0) args.push(`--${key}=${checkPath(p, key, bad)}`);
   }
   if (o2.profilingVerbosity !== void 0) args.push(`--profilingVerbosity=${o2.profilingVerbosity}`);
-  if (o2.separateProfileRun) args.push("--separateProfileRun");
+  if (o2.separateProfileRun && version2.major < 11) args.push("--separateProfileRun");
   if (o2.dumpProfile) args.push("--dumpProfile");
   if (o2.loadInputs && o2.loadInputs.length > 0) args.push(`--loadInputs=${inputList(o2.loadInputs, bad)}`);
   return finish(args, o2.extraFlags, version2, bad, unsupported);
@@ -35446,13 +35492,15 @@ function checkVersion(v, unsupported) {
     );
   }
 }
-var UnsupportedOptionError;
+var V10_9, UnsupportedOptionError;
 var init_flags = __esm({
   "src/runners/trtexec/flags.ts"() {
     "use strict";
     init_errors();
+    init_measurement();
     init_cli_values();
     init_version();
+    V10_9 = { major: 10, minor: 9, patch: 0 };
     UnsupportedOptionError = class extends ConfigError {
       constructor(issues, tensorrt) {
         super(issues);
@@ -37287,8 +37335,8 @@ function assessHealth(samples, options) {
   for (const s of busy) {
     const reference = options.expectedSmClockMHz ?? s.maxSmClockMHz;
     if (!reference) continue;
-    const ratio = s.smClockMHz / reference;
-    if (!lowest || ratio < lowest.ratio) lowest = { sample: s, ratio, reference };
+    const ratio2 = s.smClockMHz / reference;
+    if (!lowest || ratio2 < lowest.ratio) lowest = { sample: s, ratio: ratio2, reference };
   }
   if (lowest && lowest.ratio < options.minSmClockRatio) {
     const what = options.expectedSmClockMHz ? "the expected (locked)" : "the maximum";
@@ -45635,6 +45683,13 @@ var init_onnx_inputs = __esm({
 // src/runners/trtexec/build.ts
 import { mkdir as mkdir7, rm as rm3, stat as stat4 } from "node:fs/promises";
 import { dirname as dirname2, join as join7 } from "node:path";
+function measurementOf(setup) {
+  const o2 = setup.options;
+  return effectiveMode(
+    { ...measurementChoice(o2), ...o2.tf32 !== void 0 ? { tf32: o2.tf32 } : {} },
+    setup.version
+  );
+}
 function buildOptionsHash(setup, request2, normalized) {
   const o2 = setup.options;
   return sha256Json({
@@ -45647,6 +45702,8 @@ function buildOptionsHash(setup, request2, normalized) {
       dtype: i3.dtype,
       profile: i3.profile
     })),
+    // What "latency" means on this version (11.x changed the defaults): a change is a new key.
+    measurement: measurementOf(setup),
     run: {
       useSpinWait: o2.useSpinWait,
       useCudaGraph: o2.useCudaGraph,
@@ -45706,7 +45763,13 @@ async function buildEngine(setup, request2, progress) {
         timeMs: hit.timeMs,
         cached: true,
         optionsHash,
-        details: { ...hit.details, cacheKey: key, cachedAt: hit.createdAt, buildLog: cache.paths(key).log }
+        details: {
+          ...hit.details,
+          cacheKey: key,
+          cachedAt: hit.createdAt,
+          buildLog: cache.paths(key).log,
+          measurement: measurementOf(setup)
+        }
       };
       return { engine: engine2, dynamic };
     }
@@ -45740,6 +45803,7 @@ async function buildEngine(setup, request2, progress) {
     engineBytes,
     dynamic
   });
+  details.measurement = measurementOf(setup);
   let artifactPath = saveEngine;
   if (cache) {
     await cache.store(key, saveEngine, { parts, timeMs, details }, log);
@@ -45761,6 +45825,7 @@ var init_build = __esm({
     init_flags();
     init_incidents();
     init_invoke();
+    init_measurement();
     init_onnx_inputs();
     init_option_checks();
     init_version();
@@ -57598,12 +57663,12 @@ function cleanRegex(source) {
   return source.slice(start, end);
 }
 function floatSafeRemainder(val, step) {
-  const ratio = val / step;
-  const roundedRatio = Math.round(ratio);
-  const tolerance = 4 * Number.EPSILON * Math.max(Math.abs(ratio), 1);
-  if (Math.abs(ratio - roundedRatio) < tolerance)
+  const ratio2 = val / step;
+  const roundedRatio = Math.round(ratio2);
+  const tolerance = 4 * Number.EPSILON * Math.max(Math.abs(ratio2), 1);
+  if (Math.abs(ratio2 - roundedRatio) < tolerance)
     return 0;
-  return ratio - roundedRatio;
+  return ratio2 - roundedRatio;
 }
 var EVALUATING = /* @__PURE__ */ Symbol("evaluating");
 function defineLazy(object2, key, getter) {
@@ -76813,7 +76878,10 @@ var TrtexecOptions = external_exports.strictObject({
   /** Unset: trtexec's default. `useSpinWait: true` gives steadier latencies. */
   useSpinWait: external_exports.boolean().optional(),
   useCudaGraph: external_exports.boolean().optional(),
+  /** Unset: the version's default (transfers timed before 11, not on 11: docs/gpu-runners.md). */
   noDataTransfers: external_exports.boolean().optional(),
+  /** `false`: fp32 layers as real fp32 (`--noTF32`); unset: TensorRT may use TF32 on Ampere and newer. */
+  tf32: external_exports.boolean().optional(),
   /** `--warmUp` (milliseconds of warm-up before timing). Default: trtexec's 200 ms. */
   warmUpMs: external_exports.number().nonnegative().optional(),
   /** `--duration` (minimum seconds of timing per trial). Default: benchmark.minDurationMs. */
@@ -77158,7 +77226,9 @@ var MAX_INPUT_ELEMENTS = 2 ** 28;
 var DEFAULT_CONFIG_FILE = "trt-gate.yml";
 function namingConfigFile(error63, file2) {
   if (!(error63 instanceof ConfigError) || file2 === DEFAULT_CONFIG_FILE) return error63;
-  return new ConfigError(error63.issues.map((i3) => i3.file === DEFAULT_CONFIG_FILE ? { ...i3, file: file2 } : i3));
+  for (const issue4 of error63.issues) if (issue4.file === DEFAULT_CONFIG_FILE) issue4.file = file2;
+  error63.message = error63.issues.map(formatIssue).join("\n");
+  return error63;
 }
 function parseConfig(text, file2) {
   const lineCounter = new import_yaml.LineCounter();
@@ -78126,14 +78196,14 @@ var NORMAL_TABLE = Float64Array.from(
 );
 function baselineVariance(baseline) {
   const R = baseline.length;
-  let mean2 = 0;
-  for (const run2 of baseline) mean2 += run2.logCenter;
-  mean2 /= R;
+  let mean3 = 0;
+  for (const run2 of baseline) mean3 += run2.logCenter;
+  mean3 /= R;
   let between = 0;
   let trials = 0;
   let within = 0;
   for (const run2 of baseline) {
-    between += (run2.logCenter - mean2) ** 2;
+    between += (run2.logCenter - mean3) ** 2;
     const T = run2.trialDevs.length;
     if (T > 1) {
       let ss = 0;
@@ -78787,6 +78857,9 @@ var Entry = external_exports.object({
   /** A/B runs: this side's outputs against the base side's on the same inputs (drift from production). */
   accuracyVsBase: AccuracyResult.optional()
 });
+function isKnownEntry(entry) {
+  return entry.precision !== "unknown" && entry.batchSize !== "unknown";
+}
 var Environment = external_exports.object({
   runner: external_exports.string(),
   os: external_exports.object({ platform: external_exports.string(), release: external_exports.string(), arch: external_exports.string() }),
@@ -79157,7 +79230,7 @@ function sweepChartSvg(view) {
       `<text x="${right}" y="${22 + i3 * 12}" font-size="10" text-anchor="end" fill="${colour}">${escapeHtml(`concurrency ${level}`)}</text>`
     );
   });
-  return `<svg class="sweep-chart" role="img" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" xmlns="http://www.w3.org/2000/svg">${parts.join("")}</svg>`;
+  return `<svg class="chart sweep-chart" role="img" viewBox="0 0 ${width} ${height}" xmlns="http://www.w3.org/2000/svg">${parts.join("")}</svg>`;
 }
 
 // src/report/svg/scale.ts
@@ -79378,6 +79451,88 @@ function deltaChartSvg(rows) {
     );
   });
   return `<svg class="chart delta-chart" role="img" viewBox="0 0 ${width} ${height}" style="max-width:${width}px">${parts.join("")}</svg>`;
+}
+
+// src/speedup/speedup.ts
+init_simple_statistics();
+init_prng();
+var RESAMPLES = 2e3;
+function trialUnits(entry) {
+  const trials = entry.latency?.trials;
+  if (!trials?.length || trials.some((t) => !(t.wallMs && t.wallMs > 0))) return void 0;
+  return {
+    medians: trials.map((t) => t.stats.median),
+    rates: trials.map((t) => t.samples.length * entry.batchSize * 1e3 / t.wallMs)
+  };
+}
+function resampledMean(values, next) {
+  let sum3 = 0;
+  for (let i3 = 0; i3 < values.length; i3++) sum3 += values[Math.floor(next() * values.length)];
+  return sum3 / values.length;
+}
+function mean2(values) {
+  return values.reduce((a2, b) => a2 + b, 0) / values.length;
+}
+function bootstrapRatio(a2, b, seed) {
+  const next = mulberry32(seed);
+  const ratios = new Float64Array(RESAMPLES);
+  for (let r = 0; r < RESAMPLES; r++) ratios[r] = resampledMean(a2, next) / resampledMean(b, next);
+  const sorted = Array.from(ratios.sort());
+  return {
+    value: mean2(a2) / mean2(b),
+    interval: [quantileSorted(sorted, 0.025), quantileSorted(sorted, 0.975)]
+  };
+}
+function speedups(list) {
+  const rows = [];
+  for (const results of list) {
+    const ok = results.entries.filter(
+      (e) => isKnownEntry(e) && e.status === "ok" && e.latency !== void 0
+    );
+    for (const entry of ok) {
+      const ref2 = ok.find(
+        (e) => e.model === entry.model && e.batchSize === entry.batchSize && e.precision === "fp32"
+      );
+      const a2 = trialUnits(entry);
+      const r = ref2 && trialUnits(ref2);
+      if (!ref2 || !a2 || !r) continue;
+      const seed = [...entry.id].reduce((h2, c3) => Math.imul(h2 ^ c3.charCodeAt(0), 16777619) >>> 0, 2166136261);
+      rows.push({
+        model: entry.model,
+        precision: entry.precision,
+        batchSize: entry.batchSize,
+        device: results.environment.device.name,
+        reference: ref2.key.runner === "onnxruntime" ? "fp32 ONNX model in ONNX Runtime" : "fp32 engine",
+        latency: bootstrapRatio(r.medians, a2.medians, seed),
+        throughput: bootstrapRatio(a2.rates, r.rates, seed + 1),
+        ...entry.accuracy?.worst ? { cosine: entry.accuracy.worst.cosine } : {},
+        ...entry.accuracy?.worst?.top1Agreement !== void 0 ? { top1: entry.accuracy.worst.top1Agreement } : {}
+      });
+    }
+  }
+  return rows;
+}
+
+// src/speedup/view.ts
+function ratio(r) {
+  const f = (v) => v.toFixed(2);
+  return `${f(r.value)}\xD7 [${f(r.interval[0])}, ${f(r.interval[1])}]`;
+}
+function speedupView(row) {
+  return {
+    device: row.device,
+    model: row.model,
+    batchSize: row.batchSize,
+    precision: row.precision,
+    latency: ratio(row.latency),
+    throughput: ratio(row.throughput),
+    cosine: row.cosine === void 0 ? "\u2014" : formatCosine(row.cosine),
+    top1: row.top1 === void 0 ? "\u2014" : `${(row.top1 * 100).toFixed(1)} %`,
+    reference: row.reference
+  };
+}
+function speedupViews(list) {
+  return speedups(list).map(speedupView);
 }
 
 // src/sweep/sweep.ts
@@ -79756,10 +79911,10 @@ function detectLatencySpike(entry, comparison2) {
   const pooled = entry.latency?.pooled;
   if (!pooled || pooled.count === void 0 || pooled.p99 === void 0) return void 0;
   if (pooled.count < MIN_SAMPLES_FOR_TAIL || pooled.median <= 0) return void 0;
-  const ratio = pooled.p99 / pooled.median;
+  const ratio2 = pooled.p99 / pooled.median;
   const reasons = [];
-  if (ratio >= SPIKE_TAIL_RATIO) {
-    reasons.push(`p99 is ${fmt(ratio)}\xD7 the median (${fmt(pooled.p99)} ms vs ${fmt(pooled.median)} ms)`);
+  if (ratio2 >= SPIKE_TAIL_RATIO) {
+    reasons.push(`p99 is ${fmt(ratio2)}\xD7 the median (${fmt(pooled.p99)} ms vs ${fmt(pooled.median)} ms)`);
   }
   if (pooled.cv !== void 0 && pooled.cv >= SPIKE_CV && pooled.cv < UNRELIABLE_CV) {
     reasons.push(`the coefficient of variation is ${fmt(pooled.cv, 2)}`);
@@ -80138,7 +80293,8 @@ function buildViewModel(input2, options = {}) {
     incidents,
     incidentGroups: groupIncidents(incidents),
     layerSections: allRows.filter((r) => r.layers.length > 0).map((r) => ({ label: r.label, device: r.device, layers: r.layers })),
-    sweeps: sweepViews(list)
+    sweeps: sweepViews(list),
+    speedups: speedupViews(list)
   };
 }
 
