@@ -54,8 +54,8 @@ describe('labelled validation data in the quickstart', () => {
     expect(worst.top1Accuracy).toBe(byPrecision.int8!.labelled!.top1);
     // The report and the terminal table show it per precision.
     const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
-    expect(report).toContain(`labelled top-1 ${pct(fp32.top1)}`); // parentheses are escaped in Markdown
-    expect(report).toContain(`±0.0 pt vs fp32&#41; · top-5 ${pct(fp32.top5)}`);
+    expect(report).toContain(`labelled top-1 ${pct(fp32.top1)}`);
+    expect(report).toContain(`±0.0 pt vs fp32) · top-5 ${pct(fp32.top5)}`);
     expect(f.stdout).toMatch(/acc@1 +acc@5 +Δ@1 vs fp32/);
   });
 
