@@ -5,6 +5,8 @@ import {
   COMMENT_MODES,
   type CommentMode,
   DEFAULT_MAX_RESULTS_MB,
+  FORK_RESULTS,
+  type ForkResults,
   Input,
   type InputName,
   inputEnvName,
@@ -40,6 +42,7 @@ export interface ActionInputs {
   maxResultsBytes: number;
   /** aggregate: architectures the matrix must have produced results for (fail closed on a gap). */
   expectedArchitectures: string[];
+  forkResults: ForkResults;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -141,6 +144,7 @@ export function readInputs(env: Env): ActionInputs {
         .map((a) => a.trim())
         .filter(Boolean),
     ),
+    forkResults: oneOf(env, Input.forkResults, FORK_RESULTS, 'advisory', problems),
   };
   if (inputs.mode === 'aggregate' && inputs.resultsFiles.length === 0) {
     problems.push(

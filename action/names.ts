@@ -27,6 +27,7 @@ export const Input = {
   maxResultsMb: 'max-results-mb',
   onnxruntimeNodeDir: 'onnxruntime-node-dir',
   expectedArchitectures: 'expected-architectures',
+  forkResults: 'fork-results',
 } as const;
 export type InputName = (typeof Input)[keyof typeof Input];
 
@@ -40,6 +41,14 @@ export type OutputName = (typeof Output)[keyof typeof Output];
 
 export const MODES = ['pr', 'baseline', 'aggregate', 'release'] as const;
 export type Mode = (typeof MODES)[number];
+
+/**
+ * What a fork's results may decide. A fork can change the benchmark workflow in its own PR and
+ * upload made-up results, so its verdict is only advisory: `advisory` reports it saying so;
+ * `require-trusted` never lets it turn the check green (a maintainer's run on a trusted runner must).
+ */
+export const FORK_RESULTS = ['advisory', 'require-trusted'] as const;
+export type ForkResults = (typeof FORK_RESULTS)[number];
 
 /** The store kinds the `store` input takes: every store type but `none` (the Action needs a store). */
 export const STORES = STORE_TYPES.filter((t): t is Exclude<StoreType, 'none'> => t !== 'none');

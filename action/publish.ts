@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../src/report/escape.js';
 import type { Results } from '../src/results/schema.js';
 import type { GitHubContext } from './context.js';
 import { checkConclusion, publishCheck } from './github/check.js';
@@ -6,7 +7,7 @@ import { resolveCommentAuthor } from './github/identity.js';
 import { errorMessage, type GitHubApi, type Logger } from './github/octokit.js';
 import type { ActionInputs } from './inputs.js';
 import type { ModeOutcome } from './modes.js';
-import type { CommentMode } from './names.js';
+import type { CommentMode, ForkResults } from './names.js';
 import type { Reports } from './report.js';
 import type { ReportTarget } from './target.js';
 
@@ -63,6 +64,10 @@ export async function publishToGitHub(p: PublishRequest): Promise<PublishResult>
     return result;
   }
   const api = p.api;
+  const advisory = target.untrustedSource
+    ? forkAdvisory(target.untrustedSource, inputs.forkResults)
+    : undefined;
+  if (advisory) log.notice(`trt-gate: ${advisory.text}`);
 
   const decision = commentDecision(inputs.comment, outcome.compared);
   if (decision !== 'skip' && target.pullRequest) {
@@ -74,7 +79,7 @@ export async function publishToGitHub(p: PublishRequest): Promise<PublishResult>
         issueNumber: target.pullRequest.number,
         marker: p.marker,
         author,
-        body: p.reports.comment,
+        body: advisory ? `${advisory.markdown}\n\n${p.reports.comment}` : p.reports.comment,
         create: decision === 'upsert',
       });
       if (comment.foreign > 0) {
@@ -100,9 +105,9 @@ export async function publishToGitHub(p: PublishRequest): Promise<PublishResult>
         repo: ctx.repo,
         sha: target.sha,
         name: inputs.checkName,
-        conclusion: checkConclusion(outcome.gate.conclusion),
-        title: p.reports.headline,
-        summary: p.reports.checkSummary,
+        conclusion: advisory?.blocks ? 'failure' : checkConclusion(outcome.gate.conclusion),
+        title: advisory ? `${advisory.title}: ${p.reports.headline}` : p.reports.headline,
+        summary: advisory ? `${advisory.markdown}\n\n${p.reports.checkSummary}` : p.reports.checkSummary,
         detailsUrl: ctx.runUrl,
       });
       log.info(
@@ -116,4 +121,22 @@ export async function publishToGitHub(p: PublishRequest): Promise<PublishResult>
     }
   }
   return result;
+}
+
+/**
+ * The notice on a verdict computed from a fork's results. The fork's name is escaped: it reaches
+ * Markdown. `require-trusted` keeps the check from going green until a trusted run replaces it.
+ */
+export function forkAdvisory(source: string, mode: ForkResults) {
+  const text =
+    `these results come from a workflow run of ${source}, which a fork can change in its own pull request: ` +
+    (mode === 'require-trusted'
+      ? 'the check stays red until a maintainer re-runs the benchmark on a trusted runner (fork-results: require-trusted).'
+      : 'the verdict is advisory.');
+  return {
+    text,
+    title: mode === 'require-trusted' ? 'Fork results: a trusted run is required' : 'Advisory (fork results)',
+    markdown: `> [!WARNING]\n> ${escapeMarkdown(text.charAt(0).toUpperCase() + text.slice(1))}`,
+    blocks: mode === 'require-trusted',
+  };
 }

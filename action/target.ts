@@ -11,6 +11,11 @@ export interface ReportTarget {
   baseBranch: string | undefined;
   /** Why the token cannot write to the pull request (a fork's pull_request event), if so. */
   readOnly: string | undefined;
+  /**
+   * The fork whose workflow run produced the results (the privileged half of the fork-safe
+   * pattern), if so: it could have changed its own benchmark workflow, so its verdict is advisory.
+   */
+  untrustedSource?: string;
 }
 
 export const FORK_NOTICE =
@@ -63,11 +68,16 @@ export async function resolveTarget(
     } else {
       log.warning('workflow_run: no github-token, so the pull request cannot be looked up');
     }
+    // Unknown head repository counts as a fork: fail closed.
+    const headRepo = run.head_repository?.full_name;
+    const fromFork =
+      headRepo === undefined || headRepo.toLowerCase() !== `${ctx.owner}/${ctx.repo}`.toLowerCase();
     return {
       pullRequest,
       sha: run.head_sha,
       baseBranch: pullRequest?.baseRef ?? ctx.defaultBranch,
       readOnly: undefined,
+      untrustedSource: fromFork ? (headRepo ?? 'an unknown repository') : undefined,
     };
   }
   // Not a pull request (push, schedule, dispatch): baselines are recorded for the default branch,

@@ -81667,7 +81667,8 @@ var Input = {
   releaseThresholds: "release-thresholds",
   maxResultsMb: "max-results-mb",
   onnxruntimeNodeDir: "onnxruntime-node-dir",
-  expectedArchitectures: "expected-architectures"
+  expectedArchitectures: "expected-architectures",
+  forkResults: "fork-results"
 };
 var Output = {
   verdict: "verdict",
@@ -81676,6 +81677,7 @@ var Output = {
   reportPath: "report-path"
 };
 var MODES = ["pr", "baseline", "aggregate", "release"];
+var FORK_RESULTS = ["advisory", "require-trusted"];
 var STORES = STORE_TYPES.filter((t) => t !== "none");
 var COMMENT_MODES = ["always", "on-change", "never"];
 function inputEnvName(name) {
@@ -81769,7 +81771,8 @@ function readInputs(env) {
     maxResultsBytes: Math.round(maxMb * 1024 * 1024),
     expectedArchitectures: inputLines(env[inputEnvName(Input.expectedArchitectures)]).flatMap(
       (l) => l.split(",").map((a2) => a2.trim()).filter(Boolean)
-    )
+    ),
+    forkResults: oneOf(env, Input.forkResults, FORK_RESULTS, "advisory", problems)
   };
   if (inputs.mode === "aggregate" && inputs.resultsFiles.length === 0) {
     problems.push(
@@ -88872,6 +88875,8 @@ async function publishToGitHub(p) {
     return result;
   }
   const api = p.api;
+  const advisory = target.untrustedSource ? forkAdvisory(target.untrustedSource, inputs.forkResults) : void 0;
+  if (advisory) log.notice(`trt-gate: ${advisory.text}`);
   const decision = commentDecision(inputs.comment, outcome.compared);
   if (decision !== "skip" && target.pullRequest) {
     try {
@@ -88882,7 +88887,9 @@ async function publishToGitHub(p) {
         issueNumber: target.pullRequest.number,
         marker: p.marker,
         author,
-        body: p.reports.comment,
+        body: advisory ? `${advisory.markdown}
+
+${p.reports.comment}` : p.reports.comment,
         create: decision === "upsert"
       });
       if (comment.foreign > 0) {
@@ -88907,9 +88914,11 @@ async function publishToGitHub(p) {
         repo: ctx.repo,
         sha: target.sha,
         name: inputs.checkName,
-        conclusion: checkConclusion(outcome.gate.conclusion),
-        title: p.reports.headline,
-        summary: p.reports.checkSummary,
+        conclusion: advisory?.blocks ? "failure" : checkConclusion(outcome.gate.conclusion),
+        title: advisory ? `${advisory.title}: ${p.reports.headline}` : p.reports.headline,
+        summary: advisory ? `${advisory.markdown}
+
+${p.reports.checkSummary}` : p.reports.checkSummary,
         detailsUrl: ctx.runUrl
       });
       log.info(
@@ -88923,6 +88932,16 @@ async function publishToGitHub(p) {
     }
   }
   return result;
+}
+function forkAdvisory(source, mode) {
+  const text = `these results come from a workflow run of ${source}, which a fork can change in its own pull request: ` + (mode === "require-trusted" ? "the check stays red until a maintainer re-runs the benchmark on a trusted runner (fork-results: require-trusted)." : "the verdict is advisory.");
+  return {
+    text,
+    title: mode === "require-trusted" ? "Fork results: a trusted run is required" : "Advisory (fork results)",
+    markdown: `> [!WARNING]
+> ${escapeMarkdown(text.charAt(0).toUpperCase() + text.slice(1))}`,
+    blocks: mode === "require-trusted"
+  };
 }
 
 // action/report.ts
@@ -89052,11 +89071,14 @@ async function resolveTarget(ctx, api, log) {
     } else {
       log.warning("workflow_run: no github-token, so the pull request cannot be looked up");
     }
+    const headRepo = run2.head_repository?.full_name;
+    const fromFork = headRepo === void 0 || headRepo.toLowerCase() !== `${ctx.owner}/${ctx.repo}`.toLowerCase();
     return {
       pullRequest,
       sha: run2.head_sha,
       baseBranch: pullRequest?.baseRef ?? ctx.defaultBranch,
-      readOnly: void 0
+      readOnly: void 0,
+      untrustedSource: fromFork ? headRepo ?? "an unknown repository" : void 0
     };
   }
   return {

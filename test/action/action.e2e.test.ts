@@ -348,6 +348,41 @@ describe('workflow_run (fork-safe reporting) and aggregate', () => {
     );
   }, 60_000);
 
+  it("says a fork's verdict is advisory, and with fork-results: require-trusted never turns the check green (issue 10, case 14)", async () => {
+    const pulls = [
+      {
+        number: 7,
+        state: 'open' as const,
+        head: { sha: FORK_HEAD_SHA, ref: 'main', repo: { full_name: 'forker/octo-repo' } },
+        base: { ref: 'main', sha: MAIN_SHA, repo: { full_name: 'octo-org/octo-repo' } },
+      },
+    ];
+    await startGitHub({ pulls });
+    await recordBaseline('base-a10g', { device: 'NVIDIA A10G (sm 8.6)' });
+    const file = await resultsFile('a10g.json', { runId: 'c1', device: 'NVIDIA A10G (sm 8.6)' });
+    const inputs = { [Input.mode]: 'aggregate', [Input.resultsFiles]: file };
+    const advisory = await runAction(await step('workflow_run.json', 'workflow_run', inputs));
+    expect(advisory.error).toBeUndefined();
+    expect(github.comments.get(7)![0]!.body).toMatch(
+      /workflow run of forker\/octo-repo.*the verdict is advisory/s,
+    );
+    expect(github.checkRuns).toHaveLength(1);
+    const first = github.checkRuns[0]!;
+    expect(String((first.output as { title: string }).title)).toMatch(/^Advisory \(fork results\): /);
+    expect(first.conclusion).not.toBe('failure');
+
+    await startGitHub({ pulls });
+    const strict = await runAction(
+      await step('workflow_run.json', 'workflow_run', { ...inputs, [Input.forkResults]: 'require-trusted' }),
+    );
+    expect(strict.error).toBeUndefined();
+    expect(github.checkRuns).toHaveLength(1);
+    expect(github.checkRuns[0]).toMatchObject({ conclusion: 'failure' });
+    expect(String((github.checkRuns[0]!.output as { title: string }).title)).toMatch(
+      /a trusted run is required/,
+    );
+  }, 60_000);
+
   it('aggregate reports an artifact over the size limit or not matching the schema and fails closed (issue 10, case 1)', async () => {
     await startGitHub({ pulls: [] });
     const file = await resultsFile('big.json', { runId: 'x', models: ['a', 'b', 'c'] });
