@@ -86384,7 +86384,6 @@ function throughputOf(trials, batchSize) {
 }
 
 // src/pipeline/run.ts
-import { randomUUID as randomUUID3 } from "node:crypto";
 import { stat as stat6 } from "node:fs/promises";
 import { join as join22 } from "node:path";
 
@@ -87975,61 +87974,9 @@ async function runAccuracyStage(input2) {
 // src/pipeline/run.ts
 init_errors();
 init_generate();
-init_types();
 
-// src/sweep/measure.ts
-init_generate();
-import { join as join21 } from "node:path";
-init_types();
-function runnerMeasure(target) {
-  const { runner, config: config2 } = target;
-  return async (batchSize, concurrency) => {
-    if (concurrency > 1 && !runner.concurrentRequests) {
-      return { error: `the ${runner.type} runner does not run concurrent requests` };
-    }
-    const inputs = target.inputs.map((i3) => withBatch(i3, batchSize));
-    target.progress(`sweep batch ${batchSize} \xD7 ${concurrency}`);
-    let engine;
-    try {
-      engine = await runner.build(
-        { ...target.request, batchSize, inputs, workDir: join21(target.workDir, "sweep") },
-        () => {
-        }
-      );
-      const outcome = await runner.benchmark(
-        engine,
-        {
-          warmup: config2.warmup,
-          iterations: config2.iterations,
-          minDurationMs: 0,
-          trials: config2.trials,
-          concurrency
-        },
-        await target.feeds(inputs),
-        () => {
-        }
-      );
-      const trials = trialsOf(outcome);
-      return {
-        latency: latencyOf(trials, outcome.source).pooled,
-        itemsPerSec: throughputOf(trials, batchSize).itemsPerSec
-      };
-    } catch (error63) {
-      const message = error63 instanceof RunnerError ? error63.incident.message : error63.message;
-      return { error: message.split("\n")[0] ?? String(error63) };
-    } finally {
-      if (engine) await runner.release(engine);
-    }
-  };
-}
-
-// src/sweep/entry.ts
-async function sweepEntry(config2, target) {
-  return runSweep(config2, runnerMeasure({ ...target, config: config2 }));
-}
-
-// src/pipeline/run.ts
-init_hash();
+// src/results/header.ts
+import { randomUUID as randomUUID3 } from "node:crypto";
 
 // package.json
 var package_default = {
@@ -88109,6 +88056,73 @@ function toolVersion() {
   return package_default.version;
 }
 
+// src/results/header.ts
+function resultsHeader() {
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    tool: { name: "trt-gate", version: toolVersion() },
+    runId: randomUUID3(),
+    createdAt: (/* @__PURE__ */ new Date()).toISOString()
+  };
+}
+
+// src/pipeline/run.ts
+init_types();
+
+// src/sweep/measure.ts
+init_generate();
+import { join as join21 } from "node:path";
+init_types();
+function runnerMeasure(target) {
+  const { runner, config: config2 } = target;
+  return async (batchSize, concurrency) => {
+    if (concurrency > 1 && !runner.concurrentRequests) {
+      return { error: `the ${runner.type} runner does not run concurrent requests` };
+    }
+    const inputs = target.inputs.map((i3) => withBatch(i3, batchSize));
+    target.progress(`sweep batch ${batchSize} \xD7 ${concurrency}`);
+    let engine;
+    try {
+      engine = await runner.build(
+        { ...target.request, batchSize, inputs, workDir: join21(target.workDir, "sweep") },
+        () => {
+        }
+      );
+      const outcome = await runner.benchmark(
+        engine,
+        {
+          warmup: config2.warmup,
+          iterations: config2.iterations,
+          minDurationMs: 0,
+          trials: config2.trials,
+          concurrency
+        },
+        await target.feeds(inputs),
+        () => {
+        }
+      );
+      const trials = trialsOf(outcome);
+      return {
+        latency: latencyOf(trials, outcome.source).pooled,
+        itemsPerSec: throughputOf(trials, batchSize).itemsPerSec
+      };
+    } catch (error63) {
+      const message = error63 instanceof RunnerError ? error63.incident.message : error63.message;
+      return { error: message.split("\n")[0] ?? String(error63) };
+    } finally {
+      if (engine) await runner.release(engine);
+    }
+  };
+}
+
+// src/sweep/entry.ts
+async function sweepEntry(config2, target) {
+  return runSweep(config2, runnerMeasure({ ...target, config: config2 }));
+}
+
+// src/pipeline/run.ts
+init_hash();
+
 // src/pipeline/events.ts
 var nullObserver = { onEvent: () => {
 } };
@@ -88172,10 +88186,7 @@ async function runAll(options) {
     observer.onEvent({ type: "entry-done", entry, index, total: planned.length });
   }
   return {
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    tool: { name: "trt-gate", version: toolVersion() },
-    runId: randomUUID3(),
-    createdAt: (/* @__PURE__ */ new Date()).toISOString(),
+    ...resultsHeader(),
     source: options.source ?? {},
     environment,
     config: loaded.config,

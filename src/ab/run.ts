@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { effectiveLimits, evaluateAccuracy } from '../accuracy/evaluate.js';
 import { REFERENCE_NAME, referenceOutputs } from '../accuracy/reference.js';
 import { type LoadedConfig, resolveFrom } from '../config/load.js';
@@ -9,15 +8,9 @@ import type { TensorSet } from '../inputs/tensor.js';
 import { nullObserver, type RunObserver } from '../pipeline/events.js';
 import type { PlannedEntry } from '../pipeline/plan.js';
 import { deviceKey, runtimeKey } from '../pipeline/run.js';
-import {
-  type BaselineKey,
-  type Entry,
-  type EntryComparison,
-  RESULTS_SCHEMA_VERSION,
-  type Results,
-} from '../results/schema.js';
+import { resultsHeader } from '../results/header.js';
+import type { BaselineKey, Entry, EntryComparison, Results } from '../results/schema.js';
 import type { Runner } from '../runners/types.js';
-import { toolVersion } from '../version.js';
 import { type AbBudget, type AdaptiveEntry, adaptiveEntry, runAdaptive } from './adaptive.js';
 import type { BaseSide } from './base-side.js';
 import { abComparison, pairedSpec, unpairedComparison } from './comparison.js';
@@ -176,10 +169,7 @@ export async function runAb(options: AbRunOptions): Promise<Results> {
       observer.onEvent({ type: 'entry-done', entry, index, total: jobs.length });
     }
     return {
-      schemaVersion: RESULTS_SCHEMA_VERSION,
-      tool: { name: 'trt-gate', version: toolVersion() },
-      runId: randomUUID(),
-      createdAt: new Date().toISOString(),
+      ...resultsHeader(),
       source: options.source ?? {},
       environment,
       config: config as unknown as Record<string, unknown>,

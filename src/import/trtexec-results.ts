@@ -1,12 +1,11 @@
 /** The results.json of an import: an environment from the log (host fields are placeholders) and one entry. */
-import { randomUUID } from 'node:crypto';
 import { deviceKey, runtimeKey } from '../pipeline/run.js';
+import { resultsHeader } from '../results/header.js';
 import {
   type Entry,
   type Environment,
   type Incident,
   type LayerTiming,
-  RESULTS_SCHEMA_VERSION,
   Results,
   type Stage,
 } from '../results/schema.js';
@@ -149,10 +148,7 @@ export function importedResults(run: ImportedRun): Results {
   };
 
   return Results.parse({
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    tool: { name: 'trt-gate' as const, version: toolVersion() },
-    runId: randomUUID(),
-    createdAt: new Date().toISOString(),
+    ...resultsHeader(),
     source: {},
     environment,
     config: { imported: { tool: 'trtexec', ...(environment.details.importedFrom as object) } },

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calibrationCacheFor } from '../accuracy/calibration.js';
@@ -8,17 +7,11 @@ import { type LoadedConfig, namingConfigFile, resolveFrom } from '../config/load
 import type { InputSpec } from '../config/schema.js';
 import { TrtGateError } from '../errors.js';
 import { InputSource, withBatch } from '../inputs/generate.js';
-import {
-  type BaselineKey,
-  type Entry,
-  type Environment,
-  RESULTS_SCHEMA_VERSION,
-  type Results,
-} from '../results/schema.js';
+import { resultsHeader } from '../results/header.js';
+import type { BaselineKey, Entry, Environment, Results } from '../results/schema.js';
 import { type BuildRequest, type BuiltEngine, type Runner, RunnerError } from '../runners/types.js';
 import { sweepEntry } from '../sweep/entry.js';
 import { sha256File } from '../util/hash.js';
-import { toolVersion } from '../version.js';
 import { nullObserver, type RunObserver } from './events.js';
 import { latencyOf, throughputOf, trialsOf } from './measurements.js';
 import { type PlannedEntry, planEntries } from './plan.js';
@@ -74,10 +67,7 @@ async function runAll(options: RunOptions): Promise<Results> {
     observer.onEvent({ type: 'entry-done', entry, index, total: planned.length });
   }
   return {
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    tool: { name: 'trt-gate', version: toolVersion() },
-    runId: randomUUID(),
-    createdAt: new Date().toISOString(),
+    ...resultsHeader(),
     source: options.source ?? {},
     environment,
     config: loaded.config as unknown as Record<string, unknown>,
