@@ -12,6 +12,7 @@ import { writeJobSummary } from './github/summary.js';
 import { readInputs } from './inputs.js';
 import { MODE_HANDLERS, type ModeOutcome } from './modes.js';
 import { Files, Output } from './names.js';
+import { nightlyNotes } from './nightly.js';
 import { type PublishResult, publishToGitHub } from './publish.js';
 import { renderReports } from './report.js';
 import { resolveTarget } from './target.js';
@@ -40,6 +41,7 @@ const logger: Logger = {
 
 function appendedNotes(outcome: ModeOutcome): string[] {
   if (!outcome.appended) return [];
+  const history = outcome.nightly ? nightlyNotes(outcome.nightly) : [];
   const written = outcome.appended.reduce((n, a) => n + a.written.length, 0);
   const skipped = outcome.appended.flatMap((a) => a.skipped);
   const lines = [
@@ -53,7 +55,7 @@ function appendedNotes(outcome: ModeOutcome): string[] {
         .join('; ')}${skipped.length > 20 ? ` and ${skipped.length - 20} more` : ''}`,
     );
   }
-  return lines;
+  return [...lines, ...history];
 }
 
 /**
@@ -85,6 +87,7 @@ export async function run(): Promise<RunResult> {
       target,
       resultsDir,
       token: inputs.githubToken,
+      api,
       log: logger,
     });
 
