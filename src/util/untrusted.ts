@@ -35,9 +35,8 @@ export const MARKUP_UNSAFE =
  * per-process random run of private-use characters. Untrusted text cannot know it, so the writer
  * can tell our colours from an `ESC [ … m` inside a model name and let only ours act.
  */
-export const OWN_SGR_MARK = Array.from(
-  crypto.getRandomValues(new Uint16Array(6)),
-  (n) => String.fromCharCode(0xe000 + (n % 0x1900)),
+export const OWN_SGR_MARK = Array.from(crypto.getRandomValues(new Uint16Array(6)), (n) =>
+  String.fromCharCode(0xe000 + (n % 0x1900)),
 ).join('');
 const OWN_SGR = new RegExp(`${OWN_SGR_MARK}([0-9;]*)m`, 'g');
 

@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeModel, float32Raw } from '../../examples/quickstart/models-src/builder.js';
 import { main } from '../../src/cli/main.js';
+import { colorsFor } from '../../src/cli/terminal.js';
 import { buildRegistry } from '../../src/export/prometheus/metrics.js';
 import { renderReport } from '../../src/report/render.js';
 import { writeResults } from '../../src/results/io.js';
-import { latencyTrials, makeEntry, makeResults } from '../gate/helpers.js';
-import { colorsFor } from '../../src/cli/terminal.js';
 import { terminalWriter } from '../../src/util/untrusted.js';
+import { latencyTrials, makeEntry, makeResults } from '../gate/helpers.js';
 import { fakeIO } from '../helpers/fake-io.js';
 import { tempDir, tinyConfigText, writeConfig } from '../helpers/tiny-config.js';
 
@@ -105,21 +105,34 @@ describe('case 11: colour on a terminal passes only our own sequences', () => {
   it('the terminal writer neutralizes an SGR sequence in text and keeps the ones our colours made', () => {
     const c = colorsFor({ isTTY: true } as NodeJS.WriteStream, {});
     let out = '';
-    const write = terminalWriter((t) => {
-      out += t;
-    }, { colors: true, allowCr: false });
+    const write = terminalWriter(
+      (t) => {
+        out += t;
+      },
+      { colors: true, allowCr: false },
+    );
     write(`${c.red('regressed')} ${SGR_EVIL} ${c.bold(c.green('ok'))}\n`);
     expect(out).toContain('\u001b[31mregressed\u001b[39m');
     expect(out).toContain('net\\u001b[8mhidden\\u001b[0m\\u001b[31m');
-    expect(rawSgr(out)).toEqual(['\u001b[31m', '\u001b[39m', '\u001b[1m', '\u001b[32m', '\u001b[39m', '\u001b[22m']);
+    expect(rawSgr(out)).toEqual([
+      '\u001b[31m',
+      '\u001b[39m',
+      '\u001b[1m',
+      '\u001b[32m',
+      '\u001b[39m',
+      '\u001b[22m',
+    ]);
   });
 
   it('with colour off our marks are dropped and foreign sequences still neutralized', () => {
     const c = colorsFor({ isTTY: true } as NodeJS.WriteStream, {});
     let out = '';
-    terminalWriter((t) => {
-      out += t;
-    }, { colors: false, allowCr: false })(`${c.red('x')} ${SGR_EVIL}`);
+    terminalWriter(
+      (t) => {
+        out += t;
+      },
+      { colors: false, allowCr: false },
+    )(`${c.red('x')} ${SGR_EVIL}`);
     expect(out).toBe('x net\\u001b[8mhidden\\u001b[0m\\u001b[31m');
   });
 
