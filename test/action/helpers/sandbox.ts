@@ -114,6 +114,14 @@ export class Sandbox {
     return readFile(this.summaryFile, 'utf8');
   }
 
+  /** The text of a file on the data branch (relative to the branch root); undefined when absent. */
+  async remoteFile(path: string): Promise<string | undefined> {
+    const result = await execa('git', ['--git-dir', this.remote, 'show', `trt-gate-data:${path}`], {
+      reject: false,
+    });
+    return result.exitCode === 0 ? String(result.stdout) : undefined;
+  }
+
   /**
    * Run ids stored on the data branch in key directories whose path contains `part`, oldest first
    * (store schema 2: one `<ms>-<run id>-<hash>.run.gz` per run; the test run ids are their own slugs).
