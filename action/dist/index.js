@@ -34478,9 +34478,9 @@ var mergePromise, nativePromisePrototype, descriptors;
 var init_promise = __esm({
   "node_modules/execa/lib/methods/promise.js"() {
     mergePromise = (subprocess, promise2) => {
-      for (const [property, descriptor3] of descriptors) {
-        const value2 = descriptor3.value.bind(promise2);
-        Reflect.defineProperty(subprocess, property, { ...descriptor3, value: value2 });
+      for (const [property, descriptor] of descriptors) {
+        const value2 = descriptor.value.bind(promise2);
+        Reflect.defineProperty(subprocess, property, { ...descriptor, value: value2 });
       }
     };
     nativePromisePrototype = (async () => {
@@ -45553,96 +45553,44 @@ var require_protobufjs = __commonJS({
 });
 
 // src/onnx/proto.ts
-var import_protobufjs, descriptor, root, ModelProto;
+var import_protobufjs, SCHEMA, root, ModelProto;
 var init_proto = __esm({
   "src/onnx/proto.ts"() {
     "use strict";
     import_protobufjs = __toESM(require_protobufjs(), 1);
-    descriptor = {
-      nested: {
-        onnx: {
-          nested: {
-            AttributeProto: {
-              fields: {
-                name: { type: "string", id: 1 },
-                f: { type: "float", id: 2 },
-                i: { type: "int64", id: 3 },
-                s: { type: "bytes", id: 4 },
-                t: { type: "TensorProto", id: 5 },
-                floats: { rule: "repeated", type: "float", id: 7 },
-                ints: { rule: "repeated", type: "int64", id: 8 },
-                type: { type: "int32", id: 20 }
-              }
-            },
-            ValueInfoProto: {
-              fields: { name: { type: "string", id: 1 }, type: { type: "TypeProto", id: 2 } }
-            },
-            NodeProto: {
-              fields: {
-                input: { rule: "repeated", type: "string", id: 1 },
-                output: { rule: "repeated", type: "string", id: 2 },
-                name: { type: "string", id: 3 },
-                opType: { type: "string", id: 4 },
-                attribute: { rule: "repeated", type: "AttributeProto", id: 5 },
-                domain: { type: "string", id: 7 }
-              }
-            },
-            ModelProto: {
-              fields: {
-                irVersion: { type: "int64", id: 1 },
-                producerName: { type: "string", id: 2 },
-                producerVersion: { type: "string", id: 3 },
-                domain: { type: "string", id: 4 },
-                modelVersion: { type: "int64", id: 5 },
-                docString: { type: "string", id: 6 },
-                graph: { type: "GraphProto", id: 7 },
-                opsetImport: { rule: "repeated", type: "OperatorSetIdProto", id: 8 }
-              }
-            },
-            GraphProto: {
-              fields: {
-                node: { rule: "repeated", type: "NodeProto", id: 1 },
-                name: { type: "string", id: 2 },
-                initializer: { rule: "repeated", type: "TensorProto", id: 5 },
-                docString: { type: "string", id: 10 },
-                input: { rule: "repeated", type: "ValueInfoProto", id: 11 },
-                output: { rule: "repeated", type: "ValueInfoProto", id: 12 }
-              }
-            },
-            TensorProto: {
-              fields: {
-                dims: { rule: "repeated", type: "int64", id: 1 },
-                dataType: { type: "int32", id: 2 },
-                name: { type: "string", id: 8 },
-                rawData: { type: "bytes", id: 9 }
-              }
-            },
-            TensorShapeProto: {
-              fields: { dim: { rule: "repeated", type: "Dimension", id: 1 } },
-              nested: {
-                Dimension: {
-                  oneofs: { value: { oneof: ["dimValue", "dimParam"] } },
-                  fields: { dimValue: { type: "int64", id: 1 }, dimParam: { type: "string", id: 2 } }
-                }
-              }
-            },
-            TypeProto: {
-              oneofs: { value: { oneof: ["tensorType"] } },
-              fields: { tensorType: { type: "Tensor", id: 1 } },
-              nested: {
-                Tensor: {
-                  fields: { elemType: { type: "int32", id: 1 }, shape: { type: "TensorShapeProto", id: 2 } }
-                }
-              }
-            },
-            OperatorSetIdProto: {
-              fields: { domain: { type: "string", id: 1 }, version: { type: "int64", id: 2 } }
-            }
-          }
-        }
-      }
-    };
-    root = import_protobufjs.default.Root.fromJSON(descriptor);
+    SCHEMA = `
+syntax = "proto3";
+package onnx;
+message AttributeProto {
+  string name = 1; float f = 2; int64 i = 3; bytes s = 4; TensorProto t = 5;
+  repeated float floats = 7; repeated int64 ints = 8; int32 type = 20;
+}
+message ValueInfoProto { string name = 1; TypeProto type = 2; }
+message NodeProto {
+  repeated string input = 1; repeated string output = 2; string name = 3; string op_type = 4;
+  repeated AttributeProto attribute = 5; string domain = 7;
+}
+message ModelProto {
+  int64 ir_version = 1; string producer_name = 2; string producer_version = 3; string domain = 4;
+  int64 model_version = 5; string doc_string = 6; GraphProto graph = 7;
+  repeated OperatorSetIdProto opset_import = 8;
+}
+message GraphProto {
+  repeated NodeProto node = 1; string name = 2; repeated TensorProto initializer = 5;
+  string doc_string = 10; repeated ValueInfoProto input = 11; repeated ValueInfoProto output = 12;
+}
+message TensorProto { repeated int64 dims = 1; int32 data_type = 2; string name = 8; bytes raw_data = 9; }
+message TensorShapeProto {
+  message Dimension { oneof value { int64 dim_value = 1; string dim_param = 2; } }
+  repeated Dimension dim = 1;
+}
+message TypeProto {
+  message Tensor { int32 elem_type = 1; TensorShapeProto shape = 2; }
+  oneof value { Tensor tensor_type = 1; }
+}
+message OperatorSetIdProto { string domain = 1; int64 version = 2; }
+`;
+    root = import_protobufjs.default.parse(SCHEMA).root;
     ModelProto = root.lookupType("onnx.ModelProto");
   }
 });
@@ -56379,9 +56327,9 @@ function createTransparentProxy(getter) {
       target ?? (target = getter());
       return Reflect.getOwnPropertyDescriptor(target, prop);
     },
-    defineProperty(_, prop, descriptor3) {
+    defineProperty(_, prop, descriptor) {
       target ?? (target = getter());
-      return Reflect.defineProperty(target, prop, descriptor3);
+      return Reflect.defineProperty(target, prop, descriptor);
     }
   });
 }
@@ -69421,8 +69369,8 @@ function generateWrapperCheck(doc, ctx, schema, accessor) {
 }
 function generateDefaultCheck(doc, ctx, schema, accessor) {
   const def = schema._zod.def;
-  const descriptor3 = Object.getOwnPropertyDescriptor(schema._zod.def, "defaultValue");
-  const defaultGetter = descriptor3 ? () => schema._zod.def.defaultValue : void 0;
+  const descriptor = Object.getOwnPropertyDescriptor(schema._zod.def, "defaultValue");
+  const defaultGetter = descriptor ? () => schema._zod.def.defaultValue : void 0;
   if (schema._zod.def.type === "prefault") {
     if (!defaultGetter) {
       return generateCheck(doc, ctx, def.innerType, accessor);
@@ -84860,8 +84808,8 @@ var handler = {
       enumerable: true
     };
   },
-  defineProperty(target, methodName, descriptor3) {
-    Object.defineProperty(target.cache, methodName, descriptor3);
+  defineProperty(target, methodName, descriptor) {
+    Object.defineProperty(target.cache, methodName, descriptor);
     return true;
   },
   deleteProperty(target, methodName) {
@@ -85963,77 +85911,29 @@ function parsePbtxt(type, text) {
 
 // src/release/triton/schema.ts
 var import_protobufjs3 = __toESM(require_protobufjs(), 1);
-var descriptor2 = {
-  nested: {
-    inference: {
-      nested: {
-        DataType: {
-          values: {
-            TYPE_INVALID: 0,
-            TYPE_BOOL: 1,
-            TYPE_UINT8: 2,
-            TYPE_UINT16: 3,
-            TYPE_UINT32: 4,
-            TYPE_UINT64: 5,
-            TYPE_INT8: 6,
-            TYPE_INT16: 7,
-            TYPE_INT32: 8,
-            TYPE_INT64: 9,
-            TYPE_FP16: 10,
-            TYPE_FP32: 11,
-            TYPE_FP64: 12,
-            TYPE_STRING: 13,
-            TYPE_BF16: 14
-          }
-        },
-        ModelInstanceGroup: {
-          fields: {
-            name: { type: "string", id: 1 },
-            kind: { type: "Kind", id: 4 },
-            count: { type: "int32", id: 2 },
-            gpus: { rule: "repeated", type: "int32", id: 3 }
-          },
-          nested: { Kind: { values: { KIND_AUTO: 0, KIND_GPU: 1, KIND_CPU: 2, KIND_MODEL: 3 } } }
-        },
-        ModelInput: {
-          fields: {
-            name: { type: "string", id: 1 },
-            data_type: { type: "DataType", id: 2 },
-            dims: { rule: "repeated", type: "int64", id: 4 }
-          }
-        },
-        ModelOutput: {
-          fields: {
-            name: { type: "string", id: 1 },
-            data_type: { type: "DataType", id: 2 },
-            dims: { rule: "repeated", type: "int64", id: 3 }
-          }
-        },
-        ModelDynamicBatching: {
-          fields: {
-            preferred_batch_size: { rule: "repeated", type: "int32", id: 1 },
-            max_queue_delay_microseconds: { type: "uint64", id: 2 }
-          }
-        },
-        ModelConfig: {
-          fields: {
-            name: { type: "string", id: 1 },
-            platform: { type: "string", id: 2 },
-            backend: { type: "string", id: 17 },
-            max_batch_size: { type: "int32", id: 4 },
-            input: { rule: "repeated", type: "ModelInput", id: 5 },
-            output: { rule: "repeated", type: "ModelOutput", id: 6 },
-            instance_group: { rule: "repeated", type: "ModelInstanceGroup", id: 7 },
-            default_model_filename: { type: "string", id: 8 },
-            cc_model_filenames: { keyType: "string", type: "string", id: 9 },
-            dynamic_batching: { type: "ModelDynamicBatching", id: 11 }
-          }
-        }
-      }
-    }
-  }
-};
-var tritonRoot = import_protobufjs3.default.Root.fromJSON(descriptor2);
+var SCHEMA2 = `
+syntax = "proto3";
+package inference;
+enum DataType {
+  TYPE_INVALID = 0; TYPE_BOOL = 1; TYPE_UINT8 = 2; TYPE_UINT16 = 3; TYPE_UINT32 = 4; TYPE_UINT64 = 5;
+  TYPE_INT8 = 6; TYPE_INT16 = 7; TYPE_INT32 = 8; TYPE_INT64 = 9; TYPE_FP16 = 10; TYPE_FP32 = 11;
+  TYPE_FP64 = 12; TYPE_STRING = 13; TYPE_BF16 = 14;
+}
+message ModelInstanceGroup {
+  enum Kind { KIND_AUTO = 0; KIND_GPU = 1; KIND_CPU = 2; KIND_MODEL = 3; }
+  string name = 1; Kind kind = 4; int32 count = 2; repeated int32 gpus = 3;
+}
+message ModelInput { string name = 1; DataType data_type = 2; repeated int64 dims = 4; }
+message ModelOutput { string name = 1; DataType data_type = 2; repeated int64 dims = 3; }
+message ModelDynamicBatching { repeated int32 preferred_batch_size = 1; uint64 max_queue_delay_microseconds = 2; }
+message ModelConfig {
+  string name = 1; string platform = 2; string backend = 17; int32 max_batch_size = 4;
+  repeated ModelInput input = 5; repeated ModelOutput output = 6;
+  repeated ModelInstanceGroup instance_group = 7; string default_model_filename = 8;
+  map<string, string> cc_model_filenames = 9; ModelDynamicBatching dynamic_batching = 11;
+}
+`;
+var tritonRoot = import_protobufjs3.default.parse(SCHEMA2, { keepCase: true }).root;
 var ModelConfigType = tritonRoot.lookupType("inference.ModelConfig");
 
 // src/release/repository.ts
