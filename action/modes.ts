@@ -1,8 +1,11 @@
+import { dirname, join } from 'node:path';
 import { writeComparedResults } from '../src/app/artifacts.js';
 import { gateCandidates } from '../src/app/gate-results.js';
 import { recordBaselines } from '../src/app/record-baselines.js';
+import { type ReleaseDecision, releaseGated } from '../src/app/release-gated.js';
 import { runAndGate } from '../src/app/run-and-gate.js';
 import { loadSettings, type Settings } from '../src/app/settings.js';
+import { type LoadedConfig, loadConfig } from '../src/config/load.js';
 import { UsageError } from '../src/errors.js';
 import { overallGate } from '../src/gate/merge-outcomes.js';
 import type { RunObserver } from '../src/pipeline/events.js';
@@ -46,6 +49,8 @@ export interface ModeOutcome {
   publishesToPullRequest: boolean;
   /** Why the gate failed besides the comparisons (aggregate: a missing architecture, a corrupt file). */
   problems?: string[];
+  /** release mode: the Triton repository written, or why nothing was. */
+  release?: ReleaseDecision;
 }
 
 function logObserver(log: Logger): RunObserver {
@@ -68,15 +73,24 @@ function logObserver(log: Logger): RunObserver {
 async function gatedCandidates(
   m: ModeContext,
   store: BaselineStore,
-  releaseThresholds?: string,
-): Promise<{ settings: Settings; compared: Results[]; gate: GateOutcome; problems: string[] }> {
+  release?: { thresholds: string },
+): Promise<{
+  settings: Settings;
+  compared: Results[];
+  gate: GateOutcome;
+  problems: string[];
+  /** The config loaded with its model files (a run here). */
+  loaded?: LoadedConfig;
+  /** The results files read (none for a run here). */
+  files: string[];
+}> {
   const runHere = m.inputs.resultsFiles.length === 0;
   const { settings, loaded } = await loadSettings({
     configFile: m.inputs.config,
     cwd: m.ctx.workspace,
     runnable: runHere,
     failOn: m.inputs.failOn,
-    releaseThresholds,
+    releaseThresholds: release?.thresholds,
   });
   if (!runHere) {
     const { files, results, unreadable } = await loadResultsFiles(
@@ -88,7 +102,7 @@ async function gatedCandidates(
     m.log.info(`read ${files.length} results file${files.length === 1 ? '' : 's'}`);
     for (const u of unreadable) m.log.warning(`trt-gate: ${u.message}`);
     const problems = unreadable.map((u) => `unreadable results file ${u.file}: ${u.message}`);
-    return { settings, ...(await gateCandidates(results, store, settings.gate)), problems };
+    return { settings, ...(await gateCandidates(results, store, settings.gate)), problems, loaded, files };
   }
   const results = await runAndGate({
     loaded: loaded!,
@@ -100,7 +114,7 @@ async function gatedCandidates(
     onRemeasure: (ids) => m.log.info(`re-measuring ${ids.length} inconclusive entries: ${ids.join(', ')}`),
   });
   const gate = overallGate([results.gate!], settings.gate.gate.failOn);
-  return { settings, compared: [results], gate, problems: [] };
+  return { settings, compared: [results], gate, problems: [], loaded, files: [] };
 }
 
 /** Runs `fn` with the namespace's store open, and closes it whatever happens. */
@@ -160,21 +174,44 @@ async function aggregateMode(m: ModeContext): Promise<ModeOutcome> {
   return { ...(await prMode(m)), mode: 'aggregate' };
 }
 
-/** release: candidate engines against the production baseline, with the release thresholds. */
+/**
+ * release: candidate engines against the production baseline, with the release thresholds; when
+ * everything passed (every expected architecture present, nothing regressed or inconclusive), the
+ * Triton repository and release report go to `<results-dir>/release` (the `release-path` output,
+ * for an artifact upload). Otherwise nothing is written and the gate fails, saying why.
+ */
 async function releaseMode(m: ModeContext): Promise<ModeOutcome> {
   const ns: Namespace = { production: true };
-  const { compared, gate } = await withStore(m, ns, (store) => {
+  const gated = await withStore(m, ns, (store) => {
     m.log.info(`comparing with ${namespaceLabel(ns)} in ${store.description}`);
-    return gatedCandidates(m, store, m.inputs.releaseThresholds);
+    return gatedCandidates(m, store, { thresholds: m.inputs.releaseThresholds ?? '' });
   });
+  const { compared, problems } = gated;
+  for (const arch of missingArchitectures(m.inputs.expectedArchitectures, compared)) {
+    problems.push(`missing architecture ${arch}: no results file from it (did its matrix job fail?)`);
+  }
+  const decision = await releaseGated({
+    compared,
+    // A release reads the models' signatures: the config's model files must be here then.
+    loaded: gated.loaded ?? (() => loadConfig(m.inputs.config, m.ctx.workspace)),
+    out: join(m.resultsDir, Files.release),
+    problems,
+    // Engines downloaded beside their results files (the recorded paths are the matrix jobs').
+    artifactDirs: [...new Set(gated.files.map((f) => dirname(f)))],
+  });
+  if (decision.released) m.log.info(`released to ${decision.released.out}`);
+  else m.log.warning(`trt-gate: ${decision.refused}`);
   return {
     mode: 'release',
     compared,
-    gate,
+    // The refusal names every blocking problem (those above included): one entry, not two.
+    gate: failClosed(gated.gate, decision.refused ? [decision.refused] : []),
+    problems: decision.refused ? [decision.refused] : [],
     resultsPath: await writeComparedResults(m.resultsDir, compared),
     reportFile: Files.releaseReport,
     baselineLabel: namespaceLabel(ns),
     publishesToPullRequest: true,
+    release: decision,
   };
 }
 
