@@ -187,7 +187,9 @@ describe('pull request flow', () => {
     expect(run.exitCode).toBe(1);
     expect(run.fileOutputs.verdict).toBe('neutral');
     expect(run.stdout).toMatch(/::warning::trt-gate: could not comment on PR #42/);
-    expect(run.stdout).toMatch(/::error::trt-gate: the check "trt-gate" could not be posted on .* \(HTTP 403/);
+    expect(run.stdout).toMatch(
+      /::error::trt-gate: the check "trt-gate" could not be posted on .* \(HTTP 403/,
+    );
   });
 });
 
