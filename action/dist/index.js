@@ -34478,9 +34478,9 @@ var mergePromise, nativePromisePrototype, descriptors;
 var init_promise = __esm({
   "node_modules/execa/lib/methods/promise.js"() {
     mergePromise = (subprocess, promise2) => {
-      for (const [property, descriptor3] of descriptors) {
-        const value2 = descriptor3.value.bind(promise2);
-        Reflect.defineProperty(subprocess, property, { ...descriptor3, value: value2 });
+      for (const [property, descriptor] of descriptors) {
+        const value2 = descriptor.value.bind(promise2);
+        Reflect.defineProperty(subprocess, property, { ...descriptor, value: value2 });
       }
     };
     nativePromisePrototype = (async () => {
@@ -45553,96 +45553,44 @@ var require_protobufjs = __commonJS({
 });
 
 // src/onnx/proto.ts
-var import_protobufjs, descriptor, root, ModelProto;
+var import_protobufjs, SCHEMA, root, ModelProto;
 var init_proto = __esm({
   "src/onnx/proto.ts"() {
     "use strict";
     import_protobufjs = __toESM(require_protobufjs(), 1);
-    descriptor = {
-      nested: {
-        onnx: {
-          nested: {
-            AttributeProto: {
-              fields: {
-                name: { type: "string", id: 1 },
-                f: { type: "float", id: 2 },
-                i: { type: "int64", id: 3 },
-                s: { type: "bytes", id: 4 },
-                t: { type: "TensorProto", id: 5 },
-                floats: { rule: "repeated", type: "float", id: 7 },
-                ints: { rule: "repeated", type: "int64", id: 8 },
-                type: { type: "int32", id: 20 }
-              }
-            },
-            ValueInfoProto: {
-              fields: { name: { type: "string", id: 1 }, type: { type: "TypeProto", id: 2 } }
-            },
-            NodeProto: {
-              fields: {
-                input: { rule: "repeated", type: "string", id: 1 },
-                output: { rule: "repeated", type: "string", id: 2 },
-                name: { type: "string", id: 3 },
-                opType: { type: "string", id: 4 },
-                attribute: { rule: "repeated", type: "AttributeProto", id: 5 },
-                domain: { type: "string", id: 7 }
-              }
-            },
-            ModelProto: {
-              fields: {
-                irVersion: { type: "int64", id: 1 },
-                producerName: { type: "string", id: 2 },
-                producerVersion: { type: "string", id: 3 },
-                domain: { type: "string", id: 4 },
-                modelVersion: { type: "int64", id: 5 },
-                docString: { type: "string", id: 6 },
-                graph: { type: "GraphProto", id: 7 },
-                opsetImport: { rule: "repeated", type: "OperatorSetIdProto", id: 8 }
-              }
-            },
-            GraphProto: {
-              fields: {
-                node: { rule: "repeated", type: "NodeProto", id: 1 },
-                name: { type: "string", id: 2 },
-                initializer: { rule: "repeated", type: "TensorProto", id: 5 },
-                docString: { type: "string", id: 10 },
-                input: { rule: "repeated", type: "ValueInfoProto", id: 11 },
-                output: { rule: "repeated", type: "ValueInfoProto", id: 12 }
-              }
-            },
-            TensorProto: {
-              fields: {
-                dims: { rule: "repeated", type: "int64", id: 1 },
-                dataType: { type: "int32", id: 2 },
-                name: { type: "string", id: 8 },
-                rawData: { type: "bytes", id: 9 }
-              }
-            },
-            TensorShapeProto: {
-              fields: { dim: { rule: "repeated", type: "Dimension", id: 1 } },
-              nested: {
-                Dimension: {
-                  oneofs: { value: { oneof: ["dimValue", "dimParam"] } },
-                  fields: { dimValue: { type: "int64", id: 1 }, dimParam: { type: "string", id: 2 } }
-                }
-              }
-            },
-            TypeProto: {
-              oneofs: { value: { oneof: ["tensorType"] } },
-              fields: { tensorType: { type: "Tensor", id: 1 } },
-              nested: {
-                Tensor: {
-                  fields: { elemType: { type: "int32", id: 1 }, shape: { type: "TensorShapeProto", id: 2 } }
-                }
-              }
-            },
-            OperatorSetIdProto: {
-              fields: { domain: { type: "string", id: 1 }, version: { type: "int64", id: 2 } }
-            }
-          }
-        }
-      }
-    };
-    root = import_protobufjs.default.Root.fromJSON(descriptor);
+    SCHEMA = `
+syntax = "proto3";
+package onnx;
+message AttributeProto {
+  string name = 1; float f = 2; int64 i = 3; bytes s = 4; TensorProto t = 5;
+  repeated float floats = 7; repeated int64 ints = 8; int32 type = 20;
+}
+message ValueInfoProto { string name = 1; TypeProto type = 2; }
+message NodeProto {
+  repeated string input = 1; repeated string output = 2; string name = 3; string op_type = 4;
+  repeated AttributeProto attribute = 5; string domain = 7;
+}
+message ModelProto {
+  int64 ir_version = 1; string producer_name = 2; string producer_version = 3; string domain = 4;
+  int64 model_version = 5; string doc_string = 6; GraphProto graph = 7;
+  repeated OperatorSetIdProto opset_import = 8;
+}
+message GraphProto {
+  repeated NodeProto node = 1; string name = 2; repeated TensorProto initializer = 5;
+  string doc_string = 10; repeated ValueInfoProto input = 11; repeated ValueInfoProto output = 12;
+}
+message TensorProto { repeated int64 dims = 1; int32 data_type = 2; string name = 8; bytes raw_data = 9; }
+message TensorShapeProto {
+  message Dimension { oneof value { int64 dim_value = 1; string dim_param = 2; } }
+  repeated Dimension dim = 1;
+}
+message TypeProto {
+  message Tensor { int32 elem_type = 1; TensorShapeProto shape = 2; }
+  oneof value { Tensor tensor_type = 1; }
+}
+message OperatorSetIdProto { string domain = 1; int64 version = 2; }
+`;
+    root = import_protobufjs.default.parse(SCHEMA).root;
     ModelProto = root.lookupType("onnx.ModelProto");
   }
 });
@@ -57956,9 +57904,9 @@ function createTransparentProxy(getter) {
       target ?? (target = getter());
       return Reflect.getOwnPropertyDescriptor(target, prop);
     },
-    defineProperty(_, prop, descriptor3) {
+    defineProperty(_, prop, descriptor) {
       target ?? (target = getter());
-      return Reflect.defineProperty(target, prop, descriptor3);
+      return Reflect.defineProperty(target, prop, descriptor);
     }
   });
 }
@@ -70998,8 +70946,8 @@ function generateWrapperCheck(doc, ctx, schema, accessor) {
 }
 function generateDefaultCheck(doc, ctx, schema, accessor) {
   const def = schema._zod.def;
-  const descriptor3 = Object.getOwnPropertyDescriptor(schema._zod.def, "defaultValue");
-  const defaultGetter = descriptor3 ? () => schema._zod.def.defaultValue : void 0;
+  const descriptor = Object.getOwnPropertyDescriptor(schema._zod.def, "defaultValue");
+  const defaultGetter = descriptor ? () => schema._zod.def.defaultValue : void 0;
   if (schema._zod.def.type === "prefault") {
     if (!defaultGetter) {
       return generateCheck(doc, ctx, def.innerType, accessor);
@@ -86142,8 +86090,8 @@ var handler = {
       enumerable: true
     };
   },
-  defineProperty(target, methodName, descriptor3) {
-    Object.defineProperty(target.cache, methodName, descriptor3);
+  defineProperty(target, methodName, descriptor) {
+    Object.defineProperty(target.cache, methodName, descriptor);
     return true;
   },
   deleteProperty(target, methodName) {
@@ -87245,77 +87193,29 @@ function parsePbtxt(type, text) {
 
 // src/release/triton/schema.ts
 var import_protobufjs3 = __toESM(require_protobufjs(), 1);
-var descriptor2 = {
-  nested: {
-    inference: {
-      nested: {
-        DataType: {
-          values: {
-            TYPE_INVALID: 0,
-            TYPE_BOOL: 1,
-            TYPE_UINT8: 2,
-            TYPE_UINT16: 3,
-            TYPE_UINT32: 4,
-            TYPE_UINT64: 5,
-            TYPE_INT8: 6,
-            TYPE_INT16: 7,
-            TYPE_INT32: 8,
-            TYPE_INT64: 9,
-            TYPE_FP16: 10,
-            TYPE_FP32: 11,
-            TYPE_FP64: 12,
-            TYPE_STRING: 13,
-            TYPE_BF16: 14
-          }
-        },
-        ModelInstanceGroup: {
-          fields: {
-            name: { type: "string", id: 1 },
-            kind: { type: "Kind", id: 4 },
-            count: { type: "int32", id: 2 },
-            gpus: { rule: "repeated", type: "int32", id: 3 }
-          },
-          nested: { Kind: { values: { KIND_AUTO: 0, KIND_GPU: 1, KIND_CPU: 2, KIND_MODEL: 3 } } }
-        },
-        ModelInput: {
-          fields: {
-            name: { type: "string", id: 1 },
-            data_type: { type: "DataType", id: 2 },
-            dims: { rule: "repeated", type: "int64", id: 4 }
-          }
-        },
-        ModelOutput: {
-          fields: {
-            name: { type: "string", id: 1 },
-            data_type: { type: "DataType", id: 2 },
-            dims: { rule: "repeated", type: "int64", id: 3 }
-          }
-        },
-        ModelDynamicBatching: {
-          fields: {
-            preferred_batch_size: { rule: "repeated", type: "int32", id: 1 },
-            max_queue_delay_microseconds: { type: "uint64", id: 2 }
-          }
-        },
-        ModelConfig: {
-          fields: {
-            name: { type: "string", id: 1 },
-            platform: { type: "string", id: 2 },
-            backend: { type: "string", id: 17 },
-            max_batch_size: { type: "int32", id: 4 },
-            input: { rule: "repeated", type: "ModelInput", id: 5 },
-            output: { rule: "repeated", type: "ModelOutput", id: 6 },
-            instance_group: { rule: "repeated", type: "ModelInstanceGroup", id: 7 },
-            default_model_filename: { type: "string", id: 8 },
-            cc_model_filenames: { keyType: "string", type: "string", id: 9 },
-            dynamic_batching: { type: "ModelDynamicBatching", id: 11 }
-          }
-        }
-      }
-    }
-  }
-};
-var tritonRoot = import_protobufjs3.default.Root.fromJSON(descriptor2);
+var SCHEMA2 = `
+syntax = "proto3";
+package inference;
+enum DataType {
+  TYPE_INVALID = 0; TYPE_BOOL = 1; TYPE_UINT8 = 2; TYPE_UINT16 = 3; TYPE_UINT32 = 4; TYPE_UINT64 = 5;
+  TYPE_INT8 = 6; TYPE_INT16 = 7; TYPE_INT32 = 8; TYPE_INT64 = 9; TYPE_FP16 = 10; TYPE_FP32 = 11;
+  TYPE_FP64 = 12; TYPE_STRING = 13; TYPE_BF16 = 14;
+}
+message ModelInstanceGroup {
+  enum Kind { KIND_AUTO = 0; KIND_GPU = 1; KIND_CPU = 2; KIND_MODEL = 3; }
+  string name = 1; Kind kind = 4; int32 count = 2; repeated int32 gpus = 3;
+}
+message ModelInput { string name = 1; DataType data_type = 2; repeated int64 dims = 4; }
+message ModelOutput { string name = 1; DataType data_type = 2; repeated int64 dims = 3; }
+message ModelDynamicBatching { repeated int32 preferred_batch_size = 1; uint64 max_queue_delay_microseconds = 2; }
+message ModelConfig {
+  string name = 1; string platform = 2; string backend = 17; int32 max_batch_size = 4;
+  repeated ModelInput input = 5; repeated ModelOutput output = 6;
+  repeated ModelInstanceGroup instance_group = 7; string default_model_filename = 8;
+  map<string, string> cc_model_filenames = 9; ModelDynamicBatching dynamic_batching = 11;
+}
+`;
+var tritonRoot = import_protobufjs3.default.parse(SCHEMA2, { keepCase: true }).root;
 var ModelConfigType = tritonRoot.lookupType("inference.ModelConfig");
 
 // src/release/repository.ts
@@ -91115,6 +91015,9 @@ function commentDecision(mode, compared) {
   const changed = compared.some((r) => (r.comparisons ?? []).some((c3) => c3.verdict !== "unchanged"));
   return changed ? "upsert" : "update-only";
 }
+function checkFailureText(f) {
+  return `the check "${f.name}" could not be posted on ${f.sha} (${f.status ? `HTTP ${f.status}` : "no HTTP answer"}: ${f.message}), so the gate's verdict is not recorded on the commit: this step fails instead`;
+}
 async function publishToGitHub(p) {
   const result = { skipped: [] };
   const { inputs, target, outcome, ctx, log } = p;
@@ -91133,36 +91036,6 @@ async function publishToGitHub(p) {
   const api = p.api;
   const advisory = target.untrustedSource ? forkAdvisory(target.untrustedSource, inputs.forkResults) : void 0;
   if (advisory) log.notice(`trt-gate: ${advisory.text}`);
-  const decision = commentDecision(inputs.comment, outcome.compared);
-  if (decision !== "skip" && target.pullRequest) {
-    try {
-      const author = await resolveCommentAuthor(api, inputs.commentAuthor);
-      const comment = await upsertStickyComment(api, {
-        owner: ctx.owner,
-        repo: ctx.repo,
-        issueNumber: target.pullRequest.number,
-        marker: p.marker,
-        author,
-        body: advisory ? `${advisory.markdown}
-
-${p.reports.comment}` : p.reports.comment,
-        create: decision === "upsert"
-      });
-      if (comment.foreign > 0) {
-        log.info(`ignored ${comment.foreign} comment(s) with the trt-gate marker not written by ${author}`);
-      }
-      log.info(
-        `PR #${target.pullRequest.number} comment: ${comment.action}${comment.url ? ` (${comment.url})` : ""}`
-      );
-      result.comment = comment;
-    } catch (error63) {
-      log.warning(
-        `trt-gate: could not comment on PR #${target.pullRequest.number} (${errorMessage(error63)}); the verdict is unaffected`
-      );
-    }
-  } else if (decision !== "skip") {
-    log.info("no pull request for this event: no comment");
-  }
   if (inputs.check && target.sha) {
     try {
       const check2 = await publishCheck(api, {
@@ -91182,10 +91055,51 @@ ${p.reports.checkSummary}` : p.reports.checkSummary,
       );
       result.check = check2;
     } catch (error63) {
+      result.checkFailure = {
+        name: inputs.checkName,
+        sha: target.sha,
+        status: httpStatus(error63),
+        message: fitChars(error63?.message ?? String(error63), 300)
+      };
+    }
+  }
+  const decision = commentDecision(inputs.comment, outcome.compared);
+  if (decision !== "skip" && target.pullRequest) {
+    try {
+      const author = await resolveCommentAuthor(api, inputs.commentAuthor);
+      const comment = await upsertStickyComment(api, {
+        owner: ctx.owner,
+        repo: ctx.repo,
+        issueNumber: target.pullRequest.number,
+        marker: p.marker,
+        author,
+        body: withNotes(
+          p.reports.comment,
+          p.marker,
+          [
+            advisory?.markdown,
+            result.checkFailure && `> [!CAUTION]
+> ${escapeMarkdown(capitalize(checkFailureText(result.checkFailure)))}.`
+          ],
+          reportPointer(ctx.runUrl)
+        ),
+        // The comment is then the one place on the pull request that says why the check is missing.
+        create: decision === "upsert" || result.checkFailure !== void 0
+      });
+      if (comment.foreign > 0) {
+        log.info(`ignored ${comment.foreign} comment(s) with the trt-gate marker not written by ${author}`);
+      }
+      log.info(
+        `PR #${target.pullRequest.number} comment: ${comment.action}${comment.url ? ` (${comment.url})` : ""}`
+      );
+      result.comment = comment;
+    } catch (error63) {
       log.warning(
-        `trt-gate: could not create the check on ${target.sha} (${errorMessage(error63)}); the verdict is unaffected`
+        `trt-gate: could not comment on PR #${target.pullRequest.number} (${errorMessage(error63)}); the verdict is unaffected`
       );
     }
+  } else if (decision !== "skip") {
+    log.info("no pull request for this event: no comment");
   }
   return result;
 }
@@ -91198,6 +91112,16 @@ function forkAdvisory(source, mode) {
 > ${escapeMarkdown(text.charAt(0).toUpperCase() + text.slice(1))}`,
     blocks: mode === "require-trusted"
   };
+}
+var capitalize = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+function withNotes(comment, marker, notes, pointer) {
+  const blocks = notes.filter((n3) => Boolean(n3));
+  if (blocks.length === 0) return comment;
+  const rest = comment.startsWith(marker) ? comment.slice(marker.length).replace(/^\n/, "") : comment;
+  return truncateMarkdown(`${marker}
+${blocks.join("\n\n")}
+
+${rest}`, COMMENT_LIMIT - 1, pointer);
 }
 
 // action/report.ts
@@ -91434,10 +91358,16 @@ async function run() {
       log: logger
     });
     try {
-      const notes = published.skipped.map((s) => `
+      const notes = [
+        ...published.skipped.map((s) => `
 
 > [!NOTE]
-> ${escapeMarkdown(s)}`).join("");
+> ${escapeMarkdown(s)}`),
+        ...published.checkFailure ? [`
+
+> [!CAUTION]
+> ${escapeMarkdown(`trt-gate: ${checkFailureText(published.checkFailure)}`)}`] : []
+      ].join("");
       await writeJobSummary(`${reports.summary}${notes}
 `, env);
     } catch (error63) {
@@ -91453,7 +91383,7 @@ async function run() {
     outputs[Output.reportPath] = reportPath;
     if (outcome.release?.released) outputs[Output.releasePath] = outcome.release.released.out;
     for (const [name, value2] of Object.entries(outputs)) setOutput(name, value2);
-    const exitCode = outcomeExitCode(outcome.compared, outcome.gate);
+    let exitCode = outcomeExitCode(outcome.compared, outcome.gate);
     if (exitCode === ExitCode2.modelFailed) {
       const failed = outcome.compared.flatMap((r) => r.entries.filter((e) => e.status === "failed"));
       setFailed(
@@ -91470,6 +91400,10 @@ async function run() {
           `trt-gate: the regression gate failed (${failing.length} entr${failing.length === 1 ? "y" : "ies"} with a verdict in fail-on [${outcome.gate.failOn.join(", ")}]: ${failing.slice(0, 10).join(", ")}${failing.length > 10 ? ", \u2026" : ""}); see ${reportPath}`
         )
       );
+    }
+    if (published.checkFailure) {
+      setFailed(sanitizeLogLine(`trt-gate: ${checkFailureText(published.checkFailure)}`));
+      if (exitCode === ExitCode2.ok) exitCode = ExitCode2.gateFailed;
     }
     if (exitCode !== ExitCode2.ok) process.exitCode = exitCode;
     return { exitCode, outputs, outcome, published };
