@@ -3,7 +3,9 @@ import { Verdict } from '../src/config/schema.js';
 import { UsageError } from '../src/errors.js';
 import {
   COMMENT_MODES,
+  COMPARE_METHODS,
   type CommentMode,
+  type CompareMethod,
   DEFAULT_MAX_RESULTS_MB,
   FORK_RESULTS,
   type ForkResults,
@@ -43,6 +45,10 @@ export interface ActionInputs {
   /** aggregate: architectures the matrix must have produced results for (fail closed on a gap). */
   expectedArchitectures: string[];
   forkResults: ForkResults;
+  /** pr mode, benchmark run here: same-job A/B against the PR base, the stored history, or A/B where possible. */
+  compare: CompareMethod;
+  /** The base side from a directory (what the base branch's baseline job kept) instead of git. */
+  baseDir: string | undefined;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -145,6 +151,8 @@ export function readInputs(env: Env): ActionInputs {
         .filter(Boolean),
     ),
     forkResults: oneOf(env, Input.forkResults, FORK_RESULTS, 'advisory', problems),
+    compare: oneOf(env, Input.compare, COMPARE_METHODS, 'auto', problems),
+    baseDir: rawInput(env, Input.baseDir),
   };
   if (inputs.mode === 'aggregate' && inputs.resultsFiles.length === 0) {
     problems.push(
