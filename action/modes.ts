@@ -104,8 +104,14 @@ async function gatedCandidates(
     m.log.info(`read ${files.length} results file${files.length === 1 ? '' : 's'}`);
     for (const u of unreadable) m.log.warning(`trt-gate: ${u.message}`);
     const problems = unreadable.map((u) => `unreadable results file ${u.file}: ${u.message}`);
-    const keepPairs = m.inputs.compare !== 'history';
-    return { settings, ...(await gateCandidates(results, store, settings.gate, keepPairs)), problems };
+    // A fork's workflow could have judged its own pairs with its own config: only the history judges them.
+    const dropPairs =
+      m.inputs.compare === 'history'
+        ? 'compare: history'
+        : m.target.untrustedSource
+          ? `pairs measured by a workflow run of ${m.target.untrustedSource} are not trusted`
+          : undefined;
+    return { settings, ...(await gateCandidates(results, store, settings.gate, dropPairs)), problems };
   }
   if (options.pullRequest) {
     const { results, ...judged } = await runPrGate({

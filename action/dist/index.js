@@ -80768,11 +80768,14 @@ async function gateKeepingPairs(candidate, lookup, settings, abSkipped) {
   });
   return { ...candidate, comparisons, gate: decide(comparisons, settings.gate.failOn) };
 }
-async function gateCandidates(candidates, store, settings, keepPairs = true) {
+async function gateCandidates(candidates, store, settings, dropPairs) {
   const lookup = store ? storeLookup(store) : noBaselines;
   const compared = [];
   for (const candidate of candidates) {
-    compared.push(await (keepPairs ? gateKeepingPairs : gateResults)(candidate, lookup, settings));
+    const comparisons = candidate.comparisons?.map(
+      ({ ab, ...c3 }) => ab && dropPairs ? { ...c3, abSkipped: dropPairs } : { ...c3, ...ab ? { ab } : {} }
+    );
+    compared.push(await gateKeepingPairs({ ...candidate, comparisons }, lookup, settings));
   }
   return {
     compared,
@@ -89559,7 +89562,6 @@ async function loadResultsFile(path6, maxBytes) {
   const text = await readFile13(path6, "utf8");
   if (text.length > maxBytes) throw new DataError(`${path6}: over the size limit`, path6);
   const results = parseResults(text, path6);
-  delete results.comparisons;
   delete results.gate;
   return results;
 }
@@ -89659,8 +89661,8 @@ async function gatedCandidates(m, store, options = {}) {
     m.log.info(`read ${files.length} results file${files.length === 1 ? "" : "s"}`);
     for (const u2 of unreadable2) m.log.warning(`trt-gate: ${u2.message}`);
     const problems = unreadable2.map((u2) => `unreadable results file ${u2.file}: ${u2.message}`);
-    const keepPairs = m.inputs.compare !== "history";
-    return { settings, ...await gateCandidates(results2, store, settings.gate, keepPairs), problems };
+    const dropPairs = m.inputs.compare === "history" ? "compare: history" : m.target.untrustedSource ? `pairs measured by a workflow run of ${m.target.untrustedSource} are not trusted` : void 0;
+    return { settings, ...await gateCandidates(results2, store, settings.gate, dropPairs), problems };
   }
   if (options.pullRequest) {
     const { results: results2, ...judged } = await runPrGate({

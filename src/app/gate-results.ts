@@ -66,19 +66,22 @@ export async function gateKeepingPairs(
 
 /**
  * Every candidate gated against `store` (no store: every entry `no-baseline`), and the one
- * verdict over all of them. Same-job A/B comparisons in the files are kept unless `keepPairs` is
- * false (then every entry is judged by the history).
+ * verdict over all of them. Same-job A/B comparisons in the files are kept unless `dropPairs`
+ * says why not (then the history judges those entries too, and says why).
  */
 export async function gateCandidates(
   candidates: readonly Results[],
   store: BaselineStore | undefined,
   settings: GateSettings,
-  keepPairs = true,
+  dropPairs?: string,
 ): Promise<{ compared: Results[]; gate: GateOutcome }> {
   const lookup = store ? storeLookup(store) : noBaselines;
   const compared: Results[] = [];
   for (const candidate of candidates) {
-    compared.push(await (keepPairs ? gateKeepingPairs : gateResults)(candidate, lookup, settings));
+    const comparisons = candidate.comparisons?.map(({ ab, ...c }) =>
+      ab && dropPairs ? { ...c, abSkipped: dropPairs } : { ...c, ...(ab ? { ab } : {}) },
+    );
+    compared.push(await gateKeepingPairs({ ...candidate, comparisons }, lookup, settings));
   }
   return {
     compared,

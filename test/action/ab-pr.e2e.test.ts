@@ -6,8 +6,9 @@ import { Input } from '../../action/names.js';
 import { Results } from '../../src/results/schema.js';
 import { shippedModel } from '../helpers/tiny-config.js';
 import { FakeGitHub } from './helpers/github-server.js';
+import { benchResults, writeJson } from './helpers/results.js';
 import { runAction } from './helpers/run-action.js';
-import { Sandbox } from './helpers/sandbox.js';
+import { FORK_HEAD_SHA, MAIN_SHA, Sandbox } from './helpers/sandbox.js';
 
 /**
  * The Action's `pr` mode on a pull_request event, running the benchmark in the job, through the
@@ -121,6 +122,31 @@ describe('pr mode: same-job A/B against the PR base', () => {
     // Nothing of the base was checked out: the workspace is still the PR commit, clean.
     expect((await git(sandbox.workspace, 'status', '--porcelain', '--untracked-files=no')).stdout).toBe('');
     expect((await git(sandbox.workspace, 'rev-parse', 'HEAD')).stdout.trim()).toBe(head);
+
+    // The matrix's report job (aggregate over the results files) keeps the pairs the job measured:
+    // the stored history (empty here) does not overrule them.
+    const aggregate = await runAction(
+      await prStep(await prEvent(base, head), {
+        [Input.mode]: 'aggregate',
+        [Input.resultsFiles]: run.fileOutputs['results-path']!,
+        [Input.resultsDir]: 'aggregate',
+      }),
+    );
+    expect(aggregate.error).toBeUndefined();
+    const kept = aggregate.outcome!.compared[0]!.comparisons![0]!;
+    expect([kept.method, kept.verdict, kept.ab?.pairs]).toEqual(['ab', 'regressed', cmp.ab!.pairs]);
+    expect(aggregate.exitCode).toBe(1);
+    // compare: history re-judges every entry by the stored history instead.
+    const history = await runAction(
+      await prStep(await prEvent(base, head), {
+        [Input.mode]: 'aggregate',
+        [Input.resultsFiles]: run.fileOutputs['results-path']!,
+        [Input.resultsDir]: 'aggregate',
+        [Input.compare]: 'history',
+      }),
+    );
+    expect(history.outcome!.compared[0]!.comparisons![0]!.verdict).toBe('no-baseline');
+    expect(history.exitCode).toBe(0);
   }, 300_000);
 
   it('a shallow clone without the base commit falls back to the stored history, and says why', async () => {
@@ -169,5 +195,85 @@ describe('pr mode: same-job A/B against the PR base', () => {
       /compare: ab: the base side cannot be built: .*trt-gate\.yml does not exist at [0-9a-f]{40}/,
     );
     expect(github.checkRuns).toEqual([]);
+  }, 60_000);
+
+  it("a fork's results cannot bring their own A/B verdict: the history judges those entries, saying why", async () => {
+    await github.stop();
+    github = new FakeGitHub({
+      pulls: [
+        {
+          number: 7,
+          state: 'open',
+          head: { sha: FORK_HEAD_SHA, ref: 'main', repo: { full_name: 'forker/octo-repo' } },
+          base: { ref: 'main', sha: MAIN_SHA, repo: { full_name: 'octo-org/octo-repo' } },
+        },
+      ],
+    });
+    await github.start();
+    const dir = join(sandbox.workspace, 'in');
+    await mkdir(dir);
+    const recorded = await runAction(
+      await sandbox.env({
+        event: 'push.json',
+        eventName: 'push',
+        apiUrl: github.url,
+        inputs: {
+          [Input.mode]: 'baseline',
+          [Input.resultsFiles]: await writeJson(join(dir, 'base.json'), benchResults({ runId: 'b' })),
+        },
+      }),
+    );
+    expect(recorded.error).toBeUndefined();
+    // 50 % slower, with a made-up A/B comparison that calls it unchanged.
+    const forged = benchResults({ runId: 'fork', scale: 1.5 });
+    const entry = forged.entries[0]!;
+    forged.comparisons = [
+      {
+        entryId: entry.id,
+        model: entry.model,
+        precision: entry.precision,
+        batchSize: entry.batchSize,
+        device: entry.key.device,
+        verdict: 'unchanged',
+        reason: 'made up',
+        baselineRuns: 0,
+        metrics: [],
+        method: 'ab',
+        ab: {
+          base: 'git main',
+          pairs: 40,
+          blockIterations: 50,
+          discardedRounds: 0,
+          discardReasons: [],
+          aaDeltaPct: 0,
+          aaIntervalPct: [-1, 1],
+          aaNoisePct: 1,
+          thresholdPct: 5,
+          timeToVerdictMs: 1000,
+          stoppedAtMs: 1000,
+          stopped: 'settled',
+          notes: [],
+        },
+      },
+    ];
+    const run = await runAction(
+      await sandbox.env({
+        event: 'workflow_run.json',
+        eventName: 'workflow_run',
+        apiUrl: github.url,
+        inputs: {
+          [Input.mode]: 'aggregate',
+          [Input.resultsFiles]: await writeJson(join(dir, 'fork.json'), forged),
+        },
+      }),
+    );
+    expect(run.error).toBeUndefined();
+    const cmp = run.outcome!.compared[0]!.comparisons![0]!;
+    expect([cmp.method, cmp.verdict, cmp.baselineRuns]).toEqual(['history', 'regressed', 1]);
+    expect(cmp.ab).toBeUndefined();
+    expect(cmp.abSkipped).toBe('pairs measured by a workflow run of forker/octo-repo are not trusted');
+    expect(github.comments.get(7)![0]!.body).toMatch(
+      /A\/B not used: pairs measured by a workflow run of forker/,
+    );
   }, 60_000);
 });
