@@ -38,6 +38,19 @@ const logger: Logger = {
   warning: (m) => core.warning(sanitizeLogLine(m)),
 };
 
+/** What the summary and comment say besides the comparison: baselines recorded, a release made. */
+function modeNotes(outcome: ModeOutcome): string[] {
+  const release = outcome.release;
+  if (release?.released) {
+    const models = release.released.models.map((m) => `\`${m.name}\``).join(', ');
+    return [
+      `**Released:** Triton model repository with ${models} (SHA256SUMS and release report beside it).`,
+    ];
+  }
+  if (release?.refused) return [`**Not released:** ${escapeMarkdown(release.refused)}`];
+  return appendedNotes(outcome);
+}
+
 function appendedNotes(outcome: ModeOutcome): string[] {
   if (!outcome.appended) return [];
   const written = outcome.appended.reduce((n, a) => n + a.written.length, 0);
@@ -102,7 +115,7 @@ export async function run(): Promise<RunResult> {
       mode: outcome.mode,
       baselineLabel: outcome.baselineLabel,
       runUrl: ctx.runUrl,
-      notes: appendedNotes(outcome),
+      notes: modeNotes(outcome),
       problems: outcome.problems,
       notices: outcome.notices,
     });
@@ -136,6 +149,7 @@ export async function run(): Promise<RunResult> {
     outputs[Output.regressions] = String(regressions);
     outputs[Output.resultsPath] = outcome.resultsPath;
     outputs[Output.reportPath] = reportPath;
+    if (outcome.release?.released) outputs[Output.releasePath] = outcome.release.released.out;
     for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
 
     const exitCode = outcomeExitCode(outcome.compared, outcome.gate);
@@ -150,6 +164,8 @@ export async function run(): Promise<RunResult> {
               .join(', ')}${failed.length > 10 ? ', …' : ''}); see ${reportPath}`,
         ),
       );
+    } else if (exitCode === ExitCode.gateFailed && outcome.release?.refused) {
+      core.setFailed(sanitizeLogLine(`trt-gate: ${outcome.release.refused}; see ${reportPath}`));
     } else if (exitCode === ExitCode.gateFailed) {
       const failing = outcome.gate.failing;
       core.setFailed(

@@ -1,9 +1,12 @@
+import { dirname, join } from 'node:path';
 import { writeComparedResults } from '../src/app/artifacts.js';
 import { gateCandidates } from '../src/app/gate-results.js';
 import { type BaseSpec, runPrGate } from '../src/app/pr-gate.js';
 import { recordBaselines } from '../src/app/record-baselines.js';
+import { type ReleaseDecision, releaseGated } from '../src/app/release-gated.js';
 import { runAndGate } from '../src/app/run-and-gate.js';
 import { loadSettings, type Settings } from '../src/app/settings.js';
+import { type LoadedConfig, loadConfig } from '../src/config/load.js';
 import { UsageError } from '../src/errors.js';
 import { overallGate } from '../src/gate/merge-outcomes.js';
 import type { RunObserver } from '../src/pipeline/events.js';
@@ -49,6 +52,8 @@ export interface ModeOutcome {
   problems?: string[];
   /** How the job was judged when it says something (A/B against the base, or why not), plain text. */
   notices?: string[];
+  /** release mode: the Triton repository written, or why nothing was. */
+  release?: ReleaseDecision;
 }
 
 /** What judged a pull request run here: A/B against `abBase`, or the history because of `fallback`. */
@@ -77,22 +82,26 @@ function logObserver(log: Logger): RunObserver {
 async function gatedCandidates(
   m: ModeContext,
   store: BaselineStore,
-  options: { releaseThresholds?: string; pullRequest?: boolean } = {},
+  options: { release?: { thresholds: string }; pullRequest?: boolean } = {},
 ): Promise<{
   settings: Settings;
   compared: Results[];
   gate: GateOutcome;
   problems: string[];
   judged?: Judged;
+  /** The config loaded with its model files (a run here). */
+  loaded?: LoadedConfig;
+  /** The results files read (none for a run here). */
+  files: string[];
 }> {
-  const { releaseThresholds } = options;
+  const { release } = options;
   const runHere = m.inputs.resultsFiles.length === 0;
   const { settings, loaded } = await loadSettings({
     configFile: m.inputs.config,
     cwd: m.ctx.workspace,
     runnable: runHere,
     failOn: m.inputs.failOn,
-    releaseThresholds,
+    releaseThresholds: release?.thresholds,
   });
   if (!runHere) {
     const { files, results, unreadable } = await loadResultsFiles(
@@ -111,7 +120,13 @@ async function gatedCandidates(
         : m.target.untrustedSource
           ? `pairs measured by a workflow run of ${m.target.untrustedSource} are not trusted`
           : undefined;
-    return { settings, ...(await gateCandidates(results, store, settings.gate, dropPairs)), problems };
+    return {
+      settings,
+      ...(await gateCandidates(results, store, settings.gate, dropPairs)),
+      problems,
+      loaded,
+      files,
+    };
   }
   if (options.pullRequest) {
     const { results, ...judged } = await runPrGate({
@@ -130,7 +145,7 @@ async function gatedCandidates(
     });
     if (judged.fallback) m.log.info(`judged by the stored history: ${judged.fallback}`);
     const gate = overallGate([results.gate!], settings.gate.gate.failOn);
-    return { settings, compared: [results], gate, problems: [], judged };
+    return { settings, compared: [results], gate, problems: [], judged, loaded, files: [] };
   }
   const results = await runAndGate({
     loaded: loaded!,
@@ -142,7 +157,7 @@ async function gatedCandidates(
     onRemeasure: (ids) => m.log.info(`re-measuring ${ids.length} inconclusive entries: ${ids.join(', ')}`),
   });
   const gate = overallGate([results.gate!], settings.gate.gate.failOn);
-  return { settings, compared: [results], gate, problems: [] };
+  return { settings, compared: [results], gate, problems: [], loaded, files: [] };
 }
 
 /** Runs `fn` with the namespace's store open, and closes it whatever happens. */
@@ -227,21 +242,44 @@ async function aggregateMode(m: ModeContext): Promise<ModeOutcome> {
   return { ...(await prMode(m)), mode: 'aggregate' };
 }
 
-/** release: candidate engines against the production baseline, with the release thresholds. */
+/**
+ * release: candidate engines against the production baseline, with the release thresholds; when
+ * everything passed (every expected architecture present, nothing regressed or inconclusive), the
+ * Triton repository and release report go to `<results-dir>/release` (the `release-path` output,
+ * for an artifact upload). Otherwise nothing is written and the gate fails, saying why.
+ */
 async function releaseMode(m: ModeContext): Promise<ModeOutcome> {
   const ns: Namespace = { production: true };
-  const { compared, gate } = await withStore(m, ns, (store) => {
+  const gated = await withStore(m, ns, (store) => {
     m.log.info(`comparing with ${namespaceLabel(ns)} in ${store.description}`);
-    return gatedCandidates(m, store, { releaseThresholds: m.inputs.releaseThresholds });
+    return gatedCandidates(m, store, { release: { thresholds: m.inputs.releaseThresholds ?? '' } });
   });
+  const { compared, problems } = gated;
+  for (const arch of missingArchitectures(m.inputs.expectedArchitectures, compared)) {
+    problems.push(`missing architecture ${arch}: no results file from it (did its matrix job fail?)`);
+  }
+  const decision = await releaseGated({
+    compared,
+    // A release reads the models' signatures: the config's model files must be here then.
+    loaded: gated.loaded ?? (() => loadConfig(m.inputs.config, m.ctx.workspace)),
+    out: join(m.resultsDir, Files.release),
+    problems,
+    // Engines downloaded beside their results files (the recorded paths are the matrix jobs').
+    artifactDirs: [...new Set(gated.files.map((f) => dirname(f)))],
+  });
+  if (decision.released) m.log.info(`released to ${decision.released.out}`);
+  else m.log.warning(`trt-gate: ${decision.refused}`);
   return {
     mode: 'release',
     compared,
-    gate,
+    // The refusal names every blocking problem (those above included): one entry, not two.
+    gate: failClosed(gated.gate, decision.refused ? [decision.refused] : []),
+    problems: decision.refused ? [decision.refused] : [],
     resultsPath: await writeComparedResults(m.resultsDir, compared),
     reportFile: Files.releaseReport,
     baselineLabel: namespaceLabel(ns),
     publishesToPullRequest: true,
+    release: decision,
   };
 }
 

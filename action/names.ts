@@ -41,6 +41,7 @@ export const Output = {
   regressions: 'regressions',
   resultsPath: 'results-path',
   reportPath: 'report-path',
+  releasePath: 'release-path',
 } as const;
 export type OutputName = (typeof Output)[keyof typeof Output];
 
@@ -80,6 +81,8 @@ export const Files = {
   aggregate: AGGREGATE_FILE,
   report: 'report.md',
   releaseReport: 'release-report.md',
+  /** release mode: the Triton repository, SHA256SUMS and its release report, under results-dir. */
+  release: 'release',
   html: 'report.html',
   json: 'report.json',
 } as const;

@@ -857,7 +857,7 @@ var require_tree = __commonJS({
        * @param {any} value
        * @param {number} index
        */
-      constructor(key, value, index) {
+      constructor(key, value2, index) {
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
@@ -866,16 +866,16 @@ var require_tree = __commonJS({
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
-          this.middle = new _TstNode(key, value, index);
+          this.middle = new _TstNode(key, value2, index);
         } else {
-          this.value = value;
+          this.value = value2;
         }
       }
       /**
        * @param {string} key
        * @param {any} value
        */
-      add(key, value) {
+      add(key, value2) {
         const length = key.length;
         if (length === 0) {
           throw new TypeError("Unreachable");
@@ -889,25 +889,25 @@ var require_tree = __commonJS({
           }
           if (node2.code === code) {
             if (length === ++index) {
-              node2.value = value;
+              node2.value = value2;
               break;
             } else if (node2.middle !== null) {
               node2 = node2.middle;
             } else {
-              node2.middle = new _TstNode(key, value, index);
+              node2.middle = new _TstNode(key, value2, index);
               break;
             }
           } else if (node2.code < code) {
             if (node2.left !== null) {
               node2 = node2.left;
             } else {
-              node2.left = new _TstNode(key, value, index);
+              node2.left = new _TstNode(key, value2, index);
               break;
             }
           } else if (node2.right !== null) {
             node2 = node2.right;
           } else {
-            node2.right = new _TstNode(key, value, index);
+            node2.right = new _TstNode(key, value2, index);
             break;
           }
         }
@@ -946,11 +946,11 @@ var require_tree = __commonJS({
        * @param {string} key
        * @param {any} value
        * */
-      insert(key, value) {
+      insert(key, value2) {
         if (this.node === null) {
-          this.node = new TstNode(key, value, 0);
+          this.node = new TstNode(key, value2, 0);
         } else {
-          this.node.add(key, value);
+          this.node.add(key, value2);
         }
       }
       /**
@@ -1051,11 +1051,11 @@ var require_util = __commonJS({
       return url2;
     }
     function isValidPort(port) {
-      const value = parseInt(port, 10);
-      return value === Number(port) && value >= 0 && value <= 65535;
+      const value2 = parseInt(port, 10);
+      return value2 === Number(port) && value2 >= 0 && value2 <= 65535;
     }
-    function isHttpOrHttpsPrefixed(value) {
-      return value != null && value[0] === "h" && value[1] === "t" && value[2] === "t" && value[3] === "p" && (value[4] === ":" || value[4] === "s" && value[5] === ":");
+    function isHttpOrHttpsPrefixed(value2) {
+      return value2 != null && value2[0] === "h" && value2[1] === "t" && value2[2] === "t" && value2[3] === "p" && (value2[4] === ":" || value2[4] === "s" && value2[5] === ":");
     }
     function parseURL(url2) {
       if (typeof url2 === "string") {
@@ -1179,11 +1179,11 @@ var require_util = __commonJS({
       const m = val.toString().match(KEEPALIVE_TIMEOUT_EXPR);
       return m ? parseInt(m[1], 10) * 1e3 : null;
     }
-    function headerNameToString(value) {
-      return typeof value === "string" ? headerNameLowerCasedRecord[value] ?? value.toLowerCase() : tree.lookup(value) ?? value.toString("latin1").toLowerCase();
+    function headerNameToString(value2) {
+      return typeof value2 === "string" ? headerNameLowerCasedRecord[value2] ?? value2.toLowerCase() : tree.lookup(value2) ?? value2.toString("latin1").toLowerCase();
     }
-    function bufferToLowerCasedHeaderName(value) {
-      return tree.lookup(value) ?? value.toString("latin1").toLowerCase();
+    function bufferToLowerCasedHeaderName(value2) {
+      return tree.lookup(value2) ?? value2.toString("latin1").toLowerCase();
     }
     function parseHeaders(headers, obj) {
       if (obj === void 0) obj = {};
@@ -1298,14 +1298,14 @@ var require_util = __commonJS({
             iterator2 = iterable[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { done, value } = await iterator2.next();
+            const { done, value: value2 } = await iterator2.next();
             if (done) {
               queueMicrotask(() => {
                 controller.close();
                 controller.byobRequest?.respond(0);
               });
             } else {
-              const buf = Buffer.isBuffer(value) ? value : Buffer.from(value);
+              const buf = Buffer.isBuffer(value2) ? value2 : Buffer.from(value2);
               if (buf.byteLength) {
                 controller.enqueue(new Uint8Array(buf));
               }
@@ -1970,8 +1970,8 @@ var require_request = __commonJS({
           this.endHandler = null;
         }
       }
-      addHeader(key, value) {
-        processHeader(this, key, value);
+      addHeader(key, value2) {
+        processHeader(this, key, value2);
         return this;
       }
     };
@@ -2043,11 +2043,11 @@ var require_request = __commonJS({
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
-        const value = typeof val === "string" ? val.toLowerCase() : null;
-        if (value !== "close" && value !== "keep-alive") {
+        const value2 = typeof val === "string" ? val.toLowerCase() : null;
+        if (value2 !== "close" && value2 !== "keep-alive") {
           throw new InvalidArgumentError("invalid connection header");
         }
-        if (value === "close") {
+        if (value2 === "close") {
           request2.reset = true;
         }
       } else if (headerName === "expect") {
@@ -2712,9 +2712,9 @@ var require_utils = __commonJS({
     function enumToMap(obj) {
       const res = {};
       Object.keys(obj).forEach((key) => {
-        const value = obj[key];
-        if (typeof value === "number") {
-          res[key] = value;
+        const value2 = obj[key];
+        if (typeof value2 === "number") {
+          res[key] = value2;
         }
       });
       return res;
@@ -3527,11 +3527,11 @@ var require_data_url = __commonJS({
     }
     function collectAnHTTPQuotedString(input2, position, extractValue) {
       const positionStart = position.position;
-      let value = "";
+      let value2 = "";
       assert2(input2[position.position] === '"');
       position.position++;
       while (true) {
-        value += collectASequenceOfCodePoints(
+        value2 += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== "\\",
           input2,
           position
@@ -3543,10 +3543,10 @@ var require_data_url = __commonJS({
         position.position++;
         if (quoteOrBackslash === "\\") {
           if (position.position >= input2.length) {
-            value += "\\";
+            value2 += "\\";
             break;
           }
-          value += input2[position.position];
+          value2 += input2[position.position];
           position.position++;
         } else {
           assert2(quoteOrBackslash === '"');
@@ -3554,7 +3554,7 @@ var require_data_url = __commonJS({
         }
       }
       if (extractValue) {
-        return value;
+        return value2;
       }
       return input2.slice(positionStart, position.position);
     }
@@ -3562,16 +3562,16 @@ var require_data_url = __commonJS({
       assert2(mimeType !== "failure");
       const { parameters, essence } = mimeType;
       let serialization = essence;
-      for (let [name, value] of parameters.entries()) {
+      for (let [name, value2] of parameters.entries()) {
         serialization += ";";
         serialization += name;
         serialization += "=";
-        if (!HTTP_TOKEN_CODEPOINTS.test(value)) {
-          value = value.replace(/(\\|")/g, "\\$1");
-          value = '"' + value;
-          value += '"';
+        if (!HTTP_TOKEN_CODEPOINTS.test(value2)) {
+          value2 = value2.replace(/(\\|")/g, "\\$1");
+          value2 = '"' + value2;
+          value2 += '"';
         }
-        serialization += value;
+        serialization += value2;
       }
       return serialization;
     }
@@ -3844,11 +3844,11 @@ var require_webidl = __commonJS({
           });
         }
         while (true) {
-          const { done, value } = method.next();
+          const { done, value: value2 } = method.next();
           if (done) {
             break;
           }
-          seq.push(converter(value, prefix, `${argument}[${index++}]`));
+          seq.push(converter(value2, prefix, `${argument}[${index++}]`));
         }
         return seq;
       };
@@ -3916,20 +3916,20 @@ var require_webidl = __commonJS({
               });
             }
           }
-          let value = dictionary[key];
+          let value2 = dictionary[key];
           const hasDefault = Object.hasOwn(options, "defaultValue");
-          if (hasDefault && value !== null) {
-            value ??= defaultValue();
+          if (hasDefault && value2 !== null) {
+            value2 ??= defaultValue();
           }
-          if (required2 || hasDefault || value !== void 0) {
-            value = converter(value, prefix, `${argument}.${key}`);
-            if (options.allowedValues && !options.allowedValues.includes(value)) {
+          if (required2 || hasDefault || value2 !== void 0) {
+            value2 = converter(value2, prefix, `${argument}.${key}`);
+            if (options.allowedValues && !options.allowedValues.includes(value2)) {
               throw webidl.errors.exception({
                 header: prefix,
-                message: `${value} is not an accepted type. Expected one of ${options.allowedValues.join(", ")}.`
+                message: `${value2} is not an accepted type. Expected one of ${options.allowedValues.join(", ")}.`
               });
             }
-            dict[key] = value;
+            dict[key] = value2;
           }
         }
         return dict;
@@ -4102,11 +4102,11 @@ var require_util2 = __commonJS({
     var { isUint8Array: isUint8Array2 } = __require("node:util/types");
     var { webidl } = require_webidl();
     var supportedHashes = [];
-    var crypto2;
+    var crypto3;
     try {
-      crypto2 = __require("node:crypto");
+      crypto3 = __require("node:crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto2.getHashes().filter((hash2) => possibleRelevantHashes.includes(hash2));
+      supportedHashes = crypto3.getHashes().filter((hash2) => possibleRelevantHashes.includes(hash2));
     } catch {
     }
     function responseURL(response) {
@@ -4140,8 +4140,8 @@ var require_util2 = __commonJS({
       }
       return true;
     }
-    function normalizeBinaryStringToUtf8(value) {
-      return Buffer.from(value, "binary").toString("utf8");
+    function normalizeBinaryStringToUtf8(value2) {
+      return Buffer.from(value2, "binary").toString("utf8");
     }
     function requestCurrentURL(request2) {
       return request2.urlList[request2.urlList.length - 1];
@@ -4379,7 +4379,7 @@ var require_util2 = __commonJS({
       }
     }
     function bytesMatch(bytes, metadataList) {
-      if (crypto2 === void 0) {
+      if (crypto3 === void 0) {
         return true;
       }
       const parsedMetadata = parseMetadata(metadataList);
@@ -4394,7 +4394,7 @@ var require_util2 = __commonJS({
       for (const item of metadata) {
         const algorithm = item.algo;
         const expectedValue = item.hash;
-        let actualValue = crypto2.createHash(algorithm).update(bytes).digest("base64");
+        let actualValue = crypto3.createHash(algorithm).update(bytes).digest("base64");
         if (actualValue[actualValue.length - 1] === "=") {
           if (actualValue[actualValue.length - 2] === "=") {
             actualValue = actualValue.slice(0, -2);
@@ -4502,8 +4502,8 @@ var require_util2 = __commonJS({
     function normalizeMethod(method) {
       return normalizedMethodRecordsBase[method.toLowerCase()] ?? method;
     }
-    function serializeJavascriptValueToJSONString(value) {
-      const result = JSON.stringify(value);
+    function serializeJavascriptValueToJSONString(value2) {
+      const result = JSON.stringify(value2);
       if (result === void 0) {
         throw new TypeError("Value is not JSON serializable");
       }
@@ -4544,7 +4544,7 @@ var require_util2 = __commonJS({
               done: true
             };
           }
-          const { [keyIndex]: key, [valueIndex]: value } = values[index];
+          const { [keyIndex]: key, [valueIndex]: value2 } = values[index];
           this.#index = index + 1;
           let result;
           switch (this.#kind) {
@@ -4552,10 +4552,10 @@ var require_util2 = __commonJS({
               result = key;
               break;
             case "value":
-              result = value;
+              result = value2;
               break;
             case "key+value":
-              result = [key, value];
+              result = [key, value2];
               break;
           }
           return {
@@ -4621,8 +4621,8 @@ var require_util2 = __commonJS({
                 `Failed to execute 'forEach' on '${name}': parameter 1 is not of type 'Function'.`
               );
             }
-            for (const { 0: key, 1: value } of makeIterator(this, "key+value")) {
-              callbackfn.call(thisArg, value, key, this);
+            for (const { 0: key, 1: value2 } of makeIterator(this, "key+value")) {
+              callbackfn.call(thisArg, value2, key, this);
             }
           }
         }
@@ -4699,8 +4699,8 @@ var require_util2 = __commonJS({
       const protocol = url2.protocol;
       return protocol === "http:" || protocol === "https:";
     }
-    function simpleRangeHeaderValue(value, allowWhitespace) {
-      const data = value;
+    function simpleRangeHeaderValue(value2, allowWhitespace) {
+      const data = value2;
       if (!data.startsWith("bytes")) {
         return "failure";
       }
@@ -4818,8 +4818,8 @@ var require_util2 = __commonJS({
       if (values === null) {
         return "failure";
       }
-      for (const value of values) {
-        const temporaryMimeType = parseMIMEType(value);
+      for (const value2 of values) {
+        const temporaryMimeType = parseMIMEType(value2);
         if (temporaryMimeType === "failure" || temporaryMimeType.essence === "*/*") {
           continue;
         }
@@ -4839,8 +4839,8 @@ var require_util2 = __commonJS({
       }
       return mimeType;
     }
-    function gettingDecodingSplitting(value) {
-      const input2 = value;
+    function gettingDecodingSplitting(value2) {
+      const input2 = value2;
       const position = { position: 0 };
       const values = [];
       let temporaryValue = "";
@@ -4871,11 +4871,11 @@ var require_util2 = __commonJS({
       return values;
     }
     function getDecodeSplit(name, list) {
-      const value = list.get(name, true);
-      if (value === null) {
+      const value2 = list.get(name, true);
+      if (value2 === null) {
         return null;
       }
-      return gettingDecodingSplitting(value);
+      return gettingDecodingSplitting(value2);
     }
     var textDecoder2 = new TextDecoder();
     function utf8DecodeBytes(buffer) {
@@ -5058,19 +5058,19 @@ var require_formdata = __commonJS({
         }
         this[kState] = [];
       }
-      append(name, value, filename = void 0) {
+      append(name, value2, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.append";
         webidl.argumentLengthCheck(arguments, 2, prefix);
-        if (arguments.length === 3 && !isBlobLike(value)) {
+        if (arguments.length === 3 && !isBlobLike(value2)) {
           throw new TypeError(
             "Failed to execute 'append' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
         name = webidl.converters.USVString(name, prefix, "name");
-        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "value", { strict: false }) : webidl.converters.USVString(value, prefix, "value");
+        value2 = isBlobLike(value2) ? webidl.converters.Blob(value2, prefix, "value", { strict: false }) : webidl.converters.USVString(value2, prefix, "value");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
-        const entry = makeEntry(name, value, filename);
+        const entry = makeEntry(name, value2, filename);
         this[kState].push(entry);
       }
       delete(name) {
@@ -5105,19 +5105,19 @@ var require_formdata = __commonJS({
         name = webidl.converters.USVString(name, prefix, "name");
         return this[kState].findIndex((entry) => entry.name === name) !== -1;
       }
-      set(name, value, filename = void 0) {
+      set(name, value2, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.set";
         webidl.argumentLengthCheck(arguments, 2, prefix);
-        if (arguments.length === 3 && !isBlobLike(value)) {
+        if (arguments.length === 3 && !isBlobLike(value2)) {
           throw new TypeError(
             "Failed to execute 'set' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
         name = webidl.converters.USVString(name, prefix, "name");
-        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "name", { strict: false }) : webidl.converters.USVString(value, prefix, "name");
+        value2 = isBlobLike(value2) ? webidl.converters.Blob(value2, prefix, "name", { strict: false }) : webidl.converters.USVString(value2, prefix, "name");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
-        const entry = makeEntry(name, value, filename);
+        const entry = makeEntry(name, value2, filename);
         const idx = this[kState].findIndex((entry2) => entry2.name === name);
         if (idx !== -1) {
           this[kState] = [
@@ -5161,21 +5161,21 @@ var require_formdata = __commonJS({
         configurable: true
       }
     });
-    function makeEntry(name, value, filename) {
-      if (typeof value === "string") {
+    function makeEntry(name, value2, filename) {
+      if (typeof value2 === "string") {
       } else {
-        if (!isFileLike(value)) {
-          value = value instanceof Blob ? new File2([value], "blob", { type: value.type }) : new FileLike(value, "blob", { type: value.type });
+        if (!isFileLike(value2)) {
+          value2 = value2 instanceof Blob ? new File2([value2], "blob", { type: value2.type }) : new FileLike(value2, "blob", { type: value2.type });
         }
         if (filename !== void 0) {
           const options = {
-            type: value.type,
-            lastModified: value.lastModified
+            type: value2.type,
+            lastModified: value2.lastModified
           };
-          value = value instanceof NativeFile ? new File2([value], filename, options) : new FileLike(value, filename, options);
+          value2 = value2 instanceof NativeFile ? new File2([value2], filename, options) : new FileLike(value2, filename, options);
         }
       }
-      return { name, value };
+      return { name, value: value2 };
     }
     module.exports = { FormData, makeEntry };
   }
@@ -5273,19 +5273,19 @@ var require_formdata_parser = __commonJS({
         } else {
           position.position += 2;
         }
-        let value;
+        let value2;
         if (filename !== null) {
           contentType ??= "text/plain";
           if (!isAsciiString(contentType)) {
             contentType = "";
           }
-          value = new File2([body], filename, { type: contentType });
+          value2 = new File2([body], filename, { type: contentType });
         } else {
-          value = utf8DecodeBytes(Buffer.from(body));
+          value2 = utf8DecodeBytes(Buffer.from(body));
         }
         assert2(isUSVString(name));
-        assert2(typeof value === "string" && isUSVString(value) || isFileLike(value));
-        entryList.push(makeEntry(name, value, filename));
+        assert2(typeof value2 === "string" && isUSVString(value2) || isFileLike(value2));
+        entryList.push(makeEntry(name, value2, filename));
       }
     }
     function parseMultipartFormDataHeaders(input2, position) {
@@ -5458,8 +5458,8 @@ var require_body = __commonJS({
     var { multipartFormDataParser } = require_formdata_parser();
     var random;
     try {
-      const crypto2 = __require("node:crypto");
-      random = (max3) => crypto2.randomInt(0, max3);
+      const crypto3 = __require("node:crypto");
+      random = (max3) => crypto3.randomInt(0, max3);
     } catch {
       random = (max3) => Math.floor(Math.random(max3));
     }
@@ -5516,27 +5516,27 @@ var require_body = __commonJS({
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
         const escape = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
-        const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
+        const normalizeLinefeeds = (value2) => value2.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = false;
-        for (const [name, value] of object2) {
-          if (typeof value === "string") {
+        for (const [name, value2] of object2) {
+          if (typeof value2 === "string") {
             const chunk2 = textEncoder3.encode(prefix + `; name="${escape(normalizeLinefeeds(name))}"\r
 \r
-${normalizeLinefeeds(value)}\r
+${normalizeLinefeeds(value2)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder3.encode(`${prefix}; name="${escape(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
-Content-Type: ${value.type || "application/octet-stream"}\r
+            const chunk2 = textEncoder3.encode(`${prefix}; name="${escape(normalizeLinefeeds(name))}"` + (value2.name ? `; filename="${escape(value2.name)}"` : "") + `\r
+Content-Type: ${value2.type || "application/octet-stream"}\r
 \r
 `);
-            blobParts.push(chunk2, value, rn);
-            if (typeof value.size === "number") {
-              length += chunk2.byteLength + value.size + rn.byteLength;
+            blobParts.push(chunk2, value2, rn);
+            if (typeof value2.size === "number") {
+              length += chunk2.byteLength + value2.size + rn.byteLength;
             } else {
               hasUnknownSizeValue = true;
             }
@@ -5587,7 +5587,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             iterator2 = action(object2)[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { value, done } = await iterator2.next();
+            const { value: value2, done } = await iterator2.next();
             if (done) {
               queueMicrotask(() => {
                 controller.close();
@@ -5595,7 +5595,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
               });
             } else {
               if (!isErrored(stream)) {
-                const buffer = new Uint8Array(value);
+                const buffer = new Uint8Array(value2);
                 if (buffer.byteLength) {
                   controller.enqueue(buffer);
                 }
@@ -5658,12 +5658,12 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           return consumeBody(this, parseJSONFromBytes, instance);
         },
         formData() {
-          return consumeBody(this, (value) => {
+          return consumeBody(this, (value2) => {
             const mimeType = bodyMimeType(this);
             if (mimeType !== null) {
               switch (mimeType.essence) {
                 case "multipart/form-data": {
-                  const parsed = multipartFormDataParser(value, mimeType);
+                  const parsed = multipartFormDataParser(value2, mimeType);
                   if (parsed === "failure") {
                     throw new TypeError("Failed to parse body as FormData.");
                   }
@@ -5672,10 +5672,10 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                   return fd2;
                 }
                 case "application/x-www-form-urlencoded": {
-                  const entries2 = new URLSearchParams(value.toString());
+                  const entries2 = new URLSearchParams(value2.toString());
                   const fd2 = new FormData();
-                  for (const [name, value2] of entries2) {
-                    fd2.append(name, value2);
+                  for (const [name, value3] of entries2) {
+                    fd2.append(name, value3);
                   }
                   return fd2;
                 }
@@ -5871,7 +5871,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser = class {
+    var Parser2 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
@@ -6298,7 +6298,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser(client, socket, llhttpInstance);
+      socket[kParser] = new Parser2(client, socket, llhttpInstance);
       addListener(socket, "error", function(err2) {
         const parser = this[kParser];
         if (err2.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -6931,13 +6931,13 @@ var require_client_h2 = __commonJS({
     } = http2;
     function parseH2Headers(headers) {
       const result = [];
-      for (const [name, value] of Object.entries(headers)) {
-        if (Array.isArray(value)) {
-          for (const subvalue of value) {
+      for (const [name, value2] of Object.entries(headers)) {
+        if (Array.isArray(value2)) {
+          for (const subvalue of value2) {
             result.push(Buffer.from(name), Buffer.from(subvalue));
           }
         } else {
-          result.push(Buffer.from(name), Buffer.from(value));
+          result.push(Buffer.from(name), Buffer.from(value2));
         }
       }
       return result;
@@ -7855,8 +7855,8 @@ var require_client = __commonJS({
       get pipelining() {
         return this[kPipelining];
       }
-      set pipelining(value) {
-        this[kPipelining] = value;
+      set pipelining(value2) {
+        this[kPipelining] = value2;
         this[kResume](true);
       }
       get [kPending]() {
@@ -10685,15 +10685,15 @@ var require_mock_utils = __commonJS({
         isPromise
       }
     } = __require("node:util");
-    function matchValue(match, value) {
+    function matchValue(match, value2) {
       if (typeof match === "string") {
-        return match === value;
+        return match === value2;
       }
       if (match instanceof RegExp) {
-        return match.test(value);
+        return match.test(value2);
       }
       if (typeof match === "function") {
-        return match(value) === true;
+        return match(value2) === true;
       }
       return false;
     }
@@ -10834,14 +10834,14 @@ var require_mock_utils = __commonJS({
       const result = [];
       for (let i3 = 0; i3 < keys.length; ++i3) {
         const key = keys[i3];
-        const value = data[key];
+        const value2 = data[key];
         const name = Buffer.from(`${key}`);
-        if (Array.isArray(value)) {
-          for (let j = 0; j < value.length; ++j) {
-            result.push(name, Buffer.from(`${value[j]}`));
+        if (Array.isArray(value2)) {
+          for (let j = 0; j < value2.length; ++j) {
+            result.push(name, Buffer.from(`${value2[j]}`));
           }
         } else {
-          result.push(name, Buffer.from(`${value}`));
+          result.push(name, Buffer.from(`${value2}`));
         }
       }
       return result;
@@ -11991,25 +11991,25 @@ var require_headers = __commonJS({
         });
       }
     }
-    function appendHeader(headers, name, value) {
-      value = headerValueNormalize(value);
+    function appendHeader(headers, name, value2) {
+      value2 = headerValueNormalize(value2);
       if (!isValidHeaderName(name)) {
         throw webidl.errors.invalidArgument({
           prefix: "Headers.append",
           value: name,
           type: "header name"
         });
-      } else if (!isValidHeaderValue(value)) {
+      } else if (!isValidHeaderValue(value2)) {
         throw webidl.errors.invalidArgument({
           prefix: "Headers.append",
-          value,
+          value: value2,
           type: "header value"
         });
       }
       if (getHeadersGuard(headers) === "immutable") {
         throw new TypeError("immutable");
       }
-      return getHeadersList(headers).append(name, value, false);
+      return getHeadersList(headers).append(name, value2, false);
     }
     function compareHeaderName(a2, b) {
       return a2[0] < b[0] ? -1 : 1;
@@ -12046,7 +12046,7 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      append(name, value, isLowerCase) {
+      append(name, value2, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists3 = this[kHeadersMap].get(lowercaseName);
@@ -12054,13 +12054,13 @@ var require_headers = __commonJS({
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
             name: exists3.name,
-            value: `${exists3.value}${delimiter}${value}`
+            value: `${exists3.value}${delimiter}${value2}`
           });
         } else {
-          this[kHeadersMap].set(lowercaseName, { name, value });
+          this[kHeadersMap].set(lowercaseName, { name, value: value2 });
         }
         if (lowercaseName === "set-cookie") {
-          (this.cookies ??= []).push(value);
+          (this.cookies ??= []).push(value2);
         }
       }
       /**
@@ -12069,13 +12069,13 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      set(name, value, isLowerCase) {
+      set(name, value2, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         if (lowercaseName === "set-cookie") {
-          this.cookies = [value];
+          this.cookies = [value2];
         }
-        this[kHeadersMap].set(lowercaseName, { name, value });
+        this[kHeadersMap].set(lowercaseName, { name, value: value2 });
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-delete
@@ -12100,15 +12100,15 @@ var require_headers = __commonJS({
         return this[kHeadersMap].get(isLowerCase ? name : name.toLowerCase())?.value ?? null;
       }
       *[Symbol.iterator]() {
-        for (const { 0: name, 1: { value } } of this[kHeadersMap]) {
-          yield [name, value];
+        for (const { 0: name, 1: { value: value2 } } of this[kHeadersMap]) {
+          yield [name, value2];
         }
       }
       get entries() {
         const headers = {};
         if (this[kHeadersMap].size !== 0) {
-          for (const { name, value } of this[kHeadersMap].values()) {
-            headers[name] = value;
+          for (const { name, value: value2 } of this[kHeadersMap].values()) {
+            headers[name] = value2;
           }
         }
         return headers;
@@ -12119,13 +12119,13 @@ var require_headers = __commonJS({
       get entriesList() {
         const headers = [];
         if (this[kHeadersMap].size !== 0) {
-          for (const { 0: lowerName, 1: { name, value } } of this[kHeadersMap]) {
+          for (const { 0: lowerName, 1: { name, value: value2 } } of this[kHeadersMap]) {
             if (lowerName === "set-cookie") {
               for (const cookie of this.cookies) {
                 headers.push([name, cookie]);
               }
             } else {
-              headers.push([name, value]);
+              headers.push([name, value2]);
             }
           }
         }
@@ -12143,9 +12143,9 @@ var require_headers = __commonJS({
           const firstValue = iterator2.next().value;
           array2[0] = [firstValue[0], firstValue[1].value];
           assert2(firstValue[1].value !== null);
-          for (let i3 = 1, j = 0, right = 0, left = 0, pivot = 0, x2, value; i3 < size; ++i3) {
-            value = iterator2.next().value;
-            x2 = array2[i3] = [value[0], value[1].value];
+          for (let i3 = 1, j = 0, right = 0, left = 0, pivot = 0, x2, value2; i3 < size; ++i3) {
+            value2 = iterator2.next().value;
+            x2 = array2[i3] = [value2[0], value2[1].value];
             assert2(x2[1] !== null);
             left = 0;
             right = i3;
@@ -12171,9 +12171,9 @@ var require_headers = __commonJS({
           return array2;
         } else {
           let i3 = 0;
-          for (const { 0: name, 1: { value } } of this[kHeadersMap]) {
-            array2[i3++] = [name, value];
-            assert2(value !== null);
+          for (const { 0: name, 1: { value: value2 } } of this[kHeadersMap]) {
+            array2[i3++] = [name, value2];
+            assert2(value2 !== null);
           }
           return array2.sort(compareHeaderName);
         }
@@ -12195,13 +12195,13 @@ var require_headers = __commonJS({
         }
       }
       // https://fetch.spec.whatwg.org/#dom-headers-append
-      append(name, value) {
+      append(name, value2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.append");
         const prefix = "Headers.append";
         name = webidl.converters.ByteString(name, prefix, "name");
-        value = webidl.converters.ByteString(value, prefix, "value");
-        return appendHeader(this, name, value);
+        value2 = webidl.converters.ByteString(value2, prefix, "value");
+        return appendHeader(this, name, value2);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-delete
       delete(name) {
@@ -12255,30 +12255,30 @@ var require_headers = __commonJS({
         return this.#headersList.contains(name, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-set
-      set(name, value) {
+      set(name, value2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.set");
         const prefix = "Headers.set";
         name = webidl.converters.ByteString(name, prefix, "name");
-        value = webidl.converters.ByteString(value, prefix, "value");
-        value = headerValueNormalize(value);
+        value2 = webidl.converters.ByteString(value2, prefix, "value");
+        value2 = headerValueNormalize(value2);
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
             prefix,
             value: name,
             type: "header name"
           });
-        } else if (!isValidHeaderValue(value)) {
+        } else if (!isValidHeaderValue(value2)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value,
+            value: value2,
             type: "header value"
           });
         }
         if (this.#guard === "immutable") {
           throw new TypeError("immutable");
         }
-        this.#headersList.set(name, value, false);
+        this.#headersList.set(name, value2, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
@@ -12301,13 +12301,13 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap] = names;
         }
         for (let i3 = 0; i3 < names.length; ++i3) {
-          const { 0: name, 1: value } = names[i3];
+          const { 0: name, 1: value2 } = names[i3];
           if (name === "set-cookie") {
             for (let j = 0; j < cookies.length; ++j) {
               headers.push([name, cookies[j]]);
             }
           } else {
-            headers.push([name, value]);
+            headers.push([name, value2]);
           }
         }
         return this.#headersList[kHeadersSortedMap] = headers;
@@ -12451,8 +12451,8 @@ var require_response = __commonJS({
         }
         const responseObject = fromInnerResponse(makeResponse({}), "immutable");
         responseObject[kState].status = status;
-        const value = isomorphicEncode(URLSerializer(parsedURL));
-        responseObject[kState].headersList.append("location", value, true);
+        const value2 = isomorphicEncode(URLSerializer(parsedURL));
+        responseObject[kState].headersList.append("location", value2, true);
         return responseObject;
       }
       // https://fetch.spec.whatwg.org/#dom-response
@@ -12634,9 +12634,9 @@ var require_response = __commonJS({
         get(target, p) {
           return p in state ? state[p] : target[p];
         },
-        set(target, p, value) {
+        set(target, p, value2) {
           assert2(!(p in state));
-          target[p] = value;
+          target[p] = value2;
           return true;
         }
       });
@@ -12789,8 +12789,8 @@ var require_dispatcher_weakref = __commonJS({
     "use strict";
     var { kConnected, kSize } = require_symbols();
     var CompatWeakRef = class {
-      constructor(value) {
-        this.value = value;
+      constructor(value2) {
+        this.value = value2;
       }
       deref() {
         return this.value[kConnected] === 0 && this.value[kSize] === 0 ? void 0 : this.value;
@@ -13114,8 +13114,8 @@ var require_request2 = __commonJS({
           const headers = init.headers !== void 0 ? init.headers : new HeadersList(headersList);
           headersList.clear();
           if (headers instanceof HeadersList) {
-            for (const { name, value } of headers.rawValues()) {
-              headersList.append(name, value, false);
+            for (const { name, value: value2 } of headers.rawValues()) {
+              headersList.append(name, value2, false);
             }
             headersList.cookies = headers.cookies;
           } else {
@@ -13788,8 +13788,8 @@ var require_fetch = __commonJS({
         }
       }
       if (!request2.headersList.contains("accept", true)) {
-        const value = "*/*";
-        request2.headersList.append("accept", value, true);
+        const value2 = "*/*";
+        request2.headersList.append("accept", value2, true);
       }
       if (!request2.headersList.contains("accept-language", true)) {
         request2.headersList.append("accept-language", "*", true);
@@ -14388,11 +14388,11 @@ var require_fetch = __commonJS({
           let bytes;
           let isFailure;
           try {
-            const { done, value } = await fetchParams.controller.next();
+            const { done, value: value2 } = await fetchParams.controller.next();
             if (isAborted(fetchParams)) {
               break;
             }
-            bytes = done ? void 0 : value;
+            bytes = done ? void 0 : value2;
           } catch (err2) {
             if (fetchParams.controller.ended && !timingInfo.encodedBodySize) {
               bytes = void 0;
@@ -14991,15 +14991,15 @@ var require_util4 = __commonJS({
       (async () => {
         while (!fr[kAborted]) {
           try {
-            const { done, value } = await chunkPromise;
+            const { done, value: value2 } = await chunkPromise;
             if (isFirstChunk && !fr[kAborted]) {
               queueMicrotask(() => {
                 fireAProgressEvent("loadstart", fr);
               });
             }
             isFirstChunk = false;
-            if (!done && types.isUint8Array(value)) {
-              bytes.push(value);
+            if (!done && types.isUint8Array(value2)) {
+              bytes.push(value2);
               if ((fr[kLastProgressEventFired] === void 0 || Date.now() - fr[kLastProgressEventFired] >= 50) && !fr[kAborted]) {
                 fr[kLastProgressEventFired] = Date.now();
                 queueMicrotask(() => {
@@ -15423,10 +15423,10 @@ var require_util5 = __commonJS({
     function getFieldValues(header) {
       assert2(header !== null);
       const values = [];
-      for (let value of header.split(",")) {
-        value = value.trim();
-        if (isValidHeaderName(value)) {
-          values.push(value);
+      for (let value2 of header.split(",")) {
+        value2 = value2.trim();
+        if (isValidHeaderName(value2)) {
+          values.push(value2);
         }
       }
       return values;
@@ -16110,9 +16110,9 @@ var require_constants4 = __commonJS({
 var require_util6 = __commonJS({
   "node_modules/undici/lib/web/cookies/util.js"(exports, module) {
     "use strict";
-    function isCTLExcludingHtab(value) {
-      for (let i3 = 0; i3 < value.length; ++i3) {
-        const code = value.charCodeAt(i3);
+    function isCTLExcludingHtab(value2) {
+      for (let i3 = 0; i3 < value2.length; ++i3) {
+        const code = value2.charCodeAt(i3);
         if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
           return true;
         }
@@ -16145,18 +16145,18 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookieValue(value) {
-      let len = value.length;
+    function validateCookieValue(value2) {
+      let len = value2.length;
       let i3 = 0;
-      if (value[0] === '"') {
-        if (len === 1 || value[len - 1] !== '"') {
+      if (value2[0] === '"') {
+        if (len === 1 || value2[len - 1] !== '"') {
           throw new Error("Invalid cookie value");
         }
         --len;
         ++i3;
       }
       while (i3 < len) {
-        const code = value.charCodeAt(i3++);
+        const code = value2.charCodeAt(i3++);
         if (code < 33 || // exclude CTLs (0-31)
         code > 126 || // non-ascii and DEL (127)
         code === 34 || // "
@@ -16294,9 +16294,9 @@ var require_util6 = __commonJS({
         if (!part.includes("=")) {
           throw new Error("Invalid unparsed");
         }
-        const [key, ...value] = part.split("=");
+        const [key, ...value2] = part.split("=");
         const trimmedKey = key.trim();
-        const joinedValue = value.join("=");
+        const joinedValue = value2.join("=");
         validateCookieName(trimmedKey);
         validateCookieValue(joinedValue);
         out.push(`${trimmedKey}=${joinedValue}`);
@@ -16329,7 +16329,7 @@ var require_parse = __commonJS({
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
-      let value = "";
+      let value2 = "";
       if (header.includes(";")) {
         const position = { position: 0 };
         nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
@@ -16338,7 +16338,7 @@ var require_parse = __commonJS({
         nameValuePair = header;
       }
       if (!nameValuePair.includes("=")) {
-        value = nameValuePair;
+        value2 = nameValuePair;
       } else {
         const position = { position: 0 };
         name = collectASequenceOfCodePointsFast(
@@ -16346,16 +16346,16 @@ var require_parse = __commonJS({
           nameValuePair,
           position
         );
-        value = nameValuePair.slice(position.position + 1);
+        value2 = nameValuePair.slice(position.position + 1);
       }
       name = name.trim();
-      value = value.trim();
-      if (name.length + value.length > maxNameValuePairSize) {
+      value2 = value2.trim();
+      if (name.length + value2.length > maxNameValuePairSize) {
         return null;
       }
       return {
         name,
-        value,
+        value: value2,
         ...parseUnparsedAttributes(unparsedAttributes)
       };
     }
@@ -16467,8 +16467,8 @@ var require_cookies = __commonJS({
         return out;
       }
       for (const piece of cookie.split(";")) {
-        const [name, ...value] = piece.split("=");
-        out[name.trim()] = value.join("=");
+        const [name, ...value2] = piece.split("=");
+        out[name.trim()] = value2.join("=");
       }
       return out;
     }
@@ -16525,11 +16525,11 @@ var require_cookies = __commonJS({
         key: "value"
       },
       {
-        converter: webidl.nullableConverter((value) => {
-          if (typeof value === "number") {
-            return webidl.converters["unsigned long long"](value);
+        converter: webidl.nullableConverter((value2) => {
+          if (typeof value2 === "number") {
+            return webidl.converters["unsigned long long"](value2);
           }
-          return new Date(value);
+          return new Date(value2);
         }),
         key: "expires",
         defaultValue: () => null
@@ -17041,26 +17041,26 @@ var require_util7 = __commonJS({
       const extensionList = /* @__PURE__ */ new Map();
       while (position.position < extensions.length) {
         const pair = collectASequenceOfCodePointsFast(";", extensions, position);
-        const [name, value = ""] = pair.split("=");
+        const [name, value2 = ""] = pair.split("=");
         extensionList.set(
           removeHTTPWhitespace(name, true, false),
-          removeHTTPWhitespace(value, false, true)
+          removeHTTPWhitespace(value2, false, true)
         );
         position.position++;
       }
       return extensionList;
     }
-    function isValidClientWindowBits(value) {
-      if (value.length === 0) {
+    function isValidClientWindowBits(value2) {
+      if (value2.length === 0) {
         return false;
       }
-      for (let i3 = 0; i3 < value.length; i3++) {
-        const byte = value.charCodeAt(i3);
+      for (let i3 = 0; i3 < value2.length; i3++) {
+        const byte = value2.charCodeAt(i3);
         if (byte < 48 || byte > 57) {
           return false;
         }
       }
-      const num2 = Number.parseInt(value, 10);
+      const num2 = Number.parseInt(value2, 10);
       return num2 >= 8 && num2 <= 15;
     }
     var hasIntl = typeof process.versions.icu === "string";
@@ -17098,13 +17098,13 @@ var require_frame = __commonJS({
     "use strict";
     var { maxUnsigned16Bit } = require_constants5();
     var BUFFER_SIZE = 16386;
-    var crypto2;
+    var crypto3;
     var buffer = null;
     var bufIdx = BUFFER_SIZE;
     try {
-      crypto2 = __require("node:crypto");
+      crypto3 = __require("node:crypto");
     } catch {
-      crypto2 = {
+      crypto3 = {
         // not full compatibility, but minimum.
         randomFillSync: function randomFillSync(buffer2, _offset, _size2) {
           for (let i3 = 0; i3 < buffer2.length; ++i3) {
@@ -17117,7 +17117,7 @@ var require_frame = __commonJS({
     function generateMask() {
       if (bufIdx === BUFFER_SIZE) {
         bufIdx = 0;
-        crypto2.randomFillSync(buffer ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
+        crypto3.randomFillSync(buffer ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
       }
       return [buffer[bufIdx++], buffer[bufIdx++], buffer[bufIdx++], buffer[bufIdx++]];
     }
@@ -17189,9 +17189,9 @@ var require_connection = __commonJS({
     var { Headers: Headers2, getHeadersList } = require_headers();
     var { getDecodeSplit } = require_util2();
     var { WebsocketFrameSend } = require_frame();
-    var crypto2;
+    var crypto3;
     try {
-      crypto2 = __require("node:crypto");
+      crypto3 = __require("node:crypto");
     } catch {
     }
     function establishWebSocketConnection(url2, protocols, client, ws, onEstablish, options) {
@@ -17211,7 +17211,7 @@ var require_connection = __commonJS({
         const headersList = getHeadersList(new Headers2(options.headers));
         request2.headersList = headersList;
       }
-      const keyValue = crypto2.randomBytes(16).toString("base64");
+      const keyValue = crypto3.randomBytes(16).toString("base64");
       request2.headersList.append("sec-websocket-key", keyValue);
       request2.headersList.append("sec-websocket-version", "13");
       for (const protocol of protocols) {
@@ -17241,7 +17241,7 @@ var require_connection = __commonJS({
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
+          const digest = crypto3.createHash("sha1").update(keyValue + uid).digest("base64");
           if (secWSAccept !== digest) {
             failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
@@ -18294,13 +18294,13 @@ var require_websocket = __commonJS({
 var require_util8 = __commonJS({
   "node_modules/undici/lib/web/eventsource/util.js"(exports, module) {
     "use strict";
-    function isValidLastEventId(value) {
-      return value.indexOf("\0") === -1;
+    function isValidLastEventId(value2) {
+      return value2.indexOf("\0") === -1;
     }
-    function isASCIINumber(value) {
-      if (value.length === 0) return false;
-      for (let i3 = 0; i3 < value.length; i3++) {
-        if (value.charCodeAt(i3) < 48 || value.charCodeAt(i3) > 57) return false;
+    function isASCIINumber(value2) {
+      if (value2.length === 0) return false;
+      for (let i3 = 0; i3 < value2.length; i3++) {
+        if (value2.charCodeAt(i3) < 48 || value2.charCodeAt(i3) > 57) return false;
       }
       return true;
     }
@@ -18531,12 +18531,12 @@ var require_eventsource_stream = __commonJS({
           const valueBytes = line.length - valueStart;
           const dataSize = this.eventFieldSizes.data + (event.data === void 0 ? 0 : 1) + valueBytes;
           this.setEventFieldSize("data", dataSize);
-          const value = line.toString("utf8", valueStart);
+          const value2 = line.toString("utf8", valueStart);
           if (event.data === void 0) {
-            event.data = value;
+            event.data = value2;
           } else {
             event.data += `
-${value}`;
+${value2}`;
           }
           this.dataLineCount++;
           return;
@@ -19675,26 +19675,26 @@ var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity3 = require_identity();
-    function toJS(value, arg, ctx) {
-      if (Array.isArray(value))
-        return value.map((v, i3) => toJS(v, String(i3), ctx));
-      if (value && typeof value.toJSON === "function") {
-        if (!ctx || !identity3.hasAnchor(value))
-          return value.toJSON(arg, ctx);
+    function toJS(value2, arg, ctx) {
+      if (Array.isArray(value2))
+        return value2.map((v, i3) => toJS(v, String(i3), ctx));
+      if (value2 && typeof value2.toJSON === "function") {
+        if (!ctx || !identity3.hasAnchor(value2))
+          return value2.toJSON(arg, ctx);
         const data = { aliasCount: 0, count: 1, res: void 0 };
-        ctx.anchors.set(value, data);
+        ctx.anchors.set(value2, data);
         ctx.onCreate = (res2) => {
           data.res = res2;
           delete ctx.onCreate;
         };
-        const res = value.toJSON(arg, ctx);
+        const res = value2.toJSON(arg, ctx);
         if (ctx.onCreate)
           ctx.onCreate(res);
         return res;
       }
-      if (typeof value === "bigint" && !ctx?.keep)
-        return Number(value);
-      return value;
+      if (typeof value2 === "bigint" && !ctx?.keep)
+        return Number(value2);
+      return value2;
     }
     exports.toJS = toJS;
   }
@@ -19866,11 +19866,11 @@ var require_Scalar = __commonJS({
     var identity3 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
-    var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
+    var isScalarValue = (value2) => !value2 || typeof value2 !== "function" && typeof value2 !== "object";
     var Scalar = class extends Node.NodeBase {
-      constructor(value) {
+      constructor(value2) {
         super(identity3.SCALAR);
-        this.value = value;
+        this.value = value2;
       }
       toJSON(arg, ctx) {
         return ctx?.keep ? this.value : toJS.toJS(this.value, arg, ctx);
@@ -19897,7 +19897,7 @@ var require_createNode = __commonJS({
     var identity3 = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
-    function findTagObject(value, tagName, tags) {
+    function findTagObject(value2, tagName, tags) {
       if (tagName) {
         const match = tags.filter((t) => t.tag === tagName);
         const tagObj = match.find((t) => !t.format) ?? match[0];
@@ -19905,53 +19905,53 @@ var require_createNode = __commonJS({
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
       }
-      return tags.find((t) => t.identify?.(value) && !t.format);
+      return tags.find((t) => t.identify?.(value2) && !t.format);
     }
-    function createNode(value, tagName, ctx) {
-      if (identity3.isDocument(value))
-        value = value.contents;
-      if (identity3.isNode(value))
-        return value;
-      if (identity3.isPair(value)) {
+    function createNode(value2, tagName, ctx) {
+      if (identity3.isDocument(value2))
+        value2 = value2.contents;
+      if (identity3.isNode(value2))
+        return value2;
+      if (identity3.isPair(value2)) {
         const map2 = ctx.schema[identity3.MAP].createNode?.(ctx.schema, null, ctx);
-        map2.items.push(value);
+        map2.items.push(value2);
         return map2;
       }
-      if (value instanceof String || value instanceof Number || value instanceof Boolean || typeof BigInt !== "undefined" && value instanceof BigInt) {
-        value = value.valueOf();
+      if (value2 instanceof String || value2 instanceof Number || value2 instanceof Boolean || typeof BigInt !== "undefined" && value2 instanceof BigInt) {
+        value2 = value2.valueOf();
       }
       const { aliasDuplicateObjects, onAnchor, onTagObj, schema, sourceObjects } = ctx;
       let ref2 = void 0;
-      if (aliasDuplicateObjects && value && typeof value === "object") {
-        ref2 = sourceObjects.get(value);
+      if (aliasDuplicateObjects && value2 && typeof value2 === "object") {
+        ref2 = sourceObjects.get(value2);
         if (ref2) {
-          ref2.anchor ?? (ref2.anchor = onAnchor(value));
+          ref2.anchor ?? (ref2.anchor = onAnchor(value2));
           return new Alias.Alias(ref2.anchor);
         } else {
           ref2 = { anchor: null, node: null };
-          sourceObjects.set(value, ref2);
+          sourceObjects.set(value2, ref2);
         }
       }
       if (tagName?.startsWith("!!"))
         tagName = defaultTagPrefix + tagName.slice(2);
-      let tagObj = findTagObject(value, tagName, schema.tags);
+      let tagObj = findTagObject(value2, tagName, schema.tags);
       if (!tagObj) {
-        if (value && typeof value.toJSON === "function") {
-          value = value.toJSON();
+        if (value2 && typeof value2.toJSON === "function") {
+          value2 = value2.toJSON();
         }
-        if (!value || typeof value !== "object") {
-          const node3 = new Scalar.Scalar(value);
+        if (!value2 || typeof value2 !== "object") {
+          const node3 = new Scalar.Scalar(value2);
           if (ref2)
             ref2.node = node3;
           return node3;
         }
-        tagObj = value instanceof Map ? schema[identity3.MAP] : Symbol.iterator in Object(value) ? schema[identity3.SEQ] : schema[identity3.MAP];
+        tagObj = value2 instanceof Map ? schema[identity3.MAP] : Symbol.iterator in Object(value2) ? schema[identity3.SEQ] : schema[identity3.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node2 = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar.Scalar(value);
+      const node2 = tagObj?.createNode ? tagObj.createNode(ctx.schema, value2, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value2, ctx) : new Scalar.Scalar(value2);
       if (tagName)
         node2.tag = tagName;
       else if (!tagObj.default)
@@ -19971,8 +19971,8 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path6, value) {
-      let v = value;
+    function collectionFromPath(schema, path6, value2) {
+      let v = value2;
       for (let i3 = path6.length - 1; i3 >= 0; --i3) {
         const k = path6[i3];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
@@ -20023,16 +20023,16 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path6, value) {
+      addIn(path6, value2) {
         if (isEmptyPath(path6))
-          this.add(value);
+          this.add(value2);
         else {
           const [key, ...rest] = path6;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
-            node2.addIn(rest, value);
+            node2.addIn(rest, value2);
           else if (node2 === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest, value2));
           else
             throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
@@ -20086,16 +20086,16 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path6, value) {
+      setIn(path6, value2) {
         const [key, ...rest] = path6;
         if (rest.length === 0) {
-          this.set(key, value);
+          this.set(key, value2);
         } else {
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
-            node2.setIn(rest, value);
+            node2.setIn(rest, value2);
           else if (node2 === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest, value2));
           else
             throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
@@ -20290,13 +20290,13 @@ var require_stringifyString = __commonJS({
       }
       return true;
     }
-    function doubleQuotedString(value, ctx) {
-      const json2 = JSON.stringify(value);
+    function doubleQuotedString(value2, ctx) {
+      const json2 = JSON.stringify(value2);
       if (ctx.options.doubleQuotedAsJSON)
         return json2;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent = ctx.indent || (containsDocumentMarker(value2) ? "  " : "");
       let str2 = "";
       let start = 0;
       for (let i3 = 0, ch = json2[i3]; ch; ch = json2[++i3]) {
@@ -20370,22 +20370,22 @@ var require_stringifyString = __commonJS({
       str2 = start ? str2 + json2.slice(start) : json2;
       return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
-    function singleQuotedString(value, ctx) {
-      if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
-        return doubleQuotedString(value, ctx);
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&
+    function singleQuotedString(value2, ctx) {
+      if (ctx.options.singleQuote === false || ctx.implicitKey && value2.includes("\n") || /[ \t]\n|\n[ \t]/.test(value2))
+        return doubleQuotedString(value2, ctx);
+      const indent = ctx.indent || (containsDocumentMarker(value2) ? "  " : "");
+      const res = "'" + value2.replace(/'/g, "''").replace(/\n+/g, `$&
 ${indent}`) + "'";
       return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
-    function quotedString(value, ctx) {
+    function quotedString(value2, ctx) {
       const { singleQuote } = ctx.options;
       let qs;
       if (singleQuote === false)
         qs = doubleQuotedString;
       else {
-        const hasDouble = value.includes('"');
-        const hasSingle = value.includes("'");
+        const hasDouble = value2.includes('"');
+        const hasSingle = value2.includes("'");
         if (hasDouble && !hasSingle)
           qs = singleQuotedString;
         else if (hasSingle && !hasDouble)
@@ -20393,7 +20393,7 @@ ${indent}`) + "'";
         else
           qs = singleQuote ? singleQuotedString : doubleQuotedString;
       }
-      return qs(value, ctx);
+      return qs(value2, ctx);
     }
     var blockEndNewlines;
     try {
@@ -20401,27 +20401,27 @@ ${indent}`) + "'";
     } catch {
       blockEndNewlines = /\n+(?!\n|$)/g;
     }
-    function blockString({ comment, type, value }, ctx, onComment, onChompKeep) {
+    function blockString({ comment, type, value: value2 }, ctx, onComment, onChompKeep) {
       const { blockQuote, commentString, lineWidth } = ctx.options;
-      if (!blockQuote || /\n[\t ]+$/.test(value)) {
-        return quotedString(value, ctx);
+      if (!blockQuote || /\n[\t ]+$/.test(value2)) {
+        return quotedString(value2, ctx);
       }
-      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
-      if (!value)
+      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value2) ? "  " : "");
+      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value2, lineWidth, indent.length);
+      if (!value2)
         return literal2 ? "|\n" : ">\n";
       let chomp;
       let endStart;
-      for (endStart = value.length; endStart > 0; --endStart) {
-        const ch = value[endStart - 1];
+      for (endStart = value2.length; endStart > 0; --endStart) {
+        const ch = value2[endStart - 1];
         if (ch !== "\n" && ch !== "	" && ch !== " ")
           break;
       }
-      let end = value.substring(endStart);
+      let end = value2.substring(endStart);
       const endNlPos = end.indexOf("\n");
       if (endNlPos === -1) {
         chomp = "-";
-      } else if (value === end || endNlPos !== end.length - 1) {
+      } else if (value2 === end || endNlPos !== end.length - 1) {
         chomp = "+";
         if (onChompKeep)
           onChompKeep();
@@ -20429,7 +20429,7 @@ ${indent}`) + "'";
         chomp = "";
       }
       if (end) {
-        value = value.slice(0, -end.length);
+        value2 = value2.slice(0, -end.length);
         if (end[end.length - 1] === "\n")
           end = end.slice(0, -1);
         end = end.replace(blockEndNewlines, `$&${indent}`);
@@ -20437,8 +20437,8 @@ ${indent}`) + "'";
       let startWithSpace = false;
       let startEnd;
       let startNlPos = -1;
-      for (startEnd = 0; startEnd < value.length; ++startEnd) {
-        const ch = value[startEnd];
+      for (startEnd = 0; startEnd < value2.length; ++startEnd) {
+        const ch = value2[startEnd];
         if (ch === " ")
           startWithSpace = true;
         else if (ch === "\n")
@@ -20446,9 +20446,9 @@ ${indent}`) + "'";
         else
           break;
       }
-      let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+      let start = value2.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
       if (start) {
-        value = value.substring(start.length);
+        value2 = value2.substring(start.length);
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
@@ -20459,7 +20459,7 @@ ${indent}`) + "'";
           onComment();
       }
       if (!literal2) {
-        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
+        const foldedValue = value2.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
         if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
@@ -20472,37 +20472,37 @@ ${indent}`) + "'";
           return `>${header}
 ${indent}${body}`;
       }
-      value = value.replace(/\n+/g, `$&${indent}`);
+      value2 = value2.replace(/\n+/g, `$&${indent}`);
       return `|${header}
-${indent}${start}${value}${end}`;
+${indent}${start}${value2}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
-      const { type, value } = item;
+      const { type, value: value2 } = item;
       const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
-      if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
-        return quotedString(value, ctx);
+      if (implicitKey && value2.includes("\n") || inFlow && /[[\]{},]/.test(value2)) {
+        return quotedString(value2, ctx);
       }
-      if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
-        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
+      if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value2)) {
+        return implicitKey || inFlow || !value2.includes("\n") ? quotedString(value2, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value2.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
-      if (containsDocumentMarker(value)) {
+      if (containsDocumentMarker(value2)) {
         if (indent === "") {
           ctx.forceBlockIndent = true;
           return blockString(item, ctx, onComment, onChompKeep);
         } else if (implicitKey && indent === indentStep) {
-          return quotedString(value, ctx);
+          return quotedString(value2, ctx);
         }
       }
-      const str2 = value.replace(/\n+/g, `$&
+      const str2 = value2.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
         const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
-          return quotedString(value, ctx);
+          return quotedString(value2, ctx);
       }
       return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
@@ -20675,7 +20675,7 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key, value: value2 }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
       let keyComment = identity3.isNode(key) && key.comment || null;
       if (simpleKeys) {
@@ -20687,7 +20687,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity3.isCollection(key) || (identity3.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value2 == null && !ctx.inFlow || identity3.isCollection(key) || (identity3.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -20702,12 +20702,12 @@ var require_stringifyPair = __commonJS({
         explicitKey = true;
       }
       if (ctx.inFlow) {
-        if (allNullValues || value == null) {
+        if (allNullValues || value2 == null) {
           if (keyCommentDone && onComment)
             onComment();
           return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
         }
-      } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
+      } else if (allNullValues && !simpleKeys || value2 == null && explicitKey) {
         str2 = `? ${str2}`;
         if (keyComment && !keyCommentDone) {
           str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
@@ -20728,26 +20728,26 @@ ${indent}:`;
           str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
-      if (identity3.isNode(value)) {
-        vsb = !!value.spaceBefore;
-        vcb = value.commentBefore;
-        valueComment = value.comment;
+      if (identity3.isNode(value2)) {
+        vsb = !!value2.spaceBefore;
+        vcb = value2.commentBefore;
+        valueComment = value2.comment;
       } else {
         vsb = false;
         vcb = null;
         valueComment = null;
-        if (value && typeof value === "object")
-          value = doc.createNode(value);
+        if (value2 && typeof value2 === "object")
+          value2 = doc.createNode(value2);
       }
       ctx.implicitKey = false;
-      if (!explicitKey && !keyComment && identity3.isScalar(value))
+      if (!explicitKey && !keyComment && identity3.isScalar(value2))
         ctx.indentAtStart = str2.length + 1;
       chompKeep = false;
-      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity3.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
+      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity3.isSeq(value2) && !value2.flow && !value2.tag && !value2.anchor) {
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify.stringify(value2, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -20763,11 +20763,11 @@ ${stringifyComment.indentComment(cs, ctx.indent)}`;
           ws += `
 ${ctx.indent}`;
         }
-      } else if (!explicitKey && identity3.isCollection(value)) {
+      } else if (!explicitKey && identity3.isCollection(value2)) {
         const vs0 = valueStr[0];
         const nl0 = valueStr.indexOf("\n");
         const hasNewline = nl0 !== -1;
-        const flow = ctx.inFlow ?? value.flow ?? value.items.length === 0;
+        const flow = ctx.inFlow ?? value2.flow ?? value2.items.length === 0;
         if (hasNewline || !flow) {
           let hasPropsLine = false;
           if (hasNewline && (vs0 === "&" || vs0 === "!")) {
@@ -20830,7 +20830,7 @@ var require_merge = __commonJS({
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
     var merge3 = {
-      identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
+      identify: (value2) => value2 === MERGE_KEY || typeof value2 === "symbol" && value2.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
@@ -20840,8 +20840,8 @@ var require_merge = __commonJS({
       stringify: () => MERGE_KEY
     };
     var isMergeKey = (ctx, key) => (merge3.identify(key) || identity3.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
-    function addMergeToJSMap(ctx, map2, value) {
-      const source = resolveAliasValue(ctx, value);
+    function addMergeToJSMap(ctx, map2, value2) {
+      const source = resolveAliasValue(ctx, value2);
       if (identity3.isSeq(source))
         for (const it of source.items)
           mergeValue(ctx, map2, it);
@@ -20851,20 +20851,20 @@ var require_merge = __commonJS({
       else
         mergeValue(ctx, map2, source);
     }
-    function mergeValue(ctx, map2, value) {
-      const source = resolveAliasValue(ctx, value);
+    function mergeValue(ctx, map2, value2) {
+      const source = resolveAliasValue(ctx, value2);
       if (!identity3.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key, value2] of srcMap) {
+      for (const [key, value3] of srcMap) {
         if (map2 instanceof Map) {
           if (!map2.has(key))
-            map2.set(key, value2);
+            map2.set(key, value3);
         } else if (map2 instanceof Set) {
           map2.add(key);
         } else if (!Object.prototype.hasOwnProperty.call(map2, key)) {
           Object.defineProperty(map2, key, {
-            value: value2,
+            value: value3,
             writable: true,
             enumerable: true,
             configurable: true
@@ -20873,8 +20873,8 @@ var require_merge = __commonJS({
       }
       return map2;
     }
-    function resolveAliasValue(ctx, value) {
-      return ctx && identity3.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+    function resolveAliasValue(ctx, value2) {
+      return ctx && identity3.isAlias(value2) ? value2.resolve(ctx.doc, ctx) : value2;
     }
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey;
@@ -20891,20 +20891,20 @@ var require_addPairToJSMap = __commonJS({
     var stringify = require_stringify();
     var identity3 = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map2, { key, value }) {
+    function addPairToJSMap(ctx, map2, { key, value: value2 }) {
       if (identity3.isNode(key) && key.addToJSMap)
-        key.addToJSMap(ctx, map2, value);
+        key.addToJSMap(ctx, map2, value2);
       else if (merge3.isMergeKey(ctx, key))
-        merge3.addMergeToJSMap(ctx, map2, value);
+        merge3.addMergeToJSMap(ctx, map2, value2);
       else {
         const jsKey = toJS.toJS(key, "", ctx);
         if (map2 instanceof Map) {
-          map2.set(jsKey, toJS.toJS(value, jsKey, ctx));
+          map2.set(jsKey, toJS.toJS(value2, jsKey, ctx));
         } else if (map2 instanceof Set) {
           map2.add(jsKey);
         } else {
           const stringKey = stringifyKey(key, jsKey, ctx);
-          const jsValue = toJS.toJS(value, stringKey, ctx);
+          const jsValue = toJS.toJS(value2, stringKey, ctx);
           if (stringKey in map2)
             Object.defineProperty(map2, stringKey, {
               value: jsValue,
@@ -20954,24 +20954,24 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity3 = require_identity();
-    function createPair(key, value, ctx) {
+    function createPair(key, value2, ctx) {
       const k = createNode.createNode(key, void 0, ctx);
-      const v = createNode.createNode(value, void 0, ctx);
+      const v = createNode.createNode(value2, void 0, ctx);
       return new Pair(k, v);
     }
     var Pair = class _Pair {
-      constructor(key, value = null) {
+      constructor(key, value2 = null) {
         Object.defineProperty(this, identity3.NODE_TYPE, { value: identity3.PAIR });
         this.key = key;
-        this.value = value;
+        this.value = value2;
       }
       clone(schema) {
-        let { key, value } = this;
+        let { key, value: value2 } = this;
         if (identity3.isNode(key))
           key = key.clone(schema);
-        if (identity3.isNode(value))
-          value = value.clone(schema);
-        return new _Pair(key, value);
+        if (identity3.isNode(value2))
+          value2 = value2.clone(schema);
+        return new _Pair(key, value2);
       }
       toJSON(_, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -21174,17 +21174,17 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map2 = new this(schema);
-        const add = (key, value) => {
+        const add = (key, value2) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj, key, value);
+            value2 = replacer.call(obj, key, value2);
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
-          if (value !== void 0 || keepUndefined)
-            map2.items.push(Pair.createPair(key, value, ctx));
+          if (value2 !== void 0 || keepUndefined)
+            map2.items.push(Pair.createPair(key, value2, ctx));
         };
         if (obj instanceof Map) {
-          for (const [key, value] of obj)
-            add(key, value);
+          for (const [key, value2] of obj)
+            add(key, value2);
         } else if (obj && typeof obj === "object") {
           for (const key of Object.keys(obj))
             add(key, obj[key]);
@@ -21242,8 +21242,8 @@ var require_YAMLMap = __commonJS({
       has(key) {
         return !!findPair(this.items, key);
       }
-      set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+      set(key, value2) {
+        this.add(new Pair.Pair(key, value2), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -21321,8 +21321,8 @@ var require_YAMLSeq = __commonJS({
         super(identity3.SEQ, schema);
         this.items = [];
       }
-      add(value) {
-        this.items.push(value);
+      add(value2) {
+        this.items.push(value2);
       }
       /**
        * Removes a value from the collection.
@@ -21363,15 +21363,15 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key, value) {
+      set(key, value2) {
         const idx = asItemIndex(key);
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity3.isScalar(prev) && Scalar.isScalarValue(value))
-          prev.value = value;
+        if (identity3.isScalar(prev) && Scalar.isScalarValue(value2))
+          prev.value = value2;
         else
-          this.items[idx] = value;
+          this.items[idx] = value2;
       }
       toJSON(_, ctx) {
         const seq = [];
@@ -21447,7 +21447,7 @@ var require_string = __commonJS({
     "use strict";
     var stringifyString = require_stringifyString();
     var string4 = {
-      identify: (value) => typeof value === "string",
+      identify: (value2) => typeof value2 === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
       resolve: (str2) => str2,
@@ -21466,7 +21466,7 @@ var require_null = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
-      identify: (value) => value == null,
+      identify: (value2) => value2 == null,
       createNode: () => new Scalar.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
@@ -21484,18 +21484,18 @@ var require_bool = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
-      identify: (value) => typeof value === "boolean",
+      identify: (value2) => typeof value2 === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
       resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
-      stringify({ source, value }, ctx) {
+      stringify({ source, value: value2 }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
-          if (value === sv)
+          if (value2 === sv)
             return source;
         }
-        return value ? ctx.options.trueStr : ctx.options.falseStr;
+        return value2 ? ctx.options.trueStr : ctx.options.falseStr;
       }
     };
     exports.boolTag = boolTag;
@@ -21506,13 +21506,13 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
-    function stringifyNumber({ format: format2, minFractionDigits, tag, value }) {
-      if (typeof value === "bigint")
-        return String(value);
-      const num2 = typeof value === "number" ? value : Number(value);
+    function stringifyNumber({ format: format2, minFractionDigits, tag, value: value2 }) {
+      if (typeof value2 === "bigint")
+        return String(value2);
+      const num2 = typeof value2 === "number" ? value2 : Number(value2);
       if (!isFinite(num2))
         return isNaN(num2) ? ".nan" : num2 < 0 ? "-.inf" : ".inf";
-      let n3 = Object.is(value, -0) ? "-0" : JSON.stringify(value);
+      let n3 = Object.is(value2, -0) ? "-0" : JSON.stringify(value2);
       if (!format2 && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n3) && !n3.includes("e")) {
         let i3 = n3.indexOf(".");
         if (i3 < 0) {
@@ -21536,7 +21536,7 @@ var require_float = __commonJS({
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
@@ -21544,7 +21544,7 @@ var require_float = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
@@ -21556,7 +21556,7 @@ var require_float = __commonJS({
       }
     };
     var float = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
@@ -21580,16 +21580,16 @@ var require_int = __commonJS({
   "node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
+    var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
     var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
     function intStringify(node2, radix, prefix) {
-      const { value } = node2;
-      if (intIdentify(value) && value >= 0)
-        return prefix + value.toString(radix);
+      const { value: value2 } = node2;
+      if (intIdentify(value2) && value2 >= 0)
+        return prefix + value2.toString(radix);
       return stringifyNumber.stringifyNumber(node2);
     }
     var intOct = {
-      identify: (value) => intIdentify(value) && value >= 0,
+      identify: (value2) => intIdentify(value2) && value2 >= 0,
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
@@ -21606,7 +21606,7 @@ var require_int = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
-      identify: (value) => intIdentify(value) && value >= 0,
+      identify: (value2) => intIdentify(value2) && value2 >= 0,
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
@@ -21655,20 +21655,20 @@ var require_schema2 = __commonJS({
     var Scalar = require_Scalar();
     var map2 = require_map();
     var seq = require_seq();
-    function intIdentify(value) {
-      return typeof value === "bigint" || Number.isInteger(value);
+    function intIdentify(value2) {
+      return typeof value2 === "bigint" || Number.isInteger(value2);
     }
-    var stringifyJSON = ({ value }) => JSON.stringify(value);
+    var stringifyJSON = ({ value: value2 }) => JSON.stringify(value2);
     var jsonScalars = [
       {
-        identify: (value) => typeof value === "string",
+        identify: (value2) => typeof value2 === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
         resolve: (str2) => str2,
         stringify: stringifyJSON
       },
       {
-        identify: (value) => value == null,
+        identify: (value2) => value2 == null,
         createNode: () => new Scalar.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
@@ -21677,7 +21677,7 @@ var require_schema2 = __commonJS({
         stringify: stringifyJSON
       },
       {
-        identify: (value) => typeof value === "boolean",
+        identify: (value2) => typeof value2 === "boolean",
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
@@ -21690,10 +21690,10 @@ var require_schema2 = __commonJS({
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
         resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
-        stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
+        stringify: ({ value: value2 }) => intIdentify(value2) ? value2.toString() : JSON.stringify(value2)
       },
       {
-        identify: (value) => typeof value === "number",
+        identify: (value2) => typeof value2 === "number",
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
@@ -21723,7 +21723,7 @@ var require_binary = __commonJS({
     var Scalar = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
-      identify: (value) => value instanceof Uint8Array,
+      identify: (value2) => value2 instanceof Uint8Array,
       // Buffer inherits from Uint8Array
       default: false,
       tag: "tag:yaml.org,2002:binary",
@@ -21749,10 +21749,10 @@ var require_binary = __commonJS({
           return src;
         }
       },
-      stringify({ comment, type, value }, ctx, onComment, onChompKeep) {
-        if (!value)
+      stringify({ comment, type, value: value2 }, ctx, onComment, onChompKeep) {
+        if (!value2)
           return "";
-        const buf = value;
+        const buf = value2;
         let str2;
         if (typeof node_buffer.Buffer === "function") {
           str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
@@ -21824,25 +21824,25 @@ ${cn.comment}` : item.comment;
         for (let it of iterable) {
           if (typeof replacer === "function")
             it = replacer.call(iterable, String(i3++), it);
-          let key, value;
+          let key, value2;
           if (Array.isArray(it)) {
             if (it.length === 2) {
               key = it[0];
-              value = it[1];
+              value2 = it[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
             const keys = Object.keys(it);
             if (keys.length === 1) {
               key = keys[0];
-              value = it[key];
+              value2 = it[key];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
             key = it;
           }
-          pairs2.items.push(Pair.createPair(key, value, ctx));
+          pairs2.items.push(Pair.createPair(key, value2, ctx));
         }
       return pairs2;
     }
@@ -21889,16 +21889,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map2);
         for (const pair of this.items) {
-          let key, value;
+          let key, value2;
           if (identity3.isPair(pair)) {
             key = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key, ctx);
+            value2 = toJS.toJS(pair.value, key, ctx);
           } else {
             key = toJS.toJS(pair, "", ctx);
           }
           if (map2.has(key))
             throw new Error("Ordered maps must not include duplicate keys");
-          map2.set(key, value);
+          map2.set(key, value2);
         }
         return map2;
       }
@@ -21912,7 +21912,7 @@ var require_omap = __commonJS({
     YAMLOMap.tag = "tag:yaml.org,2002:omap";
     var omap = {
       collection: "seq",
-      identify: (value) => value instanceof Map,
+      identify: (value2) => value2 instanceof Map,
       nodeClass: YAMLOMap,
       default: false,
       tag: "tag:yaml.org,2002:omap",
@@ -21942,14 +21942,14 @@ var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
-    function boolStringify({ value, source }, ctx) {
-      const boolObj = value ? trueTag : falseTag;
+    function boolStringify({ value: value2, source }, ctx) {
+      const boolObj = value2 ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
         return source;
-      return value ? ctx.options.trueStr : ctx.options.falseStr;
+      return value2 ? ctx.options.trueStr : ctx.options.falseStr;
     }
     var trueTag = {
-      identify: (value) => value === true,
+      identify: (value2) => value2 === true,
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
@@ -21957,7 +21957,7 @@ var require_bool2 = __commonJS({
       stringify: boolStringify
     };
     var falseTag = {
-      identify: (value) => value === false,
+      identify: (value2) => value2 === false,
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
@@ -21976,7 +21976,7 @@ var require_float2 = __commonJS({
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
@@ -21984,7 +21984,7 @@ var require_float2 = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
@@ -21996,7 +21996,7 @@ var require_float2 = __commonJS({
       }
     };
     var float = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
@@ -22023,7 +22023,7 @@ var require_int2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
+    var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
     function intResolve(str2, offset, radix, { intAsBigInt }) {
       const sign = str2[0];
       if (sign === "-" || sign === "+")
@@ -22048,10 +22048,10 @@ var require_int2 = __commonJS({
       return sign === "-" ? -1 * n3 : n3;
     }
     function intStringify(node2, radix, prefix) {
-      const { value } = node2;
-      if (intIdentify(value)) {
-        const str2 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
+      const { value: value2 } = node2;
+      if (intIdentify(value2)) {
+        const str2 = value2.toString(radix);
+        return value2 < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
       }
       return stringifyNumber.stringifyNumber(node2);
     }
@@ -22129,13 +22129,13 @@ var require_set = __commonJS({
         const pair = YAMLMap.findPair(this.items, key);
         return !keepPair && identity3.isPair(pair) ? identity3.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
-      set(key, value) {
-        if (typeof value !== "boolean")
-          throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
+      set(key, value2) {
+        if (typeof value2 !== "boolean")
+          throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value2}`);
         const prev = YAMLMap.findPair(this.items, key);
-        if (prev && !value) {
+        if (prev && !value2) {
           this.items.splice(this.items.indexOf(prev), 1);
-        } else if (!prev && value) {
+        } else if (!prev && value2) {
           this.items.push(new Pair.Pair(key));
         }
       }
@@ -22154,10 +22154,10 @@ var require_set = __commonJS({
         const { replacer } = ctx;
         const set3 = new this(schema);
         if (iterable && Symbol.iterator in Object(iterable))
-          for (let value of iterable) {
+          for (let value2 of iterable) {
             if (typeof replacer === "function")
-              value = replacer.call(iterable, value, value);
-            set3.items.push(Pair.createPair(value, null, ctx));
+              value2 = replacer.call(iterable, value2, value2);
+            set3.items.push(Pair.createPair(value2, null, ctx));
           }
         return set3;
       }
@@ -22165,7 +22165,7 @@ var require_set = __commonJS({
     YAMLSet.tag = "tag:yaml.org,2002:set";
     var set2 = {
       collection: "map",
-      identify: (value) => value instanceof Set,
+      identify: (value2) => value2 instanceof Set,
       nodeClass: YAMLSet,
       default: false,
       tag: "tag:yaml.org,2002:set",
@@ -22199,33 +22199,33 @@ var require_timestamp = __commonJS({
       return sign === "-" ? num2(-1) * res : res;
     }
     function stringifySexagesimal(node2) {
-      let { value } = node2;
+      let { value: value2 } = node2;
       let num2 = (n3) => n3;
-      if (typeof value === "bigint")
+      if (typeof value2 === "bigint")
         num2 = (n3) => BigInt(n3);
-      else if (isNaN(value) || !isFinite(value))
+      else if (isNaN(value2) || !isFinite(value2))
         return stringifyNumber.stringifyNumber(node2);
       let sign = "";
-      if (value < 0) {
+      if (value2 < 0) {
         sign = "-";
-        value *= num2(-1);
+        value2 *= num2(-1);
       }
       const _60 = num2(60);
-      const parts = [value % _60];
-      if (value < 60) {
+      const parts = [value2 % _60];
+      if (value2 < 60) {
         parts.unshift(0);
       } else {
-        value = (value - parts[0]) / _60;
-        parts.unshift(value % _60);
-        if (value >= 60) {
-          value = (value - parts[0]) / _60;
-          parts.unshift(value);
+        value2 = (value2 - parts[0]) / _60;
+        parts.unshift(value2 % _60);
+        if (value2 >= 60) {
+          value2 = (value2 - parts[0]) / _60;
+          parts.unshift(value2);
         }
       }
       return sign + parts.map((n3) => String(n3).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
-      identify: (value) => typeof value === "bigint" || Number.isInteger(value),
+      identify: (value2) => typeof value2 === "bigint" || Number.isInteger(value2),
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
@@ -22234,7 +22234,7 @@ var require_timestamp = __commonJS({
       stringify: stringifySexagesimal
     };
     var floatTime = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
@@ -22243,7 +22243,7 @@ var require_timestamp = __commonJS({
       stringify: stringifySexagesimal
     };
     var timestamp = {
-      identify: (value) => value instanceof Date,
+      identify: (value2) => value2 instanceof Date,
       default: true,
       tag: "tag:yaml.org,2002:timestamp",
       // If the time zone is omitted, the timestamp is assumed to be specified in UTC. The time part
@@ -22266,7 +22266,7 @@ var require_timestamp = __commonJS({
         }
         return new Date(date5);
       },
-      stringify: ({ value }) => value?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
+      stringify: ({ value: value2 }) => value2?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
     };
     exports.floatTime = floatTime;
     exports.intTime = intTime;
@@ -22540,7 +22540,7 @@ var require_Document = __commonJS({
     var createNode = require_createNode();
     var directives = require_directives();
     var Document = class _Document {
-      constructor(value, replacer, options) {
+      constructor(value2, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
         this.errors = [];
@@ -22572,7 +22572,7 @@ var require_Document = __commonJS({
         } else
           this.directives = new directives.Directives({ version: version2 });
         this.setSchema(version2, options);
-        this.contents = value === void 0 ? null : this.createNode(value, _replacer, options);
+        this.contents = value2 === void 0 ? null : this.createNode(value2, _replacer, options);
       }
       /**
        * Create a deep copy of this Document and its contents.
@@ -22597,14 +22597,14 @@ var require_Document = __commonJS({
         return copy;
       }
       /** Adds a value to the document. */
-      add(value) {
+      add(value2) {
         if (assertCollection(this.contents))
-          this.contents.add(value);
+          this.contents.add(value2);
       }
       /** Adds a value to the document. */
-      addIn(path6, value) {
+      addIn(path6, value2) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path6, value);
+          this.contents.addIn(path6, value2);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22623,10 +22623,10 @@ var require_Document = __commonJS({
         }
         return new Alias.Alias(node2.anchor);
       }
-      createNode(value, replacer, options) {
+      createNode(value2, replacer, options) {
         let _replacer = void 0;
         if (typeof replacer === "function") {
-          value = replacer.call({ "": value }, "", value);
+          value2 = replacer.call({ "": value2 }, "", value2);
           _replacer = replacer;
         } else if (Array.isArray(replacer)) {
           const keyToStr = (v) => typeof v === "number" || v instanceof String || v instanceof Number;
@@ -22653,7 +22653,7 @@ var require_Document = __commonJS({
           schema: this.schema,
           sourceObjects
         };
-        const node2 = createNode.createNode(value, tag, ctx);
+        const node2 = createNode.createNode(value2, tag, ctx);
         if (flow && identity3.isCollection(node2))
           node2.flow = true;
         setAnchors();
@@ -22663,9 +22663,9 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key, value, options = {}) {
+      createPair(key, value2, options = {}) {
         const k = this.createNode(key, null, options);
-        const v = this.createNode(value, null, options);
+        const v = this.createNode(value2, null, options);
         return new Pair.Pair(k, v);
       }
       /**
@@ -22724,24 +22724,24 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key, value) {
+      set(key, value2) {
         if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, [key], value);
+          this.contents = Collection2.collectionFromPath(this.schema, [key], value2);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key, value);
+          this.contents.set(key, value2);
         }
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path6, value) {
+      setIn(path6, value2) {
         if (Collection2.isEmptyPath(path6)) {
-          this.contents = value;
+          this.contents = value2;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path6), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path6), value2);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path6, value);
+          this.contents.setIn(path6, value2);
         }
       }
       /**
@@ -23127,7 +23127,7 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep4, value: value2 } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
           next: key ?? sep4?.[0],
@@ -23170,7 +23170,7 @@ var require_resolve_block_map = __commonJS({
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
         const valueProps = resolveProps.resolveProps(sep4 ?? [], {
           indicator: "map-value-ind",
-          next: value,
+          next: value2,
           offset: keyNode.range[2],
           onError,
           parentIndent: bm.indent,
@@ -23179,14 +23179,14 @@ var require_resolve_block_map = __commonJS({
         offset = valueProps.end;
         if (valueProps.found) {
           if (implicitKey) {
-            if (value?.type === "block-map" && !valueProps.hasNewline)
+            if (value2?.type === "block-map" && !valueProps.hasNewline)
               onError(offset, "BLOCK_AS_IMPLICIT_KEY", "Nested mappings are not allowed in compact mappings");
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
           if (ctx.schema.compat)
-            utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
+            utilFlowIndentCheck.flowIndentCheck(bm.indent, value2, onError);
           offset = valueNode.range[2];
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
@@ -23232,18 +23232,18 @@ var require_resolve_block_seq = __commonJS({
         ctx.atKey = false;
       let offset = bs.offset;
       let commentEnd = null;
-      for (const { start, value } of bs.items) {
+      for (const { start, value: value2 } of bs.items) {
         const props = resolveProps.resolveProps(start, {
           indicator: "seq-item-ind",
-          next: value,
+          next: value2,
           offset,
           onError,
           parentIndent: bs.indent,
           startOnNewline: true
         });
         if (!props.found) {
-          if (props.anchor || props.tag || value) {
-            if (value?.type === "block-seq")
+          if (props.anchor || props.tag || value2) {
+            if (value2?.type === "block-seq")
               onError(props.end, "BAD_INDENT", "All sequence items must start at the same column");
             else
               onError(offset, "MISSING_CHAR", "Sequence item without - indicator");
@@ -23254,9 +23254,9 @@ var require_resolve_block_seq = __commonJS({
             continue;
           }
         }
-        const node2 = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        const node2 = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
+          utilFlowIndentCheck.flowIndentCheck(bs.indent, value2, onError);
         offset = node2.range[2];
         seq.items.push(node2);
       }
@@ -23338,7 +23338,7 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i3 = 0; i3 < fc.items.length; ++i3) {
         const collItem = fc.items[i3];
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep4, value: value2 } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
@@ -23349,7 +23349,7 @@ var require_resolve_flow_collection = __commonJS({
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep4 && !value) {
+          if (!props.anchor && !props.tag && !sep4 && !value2) {
             if (i3 === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i3 < fc.items.length - 1)
@@ -23404,10 +23404,10 @@ var require_resolve_flow_collection = __commonJS({
           }
         }
         if (!isMap && !sep4 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
+          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
-          if (isBlock(value))
+          if (isBlock(value2))
             onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
         } else {
           ctx.atKey = true;
@@ -23419,7 +23419,7 @@ var require_resolve_flow_collection = __commonJS({
           const valueProps = resolveProps.resolveProps(sep4 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
-            next: value,
+            next: value2,
             offset: keyNode.range[2],
             onError,
             parentIndent: fc.indent,
@@ -23439,15 +23439,15 @@ var require_resolve_flow_collection = __commonJS({
               if (props.start < valueProps.found.offset - 1024)
                 onError(valueProps.found, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit flow sequence key");
             }
-          } else if (value) {
-            if ("source" in value && value.source?.[0] === ":")
-              onError(value, "MISSING_CHAR", `Missing space after : in ${fcName}`);
+          } else if (value2) {
+            if ("source" in value2 && value2.source?.[0] === ":")
+              onError(value2, "MISSING_CHAR", `Missing space after : in ${fcName}`);
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
           if (valueNode) {
-            if (isBlock(value))
+            if (isBlock(value2))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
           } else if (valueProps.comment) {
             if (keyNode.comment)
@@ -23590,11 +23590,11 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        const value3 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        return { value: value3, type, comment: header.comment, range: [start, end2, end2] };
       }
       let trimIndent = scalar.indent + header.indent;
       let offset = scalar.offset + header.length;
@@ -23624,11 +23624,11 @@ var require_resolve_block_scalar = __commonJS({
         if (lines[i3][0].length > trimIndent)
           chompStart = i3 + 1;
       }
-      let value = "";
+      let value2 = "";
       let sep4 = "";
       let prevMoreIndented = false;
       for (let i3 = 0; i3 < contentStart; ++i3)
-        value += lines[i3][0].slice(trimIndent) + "\n";
+        value2 += lines[i3][0].slice(trimIndent) + "\n";
       for (let i3 = contentStart; i3 < chompStart; ++i3) {
         let [indent, content] = lines[i3];
         offset += indent.length + content.length + 1;
@@ -23642,23 +23642,23 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep4 + indent.slice(trimIndent) + content;
+          value2 += sep4 + indent.slice(trimIndent) + content;
           sep4 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
           if (sep4 === " ")
             sep4 = "\n";
           else if (!prevMoreIndented && sep4 === "\n")
             sep4 = "\n\n";
-          value += sep4 + indent.slice(trimIndent) + content;
+          value2 += sep4 + indent.slice(trimIndent) + content;
           sep4 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
           if (sep4 === "\n")
-            value += "\n";
+            value2 += "\n";
           else
             sep4 = "\n";
         } else {
-          value += sep4 + content;
+          value2 += sep4 + content;
           sep4 = " ";
           prevMoreIndented = false;
         }
@@ -23668,15 +23668,15 @@ var require_resolve_block_scalar = __commonJS({
           break;
         case "+":
           for (let i3 = chompStart; i3 < lines.length; ++i3)
-            value += "\n" + lines[i3][0].slice(trimIndent);
-          if (value[value.length - 1] !== "\n")
-            value += "\n";
+            value2 += "\n" + lines[i3][0].slice(trimIndent);
+          if (value2[value2.length - 1] !== "\n")
+            value2 += "\n";
           break;
         default:
-          value += "\n";
+          value2 += "\n";
       }
       const end = start + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      return { value: value2, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -23761,20 +23761,20 @@ var require_resolve_flow_scalar = __commonJS({
     function resolveFlowScalar(scalar, strict, onError) {
       const { offset, type, source, end } = scalar;
       let _type;
-      let value;
+      let value2;
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
-          value = plainValue(source, _onError);
+          value2 = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_SINGLE;
-          value = singleQuotedValue(source, _onError);
+          value2 = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_DOUBLE;
-          value = doubleQuotedValue(source, _onError);
+          value2 = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
         default:
@@ -23789,7 +23789,7 @@ var require_resolve_flow_scalar = __commonJS({
       const valueEnd = offset + source.length;
       const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
       return {
-        value,
+        value: value2,
         type: _type,
         comment: re.comment,
         range: [offset, valueEnd, re.offset]
@@ -23982,28 +23982,28 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value: value2, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
         tag = ctx.schema[identity3.SCALAR];
       } else if (tagName)
-        tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
+        tag = findScalarTagByName(ctx.schema, value2, tagName, tagToken, onError);
       else if (token.type === "scalar")
-        tag = findScalarTagByTest(ctx, value, token, onError);
+        tag = findScalarTagByTest(ctx, value2, token, onError);
       else
         tag = ctx.schema[identity3.SCALAR];
       let scalar;
       try {
-        const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
+        const res = tag.resolve(value2, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
         scalar = identity3.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error63) {
         const msg = error63 instanceof Error ? error63.message : String(error63);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar = new Scalar.Scalar(value2);
       }
       scalar.range = range;
-      scalar.source = value;
+      scalar.source = value2;
       if (type)
         scalar.type = type;
       if (tagName)
@@ -24014,7 +24014,7 @@ var require_compose_scalar = __commonJS({
         scalar.comment = comment;
       return scalar;
     }
-    function findScalarTagByName(schema, value, tagName, tagToken, onError) {
+    function findScalarTagByName(schema, value2, tagName, tagToken, onError) {
       if (tagName === "!")
         return schema[identity3.SCALAR];
       const matchWithTest = [];
@@ -24027,7 +24027,7 @@ var require_compose_scalar = __commonJS({
         }
       }
       for (const tag of matchWithTest)
-        if (tag.test?.test(value))
+        if (tag.test?.test(value2))
           return tag;
       const kt = schema.knownTags[tagName];
       if (kt && !kt.collection) {
@@ -24037,10 +24037,10 @@ var require_compose_scalar = __commonJS({
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
       return schema[identity3.SCALAR];
     }
-    function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
-      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity3.SCALAR];
+    function findScalarTagByTest({ atKey, directives, schema }, value2, token, onError) {
+      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value2)) || schema[identity3.SCALAR];
       if (schema.compat) {
-        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity3.SCALAR];
+        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value2)) ?? schema[identity3.SCALAR];
         if (tag.tag !== compat.tag) {
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
@@ -24198,7 +24198,7 @@ var require_compose_doc = __commonJS({
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
-    function composeDoc(options, directives, { offset, start, value, end }, onError) {
+    function composeDoc(options, directives, { offset, start, value: value2, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
       const doc = new Document.Document(void 0, opts);
       const ctx = {
@@ -24210,7 +24210,7 @@ var require_compose_doc = __commonJS({
       };
       const props = resolveProps.resolveProps(start, {
         indicator: "doc-start",
-        next: value ?? end?.[0],
+        next: value2 ?? end?.[0],
         offset,
         onError,
         parentIndent: 0,
@@ -24218,10 +24218,10 @@ var require_compose_doc = __commonJS({
       });
       if (props.found) {
         doc.directives.docStart = true;
-        if (value && (value.type === "block-map" || value.type === "block-seq") && !props.hasNewline)
+        if (value2 && (value2.type === "block-map" || value2.type === "block-seq") && !props.hasNewline)
           onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
       }
-      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+      doc.contents = value2 ? composeNode.composeNode(ctx, value2, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
       const contentEnd = doc.contents.range[2];
       const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
       if (re.comment)
@@ -24469,9 +24469,9 @@ var require_cst_scalar = __commonJS({
       }
       return null;
     }
-    function createScalarToken(value, context3) {
+    function createScalarToken(value2, context3) {
       const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context3;
-      const source = stringifyString.stringifyString({ type, value }, {
+      const source = stringifyString.stringifyString({ type, value: value2 }, {
         implicitKey,
         indent: indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -24501,7 +24501,7 @@ var require_cst_scalar = __commonJS({
           return { type: "scalar", offset, indent, source, end };
       }
     }
-    function setScalarValue(token, value, context3 = {}) {
+    function setScalarValue(token, value2, context3 = {}) {
       let { afterKey = false, implicitKey = false, inFlow = false, type } = context3;
       let indent = "indent" in token ? token.indent : null;
       if (afterKey && typeof indent === "number")
@@ -24524,7 +24524,7 @@ var require_cst_scalar = __commonJS({
           default:
             type = "PLAIN";
         }
-      const source = stringifyString.stringifyString({ type, value }, {
+      const source = stringifyString.stringifyString({ type, value: value2 }, {
         implicitKey: implicitKey || indent === null,
         indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -24670,7 +24670,7 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep4, value }) {
+    function stringifyItem({ start, key, sep: sep4, value: value2 }) {
       let res = "";
       for (const st of start)
         res += st.source;
@@ -24679,8 +24679,8 @@ var require_cst_stringify = __commonJS({
       if (sep4)
         for (const st of sep4)
           res += st.source;
-      if (value)
-        res += stringifyToken(value);
+      if (value2)
+        res += stringifyToken(value2);
       return res;
     }
     exports.stringify = stringify;
@@ -25568,7 +25568,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -26341,7 +26341,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports.Parser = Parser2;
   }
 });
 
@@ -26413,7 +26413,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify(value, replacer, options) {
+    function stringify(value2, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -26426,14 +26426,14 @@ var require_public_api = __commonJS({
         const indent = Math.round(options);
         options = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
       }
-      if (value === void 0) {
+      if (value2 === void 0) {
         const { keepUndefined } = options ?? replacer ?? {};
         if (!keepUndefined)
           return void 0;
       }
-      if (identity3.isDocument(value) && !_replacer)
-        return value.toString(options);
-      return new Document.Document(value, _replacer, options).toString(options);
+      if (identity3.isDocument(value2) && !_replacer)
+        return value2.toString(options);
+      return new Document.Document(value2, _replacer, options).toString(options);
     }
     exports.parse = parse5;
     exports.parseAllDocuments = parseAllDocuments;
@@ -26548,14 +26548,14 @@ async function sha256File(path6) {
   for await (const chunk of createReadStream(path6)) hash2.update(chunk);
   return hash2.digest("hex");
 }
-function canonicalJson(value) {
+function canonicalJson(value2) {
   return JSON.stringify(
-    value,
+    value2,
     (_key, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a2], [b]) => a2 < b ? -1 : a2 > b ? 1 : 0)) : v
   );
 }
-function sha256Json(value, length = 16) {
-  return createHash("sha256").update(canonicalJson(value)).digest("hex").slice(0, length);
+function sha256Json(value2, length = 16) {
+  return createHash("sha256").update(canonicalJson(value2)).digest("hex").slice(0, length);
 }
 var init_hash = __esm({
   "src/util/hash.ts"() {
@@ -26582,12 +26582,12 @@ var init_types = __esm({
 });
 
 // node_modules/is-plain-obj/index.js
-function isPlainObject2(value) {
-  if (typeof value !== "object" || value === null) {
+function isPlainObject2(value2) {
+  if (typeof value2 !== "object" || value2 === null) {
     return false;
   }
-  const prototype = Object.getPrototypeOf(value);
-  return (prototype === null || prototype === Object.prototype || Object.getPrototypeOf(prototype) === null) && !(Symbol.toStringTag in value) && !(Symbol.iterator in value);
+  const prototype = Object.getPrototypeOf(value2);
+  return (prototype === null || prototype === Object.prototype || Object.getPrototypeOf(prototype) === null) && !(Symbol.toStringTag in value2) && !(Symbol.iterator in value2);
 }
 var init_is_plain_obj = __esm({
   "node_modules/is-plain-obj/index.js"() {
@@ -26646,8 +26646,8 @@ var objectToString, isArrayBuffer, isUint8Array, bufferToUint8Array, textEncoder
 var init_uint_array = __esm({
   "node_modules/execa/lib/utils/uint-array.js"() {
     ({ toString: objectToString } = Object.prototype);
-    isArrayBuffer = (value) => objectToString.call(value) === "[object ArrayBuffer]";
-    isUint8Array = (value) => objectToString.call(value) === "[object Uint8Array]";
+    isArrayBuffer = (value2) => objectToString.call(value2) === "[object ArrayBuffer]";
+    isUint8Array = (value2) => objectToString.call(value2) === "[object Uint8Array]";
     bufferToUint8Array = (buffer) => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     textEncoder = new TextEncoder();
     stringToUint8Array = (string4) => textEncoder.encode(string4);
@@ -27581,15 +27581,15 @@ var require_windows = __commonJS({
       }
       return false;
     }
-    function checkStat(stat9, path6, options) {
-      if (!stat9.isSymbolicLink() && !stat9.isFile()) {
+    function checkStat(stat10, path6, options) {
+      if (!stat10.isSymbolicLink() && !stat10.isFile()) {
         return false;
       }
       return checkPathExt(path6, options);
     }
     function isexe(path6, options, cb) {
-      fs3.stat(path6, function(er, stat9) {
-        cb(er, er ? false : checkStat(stat9, path6, options));
+      fs3.stat(path6, function(er, stat10) {
+        cb(er, er ? false : checkStat(stat10, path6, options));
       });
     }
     function sync(path6, options) {
@@ -27605,20 +27605,20 @@ var require_mode = __commonJS({
     isexe.sync = sync;
     var fs3 = __require("fs");
     function isexe(path6, options, cb) {
-      fs3.stat(path6, function(er, stat9) {
-        cb(er, er ? false : checkStat(stat9, options));
+      fs3.stat(path6, function(er, stat10) {
+        cb(er, er ? false : checkStat(stat10, options));
       });
     }
     function sync(path6, options) {
       return checkStat(fs3.statSync(path6), options);
     }
-    function checkStat(stat9, options) {
-      return stat9.isFile() && checkMode(stat9, options);
+    function checkStat(stat10, options) {
+      return stat10.isFile() && checkMode(stat10, options);
     }
-    function checkMode(stat9, options) {
-      var mod = stat9.mode;
-      var uid = stat9.uid;
-      var gid = stat9.gid;
+    function checkMode(stat10, options) {
+      var mod = stat10.mode;
+      var uid = stat10.uid;
+      var gid = stat10.gid;
       var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
       var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
       var u2 = parseInt("100", 8);
@@ -28168,9 +28168,9 @@ var init_final_error = __esm({
     };
     DiscardedError = class extends Error {
     };
-    setErrorName = (ErrorClass, value) => {
+    setErrorName = (ErrorClass, value2) => {
       Object.defineProperty(ErrorClass.prototype, "name", {
-        value,
+        value: value2,
         writable: true,
         enumerable: false,
         configurable: true
@@ -28184,7 +28184,7 @@ var init_final_error = __esm({
     };
     isExecaError = (error63) => isErrorInstance(error63) && execaErrorSymbol in error63;
     execaErrorSymbol = /* @__PURE__ */ Symbol("isExecaError");
-    isErrorInstance = (value) => Object.prototype.toString.call(value) === "[object Error]";
+    isErrorInstance = (value2) => Object.prototype.toString.call(value2) === "[object Error]";
     ExecaError = class extends Error {
     };
     setErrorName(ExecaError, ExecaError.name);
@@ -28202,7 +28202,7 @@ var init_realtime = __esm({
       const length = SIGRTMAX - SIGRTMIN + 1;
       return Array.from({ length }, getRealtimeSignal);
     };
-    getRealtimeSignal = (value, index) => ({
+    getRealtimeSignal = (value2, index) => ({
       name: `SIGRT${index + 1}`,
       number: SIGRTMIN + index,
       action: "terminate",
@@ -28548,7 +28548,7 @@ var init_main = __esm({
       const length = SIGRTMAX + 1;
       const signalsA = Array.from(
         { length },
-        (value, number4) => getSignalByNumber(number4, signals2)
+        (value2, number4) => getSignalByNumber(number4, signals2)
       );
       return Object.assign({}, ...signalsA);
     };
@@ -28908,11 +28908,11 @@ Please set this option with "pipe" instead.`;
     };
     getUsedDescriptor = (fdNumber) => fdNumber === "all" ? 1 : fdNumber;
     getOptionName = (isWritable) => isWritable ? "to" : "from";
-    serializeOptionValue = (value) => {
-      if (typeof value === "string") {
-        return `'${value}'`;
+    serializeOptionValue = (value2) => {
+      if (typeof value2 === "string") {
+        return `'${value2}'`;
       }
-      return typeof value === "number" ? `${value}` : "Stream";
+      return typeof value2 === "number" ? `${value2}` : "Stream";
     };
   }
 });
@@ -30007,7 +30007,7 @@ var init_contents = __esm({
 var identity2, noop, getContentsProperty, throwObjectStream, getLengthProperty;
 var init_utils = __esm({
   "node_modules/get-stream/source/utils.js"() {
-    identity2 = (value) => value;
+    identity2 = (value2) => value2;
     noop = () => void 0;
     getContentsProperty = ({ contents }) => contents;
     throwObjectStream = (chunk) => {
@@ -30538,7 +30538,7 @@ var init_result = __esm({
       ipcOutput,
       pipedFrom: []
     });
-    omitUndefinedProperties = (result) => Object.fromEntries(Object.entries(result).filter(([, value]) => value !== void 0));
+    omitUndefinedProperties = (result) => Object.fromEntries(Object.entries(result).filter(([, value2]) => value2 !== void 0));
     normalizeExitPayload = (rawExitCode, rawSignal) => {
       const exitCode = rawExitCode === null ? void 0 : rawExitCode;
       const signal = rawSignal === null ? void 0 : rawSignal;
@@ -30588,7 +30588,7 @@ function parseMilliseconds(milliseconds) {
 var toZeroIfInfinity;
 var init_parse_ms = __esm({
   "node_modules/parse-ms/index.js"() {
-    toZeroIfInfinity = (value) => Number.isFinite(value) ? value : 0;
+    toZeroIfInfinity = (value2) => Number.isFinite(value2) ? value2 : 0;
   }
 });
 
@@ -30613,22 +30613,22 @@ function prettyMilliseconds(milliseconds, options) {
     options.millisecondsDecimalDigits = 0;
   }
   let result = [];
-  const floorDecimals = (value, decimalDigits) => {
-    const flooredInterimValue = Math.floor(value * 10 ** decimalDigits + SECOND_ROUNDING_EPSILON);
+  const floorDecimals = (value2, decimalDigits) => {
+    const flooredInterimValue = Math.floor(value2 * 10 ** decimalDigits + SECOND_ROUNDING_EPSILON);
     const flooredValue = Math.round(flooredInterimValue) / 10 ** decimalDigits;
     return flooredValue.toFixed(decimalDigits);
   };
-  const add = (value, long, short, valueString) => {
-    if ((result.length === 0 || !options.colonNotation) && isZero(value) && !(options.colonNotation && short === "m")) {
+  const add = (value2, long, short, valueString) => {
+    if ((result.length === 0 || !options.colonNotation) && isZero(value2) && !(options.colonNotation && short === "m")) {
       return;
     }
-    valueString ??= String(value);
+    valueString ??= String(value2);
     if (options.colonNotation) {
       const wholeDigits = valueString.includes(".") ? valueString.split(".")[0].length : valueString.length;
       const minLength = result.length > 0 ? 2 : 1;
       valueString = "0".repeat(Math.max(0, minLength - wholeDigits)) + valueString;
     } else {
-      valueString += options.verbose ? " " + pluralize(long, value) : short;
+      valueString += options.verbose ? " " + pluralize(long, value2) : short;
     }
     result.push(valueString);
   };
@@ -30691,7 +30691,7 @@ var isZero, pluralize, SECOND_ROUNDING_EPSILON, ONE_DAY_IN_MILLISECONDS;
 var init_pretty_ms = __esm({
   "node_modules/pretty-ms/index.js"() {
     init_parse_ms();
-    isZero = (value) => value === 0 || value === 0n;
+    isZero = (value2) => value2 === 0 || value2 === 0n;
     pluralize = (word, count2) => count2 === 1 || count2 === 1n ? word : `${word}s`;
     SECOND_ROUNDING_EPSILON = 1e-7;
     ONE_DAY_IN_MILLISECONDS = 24n * 60n * 60n * 1000n;
@@ -30765,57 +30765,57 @@ var init_type = __esm({
     init_is_stream();
     init_is_plain_obj();
     init_uint_array();
-    getStdioItemType = (value, optionName) => {
-      if (isAsyncGenerator(value)) {
+    getStdioItemType = (value2, optionName) => {
+      if (isAsyncGenerator(value2)) {
         return "asyncGenerator";
       }
-      if (isSyncGenerator(value)) {
+      if (isSyncGenerator(value2)) {
         return "generator";
       }
-      if (isUrl(value)) {
+      if (isUrl(value2)) {
         return "fileUrl";
       }
-      if (isFilePathObject(value)) {
+      if (isFilePathObject(value2)) {
         return "filePath";
       }
-      if (isWebStream(value)) {
+      if (isWebStream(value2)) {
         return "webStream";
       }
-      if (isStream(value, { checkOpen: false })) {
+      if (isStream(value2, { checkOpen: false })) {
         return "native";
       }
-      if (isUint8Array(value)) {
+      if (isUint8Array(value2)) {
         return "uint8Array";
       }
-      if (isAsyncIterableObject(value)) {
+      if (isAsyncIterableObject(value2)) {
         return "asyncIterable";
       }
-      if (isIterableObject(value)) {
+      if (isIterableObject(value2)) {
         return "iterable";
       }
-      if (isTransformStream(value)) {
-        return getTransformStreamType({ transform: value }, optionName);
+      if (isTransformStream(value2)) {
+        return getTransformStreamType({ transform: value2 }, optionName);
       }
-      if (isTransformOptions(value)) {
-        return getTransformObjectType(value, optionName);
+      if (isTransformOptions(value2)) {
+        return getTransformObjectType(value2, optionName);
       }
       return "native";
     };
-    getTransformObjectType = (value, optionName) => {
-      if (isDuplexStream(value.transform, { checkOpen: false })) {
-        return getDuplexType(value, optionName);
+    getTransformObjectType = (value2, optionName) => {
+      if (isDuplexStream(value2.transform, { checkOpen: false })) {
+        return getDuplexType(value2, optionName);
       }
-      if (isTransformStream(value.transform)) {
-        return getTransformStreamType(value, optionName);
+      if (isTransformStream(value2.transform)) {
+        return getTransformStreamType(value2, optionName);
       }
-      return getGeneratorObjectType(value, optionName);
+      return getGeneratorObjectType(value2, optionName);
     };
-    getDuplexType = (value, optionName) => {
-      validateNonGeneratorType(value, optionName, "Duplex stream");
+    getDuplexType = (value2, optionName) => {
+      validateNonGeneratorType(value2, optionName, "Duplex stream");
       return "duplex";
     };
-    getTransformStreamType = (value, optionName) => {
-      validateNonGeneratorType(value, optionName, "web TransformStream");
+    getTransformStreamType = (value2, optionName) => {
+      validateNonGeneratorType(value2, optionName, "web TransformStream");
       return "webTransform";
     };
     validateNonGeneratorType = ({ final, binary, objectMode }, optionName, typeName) => {
@@ -30823,8 +30823,8 @@ var init_type = __esm({
       checkUndefinedOption(binary, `${optionName}.binary`, typeName);
       checkBooleanOption(objectMode, `${optionName}.objectMode`);
     };
-    checkUndefinedOption = (value, optionName, typeName) => {
-      if (value !== void 0) {
+    checkUndefinedOption = (value2, optionName, typeName) => {
+      if (value2 !== void 0) {
         throw new TypeError(`The \`${optionName}\` option can only be defined when using a generator, not a ${typeName}.`);
       }
     };
@@ -30845,29 +30845,29 @@ var init_type = __esm({
       checkBooleanOption(objectMode, `${optionName}.objectMode`);
       return isAsyncGenerator(transform2) || isAsyncGenerator(final) ? "asyncGenerator" : "generator";
     };
-    checkBooleanOption = (value, optionName) => {
-      if (value !== void 0 && typeof value !== "boolean") {
+    checkBooleanOption = (value2, optionName) => {
+      if (value2 !== void 0 && typeof value2 !== "boolean") {
         throw new TypeError(`The \`${optionName}\` option must use a boolean.`);
       }
     };
-    isGenerator = (value) => isAsyncGenerator(value) || isSyncGenerator(value);
-    isAsyncGenerator = (value) => Object.prototype.toString.call(value) === "[object AsyncGeneratorFunction]";
-    isSyncGenerator = (value) => Object.prototype.toString.call(value) === "[object GeneratorFunction]";
-    isTransformOptions = (value) => isPlainObject2(value) && (value.transform !== void 0 || value.final !== void 0);
-    isUrl = (value) => Object.prototype.toString.call(value) === "[object URL]";
-    isRegularUrl = (value) => isUrl(value) && value.protocol !== "file:";
-    isFilePathObject = (value) => isPlainObject2(value) && Object.keys(value).length > 0 && Object.keys(value).every((key) => FILE_PATH_KEYS.has(key)) && isFilePathString(value.file);
+    isGenerator = (value2) => isAsyncGenerator(value2) || isSyncGenerator(value2);
+    isAsyncGenerator = (value2) => Object.prototype.toString.call(value2) === "[object AsyncGeneratorFunction]";
+    isSyncGenerator = (value2) => Object.prototype.toString.call(value2) === "[object GeneratorFunction]";
+    isTransformOptions = (value2) => isPlainObject2(value2) && (value2.transform !== void 0 || value2.final !== void 0);
+    isUrl = (value2) => Object.prototype.toString.call(value2) === "[object URL]";
+    isRegularUrl = (value2) => isUrl(value2) && value2.protocol !== "file:";
+    isFilePathObject = (value2) => isPlainObject2(value2) && Object.keys(value2).length > 0 && Object.keys(value2).every((key) => FILE_PATH_KEYS.has(key)) && isFilePathString(value2.file);
     FILE_PATH_KEYS = /* @__PURE__ */ new Set(["file", "append"]);
     isFilePathString = (file2) => typeof file2 === "string";
-    isUnknownStdioString = (type, value) => type === "native" && typeof value === "string" && !KNOWN_STDIO_STRINGS.has(value);
+    isUnknownStdioString = (type, value2) => type === "native" && typeof value2 === "string" && !KNOWN_STDIO_STRINGS.has(value2);
     KNOWN_STDIO_STRINGS = /* @__PURE__ */ new Set(["ipc", "ignore", "inherit", "overlapped", "pipe"]);
-    isReadableStream2 = (value) => Object.prototype.toString.call(value) === "[object ReadableStream]";
-    isWritableStream2 = (value) => Object.prototype.toString.call(value) === "[object WritableStream]";
-    isWebStream = (value) => isReadableStream2(value) || isWritableStream2(value);
-    isTransformStream = (value) => isReadableStream2(value?.readable) && isWritableStream2(value?.writable);
-    isAsyncIterableObject = (value) => isObject2(value) && typeof value[Symbol.asyncIterator] === "function";
-    isIterableObject = (value) => isObject2(value) && typeof value[Symbol.iterator] === "function";
-    isObject2 = (value) => typeof value === "object" && value !== null;
+    isReadableStream2 = (value2) => Object.prototype.toString.call(value2) === "[object ReadableStream]";
+    isWritableStream2 = (value2) => Object.prototype.toString.call(value2) === "[object WritableStream]";
+    isWebStream = (value2) => isReadableStream2(value2) || isWritableStream2(value2);
+    isTransformStream = (value2) => isReadableStream2(value2?.readable) && isWritableStream2(value2?.writable);
+    isAsyncIterableObject = (value2) => isObject2(value2) && typeof value2[Symbol.asyncIterator] === "function";
+    isIterableObject = (value2) => isObject2(value2) && typeof value2[Symbol.iterator] === "function";
+    isObject2 = (value2) => typeof value2 === "object" && value2 !== null;
     TRANSFORM_TYPES = /* @__PURE__ */ new Set(["generator", "asyncGenerator", "duplex", "webTransform"]);
     FILE_TYPES = /* @__PURE__ */ new Set(["fileUrl", "filePath", "fileNumber"]);
     SPECIAL_DUPLICATE_TYPES_SYNC = /* @__PURE__ */ new Set(["fileUrl", "filePath"]);
@@ -30987,22 +30987,22 @@ var init_normalize = __esm({
         value: { transform: transform2, writableObjectMode, readableObjectMode }
       };
     };
-    normalizeTransformStream = ({ stdioItem, stdioItem: { value }, index, newTransforms, direction }) => {
-      const { transform: transform2, objectMode } = isPlainObject2(value) ? value : { transform: value };
+    normalizeTransformStream = ({ stdioItem, stdioItem: { value: value2 }, index, newTransforms, direction }) => {
+      const { transform: transform2, objectMode } = isPlainObject2(value2) ? value2 : { transform: value2 };
       const { writableObjectMode, readableObjectMode } = getTransformObjectModes(objectMode, index, newTransforms, direction);
       return {
         ...stdioItem,
         value: { transform: transform2, writableObjectMode, readableObjectMode }
       };
     };
-    normalizeGenerator = ({ stdioItem, stdioItem: { value }, index, newTransforms, direction, encoding }) => {
+    normalizeGenerator = ({ stdioItem, stdioItem: { value: value2 }, index, newTransforms, direction, encoding }) => {
       const {
         transform: transform2,
         final,
         binary: binaryOption = false,
         preserveNewlines = false,
         objectMode
-      } = isPlainObject2(value) ? value : { transform: value };
+      } = isPlainObject2(value2) ? value2 : { transform: value2 };
       const binary = binaryOption || BINARY_ENCODINGS.has(encoding);
       const { writableObjectMode, readableObjectMode } = getTransformObjectModes(objectMode, index, newTransforms, direction);
       return {
@@ -31035,7 +31035,7 @@ var init_direction = __esm({
       }
       return directions.find(Boolean) ?? DEFAULT_DIRECTION;
     };
-    getStdioItemDirection = ({ type, value }, fdNumber) => KNOWN_DIRECTIONS[fdNumber] ?? guessStreamDirection[type](value);
+    getStdioItemDirection = ({ type, value: value2 }, fdNumber) => KNOWN_DIRECTIONS[fdNumber] ?? guessStreamDirection[type](value2);
     KNOWN_DIRECTIONS = ["input", "output", "output"];
     anyDirection = () => void 0;
     alwaysInput = () => "input";
@@ -31047,30 +31047,30 @@ var init_direction = __esm({
       iterable: alwaysInput,
       asyncIterable: alwaysInput,
       uint8Array: alwaysInput,
-      webStream: (value) => isWritableStream2(value) ? "output" : "input",
-      nodeStream(value) {
-        if (!isReadableStream(value, { checkOpen: false })) {
+      webStream: (value2) => isWritableStream2(value2) ? "output" : "input",
+      nodeStream(value2) {
+        if (!isReadableStream(value2, { checkOpen: false })) {
           return "output";
         }
-        return isWritableStream(value, { checkOpen: false }) ? void 0 : "input";
+        return isWritableStream(value2, { checkOpen: false }) ? void 0 : "input";
       },
       webTransform: anyDirection,
       duplex: anyDirection,
-      native(value) {
-        const standardStreamDirection = getStandardStreamDirection(value);
+      native(value2) {
+        const standardStreamDirection = getStandardStreamDirection(value2);
         if (standardStreamDirection !== void 0) {
           return standardStreamDirection;
         }
-        if (isStream(value, { checkOpen: false })) {
-          return guessStreamDirection.nodeStream(value);
+        if (isStream(value2, { checkOpen: false })) {
+          return guessStreamDirection.nodeStream(value2);
         }
       }
     };
-    getStandardStreamDirection = (value) => {
-      if ([0, process7.stdin].includes(value)) {
+    getStandardStreamDirection = (value2) => {
+      if ([0, process7.stdin].includes(value2)) {
         return "input";
       }
-      if ([1, 2, process7.stdout, process7.stderr].includes(value)) {
+      if ([1, 2, process7.stdout, process7.stderr].includes(value2)) {
         return "output";
       }
     };
@@ -31144,9 +31144,9 @@ var init_native = __esm({
       }
       return isSync ? handleNativeStreamSync({ stdioItem, fdNumber, direction }) : handleNativeStreamAsync({ stdioItem, fdNumber });
     };
-    handleNativeStreamSync = ({ stdioItem, stdioItem: { value, optionName }, fdNumber, direction }) => {
+    handleNativeStreamSync = ({ stdioItem, stdioItem: { value: value2, optionName }, fdNumber, direction }) => {
       const targetFd = getTargetFd({
-        value,
+        value: value2,
         optionName,
         fdNumber,
         direction
@@ -31154,13 +31154,13 @@ var init_native = __esm({
       if (targetFd !== void 0) {
         return targetFd;
       }
-      if (isStream(value, { checkOpen: false })) {
+      if (isStream(value2, { checkOpen: false })) {
         throw new TypeError(`The \`${optionName}: Stream\` option cannot both be an array and include a stream with synchronous methods.`);
       }
       return stdioItem;
     };
-    getTargetFd = ({ value, optionName, fdNumber, direction }) => {
-      const targetFdNumber = getTargetFdNumber(value, fdNumber);
+    getTargetFd = ({ value: value2, optionName, fdNumber, direction }) => {
+      const targetFdNumber = getTargetFdNumber(value2, fdNumber);
       if (targetFdNumber === void 0) {
         return;
       }
@@ -31168,38 +31168,38 @@ var init_native = __esm({
         return { type: "fileNumber", value: targetFdNumber, optionName };
       }
       if (tty2.isatty(targetFdNumber)) {
-        throw new TypeError(`The \`${optionName}: ${serializeOptionValue(value)}\` option is invalid: it cannot be a TTY with synchronous methods.`);
+        throw new TypeError(`The \`${optionName}: ${serializeOptionValue(value2)}\` option is invalid: it cannot be a TTY with synchronous methods.`);
       }
       return { type: "uint8Array", value: bufferToUint8Array(readFileSync(targetFdNumber)), optionName };
     };
-    getTargetFdNumber = (value, fdNumber) => {
-      if (value === "inherit") {
+    getTargetFdNumber = (value2, fdNumber) => {
+      if (value2 === "inherit") {
         return fdNumber;
       }
-      if (typeof value === "number") {
-        return value;
+      if (typeof value2 === "number") {
+        return value2;
       }
-      const standardStreamIndex = STANDARD_STREAMS.indexOf(value);
+      const standardStreamIndex = STANDARD_STREAMS.indexOf(value2);
       if (standardStreamIndex !== -1) {
         return standardStreamIndex;
       }
     };
-    handleNativeStreamAsync = ({ stdioItem, stdioItem: { value, optionName }, fdNumber }) => {
-      if (value === "inherit") {
-        return { type: "nodeStream", value: getStandardStream(fdNumber, value, optionName), optionName };
+    handleNativeStreamAsync = ({ stdioItem, stdioItem: { value: value2, optionName }, fdNumber }) => {
+      if (value2 === "inherit") {
+        return { type: "nodeStream", value: getStandardStream(fdNumber, value2, optionName), optionName };
       }
-      if (typeof value === "number") {
-        return { type: "nodeStream", value: getStandardStream(value, value, optionName), optionName };
+      if (typeof value2 === "number") {
+        return { type: "nodeStream", value: getStandardStream(value2, value2, optionName), optionName };
       }
-      if (isStream(value, { checkOpen: false })) {
-        return { type: "nodeStream", value, optionName };
+      if (isStream(value2, { checkOpen: false })) {
+        return { type: "nodeStream", value: value2, optionName };
       }
       return stdioItem;
     };
-    getStandardStream = (fdNumber, value, optionName) => {
+    getStandardStream = (fdNumber, value2, optionName) => {
       const standardStream = STANDARD_STREAMS[fdNumber];
       if (standardStream === void 0) {
-        throw new TypeError(`The \`${optionName}: ${value}\` option is invalid: no such standard stream.`);
+        throw new TypeError(`The \`${optionName}: ${value2}\` option is invalid: no such standard stream.`);
       }
       return standardStream;
     };
@@ -31256,7 +31256,7 @@ var init_duplicate = __esm({
   "node_modules/execa/lib/stdio/duplicate.js"() {
     init_type();
     filterDuplicates = (stdioItems) => stdioItems.filter((stdioItemOne, indexOne) => stdioItems.every((stdioItemTwo, indexTwo) => stdioItemOne.value !== stdioItemTwo.value || indexOne >= indexTwo || stdioItemOne.type === "generator" || stdioItemOne.type === "asyncGenerator"));
-    getDuplicateStream = ({ stdioItem: { type, value, optionName }, direction, fileDescriptors, isSync }) => {
+    getDuplicateStream = ({ stdioItem: { type, value: value2, optionName }, direction, fileDescriptors, isSync }) => {
       const otherStdioItems = getOtherStdioItems(fileDescriptors, type);
       if (otherStdioItems.length === 0) {
         return;
@@ -31265,7 +31265,7 @@ var init_duplicate = __esm({
         validateDuplicateStreamSync({
           otherStdioItems,
           type,
-          value,
+          value: value2,
           optionName,
           direction
         });
@@ -31275,7 +31275,7 @@ var init_duplicate = __esm({
         return getDuplicateStreamInstance({
           otherStdioItems,
           type,
-          value,
+          value: value2,
           optionName,
           direction
         });
@@ -31284,25 +31284,25 @@ var init_duplicate = __esm({
         validateDuplicateTransform({
           otherStdioItems,
           type,
-          value,
+          value: value2,
           optionName
         });
       }
     };
     getOtherStdioItems = (fileDescriptors, type) => fileDescriptors.flatMap(({ direction, stdioItems }) => stdioItems.filter((stdioItem) => stdioItem.type === type).map(((stdioItem) => ({ ...stdioItem, direction }))));
-    validateDuplicateStreamSync = ({ otherStdioItems, type, value, optionName, direction }) => {
+    validateDuplicateStreamSync = ({ otherStdioItems, type, value: value2, optionName, direction }) => {
       if (SPECIAL_DUPLICATE_TYPES_SYNC.has(type)) {
         getDuplicateStreamInstance({
           otherStdioItems,
           type,
-          value,
+          value: value2,
           optionName,
           direction
         });
       }
     };
-    getDuplicateStreamInstance = ({ otherStdioItems, type, value, optionName, direction }) => {
-      const duplicateStdioItems = otherStdioItems.filter((stdioItem) => hasSameValue(stdioItem, value));
+    getDuplicateStreamInstance = ({ otherStdioItems, type, value: value2, optionName, direction }) => {
+      const duplicateStdioItems = otherStdioItems.filter((stdioItem) => hasSameValue(stdioItem, value2));
       if (duplicateStdioItems.length === 0) {
         return;
       }
@@ -31310,17 +31310,17 @@ var init_duplicate = __esm({
       throwOnDuplicateStream(differentStdioItem, optionName, type);
       return direction === "output" ? duplicateStdioItems[0].stream : void 0;
     };
-    hasSameValue = ({ type, value }, secondValue) => {
+    hasSameValue = ({ type, value: value2 }, secondValue) => {
       if (type === "filePath") {
-        return value.file === secondValue.file;
+        return value2.file === secondValue.file;
       }
       if (type === "fileUrl") {
-        return value.href === secondValue.href;
+        return value2.href === secondValue.href;
       }
-      return value === secondValue;
+      return value2 === secondValue;
     };
-    validateDuplicateTransform = ({ otherStdioItems, type, value, optionName }) => {
-      const duplicateStdioItem = otherStdioItems.find(({ value: { transform: transform2 } }) => transform2 === value.transform);
+    validateDuplicateTransform = ({ otherStdioItems, type, value: value2, optionName }) => {
+      const duplicateStdioItem = otherStdioItems.find(({ value: { transform: transform2 } }) => transform2 === value2.transform);
       throwOnDuplicateStream(duplicateStdioItem, optionName, type);
     };
     throwOnDuplicateStream = (stdioItem, optionName, type) => {
@@ -31385,7 +31385,7 @@ var init_handle = __esm({
     initializeStdioItems = ({ stdioOption, fdNumber, options, optionName }) => {
       const values = Array.isArray(stdioOption) ? stdioOption : [stdioOption];
       const initialStdioItems = [
-        ...values.map((value) => initializeStdioItem(value, optionName)),
+        ...values.map((value2) => initializeStdioItem(value2, optionName)),
         ...handleInputOptions(options, fdNumber)
       ];
       const stdioItems = filterDuplicates(initialStdioItems);
@@ -31394,9 +31394,9 @@ var init_handle = __esm({
       validateStreams(stdioItems);
       return { stdioItems, isStdioArray };
     };
-    initializeStdioItem = (value, optionName) => ({
-      type: getStdioItemType(value, optionName),
-      value,
+    initializeStdioItem = (value2, optionName) => ({
+      type: getStdioItemType(value2, optionName),
+      value: value2,
       optionName
     });
     validateStdioArray = (stdioItems, isStdioArray, optionName) => {
@@ -31406,9 +31406,9 @@ var init_handle = __esm({
       if (!isStdioArray) {
         return;
       }
-      for (const { value, optionName: optionName2 } of stdioItems) {
-        if (INVALID_STDIO_ARRAY_OPTIONS.has(value)) {
-          throw new Error(`The \`${optionName2}\` option must not include \`${value}\`.`);
+      for (const { value: value2, optionName: optionName2 } of stdioItems) {
+        if (INVALID_STDIO_ARRAY_OPTIONS.has(value2)) {
+          throw new Error(`The \`${optionName2}\` option must not include \`${value2}\`.`);
         }
       }
     };
@@ -31418,12 +31418,12 @@ var init_handle = __esm({
         validateFileStdio(stdioItem);
       }
     };
-    validateFileStdio = ({ type, value, optionName }) => {
-      if (isRegularUrl(value)) {
+    validateFileStdio = ({ type, value: value2, optionName }) => {
+      if (isRegularUrl(value2)) {
         throw new TypeError(`The \`${optionName}: URL\` option must use the \`file:\` scheme.
 For example, you can use the \`pathToFileURL()\` method of the \`url\` core module.`);
       }
-      if (isUnknownStdioString(type, value)) {
+      if (isUnknownStdioString(type, value2)) {
         throw new TypeError(`The \`${optionName}: { file: '...' }\` option must be used instead of \`${optionName}: '...'\`.`);
       }
     };
@@ -31497,10 +31497,10 @@ For example, you can use the \`pathToFileURL()\` method of the \`url\` core modu
     };
     forwardStdio = (stdioItems) => {
       if (stdioItems.length > 1) {
-        return stdioItems.some(({ value: value2 }) => value2 === "overlapped") ? "overlapped" : "pipe";
+        return stdioItems.some(({ value: value3 }) => value3 === "overlapped") ? "overlapped" : "pipe";
       }
-      const [{ type, value }] = stdioItems;
-      return type === "native" ? value : "pipe";
+      const [{ type, value: value2 }] = stdioItems;
+      return type === "native" ? value2 : "pipe";
     };
   }
 });
@@ -31517,14 +31517,14 @@ var init_handle_sync = __esm({
     forbiddenIfSync = ({ type, optionName }) => {
       throwInvalidSyncValue(optionName, TYPE_TO_MESSAGE[type]);
     };
-    forbiddenNativeIfSync = ({ optionName, value }) => {
-      if (value === "ipc" || value === "overlapped") {
-        throwInvalidSyncValue(optionName, `"${value}"`);
+    forbiddenNativeIfSync = ({ optionName, value: value2 }) => {
+      if (value2 === "ipc" || value2 === "overlapped") {
+        throwInvalidSyncValue(optionName, `"${value2}"`);
       }
       return {};
     };
-    throwInvalidSyncValue = (optionName, value) => {
-      throw new TypeError(`The \`${optionName}\` option cannot be ${value} with synchronous methods.`);
+    throwInvalidSyncValue = (optionName, value2) => {
+      throw new TypeError(`The \`${optionName}\` option cannot be ${value2} with synchronous methods.`);
     };
     addProperties = {
       generator() {
@@ -31540,18 +31540,18 @@ var init_handle_sync = __esm({
     addPropertiesSync = {
       input: {
         ...addProperties,
-        fileUrl: ({ value }) => ({ contents: [bufferToUint8Array(readFileSync2(value))] }),
+        fileUrl: ({ value: value2 }) => ({ contents: [bufferToUint8Array(readFileSync2(value2))] }),
         filePath: ({ value: { file: file2 } }) => ({ contents: [bufferToUint8Array(readFileSync2(file2))] }),
         fileNumber: forbiddenIfSync,
-        iterable: ({ value }) => ({ contents: [...value] }),
-        string: ({ value }) => ({ contents: [value] }),
-        uint8Array: ({ value }) => ({ contents: [value] })
+        iterable: ({ value: value2 }) => ({ contents: [...value2] }),
+        string: ({ value: value2 }) => ({ contents: [value2] }),
+        uint8Array: ({ value: value2 }) => ({ contents: [value2] })
       },
       output: {
         ...addProperties,
-        fileUrl: ({ value }) => ({ path: value }),
+        fileUrl: ({ value: value2 }) => ({ path: value2 }),
         filePath: ({ value: { file: file2, append } }) => ({ path: file2, append }),
-        fileNumber: ({ value }) => ({ path: value }),
+        fileNumber: ({ value: value2 }) => ({ path: value2 }),
         iterable: forbiddenIfSync,
         string: forbiddenIfSync,
         uint8Array: forbiddenIfSync
@@ -31565,7 +31565,7 @@ var stripNewline, getStripFinalNewline;
 var init_strip_newline = __esm({
   "node_modules/execa/lib/io/strip-newline.js"() {
     init_strip_final_newline();
-    stripNewline = (value, { stripFinalNewline: stripFinalNewline2 }, fdNumber) => getStripFinalNewline(stripFinalNewline2, fdNumber) && value !== void 0 && !Array.isArray(value) ? stripFinalNewline(value) : value;
+    stripNewline = (value2, { stripFinalNewline: stripFinalNewline2 }, fdNumber) => getStripFinalNewline(stripFinalNewline2, fdNumber) && value2 !== void 0 && !Array.isArray(value2) ? stripFinalNewline(value2) : value2;
     getStripFinalNewline = (stripFinalNewline2, fdNumber) => fdNumber === "all" ? stripFinalNewline2[1] || stripFinalNewline2[2] : stripFinalNewline2[fdNumber];
   }
 });
@@ -31843,12 +31843,12 @@ var init_generator = __esm({
     init_run_async();
     init_run_sync();
     generatorToStream = ({
-      value,
+      value: value2,
       value: { transform: transform2, final, writableObjectMode, readableObjectMode },
       optionName
     }, { encoding }) => {
       const state = {};
-      const generators = addInternalGenerators(value, encoding, optionName);
+      const generators = addInternalGenerators(value2, encoding, optionName);
       const transformAsync = isAsyncGenerator(transform2);
       const finalAsync = isAsyncGenerator(final);
       const transformMethod = transformAsync ? pushChunks.bind(void 0, transformChunk, state) : pushChunksSync.bind(void 0, transformChunkSync);
@@ -31872,8 +31872,8 @@ var init_generator = __esm({
     runGeneratorsSync = (chunks, stdioItems, encoding, isInput) => {
       const generators = stdioItems.filter(({ type }) => type === "generator");
       const reversedGenerators = isInput ? generators.reverse() : generators;
-      for (const { value, optionName } of reversedGenerators) {
-        const generators2 = addInternalGenerators(value, encoding, optionName);
+      for (const { value: value2, optionName } of reversedGenerators) {
+        const generators2 = addInternalGenerators(value2, encoding, optionName);
         chunks = runTransformSync(generators2, chunks);
       }
       return chunks;
@@ -31946,7 +31946,7 @@ var init_output = __esm({
     init_type();
     init_log();
     init_values();
-    shouldLogOutput = ({ stdioItems, encoding, verboseInfo, fdNumber }) => fdNumber !== "all" && isFullVerbose(verboseInfo, fdNumber) && !BINARY_ENCODINGS.has(encoding) && fdUsesVerbose(fdNumber) && (stdioItems.some(({ type, value }) => type === "native" && PIPED_STDIO_VALUES.has(value)) || stdioItems.every(({ type }) => TRANSFORM_TYPES.has(type)));
+    shouldLogOutput = ({ stdioItems, encoding, verboseInfo, fdNumber }) => fdNumber !== "all" && isFullVerbose(verboseInfo, fdNumber) && !BINARY_ENCODINGS.has(encoding) && fdUsesVerbose(fdNumber) && (stdioItems.some(({ type, value: value2 }) => type === "native" && PIPED_STDIO_VALUES.has(value2)) || stdioItems.every(({ type }) => TRANSFORM_TYPES.has(type)));
     fdUsesVerbose = (fdNumber) => fdNumber === 1 || fdNumber === 2;
     PIPED_STDIO_VALUES = /* @__PURE__ */ new Set(["pipe", "overlapped"]);
     logLines = async (linesIterable, stream, fdNumber, verboseInfo) => {
@@ -32250,8 +32250,8 @@ var init_main_sync = __esm({
         throwInvalidSyncOption("cancelSignal");
       }
     };
-    throwInvalidSyncOption = (value) => {
-      throw new TypeError(`The "${value}" option cannot be used with synchronous methods.`);
+    throwInvalidSyncOption = (value2) => {
+      throw new TypeError(`The "${value2}" option cannot be used with synchronous methods.`);
     };
     spawnSubprocessSync = ({ file: file2, commandArguments, options, command, escapedCommand, verboseInfo, fileDescriptors, startTime }) => {
       const syncResult = runSubprocessSync({
@@ -32616,7 +32616,7 @@ var init_handle_async = __esm({
       fileNumber: forbiddenIfAsync,
       generator: generatorToStream,
       asyncGenerator: generatorToStream,
-      nodeStream: ({ value }) => ({ stream: value }),
+      nodeStream: ({ value: value2 }) => ({ stream: value2 }),
       webTransform({ value: { transform: transform2, writableObjectMode, readableObjectMode } }) {
         const objectMode = writableObjectMode || readableObjectMode;
         const stream = Duplex2.fromWeb(transform2, { objectMode });
@@ -32629,19 +32629,19 @@ var init_handle_async = __esm({
     addPropertiesAsync = {
       input: {
         ...addProperties2,
-        fileUrl: ({ value }) => ({ stream: createReadStream2(value) }),
+        fileUrl: ({ value: value2 }) => ({ stream: createReadStream2(value2) }),
         filePath: ({ value: { file: file2 } }) => ({ stream: createReadStream2(file2) }),
-        webStream: ({ value }) => ({ stream: Readable2.fromWeb(value) }),
-        iterable: ({ value }) => ({ stream: Readable2.from(value) }),
-        asyncIterable: ({ value }) => ({ stream: Readable2.from(value) }),
-        string: ({ value }) => ({ stream: Readable2.from(value) }),
-        uint8Array: ({ value }) => ({ stream: Readable2.from(Buffer4.from(value)) })
+        webStream: ({ value: value2 }) => ({ stream: Readable2.fromWeb(value2) }),
+        iterable: ({ value: value2 }) => ({ stream: Readable2.from(value2) }),
+        asyncIterable: ({ value: value2 }) => ({ stream: Readable2.from(value2) }),
+        string: ({ value: value2 }) => ({ stream: Readable2.from(value2) }),
+        uint8Array: ({ value: value2 }) => ({ stream: Readable2.from(Buffer4.from(value2)) })
       },
       output: {
         ...addProperties2,
-        fileUrl: ({ value }) => ({ stream: createWriteStream(value) }),
+        fileUrl: ({ value: value2 }) => ({ stream: createWriteStream(value2) }),
         filePath: ({ value: { file: file2, append } }) => ({ stream: createWriteStream(file2, append ? { flags: "a" } : {}) }),
-        webStream: ({ value }) => ({ stream: Writable2.fromWeb(value) }),
+        webStream: ({ value: value2 }) => ({ stream: Writable2.fromWeb(value2) }),
         iterable: forbiddenIfAsync,
         asyncIterable: forbiddenIfAsync,
         string: forbiddenIfAsync,
@@ -34093,7 +34093,7 @@ var init_wait_subprocess = __esm({
       }
     };
     waitForOriginalStreams = (originalStreams, subprocess, streamInfo) => originalStreams.map((stream, fdNumber) => stream === subprocess.stdio[fdNumber] ? void 0 : waitForStream(stream, fdNumber, streamInfo));
-    waitForCustomStreamsEnd = (fileDescriptors, streamInfo) => fileDescriptors.flatMap(({ stdioItems }, fdNumber) => stdioItems.filter(({ value, stream = value }) => isStream(stream, { checkOpen: false }) && !isStandardStream(stream)).map(({ type, value, stream = value }) => waitForStream(stream, fdNumber, streamInfo, {
+    waitForCustomStreamsEnd = (fileDescriptors, streamInfo) => fileDescriptors.flatMap(({ stdioItems }, fdNumber) => stdioItems.filter(({ value: value2, stream = value2 }) => isStream(stream, { checkOpen: false }) && !isStandardStream(stream)).map(({ type, value: value2, stream = value2 }) => waitForStream(stream, fdNumber, streamInfo, {
       isSameDirection: TRANSFORM_TYPES.has(type),
       stopOnExit: type === "native"
     })));
@@ -34245,11 +34245,11 @@ var init_readable = __esm({
     };
     onRead = async (readable2, onStdoutData, onStdoutDataDone) => {
       try {
-        const { value, done } = await onStdoutData.next();
+        const { value: value2, done } = await onStdoutData.next();
         if (done) {
           onStdoutDataDone.resolve();
         } else {
-          readable2.push(value);
+          readable2.push(value2);
         }
       } catch {
       }
@@ -34478,9 +34478,9 @@ var mergePromise, nativePromisePrototype, descriptors;
 var init_promise = __esm({
   "node_modules/execa/lib/methods/promise.js"() {
     mergePromise = (subprocess, promise2) => {
-      for (const [property, descriptor2] of descriptors) {
-        const value = descriptor2.value.bind(promise2);
-        Reflect.defineProperty(subprocess, property, { ...descriptor2, value });
+      for (const [property, descriptor3] of descriptors) {
+        const value2 = descriptor3.value.bind(promise2);
+        Reflect.defineProperty(subprocess, property, { ...descriptor3, value: value2 });
       }
     };
     nativePromisePrototype = (async () => {
@@ -34920,11 +34920,11 @@ function toOrtFeeds(runtime, feeds) {
 }
 function fromOrtOutputs(outputs) {
   const set2 = {};
-  for (const [name, value] of Object.entries(outputs)) {
-    const tensor = value;
-    const dtype = FROM_ORT[tensor.type];
-    if (!dtype) throw new Error(`output ${name} has type ${tensor.type}, which trt-gate cannot compare`);
-    const host = { dtype, dims: [...tensor.dims], data: tensor.data };
+  for (const [name, value2] of Object.entries(outputs)) {
+    const tensor2 = value2;
+    const dtype = FROM_ORT[tensor2.type];
+    if (!dtype) throw new Error(`output ${name} has type ${tensor2.type}, which trt-gate cannot compare`);
+    const host = { dtype, dims: [...tensor2.dims], data: tensor2.data };
     set2[name] = host;
   }
   return set2;
@@ -35458,11 +35458,11 @@ function benchmarkArgs(o2, version2) {
   checkVersion(version2, unsupported);
   const args = [`--loadEngine=${checkPath(o2.loadEngine, "loadEngine", bad)}`];
   if (o2.shapes && o2.shapes.length > 0) args.push(`--shapes=${shapeList(o2.shapes, "shapes", bad)}`);
-  const num2 = (key, flag, value, integer2, min2) => {
-    if (value === void 0) return;
-    if (!Number.isFinite(value) || value < min2 || integer2 && !Number.isInteger(value)) {
+  const num2 = (key, flag, value2, integer2, min2) => {
+    if (value2 === void 0) return;
+    if (!Number.isFinite(value2) || value2 < min2 || integer2 && !Number.isInteger(value2)) {
       bad.push(issue3(key, `must be ${integer2 ? "an integer" : "a number"} \u2265 ${min2}`));
-    } else args.push(`--${flag}=${value}`);
+    } else args.push(`--${flag}=${value2}`);
   };
   num2("warmUpMs", "warmUp", o2.warmUpMs, false, 0);
   num2("iterations", "iterations", o2.iterations, true, 1);
@@ -36144,10 +36144,10 @@ var init_prng = __esm({
 function elementCount(dims) {
   return dims.reduce((a2, b) => a2 * b, 1);
 }
-function toFloat64(tensor) {
-  if (tensor.dtype === "float16") return Float64Array.from(tensor.data, halfToFloat);
-  if (tensor.data instanceof BigInt64Array) return Float64Array.from(tensor.data, (v) => Number(v));
-  return Float64Array.from(tensor.data);
+function toFloat64(tensor2) {
+  if (tensor2.dtype === "float16") return Float64Array.from(tensor2.data, halfToFloat);
+  if (tensor2.data instanceof BigInt64Array) return Float64Array.from(tensor2.data, (v) => Number(v));
+  return Float64Array.from(tensor2.data);
 }
 function halfToFloat(bits2) {
   const sign = bits2 & 32768 ? -1 : 1;
@@ -36157,13 +36157,13 @@ function halfToFloat(bits2) {
   if (exponent === 31) return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
   return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
-function roundsUpOnTie(value, half) {
-  const a2 = Math.abs(value);
+function roundsUpOnTie(value2, half) {
+  const a2 = Math.abs(value2);
   const b = Math.abs(f32[0]);
   return a2 === b ? (half & 1) === 1 : a2 > b;
 }
-function floatToHalf(value) {
-  f32[0] = value;
+function floatToHalf(value2) {
+  f32[0] = value2;
   const x2 = u32[0];
   const sign = x2 >>> 16 & 32768;
   const exp = x2 >>> 23 & 255;
@@ -36178,12 +36178,12 @@ function floatToHalf(value) {
     let half2 = mant >> shift;
     const rem2 = mant & (1 << shift) - 1;
     const mid = 1 << shift - 1;
-    if (rem2 > mid || rem2 === mid && roundsUpOnTie(value, half2)) half2++;
+    if (rem2 > mid || rem2 === mid && roundsUpOnTie(value2, half2)) half2++;
     return sign | half2;
   }
   let half = e << 10 | mant >> 13;
   const rem = mant & 8191;
-  if (rem > 4096 || rem === 4096 && roundsUpOnTie(value, half)) half++;
+  if (rem > 4096 || rem === 4096 && roundsUpOnTie(value2, half)) half++;
   if ((half & 31744) === 31744 && e < 31) e = 31;
   return sign | half;
 }
@@ -36247,8 +36247,8 @@ function mixSeed(...parts) {
   }
   return h2 >>> 0;
 }
-function tensorBytes(tensor) {
-  const d = tensor.data;
+function tensorBytes(tensor2) {
+  const d = tensor2.data;
   return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 }
 var BYTES, InputSource;
@@ -36352,11 +36352,11 @@ function unsupportedInputDtype(dtype, version2) {
 async function writeInputFiles(dir, feeds, version2) {
   await mkdir4(dir, { recursive: true });
   const out = [];
-  for (const [i3, [name, tensor]] of Object.entries(feeds).entries()) {
-    const why = unsupportedInputDtype(tensor.dtype, version2);
-    if (why) throw new InputDtypeError(`input ${name} is ${tensor.dtype}: ${why}`);
-    const file2 = join3(dir, `input-${i3}.${tensor.dtype}.bin`);
-    await writeFile3(file2, tensorBytes(tensor));
+  for (const [i3, [name, tensor2]] of Object.entries(feeds).entries()) {
+    const why = unsupportedInputDtype(tensor2.dtype, version2);
+    if (why) throw new InputDtypeError(`input ${name} is ${tensor2.dtype}: ${why}`);
+    const file2 = join3(dir, `input-${i3}.${tensor2.dtype}.bin`);
+    await writeFile3(file2, tensorBytes(tensor2));
     out.push({ name, file: file2 });
   }
   return out;
@@ -36470,25 +36470,25 @@ function max(x2) {
   if (x2.length === 0) {
     throw new Error("max requires at least one data point");
   }
-  var value = x2[0];
+  var value2 = x2[0];
   for (var i3 = 1; i3 < x2.length; i3++) {
-    if (x2[i3] > value) {
-      value = x2[i3];
+    if (x2[i3] > value2) {
+      value2 = x2[i3];
     }
   }
-  return value;
+  return value2;
 }
 function min(x2) {
   if (x2.length === 0) {
     throw new Error("min requires at least one data point");
   }
-  var value = x2[0];
+  var value2 = x2[0];
   for (var i3 = 1; i3 < x2.length; i3++) {
-    if (x2[i3] < value) {
-      value = x2[i3];
+    if (x2[i3] < value2) {
+      value2 = x2[i3];
     }
   }
-  return value;
+  return value2;
 }
 function quantileSorted(x2, p) {
   var idx = (x2.length - 1) * p;
@@ -36777,17 +36777,17 @@ function strictNumber(token, what, where, file2 = where) {
   }
   return n3;
 }
-function jsonNumber(value, what, source) {
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new DataError(`${source}: ${what}: expected a finite number, found ${describe3(value)}`, source);
+function jsonNumber(value2, what, source) {
+  if (typeof value2 !== "number" || !Number.isFinite(value2)) {
+    throw new DataError(`${source}: ${what}: expected a finite number, found ${describe3(value2)}`, source);
   }
-  return value;
+  return value2;
 }
-function describe3(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}\u2026` : value);
-  return typeof value === "object" ? "an object" : String(value);
+function describe3(value2) {
+  if (value2 === null) return "null";
+  if (Array.isArray(value2)) return "an array";
+  if (typeof value2 === "string") return JSON.stringify(value2.length > 40 ? `${value2.slice(0, 40)}\u2026` : value2);
+  return typeof value2 === "object" ? "an object" : String(value2);
 }
 function parseJsonText(text, source) {
   try {
@@ -36972,11 +36972,11 @@ function readMetric(body, label, key, at, partial2) {
       if (last) return;
       throw new DataError(`${where}: ${label}: cannot read ${JSON.stringify(piece)}`, source);
     }
-    const value = strictNumber(m[3], `${label} ${m[1]}`, where, source);
-    if (m[2] !== void 0) out.percentiles[m[2]] = value;
-    else out[m[1]] = value;
+    const value2 = strictNumber(m[3], `${label} ${m[1]}`, where, source);
+    if (m[2] !== void 0) out.percentiles[m[2]] = value2;
+    else out[m[1]] = value2;
   });
-  for (const stat9 of STAT_KEYS) if (out[stat9] === void 0) partial2.add(`${key}.${stat9}`);
+  for (const stat10 of STAT_KEYS) if (out[stat10] === void 0) partial2.add(`${key}.${stat10}`);
   const lastPiece = pieces[pieces.length - 1] ?? "";
   const lastOk = FIELD.exec(lastPiece)?.[4] !== void 0;
   if (!lastOk) {
@@ -37052,11 +37052,11 @@ function summaryDisagreement(summary2, computed, from) {
     ["median", printed.median, computed.median]
   ];
   const off = checks.filter(
-    ([, shown, value]) => shown !== void 0 && Math.abs(shown - value) > CROSS_CHECK_TOLERANCE * Math.max(Math.abs(value), 1e-9)
+    ([, shown, value2]) => shown !== void 0 && Math.abs(shown - value2) > CROSS_CHECK_TOLERANCE * Math.max(Math.abs(value2), 1e-9)
   );
   if (off.length === 0) return void 0;
   return off.map(
-    ([what, shown, value]) => `summary ${what} ${shown} ms vs ${value.toPrecision(6)} ms from ${computed.count} ${from}`
+    ([what, shown, value2]) => `summary ${what} ${shown} ms vs ${value2.toPrecision(6)} ms from ${computed.count} ${from}`
   ).join(", ");
 }
 var CROSS_CHECK_TOLERANCE;
@@ -37242,8 +37242,8 @@ function parseSmiLine(line, fields, phase, tMs = 0) {
     v[canonical(f)] = cells[i3];
   });
   const s = { phase, tMs };
-  const set2 = (key, value) => {
-    if (value !== void 0) s[key] = value;
+  const set2 = (key, value2) => {
+    if (value2 !== void 0) s[key] = value2;
   };
   set2("name", cell(v.name));
   set2("computeCapability", cell(v.compute_cap));
@@ -37472,8 +37472,8 @@ function parseBuildLog(text, source = "trtexec log") {
     if (title?.endsWith(" Options")) {
       const block = readBlock(lines, i3 + 1);
       const section = {};
-      for (const { key, value } of block.entries) {
-        section[key] = section[key] === void 0 ? value : `${section[key]}, ${value}`;
+      for (const { key, value: value2 } of block.entries) {
+        section[key] = section[key] === void 0 ? value2 : `${section[key]}, ${value2}`;
       }
       info2.options[title.slice(0, -" Options".length)] = section;
       i3 = block.end - 1;
@@ -37550,23 +37550,23 @@ function readBlock(lines, from) {
 }
 function readDevice(entries2, file2) {
   const device = { raw: {} };
-  for (const { key, value, lineNo } of entries2) {
-    device.raw[key] = value;
+  for (const { key, value: value2, lineNo } of entries2) {
+    device.raw[key] = value2;
     const where = `${file2}: line ${lineNo}`;
     const unit = (re, what) => {
-      const m = re.exec(value);
-      if (!m) throw new DataError(`${where}: ${what}: cannot read ${JSON.stringify(value)}`, file2);
+      const m = re.exec(value2);
+      if (!m) throw new DataError(`${where}: ${what}: cannot read ${JSON.stringify(value2)}`, file2);
       return strictNumber(m[1], what, where, file2);
     };
     switch (key) {
       case "Selected Device":
-        device.name = value;
+        device.name = value2;
         break;
       case "Compute Capability":
-        if (!/^\d+\.\d+$/.test(value)) {
-          throw new DataError(`${where}: compute capability: cannot read ${JSON.stringify(value)}`, file2);
+        if (!/^\d+\.\d+$/.test(value2)) {
+          throw new DataError(`${where}: compute capability: cannot read ${JSON.stringify(value2)}`, file2);
         }
-        device.computeCapability = value;
+        device.computeCapability = value2;
         break;
       case "SMs":
         device.sms = unit(/^(\S+)$/, "SM count");
@@ -37579,7 +37579,7 @@ function readDevice(entries2, file2) {
         break;
       case "Memory Bus Width": {
         device.memoryBusWidthBits = unit(/^(\S+) bits/, "memory bus width");
-        const ecc = /\(ECC (enabled|disabled)\)/.exec(value);
+        const ecc = /\(ECC (enabled|disabled)\)/.exec(value2);
         if (ecc) device.eccEnabled = ecc[1] === "enabled";
         break;
       }
@@ -37827,8 +37827,8 @@ async function writeFileAtomically(path6, data, options = {}) {
     });
   }
 }
-async function writeJsonAtomically(path6, value) {
-  const text = `${JSON.stringify(value, null, 2)}
+async function writeJsonAtomically(path6, value2) {
+  const text = `${JSON.stringify(value2, null, 2)}
 `;
   await writeFileAtomically(path6, text, { verify: (back) => JSON.parse(back.toString("utf8")) });
 }
@@ -38460,13 +38460,13 @@ var require_longbits = __commonJS({
       return 1;
     };
     var zeroHash = LongBits.zeroHash = "\0\0\0\0\0\0\0\0";
-    LongBits.fromNumber = function fromNumber(value) {
-      if (value === 0)
+    LongBits.fromNumber = function fromNumber(value2) {
+      if (value2 === 0)
         return zero;
-      var sign = value < 0;
+      var sign = value2 < 0;
       if (sign)
-        value = -value;
-      var lo = value >>> 0, hi = (value - lo) / 4294967296 >>> 0;
+        value2 = -value2;
+      var lo = value2 >>> 0, hi = (value2 - lo) / 4294967296 >>> 0;
       if (sign) {
         hi = ~hi >>> 0;
         lo = ~lo >>> 0;
@@ -38478,16 +38478,16 @@ var require_longbits = __commonJS({
       }
       return new LongBits(lo, hi);
     };
-    LongBits.from = function from(value) {
-      if (typeof value === "number")
-        return LongBits.fromNumber(value);
-      if (typeof value === "string" || value instanceof String) {
+    LongBits.from = function from(value2) {
+      if (typeof value2 === "number")
+        return LongBits.fromNumber(value2);
+      if (typeof value2 === "string" || value2 instanceof String) {
         if (Long)
-          value = Long.fromString(value);
+          value2 = Long.fromString(value2);
         else
-          return LongBits.fromNumber(parseInt(value, 10));
+          return LongBits.fromNumber(parseInt(value2, 10));
       }
-      return value.low || value.high ? new LongBits(value.low >>> 0, value.high >>> 0) : zero;
+      return value2.low || value2.high ? new LongBits(value2.low >>> 0, value2.high >>> 0) : zero;
     };
     LongBits.prototype.toNumber = function toNumber(unsigned) {
       if (!unsigned && this.hi >>> 31) {
@@ -38912,49 +38912,49 @@ var require_umd = __commonJS({
         function isLong(obj) {
           return (obj && obj["__isLong__"]) === true;
         }
-        function ctz32(value) {
-          var c3 = Math.clz32(value & -value);
-          return value ? 31 - c3 : c3;
+        function ctz32(value2) {
+          var c3 = Math.clz32(value2 & -value2);
+          return value2 ? 31 - c3 : c3;
         }
         Long.isLong = isLong;
         var INT_CACHE = {};
         var UINT_CACHE = {};
-        function fromInt(value, unsigned) {
+        function fromInt(value2, unsigned) {
           var obj, cachedObj, cache;
           if (unsigned) {
-            value >>>= 0;
-            if (cache = 0 <= value && value < 256) {
-              cachedObj = UINT_CACHE[value];
+            value2 >>>= 0;
+            if (cache = 0 <= value2 && value2 < 256) {
+              cachedObj = UINT_CACHE[value2];
               if (cachedObj) return cachedObj;
             }
-            obj = fromBits(value, 0, true);
-            if (cache) UINT_CACHE[value] = obj;
+            obj = fromBits(value2, 0, true);
+            if (cache) UINT_CACHE[value2] = obj;
             return obj;
           } else {
-            value |= 0;
-            if (cache = -128 <= value && value < 128) {
-              cachedObj = INT_CACHE[value];
+            value2 |= 0;
+            if (cache = -128 <= value2 && value2 < 128) {
+              cachedObj = INT_CACHE[value2];
               if (cachedObj) return cachedObj;
             }
-            obj = fromBits(value, value < 0 ? -1 : 0, false);
-            if (cache) INT_CACHE[value] = obj;
+            obj = fromBits(value2, value2 < 0 ? -1 : 0, false);
+            if (cache) INT_CACHE[value2] = obj;
             return obj;
           }
         }
         Long.fromInt = fromInt;
-        function fromNumber(value, unsigned) {
-          if (isNaN(value)) return unsigned ? UZERO : ZERO;
+        function fromNumber(value2, unsigned) {
+          if (isNaN(value2)) return unsigned ? UZERO : ZERO;
           if (unsigned) {
-            if (value < 0) return UZERO;
-            if (value >= TWO_PWR_64_DBL) return MAX_UNSIGNED_VALUE;
+            if (value2 < 0) return UZERO;
+            if (value2 >= TWO_PWR_64_DBL) return MAX_UNSIGNED_VALUE;
           } else {
-            if (value <= -TWO_PWR_63_DBL) return MIN_VALUE;
-            if (value + 1 >= TWO_PWR_63_DBL) return MAX_VALUE;
+            if (value2 <= -TWO_PWR_63_DBL) return MIN_VALUE;
+            if (value2 + 1 >= TWO_PWR_63_DBL) return MAX_VALUE;
           }
-          if (value < 0) return fromNumber(-value, unsigned).neg();
+          if (value2 < 0) return fromNumber(-value2, unsigned).neg();
           return fromBits(
-            value % TWO_PWR_32_DBL | 0,
-            value / TWO_PWR_32_DBL | 0,
+            value2 % TWO_PWR_32_DBL | 0,
+            value2 / TWO_PWR_32_DBL | 0,
             unsigned
           );
         }
@@ -38984,13 +38984,13 @@ var require_umd = __commonJS({
           var radixToPower = fromNumber(pow_dbl(radix, 8));
           var result = ZERO;
           for (var i3 = 0; i3 < str2.length; i3 += 8) {
-            var size = Math.min(8, str2.length - i3), value = parseInt(str2.substring(i3, i3 + size), radix);
+            var size = Math.min(8, str2.length - i3), value2 = parseInt(str2.substring(i3, i3 + size), radix);
             if (size < 8) {
               var power = fromNumber(pow_dbl(radix, size));
-              result = result.mul(power).add(fromNumber(value));
+              result = result.mul(power).add(fromNumber(value2));
             } else {
               result = result.mul(radixToPower);
-              result = result.add(fromNumber(value));
+              result = result.add(fromNumber(value2));
             }
           }
           result.unsigned = unsigned;
@@ -39501,14 +39501,14 @@ var require_umd = __commonJS({
           );
         };
         if (typeof BigInt === "function") {
-          Long.fromBigInt = function fromBigInt(value, unsigned) {
-            var lowBits = Number(BigInt.asIntN(32, value));
-            var highBits = Number(BigInt.asIntN(32, value >> BigInt(32)));
+          Long.fromBigInt = function fromBigInt(value2, unsigned) {
+            var lowBits = Number(BigInt.asIntN(32, value2));
+            var highBits = Number(BigInt.asIntN(32, value2 >> BigInt(32)));
             return fromBits(lowBits, highBits, unsigned);
           };
-          Long.fromValue = function fromValueWithBigInt(value, unsigned) {
-            if (typeof value === "bigint") return Long.fromBigInt(value, unsigned);
-            return fromValue(value, unsigned);
+          Long.fromValue = function fromValueWithBigInt(value2, unsigned) {
+            if (typeof value2 === "bigint") return Long.fromBigInt(value2, unsigned);
+            return fromValue(value2, unsigned);
           };
           LongPrototype.toBigInt = function toBigInt() {
             var lowBigInt = BigInt(this.low >>> 0);
@@ -39549,14 +39549,14 @@ var require_minimal = __commonJS({
       {}
     );
     util.isInteger = Number.isInteger || /* istanbul ignore next */
-    function isInteger(value) {
-      return typeof value === "number" && isFinite(value) && Math.floor(value) === value;
+    function isInteger(value2) {
+      return typeof value2 === "number" && isFinite(value2) && Math.floor(value2) === value2;
     };
-    util.isString = function isString(value) {
-      return typeof value === "string" || value instanceof String;
+    util.isString = function isString(value2) {
+      return typeof value2 === "string" || value2 instanceof String;
     };
-    util.isObject = function isObject3(value) {
-      return value && typeof value === "object";
+    util.isObject = function isObject3(value2) {
+      return value2 && typeof value2 === "object";
     };
     util.isset = /**
      * Checks if a property on a message is considered to be present.
@@ -39565,9 +39565,9 @@ var require_minimal = __commonJS({
      * @returns {boolean} `true` if considered to be present, otherwise `false`
      */
     util.isSet = function isSet(obj, prop) {
-      var value = obj[prop];
-      if (value != null && Object.hasOwnProperty.call(obj, prop))
-        return typeof value !== "object" || (Array.isArray(value) ? value.length : Object.keys(value).length) > 0;
+      var value2 = obj[prop];
+      if (value2 != null && Object.hasOwnProperty.call(obj, prop))
+        return typeof value2 !== "object" || (Array.isArray(value2) ? value2.length : Object.keys(value2).length) > 0;
       return false;
     };
     util.Buffer = (function() {
@@ -39612,8 +39612,8 @@ var require_minimal = __commonJS({
     util.key2Re = /^(?:true|false|0|1)$/;
     util.key32Re = /^-?(?:0|[1-9][0-9]*)$/;
     util.key64Re = /^(?:[\x00-\xff]{8}|-?(?:0|[1-9][0-9]*))$/;
-    util.longToHash = function longToHash(value) {
-      return value ? util.LongBits.from(value).toHash() : util.LongBits.zeroHash;
+    util.longToHash = function longToHash(value2) {
+      return value2 ? util.LongBits.from(value2).toHash() : util.LongBits.zeroHash;
     };
     util.longFromHash = function longFromHash(hash2, unsigned) {
       var bits2 = util.LongBits.fromHash(hash2);
@@ -39689,7 +39689,7 @@ var require_minimal = __commonJS({
           configurable: true
         },
         toString: {
-          value: function value() {
+          value: function value2() {
             return this.name + ": " + this.message;
           },
           writable: true,
@@ -39765,8 +39765,8 @@ var require_writer = __commonJS({
       return new Uint8Array(size);
     };
     Writer.alloc = util.pool(Writer.alloc, Uint8Array.prototype.subarray);
-    function sizeVarint32(value) {
-      return value < 128 ? 1 : value < 16384 ? 2 : value < 2097152 ? 3 : value < 268435456 ? 4 : 5;
+    function sizeVarint32(value2) {
+      return value2 < 128 ? 1 : value2 < 16384 ? 2 : value2 < 2097152 ? 3 : value2 < 268435456 ? 4 : 5;
     }
     Writer.prototype._reserve = function _reserve(n3) {
       var need = this.pos + n3;
@@ -39792,24 +39792,24 @@ var require_writer = __commonJS({
       buf[pos] = val;
       return pos + 1;
     }
-    Writer.prototype.uint32 = function write_uint32(value) {
-      value = value >>> 0;
+    Writer.prototype.uint32 = function write_uint32(value2) {
+      value2 = value2 >>> 0;
       this._reserve(5);
       var pos = this.pos;
-      this.pos = writeVarint32(value, this.buf, pos);
+      this.pos = writeVarint32(value2, this.buf, pos);
       return this;
     };
-    Writer.prototype.int32 = function write_int32(value) {
-      if ((value |= 0) < 0) {
+    Writer.prototype.int32 = function write_int32(value2) {
+      if ((value2 |= 0) < 0) {
         this._reserve(10);
-        writeVarint64(LongBits.fromNumber(value), this.buf, this.pos);
+        writeVarint64(LongBits.fromNumber(value2), this.buf, this.pos);
         this.pos += 10;
         return this;
       }
-      return this.uint32(value);
+      return this.uint32(value2);
     };
-    Writer.prototype.sint32 = function write_sint32(value) {
-      return this.uint32((value << 1 ^ value >> 31) >>> 0);
+    Writer.prototype.sint32 = function write_sint32(value2) {
+      return this.uint32((value2 << 1 ^ value2 >> 31) >>> 0);
     };
     function writeVarint64(val, buf, pos) {
       var lo = val.lo, hi = val.hi;
@@ -39825,24 +39825,24 @@ var require_writer = __commonJS({
       buf[pos] = lo;
       return pos + 1;
     }
-    Writer.prototype.uint64 = function write_uint64(value) {
-      var bits2 = LongBits.from(value);
+    Writer.prototype.uint64 = function write_uint64(value2) {
+      var bits2 = LongBits.from(value2);
       this._reserve(10);
       var pos = this.pos;
       this.pos = writeVarint64(bits2, this.buf, pos);
       return this;
     };
     Writer.prototype.int64 = Writer.prototype.uint64;
-    Writer.prototype.sint64 = function write_sint64(value) {
-      var bits2 = LongBits.from(value).zzEncode();
+    Writer.prototype.sint64 = function write_sint64(value2) {
+      var bits2 = LongBits.from(value2).zzEncode();
       this._reserve(10);
       var pos = this.pos;
       this.pos = writeVarint64(bits2, this.buf, pos);
       return this;
     };
-    Writer.prototype.bool = function write_bool(value) {
+    Writer.prototype.bool = function write_bool(value2) {
       this._reserve(1);
-      this.buf[this.pos++] = value ? 1 : 0;
+      this.buf[this.pos++] = value2 ? 1 : 0;
       return this;
     };
     function writeFixed32(val, buf, pos) {
@@ -39851,15 +39851,15 @@ var require_writer = __commonJS({
       buf[pos + 2] = val >>> 16 & 255;
       buf[pos + 3] = val >>> 24;
     }
-    Writer.prototype.fixed32 = function write_fixed32(value) {
+    Writer.prototype.fixed32 = function write_fixed32(value2) {
       this._reserve(4);
-      writeFixed32(value >>> 0, this.buf, this.pos);
+      writeFixed32(value2 >>> 0, this.buf, this.pos);
       this.pos += 4;
       return this;
     };
     Writer.prototype.sfixed32 = Writer.prototype.fixed32;
-    Writer.prototype.fixed64 = function write_fixed64(value) {
-      var bits2 = LongBits.from(value);
+    Writer.prototype.fixed64 = function write_fixed64(value2) {
+      var bits2 = LongBits.from(value2);
       this._reserve(8);
       writeFixed32(bits2.lo, this.buf, this.pos);
       writeFixed32(bits2.hi, this.buf, this.pos + 4);
@@ -39867,42 +39867,42 @@ var require_writer = __commonJS({
       return this;
     };
     Writer.prototype.sfixed64 = Writer.prototype.fixed64;
-    Writer.prototype.float = function write_float(value) {
+    Writer.prototype.float = function write_float(value2) {
       this._reserve(4);
-      util.float.writeFloatLE(value, this.buf, this.pos);
+      util.float.writeFloatLE(value2, this.buf, this.pos);
       this.pos += 4;
       return this;
     };
-    Writer.prototype.double = function write_double(value) {
+    Writer.prototype.double = function write_double(value2) {
       this._reserve(8);
-      util.float.writeDoubleLE(value, this.buf, this.pos);
+      util.float.writeDoubleLE(value2, this.buf, this.pos);
       this.pos += 8;
       return this;
     };
-    Writer.prototype.bytes = function write_bytes(value) {
-      var len = value.length >>> 0;
+    Writer.prototype.bytes = function write_bytes(value2) {
+      var len = value2.length >>> 0;
       if (!len) {
         this._reserve(1);
         this.buf[this.pos++] = 0;
         return this;
       }
-      if (util.isString(value)) {
-        var buf = Writer.alloc(len = base643.length(value));
-        base643.decode(value, buf, 0);
-        value = buf;
+      if (util.isString(value2)) {
+        var buf = Writer.alloc(len = base643.length(value2));
+        base643.decode(value2, buf, 0);
+        value2 = buf;
       }
       this.uint32(len);
       this._reserve(len);
-      this.buf.set(value, this.pos);
+      this.buf.set(value2, this.pos);
       this.pos += len;
       return this;
     };
-    Writer.prototype.raw = function write_raw(value) {
-      var len = value.length >>> 0;
+    Writer.prototype.raw = function write_raw(value2) {
+      var len = value2.length >>> 0;
       if (!len)
         return this;
       this._reserve(len);
-      this.buf.set(value, this.pos);
+      this.buf.set(value2, this.pos);
       this.pos += len;
       return this;
     };
@@ -39914,8 +39914,8 @@ var require_writer = __commonJS({
       this.pos = pos + n3 + len;
       return this;
     };
-    Writer.prototype.string = function write_string(value) {
-      var n3 = value.length;
+    Writer.prototype.string = function write_string(value2) {
+      var n3 = value2.length;
       if (!n3) {
         this._reserve(1);
         this.buf[this.pos++] = 0;
@@ -39924,32 +39924,32 @@ var require_writer = __commonJS({
       if (n3 < 128) {
         this._reserve(n3 * 3 + 5);
         var lenPos = this.pos;
-        return this._delim(lenPos, utf8.write(value, this.buf, lenPos + 1));
+        return this._delim(lenPos, utf8.write(value2, this.buf, lenPos + 1));
       }
-      var len = utf8.length(value);
+      var len = utf8.length(value2);
       this.uint32(len);
       this._reserve(len);
-      if (len === value.length)
-        writeStringAscii(value, this.buf, this.pos);
+      if (len === value2.length)
+        writeStringAscii(value2, this.buf, this.pos);
       else
-        utf8.write(value, this.buf, this.pos);
+        utf8.write(value2, this.buf, this.pos);
       this.pos += len;
       return this;
     };
-    Writer.prototype.uint32s = function write_uint32s(value) {
-      var n3 = value.length;
+    Writer.prototype.uint32s = function write_uint32s(value2) {
+      var n3 = value2.length;
       this._reserve(n3 * 5 + 5);
       var buf = this.buf, lenPos = this.pos, p = lenPos + 1;
       for (var i3 = 0; i3 < n3; ++i3)
-        p = writeVarint32(value[i3] >>> 0, buf, p);
+        p = writeVarint32(value2[i3] >>> 0, buf, p);
       return this._delim(lenPos, p - lenPos - 1);
     };
-    Writer.prototype.int32s = function write_int32s(value) {
-      var n3 = value.length;
+    Writer.prototype.int32s = function write_int32s(value2) {
+      var n3 = value2.length;
       this._reserve(n3 * 10 + 5);
       var buf = this.buf, lenPos = this.pos, pos = lenPos + 1, val;
       for (var i3 = 0; i3 < n3; ++i3) {
-        if ((val = value[i3] | 0) < 0) {
+        if ((val = value2[i3] | 0) < 0) {
           pos = writeVarint64(LongBits.fromNumber(val), buf, pos);
         } else {
           pos = writeVarint32(val, buf, pos);
@@ -39957,40 +39957,40 @@ var require_writer = __commonJS({
       }
       return this._delim(lenPos, pos - lenPos - 1);
     };
-    Writer.prototype.sint32s = function write_sint32s(value) {
-      var n3 = value.length;
+    Writer.prototype.sint32s = function write_sint32s(value2) {
+      var n3 = value2.length;
       this._reserve(n3 * 5 + 5);
       var buf = this.buf, lenPos = this.pos, pos = lenPos + 1;
       for (var i3 = 0; i3 < n3; ++i3)
-        pos = writeVarint32((value[i3] << 1 ^ value[i3] >> 31) >>> 0, buf, pos);
+        pos = writeVarint32((value2[i3] << 1 ^ value2[i3] >> 31) >>> 0, buf, pos);
       return this._delim(lenPos, pos - lenPos - 1);
     };
-    Writer.prototype.uint64s = function write_uint64s(value) {
-      var n3 = value.length;
+    Writer.prototype.uint64s = function write_uint64s(value2) {
+      var n3 = value2.length;
       this._reserve(n3 * 10 + 5);
       var buf = this.buf, lenPos = this.pos, pos = lenPos + 1;
       for (var i3 = 0; i3 < n3; ++i3) {
-        pos = writeVarint64(LongBits.from(value[i3]), buf, pos);
+        pos = writeVarint64(LongBits.from(value2[i3]), buf, pos);
       }
       return this._delim(lenPos, pos - lenPos - 1);
     };
     Writer.prototype.int64s = Writer.prototype.uint64s;
-    Writer.prototype.sint64s = function write_sint64s(value) {
-      var n3 = value.length;
+    Writer.prototype.sint64s = function write_sint64s(value2) {
+      var n3 = value2.length;
       this._reserve(n3 * 10 + 5);
       var buf = this.buf, lenPos = this.pos, pos = lenPos + 1;
       for (var i3 = 0; i3 < n3; ++i3) {
-        pos = writeVarint64(LongBits.from(value[i3]).zzEncode(), buf, pos);
+        pos = writeVarint64(LongBits.from(value2[i3]).zzEncode(), buf, pos);
       }
       return this._delim(lenPos, pos - lenPos - 1);
     };
-    Writer.prototype.bools = function write_bools(value) {
-      var n3 = value.length;
+    Writer.prototype.bools = function write_bools(value2) {
+      var n3 = value2.length;
       this.uint32(n3);
       this._reserve(n3);
       var buf = this.buf, p = this.pos;
       for (var i3 = 0; i3 < n3; ++i3)
-        buf[p++] = value[i3] ? 1 : 0;
+        buf[p++] = value2[i3] ? 1 : 0;
       this.pos += n3;
       return this;
     };
@@ -40003,20 +40003,20 @@ var require_writer = __commonJS({
       var buf = writer.buf;
       return writer.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     }
-    Writer.prototype.fixed32s = function write_fixed32s(value) {
-      var n3 = value.length, bytes = n3 * 4;
+    Writer.prototype.fixed32s = function write_fixed32s(value2) {
+      var n3 = value2.length, bytes = n3 * 4;
       this.uint32(bytes);
       this._reserve(bytes);
       var p = this.pos, i3, dv = getLazyView(this, n3, VIEW_THRESHOLD_INT);
       if (dv)
         for (i3 = 0; i3 < n3; ++i3) {
-          dv.setUint32(p, value[i3] >>> 0, true);
+          dv.setUint32(p, value2[i3] >>> 0, true);
           p += 4;
         }
       else {
         var buf = this.buf;
         for (i3 = 0; i3 < n3; ++i3) {
-          writeFixed32(value[i3] >>> 0, buf, p);
+          writeFixed32(value2[i3] >>> 0, buf, p);
           p += 4;
         }
       }
@@ -40024,14 +40024,14 @@ var require_writer = __commonJS({
       return this;
     };
     Writer.prototype.sfixed32s = Writer.prototype.fixed32s;
-    Writer.prototype.fixed64s = function write_fixed64s(value) {
-      var n3 = value.length, bytes = n3 * 8;
+    Writer.prototype.fixed64s = function write_fixed64s(value2) {
+      var n3 = value2.length, bytes = n3 * 8;
       this.uint32(bytes);
       this._reserve(bytes);
       var p = this.pos, i3, bits2, dv = getLazyView(this, n3, VIEW_THRESHOLD_INT);
       if (dv)
         for (i3 = 0; i3 < n3; ++i3) {
-          bits2 = LongBits.from(value[i3]);
+          bits2 = LongBits.from(value2[i3]);
           dv.setUint32(p, bits2.lo, true);
           dv.setUint32(p + 4, bits2.hi, true);
           p += 8;
@@ -40039,7 +40039,7 @@ var require_writer = __commonJS({
       else {
         var buf = this.buf;
         for (i3 = 0; i3 < n3; ++i3) {
-          bits2 = LongBits.from(value[i3]);
+          bits2 = LongBits.from(value2[i3]);
           writeFixed32(bits2.lo, buf, p);
           writeFixed32(bits2.hi, buf, p + 4);
           p += 8;
@@ -40049,40 +40049,40 @@ var require_writer = __commonJS({
       return this;
     };
     Writer.prototype.sfixed64s = Writer.prototype.fixed64s;
-    Writer.prototype.floats = function write_floats(value) {
-      var n3 = value.length, bytes = n3 * 4;
+    Writer.prototype.floats = function write_floats(value2) {
+      var n3 = value2.length, bytes = n3 * 4;
       this.uint32(bytes);
       this._reserve(bytes);
       var p = this.pos, i3, dv = getLazyView(this, n3, VIEW_THRESHOLD_FLOAT);
       if (dv)
         for (i3 = 0; i3 < n3; ++i3) {
-          dv.setFloat32(p, value[i3], true);
+          dv.setFloat32(p, value2[i3], true);
           p += 4;
         }
       else {
         var buf = this.buf;
         for (i3 = 0; i3 < n3; ++i3) {
-          util.float.writeFloatLE(value[i3], buf, p);
+          util.float.writeFloatLE(value2[i3], buf, p);
           p += 4;
         }
       }
       this.pos += bytes;
       return this;
     };
-    Writer.prototype.doubles = function write_doubles(value) {
-      var n3 = value.length, bytes = n3 * 8;
+    Writer.prototype.doubles = function write_doubles(value2) {
+      var n3 = value2.length, bytes = n3 * 8;
       this.uint32(bytes);
       this._reserve(bytes);
       var p = this.pos, i3, dv = getLazyView(this, n3, VIEW_THRESHOLD_FLOAT);
       if (dv)
         for (i3 = 0; i3 < n3; ++i3) {
-          dv.setFloat64(p, value[i3], true);
+          dv.setFloat64(p, value2[i3], true);
           p += 8;
         }
       else {
         var buf = this.buf;
         for (i3 = 0; i3 < n3; ++i3) {
-          util.float.writeDoubleLE(value[i3], buf, p);
+          util.float.writeDoubleLE(value2[i3], buf, p);
           p += 8;
         }
       }
@@ -40176,20 +40176,20 @@ var require_writer_buffer = __commonJS({
         return buf.write(val, pos);
       };
     };
-    BufferWriter.prototype.bytes = function write_bytes_buffer(value) {
-      if (util.isString(value))
-        value = util.Buffer.from(value, "base64");
-      var len = value.length >>> 0;
+    BufferWriter.prototype.bytes = function write_bytes_buffer(value2) {
+      if (util.isString(value2))
+        value2 = util.Buffer.from(value2, "base64");
+      var len = value2.length >>> 0;
       this.uint32(len);
       if (len) {
         this._reserve(len);
-        this.buf.set(value, this.pos);
+        this.buf.set(value2, this.pos);
         this.pos += len;
       }
       return this;
     };
-    BufferWriter.prototype.string = function write_string_buffer(value) {
-      var n3 = value.length;
+    BufferWriter.prototype.string = function write_string_buffer(value2) {
+      var n3 = value2.length;
       if (!n3) {
         this._reserve(1);
         this.buf[this.pos++] = 0;
@@ -40200,13 +40200,13 @@ var require_writer_buffer = __commonJS({
         var pos = this.pos, buf = this.buf;
         return this._delim(
           pos,
-          n3 < 40 ? util.utf8.write(value, buf, pos + 1) : writeStringBuffer(value, buf, pos + 1)
+          n3 < 40 ? util.utf8.write(value2, buf, pos + 1) : writeStringBuffer(value2, buf, pos + 1)
         );
       }
-      var len = util.Buffer.byteLength(value);
+      var len = util.Buffer.byteLength(value2);
       this.uint32(len);
       this._reserve(len);
-      writeStringBuffer(value, this.buf, this.pos);
+      writeStringBuffer(value2, this.buf, this.pos);
       this.pos += len;
       return this;
     };
@@ -40252,14 +40252,14 @@ var require_reader = __commonJS({
       return this.buf.subarray(start, end);
     };
     function readVarint32NearEnd(reader) {
-      var value = 0;
+      var value2 = 0;
       for (var i3 = 0; i3 < 4; ++i3) {
         if (reader.pos >= reader.len)
           throw indexOutOfRange(reader);
         var b = reader.buf[reader.pos++];
-        value = (value | (b & 127) << i3 * 7) >>> 0;
+        value2 = (value2 | (b & 127) << i3 * 7) >>> 0;
         if (b < 128)
-          return value;
+          return value2;
       }
       throw indexOutOfRange(reader);
     }
@@ -40270,30 +40270,30 @@ var require_reader = __commonJS({
         if (this.buf[this.pos] >= 128)
           return readVarint32NearEnd(this);
       }
-      var buf = this.buf, pos = this.pos, value = (buf[pos] & 127) >>> 0;
+      var buf = this.buf, pos = this.pos, value2 = (buf[pos] & 127) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
-      value = (value | (buf[pos] & 127) << 7) >>> 0;
+      value2 = (value2 | (buf[pos] & 127) << 7) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
-      value = (value | (buf[pos] & 127) << 14) >>> 0;
+      value2 = (value2 | (buf[pos] & 127) << 14) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
-      value = (value | (buf[pos] & 127) << 21) >>> 0;
+      value2 = (value2 | (buf[pos] & 127) << 21) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
-      value = (value | (buf[pos] & 15) << 28) >>> 0;
+      value2 = (value2 | (buf[pos] & 15) << 28) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
       for (var i3 = 0; i3 < 5; ++i3) {
         if (pos >= this.len) {
@@ -40302,7 +40302,7 @@ var require_reader = __commonJS({
         }
         if (buf[pos++] < 128) {
           this.pos = pos;
-          return value;
+          return value2;
         }
       }
       this.pos = pos;
@@ -40315,30 +40315,30 @@ var require_reader = __commonJS({
         if (this.buf[this.pos] >= 128)
           return readVarint32NearEnd(this);
       }
-      var buf = this.buf, pos = this.pos, value = (buf[pos] & 127) >>> 0;
+      var buf = this.buf, pos = this.pos, value2 = (buf[pos] & 127) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
-      value = (value | (buf[pos] & 127) << 7) >>> 0;
+      value2 = (value2 | (buf[pos] & 127) << 7) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
-      value = (value | (buf[pos] & 127) << 14) >>> 0;
+      value2 = (value2 | (buf[pos] & 127) << 14) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
-      value = (value | (buf[pos] & 127) << 21) >>> 0;
+      value2 = (value2 | (buf[pos] & 127) << 21) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
-      value = (value | (buf[pos] & 15) << 28) >>> 0;
+      value2 = (value2 | (buf[pos] & 15) << 28) >>> 0;
       if (buf[pos] < 128 && (buf[pos] & 112) === 0) {
         this.pos = pos + 1;
-        return value;
+        return value2;
       }
       this.pos = pos + 1;
       throw Error("invalid tag encoding");
@@ -40350,37 +40350,37 @@ var require_reader = __commonJS({
         if (this.buf[this.pos] >= 128)
           return readVarint32NearEnd(this);
       }
-      var buf = this.buf, pos = this.pos, value = (buf[pos] & 127) >>> 0;
+      var buf = this.buf, pos = this.pos, value2 = (buf[pos] & 127) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
-      value = (value | (buf[pos] & 127) << 7) >>> 0;
+      value2 = (value2 | (buf[pos] & 127) << 7) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
-      value = (value | (buf[pos] & 127) << 14) >>> 0;
+      value2 = (value2 | (buf[pos] & 127) << 14) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
-      value = (value | (buf[pos] & 127) << 21) >>> 0;
+      value2 = (value2 | (buf[pos] & 127) << 21) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
       this.pos = pos + 1;
       if (buf[pos] > 7)
         throw Error("invalid length encoding");
-      return (value | buf[pos] << 28) >>> 0;
+      return (value2 | buf[pos] << 28) >>> 0;
     };
     Reader2.prototype.int32 = function read_int32() {
       return this.uint32() | 0;
     };
     Reader2.prototype.sint32 = function read_sint32() {
-      var value = this.uint32();
-      return value >>> 1 ^ -(value & 1) | 0;
+      var value2 = this.uint32();
+      return value2 >>> 1 ^ -(value2 & 1) | 0;
     };
     function readLongVarint() {
       var bits2 = new LongBits(0, 0);
@@ -40424,15 +40424,15 @@ var require_reader = __commonJS({
       throw Error("invalid varint encoding");
     }
     Reader2.prototype.bool = function read_bool() {
-      var value = false, b;
+      var value2 = false, b;
       for (var i3 = 0; i3 < 10; ++i3) {
         if (this.pos >= this.len)
           throw indexOutOfRange(this);
         b = this.buf[this.pos++];
         if (b & 127)
-          value = true;
+          value2 = true;
         if (b < 128)
-          return value;
+          return value2;
       }
       throw Error("invalid varint encoding");
     };
@@ -40457,26 +40457,26 @@ var require_reader = __commonJS({
     Reader2.prototype.float = function read_float() {
       if (this.pos + 4 > this.len)
         throw indexOutOfRange(this, 4);
-      var value = util.float.readFloatLE(this.buf, this.pos);
+      var value2 = util.float.readFloatLE(this.buf, this.pos);
       this.pos += 4;
-      return value;
+      return value2;
     };
     Reader2.prototype.double = function read_double() {
       if (this.pos + 8 > this.len)
         throw indexOutOfRange(this, 4);
-      var value = util.float.readDoubleLE(this.buf, this.pos);
+      var value2 = util.float.readDoubleLE(this.buf, this.pos);
       this.pos += 8;
-      return value;
+      return value2;
     };
     Reader2.prototype.uint32s = function read_uint32s(array2) {
       if (array2 === void 0) array2 = [];
-      var end = this.size() + this.pos, len = this.len, buf = this.buf, pos = this.pos, value;
+      var end = this.size() + this.pos, len = this.len, buf = this.buf, pos = this.pos, value2;
       if (end > len) throw indexOutOfRange(this, end - this.pos);
       this.len = end;
       while (pos < end) {
-        value = buf[pos++];
-        if (value < 128)
-          array2.push(value);
+        value2 = buf[pos++];
+        if (value2 < 128)
+          array2.push(value2);
         else {
           this.pos = pos - 1;
           array2.push(this.uint32());
@@ -40490,13 +40490,13 @@ var require_reader = __commonJS({
     };
     Reader2.prototype.int32s = function read_int32s(array2) {
       if (array2 === void 0) array2 = [];
-      var end = this.size() + this.pos, len = this.len, buf = this.buf, pos = this.pos, value;
+      var end = this.size() + this.pos, len = this.len, buf = this.buf, pos = this.pos, value2;
       if (end > len) throw indexOutOfRange(this, end - this.pos);
       this.len = end;
       while (pos < end) {
-        value = buf[pos++];
-        if (value < 128)
-          array2.push(value);
+        value2 = buf[pos++];
+        if (value2 < 128)
+          array2.push(value2);
         else {
           this.pos = pos - 1;
           array2.push(this.int32());
@@ -40521,13 +40521,13 @@ var require_reader = __commonJS({
     };
     Reader2.prototype.bools = function read_bools(array2) {
       if (array2 === void 0) array2 = [];
-      var end = this.size() + this.pos, len = this.len, buf = this.buf, pos = this.pos, value;
+      var end = this.size() + this.pos, len = this.len, buf = this.buf, pos = this.pos, value2;
       if (end > len) throw indexOutOfRange(this, end - this.pos);
       this.len = end;
       while (pos < end) {
-        value = buf[pos++];
-        if (value < 128)
-          array2.push(value !== 0);
+        value2 = buf[pos++];
+        if (value2 < 128)
+          array2.push(value2 !== 0);
         else {
           this.pos = pos - 1;
           array2.push(this.bool());
@@ -40979,18 +40979,18 @@ var require_codegen = __commonJS({
           formatParams[formatOffset] = arguments[++formatOffset];
         formatOffset = 0;
         formatStringOrScope = formatStringOrScope.replace(/%([%dfijs])/g, function replace($0, $1) {
-          var value = formatParams[formatOffset++];
+          var value2 = formatParams[formatOffset++];
           switch ($1) {
             case "d":
             case "f":
-              value = Number(value);
-              return Object.is(value, -0) ? "-0" : String(value);
+              value2 = Number(value2);
+              return Object.is(value2, -0) ? "-0" : String(value2);
             case "i":
-              return String(Math.floor(value));
+              return String(Math.floor(value2));
             case "j":
-              return JSON.stringify(value);
+              return JSON.stringify(value2);
             case "s":
-              return String(value);
+              return String(value2);
           }
           return "%";
         });
@@ -43001,15 +43001,15 @@ var require_util9 = __commonJS({
       }
       return object2;
     };
-    util.remove = function remove(object2, value, key) {
+    util.remove = function remove(object2, value2, key) {
       if (!object2)
         return false;
-      if (key !== void 0 && Object.prototype.hasOwnProperty.call(object2, key) && object2[key] === value) {
+      if (key !== void 0 && Object.prototype.hasOwnProperty.call(object2, key) && object2[key] === value2) {
         delete object2[key];
         return true;
       }
       for (var names = Object.keys(object2), i3 = 0; i3 < names.length; ++i3)
-        if (object2[names[i3]] === value) {
+        if (object2[names[i3]] === value2) {
           delete object2[names[i3]];
           return true;
         }
@@ -43078,20 +43078,20 @@ var require_util9 = __commonJS({
       Object.defineProperty(object2, "$type", { value: enm, enumerable: false });
       return enm;
     };
-    util.setProperty = function setProperty(dst, path6, value, ifNotSet) {
-      function setProp(dst2, path7, value2) {
+    util.setProperty = function setProperty(dst, path6, value2, ifNotSet) {
+      function setProp(dst2, path7, value3) {
         var part = path7.shift();
         if (util.isUnsafeProperty(part))
           return dst2;
         if (path7.length > 0) {
-          dst2[part] = setProp(dst2[part] || {}, path7, value2);
+          dst2[part] = setProp(dst2[part] || {}, path7, value3);
         } else {
           var prevValue = dst2[part];
           if (prevValue && ifNotSet)
             return dst2;
           if (prevValue)
-            value2 = [].concat(prevValue).concat(value2);
-          dst2[part] = value2;
+            value3 = [].concat(prevValue).concat(value3);
+          dst2[part] = value3;
         }
         return dst2;
       }
@@ -43102,7 +43102,7 @@ var require_util9 = __commonJS({
       path6 = path6.split(".");
       if (path6.length > util.recursionLimit)
         throw Error("max depth exceeded");
-      return setProp(dst, path6, value);
+      return setProp(dst, path6, value2);
     };
     Object.defineProperty(util, "decorateRoot", {
       get: function() {
@@ -43395,8 +43395,8 @@ var require_field = __commonJS({
         this._features.field_presence !== "IMPLICIT";
       }
     });
-    Field.prototype.setOption = function setOption(name, value, ifNotSet) {
-      return ReflectionObject.prototype.setOption.call(this, name, value, ifNotSet);
+    Field.prototype.setOption = function setOption(name, value2, ifNotSet) {
+      return ReflectionObject.prototype.setOption.call(this, name, value2, ifNotSet);
     };
     Field.prototype.toJSON = function toJSON(toJSONOptions) {
       var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
@@ -43774,23 +43774,23 @@ var require_object = __commonJS({
         return this.options[name];
       return void 0;
     };
-    ReflectionObject.prototype.setOption = function setOption(name, value, ifNotSet) {
+    ReflectionObject.prototype.setOption = function setOption(name, value2, ifNotSet) {
       if (name === "__proto__")
         return this;
       if (!this.options)
         this.options = {};
       if (/^features\./.test(name)) {
-        util.setProperty(this.options, name, value, ifNotSet);
+        util.setProperty(this.options, name, value2, ifNotSet);
       } else {
         var prev = this.getOption(name);
         if (!ifNotSet || prev === void 0) {
-          if (prev !== value) this.resolved = false;
-          this.options[name] = value;
+          if (prev !== value2) this.resolved = false;
+          this.options[name] = value2;
         }
       }
       return this;
     };
-    ReflectionObject.prototype.setParsedOption = function setParsedOption(name, value, propName) {
+    ReflectionObject.prototype.setParsedOption = function setParsedOption(name, value2, propName) {
       if (name === "__proto__")
         return this;
       if (!this.parsedOptions) {
@@ -43803,15 +43803,15 @@ var require_object = __commonJS({
         });
         if (opt) {
           var newValue = opt[name];
-          util.setProperty(newValue, propName, value);
+          util.setProperty(newValue, propName, value2);
         } else {
           opt = {};
-          opt[name] = util.setProperty({}, propName, value);
+          opt[name] = util.setProperty({}, propName, value2);
           parsedOptions.push(opt);
         }
       } else {
         var newOpt = {};
-        newOpt[name] = value;
+        newOpt[name] = value2;
         parsedOptions.push(newOpt);
       }
       return this;
@@ -44082,7 +44082,7 @@ var require_index_light = __commonJS({
 var require_tokenize = __commonJS({
   "node_modules/protobufjs/src/tokenize.js"(exports, module) {
     "use strict";
-    module.exports = tokenize;
+    module.exports = tokenize2;
     var delimRe = /[\s{}=;:[\],'"()<>]/g;
     var stringDoubleRe = /(?:"([^"\\]*(?:\\.[^"\\]*)*)")/g;
     var stringSingleRe = /(?:'([^'\\]*(?:\\.[^'\\]*)*)')/g;
@@ -44119,8 +44119,8 @@ var require_tokenize = __commonJS({
         }
       });
     }
-    tokenize.unescape = unescape;
-    function tokenize(source, alternateCommentMode) {
+    tokenize2.unescape = unescape;
+    function tokenize2(source, alternateCommentMode) {
       source = source.toString();
       var offset = 0, length = source.length, line = 1, lastCommentLine = 0, comments = {};
       var stack = [];
@@ -44347,7 +44347,7 @@ var require_parse3 = __commonJS({
     module.exports = parse5;
     parse5.filename = null;
     parse5.defaults = { keepCase: false };
-    var tokenize = require_tokenize();
+    var tokenize2 = require_tokenize();
     var Root = require_root();
     var Type = require_type();
     var Field = require_field();
@@ -44380,7 +44380,7 @@ var require_parse3 = __commonJS({
       if (!options)
         options = parse5.defaults;
       var preferTrailingComment = options.preferTrailingComment || false;
-      var tn = tokenize(source, options.alternateCommentMode || false), next = tn.next, push = tn.push, peek = tn.peek, skip = tn.skip, cmnt = tn.cmnt;
+      var tn = tokenize2(source, options.alternateCommentMode || false), next = tn.next, push = tn.push, peek = tn.peek, skip = tn.skip, cmnt = tn.cmnt;
       var head = true, pkg, imports, weakImports, edition = "proto2";
       var ptr = root2;
       var topLevelObjects = [];
@@ -44462,9 +44462,9 @@ var require_parse3 = __commonJS({
           }
         } while (skip(",", true));
         var dummy = { options: void 0 };
-        dummy.setOption = function(name, value) {
+        dummy.setOption = function(name, value2) {
           if (this.options === void 0) this.options = {};
-          this.options[name] = value;
+          this.options[name] = value2;
         };
         ifBlock(
           dummy,
@@ -44516,16 +44516,16 @@ var require_parse3 = __commonJS({
           throw illegal(token2, name || "integer");
         if (token2 === "0" || token2 === "-0")
           return 0;
-        var value;
+        var value2;
         if (base10NegRe.test(token2))
-          value = parseInt(token2, 10);
+          value2 = parseInt(token2, 10);
         else if (base16NegRe.test(token2))
-          value = parseInt(token2, 16);
+          value2 = parseInt(token2, 16);
         else if (base8NegRe.test(token2))
-          value = parseInt(token2, 8);
+          value2 = parseInt(token2, 8);
         else
           throw illegal(token2, name || "integer");
-        return value || 0;
+        return value2 || 0;
       }
       function parseId(token2, acceptNegative, max3) {
         switch (token2) {
@@ -44910,14 +44910,14 @@ var require_parse3 = __commonJS({
         if (!nameRe.test(token2))
           throw illegal(token2, "name");
         skip("=");
-        var value = parseId(next(), true), dummy = {
+        var value2 = parseId(next(), true), dummy = {
           options: void 0
         };
         dummy.getOption = function(name) {
           return this.options[name];
         };
-        dummy.setOption = function(name, value2) {
-          ReflectionObject.prototype.setOption.call(dummy, name, value2);
+        dummy.setOption = function(name, value3) {
+          ReflectionObject.prototype.setOption.call(dummy, name, value3);
         };
         dummy.setParsedOption = function() {
           return void 0;
@@ -44933,7 +44933,7 @@ var require_parse3 = __commonJS({
         });
         return {
           name: token2,
-          id: value,
+          id: value2,
           comment: dummy.comment,
           options: dummy.parsedOptions || dummy.options
         };
@@ -44999,19 +44999,19 @@ var require_parse3 = __commonJS({
               }
               propName = token;
             }
-            var value;
+            var value2;
             skip(":", true);
             if (peek() === "{") {
-              value = parseOptionValue(parent, name + "." + propName, depth + 1);
+              value2 = parseOptionValue(parent, name + "." + propName, depth + 1);
             } else if (peek() === "[") {
-              value = [];
+              value2 = [];
               var lastValue, lastValueIsAggregate;
               if (skip("[", true)) {
                 if (!skip("]", true)) {
                   do {
                     lastValueIsAggregate = peek() === "{";
                     lastValue = lastValueIsAggregate ? parseOptionValue(parent, name + "." + propName, depth + 1) : readValue(true);
-                    value.push(lastValue);
+                    value2.push(lastValue);
                   } while (skip(",", true));
                   skip("]");
                   if (typeof lastValue !== "undefined") {
@@ -45021,14 +45021,14 @@ var require_parse3 = __commonJS({
                 }
               }
             } else {
-              value = readValue(true);
-              setOption(parent, name + "." + propName, value);
+              value2 = readValue(true);
+              setOption(parent, name + "." + propName, value2);
             }
             var prevValue = Object.prototype.hasOwnProperty.call(objectResult, propName) ? objectResult[propName] : void 0;
             if (prevValue)
-              value = [].concat(prevValue).concat(value);
+              value2 = [].concat(prevValue).concat(value2);
             if (propName !== "__proto__")
-              objectResult[propName] = value;
+              objectResult[propName] = value2;
             skip(",", true);
             skip(";", true);
           }
@@ -45038,20 +45038,20 @@ var require_parse3 = __commonJS({
         setOption(parent, name, simpleValue);
         return simpleValue;
       }
-      function setOption(parent, name, value) {
+      function setOption(parent, name, value2) {
         if (ptr === parent && /^features\./.test(name)) {
-          topLevelOptions[name] = value;
+          topLevelOptions[name] = value2;
           return;
         }
         if (name === "json_name" && parent instanceof Field) {
-          parent.jsonName = value;
+          parent.jsonName = value2;
         }
         if (parent.setOption)
-          parent.setOption(name, value);
+          parent.setOption(name, value2);
       }
-      function setParsedOption(parent, name, value, propName) {
+      function setParsedOption(parent, name, value2, propName) {
         if (parent.setParsedOption)
-          parent.setParsedOption(name, value, propName);
+          parent.setParsedOption(name, value2, propName);
       }
       function parseInlineOptions(parent) {
         if (skip("[", true)) {
@@ -45885,16 +45885,16 @@ function parseExportOutput(text, source) {
     return { name, dims, values: out, nonFinite };
   });
 }
-function parseDims(value, at, source) {
-  if (Array.isArray(value) && value.every((d) => typeof d === "number" && Number.isInteger(d) && d >= 0)) {
-    return value;
+function parseDims(value2, at, source) {
+  if (Array.isArray(value2) && value2.every((d) => typeof d === "number" && Number.isInteger(d) && d >= 0)) {
+    return value2;
   }
-  if (typeof value === "string") {
-    const t = value.trim();
+  if (typeof value2 === "string") {
+    const t = value2.trim();
     if (t === "" || t === "scalar") return [];
     if (/^\d+(?:x\d+)*$/.test(t)) return t.split("x").map(Number);
   }
-  throw new DataError(`${at}: "dimensions" must look like 1x1000, found ${describe3(value)}`, source);
+  throw new DataError(`${at}: "dimensions" must look like 1x1000, found ${describe3(value2)}`, source);
 }
 var NUMBER, WORD, Reader;
 var init_export_output = __esm({
@@ -46314,11 +46314,11 @@ function parseExportLayerInfo(text, source) {
   });
   return { detailed, layers, bindings: bindingNames(obj, source) };
 }
-function tensors(value, where, source) {
-  if (value === void 0) return [];
-  if (!Array.isArray(value))
-    throw new DataError(`${source}: ${where}: expected an array, found ${describe3(value)}`, source);
-  return value.map((t, j) => {
+function tensors(value2, where, source) {
+  if (value2 === void 0) return [];
+  if (!Array.isArray(value2))
+    throw new DataError(`${source}: ${where}: expected an array, found ${describe3(value2)}`, source);
+  return value2.map((t, j) => {
     if (typeof t !== "object" || t === null || typeof t.Name !== "string") {
       throw new DataError(`${source}: ${where}[${j}]: expected an object with a "Name"`, source);
     }
@@ -46701,22 +46701,22 @@ var require_utils2 = __commonJS({
     }
     var toString2 = Object.prototype.toString;
     exports.toString = toString2;
-    var isFunction = function isFunction2(value) {
-      return typeof value === "function";
+    var isFunction = function isFunction2(value2) {
+      return typeof value2 === "function";
     };
     if (isFunction(/x/)) {
-      exports.isFunction = isFunction = function(value) {
-        return typeof value === "function" && toString2.call(value) === "[object Function]";
+      exports.isFunction = isFunction = function(value2) {
+        return typeof value2 === "function" && toString2.call(value2) === "[object Function]";
       };
     }
     exports.isFunction = isFunction;
-    var isArray = Array.isArray || function(value) {
-      return value && typeof value === "object" ? toString2.call(value) === "[object Array]" : false;
+    var isArray = Array.isArray || function(value2) {
+      return value2 && typeof value2 === "object" ? toString2.call(value2) === "[object Array]" : false;
     };
     exports.isArray = isArray;
-    function indexOf(array2, value) {
+    function indexOf(array2, value2) {
       for (var i3 = 0, len = array2.length; i3 < len; i3++) {
-        if (array2[i3] === value) {
+        if (array2[i3] === value2) {
           return i3;
         }
       }
@@ -46738,10 +46738,10 @@ var require_utils2 = __commonJS({
       }
       return string4.replace(badChars, escapeChar);
     }
-    function isEmpty(value) {
-      if (!value && value !== 0) {
+    function isEmpty(value2) {
+      if (!value2 && value2 !== 0) {
         return true;
-      } else if (isArray(value) && value.length === 0) {
+      } else if (isArray(value2) && value2.length === 0) {
         return true;
       } else {
         return false;
@@ -46884,7 +46884,7 @@ var require_each = __commonJS({
         if (options.data) {
           data = _utils.createFrame(options.data);
         }
-        function execIteration(field, index, last, value) {
+        function execIteration(field, index, last, value2) {
           if (data) {
             data.key = field;
             data.index = index;
@@ -46894,9 +46894,9 @@ var require_each = __commonJS({
               data.contextPath = contextPath + field;
             }
           }
-          ret = ret + fn(value, {
+          ret = ret + fn(value2, {
             data,
-            blockParams: _utils.blockParams([value, field], [contextPath + field, null])
+            blockParams: _utils.blockParams([value2, field], [contextPath + field, null])
           });
         }
         if (context3 && typeof context3 === "object") {
@@ -47576,11 +47576,11 @@ var require_runtime = __commonJS({
           }
           return programWrapper;
         },
-        data: function data(value, depth) {
-          while (value && depth--) {
-            value = value._parent;
+        data: function data(value2, depth) {
+          while (value2 && depth--) {
+            value2 = value2._parent;
           }
-          return value;
+          return value2;
         },
         mergeIfNeeded: function mergeIfNeeded(param, common2) {
           var obj = param || common2;
@@ -48560,12 +48560,12 @@ var require_parser2 = __commonJS({
         return lexer2;
       })();
       parser.lexer = lexer;
-      function Parser() {
+      function Parser2() {
         this.yy = {};
       }
-      Parser.prototype = parser;
-      parser.Parser = Parser;
-      return new Parser();
+      Parser2.prototype = parser;
+      parser.Parser = Parser2;
+      return new Parser2();
     })();
     exports["default"] = handlebars;
     module.exports = exports["default"];
@@ -48605,12 +48605,12 @@ var require_visitor = __commonJS({
       mutating: false,
       // Visits a given value. If mutating, will replace the value if necessary.
       acceptKey: function acceptKey(node2, name) {
-        var value = this.accept(node2[name]);
+        var value2 = this.accept(node2[name]);
         if (this.mutating) {
-          if (value && !isDispatchable(this, value.type)) {
-            throw new _exception2["default"]('Unexpected node type "' + value.type + '" found when accepting ' + name + " on " + node2.type);
+          if (value2 && !isDispatchable(this, value2.type)) {
+            throw new _exception2["default"]('Unexpected node type "' + value2.type + '" found when accepting ' + name + " on " + node2.type);
           }
-          node2[name] = value;
+          node2[name] = value2;
         }
       },
       // Performs an accept operation with added sanity check to ensure
@@ -49409,20 +49409,20 @@ var require_compiler = __commonJS({
       },
       pushParam: function pushParam(val) {
         validateLiteral(val);
-        var value = val.value != null ? val.value : val.original || "";
+        var value2 = val.value != null ? val.value : val.original || "";
         var depth = validateDepth(val);
         if (this.stringParams) {
-          if (typeof value !== "number" && typeof value !== "boolean") {
-            value = String(value);
+          if (typeof value2 !== "number" && typeof value2 !== "boolean") {
+            value2 = String(value2);
           }
-          if (value.replace) {
-            value = value.replace(/^(\.?\.\/)*/g, "").replace(/\//g, ".");
+          if (value2.replace) {
+            value2 = value2.replace(/^(\.?\.\/)*/g, "").replace(/\//g, ".");
           }
           if (depth) {
             this.addDepth(depth);
           }
           this.opcode("getContext", depth);
-          this.opcode("pushStringParam", value, val.type);
+          this.opcode("pushStringParam", value2, val.type);
           if (val.type === "SubExpression") {
             this.accept(val);
           }
@@ -49436,11 +49436,11 @@ var require_compiler = __commonJS({
               var blockParamChild = val.parts.slice(1).join(".");
               this.opcode("pushId", "BlockParam", blockParamIndex, blockParamChild);
             } else {
-              value = val.original || value;
-              if (value.replace) {
-                value = value.replace(/^this(?:\.|$)/, "").replace(/^\.\//, "").replace(/^\.$/, "");
+              value2 = val.original || value2;
+              if (value2.replace) {
+                value2 = value2.replace(/^this(?:\.|$)/, "").replace(/^\.\//, "").replace(/^\.$/, "");
               }
-              this.opcode("pushId", val.type, value);
+              this.opcode("pushId", val.type, value2);
             }
           }
           this.accept(val);
@@ -49532,25 +49532,25 @@ var require_compiler = __commonJS({
       return depth;
     }
     function validateLiteral(node2) {
-      var value = node2.value;
-      if (node2.type === "StringLiteral" && typeof value !== "string") {
+      var value2 = node2.value;
+      if (node2.type === "StringLiteral" && typeof value2 !== "string") {
         throw invalidAst(node2, "value must be a string");
-      } else if (node2.type === "NumberLiteral" && typeof value !== "number") {
+      } else if (node2.type === "NumberLiteral" && typeof value2 !== "number") {
         throw invalidAst(node2, "value must be a number");
-      } else if (node2.type === "BooleanLiteral" && typeof value !== "boolean") {
+      } else if (node2.type === "BooleanLiteral" && typeof value2 !== "boolean") {
         throw invalidAst(node2, "value must be a boolean");
       }
     }
-    function validateStringArray(node2, value, name) {
-      if (!_utils.isArray(value)) {
+    function validateStringArray(node2, value2, name) {
+      if (!_utils.isArray(value2)) {
         throw invalidAst(node2, name + " must be an array");
       }
-      for (var i3 = 0; i3 < value.length; i3++) {
-        if (typeof value[i3] !== "string") {
+      for (var i3 = 0; i3 < value2.length; i3++) {
+        if (typeof value2[i3] !== "string") {
           throw invalidAst(node2, name + " must only contain strings");
         }
       }
-      return value;
+      return value2;
     }
     function validateParts(path6) {
       return validateStringArray(path6, path6.parts, "parts");
@@ -49772,7 +49772,7 @@ var require_util10 = __commonJS({
       return path6;
     }
     exports.normalize = normalize;
-    function join29(aRoot, aPath) {
+    function join31(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -49804,11 +49804,11 @@ var require_util10 = __commonJS({
       }
       return joined;
     }
-    exports.join = join29;
+    exports.join = join31;
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
-    function relative3(aRoot, aPath) {
+    function relative4(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -49827,7 +49827,7 @@ var require_util10 = __commonJS({
       }
       return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
     }
-    exports.relative = relative3;
+    exports.relative = relative4;
     var supportsNullProto = (function() {
       var obj = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj);
@@ -49977,7 +49977,7 @@ var require_util10 = __commonJS({
             parsed.path = parsed.path.substring(0, index + 1);
           }
         }
-        sourceURL = join29(urlGenerate(parsed), sourceURL);
+        sourceURL = join31(urlGenerate(parsed), sourceURL);
       }
       return normalize(sourceURL);
     }
@@ -50701,7 +50701,7 @@ var require_source_map_consumer = __commonJS({
       var temp = {};
       var originalMappings = [];
       var generatedMappings = [];
-      var mapping, str2, segment, end, value;
+      var mapping, str2, segment, end, value2;
       while (index < length) {
         if (aStr.charAt(index) === ";") {
           generatedLine++;
@@ -50725,9 +50725,9 @@ var require_source_map_consumer = __commonJS({
             segment = [];
             while (index < end) {
               base64VLQ.decode(aStr, index, temp);
-              value = temp.value;
+              value2 = temp.value;
               index = temp.rest;
-              segment.push(value);
+              segment.push(value2);
             }
             if (segment.length === 2) {
               throw new Error("Found a source, but no line and column");
@@ -51351,8 +51351,8 @@ var require_code_gen = __commonJS({
     function escapeSurrogate(surrogate) {
       return "\\u" + surrogate.charCodeAt(0).toString(16);
     }
-    function safeJsonLiteral(value) {
-      return escapeScriptDelimiters(JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029").replace(/[\ud800-\udfff]/g, escapeSurrogate));
+    function safeJsonLiteral(value2) {
+      return escapeScriptDelimiters(JSON.stringify(value2).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029").replace(/[\ud800-\udfff]/g, escapeSurrogate));
     }
     var SourceNode = void 0;
     try {
@@ -51456,9 +51456,9 @@ var require_code_gen = __commonJS({
         var _this = this;
         var pairs = [];
         Object.keys(obj).forEach(function(key) {
-          var value = castChunk(obj[key], _this);
-          if (value !== "undefined") {
-            pairs.push([_this.quotedString(key), ":", value]);
+          var value2 = castChunk(obj[key], _this);
+          if (value2 !== "undefined") {
+            pairs.push([_this.quotedString(key), ":", value2]);
           }
         });
         var ret = this.generateList(pairs);
@@ -51501,8 +51501,8 @@ var require_javascript_compiler = __commonJS({
     var _utils = require_utils2();
     var _codeGen = require_code_gen();
     var _codeGen2 = _interopRequireDefault(_codeGen);
-    function Literal(value) {
-      this.value = value;
+    function Literal(value2) {
+      this.value = value2;
     }
     function JavaScriptCompiler() {
     }
@@ -51966,8 +51966,8 @@ var require_javascript_compiler = __commonJS({
       // Pushes a value onto the stack. This operation prevents
       // the compiler from creating a temporary variable to hold
       // it.
-      pushLiteral: function pushLiteral(value) {
-        this.pushStackLiteral(value);
+      pushLiteral: function pushLiteral(value2) {
+        this.pushStackLiteral(value2);
       },
       // [pushProgram]
       //
@@ -52102,7 +52102,7 @@ var require_javascript_compiler = __commonJS({
       //
       // Pops a value off the stack and assigns it to the current hash
       assignToHash: function assignToHash(key) {
-        var value = this.popStack(), context3 = void 0, type = void 0, id = void 0;
+        var value2 = this.popStack(), context3 = void 0, type = void 0, id = void 0;
         if (this.trackIds) {
           id = this.popStack();
         }
@@ -52120,7 +52120,7 @@ var require_javascript_compiler = __commonJS({
         if (id) {
           hash2.ids[key] = id;
         }
-        hash2.values[key] = value;
+        hash2.values[key] = value2;
       },
       pushId: function pushId(type, name, child) {
         if (type === "BlockParam") {
@@ -52689,7 +52689,7 @@ var require_polyfills = __commonJS({
       }
       if (platform4 === "win32") {
         fs3.rename = typeof fs3.rename !== "function" ? fs3.rename : (function(fs$rename) {
-          function rename5(from, to, cb) {
+          function rename6(from, to, cb) {
             var start = Date.now();
             var backoff = 0;
             fs$rename(from, to, function CB(er) {
@@ -52709,8 +52709,8 @@ var require_polyfills = __commonJS({
               if (cb) cb(er);
             });
           }
-          if (Object.setPrototypeOf) Object.setPrototypeOf(rename5, fs$rename);
-          return rename5;
+          if (Object.setPrototypeOf) Object.setPrototypeOf(rename6, fs$rename);
+          return rename6;
         })(fs3.rename);
       }
       fs3.read = typeof fs3.read !== "function" ? fs3.read : (function(fs$read) {
@@ -53114,8 +53114,8 @@ var require_graceful_fs = __commonJS({
       fs4.createReadStream = createReadStream3;
       fs4.createWriteStream = createWriteStream2;
       var fs$readFile = fs4.readFile;
-      fs4.readFile = readFile15;
-      function readFile15(path6, options, cb) {
+      fs4.readFile = readFile17;
+      function readFile17(path6, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$readFile(path6, options, cb);
@@ -53131,8 +53131,8 @@ var require_graceful_fs = __commonJS({
         }
       }
       var fs$writeFile = fs4.writeFile;
-      fs4.writeFile = writeFile8;
-      function writeFile8(path6, data, options, cb) {
+      fs4.writeFile = writeFile9;
+      function writeFile9(path6, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$writeFile(path6, data, options, cb);
@@ -53167,8 +53167,8 @@ var require_graceful_fs = __commonJS({
       }
       var fs$copyFile = fs4.copyFile;
       if (fs$copyFile)
-        fs4.copyFile = copyFile2;
-      function copyFile2(src, dest, flags, cb) {
+        fs4.copyFile = copyFile3;
+      function copyFile3(src, dest, flags, cb) {
         if (typeof flags === "function") {
           cb = flags;
           flags = 0;
@@ -53186,9 +53186,9 @@ var require_graceful_fs = __commonJS({
         }
       }
       var fs$readdir = fs4.readdir;
-      fs4.readdir = readdir6;
+      fs4.readdir = readdir7;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir6(path6, options, cb) {
+      function readdir7(path6, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path7, options2, cb2, startTime) {
@@ -53827,11 +53827,11 @@ var require_mtime_precision = __commonJS({
     function probe(file2, fs3, callback) {
       const cachedPrecision = fs3[cacheSymbol];
       if (cachedPrecision) {
-        return fs3.stat(file2, (err2, stat9) => {
+        return fs3.stat(file2, (err2, stat10) => {
           if (err2) {
             return callback(err2);
           }
-          callback(null, stat9.mtime, cachedPrecision);
+          callback(null, stat10.mtime, cachedPrecision);
         });
       }
       const mtime = new Date(Math.ceil(Date.now() / 1e3) * 1e3 + 5);
@@ -53839,13 +53839,13 @@ var require_mtime_precision = __commonJS({
         if (err2) {
           return callback(err2);
         }
-        fs3.stat(file2, (err3, stat9) => {
+        fs3.stat(file2, (err3, stat10) => {
           if (err3) {
             return callback(err3);
           }
-          const precision = stat9.mtime.getTime() % 1e3 === 0 ? "s" : "ms";
+          const precision = stat10.mtime.getTime() % 1e3 === 0 ? "s" : "ms";
           Object.defineProperty(fs3, cacheSymbol, { value: precision });
-          callback(null, stat9.mtime, precision);
+          callback(null, stat10.mtime, precision);
         });
       });
     }
@@ -53899,14 +53899,14 @@ var require_lockfile = __commonJS({
         if (options.stale <= 0) {
           return callback(Object.assign(new Error("Lock file is already being held"), { code: "ELOCKED", file: file2 }));
         }
-        options.fs.stat(lockfilePath, (err3, stat9) => {
+        options.fs.stat(lockfilePath, (err3, stat10) => {
           if (err3) {
             if (err3.code === "ENOENT") {
               return acquireLock(file2, { ...options, stale: 0 }, callback);
             }
             return callback(err3);
           }
-          if (!isLockStale(stat9, options)) {
+          if (!isLockStale(stat10, options)) {
             return callback(Object.assign(new Error("Lock file is already being held"), { code: "ELOCKED", file: file2 }));
           }
           removeLock(file2, options, (err4) => {
@@ -53918,8 +53918,8 @@ var require_lockfile = __commonJS({
         });
       });
     }
-    function isLockStale(stat9, options) {
-      return stat9.mtime.getTime() < Date.now() - options.stale;
+    function isLockStale(stat10, options) {
+      return stat10.mtime.getTime() < Date.now() - options.stale;
     }
     function removeLock(file2, options, callback) {
       options.fs.rmdir(getLockFile(file2, options), (err2) => {
@@ -53937,7 +53937,7 @@ var require_lockfile = __commonJS({
       lock2.updateDelay = lock2.updateDelay || options.update;
       lock2.updateTimeout = setTimeout(() => {
         lock2.updateTimeout = null;
-        options.fs.stat(lock2.lockfilePath, (err2, stat9) => {
+        options.fs.stat(lock2.lockfilePath, (err2, stat10) => {
           const isOverThreshold = lock2.lastUpdate + options.stale < Date.now();
           if (err2) {
             if (err2.code === "ENOENT" || isOverThreshold) {
@@ -53946,7 +53946,7 @@ var require_lockfile = __commonJS({
             lock2.updateDelay = 1e3;
             return updateLock(file2, options);
           }
-          const isMtimeOurs = lock2.mtime.getTime() === stat9.mtime.getTime();
+          const isMtimeOurs = lock2.mtime.getTime() === stat10.mtime.getTime();
           if (!isMtimeOurs) {
             return setLockAsCompromised(
               file2,
@@ -54071,11 +54071,11 @@ var require_lockfile = __commonJS({
         if (err2) {
           return callback(err2);
         }
-        options.fs.stat(getLockFile(file3, options), (err3, stat9) => {
+        options.fs.stat(getLockFile(file3, options), (err3, stat10) => {
           if (err3) {
             return err3.code === "ENOENT" ? callback(null, false) : callback(err3);
           }
-          return callback(null, !isLockStale(stat9, options));
+          return callback(null, !isLockStale(stat10, options));
         });
       });
     }
@@ -54170,12 +54170,12 @@ var require_proper_lockfile = __commonJS({
     var lockfile2 = require_lockfile();
     var { toPromise, toSync, toSyncOptions } = require_adapter();
     async function lock(file2, options) {
-      const release = await toPromise(lockfile2.lock)(file2, options);
-      return toPromise(release);
+      const release2 = await toPromise(lockfile2.lock)(file2, options);
+      return toPromise(release2);
     }
     function lockSync(file2, options) {
-      const release = toSync(lockfile2.lock)(file2, toSyncOptions(options));
-      return toSync(release);
+      const release2 = toSync(lockfile2.lock)(file2, toSyncOptions(options));
+      return toSync(release2);
     }
     function unlock(file2, options) {
       return toPromise(lockfile2.unlock)(file2, options);
@@ -54322,22 +54322,22 @@ var require_lib2 = __commonJS({
       };
     })();
     var __awaiter3 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
-      function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve13) {
-          resolve13(value);
+      function adopt(value2) {
+        return value2 instanceof P ? value2 : new P(function(resolve13) {
+          resolve13(value2);
         });
       }
       return new (P || (P = Promise))(function(resolve13, reject) {
-        function fulfilled(value) {
+        function fulfilled(value2) {
           try {
-            step(generator.next(value));
+            step(generator.next(value2));
           } catch (e) {
             reject(e);
           }
         }
-        function rejected(value) {
+        function rejected(value2) {
           try {
-            step(generator["throw"](value));
+            step(generator["throw"](value2));
           } catch (e) {
             reject(e);
           }
@@ -54923,14 +54923,14 @@ var require_lib2 = __commonJS({
             if (statusCode === HttpCodes2.NotFound) {
               resolve13(response);
             }
-            function dateTimeDeserializer(key, value) {
-              if (typeof value === "string") {
-                const a2 = new Date(value);
+            function dateTimeDeserializer(key, value2) {
+              if (typeof value2 === "string") {
+                const a2 = new Date(value2);
                 if (!isNaN(a2.valueOf())) {
                   return a2;
                 }
               }
-              return value;
+              return value2;
             }
             let obj;
             let contents;
@@ -55043,20 +55043,20 @@ var require_dist2 = __commonJS({
             index = skipOWS(header, index + 1, len);
             if (index < len && header.charCodeAt(index) === DQUOTE) {
               index++;
-              let value = "";
+              let value2 = "";
               while (index < len) {
                 const code2 = header.charCodeAt(index++);
                 if (code2 === DQUOTE) {
                   index = skipValue(header, index, len, stopChar);
                   if (parameters[key] === void 0)
-                    parameters[key] = value;
+                    parameters[key] = value2;
                   break;
                 }
                 if (code2 === BSLASH && index < len) {
-                  value += header[index++];
+                  value2 += header[index++];
                   continue;
                 }
-                value += String.fromCharCode(code2);
+                value2 += String.fromCharCode(code2);
               }
               continue parameter;
             }
@@ -55152,14 +55152,14 @@ var require_light = __commonJS({
           this._last = null;
           this.length = 0;
         }
-        push(value) {
+        push(value2) {
           var node2;
           this.length++;
           if (typeof this.incr === "function") {
             this.incr();
           }
           node2 = {
-            value,
+            value: value2,
             prev: this._last,
             next: null
           };
@@ -55172,7 +55172,7 @@ var require_light = __commonJS({
           return void 0;
         }
         shift() {
-          var value;
+          var value2;
           if (this._first == null) {
             return;
           } else {
@@ -55181,13 +55181,13 @@ var require_light = __commonJS({
               this.decr();
             }
           }
-          value = this._first.value;
+          value2 = this._first.value;
           if ((this._first = this._first.next) != null) {
             this._first.prev = null;
           } else {
             this._last = null;
           }
-          return value;
+          return value2;
         }
         first() {
           if (this._first != null) {
@@ -56504,7 +56504,7 @@ function escapeProperty(s) {
 }
 
 // node_modules/@actions/core/lib/file-command.js
-import * as crypto from "crypto";
+import * as crypto2 from "crypto";
 import * as fs from "fs";
 import * as os2 from "os";
 function issueFileCommand(command, message) {
@@ -56519,9 +56519,9 @@ function issueFileCommand(command, message) {
     encoding: "utf8"
   });
 }
-function prepareKeyValueMessage(key, value) {
-  const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
-  const convertedValue = toCommandValue(value);
+function prepareKeyValueMessage(key, value2) {
+  const delimiter = `ghadelimiter_${crypto2.randomUUID()}`;
+  const convertedValue = toCommandValue(value2);
   if (key.includes(delimiter)) {
     throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
   }
@@ -56593,22 +56593,22 @@ var HttpResponseRetryCodes = [
 import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve13) {
-      resolve13(value);
+  function adopt(value2) {
+    return value2 instanceof P ? value2 : new P(function(resolve13) {
+      resolve13(value2);
     });
   }
   return new (P || (P = Promise))(function(resolve13, reject) {
-    function fulfilled(value) {
+    function fulfilled(value2) {
       try {
-        step(generator.next(value));
+        step(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
-    function rejected(value) {
+    function rejected(value2) {
       try {
-        step(generator["throw"](value));
+        step(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
@@ -56659,7 +56659,7 @@ var Summary = class {
    * @returns {string} content wrapped in HTML element
    */
   wrap(tag, content, attrs = {}) {
-    const htmlAttrs = Object.entries(attrs).map(([key, value]) => ` ${key}="${value}"`).join("");
+    const htmlAttrs = Object.entries(attrs).map(([key, value2]) => ` ${key}="${value2}"`).join("");
     if (!content) {
       return `<${tag}${htmlAttrs}>`;
     }
@@ -56899,13 +56899,13 @@ var ExitCode;
 function setSecret(secret) {
   issueCommand("add-mask", {}, secret);
 }
-function setOutput(name, value) {
+function setOutput(name, value2) {
   const filePath = process.env["GITHUB_OUTPUT"] || "";
   if (filePath) {
-    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name, value));
+    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name, value2));
   }
   process.stdout.write(os4.EOL);
-  issueCommand("set-output", { name }, toCommandValue(value));
+  issueCommand("set-output", { name }, toCommandValue(value2));
 }
 function setFailed(message) {
   process.exitCode = ExitCode.Failure;
@@ -57632,10 +57632,10 @@ function getEnumValues(entries2) {
 function joinValues(array2, separator = "|") {
   return array2.map((val) => stringifyPrimitive(val)).join(separator);
 }
-function jsonStringifyReplacer(_, value) {
-  if (typeof value === "bigint")
-    return value.toString();
-  return value;
+function jsonStringifyReplacer(_, value2) {
+  if (typeof value2 === "bigint")
+    return value2.toString();
+  return value2;
 }
 var Cached = class {
   constructor(getter) {
@@ -57672,17 +57672,17 @@ function floatSafeRemainder(val, step) {
 }
 var EVALUATING = /* @__PURE__ */ Symbol("evaluating");
 function defineLazy(object2, key, getter) {
-  let value = void 0;
+  let value2 = void 0;
   Object.defineProperty(object2, key, {
     get() {
-      if (value === EVALUATING) {
+      if (value2 === EVALUATING) {
         return void 0;
       }
-      if (value === void 0) {
-        value = EVALUATING;
-        value = getter();
+      if (value2 === void 0) {
+        value2 = EVALUATING;
+        value2 = getter();
       }
-      return value;
+      return value2;
     },
     set(v) {
       Object.defineProperty(object2, key, {
@@ -57696,9 +57696,9 @@ function defineLazy(object2, key, getter) {
 function objectClone(obj) {
   return Object.create(Object.getPrototypeOf(obj), Object.getOwnPropertyDescriptors(obj));
 }
-function assignProp(target, prop, value) {
+function assignProp(target, prop, value2) {
   Object.defineProperty(target, prop, {
-    value,
+    value: value2,
     writable: true,
     enumerable: true,
     configurable: true
@@ -57714,19 +57714,19 @@ function sourceShape(schema) {
 function deferProp(target, key, getter) {
   Object.defineProperty(target, key, {
     get() {
-      const value = getter();
-      assignProp(this, key, value);
-      return value;
+      const value2 = getter();
+      assignProp(this, key, value2);
+      return value2;
     },
     enumerable: true,
     configurable: true
   });
 }
-function putProp(target, key, value) {
+function putProp(target, key, value2) {
   if (key in target)
-    assignProp(target, key, value);
+    assignProp(target, key, value2);
   else
-    target[key] = value;
+    target[key] = value2;
 }
 function mirrorShape(target, source, keys, wrap) {
   const raw = sourceShape(source);
@@ -57736,8 +57736,8 @@ function mirrorShape(target, source, keys, wrap) {
       continue;
     if (desc.get) {
       deferProp(target, key, () => {
-        const value = source._zod.def.shape[key];
-        return wrap ? wrap(value, key) : value;
+        const value2 = source._zod.def.shape[key];
+        return wrap ? wrap(value2, key) : value2;
       });
     } else
       putProp(target, key, wrap ? wrap(desc.value, key) : desc.value);
@@ -57936,9 +57936,9 @@ function createTransparentProxy(getter) {
       target ?? (target = getter());
       return Reflect.get(target, prop, receiver);
     },
-    set(_, prop, value, receiver) {
+    set(_, prop, value2, receiver) {
       target ?? (target = getter());
-      return Reflect.set(target, prop, value, receiver);
+      return Reflect.set(target, prop, value2, receiver);
     },
     has(_, prop) {
       target ?? (target = getter());
@@ -57956,18 +57956,18 @@ function createTransparentProxy(getter) {
       target ?? (target = getter());
       return Reflect.getOwnPropertyDescriptor(target, prop);
     },
-    defineProperty(_, prop, descriptor2) {
+    defineProperty(_, prop, descriptor3) {
       target ?? (target = getter());
-      return Reflect.defineProperty(target, prop, descriptor2);
+      return Reflect.defineProperty(target, prop, descriptor3);
     }
   });
 }
-function stringifyPrimitive(value) {
-  if (typeof value === "bigint")
-    return value.toString() + "n";
-  if (typeof value === "string")
-    return `"${value}"`;
-  return `${value}`;
+function stringifyPrimitive(value2) {
+  if (typeof value2 === "bigint")
+    return value2.toString() + "n";
+  if (typeof value2 === "string")
+    return `"${value2}"`;
+  return `${value2}`;
 }
 function optionalKeys(shape) {
   return Object.keys(shape).filter((k) => {
@@ -58076,15 +58076,15 @@ function partial(Class2, schema, mask2, name = "partial") {
   }
   const selected = mask2 ? new Set(maskedKeys(schema, mask2)) : void 0;
   const newShape = {};
-  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), Class2 && ((value, key) => selected && !selected.has(key) ? value : new Class2({ type: "optional", innerType: value })));
+  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), Class2 && ((value2, key) => selected && !selected.has(key) ? value2 : new Class2({ type: "optional", innerType: value2 })));
   return clone(schema, mergeDefs(schema._zod.def, { shape: newShape, checks: [] }));
 }
 function required(Class2, schema, mask2) {
   const selected = mask2 ? new Set(maskedKeys(schema, mask2)) : void 0;
   const newShape = {};
-  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), (value, key) => (
+  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), (value2, key) => (
     // overwrite with non-optional
-    selected && !selected.has(key) ? value : new Class2({ type: "nonoptional", innerType: value })
+    selected && !selected.has(key) ? value2 : new Class2({ type: "nonoptional", innerType: value2 })
   ));
   return clone(schema, mergeDefs(schema._zod.def, { shape: newShape }));
 }
@@ -58279,12 +58279,12 @@ function members(proto, table) {
       defineBound(proto, key, desc.value);
   }
 }
-function own(inst, key, value, enumerable = true) {
-  Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value });
-  return value;
+function own(inst, key, value2, enumerable = true) {
+  Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value: value2 });
+  return value2;
 }
-function hide(inst, key, value) {
-  return own(inst, key, value, false);
+function hide(inst, key, value2) {
+  return own(inst, key, value2, false);
 }
 // @__NO_SIDE_EFFECTS__
 function derived(computes, table) {
@@ -58296,8 +58296,8 @@ function derived(computes, table) {
       get() {
         return own(this, key, compute(this));
       },
-      set(value) {
-        own(this, key, value);
+      set(value2) {
+        own(this, key, value2);
       }
     });
   }
@@ -58309,8 +58309,8 @@ function defineBound(proto, key, fn) {
     get() {
       return this == null ? fn : own(this, key, fn.bind(this));
     },
-    set(value) {
-      own(this, key, value);
+    set(value2) {
+      own(this, key, value2);
     }
   });
 }
@@ -58341,21 +58341,21 @@ function defineLazyInternal(inst, key, compute) {
       const outer = broke;
       broke = false;
       try {
-        const value = compute(this);
+        const value2 = compute(this);
         if (broke)
           delete this[key];
         else
-          Object.defineProperty(this, key, { configurable: true, writable: true, value });
+          Object.defineProperty(this, key, { configurable: true, writable: true, value: value2 });
         broke = broke || outer;
-        return value;
+        return value2;
       } catch (err2) {
         delete this[key];
         broke = broke || outer;
         throw err2;
       }
     },
-    set(value) {
-      Object.defineProperty(this, key, { configurable: true, writable: true, value });
+    set(value2) {
+      Object.defineProperty(this, key, { configurable: true, writable: true, value: value2 });
     }
   });
 }
@@ -58372,14 +58372,14 @@ function installLazyProp(inst, key, make, enumerable) {
       Object.defineProperty(this, key, desc);
       return desc.value;
     },
-    set(value) {
-      Object.defineProperty(this, key, { configurable: true, writable: true, enumerable, value });
+    set(value2) {
+      Object.defineProperty(this, key, { configurable: true, writable: true, enumerable, value: value2 });
     }
   });
 }
 var CONSTANT_CATCH = "~constantCatch";
-function constantCatch(value) {
-  const fn = () => value;
+function constantCatch(value2) {
+  const fn = () => value2;
   fn[CONSTANT_CATCH] = true;
   return fn;
 }
@@ -58512,8 +58512,8 @@ function _getMessage() {
   internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
   return internals.message;
 }
-function _setMessage(value) {
-  this._zod.message = value;
+function _setMessage(value2) {
+  this._zod.message = value2;
 }
 var _messageDesc = {
   get: _getMessage,
@@ -58536,12 +58536,12 @@ var initializer = (inst, def) => {
       configurable: true,
       enumerable: false,
       get() {
-        const value = () => this.message;
-        Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
-        return value;
+        const value2 = () => this.message;
+        Object.defineProperty(this, "toString", { value: value2, configurable: true, writable: true });
+        return value2;
       },
-      set(value) {
-        Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
+      set(value2) {
+        Object.defineProperty(this, "toString", { value: value2, configurable: true, writable: true });
       }
     });
   }
@@ -58703,9 +58703,9 @@ function finalizeParams(callee, params) {
   return { callee: params?.callee ?? callee, Err: params?.Err };
 }
 var _parse = (_Err) => {
-  const fn = (schema, value, _ctx, _params) => {
+  const fn = (schema, value2, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
-    const result = schema._zod.run({ value, issues: [] }, ctx);
+    const result = schema._zod.run({ value: value2, issues: [] }, ctx);
     if (result instanceof Promise) {
       throw new $ZodAsyncError();
     }
@@ -58720,9 +58720,9 @@ var _parse = (_Err) => {
 };
 var parse = /* @__PURE__ */ _parse($ZodRealError);
 var _parseAsync = (_Err) => {
-  const fn = async (schema, value, _ctx, params) => {
+  const fn = async (schema, value2, _ctx, params) => {
     const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
-    let result = schema._zod.run({ value, issues: [] }, ctx);
+    let result = schema._zod.run({ value: value2, issues: [] }, ctx);
     if (result instanceof Promise)
       result = await result;
     if (result.issues.length) {
@@ -58735,9 +58735,9 @@ var _parseAsync = (_Err) => {
   return fn;
 };
 var parseAsync = /* @__PURE__ */ _parseAsync($ZodRealError);
-var _safeParse = (_Err) => (schema, value, _ctx) => {
+var _safeParse = (_Err) => (schema, value2, _ctx) => {
   const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
-  const result = schema._zod.run({ value, issues: [] }, ctx);
+  const result = schema._zod.run({ value: value2, issues: [] }, ctx);
   if (result instanceof Promise) {
     throw new $ZodAsyncError();
   }
@@ -58763,9 +58763,9 @@ function failure(Err, issues, ctx) {
     }
   };
 }
-var _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
+var _safeParseAsync = (_Err) => async (schema, value2, _ctx) => {
   const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
-  let result = schema._zod.run({ value, issues: [] }, ctx);
+  let result = schema._zod.run({ value: value2, issues: [] }, ctx);
   if (result instanceof Promise)
     result = await result;
   return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
@@ -58773,88 +58773,88 @@ var _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
 var safeParseAsync = /* @__PURE__ */ _safeParseAsync($ZodRealError);
 var COMPILE_INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 var COMPILE_FALLBACK = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
-var validate = ((schema, value, _ctx) => {
+var validate = ((schema, value2, _ctx) => {
   const validator = schema._zod.bag.validator;
   if (validator !== void 0) {
-    if (validator(value) !== COMPILE_INVALID)
+    if (validator(value2) !== COMPILE_INVALID)
       return true;
     if (validator.definite === true && _ctx === void 0)
       return false;
   }
-  return validateFallback(schema, value, _ctx);
+  return validateFallback(schema, value2, _ctx);
 });
-function validateFallback(schema, value, _ctx) {
+function validateFallback(schema, value2, _ctx) {
   const ctx = _ctx ? { ..._ctx, async: false, abortEarly: true } : { async: false, abortEarly: true };
   const fallbackRun = schema._zod.bag.fallbackRun;
   let result;
   if (fallbackRun) {
     ctx[COMPILE_FALLBACK] = true;
-    result = fallbackRun({ value, issues: [] }, ctx);
+    result = fallbackRun({ value: value2, issues: [] }, ctx);
   } else {
-    result = schema._zod.run({ value, issues: [] }, ctx);
+    result = schema._zod.run({ value: value2, issues: [] }, ctx);
   }
   if (result instanceof Promise) {
     throw new $ZodAsyncError();
   }
   return result.issues.length === 0;
 }
-var validateAsync = async (schema, value, _ctx) => {
+var validateAsync = async (schema, value2, _ctx) => {
   const ctx = _ctx ? { ..._ctx, async: true, abortEarly: true } : { async: true, abortEarly: true };
-  let result = schema._zod.run({ value, issues: [] }, ctx);
+  let result = schema._zod.run({ value: value2, issues: [] }, ctx);
   if (result instanceof Promise)
     result = await result;
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
   const parse5 = _parse(_Err);
-  const fn = (schema, value, _ctx, _params) => {
+  const fn = (schema, value2, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema, value, ctx, finalizeParams(fn, _params));
+    return parse5(schema, value2, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
   const parse5 = _parse(_Err);
-  const fn = (schema, value, _ctx, _params) => {
-    return parse5(schema, value, _ctx, finalizeParams(fn, _params));
+  const fn = (schema, value2, _ctx, _params) => {
+    return parse5(schema, value2, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var decode = /* @__PURE__ */ _decode($ZodRealError);
 var _encodeAsync = (_Err) => {
   const parseAsync3 = _parseAsync(_Err);
-  const fn = async (schema, value, _ctx, _params) => {
+  const fn = async (schema, value2, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return await parseAsync3(schema, value, ctx, finalizeParams(fn, _params));
+    return await parseAsync3(schema, value2, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encodeAsync = /* @__PURE__ */ _encodeAsync($ZodRealError);
 var _decodeAsync = (_Err) => {
   const parseAsync3 = _parseAsync(_Err);
-  const fn = async (schema, value, _ctx, _params) => {
-    return await parseAsync3(schema, value, _ctx, finalizeParams(fn, _params));
+  const fn = async (schema, value2, _ctx, _params) => {
+    return await parseAsync3(schema, value2, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var decodeAsync = /* @__PURE__ */ _decodeAsync($ZodRealError);
-var _safeEncode = (_Err) => (schema, value, _ctx) => {
+var _safeEncode = (_Err) => (schema, value2, _ctx) => {
   const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-  return _safeParse(_Err)(schema, value, ctx);
+  return _safeParse(_Err)(schema, value2, ctx);
 };
 var safeEncode = /* @__PURE__ */ _safeEncode($ZodRealError);
-var _safeDecode = (_Err) => (schema, value, _ctx) => {
-  return _safeParse(_Err)(schema, value, _ctx);
+var _safeDecode = (_Err) => (schema, value2, _ctx) => {
+  return _safeParse(_Err)(schema, value2, _ctx);
 };
 var safeDecode = /* @__PURE__ */ _safeDecode($ZodRealError);
-var _safeEncodeAsync = (_Err) => async (schema, value, _ctx) => {
+var _safeEncodeAsync = (_Err) => async (schema, value2, _ctx) => {
   const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-  return _safeParseAsync(_Err)(schema, value, ctx);
+  return _safeParseAsync(_Err)(schema, value2, ctx);
 };
 var safeEncodeAsync = /* @__PURE__ */ _safeEncodeAsync($ZodRealError);
-var _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
-  return _safeParseAsync(_Err)(schema, value, _ctx);
+var _safeDecodeAsync = (_Err) => async (schema, value2, _ctx) => {
+  return _safeParseAsync(_Err)(schema, value2, _ctx);
 };
 var safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync($ZodRealError);
 
@@ -59660,26 +59660,26 @@ var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
   get "~standard"() {
     return hide(this, "~standard", standardProps(this));
   },
-  set "~standard"(value) {
-    own(this, "~standard", value);
+  set "~standard"(value2) {
+    own(this, "~standard", value2);
   }
 });
 var toStandardResult = (r, ctx) => r.issues.length ? { issues: r.issues.map((iss) => finalizeIssue(iss, ctx, config())) } : { value: r.value };
-async function validateAsync2(inst, value) {
+async function validateAsync2(inst, value2) {
   const ctx = { async: true };
-  return toStandardResult(await inst._zod.run({ value, issues: [] }, ctx), ctx);
+  return toStandardResult(await inst._zod.run({ value: value2, issues: [] }, ctx), ctx);
 }
 function standardProps(inst) {
   return {
-    validate: (value) => {
+    validate: (value2) => {
       const ctx = { async: false };
       try {
-        const r = inst._zod.run({ value, issues: [] }, ctx);
+        const r = inst._zod.run({ value: value2, issues: [] }, ctx);
         if (!(r instanceof Promise))
           return toStandardResult(r, ctx);
       } catch (_) {
       }
-      return validateAsync2(inst, value);
+      return validateAsync2(inst, value2);
     },
     vendor: "zod",
     version: 1
@@ -59771,8 +59771,8 @@ function parseURLObject(trimmed, def) {
   }
 }
 var asciiTabOrNewline = /[\t\n\r]/g;
-function stripTabAndNewline(value) {
-  return value.replace(asciiTabOrNewline, "");
+function stripTabAndNewline(value2) {
+  return value2.replace(asciiTabOrNewline, "");
 }
 function urlHostnameOk(url2, hostname3) {
   hostname3.lastIndex = 0;
@@ -59899,10 +59899,10 @@ var $ZodIPv4 = /* @__PURE__ */ $constructor("$ZodIPv4", (inst, def) => {
   $ZodStringFormat.init(inst, def);
 });
 var ipv6Alphabet = /^[0-9a-fA-F:.]+$/;
-function isValidIPv6(value) {
-  if (!ipv6Alphabet.test(value))
+function isValidIPv6(value2) {
+  if (!ipv6Alphabet.test(value2))
     return false;
-  return canParseURL(`http://[${value}]`);
+  return canParseURL(`http://[${value2}]`);
 }
 var $ZodIPv6 = /* @__PURE__ */ $constructor("$ZodIPv6", (inst, def) => {
   def.pattern ?? (def.pattern = ipv6);
@@ -59927,8 +59927,8 @@ var $ZodCIDRv4 = /* @__PURE__ */ $constructor("$ZodCIDRv4", (inst, def) => {
   def.pattern ?? (def.pattern = cidrv4);
   $ZodStringFormat.init(inst, def);
 });
-function isValidCIDRv6(value) {
-  const parts = value.split("/");
+function isValidCIDRv6(value2) {
+  const parts = value2.split("/");
   if (parts.length !== 2)
     return false;
   const [address, prefix] = parts;
@@ -60019,9 +60019,9 @@ function isLuhnAlgo(digits) {
   let bit = 1;
   let sum3 = 0;
   while (length) {
-    const value = digits.charCodeAt(--length) - 48;
+    const value2 = digits.charCodeAt(--length) - 48;
     bit ^= 1;
-    sum3 += bit ? [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][value] : value;
+    sum3 += bit ? [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][value2] : value2;
   }
   return sum3 % 10 === 0;
 }
@@ -60512,11 +60512,11 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   });
   const isObject3 = isObject;
   const catchall = def.catchall;
-  let value;
+  let value2;
   const memo2 = globalConfig.memoizer;
   memo2?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
-    value ?? (value = _normalized.value);
+    value2 ?? (value2 = _normalized.value);
     const input2 = payload.value;
     if (!isObject3(input2)) {
       payload.issues.push({
@@ -60529,10 +60529,10 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     payload.value = memo2 ? memo2.alloc(inst, payload, {}, ctx) : {};
     const proms = [];
-    const shape = value.shape;
+    const shape = value2.shape;
     const abortEarly = ctx?.abortEarly;
     let seen = payload.issues.length;
-    for (const key of value.allKeys) {
+    for (const key of value2.allKeys) {
       if (abortEarly && payload.issues.length !== seen) {
         if (aborted(payload, seen))
           break;
@@ -60659,9 +60659,9 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
   const catchall = def.catchall;
-  let value;
+  let value2;
   inst._zod.parse = (payload, ctx) => {
-    value ?? (value = _normalized.value);
+    value2 ?? (value2 = _normalized.value);
     const input2 = payload.value;
     if (!isObject3(input2)) {
       payload.issues.push({
@@ -60678,7 +60678,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
       payload = fastpass(payload, ctx);
       if (!catchall)
         return payload;
-      return handleCatchall([], input2, payload, ctx, value, inst, ctx?.abortEarly === true);
+      return handleCatchall([], input2, payload, ctx, value2, inst, ctx?.abortEarly === true);
     }
     return superParse(payload, ctx);
   };
@@ -60806,16 +60806,16 @@ var $ZodXor = /* @__PURE__ */ $constructor("$ZodXor", (inst, def) => {
     });
   };
 });
-function getDiscriminatedOption(union2, value) {
+function getDiscriminatedOption(union2, value2) {
   const internals = union2._zod;
   let map2 = internals.bag.optionsMap;
   if (!map2) {
     map2 = discriminatorMap(internals.def);
     internals.bag.optionsMap = map2;
   }
-  const option = map2.get(value);
+  const option = map2.get(value2);
   if (option === null)
-    throw new Error(`Ambiguous discriminator value "${String(value)}"`);
+    throw new Error(`Ambiguous discriminator value "${String(value2)}"`);
   return option;
 }
 function discriminatorMap(def) {
@@ -60824,13 +60824,13 @@ function discriminatorMap(def) {
     const values = option._zod.propValues?.[def.discriminator];
     if (!values || values.size === 0)
       throw new Error(`Invalid discriminated union option at index "${def.options.indexOf(option)}"`);
-    for (const value of values) {
-      if (map2.has(value)) {
-        if (value !== void 0)
-          throw new Error(`Duplicate discriminator value "${String(value)}"`);
-        map2.set(value, null);
+    for (const value2 of values) {
+      if (map2.has(value2)) {
+        if (value2 !== void 0)
+          throw new Error(`Duplicate discriminator value "${String(value2)}"`);
+        map2.set(value2, null);
       } else {
-        map2.set(value, option);
+        map2.set(value2, option);
       }
     }
   }
@@ -60880,9 +60880,9 @@ var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnio
       });
       return payload;
     }
-    const value = input2?.[def.discriminator];
-    const opt = disc.value.get(value);
-    if (opt && (value !== void 0 || ctx.direction !== "backward")) {
+    const value2 = input2?.[def.discriminator];
+    const opt = disc.value.get(value2);
+    if (opt && (value2 !== void 0 || ctx.direction !== "backward")) {
       return opt._zod.run(payload, ctx);
     }
     if (def.unionFallback || ctx.direction === "backward") {
@@ -60893,7 +60893,7 @@ var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnio
       errors: [],
       note: "No matching discriminator",
       discriminator: def.discriminator,
-      options: Array.from(disc.value.keys()).filter((value2) => disc.value.get(value2) !== null),
+      options: Array.from(disc.value.keys()).filter((value3) => disc.value.get(value3) !== null),
       input: input2,
       path: [def.discriminator],
       inst
@@ -61312,14 +61312,14 @@ var $ZodMap = /* @__PURE__ */ $constructor("$ZodMap", (inst, def) => {
     payload.value = memo2 ? memo2.alloc(inst, payload, /* @__PURE__ */ new Map(), ctx) : /* @__PURE__ */ new Map();
     const abortEarly = ctx?.abortEarly;
     let seen = payload.issues.length;
-    for (const [key, value] of input2) {
+    for (const [key, value2] of input2) {
       if (abortEarly && payload.issues.length !== seen) {
         if (aborted(payload, seen))
           break;
         seen = payload.issues.length;
       }
       const keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
-      const valueResult = def.valueType._zod.run({ value, issues: [] }, ctx);
+      const valueResult = def.valueType._zod.run({ value: value2, issues: [] }, ctx);
       if (keyResult instanceof Promise || valueResult instanceof Promise) {
         proms.push(Promise.all([keyResult, valueResult]).then(([keyResult2, valueResult2]) => {
           handleMapResult(keyResult2, valueResult2, payload, key, input2, inst, ctx);
@@ -61732,23 +61732,23 @@ function handleCodecAResult(result, def, ctx) {
   if (direction === "forward") {
     const transformed = def.transform(result.value, result);
     if (transformed instanceof Promise) {
-      return transformed.then((value) => handleCodecTxResult(result, value, def.out, ctx));
+      return transformed.then((value2) => handleCodecTxResult(result, value2, def.out, ctx));
     }
     return handleCodecTxResult(result, transformed, def.out, ctx);
   } else {
     const transformed = def.reverseTransform(result.value, result);
     if (transformed instanceof Promise) {
-      return transformed.then((value) => handleCodecTxResult(result, value, def.in, ctx));
+      return transformed.then((value2) => handleCodecTxResult(result, value2, def.in, ctx));
     }
     return handleCodecTxResult(result, transformed, def.in, ctx);
   }
 }
-function handleCodecTxResult(left, value, nextSchema, ctx) {
+function handleCodecTxResult(left, value2, nextSchema, ctx) {
   if (left.issues.length) {
     left.aborted = true;
     return left;
   }
-  return nextSchema._zod.run({ value, issues: left.issues }, ctx);
+  return nextSchema._zod.run({ value: value2, issues: left.issues }, ctx);
 }
 var $ZodPreprocess = /* @__PURE__ */ $constructor("$ZodPreprocess", (inst, def) => {
   $ZodPipe.init(inst, def);
@@ -62005,8 +62005,8 @@ var $ZodCyclicError = class extends Error {
 };
 var STATE = "~memo";
 var NO_ISSUES = [];
-function isRef(value) {
-  return value !== null && typeof value === "object";
+function isRef(value2) {
+  return value2 !== null && typeof value2 === "object";
 }
 function cloneIssues(issues) {
   return issues.map((iss) => iss.path ? { ...iss, path: iss.path.slice() } : { ...iss });
@@ -62133,13 +62133,13 @@ function isRecursive(inst, stack, resolve13) {
         const desc = Object.getOwnPropertyDescriptor(def, key);
         if (!desc || desc.get)
           continue;
-        const value = desc.value;
-        if (!value || typeof value !== "object")
+        const value2 = desc.value;
+        if (!value2 || typeof value2 !== "object")
           continue;
-        if (value._zod)
-          check2(value);
-        else if (Array.isArray(value))
-          for (const el of value)
+        if (value2._zod)
+          check2(value2);
+        else if (Array.isArray(value2))
+          for (const el of value2)
             check2(el);
       }
     }
@@ -62268,9 +62268,9 @@ var memo = {
 function memoizer() {
   return memo;
 }
-function isBackEdge(ctx, value) {
+function isBackEdge(ctx, value2) {
   const backEdges = ctx[STATE]?.backEdges;
-  return backEdges !== void 0 && isRef(value) && backEdges.has(value);
+  return backEdges !== void 0 && isRef(value2) && backEdges.has(value2);
 }
 
 // node_modules/zod/v4/locales/index.js
@@ -70020,13 +70020,13 @@ ${code}
   fn.definite = ctx.definite;
   return fn;
 }
-function addConstant(ctx, value) {
+function addConstant(ctx, value2) {
   for (const [name2, v] of ctx.constants) {
-    if (v === value)
+    if (v === value2)
       return name2;
   }
   const name = `c${ctx.constantCounter++}`;
-  ctx.constants.set(name, value);
+  ctx.constants.set(name, value2);
   return name;
 }
 function addUserConstant(ctx, fn) {
@@ -70036,8 +70036,8 @@ function addUserConstant(ctx, fn) {
 function newVar(ctx) {
   return `v${ctx.varCounter++}`;
 }
-function runtimeRun(schema, value) {
-  const result = schema._zod.run({ value, issues: [] }, {});
+function runtimeRun(schema, value2) {
+  const result = schema._zod.run({ value: value2, issues: [] }, {});
   if (result && typeof result.then === "function")
     return INVALID;
   const r = result;
@@ -70169,27 +70169,27 @@ function codePointLengthVar(doc, ctx, accessor, inDoubt) {
   doc.write(`const ${v} = typeof ${accessor} === "string" && ${inDoubt} ? ${cpLen}(${accessor}) : ${accessor}.length;`);
   return v;
 }
-function numericOperand(value, label) {
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new ZodCompileUnsupportedError(`${label} bound of type ${typeof value}`);
+function numericOperand(value2, label) {
+  if (typeof value2 !== "number" || !Number.isFinite(value2)) {
+    throw new ZodCompileUnsupportedError(`${label} bound of type ${typeof value2}`);
   }
-  return `${value}`;
+  return `${value2}`;
 }
-function comparisonOperand(ctx, value) {
-  if (typeof value === "bigint")
-    return `${value}n`;
-  if (typeof value === "number") {
-    if (Number.isNaN(value))
+function comparisonOperand(ctx, value2) {
+  if (typeof value2 === "bigint")
+    return `${value2}n`;
+  if (typeof value2 === "number") {
+    if (Number.isNaN(value2))
       throw new ZodCompileUnsupportedError("comparison check with NaN bound");
-    return `${value}`;
+    return `${value2}`;
   }
-  if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) {
+  if (value2 instanceof Date) {
+    if (Number.isNaN(value2.getTime())) {
       throw new ZodCompileUnsupportedError("comparison check with Invalid Date bound");
     }
-    return addConstant(ctx, value);
+    return addConstant(ctx, value2);
   }
-  throw new ZodCompileUnsupportedError(`comparison check bound of type ${typeof value}`);
+  throw new ZodCompileUnsupportedError(`comparison check bound of type ${typeof value2}`);
 }
 function generateGreaterThanCheck(doc, ctx, def, accessor) {
   const op = def.inclusive ? "<" : "<=";
@@ -70310,8 +70310,8 @@ function generateCustomRefineCheck(doc, ctx, check2, accessor) {
       throw new ZodCompileAsyncError("z.compile: async .superRefine() / check functions are not supported");
     }
     const checkFn = check2._zod.check;
-    const helperFn = (value) => {
-      const fakePayload = { value, issues: [], addIssue: pushIssue };
+    const helperFn = (value2) => {
+      const fakePayload = { value: value2, issues: [], addIssue: pushIssue };
       const result = checkFn(fakePayload);
       if (result instanceof Promise)
         throwAsync();
@@ -70962,24 +70962,24 @@ function generateLiteralCheck(doc, ctx, schema, accessor) {
     doc.write(`if (!${literalSet}.has(${accessor})) return INVALID;`);
     return accessor;
   }
-  const value = values[0];
-  if (typeof value === "number" && Number.isNaN(value)) {
+  const value2 = values[0];
+  if (typeof value2 === "number" && Number.isNaN(value2)) {
     const literalSet = addConstant(ctx, new Set(values));
     doc.write(`if (!${literalSet}.has(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (typeof value === "string") {
-    doc.write(`if (${accessor} !== ${esc(value)}) return INVALID;`);
-  } else if (typeof value === "number" || typeof value === "boolean") {
-    doc.write(`if (${accessor} !== ${value}) return INVALID;`);
-  } else if (value === null) {
+  if (typeof value2 === "string") {
+    doc.write(`if (${accessor} !== ${esc(value2)}) return INVALID;`);
+  } else if (typeof value2 === "number" || typeof value2 === "boolean") {
+    doc.write(`if (${accessor} !== ${value2}) return INVALID;`);
+  } else if (value2 === null) {
     doc.write(`if (${accessor} !== null) return INVALID;`);
-  } else if (value === void 0) {
+  } else if (value2 === void 0) {
     doc.write(`if (${accessor} !== undefined) return INVALID;`);
-  } else if (typeof value === "bigint") {
-    doc.write(`if (${accessor} !== ${value}n) return INVALID;`);
+  } else if (typeof value2 === "bigint") {
+    doc.write(`if (${accessor} !== ${value2}n) return INVALID;`);
   } else {
-    throw new ZodCompileUnsupportedError(`literal type ${typeof value}`);
+    throw new ZodCompileUnsupportedError(`literal type ${typeof value2}`);
   }
   return accessor;
 }
@@ -70998,8 +70998,8 @@ function generateWrapperCheck(doc, ctx, schema, accessor) {
 }
 function generateDefaultCheck(doc, ctx, schema, accessor) {
   const def = schema._zod.def;
-  const descriptor2 = Object.getOwnPropertyDescriptor(schema._zod.def, "defaultValue");
-  const defaultGetter = descriptor2 ? () => schema._zod.def.defaultValue : void 0;
+  const descriptor3 = Object.getOwnPropertyDescriptor(schema._zod.def, "defaultValue");
+  const defaultGetter = descriptor3 ? () => schema._zod.def.defaultValue : void 0;
   if (schema._zod.def.type === "prefault") {
     if (!defaultGetter) {
       return generateCheck(doc, ctx, def.innerType, accessor);
@@ -71179,13 +71179,13 @@ function generateDiscriminatedUnionCheck(doc, ctx, def, accessor) {
     if (!values || values.size === 0) {
       throw new ZodCompileUnsupportedError("discriminated union option without static discriminator values");
     }
-    for (const value of values) {
-      if (claimed.has(value)) {
-        throw new ZodCompileUnsupportedError(`duplicate discriminator value ${String(value)}`);
+    for (const value2 of values) {
+      if (claimed.has(value2)) {
+        throw new ZodCompileUnsupportedError(`duplicate discriminator value ${String(value2)}`);
       }
-      claimed.add(value);
+      claimed.add(value2);
     }
-    const conditions = Array.from(values, (value) => literalEquality(ctx, discVar, value));
+    const conditions = Array.from(values, (value2) => literalEquality(ctx, discVar, value2));
     const prefix = firstBranch ? "if" : "else if";
     doc.write(`${prefix} (${conditions.join(" || ")}) {`);
     doc.indented((d) => {
@@ -71198,27 +71198,27 @@ function generateDiscriminatedUnionCheck(doc, ctx, def, accessor) {
   doc.write(`else { return INVALID; }`);
   return outputVar;
 }
-function literalEquality(ctx, accessor, value) {
-  if (typeof value === "string")
-    return `${accessor} === ${esc(value)}`;
-  if (typeof value === "number") {
-    if (Number.isNaN(value))
+function literalEquality(ctx, accessor, value2) {
+  if (typeof value2 === "string")
+    return `${accessor} === ${esc(value2)}`;
+  if (typeof value2 === "number") {
+    if (Number.isNaN(value2))
       return `Number.isNaN(${accessor})`;
-    return `${accessor} === ${value}`;
+    return `${accessor} === ${value2}`;
   }
-  if (typeof value === "boolean")
-    return `${accessor} === ${value}`;
-  if (value === null)
+  if (typeof value2 === "boolean")
+    return `${accessor} === ${value2}`;
+  if (value2 === null)
     return `${accessor} === null`;
-  if (value === void 0)
+  if (value2 === void 0)
     return `${accessor} === undefined`;
-  if (typeof value === "bigint")
-    return `${accessor} === ${value}n`;
-  if (typeof value === "symbol") {
-    const symbolConst = addConstant(ctx, value);
+  if (typeof value2 === "bigint")
+    return `${accessor} === ${value2}n`;
+  if (typeof value2 === "symbol") {
+    const symbolConst = addConstant(ctx, value2);
     return `${accessor} === ${symbolConst}`;
   }
-  throw new ZodCompileUnsupportedError(`literal discriminator value ${String(value)}`);
+  throw new ZodCompileUnsupportedError(`literal discriminator value ${String(value2)}`);
 }
 function generateIntersectionCheck(doc, ctx, schema, accessor) {
   const def = schema._zod.def;
@@ -71409,9 +71409,9 @@ function generatePipeCheck(doc, ctx, schema, accessor) {
       throw new ZodCompileAsyncError("z.compile: async transforms in pipes are not supported");
     }
     const transformFn = def.transform;
-    const helperFn = (value) => {
-      const fakePayload = { value, issues: [], addIssue: pushIssue };
-      const result = transformFn(value, fakePayload);
+    const helperFn = (value2) => {
+      const fakePayload = { value: value2, issues: [], addIssue: pushIssue };
+      const result = transformFn(value2, fakePayload);
       if (result instanceof Promise)
         return INVALID;
       return fakePayload.issues.length === 0 ? result : INVALID;
@@ -71445,8 +71445,8 @@ function generateCustomCheck(doc, ctx, schema, accessor) {
   }
   return accessor;
 }
-function runtimeCatch(innerSchema, catchValue, value) {
-  const result = innerSchema._zod.run({ value, issues: [] }, {});
+function runtimeCatch(innerSchema, catchValue, value2) {
+  const result = innerSchema._zod.run({ value: value2, issues: [] }, {});
   if (result && typeof result.then === "function")
     return INVALID;
   const r = result;
@@ -71484,9 +71484,9 @@ function generateTransformCheck(doc, ctx, schema, accessor) {
       throw new ZodCompileAsyncError("z.compile: async transforms are not supported");
     }
     const transformFn = def.transform;
-    const helperFn = (value) => {
-      const fakePayload = { value, issues: [], addIssue: pushIssue };
-      const result = transformFn(value, fakePayload);
+    const helperFn = (value2) => {
+      const fakePayload = { value: value2, issues: [], addIssue: pushIssue };
+      const result = transformFn(value2, fakePayload);
       if (result instanceof Promise)
         return INVALID;
       return fakePayload.issues.length === 0 ? result : INVALID;
@@ -71992,38 +71992,38 @@ function _nan(Class2, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _lt(value, params) {
+function _lt(value2, params) {
   return new $ZodCheckLessThan({
     check: "less_than",
     ...normalizeParams(params),
-    value,
+    value: value2,
     inclusive: false
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _lte(value, params) {
+function _lte(value2, params) {
   return new $ZodCheckLessThan({
     check: "less_than",
     ...normalizeParams(params),
-    value,
+    value: value2,
     inclusive: true
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _gt(value, params) {
+function _gt(value2, params) {
   return new $ZodCheckGreaterThan({
     check: "greater_than",
     ...normalizeParams(params),
-    value,
+    value: value2,
     inclusive: false
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _gte(value, params) {
+function _gte(value2, params) {
   return new $ZodCheckGreaterThan({
     check: "greater_than",
     ...normalizeParams(params),
-    value,
+    value: value2,
     inclusive: true
   });
 }
@@ -72044,11 +72044,11 @@ function _nonnegative(params) {
   return /* @__PURE__ */ _gte(0, params);
 }
 // @__NO_SIDE_EFFECTS__
-function _multipleOf(value, params) {
+function _multipleOf(value2, params) {
   return new $ZodCheckMultipleOf({
     check: "multiple_of",
     ...normalizeParams(params),
-    value
+    value: value2
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -72304,10 +72304,10 @@ function _nativeEnum(Class2, entries2, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _literal(Class2, value, params) {
+function _literal(Class2, value2, params) {
   return new Class2({
     type: "literal",
-    values: Array.isArray(value) ? value : [value],
+    values: Array.isArray(value2) ? value2 : [value2],
     ...normalizeParams(params)
   });
 }
@@ -73090,22 +73090,22 @@ var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params) =
 };
 
 // node_modules/zod/v4/core/json-schema-processors.js
-var narrowMin = (agg, key, value) => {
-  if (agg[key] === void 0 || value > agg[key])
-    agg[key] = value;
+var narrowMin = (agg, key, value2) => {
+  if (agg[key] === void 0 || value2 > agg[key])
+    agg[key] = value2;
 };
-var narrowMax = (agg, key, value) => {
-  if (agg[key] === void 0 || value < agg[key])
-    agg[key] = value;
+var narrowMax = (agg, key, value2) => {
+  if (agg[key] === void 0 || value2 < agg[key])
+    agg[key] = value2;
 };
-var narrowBoth = (agg, value) => {
-  narrowMin(agg, "minimum", value);
-  narrowMax(agg, "maximum", value);
+var narrowBoth = (agg, value2) => {
+  narrowMin(agg, "minimum", value2);
+  narrowMax(agg, "maximum", value2);
 };
-var addDivisor = (agg, value) => {
+var addDivisor = (agg, value2) => {
   agg.multipleOf ?? (agg.multipleOf = []);
-  if (!agg.multipleOf.includes(value))
-    agg.multipleOf.push(value);
+  if (!agg.multipleOf.includes(value2))
+    agg.multipleOf.push(value2);
 };
 var addPattern = (agg, pattern) => {
   agg.patterns ?? (agg.patterns = /* @__PURE__ */ new Set());
@@ -73681,9 +73681,9 @@ var nonoptionalProcessor = (schema, ctx, _json, params) => {
   seen.ref = def.innerType;
 };
 var UNREPRESENTABLE_DEFAULT = /* @__PURE__ */ Symbol();
-function serializeDefaultValue(value, schema, ctx, json2, params) {
+function serializeDefaultValue(value2, schema, ctx, json2, params) {
   let unrepresentable = false;
-  const serialized = JSON.stringify(value, (_, val) => {
+  const serialized = JSON.stringify(value2, (_, val) => {
     if (typeof val !== "bigint")
       return val;
     unrepresentable = true;
@@ -73699,9 +73699,9 @@ var defaultProcessor = (schema, ctx, json2, params) => {
   processSchema(def.innerType, ctx, params);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
-  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
-  if (value !== UNREPRESENTABLE_DEFAULT)
-    json2.default = value;
+  const value2 = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
+  if (value2 !== UNREPRESENTABLE_DEFAULT)
+    json2.default = value2;
 };
 var prefaultProcessor = (schema, ctx, json2, params) => {
   const def = schema._zod.def;
@@ -73710,9 +73710,9 @@ var prefaultProcessor = (schema, ctx, json2, params) => {
   seen.ref = def.innerType;
   if (ctx.io !== "input")
     return;
-  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
-  if (value !== UNREPRESENTABLE_DEFAULT)
-    json2._prefault = value;
+  const value2 = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
+  if (value2 !== UNREPRESENTABLE_DEFAULT)
+    json2._prefault = value2;
 };
 var catchProcessor = (schema, ctx, json2, params) => {
   const def = schema._zod.def;
@@ -73864,8 +73864,8 @@ var JSONSchemaGenerator = class {
   get counter() {
     return this.ctx.counter;
   }
-  set counter(value) {
-    this.ctx.counter = value;
+  set counter(value2) {
+    this.ctx.counter = value2;
   }
   /** @deprecated Access via ctx instead */
   get seen() {
@@ -74141,12 +74141,12 @@ function _lazyMethod(proto, key, make) {
     configurable: true,
     enumerable: false,
     get() {
-      const value = make(this);
-      Object.defineProperty(this, key, { value, configurable: true, writable: true });
-      return value;
+      const value2 = make(this);
+      Object.defineProperty(this, key, { value: value2, configurable: true, writable: true });
+      return value2;
     },
-    set(value) {
-      Object.defineProperty(this, key, { value, configurable: true, writable: true });
+    set(value2) {
+      Object.defineProperty(this, key, { value: value2, configurable: true, writable: true });
     }
   });
 }
@@ -74314,8 +74314,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
       }
     });
   },
-  set "~standard"(value) {
-    util_exports.own(this, "~standard", value);
+  set "~standard"(value2) {
+    util_exports.own(this, "~standard", value2);
   },
   parse: function _parse2(data, params) {
     return parse2(this, data, params, { callee: _parse2 });
@@ -74333,8 +74333,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   get spa() {
     return this?.safeParseAsync;
   },
-  set spa(value) {
-    util_exports.own(this, "spa", value);
+  set spa(value2) {
+    util_exports.own(this, "spa", value2);
   },
   validate(data, params) {
     return validate(this, data, params);
@@ -74760,23 +74760,23 @@ var ZodNumber = /* @__PURE__ */ $constructor(
     },
     format: (inst) => aggregateChecks(inst).format ?? null
   }, {
-    gt(value, params) {
-      return this.check(_gt(value, params));
+    gt(value2, params) {
+      return this.check(_gt(value2, params));
     },
-    gte(value, params) {
-      return this.check(_gte(value, params));
+    gte(value2, params) {
+      return this.check(_gte(value2, params));
     },
-    min(value, params) {
-      return this.check(_gte(value, params));
+    min(value2, params) {
+      return this.check(_gte(value2, params));
     },
-    lt(value, params) {
-      return this.check(_lt(value, params));
+    lt(value2, params) {
+      return this.check(_lt(value2, params));
     },
-    lte(value, params) {
-      return this.check(_lte(value, params));
+    lte(value2, params) {
+      return this.check(_lte(value2, params));
     },
-    max(value, params) {
-      return this.check(_lte(value, params));
+    max(value2, params) {
+      return this.check(_lte(value2, params));
     },
     int(params) {
       return this.check(int(params));
@@ -74796,11 +74796,11 @@ var ZodNumber = /* @__PURE__ */ $constructor(
     nonpositive(params) {
       return this.check(_lte(0, params));
     },
-    multipleOf(value, params) {
-      return this.check(_multipleOf(value, params));
+    multipleOf(value2, params) {
+      return this.check(_multipleOf(value2, params));
     },
-    step(value, params) {
-      return this.check(_multipleOf(value, params));
+    step(value2, params) {
+      return this.check(_multipleOf(value2, params));
     },
     finite() {
       return this;
@@ -74849,23 +74849,23 @@ var ZodBigInt = /* @__PURE__ */ $constructor(
     maxValue: (inst) => aggregateChecks(inst).maximum ?? null,
     format: (inst) => aggregateChecks(inst).format ?? null
   }, {
-    gte(value, params) {
-      return this.check(_gte(value, params));
+    gte(value2, params) {
+      return this.check(_gte(value2, params));
     },
-    min(value, params) {
-      return this.check(_gte(value, params));
+    min(value2, params) {
+      return this.check(_gte(value2, params));
     },
-    gt(value, params) {
-      return this.check(_gt(value, params));
+    gt(value2, params) {
+      return this.check(_gt(value2, params));
     },
-    lt(value, params) {
-      return this.check(_lt(value, params));
+    lt(value2, params) {
+      return this.check(_lt(value2, params));
     },
-    lte(value, params) {
-      return this.check(_lte(value, params));
+    lte(value2, params) {
+      return this.check(_lte(value2, params));
     },
-    max(value, params) {
-      return this.check(_lte(value, params));
+    max(value2, params) {
+      return this.check(_lte(value2, params));
     },
     positive(params) {
       return this.check(_gt(BigInt(0), params));
@@ -74879,8 +74879,8 @@ var ZodBigInt = /* @__PURE__ */ $constructor(
     nonnegative(params) {
       return this.check(_gte(BigInt(0), params));
     },
-    multipleOf(value, params) {
-      return this.check(_multipleOf(value, params));
+    multipleOf(value2, params) {
+      return this.check(_multipleOf(value2, params));
     }
   })
 );
@@ -74959,8 +74959,8 @@ var ZodDate = /* @__PURE__ */ $constructor(
     $ZodDate.init(inst, def);
     ZodType.init(inst, def);
     inst._zod.processJSONSchema = (ctx, json2, params) => dateProcessor(inst, ctx, json2, params);
-    inst.min = (value, params) => inst.check(_gte(value, params));
-    inst.max = (value, params) => inst.check(_lte(value, params));
+    inst.min = (value2, params) => inst.check(_gte(value2, params));
+    inst.max = (value2, params) => inst.check(_lte(value2, params));
   },
   /* @__PURE__ */ util_exports.derived({
     minDate: (inst) => {
@@ -75252,11 +75252,11 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   const keys = new Set(Object.keys(def.entries));
   inst.extract = (values, params) => {
     const newEntries = {};
-    for (const value of values) {
-      if (keys.has(value)) {
-        newEntries[value] = def.entries[value];
+    for (const value2 of values) {
+      if (keys.has(value2)) {
+        newEntries[value2] = def.entries[value2];
       } else
-        throw new Error(`Key ${value} not found in enum`);
+        throw new Error(`Key ${value2} not found in enum`);
     }
     return new ZodEnum({
       ...def,
@@ -75267,11 +75267,11 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   };
   inst.exclude = (values, params) => {
     const newEntries = { ...def.entries };
-    for (const value of values) {
-      if (keys.has(value)) {
-        delete newEntries[value];
+    for (const value2 of values) {
+      if (keys.has(value2)) {
+        delete newEntries[value2];
       } else
-        throw new Error(`Key ${value} not found in enum`);
+        throw new Error(`Key ${value2} not found in enum`);
     }
     return new ZodEnum({
       ...def,
@@ -75310,10 +75310,10 @@ var ZodLiteral = /* @__PURE__ */ $constructor("ZodLiteral", (inst, def) => {
     }
   });
 });
-function literal(value, params) {
+function literal(value2, params) {
   return new ZodLiteral({
     type: "literal",
-    values: Array.isArray(value) ? value : [value],
+    values: Array.isArray(value2) ? value2 : [value2],
     ...util_exports.normalizeParams(params)
   });
 }
@@ -75825,11 +75825,11 @@ function resolveRef(ref2, ctx) {
   throw new Error(`Reference not found: ${ref2}`);
 }
 function checkObjectGuards(objectSchema, guards) {
-  const guard = z.transform((value) => value).check((payload) => {
-    const value = payload.value;
-    if (typeof value !== "object" || value === null || Array.isArray(value))
+  const guard = z.transform((value2) => value2).check((payload) => {
+    const value2 = payload.value;
+    if (typeof value2 !== "object" || value2 === null || Array.isArray(value2))
       return;
-    const keys = Object.getOwnPropertyNames(value);
+    const keys = Object.getOwnPropertyNames(value2);
     if (guards.minProperties !== void 0 && keys.length < guards.minProperties) {
       payload.issues.push({
         origin: "object",
@@ -75837,7 +75837,7 @@ function checkObjectGuards(objectSchema, guards) {
         minimum: guards.minProperties,
         inclusive: true,
         message: `Too small: expected object to have >=${guards.minProperties} properties`,
-        input: value,
+        input: value2,
         inst: objectSchema,
         continue: true
       });
@@ -75849,7 +75849,7 @@ function checkObjectGuards(objectSchema, guards) {
         maximum: guards.maxProperties,
         inclusive: true,
         message: `Too big: expected object to have <=${guards.maxProperties} properties`,
-        input: value,
+        input: value2,
         inst: objectSchema,
         continue: true
       });
@@ -75872,23 +75872,23 @@ function checkObjectGuards(objectSchema, guards) {
   });
   return guard.pipe(objectSchema);
 }
-function canonicalKey(value, seen) {
-  if (value === null)
+function canonicalKey(value2, seen) {
+  if (value2 === null)
     return "z";
-  const type = typeof value;
+  const type = typeof value2;
   if (type !== "object") {
-    if (type === "number" && Number.isNaN(value))
+    if (type === "number" && Number.isNaN(value2))
       return null;
-    const raw = String(value);
+    const raw = String(value2);
     return `${type[0]}${raw.length}:${raw}`;
   }
-  if (seen.has(value))
+  if (seen.has(value2))
     return null;
-  seen.add(value);
+  seen.add(value2);
   try {
-    if (Array.isArray(value)) {
+    if (Array.isArray(value2)) {
       const parts2 = [];
-      for (const item of value) {
+      for (const item of value2) {
         const key = canonicalKey(item, seen);
         if (key === null)
           return null;
@@ -75896,17 +75896,17 @@ function canonicalKey(value, seen) {
       }
       return `a${parts2.length}:[${parts2.join(",")}]`;
     }
-    const keys = Object.keys(value).sort();
+    const keys = Object.keys(value2).sort();
     const parts = [];
     for (const k of keys) {
-      const key = canonicalKey(value[k], seen);
+      const key = canonicalKey(value2[k], seen);
       if (key === null)
         return null;
       parts.push(`${k.length}:${k}=${key}`);
     }
     return `o${parts.length}:{${parts.join(",")}}`;
   } finally {
-    seen.delete(value);
+    seen.delete(value2);
   }
 }
 var SCHEMA_KEYWORDS = /* @__PURE__ */ new Set([
@@ -75935,14 +75935,14 @@ var SCHEMA_MAP_KEYWORDS = /* @__PURE__ */ new Set([
   "$defs",
   "definitions"
 ]);
-function containsRef(value) {
-  if (typeof value !== "object" || value === null)
+function containsRef(value2) {
+  if (typeof value2 !== "object" || value2 === null)
     return false;
-  if (Array.isArray(value))
-    return value.some(containsRef);
-  if (typeof value.$ref === "string")
+  if (Array.isArray(value2))
+    return value2.some(containsRef);
+  if (typeof value2.$ref === "string")
     return true;
-  return Object.entries(value).some(([key, sub]) => {
+  return Object.entries(value2).some(([key, sub]) => {
     if (SCHEMA_KEYWORDS.has(key))
       return containsRef(sub);
     if (!SCHEMA_MAP_KEYWORDS.has(key) || typeof sub !== "object" || sub === null)
@@ -75954,7 +75954,7 @@ function plural(n3) {
   return n3 === 1 ? "element" : "elements";
 }
 function checkArrayGuards(arraySchema, guards) {
-  const guard = z.transform((value) => value).check((payload) => {
+  const guard = z.transform((value2) => value2).check((payload) => {
     const items = payload.value;
     if (!Array.isArray(items))
       return;
@@ -77445,13 +77445,13 @@ async function loadSettings(options) {
   return { settings: { configFile: file2, config: config2, gate: { thresholds, gate } }, loaded };
 }
 var ThresholdMap = external_exports.record(external_exports.string(), ThresholdSpec);
-async function parseReleaseThresholds(value, cwd) {
-  const inline = /[:{]/.test(value) && (value.includes("\n") || value.trim().startsWith("{"));
-  const file2 = inline ? "input release-thresholds" : value;
-  let text = value;
+async function parseReleaseThresholds(value2, cwd) {
+  const inline = /[:{]/.test(value2) && (value2.includes("\n") || value2.trim().startsWith("{"));
+  const file2 = inline ? "input release-thresholds" : value2;
+  let text = value2;
   if (!inline) {
     try {
-      text = await readFile8(resolve3(cwd, value), "utf8");
+      text = await readFile8(resolve3(cwd, value2), "utf8");
     } catch (error63) {
       throw new ConfigError([
         { file: file2, path: "", message: `cannot read release thresholds: ${error63.message}` }
@@ -77670,13 +77670,13 @@ function classifyInterval(lo, hi, thresholdPct, direction) {
   if (badLo >= -thresholdPct - eps && badHi <= thresholdPct + eps) return "unchanged";
   return "inconclusive";
 }
-function formatPct(value, digits = 1) {
-  const text = value.toFixed(digits);
-  return value >= 0 && !text.startsWith("-") ? `+${text}%` : `${text}%`;
+function formatPct(value2, digits = 1) {
+  const text = value2.toFixed(digits);
+  return value2 >= 0 && !text.startsWith("-") ? `+${text}%` : `${text}%`;
 }
-function formatValue(value, unit = "") {
-  if (value === null || value === void 0) return "n/a";
-  const text = Math.abs(value) >= 1e-3 && Math.abs(value) < 1e9 ? String(Number(value.toPrecision(4))) : value.toExponential(3);
+function formatValue(value2, unit = "") {
+  if (value2 === null || value2 === void 0) return "n/a";
+  const text = Math.abs(value2) >= 1e-3 && Math.abs(value2) < 1e9 ? String(Number(value2.toPrecision(4))) : value2.toExponential(3);
   return unit ? `${text} ${unit}` : text;
 }
 
@@ -77719,18 +77719,18 @@ var envelopeModel = {
   needsBaseline: true,
   judge(input2) {
     const { metric, direction, spec, candidate } = input2;
-    const value = metric.extract(candidate) ?? null;
+    const value2 = metric.extract(candidate) ?? null;
     const past = historyValues(metric, input2.history);
     const center = past.length > 0 ? median(past) : null;
-    const base = { metric, direction, spec, candidate: value, baseline: center };
-    if (value === null || !Number.isFinite(value)) {
+    const base = { metric, direction, spec, candidate: value2, baseline: center };
+    if (value2 === null || !Number.isFinite(value2)) {
       return comparison({ ...base, verdict: "inconclusive", reason: "the candidate has no finite value" });
     }
-    const shown = formatValue(value, metric.unit);
-    if (spec.min !== void 0 && value < spec.min) {
+    const shown = formatValue(value2, metric.unit);
+    if (spec.min !== void 0 && value2 < spec.min) {
       return comparison({ ...base, verdict: "regressed", reason: `${shown} is below the floor ${spec.min}` });
     }
-    if (spec.max !== void 0 && value > spec.max) {
+    if (spec.max !== void 0 && value2 > spec.max) {
       return comparison({
         ...base,
         verdict: "regressed",
@@ -77748,9 +77748,9 @@ var envelopeModel = {
     const lo = Math.min(...past) - spec.k * sd;
     const hi = Math.max(...past) + spec.k * sd;
     const envelope = `[${formatValue(lo, metric.unit)}, ${formatValue(hi, metric.unit)}] learned from ${past.length} runs`;
-    const worse = direction === "higher" ? value < lo : value > hi;
-    const better = direction === "higher" ? value > hi : value < lo;
-    const distance = Math.abs(value - center);
+    const worse = direction === "higher" ? value2 < lo : value2 > hi;
+    const better = direction === "higher" ? value2 > hi : value2 < lo;
+    const distance = Math.abs(value2 - center);
     if (worse && distance > spec.minEffect) {
       return comparison({
         ...base,
@@ -77833,28 +77833,28 @@ var percentageModel = {
   needsBaseline: true,
   judge(input2) {
     const { metric, direction, spec, candidate } = input2;
-    const value = metric.extract(candidate) ?? null;
+    const value2 = metric.extract(candidate) ?? null;
     const past = historyValues(metric, input2.history);
     const baseline = past.at(-1) ?? null;
-    const base = { metric, direction, spec, candidate: value, baseline };
-    if (value === null) {
+    const base = { metric, direction, spec, candidate: value2, baseline };
+    if (value2 === null) {
       return comparison({ ...base, verdict: "inconclusive", reason: "the candidate has no value" });
     }
     if (baseline === null) {
       return comparison({ ...base, verdict: "no-baseline", reason: "no stored run has this metric" });
     }
     if (baseline === 0) {
-      if (value === 0) return comparison({ ...base, verdict: "unchanged", reason: "both are 0" });
+      if (value2 === 0) return comparison({ ...base, verdict: "unchanged", reason: "both are 0" });
       return comparison({
         ...base,
         verdict: "inconclusive",
-        reason: `baseline is 0, so the relative change to ${formatValue(value, metric.unit)} is undefined`
+        reason: `baseline is 0, so the relative change to ${formatValue(value2, metric.unit)} is undefined`
       });
     }
-    const delta = (value / baseline - 1) * 100;
+    const delta = (value2 / baseline - 1) * 100;
     const verdict = classifyInterval(delta, delta, spec.maxRegressionPct, direction);
     const limit = `${spec.maxRegressionPct}%`;
-    const change = `${formatValue(baseline, metric.unit)} \u2192 ${formatValue(value, metric.unit)} (${formatPct(delta)})`;
+    const change = `${formatValue(baseline, metric.unit)} \u2192 ${formatValue(value2, metric.unit)} (${formatPct(delta)})`;
     const reason = verdict === "regressed" ? `${change} is worse than the ${limit} allowed` : verdict === "improved" ? `${change} is better by more than ${limit}` : `${change} is within \xB1${limit}`;
     return comparison({ ...base, verdict, reason });
   }
@@ -77866,21 +77866,21 @@ var staticModel = {
   needsBaseline: false,
   judge(input2) {
     const { metric, direction, spec, candidate } = input2;
-    const value = metric.extract(candidate) ?? null;
+    const value2 = metric.extract(candidate) ?? null;
     const baseline = historyValues(metric, input2.history).at(-1) ?? null;
-    const base = { metric, direction, spec, candidate: value, baseline };
-    if (value === null) {
+    const base = { metric, direction, spec, candidate: value2, baseline };
+    if (value2 === null) {
       return comparison({ ...base, verdict: "inconclusive", reason: "the candidate has no value" });
     }
-    const shown = formatValue(value, metric.unit);
-    if (spec.min !== void 0 && value < spec.min) {
+    const shown = formatValue(value2, metric.unit);
+    if (spec.min !== void 0 && value2 < spec.min) {
       return comparison({
         ...base,
         verdict: "regressed",
         reason: `${shown} is below the minimum ${spec.min}`
       });
     }
-    if (spec.max !== void 0 && value > spec.max) {
+    if (spec.max !== void 0 && value2 > spec.max) {
       return comparison({
         ...base,
         verdict: "regressed",
@@ -78308,9 +78308,9 @@ var statisticalModel = {
   needsBaseline: true,
   judge(input2) {
     const { metric, direction, spec, candidate, history, rng } = input2;
-    const value = metric.extract(candidate) ?? null;
-    const base = { metric, direction, spec, candidate: value };
-    if (value === null) {
+    const value2 = metric.extract(candidate) ?? null;
+    const base = { metric, direction, spec, candidate: value2 };
+    if (value2 === null) {
       return comparison({
         ...base,
         baseline: null,
@@ -78331,7 +78331,7 @@ var statisticalModel = {
         reason: "no stored run has this metric"
       });
     }
-    if (!(value > 0) || past.some((v) => !(v > 0))) {
+    if (!(value2 > 0) || past.some((v) => !(v > 0))) {
       return comparison({
         ...base,
         baseline: past.at(-1),
@@ -78351,7 +78351,7 @@ var statisticalModel = {
       const baseline2 = Math.exp(last.reduce((s, v) => s + Math.log(v), 0) / last.length);
       const runsNoise = withAssumedFloor(noiseOfRuns, past.length, spec.assumedRunNoisePct);
       const threshold2 = Math.max(spec.minEffectPct, NOISE_K * (runsNoise?.pct ?? 0));
-      const delta2 = (value / baseline2 - 1) * 100;
+      const delta2 = (value2 / baseline2 - 1) * 100;
       const raw2 = classifyInterval(delta2, delta2, threshold2, direction);
       const masked2 = maskedByNoise(raw2, delta2, threshold2, spec.minEffectPct);
       const verdict2 = masked2 ? "inconclusive" : raw2;
@@ -78514,10 +78514,10 @@ function compareEntry(candidate, history, similarKeys, thresholds, options = {})
   for (const [name, spec] of Object.entries(thresholds)) {
     const metric = getMetric(name);
     if (!metric) continue;
-    const value = metric.extract(candidate);
+    const value2 = metric.extract(candidate);
     const direction = directionFor(metric, spec);
     const model = thresholdModel(spec);
-    if (value === void 0) {
+    if (value2 === void 0) {
       if (metric.notApplicable?.(candidate) !== void 0) continue;
       metrics.push({
         metric: name,
@@ -78536,7 +78536,7 @@ function compareEntry(candidate, history, similarKeys, thresholds, options = {})
       direction,
       threshold: spec,
       baseline: null,
-      candidate: value,
+      candidate: value2,
       deltaPct: null
     };
     if (metric.source === "benchmark" && candidate.unreliable !== void 0) {
@@ -78967,6 +78967,11 @@ var import_handlebars = __toESM(require_lib(), 1);
 var UNSAFE_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 var UNSAFE_TEST = new RegExp(UNSAFE_CHARS.source);
 var MARKUP_UNSAFE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+var OWN_SGR_MARK = Array.from(
+  crypto.getRandomValues(new Uint16Array(6)),
+  (n3) => String.fromCharCode(57344 + n3 % 6400)
+).join("");
+var OWN_SGR = new RegExp(`${OWN_SGR_MARK}([0-9;]*)m`, "g");
 
 // src/report/escape.ts
 var ZWJ = "\u200D";
@@ -78984,13 +78989,13 @@ var MD_ENTITIES = {
   $: "&#36;"
 };
 var MD_SPECIAL = /[&<>|`*_~\\$]/g;
-function toText(value) {
-  if (value === null || value === void 0) return "";
-  return typeof value === "string" ? value : String(value);
+function toText(value2) {
+  if (value2 === null || value2 === void 0) return "";
+  return typeof value2 === "string" ? value2 : String(value2);
 }
-function escapeMarkdown(value, options = {}) {
+function escapeMarkdown(value2, options = {}) {
   const br = options.newline === "br" ? "<br>" : " ";
-  const text = toText(value).replace(CONTROL, "").replace(/\t/g, " ").replace(/^[\r\n]+|[\r\n]+$/g, "");
+  const text = toText(value2).replace(CONTROL, "").replace(/\t/g, " ").replace(/^[\r\n]+|[\r\n]+$/g, "");
   return text.split(/\r\n|\r|\n/).map((line) => escapeMarkdownLine(line)).join(br);
 }
 var ref = (c3) => `&#${c3.charCodeAt(0)};`;
@@ -79005,8 +79010,8 @@ function escapeMarkdownLine(raw) {
   s = s.replace(/:\/\//g, `:${ZWJ}//`).replace(/\b(www)\./gi, `$1${ZWJ}.`);
   return s;
 }
-function escapeHtml(value) {
-  return toText(value).replace(CONTROL, "").replace(/[&<>"'`=]/g, (c3) => `&#${c3.charCodeAt(0)};`);
+function escapeHtml(value2) {
+  return toText(value2).replace(CONTROL, "").replace(/[&<>"'`=]/g, (c3) => `&#${c3.charCodeAt(0)};`);
 }
 var CODE_BLOCK_MAX_CHARS = 4e3;
 function tailExcerpt(text, maxChars = CODE_BLOCK_MAX_CHARS) {
@@ -79017,12 +79022,12 @@ function tailExcerpt(text, maxChars = CODE_BLOCK_MAX_CHARS) {
   return `\u2026 (${text.length - tail.length} earlier characters omitted)
 ${tail}`;
 }
-function normaliseBlock(value, maxChars) {
-  const text = toText(value).replace(/\r\n|\r/g, "\n").replace(CONTROL, "").replace(/\n+$/, "");
+function normaliseBlock(value2, maxChars) {
+  const text = toText(value2).replace(/\r\n|\r/g, "\n").replace(CONTROL, "").replace(/\n+$/, "");
   return tailExcerpt(text, maxChars);
 }
-function codeBlock(value, options = {}) {
-  const body = normaliseBlock(value, options.maxChars ?? CODE_BLOCK_MAX_CHARS);
+function codeBlock(value2, options = {}) {
+  const body = normaliseBlock(value2, options.maxChars ?? CODE_BLOCK_MAX_CHARS);
   let longest = 0;
   for (const run2 of body.match(/`+/g) ?? []) longest = Math.max(longest, run2.length);
   const fence = "`".repeat(Math.max(3, longest + 1));
@@ -79031,12 +79036,12 @@ function codeBlock(value, options = {}) {
 ${body}
 ${fence}`;
 }
-function htmlCodeBlock(value, options = {}) {
-  const body = normaliseBlock(value, options.maxChars ?? CODE_BLOCK_MAX_CHARS);
+function htmlCodeBlock(value2, options = {}) {
+  const body = normaliseBlock(value2, options.maxChars ?? CODE_BLOCK_MAX_CHARS);
   return `<pre><code>${escapeHtml(body)}</code></pre>`;
 }
-function truncateText(value, max3) {
-  const text = toText(value);
+function truncateText(value2, max3) {
+  const text = toText(value2);
   if (text.length <= max3) return text;
   return `${text.slice(0, Math.max(0, max3 - 1)).trimEnd()}\u2026`;
 }
@@ -79048,7 +79053,7 @@ function hashOption(options, name) {
 function registerCommonHelpers(hb) {
   hb.registerHelper(
     "truncate",
-    (value, max3) => truncateText(value, typeof max3 === "number" ? max3 : 200)
+    (value2, max3) => truncateText(value2, typeof max3 === "number" ? max3 : 200)
   );
   hb.registerHelper("eq", (a2, b) => a2 === b);
   hb.registerHelper(
@@ -79087,19 +79092,19 @@ function routeEscapes(hb, escapeValue) {
   env.JavaScriptCompiler = EscapingCompiler;
   hb.registerHelper(
     ESCAPE_HELPER,
-    (value) => value instanceof hb.SafeString ? value.toHTML() : escapeValue(value)
+    (value2) => value2 instanceof hb.SafeString ? value2.toHTML() : escapeValue(value2)
   );
 }
 function createMarkdownHandlebars() {
   const hb = import_handlebars.default.create();
-  routeEscapes(hb, (value) => escapeMarkdown(value));
+  routeEscapes(hb, (value2) => escapeMarkdown(value2));
   registerCommonHelpers(hb);
-  hb.registerHelper("mdBr", (value) => new hb.SafeString(escapeMarkdown(value, { newline: "br" })));
-  hb.registerHelper("codeBlock", (value, options) => {
+  hb.registerHelper("mdBr", (value2) => new hb.SafeString(escapeMarkdown(value2, { newline: "br" })));
+  hb.registerHelper("codeBlock", (value2, options) => {
     const lang = hashOption(options, "lang");
     const max3 = hashOption(options, "max");
     return new hb.SafeString(
-      codeBlock(value, {
+      codeBlock(value2, {
         lang: typeof lang === "string" ? lang : void 0,
         maxChars: typeof max3 === "number" ? max3 : void 0
       })
@@ -79111,42 +79116,42 @@ function createHtmlHandlebars() {
   const hb = import_handlebars.default.create();
   routeEscapes(
     hb,
-    (value) => hb.Utils.escapeExpression(typeof value === "string" ? value.replace(CONTROL, "") : value)
+    (value2) => hb.Utils.escapeExpression(typeof value2 === "string" ? value2.replace(CONTROL, "") : value2)
   );
   registerCommonHelpers(hb);
-  hb.registerHelper("codeBlock", (value, options) => {
+  hb.registerHelper("codeBlock", (value2, options) => {
     const max3 = hashOption(options, "max");
-    return new hb.SafeString(htmlCodeBlock(value, { maxChars: typeof max3 === "number" ? max3 : void 0 }));
+    return new hb.SafeString(htmlCodeBlock(value2, { maxChars: typeof max3 === "number" ? max3 : void 0 }));
   });
   return hb;
 }
 
 // src/report/format.ts
-function formatSig(value, digits = 3) {
-  if (value === null || value === void 0 || !Number.isFinite(value)) return "\u2014";
-  if (value === 0) return "0";
-  const text = value.toPrecision(digits);
+function formatSig(value2, digits = 3) {
+  if (value2 === null || value2 === void 0 || !Number.isFinite(value2)) return "\u2014";
+  if (value2 === 0) return "0";
+  const text = value2.toPrecision(digits);
   return text.includes("e") ? Number(text).toString() : text;
 }
-function signed(value) {
-  const text = value.toFixed(1);
+function signed(value2) {
+  const text = value2.toFixed(1);
   if (Number(text) === 0) return "0.0";
-  return value > 0 ? `+${text}` : text;
+  return value2 > 0 ? `+${text}` : text;
 }
 function formatDeltaPct(deltaPct2, interval) {
   if (deltaPct2 === null || deltaPct2 === void 0 || !Number.isFinite(deltaPct2)) return "\u2014";
   const main = `${signed(deltaPct2)} %`;
   return interval ? `${main} [${signed(interval[0])}, ${signed(interval[1])}]` : main;
 }
-function formatCosine(value) {
-  if (value >= 1) return "1.0000";
-  return (Math.floor(value * 1e4) / 1e4).toFixed(4);
+function formatCosine(value2) {
+  if (value2 >= 1) return "1.0000";
+  return (Math.floor(value2 * 1e4) / 1e4).toFixed(4);
 }
-function formatMetricValue(metric, value) {
-  if (value === null) return "\u2014";
-  if (metric.startsWith("accuracy.")) return formatSig(value, 6);
-  if (metric.startsWith("latency.")) return `${formatSig(value)} ms`;
-  return formatSig(value);
+function formatMetricValue(metric, value2) {
+  if (value2 === null) return "\u2014";
+  if (metric.startsWith("accuracy.")) return formatSig(value2, 6);
+  if (metric.startsWith("latency.")) return `${formatSig(value2)} ms`;
+  return formatSig(value2);
 }
 function entryLabel(e) {
   return `${e.model} \xB7 ${e.precision} \xB7 b${e.batchSize}`;
@@ -79154,8 +79159,8 @@ function entryLabel(e) {
 
 // src/sweep/chart.ts
 var COLOURS = ["#0969da", "#8250df", "#1a7f37", "#9a6700", "#cf222e"];
-function n2(value) {
-  return Number.isFinite(value) ? value.toFixed(1) : "0";
+function n2(value2) {
+  return Number.isFinite(value2) ? value2.toFixed(1) : "0";
 }
 function sweepChartSvg(view) {
   if (view.points.length === 0) return "";
@@ -79211,19 +79216,19 @@ function sweepChartSvg(view) {
     const colour = COLOURS[i3 % COLOURS.length];
     const pts = view.points.filter((p) => p.concurrency === level);
     for (const y of [yT, yL]) {
-      const value = (p) => y === yT ? p.itemsPerSec : p.latencyMs;
+      const value2 = (p) => y === yT ? p.itemsPerSec : p.latencyMs;
       parts.push(
-        `<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${pts.map((p) => `${n2(x2(p.batchSize))},${n2(y(value(p)))}`).join(" ")}"/>`
+        `<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${pts.map((p) => `${n2(x2(p.batchSize))},${n2(y(value2(p)))}`).join(" ")}"/>`
       );
       for (const p of pts) {
         const tip = `batch ${p.batchSize} \xD7 ${p.concurrency}: ${formatSig(p.itemsPerSec)} items/s, ${latName} ${formatSig(p.latencyMs)} ms${p.withinSlo === false ? " (outside the SLO)" : ""}${p.chosen ? " (chosen)" : ""}`;
         const fill = p.withinSlo === false ? "white" : colour;
         parts.push(
-          `<circle class="sweep-point${p.chosen ? " chosen" : ""}" cx="${n2(x2(p.batchSize))}" cy="${n2(y(value(p)))}" r="3.5" fill="${fill}" stroke="${colour}"><title>${escapeHtml(tip)}</title></circle>`
+          `<circle class="sweep-point${p.chosen ? " chosen" : ""}" cx="${n2(x2(p.batchSize))}" cy="${n2(y(value2(p)))}" r="3.5" fill="${fill}" stroke="${colour}"><title>${escapeHtml(tip)}</title></circle>`
         );
         if (p.chosen) {
           parts.push(
-            `<circle cx="${n2(x2(p.batchSize))}" cy="${n2(y(value(p)))}" r="7" fill="none" stroke="#1f2328"/>`
+            `<circle cx="${n2(x2(p.batchSize))}" cy="${n2(y(value2(p)))}" r="7" fill="none" stroke="#1f2328"/>`
           );
         }
       }
@@ -79236,8 +79241,8 @@ function sweepChartSvg(view) {
 }
 
 // src/report/svg/scale.ts
-function px(value) {
-  return Number.isFinite(value) ? value.toFixed(1) : "0";
+function px(value2) {
+  return Number.isFinite(value2) ? value2.toFixed(1) : "0";
 }
 function niceStep(span, count2) {
   const raw = span / Math.max(1, count2);
@@ -79614,8 +79619,8 @@ async function runSweep(config2, measure) {
     stops
   };
 }
-function round(value) {
-  return Math.round(value * 10) / 10;
+function round(value2) {
+  return Math.round(value2 * 10) / 10;
 }
 
 // src/sweep/describe.ts
@@ -79889,11 +79894,11 @@ var SPIKE_CV = 0.25;
 var UNRELIABLE_CV = 0.5;
 var UNRELIABLE_TRIAL_SPREAD_PCT = 20;
 var MIN_SAMPLES_FOR_TAIL = 20;
-function fmt(value, digits = 3) {
-  return Number(value.toPrecision(digits)).toString();
+function fmt(value2, digits = 3) {
+  return Number(value2.toPrecision(digits)).toString();
 }
-function signedPct(value) {
-  return `${value >= 0 ? "+" : ""}${value.toFixed(1)} %`;
+function signedPct(value2) {
+  return `${value2 >= 0 ? "+" : ""}${value2.toFixed(1)} %`;
 }
 function detectLatencySpike(entry, comparison2) {
   const p50 = findMetric(comparison2, "latency.p50");
@@ -79941,8 +79946,8 @@ function detectAccuracyDegradation(entry, comparison2) {
   const details = [];
   if (acc) {
     for (const v of acc.violations) {
-      const value = v.value === null ? "n/a" : fmt(v.value, 5);
-      details.push(`${v.metric} = ${value} on output '${v.output}' (limit ${limitText(v.limit)})`);
+      const value2 = v.value === null ? "n/a" : fmt(v.value, 5);
+      details.push(`${v.metric} = ${value2} on output '${v.output}' (limit ${limitText(v.limit)})`);
     }
     for (const out of acc.outputs) {
       if (out.nonFinite > 0) details.push(`output '${out.name}' has ${out.nonFinite} NaN/Inf values`);
@@ -80388,7 +80393,7 @@ ${pointer}`;
   }
   return `${text.slice(0, best.end).trimEnd()}${best.close}${tail}`;
 }
-function stableStringify(value) {
+function stableStringify(value2) {
   const sort = (v) => {
     if (Array.isArray(v)) return v.map(sort);
     if (v && typeof v === "object") {
@@ -80398,7 +80403,7 @@ function stableStringify(value) {
     }
     return v;
   };
-  return `${JSON.stringify(sort(value), null, 2)}
+  return `${JSON.stringify(sort(value2), null, 2)}
 `;
 }
 function asList2(input2) {
@@ -80430,8 +80435,8 @@ var RENDERERS = {
   html: (input2, options = {}) => templateFor("html")(buildViewModel(input2, { layerLimit: options.layerLimit })),
   json: (input2) => renderJson(input2)
 };
-function isReportFormat(value) {
-  return REPORT_FORMATS.includes(value);
+function isReportFormat(value2) {
+  return REPORT_FORMATS.includes(value2);
 }
 function getRenderer(format2) {
   if (!isReportFormat(format2)) {
@@ -80464,10 +80469,10 @@ function statsProblems(stated, samples, where) {
     out.push(`${where}.count is ${stated.count} but there are ${computed.count} samples`);
   }
   for (const field of ["median", "mean", "min", "max", "p99"]) {
-    const value = stated[field];
-    if (value === void 0) {
+    const value2 = stated[field];
+    if (value2 === void 0) {
       out.push(`${where}.${field} is absent although there are ${computed.count} samples`);
-    } else if (!agrees(value, computed[field])) {
+    } else if (!agrees(value2, computed[field])) {
       out.push(
         `${where}.${field} is ${stated[field]} but the samples give ${computed[field].toPrecision(6)}`
       );
@@ -80662,19 +80667,19 @@ async function baseFromGitRef(ref2, configAbs) {
   const dir = await mkdtemp2(join15(tmpdir(), "trt-gate-base-"));
   const cleanup = () => rm6(dir, { recursive: true, force: true });
   try {
-    for (const { field, value } of referencedFiles(config2)) {
-      if (isAbsolute4(value)) {
+    for (const { field, value: value2 } of referencedFiles(config2)) {
+      if (isAbsolute4(value2)) {
         throw new ConfigError([
           {
             file: file2,
             path: field,
-            message: `an absolute path (${value}) cannot be read from a git ref; use --against DIR`
+            message: `an absolute path (${value2}) cannot be read from a git ref; use --against DIR`
           }
         ]);
       }
-      const rel = posix.normalize(posix.join(posix.dirname(configRel), value));
+      const rel = posix.normalize(posix.join(posix.dirname(configRel), value2));
       if (rel.startsWith("../") || rel === "..") {
-        throw new ConfigError([{ file: file2, path: field, message: `${value} is outside the repository` }]);
+        throw new ConfigError([{ file: file2, path: field, message: `${value2} is outside the repository` }]);
       }
       const data = await blob(rel, field);
       if (data.subarray(0, 40).toString("latin1").startsWith("version https://git-lfs")) {
@@ -80880,11 +80885,11 @@ function worstOf(all) {
   if (all.length === 0) return null;
   const worst = {};
   for (const m of all) {
-    for (const [key, value] of Object.entries(m)) {
-      if (value === void 0) continue;
+    for (const [key, value2] of Object.entries(m)) {
+      if (value2 === void 0) continue;
       const prev = worst[key];
-      if (prev === void 0) worst[key] = value;
-      else worst[key] = isHigherBetter(key) ? Math.min(prev, value) : Math.max(prev, value);
+      if (prev === void 0) worst[key] = value2;
+      else worst[key] = isHigherBetter(key) ? Math.min(prev, value2) : Math.max(prev, value2);
     }
   }
   return worst;
@@ -80959,23 +80964,23 @@ function evaluateAccuracy(args) {
 function limitViolations(output2, metrics, limits) {
   const out = [];
   for (const [metric, limit] of Object.entries(limits)) {
-    const value = metrics[metric];
-    if (value === void 0) continue;
-    if (limit.min !== void 0 && value < limit.min) {
+    const value2 = metrics[metric];
+    if (value2 === void 0) continue;
+    if (limit.min !== void 0 && value2 < limit.min) {
       out.push({
         output: output2,
         metric,
-        value,
+        value: value2,
         limit,
-        message: `${output2}: ${metric} ${fmt2(value)} < ${limit.min}`
+        message: `${output2}: ${metric} ${fmt2(value2)} < ${limit.min}`
       });
-    } else if (limit.max !== void 0 && value > limit.max) {
+    } else if (limit.max !== void 0 && value2 > limit.max) {
       out.push({
         output: output2,
         metric,
-        value,
+        value: value2,
         limit,
-        message: `${output2}: ${metric} ${fmt2(value)} > ${limit.max}`
+        message: `${output2}: ${metric} ${fmt2(value2)} > ${limit.max}`
       });
     }
   }
@@ -82032,8 +82037,8 @@ init_tensor();
 import { join as join19 } from "node:path";
 
 // src/accuracy/incident.ts
-function fmt3(value, digits = 4) {
-  return Number(value.toPrecision(digits)).toString();
+function fmt3(value2, digits = 4) {
+  return Number(value2.toPrecision(digits)).toString();
 }
 function points(fraction) {
   return `${fmt3(fraction * 100, 3)} point${Math.abs(fraction * 100) === 1 ? "" : "s"}`;
@@ -82126,10 +82131,10 @@ function topKAccuracy(outputs, output2, labels) {
   let top1 = 0;
   let top5 = 0;
   for (const set2 of outputs) {
-    const tensor = set2[output2];
-    if (!tensor) throw new Error(`no output named "${output2}" (has: ${Object.keys(set2).join(", ")})`);
-    const values = toFloat64(tensor);
-    const classes = tensor.dims[tensor.dims.length - 1] ?? 1;
+    const tensor2 = set2[output2];
+    if (!tensor2) throw new Error(`no output named "${output2}" (has: ${Object.keys(set2).join(", ")})`);
+    const values = toFloat64(tensor2);
+    const classes = tensor2.dims[tensor2.dims.length - 1] ?? 1;
     for (let start = 0; start + classes <= values.length; start += classes) {
       const label = labels[items];
       if (label === void 0) throw new RangeError(`more output rows than the ${labels.length} labels`);
@@ -82205,9 +82210,9 @@ async function localize(req) {
       await req.runner.release(engine);
     }
     const layers = [];
-    for (const { tensor, node: node2 } of shared) {
-      const refs = reference.map((s) => s[tensor]);
-      const cands = candidate.map((s) => s[tensor]);
+    for (const { tensor: tensor2, node: node2 } of shared) {
+      const refs = reference.map((s) => s[tensor2]);
+      const cands = candidate.map((s) => s[tensor2]);
       if (refs.some((t) => !t) || cands.some((t) => !t)) continue;
       const r = refs.map((t) => toFloat64(t));
       const c3 = cands.map((t) => toFloat64(t));
@@ -82216,7 +82221,7 @@ async function localize(req) {
       const metrics = nonFinite || countNonFinite(r) ? void 0 : outputMetrics({ reference: r, candidate: c3, dims: [], classifier: false });
       const n3 = cand.nodes[node2];
       layers.push({
-        tensor,
+        tensor: tensor2,
         node: n3.name,
         op: n3.op,
         index: node2,
@@ -84118,8 +84123,8 @@ var FilesystemBaselineStore = class {
       }
       return { written, skipped };
     } finally {
-      for (const release of releases.reverse()) {
-        await release().catch(() => {
+      for (const release2 of releases.reverse()) {
+        await release2().catch(() => {
         });
       }
     }
@@ -84268,9 +84273,9 @@ function extraHeaderEnv(headers) {
   const entries2 = Object.entries(headers);
   if (entries2.length === 0) return {};
   const env = { GIT_CONFIG_COUNT: String(entries2.length) };
-  entries2.forEach(([url2, value], i3) => {
+  entries2.forEach(([url2, value2], i3) => {
     env[`GIT_CONFIG_KEY_${i3}`] = `http.${url2}.extraheader`;
-    env[`GIT_CONFIG_VALUE_${i3}`] = value;
+    env[`GIT_CONFIG_VALUE_${i3}`] = value2;
   });
   return env;
 }
@@ -84310,7 +84315,7 @@ function namespaceLabel(ns) {
 
 // node_modules/is-network-error/index.js
 var objectToString3 = Object.prototype.toString;
-var isError = (value) => objectToString3.call(value) === "[object Error]";
+var isError = (value2) => objectToString3.call(value2) === "[object Error]";
 var errorMessages = /* @__PURE__ */ new Set([
   "network error",
   // Chrome
@@ -84360,17 +84365,17 @@ function validateRetries(retries) {
     throw new TypeError("Expected `retries` to be a number or Infinity.");
   }
 }
-function validateNumberOption(name, value, { min: min2 = 0, allowInfinity = false } = {}) {
-  if (value === void 0) {
+function validateNumberOption(name, value2, { min: min2 = 0, allowInfinity = false } = {}) {
+  if (value2 === void 0) {
     return;
   }
-  if (typeof value !== "number" || Number.isNaN(value)) {
+  if (typeof value2 !== "number" || Number.isNaN(value2)) {
     throw new TypeError(`Expected \`${name}\` to be a number${allowInfinity ? " or Infinity" : ""}.`);
   }
-  if (!allowInfinity && !Number.isFinite(value)) {
+  if (!allowInfinity && !Number.isFinite(value2)) {
     throw new TypeError(`Expected \`${name}\` to be a finite number.`);
   }
-  if (value < min2) {
+  if (value2 < min2) {
     throw new TypeError(`Expected \`${name}\` to be \u2265 ${min2}.`);
   }
 }
@@ -84764,7 +84769,8 @@ var Output = {
   verdict: "verdict",
   regressions: "regressions",
   resultsPath: "results-path",
-  reportPath: "report-path"
+  reportPath: "report-path",
+  releasePath: "release-path"
 };
 var MODES = ["pr", "baseline", "aggregate", "release"];
 var FORK_RESULTS = ["advisory", "require-trusted"];
@@ -84778,6 +84784,8 @@ var Files = {
   aggregate: AGGREGATE_FILE,
   report: "report.md",
   releaseReport: "release-report.md",
+  /** release mode: the Triton repository, SHA256SUMS and its release report, under results-dir. */
+  release: "release",
   html: "report.html",
   json: "report.json"
 };
@@ -84785,27 +84793,27 @@ var DEFAULT_MAX_RESULTS_MB = 20;
 
 // action/inputs.ts
 function rawInput(env, name) {
-  const value = env[inputEnvName(name)] ?? env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`];
-  const trimmed = value?.trim();
+  const value2 = env[inputEnvName(name)] ?? env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`];
+  const trimmed = value2?.trim();
   return trimmed ? trimmed : void 0;
 }
 function oneOf(env, name, options, fallback, problems) {
-  const value = rawInput(env, name);
-  if (value === void 0) return fallback;
-  if (options.includes(value)) return value;
-  problems.push(`input ${name}: expected one of ${options.join(", ")}, got ${JSON.stringify(value)}`);
+  const value2 = rawInput(env, name);
+  if (value2 === void 0) return fallback;
+  if (options.includes(value2)) return value2;
+  problems.push(`input ${name}: expected one of ${options.join(", ")}, got ${JSON.stringify(value2)}`);
   return fallback;
 }
 function bool(env, name, fallback, problems) {
-  const value = rawInput(env, name)?.toLowerCase();
-  if (value === void 0) return fallback;
-  if (["true", "yes", "1", "on"].includes(value)) return true;
-  if (["false", "no", "0", "off"].includes(value)) return false;
-  problems.push(`input ${name}: expected true or false, got ${JSON.stringify(value)}`);
+  const value2 = rawInput(env, name)?.toLowerCase();
+  if (value2 === void 0) return fallback;
+  if (["true", "yes", "1", "on"].includes(value2)) return true;
+  if (["false", "no", "0", "off"].includes(value2)) return false;
+  problems.push(`input ${name}: expected true or false, got ${JSON.stringify(value2)}`);
   return fallback;
 }
-function inputLines(value) {
-  return (value ?? "").split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+function inputLines(value2) {
+  return (value2 ?? "").split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
 }
 function readInputs(env) {
   const problems = [];
@@ -84876,8 +84884,8 @@ function readInputs(env) {
 }
 
 // action/main.ts
-import { mkdir as mkdir13 } from "node:fs/promises";
-import { join as join27, resolve as resolve11 } from "node:path";
+import { mkdir as mkdir14 } from "node:fs/promises";
+import { join as join29, resolve as resolve11 } from "node:path";
 
 // src/app/exit-code.ts
 init_errors();
@@ -85063,22 +85071,22 @@ var Context = class {
 var httpClient = __toESM(require_lib2(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve13) {
-      resolve13(value);
+  function adopt(value2) {
+    return value2 instanceof P ? value2 : new P(function(resolve13) {
+      resolve13(value2);
     });
   }
   return new (P || (P = Promise))(function(resolve13, reject) {
-    function fulfilled(value) {
+    function fulfilled(value2) {
       try {
-        step(generator.next(value));
+        step(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
-    function rejected(value) {
+    function rejected(value2) {
       try {
-        step(generator["throw"](value));
+        step(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
@@ -85269,13 +85277,13 @@ function lowercaseKeys(object2) {
     return newObj;
   }, {});
 }
-function isPlainObject3(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
+function isPlainObject3(value2) {
+  if (typeof value2 !== "object" || value2 === null) return false;
+  if (Object.prototype.toString.call(value2) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value2);
   if (proto === null) return true;
   const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value2);
 }
 function mergeDeep(defaults2, options) {
   const result = Object.assign({}, defaults2);
@@ -85364,57 +85372,57 @@ function encodeUnreserved(str2) {
     return "%" + c3.charCodeAt(0).toString(16).toUpperCase();
   });
 }
-function encodeValue(operator, value, key) {
-  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
+function encodeValue(operator, value2, key) {
+  value2 = operator === "+" || operator === "#" ? encodeReserved(value2) : encodeUnreserved(value2);
   if (key) {
-    return encodeUnreserved(key) + "=" + value;
+    return encodeUnreserved(key) + "=" + value2;
   } else {
-    return value;
+    return value2;
   }
 }
-function isDefined(value) {
-  return value !== void 0 && value !== null;
+function isDefined(value2) {
+  return value2 !== void 0 && value2 !== null;
 }
 function isKeyOperator(operator) {
   return operator === ";" || operator === "&" || operator === "?";
 }
 function getValues(context3, operator, key, modifier) {
-  var value = context3[key], result = [];
-  if (isDefined(value) && value !== "") {
-    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
-      value = value.toString();
+  var value2 = context3[key], result = [];
+  if (isDefined(value2) && value2 !== "") {
+    if (typeof value2 === "string" || typeof value2 === "number" || typeof value2 === "bigint" || typeof value2 === "boolean") {
+      value2 = value2.toString();
       if (modifier && modifier !== "*") {
-        value = value.substring(0, parseInt(modifier, 10));
+        value2 = value2.substring(0, parseInt(modifier, 10));
       }
       result.push(
-        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
+        encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
       );
     } else {
       if (modifier === "*") {
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
+        if (Array.isArray(value2)) {
+          value2.filter(isDefined).forEach(function(value22) {
             result.push(
-              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
+              encodeValue(operator, value22, isKeyOperator(operator) ? key : "")
             );
           });
         } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              result.push(encodeValue(operator, value[k], k));
+          Object.keys(value2).forEach(function(k) {
+            if (isDefined(value2[k])) {
+              result.push(encodeValue(operator, value2[k], k));
             }
           });
         }
       } else {
         const tmp = [];
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
-            tmp.push(encodeValue(operator, value2));
+        if (Array.isArray(value2)) {
+          value2.filter(isDefined).forEach(function(value22) {
+            tmp.push(encodeValue(operator, value22));
           });
         } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
+          Object.keys(value2).forEach(function(k) {
+            if (isDefined(value2[k])) {
               tmp.push(encodeUnreserved(k));
-              tmp.push(encodeValue(operator, value[k].toString()));
+              tmp.push(encodeValue(operator, value2[k].toString()));
             }
           });
         }
@@ -85427,12 +85435,12 @@ function getValues(context3, operator, key, modifier) {
     }
   } else {
     if (operator === ";") {
-      if (isDefined(value)) {
+      if (isDefined(value2)) {
         result.push(encodeUnreserved(key));
       }
-    } else if (value === "" && (operator === "&" || operator === "?")) {
+    } else if (value2 === "" && (operator === "&" || operator === "?")) {
       result.push(encodeUnreserved(key) + "=");
-    } else if (value === "") {
+    } else if (value2 === "") {
       result.push("");
     }
   }
@@ -85727,12 +85735,12 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   }
   return chunks.join("");
 };
-var JSONStringify = (value, replacer, space) => {
+var JSONStringify = (value2, replacer, space) => {
   try {
     const supportsRawJSON = "rawJSON" in JSON;
     if (supportsRawJSON) {
       return originalStringify(
-        value,
+        value2,
         (key, val) => {
           if (typeof val === "bigint") return JSON.rawJSON(val.toString());
           const hasFunctionReplacer = typeof replacer === "function";
@@ -85744,9 +85752,9 @@ var JSONStringify = (value, replacer, space) => {
         space
       );
     }
-    if (!value) return originalStringify(value, replacer, space);
+    if (!value2) return originalStringify(value2, replacer, space);
     const convertedToCustomJSON = originalStringify(
-      value,
+      value2,
       (key, val) => {
         const isNoise = typeof val === "string" && noiseValue.test(val);
         if (isNoise) return val.toString() + "n";
@@ -85767,7 +85775,7 @@ var JSONStringify = (value, replacer, space) => {
     return denoisedJSON;
   } catch (error63) {
     if (error63 instanceof RangeError) {
-      const convertedJSON = stringifyIteratively(value, replacer, space);
+      const convertedJSON = stringifyIteratively(value2, replacer, space);
       if (convertedJSON === void 0) return void 0;
       const supportsRawJSON = "rawJSON" in JSON;
       if (supportsRawJSON) return convertedJSON;
@@ -85795,26 +85803,26 @@ var isContextSourceSupported = () => {
     return false;
   }
 };
-var convertMarkedBigIntsReviver = (key, value, context3, userReviver) => {
-  const isCustomFormatBigInt = typeof value === "string" && customFormat.test(value);
-  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
-  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
-  if (isNoiseValue) return value.slice(0, -1);
+var convertMarkedBigIntsReviver = (key, value2, context3, userReviver) => {
+  const isCustomFormatBigInt = typeof value2 === "string" && customFormat.test(value2);
+  if (isCustomFormatBigInt) return BigInt(value2.slice(0, -1));
+  const isNoiseValue = typeof value2 === "string" && noiseValue.test(value2);
+  if (isNoiseValue) return value2.slice(0, -1);
   const hasUserReviver = typeof userReviver === "function";
-  if (!hasUserReviver) return value;
-  return userReviver(key, value, context3);
+  if (!hasUserReviver) return value2;
+  return userReviver(key, value2, context3);
 };
 var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context3) => {
-    const isNumber = typeof value === "number";
-    const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
+  return JSON.parse(text, (key, value2, context3) => {
+    const isNumber = typeof value2 === "number";
+    const isOutOfBounds = value2 > Number.MAX_SAFE_INTEGER || value2 < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
     const isInt = context3 && intRegex.test(context3.source);
     const isBigInt = isBigNumber && isInt;
     if (isBigInt) return BigInt(context3.source);
     const hasCustomReviver = typeof reviver === "function";
-    if (!hasCustomReviver) return value;
-    return reviver(key, value, context3);
+    if (!hasCustomReviver) return value2;
+    return reviver(key, value2, context3);
   });
 };
 var MAX_INT = Number.MAX_SAFE_INTEGER.toString();
@@ -85828,35 +85836,35 @@ var applyReviverIteratively = (parsed, userReviver) => {
     const node2 = stack[stack.length - 1];
     if (!node2.visited) {
       node2.visited = true;
-      const value = node2.parent[node2.key];
-      const isComplexObject = value !== null && typeof value === "object";
+      const value2 = node2.parent[node2.key];
+      const isComplexObject = value2 !== null && typeof value2 === "object";
       if (isComplexObject) {
-        const keys = Object.keys(value);
+        const keys = Object.keys(value2);
         for (let i3 = keys.length - 1; i3 >= 0; i3--) {
-          stack.push({ parent: value, key: keys[i3], visited: false });
+          stack.push({ parent: value2, key: keys[i3], visited: false });
         }
       }
     } else {
       const { parent, key } = node2;
-      let value = parent[key];
-      if (typeof value === "string") {
-        const isCustomFormatBigInt = customFormat.test(value);
+      let value2 = parent[key];
+      if (typeof value2 === "string") {
+        const isCustomFormatBigInt = customFormat.test(value2);
         if (isCustomFormatBigInt) {
-          value = BigInt(value.slice(0, -1));
+          value2 = BigInt(value2.slice(0, -1));
         } else {
-          const isNoise = noiseValue.test(value);
-          if (isNoise) value = value.slice(0, -1);
+          const isNoise = noiseValue.test(value2);
+          if (isNoise) value2 = value2.slice(0, -1);
         }
       }
       const hasUserReviver = typeof userReviver === "function";
       if (hasUserReviver) {
-        value = userReviver.call(parent, key, value);
+        value2 = userReviver.call(parent, key, value2);
       }
-      const isDeleted = value === void 0;
+      const isDeleted = value2 === void 0;
       if (isDeleted) {
         delete parent[key];
       } else {
-        parent[key] = value;
+        parent[key] = value2;
       }
       stack.pop();
     }
@@ -85885,7 +85893,7 @@ var JSONParse = (text, reviver) => {
     const serializedData = serializeBigInts(text);
     return originalParse(
       serializedData,
-      (key, value, context3) => convertMarkedBigIntsReviver(key, value, context3, reviver)
+      (key, value2, context3) => convertMarkedBigIntsReviver(key, value2, context3, reviver)
     );
   } catch (error63) {
     if (error63 instanceof RangeError) {
@@ -85943,13 +85951,13 @@ var defaults_default = {
     "user-agent": `octokit-request.js/${VERSION2} ${getUserAgent()}`
   }
 };
-function isPlainObject4(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
+function isPlainObject4(value2) {
+  if (typeof value2 !== "object" || value2 === null) return false;
+  if (Object.prototype.toString.call(value2) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value2);
   if (proto === null) return true;
   const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value2);
 }
 var noop3 = () => "";
 async function fetchWrapper(requestOptions) {
@@ -85963,9 +85971,9 @@ async function fetchWrapper(requestOptions) {
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
   const body = isPlainObject4(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
   const requestHeaders = Object.fromEntries(
-    Object.entries(requestOptions.headers).map(([name, value]) => [
+    Object.entries(requestOptions.headers).map(([name, value2]) => [
       name,
-      String(value)
+      String(value2)
     ])
   );
   let fetchResponse;
@@ -86005,8 +86013,8 @@ async function fetchWrapper(requestOptions) {
   const status = fetchResponse.status;
   const url2 = fetchResponse.url;
   const responseHeaders = {};
-  for (const [key, value] of fetchResponse.headers) {
-    responseHeaders[key] = value;
+  for (const [key, value2] of fetchResponse.headers) {
+    responseHeaders[key] = value2;
   }
   const octokitResponse = {
     url: url2,
@@ -88742,8 +88750,8 @@ var handler = {
       enumerable: true
     };
   },
-  defineProperty(target, methodName, descriptor2) {
-    Object.defineProperty(target.cache, methodName, descriptor2);
+  defineProperty(target, methodName, descriptor3) {
+    Object.defineProperty(target.cache, methodName, descriptor3);
     return true;
   },
   deleteProperty(target, methodName) {
@@ -88753,8 +88761,8 @@ var handler = {
   ownKeys({ scope }) {
     return [...endpointMethodsMap.get(scope).keys()];
   },
-  set(target, methodName, value) {
-    return target.cache[methodName] = value;
+  set(target, methodName, value2) {
+    return target.cache[methodName] = value2;
   },
   get({ octokit, scope, cache }, methodName) {
     if (cache[methodName]) {
@@ -89422,11 +89430,691 @@ async function writeJobSummary(markdown, env) {
   return true;
 }
 
+// action/modes.ts
+import { dirname as dirname7, join as join28 } from "node:path";
+
 // src/app/record-baselines.ts
 async function recordBaselines(store, runs, historySize) {
   const outcomes = [];
   for (const run2 of runs) outcomes.push(await store.append(run2, { historySize }));
   return outcomes;
+}
+
+// src/release/report.ts
+function pct2(candidate, production) {
+  if (candidate === void 0 || production === void 0 || production === 0) return "\u2014";
+  return formatDeltaPct((candidate / production - 1) * 100);
+}
+function value(v, unit = "") {
+  return v === void 0 ? "\u2014" : `${formatSig(v)}${unit}`;
+}
+function productionEntry(entry, production) {
+  for (const r of production) {
+    const match = r.entries.find(
+      (e) => e.model === entry.model && e.precision === entry.precision && e.key.device === entry.key.device && e.status === "ok"
+    );
+    if (match) return match;
+  }
+  return void 0;
+}
+function releaseReport(models, production) {
+  const lines = ["# trt-gate release", ""];
+  lines.push(
+    production.length ? `Compared with production: ${production.map((r) => `run ${escapeMarkdown(r.runId)}${r.source.sha ? ` @ ${escapeMarkdown(r.source.sha.slice(0, 12))}` : ""}`).join(", ")}.` : "No production results given (`--production`): values only, nothing compared.",
+    "",
+    "| Triton model | Device | p50 ms | \u0394 p50 | p99 ms | items/s at SLO | \u0394 at SLO | cosine | top-1 | \u0394 cosine |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  );
+  const incidents = [];
+  for (const m of models) {
+    for (const { entry } of m.entries) {
+      const prod = productionEntry(entry, production);
+      const p50 = entry.latency?.pooled.median;
+      const atSlo = entry.sweep?.throughputAtSlo;
+      const cosine = entry.accuracy?.worst?.cosine;
+      const top1 = entry.accuracy?.worst?.top1Agreement;
+      lines.push(
+        // Triton names are model names (letters, digits, . _ -) and a precision: safe in a code span.
+        `| \`${m.name}\` (${m.platform}) | ${escapeMarkdown(entry.key.device)} | ${value(p50)} | ${pct2(p50, prod?.latency?.pooled.median)} | ${value(entry.latency?.pooled.p99)} | ${value(atSlo)} | ${pct2(atSlo, prod?.sweep?.throughputAtSlo)} | ${cosine === void 0 ? "\u2014" : cosine.toFixed(6)} | ${top1 === void 0 ? "\u2014" : `${(top1 * 100).toFixed(1)} %`} | ${cosine !== void 0 && prod?.accuracy?.worst ? (cosine - prod.accuracy.worst.cosine).toExponential(1) : "\u2014"} |`
+      );
+      for (const i3 of entry.incidents) {
+        incidents.push(
+          `- ${escapeMarkdown(m.name)} on ${escapeMarkdown(entry.key.device)}: **${escapeMarkdown(i3.kind)}** ${escapeMarkdown(i3.title)}: ${escapeMarkdown(i3.message)}`
+        );
+      }
+    }
+  }
+  lines.push(
+    "",
+    "## Incidents",
+    "",
+    ...incidents.length ? incidents : ["None recorded in the candidate runs."]
+  );
+  lines.push("", "## Artifacts", "");
+  for (const m of models) {
+    lines.push(
+      `- \`${m.name}\` (${m.platform}): ${Object.entries(m.files).map(([f, sha]) => `\`1/${f}\` sha256 \`${sha}\``).join(", ")}`
+    );
+    if (m.platform === "onnxruntime_onnx") {
+      lines.push(
+        "  - The ONNX Runtime runner measured this graph as ONNX Runtime optimised it for its execution provider; serve it with Triton's onnxruntime backend on the same provider (no TensorRT engine was built)."
+      );
+    }
+  }
+  lines.push("", "Checksums of every file: `SHA256SUMS` (`sha256sum -c SHA256SUMS`).", "");
+  return lines.join("\n");
+}
+
+// src/release/repository.ts
+import { randomUUID as randomUUID4 } from "node:crypto";
+import { copyFile as copyFile2, mkdir as mkdir13, readdir as readdir5, readFile as readFile14, rename as rename4, rm as rm8, stat as stat9, writeFile as writeFile7 } from "node:fs/promises";
+import { basename as basename3, dirname as dirname6, join as join26, relative as relative3 } from "node:path";
+init_errors();
+
+// src/onnx/signature.ts
+init_proto();
+import { readFile as readFile13 } from "node:fs/promises";
+function signatureOf(v) {
+  const dims = (v.type?.tensorType?.shape?.dim ?? []).map((d) => {
+    if (d.value !== "dimValue" || d.dimValue === void 0) return -1;
+    const n3 = typeof d.dimValue === "number" ? d.dimValue : d.dimValue.toNumber();
+    return n3 > 0 ? n3 : -1;
+  });
+  return { name: v.name ?? "", elemType: v.type?.tensorType?.elemType ?? 0, dims };
+}
+async function onnxSignature(path6) {
+  const model = ModelProto.decode(await readFile13(path6));
+  const weights = new Set((model.graph?.initializer ?? []).map((i3) => i3.name));
+  return {
+    inputs: (model.graph?.input ?? []).filter((i3) => !weights.has(i3.name)).map(signatureOf),
+    outputs: (model.graph?.output ?? []).map(signatureOf)
+  };
+}
+
+// src/release/repository.ts
+init_hash();
+
+// src/release/triton/model-config.ts
+var DATA_TYPES = {
+  1: "TYPE_FP32",
+  2: "TYPE_UINT8",
+  3: "TYPE_INT8",
+  4: "TYPE_UINT16",
+  5: "TYPE_INT16",
+  6: "TYPE_INT32",
+  7: "TYPE_INT64",
+  8: "TYPE_STRING",
+  9: "TYPE_BOOL",
+  10: "TYPE_FP16",
+  11: "TYPE_FP64",
+  12: "TYPE_UINT32",
+  13: "TYPE_UINT64",
+  16: "TYPE_BF16"
+};
+function tensor(t, batched, where) {
+  const dataType = DATA_TYPES[t.elemType];
+  if (!dataType)
+    throw new Error(`${where} ${t.name}: ONNX element type ${t.elemType} has no Triton data type`);
+  return { name: t.name, data_type: dataType, dims: batched ? t.dims.slice(1) : t.dims };
+}
+function batchingOf(entry, engineMaxBatch) {
+  const sweep = entry.sweep;
+  const within = (sweep?.points ?? []).filter((p) => p.itemsPerSec !== void 0 && p.withinSlo !== false);
+  const sweptMax = within.length ? Math.max(...within.map((p) => p.batchSize)) : entry.batchSize;
+  const max3 = Math.max(1, Math.min(engineMaxBatch, sweptMax));
+  const chosen = sweep?.chosen?.batchSize ?? entry.batchSize;
+  return { max: max3, preferred: [Math.min(chosen, max3)], instances: sweep?.chosen?.concurrency ?? 1 };
+}
+function tritonModelConfig(plan, signature) {
+  const batched = signature.inputs.every((i3) => i3.dims[0] === -1);
+  const files = Object.entries(plan.files);
+  const config2 = {
+    name: plan.name,
+    platform: plan.platform,
+    max_batch_size: batched ? plan.maxBatchSize : 0,
+    input: signature.inputs.map((t) => tensor(t, batched, "input")),
+    output: signature.outputs.map((t) => tensor(t, batched, "output")),
+    instance_group: [{ kind: plan.instanceKind, count: plan.instances }]
+  };
+  if (plan.platform === "tensorrt_plan") config2.cc_model_filenames = Object.fromEntries(files);
+  else config2.default_model_filename = files[0][1];
+  if (batched) config2.dynamic_batching = { preferred_batch_size: plan.preferredBatchSizes };
+  return config2;
+}
+
+// src/release/triton/pbtxt.ts
+var import_protobufjs2 = __toESM(require_protobufjs(), 1);
+var PbtxtError = class extends Error {
+};
+function scalarText(field, value2) {
+  if (field.resolvedType instanceof import_protobufjs2.default.Enum) {
+    if (typeof value2 !== "string" || !(value2 in field.resolvedType.values)) {
+      throw new PbtxtError(`${field.name}: ${String(value2)} is not a value of ${field.resolvedType.name}`);
+    }
+    return value2;
+  }
+  if (field.type === "string") return JSON.stringify(String(value2));
+  if (field.type === "bool") return value2 ? "true" : "false";
+  if (typeof value2 !== "number" || !Number.isFinite(value2))
+    throw new PbtxtError(`${field.name}: expected a number`);
+  return String(value2);
+}
+function writeMessage(type, message, indent) {
+  const lines = [];
+  for (const field of type.fieldsArray) {
+    const value2 = message[field.name];
+    if (value2 === void 0) continue;
+    field.resolve();
+    if (field instanceof import_protobufjs2.default.MapField) {
+      for (const [key, v] of Object.entries(value2)) {
+        lines.push(
+          `${indent}${field.name} {`,
+          `${indent}  key: ${JSON.stringify(key)}`,
+          `${indent}  value: ${JSON.stringify(String(v))}`,
+          `${indent}}`
+        );
+      }
+      continue;
+    }
+    const values = field.repeated ? value2 : [value2];
+    if (field.resolvedType instanceof import_protobufjs2.default.Type) {
+      const sub = field.resolvedType;
+      for (const v of values)
+        lines.push(
+          `${indent}${field.name} {`,
+          ...writeMessage(sub, v, `${indent}  `),
+          `${indent}}`
+        );
+    } else if (field.repeated) {
+      lines.push(`${indent}${field.name}: [ ${values.map((v) => scalarText(field, v)).join(", ")} ]`);
+    } else {
+      lines.push(`${indent}${field.name}: ${scalarText(field, value2)}`);
+    }
+  }
+  for (const name of Object.keys(message)) {
+    if (!type.fields[name]) throw new PbtxtError(`${type.name} has no field ${name}`);
+  }
+  return lines;
+}
+function toPbtxt(type, message) {
+  return `${writeMessage(type, message, "").join("\n")}
+`;
+}
+function tokenize(text) {
+  const tokens = [];
+  let line = 1;
+  let i3 = 0;
+  while (i3 < text.length) {
+    const c3 = text[i3];
+    if (c3 === "\n") {
+      line++;
+      i3++;
+    } else if (/\s/.test(c3)) i3++;
+    else if (c3 === "#") {
+      while (i3 < text.length && text[i3] !== "\n") i3++;
+    } else if ("{}[]:,;<>".includes(c3)) {
+      tokens.push({ kind: "punct", text: c3, line });
+      i3++;
+    } else if (c3 === '"' || c3 === "'") {
+      let j = i3 + 1;
+      let out = "";
+      while (j < text.length && text[j] !== c3) {
+        if (text[j] === "\n") throw new PbtxtError(`line ${line}: newline inside a string`);
+        if (text[j] === "\\") {
+          const e = text[j + 1];
+          const map2 = { n: "\n", t: "	", r: "\r", "\\": "\\", '"': '"', "'": "'" };
+          if (e === void 0 || !(e in map2))
+            throw new PbtxtError(`line ${line}: unsupported escape \\${e ?? ""}`);
+          out += map2[e];
+          j += 2;
+        } else out += text[j++];
+      }
+      if (j >= text.length) throw new PbtxtError(`line ${line}: unterminated string`);
+      tokens.push({ kind: "string", text: out, line });
+      i3 = j + 1;
+    } else {
+      const m = /^(-?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+)|[A-Za-z_][A-Za-z0-9_]*)/.exec(text.slice(i3));
+      if (!m) throw new PbtxtError(`line ${line}: unexpected character ${JSON.stringify(c3)}`);
+      tokens.push({ kind: /^[A-Za-z_]/.test(m[0]) ? "ident" : "number", text: m[0], line });
+      i3 += m[0].length;
+    }
+  }
+  return tokens;
+}
+var INTEGER_TYPES = /* @__PURE__ */ new Set([
+  "int32",
+  "int64",
+  "uint32",
+  "uint64",
+  "sint32",
+  "sint64",
+  "fixed32",
+  "fixed64"
+]);
+var Parser = class {
+  constructor(tokens) {
+    this.tokens = tokens;
+  }
+  tokens;
+  pos = 0;
+  peek() {
+    return this.tokens[this.pos];
+  }
+  next() {
+    const t = this.tokens[this.pos++];
+    if (!t) throw new PbtxtError("unexpected end of input");
+    return t;
+  }
+  accept(text) {
+    if (this.peek()?.kind === "punct" && this.peek()?.text === text) {
+      this.pos++;
+      return true;
+    }
+    return false;
+  }
+  expect(text) {
+    const t = this.next();
+    if (t.kind !== "punct" || t.text !== text)
+      throw new PbtxtError(`line ${t.line}: expected "${text}", got "${t.text}"`);
+  }
+  message(type, close) {
+    const out = {};
+    for (; ; ) {
+      const t = this.peek();
+      if (!t) {
+        if (close) throw new PbtxtError(`unexpected end of input: missing "${close}"`);
+        return out;
+      }
+      if (close && this.accept(close)) return out;
+      const name = this.next();
+      if (name.kind !== "ident")
+        throw new PbtxtError(`line ${name.line}: expected a field name, got "${name.text}"`);
+      const field = type.fields[name.text];
+      if (!field) throw new PbtxtError(`line ${name.line}: ${type.name} has no field "${name.text}"`);
+      field.resolve();
+      this.field(type, field, out, name.line);
+      this.accept(",") || this.accept(";");
+    }
+  }
+  field(type, field, out, line) {
+    const isMessage = field.resolvedType instanceof import_protobufjs2.default.Type || field instanceof import_protobufjs2.default.MapField;
+    const colon = this.accept(":");
+    if (!colon && !isMessage) throw new PbtxtError(`line ${line}: expected ":" after ${field.name}`);
+    const values = [];
+    if (this.accept("[")) {
+      if (!field.repeated && !(field instanceof import_protobufjs2.default.MapField)) {
+        throw new PbtxtError(`line ${line}: ${field.name} is not repeated: no [ ] list`);
+      }
+      if (!this.accept("]")) {
+        do
+          values.push(this.value(field, line));
+        while (this.accept(","));
+        this.expect("]");
+      }
+    } else values.push(this.value(field, line));
+    if (field instanceof import_protobufjs2.default.MapField) {
+      out[field.name] ??= {};
+      const map2 = out[field.name];
+      for (const entry of values) {
+        if (typeof entry.key !== "string" || typeof entry.value !== "string") {
+          throw new PbtxtError(`line ${line}: ${field.name} entries need a string key and value`);
+        }
+        map2[entry.key] = entry.value;
+      }
+    } else if (field.repeated) {
+      out[field.name] = [...out[field.name] ?? [], ...values];
+    } else {
+      if (out[field.name] !== void 0)
+        throw new PbtxtError(`line ${line}: ${type.name}.${field.name} set twice`);
+      out[field.name] = values[0];
+    }
+  }
+  /** A message value opens with `{` or `<`; returns what closes it. */
+  openBrace() {
+    if (this.accept("{")) return "}";
+    this.expect("<");
+    return ">";
+  }
+  value(field, line) {
+    if (field instanceof import_protobufjs2.default.MapField) {
+      const open5 = this.openBrace();
+      const entry = new import_protobufjs2.default.Type("MapEntry").add(new import_protobufjs2.default.Field("key", 1, field.keyType)).add(new import_protobufjs2.default.Field("value", 2, field.type));
+      return this.message(entry, open5);
+    }
+    if (field.resolvedType instanceof import_protobufjs2.default.Type) {
+      const open5 = this.openBrace();
+      return this.message(field.resolvedType, open5);
+    }
+    const t = this.next();
+    if (field.resolvedType instanceof import_protobufjs2.default.Enum) {
+      if (t.kind !== "ident" || !(t.text in field.resolvedType.values)) {
+        throw new PbtxtError(
+          `line ${t.line}: ${field.name}: "${t.text}" is not a value of ${field.resolvedType.name}`
+        );
+      }
+      return t.text;
+    }
+    if (field.type === "string" || field.type === "bytes") {
+      if (t.kind !== "string")
+        throw new PbtxtError(`line ${t.line}: ${field.name}: expected a quoted string, got ${t.text}`);
+      let text = t.text;
+      while (this.peek()?.kind === "string") text += this.next().text;
+      return text;
+    }
+    if (field.type === "bool") {
+      if (t.kind !== "ident" || t.text !== "true" && t.text !== "false") {
+        throw new PbtxtError(`line ${t.line}: ${field.name}: expected true or false, got ${t.text}`);
+      }
+      return t.text === "true";
+    }
+    if (t.kind !== "number")
+      throw new PbtxtError(`line ${t.line}: ${field.name}: expected a number, got ${t.text}`);
+    const n3 = Number(t.text);
+    if (INTEGER_TYPES.has(field.type)) {
+      if (!/^-?\d+$/.test(t.text))
+        throw new PbtxtError(`line ${t.line}: ${field.name}: expected an integer, got ${t.text}`);
+      if (field.type.startsWith("uint") && n3 < 0)
+        throw new PbtxtError(`line ${t.line}: ${field.name}: must not be negative`);
+      if (field.type.endsWith("32") && Math.abs(n3) > 2 ** 31)
+        throw new PbtxtError(`line ${t.line}: ${field.name}: out of range`);
+    }
+    void line;
+    return n3;
+  }
+};
+function parsePbtxt(type, text) {
+  return new Parser(tokenize(text)).message(type);
+}
+
+// src/release/triton/schema.ts
+var import_protobufjs3 = __toESM(require_protobufjs(), 1);
+var descriptor2 = {
+  nested: {
+    inference: {
+      nested: {
+        DataType: {
+          values: {
+            TYPE_INVALID: 0,
+            TYPE_BOOL: 1,
+            TYPE_UINT8: 2,
+            TYPE_UINT16: 3,
+            TYPE_UINT32: 4,
+            TYPE_UINT64: 5,
+            TYPE_INT8: 6,
+            TYPE_INT16: 7,
+            TYPE_INT32: 8,
+            TYPE_INT64: 9,
+            TYPE_FP16: 10,
+            TYPE_FP32: 11,
+            TYPE_FP64: 12,
+            TYPE_STRING: 13,
+            TYPE_BF16: 14
+          }
+        },
+        ModelInstanceGroup: {
+          fields: {
+            name: { type: "string", id: 1 },
+            kind: { type: "Kind", id: 4 },
+            count: { type: "int32", id: 2 },
+            gpus: { rule: "repeated", type: "int32", id: 3 }
+          },
+          nested: { Kind: { values: { KIND_AUTO: 0, KIND_GPU: 1, KIND_CPU: 2, KIND_MODEL: 3 } } }
+        },
+        ModelInput: {
+          fields: {
+            name: { type: "string", id: 1 },
+            data_type: { type: "DataType", id: 2 },
+            dims: { rule: "repeated", type: "int64", id: 4 }
+          }
+        },
+        ModelOutput: {
+          fields: {
+            name: { type: "string", id: 1 },
+            data_type: { type: "DataType", id: 2 },
+            dims: { rule: "repeated", type: "int64", id: 3 }
+          }
+        },
+        ModelDynamicBatching: {
+          fields: {
+            preferred_batch_size: { rule: "repeated", type: "int32", id: 1 },
+            max_queue_delay_microseconds: { type: "uint64", id: 2 }
+          }
+        },
+        ModelConfig: {
+          fields: {
+            name: { type: "string", id: 1 },
+            platform: { type: "string", id: 2 },
+            backend: { type: "string", id: 17 },
+            max_batch_size: { type: "int32", id: 4 },
+            input: { rule: "repeated", type: "ModelInput", id: 5 },
+            output: { rule: "repeated", type: "ModelOutput", id: 6 },
+            instance_group: { rule: "repeated", type: "ModelInstanceGroup", id: 7 },
+            default_model_filename: { type: "string", id: 8 },
+            cc_model_filenames: { keyType: "string", type: "string", id: 9 },
+            dynamic_batching: { type: "ModelDynamicBatching", id: 11 }
+          }
+        }
+      }
+    }
+  }
+};
+var tritonRoot = import_protobufjs3.default.Root.fromJSON(descriptor2);
+var ModelConfigType = tritonRoot.lookupType("inference.ModelConfig");
+
+// src/release/repository.ts
+var ReleaseRefused = class extends TrtGateError {
+  constructor(reasons) {
+    super(`nothing released: ${reasons.join("; ")}`, ExitCode2.gateFailed);
+    this.reasons = reasons;
+  }
+  reasons;
+};
+var RELEASABLE_VERDICTS = /* @__PURE__ */ new Set(["improved", "unchanged"]);
+function releaseBlockers(candidates) {
+  const reasons = [];
+  if (candidates.length === 0) reasons.push("no candidate runs");
+  for (const r of candidates) {
+    const where = `run ${r.runId} (${r.environment.device.name})`;
+    if (!r.gate) reasons.push(`${where} was not gated (no comparison with production)`);
+    else if (r.gate.conclusion !== "pass") {
+      const why = r.gate.failing.length > 0 ? ` (${r.gate.failing.join(", ")})` : r.gate.conclusion === "neutral" ? " (nothing compared: no production baseline for its entries)" : "";
+      reasons.push(`${where}: the gate concluded ${r.gate.conclusion}${why}`);
+    }
+    for (const e of r.entries) {
+      if (e.status !== "ok") reasons.push(`${where}: ${e.id} failed`);
+      else if (e.accuracy && !e.accuracy.passed) reasons.push(`${where}: ${e.id} missed its accuracy limits`);
+      else if (!e.build) reasons.push(`${where}: ${e.id} has no engine recorded (nothing measured to ship)`);
+    }
+    for (const c3 of r.comparisons ?? []) {
+      if (!RELEASABLE_VERDICTS.has(c3.verdict) && !(r.gate?.failing ?? []).includes(c3.entryId)) {
+        reasons.push(`${where}: ${c3.entryId} is ${c3.verdict} against production`);
+      }
+    }
+  }
+  return reasons;
+}
+function checkReleasable(candidates, problems = []) {
+  const reasons = [...problems, ...releaseBlockers(candidates)];
+  if (reasons.length > 0) throw new ReleaseRefused(reasons);
+}
+function archKey(results) {
+  const cc = results.environment.device.computeCapability;
+  if (!cc)
+    throw new DataError(
+      `run ${results.runId}: no compute capability recorded for ${results.environment.device.name}`
+    );
+  return cc;
+}
+async function verifiedArtifact(entry, results, searchDirs) {
+  const build = entry.build;
+  if (!build) throw new DataError(`${entry.id} (run ${results.runId}): no build recorded`);
+  const candidates = [build.artifactPath, ...searchDirs.map((d) => join26(d, basename3(build.artifactPath)))];
+  let changed;
+  for (const path6 of candidates) {
+    const actual = await sha256File(path6).catch(() => void 0);
+    if (actual === build.artifactSha256) return path6;
+    if (actual !== void 0)
+      changed ??= `${path6} changed since it was measured (sha256 ${actual}, results say ${build.artifactSha256})`;
+  }
+  throw new DataError(
+    `${entry.id}: ${changed ?? `cannot read the engine ${build.artifactPath}${searchDirs.length ? ` (nor ${basename3(build.artifactPath)} in ${searchDirs.join(", ")})` : ""}`}`,
+    build.artifactPath
+  );
+}
+async function planRelease(candidates, loaded, searchDirs = []) {
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const results of candidates) {
+    for (const entry of results.entries) {
+      if (!isKnownEntry(entry)) {
+        throw new DataError(
+          `${entry.id}: precision or batch size unknown (an imported log); cannot release it`
+        );
+      }
+      const key = `${entry.model}\0${entry.precision}`;
+      const group = groups2.get(key) ?? [];
+      if (!group.some((g2) => g2.results === results)) group.push({ entry, results });
+      groups2.set(key, group);
+    }
+  }
+  const planned = [];
+  for (const group of groups2.values()) {
+    const { entry } = group[0];
+    const modelIndex = loaded.config.models.findIndex((m) => m.name === entry.model);
+    const model = loaded.config.models[modelIndex];
+    if (!model) throw new DataError(`${entry.id}: model ${entry.model} is not in ${loaded.file}`);
+    const runners = new Set(group.map((g2) => g2.entry.key.runner));
+    if (runners.size !== 1)
+      throw new DataError(
+        `${entry.model}/${entry.precision}: runs from several runners (${[...runners].join(", ")})`
+      );
+    const tensorrt = entry.key.runner === "trtexec";
+    const name = `${entry.model}_${entry.precision}`;
+    const sources = {};
+    const files = {};
+    const byArch = {};
+    for (const g2 of group) {
+      const artifact = await verifiedArtifact(g2.entry, g2.results, searchDirs);
+      const cc = tensorrt ? archKey(g2.results) : "any";
+      const file2 = tensorrt ? `model_sm${cc.replace(".", "")}.plan` : "model.onnx";
+      if (sources[file2] && g2.entry.build.artifactSha256 !== files[file2]) {
+        throw new DataError(
+          `${name}: two different ${tensorrt ? `engines for compute capability ${cc}` : "ONNX Runtime artifacts"} (runs ${group.map((x2) => x2.results.runId).join(", ")})`
+        );
+      }
+      sources[file2] = artifact;
+      files[file2] = g2.entry.build.artifactSha256;
+      byArch[cc] = file2;
+    }
+    const onnx = resolveFrom(loaded.dir, model.variants[entry.precision] ?? model.onnx);
+    const signature = await onnxSignature(onnx).catch((e) => {
+      throw new DataError(`${loaded.file}: models[${modelIndex}]: cannot read ${onnx}: ${e.message}`, onnx);
+    });
+    const engineMax = tensorrt ? Math.max(...model.inputs.map((i3) => i3.profile?.max[0] ?? entry.batchSize)) : Number.MAX_SAFE_INTEGER;
+    const batching = batchingOf(entry, engineMax);
+    const plan = {
+      name,
+      platform: tensorrt ? "tensorrt_plan" : "onnxruntime_onnx",
+      files: byArch,
+      maxBatchSize: batching.max,
+      preferredBatchSizes: batching.preferred,
+      instances: batching.instances,
+      instanceKind: tensorrt ? "KIND_GPU" : "KIND_CPU"
+    };
+    const config2 = tritonModelConfig(plan, signature);
+    planned.push({
+      name,
+      model: entry.model,
+      precision: entry.precision,
+      platform: plan.platform,
+      config: config2,
+      files,
+      entries: group,
+      sources
+    });
+  }
+  return planned;
+}
+async function writeRepository(out, models, extra) {
+  const tmp = join26(dirname6(out), `.${basename3(out)}.tmp-${randomUUID4()}`);
+  const sums = [];
+  try {
+    for (const m of models) {
+      const dir = join26(tmp, "model_repository", m.name);
+      await mkdir13(join26(dir, "1"), { recursive: true });
+      const text = toPbtxt(ModelConfigType, m.config);
+      const back = parsePbtxt(ModelConfigType, text);
+      if (JSON.stringify(back) !== JSON.stringify(m.config))
+        throw new Error(`${m.name}/config.pbtxt does not parse back to its content`);
+      await writeFile7(join26(dir, "config.pbtxt"), text);
+      for (const [file2, source] of Object.entries(m.sources)) {
+        const target = join26(dir, "1", file2);
+        await copyFile2(source, target);
+        const sha = await sha256File(target);
+        if (sha !== m.files[file2])
+          throw new DataError(`${target}: copy hashes to ${sha}, expected ${m.files[file2]}`);
+      }
+    }
+    for (const [file2, text] of Object.entries(extra)) await writeFile7(join26(tmp, file2), text);
+    const listed = await listFiles(tmp);
+    for (const path6 of listed) sums.push(`${await sha256File(join26(tmp, path6))}  ${path6}`);
+    await writeFile7(join26(tmp, "SHA256SUMS"), `${sums.join("\n")}
+`);
+    const old = `${tmp}.old`;
+    const existed = await stat9(out).then(
+      () => true,
+      () => false
+    );
+    if (existed) await rename4(out, old);
+    await rename4(tmp, out);
+    if (existed) await rm8(old, { recursive: true, force: true });
+    return listed;
+  } catch (error63) {
+    await rm8(tmp, { recursive: true, force: true });
+    throw error63;
+  }
+}
+async function listFiles(root2, dir = root2) {
+  const out = [];
+  for (const d of await readdir5(dir, { withFileTypes: true })) {
+    const path6 = join26(dir, d.name);
+    if (d.isDirectory()) out.push(...await listFiles(root2, path6));
+    else out.push(relative3(root2, path6));
+  }
+  return out.sort();
+}
+
+// src/release/release.ts
+async function release(request2) {
+  checkReleasable(request2.candidates, request2.problems);
+  const models = await planRelease(request2.candidates, request2.loaded, request2.artifactDirs);
+  const report = releaseReport(models, request2.production);
+  const files = await writeRepository(request2.out, models, { "release-report.md": report });
+  return {
+    out: request2.out,
+    models: models.map((m) => ({ name: m.name, platform: m.platform, files: m.files })),
+    files
+  };
+}
+
+// src/app/release-gated.ts
+async function releaseGated(options) {
+  const reasons = [...options.problems ?? [], ...releaseBlockers(options.compared)];
+  if (reasons.length > 0) return { refused: new ReleaseRefused(reasons).message };
+  const loaded = typeof options.loaded === "function" ? await options.loaded() : options.loaded;
+  try {
+    const released = await release({
+      candidates: options.compared,
+      production: options.production ?? [],
+      loaded,
+      out: options.out,
+      problems: options.problems,
+      artifactDirs: options.artifactDirs
+    });
+    return { released };
+  } catch (error63) {
+    if (error63 instanceof ReleaseRefused) return { refused: error63.message };
+    throw error63;
+  }
 }
 
 // action/modes.ts
@@ -89458,8 +90146,8 @@ function failClosed(gate, problems) {
 
 // action/results-files.ts
 init_errors();
-import { lstat as lstat3, readdir as readdir5, readFile as readFile13 } from "node:fs/promises";
-import { isAbsolute as isAbsolute8, join as join26, resolve as resolve9, sep as sep3 } from "node:path";
+import { lstat as lstat3, readdir as readdir6, readFile as readFile15 } from "node:fs/promises";
+import { isAbsolute as isAbsolute8, join as join27, resolve as resolve9, sep as sep3 } from "node:path";
 var MAX_RESULTS_FILES = 500;
 var GLOB_CHARS = /[*?[\]{}]/;
 function toPosix(path6) {
@@ -89488,7 +90176,7 @@ var MAX_WALKED_ENTRIES = 2e5;
 async function walk(dir, re, out, budget) {
   let entries2;
   try {
-    entries2 = await readdir5(dir, { withFileTypes: true });
+    entries2 = await readdir6(dir, { withFileTypes: true });
   } catch (error63) {
     const code = error63.code;
     if (code === "ENOENT" || code === "ENOTDIR") return;
@@ -89501,7 +90189,7 @@ async function walk(dir, re, out, budget) {
     );
   }
   for (const entry of entries2) {
-    const path6 = join26(dir, entry.name);
+    const path6 = join27(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name === ".git" || entry.name === "node_modules") continue;
       await walk(path6, re, out, budget);
@@ -89559,7 +90247,7 @@ async function loadResultsFile(path6, maxBytes) {
       path6
     );
   }
-  const text = await readFile13(path6, "utf8");
+  const text = await readFile15(path6, "utf8");
   if (text.length > maxBytes) throw new DataError(`${path6}: over the size limit`, path6);
   const results = parseResults(text, path6);
   delete results.gate;
@@ -89642,14 +90330,14 @@ function logObserver(log) {
   };
 }
 async function gatedCandidates(m, store, options = {}) {
-  const { releaseThresholds } = options;
+  const { release: release2 } = options;
   const runHere = m.inputs.resultsFiles.length === 0;
   const { settings, loaded } = await loadSettings({
     configFile: m.inputs.config,
     cwd: m.ctx.workspace,
     runnable: runHere,
     failOn: m.inputs.failOn,
-    releaseThresholds
+    releaseThresholds: release2?.thresholds
   });
   if (!runHere) {
     const { files, results: results2, unreadable: unreadable2 } = await loadResultsFiles(
@@ -89662,7 +90350,13 @@ async function gatedCandidates(m, store, options = {}) {
     for (const u2 of unreadable2) m.log.warning(`trt-gate: ${u2.message}`);
     const problems = unreadable2.map((u2) => `unreadable results file ${u2.file}: ${u2.message}`);
     const dropPairs = m.inputs.compare === "history" ? "compare: history" : m.target.untrustedSource ? `pairs measured by a workflow run of ${m.target.untrustedSource} are not trusted` : void 0;
-    return { settings, ...await gateCandidates(results2, store, settings.gate, dropPairs), problems };
+    return {
+      settings,
+      ...await gateCandidates(results2, store, settings.gate, dropPairs),
+      problems,
+      loaded,
+      files
+    };
   }
   if (options.pullRequest) {
     const { results: results2, ...judged } = await runPrGate({
@@ -89681,7 +90375,7 @@ async function gatedCandidates(m, store, options = {}) {
     });
     if (judged.fallback) m.log.info(`judged by the stored history: ${judged.fallback}`);
     const gate2 = overallGate([results2.gate], settings.gate.gate.failOn);
-    return { settings, compared: [results2], gate: gate2, problems: [], judged };
+    return { settings, compared: [results2], gate: gate2, problems: [], judged, loaded, files: [] };
   }
   const results = await runAndGate({
     loaded,
@@ -89693,7 +90387,7 @@ async function gatedCandidates(m, store, options = {}) {
     onRemeasure: (ids) => m.log.info(`re-measuring ${ids.length} inconclusive entries: ${ids.join(", ")}`)
   });
   const gate = overallGate([results.gate], settings.gate.gate.failOn);
-  return { settings, compared: [results], gate, problems: [] };
+  return { settings, compared: [results], gate, problems: [], loaded, files: [] };
 }
 async function withStore(m, ns, fn) {
   const store = openStore2(m.inputs, m.ctx, ns, m.token);
@@ -89757,18 +90451,36 @@ async function aggregateMode(m) {
 }
 async function releaseMode(m) {
   const ns = { production: true };
-  const { compared, gate } = await withStore(m, ns, (store) => {
+  const gated = await withStore(m, ns, (store) => {
     m.log.info(`comparing with ${namespaceLabel(ns)} in ${store.description}`);
-    return gatedCandidates(m, store, { releaseThresholds: m.inputs.releaseThresholds });
+    return gatedCandidates(m, store, { release: { thresholds: m.inputs.releaseThresholds ?? "" } });
   });
+  const { compared, problems } = gated;
+  for (const arch3 of missingArchitectures(m.inputs.expectedArchitectures, compared)) {
+    problems.push(`missing architecture ${arch3}: no results file from it (did its matrix job fail?)`);
+  }
+  const decision = await releaseGated({
+    compared,
+    // A release reads the models' signatures: the config's model files must be here then.
+    loaded: gated.loaded ?? (() => loadConfig(m.inputs.config, m.ctx.workspace)),
+    out: join28(m.resultsDir, Files.release),
+    problems,
+    // Engines downloaded beside their results files (the recorded paths are the matrix jobs').
+    artifactDirs: [...new Set(gated.files.map((f) => dirname7(f)))]
+  });
+  if (decision.released) m.log.info(`released to ${decision.released.out}`);
+  else m.log.warning(`trt-gate: ${decision.refused}`);
   return {
     mode: "release",
     compared,
-    gate,
+    // The refusal names every blocking problem (those above included): one entry, not two.
+    gate: failClosed(gated.gate, decision.refused ? [decision.refused] : []),
+    problems: decision.refused ? [decision.refused] : [],
     resultsPath: await writeComparedResults(m.resultsDir, compared),
     reportFile: Files.releaseReport,
     baselineLabel: namespaceLabel(ns),
-    publishesToPullRequest: true
+    publishesToPullRequest: true,
+    release: decision
   };
 }
 async function baselineMode(m) {
@@ -90139,6 +90851,17 @@ var logger = {
   notice: (m) => notice(sanitizeLogLine(m)),
   warning: (m) => warning(sanitizeLogLine(m))
 };
+function modeNotes(outcome) {
+  const release2 = outcome.release;
+  if (release2?.released) {
+    const models = release2.released.models.map((m) => `\`${m.name}\``).join(", ");
+    return [
+      `**Released:** Triton model repository with ${models} (SHA256SUMS and release report beside it).`
+    ];
+  }
+  if (release2?.refused) return [`**Not released:** ${escapeMarkdown(release2.refused)}`];
+  return appendedNotes(outcome);
+}
 function appendedNotes(outcome) {
   if (!outcome.appended) return [];
   const written = outcome.appended.reduce((n3, a2) => n3 + a2.written.length, 0);
@@ -90165,7 +90888,7 @@ async function run() {
     const ctx = readContext(env);
     const api = inputs.githubToken ? createOctokit(inputs.githubToken, ctx.apiUrl, logger) : void 0;
     const resultsDir = resolve11(ctx.workspace, inputs.resultsDir);
-    await mkdir13(resultsDir, { recursive: true });
+    await mkdir14(resultsDir, { recursive: true });
     const target = await resolveTarget(ctx, api, logger);
     const outcome = await MODE_HANDLERS[inputs.mode]({
       inputs,
@@ -90188,14 +90911,14 @@ async function run() {
       mode: outcome.mode,
       baselineLabel: outcome.baselineLabel,
       runUrl: ctx.runUrl,
-      notes: appendedNotes(outcome),
+      notes: modeNotes(outcome),
       problems: outcome.problems,
       notices: outcome.notices
     });
-    const reportPath = join27(resultsDir, outcome.reportFile);
+    const reportPath = join29(resultsDir, outcome.reportFile);
     await writeArtifact(reportPath, reports.full);
-    await writeArtifact(join27(resultsDir, Files.html), reports.html);
-    await writeArtifact(join27(resultsDir, Files.json), reports.json);
+    await writeArtifact(join29(resultsDir, Files.html), reports.html);
+    await writeArtifact(join29(resultsDir, Files.json), reports.json);
     const published = await publishToGitHub({
       api,
       inputs,
@@ -90224,7 +90947,8 @@ async function run() {
     outputs[Output.regressions] = String(regressions);
     outputs[Output.resultsPath] = outcome.resultsPath;
     outputs[Output.reportPath] = reportPath;
-    for (const [name, value] of Object.entries(outputs)) setOutput(name, value);
+    if (outcome.release?.released) outputs[Output.releasePath] = outcome.release.released.out;
+    for (const [name, value2] of Object.entries(outputs)) setOutput(name, value2);
     const exitCode = outcomeExitCode(outcome.compared, outcome.gate);
     if (exitCode === ExitCode2.modelFailed) {
       const failed = outcome.compared.flatMap((r) => r.entries.filter((e) => e.status === "failed"));
@@ -90233,6 +90957,8 @@ async function run() {
           `trt-gate: ${failed.length} entr${failed.length === 1 ? "y" : "ies"} failed to build or run (${failed.slice(0, 10).map((e) => e.id).join(", ")}${failed.length > 10 ? ", \u2026" : ""}); see ${reportPath}`
         )
       );
+    } else if (exitCode === ExitCode2.gateFailed && outcome.release?.refused) {
+      setFailed(sanitizeLogLine(`trt-gate: ${outcome.release.refused}; see ${reportPath}`));
     } else if (exitCode === ExitCode2.gateFailed) {
       const failing = outcome.gate.failing;
       setFailed(
@@ -90246,7 +90972,7 @@ async function run() {
   } catch (error63) {
     const exitCode = error63 instanceof TrtGateError ? error63.exitCode : ExitCode2.internal;
     const message = error63 instanceof TrtGateError ? error63.message : `internal error: ${error63?.stack ?? String(error63)}`;
-    for (const [name, value] of Object.entries(outputs)) setOutput(name, value);
+    for (const [name, value2] of Object.entries(outputs)) setOutput(name, value2);
     setFailed(`trt-gate: ${message}`);
     process.exitCode = exitCode;
     return { exitCode, outputs, error: message };
@@ -90257,9 +90983,9 @@ async function run() {
 init_execa();
 init_errors();
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir14, mkdtemp as mkdtemp4, readFile as readFile14, rename as rename4, rm as rm8, writeFile as writeFile7 } from "node:fs/promises";
+import { mkdir as mkdir15, mkdtemp as mkdtemp4, readFile as readFile16, rename as rename5, rm as rm9, writeFile as writeFile8 } from "node:fs/promises";
 import { arch as arch2, platform as platform3 } from "node:os";
-import { basename as basename3, dirname as dirname6, join as join28, resolve as resolve12 } from "node:path";
+import { basename as basename4, dirname as dirname8, join as join30, resolve as resolve12 } from "node:path";
 var PACKAGE = "onnxruntime-node";
 var TOOL = "trt-gate-onnxruntime-node";
 var COMPLETE = ".trt-gate-complete";
@@ -90268,11 +90994,11 @@ function lockedOnnxRuntime() {
   return { version: lockfile2.packages[`node_modules/${PACKAGE}`].version, lockfile: lockfile2 };
 }
 function entryOf2(prefix) {
-  return join28(prefix, "node_modules", PACKAGE, "dist", "index.js");
+  return join30(prefix, "node_modules", PACKAGE, "dist", "index.js");
 }
 async function installedVersion(prefix) {
   try {
-    const pkg = JSON.parse(await readFile14(join28(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
+    const pkg = JSON.parse(await readFile16(join30(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
     return typeof pkg.version === "string" ? pkg.version : void 0;
   } catch {
     return void 0;
@@ -90297,41 +91023,41 @@ async function locateOnnxRuntime(source) {
       `${PACKAGE} is needed to run models, and there is neither a tool cache (RUNNER_TOOL_CACHE, RUNNER_TEMP) to install it into nor an onnxruntime-node-dir input`
     );
   }
-  const prefix = join28(source.toolCache, TOOL, version2, `${platform3()}-${arch2()}`);
-  if (existsSync3(join28(prefix, COMPLETE)) && await installedVersion(prefix) === version2) {
+  const prefix = join30(source.toolCache, TOOL, version2, `${platform3()}-${arch2()}`);
+  if (existsSync3(join30(prefix, COMPLETE)) && await installedVersion(prefix) === version2) {
     source.log(`trt-gate: ${PACKAGE} ${version2} from ${prefix}`);
     return entryOf2(prefix);
   }
-  await mkdir14(dirname6(prefix), { recursive: true });
-  const staging = await mkdtemp4(join28(dirname6(prefix), `.${basename3(prefix)}-`));
+  await mkdir15(dirname8(prefix), { recursive: true });
+  const staging = await mkdtemp4(join30(dirname8(prefix), `.${basename4(prefix)}-`));
   try {
-    await writeFile7(join28(staging, "package.json"), `${JSON.stringify(lockfile2.packages[""], null, 2)}
+    await writeFile8(join30(staging, "package.json"), `${JSON.stringify(lockfile2.packages[""], null, 2)}
 `);
-    await writeFile7(join28(staging, "package-lock.json"), `${JSON.stringify(lockfile2, null, 2)}
+    await writeFile8(join30(staging, "package-lock.json"), `${JSON.stringify(lockfile2, null, 2)}
 `);
     source.log(`trt-gate: installing ${PACKAGE} ${version2} into ${prefix}`);
     await (source.install ?? npmCi())(staging, source.log);
     if (await installedVersion(staging) !== version2 || !existsSync3(entryOf2(staging)))
       throw new Error(`the install in ${staging} has no ${PACKAGE} ${version2}`);
-    await writeFile7(join28(staging, COMPLETE), `${version2}
+    await writeFile8(join30(staging, COMPLETE), `${version2}
 `);
     if (existsSync3(prefix)) {
-      if (existsSync3(join28(prefix, COMPLETE))) return entryOf2(prefix);
-      await rename4(prefix, `${staging}-stale`);
-      await rm8(`${staging}-stale`, { recursive: true, force: true });
+      if (existsSync3(join30(prefix, COMPLETE))) return entryOf2(prefix);
+      await rename5(prefix, `${staging}-stale`);
+      await rm9(`${staging}-stale`, { recursive: true, force: true });
     }
-    await rename4(staging, prefix).catch((error63) => {
-      if (!existsSync3(join28(prefix, COMPLETE))) throw error63;
+    await rename5(staging, prefix).catch((error63) => {
+      if (!existsSync3(join30(prefix, COMPLETE))) throw error63;
     });
   } finally {
-    await rm8(staging, { recursive: true, force: true });
+    await rm9(staging, { recursive: true, force: true });
   }
   return entryOf2(prefix);
 }
 function npmCi(extraArgs = []) {
   return async (dir, log) => {
-    const besideNode = join28(
-      dirname6(process.execPath),
+    const besideNode = join30(
+      dirname8(process.execPath),
       "..",
       "lib",
       "node_modules",

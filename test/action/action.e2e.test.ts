@@ -501,8 +501,15 @@ describe('baseline and release modes', () => {
       }),
     );
     expect(lenient.error).toBeUndefined();
-    expect(lenient.fileOutputs.verdict).toBe('pass');
+    // The comparison passes with the release thresholds …
+    expect(lenient.outcome?.compared[0]?.gate?.conclusion).toBe('pass');
     expect(lenient.fileOutputs['report-path']).toMatch(/release-report\.md$/);
     expect(lenient.outcome?.baselineLabel).toBe('production (last release)');
+    // … but these results carry no engine, so there is nothing to ship: the release fails closed.
+    expect(lenient.fileOutputs.verdict).toBe('fail');
+    expect(lenient.fileOutputs['release-path']).toBeUndefined();
+    expect(lenient.outcome?.release?.refused).toMatch(
+      /^nothing released: run cand-1 \(NVIDIA A10G\): tinycnn\/fp16\/b1 has no engine recorded/,
+    );
   }, 60_000);
 });
