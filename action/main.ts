@@ -12,6 +12,7 @@ import { writeJobSummary } from './github/summary.js';
 import { readInputs } from './inputs.js';
 import { MODE_HANDLERS, type ModeOutcome } from './modes.js';
 import { Files, Output } from './names.js';
+import { nightlyNotes } from './nightly.js';
 import { type PublishResult, publishToGitHub } from './publish.js';
 import { renderReports } from './report.js';
 import { resolveTarget } from './target.js';
@@ -53,6 +54,7 @@ function modeNotes(outcome: ModeOutcome): string[] {
 
 function appendedNotes(outcome: ModeOutcome): string[] {
   if (!outcome.appended) return [];
+  const history = outcome.nightly ? nightlyNotes(outcome.nightly) : [];
   const written = outcome.appended.reduce((n, a) => n + a.written.length, 0);
   const skipped = outcome.appended.flatMap((a) => a.skipped);
   const lines = [
@@ -66,7 +68,7 @@ function appendedNotes(outcome: ModeOutcome): string[] {
         .join('; ')}${skipped.length > 20 ? ` and ${skipped.length - 20} more` : ''}`,
     );
   }
-  return lines;
+  return [...lines, ...history];
 }
 
 /**
@@ -98,6 +100,7 @@ export async function run(): Promise<RunResult> {
       target,
       resultsDir,
       token: inputs.githubToken,
+      api,
       log: logger,
     });
 

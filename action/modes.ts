@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { writeComparedResults } from '../src/app/artifacts.js';
 import { gateCandidates } from '../src/app/gate-results.js';
+import type { NightlyOutcome } from '../src/app/history.js';
 import { type BaseSpec, runPrGate } from '../src/app/pr-gate.js';
 import { recordBaselines } from '../src/app/record-baselines.js';
 import { type ReleaseDecision, releaseGated } from '../src/app/release-gated.js';
@@ -14,9 +15,10 @@ import type { GateOutcome, Results } from '../src/results/schema.js';
 import type { AppendOutcome, BaselineStore } from '../src/store/types.js';
 import { baselineWritePolicy, type GitHubContext } from './context.js';
 import { failClosed, missingArchitectures } from './coverage.js';
-import type { Logger } from './github/octokit.js';
+import type { GitHubApi, Logger } from './github/octokit.js';
 import type { ActionInputs } from './inputs.js';
 import { Files, type Mode } from './names.js';
+import { runNightly } from './nightly.js';
 import { loadResultsFiles } from './results-files.js';
 import { type Namespace, namespaceLabel, openStore } from './store.js';
 import type { ReportTarget } from './target.js';
@@ -30,6 +32,8 @@ export interface ModeContext {
   /** Absolute results directory (created). */
   resultsDir: string;
   token: string | undefined;
+  /** The REST client (undefined without a token): the baseline mode's regression issues. */
+  api?: GitHubApi | undefined;
   log: Logger;
 }
 
@@ -46,6 +50,8 @@ export interface ModeOutcome {
   baselineLabel: string;
   /** baseline mode: what each candidate's append stored. */
   appended?: AppendOutcome[];
+  /** baseline mode: the history step after the append (issues, dashboard), when it ran. */
+  nightly?: NightlyOutcome;
   /** Whether comments and checks make sense for this mode. */
   publishesToPullRequest: boolean;
   /** Why the gate failed besides the comparisons (aggregate: a missing architecture, a corrupt file). */
@@ -290,7 +296,7 @@ async function releaseMode(m: ModeContext): Promise<ModeOutcome> {
 async function baselineMode(m: ModeContext): Promise<ModeOutcome> {
   const policy = baselineWritePolicy(m.ctx); // refuses before running anything
   const ns: Namespace = 'production' in policy ? { production: true } : { branch: policy.branch };
-  const { compared, gate, appended } = await withStore(m, ns, async (store) => {
+  const { compared, gate, appended, nightly, problems } = await withStore(m, ns, async (store) => {
     m.log.info(`recording baselines for ${namespaceLabel(ns)} in ${store.description}`);
     const gated = await gatedCandidates(m, store);
     const outcomes = await recordBaselines(store, gated.compared, gated.settings.config.baseline.historySize);
@@ -298,16 +304,25 @@ async function baselineMode(m: ModeContext): Promise<ModeOutcome> {
       m.log.info(`stored ${outcome.written.length} baseline run(s); skipped ${outcome.skipped.length}`);
       for (const s of outcome.skipped) m.log.info(`  skipped ${s.entryId}: ${s.reason}`);
     }
-    return { ...gated, appended: outcomes };
+    const written = outcomes.flatMap((o) => o.written.map((w) => w.key));
+    const history = await runNightly(m, store, written);
+    return {
+      ...gated,
+      appended: outcomes,
+      nightly: history.outcome,
+      problems: history.problems,
+    };
   });
   return {
     mode: 'baseline',
     compared,
-    gate,
+    gate: failClosed(gate, problems),
+    problems,
     resultsPath: await writeComparedResults(m.resultsDir, compared),
     reportFile: Files.report,
     baselineLabel: namespaceLabel(ns),
     appended,
+    ...(nightly ? { nightly } : {}),
     publishesToPullRequest: false,
   };
 }

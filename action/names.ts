@@ -33,6 +33,8 @@ export const Input = {
   forkResults: 'fork-results',
   compare: 'compare',
   baseDir: 'base-dir',
+  nightlyIssues: 'nightly-issues',
+  publishDashboard: 'publish-dashboard',
 } as const;
 export type InputName = (typeof Input)[keyof typeof Input];
 
@@ -59,6 +61,13 @@ export type ForkResults = (typeof FORK_RESULTS)[number];
 /** The store kinds the `store` input takes: every store type but `none` (the Action needs a store). */
 export const STORES = STORE_TYPES.filter((t): t is Exclude<StoreType, 'none'> => t !== 'none');
 export type StoreKind = (typeof STORES)[number];
+
+/**
+ * baseline mode: whether regression issues are managed after the append. `auto`: on `schedule`
+ * events (the nightly), off otherwise; `true`/`false` force it.
+ */
+export const NIGHTLY_ISSUES = ['auto', 'true', 'false'] as const;
+export type NightlyIssues = (typeof NIGHTLY_ISSUES)[number];
 
 export const COMMENT_MODES = ['always', 'on-change', 'never'] as const;
 export type CommentMode = (typeof COMMENT_MODES)[number];

@@ -2175,9 +2175,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve13, reject) => {
+          return new Promise((resolve14, reject) => {
             this.close((err2, data) => {
-              return err2 ? reject(err2) : resolve13(data);
+              return err2 ? reject(err2) : resolve14(data);
             });
           });
         }
@@ -2215,12 +2215,12 @@ var require_dispatcher_base = __commonJS({
           err2 = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve13, reject) => {
+          return new Promise((resolve14, reject) => {
             this.destroy(err2, (err3, data) => {
               return err3 ? (
                 /* istanbul ignore next: should never error */
                 reject(err3)
-              ) : resolve13(data);
+              ) : resolve14(data);
             });
           });
         }
@@ -4487,8 +4487,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve13, reject) => {
-        res = resolve13;
+      const promise2 = new Promise((resolve14, reject) => {
+        res = resolve14;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -4604,7 +4604,7 @@ var require_util2 = __commonJS({
           writable: true,
           enumerable: true,
           configurable: true,
-          value: function entries2() {
+          value: function entries3() {
             webidl.brandCheck(this, object2);
             return makeIterator(this, "key+value");
           }
@@ -5672,9 +5672,9 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
                   return fd2;
                 }
                 case "application/x-www-form-urlencoded": {
-                  const entries2 = new URLSearchParams(value2.toString());
+                  const entries3 = new URLSearchParams(value2.toString());
                   const fd2 = new FormData();
-                  for (const [name, value3] of entries2) {
+                  for (const [name, value3] of entries3) {
                     fd2.append(name, value3);
                   }
                   return fd2;
@@ -6739,12 +6739,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve13, reject) => {
+      const waitForDrain = () => new Promise((resolve14, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve13;
+          callback = resolve14;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7414,12 +7414,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve13, reject) => {
+      const waitForDrain = () => new Promise((resolve14, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve13;
+          callback = resolve14;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7898,16 +7898,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve13) => {
+        return new Promise((resolve14) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve13;
+            this[kClosedResolve] = resolve14;
           } else {
-            resolve13(null);
+            resolve14(null);
           }
         });
       }
       async [kDestroy](err2) {
-        return new Promise((resolve13) => {
+        return new Promise((resolve14) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i3 = 0; i3 < requests.length; i3++) {
             const request2 = requests[i3];
@@ -7918,7 +7918,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve13(null);
+            resolve14(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err2, callback);
@@ -7969,7 +7969,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve13, reject) => {
+        const socket = await new Promise((resolve14, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7981,7 +7981,7 @@ var require_client = __commonJS({
             if (err2) {
               reject(err2);
             } else {
-              resolve13(socket2);
+              resolve14(socket2);
             }
           });
         });
@@ -8317,8 +8317,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve13) => {
-            this[kClosedResolve] = resolve13;
+          await new Promise((resolve14) => {
+            this[kClosedResolve] = resolve14;
           });
         }
       }
@@ -9587,7 +9587,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve13, reject) => {
+        return await new Promise((resolve14, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError2());
           }
@@ -9600,7 +9600,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError2());
             } else {
-              resolve13(null);
+              resolve14(null);
             }
           }).on("error", noop6).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9619,7 +9619,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve13, reject) => {
+      return new Promise((resolve14, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9636,7 +9636,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve13,
+              resolve: resolve14,
               reject,
               length: 0,
               body: []
@@ -9706,18 +9706,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve13, stream, length } = consume2;
+      const { type, body, resolve: resolve14, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve13(chunksDecode(body, length));
+          resolve14(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve13(JSON.parse(chunksDecode(body, length)));
+          resolve14(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve13(chunksConcat(body, length).buffer);
+          resolve14(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve13(new Blob(body, { type: stream[kContentType] }));
+          resolve14(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve13(chunksConcat(body, length));
+          resolve14(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err2) {
@@ -9974,9 +9974,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           request2.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve13(data);
+            return err2 ? reject(err2) : resolve14(data);
           });
         });
       }
@@ -10199,9 +10199,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           stream.call(this, opts, factory, (err2, data) => {
-            return err2 ? reject(err2) : resolve13(data);
+            return err2 ? reject(err2) : resolve14(data);
           });
         });
       }
@@ -10486,9 +10486,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           upgrade.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve13(data);
+            return err2 ? reject(err2) : resolve14(data);
           });
         });
       }
@@ -10580,9 +10580,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           connect.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve13(data);
+            return err2 ? reject(err2) : resolve14(data);
           });
         });
       }
@@ -10720,11 +10720,11 @@ var require_mock_utils = __commonJS({
     }
     function buildHeadersFromArray(headers) {
       const clone2 = headers.slice();
-      const entries2 = [];
+      const entries3 = [];
       for (let index = 0; index < clone2.length; index += 2) {
-        entries2.push([clone2[index], clone2[index + 1]]);
+        entries3.push([clone2[index], clone2[index + 1]]);
       }
-      return Object.fromEntries(entries2);
+      return Object.fromEntries(entries3);
     }
     function matchHeaders(mockDispatch2, headers) {
       if (typeof mockDispatch2.headers === "function") {
@@ -14445,7 +14445,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve13, reject) => agent.dispatch(
+        return new Promise((resolve14, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14521,7 +14521,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable4({ read: resume });
               const onError = this.onError.bind(this);
-              resolve13({
+              resolve14({
                 status,
                 statusText,
                 headersList,
@@ -14564,7 +14564,7 @@ var require_fetch = __commonJS({
               for (let i3 = 0; i3 < rawHeaders.length; i3 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i3]), rawHeaders[i3 + 1].toString("latin1"), true);
               }
-              resolve13({
+              resolve14({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18305,8 +18305,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve13) => {
-        setTimeout(resolve13, ms).unref();
+      return new Promise((resolve14) => {
+        setTimeout(resolve14, ms).unref();
       });
     }
     module.exports = {
@@ -27652,12 +27652,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve13, reject) {
+        return new Promise(function(resolve14, reject) {
           isexe(path6, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve13(is);
+              resolve14(is);
             }
           });
         });
@@ -27723,27 +27723,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i3) => new Promise((resolve13, reject) => {
+      const step = (i3) => new Promise((resolve14, reject) => {
         if (i3 === pathEnv.length)
-          return opt.all && found.length ? resolve13(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve14(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i3];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path6.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve13(subStep(p, i3, 0));
+        resolve14(subStep(p, i3, 0));
       });
-      const subStep = (p, i3, ii) => new Promise((resolve13, reject) => {
+      const subStep = (p, i3, ii) => new Promise((resolve14, reject) => {
         if (ii === pathExt.length)
-          return resolve13(step(i3 + 1));
+          return resolve14(step(i3 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext);
             else
-              return resolve13(p + ext);
+              return resolve14(p + ext);
           }
-          return resolve13(subStep(p, i3, ii + 1));
+          return resolve14(subStep(p, i3, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -28823,8 +28823,8 @@ var init_deferred = __esm({
   "node_modules/execa/lib/utils/deferred.js"() {
     createDeferred = () => {
       const methods = {};
-      const promise2 = new Promise((resolve13, reject) => {
-        Object.assign(methods, { resolve: resolve13, reject });
+      const promise2 = new Promise((resolve14, reject) => {
+        Object.assign(methods, { resolve: resolve14, reject });
       });
       return Object.assign(promise2, methods);
     };
@@ -34122,11 +34122,11 @@ var init_concurrent = __esm({
       const promises3 = weakMap.get(stream);
       const promise2 = createDeferred();
       promises3.push(promise2);
-      const resolve13 = promise2.resolve.bind(promise2);
-      return { resolve: resolve13, promises: promises3 };
+      const resolve14 = promise2.resolve.bind(promise2);
+      return { resolve: resolve14, promises: promises3 };
     };
-    waitForConcurrentStreams = async ({ resolve: resolve13, promises: promises3 }, subprocess) => {
-      resolve13();
+    waitForConcurrentStreams = async ({ resolve: resolve14, promises: promises3 }, subprocess) => {
+      resolve14();
       const [isSubprocessExit] = await Promise.race([
         Promise.allSettled([true, subprocess]),
         Promise.all([false, ...promises3])
@@ -36174,10 +36174,10 @@ function floatToHalf(value2) {
   if (e <= 0) {
     if (e < -10) return sign;
     mant |= 8388608;
-    const shift = 14 - e;
-    let half2 = mant >> shift;
-    const rem2 = mant & (1 << shift) - 1;
-    const mid = 1 << shift - 1;
+    const shift2 = 14 - e;
+    let half2 = mant >> shift2;
+    const rem2 = mant & (1 << shift2) - 1;
+    const mid = 1 << shift2 - 1;
     if (rem2 > mid || rem2 === mid && roundsUpOnTie(value2, half2)) half2++;
     return sign | half2;
   }
@@ -36238,14 +36238,14 @@ function fromBytes(dtype, bytes) {
   }
 }
 function mixSeed(...parts) {
-  let h2 = 2166136261;
+  let h3 = 2166136261;
   for (const part of parts) {
-    h2 = Math.imul(h2 ^ part >>> 0, 16777619);
-    h2 ^= h2 >>> 15;
-    h2 = Math.imul(h2, 739982445);
-    h2 ^= h2 >>> 12;
+    h3 = Math.imul(h3 ^ part >>> 0, 16777619);
+    h3 ^= h3 >>> 15;
+    h3 = Math.imul(h3, 739982445);
+    h3 ^= h3 >>> 12;
   }
-  return h2 >>> 0;
+  return h3 >>> 0;
 }
 function tensorBytes(tensor2) {
   const d = tensor2.data;
@@ -36829,7 +36829,7 @@ function parseExportTimes(text, source, options = {}) {
   });
   const all = data;
   const legacy = all.some((e) => "endToEndMs" in e);
-  let entries2 = all;
+  let entries3 = all;
   let droppedWarmup = 0;
   if (legacy || options.dropWarmup && all.every((e) => "startComputeMs" in e)) {
     const warmUpMs = options.warmUpMs ?? 200;
@@ -36840,13 +36840,13 @@ function parseExportTimes(text, source, options = {}) {
       throw new DataError(`${source}: every query started before the ${warmUpMs} ms warm-up ended`, source);
     }
     droppedWarmup = first;
-    entries2 = all.slice(first);
+    entries3 = all.slice(first);
   }
   const offset = droppedWarmup;
   const column = (keys) => {
-    const key = keys.find((k) => k in entries2[0]);
+    const key = keys.find((k) => k in entries3[0]);
     if (key === void 0) return void 0;
-    return entries2.map((e, i3) => {
+    return entries3.map((e, i3) => {
       if (!(key in e))
         throw new DataError(`${source}: entry ${i3 + offset}: ${key} missing (present in others)`, source);
       return jsonNumber(e[key], `entry ${i3 + offset}: ${key}`, source);
@@ -36854,7 +36854,7 @@ function parseExportTimes(text, source, options = {}) {
   };
   const result = {
     format: legacy ? "legacy" : "current",
-    count: entries2.length,
+    count: entries3.length,
     latencyMs: column(["latencyMs"]),
     enqueueDerived: false,
     droppedWarmup
@@ -37536,7 +37536,7 @@ function readLine(line, info2, where, file2) {
   }
 }
 function readBlock(lines, from) {
-  const entries2 = [];
+  const entries3 = [];
   let i3 = from;
   for (; i3 < lines.length; i3++) {
     const line = lines[i3];
@@ -37544,13 +37544,13 @@ function readBlock(lines, from) {
     if (t === "" || sectionTitle(line) !== void 0 || t.startsWith("&&&&")) break;
     const colon = t.indexOf(":");
     if (colon <= 0) continue;
-    entries2.push({ key: t.slice(0, colon).trim(), value: t.slice(colon + 1).trim(), lineNo: line.lineNo });
+    entries3.push({ key: t.slice(0, colon).trim(), value: t.slice(colon + 1).trim(), lineNo: line.lineNo });
   }
-  return { entries: entries2, end: i3 };
+  return { entries: entries3, end: i3 };
 }
-function readDevice(entries2, file2) {
+function readDevice(entries3, file2) {
   const device = { raw: {} };
-  for (const { key, value: value2, lineNo } of entries2) {
+  for (const { key, value: value2, lineNo } of entries3) {
     device.raw[key] = value2;
     const where = `${file2}: line ${lineNo}`;
     const unit = (re, what) => {
@@ -37926,7 +37926,7 @@ var require_aspromise = __commonJS({
       var params = new Array(arguments.length - 1), offset = 0, index = 2, pending = true;
       while (index < arguments.length)
         params[offset++] = arguments[index++];
-      return new Promise(function executor(resolve13, reject) {
+      return new Promise(function executor(resolve14, reject) {
         params[offset] = function callback(err2) {
           if (pending) {
             pending = false;
@@ -37936,7 +37936,7 @@ var require_aspromise = __commonJS({
               var params2 = new Array(arguments.length - 1), offset2 = 0;
               while (offset2 < params2.length)
                 params2[offset2++] = arguments[offset2];
-              resolve13.apply(null, params2);
+              resolve14.apply(null, params2);
             }
           }
         };
@@ -41162,7 +41162,7 @@ var require_path = __commonJS({
         return uncPrefix + prefix + parts.join("/");
       }
     );
-    path6.resolve = function resolve13(originPath, includePath, alreadyNormalized) {
+    path6.resolve = function resolve14(originPath, includePath, alreadyNormalized) {
       var resolvedUrl = resolveUrl(originPath, includePath);
       if (resolvedUrl)
         return resolvedUrl;
@@ -41528,7 +41528,7 @@ var require_mapfield = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    MapField.prototype.resolve = function resolve13() {
+    MapField.prototype.resolve = function resolve14() {
       if (this.resolved)
         return this;
       if (types.mapKey[this.keyType] === void 0)
@@ -41614,7 +41614,7 @@ var require_method = __commonJS({
         this.parsedOptions
       ]);
     };
-    Method.prototype.resolve = function resolve13() {
+    Method.prototype.resolve = function resolve14() {
       if (this.resolved)
         return this;
       if (this.parent) {
@@ -43421,7 +43421,7 @@ var require_field = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    Field.prototype.resolve = function resolve13() {
+    Field.prototype.resolve = function resolve14() {
       if (this.resolved)
         return this;
       if ((this.typeDefault = types.defaults[this.type]) === void 0) {
@@ -43711,7 +43711,7 @@ var require_object = __commonJS({
       this.parent = null;
       this.resolved = false;
     };
-    ReflectionObject.prototype.resolve = function resolve13() {
+    ReflectionObject.prototype.resolve = function resolve14() {
       if (this.resolved)
         return this;
       if (this.root instanceof Root)
@@ -49663,7 +49663,7 @@ var require_base64_vlq = __commonJS({
     exports.decode = function base64VLQ_decode(aStr, aIndex, aOutParam) {
       var strLen = aStr.length;
       var result = 0;
-      var shift = 0;
+      var shift2 = 0;
       var continuation, digit;
       do {
         if (aIndex >= strLen) {
@@ -49675,8 +49675,8 @@ var require_base64_vlq = __commonJS({
         }
         continuation = !!(digit & VLQ_CONTINUATION_BIT);
         digit &= VLQ_BASE_MASK;
-        result = result + (digit << shift);
-        shift += VLQ_BASE_SHIFT;
+        result = result + (digit << shift2);
+        shift2 += VLQ_BASE_SHIFT;
       } while (continuation);
       aOutParam.value = fromVLQSigned(result);
       aOutParam.rest = aIndex;
@@ -49772,7 +49772,7 @@ var require_util10 = __commonJS({
       return path6;
     }
     exports.normalize = normalize;
-    function join31(aRoot, aPath) {
+    function join32(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -49804,7 +49804,7 @@ var require_util10 = __commonJS({
       }
       return joined;
     }
-    exports.join = join31;
+    exports.join = join32;
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
@@ -49977,7 +49977,7 @@ var require_util10 = __commonJS({
             parsed.path = parsed.path.substring(0, index + 1);
           }
         }
-        sourceURL = join31(urlGenerate(parsed), sourceURL);
+        sourceURL = join32(urlGenerate(parsed), sourceURL);
       }
       return normalize(sourceURL);
     }
@@ -51466,18 +51466,18 @@ var require_code_gen = __commonJS({
         ret.add("}");
         return ret;
       },
-      generateList: function generateList(entries2) {
+      generateList: function generateList(entries3) {
         var ret = this.empty();
-        for (var i3 = 0, len = entries2.length; i3 < len; i3++) {
+        for (var i3 = 0, len = entries3.length; i3 < len; i3++) {
           if (i3) {
             ret.add(",");
           }
-          ret.add(castChunk(entries2[i3], this));
+          ret.add(castChunk(entries3[i3], this));
         }
         return ret;
       },
-      generateArray: function generateArray(entries2) {
-        var ret = this.generateList(entries2);
+      generateArray: function generateArray(entries3) {
+        var ret = this.generateList(entries3);
         ret.prepend("[");
         ret.add("]");
         return ret;
@@ -52689,7 +52689,7 @@ var require_polyfills = __commonJS({
       }
       if (platform4 === "win32") {
         fs3.rename = typeof fs3.rename !== "function" ? fs3.rename : (function(fs$rename) {
-          function rename6(from, to, cb) {
+          function rename7(from, to, cb) {
             var start = Date.now();
             var backoff = 0;
             fs$rename(from, to, function CB(er) {
@@ -52709,8 +52709,8 @@ var require_polyfills = __commonJS({
               if (cb) cb(er);
             });
           }
-          if (Object.setPrototypeOf) Object.setPrototypeOf(rename6, fs$rename);
-          return rename6;
+          if (Object.setPrototypeOf) Object.setPrototypeOf(rename7, fs$rename);
+          return rename7;
         })(fs3.rename);
       }
       fs3.read = typeof fs3.read !== "function" ? fs3.read : (function(fs$read) {
@@ -53186,9 +53186,9 @@ var require_graceful_fs = __commonJS({
         }
       }
       var fs$readdir = fs4.readdir;
-      fs4.readdir = readdir7;
+      fs4.readdir = readdir8;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir7(path6, options, cb) {
+      function readdir8(path6, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path7, options2, cb2, startTime) {
@@ -54121,12 +54121,12 @@ var require_adapter = __commonJS({
       return newFs;
     }
     function toPromise(method) {
-      return (...args) => new Promise((resolve13, reject) => {
+      return (...args) => new Promise((resolve14, reject) => {
         args.push((err2, result) => {
           if (err2) {
             reject(err2);
           } else {
-            resolve13(result);
+            resolve14(result);
           }
         });
         method(...args);
@@ -54323,11 +54323,11 @@ var require_lib2 = __commonJS({
     })();
     var __awaiter3 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value2) {
-        return value2 instanceof P ? value2 : new P(function(resolve13) {
-          resolve13(value2);
+        return value2 instanceof P ? value2 : new P(function(resolve14) {
+          resolve14(value2);
         });
       }
-      return new (P || (P = Promise))(function(resolve13, reject) {
+      return new (P || (P = Promise))(function(resolve14, reject) {
         function fulfilled(value2) {
           try {
             step(generator.next(value2));
@@ -54343,7 +54343,7 @@ var require_lib2 = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve13(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve14(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -54430,26 +54430,26 @@ var require_lib2 = __commonJS({
       }
       readBody() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve13) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve14) => __awaiter3(this, void 0, void 0, function* () {
             let output2 = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output2 = Buffer.concat([output2, chunk]);
             });
             this.message.on("end", () => {
-              resolve13(output2.toString());
+              resolve14(output2.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve13) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve14) => __awaiter3(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve13(Buffer.concat(chunks));
+              resolve14(Buffer.concat(chunks));
             });
           }));
         });
@@ -54657,14 +54657,14 @@ var require_lib2 = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve13, reject) => {
+          return new Promise((resolve14, reject) => {
             function callbackForResult(err2, res) {
               if (err2) {
                 reject(err2);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve13(res);
+                resolve14(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -54908,12 +54908,12 @@ var require_lib2 = __commonJS({
         return __awaiter3(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve13) => setTimeout(() => resolve13(), ms));
+          return new Promise((resolve14) => setTimeout(() => resolve14(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve13, reject) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve14, reject) => __awaiter3(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -54921,7 +54921,7 @@ var require_lib2 = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve13(response);
+              resolve14(response);
             }
             function dateTimeDeserializer(key, value2) {
               if (typeof value2 === "string") {
@@ -54960,7 +54960,7 @@ var require_lib2 = __commonJS({
               err2.result = response.result;
               reject(err2);
             } else {
-              resolve13(response);
+              resolve14(response);
             }
           }));
         });
@@ -55345,9 +55345,9 @@ var require_light = __commonJS({
         push(job) {
           return this._lists[job.options.priority].push(job);
         }
-        queued(priority) {
-          if (priority != null) {
-            return this._lists[priority].length;
+        queued(priority2) {
+          if (priority2 != null) {
+            return this._lists[priority2].length;
           } else {
             return this._length;
           }
@@ -55367,8 +55367,8 @@ var require_light = __commonJS({
           }
           return [];
         }
-        shiftLastFrom(priority) {
-          return this.getFirst(this._lists.slice(priority).reverse()).shift();
+        shiftLastFrom(priority2) {
+          return this.getFirst(this._lists.slice(priority2).reverse()).shift();
         }
       };
       var Queues_1 = Queues;
@@ -55400,9 +55400,9 @@ var require_light = __commonJS({
           });
           this.retryCount = 0;
         }
-        _sanitizePriority(priority) {
+        _sanitizePriority(priority2) {
           var sProperty;
-          sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
+          sProperty = ~~priority2 !== priority2 ? DEFAULT_PRIORITY : priority2;
           if (sProperty < 0) {
             return 0;
           } else if (sProperty > NUM_PRIORITIES - 1) {
@@ -55563,8 +55563,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve13, reject) {
-            return setTimeout(resolve13, t);
+          return new this.Promise(function(resolve14, reject) {
+            return setTimeout(resolve14, t);
           });
         }
         computePenalty() {
@@ -55775,15 +55775,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error63, reject, resolve13, returned, task;
+          var args, cb, error63, reject, resolve14, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve13, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve14, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve13(returned);
+                  return resolve14(returned);
                 };
               } catch (error1) {
                 error63 = error1;
@@ -55798,13 +55798,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise2, reject, resolve13;
-          resolve13 = reject = null;
+          var promise2, reject, resolve14;
+          resolve14 = reject = null;
           promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve13 = _resolve;
+            resolve14 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve13, reject });
+          this._queue.push({ task, args, resolve: resolve14, reject });
           this._tryToRun();
           return promise2;
         }
@@ -56076,8 +56076,8 @@ var require_light = __commonJS({
             this._limiter = _limiter;
             return this;
           }
-          queued(priority) {
-            return this._queues.queued(priority);
+          queued(priority2) {
+            return this._queues.queued(priority2);
           }
           clusterQueued() {
             return this._store.__queued__();
@@ -56205,14 +56205,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve13, reject) => {
+              return new this.Promise((resolve14, reject) => {
                 if (finished7()) {
-                  return resolve13();
+                  return resolve14();
                 } else {
                   return this.on("done", () => {
                     if (finished7()) {
                       this.removeAllListeners("done");
-                      return resolve13();
+                      return resolve14();
                     }
                   });
                 }
@@ -56305,9 +56305,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve13, reject) {
+              return new this.Promise(function(resolve14, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve13)(args3);
+                  return (args3[0] != null ? reject : resolve14)(args3);
                 });
               });
             };
@@ -56594,11 +56594,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve13) {
-      resolve13(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve14) {
+      resolve14(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve13, reject) {
+  return new (P || (P = Promise))(function(resolve14, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -56614,7 +56614,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve13(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve14(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -57624,9 +57624,9 @@ function assertNever(_x) {
 }
 function assert(_) {
 }
-function getEnumValues(entries2) {
-  const numericValues = Object.values(entries2).filter((v) => typeof v === "number");
-  const values = Object.entries(entries2).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
+function getEnumValues(entries3) {
+  const numericValues = Object.values(entries3).filter((v) => typeof v === "number");
+  const values = Object.entries(entries3).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
   return values;
 }
 function joinValues(array2, separator = "|") {
@@ -59461,16 +59461,16 @@ var $ZodCheckProperties = /* @__PURE__ */ $constructor("$ZodCheckProperties", (i
   hide(inst, Symbol.iterator, function* () {
     yield inst;
   });
-  let entries2;
+  let entries3;
   inst._zod.check = (payload) => {
     if (payload.value == null) {
       payload.issues.push({ expected: "object", code: "invalid_type", input: payload.value, inst });
       return void 0;
     }
-    entries2 ?? (entries2 = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
+    entries3 ?? (entries3 = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
     const input2 = payload.value;
     let proms;
-    for (const [key, schema] of entries2) {
+    for (const [key, schema] of entries3) {
       const result = schema._zod.run({ value: input2[key], issues: [] }, {});
       if (result instanceof Promise) {
         proms ?? (proms = []);
@@ -62015,7 +62015,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve13) {
+function isRecursive(inst, stack, resolve14) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -62025,7 +62025,7 @@ function isRecursive(inst, stack, resolve13) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve13);
+      const answer = isRecursive(child, stack, resolve14);
       if (answer > result)
         result = answer;
     }
@@ -62036,7 +62036,7 @@ function isRecursive(inst, stack, resolve13) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve13) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve14) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -62100,7 +62100,7 @@ function isRecursive(inst, stack, resolve13) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve13 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve14 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -72288,18 +72288,18 @@ function _set(Class2, valueType, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _enum(Class2, values, params) {
-  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+  const entries3 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new Class2({
     type: "enum",
-    entries: entries2,
+    entries: entries3,
     ...normalizeParams(params)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nativeEnum(Class2, entries2, params) {
+function _nativeEnum(Class2, entries3, params) {
   return new Class2({
     type: "enum",
-    entries: entries2,
+    entries: entries3,
     ...normalizeParams(params)
   });
 }
@@ -75282,17 +75282,17 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   };
 });
 function _enum2(values, params) {
-  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+  const entries3 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new ZodEnum({
     type: "enum",
-    entries: entries2,
+    entries: entries3,
     ...util_exports.normalizeParams(params)
   });
 }
-function nativeEnum(entries2, params) {
+function nativeEnum(entries3, params) {
   return new ZodEnum({
     type: "enum",
-    entries: entries2,
+    entries: entries3,
     ...util_exports.normalizeParams(params)
   });
 }
@@ -76447,8 +76447,8 @@ function fromJSONSchema(schema, params) {
 var RESOLVING = /* @__PURE__ */ Symbol("z.visit/resolving");
 function visit(schema, fnOrHandlers) {
   const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node2, rewritten) => {
-    const h2 = fnOrHandlers[node2._zod.def.type];
-    return h2 ? h2(node2, rewritten) : node2;
+    const h3 = fnOrHandlers[node2._zod.def.type];
+    return h3 ? h3(node2, rewritten) : node2;
   };
   const cache = /* @__PURE__ */ new Map();
   function run2(s) {
@@ -77477,6 +77477,30 @@ async function parseReleaseThresholds(value2, cwd) {
 // action/inputs.ts
 init_errors();
 
+// src/store/git-branch-options.ts
+init_errors();
+import { isAbsolute as isAbsolute4, posix } from "node:path";
+var DEFAULT_DATA_BRANCH = "trt-gate-data";
+var DEFAULT_COMMITTER = {
+  name: "github-actions[bot]",
+  email: "41898282+github-actions[bot]@users.noreply.github.com"
+};
+function assertBranchName(branch) {
+  if (!/^[A-Za-z0-9._/-]{1,200}$/.test(branch) || branch.startsWith("-") || branch.startsWith("/") || branch.endsWith("/") || branch.endsWith(".lock") || branch.includes("..") || branch.includes("//") || branch.split("/").some((part) => part.startsWith("."))) {
+    throw new UsageError(`invalid data branch name ${JSON.stringify(branch)}`);
+  }
+}
+function normaliseStorePath(path6) {
+  const p = posix.normalize(path6.replace(/\\/g, "/")).replace(/^\.\/+/, "").replace(/\/+$/, "");
+  if (p === "" || p === "." || isAbsolute4(p) || p.startsWith("/") || p === ".." || p.startsWith("../")) {
+    throw new UsageError(`store path ${JSON.stringify(path6)} must be a relative directory inside the branch`);
+  }
+  if (p.split("/").some((part) => part === ".git")) {
+    throw new UsageError(`store path ${JSON.stringify(path6)} must not name .git`);
+  }
+  return p;
+}
+
 // src/app/artifacts.ts
 import { mkdir as mkdir9 } from "node:fs/promises";
 import { join as join14 } from "node:path";
@@ -77785,12 +77809,12 @@ function learnedEnvelopes(metrics) {
 
 // src/gate/rng.ts
 function hashString(text) {
-  let h2 = 2166136261;
+  let h3 = 2166136261;
   for (let i3 = 0; i3 < text.length; i3++) {
-    h2 ^= text.charCodeAt(i3);
-    h2 = Math.imul(h2, 16777619);
+    h3 ^= text.charCodeAt(i3);
+    h3 = Math.imul(h3, 16777619);
   }
-  return h2 >>> 0;
+  return h3 >>> 0;
 }
 var Sfc32 = class {
   s;
@@ -77931,10 +77955,10 @@ function swap2(a2, i3, j) {
 function quantileInPlace(a2, p) {
   const n3 = a2.length;
   if (n3 === 0) throw new RangeError("quantile of no values");
-  const h2 = (n3 - 1) * Math.min(1, Math.max(0, p));
-  const k = Math.floor(h2);
+  const h3 = (n3 - 1) * Math.min(1, Math.max(0, p));
+  const k = Math.floor(h3);
   const v = select(a2, k);
-  const frac = h2 - k;
+  const frac = h3 - k;
   if (frac === 0 || k + 1 >= n3) return v;
   let next = a2[k + 1];
   for (let i3 = k + 2; i3 < n3; i3++) if (a2[i3] < next) next = a2[i3];
@@ -78067,9 +78091,9 @@ function hallSheatherBandwidth(n3, q, alpha = 0.05) {
   const memoKey = `${n3}:${q}:${alpha}`;
   const hit = bandwidths.get(memoKey);
   if (hit !== void 0) return hit;
-  const h2 = computeBandwidth(n3, q, alpha);
-  if (bandwidths.size < 4096) bandwidths.set(memoKey, h2);
-  return h2;
+  const h3 = computeBandwidth(n3, q, alpha);
+  if (bandwidths.size < 4096) bandwidths.set(memoKey, h3);
+  return h3;
 }
 var bandwidths = /* @__PURE__ */ new Map();
 function computeBandwidth(n3, q, alpha) {
@@ -78132,21 +78156,21 @@ function statisticVariance(sub, n3, statistic) {
   if (m < 2) return 0;
   const step = sub.length / m;
   if (statistic.kind === "mean") {
-    const shift = sub[0];
+    const shift2 = sub[0];
     let sum3 = 0;
     let sq = 0;
     let at = 0;
     for (let i3 = 0; i3 < m; i3++, at += step) {
-      const x2 = sub[at | 0] - shift;
+      const x2 = sub[at | 0] - shift2;
       sum3 += x2;
       sq += x2 * x2;
     }
     return Math.max(0, (sq - sum3 * sum3 / m) / (m - 1)) / n3;
   }
   const q = statistic.p;
-  const h2 = Math.max(hallSheatherBandwidth(m, q), 1 / m);
-  let kLo = Math.round(Math.max(0, q - h2) * (m - 1));
-  let kHi = Math.round(Math.min(1, q + h2) * (m - 1));
+  const h3 = Math.max(hallSheatherBandwidth(m, q), 1 / m);
+  let kLo = Math.round(Math.max(0, q - h3) * (m - 1));
+  let kHi = Math.round(Math.min(1, q + h3) * (m - 1));
   if (kHi === kLo) {
     if (kHi < m - 1) kHi++;
     else kLo--;
@@ -78226,9 +78250,9 @@ function bootstrapLogRatio(candidate, baseline, resamples, rng, out) {
   let spare = -1;
   const draw16 = () => {
     if (spare >= 0) {
-      const h2 = spare;
+      const h3 = spare;
       spare = -1;
-      return h2;
+      return h3;
     }
     const u2 = rng.uint32();
     spare = u2 >>> 16;
@@ -78239,8 +78263,8 @@ function bootstrapLogRatio(candidate, baseline, resamples, rng, out) {
     if (T > 1) {
       for (let i3 = 0; i3 < T; i3++) c3 += devs[draw16() * T >>> 16];
     }
-    const h2 = draw16();
-    reps[b] = center + c3 * scale + sd * NORMAL_TABLE[h2 >>> 16 - NORMAL_TABLE_BITS];
+    const h3 = draw16();
+    reps[b] = center + c3 * scale + sd * NORMAL_TABLE[h3 >>> 16 - NORMAL_TABLE_BITS];
   }
   return reps;
 }
@@ -78565,8 +78589,8 @@ function compareEntry(candidate, history, similarKeys, thresholds, options = {})
     metrics
   };
   if (baseline.kind === "runs" && candidate.layers) {
-    const latest = baseline.runs.filter((r) => r.entry.status === "ok").at(-1);
-    if (latest?.entry.layers) out.layers = attributeLayers(candidate.layers, latest.entry.layers);
+    const latest2 = baseline.runs.filter((r) => r.entry.status === "ok").at(-1);
+    if (latest2?.entry.layers) out.layers = attributeLayers(candidate.layers, latest2.entry.layers);
   }
   return out;
 }
@@ -78597,18 +78621,18 @@ function assertKnownMetrics(thresholds) {
 }
 async function compareResults(candidate, lookup, settings, options = {}) {
   assertKnownMetrics(settings.thresholds);
-  const entries2 = candidate.entries;
-  const comparisons = new Array(entries2.length);
+  const entries3 = candidate.entries;
+  const comparisons = new Array(entries3.length);
   let next = 0;
   const worker = async () => {
-    while (next < entries2.length) {
+    while (next < entries3.length) {
       const i3 = next++;
-      const entry = entries2[i3];
+      const entry = entries3[i3];
       const found = entry.status === "failed" ? { similar: [] } : await lookup(entry.key);
       comparisons[i3] = compareEntry(entry, found.history, found.similar, settings.thresholds, options);
     }
   };
-  const workers = Math.max(1, Math.min(options.concurrency ?? 4, entries2.length));
+  const workers = Math.max(1, Math.min(options.concurrency ?? 4, entries3.length));
   await Promise.all(Array.from({ length: workers }, worker));
   return { comparisons, gate: decide(comparisons, settings.gate.failOn) };
 }
@@ -79274,13 +79298,13 @@ function scaleFor(values, p0, p1, options = {}) {
   let hi = finite.length ? Math.max(...finite) : 1;
   if (options.positive && lo > 0 && hi / lo > 10 ** (options.decades ?? 1)) {
     const l = Math.log10(lo) - 0.05;
-    const h2 = Math.log10(hi) + 0.05;
+    const h3 = Math.log10(hi) + 0.05;
     return {
       kind: "log",
       lo: 10 ** l,
-      hi: 10 ** h2,
-      at: (v) => p0 + (Math.log10(Math.max(v, 10 ** l)) - l) / (h2 - l) * (p1 - p0),
-      ticks: logTicks(10 ** l, 10 ** h2)
+      hi: 10 ** h3,
+      at: (v) => p0 + (Math.log10(Math.max(v, 10 ** l)) - l) / (h3 - l) * (p1 - p0),
+      ticks: logTicks(10 ** l, 10 ** h3)
     };
   }
   if (options.zero) lo = Math.min(0, lo);
@@ -79346,19 +79370,19 @@ function distributionSvg(input2) {
   const c3 = density(cand);
   const b = base.length ? density(base) : void 0;
   const peak = Math.max(...c3.share, ...b?.share ?? [0]);
-  const h2 = (share) => peak > 0 ? share / peak * (BOTTOM - TOP) : 0;
+  const h3 = (share) => peak > 0 ? share / peak * (BOTTOM - TOP) : 0;
   const parts = [`<title>${escapeHtml(input2.title)}</title>`];
   c3.share.forEach((share, i3) => {
     if (share === 0) return;
     const x0 = x2.at(edges[i3]);
     const x1 = x2.at(edges[i3 + 1]);
     parts.push(
-      `<rect class="bar" x="${px(x0)}" y="${px(BOTTOM - h2(share))}" width="${px(Math.max(1, x1 - x0 - 1))}" height="${px(h2(share))}"><title>${escapeHtml(`${formatSig(edges[i3])}\u2013${formatSig(edges[i3 + 1])} ms: ${(share * 100).toFixed(1)} % of ${input2.candidateLabel}`)}</title></rect>`
+      `<rect class="bar" x="${px(x0)}" y="${px(BOTTOM - h3(share))}" width="${px(Math.max(1, x1 - x0 - 1))}" height="${px(h3(share))}"><title>${escapeHtml(`${formatSig(edges[i3])}\u2013${formatSig(edges[i3 + 1])} ms: ${(share * 100).toFixed(1)} % of ${input2.candidateLabel}`)}</title></rect>`
     );
   });
   if (b) {
     const path6 = b.share.map(
-      (share, i3) => `${i3 === 0 ? "M" : "L"}${px(x2.at(edges[i3]))},${px(BOTTOM - h2(share))}H${px(x2.at(edges[i3 + 1]))}`
+      (share, i3) => `${i3 === 0 ? "M" : "L"}${px(x2.at(edges[i3]))},${px(BOTTOM - h3(share))}H${px(x2.at(edges[i3 + 1]))}`
     ).join("");
     parts.push(`<path class="outline" d="${path6}"><title>${escapeHtml(input2.baselineLabel)}</title></path>`);
   }
@@ -79503,7 +79527,7 @@ function speedups(list) {
       const a2 = trialUnits(entry);
       const r = ref2 && trialUnits(ref2);
       if (!ref2 || !a2 || !r) continue;
-      const seed = [...entry.id].reduce((h2, c3) => Math.imul(h2 ^ c3.charCodeAt(0), 16777619) >>> 0, 2166136261);
+      const seed = [...entry.id].reduce((h3, c3) => Math.imul(h3 ^ c3.charCodeAt(0), 16777619) >>> 0, 2166136261);
       rows.push({
         model: entry.model,
         precision: entry.precision,
@@ -80607,7 +80631,7 @@ async function writeArtifact(path6, text) {
 init_execa();
 import { mkdir as mkdir10, mkdtemp as mkdtemp2, rm as rm6, stat as stat5, writeFile as writeFile5 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname as dirname4, isAbsolute as isAbsolute4, join as join15, posix, relative, resolve as resolve4, sep } from "node:path";
+import { dirname as dirname4, isAbsolute as isAbsolute5, join as join15, posix as posix2, relative, resolve as resolve4, sep } from "node:path";
 init_errors();
 async function openBaseSide(against, configPath2, cwd) {
   const asDir = resolve4(cwd, against);
@@ -80655,11 +80679,11 @@ async function baseFromGitRef(ref2, configAbs) {
     `${ref2}^{commit}`
   ]);
   if (!sha.ok) throw new UsageError(`--against ${ref2}: no such commit or directory`);
-  const commit = sha.out.toString().trim();
+  const commit2 = sha.out.toString().trim();
   const configRel = relative(root2, configAbs).split(sep).join("/");
   const file2 = `${ref2}:${configRel}`;
   const blob = async (path6, field) => {
-    const r = await git(root2, ["cat-file", "blob", `${commit}:${path6}`]);
+    const r = await git(root2, ["cat-file", "blob", `${commit2}:${path6}`]);
     if (!r.ok) throw new ConfigError([{ file: file2, path: field, message: `${path6} does not exist at ${ref2}` }]);
     return r.out;
   };
@@ -80668,7 +80692,7 @@ async function baseFromGitRef(ref2, configAbs) {
   const cleanup = () => rm6(dir, { recursive: true, force: true });
   try {
     for (const { field, value: value2 } of referencedFiles(config2)) {
-      if (isAbsolute4(value2)) {
+      if (isAbsolute5(value2)) {
         throw new ConfigError([
           {
             file: file2,
@@ -80677,7 +80701,7 @@ async function baseFromGitRef(ref2, configAbs) {
           }
         ]);
       }
-      const rel = posix.normalize(posix.join(posix.dirname(configRel), value2));
+      const rel = posix2.normalize(posix2.join(posix2.dirname(configRel), value2));
       if (rel.startsWith("../") || rel === "..") {
         throw new ConfigError([{ file: file2, path: field, message: `${value2} is outside the repository` }]);
       }
@@ -80700,8 +80724,8 @@ async function baseFromGitRef(ref2, configAbs) {
     throw error63;
   }
   return {
-    loaded: { file: file2, dir: join15(dir, ...posix.dirname(configRel).split("/")), config: config2, runnerOptions },
-    label: `git ${ref2} (${commit.slice(0, 12)})`,
+    loaded: { file: file2, dir: join15(dir, ...posix2.dirname(configRel).split("/")), config: config2, runnerOptions },
+    label: `git ${ref2} (${commit2.slice(0, 12)})`,
     cleanup
   };
 }
@@ -81517,11 +81541,11 @@ var inflt = function(dat, st, buf, dict) {
           cbuf(bt + 131072);
         var end = bt + add;
         if (bt < dt) {
-          var shift = dl - dt, dend = Math.min(dt, end);
-          if (shift + bt < 0)
+          var shift2 = dl - dt, dend = Math.min(dt, end);
+          if (shift2 + bt < 0)
             err(3);
           for (; bt < dend; ++bt)
-            buf[bt] = dict[shift + bt];
+            buf[bt] = dict[shift2 + bt];
         }
         for (; bt < end; ++bt)
           buf[bt] = buf[bt - dt];
@@ -81949,15 +81973,15 @@ async function measureRanges(onnxPath, batches) {
   return amax;
 }
 function hashBatches(batches) {
-  const h2 = createHash3("sha256");
+  const h3 = createHash3("sha256");
   for (const feeds of batches) {
     for (const name of Object.keys(feeds).sort()) {
       const d = feeds[name].data;
-      h2.update(name);
-      h2.update(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+      h3.update(name);
+      h3.update(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
     }
   }
-  return h2.digest("hex");
+  return h3.digest("hex");
 }
 async function exists2(path6) {
   try {
@@ -82609,11 +82633,11 @@ async function runAll(options) {
   const planned = planEntries(loaded.config, options.only);
   const cache = new AccuracyCache();
   await checkInputs(planned, loaded, cache);
-  const entries2 = [];
+  const entries3 = [];
   for (const [index, plan] of planned.entries()) {
     observer.onEvent({ type: "entry-start", entryId: plan.id, index, total: planned.length });
     const entry = await runEntry(plan, environment, options, cache);
-    entries2.push(entry);
+    entries3.push(entry);
     observer.onEvent({ type: "entry-done", entry, index, total: planned.length });
   }
   return {
@@ -82621,7 +82645,7 @@ async function runAll(options) {
     source: options.source ?? {},
     environment,
     config: loaded.config,
-    entries: entries2
+    entries: entries3
   };
 }
 async function checkInputs(planned, loaded, cache) {
@@ -82866,14 +82890,14 @@ var PairedSeries = class {
 function adaptiveEntry(id, arms, schedule, judge) {
   return { id, arms, schedule, judge, series: new PairedSeries() };
 }
-async function runAdaptive(entries2, budget, plan, now, progress = () => {
+async function runAdaptive(entries3, budget, plan, now, progress = () => {
 }) {
   const start = now();
   const stop = (e, why) => {
     e.stopped = why;
     e.stoppedAtMs = now() - start;
   };
-  let open5 = entries2.filter((e) => !e.stopped);
+  let open5 = entries3.filter((e) => !e.stopped);
   while (open5.length > 0) {
     for (const e of open5) {
       if (now() - start >= budget.maxSeconds * 1e3) {
@@ -82894,7 +82918,7 @@ async function runAdaptive(entries2, budget, plan, now, progress = () => {
     }
     open5 = open5.filter((e) => !e.stopped);
   }
-  for (const e of entries2) e.judgement = finalJudgement(e, budget.minPairs);
+  for (const e of entries3) e.judgement = finalJudgement(e, budget.minPairs);
 }
 function finalJudgement(e, minPairs) {
   const j = e.judge(e.series);
@@ -83398,12 +83422,12 @@ async function runAb(options) {
         message: `${e.series.pairs} pairs${e.judgement ? `, ${e.judgement.verdict}` : ""}`
       })
     );
-    const entries2 = [];
+    const entries3 = [];
     const comparisons = [];
     const references = /* @__PURE__ */ new Map();
     for (const [index, job] of jobs.entries()) {
       const { entry, comparison: comparison2 } = await finish2(job, options, thresholds, paired, notes, references);
-      entries2.push(entry);
+      entries3.push(entry);
       comparisons.push(comparison2);
       observer.onEvent({ type: "entry-done", entry, index, total: jobs.length });
     }
@@ -83412,7 +83436,7 @@ async function runAb(options) {
       source: options.source ?? {},
       environment,
       config: config2,
-      entries: entries2,
+      entries: entries3,
       comparisons,
       gate: decide(comparisons, options.failOn ?? config2.gate.failOn)
     };
@@ -83695,7 +83719,7 @@ init_errors();
 // src/store/filesystem-store.ts
 init_errors();
 init_atomic_write();
-import { isAbsolute as isAbsolute5, join as join24, relative as relative2, resolve as resolve5 } from "node:path";
+import { isAbsolute as isAbsolute6, join as join24, relative as relative2, resolve as resolve5 } from "node:path";
 
 // src/store/key.ts
 var SLUG_MAX = 48;
@@ -84037,7 +84061,7 @@ var FilesystemBaselineStore = class {
   pathFor(key) {
     const path6 = join24(this.dir, ...keyPath(key).split("/"));
     const rel = relative2(this.dir, path6);
-    if (rel === "" || rel.startsWith("..") || isAbsolute5(rel)) {
+    if (rel === "" || rel.startsWith("..") || isAbsolute6(rel)) {
       throw new DataError(`refusing to use ${path6}: outside the store at ${this.root}`, path6);
     }
     return path6;
@@ -84270,38 +84294,14 @@ function tokenExtraHeader(serverUrl, token) {
   return { [base]: `AUTHORIZATION: basic ${basic}` };
 }
 function extraHeaderEnv(headers) {
-  const entries2 = Object.entries(headers);
-  if (entries2.length === 0) return {};
-  const env = { GIT_CONFIG_COUNT: String(entries2.length) };
-  entries2.forEach(([url2, value2], i3) => {
+  const entries3 = Object.entries(headers);
+  if (entries3.length === 0) return {};
+  const env = { GIT_CONFIG_COUNT: String(entries3.length) };
+  entries3.forEach(([url2, value2], i3) => {
     env[`GIT_CONFIG_KEY_${i3}`] = `http.${url2}.extraheader`;
     env[`GIT_CONFIG_VALUE_${i3}`] = value2;
   });
   return env;
-}
-
-// src/store/git-branch-options.ts
-init_errors();
-import { isAbsolute as isAbsolute6, posix as posix2 } from "node:path";
-var DEFAULT_DATA_BRANCH = "trt-gate-data";
-var DEFAULT_COMMITTER = {
-  name: "github-actions[bot]",
-  email: "41898282+github-actions[bot]@users.noreply.github.com"
-};
-function assertBranchName(branch) {
-  if (!/^[A-Za-z0-9._/-]{1,200}$/.test(branch) || branch.startsWith("-") || branch.startsWith("/") || branch.endsWith("/") || branch.endsWith(".lock") || branch.includes("..") || branch.includes("//") || branch.split("/").some((part) => part.startsWith("."))) {
-    throw new UsageError(`invalid data branch name ${JSON.stringify(branch)}`);
-  }
-}
-function normaliseStorePath(path6) {
-  const p = posix2.normalize(path6.replace(/\\/g, "/")).replace(/^\.\/+/, "").replace(/\/+$/, "");
-  if (p === "" || p === "." || isAbsolute6(p) || p.startsWith("/") || p === ".." || p.startsWith("../")) {
-    throw new UsageError(`store path ${JSON.stringify(path6)} must be a relative directory inside the branch`);
-  }
-  if (p.split("/").some((part) => part === ".git")) {
-    throw new UsageError(`store path ${JSON.stringify(path6)} must not name .git`);
-  }
-  return p;
 }
 
 // src/store/namespace.ts
@@ -84446,7 +84446,7 @@ async function onAttemptFailure({ error: error63, attemptNumber, retriesConsumed
   const finalDelay = Math.min(delayTime, remainingTime);
   options.signal?.throwIfAborted();
   if (finalDelay > 0) {
-    await new Promise((resolve13, reject) => {
+    await new Promise((resolve14, reject) => {
       const onAbort = () => {
         clearTimeout(timeoutToken);
         options.signal?.removeEventListener("abort", onAbort);
@@ -84454,7 +84454,7 @@ async function onAttemptFailure({ error: error63, attemptNumber, retriesConsumed
       };
       const timeoutToken = setTimeout(() => {
         options.signal?.removeEventListener("abort", onAbort);
-        resolve13();
+        resolve14();
       }, finalDelay);
       if (options.unref) {
         timeoutToken.unref?.();
@@ -84519,14 +84519,7 @@ init_errors();
 var RETRYABLE_PUSH = /\[rejected\]|non-fast-forward|fetch first|cannot lock ref|failed to update ref|incorrect old value|stale info|reference already exists|but expected/i;
 var BranchMoved = class extends Error {
 };
-async function commitAppend(clone2, results, outcome, who) {
-  const source = [results.source.ref, results.source.sha?.slice(0, 12)].filter(Boolean).join(" @ ");
-  const lines = [
-    `trt-gate: append run ${results.runId} (${outcome.written.length} key${outcome.written.length === 1 ? "" : "s"})`,
-    "",
-    ...source ? [`Source: ${source}`] : [],
-    `Device: ${results.environment.device.name}`
-  ];
+async function commit(clone2, message, who) {
   await clone2.git(
     [
       "-c",
@@ -84540,24 +84533,24 @@ async function commitAppend(clone2, results, outcome, who) {
       "--no-verify",
       "--file=-"
     ],
-    { input: `${lines.join("\n")}
+    { input: `${message}
 ` }
   );
 }
-async function appendAndPush(clone2, store, results, options, retry2) {
+async function changeAndPush(clone2, change, retry2) {
   const { git: git2, description, remoteUrl } = clone2;
   const attempt = async () => {
     await syncToRemote(clone2);
-    const outcome = await store.append(results, options);
-    if (outcome.written.length === 0) return outcome;
-    await git2(["add", "--all", "--", retry2.path]);
-    const status = await git2(["status", "--porcelain", "--", retry2.path]);
-    if (status.stdout.trim() === "") return outcome;
-    await commitAppend(clone2, results, outcome, retry2.committer);
+    const { result, commit: wanted } = await change();
+    if (!wanted) return result;
+    await git2(["add", "--all", "--", ...wanted.paths]);
+    const status = await git2(["status", "--porcelain", "--", ...wanted.paths]);
+    if (status.stdout.trim() === "") return result;
+    await commit(clone2, wanted.message, retry2.committer);
     const push = await git2(["push", "--porcelain", "origin", `HEAD:refs/heads/${clone2.branch}`], {
       allowFailure: true
     });
-    if (push.exitCode === 0) return outcome;
+    if (push.exitCode === 0) return result;
     const text = `${push.stdout}
 ${push.stderr}`.trim();
     if (!RETRYABLE_PUSH.test(text)) {
@@ -84584,6 +84577,26 @@ ${redactUrl(text)}`, remoteUrl);
       remoteUrl
     );
   }
+}
+function appendMessage(results, outcome) {
+  const source = [results.source.ref, results.source.sha?.slice(0, 12)].filter(Boolean).join(" @ ");
+  return [
+    `trt-gate: append run ${results.runId} (${outcome.written.length} key${outcome.written.length === 1 ? "" : "s"})`,
+    "",
+    ...source ? [`Source: ${source}`] : [],
+    `Device: ${results.environment.device.name}`
+  ].join("\n");
+}
+function appendAndPush(clone2, store, results, options, retry2) {
+  return changeAndPush(
+    clone2,
+    async () => {
+      const outcome = await store.append(results, options);
+      if (outcome.written.length === 0) return { result: outcome };
+      return { result: outcome, commit: { paths: [retry2.path], message: appendMessage(results, outcome) } };
+    },
+    retry2
+  );
 }
 
 // src/store/git-branch-store.ts
@@ -84645,6 +84658,44 @@ var GitBranchBaselineStore = class {
           committer: this.options.committer ?? DEFAULT_COMMITTER,
           onRejectedPush: () => this.rejectedPushes++
         });
+      } catch (error63) {
+        await syncToRemote(clone2).catch(() => {
+        });
+        throw error63;
+      }
+    });
+  }
+  /**
+   * Replaces the directory `dir` of the data branch (relative to the branch root, outside the
+   * baselines' directory) with what `write(absoluteDir)` puts there, committed and pushed like an
+   * append: re-done on the new tip when the branch moved, never forced. For the dashboard (GitHub
+   * Pages serves a branch's root or `docs/`).
+   */
+  async publishDirectory(dir, write, message) {
+    const where = normaliseStorePath(dir);
+    const overlaps = (a2, b) => a2 === b || a2.startsWith(`${b}/`) || b.startsWith(`${a2}/`);
+    if (overlaps(where, this.path)) {
+      throw new UsageError(
+        `cannot publish into ${where}/ of branch ${this.branch}: it overlaps the baselines' directory ${this.path}/`
+      );
+    }
+    return this.serial(async () => {
+      await this.open();
+      const clone2 = this.clone;
+      try {
+        return await changeAndPush(
+          clone2,
+          async () => {
+            await write(join25(clone2.dir, ...where.split("/")));
+            return { result: void 0, commit: { paths: [where], message } };
+          },
+          {
+            maxAttempts: this.maxAttempts,
+            backoffMs: this.backoffMs,
+            committer: this.options.committer ?? DEFAULT_COMMITTER,
+            onRejectedPush: () => this.rejectedPushes++
+          }
+        );
       } catch (error63) {
         await syncToRemote(clone2).catch(() => {
         });
@@ -84763,7 +84814,9 @@ var Input = {
   expectedArchitectures: "expected-architectures",
   forkResults: "fork-results",
   compare: "compare",
-  baseDir: "base-dir"
+  baseDir: "base-dir",
+  nightlyIssues: "nightly-issues",
+  publishDashboard: "publish-dashboard"
 };
 var Output = {
   verdict: "verdict",
@@ -84775,6 +84828,7 @@ var Output = {
 var MODES = ["pr", "baseline", "aggregate", "release"];
 var FORK_RESULTS = ["advisory", "require-trusted"];
 var STORES = STORE_TYPES.filter((t) => t !== "none");
+var NIGHTLY_ISSUES = ["auto", "true", "false"];
 var COMMENT_MODES = ["always", "on-change", "never"];
 function inputEnvName(name) {
   return `INPUT_${name.replace(/[ -]/g, "_").toUpperCase()}`;
@@ -84872,8 +84926,11 @@ function readInputs(env) {
     ),
     forkResults: oneOf(env, Input.forkResults, FORK_RESULTS, "advisory", problems),
     compare: oneOf(env, Input.compare, COMPARE_METHODS, "auto", problems),
-    baseDir: rawInput(env, Input.baseDir)
+    baseDir: rawInput(env, Input.baseDir),
+    nightlyIssues: oneOf(env, Input.nightlyIssues, NIGHTLY_ISSUES, "auto", problems),
+    publishDashboard: rawInput(env, Input.publishDashboard)
   };
+  problems.push(...nightlyInputProblems(inputs));
   if (inputs.mode === "aggregate" && inputs.resultsFiles.length === 0) {
     problems.push(
       `input ${Input.resultsFiles}: mode aggregate needs the results.json files of the matrix jobs`
@@ -84882,10 +84939,32 @@ function readInputs(env) {
   if (problems.length > 0) throw new UsageError(problems.join("\n"));
   return inputs;
 }
+function nightlyInputProblems(inputs) {
+  const problems = [];
+  if (inputs.mode !== "baseline") {
+    if (inputs.nightlyIssues === "true")
+      problems.push(`input ${Input.nightlyIssues}: only the baseline mode manages regression issues`);
+    if (inputs.publishDashboard !== void 0)
+      problems.push(`input ${Input.publishDashboard}: only the baseline mode publishes the dashboard`);
+  }
+  if (inputs.nightlyIssues === "true" && !inputs.githubToken)
+    problems.push(`input ${Input.nightlyIssues}: true needs a github-token with issues: write`);
+  const dir = inputs.publishDashboard;
+  if (dir !== void 0) {
+    try {
+      normaliseStorePath(dir);
+    } catch {
+      problems.push(
+        `input ${Input.publishDashboard}: expected a relative directory such as docs (no "..", not the root), got ${JSON.stringify(dir)}`
+      );
+    }
+  }
+  return problems;
+}
 
 // action/main.ts
 import { mkdir as mkdir14 } from "node:fs/promises";
-import { join as join29, resolve as resolve11 } from "node:path";
+import { join as join30, resolve as resolve12 } from "node:path";
 
 // src/app/exit-code.ts
 init_errors();
@@ -85072,11 +85151,11 @@ var httpClient = __toESM(require_lib2(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve13) {
-      resolve13(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve14) {
+      resolve14(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve13, reject) {
+  return new (P || (P = Promise))(function(resolve14, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -85092,7 +85171,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve13(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve14(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -88904,10 +88983,10 @@ function iterator(octokit, route, parameters) {
           if (!url2 && "total_commits" in normalizedResponse.data) {
             const parsedUrl = new URL(normalizedResponse.url);
             const params = parsedUrl.searchParams;
-            const page = parseInt(params.get("page") || "1", 10);
+            const page2 = parseInt(params.get("page") || "1", 10);
             const per_page = parseInt(params.get("per_page") || "250", 10);
-            if (page * per_page < normalizedResponse.data.total_commits) {
-              params.set("page", String(page + 1));
+            if (page2 * per_page < normalizedResponse.data.total_commits) {
+              params.set("page", String(page2 + 1));
               url2 = parsedUrl.toString();
             }
           }
@@ -89431,7 +89510,7 @@ async function writeJobSummary(markdown, env) {
 }
 
 // action/modes.ts
-import { dirname as dirname7, join as join28 } from "node:path";
+import { dirname as dirname7, join as join29 } from "node:path";
 
 // src/app/record-baselines.ts
 async function recordBaselines(store, runs, historySize) {
@@ -90144,10 +90223,1056 @@ function failClosed(gate, problems) {
   return { ...gate, conclusion: "fail", failing: [...gate.failing, ...problems] };
 }
 
+// action/nightly.ts
+import { resolve as resolve9 } from "node:path";
+
+// src/dashboard/site.ts
+init_errors();
+import { readdir as readdir6, rename as rename5, rm as rm9 } from "node:fs/promises";
+import { join as join27 } from "node:path";
+
+// src/history/detect.ts
+init_simple_statistics();
+
+// src/history/edivisive.ts
+function bestSplit(d, order, n3, minSize, prefix) {
+  const w = n3 + 1;
+  for (let a2 = 1; a2 <= n3; a2++) {
+    const row = order[a2 - 1] * n3;
+    let run2 = 0;
+    for (let b = 1; b <= n3; b++) {
+      run2 += d[row + order[b - 1]];
+      prefix[a2 * w + b] = prefix[(a2 - 1) * w + b] + run2;
+    }
+  }
+  const block = (r0, r1, c0, c1) => prefix[r1 * w + c1] - prefix[r0 * w + c1] - prefix[r1 * w + c0] + prefix[r0 * w + c0];
+  let best = { tau: -1, q: Number.NEGATIVE_INFINITY };
+  for (let tau = minSize; tau <= n3 - minSize; tau++) {
+    const m = tau;
+    const withinX = block(0, tau, 0, tau) / (m * (m - 1));
+    for (let kappa = tau + minSize; kappa <= n3; kappa++) {
+      const k = kappa - tau;
+      const cross = block(0, tau, tau, kappa);
+      const withinY = block(tau, kappa, tau, kappa) / (k * (k - 1));
+      const q = m * k / (m + k) * (2 * cross / (m * k) - withinX - withinY);
+      if (q > best.q) best = { tau, q };
+    }
+  }
+  return best;
+}
+function testSegment(values, options) {
+  const n3 = values.length;
+  if (n3 < 2 * options.minSize) return void 0;
+  const d = new Float64Array(n3 * n3);
+  for (let i3 = 0; i3 < n3; i3++) for (let j = 0; j < n3; j++) d[i3 * n3 + j] = Math.abs(values[i3] - values[j]);
+  const order = Int32Array.from({ length: n3 }, (_, i3) => i3);
+  const prefix = new Float64Array((n3 + 1) * (n3 + 1));
+  const observed = bestSplit(d, order, n3, options.minSize, prefix);
+  if (!(observed.q > 0)) return void 0;
+  const maxExceed = Math.floor(options.alpha * (options.permutations + 1)) - 1;
+  let exceed = 0;
+  for (let p = 0; p < options.permutations; p++) {
+    for (let i3 = n3 - 1; i3 > 0; i3--) {
+      const j = Math.floor(options.rng.next() * (i3 + 1));
+      const t = order[i3];
+      order[i3] = order[j];
+      order[j] = t;
+    }
+    if (bestSplit(d, order, n3, options.minSize, prefix).q >= observed.q) {
+      exceed++;
+      if (exceed > maxExceed) return { index: observed.tau, pValue: (exceed + 1) / (p + 2) };
+    }
+  }
+  return { index: observed.tau, pValue: (exceed + 1) / (options.permutations + 1) };
+}
+function eDivisive(values, options) {
+  if (!(options.minSize >= 2)) throw new RangeError("eDivisive: minSize must be at least 2");
+  const found = [];
+  const pending = [[0, values.length]];
+  while (pending.length > 0) {
+    const [start, end] = pending.pop();
+    const result = testSegment(values.slice(start, end), options);
+    if (!result || result.pValue > options.alpha) continue;
+    const index = start + result.index;
+    found.push({ index, pValue: result.pValue });
+    pending.push([start, index], [index, end]);
+  }
+  return found.sort((a2, b) => a2.index - b.index);
+}
+
+// src/history/levels.ts
+init_simple_statistics();
+var RESAMPLES2 = 2e3;
+function resampledMedian(values, rng, scratch2) {
+  for (let i3 = 0; i3 < values.length; i3++) scratch2[i3] = values[Math.floor(rng.next() * values.length)];
+  return median(scratch2);
+}
+function quantile3(sorted, p) {
+  const at = (sorted.length - 1) * p;
+  const lo = Math.floor(at);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
+}
+function shift(before, after, rng) {
+  const b = median([...before]);
+  const a2 = median([...after]);
+  const ratios = new Float64Array(RESAMPLES2);
+  const sb = new Array(before.length);
+  const sa = new Array(after.length);
+  for (let r = 0; r < RESAMPLES2; r++) {
+    const rb = resampledMedian(before, rng, sb);
+    const ra = resampledMedian(after, rng, sa);
+    ratios[r] = rb === 0 ? ra === 0 ? 0 : Number.POSITIVE_INFINITY : (ra / rb - 1) * 100;
+  }
+  ratios.sort();
+  return {
+    before: b,
+    after: a2,
+    deltaPct: b === 0 ? a2 === 0 ? 0 : Number.POSITIVE_INFINITY : (a2 / b - 1) * 100,
+    intervalPct: [quantile3(ratios, 0.025), quantile3(ratios, 0.975)]
+  };
+}
+function robustNoise(values) {
+  if (values.length < 3) return 0;
+  const diffs = values.slice(1).map((v, i3) => v - values[i3]);
+  const center = median(diffs);
+  return 1.4826 * median(diffs.map((d) => Math.abs(d - center))) / Math.SQRT2;
+}
+
+// src/history/metrics.ts
+function fromRegistry(name, minEffect) {
+  const metric = getMetric(name);
+  if (!metric) throw new Error(`history: metric ${name} is not registered`);
+  return {
+    name,
+    direction: metric.direction,
+    unit: metric.unit,
+    minEffect,
+    extract: (e) => metric.extract(e)
+  };
+}
+function historyMetrics(minEffectPct) {
+  const relative4 = { kind: "relative", pct: minEffectPct };
+  return [
+    fromRegistry("latency.p50", relative4),
+    fromRegistry("latency.p99", relative4),
+    fromRegistry("throughput", relative4),
+    fromRegistry("accuracy.cosine", { kind: "absolute", value: 1e-4 }),
+    fromRegistry("accuracy.top1Agreement", { kind: "absolute", value: 0.01 })
+  ];
+}
+function describeMinEffect(m) {
+  return m.kind === "relative" ? `${m.pct} %` : `${m.value} absolute`;
+}
+function isLargeEnough(metric, before, after) {
+  if (metric.minEffect.kind === "absolute") return Math.abs(after - before) >= metric.minEffect.value;
+  if (before === 0) return after !== 0;
+  return Math.abs(after / before - 1) * 100 >= metric.minEffect.pct;
+}
+function isWorse(metric, before, after) {
+  return metric.direction === "lower" ? after > before : after < before;
+}
+
+// src/history/series.ts
+function seriesLabel(s) {
+  return `${s.model}/${s.precision}/b${s.batchSize}`;
+}
+function identityOf(key) {
+  return {
+    model: key.model,
+    precision: key.precision,
+    batchSize: key.batchSize,
+    runner: key.runner,
+    device: key.device
+  };
+}
+function identityId(s) {
+  return JSON.stringify([s.device, s.runner, s.model, s.precision, s.batchSize]);
+}
+function environmentOf(key, entry) {
+  const clocks = entry.health?.clocksPolicy;
+  return {
+    runtime: key.runtime,
+    optionsHash: key.optionsHash,
+    clocks: typeof clocks === "string" && clocks !== "" ? clocks : "unrecorded"
+  };
+}
+function toSeriesRun(key, run2) {
+  return {
+    runId: run2.runId,
+    createdAt: run2.createdAt,
+    ...run2.source?.sha ? { sha: run2.source.sha } : {},
+    keyId: keyId(key),
+    environment: environmentOf(key, run2.entry),
+    entry: run2.entry
+  };
+}
+function matchesFilter(key, filter) {
+  if (typeof filter !== "string") return identityId(identityOf(key)) === identityId(identityOf(filter));
+  if (filter === keyId(key)) return true;
+  const parts = filter.split("/");
+  const label = [key.model, key.precision, `b${key.batchSize}`];
+  return parts.length <= 3 && parts.every((part, i3) => part === label[i3]);
+}
+async function readSeries(store, filters = []) {
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const key of await store.list()) {
+    if (filters.length > 0 && !filters.some((f) => matchesFilter(key, f))) continue;
+    const history = await store.read(key);
+    if (!history) continue;
+    const identity3 = identityOf(key);
+    const id = identityId(identity3);
+    const group = groups2.get(id) ?? { identity: identity3, runs: [] };
+    for (const run2 of history.runs) group.runs.push(toSeriesRun(history.key, run2));
+    groups2.set(id, group);
+  }
+  return [...groups2.entries()].sort(([a2], [b]) => a2 < b ? -1 : a2 > b ? 1 : 0).map(([id, group]) => ({
+    id,
+    identity: group.identity,
+    runs: group.runs.sort((a2, b) => a2.createdAt.localeCompare(b.createdAt) || a2.runId.localeCompare(b.runId)).map((run2, i3) => ({ ...run2, number: i3 + 1 }))
+  }));
+}
+var sameEnvironment = (a2, b) => a2.runtime === b.runtime && a2.optionsHash === b.optionsHash && a2.clocks === b.clocks;
+function environmentSegments(runs) {
+  const segments = [];
+  runs.forEach((run2, i3) => {
+    const last = segments.at(-1);
+    if (last && sameEnvironment(last.environment, run2.environment)) last.end = i3 + 1;
+    else segments.push({ start: i3, end: i3 + 1, environment: run2.environment });
+  });
+  return segments;
+}
+function environmentChanges(a2, b) {
+  const changes = [];
+  if (a2.runtime !== b.runtime) {
+    const pa = a2.runtime.split(" / ");
+    const pb = b.runtime.split(" / ");
+    if (pa.length === pb.length) {
+      pa.forEach((part, i3) => {
+        if (part !== pb[i3]) changes.push({ field: "runtime", from: part, to: pb[i3] });
+      });
+    } else changes.push({ field: "runtime", from: a2.runtime, to: b.runtime });
+  }
+  if (a2.optionsHash !== b.optionsHash)
+    changes.push({ field: "options", from: a2.optionsHash, to: b.optionsHash });
+  if (a2.clocks !== b.clocks) changes.push({ field: "clocks", from: a2.clocks, to: b.clocks });
+  return changes;
+}
+
+// src/history/detect.ts
+var DEFAULT_HISTORY_OPTIONS = {
+  alpha: 1e-3,
+  permutations: 1999,
+  minSize: 3,
+  minEffectPct: 2,
+  seed: 1
+};
+var OUTLIER_SIGMAS = 5;
+var BLIP_MAX_RUNS = 2;
+var NEIGHBOURS = 3;
+function rangeAt(series, run2) {
+  const before = series.runs[run2 - 1];
+  const after = series.runs[run2];
+  return {
+    fromRun: before ? before.number : after.number,
+    toRun: after.number,
+    ...before?.sha ? { fromSha: before.sha } : {},
+    ...after.sha ? { toSha: after.sha } : {},
+    at: after.createdAt
+  };
+}
+function splitBlips(points2, metric, atSeriesEnd) {
+  const values = points2.map((p) => p.value);
+  const sigma = robustNoise(values);
+  const off = (v, level) => Math.abs(v - level) > OUTLIER_SIGMAS * sigma && isLargeEnough(metric, level, v);
+  const blips = [];
+  const drop = /* @__PURE__ */ new Set();
+  for (let i3 = 1; i3 < values.length; ) {
+    const level = median(values.slice(Math.max(0, i3 - NEIGHBOURS), i3));
+    if (!off(values[i3], level)) {
+      i3++;
+      continue;
+    }
+    const up = values[i3] > level;
+    let j = i3;
+    while (j < values.length && j - i3 <= BLIP_MAX_RUNS && off(values[j], level) && values[j] > level === up)
+      j++;
+    if (j - i3 > BLIP_MAX_RUNS) {
+      i3 = j;
+      continue;
+    }
+    let worst = 0;
+    for (let k = i3; k < j; k++) {
+      const deltaPct2 = level === 0 ? 0 : (values[k] / level - 1) * 100;
+      if (Math.abs(deltaPct2) > Math.abs(worst)) worst = deltaPct2;
+      drop.add(k);
+    }
+    blips.push({
+      metric: metric.name,
+      kind: j === values.length && atSeriesEnd ? "pending" : "blip",
+      runs: points2.slice(i3, j).map((p) => p.run + 1),
+      deltaPct: worst,
+      worse: isWorse(metric, level, values[i3])
+    });
+    i3 = j;
+  }
+  return { kept: points2.filter((_, i3) => !drop.has(i3)), blips };
+}
+function shiftsAt(values, cuts, rng) {
+  return cuts.map(
+    (cut, k) => shift(values.slice(cuts[k - 1] ?? 0, cut), values.slice(cut, cuts[k + 1] ?? values.length), rng)
+  );
+}
+function findSteps(series, metric, kept, options, salt) {
+  const values = kept.map((p) => p.value);
+  const found = eDivisive(values, {
+    alpha: options.alpha,
+    permutations: options.permutations,
+    minSize: options.minSize,
+    rng: deriveRng(options.seed, series.id, metric.name, salt, "permutations")
+  });
+  let cuts = found.map((c3) => c3.index);
+  const bootstrap = () => deriveRng(options.seed, series.id, metric.name, salt, "bootstrap");
+  let shifts = shiftsAt(values, cuts, bootstrap());
+  for (; ; ) {
+    let smallest2 = -1;
+    shifts.forEach((s, k) => {
+      if (isLargeEnough(metric, s.before, s.after)) return;
+      if (smallest2 < 0 || Math.abs(s.deltaPct) < Math.abs(shifts[smallest2].deltaPct)) smallest2 = k;
+    });
+    if (smallest2 < 0) break;
+    cuts = cuts.filter((_, k) => k !== smallest2);
+    shifts = shiftsAt(values, cuts, bootstrap());
+  }
+  const steps = cuts.map((cut, k) => {
+    const s = shifts[k];
+    const run2 = kept[cut].run;
+    return {
+      metric: metric.name,
+      kind: isWorse(metric, s.before, s.after) ? "regression" : "improvement",
+      status: "lasting",
+      atRun: run2 + 1,
+      runId: series.runs[run2].runId,
+      range: rangeAt(series, run2),
+      before: s.before,
+      after: s.after,
+      deltaPct: s.deltaPct,
+      intervalPct: s.intervalPct,
+      runsAfter: (cuts[k + 1] ?? values.length) - cut,
+      pValue: found.find((c3) => c3.index === cut).pValue
+    };
+  });
+  steps.forEach((step, k) => {
+    if (step.kind !== "regression") return;
+    for (let j = k + 1; j < steps.length; j++) {
+      if (!isLargeEnough(metric, step.before, steps[j].after)) {
+        step.status = "recovered";
+        step.recoveredAtRun = steps[j].atRun;
+        return;
+      }
+    }
+  });
+  return steps;
+}
+function pointsOf(series, metric, segment) {
+  const points2 = [];
+  for (let i3 = segment.start; i3 < segment.end; i3++) {
+    const value2 = metric.extract(series.runs[i3].entry);
+    if (value2 !== void 0 && Number.isFinite(value2)) points2.push({ run: i3, value: value2 });
+  }
+  return points2;
+}
+function endLevel(points2, steps, end) {
+  const stretch = end === "last" ? points2.filter((p) => p.run + 1 >= (steps.at(-1)?.atRun ?? 0)) : points2.filter((p) => p.run + 1 < (steps[0]?.atRun ?? Number.POSITIVE_INFINITY));
+  return stretch.length > 0 ? median(stretch.map((p) => p.value)) : void 0;
+}
+function analyseSeries(series, options = DEFAULT_HISTORY_OPTIONS) {
+  const segments = environmentSegments(series.runs);
+  const steps = [];
+  const blips = [];
+  const untested = [];
+  const levels = /* @__PURE__ */ new Map();
+  const metrics = historyMetrics(options.minEffectPct).filter(
+    (m) => !options.metrics || options.metrics.includes(m.name)
+  );
+  for (const metric of metrics) {
+    let seen = false;
+    let tested = false;
+    const perSegment = [];
+    segments.forEach((segment, s) => {
+      const points2 = pointsOf(series, metric, segment);
+      if (points2.length === 0) {
+        perSegment.push({});
+        return;
+      }
+      seen = true;
+      const split = splitBlips(points2, metric, s === segments.length - 1);
+      blips.push(...split.blips);
+      let found = [];
+      if (split.kept.length >= 2 * options.minSize) {
+        tested = true;
+        found = findSteps(series, metric, split.kept, options, String(s));
+        steps.push(...found);
+      }
+      perSegment.push({
+        first: endLevel(split.kept, found, "first"),
+        last: endLevel(split.kept, found, "last")
+      });
+    });
+    if (seen && !tested) untested.push(metric.name);
+    if (seen) levels.set(metric.name, perSegment);
+  }
+  const environmentSteps = segments.slice(1).map((segment, k) => {
+    const previous = segments[k];
+    return {
+      atRun: segment.start + 1,
+      range: rangeAt(series, segment.start),
+      changes: environmentChanges(previous.environment, segment.environment),
+      levels: [...levels.entries()].flatMap(([metric, perSegment]) => {
+        const before = perSegment[k]?.last;
+        const after = perSegment[k + 1]?.first;
+        if (before === void 0 || after === void 0) return [];
+        return [{ metric, before, after, deltaPct: before === 0 ? 0 : (after / before - 1) * 100 }];
+      })
+    };
+  });
+  return {
+    id: series.id,
+    label: seriesLabel(series.identity),
+    identity: series.identity,
+    runs: series.runs.length,
+    environments: segments.map((s) => ({ fromRun: s.start + 1, toRun: s.end, environment: s.environment })),
+    environmentSteps,
+    steps: steps.sort((a2, b) => a2.atRun - b.atRun || a2.metric.localeCompare(b.metric)),
+    blips,
+    untested
+  };
+}
+
+// src/history/index.ts
+function historyReport(series, options) {
+  return {
+    method: {
+      name: "e-divisive",
+      alpha: options.alpha,
+      permutations: options.permutations,
+      minSize: options.minSize,
+      minEffect: Object.fromEntries(
+        historyMetrics(options.minEffectPct).map((m) => [m.name, describeMinEffect(m.minEffect)])
+      ),
+      seed: options.seed
+    },
+    series: series.map((s) => analyseSeries(s, options))
+  };
+}
+async function readHistory(store, filters = [], options = DEFAULT_HISTORY_OPTIONS) {
+  const series = await readSeries(store, filters);
+  return { series, report: historyReport(series, options) };
+}
+
+// src/dashboard/site.ts
+init_atomic_write();
+
+// src/dashboard/pages.ts
+import { createHash as createHash5 } from "node:crypto";
+
+// src/dashboard/series-view.ts
+init_simple_statistics();
+
+// src/report/svg/trend.ts
+var WIDTH2 = 520;
+var HEIGHT2 = 220;
+var LEFT2 = 64;
+var RIGHT2 = WIDTH2 - 16;
+var TOP2 = 30;
+var BOTTOM2 = HEIGHT2 - 28;
+function trendSvg(chart) {
+  if (chart.points.length === 0) return "";
+  const y = scaleFor(
+    chart.points.map((p) => p.value),
+    BOTTOM2,
+    TOP2,
+    { positive: chart.points.every((p) => p.value >= 0), zero: chart.zero, decades: 1 }
+  );
+  const span = Math.max(1, chart.runs - 1);
+  const x2 = (run2) => LEFT2 + (run2 - 1) / span * (RIGHT2 - LEFT2);
+  const unit = chart.unit ? ` ${chart.unit}` : "";
+  const parts = [`<title>${escapeHtml(chart.title)}</title>`];
+  for (const t of y.ticks) {
+    parts.push(
+      `<line class="grid" x1="${LEFT2}" x2="${RIGHT2}" y1="${px(y.at(t))}" y2="${px(y.at(t))}"/>`,
+      `<text class="lbl" x="${LEFT2 - 6}" y="${px(y.at(t) + 4)}" text-anchor="end">${escapeHtml(formatSig(t))}</text>`
+    );
+  }
+  const xTicks = [.../* @__PURE__ */ new Set([1, Math.round((chart.runs + 1) / 2), chart.runs])];
+  xTicks.forEach((r, i3) => {
+    const anchor2 = i3 === 0 ? "start" : i3 === xTicks.length - 1 ? "end" : "middle";
+    parts.push(
+      `<text class="lbl" x="${px(x2(r))}" y="${BOTTOM2 + 16}" text-anchor="${anchor2}">${escapeHtml(`run ${r}`)}</text>`
+    );
+  });
+  parts.push(
+    `<text class="lbl" x="${LEFT2}" y="14">${escapeHtml(`${chart.title}${unit ? ` (${chart.unit}${y.kind === "log" ? ", log scale" : ""})` : ""}`)}</text>`
+  );
+  chart.markers.forEach((m, i3) => {
+    const mx = x2(m.run - 0.5);
+    const anchor2 = mx > (LEFT2 + RIGHT2) / 2 ? "end" : "start";
+    const tx = anchor2 === "end" ? mx - 4 : mx + 4;
+    parts.push(
+      `<line class="mk mk-${m.kind}" x1="${px(mx)}" x2="${px(mx)}" y1="${TOP2 - 6}" y2="${BOTTOM2}"><title>${escapeHtml(m.label)}</title></line>`,
+      `<text class="lbl mk-${m.kind}-text" x="${px(tx)}" y="${TOP2 + 6 + i3 % 3 * 12}" text-anchor="${anchor2}">${escapeHtml(m.label)}</text>`
+    );
+  });
+  for (const level of chart.levels) {
+    parts.push(
+      `<line class="level" x1="${px(x2(level.fromRun))}" x2="${px(x2(level.toRun))}" y1="${px(y.at(level.value))}" y2="${px(y.at(level.value))}"><title>${escapeHtml(`runs ${level.fromRun}\u2013${level.toRun}: median ${formatSig(level.value)}${unit}`)}</title></line>`
+    );
+  }
+  for (const p of chart.points) {
+    parts.push(
+      `<circle class="${p.outlier ? "pt pt-outlier" : "pt"}" cx="${px(x2(p.run))}" cy="${px(y.at(p.value))}" r="3"><title>${escapeHtml(p.title)}</title></circle>`
+    );
+  }
+  parts.push(`<line class="axis" x1="${LEFT2}" x2="${RIGHT2}" y1="${BOTTOM2}" y2="${BOTTOM2}"/>`);
+  return `<svg class="chart trend" role="img" viewBox="0 0 ${WIDTH2} ${HEIGHT2}" preserveAspectRatio="xMinYMin meet">${parts.join("")}</svg>`;
+}
+
+// src/dashboard/series-view.ts
+var TRENDS = [
+  { metric: "latency.p50", title: "Latency p50" },
+  { metric: "latency.p99", title: "Latency p99" },
+  { metric: "throughput", title: "Throughput" },
+  { metric: "accuracy.cosine", title: "Accuracy: worst cosine similarity" },
+  { metric: "accuracy.top1Agreement", title: "Accuracy: top-1 agreement" },
+  { metric: "build.timeMs", title: "Engine build time", zero: true },
+  { metric: "build.artifactBytes", title: "Engine size", zero: true }
+];
+var BASELINE_RUNS2 = 3;
+function trendFor(series, history, spec) {
+  const metric = getMetric(spec.metric);
+  if (!metric) return "";
+  const outliers = new Set(history.blips.filter((b) => b.metric === spec.metric).flatMap((b) => b.runs));
+  const points2 = [];
+  for (const run2 of series.runs) {
+    const value2 = metric.extract(run2.entry);
+    if (value2 === void 0 || !Number.isFinite(value2)) continue;
+    points2.push({
+      run: run2.number,
+      value: value2,
+      outlier: outliers.has(run2.number),
+      title: `run ${run2.number} (${run2.createdAt}${run2.sha ? `, ${run2.sha.slice(0, 12)}` : ""}): ${formatSig(value2, 4)} ${metric.unit}${outliers.has(run2.number) ? " \u2014 outlier" : ""}`
+    });
+  }
+  if (points2.length === 0) return "";
+  const steps = history.steps.filter((s) => s.metric === spec.metric);
+  const markers = [
+    ...history.environmentSteps.map((e) => ({
+      run: e.atRun,
+      kind: "environment",
+      label: `environment: ${e.changes.map((c3) => c3.to).join(", ")}`
+    })),
+    ...steps.map((s) => ({
+      run: s.atRun,
+      kind: s.kind,
+      label: `${s.kind} ${formatDeltaPct(s.deltaPct)}${s.status === "recovered" ? " (recovered)" : ""}`
+    }))
+  ].sort((a2, b) => a2.run - b.run);
+  const cuts = [.../* @__PURE__ */ new Set([1, ...markers.map((m) => m.run), series.runs.length + 1])].sort((a2, b) => a2 - b);
+  const levels = cuts.slice(1).flatMap((end, i3) => {
+    const from = cuts[i3];
+    const inside = points2.filter((p) => p.run >= from && p.run < end && !p.outlier).map((p) => p.value);
+    return inside.length ? [{ fromRun: from, toRun: end - 1, value: median(inside) }] : [];
+  });
+  return trendSvg({
+    title: spec.title,
+    unit: metric.unit,
+    runs: series.runs.length,
+    points: points2,
+    markers,
+    levels,
+    ...spec.zero ? { zero: true } : {}
+  });
+}
+function latestDistribution(series) {
+  const latest2 = series.runs.at(-1);
+  if (!latest2?.entry.latency) return "";
+  const env = JSON.stringify(latest2.environment);
+  const before = series.runs.slice(0, -1).filter((r) => JSON.stringify(r.environment) === env && r.entry.latency).slice(-BASELINE_RUNS2);
+  const input2 = {
+    title: `Latency distribution of run ${latest2.number} against the ${before.length} run(s) before it`,
+    candidate: latest2.entry.latency.trials.flatMap((t) => t.samples),
+    candidateLabel: `latest run ${latest2.number}`,
+    baselineLabel: before.length ? `baseline: runs ${before[0].number}\u2013${before.at(-1).number}` : "no earlier run in this environment"
+  };
+  if (before.length)
+    input2.baseline = before.flatMap((r) => r.entry.latency.trials.flatMap((t) => t.samples));
+  return distributionSvg(input2);
+}
+function seriesCharts(series, history) {
+  return {
+    trends: TRENDS.map((spec) => trendFor(series, history, spec)).filter((svg) => svg !== ""),
+    distribution: latestDistribution(series)
+  };
+}
+
+// src/dashboard/style.ts
+var DASHBOARD_CSS = `
+:root { color-scheme: light dark; --fg: #1f2328; --muted: #59636e; --bg: #ffffff; --card: #f6f8fa; --line: #d1d9e0;
+  --accent: #0969da; --bad: #cf222e; --good: #1a7f37; --env: #8250df; --warn: #9a6700; }
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #e6edf3; --muted: #9198a1; --bg: #0d1117; --card: #151b23; --line: #3d444d;
+    --accent: #4493f8; --bad: #f85149; --good: #3fb950; --env: #ab7df8; --warn: #d29922; }
+}
+* { box-sizing: border-box; }
+body { margin: 0; padding: 16px; font: 14px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
+main { max-width: 1100px; margin: 0 auto; }
+h1 { font-size: 1.5em; margin: 0 0 4px; } h2 { font-size: 1.2em; margin: 24px 0 8px; } h3 { font-size: 1.05em; margin: 16px 0 6px; }
+p, li { overflow-wrap: anywhere; }
+a { color: var(--accent); }
+.muted { color: var(--muted); }
+.table-wrap { overflow-x: auto; max-width: 100%; }
+table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+td.num, th.num { text-align: right; }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; margin: 8px 0; }
+.tag { display: inline-block; padding: 0 6px; border-radius: 10px; font-size: 12px; border: 1px solid currentColor; }
+.tag.regression { color: var(--bad); } .tag.improvement { color: var(--good); } .tag.environment { color: var(--env); }
+.tag.recovered, .tag.blip, .tag.pending { color: var(--warn); }
+svg.chart { width: 100%; height: auto; display: block; font: 11px system-ui, sans-serif; }
+svg .lbl { fill: var(--muted); } svg .grid { stroke: var(--line); stroke-width: 1; } svg .axis { stroke: var(--muted); stroke-width: 1; }
+svg .pt { fill: var(--accent); } svg .pt-outlier { fill: var(--bg); stroke: var(--warn); stroke-width: 1.5; }
+svg .level { stroke: var(--fg); stroke-width: 2; opacity: .6; }
+svg .mk { stroke-width: 1.5; stroke-dasharray: 5 3; }
+svg .mk-regression { stroke: var(--bad); } svg .mk-improvement { stroke: var(--good); } svg .mk-environment { stroke: var(--env); }
+svg .mk-regression-text { fill: var(--bad); } svg .mk-improvement-text { fill: var(--good); } svg .mk-environment-text { fill: var(--env); }
+svg .bar { fill: var(--accent); opacity: .55; } svg .outline { fill: none; stroke: var(--bad); stroke-width: 1.5; }
+svg .median { stroke: var(--accent); stroke-width: 2; } svg .median-base { stroke: var(--bad); stroke-width: 1.5; stroke-dasharray: 4 3; }
+svg .median-text { fill: var(--accent); } svg .median-base-text { fill: var(--bad); }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 460px), 1fr)); gap: 8px; }
+`;
+
+// src/dashboard/pages.ts
+var h2 = escapeHtml;
+function seriesFileName(series) {
+  const hash2 = createHash5("sha256").update(series.id).digest("hex").slice(0, 10);
+  const i3 = series.identity;
+  return `${slug2(i3.device, 24)}--${slug2(i3.model, 32)}-${slug2(i3.precision, 8)}-b${i3.batchSize}-${hash2}.html`;
+}
+function page(title, body) {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${h2(title)}</title><style>${DASHBOARD_CSS}</style></head>
+<body><main>${body}</main></body></html>
+`;
+}
+function latest(series, metric) {
+  const run2 = series.runs.at(-1);
+  const value2 = run2 ? metric(run2) : void 0;
+  return value2 === void 0 ? "\u2014" : formatSig(value2);
+}
+function openRegressions(history) {
+  return history.steps.filter((s) => s.kind === "regression" && s.status === "lasting").length;
+}
+function indexPage(pages, generatedAt, storeDescription) {
+  const devices = [...new Set(pages.map((p) => p.series.identity.device))].sort();
+  const sections = devices.map((device) => {
+    const rows = pages.filter((p) => p.series.identity.device === device).map(({ series, history, file: file2 }) => {
+      const open5 = openRegressions(history);
+      return `<tr><td><a href="${h2(file2)}">${h2(history.label)}</a></td><td>${h2(series.identity.runner)}</td><td class="num">${history.runs}</td>
+<td class="num">${latest(series, (r) => r.entry.latency?.pooled.median)}</td><td class="num">${latest(series, (r) => r.entry.throughput?.itemsPerSec)}</td>
+<td>${open5 > 0 ? `<span class="tag regression">${open5} regression${open5 > 1 ? "s" : ""}</span>` : "none"}</td><td class="num">${history.environmentSteps.length}</td></tr>`;
+    });
+    return `<h2>${h2(device)}</h2><div class="table-wrap"><table><thead><tr><th>model / precision / batch</th><th>runner</th><th class="num">runs</th><th class="num">latest p50 ms</th><th class="num">latest items/s</th><th>lasting regressions</th><th class="num">environment changes</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
+  });
+  return page(
+    "trt-gate benchmark history",
+    `<h1>Benchmark history</h1><p class="muted">${h2(`${pages.length} series from ${storeDescription}; generated ${generatedAt}.`)}</p>${sections.join("") || "<p>The store holds no runs.</p>"}`
+  );
+}
+function stepsTable(history) {
+  if (history.steps.length === 0 && history.environmentSteps.length === 0)
+    return "<p>No step and no environment change.</p>";
+  const rows = [
+    ...history.steps.map(
+      (s) => `<tr><td><span class="tag ${s.status === "recovered" ? "recovered" : s.kind}">${h2(s.status === "recovered" ? `${s.kind}, recovered at run ${s.recoveredAtRun}` : s.kind)}</span></td><td>${h2(s.metric)}</td><td class="num">${s.atRun}</td><td>${h2(`${formatSig(s.before)} \u2192 ${formatSig(s.after)}`)}</td><td>${h2(formatDeltaPct(s.deltaPct, s.intervalPct))}</td><td>${h2(`${s.range.fromSha?.slice(0, 12) ?? `run ${s.range.fromRun}`} \u2026 ${s.range.toSha?.slice(0, 12) ?? `run ${s.range.toRun}`}`)}</td></tr>`
+    ),
+    ...history.environmentSteps.map(
+      (e) => `<tr><td><span class="tag environment">environment</span></td><td>${h2(e.changes.map((c3) => `${c3.field}: ${c3.from} \u2192 ${c3.to}`).join("; "))}</td><td class="num">${e.atRun}</td><td colspan="2">${h2(
+        e.levels.filter((l) => l.metric === "latency.p50" || l.metric === "throughput").map((l) => `${l.metric} ${formatDeltaPct(l.deltaPct)}`).join(", ")
+      )}</td><td>not a regression</td></tr>`
+    )
+  ].join("");
+  return `<div class="table-wrap"><table><thead><tr><th>kind</th><th>what</th><th class="num">at run</th><th>level</th><th>change [95 % CI]</th><th>commits</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+function seriesPage({ series, history }) {
+  const charts = seriesCharts(series, history);
+  const blips = history.blips.map(
+    (b) => `<li><span class="tag ${b.kind}">${b.kind}</span> ${h2(`${b.metric}: run${b.runs.length > 1 ? "s" : ""} ${b.runs.join(", ")} ${formatDeltaPct(b.deltaPct)}`)}</li>`
+  );
+  const envs = history.environments.map(
+    (e) => `<li>${h2(`runs ${e.fromRun}\u2013${e.toRun}: ${e.environment.runtime}; options ${e.environment.optionsHash}; clocks ${e.environment.clocks}`)}</li>`
+  );
+  return page(
+    `${history.label} on ${series.identity.device}`,
+    `<p><a href="index.html">\u2190 all series</a></p><h1>${h2(history.label)}</h1><p class="muted">${h2(`${series.identity.device} \xB7 ${series.identity.runner} \xB7 ${history.runs} runs`)}</p>
+<h2>Steps</h2>${stepsTable(history)}${blips.length ? `<h3>Outlying runs</h3><ul>${blips.join("")}</ul>` : ""}
+<h2>Trends</h2><div class="charts">${charts.trends.map((svg) => `<div class="card">${svg}</div>`).join("")}</div>
+<h2>Latest run against the baseline</h2><div class="card">${charts.distribution || "<p>No latency samples.</p>"}</div>
+<h2>Environments</h2><ul>${envs.join("")}</ul>`
+  );
+}
+
+// src/dashboard/site.ts
+function dashboardFiles(history, source, now = /* @__PURE__ */ new Date()) {
+  const pages = history.series.map((series, i3) => ({
+    series,
+    history: history.report.series[i3],
+    file: seriesFileName(series)
+  }));
+  const files = /* @__PURE__ */ new Map();
+  files.set("index.html", indexPage(pages, now.toISOString(), source));
+  for (const p of pages) files.set(p.file, seriesPage(p));
+  return files;
+}
+function directoryPublisher(dir) {
+  return {
+    publish: async (files) => {
+      await writeDashboard(dir, files);
+      return dir;
+    }
+  };
+}
+var MARKER = ".trt-gate-dashboard";
+async function entries2(dir) {
+  try {
+    return await readdir6(dir);
+  } catch (error63) {
+    if (error63.code === "ENOENT") return void 0;
+    throw error63;
+  }
+}
+async function writeDashboard(dir, files) {
+  const existing = await entries2(dir);
+  if (existing && existing.length > 0 && !existing.includes(MARKER))
+    throw new UsageError(
+      `--out ${dir}: the directory holds other files; give an empty or new directory (or an earlier dashboard)`
+    );
+  const staging = `${dir}.tmp-${process.pid}`;
+  await rm9(staging, { recursive: true, force: true });
+  for (const [name, html] of files) await writeFileAtomically(join27(staging, name), html);
+  await writeFileAtomically(join27(staging, MARKER), "written by trt-gate dashboard\n");
+  await rm9(dir, { recursive: true, force: true });
+  await rename5(staging, dir);
+  return [...files.keys()].map((name) => join27(dir, name));
+}
+
+// src/history/issues.ts
+import { createHash as createHash6 } from "node:crypto";
+var ISSUE_LABELS = ["trt-gate", "performance-regression"];
+var SAME_STEP_RUNS = 3;
+var PRIORITY = ["latency.p50", "latency.p99", "throughput"];
+var priority = (metric) => {
+  const i3 = PRIORITY.indexOf(metric);
+  return i3 < 0 ? PRIORITY.length : i3;
+};
+function seriesHash(seriesId) {
+  return createHash6("sha256").update(seriesId).digest("hex").slice(0, 16);
+}
+var MARKER_RE = /<!-- trt-gate:step series=([0-9a-f]{16}) metric=([A-Za-z0-9._]+) run=([A-Za-z0-9._:-]{1,128}) runs-after=(\d+) -->/;
+function formatMarker(m) {
+  const runId = m.runId.replace(/[^A-Za-z0-9._:-]/g, "_").slice(0, 128);
+  return `<!-- trt-gate:step series=${m.series} metric=${m.metric} run=${runId} runs-after=${m.runsAfter} -->`;
+}
+function parseMarker(body) {
+  const m = MARKER_RE.exec(body ?? "");
+  return m ? { series: m[1], metric: m[2], runId: m[3], runsAfter: Number(m[4]) } : void 0;
+}
+function stepText(series, step) {
+  const sha = (s) => s ? `\`${s.slice(0, 12).replace(/[^0-9a-zA-Z]/g, "")}\`` : "unknown";
+  return [
+    `**${escapeMarkdown(step.metric)}** of **${escapeMarkdown(series.label)}** on ${escapeMarkdown(series.identity.device)} went from ${formatSig(step.before)} to ${formatSig(step.after)}: ${formatDeltaPct(step.deltaPct, step.intervalPct)} (95 % interval), from run ${step.atRun} on.`,
+    "",
+    `- Commit range: ${sha(step.range.fromSha)} (last run before) \u2026 ${sha(step.range.toSha)} (first run after), ${escapeMarkdown(step.range.at)}`,
+    `- Confirmed by ${step.runsAfter} runs since; permutation p = ${step.pValue.toPrecision(2)}`
+  ].join("\n");
+}
+function findStep(series, issue4, runNumber) {
+  const at = runNumber(issue4.marker.runId);
+  return series.steps.find(
+    (s) => s.metric === issue4.marker.metric && s.kind === "regression" && (s.runId === issue4.marker.runId || at !== void 0 && Math.abs(s.atRun - at) <= SAME_STEP_RUNS)
+  );
+}
+function planIssues(report, existing, runIds) {
+  const actions = [];
+  for (const series of report.series) {
+    const hash2 = seriesHash(series.id);
+    const ids = runIds.get(series.id) ?? [];
+    const runNumber = (runId) => {
+      const i3 = ids.indexOf(runId);
+      return i3 < 0 ? void 0 : i3 + 1;
+    };
+    const mine = existing.filter((i3) => i3.marker.series === hash2);
+    const handled = /* @__PURE__ */ new Set();
+    for (const issue4 of mine) {
+      const step = findStep(series, issue4, runNumber);
+      if (step) handled.add(step);
+      if (issue4.state !== "open") continue;
+      if (!step || step.status === "recovered") {
+        const why = step ? `Recovered: from run ${step.recoveredAtRun} on the level is back within the minimum effect of where it was before the step.` : "The step is no longer found in the stored history (the runs that showed it were re-analysed or trimmed).";
+        actions.push({
+          kind: "close",
+          number: issue4.number,
+          body: `${why}
+
+${formatMarker(issue4.marker)}`
+        });
+        continue;
+      }
+      if (step.runsAfter > issue4.marker.runsAfter) {
+        const marker = { ...issue4.marker, runsAfter: step.runsAfter };
+        actions.push({
+          kind: "comment",
+          number: issue4.number,
+          marker,
+          body: `Still there after ${step.runsAfter} runs:
+
+${stepText(series, step)}
+
+${formatMarker(marker)}`
+        });
+      }
+    }
+    const covered = (step) => [...handled].some((h3) => Math.abs(h3.atRun - step.atRun) <= SAME_STEP_RUNS);
+    const byPriority = [...series.steps].sort(
+      (a2, b) => priority(a2.metric) - priority(b.metric) || a2.atRun - b.atRun
+    );
+    for (const step of byPriority) {
+      if (step.kind !== "regression" || step.status !== "lasting" || covered(step)) continue;
+      handled.add(step);
+      const together = series.steps.filter(
+        (s) => s !== step && s.kind === "regression" && Math.abs(s.atRun - step.atRun) <= SAME_STEP_RUNS
+      );
+      const marker = {
+        series: hash2,
+        metric: step.metric,
+        runId: step.runId,
+        runsAfter: step.runsAfter
+      };
+      actions.push({
+        kind: "open",
+        marker,
+        // A title is plain text on GitHub; only control characters and length need care.
+        title: `Performance regression: ${series.label} ${step.metric} ${formatDeltaPct(step.deltaPct)} from run ${step.atRun}`.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, "").slice(0, 200),
+        body: `${stepText(series, step)}${together.length ? `
+
+At the same runs: ${together.map((s) => `${escapeMarkdown(s.metric)} ${formatDeltaPct(s.deltaPct, s.intervalPct)}`).join(", ")}.` : ""}
+
+Opened by the trt-gate nightly history; it comments when more runs confirm the step and closes this issue when the series recovers.
+
+${formatMarker(marker)}`,
+        labels: [...ISSUE_LABELS]
+      });
+    }
+  }
+  return actions;
+}
+
+// src/app/history.ts
+function analyseHistory(store, request2 = {}) {
+  return readHistory(store, request2.filters ?? [], request2.options ?? DEFAULT_HISTORY_OPTIONS);
+}
+function runIdsOf(history) {
+  return new Map(history.series.map((s) => [s.id, s.runs.map((r) => r.runId)]));
+}
+function seriesOfKeys(history, keys) {
+  const wanted = (i3) => {
+    const id = history.series[i3].identity;
+    return keys.some(
+      (k) => k.device === id.device && k.runner === id.runner && k.model === id.model && k.precision === id.precision && k.batchSize === id.batchSize
+    );
+  };
+  const kept = history.series.map((_, i3) => i3).filter(wanted);
+  return {
+    series: kept.map((i3) => history.series[i3]),
+    report: { ...history.report, series: kept.map((i3) => history.report.series[i3]) }
+  };
+}
+async function trackRegressions(history, tracker) {
+  const tracked = await tracker.list();
+  const plan = planIssues(history.report, tracked, runIdsOf(history));
+  return tracker.apply(plan, new Map(tracked.map((t) => [t.number, t.body])));
+}
+async function nightlyHistory(store, request2) {
+  if (request2.written.length === 0 && !request2.dashboard) return { series: 0, regressions: [] };
+  const all = await analyseHistory(store, {
+    filters: request2.dashboard ? [] : request2.written,
+    ...request2.options ? { options: request2.options } : {}
+  });
+  const mine = seriesOfKeys(all, request2.written);
+  const outcome = {
+    series: mine.series.length,
+    regressions: mine.report.series.flatMap(
+      (s) => s.steps.filter((step) => step.kind === "regression" && step.status === "lasting").map((step) => ({
+        series: s.label,
+        metric: step.metric,
+        atRun: step.atRun,
+        deltaPct: step.deltaPct
+      }))
+    )
+  };
+  if (request2.issues) outcome.issues = await trackRegressions(mine, request2.issues);
+  if (request2.dashboard) {
+    outcome.dashboard = await request2.dashboard.publish(dashboardFiles(all, store.description, request2.now));
+  }
+  return outcome;
+}
+
+// action/github/issues.ts
+async function listTrackedIssues(api, ref2, author) {
+  const issues = await api.paginate("GET /repos/{owner}/{repo}/issues", {
+    ...ref2,
+    labels: ISSUE_LABELS[0],
+    state: "all",
+    per_page: 100
+  });
+  return issues.flatMap((issue4) => {
+    if (issue4.pull_request || !sameLogin(issue4.user?.login, author)) return [];
+    const marker = parseMarker(issue4.body);
+    if (!marker) return [];
+    return [
+      {
+        number: issue4.number,
+        state: issue4.state === "open" ? "open" : "closed",
+        marker,
+        body: issue4.body ?? ""
+      }
+    ];
+  });
+}
+async function applyIssuePlan(api, ref2, plan, bodies) {
+  const applied = { opened: [], commented: [], closed: [] };
+  for (const action of plan) {
+    if (action.kind === "open") {
+      const { data } = await api.request("POST /repos/{owner}/{repo}/issues", {
+        ...ref2,
+        title: action.title,
+        body: action.body,
+        labels: action.labels
+      });
+      applied.opened.push(Number(data.number));
+      continue;
+    }
+    await api.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      ...ref2,
+      issue_number: action.number,
+      body: action.body
+    });
+    if (action.kind === "comment") {
+      const body = bodies.get(action.number) ?? "";
+      const previous = parseMarker(body);
+      const updated = previous ? body.replace(formatMarker(previous), formatMarker(action.marker)) : body;
+      await api.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+        ...ref2,
+        issue_number: action.number,
+        body: updated
+      });
+      applied.commented.push(action.number);
+    } else {
+      await api.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+        ...ref2,
+        issue_number: action.number,
+        state: "closed",
+        state_reason: "completed"
+      });
+      applied.closed.push(action.number);
+    }
+  }
+  return applied;
+}
+function gitHubIssueTracker(api, ref2, author) {
+  return {
+    list: () => listTrackedIssues(api, ref2, author),
+    apply: (plan, bodies) => applyIssuePlan(api, ref2, plan, bodies)
+  };
+}
+
+// action/nightly.ts
+function issuesWanted(inputs, eventName) {
+  return inputs.nightlyIssues === "true" || inputs.nightlyIssues === "auto" && eventName === "schedule";
+}
+function sitePublisher(store, dir, ctx) {
+  if (store instanceof GitBranchBaselineStore) {
+    const where = normaliseStorePath(dir);
+    return {
+      publish: async (files) => {
+        await store.publishDirectory(
+          where,
+          async (target) => {
+            await writeDashboard(target, files);
+          },
+          `trt-gate: publish the dashboard (${files.size - 1} series)`
+        );
+        return `${where}/ on branch ${store.branch}`;
+      }
+    };
+  }
+  return directoryPublisher(resolve9(ctx.workspace, dir));
+}
+async function runNightly(step, store, written) {
+  const { inputs, ctx, api, log } = step;
+  let issues = issuesWanted(inputs, ctx.eventName);
+  if (issues && !api) {
+    log.warning(`trt-gate: ${Input.nightlyIssues}: no github-token, so no regression issues are managed`);
+    issues = false;
+  }
+  const dashboard = inputs.publishDashboard;
+  if (!issues && dashboard === void 0) return { problems: [] };
+  try {
+    const tracker = issues ? gitHubIssueTracker(
+      api,
+      { owner: ctx.owner, repo: ctx.repo },
+      await resolveCommentAuthor(api, inputs.commentAuthor)
+    ) : void 0;
+    const outcome = await nightlyHistory(store, {
+      written,
+      ...tracker ? { issues: tracker } : {},
+      ...dashboard !== void 0 ? { dashboard: sitePublisher(store, dashboard, ctx) } : {}
+    });
+    for (const line of nightlyNotes(outcome)) log.info(line);
+    return { outcome, problems: [] };
+  } catch (error63) {
+    const what = [issues && "manage regression issues", dashboard !== void 0 && "publish the dashboard"].filter(Boolean).join(" or ");
+    const message = `nightly history: could not ${what}: ${error63.message}`;
+    log.warning(`trt-gate: ${message}`);
+    return { problems: [message] };
+  }
+}
+var issueList = (numbers) => numbers.map((n3) => `#${n3}`).join(", ");
+function nightlyNotes(outcome) {
+  const steps = outcome.regressions;
+  const lines = [
+    `**History:** ${outcome.series} series analysed; ${steps.length === 0 ? "no lasting regression step" : `${steps.length} lasting regression step${steps.length === 1 ? "" : "s"}: ${steps.slice(0, 10).map(
+      (s) => `${escapeMarkdown(s.series)} ${escapeMarkdown(s.metric)} ${formatDeltaPct(s.deltaPct)} from run ${s.atRun}`
+    ).join("; ")}${steps.length > 10 ? ` and ${steps.length - 10} more` : ""}`}.`
+  ];
+  const i3 = outcome.issues;
+  if (i3) {
+    const parts = [
+      i3.opened.length > 0 && `opened ${issueList(i3.opened)}`,
+      i3.commented.length > 0 && `commented on ${issueList(i3.commented)}`,
+      i3.closed.length > 0 && `closed ${issueList(i3.closed)} (recovered)`
+    ].filter(Boolean);
+    lines.push(`**Regression issues:** ${parts.length > 0 ? parts.join("; ") : "nothing to change"}.`);
+  }
+  if (outcome.dashboard) lines.push(`**Dashboard:** published to ${escapeMarkdown(outcome.dashboard)}.`);
+  return lines;
+}
+
 // action/results-files.ts
 init_errors();
-import { lstat as lstat3, readdir as readdir6, readFile as readFile15 } from "node:fs/promises";
-import { isAbsolute as isAbsolute8, join as join27, resolve as resolve9, sep as sep3 } from "node:path";
+import { lstat as lstat3, readdir as readdir7, readFile as readFile15 } from "node:fs/promises";
+import { isAbsolute as isAbsolute8, join as join28, resolve as resolve10, sep as sep3 } from "node:path";
 var MAX_RESULTS_FILES = 500;
 var GLOB_CHARS = /[*?[\]{}]/;
 function toPosix(path6) {
@@ -90174,22 +91299,22 @@ function globToRegExp(pattern) {
 }
 var MAX_WALKED_ENTRIES = 2e5;
 async function walk(dir, re, out, budget) {
-  let entries2;
+  let entries3;
   try {
-    entries2 = await readdir6(dir, { withFileTypes: true });
+    entries3 = await readdir7(dir, { withFileTypes: true });
   } catch (error63) {
     const code = error63.code;
     if (code === "ENOENT" || code === "ENOTDIR") return;
     throw error63;
   }
-  budget.left -= entries2.length;
+  budget.left -= entries3.length;
   if (budget.left < 0) {
     throw new UsageError(
       `results-files: more than ${MAX_WALKED_ENTRIES} entries under the glob's base directory; narrow the pattern`
     );
   }
-  for (const entry of entries2) {
-    const path6 = join27(dir, entry.name);
+  for (const entry of entries3) {
+    const path6 = join28(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name === ".git" || entry.name === "node_modules") continue;
       await walk(path6, re, out, budget);
@@ -90206,7 +91331,7 @@ async function walk(dir, re, out, budget) {
 async function expandResultsFiles(patterns, cwd) {
   const found = /* @__PURE__ */ new Set();
   for (const pattern of patterns) {
-    const absolute = isAbsolute8(pattern) ? pattern : resolve9(cwd, pattern);
+    const absolute = isAbsolute8(pattern) ? pattern : resolve10(cwd, pattern);
     if (!GLOB_CHARS.test(pattern)) {
       found.add(absolute);
       continue;
@@ -90269,7 +91394,7 @@ async function loadResultsFiles(patterns, cwd, maxBytes, keepGoing = false) {
 }
 
 // action/store.ts
-import { resolve as resolve10 } from "node:path";
+import { resolve as resolve11 } from "node:path";
 
 // src/app/open-store.ts
 init_errors();
@@ -90310,7 +91435,7 @@ function openStore2(inputs, ctx, namespace, token) {
   );
   return openStore(config2, {
     namespace,
-    configDir: resolve10(ctx.workspace),
+    configDir: resolve11(ctx.workspace),
     cwd: ctx.workspace,
     extraHeaders: authenticate ? tokenExtraHeader(ctx.serverUrl, token) : {}
   });
@@ -90463,7 +91588,7 @@ async function releaseMode(m) {
     compared,
     // A release reads the models' signatures: the config's model files must be here then.
     loaded: gated.loaded ?? (() => loadConfig(m.inputs.config, m.ctx.workspace)),
-    out: join28(m.resultsDir, Files.release),
+    out: join29(m.resultsDir, Files.release),
     problems,
     // Engines downloaded beside their results files (the recorded paths are the matrix jobs').
     artifactDirs: [...new Set(gated.files.map((f) => dirname7(f)))]
@@ -90486,7 +91611,7 @@ async function releaseMode(m) {
 async function baselineMode(m) {
   const policy = baselineWritePolicy(m.ctx);
   const ns = "production" in policy ? { production: true } : { branch: policy.branch };
-  const { compared, gate, appended } = await withStore(m, ns, async (store) => {
+  const { compared, gate, appended, nightly, problems } = await withStore(m, ns, async (store) => {
     m.log.info(`recording baselines for ${namespaceLabel(ns)} in ${store.description}`);
     const gated = await gatedCandidates(m, store);
     const outcomes = await recordBaselines(store, gated.compared, gated.settings.config.baseline.historySize);
@@ -90494,16 +91619,25 @@ async function baselineMode(m) {
       m.log.info(`stored ${outcome.written.length} baseline run(s); skipped ${outcome.skipped.length}`);
       for (const s of outcome.skipped) m.log.info(`  skipped ${s.entryId}: ${s.reason}`);
     }
-    return { ...gated, appended: outcomes };
+    const written = outcomes.flatMap((o2) => o2.written.map((w) => w.key));
+    const history = await runNightly(m, store, written);
+    return {
+      ...gated,
+      appended: outcomes,
+      nightly: history.outcome,
+      problems: history.problems
+    };
   });
   return {
     mode: "baseline",
     compared,
-    gate,
+    gate: failClosed(gate, problems),
+    problems,
     resultsPath: await writeComparedResults(m.resultsDir, compared),
     reportFile: Files.report,
     baselineLabel: namespaceLabel(ns),
     appended,
+    ...nightly ? { nightly } : {},
     publishesToPullRequest: false
   };
 }
@@ -90864,6 +91998,7 @@ function modeNotes(outcome) {
 }
 function appendedNotes(outcome) {
   if (!outcome.appended) return [];
+  const history = outcome.nightly ? nightlyNotes(outcome.nightly) : [];
   const written = outcome.appended.reduce((n3, a2) => n3 + a2.written.length, 0);
   const skipped = outcome.appended.flatMap((a2) => a2.skipped);
   const lines = [
@@ -90874,7 +92009,7 @@ function appendedNotes(outcome) {
       `**Not recorded:** ${skipped.slice(0, 20).map((s) => `${escapeMarkdown(s.entryId)} (${escapeMarkdown(s.reason)})`).join("; ")}${skipped.length > 20 ? ` and ${skipped.length - 20} more` : ""}`
     );
   }
-  return lines;
+  return [...lines, ...history];
 }
 async function run() {
   const env = process.env;
@@ -90887,7 +92022,7 @@ async function run() {
     }
     const ctx = readContext(env);
     const api = inputs.githubToken ? createOctokit(inputs.githubToken, ctx.apiUrl, logger) : void 0;
-    const resultsDir = resolve11(ctx.workspace, inputs.resultsDir);
+    const resultsDir = resolve12(ctx.workspace, inputs.resultsDir);
     await mkdir14(resultsDir, { recursive: true });
     const target = await resolveTarget(ctx, api, logger);
     const outcome = await MODE_HANDLERS[inputs.mode]({
@@ -90896,6 +92031,7 @@ async function run() {
       target,
       resultsDir,
       token: inputs.githubToken,
+      api,
       log: logger
     });
     const marker = commentMarker(
@@ -90915,10 +92051,10 @@ async function run() {
       problems: outcome.problems,
       notices: outcome.notices
     });
-    const reportPath = join29(resultsDir, outcome.reportFile);
+    const reportPath = join30(resultsDir, outcome.reportFile);
     await writeArtifact(reportPath, reports.full);
-    await writeArtifact(join29(resultsDir, Files.html), reports.html);
-    await writeArtifact(join29(resultsDir, Files.json), reports.json);
+    await writeArtifact(join30(resultsDir, Files.html), reports.html);
+    await writeArtifact(join30(resultsDir, Files.json), reports.json);
     const published = await publishToGitHub({
       api,
       inputs,
@@ -90983,9 +92119,9 @@ async function run() {
 init_execa();
 init_errors();
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir15, mkdtemp as mkdtemp4, readFile as readFile16, rename as rename5, rm as rm9, writeFile as writeFile8 } from "node:fs/promises";
+import { mkdir as mkdir15, mkdtemp as mkdtemp4, readFile as readFile16, rename as rename6, rm as rm10, writeFile as writeFile8 } from "node:fs/promises";
 import { arch as arch2, platform as platform3 } from "node:os";
-import { basename as basename4, dirname as dirname8, join as join30, resolve as resolve12 } from "node:path";
+import { basename as basename4, dirname as dirname8, join as join31, resolve as resolve13 } from "node:path";
 var PACKAGE = "onnxruntime-node";
 var TOOL = "trt-gate-onnxruntime-node";
 var COMPLETE = ".trt-gate-complete";
@@ -90994,11 +92130,11 @@ function lockedOnnxRuntime() {
   return { version: lockfile2.packages[`node_modules/${PACKAGE}`].version, lockfile: lockfile2 };
 }
 function entryOf2(prefix) {
-  return join30(prefix, "node_modules", PACKAGE, "dist", "index.js");
+  return join31(prefix, "node_modules", PACKAGE, "dist", "index.js");
 }
 async function installedVersion(prefix) {
   try {
-    const pkg = JSON.parse(await readFile16(join30(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
+    const pkg = JSON.parse(await readFile16(join31(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
     return typeof pkg.version === "string" ? pkg.version : void 0;
   } catch {
     return void 0;
@@ -91007,7 +92143,7 @@ async function installedVersion(prefix) {
 async function locateOnnxRuntime(source) {
   const { version: version2, lockfile: lockfile2 } = lockedOnnxRuntime();
   if (source.preinstalled) {
-    const prefix2 = resolve12(source.preinstalled);
+    const prefix2 = resolve13(source.preinstalled);
     const found = await installedVersion(prefix2);
     if (!found) {
       throw new UsageError(
@@ -91023,40 +92159,40 @@ async function locateOnnxRuntime(source) {
       `${PACKAGE} is needed to run models, and there is neither a tool cache (RUNNER_TOOL_CACHE, RUNNER_TEMP) to install it into nor an onnxruntime-node-dir input`
     );
   }
-  const prefix = join30(source.toolCache, TOOL, version2, `${platform3()}-${arch2()}`);
-  if (existsSync3(join30(prefix, COMPLETE)) && await installedVersion(prefix) === version2) {
+  const prefix = join31(source.toolCache, TOOL, version2, `${platform3()}-${arch2()}`);
+  if (existsSync3(join31(prefix, COMPLETE)) && await installedVersion(prefix) === version2) {
     source.log(`trt-gate: ${PACKAGE} ${version2} from ${prefix}`);
     return entryOf2(prefix);
   }
   await mkdir15(dirname8(prefix), { recursive: true });
-  const staging = await mkdtemp4(join30(dirname8(prefix), `.${basename4(prefix)}-`));
+  const staging = await mkdtemp4(join31(dirname8(prefix), `.${basename4(prefix)}-`));
   try {
-    await writeFile8(join30(staging, "package.json"), `${JSON.stringify(lockfile2.packages[""], null, 2)}
+    await writeFile8(join31(staging, "package.json"), `${JSON.stringify(lockfile2.packages[""], null, 2)}
 `);
-    await writeFile8(join30(staging, "package-lock.json"), `${JSON.stringify(lockfile2, null, 2)}
+    await writeFile8(join31(staging, "package-lock.json"), `${JSON.stringify(lockfile2, null, 2)}
 `);
     source.log(`trt-gate: installing ${PACKAGE} ${version2} into ${prefix}`);
     await (source.install ?? npmCi())(staging, source.log);
     if (await installedVersion(staging) !== version2 || !existsSync3(entryOf2(staging)))
       throw new Error(`the install in ${staging} has no ${PACKAGE} ${version2}`);
-    await writeFile8(join30(staging, COMPLETE), `${version2}
+    await writeFile8(join31(staging, COMPLETE), `${version2}
 `);
     if (existsSync3(prefix)) {
-      if (existsSync3(join30(prefix, COMPLETE))) return entryOf2(prefix);
-      await rename5(prefix, `${staging}-stale`);
-      await rm9(`${staging}-stale`, { recursive: true, force: true });
+      if (existsSync3(join31(prefix, COMPLETE))) return entryOf2(prefix);
+      await rename6(prefix, `${staging}-stale`);
+      await rm10(`${staging}-stale`, { recursive: true, force: true });
     }
-    await rename5(staging, prefix).catch((error63) => {
-      if (!existsSync3(join30(prefix, COMPLETE))) throw error63;
+    await rename6(staging, prefix).catch((error63) => {
+      if (!existsSync3(join31(prefix, COMPLETE))) throw error63;
     });
   } finally {
-    await rm9(staging, { recursive: true, force: true });
+    await rm10(staging, { recursive: true, force: true });
   }
   return entryOf2(prefix);
 }
 function npmCi(extraArgs = []) {
   return async (dir, log) => {
-    const besideNode = join30(
+    const besideNode = join31(
       dirname8(process.execPath),
       "..",
       "lib",
