@@ -32,6 +32,48 @@ function ms(value: number | undefined, signed = false): string {
   return signed && value > 0 ? `+${text}` : text;
 }
 
+/** Plain strings for the report templates (which escape them for Markdown or HTML). */
+export interface EngineDiffView {
+  cause: string;
+  reason: string;
+  summary: string;
+  rows: {
+    kind: string;
+    base: string;
+    candidate: string;
+    what: string;
+    baseMs: string;
+    candidateMs: string;
+    deltaMs: string;
+  }[];
+  omitted: number;
+}
+
+export function engineDiffView(diff: EngineDiff): EngineDiffView {
+  return {
+    cause: diff.cause,
+    reason: diff.reason,
+    summary:
+      `layers ${diff.counts.baseLayers} → ${diff.counts.candidateLayers}` +
+      (diff.time
+        ? `; per-layer GPU time ${ms(diff.time.baseMs)} → ${ms(diff.time.candidateMs)} ms (${ms(diff.time.deltaMs, true)} ms)`
+        : ''),
+    rows: diff.layers.map((row) => {
+      const n = names(row);
+      return {
+        kind: KIND_LABEL[row.kind],
+        base: n.base,
+        candidate: n.candidate,
+        what: changeText(row) || '—',
+        baseMs: ms(row.baseMs),
+        candidateMs: ms(row.candidateMs),
+        deltaMs: ms(row.deltaMs, true),
+      };
+    }),
+    omitted: diff.omitted,
+  };
+}
+
 /** The cause line, counts and the rows, as Markdown. */
 export function engineDiffMarkdown(diff: EngineDiff): string {
   const lines = [
