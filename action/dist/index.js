@@ -12295,13 +12295,13 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap];
         }
         const headers = [];
-        const names = this.#headersList.toSortedArray();
+        const names2 = this.#headersList.toSortedArray();
         const cookies = this.#headersList.cookies;
         if (cookies === null || cookies.length === 1) {
-          return this.#headersList[kHeadersSortedMap] = names;
+          return this.#headersList[kHeadersSortedMap] = names2;
         }
-        for (let i3 = 0; i3 < names.length; ++i3) {
-          const { 0: name, 1: value2 } = names[i3];
+        for (let i3 = 0; i3 < names2.length; ++i3) {
+          const { 0: name, 1: value2 } = names2[i3];
           if (name === "set-cookie") {
             for (let j = 0; j < cookies.length; ++j) {
               headers.push([name, cookies[j]]);
@@ -18304,9 +18304,9 @@ var require_util8 = __commonJS({
       }
       return true;
     }
-    function delay(ms) {
+    function delay(ms2) {
       return new Promise((resolve14) => {
-        setTimeout(resolve14, ms).unref();
+        setTimeout(resolve14, ms2).unref();
       });
     }
     module.exports = {
@@ -20552,7 +20552,7 @@ var require_stringify = __commonJS({
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
     function createStringifyContext(doc, options) {
-      const opt = Object.assign({
+      const opt2 = Object.assign({
         blockQuote: true,
         commentString: stringifyComment.stringifyComment,
         defaultKeyType: null,
@@ -20573,7 +20573,7 @@ var require_stringify = __commonJS({
         verifyAliasOrder: true
       }, doc.schema.toStringOptions, options);
       let inFlow;
-      switch (opt.collectionStyle) {
+      switch (opt2.collectionStyle) {
         case "block":
           inFlow = false;
           break;
@@ -20586,11 +20586,11 @@ var require_stringify = __commonJS({
       return {
         anchors: /* @__PURE__ */ new Set(),
         doc,
-        flowCollectionPadding: opt.flowCollectionPadding ? " " : "",
+        flowCollectionPadding: opt2.flowCollectionPadding ? " " : "",
         indent: "",
-        indentStep: typeof opt.indent === "number" ? " ".repeat(opt.indent) : "  ",
+        indentStep: typeof opt2.indent === "number" ? " ".repeat(opt2.indent) : "  ",
         inFlow,
-        options: opt
+        options: opt2
       };
     }
     function getTagObject(tags, item) {
@@ -21594,7 +21594,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 2, 8, opt2),
       stringify: (node2) => intStringify(node2, 8, "0o")
     };
     var int2 = {
@@ -21602,7 +21602,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 0, 10, opt2),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -21611,7 +21611,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 2, 16, opt2),
       stringify: (node2) => intStringify(node2, 16, "0x")
     };
     exports.int = int2;
@@ -22061,7 +22061,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 2, 2, opt2),
       stringify: (node2) => intStringify(node2, 2, "0b")
     };
     var intOct = {
@@ -22070,7 +22070,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 1, 8, opt2),
       stringify: (node2) => intStringify(node2, 8, "0")
     };
     var int2 = {
@@ -22078,7 +22078,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 0, 10, opt2),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -22087,7 +22087,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 2, 16, opt2),
       stringify: (node2) => intStringify(node2, 16, "0x")
     };
     exports.int = int2;
@@ -22553,7 +22553,7 @@ var require_Document = __commonJS({
           options = replacer;
           replacer = void 0;
         }
-        const opt = Object.assign({
+        const opt2 = Object.assign({
           intAsBigInt: false,
           keepSourceTokens: false,
           logLevel: "warn",
@@ -22563,8 +22563,8 @@ var require_Document = __commonJS({
           uniqueKeys: true,
           version: "1.2"
         }, options);
-        this.options = opt;
-        let { version: version2 } = opt;
+        this.options = opt2;
+        let { version: version2 } = opt2;
         if (options?._directives) {
           this.directives = options._directives.atDocument();
           if (this.directives.yaml.explicit)
@@ -22754,14 +22754,14 @@ var require_Document = __commonJS({
       setSchema(version2, options = {}) {
         if (typeof version2 === "number")
           version2 = String(version2);
-        let opt;
+        let opt2;
         switch (version2) {
           case "1.1":
             if (this.directives)
               this.directives.yaml.version = "1.1";
             else
               this.directives = new directives.Directives({ version: "1.1" });
-            opt = { resolveKnownTags: false, schema: "yaml-1.1" };
+            opt2 = { resolveKnownTags: false, schema: "yaml-1.1" };
             break;
           case "1.2":
           case "next":
@@ -22769,12 +22769,12 @@ var require_Document = __commonJS({
               this.directives.yaml.version = version2;
             else
               this.directives = new directives.Directives({ version: version2 });
-            opt = { resolveKnownTags: true, schema: "core" };
+            opt2 = { resolveKnownTags: true, schema: "core" };
             break;
           case null:
             if (this.directives)
               delete this.directives;
-            opt = null;
+            opt2 = null;
             break;
           default: {
             const sv = JSON.stringify(version2);
@@ -22783,8 +22783,8 @@ var require_Document = __commonJS({
         }
         if (options.schema instanceof Object)
           this.schema = options.schema;
-        else if (opt)
-          this.schema = new Schema.Schema(Object.assign(opt, options));
+        else if (opt2)
+          this.schema = new Schema.Schema(Object.assign(opt2, options));
         else
           throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
       }
@@ -27694,15 +27694,15 @@ var require_which = __commonJS({
     var COLON = isWindows ? ";" : ":";
     var isexe = require_isexe();
     var getNotFoundError = (cmd) => Object.assign(new Error(`not found: ${cmd}`), { code: "ENOENT" });
-    var getPathInfo = (cmd, opt) => {
-      const colon = opt.colon || COLON;
+    var getPathInfo = (cmd, opt2) => {
+      const colon = opt2.colon || COLON;
       const pathEnv = cmd.match(/\//) || isWindows && cmd.match(/\\/) ? [""] : [
         // windows always checks the cwd first
         ...isWindows ? [process.cwd()] : [],
-        ...(opt.path || process.env.PATH || /* istanbul ignore next: very unusual */
+        ...(opt2.path || process.env.PATH || /* istanbul ignore next: very unusual */
         "").split(colon)
       ];
-      const pathExtExe = isWindows ? opt.pathExt || process.env.PATHEXT || ".EXE;.CMD;.BAT;.COM" : "";
+      const pathExtExe = isWindows ? opt2.pathExt || process.env.PATHEXT || ".EXE;.CMD;.BAT;.COM" : "";
       const pathExt = isWindows ? pathExtExe.split(colon) : [""];
       if (isWindows) {
         if (cmd.indexOf(".") !== -1 && pathExt[0] !== "")
@@ -27714,18 +27714,18 @@ var require_which = __commonJS({
         pathExtExe
       };
     };
-    var which2 = (cmd, opt, cb) => {
-      if (typeof opt === "function") {
-        cb = opt;
-        opt = {};
+    var which2 = (cmd, opt2, cb) => {
+      if (typeof opt2 === "function") {
+        cb = opt2;
+        opt2 = {};
       }
-      if (!opt)
-        opt = {};
-      const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
+      if (!opt2)
+        opt2 = {};
+      const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt2);
       const found = [];
       const step = (i3) => new Promise((resolve14, reject) => {
         if (i3 === pathEnv.length)
-          return opt.all && found.length ? resolve14(found) : reject(getNotFoundError(cmd));
+          return opt2.all && found.length ? resolve14(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i3];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path6.join(pathPart, cmd);
@@ -27738,7 +27738,7 @@ var require_which = __commonJS({
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
-            if (opt.all)
+            if (opt2.all)
               found.push(p + ext);
             else
               return resolve14(p + ext);
@@ -27748,9 +27748,9 @@ var require_which = __commonJS({
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
     };
-    var whichSync = (cmd, opt) => {
-      opt = opt || {};
-      const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
+    var whichSync = (cmd, opt2) => {
+      opt2 = opt2 || {};
+      const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt2);
       const found = [];
       for (let i3 = 0; i3 < pathEnv.length; i3++) {
         const ppRaw = pathEnv[i3];
@@ -27762,7 +27762,7 @@ var require_which = __commonJS({
           try {
             const is = isexe.sync(cur, { pathExt: pathExtExe });
             if (is) {
-              if (opt.all)
+              if (opt2.all)
                 found.push(cur);
               else
                 return cur;
@@ -27771,9 +27771,9 @@ var require_which = __commonJS({
           }
         }
       }
-      if (opt.all && found.length)
+      if (opt2.all && found.length)
         return found;
-      if (opt.nothrow)
+      if (opt2.nothrow)
         return null;
       throw getNotFoundError(cmd);
     };
@@ -34478,9 +34478,9 @@ var mergePromise, nativePromisePrototype, descriptors;
 var init_promise = __esm({
   "node_modules/execa/lib/methods/promise.js"() {
     mergePromise = (subprocess, promise2) => {
-      for (const [property, descriptor3] of descriptors) {
-        const value2 = descriptor3.value.bind(promise2);
-        Reflect.defineProperty(subprocess, property, { ...descriptor3, value: value2 });
+      for (const [property, descriptor] of descriptors) {
+        const value2 = descriptor.value.bind(promise2);
+        Reflect.defineProperty(subprocess, property, { ...descriptor, value: value2 });
       }
     };
     nativePromisePrototype = (async () => {
@@ -34955,8 +34955,8 @@ __export(runner_exports, {
 });
 import { mkdir as mkdir2, stat as stat2 } from "node:fs/promises";
 import { join } from "node:path";
-function spinFor(ms) {
-  const end = performance.now() + ms;
+function spinFor(ms2) {
+  const end = performance.now() + ms2;
   while (performance.now() < end) {
   }
 }
@@ -35164,11 +35164,11 @@ function shapeFlags(inputs, dynamic) {
   const dyn = inputs.filter((i3) => dynamic.has(i3.name));
   if (dyn.length === 0) return {};
   const withProfile = dyn.some((i3) => i3.profile);
-  const opt = dyn.map((i3) => ({ name: i3.name, dims: i3.profile?.opt ?? i3.shape }));
-  if (!withProfile) return { optShapes: opt };
+  const opt2 = dyn.map((i3) => ({ name: i3.name, dims: i3.profile?.opt ?? i3.shape }));
+  if (!withProfile) return { optShapes: opt2 };
   return {
     minShapes: dyn.map((i3) => ({ name: i3.name, dims: i3.profile?.min ?? i3.shape })),
-    optShapes: opt,
+    optShapes: opt2,
     maxShapes: dyn.map((i3) => ({ name: i3.name, dims: i3.profile?.max ?? i3.shape }))
   };
 }
@@ -36055,12 +36055,12 @@ function unreadable(stage, message, logFile) {
     ]
   });
 }
-function crossCheckIncident(detail) {
+function crossCheckIncident(detail2) {
   return {
     kind: "unreliable-measurement",
     stage: "benchmark",
     title: "trtexec's performance summary disagrees with its exported timings",
-    message: `${detail}. The gate uses the exported per-query samples.`,
+    message: `${detail2}. The gate uses the exported per-query samples.`,
     nextSteps: [
       "Re-run to see whether it reproduces; check that nothing else wrote the --exportTimes file.",
       "Report the trtexec version and both outputs if it persists."
@@ -36083,12 +36083,12 @@ function crashedAfterPass(run2) {
   const died = run2.signal !== null || run2.exitCode !== null && EXIT_CRASH.has(run2.exitCode);
   return died && !run2.timedOut && !run2.spawnError && /&&&& PASSED TensorRT\.trtexec/.test(run2.stdout) && /=== Performance summary ===/.test(run2.stdout);
 }
-function exitCrashIncident(detail, excerpt) {
+function exitCrashIncident(detail2, excerpt) {
   return {
     kind: "crash",
     stage: "benchmark",
     title: "trtexec crashed at exit after PASSED",
-    message: `trtexec printed PASSED and a complete performance summary, then ${detail}. The measurements were complete and are kept.`,
+    message: `trtexec printed PASSED and a complete performance summary, then ${detail2}. The measurements were complete and are kept.`,
     ...excerpt ? { logExcerpt: excerpt } : {},
     nextSteps: [
       "A crash after PASSED usually comes from a plugin library or the CUDA context at process exit; check --staticPlugins/--dynamicPlugins and the driver.",
@@ -37768,13 +37768,13 @@ async function removeStaleTemps(path6, now = Date.now()) {
   const dir = dirname(path6);
   const prefix = `.${basename(path6)}${TMP_MARK}`;
   const removed = [];
-  let names;
+  let names2;
   try {
-    names = await readdir2(dir);
+    names2 = await readdir2(dir);
   } catch {
     return removed;
   }
-  for (const name of names) {
+  for (const name of names2) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split(".")[0]);
     const full = join5(dir, name);
@@ -41267,11 +41267,11 @@ var require_namespace = __commonJS({
         throw Error("max depth exceeded");
       var ns = this;
       if (nestedJson) {
-        for (var names = Object.keys(nestedJson), i3 = 0, nested; i3 < names.length; ++i3) {
-          nested = nestedJson[names[i3]];
+        for (var names2 = Object.keys(nestedJson), i3 = 0, nested; i3 < names2.length; ++i3) {
+          nested = nestedJson[names2[i3]];
           ns.add(
             // most to least likely
-            (nested.fields !== void 0 ? Type.fromJSON : nested.values !== void 0 ? Enum.fromJSON : nested.methods !== void 0 ? Service.fromJSON : nested.id !== void 0 ? Field.fromJSON : Namespace.fromJSON)(names[i3], nested, depth + 1)
+            (nested.fields !== void 0 ? Type.fromJSON : nested.values !== void 0 ? Enum.fromJSON : nested.methods !== void 0 ? Service.fromJSON : nested.id !== void 0 ? Field.fromJSON : Namespace.fromJSON)(names2[i3], nested, depth + 1)
           );
         }
       }
@@ -41661,8 +41661,8 @@ var require_service2 = __commonJS({
         throw Error("max depth exceeded");
       var service = new Service(name, json2.options);
       if (json2.methods)
-        for (var names = Object.keys(json2.methods), i3 = 0; i3 < names.length; ++i3)
-          service.add(Method.fromJSON(names[i3], json2.methods[names[i3]]));
+        for (var names2 = Object.keys(json2.methods), i3 = 0; i3 < names2.length; ++i3)
+          service.add(Method.fromJSON(names2[i3], json2.methods[names2[i3]]));
       if (json2.nested)
         service.addJSON(json2.nested, depth);
       if (json2.edition)
@@ -42366,8 +42366,8 @@ var require_type = __commonJS({
           if (this._fieldsById)
             return this._fieldsById;
           this._fieldsById = {};
-          for (var names = Object.keys(this.fields), i3 = 0; i3 < names.length; ++i3) {
-            var field = this.fields[names[i3]], id = field.id;
+          for (var names2 = Object.keys(this.fields), i3 = 0; i3 < names2.length; ++i3) {
+            var field = this.fields[names2[i3]], id = field.id;
             if (this._fieldsById[id])
               throw Error("duplicate id " + id + " in " + this);
             this._fieldsById[id] = field;
@@ -42465,20 +42465,20 @@ var require_type = __commonJS({
       var type = new Type(name, json2.options);
       type.extensions = json2.extensions;
       type.reserved = json2.reserved;
-      var names = Object.keys(json2.fields), i3 = 0;
-      for (; i3 < names.length; ++i3)
+      var names2 = Object.keys(json2.fields), i3 = 0;
+      for (; i3 < names2.length; ++i3)
         type.add(
-          (typeof json2.fields[names[i3]].keyType !== "undefined" ? MapField.fromJSON : Field.fromJSON)(names[i3], json2.fields[names[i3]])
+          (typeof json2.fields[names2[i3]].keyType !== "undefined" ? MapField.fromJSON : Field.fromJSON)(names2[i3], json2.fields[names2[i3]])
         );
       if (json2.oneofs)
-        for (names = Object.keys(json2.oneofs), i3 = 0; i3 < names.length; ++i3)
-          type.add(OneOf.fromJSON(names[i3], json2.oneofs[names[i3]]));
+        for (names2 = Object.keys(json2.oneofs), i3 = 0; i3 < names2.length; ++i3)
+          type.add(OneOf.fromJSON(names2[i3], json2.oneofs[names2[i3]]));
       if (json2.nested)
-        for (names = Object.keys(json2.nested), i3 = 0; i3 < names.length; ++i3) {
-          var nested = json2.nested[names[i3]];
+        for (names2 = Object.keys(json2.nested), i3 = 0; i3 < names2.length; ++i3) {
+          var nested = json2.nested[names2[i3]];
           type.add(
             // most to least likely
-            (nested.id !== void 0 ? Field.fromJSON : nested.fields !== void 0 ? Type.fromJSON : nested.values !== void 0 ? Enum.fromJSON : nested.methods !== void 0 ? Service.fromJSON : Namespace.fromJSON)(names[i3], nested, depth + 1)
+            (nested.id !== void 0 ? Field.fromJSON : nested.fields !== void 0 ? Type.fromJSON : nested.values !== void 0 ? Enum.fromJSON : nested.methods !== void 0 ? Service.fromJSON : Namespace.fromJSON)(names2[i3], nested, depth + 1)
           );
         }
       if (json2.extensions && json2.extensions.length)
@@ -43008,9 +43008,9 @@ var require_util9 = __commonJS({
         delete object2[key];
         return true;
       }
-      for (var names = Object.keys(object2), i3 = 0; i3 < names.length; ++i3)
-        if (object2[names[i3]] === value2) {
-          delete object2[names[i3]];
+      for (var names2 = Object.keys(object2), i3 = 0; i3 < names2.length; ++i3)
+        if (object2[names2[i3]] === value2) {
+          delete object2[names2[i3]];
           return true;
         }
       return false;
@@ -43798,16 +43798,16 @@ var require_object = __commonJS({
       }
       var parsedOptions = this.parsedOptions;
       if (propName) {
-        var opt = parsedOptions.find(function(opt2) {
-          return Object.prototype.hasOwnProperty.call(opt2, name);
+        var opt2 = parsedOptions.find(function(opt3) {
+          return Object.prototype.hasOwnProperty.call(opt3, name);
         });
-        if (opt) {
-          var newValue = opt[name];
+        if (opt2) {
+          var newValue = opt2[name];
           util.setProperty(newValue, propName, value2);
         } else {
-          opt = {};
-          opt[name] = util.setProperty({}, propName, value2);
-          parsedOptions.push(opt);
+          opt2 = {};
+          opt2[name] = util.setProperty({}, propName, value2);
+          parsedOptions.push(opt2);
         }
       } else {
         var newOpt = {};
@@ -44391,9 +44391,9 @@ var require_parse3 = __commonJS({
       function resolveFileFeatures() {
         topLevelObjects.forEach((obj) => {
           obj._edition = edition;
-          Object.keys(topLevelOptions).forEach((opt) => {
-            if (obj.getOption(opt) !== void 0) return;
-            obj.setOption(opt, topLevelOptions[opt], true);
+          Object.keys(topLevelOptions).forEach((opt2) => {
+            if (obj.getOption(opt2) !== void 0) return;
+            obj.setOption(opt2, topLevelOptions[opt2], true);
           });
         });
       }
@@ -45553,96 +45553,44 @@ var require_protobufjs = __commonJS({
 });
 
 // src/onnx/proto.ts
-var import_protobufjs, descriptor, root, ModelProto;
+var import_protobufjs, SCHEMA, root, ModelProto;
 var init_proto = __esm({
   "src/onnx/proto.ts"() {
     "use strict";
     import_protobufjs = __toESM(require_protobufjs(), 1);
-    descriptor = {
-      nested: {
-        onnx: {
-          nested: {
-            AttributeProto: {
-              fields: {
-                name: { type: "string", id: 1 },
-                f: { type: "float", id: 2 },
-                i: { type: "int64", id: 3 },
-                s: { type: "bytes", id: 4 },
-                t: { type: "TensorProto", id: 5 },
-                floats: { rule: "repeated", type: "float", id: 7 },
-                ints: { rule: "repeated", type: "int64", id: 8 },
-                type: { type: "int32", id: 20 }
-              }
-            },
-            ValueInfoProto: {
-              fields: { name: { type: "string", id: 1 }, type: { type: "TypeProto", id: 2 } }
-            },
-            NodeProto: {
-              fields: {
-                input: { rule: "repeated", type: "string", id: 1 },
-                output: { rule: "repeated", type: "string", id: 2 },
-                name: { type: "string", id: 3 },
-                opType: { type: "string", id: 4 },
-                attribute: { rule: "repeated", type: "AttributeProto", id: 5 },
-                domain: { type: "string", id: 7 }
-              }
-            },
-            ModelProto: {
-              fields: {
-                irVersion: { type: "int64", id: 1 },
-                producerName: { type: "string", id: 2 },
-                producerVersion: { type: "string", id: 3 },
-                domain: { type: "string", id: 4 },
-                modelVersion: { type: "int64", id: 5 },
-                docString: { type: "string", id: 6 },
-                graph: { type: "GraphProto", id: 7 },
-                opsetImport: { rule: "repeated", type: "OperatorSetIdProto", id: 8 }
-              }
-            },
-            GraphProto: {
-              fields: {
-                node: { rule: "repeated", type: "NodeProto", id: 1 },
-                name: { type: "string", id: 2 },
-                initializer: { rule: "repeated", type: "TensorProto", id: 5 },
-                docString: { type: "string", id: 10 },
-                input: { rule: "repeated", type: "ValueInfoProto", id: 11 },
-                output: { rule: "repeated", type: "ValueInfoProto", id: 12 }
-              }
-            },
-            TensorProto: {
-              fields: {
-                dims: { rule: "repeated", type: "int64", id: 1 },
-                dataType: { type: "int32", id: 2 },
-                name: { type: "string", id: 8 },
-                rawData: { type: "bytes", id: 9 }
-              }
-            },
-            TensorShapeProto: {
-              fields: { dim: { rule: "repeated", type: "Dimension", id: 1 } },
-              nested: {
-                Dimension: {
-                  oneofs: { value: { oneof: ["dimValue", "dimParam"] } },
-                  fields: { dimValue: { type: "int64", id: 1 }, dimParam: { type: "string", id: 2 } }
-                }
-              }
-            },
-            TypeProto: {
-              oneofs: { value: { oneof: ["tensorType"] } },
-              fields: { tensorType: { type: "Tensor", id: 1 } },
-              nested: {
-                Tensor: {
-                  fields: { elemType: { type: "int32", id: 1 }, shape: { type: "TensorShapeProto", id: 2 } }
-                }
-              }
-            },
-            OperatorSetIdProto: {
-              fields: { domain: { type: "string", id: 1 }, version: { type: "int64", id: 2 } }
-            }
-          }
-        }
-      }
-    };
-    root = import_protobufjs.default.Root.fromJSON(descriptor);
+    SCHEMA = `
+syntax = "proto3";
+package onnx;
+message AttributeProto {
+  string name = 1; float f = 2; int64 i = 3; bytes s = 4; TensorProto t = 5;
+  repeated float floats = 7; repeated int64 ints = 8; int32 type = 20;
+}
+message ValueInfoProto { string name = 1; TypeProto type = 2; }
+message NodeProto {
+  repeated string input = 1; repeated string output = 2; string name = 3; string op_type = 4;
+  repeated AttributeProto attribute = 5; string domain = 7;
+}
+message ModelProto {
+  int64 ir_version = 1; string producer_name = 2; string producer_version = 3; string domain = 4;
+  int64 model_version = 5; string doc_string = 6; GraphProto graph = 7;
+  repeated OperatorSetIdProto opset_import = 8;
+}
+message GraphProto {
+  repeated NodeProto node = 1; string name = 2; repeated TensorProto initializer = 5;
+  string doc_string = 10; repeated ValueInfoProto input = 11; repeated ValueInfoProto output = 12;
+}
+message TensorProto { repeated int64 dims = 1; int32 data_type = 2; string name = 8; bytes raw_data = 9; }
+message TensorShapeProto {
+  message Dimension { oneof value { int64 dim_value = 1; string dim_param = 2; } }
+  repeated Dimension dim = 1;
+}
+message TypeProto {
+  message Tensor { int32 elem_type = 1; TensorShapeProto shape = 2; }
+  oneof value { Tensor tensor_type = 1; }
+}
+message OperatorSetIdProto { string domain = 1; int64 version = 2; }
+`;
+    root = import_protobufjs.default.parse(SCHEMA).root;
     ModelProto = root.lookupType("onnx.ModelProto");
   }
 });
@@ -45668,10 +45616,10 @@ async function onnxInputDims(path6) {
   }
   return out;
 }
-async function dynamicInputs(path6, names) {
+async function dynamicInputs(path6, names2) {
   const dims = await onnxInputDims(path6);
-  if (!dims) return new Set(names);
-  return new Set(names.filter((n3) => (dims.get(n3) ?? []).some((d) => d < 0)));
+  if (!dims) return new Set(names2);
+  return new Set(names2.filter((n3) => (dims.get(n3) ?? []).some((d) => d < 0)));
 }
 var init_onnx_inputs = __esm({
   "src/runners/trtexec/onnx-inputs.ts"() {
@@ -50595,7 +50543,7 @@ var require_source_map_consumer = __commonJS({
       }
       var version2 = util.getArg(sourceMap, "version");
       var sources = util.getArg(sourceMap, "sources");
-      var names = util.getArg(sourceMap, "names", []);
+      var names2 = util.getArg(sourceMap, "names", []);
       var sourceRoot = util.getArg(sourceMap, "sourceRoot", null);
       var sourcesContent = util.getArg(sourceMap, "sourcesContent", null);
       var mappings = util.getArg(sourceMap, "mappings");
@@ -50609,7 +50557,7 @@ var require_source_map_consumer = __commonJS({
       sources = sources.map(String).map(util.normalize).map(function(source) {
         return sourceRoot && util.isAbsolute(sourceRoot) && util.isAbsolute(source) ? util.relative(sourceRoot, source) : source;
       });
-      this._names = ArraySet.fromArray(names.map(String), true);
+      this._names = ArraySet.fromArray(names2.map(String), true);
       this._sources = ArraySet.fromArray(sources, true);
       this._absoluteSources = this._sources.toArray().map(function(s) {
         return util.computeSourceURL(sourceRoot, s, aSourceMapURL);
@@ -50640,7 +50588,7 @@ var require_source_map_consumer = __commonJS({
     };
     BasicSourceMapConsumer.fromSourceMap = function SourceMapConsumer_fromSourceMap(aSourceMap, aSourceMapURL) {
       var smc = Object.create(BasicSourceMapConsumer.prototype);
-      var names = smc._names = ArraySet.fromArray(aSourceMap._names.toArray(), true);
+      var names2 = smc._names = ArraySet.fromArray(aSourceMap._names.toArray(), true);
       var sources = smc._sources = ArraySet.fromArray(aSourceMap._sources.toArray(), true);
       smc.sourceRoot = aSourceMap._sourceRoot;
       smc.sourcesContent = aSourceMap._generateSourcesContent(
@@ -50665,7 +50613,7 @@ var require_source_map_consumer = __commonJS({
           destMapping.originalLine = srcMapping.originalLine;
           destMapping.originalColumn = srcMapping.originalColumn;
           if (srcMapping.name) {
-            destMapping.name = names.indexOf(srcMapping.name);
+            destMapping.name = names2.indexOf(srcMapping.name);
           }
           destOriginalMappings.push(destMapping);
         }
@@ -54907,8 +54855,8 @@ var require_lib2 = __commonJS({
       _performExponentialBackoff(retryNumber) {
         return __awaiter3(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-          const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve14) => setTimeout(() => resolve14(), ms));
+          const ms2 = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+          return new Promise((resolve14) => setTimeout(() => resolve14(), ms2));
         });
       }
       _processResponse(res, options) {
@@ -57956,9 +57904,9 @@ function createTransparentProxy(getter) {
       target ?? (target = getter());
       return Reflect.getOwnPropertyDescriptor(target, prop);
     },
-    defineProperty(_, prop, descriptor3) {
+    defineProperty(_, prop, descriptor) {
       target ?? (target = getter());
-      return Reflect.defineProperty(target, prop, descriptor3);
+      return Reflect.defineProperty(target, prop, descriptor);
     }
   });
 }
@@ -60881,9 +60829,9 @@ var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnio
       return payload;
     }
     const value2 = input2?.[def.discriminator];
-    const opt = disc.value.get(value2);
-    if (opt && (value2 !== void 0 || ctx.direction !== "backward")) {
-      return opt._zod.run(payload, ctx);
+    const opt2 = disc.value.get(value2);
+    if (opt2 && (value2 !== void 0 || ctx.direction !== "backward")) {
+      return opt2._zod.run(payload, ctx);
     }
     if (def.unionFallback || ctx.direction === "backward") {
       return _super(payload, ctx);
@@ -70998,8 +70946,8 @@ function generateWrapperCheck(doc, ctx, schema, accessor) {
 }
 function generateDefaultCheck(doc, ctx, schema, accessor) {
   const def = schema._zod.def;
-  const descriptor3 = Object.getOwnPropertyDescriptor(schema._zod.def, "defaultValue");
-  const defaultGetter = descriptor3 ? () => schema._zod.def.defaultValue : void 0;
+  const descriptor = Object.getOwnPropertyDescriptor(schema._zod.def, "defaultValue");
+  const defaultGetter = descriptor ? () => schema._zod.def.defaultValue : void 0;
   if (schema._zod.def.type === "prefault") {
     if (!defaultGetter) {
       return generateCheck(doc, ctx, def.innerType, accessor);
@@ -71135,9 +71083,9 @@ function generateUnionCheck(doc, ctx, schema, accessor) {
   if (options.length === 1) {
     return generateCheck(doc, ctx, options[0], accessor);
   }
-  const allLiterals = options.every((opt) => opt._zod.def.type === "literal" && !opt._zod.def.checks?.length);
+  const allLiterals = options.every((opt2) => opt2._zod.def.type === "literal" && !opt2._zod.def.checks?.length);
   if (allLiterals) {
-    const values = new Set(options.flatMap((opt) => opt._zod.def.values));
+    const values = new Set(options.flatMap((opt2) => opt2._zod.def.values));
     const valuesConst = addConstant(ctx, values);
     doc.write(`if (!${valuesConst}.has(${accessor})) return INVALID;`);
     return accessor;
@@ -71145,14 +71093,14 @@ function generateUnionCheck(doc, ctx, schema, accessor) {
   const outputVar = newVar(ctx);
   doc.write(`let ${outputVar};`);
   for (let i3 = 0; i3 < options.length; i3++) {
-    const opt = options[i3];
+    const opt2 = options[i3];
     if (i3 === 0) {
       doc.write(`${outputVar} = (() => {`);
     } else {
       doc.write(`if (${outputVar} === INVALID) ${outputVar} = (() => {`);
     }
     doc.indented((d) => {
-      const branchOutput = generateCheck(d, ctx, opt, accessor);
+      const branchOutput = generateCheck(d, ctx, opt2, accessor);
       d.write(`return ${branchOutput};`);
     });
     doc.write(`})();`);
@@ -73603,12 +73551,12 @@ function rewriteKeyNames(ctx) {
   const rewrites = /* @__PURE__ */ new Map();
   for (const record2 of pendingRecords.get(ctx) ?? []) {
     const seen = ctx.seen.get(record2);
-    const names = (seen?.def ?? seen?.schema)?.propertyNames;
-    if (!names || names === true || rewrites.has(names))
+    const names2 = (seen?.def ?? seen?.schema)?.propertyNames;
+    if (!names2 || names2 === true || rewrites.has(names2))
       continue;
-    const rewritten = stringifyKeyNames(bySchema, names, /* @__PURE__ */ new Set());
-    if (rewritten !== names)
-      rewrites.set(names, rewritten);
+    const rewritten = stringifyKeyNames(bySchema, names2, /* @__PURE__ */ new Set());
+    if (rewritten !== names2)
+      rewrites.set(names2, rewritten);
   }
   if (!rewrites.size)
     return;
@@ -76526,9 +76474,9 @@ function visit(schema, fnOrHandlers) {
         const oldOptions = def.options;
         let changed = false;
         const newOptions = [];
-        for (const opt of oldOptions) {
-          const mapped = run2(opt);
-          if (mapped !== opt)
+        for (const opt2 of oldOptions) {
+          const mapped = run2(opt2);
+          if (mapped !== opt2)
             changed = true;
           newOptions.push(mapped);
         }
@@ -76789,8 +76737,8 @@ var METRICS = new Map(DEFINITIONS.map((m) => [m.name, m]));
 function getMetric(name) {
   return METRICS.get(name);
 }
-function unknownMetrics(names) {
-  return [...names].filter((n3) => !METRICS.has(n3));
+function unknownMetrics(names2) {
+  return [...names2].filter((n3) => !METRICS.has(n3));
 }
 
 // src/runners/onnxruntime/options.ts
@@ -77312,7 +77260,7 @@ function semanticIssues(config2, file2) {
         });
       }
     }
-    const names = /* @__PURE__ */ new Set();
+    const names2 = /* @__PURE__ */ new Set();
     model.inputs.forEach((input2, i3) => {
       const where = `models[${m}].inputs[${i3}]`;
       const elements = input2.shape.reduce((n3, d) => n3 * d, 1);
@@ -77323,9 +77271,9 @@ function semanticIssues(config2, file2) {
           message: `[${input2.shape.join(", ")}] is ${elements.toExponential(2)} elements; at most ${MAX_INPUT_ELEMENTS} (2^28) per input`
         });
       }
-      if (names.has(input2.name))
+      if (names2.has(input2.name))
         issues.push({ file: file2, path: `${where}.name`, message: `duplicate input name "${input2.name}"` });
-      names.add(input2.name);
+      names2.add(input2.name);
       if (input2.data.type === "random" && input2.data.min > input2.data.max) {
         issues.push({
           file: file2,
@@ -77565,6 +77513,304 @@ function compareKeys(a2, b) {
 }
 function isSimilarKey(a2, b) {
   return a2.model === b.model && a2.precision === b.precision && a2.batchSize === b.batchSize && !sameKey(a2, b);
+}
+
+// src/engine-diff/side.ts
+function sideFromTimings(layers, environment = {}) {
+  const ordered = [...layers].sort((a2, b) => a2.index - b.index);
+  return {
+    layers: ordered.map(fromTiming),
+    hasTactics: ordered.some((l) => l.tactic !== void 0),
+    hasTimes: true,
+    environment
+  };
+}
+function fromTiming(l) {
+  return {
+    name: l.name,
+    ...l.type ? { type: l.type } : {},
+    ...l.precision ? { precision: l.precision } : {},
+    ...l.tactic ? { tactic: l.tactic } : {},
+    ms: l.averageMs
+  };
+}
+function isReformat(layer) {
+  return /^Reformatting CopyNode\b/.test(layer.name) || layer.type === "Reformat";
+}
+function fusedOps(name) {
+  return name.split(" + ").map((s) => s.trim()).filter((s) => s !== "");
+}
+
+// src/engine-diff/diff.ts
+function diffEngines(base, candidate, options = {}) {
+  const timed = base.hasTimes && candidate.hasTimes;
+  const tactics = base.hasTactics && candidate.hasTactics;
+  const rows = [
+    ...computeRows(
+      base.layers.filter((l) => !isReformat(l)),
+      candidate.layers.filter((l) => !isReformat(l)),
+      tactics
+    ),
+    ...reformatRows(
+      base.layers.filter((l) => isReformat(l)),
+      candidate.layers.filter((l) => isReformat(l))
+    )
+  ].map((row) => timed ? withTimes(row, base, candidate) : row);
+  const count2 = (kind) => rows.filter((r) => r.kind === kind).length;
+  const detail2 = (what) => rows.filter((r) => r.changes.some((c3) => c3.what === what)).length;
+  const counts = {
+    baseLayers: base.layers.length,
+    candidateLayers: candidate.layers.length,
+    same: count2("same"),
+    changed: count2("changed"),
+    added: count2("added"),
+    removed: count2("removed"),
+    refused: count2("refused"),
+    tactic: detail2("tactic"),
+    implementation: detail2("implementation"),
+    precision: detail2("precision"),
+    format: detail2("format"),
+    reformatsBase: base.layers.filter(isReformat).length,
+    reformatsCandidate: candidate.layers.filter(isReformat).length
+  };
+  const precision = {
+    ...opt("base", dominantPrecision(base)),
+    ...opt("candidate", dominantPrecision(candidate))
+  };
+  const environment = {
+    tensorrt: {
+      ...opt("base", base.environment.tensorrt),
+      ...opt("candidate", candidate.environment.tensorrt)
+    },
+    device: { ...opt("base", base.environment.device), ...opt("candidate", candidate.environment.device) }
+  };
+  const { cause, reason } = explain({ counts, precision, environment, base, candidate, tactics });
+  const moved = rows.filter((r) => r.kind !== "same" || (r.deltaMs ?? 0) !== 0).sort((a2, b) => Math.abs(b.deltaMs ?? 0) - Math.abs(a2.deltaMs ?? 0));
+  const limit = options.limit ?? moved.length;
+  const out = {
+    cause,
+    reason,
+    environment,
+    precision,
+    counts,
+    layers: moved.slice(0, limit),
+    omitted: Math.max(0, moved.length - limit)
+  };
+  if (timed) out.time = timeSummary(rows, base, candidate);
+  return out;
+}
+function opt(key, value2) {
+  return value2 === void 0 ? {} : { [key]: value2 };
+}
+function computeRows(base, candidate, tactics) {
+  const rows = [];
+  const byName = /* @__PURE__ */ new Map();
+  for (const l of base) byName.set(l.name, [...byName.get(l.name) ?? [], l]);
+  const leftCandidate = [];
+  for (const c3 of candidate) {
+    const b = byName.get(c3.name)?.shift();
+    if (b) rows.push(pairRow(b, c3, tactics));
+    else leftCandidate.push(c3);
+  }
+  const leftBase = [...byName.values()].flat();
+  for (const group of fusionGroups(leftBase, leftCandidate)) {
+    const b = group.filter((g2) => g2.side === "base").map((g2) => g2.layer);
+    const c3 = group.filter((g2) => g2.side === "candidate").map((g2) => g2.layer);
+    const kind = b.length > 0 && c3.length > 0 ? "refused" : b.length > 0 ? "removed" : "added";
+    const type = (c3[0] ?? b[0])?.type;
+    rows.push({
+      kind,
+      baseNames: b.map((l) => l.name),
+      candidateNames: c3.map((l) => l.name),
+      ...type ? { type } : {},
+      changes: []
+    });
+  }
+  return rows;
+}
+function fusionGroups(base, candidate) {
+  const items = [
+    ...base.map((layer) => ({ layer, side: "base" })),
+    ...candidate.map((layer) => ({ layer, side: "candidate" }))
+  ];
+  const parent = items.map((_, i3) => i3);
+  const find = (i3) => {
+    while (parent[i3] !== i3) {
+      parent[i3] = parent[parent[i3]];
+      i3 = parent[i3];
+    }
+    return i3;
+  };
+  const owner = /* @__PURE__ */ new Map();
+  items.forEach((item, i3) => {
+    for (const op of fusedOps(item.layer.name)) {
+      const j = owner.get(op);
+      if (j === void 0) owner.set(op, i3);
+      else parent[find(i3)] = find(j);
+    }
+  });
+  const groups2 = /* @__PURE__ */ new Map();
+  items.forEach((item, i3) => {
+    const root2 = find(i3);
+    groups2.set(root2, [...groups2.get(root2) ?? [], item]);
+  });
+  return [...groups2.values()];
+}
+function pairRow(b, c3, tactics) {
+  const changes = [];
+  const differ = (x2, y) => x2 !== void 0 && y !== void 0 && x2 !== y;
+  if (tactics && b.tactic !== c3.tactic) changes.push(detail("tactic", b.tactic, c3.tactic));
+  if (differ(b.type, c3.type)) changes.push(detail("implementation", b.type, c3.type));
+  if (differ(b.precision, c3.precision)) changes.push(detail("precision", b.precision, c3.precision));
+  else if (differ(b.format, c3.format)) changes.push(detail("format", b.format, c3.format));
+  const type = c3.type ?? b.type;
+  return {
+    kind: changes.length > 0 ? "changed" : "same",
+    baseNames: [b.name],
+    candidateNames: [c3.name],
+    ...type ? { type } : {},
+    changes
+  };
+}
+function detail(what, base, candidate) {
+  return { what, ...opt("base", base), ...opt("candidate", candidate) };
+}
+function reformatRows(base, candidate) {
+  const rows = [];
+  const left = /* @__PURE__ */ new Map();
+  for (const l of base) left.set(l.name, [...left.get(l.name) ?? [], l]);
+  for (const c3 of candidate) {
+    const b = left.get(c3.name)?.shift();
+    if (b) rows.push(pairRow(b, c3, false));
+    else
+      rows.push({
+        kind: "reformat-added",
+        baseNames: [],
+        candidateNames: [c3.name],
+        type: "Reformat",
+        changes: []
+      });
+  }
+  for (const b of [...left.values()].flat()) {
+    rows.push({
+      kind: "reformat-removed",
+      baseNames: [b.name],
+      candidateNames: [],
+      type: "Reformat",
+      changes: []
+    });
+  }
+  return rows;
+}
+function sumMs(side, names2) {
+  const set2 = new Set(names2);
+  return side.layers.filter((l) => set2.has(l.name)).reduce((s, l) => s + (l.ms ?? 0), 0);
+}
+function withTimes(row, base, candidate) {
+  const baseMs = row.baseNames.length > 0 ? sumMs(base, row.baseNames) : void 0;
+  const candidateMs = row.candidateNames.length > 0 ? sumMs(candidate, row.candidateNames) : void 0;
+  return {
+    ...row,
+    ...baseMs !== void 0 ? { baseMs } : {},
+    ...candidateMs !== void 0 ? { candidateMs } : {},
+    deltaMs: (candidateMs ?? 0) - (baseMs ?? 0)
+  };
+}
+function timeSummary(rows, base, candidate) {
+  const total = (s) => s.layers.reduce((sum3, l) => sum3 + (l.ms ?? 0), 0);
+  const byKind = {};
+  for (const r of rows) {
+    const key = r.kind === "changed" ? r.changes[0].what : r.kind;
+    byKind[key] = (byKind[key] ?? 0) + (r.deltaMs ?? 0);
+  }
+  const baseMs = total(base);
+  const candidateMs = total(candidate);
+  return { baseMs, candidateMs, deltaMs: candidateMs - baseMs, byKind };
+}
+function dominantPrecision(side) {
+  const tally = /* @__PURE__ */ new Map();
+  for (const l of side.layers) {
+    if (isReformat(l) || l.precision === void 0) continue;
+    tally.set(l.precision, (tally.get(l.precision) ?? 0) + 1);
+  }
+  const sorted = [...tally.entries()].sort((a2, b) => b[1] - a2[1]);
+  if (sorted.length === 0 || sorted.length > 1 && sorted[0][1] === sorted[1][1]) return void 0;
+  return sorted[0][0];
+}
+function explain(f) {
+  const c3 = f.counts;
+  const envChanges = ["tensorrt", "device"].filter((k) => {
+    const s = f.environment[k];
+    return s.base !== void 0 && s.candidate !== void 0 && s.base !== s.candidate;
+  }).map(
+    (k) => `${k === "tensorrt" ? "TensorRT" : "device"} ${f.environment[k].base} \u2192 ${f.environment[k].candidate}`
+  );
+  const graph = [
+    c3.added ? `${c3.added} layer(s) added` : "",
+    c3.removed ? `${c3.removed} removed` : "",
+    c3.refused ? `${c3.refused} fused differently` : ""
+  ].filter(Boolean);
+  const drift = [
+    c3.tactic ? `${c3.tactic} tactic(s)` : "",
+    c3.implementation ? `${c3.implementation} implementation(s)` : "",
+    c3.precision ? `${c3.precision} layer precision(s)` : "",
+    c3.format ? `${c3.format} format(s)` : "",
+    c3.reformatsBase !== c3.reformatsCandidate ? `reformat layers ${c3.reformatsBase} \u2192 ${c3.reformatsCandidate}` : ""
+  ].filter(Boolean);
+  const what = [...graph, ...drift].join(", ") || "no layer changes";
+  const unknownEnv = ["tensorrt", "device"].some(
+    (k) => f.environment[k].base === void 0 || f.environment[k].candidate === void 0
+  ) ? " (TensorRT version or device not known for both sides: an upgrade would look the same)" : "";
+  if (envChanges.length > 0) {
+    return {
+      cause: "environment",
+      reason: `${envChanges.join("; ")}: the engines are not comparable as builds (${what})`
+    };
+  }
+  if (graph.length > 0) {
+    return { cause: "graph-change", reason: `the layer graph changed: ${what}${unknownEnv}` };
+  }
+  const p = f.precision;
+  if (p.base !== void 0 && p.candidate !== void 0 && p.base !== p.candidate) {
+    return {
+      cause: "precision-change",
+      reason: `same layers, engine precision ${p.base} \u2192 ${p.candidate} (${what})${unknownEnv}`
+    };
+  }
+  if (drift.length > 0) {
+    return {
+      cause: "tactic-drift",
+      reason: `same layers and precision, the builder chose differently: ${drift.join(", ")}${unknownEnv}`
+    };
+  }
+  if (!f.tactics) {
+    const missing = [f.base.hasTactics ? "" : "base", f.candidate.hasTactics ? "" : "candidate"].filter(
+      Boolean
+    );
+    return {
+      cause: "undetermined",
+      reason: `same layers, but no tactics recorded for the ${missing.join(" and ")} (export --exportLayerInfo with --profilingVerbosity=detailed)`
+    };
+  }
+  return {
+    cause: "identical",
+    reason: `same layers, tactics and formats: a latency change is not in the engine (clocks, load, measurement)${unknownEnv}`
+  };
+}
+
+// src/gate/engine-diff.ts
+var ENGINE_DIFF_ROWS = 10;
+function engineDiffFor(metrics, candidate, baseline) {
+  if (!candidate.layers?.length || !baseline?.layers?.length) return void 0;
+  const moved = metrics.some(
+    (m) => m.metric.startsWith("latency.") && (m.verdict === "regressed" || m.verdict === "improved")
+  );
+  if (!moved) return void 0;
+  return diffEngines(
+    sideFromTimings(baseline.layers, { tensorrt: baseline.key.runtime, device: baseline.key.device }),
+    sideFromTimings(candidate.layers, { tensorrt: candidate.key.runtime, device: candidate.key.device }),
+    { limit: ENGINE_DIFF_ROWS }
+  );
 }
 
 // src/gate/environment.ts
@@ -78591,6 +78837,8 @@ function compareEntry(candidate, history, similarKeys, thresholds, options = {})
   if (baseline.kind === "runs" && candidate.layers) {
     const latest2 = baseline.runs.filter((r) => r.entry.status === "ok").at(-1);
     if (latest2?.entry.layers) out.layers = attributeLayers(candidate.layers, latest2.entry.layers);
+    const diff = engineDiffFor(metrics, candidate, latest2?.entry);
+    if (diff) out.engineDiff = diff;
   }
   return out;
 }
@@ -78653,6 +78901,66 @@ function mergeGateOutcomes(gates) {
 function overallGate(gates, failOn) {
   return mergeGateOutcomes(gates) ?? decide([], failOn);
 }
+
+// src/engine-diff/schema.ts
+var EngineDiffCause = external_exports.enum([
+  "environment",
+  "graph-change",
+  "precision-change",
+  "tactic-drift",
+  "identical",
+  "undetermined"
+]);
+var LayerChangeDetail = external_exports.object({
+  what: external_exports.enum(["tactic", "implementation", "precision", "format"]),
+  base: external_exports.string().optional(),
+  candidate: external_exports.string().optional()
+});
+var LayerChange = external_exports.object({
+  kind: external_exports.enum(["same", "changed", "added", "removed", "refused", "reformat-added", "reformat-removed"]),
+  baseNames: external_exports.array(external_exports.string()),
+  candidateNames: external_exports.array(external_exports.string()),
+  type: external_exports.string().optional(),
+  changes: external_exports.array(LayerChangeDetail),
+  baseMs: external_exports.number().optional(),
+  candidateMs: external_exports.number().optional(),
+  /** candidateMs − baseMs, a missing side counted as 0; absent when neither side has times. */
+  deltaMs: external_exports.number().optional()
+});
+var Side = external_exports.object({ base: external_exports.string().optional(), candidate: external_exports.string().optional() });
+var EngineDiff = external_exports.object({
+  cause: EngineDiffCause,
+  reason: external_exports.string(),
+  environment: external_exports.object({ tensorrt: Side, device: Side }),
+  /** What most compute layers hold, per side (absent when no layer says). */
+  precision: Side,
+  counts: external_exports.object({
+    baseLayers: external_exports.number().int(),
+    candidateLayers: external_exports.number().int(),
+    same: external_exports.number().int(),
+    changed: external_exports.number().int(),
+    added: external_exports.number().int(),
+    removed: external_exports.number().int(),
+    refused: external_exports.number().int(),
+    tactic: external_exports.number().int(),
+    implementation: external_exports.number().int(),
+    precision: external_exports.number().int(),
+    format: external_exports.number().int(),
+    reformatsBase: external_exports.number().int(),
+    reformatsCandidate: external_exports.number().int()
+  }),
+  /** Per-layer GPU time (exportProfile averages), when both sides have it; delta split by kind of row. */
+  time: external_exports.object({
+    baseMs: external_exports.number(),
+    candidateMs: external_exports.number(),
+    deltaMs: external_exports.number(),
+    byKind: external_exports.record(external_exports.string(), external_exports.number())
+  }).optional(),
+  /** Rows that changed (and unchanged rows whose time moved), largest |Δ ms| first; cut to a limit when stored. */
+  layers: external_exports.array(LayerChange),
+  /** Rows left out of `layers` by the limit. */
+  omitted: external_exports.number().int().nonnegative().default(0)
+});
 
 // src/results/schema.ts
 var RESULTS_SCHEMA_VERSION = 1;
@@ -78957,6 +79265,8 @@ var EntryComparison = external_exports.object({
   baselineRuns: external_exports.number().int().nonnegative(),
   metrics: external_exports.array(MetricComparison),
   layers: external_exports.array(LayerDelta).optional(),
+  /** Per-layer engine diff against the baseline's layers, when latency moved and both sides have them. */
+  engineDiff: EngineDiff.optional(),
   /** Which method judged the entry: same-job A/B, or the stored history. Absent in older files: history. */
   method: external_exports.enum(["ab", "history"]).optional(),
   ab: AbSummary.optional(),
@@ -79762,6 +80072,48 @@ var CONCLUSION_TEXT = {
   neutral: "Regression gate neutral"
 };
 
+// src/engine-diff/render.ts
+var KIND_LABEL = {
+  same: "same",
+  changed: "changed",
+  added: "added",
+  removed: "removed",
+  refused: "fused differently",
+  "reformat-added": "reformat added",
+  "reformat-removed": "reformat removed"
+};
+function names(row) {
+  return { base: row.baseNames.join(" \xB7 ") || "\u2014", candidate: row.candidateNames.join(" \xB7 ") || "\u2014" };
+}
+function changeText(row) {
+  return row.changes.map((c3) => `${c3.what}: ${c3.base ?? "?"} \u2192 ${c3.candidate ?? "?"}`).join("; ");
+}
+function ms(value2, signed2 = false) {
+  if (value2 === void 0) return "\u2014";
+  const text = formatSig(value2);
+  return signed2 && value2 > 0 ? `+${text}` : text;
+}
+function engineDiffView(diff) {
+  return {
+    cause: diff.cause,
+    reason: diff.reason,
+    summary: `layers ${diff.counts.baseLayers} \u2192 ${diff.counts.candidateLayers}` + (diff.time ? `; per-layer GPU time ${ms(diff.time.baseMs)} \u2192 ${ms(diff.time.candidateMs)} ms (${ms(diff.time.deltaMs, true)} ms)` : ""),
+    rows: diff.layers.map((row) => {
+      const n3 = names(row);
+      return {
+        kind: KIND_LABEL[row.kind],
+        base: n3.base,
+        candidate: n3.candidate,
+        what: changeText(row) || "\u2014",
+        baseMs: ms(row.baseMs),
+        candidateMs: ms(row.candidateMs),
+        deltaMs: ms(row.deltaMs, true)
+      };
+    }),
+    omitted: diff.omitted
+  };
+}
+
 // src/report/comparison-metrics.ts
 function findMetric(comparison2, name) {
   return comparison2?.metrics.find((m) => m.metric === name);
@@ -80172,6 +80524,7 @@ function rowView(entry, comparison2, device, options, deviceKind) {
     metrics: (comparison2?.metrics ?? []).map(metricView),
     incidents,
     layers,
+    engineDiff: comparison2?.engineDiff ? engineDiffView(comparison2.engineDiff) : null,
     distribution: options.charts ? distribution(entry, comparison2) : null
   };
 }
@@ -80324,7 +80677,7 @@ function buildViewModel(input2, options = {}) {
     rows: allRows.length,
     incidents,
     incidentGroups: groupIncidents(incidents),
-    layerSections: allRows.filter((r) => r.layers.length > 0).map((r) => ({ label: r.label, device: r.device, layers: r.layers })),
+    layerSections: allRows.filter((r) => r.layers.length > 0 || r.engineDiff !== null).map((r) => ({ label: r.label, device: r.device, layers: r.layers, engineDiff: r.engineDiff })),
     sweeps: sweepViews(list),
     speedups: speedupViews(list)
   };
@@ -80933,10 +81286,10 @@ function isClassifierOutput(dims, override) {
   return dims.length === 2 && (dims[1] ?? 0) >= 5;
 }
 function evaluateAccuracy(args) {
-  const names = args.outputs ?? Object.keys(args.reference[0] ?? {});
+  const names2 = args.outputs ?? Object.keys(args.reference[0] ?? {});
   const outputs = [];
   const violations = [];
-  for (const name of names) {
+  for (const name of names2) {
     const refs = args.reference.map((set2) => pick2(set2, name, "reference"));
     const cands = args.candidate.map((set2) => pick2(set2, name, "candidate"));
     const dims = refs[0].dims;
@@ -81946,12 +82299,12 @@ function calibrationCacheText(tensorrt, amax) {
 async function measureRanges(onnxPath, batches) {
   const bytes = new Uint8Array(await readFile10(onnxPath));
   const outline = outlineModel(bytes);
-  const names = outline.activations.map((a2) => a2.tensor);
+  const names2 = outline.activations.map((a2) => a2.tensor);
   const ort = await loadOnnxRuntime();
   const session = await ort.InferenceSession.create(
     withOutputs(
       bytes,
-      names.filter((n3) => !outline.outputs.includes(n3))
+      names2.filter((n3) => !outline.outputs.includes(n3))
     ),
     { executionProviders: ["cpu"], graphOptimizationLevel: "disabled", logSeverityLevel: 3 }
   );
@@ -81965,7 +82318,7 @@ async function measureRanges(onnxPath, batches) {
     for (const feeds of batches) {
       for (const [name, t] of Object.entries(feeds)) track(name, toFloat64(t));
       const outputs = fromOrtOutputs(await session.run(toOrtFeeds(ort, feeds)));
-      for (const name of names) if (outputs[name]) track(name, toFloat64(outputs[name]));
+      for (const name of names2) if (outputs[name]) track(name, toFloat64(outputs[name]));
     }
   } finally {
     await session.release();
@@ -82209,7 +82562,7 @@ async function localize(req) {
         message: "the candidate and the fp32 model share no tensor names"
       };
     }
-    const names = shared.map((a2) => a2.tensor);
+    const names2 = shared.map((a2) => a2.tensor);
     await mkdir11(req.workDir, { recursive: true });
     const candPath = join18(req.workDir, "candidate-marked.onnx");
     const refPath = join18(req.workDir, "reference-marked.onnx");
@@ -82217,10 +82570,10 @@ async function localize(req) {
       candPath,
       withOutputs(
         candBytes,
-        names.filter((n3) => !cand.outputs.includes(n3))
+        names2.filter((n3) => !cand.outputs.includes(n3))
       )
     );
-    await writeFile6(refPath, withOutputs(refBytes, names));
+    await writeFile6(refPath, withOutputs(refBytes, names2));
     const reference = await referenceOutputs(refPath, req.feeds);
     const engine = await req.runner.build(
       { ...req.build, onnxPath: candPath, workDir: req.workDir },
@@ -82310,8 +82663,8 @@ async function feedsFor(input2) {
 }
 function classifierOutput(model, reference) {
   if (model.validation?.output) return model.validation.output;
-  const names = model.outputs ?? Object.keys(reference);
-  return names.find((n3) => {
+  const names2 = model.outputs ?? Object.keys(reference);
+  return names2.find((n3) => {
     const dims = reference[n3]?.dims ?? [];
     return model.classifier ?? (dims.length === 2 && (dims[1] ?? 0) >= 5);
   });
@@ -82973,8 +83326,11 @@ function abComparison(input2) {
   const hits = metrics.filter((m) => m.verdict === verdict);
   const reason = candidate.status === "failed" ? others.reason : verdict === "unchanged" && hits.length === metrics.length ? `all ${metrics.length} compared metric${metrics.length === 1 ? " is" : "s are"} within thresholds` : hits.slice(0, 3).map((m) => `${m.metric}: ${m.reason}`).join("; ");
   const series = adaptive.series;
+  const { engineDiff: _fromHistory, ...judged } = others;
+  const engineDiff = engineDiffFor(metrics, candidate, base);
   return {
-    ...others,
+    ...judged,
+    ...engineDiff ? { engineDiff } : {},
     verdict,
     reason,
     baselineRuns: 1,
@@ -85407,11 +85763,11 @@ function merge2(defaults2, route, options) {
 }
 function addQueryParameters(url2, parameters) {
   const separator = /\?/.test(url2) ? "&" : "?";
-  const names = Object.keys(parameters);
-  if (names.length === 0) {
+  const names2 = Object.keys(parameters);
+  if (names2.length === 0) {
     return url2;
   }
-  return url2 + separator + names.map((name) => {
+  return url2 + separator + names2.map((name) => {
     if (name === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
@@ -88829,8 +89185,8 @@ var handler = {
       enumerable: true
     };
   },
-  defineProperty(target, methodName, descriptor3) {
-    Object.defineProperty(target.cache, methodName, descriptor3);
+  defineProperty(target, methodName, descriptor) {
+    Object.defineProperty(target.cache, methodName, descriptor);
     return true;
   },
   deleteProperty(target, methodName) {
@@ -89907,77 +90263,29 @@ function parsePbtxt(type, text) {
 
 // src/release/triton/schema.ts
 var import_protobufjs3 = __toESM(require_protobufjs(), 1);
-var descriptor2 = {
-  nested: {
-    inference: {
-      nested: {
-        DataType: {
-          values: {
-            TYPE_INVALID: 0,
-            TYPE_BOOL: 1,
-            TYPE_UINT8: 2,
-            TYPE_UINT16: 3,
-            TYPE_UINT32: 4,
-            TYPE_UINT64: 5,
-            TYPE_INT8: 6,
-            TYPE_INT16: 7,
-            TYPE_INT32: 8,
-            TYPE_INT64: 9,
-            TYPE_FP16: 10,
-            TYPE_FP32: 11,
-            TYPE_FP64: 12,
-            TYPE_STRING: 13,
-            TYPE_BF16: 14
-          }
-        },
-        ModelInstanceGroup: {
-          fields: {
-            name: { type: "string", id: 1 },
-            kind: { type: "Kind", id: 4 },
-            count: { type: "int32", id: 2 },
-            gpus: { rule: "repeated", type: "int32", id: 3 }
-          },
-          nested: { Kind: { values: { KIND_AUTO: 0, KIND_GPU: 1, KIND_CPU: 2, KIND_MODEL: 3 } } }
-        },
-        ModelInput: {
-          fields: {
-            name: { type: "string", id: 1 },
-            data_type: { type: "DataType", id: 2 },
-            dims: { rule: "repeated", type: "int64", id: 4 }
-          }
-        },
-        ModelOutput: {
-          fields: {
-            name: { type: "string", id: 1 },
-            data_type: { type: "DataType", id: 2 },
-            dims: { rule: "repeated", type: "int64", id: 3 }
-          }
-        },
-        ModelDynamicBatching: {
-          fields: {
-            preferred_batch_size: { rule: "repeated", type: "int32", id: 1 },
-            max_queue_delay_microseconds: { type: "uint64", id: 2 }
-          }
-        },
-        ModelConfig: {
-          fields: {
-            name: { type: "string", id: 1 },
-            platform: { type: "string", id: 2 },
-            backend: { type: "string", id: 17 },
-            max_batch_size: { type: "int32", id: 4 },
-            input: { rule: "repeated", type: "ModelInput", id: 5 },
-            output: { rule: "repeated", type: "ModelOutput", id: 6 },
-            instance_group: { rule: "repeated", type: "ModelInstanceGroup", id: 7 },
-            default_model_filename: { type: "string", id: 8 },
-            cc_model_filenames: { keyType: "string", type: "string", id: 9 },
-            dynamic_batching: { type: "ModelDynamicBatching", id: 11 }
-          }
-        }
-      }
-    }
-  }
-};
-var tritonRoot = import_protobufjs3.default.Root.fromJSON(descriptor2);
+var SCHEMA2 = `
+syntax = "proto3";
+package inference;
+enum DataType {
+  TYPE_INVALID = 0; TYPE_BOOL = 1; TYPE_UINT8 = 2; TYPE_UINT16 = 3; TYPE_UINT32 = 4; TYPE_UINT64 = 5;
+  TYPE_INT8 = 6; TYPE_INT16 = 7; TYPE_INT32 = 8; TYPE_INT64 = 9; TYPE_FP16 = 10; TYPE_FP32 = 11;
+  TYPE_FP64 = 12; TYPE_STRING = 13; TYPE_BF16 = 14;
+}
+message ModelInstanceGroup {
+  enum Kind { KIND_AUTO = 0; KIND_GPU = 1; KIND_CPU = 2; KIND_MODEL = 3; }
+  string name = 1; Kind kind = 4; int32 count = 2; repeated int32 gpus = 3;
+}
+message ModelInput { string name = 1; DataType data_type = 2; repeated int64 dims = 4; }
+message ModelOutput { string name = 1; DataType data_type = 2; repeated int64 dims = 3; }
+message ModelDynamicBatching { repeated int32 preferred_batch_size = 1; uint64 max_queue_delay_microseconds = 2; }
+message ModelConfig {
+  string name = 1; string platform = 2; string backend = 17; int32 max_batch_size = 4;
+  repeated ModelInput input = 5; repeated ModelOutput output = 6;
+  repeated ModelInstanceGroup instance_group = 7; string default_model_filename = 8;
+  map<string, string> cc_model_filenames = 9; ModelDynamicBatching dynamic_batching = 11;
+}
+`;
+var tritonRoot = import_protobufjs3.default.parse(SCHEMA2, { keepCase: true }).root;
 var ModelConfigType = tritonRoot.lookupType("inference.ModelConfig");
 
 // src/release/repository.ts
@@ -90202,14 +90510,14 @@ init_errors();
 // action/coverage.ts
 function namesOf(results) {
   const device = results.environment.device;
-  const names = [device.name.toLowerCase()];
+  const names2 = [device.name.toLowerCase()];
   const cc = device.computeCapability;
   if (cc) {
     const digits = cc.replace(/[^0-9]/g, "");
-    names.push(cc.toLowerCase(), `sm_${digits}`, `sm${digits}`);
+    names2.push(cc.toLowerCase(), `sm_${digits}`, `sm${digits}`);
   }
-  for (const e of results.entries) names.push(e.key.device.toLowerCase());
-  return names;
+  for (const e of results.entries) names2.push(e.key.device.toLowerCase());
+  return names2;
 }
 function matches(wanted, results) {
   const w = wanted.trim().toLowerCase();
