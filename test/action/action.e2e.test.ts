@@ -174,7 +174,7 @@ describe('pull request flow', () => {
     expect(run.fileOutputs['report-path']).toMatch(/report\.md$/);
   });
 
-  it('a failed comment or check never changes the verdict or the exit code', async () => {
+  it('a refused comment only warns; a refused check fails the step (fail closed), the verdict unchanged', async () => {
     // A token that may read but whose writes are refused, on a same-repo PR (e.g. missing permissions).
     await startGitHub({ readOnly: ['ghs_no_write'] });
     const file = await resultsFile('pr.json', { runId: 'pr-1' });
@@ -184,10 +184,12 @@ describe('pull request flow', () => {
         [Input.githubToken]: 'ghs_no_write',
       }),
     );
-    expect(run.exitCode).toBe(0);
+    expect(run.exitCode).toBe(1);
     expect(run.fileOutputs.verdict).toBe('neutral');
     expect(run.stdout).toMatch(/::warning::trt-gate: could not comment on PR #42/);
-    expect(run.stdout).toMatch(/::warning::trt-gate: could not create the check/);
+    expect(run.stdout).toMatch(
+      /::error::trt-gate: the check "trt-gate" could not be posted on .* \(HTTP 403/,
+    );
   });
 });
 
