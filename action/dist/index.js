@@ -92039,6 +92039,9 @@ function commentDecision(mode, compared) {
   const changed = compared.some((r) => (r.comparisons ?? []).some((c3) => c3.verdict !== "unchanged"));
   return changed ? "upsert" : "update-only";
 }
+function checkFailureText(f) {
+  return `the check "${f.name}" could not be posted on ${f.sha} (${f.status ? `HTTP ${f.status}` : "no HTTP answer"}: ${f.message}), so the gate's verdict is not recorded on the commit: this step fails instead`;
+}
 async function publishToGitHub(p) {
   const result = { skipped: [] };
   const { inputs, target, outcome, ctx, log } = p;
@@ -92057,36 +92060,6 @@ async function publishToGitHub(p) {
   const api = p.api;
   const advisory = target.untrustedSource ? forkAdvisory(target.untrustedSource, inputs.forkResults) : void 0;
   if (advisory) log.notice(`trt-gate: ${advisory.text}`);
-  const decision = commentDecision(inputs.comment, outcome.compared);
-  if (decision !== "skip" && target.pullRequest) {
-    try {
-      const author = await resolveCommentAuthor(api, inputs.commentAuthor);
-      const comment = await upsertStickyComment(api, {
-        owner: ctx.owner,
-        repo: ctx.repo,
-        issueNumber: target.pullRequest.number,
-        marker: p.marker,
-        author,
-        body: advisory ? `${advisory.markdown}
-
-${p.reports.comment}` : p.reports.comment,
-        create: decision === "upsert"
-      });
-      if (comment.foreign > 0) {
-        log.info(`ignored ${comment.foreign} comment(s) with the trt-gate marker not written by ${author}`);
-      }
-      log.info(
-        `PR #${target.pullRequest.number} comment: ${comment.action}${comment.url ? ` (${comment.url})` : ""}`
-      );
-      result.comment = comment;
-    } catch (error63) {
-      log.warning(
-        `trt-gate: could not comment on PR #${target.pullRequest.number} (${errorMessage(error63)}); the verdict is unaffected`
-      );
-    }
-  } else if (decision !== "skip") {
-    log.info("no pull request for this event: no comment");
-  }
   if (inputs.check && target.sha) {
     try {
       const check2 = await publishCheck(api, {
@@ -92106,10 +92079,51 @@ ${p.reports.checkSummary}` : p.reports.checkSummary,
       );
       result.check = check2;
     } catch (error63) {
+      result.checkFailure = {
+        name: inputs.checkName,
+        sha: target.sha,
+        status: httpStatus(error63),
+        message: fitChars(error63?.message ?? String(error63), 300)
+      };
+    }
+  }
+  const decision = commentDecision(inputs.comment, outcome.compared);
+  if (decision !== "skip" && target.pullRequest) {
+    try {
+      const author = await resolveCommentAuthor(api, inputs.commentAuthor);
+      const comment = await upsertStickyComment(api, {
+        owner: ctx.owner,
+        repo: ctx.repo,
+        issueNumber: target.pullRequest.number,
+        marker: p.marker,
+        author,
+        body: withNotes(
+          p.reports.comment,
+          p.marker,
+          [
+            advisory?.markdown,
+            result.checkFailure && `> [!CAUTION]
+> ${escapeMarkdown(capitalize(checkFailureText(result.checkFailure)))}.`
+          ],
+          reportPointer(ctx.runUrl)
+        ),
+        // The comment is then the one place on the pull request that says why the check is missing.
+        create: decision === "upsert" || result.checkFailure !== void 0
+      });
+      if (comment.foreign > 0) {
+        log.info(`ignored ${comment.foreign} comment(s) with the trt-gate marker not written by ${author}`);
+      }
+      log.info(
+        `PR #${target.pullRequest.number} comment: ${comment.action}${comment.url ? ` (${comment.url})` : ""}`
+      );
+      result.comment = comment;
+    } catch (error63) {
       log.warning(
-        `trt-gate: could not create the check on ${target.sha} (${errorMessage(error63)}); the verdict is unaffected`
+        `trt-gate: could not comment on PR #${target.pullRequest.number} (${errorMessage(error63)}); the verdict is unaffected`
       );
     }
+  } else if (decision !== "skip") {
+    log.info("no pull request for this event: no comment");
   }
   return result;
 }
@@ -92122,6 +92136,16 @@ function forkAdvisory(source, mode) {
 > ${escapeMarkdown(text.charAt(0).toUpperCase() + text.slice(1))}`,
     blocks: mode === "require-trusted"
   };
+}
+var capitalize = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+function withNotes(comment, marker, notes, pointer) {
+  const blocks = notes.filter((n3) => Boolean(n3));
+  if (blocks.length === 0) return comment;
+  const rest = comment.startsWith(marker) ? comment.slice(marker.length).replace(/^\n/, "") : comment;
+  return truncateMarkdown(`${marker}
+${blocks.join("\n\n")}
+
+${rest}`, COMMENT_LIMIT - 1, pointer);
 }
 
 // action/report.ts
@@ -92374,10 +92398,16 @@ async function run() {
       log: logger
     });
     try {
-      const notes = published.skipped.map((s) => `
+      const notes = [
+        ...published.skipped.map((s) => `
 
 > [!NOTE]
-> ${escapeMarkdown(s)}`).join("");
+> ${escapeMarkdown(s)}`),
+        ...published.checkFailure ? [`
+
+> [!CAUTION]
+> ${escapeMarkdown(`trt-gate: ${checkFailureText(published.checkFailure)}`)}`] : []
+      ].join("");
       await writeJobSummary(`${reports.summary}${notes}
 `, env);
     } catch (error63) {
@@ -92393,7 +92423,7 @@ async function run() {
     outputs[Output.reportPath] = reportPath;
     if (outcome.release?.released) outputs[Output.releasePath] = outcome.release.released.out;
     for (const [name, value2] of Object.entries(outputs)) setOutput(name, value2);
-    const exitCode = outcomeExitCode(outcome.compared, outcome.gate);
+    let exitCode = outcomeExitCode(outcome.compared, outcome.gate);
     if (exitCode === ExitCode2.modelFailed) {
       const failed = outcome.compared.flatMap((r) => r.entries.filter((e) => e.status === "failed"));
       setFailed(
@@ -92410,6 +92440,10 @@ async function run() {
           `trt-gate: the regression gate failed (${failing.length} entr${failing.length === 1 ? "y" : "ies"} with a verdict in fail-on [${outcome.gate.failOn.join(", ")}]: ${failing.slice(0, 10).join(", ")}${failing.length > 10 ? ", \u2026" : ""}); see ${reportPath}`
         )
       );
+    }
+    if (published.checkFailure) {
+      setFailed(sanitizeLogLine(`trt-gate: ${checkFailureText(published.checkFailure)}`));
+      if (exitCode === ExitCode2.ok) exitCode = ExitCode2.gateFailed;
     }
     if (exitCode !== ExitCode2.ok) process.exitCode = exitCode;
     return { exitCode, outputs, outcome, published };
