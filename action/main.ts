@@ -13,7 +13,7 @@ import { readInputs } from './inputs.js';
 import { MODE_HANDLERS, type ModeOutcome } from './modes.js';
 import { Files, Output } from './names.js';
 import { nightlyNotes } from './nightly.js';
-import { type PublishResult, publishToGitHub } from './publish.js';
+import { checkFailureText, type PublishResult, publishToGitHub } from './publish.js';
 import { renderReports } from './report.js';
 import { resolveTarget } from './target.js';
 
@@ -75,8 +75,8 @@ function appendedNotes(outcome: ModeOutcome): string[] {
  * The action: reads the inputs and the event, runs the mode over the core, writes the reports,
  * publishes them (summary, comment, check) and sets the outputs. The one place that fails the
  * step, with the CLI's exit codes: 3 when an entry failed to build or run, 1 when the gate fails,
- * or the error's code (2 usage/config, 4 data) when something goes wrong. Publishing problems
- * only warn.
+ * or the error's code (2 usage/config, 4 data) when something goes wrong. A check that could not
+ * be posted fails the step (1 unless a code above applies); a comment that could not be, only warns.
  */
 export async function run(): Promise<RunResult> {
   const env = process.env;
@@ -137,7 +137,12 @@ export async function run(): Promise<RunResult> {
       log: logger,
     });
     try {
-      const notes = published.skipped.map((s) => `\n\n> [!NOTE]\n> ${escapeMarkdown(s)}`).join('');
+      const notes = [
+        ...published.skipped.map((s) => `\n\n> [!NOTE]\n> ${escapeMarkdown(s)}`),
+        ...(published.checkFailure
+          ? [`\n\n> [!CAUTION]\n> ${escapeMarkdown(`trt-gate: ${checkFailureText(published.checkFailure)}`)}`]
+          : []),
+      ].join('');
       await writeJobSummary(`${reports.summary}${notes}\n`, env);
     } catch (error) {
       logger.warning(`trt-gate: could not write the job summary (${(error as Error).message})`);
@@ -154,7 +159,7 @@ export async function run(): Promise<RunResult> {
     if (outcome.release?.released) outputs[Output.releasePath] = outcome.release.released.out;
     for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
 
-    const exitCode = outcomeExitCode(outcome.compared, outcome.gate);
+    let exitCode: ExitCode = outcomeExitCode(outcome.compared, outcome.gate);
     if (exitCode === ExitCode.modelFailed) {
       const failed = outcome.compared.flatMap((r) => r.entries.filter((e) => e.status === 'failed'));
       core.setFailed(
@@ -177,6 +182,11 @@ export async function run(): Promise<RunResult> {
             `${failing.length > 10 ? ', …' : ''}); see ${reportPath}`,
         ),
       );
+    }
+    if (published.checkFailure) {
+      // Fail closed: a verdict that did not reach the commit must not leave a green step behind.
+      core.setFailed(sanitizeLogLine(`trt-gate: ${checkFailureText(published.checkFailure)}`));
+      if (exitCode === ExitCode.ok) exitCode = ExitCode.gateFailed;
     }
     if (exitCode !== ExitCode.ok) process.exitCode = exitCode;
     return { exitCode, outputs, outcome, published };
