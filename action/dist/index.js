@@ -4604,7 +4604,7 @@ var require_util2 = __commonJS({
           writable: true,
           enumerable: true,
           configurable: true,
-          value: function entries3() {
+          value: function entries2() {
             webidl.brandCheck(this, object2);
             return makeIterator(this, "key+value");
           }
@@ -5672,9 +5672,9 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
                   return fd2;
                 }
                 case "application/x-www-form-urlencoded": {
-                  const entries3 = new URLSearchParams(value2.toString());
+                  const entries2 = new URLSearchParams(value2.toString());
                   const fd2 = new FormData();
-                  for (const [name, value3] of entries3) {
+                  for (const [name, value3] of entries2) {
                     fd2.append(name, value3);
                   }
                   return fd2;
@@ -5800,7 +5800,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants7 = require_constants2();
+    var constants8 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5875,7 +5875,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants7.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants8.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5970,11 +5970,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants7.ERROR.OK) {
+          if (ret !== constants8.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants7.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants8.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants7.ERROR.PAUSED) {
+            } else if (ret === constants8.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5997,10 +5997,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants7.ERROR.OK) {
+        if (ret === constants8.ERROR.OK) {
           return null;
         }
-        if (ret === constants7.ERROR.PAUSED || ret === constants7.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants8.ERROR.PAUSED || ret === constants8.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6017,7 +6017,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants7.ERROR[ret], data);
+        return new HTTPParserError(message, constants8.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -6197,7 +6197,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants7.ERROR.PAUSED : 0;
+        return pause ? constants8.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6219,7 +6219,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants7.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6255,13 +6255,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants7.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants7.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants7.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -10720,11 +10720,11 @@ var require_mock_utils = __commonJS({
     }
     function buildHeadersFromArray(headers) {
       const clone2 = headers.slice();
-      const entries3 = [];
+      const entries2 = [];
       for (let index = 0; index < clone2.length; index += 2) {
-        entries3.push([clone2[index], clone2[index + 1]]);
+        entries2.push([clone2[index], clone2[index + 1]]);
       }
-      return Object.fromEntries(entries3);
+      return Object.fromEntries(entries2);
     }
     function matchHeaders(mockDispatch2, headers) {
       if (typeof mockDispatch2.headers === "function") {
@@ -23127,10 +23127,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep3, value: value2 } = collItem;
+        const { start, key, sep: sep4, value: value2 } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -23144,7 +23144,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep3) {
+          if (!keyProps.anchor && !keyProps.tag && !sep4) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -23168,7 +23168,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
           indicator: "map-value-ind",
           next: value2,
           offset: keyNode.range[2],
@@ -23184,7 +23184,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value2, onError);
           offset = valueNode.range[2];
@@ -23275,7 +23275,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep3 = "";
+        let sep4 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -23289,13 +23289,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep3 + cb;
-              sep3 = "";
+                comment += sep4 + cb;
+              sep4 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep3 += source;
+                sep4 += source;
               hasSpace = true;
               break;
             default:
@@ -23338,18 +23338,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i3 = 0; i3 < fc.items.length; ++i3) {
         const collItem = fc.items[i3];
-        const { start, key, sep: sep3, value: value2 } = collItem;
+        const { start, key, sep: sep4, value: value2 } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep3 && !value2) {
+          if (!props.anchor && !props.tag && !sep4 && !value2) {
             if (i3 === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i3 < fc.items.length - 1)
@@ -23403,8 +23403,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep3 && !props.found) {
-          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
+        if (!isMap && !sep4 && !props.found) {
+          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value2))
@@ -23416,7 +23416,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value2,
@@ -23427,8 +23427,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
-              if (sep3)
-                for (const st of sep3) {
+              if (sep4)
+                for (const st of sep4) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -23445,7 +23445,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value2))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -23625,7 +23625,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i3 + 1;
       }
       let value2 = "";
-      let sep3 = "";
+      let sep4 = "";
       let prevMoreIndented = false;
       for (let i3 = 0; i3 < contentStart; ++i3)
         value2 += lines[i3][0].slice(trimIndent) + "\n";
@@ -23642,24 +23642,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value2 += sep3 + indent.slice(trimIndent) + content;
-          sep3 = "\n";
+          value2 += sep4 + indent.slice(trimIndent) + content;
+          sep4 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep3 === " ")
-            sep3 = "\n";
-          else if (!prevMoreIndented && sep3 === "\n")
-            sep3 = "\n\n";
-          value2 += sep3 + indent.slice(trimIndent) + content;
-          sep3 = "\n";
+          if (sep4 === " ")
+            sep4 = "\n";
+          else if (!prevMoreIndented && sep4 === "\n")
+            sep4 = "\n\n";
+          value2 += sep4 + indent.slice(trimIndent) + content;
+          sep4 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep3 === "\n")
+          if (sep4 === "\n")
             value2 += "\n";
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          value2 += sep3 + content;
-          sep3 = " ";
+          value2 += sep4 + content;
+          sep4 = " ";
           prevMoreIndented = false;
         }
       }
@@ -23842,25 +23842,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep3 = " ";
+      let sep4 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep3 === "\n")
-            res += sep3;
+          if (sep4 === "\n")
+            res += sep4;
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          res += sep3 + lm;
-          sep3 = " ";
+          res += sep4 + lm;
+          sep4 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep3 + (match?.[1] ?? "");
+      return res + sep4 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -24670,14 +24670,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep3, value: value2 }) {
+    function stringifyItem({ start, key, sep: sep4, value: value2 }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep3)
-        for (const st of sep3)
+      if (sep4)
+        for (const st of sep4)
           res += st.source;
       if (value2)
         res += stringifyToken(value2);
@@ -25844,18 +25844,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep3;
+          let sep4;
           if (scalar.end) {
-            sep3 = scalar.end;
-            sep3.push(this.sourceToken);
+            sep4 = scalar.end;
+            sep4.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep3 = [this.sourceToken];
+            sep4 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep3 }]
+            items: [{ start, key: scalar, sep: sep4 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -26008,15 +26008,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep3 = it.sep;
-                  sep3.push(this.sourceToken);
+                  const sep4 = it.sep;
+                  sep4.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep3 }]
+                    items: [{ start: start2, key, sep: sep4 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -26210,13 +26210,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep3 = fc.end.splice(1, fc.end.length);
-            sep3.push(this.sourceToken);
+            const sep4 = fc.end.splice(1, fc.end.length);
+            sep4.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep3 }]
+              items: [{ start, key: fc, sep: sep4 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -27261,11 +27261,11 @@ var hasColors, format, reset, bold, dim, italic, underline, underlineDouble, und
 var init_base = __esm({
   "node_modules/yoctocolors/base.js"() {
     hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
-    format = (open5, close) => {
+    format = (open6, close) => {
       if (!hasColors) {
         return (input2) => input2;
       }
-      const openCode = `\x1B[${open5}m`;
+      const openCode = `\x1B[${open6}m`;
       const closeCode = `\x1B[${close}m`;
       return (input2) => {
         const string4 = input2 + "";
@@ -36833,7 +36833,7 @@ function parseExportTimes(text, source, options = {}) {
   });
   const all = data;
   const legacy = all.some((e) => "endToEndMs" in e);
-  let entries3 = all;
+  let entries2 = all;
   let droppedWarmup = 0;
   if (legacy || options.dropWarmup && all.every((e) => "startComputeMs" in e)) {
     const warmUpMs = options.warmUpMs ?? 200;
@@ -36844,13 +36844,13 @@ function parseExportTimes(text, source, options = {}) {
       throw new DataError(`${source}: every query started before the ${warmUpMs} ms warm-up ended`, source);
     }
     droppedWarmup = first;
-    entries3 = all.slice(first);
+    entries2 = all.slice(first);
   }
   const offset = droppedWarmup;
   const column = (keys) => {
-    const key = keys.find((k) => k in entries3[0]);
+    const key = keys.find((k) => k in entries2[0]);
     if (key === void 0) return void 0;
-    return entries3.map((e, i3) => {
+    return entries2.map((e, i3) => {
       if (!(key in e))
         throw new DataError(`${source}: entry ${i3 + offset}: ${key} missing (present in others)`, source);
       return jsonNumber(e[key], `entry ${i3 + offset}: ${key}`, source);
@@ -36858,7 +36858,7 @@ function parseExportTimes(text, source, options = {}) {
   };
   const result = {
     format: legacy ? "legacy" : "current",
-    count: entries3.length,
+    count: entries2.length,
     latencyMs: column(["latencyMs"]),
     enqueueDerived: false,
     droppedWarmup
@@ -37541,7 +37541,7 @@ function readLine(line, info2, where, file2) {
   }
 }
 function readBlock(lines, from) {
-  const entries3 = [];
+  const entries2 = [];
   let i3 = from;
   for (; i3 < lines.length; i3++) {
     const line = lines[i3];
@@ -37549,13 +37549,13 @@ function readBlock(lines, from) {
     if (t === "" || sectionTitle(line) !== void 0 || t.startsWith("&&&&")) break;
     const colon = t.indexOf(":");
     if (colon <= 0) continue;
-    entries3.push({ key: t.slice(0, colon).trim(), value: t.slice(colon + 1).trim(), lineNo: line.lineNo });
+    entries2.push({ key: t.slice(0, colon).trim(), value: t.slice(colon + 1).trim(), lineNo: line.lineNo });
   }
-  return { entries: entries3, end: i3 };
+  return { entries: entries2, end: i3 };
 }
-function readDevice(entries3, file2) {
+function readDevice(entries2, file2) {
   const device = { raw: {} };
-  for (const { key, value: value2, lineNo } of entries3) {
+  for (const { key, value: value2, lineNo } of entries2) {
     device.raw[key] = value2;
     const where = `${file2}: line ${lineNo}`;
     const unit = (re, what) => {
@@ -48834,11 +48834,11 @@ var require_helpers2 = __commonJS({
     }
     var _exception = require_exception();
     var _exception2 = _interopRequireDefault(_exception);
-    function validateClose(open5, close) {
+    function validateClose(open6, close) {
       close = close.path ? close.path.original : close;
-      if (open5.path.original !== close) {
-        var errorNode = { loc: open5.path.loc };
-        throw new _exception2["default"](open5.path.original + " doesn't match " + close, errorNode);
+      if (open6.path.original !== close) {
+        var errorNode = { loc: open6.path.loc };
+        throw new _exception2["default"](open6.path.original + " doesn't match " + close, errorNode);
       }
     }
     function SourceLocation(source, locInfo) {
@@ -48859,9 +48859,9 @@ var require_helpers2 = __commonJS({
         return token;
       }
     }
-    function stripFlags(open5, close) {
+    function stripFlags(open6, close) {
       return {
-        open: open5.charAt(2) === "~",
+        open: open6.charAt(2) === "~",
         close: close.charAt(close.length - 3) === "~"
       };
     }
@@ -48893,9 +48893,9 @@ var require_helpers2 = __commonJS({
         loc
       };
     }
-    function prepareMustache(path6, params, hash2, open5, strip, locInfo) {
-      var escapeFlag = open5.charAt(3) || open5.charAt(2), escaped = escapeFlag !== "{" && escapeFlag !== "&";
-      var decorator = /\*/.test(open5);
+    function prepareMustache(path6, params, hash2, open6, strip, locInfo) {
+      var escapeFlag = open6.charAt(3) || open6.charAt(2), escaped = escapeFlag !== "{" && escapeFlag !== "&";
+      var decorator = /\*/.test(open6);
       return {
         type: decorator ? "Decorator" : "MustacheStatement",
         path: path6,
@@ -48986,15 +48986,15 @@ var require_helpers2 = __commonJS({
         loc
       };
     }
-    function preparePartialBlock(open5, program, close, locInfo) {
-      validateClose(open5, close);
+    function preparePartialBlock(open6, program, close, locInfo) {
+      validateClose(open6, close);
       return {
         type: "PartialBlockStatement",
-        name: open5.path,
-        params: open5.params,
-        hash: open5.hash,
+        name: open6.path,
+        params: open6.params,
+        hash: open6.hash,
         program,
-        openStrip: open5.strip,
+        openStrip: open6.strip,
         closeStrip: close && close.strip,
         loc: this.locInfo(locInfo)
       };
@@ -49727,7 +49727,7 @@ var require_util10 = __commonJS({
       return path6;
     }
     exports.normalize = normalize;
-    function join30(aRoot, aPath) {
+    function join32(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -49759,11 +49759,11 @@ var require_util10 = __commonJS({
       }
       return joined;
     }
-    exports.join = join30;
+    exports.join = join32;
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
-    function relative3(aRoot, aPath) {
+    function relative4(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -49782,7 +49782,7 @@ var require_util10 = __commonJS({
       }
       return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
     }
-    exports.relative = relative3;
+    exports.relative = relative4;
     var supportsNullProto = (function() {
       var obj = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj);
@@ -49932,7 +49932,7 @@ var require_util10 = __commonJS({
             parsed.path = parsed.path.substring(0, index + 1);
           }
         }
-        sourceURL = join30(urlGenerate(parsed), sourceURL);
+        sourceURL = join32(urlGenerate(parsed), sourceURL);
       }
       return normalize(sourceURL);
     }
@@ -51421,18 +51421,18 @@ var require_code_gen = __commonJS({
         ret.add("}");
         return ret;
       },
-      generateList: function generateList(entries3) {
+      generateList: function generateList(entries2) {
         var ret = this.empty();
-        for (var i3 = 0, len = entries3.length; i3 < len; i3++) {
+        for (var i3 = 0, len = entries2.length; i3 < len; i3++) {
           if (i3) {
             ret.add(",");
           }
-          ret.add(castChunk(entries3[i3], this));
+          ret.add(castChunk(entries2[i3], this));
         }
         return ret;
       },
-      generateArray: function generateArray(entries3) {
-        var ret = this.generateList(entries3);
+      generateArray: function generateArray(entries2) {
+        var ret = this.generateList(entries2);
         ret.prepend("[");
         ret.add("]");
         return ret;
@@ -52574,1583 +52574,6 @@ var require_lib = __commonJS({
       __require.extensions[".handlebars"] = extension;
       __require.extensions[".hbs"] = extension;
     }
-  }
-});
-
-// node_modules/graceful-fs/polyfills.js
-var require_polyfills = __commonJS({
-  "node_modules/graceful-fs/polyfills.js"(exports, module) {
-    var constants7 = __require("constants");
-    var origCwd = process.cwd;
-    var cwd = null;
-    var platform4 = process.env.GRACEFUL_FS_PLATFORM || process.platform;
-    process.cwd = function() {
-      if (!cwd)
-        cwd = origCwd.call(process);
-      return cwd;
-    };
-    try {
-      process.cwd();
-    } catch (er) {
-    }
-    if (typeof process.chdir === "function") {
-      chdir = process.chdir;
-      process.chdir = function(d) {
-        cwd = null;
-        chdir.call(process, d);
-      };
-      if (Object.setPrototypeOf) Object.setPrototypeOf(process.chdir, chdir);
-    }
-    var chdir;
-    module.exports = patch;
-    function patch(fs3) {
-      if (constants7.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
-        patchLchmod(fs3);
-      }
-      if (!fs3.lutimes) {
-        patchLutimes(fs3);
-      }
-      fs3.chown = chownFix(fs3.chown);
-      fs3.fchown = chownFix(fs3.fchown);
-      fs3.lchown = chownFix(fs3.lchown);
-      fs3.chmod = chmodFix(fs3.chmod);
-      fs3.fchmod = chmodFix(fs3.fchmod);
-      fs3.lchmod = chmodFix(fs3.lchmod);
-      fs3.chownSync = chownFixSync(fs3.chownSync);
-      fs3.fchownSync = chownFixSync(fs3.fchownSync);
-      fs3.lchownSync = chownFixSync(fs3.lchownSync);
-      fs3.chmodSync = chmodFixSync(fs3.chmodSync);
-      fs3.fchmodSync = chmodFixSync(fs3.fchmodSync);
-      fs3.lchmodSync = chmodFixSync(fs3.lchmodSync);
-      fs3.stat = statFix(fs3.stat);
-      fs3.fstat = statFix(fs3.fstat);
-      fs3.lstat = statFix(fs3.lstat);
-      fs3.statSync = statFixSync(fs3.statSync);
-      fs3.fstatSync = statFixSync(fs3.fstatSync);
-      fs3.lstatSync = statFixSync(fs3.lstatSync);
-      if (fs3.chmod && !fs3.lchmod) {
-        fs3.lchmod = function(path6, mode, cb) {
-          if (cb) process.nextTick(cb);
-        };
-        fs3.lchmodSync = function() {
-        };
-      }
-      if (fs3.chown && !fs3.lchown) {
-        fs3.lchown = function(path6, uid, gid, cb) {
-          if (cb) process.nextTick(cb);
-        };
-        fs3.lchownSync = function() {
-        };
-      }
-      if (platform4 === "win32") {
-        fs3.rename = typeof fs3.rename !== "function" ? fs3.rename : (function(fs$rename) {
-          function rename7(from, to, cb) {
-            var start = Date.now();
-            var backoff = 0;
-            fs$rename(from, to, function CB(er) {
-              if (er && (er.code === "EACCES" || er.code === "EPERM" || er.code === "EBUSY") && Date.now() - start < 6e4) {
-                setTimeout(function() {
-                  fs3.stat(to, function(stater, st) {
-                    if (stater && stater.code === "ENOENT")
-                      fs$rename(from, to, CB);
-                    else
-                      cb(er);
-                  });
-                }, backoff);
-                if (backoff < 100)
-                  backoff += 10;
-                return;
-              }
-              if (cb) cb(er);
-            });
-          }
-          if (Object.setPrototypeOf) Object.setPrototypeOf(rename7, fs$rename);
-          return rename7;
-        })(fs3.rename);
-      }
-      fs3.read = typeof fs3.read !== "function" ? fs3.read : (function(fs$read) {
-        function read(fd2, buffer, offset, length, position, callback_) {
-          var callback;
-          if (callback_ && typeof callback_ === "function") {
-            var eagCounter = 0;
-            callback = function(er, _, __) {
-              if (er && er.code === "EAGAIN" && eagCounter < 10) {
-                eagCounter++;
-                return fs$read.call(fs3, fd2, buffer, offset, length, position, callback);
-              }
-              callback_.apply(this, arguments);
-            };
-          }
-          return fs$read.call(fs3, fd2, buffer, offset, length, position, callback);
-        }
-        if (Object.setPrototypeOf) Object.setPrototypeOf(read, fs$read);
-        return read;
-      })(fs3.read);
-      fs3.readSync = typeof fs3.readSync !== "function" ? fs3.readSync : /* @__PURE__ */ (function(fs$readSync) {
-        return function(fd2, buffer, offset, length, position) {
-          var eagCounter = 0;
-          while (true) {
-            try {
-              return fs$readSync.call(fs3, fd2, buffer, offset, length, position);
-            } catch (er) {
-              if (er.code === "EAGAIN" && eagCounter < 10) {
-                eagCounter++;
-                continue;
-              }
-              throw er;
-            }
-          }
-        };
-      })(fs3.readSync);
-      function patchLchmod(fs4) {
-        fs4.lchmod = function(path6, mode, callback) {
-          fs4.open(
-            path6,
-            constants7.O_WRONLY | constants7.O_SYMLINK,
-            mode,
-            function(err2, fd2) {
-              if (err2) {
-                if (callback) callback(err2);
-                return;
-              }
-              fs4.fchmod(fd2, mode, function(err3) {
-                fs4.close(fd2, function(err22) {
-                  if (callback) callback(err3 || err22);
-                });
-              });
-            }
-          );
-        };
-        fs4.lchmodSync = function(path6, mode) {
-          var fd2 = fs4.openSync(path6, constants7.O_WRONLY | constants7.O_SYMLINK, mode);
-          var threw = true;
-          var ret;
-          try {
-            ret = fs4.fchmodSync(fd2, mode);
-            threw = false;
-          } finally {
-            if (threw) {
-              try {
-                fs4.closeSync(fd2);
-              } catch (er) {
-              }
-            } else {
-              fs4.closeSync(fd2);
-            }
-          }
-          return ret;
-        };
-      }
-      function patchLutimes(fs4) {
-        if (constants7.hasOwnProperty("O_SYMLINK") && fs4.futimes) {
-          fs4.lutimes = function(path6, at, mt, cb) {
-            fs4.open(path6, constants7.O_SYMLINK, function(er, fd2) {
-              if (er) {
-                if (cb) cb(er);
-                return;
-              }
-              fs4.futimes(fd2, at, mt, function(er2) {
-                fs4.close(fd2, function(er22) {
-                  if (cb) cb(er2 || er22);
-                });
-              });
-            });
-          };
-          fs4.lutimesSync = function(path6, at, mt) {
-            var fd2 = fs4.openSync(path6, constants7.O_SYMLINK);
-            var ret;
-            var threw = true;
-            try {
-              ret = fs4.futimesSync(fd2, at, mt);
-              threw = false;
-            } finally {
-              if (threw) {
-                try {
-                  fs4.closeSync(fd2);
-                } catch (er) {
-                }
-              } else {
-                fs4.closeSync(fd2);
-              }
-            }
-            return ret;
-          };
-        } else if (fs4.futimes) {
-          fs4.lutimes = function(_a4, _b2, _c, cb) {
-            if (cb) process.nextTick(cb);
-          };
-          fs4.lutimesSync = function() {
-          };
-        }
-      }
-      function chmodFix(orig) {
-        if (!orig) return orig;
-        return function(target, mode, cb) {
-          return orig.call(fs3, target, mode, function(er) {
-            if (chownErOk(er)) er = null;
-            if (cb) cb.apply(this, arguments);
-          });
-        };
-      }
-      function chmodFixSync(orig) {
-        if (!orig) return orig;
-        return function(target, mode) {
-          try {
-            return orig.call(fs3, target, mode);
-          } catch (er) {
-            if (!chownErOk(er)) throw er;
-          }
-        };
-      }
-      function chownFix(orig) {
-        if (!orig) return orig;
-        return function(target, uid, gid, cb) {
-          return orig.call(fs3, target, uid, gid, function(er) {
-            if (chownErOk(er)) er = null;
-            if (cb) cb.apply(this, arguments);
-          });
-        };
-      }
-      function chownFixSync(orig) {
-        if (!orig) return orig;
-        return function(target, uid, gid) {
-          try {
-            return orig.call(fs3, target, uid, gid);
-          } catch (er) {
-            if (!chownErOk(er)) throw er;
-          }
-        };
-      }
-      function statFix(orig) {
-        if (!orig) return orig;
-        return function(target, options, cb) {
-          if (typeof options === "function") {
-            cb = options;
-            options = null;
-          }
-          function callback(er, stats) {
-            if (stats) {
-              if (stats.uid < 0) stats.uid += 4294967296;
-              if (stats.gid < 0) stats.gid += 4294967296;
-            }
-            if (cb) cb.apply(this, arguments);
-          }
-          return options ? orig.call(fs3, target, options, callback) : orig.call(fs3, target, callback);
-        };
-      }
-      function statFixSync(orig) {
-        if (!orig) return orig;
-        return function(target, options) {
-          var stats = options ? orig.call(fs3, target, options) : orig.call(fs3, target);
-          if (stats) {
-            if (stats.uid < 0) stats.uid += 4294967296;
-            if (stats.gid < 0) stats.gid += 4294967296;
-          }
-          return stats;
-        };
-      }
-      function chownErOk(er) {
-        if (!er)
-          return true;
-        if (er.code === "ENOSYS")
-          return true;
-        var nonroot = !process.getuid || process.getuid() !== 0;
-        if (nonroot) {
-          if (er.code === "EINVAL" || er.code === "EPERM")
-            return true;
-        }
-        return false;
-      }
-    }
-  }
-});
-
-// node_modules/graceful-fs/legacy-streams.js
-var require_legacy_streams = __commonJS({
-  "node_modules/graceful-fs/legacy-streams.js"(exports, module) {
-    var Stream = __require("stream").Stream;
-    module.exports = legacy;
-    function legacy(fs3) {
-      return {
-        ReadStream,
-        WriteStream
-      };
-      function ReadStream(path6, options) {
-        if (!(this instanceof ReadStream)) return new ReadStream(path6, options);
-        Stream.call(this);
-        var self2 = this;
-        this.path = path6;
-        this.fd = null;
-        this.readable = true;
-        this.paused = false;
-        this.flags = "r";
-        this.mode = 438;
-        this.bufferSize = 64 * 1024;
-        options = options || {};
-        var keys = Object.keys(options);
-        for (var index = 0, length = keys.length; index < length; index++) {
-          var key = keys[index];
-          this[key] = options[key];
-        }
-        if (this.encoding) this.setEncoding(this.encoding);
-        if (this.start !== void 0) {
-          if ("number" !== typeof this.start) {
-            throw TypeError("start must be a Number");
-          }
-          if (this.end === void 0) {
-            this.end = Infinity;
-          } else if ("number" !== typeof this.end) {
-            throw TypeError("end must be a Number");
-          }
-          if (this.start > this.end) {
-            throw new Error("start must be <= end");
-          }
-          this.pos = this.start;
-        }
-        if (this.fd !== null) {
-          process.nextTick(function() {
-            self2._read();
-          });
-          return;
-        }
-        fs3.open(this.path, this.flags, this.mode, function(err2, fd2) {
-          if (err2) {
-            self2.emit("error", err2);
-            self2.readable = false;
-            return;
-          }
-          self2.fd = fd2;
-          self2.emit("open", fd2);
-          self2._read();
-        });
-      }
-      function WriteStream(path6, options) {
-        if (!(this instanceof WriteStream)) return new WriteStream(path6, options);
-        Stream.call(this);
-        this.path = path6;
-        this.fd = null;
-        this.writable = true;
-        this.flags = "w";
-        this.encoding = "binary";
-        this.mode = 438;
-        this.bytesWritten = 0;
-        options = options || {};
-        var keys = Object.keys(options);
-        for (var index = 0, length = keys.length; index < length; index++) {
-          var key = keys[index];
-          this[key] = options[key];
-        }
-        if (this.start !== void 0) {
-          if ("number" !== typeof this.start) {
-            throw TypeError("start must be a Number");
-          }
-          if (this.start < 0) {
-            throw new Error("start must be >= zero");
-          }
-          this.pos = this.start;
-        }
-        this.busy = false;
-        this._queue = [];
-        if (this.fd === null) {
-          this._open = fs3.open;
-          this._queue.push([this._open, this.path, this.flags, this.mode, void 0]);
-          this.flush();
-        }
-      }
-    }
-  }
-});
-
-// node_modules/graceful-fs/clone.js
-var require_clone = __commonJS({
-  "node_modules/graceful-fs/clone.js"(exports, module) {
-    "use strict";
-    module.exports = clone2;
-    var getPrototypeOf = Object.getPrototypeOf || function(obj) {
-      return obj.__proto__;
-    };
-    function clone2(obj) {
-      if (obj === null || typeof obj !== "object")
-        return obj;
-      if (obj instanceof Object)
-        var copy = { __proto__: getPrototypeOf(obj) };
-      else
-        var copy = /* @__PURE__ */ Object.create(null);
-      Object.getOwnPropertyNames(obj).forEach(function(key) {
-        Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(obj, key));
-      });
-      return copy;
-    }
-  }
-});
-
-// node_modules/graceful-fs/graceful-fs.js
-var require_graceful_fs = __commonJS({
-  "node_modules/graceful-fs/graceful-fs.js"(exports, module) {
-    var fs3 = __require("fs");
-    var polyfills = require_polyfills();
-    var legacy = require_legacy_streams();
-    var clone2 = require_clone();
-    var util = __require("util");
-    var gracefulQueue;
-    var previousSymbol;
-    if (typeof Symbol === "function" && typeof Symbol.for === "function") {
-      gracefulQueue = /* @__PURE__ */ Symbol.for("graceful-fs.queue");
-      previousSymbol = /* @__PURE__ */ Symbol.for("graceful-fs.previous");
-    } else {
-      gracefulQueue = "___graceful-fs.queue";
-      previousSymbol = "___graceful-fs.previous";
-    }
-    function noop6() {
-    }
-    function publishQueue(context3, queue2) {
-      Object.defineProperty(context3, gracefulQueue, {
-        get: function() {
-          return queue2;
-        }
-      });
-    }
-    var debug2 = noop6;
-    if (util.debuglog)
-      debug2 = util.debuglog("gfs4");
-    else if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || ""))
-      debug2 = function() {
-        var m = util.format.apply(util, arguments);
-        m = "GFS4: " + m.split(/\n/).join("\nGFS4: ");
-        console.error(m);
-      };
-    if (!fs3[gracefulQueue]) {
-      queue = global[gracefulQueue] || [];
-      publishQueue(fs3, queue);
-      fs3.close = (function(fs$close) {
-        function close(fd2, cb) {
-          return fs$close.call(fs3, fd2, function(err2) {
-            if (!err2) {
-              resetQueue();
-            }
-            if (typeof cb === "function")
-              cb.apply(this, arguments);
-          });
-        }
-        Object.defineProperty(close, previousSymbol, {
-          value: fs$close
-        });
-        return close;
-      })(fs3.close);
-      fs3.closeSync = (function(fs$closeSync) {
-        function closeSync(fd2) {
-          fs$closeSync.apply(fs3, arguments);
-          resetQueue();
-        }
-        Object.defineProperty(closeSync, previousSymbol, {
-          value: fs$closeSync
-        });
-        return closeSync;
-      })(fs3.closeSync);
-      if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || "")) {
-        process.on("exit", function() {
-          debug2(fs3[gracefulQueue]);
-          __require("assert").equal(fs3[gracefulQueue].length, 0);
-        });
-      }
-    }
-    var queue;
-    if (!global[gracefulQueue]) {
-      publishQueue(global, fs3[gracefulQueue]);
-    }
-    module.exports = patch(clone2(fs3));
-    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs3.__patched) {
-      module.exports = patch(fs3);
-      fs3.__patched = true;
-    }
-    function patch(fs4) {
-      polyfills(fs4);
-      fs4.gracefulify = patch;
-      fs4.createReadStream = createReadStream3;
-      fs4.createWriteStream = createWriteStream2;
-      var fs$readFile = fs4.readFile;
-      fs4.readFile = readFile17;
-      function readFile17(path6, options, cb) {
-        if (typeof options === "function")
-          cb = options, options = null;
-        return go$readFile(path6, options, cb);
-        function go$readFile(path7, options2, cb2, startTime) {
-          return fs$readFile(path7, options2, function(err2) {
-            if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$readFile, [path7, options2, cb2], err2, startTime || Date.now(), Date.now()]);
-            else {
-              if (typeof cb2 === "function")
-                cb2.apply(this, arguments);
-            }
-          });
-        }
-      }
-      var fs$writeFile = fs4.writeFile;
-      fs4.writeFile = writeFile8;
-      function writeFile8(path6, data, options, cb) {
-        if (typeof options === "function")
-          cb = options, options = null;
-        return go$writeFile(path6, data, options, cb);
-        function go$writeFile(path7, data2, options2, cb2, startTime) {
-          return fs$writeFile(path7, data2, options2, function(err2) {
-            if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$writeFile, [path7, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
-            else {
-              if (typeof cb2 === "function")
-                cb2.apply(this, arguments);
-            }
-          });
-        }
-      }
-      var fs$appendFile = fs4.appendFile;
-      if (fs$appendFile)
-        fs4.appendFile = appendFile2;
-      function appendFile2(path6, data, options, cb) {
-        if (typeof options === "function")
-          cb = options, options = null;
-        return go$appendFile(path6, data, options, cb);
-        function go$appendFile(path7, data2, options2, cb2, startTime) {
-          return fs$appendFile(path7, data2, options2, function(err2) {
-            if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$appendFile, [path7, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
-            else {
-              if (typeof cb2 === "function")
-                cb2.apply(this, arguments);
-            }
-          });
-        }
-      }
-      var fs$copyFile = fs4.copyFile;
-      if (fs$copyFile)
-        fs4.copyFile = copyFile3;
-      function copyFile3(src, dest, flags, cb) {
-        if (typeof flags === "function") {
-          cb = flags;
-          flags = 0;
-        }
-        return go$copyFile(src, dest, flags, cb);
-        function go$copyFile(src2, dest2, flags2, cb2, startTime) {
-          return fs$copyFile(src2, dest2, flags2, function(err2) {
-            if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$copyFile, [src2, dest2, flags2, cb2], err2, startTime || Date.now(), Date.now()]);
-            else {
-              if (typeof cb2 === "function")
-                cb2.apply(this, arguments);
-            }
-          });
-        }
-      }
-      var fs$readdir = fs4.readdir;
-      fs4.readdir = readdir8;
-      var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir8(path6, options, cb) {
-        if (typeof options === "function")
-          cb = options, options = null;
-        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path7, options2, cb2, startTime) {
-          return fs$readdir(path7, fs$readdirCallback(
-            path7,
-            options2,
-            cb2,
-            startTime
-          ));
-        } : function go$readdir2(path7, options2, cb2, startTime) {
-          return fs$readdir(path7, options2, fs$readdirCallback(
-            path7,
-            options2,
-            cb2,
-            startTime
-          ));
-        };
-        return go$readdir(path6, options, cb);
-        function fs$readdirCallback(path7, options2, cb2, startTime) {
-          return function(err2, files) {
-            if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([
-                go$readdir,
-                [path7, options2, cb2],
-                err2,
-                startTime || Date.now(),
-                Date.now()
-              ]);
-            else {
-              if (files && files.sort)
-                files.sort();
-              if (typeof cb2 === "function")
-                cb2.call(this, err2, files);
-            }
-          };
-        }
-      }
-      if (process.version.substr(0, 4) === "v0.8") {
-        var legStreams = legacy(fs4);
-        ReadStream = legStreams.ReadStream;
-        WriteStream = legStreams.WriteStream;
-      }
-      var fs$ReadStream = fs4.ReadStream;
-      if (fs$ReadStream) {
-        ReadStream.prototype = Object.create(fs$ReadStream.prototype);
-        ReadStream.prototype.open = ReadStream$open;
-      }
-      var fs$WriteStream = fs4.WriteStream;
-      if (fs$WriteStream) {
-        WriteStream.prototype = Object.create(fs$WriteStream.prototype);
-        WriteStream.prototype.open = WriteStream$open;
-      }
-      Object.defineProperty(fs4, "ReadStream", {
-        get: function() {
-          return ReadStream;
-        },
-        set: function(val) {
-          ReadStream = val;
-        },
-        enumerable: true,
-        configurable: true
-      });
-      Object.defineProperty(fs4, "WriteStream", {
-        get: function() {
-          return WriteStream;
-        },
-        set: function(val) {
-          WriteStream = val;
-        },
-        enumerable: true,
-        configurable: true
-      });
-      var FileReadStream = ReadStream;
-      Object.defineProperty(fs4, "FileReadStream", {
-        get: function() {
-          return FileReadStream;
-        },
-        set: function(val) {
-          FileReadStream = val;
-        },
-        enumerable: true,
-        configurable: true
-      });
-      var FileWriteStream = WriteStream;
-      Object.defineProperty(fs4, "FileWriteStream", {
-        get: function() {
-          return FileWriteStream;
-        },
-        set: function(val) {
-          FileWriteStream = val;
-        },
-        enumerable: true,
-        configurable: true
-      });
-      function ReadStream(path6, options) {
-        if (this instanceof ReadStream)
-          return fs$ReadStream.apply(this, arguments), this;
-        else
-          return ReadStream.apply(Object.create(ReadStream.prototype), arguments);
-      }
-      function ReadStream$open() {
-        var that = this;
-        open5(that.path, that.flags, that.mode, function(err2, fd2) {
-          if (err2) {
-            if (that.autoClose)
-              that.destroy();
-            that.emit("error", err2);
-          } else {
-            that.fd = fd2;
-            that.emit("open", fd2);
-            that.read();
-          }
-        });
-      }
-      function WriteStream(path6, options) {
-        if (this instanceof WriteStream)
-          return fs$WriteStream.apply(this, arguments), this;
-        else
-          return WriteStream.apply(Object.create(WriteStream.prototype), arguments);
-      }
-      function WriteStream$open() {
-        var that = this;
-        open5(that.path, that.flags, that.mode, function(err2, fd2) {
-          if (err2) {
-            that.destroy();
-            that.emit("error", err2);
-          } else {
-            that.fd = fd2;
-            that.emit("open", fd2);
-          }
-        });
-      }
-      function createReadStream3(path6, options) {
-        return new fs4.ReadStream(path6, options);
-      }
-      function createWriteStream2(path6, options) {
-        return new fs4.WriteStream(path6, options);
-      }
-      var fs$open = fs4.open;
-      fs4.open = open5;
-      function open5(path6, flags, mode, cb) {
-        if (typeof mode === "function")
-          cb = mode, mode = null;
-        return go$open(path6, flags, mode, cb);
-        function go$open(path7, flags2, mode2, cb2, startTime) {
-          return fs$open(path7, flags2, mode2, function(err2, fd2) {
-            if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$open, [path7, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
-            else {
-              if (typeof cb2 === "function")
-                cb2.apply(this, arguments);
-            }
-          });
-        }
-      }
-      return fs4;
-    }
-    function enqueue(elem) {
-      debug2("ENQUEUE", elem[0].name, elem[1]);
-      fs3[gracefulQueue].push(elem);
-      retry2();
-    }
-    var retryTimer;
-    function resetQueue() {
-      var now = Date.now();
-      for (var i3 = 0; i3 < fs3[gracefulQueue].length; ++i3) {
-        if (fs3[gracefulQueue][i3].length > 2) {
-          fs3[gracefulQueue][i3][3] = now;
-          fs3[gracefulQueue][i3][4] = now;
-        }
-      }
-      retry2();
-    }
-    function retry2() {
-      clearTimeout(retryTimer);
-      retryTimer = void 0;
-      if (fs3[gracefulQueue].length === 0)
-        return;
-      var elem = fs3[gracefulQueue].shift();
-      var fn = elem[0];
-      var args = elem[1];
-      var err2 = elem[2];
-      var startTime = elem[3];
-      var lastTime = elem[4];
-      if (startTime === void 0) {
-        debug2("RETRY", fn.name, args);
-        fn.apply(null, args);
-      } else if (Date.now() - startTime >= 6e4) {
-        debug2("TIMEOUT", fn.name, args);
-        var cb = args.pop();
-        if (typeof cb === "function")
-          cb.call(null, err2);
-      } else {
-        var sinceAttempt = Date.now() - lastTime;
-        var sinceStart = Math.max(lastTime - startTime, 1);
-        var desiredDelay = Math.min(sinceStart * 1.2, 100);
-        if (sinceAttempt >= desiredDelay) {
-          debug2("RETRY", fn.name, args);
-          fn.apply(null, args.concat([startTime]));
-        } else {
-          fs3[gracefulQueue].push(elem);
-        }
-      }
-      if (retryTimer === void 0) {
-        retryTimer = setTimeout(retry2, 0);
-      }
-    }
-  }
-});
-
-// node_modules/retry/lib/retry_operation.js
-var require_retry_operation = __commonJS({
-  "node_modules/retry/lib/retry_operation.js"(exports, module) {
-    function RetryOperation(timeouts, options) {
-      if (typeof options === "boolean") {
-        options = { forever: options };
-      }
-      this._originalTimeouts = JSON.parse(JSON.stringify(timeouts));
-      this._timeouts = timeouts;
-      this._options = options || {};
-      this._maxRetryTime = options && options.maxRetryTime || Infinity;
-      this._fn = null;
-      this._errors = [];
-      this._attempts = 1;
-      this._operationTimeout = null;
-      this._operationTimeoutCb = null;
-      this._timeout = null;
-      this._operationStart = null;
-      if (this._options.forever) {
-        this._cachedTimeouts = this._timeouts.slice(0);
-      }
-    }
-    module.exports = RetryOperation;
-    RetryOperation.prototype.reset = function() {
-      this._attempts = 1;
-      this._timeouts = this._originalTimeouts;
-    };
-    RetryOperation.prototype.stop = function() {
-      if (this._timeout) {
-        clearTimeout(this._timeout);
-      }
-      this._timeouts = [];
-      this._cachedTimeouts = null;
-    };
-    RetryOperation.prototype.retry = function(err2) {
-      if (this._timeout) {
-        clearTimeout(this._timeout);
-      }
-      if (!err2) {
-        return false;
-      }
-      var currentTime = (/* @__PURE__ */ new Date()).getTime();
-      if (err2 && currentTime - this._operationStart >= this._maxRetryTime) {
-        this._errors.unshift(new Error("RetryOperation timeout occurred"));
-        return false;
-      }
-      this._errors.push(err2);
-      var timeout = this._timeouts.shift();
-      if (timeout === void 0) {
-        if (this._cachedTimeouts) {
-          this._errors.splice(this._errors.length - 1, this._errors.length);
-          this._timeouts = this._cachedTimeouts.slice(0);
-          timeout = this._timeouts.shift();
-        } else {
-          return false;
-        }
-      }
-      var self2 = this;
-      var timer = setTimeout(function() {
-        self2._attempts++;
-        if (self2._operationTimeoutCb) {
-          self2._timeout = setTimeout(function() {
-            self2._operationTimeoutCb(self2._attempts);
-          }, self2._operationTimeout);
-          if (self2._options.unref) {
-            self2._timeout.unref();
-          }
-        }
-        self2._fn(self2._attempts);
-      }, timeout);
-      if (this._options.unref) {
-        timer.unref();
-      }
-      return true;
-    };
-    RetryOperation.prototype.attempt = function(fn, timeoutOps) {
-      this._fn = fn;
-      if (timeoutOps) {
-        if (timeoutOps.timeout) {
-          this._operationTimeout = timeoutOps.timeout;
-        }
-        if (timeoutOps.cb) {
-          this._operationTimeoutCb = timeoutOps.cb;
-        }
-      }
-      var self2 = this;
-      if (this._operationTimeoutCb) {
-        this._timeout = setTimeout(function() {
-          self2._operationTimeoutCb();
-        }, self2._operationTimeout);
-      }
-      this._operationStart = (/* @__PURE__ */ new Date()).getTime();
-      this._fn(this._attempts);
-    };
-    RetryOperation.prototype.try = function(fn) {
-      console.log("Using RetryOperation.try() is deprecated");
-      this.attempt(fn);
-    };
-    RetryOperation.prototype.start = function(fn) {
-      console.log("Using RetryOperation.start() is deprecated");
-      this.attempt(fn);
-    };
-    RetryOperation.prototype.start = RetryOperation.prototype.try;
-    RetryOperation.prototype.errors = function() {
-      return this._errors;
-    };
-    RetryOperation.prototype.attempts = function() {
-      return this._attempts;
-    };
-    RetryOperation.prototype.mainError = function() {
-      if (this._errors.length === 0) {
-        return null;
-      }
-      var counts = {};
-      var mainError = null;
-      var mainErrorCount = 0;
-      for (var i3 = 0; i3 < this._errors.length; i3++) {
-        var error63 = this._errors[i3];
-        var message = error63.message;
-        var count2 = (counts[message] || 0) + 1;
-        counts[message] = count2;
-        if (count2 >= mainErrorCount) {
-          mainError = error63;
-          mainErrorCount = count2;
-        }
-      }
-      return mainError;
-    };
-  }
-});
-
-// node_modules/retry/lib/retry.js
-var require_retry2 = __commonJS({
-  "node_modules/retry/lib/retry.js"(exports) {
-    var RetryOperation = require_retry_operation();
-    exports.operation = function(options) {
-      var timeouts = exports.timeouts(options);
-      return new RetryOperation(timeouts, {
-        forever: options && options.forever,
-        unref: options && options.unref,
-        maxRetryTime: options && options.maxRetryTime
-      });
-    };
-    exports.timeouts = function(options) {
-      if (options instanceof Array) {
-        return [].concat(options);
-      }
-      var opts = {
-        retries: 10,
-        factor: 2,
-        minTimeout: 1 * 1e3,
-        maxTimeout: Infinity,
-        randomize: false
-      };
-      for (var key in options) {
-        opts[key] = options[key];
-      }
-      if (opts.minTimeout > opts.maxTimeout) {
-        throw new Error("minTimeout is greater than maxTimeout");
-      }
-      var timeouts = [];
-      for (var i3 = 0; i3 < opts.retries; i3++) {
-        timeouts.push(this.createTimeout(i3, opts));
-      }
-      if (options && options.forever && !timeouts.length) {
-        timeouts.push(this.createTimeout(i3, opts));
-      }
-      timeouts.sort(function(a2, b) {
-        return a2 - b;
-      });
-      return timeouts;
-    };
-    exports.createTimeout = function(attempt, opts) {
-      var random = opts.randomize ? Math.random() + 1 : 1;
-      var timeout = Math.round(random * opts.minTimeout * Math.pow(opts.factor, attempt));
-      timeout = Math.min(timeout, opts.maxTimeout);
-      return timeout;
-    };
-    exports.wrap = function(obj, options, methods) {
-      if (options instanceof Array) {
-        methods = options;
-        options = null;
-      }
-      if (!methods) {
-        methods = [];
-        for (var key in obj) {
-          if (typeof obj[key] === "function") {
-            methods.push(key);
-          }
-        }
-      }
-      for (var i3 = 0; i3 < methods.length; i3++) {
-        var method = methods[i3];
-        var original = obj[method];
-        obj[method] = function retryWrapper(original2) {
-          var op = exports.operation(options);
-          var args = Array.prototype.slice.call(arguments, 1);
-          var callback = args.pop();
-          args.push(function(err2) {
-            if (op.retry(err2)) {
-              return;
-            }
-            if (err2) {
-              arguments[0] = op.mainError();
-            }
-            callback.apply(this, arguments);
-          });
-          op.attempt(function() {
-            original2.apply(obj, args);
-          });
-        }.bind(obj, original);
-        obj[method].options = options;
-      }
-    };
-  }
-});
-
-// node_modules/retry/index.js
-var require_retry3 = __commonJS({
-  "node_modules/retry/index.js"(exports, module) {
-    module.exports = require_retry2();
-  }
-});
-
-// node_modules/proper-lockfile/node_modules/signal-exit/signals.js
-var require_signals = __commonJS({
-  "node_modules/proper-lockfile/node_modules/signal-exit/signals.js"(exports, module) {
-    module.exports = [
-      "SIGABRT",
-      "SIGALRM",
-      "SIGHUP",
-      "SIGINT",
-      "SIGTERM"
-    ];
-    if (process.platform !== "win32") {
-      module.exports.push(
-        "SIGVTALRM",
-        "SIGXCPU",
-        "SIGXFSZ",
-        "SIGUSR2",
-        "SIGTRAP",
-        "SIGSYS",
-        "SIGQUIT",
-        "SIGIOT"
-        // should detect profiler and enable/disable accordingly.
-        // see #21
-        // 'SIGPROF'
-      );
-    }
-    if (process.platform === "linux") {
-      module.exports.push(
-        "SIGIO",
-        "SIGPOLL",
-        "SIGPWR",
-        "SIGSTKFLT",
-        "SIGUNUSED"
-      );
-    }
-  }
-});
-
-// node_modules/proper-lockfile/node_modules/signal-exit/index.js
-var require_signal_exit = __commonJS({
-  "node_modules/proper-lockfile/node_modules/signal-exit/index.js"(exports, module) {
-    var process10 = global.process;
-    var processOk2 = function(process11) {
-      return process11 && typeof process11 === "object" && typeof process11.removeListener === "function" && typeof process11.emit === "function" && typeof process11.reallyExit === "function" && typeof process11.listeners === "function" && typeof process11.kill === "function" && typeof process11.pid === "number" && typeof process11.on === "function";
-    };
-    if (!processOk2(process10)) {
-      module.exports = function() {
-        return function() {
-        };
-      };
-    } else {
-      assert2 = __require("assert");
-      signals2 = require_signals();
-      isWin = /^win/i.test(process10.platform);
-      EE = __require("events");
-      if (typeof EE !== "function") {
-        EE = EE.EventEmitter;
-      }
-      if (process10.__signal_exit_emitter__) {
-        emitter = process10.__signal_exit_emitter__;
-      } else {
-        emitter = process10.__signal_exit_emitter__ = new EE();
-        emitter.count = 0;
-        emitter.emitted = {};
-      }
-      if (!emitter.infinite) {
-        emitter.setMaxListeners(Infinity);
-        emitter.infinite = true;
-      }
-      module.exports = function(cb, opts) {
-        if (!processOk2(global.process)) {
-          return function() {
-          };
-        }
-        assert2.equal(typeof cb, "function", "a callback must be provided for exit handler");
-        if (loaded === false) {
-          load2();
-        }
-        var ev = "exit";
-        if (opts && opts.alwaysLast) {
-          ev = "afterexit";
-        }
-        var remove = function() {
-          emitter.removeListener(ev, cb);
-          if (emitter.listeners("exit").length === 0 && emitter.listeners("afterexit").length === 0) {
-            unload2();
-          }
-        };
-        emitter.on(ev, cb);
-        return remove;
-      };
-      unload2 = function unload3() {
-        if (!loaded || !processOk2(global.process)) {
-          return;
-        }
-        loaded = false;
-        signals2.forEach(function(sig) {
-          try {
-            process10.removeListener(sig, sigListeners[sig]);
-          } catch (er) {
-          }
-        });
-        process10.emit = originalProcessEmit;
-        process10.reallyExit = originalProcessReallyExit;
-        emitter.count -= 1;
-      };
-      module.exports.unload = unload2;
-      emit = function emit2(event, code, signal) {
-        if (emitter.emitted[event]) {
-          return;
-        }
-        emitter.emitted[event] = true;
-        emitter.emit(event, code, signal);
-      };
-      sigListeners = {};
-      signals2.forEach(function(sig) {
-        sigListeners[sig] = function listener() {
-          if (!processOk2(global.process)) {
-            return;
-          }
-          var listeners = process10.listeners(sig);
-          if (listeners.length === emitter.count) {
-            unload2();
-            emit("exit", null, sig);
-            emit("afterexit", null, sig);
-            if (isWin && sig === "SIGHUP") {
-              sig = "SIGINT";
-            }
-            process10.kill(process10.pid, sig);
-          }
-        };
-      });
-      module.exports.signals = function() {
-        return signals2;
-      };
-      loaded = false;
-      load2 = function load3() {
-        if (loaded || !processOk2(global.process)) {
-          return;
-        }
-        loaded = true;
-        emitter.count += 1;
-        signals2 = signals2.filter(function(sig) {
-          try {
-            process10.on(sig, sigListeners[sig]);
-            return true;
-          } catch (er) {
-            return false;
-          }
-        });
-        process10.emit = processEmit;
-        process10.reallyExit = processReallyExit;
-      };
-      module.exports.load = load2;
-      originalProcessReallyExit = process10.reallyExit;
-      processReallyExit = function processReallyExit2(code) {
-        if (!processOk2(global.process)) {
-          return;
-        }
-        process10.exitCode = code || /* istanbul ignore next */
-        0;
-        emit("exit", process10.exitCode, null);
-        emit("afterexit", process10.exitCode, null);
-        originalProcessReallyExit.call(process10, process10.exitCode);
-      };
-      originalProcessEmit = process10.emit;
-      processEmit = function processEmit2(ev, arg) {
-        if (ev === "exit" && processOk2(global.process)) {
-          if (arg !== void 0) {
-            process10.exitCode = arg;
-          }
-          var ret = originalProcessEmit.apply(this, arguments);
-          emit("exit", process10.exitCode, null);
-          emit("afterexit", process10.exitCode, null);
-          return ret;
-        } else {
-          return originalProcessEmit.apply(this, arguments);
-        }
-      };
-    }
-    var assert2;
-    var signals2;
-    var isWin;
-    var EE;
-    var emitter;
-    var unload2;
-    var emit;
-    var sigListeners;
-    var loaded;
-    var load2;
-    var originalProcessReallyExit;
-    var processReallyExit;
-    var originalProcessEmit;
-    var processEmit;
-  }
-});
-
-// node_modules/proper-lockfile/lib/mtime-precision.js
-var require_mtime_precision = __commonJS({
-  "node_modules/proper-lockfile/lib/mtime-precision.js"(exports, module) {
-    "use strict";
-    var cacheSymbol = /* @__PURE__ */ Symbol();
-    function probe(file2, fs3, callback) {
-      const cachedPrecision = fs3[cacheSymbol];
-      if (cachedPrecision) {
-        return fs3.stat(file2, (err2, stat8) => {
-          if (err2) {
-            return callback(err2);
-          }
-          callback(null, stat8.mtime, cachedPrecision);
-        });
-      }
-      const mtime = new Date(Math.ceil(Date.now() / 1e3) * 1e3 + 5);
-      fs3.utimes(file2, mtime, mtime, (err2) => {
-        if (err2) {
-          return callback(err2);
-        }
-        fs3.stat(file2, (err3, stat8) => {
-          if (err3) {
-            return callback(err3);
-          }
-          const precision = stat8.mtime.getTime() % 1e3 === 0 ? "s" : "ms";
-          Object.defineProperty(fs3, cacheSymbol, { value: precision });
-          callback(null, stat8.mtime, precision);
-        });
-      });
-    }
-    function getMtime(precision) {
-      let now = Date.now();
-      if (precision === "s") {
-        now = Math.ceil(now / 1e3) * 1e3;
-      }
-      return new Date(now);
-    }
-    module.exports.probe = probe;
-    module.exports.getMtime = getMtime;
-  }
-});
-
-// node_modules/proper-lockfile/lib/lockfile.js
-var require_lockfile = __commonJS({
-  "node_modules/proper-lockfile/lib/lockfile.js"(exports, module) {
-    "use strict";
-    var path6 = __require("path");
-    var fs3 = require_graceful_fs();
-    var retry2 = require_retry3();
-    var onExit2 = require_signal_exit();
-    var mtimePrecision = require_mtime_precision();
-    var locks = {};
-    function getLockFile(file2, options) {
-      return options.lockfilePath || `${file2}.lock`;
-    }
-    function resolveCanonicalPath(file2, options, callback) {
-      if (!options.realpath) {
-        return callback(null, path6.resolve(file2));
-      }
-      options.fs.realpath(file2, callback);
-    }
-    function acquireLock(file2, options, callback) {
-      const lockfilePath = getLockFile(file2, options);
-      options.fs.mkdir(lockfilePath, (err2) => {
-        if (!err2) {
-          return mtimePrecision.probe(lockfilePath, options.fs, (err3, mtime, mtimePrecision2) => {
-            if (err3) {
-              options.fs.rmdir(lockfilePath, () => {
-              });
-              return callback(err3);
-            }
-            callback(null, mtime, mtimePrecision2);
-          });
-        }
-        if (err2.code !== "EEXIST") {
-          return callback(err2);
-        }
-        if (options.stale <= 0) {
-          return callback(Object.assign(new Error("Lock file is already being held"), { code: "ELOCKED", file: file2 }));
-        }
-        options.fs.stat(lockfilePath, (err3, stat8) => {
-          if (err3) {
-            if (err3.code === "ENOENT") {
-              return acquireLock(file2, { ...options, stale: 0 }, callback);
-            }
-            return callback(err3);
-          }
-          if (!isLockStale(stat8, options)) {
-            return callback(Object.assign(new Error("Lock file is already being held"), { code: "ELOCKED", file: file2 }));
-          }
-          removeLock(file2, options, (err4) => {
-            if (err4) {
-              return callback(err4);
-            }
-            acquireLock(file2, { ...options, stale: 0 }, callback);
-          });
-        });
-      });
-    }
-    function isLockStale(stat8, options) {
-      return stat8.mtime.getTime() < Date.now() - options.stale;
-    }
-    function removeLock(file2, options, callback) {
-      options.fs.rmdir(getLockFile(file2, options), (err2) => {
-        if (err2 && err2.code !== "ENOENT") {
-          return callback(err2);
-        }
-        callback();
-      });
-    }
-    function updateLock(file2, options) {
-      const lock2 = locks[file2];
-      if (lock2.updateTimeout) {
-        return;
-      }
-      lock2.updateDelay = lock2.updateDelay || options.update;
-      lock2.updateTimeout = setTimeout(() => {
-        lock2.updateTimeout = null;
-        options.fs.stat(lock2.lockfilePath, (err2, stat8) => {
-          const isOverThreshold = lock2.lastUpdate + options.stale < Date.now();
-          if (err2) {
-            if (err2.code === "ENOENT" || isOverThreshold) {
-              return setLockAsCompromised(file2, lock2, Object.assign(err2, { code: "ECOMPROMISED" }));
-            }
-            lock2.updateDelay = 1e3;
-            return updateLock(file2, options);
-          }
-          const isMtimeOurs = lock2.mtime.getTime() === stat8.mtime.getTime();
-          if (!isMtimeOurs) {
-            return setLockAsCompromised(
-              file2,
-              lock2,
-              Object.assign(
-                new Error("Unable to update lock within the stale threshold"),
-                { code: "ECOMPROMISED" }
-              )
-            );
-          }
-          const mtime = mtimePrecision.getMtime(lock2.mtimePrecision);
-          options.fs.utimes(lock2.lockfilePath, mtime, mtime, (err3) => {
-            const isOverThreshold2 = lock2.lastUpdate + options.stale < Date.now();
-            if (lock2.released) {
-              return;
-            }
-            if (err3) {
-              if (err3.code === "ENOENT" || isOverThreshold2) {
-                return setLockAsCompromised(file2, lock2, Object.assign(err3, { code: "ECOMPROMISED" }));
-              }
-              lock2.updateDelay = 1e3;
-              return updateLock(file2, options);
-            }
-            lock2.mtime = mtime;
-            lock2.lastUpdate = Date.now();
-            lock2.updateDelay = null;
-            updateLock(file2, options);
-          });
-        });
-      }, lock2.updateDelay);
-      if (lock2.updateTimeout.unref) {
-        lock2.updateTimeout.unref();
-      }
-    }
-    function setLockAsCompromised(file2, lock2, err2) {
-      lock2.released = true;
-      if (lock2.updateTimeout) {
-        clearTimeout(lock2.updateTimeout);
-      }
-      if (locks[file2] === lock2) {
-        delete locks[file2];
-      }
-      lock2.options.onCompromised(err2);
-    }
-    function lock(file2, options, callback) {
-      options = {
-        stale: 1e4,
-        update: null,
-        realpath: true,
-        retries: 0,
-        fs: fs3,
-        onCompromised: (err2) => {
-          throw err2;
-        },
-        ...options
-      };
-      options.retries = options.retries || 0;
-      options.retries = typeof options.retries === "number" ? { retries: options.retries } : options.retries;
-      options.stale = Math.max(options.stale || 0, 2e3);
-      options.update = options.update == null ? options.stale / 2 : options.update || 0;
-      options.update = Math.max(Math.min(options.update, options.stale / 2), 1e3);
-      resolveCanonicalPath(file2, options, (err2, file3) => {
-        if (err2) {
-          return callback(err2);
-        }
-        const operation = retry2.operation(options.retries);
-        operation.attempt(() => {
-          acquireLock(file3, options, (err3, mtime, mtimePrecision2) => {
-            if (operation.retry(err3)) {
-              return;
-            }
-            if (err3) {
-              return callback(operation.mainError());
-            }
-            const lock2 = locks[file3] = {
-              lockfilePath: getLockFile(file3, options),
-              mtime,
-              mtimePrecision: mtimePrecision2,
-              options,
-              lastUpdate: Date.now()
-            };
-            updateLock(file3, options);
-            callback(null, (releasedCallback) => {
-              if (lock2.released) {
-                return releasedCallback && releasedCallback(Object.assign(new Error("Lock is already released"), { code: "ERELEASED" }));
-              }
-              unlock(file3, { ...options, realpath: false }, releasedCallback);
-            });
-          });
-        });
-      });
-    }
-    function unlock(file2, options, callback) {
-      options = {
-        fs: fs3,
-        realpath: true,
-        ...options
-      };
-      resolveCanonicalPath(file2, options, (err2, file3) => {
-        if (err2) {
-          return callback(err2);
-        }
-        const lock2 = locks[file3];
-        if (!lock2) {
-          return callback(Object.assign(new Error("Lock is not acquired/owned by you"), { code: "ENOTACQUIRED" }));
-        }
-        lock2.updateTimeout && clearTimeout(lock2.updateTimeout);
-        lock2.released = true;
-        delete locks[file3];
-        removeLock(file3, options, callback);
-      });
-    }
-    function check2(file2, options, callback) {
-      options = {
-        stale: 1e4,
-        realpath: true,
-        fs: fs3,
-        ...options
-      };
-      options.stale = Math.max(options.stale || 0, 2e3);
-      resolveCanonicalPath(file2, options, (err2, file3) => {
-        if (err2) {
-          return callback(err2);
-        }
-        options.fs.stat(getLockFile(file3, options), (err3, stat8) => {
-          if (err3) {
-            return err3.code === "ENOENT" ? callback(null, false) : callback(err3);
-          }
-          return callback(null, !isLockStale(stat8, options));
-        });
-      });
-    }
-    function getLocks() {
-      return locks;
-    }
-    onExit2(() => {
-      for (const file2 in locks) {
-        const options = locks[file2].options;
-        try {
-          options.fs.rmdirSync(getLockFile(file2, options));
-        } catch (e) {
-        }
-      }
-    });
-    module.exports.lock = lock;
-    module.exports.unlock = unlock;
-    module.exports.check = check2;
-    module.exports.getLocks = getLocks;
-  }
-});
-
-// node_modules/proper-lockfile/lib/adapter.js
-var require_adapter = __commonJS({
-  "node_modules/proper-lockfile/lib/adapter.js"(exports, module) {
-    "use strict";
-    var fs3 = require_graceful_fs();
-    function createSyncFs(fs4) {
-      const methods = ["mkdir", "realpath", "stat", "rmdir", "utimes"];
-      const newFs = { ...fs4 };
-      methods.forEach((method) => {
-        newFs[method] = (...args) => {
-          const callback = args.pop();
-          let ret;
-          try {
-            ret = fs4[`${method}Sync`](...args);
-          } catch (err2) {
-            return callback(err2);
-          }
-          callback(null, ret);
-        };
-      });
-      return newFs;
-    }
-    function toPromise(method) {
-      return (...args) => new Promise((resolve13, reject) => {
-        args.push((err2, result) => {
-          if (err2) {
-            reject(err2);
-          } else {
-            resolve13(result);
-          }
-        });
-        method(...args);
-      });
-    }
-    function toSync(method) {
-      return (...args) => {
-        let err2;
-        let result;
-        args.push((_err, _result) => {
-          err2 = _err;
-          result = _result;
-        });
-        method(...args);
-        if (err2) {
-          throw err2;
-        }
-        return result;
-      };
-    }
-    function toSyncOptions(options) {
-      options = { ...options };
-      options.fs = createSyncFs(options.fs || fs3);
-      if (typeof options.retries === "number" && options.retries > 0 || options.retries && typeof options.retries.retries === "number" && options.retries.retries > 0) {
-        throw Object.assign(new Error("Cannot use retries with the sync api"), { code: "ESYNC" });
-      }
-      return options;
-    }
-    module.exports = {
-      toPromise,
-      toSync,
-      toSyncOptions
-    };
-  }
-});
-
-// node_modules/proper-lockfile/index.js
-var require_proper_lockfile = __commonJS({
-  "node_modules/proper-lockfile/index.js"(exports, module) {
-    "use strict";
-    var lockfile2 = require_lockfile();
-    var { toPromise, toSync, toSyncOptions } = require_adapter();
-    async function lock(file2, options) {
-      const release2 = await toPromise(lockfile2.lock)(file2, options);
-      return toPromise(release2);
-    }
-    function lockSync(file2, options) {
-      const release2 = toSync(lockfile2.lock)(file2, toSyncOptions(options));
-      return toSync(release2);
-    }
-    function unlock(file2, options) {
-      return toPromise(lockfile2.unlock)(file2, options);
-    }
-    function unlockSync(file2, options) {
-      return toSync(lockfile2.unlock)(file2, toSyncOptions(options));
-    }
-    function check2(file2, options) {
-      return toPromise(lockfile2.check)(file2, options);
-    }
-    function checkSync(file2, options) {
-      return toSync(lockfile2.check)(file2, toSyncOptions(options));
-    }
-    module.exports = lock;
-    module.exports.lock = lock;
-    module.exports.unlock = unlock;
-    module.exports.lockSync = lockSync;
-    module.exports.unlockSync = unlockSync;
-    module.exports.check = check2;
-    module.exports.checkSync = checkSync;
   }
 });
 
@@ -57579,9 +56002,9 @@ function assertNever(_x) {
 }
 function assert(_) {
 }
-function getEnumValues(entries3) {
-  const numericValues = Object.values(entries3).filter((v) => typeof v === "number");
-  const values = Object.entries(entries3).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
+function getEnumValues(entries2) {
+  const numericValues = Object.values(entries2).filter((v) => typeof v === "number");
+  const values = Object.entries(entries2).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
   return values;
 }
 function joinValues(array2, separator = "|") {
@@ -59416,16 +57839,16 @@ var $ZodCheckProperties = /* @__PURE__ */ $constructor("$ZodCheckProperties", (i
   hide(inst, Symbol.iterator, function* () {
     yield inst;
   });
-  let entries3;
+  let entries2;
   inst._zod.check = (payload) => {
     if (payload.value == null) {
       payload.issues.push({ expected: "object", code: "invalid_type", input: payload.value, inst });
       return void 0;
     }
-    entries3 ?? (entries3 = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
+    entries2 ?? (entries2 = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
     const input2 = payload.value;
     let proms;
-    for (const [key, schema] of entries3) {
+    for (const [key, schema] of entries2) {
       const result = schema._zod.run({ value: input2[key], issues: [] }, {});
       if (result instanceof Promise) {
         proms ?? (proms = []);
@@ -72243,18 +70666,18 @@ function _set(Class2, valueType, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _enum(Class2, values, params) {
-  const entries3 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new Class2({
     type: "enum",
-    entries: entries3,
+    entries: entries2,
     ...normalizeParams(params)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nativeEnum(Class2, entries3, params) {
+function _nativeEnum(Class2, entries2, params) {
   return new Class2({
     type: "enum",
-    entries: entries3,
+    entries: entries2,
     ...normalizeParams(params)
   });
 }
@@ -75237,17 +73660,17 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   };
 });
 function _enum2(values, params) {
-  const entries3 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new ZodEnum({
     type: "enum",
-    entries: entries3,
+    entries: entries2,
     ...util_exports.normalizeParams(params)
   });
 }
-function nativeEnum(entries3, params) {
+function nativeEnum(entries2, params) {
   return new ZodEnum({
     type: "enum",
-    entries: entries3,
+    entries: entries2,
     ...util_exports.normalizeParams(params)
   });
 }
@@ -78876,18 +77299,18 @@ function assertKnownMetrics(thresholds) {
 }
 async function compareResults(candidate, lookup, settings, options = {}) {
   assertKnownMetrics(settings.thresholds);
-  const entries3 = candidate.entries;
-  const comparisons = new Array(entries3.length);
+  const entries2 = candidate.entries;
+  const comparisons = new Array(entries2.length);
   let next = 0;
   const worker = async () => {
-    while (next < entries3.length) {
+    while (next < entries2.length) {
       const i3 = next++;
-      const entry = entries3[i3];
+      const entry = entries2[i3];
       const found = entry.status === "failed" ? { similar: [] } : await lookup(entry.key);
       comparisons[i3] = compareEntry(entry, found.history, found.similar, settings.thresholds, options);
     }
   };
-  const workers = Math.max(1, Math.min(options.concurrency ?? 4, entries3.length));
+  const workers = Math.max(1, Math.min(options.concurrency ?? 4, entries2.length));
   await Promise.all(Array.from({ length: workers }, worker));
   return { comparisons, gate: decide(comparisons, settings.gate.failOn) };
 }
@@ -79408,7 +77831,7 @@ function registerCommonHelpers(hb) {
   );
   hb.registerHelper(
     "join",
-    (list, sep3) => Array.isArray(list) ? list.map(toText).join(typeof sep3 === "string" ? sep3 : ", ") : ""
+    (list, sep4) => Array.isArray(list) ? list.map(toText).join(typeof sep4 === "string" ? sep4 : ", ") : ""
   );
 }
 function routeEscapes(hb, escapeValue) {
@@ -80990,8 +79413,11 @@ init_errors();
 
 // src/store/filesystem-store.ts
 init_errors();
-init_atomic_write();
-import { isAbsolute as isAbsolute5, join as join15, relative, resolve as resolve4 } from "node:path";
+import { unlink as unlink4 } from "node:fs/promises";
+import { basename as basename2, isAbsolute as isAbsolute5, join as join17, relative as relative2, resolve as resolve4 } from "node:path";
+
+// src/store/append-plan.ts
+import { createHash as createHash3 } from "node:crypto";
 
 // src/store/key.ts
 var SLUG_MAX = 48;
@@ -81057,27 +79483,352 @@ function assertHistorySize(historySize) {
     throw new RangeError(`historySize must be a positive integer, got ${historySize}`);
   }
 }
-function mergeRuns(runs, run2, historySize) {
-  if (runs.some((r) => r.runId === run2.runId)) return { skip: `run ${run2.runId} is already stored` };
-  const time3 = (r) => {
-    const t = Date.parse(r.createdAt);
-    return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
-  };
-  const merged = [...runs, run2].map((r, index) => ({ r, index, t: time3(r) })).sort((a2, b) => a2.t === b.t ? a2.index - b.index : a2.t < b.t ? -1 : 1).map(({ r }) => r);
-  const kept = merged.slice(Math.max(0, merged.length - historySize));
-  if (!kept.includes(run2)) {
-    return { skip: `run ${run2.runId} is older than the ${historySize} newest runs kept` };
+function runSortKey(run2) {
+  const t = Date.parse(run2.createdAt);
+  const ms2 = Number.isNaN(t) ? 0 : Math.max(0, t);
+  return `${String(ms2).padStart(15, "0")}-${slug2(run2.runId, 40)}-${runHash(run2.runId)}`;
+}
+function runHash(runId) {
+  return createHash3("sha256").update(runId).digest("hex").slice(0, 16);
+}
+
+// src/store/key-dir.ts
+init_errors();
+import { unlink as unlink3 } from "node:fs/promises";
+import { join as join16 } from "node:path";
+init_atomic_write();
+
+// src/store/run-file.ts
+import { gunzipSync, gzipSync } from "node:zlib";
+init_errors();
+
+// src/store/types.ts
+var STORE_SCHEMA_VERSION = 2;
+
+// src/store/run-file.ts
+var MAX_RUN_JSON_BYTES = 256 * 1024 * 1024;
+var StoredTrial = external_exports.object({
+  samplesF32: external_exports.string(),
+  count: external_exports.number().int().nonnegative(),
+  stats: StatsSummary,
+  wallMs: external_exports.number().nonnegative().optional()
+});
+var StoredRun = external_exports.object({
+  schemaVersion: external_exports.literal(STORE_SCHEMA_VERSION),
+  runId: external_exports.string().min(1),
+  createdAt: external_exports.string(),
+  source: Results.shape.source,
+  entry: external_exports.looseObject({ latency: external_exports.looseObject({ trials: external_exports.array(StoredTrial).min(1) }).optional() })
+});
+function storedRun(run2, keepSamples) {
+  const latency = run2.entry.latency;
+  if (!latency) return run2;
+  const trials = latency.trials.map((t) => ({
+    ...t,
+    samples: keepSamples ? Array.from(new Float32Array(t.samples)) : []
+  }));
+  return { ...run2, entry: { ...run2.entry, latency: { ...latency, trials } } };
+}
+function hasSamples(run2) {
+  return run2.entry.latency?.trials.some((t) => t.samples.length > 0) ?? false;
+}
+function packSamples(samples) {
+  const bytes = new Uint8Array(new Float32Array(samples).buffer);
+  const n3 = samples.length;
+  const out = Buffer.alloc(bytes.length);
+  for (let i3 = 0; i3 < n3; i3++) for (let b = 0; b < 4; b++) out[b * n3 + i3] = bytes[i3 * 4 + b];
+  return out.toString("base64");
+}
+function unpackSamples(text, count2) {
+  const shuffled = Buffer.from(text, "base64");
+  if (shuffled.length !== count2 * 4) {
+    throw new Error(`expected ${count2} float32 samples, found ${shuffled.length} bytes`);
   }
-  return { runs: kept };
+  const bytes = new Uint8Array(count2 * 4);
+  for (let i3 = 0; i3 < count2; i3++) for (let b = 0; b < 4; b++) bytes[i3 * 4 + b] = shuffled[b * count2 + i3];
+  const values = Array.from(new Float32Array(bytes.buffer));
+  if (!values.every(Number.isFinite)) throw new Error("a sample is not a finite number");
+  return values;
+}
+function encodeRunFile(run2, keepSamples) {
+  const { latency, ...entry } = run2.entry;
+  const doc = {
+    schemaVersion: STORE_SCHEMA_VERSION,
+    runId: run2.runId,
+    createdAt: run2.createdAt,
+    source: run2.source,
+    entry: {
+      ...entry,
+      ...latency && {
+        latency: {
+          ...latency,
+          trials: latency.trials.map(
+            (t) => ({
+              samplesF32: keepSamples ? packSamples(t.samples) : "",
+              count: keepSamples ? t.samples.length : 0,
+              stats: t.stats,
+              ...t.wallMs !== void 0 && { wallMs: t.wallMs }
+            })
+          )
+        }
+      }
+    }
+  };
+  return gzipSync(JSON.stringify(doc), { level: 9 });
+}
+function decodeRunFile(bytes, path6, key) {
+  const fail2 = (why) => new DataError(`${path6}: baseline run file ${why}`, path6);
+  let doc;
+  try {
+    doc = JSON.parse(gunzipSync(bytes, { maxOutputLength: MAX_RUN_JSON_BYTES }).toString("utf8"));
+  } catch {
+    throw fail2("is not gzip-compressed JSON (truncated or corrupt?)");
+  }
+  const version2 = doc?.schemaVersion;
+  if (typeof version2 === "number" && version2 > STORE_SCHEMA_VERSION) {
+    throw fail2(`was written by a newer trt-gate (store schema ${version2}); upgrade trt-gate`);
+  }
+  const stored = StoredRun.safeParse(doc);
+  if (!stored.success)
+    throw fail2(`does not match store schema ${STORE_SCHEMA_VERSION}: ${issueText(stored.error)}`);
+  const raw = stored.data.entry;
+  const storedTrials = raw.latency?.trials ?? [];
+  const entryDoc = raw.latency ? {
+    ...raw,
+    latency: {
+      ...raw.latency,
+      trials: storedTrials.map(({ samplesF32: _s, count: _c, ...t }) => ({ ...t, samples: [] }))
+    }
+  } : raw;
+  const entry = Entry.safeParse(entryDoc);
+  if (!entry.success)
+    throw fail2(`does not match store schema ${STORE_SCHEMA_VERSION}: entry.${issueText(entry.error)}`);
+  if (canonicalKeyJson(entry.data.key) !== canonicalKeyJson(key)) {
+    throw fail2("holds another key's run; was it moved or edited by hand?");
+  }
+  entry.data.latency?.trials.forEach((trial, i3) => {
+    const t = storedTrials[i3];
+    try {
+      trial.samples = unpackSamples(t.samplesF32, t.count);
+    } catch (error63) {
+      throw fail2(`has unreadable samples in trial ${i3}: ${error63.message}`);
+    }
+  });
+  const { runId, createdAt, source } = stored.data;
+  return { runId, createdAt, source, entry: entry.data };
+}
+function issueText(error63) {
+  const issue4 = error63.issues[0];
+  return issue4 ? `${issue4.path.join(".") || "(root)"}: ${issue4.message}` : "invalid";
+}
+
+// src/store/store-files.ts
+init_errors();
+import { constants as constants7 } from "node:fs";
+import { lstat as lstat3, open as open5, readdir as readdir3 } from "node:fs/promises";
+import { join as join15, relative, sep } from "node:path";
+function isMissing(error63) {
+  return error63.code === "ENOENT";
+}
+function symlinkError(path6) {
+  return new DataError(
+    `${path6}: is a symbolic link; the baseline store refuses links (they could point outside it)`,
+    path6
+  );
+}
+function wrongTypeError(path6, expected) {
+  return new DataError(`${path6}: expected ${expected} in the baseline store, found something else`, path6);
+}
+async function assertNoLinks(base, path6) {
+  const parts = relative(base, path6).split(sep).filter(Boolean);
+  let at = base;
+  for (const part of parts) {
+    at = join15(at, part);
+    try {
+      if ((await lstat3(at)).isSymbolicLink()) throw symlinkError(at);
+    } catch (error63) {
+      if (error63 instanceof DataError) throw error63;
+      if (isMissing(error63)) return;
+      throw new DataError(`${at}: cannot inspect: ${error63.message}`, at);
+    }
+  }
+}
+async function storeEntries(dir) {
+  try {
+    const info2 = await lstat3(dir);
+    if (info2.isSymbolicLink()) throw symlinkError(dir);
+    if (!info2.isDirectory()) throw wrongTypeError(dir, "a directory");
+    const list = await readdir3(dir, { withFileTypes: true });
+    const link = list.find((d) => d.isSymbolicLink());
+    if (link) throw symlinkError(join15(dir, link.name));
+    return list.filter((d) => !d.name.startsWith(".")).sort((a2, b) => a2.name < b.name ? -1 : 1);
+  } catch (error63) {
+    if (error63 instanceof DataError) throw error63;
+    if (isMissing(error63)) return [];
+    throw new DataError(`${dir}: cannot list baseline directory: ${error63.message}`, dir);
+  }
+}
+async function storeSubdirectories(dir, skip = /* @__PURE__ */ new Set()) {
+  return (await storeEntries(dir)).filter((d) => d.isDirectory() && !skip.has(d.name)).map((d) => d.name);
+}
+async function readStoreFile(path6, maxBytes) {
+  let handle;
+  try {
+    handle = await open5(path6, constants7.O_RDONLY | (constants7.O_NOFOLLOW ?? 0) | (constants7.O_NONBLOCK ?? 0));
+  } catch (error63) {
+    if (isMissing(error63)) return void 0;
+    if (error63.code === "ELOOP") throw symlinkError(path6);
+    throw new DataError(`${path6}: cannot read baseline file: ${error63.message}`, path6);
+  }
+  try {
+    const info2 = await handle.stat();
+    if (!info2.isFile()) throw wrongTypeError(path6, "a regular file");
+    if (info2.size > maxBytes) {
+      throw new DataError(
+        `${path6}: ${info2.size} bytes, more than a baseline file may hold (${maxBytes})`,
+        path6
+      );
+    }
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+// src/store/key-dir.ts
+var KEY_FILE = "key.json";
+var RUN_SUFFIX = ".run.gz";
+var MAX_KEY_FILE_BYTES = 1024 * 1024;
+var MAX_RUN_FILE_BYTES = 64 * 1024 * 1024;
+function runFileName(run2) {
+  return `${runSortKey(run2)}${RUN_SUFFIX}`;
+}
+function hashOfName(name) {
+  return name.slice(-RUN_SUFFIX.length - 16, -RUN_SUFFIX.length);
+}
+async function runFileNames(dir) {
+  const names2 = [];
+  for (const d of await storeEntries(dir)) {
+    if (d.name !== KEY_FILE && !d.name.endsWith(RUN_SUFFIX)) continue;
+    if (!d.isFile()) throw wrongTypeError(join16(dir, d.name), "a regular file");
+    if (d.name !== KEY_FILE) names2.push(d.name);
+  }
+  return names2.sort();
+}
+async function readKeyOf(dir) {
+  const path6 = join16(dir, KEY_FILE);
+  const bytes = await readStoreFile(path6, MAX_KEY_FILE_BYTES);
+  if (!bytes) return void 0;
+  let doc;
+  try {
+    doc = JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw new DataError(`${path6}: not valid JSON (truncated or corrupt?)`, path6);
+  }
+  const version2 = doc?.schemaVersion;
+  if (typeof version2 === "number" && version2 > STORE_SCHEMA_VERSION) {
+    throw new DataError(
+      `${path6}: written by a newer trt-gate (store schema ${version2}); upgrade trt-gate`,
+      path6
+    );
+  }
+  if (version2 !== STORE_SCHEMA_VERSION) {
+    throw new DataError(
+      `${path6}: not a trt-gate key file (expected schemaVersion ${STORE_SCHEMA_VERSION})`,
+      path6
+    );
+  }
+  const parsed = BaselineKey.safeParse(doc.key);
+  if (!parsed.success) {
+    throw new DataError(`${path6}: not a valid baseline key: ${parsed.error.issues[0]?.message}`, path6);
+  }
+  return parsed.data;
+}
+function checkSameKey(stored, key, path6) {
+  if (!sameKey(stored, key)) {
+    throw new DataError(
+      `${path6}: holds the baseline of another key (${describeDifference(stored, key)}); was it moved or edited by hand?`,
+      path6
+    );
+  }
+}
+async function readKeyDir(dir, key) {
+  const names2 = await runFileNames(dir);
+  const stored = await readKeyOf(dir);
+  if (!stored) {
+    if (names2.length > 0)
+      throw new DataError(`${join16(dir, KEY_FILE)}: missing beside ${names2.length} run file(s)`, dir);
+    return void 0;
+  }
+  checkSameKey(stored, key, join16(dir, KEY_FILE));
+  const runs = await Promise.all(
+    names2.map(async (name) => {
+      const path6 = join16(dir, name);
+      const bytes = await readStoreFile(path6, MAX_RUN_FILE_BYTES);
+      return bytes && decodeRunFile(bytes, path6, key);
+    })
+  );
+  return runs.filter((r) => r !== void 0);
+}
+async function appendToKeyDir(dir, runs, a2) {
+  const stored = await readKeyOf(dir);
+  if (stored) checkSameKey(stored, a2.key, join16(dir, KEY_FILE));
+  const existing = await runFileNames(dir);
+  const hashes = new Set(existing.map(hashOfName));
+  const planned = [];
+  const outcomes = runs.map((run2) => {
+    const name = runFileName(run2);
+    if (hashes.has(hashOfName(name))) return { skip: `run ${run2.runId} is already stored` };
+    const all = [...existing, ...planned.map((p) => p.name)].sort();
+    if (all.length >= a2.historySize && name < all[all.length - a2.historySize]) {
+      return { skip: `run ${run2.runId} is older than the ${a2.historySize} newest runs kept` };
+    }
+    hashes.add(hashOfName(name));
+    planned.push({ run: run2, name });
+    return void 0;
+  });
+  if (planned.length === 0) return outcomes;
+  if (!stored) {
+    const text = `${JSON.stringify({ schemaVersion: STORE_SCHEMA_VERSION, key: a2.key }, null, 2)}
+`;
+    await writeFileAtomically(join16(dir, KEY_FILE), text);
+  }
+  const window2 = new Set([...existing, ...planned.map((p) => p.name)].sort().slice(-a2.sampleRuns));
+  for (const { run: run2, name } of planned) {
+    await writeFileAtomically(join16(dir, name), encodeRunFile(run2, window2.has(name)));
+  }
+  const count2 = await tidy(dir, a2);
+  return outcomes.map((o2) => o2 ?? { runs: count2 });
+}
+async function tidy(dir, a2) {
+  const names2 = await runFileNames(dir);
+  const pruned = Math.max(0, names2.length - a2.historySize);
+  const windowStart = Math.max(0, names2.length - a2.sampleRuns);
+  for (const name of names2.slice(Math.max(pruned, windowStart - a2.sampleRuns), windowStart)) {
+    await compactRun(join16(dir, name), a2.key);
+  }
+  for (const old of names2.slice(0, pruned)) {
+    await unlink3(join16(dir, old)).catch((error63) => {
+      if (!isMissing(error63)) {
+        throw new DataError(
+          `${join16(dir, old)}: stored the new run, but cannot remove this old one: ${error63.message}`,
+          old
+        );
+      }
+    });
+  }
+  return Math.min(names2.length, a2.historySize);
+}
+async function compactRun(path6, key) {
+  const bytes = await readStoreFile(path6, MAX_RUN_FILE_BYTES);
+  if (!bytes) return;
+  const run2 = decodeRunFile(bytes, path6, key);
+  if (hasSamples(run2)) await writeFileAtomically(path6, encodeRunFile(run2, false));
 }
 
 // src/store/file-format.ts
 init_errors();
-
-// src/store/types.ts
-var STORE_SCHEMA_VERSION = 1;
-
-// src/store/file-format.ts
+var KEY_FILE_SCHEMA = 1;
 var BaselineRunSchema = external_exports.object({
   runId: external_exports.string().min(1),
   createdAt: external_exports.string(),
@@ -81085,7 +79836,7 @@ var BaselineRunSchema = external_exports.object({
   entry: Entry
 });
 var StoreFile = external_exports.object({
-  schemaVersion: external_exports.literal(STORE_SCHEMA_VERSION),
+  schemaVersion: external_exports.literal(KEY_FILE_SCHEMA),
   key: BaselineKey,
   runs: external_exports.array(BaselineRunSchema)
 }).superRefine((file2, ctx) => {
@@ -81146,7 +79897,7 @@ var MIGRATIONS2 = {
     })
   }
 };
-var OLDEST_READABLE_SCHEMA = Math.min(STORE_SCHEMA_VERSION, ...Object.keys(MIGRATIONS2).map(Number));
+var OLDEST_READABLE_SCHEMA = Math.min(KEY_FILE_SCHEMA, ...Object.keys(MIGRATIONS2).map(Number));
 function sum2(values) {
   return values.reduce((a2, b) => a2 + b, 0);
 }
@@ -81169,11 +79920,8 @@ function parseStoreFile(text, filePath) {
   let doc;
   try {
     doc = JSON.parse(text);
-  } catch (error63) {
-    throw new DataError(
-      `${filePath}: baseline file is not valid JSON (truncated or corrupt?): ${error63.message}`,
-      filePath
-    );
+  } catch {
+    throw new DataError(`${filePath}: baseline file is not valid JSON (truncated or corrupt?)`, filePath);
   }
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
     throw new DataError(`${filePath}: baseline file is not a JSON object`, filePath);
@@ -81185,13 +79933,13 @@ function parseStoreFile(text, filePath) {
       filePath
     );
   }
-  if (version2 !== STORE_SCHEMA_VERSION && (typeof version2 !== "number" || !(version2 in MIGRATIONS2))) {
+  if (version2 !== KEY_FILE_SCHEMA && (typeof version2 !== "number" || !(version2 in MIGRATIONS2))) {
     throw new DataError(
       `${filePath}: baseline file has unknown schemaVersion ${JSON.stringify(version2) ?? "undefined"} (this version reads schemas ${OLDEST_READABLE_SCHEMA} to ${STORE_SCHEMA_VERSION}); it may be from a newer trt-gate (upgrade trt-gate) or not a trt-gate baseline file`,
       filePath
     );
   }
-  while (typeof version2 === "number" && version2 < STORE_SCHEMA_VERSION) {
+  while (typeof version2 === "number" && version2 < KEY_FILE_SCHEMA) {
     const migration = MIGRATIONS2[version2];
     if (!migration) throw new DataError(`${filePath}: no migration from store schema ${version2}`, filePath);
     const old = migration.schema.safeParse(doc);
@@ -81208,247 +79956,226 @@ ${describeIssues(old.error)}`,
   const parsed = StoreFile.safeParse(doc);
   if (!parsed.success) {
     throw new DataError(
-      `${filePath}: baseline file does not match store schema ${STORE_SCHEMA_VERSION}:
+      `${filePath}: baseline file does not match store schema ${KEY_FILE_SCHEMA}:
 ${describeIssues(parsed.error)}`,
       filePath
     );
   }
   return parsed.data;
 }
-function serializeStoreFile(history) {
-  const file2 = { schemaVersion: STORE_SCHEMA_VERSION, key: history.key, runs: history.runs };
-  return `${JSON.stringify(file2, null, 2)}
-`;
-}
 
 // src/store/key-files.ts
-init_errors();
-import { readdir as readdir3, readFile as readFile9 } from "node:fs/promises";
-function isMissing(error63) {
-  const code = error63.code;
-  return code === "ENOENT" || code === "ENOTDIR";
-}
-async function readKeyFile(path6) {
-  let text;
-  try {
-    text = await readFile9(path6, "utf8");
-  } catch (error63) {
-    if (isMissing(error63)) return void 0;
-    throw new DataError(`${path6}: cannot read baseline file: ${error63.message}`, path6);
-  }
-  return parseStoreFile(text, path6);
-}
-function checkKey(file2, key, path6) {
-  if (!sameKey(file2.key, key)) {
-    throw new DataError(
-      `${path6}: holds the baseline of another key (${describeDifference(file2.key, key)}); was it moved or edited by hand?`,
-      path6
-    );
-  }
-}
-async function readKeyFiles(targets) {
-  const problems = [];
-  const files = [];
-  for (const target of targets) {
-    try {
-      const file2 = await readKeyFile(target.path);
-      if (file2) checkKey(file2, target.key, target.path);
-      files.push(file2);
-    } catch (error63) {
-      if (!(error63 instanceof DataError)) throw error63;
-      problems.push(error63);
-      files.push(void 0);
-    }
-  }
-  if (problems.length === 1) throw problems[0];
-  if (problems.length > 1) {
-    throw new DataError(
-      `${problems.length} baseline files cannot be appended to; nothing was written:
-` + problems.map((p) => p.message).join("\n"),
-      problems[0].file
-    );
-  }
-  return files;
-}
-async function entries(dir) {
-  try {
-    return await readdir3(dir, { withFileTypes: true });
-  } catch (error63) {
-    if (isMissing(error63)) return [];
-    throw new DataError(`${dir}: cannot list baseline directory: ${error63.message}`, dir);
-  }
-}
-async function subdirectories(dir) {
-  return (await entries(dir)).filter((d) => d.isDirectory() && !d.name.startsWith(".")).map((d) => d.name).sort();
-}
-async function keyFileNames(dir) {
-  return (await entries(dir)).filter((d) => d.isFile() && d.name.endsWith(".json") && !d.name.startsWith(".")).map((d) => d.name).sort();
+var MAX_SCHEMA1_BYTES = 256 * 1024 * 1024;
+async function readSchema1File(path6, key) {
+  const bytes = await readStoreFile(path6, MAX_SCHEMA1_BYTES);
+  if (!bytes) return void 0;
+  const file2 = parseStoreFile(bytes.toString("utf8"), path6);
+  if (key) checkSameKey(file2.key, key, path6);
+  return { key: file2.key, runs: file2.runs };
 }
 
-// src/store/key-lock.ts
-var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
+// src/store/namespace.ts
 init_errors();
-import { mkdir as mkdir10 } from "node:fs/promises";
-import { dirname as dirname4 } from "node:path";
-async function lockKeyFile(path6, options, onCompromised) {
-  try {
-    await mkdir10(dirname4(path6), { recursive: true });
-    return await import_proper_lockfile.default.lock(path6, {
-      realpath: false,
-      // the key file may not exist yet
-      stale: options.staleMs,
-      retries: {
-        retries: options.retries,
-        factor: 1.5,
-        minTimeout: 20,
-        maxTimeout: 1e3,
-        randomize: true
-      },
-      onCompromised
-    });
-  } catch (error63) {
-    const code = error63.code;
-    throw new DataError(
-      code === "ELOCKED" ? `${path6}: still locked by another writer after ${options.retries} retries; if no trt-gate is running, remove ${path6}.lock` : `${path6}: cannot lock: ${error63.message}`,
-      path6
-    );
-  }
+var DEFAULT_NAMESPACE = "main";
+function namespacePath(ns) {
+  return "production" in ns ? "production" : `branches/${slug2(ns.branch, 80)}`;
+}
+function namespaceLabel(ns) {
+  return "production" in ns ? "production (last release)" : `branch ${ns.branch}`;
 }
 
 // src/store/filesystem-store.ts
+var NAMESPACE_ROOTS = /* @__PURE__ */ new Set(["branches", "production"]);
+var KEY_ENTRY = /^[a-z0-9._-]+-b(?:\d+|unknown)-[0-9a-f]{16}(?:\.json)?$/;
 var FilesystemBaselineStore = class {
   /** The store's root directory. */
   root;
   /** The namespace's directory: every key of this store lives under it. */
   dir;
   description;
-  lockOptions;
+  /** Where the unnamespaced schema-1 layout of this namespace may still be (namespace main only). */
+  rootLayout;
   constructor(root2, options = {}) {
     this.root = resolve4(root2);
-    this.dir = options.namespace ? join15(this.root, ...options.namespace.split("/")) : this.root;
+    this.dir = options.namespace ? join17(this.root, ...options.namespace.split("/")) : this.root;
     this.description = `filesystem store at ${this.dir}`;
-    this.lockOptions = { retries: options.lockRetries ?? 60, staleMs: options.staleMs ?? 1e4 };
+    const isMain = options.namespace === namespacePath({ branch: DEFAULT_NAMESPACE });
+    this.rootLayout = isMain ? this.root : void 0;
   }
-  /** Absolute path of a key's file; always inside `root` whatever the key's names are. */
+  /** Absolute path of a key's directory; always inside the store whatever the key's names are. */
   pathFor(key) {
-    const path6 = join15(this.dir, ...keyPath(key).split("/"));
-    const rel = relative(this.dir, path6);
-    if (rel === "" || rel.startsWith("..") || isAbsolute5(rel)) {
-      throw new DataError(`refusing to use ${path6}: outside the store at ${this.root}`, path6);
+    return this.inside(this.dir, keyPath(key).replace(/\.json$/, ""));
+  }
+  inside(base, rel) {
+    const path6 = join17(base, ...rel.split("/"));
+    const back = relative2(base, path6);
+    if (back === "" || back.startsWith("..") || isAbsolute5(back)) {
+      throw new DataError(`refusing to use ${path6}: outside the store at ${base}`, path6);
     }
     return path6;
   }
-  /** Never writes and never creates anything; a missing root or key file is `undefined`. */
+  /** Never writes and never creates anything; a key with no stored run is `undefined`. */
   async read(key) {
-    const path6 = this.pathFor(key);
-    const file2 = await readKeyFile(path6);
-    if (!file2) return void 0;
-    checkKey(file2, key, path6);
-    return { key: file2.key, runs: file2.runs };
+    const dir = this.pathFor(key);
+    await assertNoLinks(this.root, dir);
+    const runs = await readKeyDir(dir, key) ?? [];
+    const legacy = (await this.readSchema1(key)).flatMap((f) => f.runs);
+    const all = mergeByRunId(runs, legacy);
+    if (all.length === 0) return void 0;
+    const windowStart = all.length - BASELINE_RUNS;
+    return {
+      key,
+      runs: all.map((r, i3) => i3 >= windowStart || !hasSamples(r) ? r : storedRun(r, false))
+    };
   }
   async findSimilar(key) {
-    const prefix = keyFilePrefix(key);
-    const found = [];
-    for (const device of await subdirectories(this.dir)) {
-      const dir = join15(this.dir, device, slug2(key.model));
-      for (const name of await keyFileNames(dir)) {
-        if (!name.startsWith(prefix)) continue;
-        const stored = await this.readListedKey(join15(dir, name));
-        if (isSimilarKey(stored, key)) found.push(stored);
-      }
-    }
-    return found.sort(compareKeys);
+    const keys = await this.keys(slug2(key.model), keyFilePrefix(key));
+    return keys.filter((k) => isSimilarKey(k, key)).sort(compareKeys);
   }
   async list() {
-    const keys = [];
-    for (const device of await subdirectories(this.dir)) {
-      for (const model of await subdirectories(join15(this.dir, device))) {
-        const dir = join15(this.dir, device, model);
-        for (const name of await keyFileNames(dir)) keys.push(await this.readListedKey(join15(dir, name)));
-      }
-    }
-    return keys.sort(compareKeys);
+    return (await this.keys(void 0, "")).sort(compareKeys);
   }
   /**
-   * Appends one run per stored entry (status ok, not unreliable), all or nothing as far as the
-   * filesystem allows:
-   *  1. read and validate every target file without locking or creating anything; a corrupt file
-   *     (or one of a newer schema) fails the whole append before anything is touched;
-   *  2. lock every target file (sorted by path, so concurrent appenders cannot deadlock), then
-   *     re-read and re-validate each under its lock (another writer may have changed it);
-   *  3. write each file atomically (temp file + rename), then unlock.
-   * A failure in 1 or 2 writes nothing (2 may leave empty directories behind). Only an I/O failure
-   * during 3 (disk full) can leave some keys appended and others not; each file is still whole.
+   * Appends one run per stored entry (status ok, not unreliable). Every target is checked first —
+   * links, types, its key file, its schema-1 file — so a corrupt store fails the whole append
+   * before anything is written. Then, per key: the schema-1 runs (if any) and the new run are
+   * written as run files, and the schema-1 file is removed.
    */
   async append(results, options) {
     assertHistorySize(options.historySize);
     const { targets, skipped } = planAppend(results);
-    const planned = targets.map((t) => ({ ...t, path: this.pathFor(t.key) })).sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0);
-    if (planned.length === 0) return { written: [], skipped };
-    await readKeyFiles(planned);
-    const releases = [];
-    let compromised;
-    try {
-      for (const target of planned) {
-        releases.push(await lockKeyFile(target.path, this.lockOptions, (error63) => compromised ??= error63));
-      }
-      const existing = await readKeyFiles(planned);
-      const written = [];
-      const writes = [];
-      planned.forEach((target, i3) => {
-        const merged = mergeRuns(existing[i3]?.runs ?? [], target.run, options.historySize);
-        if ("skip" in merged) {
-          skipped.push({ entryId: target.entryId, reason: merged.skip });
-          return;
-        }
-        writes.push({ path: target.path, text: serializeStoreFile({ key: target.key, runs: merged.runs }) });
-        written.push({ key: target.key, runs: merged.runs.length });
-      });
-      for (const { path: path6, text } of writes) {
-        if (compromised) {
-          throw new DataError(
-            `${path6}: lost the lock while appending (${compromised.message}); not written`,
-            path6
-          );
-        }
-        try {
-          await writeFileAtomically(path6, text);
-        } catch (error63) {
-          throw new DataError(`${path6}: cannot write baseline file: ${error63.message}`, path6);
-        }
-      }
-      return { written, skipped };
-    } finally {
-      for (const release2 of releases.reverse()) {
-        await release2().catch(() => {
-        });
+    if (targets.length === 0) return { written: [], skipped };
+    const problems = [];
+    const legacy = /* @__PURE__ */ new Map();
+    for (const t of targets) {
+      try {
+        const dir = this.pathFor(t.key);
+        await assertNoLinks(this.root, dir);
+        const stored = await readKeyOf(dir);
+        if (stored) checkSameKey(stored, t.key, join17(dir, KEY_FILE));
+        await runFileNames(dir);
+        legacy.set(t.keyId, await this.readSchema1(t.key));
+      } catch (error63) {
+        if (!(error63 instanceof DataError)) throw error63;
+        problems.push(error63);
       }
     }
+    if (problems.length === 1) throw problems[0];
+    if (problems.length > 1) {
+      throw new DataError(
+        `${problems.length} baseline keys cannot be appended to; nothing was written:
+` + problems.map((p) => p.message).join("\n"),
+        problems[0].file
+      );
+    }
+    const written = [];
+    for (const t of targets) {
+      const old = legacy.get(t.keyId) ?? [];
+      const outcomes = await appendToKeyDir(this.pathFor(t.key), [...old.flatMap((f) => f.runs), t.run], {
+        key: t.key,
+        historySize: options.historySize,
+        sampleRuns: BASELINE_RUNS
+      });
+      for (const file2 of old) await removeMigrated(file2.path);
+      const outcome = outcomes.at(-1);
+      if ("skip" in outcome) skipped.push({ entryId: t.entryId, reason: outcome.skip });
+      else written.push({ key: t.key, runs: outcome.runs });
+    }
+    return { written, skipped };
   }
-  /** A listed file's key, checked to be stored where read() would look for it. */
-  async readListedKey(path6) {
-    const file2 = await readKeyFile(path6);
-    if (!file2) throw new DataError(`${path6}: disappeared while listing the store`, path6);
-    const expected = this.pathFor(file2.key);
+  /** Nothing to release: every operation opens and closes its own files. */
+  async close() {
+  }
+  /** Schema-1 files of `key` in this namespace (validated), with where they are. */
+  async readSchema1(key) {
+    const out = [];
+    for (const base of this.rootLayout ? [this.dir, this.rootLayout] : [this.dir]) {
+      const path6 = this.inside(base, keyPath(key));
+      await assertNoLinks(this.root, path6);
+      const file2 = await readSchema1File(path6, key);
+      if (file2) out.push({ path: path6, runs: file2.runs });
+    }
+    return out;
+  }
+  /**
+   * Keys stored in this namespace (both schemas), from model directory `model` (all when
+   * undefined) and entries whose names start with `prefix`; each key once.
+   */
+  async keys(model, prefix) {
+    const keys = /* @__PURE__ */ new Map();
+    const bases = [{ base: this.dir, skip: /* @__PURE__ */ new Set(), schema2: true }];
+    if (this.rootLayout) bases.push({ base: this.rootLayout, skip: NAMESPACE_ROOTS, schema2: false });
+    for (const { base, skip, schema2 } of bases) {
+      for (const device of await storeSubdirectories(base, skip)) {
+        const models = model === void 0 ? await storeSubdirectories(join17(base, device)) : [model];
+        for (const m of models) {
+          const dir = join17(base, device, m);
+          for (const item of await storeEntries(dir)) {
+            if (!item.name.startsWith(prefix)) continue;
+            const key = await this.listedKey(join17(dir, item.name), base, item.isDirectory(), schema2);
+            if (key) keys.set(keyId(key), key);
+          }
+        }
+      }
+    }
+    return [...keys.values()];
+  }
+  /** A listed key directory's (or schema-1 file's) key, checked to be where read() looks for it. */
+  async listedKey(path6, base, isDir, schema2) {
+    const name = basename2(path6);
+    if (!KEY_ENTRY.test(name)) return void 0;
+    if (name.endsWith(".json") === isDir)
+      throw wrongTypeError(path6, isDir ? "a regular file" : "a directory");
+    if (isDir && !schema2) return void 0;
+    let key;
+    if (isDir) {
+      key = await readKeyOf(path6);
+      if (!key && (await runFileNames(path6)).length > 0) {
+        throw new DataError(`${join17(path6, KEY_FILE)}: missing beside run files`, path6);
+      }
+    } else {
+      const file2 = await readSchema1File(path6);
+      if (!file2) throw new DataError(`${path6}: disappeared while listing the store`, path6);
+      key = file2.key;
+    }
+    if (!key) return void 0;
+    const expected = isDir ? this.pathFor(key) : this.inside(base, keyPath(key));
     if (expected !== path6) {
       throw new DataError(
         `${path6}: holds the key that belongs at ${expected}; was it moved or renamed?`,
         path6
       );
     }
-    return file2.key;
-  }
-  /** Nothing to release: every operation opens and closes its own files. */
-  async close() {
+    return key;
   }
 };
+function mergeByRunId(runs, legacy) {
+  if (legacy.length === 0) return runs;
+  const seen = new Set(runs.map((r) => r.runId));
+  const time3 = (r) => {
+    const t = Date.parse(r.createdAt);
+    return Number.isNaN(t) ? 0 : Math.max(0, t);
+  };
+  const fresh = legacy.filter((r) => !seen.has(r.runId) && seen.add(r.runId)).map((r) => storedRun(r, true));
+  return [...runs, ...fresh].sort((x2, y) => time3(x2) - time3(y));
+}
+async function removeMigrated(path6) {
+  await unlink4(path6).catch((error63) => {
+    if (!isMissing(error63)) {
+      throw new DataError(
+        `${path6}: migrated to store schema 2, but cannot remove: ${error63.message}`,
+        path6
+      );
+    }
+  });
+}
 
 // src/store/git-branch-store.ts
 init_errors();
 import { rmSync } from "node:fs";
 import { mkdtemp as mkdtemp2, rm as rm6 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join16, resolve as resolve6 } from "node:path";
+import { join as join18, resolve as resolve6 } from "node:path";
 
 // src/store/data-branch.ts
 init_errors();
@@ -81566,23 +80293,14 @@ function tokenExtraHeader(serverUrl, token) {
   return { [base]: `AUTHORIZATION: basic ${basic}` };
 }
 function extraHeaderEnv(headers) {
-  const entries3 = Object.entries(headers);
-  if (entries3.length === 0) return {};
-  const env = { GIT_CONFIG_COUNT: String(entries3.length) };
-  entries3.forEach(([url2, value2], i3) => {
+  const entries2 = Object.entries(headers);
+  if (entries2.length === 0) return {};
+  const env = { GIT_CONFIG_COUNT: String(entries2.length) };
+  entries2.forEach(([url2, value2], i3) => {
     env[`GIT_CONFIG_KEY_${i3}`] = `http.${url2}.extraheader`;
     env[`GIT_CONFIG_VALUE_${i3}`] = value2;
   });
   return env;
-}
-
-// src/store/namespace.ts
-init_errors();
-function namespacePath(ns) {
-  return "production" in ns ? "production" : `branches/${slug2(ns.branch, 80)}`;
-}
-function namespaceLabel(ns) {
-  return "production" in ns ? "production (last release)" : `branch ${ns.branch}`;
 }
 
 // node_modules/is-network-error/index.js
@@ -81958,7 +80676,7 @@ var GitBranchBaselineStore = class {
         return await changeAndPush(
           clone2,
           async () => {
-            await write(join16(clone2.dir, ...where.split("/")));
+            await write(join18(clone2.dir, ...where.split("/")));
             return { result: void 0, commit: { paths: [where], message } };
           },
           {
@@ -82011,14 +80729,14 @@ var GitBranchBaselineStore = class {
     const env = gitEnv(this.options.env, extraHeaderEnv(headers));
     const remoteUrl = await resolveRemoteUrl(this.options.remote, this.options.cwd ?? process.cwd(), env);
     const root2 = this.options.tempRoot ?? process.env.RUNNER_TEMP ?? tmpdir();
-    const dir = await mkdtemp2(join16(root2, "trt-gate-data-"));
+    const dir = await mkdtemp2(join18(root2, "trt-gate-data-"));
     this.dir = dir;
     this.exitHook = () => rmSync(dir, { recursive: true, force: true });
     process.once("exit", this.exitHook);
     const { description, branch } = this;
     this.clone = { dir, branch, description, remoteUrl, git: gitIn(dir, env, { description, remoteUrl }) };
     await initClone(this.clone);
-    this.fs = new FilesystemBaselineStore(join16(dir, ...this.path.split("/")), {
+    this.fs = new FilesystemBaselineStore(join18(dir, ...this.path.split("/")), {
       namespace: this.options.namespace
     });
     await syncToRemote(this.clone);
@@ -82231,8 +80949,8 @@ function nightlyInputProblems(inputs) {
 }
 
 // action/main.ts
-import { mkdir as mkdir13 } from "node:fs/promises";
-import { join as join28, resolve as resolve11 } from "node:path";
+import { mkdir as mkdir12 } from "node:fs/promises";
+import { join as join30, resolve as resolve11 } from "node:path";
 
 // src/app/exit-code.ts
 init_errors();
@@ -82361,7 +81079,7 @@ function baselineWritePolicy(ctx) {
 }
 
 // action/github/comment.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 
 // node_modules/@actions/github/lib/context.js
 import { readFileSync as readFileSync5, existsSync as existsSync2 } from "fs";
@@ -83585,8 +82303,8 @@ function withCustomRequest(customRequest) {
 
 // node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var sep2 = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep2}${b64url}${sep2}${b64url}$`);
 var isJWT = jwtRE.test.bind(jwtRE);
 async function auth(token) {
   const isApp = isJWT(token);
@@ -86720,7 +85438,7 @@ function commentMarker(key) {
   return `<!-- trt-gate:report key=${key} -->`;
 }
 function defaultCommentKey(workflow, config2, mode, repository = "") {
-  const hash2 = createHash3("sha256").update(`${repository}
+  const hash2 = createHash4("sha256").update(`${repository}
 ${workflow}
 ${config2}
 ${mode}`).digest("hex").slice(0, 12);
@@ -86778,7 +85496,7 @@ async function writeJobSummary(markdown, env) {
 }
 
 // action/modes.ts
-import { dirname as dirname6, join as join27 } from "node:path";
+import { dirname as dirname5, join as join29 } from "node:path";
 
 // src/app/gate-results.ts
 function storeLookup(store) {
@@ -86879,13 +85597,13 @@ function releaseReport(models, production) {
 
 // src/release/repository.ts
 import { randomUUID as randomUUID3 } from "node:crypto";
-import { copyFile as copyFile2, mkdir as mkdir11, readdir as readdir4, readFile as readFile11, rename as rename4, rm as rm7, stat as stat5, writeFile as writeFile5 } from "node:fs/promises";
-import { basename as basename2, dirname as dirname5, join as join17, relative as relative2 } from "node:path";
+import { copyFile as copyFile2, mkdir as mkdir10, readdir as readdir4, readFile as readFile10, rename as rename4, rm as rm7, stat as stat5, writeFile as writeFile5 } from "node:fs/promises";
+import { basename as basename3, dirname as dirname4, join as join19, relative as relative3 } from "node:path";
 init_errors();
 
 // src/onnx/signature.ts
 init_proto();
-import { readFile as readFile10 } from "node:fs/promises";
+import { readFile as readFile9 } from "node:fs/promises";
 function signatureOf(v) {
   const dims = (v.type?.tensorType?.shape?.dim ?? []).map((d) => {
     if (d.value !== "dimValue" || d.dimValue === void 0) return -1;
@@ -86895,7 +85613,7 @@ function signatureOf(v) {
   return { name: v.name ?? "", elemType: v.type?.tensorType?.elemType ?? 0, dims };
 }
 async function onnxSignature(path6) {
-  const model = ModelProto.decode(await readFile10(path6));
+  const model = ModelProto.decode(await readFile9(path6));
   const weights = new Set((model.graph?.initializer ?? []).map((i3) => i3.name));
   return {
     inputs: (model.graph?.input ?? []).filter((i3) => !weights.has(i3.name)).map(signatureOf),
@@ -87149,13 +85867,13 @@ var Parser = class {
   }
   value(field, line) {
     if (field instanceof import_protobufjs2.default.MapField) {
-      const open5 = this.openBrace();
+      const open6 = this.openBrace();
       const entry = new import_protobufjs2.default.Type("MapEntry").add(new import_protobufjs2.default.Field("key", 1, field.keyType)).add(new import_protobufjs2.default.Field("value", 2, field.type));
-      return this.message(entry, open5);
+      return this.message(entry, open6);
     }
     if (field.resolvedType instanceof import_protobufjs2.default.Type) {
-      const open5 = this.openBrace();
-      return this.message(field.resolvedType, open5);
+      const open6 = this.openBrace();
+      return this.message(field.resolvedType, open6);
     }
     const t = this.next();
     if (field.resolvedType instanceof import_protobufjs2.default.Enum) {
@@ -87272,7 +85990,7 @@ function archKey(results) {
 async function verifiedArtifact(entry, results, searchDirs) {
   const build = entry.build;
   if (!build) throw new DataError(`${entry.id} (run ${results.runId}): no build recorded`);
-  const candidates = [build.artifactPath, ...searchDirs.map((d) => join17(d, basename2(build.artifactPath)))];
+  const candidates = [build.artifactPath, ...searchDirs.map((d) => join19(d, basename3(build.artifactPath)))];
   let changed;
   for (const path6 of candidates) {
     const actual = await sha256File(path6).catch(() => void 0);
@@ -87281,7 +85999,7 @@ async function verifiedArtifact(entry, results, searchDirs) {
       changed ??= `${path6} changed since it was measured (sha256 ${actual}, results say ${build.artifactSha256})`;
   }
   throw new DataError(
-    `${entry.id}: ${changed ?? `cannot read the engine ${build.artifactPath}${searchDirs.length ? ` (nor ${basename2(build.artifactPath)} in ${searchDirs.join(", ")})` : ""}`}`,
+    `${entry.id}: ${changed ?? `cannot read the engine ${build.artifactPath}${searchDirs.length ? ` (nor ${basename3(build.artifactPath)} in ${searchDirs.join(", ")})` : ""}`}`,
     build.artifactPath
   );
 }
@@ -87359,29 +86077,29 @@ async function planRelease(candidates, loaded, searchDirs = []) {
   return planned;
 }
 async function writeRepository(out, models, extra) {
-  const tmp = join17(dirname5(out), `.${basename2(out)}.tmp-${randomUUID3()}`);
+  const tmp = join19(dirname4(out), `.${basename3(out)}.tmp-${randomUUID3()}`);
   const sums = [];
   try {
     for (const m of models) {
-      const dir = join17(tmp, "model_repository", m.name);
-      await mkdir11(join17(dir, "1"), { recursive: true });
+      const dir = join19(tmp, "model_repository", m.name);
+      await mkdir10(join19(dir, "1"), { recursive: true });
       const text = toPbtxt(ModelConfigType, m.config);
       const back = parsePbtxt(ModelConfigType, text);
       if (JSON.stringify(back) !== JSON.stringify(m.config))
         throw new Error(`${m.name}/config.pbtxt does not parse back to its content`);
-      await writeFile5(join17(dir, "config.pbtxt"), text);
+      await writeFile5(join19(dir, "config.pbtxt"), text);
       for (const [file2, source] of Object.entries(m.sources)) {
-        const target = join17(dir, "1", file2);
+        const target = join19(dir, "1", file2);
         await copyFile2(source, target);
         const sha = await sha256File(target);
         if (sha !== m.files[file2])
           throw new DataError(`${target}: copy hashes to ${sha}, expected ${m.files[file2]}`);
       }
     }
-    for (const [file2, text] of Object.entries(extra)) await writeFile5(join17(tmp, file2), text);
+    for (const [file2, text] of Object.entries(extra)) await writeFile5(join19(tmp, file2), text);
     const listed = await listFiles(tmp);
-    for (const path6 of listed) sums.push(`${await sha256File(join17(tmp, path6))}  ${path6}`);
-    await writeFile5(join17(tmp, "SHA256SUMS"), `${sums.join("\n")}
+    for (const path6 of listed) sums.push(`${await sha256File(join19(tmp, path6))}  ${path6}`);
+    await writeFile5(join19(tmp, "SHA256SUMS"), `${sums.join("\n")}
 `);
     const old = `${tmp}.old`;
     const existed = await stat5(out).then(
@@ -87400,9 +86118,9 @@ async function writeRepository(out, models, extra) {
 async function listFiles(root2, dir = root2) {
   const out = [];
   for (const d of await readdir4(dir, { withFileTypes: true })) {
-    const path6 = join17(dir, d.name);
+    const path6 = join19(dir, d.name);
     if (d.isDirectory()) out.push(...await listFiles(root2, path6));
-    else out.push(relative2(root2, path6));
+    else out.push(relative3(root2, path6));
   }
   return out.sort();
 }
@@ -87464,20 +86182,20 @@ function throughputOf(trials, batchSize) {
 
 // src/pipeline/run.ts
 import { stat as stat7 } from "node:fs/promises";
-import { join as join23 } from "node:path";
+import { join as join25 } from "node:path";
 
 // src/accuracy/calibration.ts
 init_tensor();
-import { createHash as createHash4 } from "node:crypto";
-import { access as access3, readFile as readFile13 } from "node:fs/promises";
-import { join as join19 } from "node:path";
+import { createHash as createHash5 } from "node:crypto";
+import { access as access3, readFile as readFile12 } from "node:fs/promises";
+import { join as join21 } from "node:path";
 
 // src/inputs/validation.ts
 init_errors();
 init_prng();
 init_generate();
-import { readdir as readdir5, readFile as readFile12, stat as stat6 } from "node:fs/promises";
-import { basename as basename3, extname, join as join18 } from "node:path";
+import { readdir as readdir5, readFile as readFile11, stat as stat6 } from "node:fs/promises";
+import { basename as basename4, extname, join as join20 } from "node:path";
 
 // src/inputs/npy.ts
 init_errors();
@@ -88125,7 +86843,7 @@ async function readArrays(path6, inputs, where) {
   let files;
   try {
     const info2 = await stat6(path6);
-    files = info2.isDirectory() ? (await readdir5(path6)).filter((f) => f.endsWith(".npy") || f.endsWith(".npz")).sort().map((f) => join18(path6, f)) : [path6];
+    files = info2.isDirectory() ? (await readdir5(path6)).filter((f) => f.endsWith(".npy") || f.endsWith(".npz")).sort().map((f) => join20(path6, f)) : [path6];
   } catch (error63) {
     throw new ConfigError([
       { ...where, path: `${where.path}.data`, message: `cannot read ${path6}: ${error63.message}` }
@@ -88141,14 +86859,14 @@ async function readArrays(path6, inputs, where) {
   for (const file2 of files) {
     let bytes;
     try {
-      bytes = new Uint8Array(await readFile12(file2));
+      bytes = new Uint8Array(await readFile11(file2));
     } catch (error63) {
       throw new DataError(`cannot read validation file ${file2}: ${error63.message}`, file2);
     }
     if (extname(file2) === ".npz") {
       for (const [name, array2] of parseNpz(bytes, file2)) add(name, array2);
     } else {
-      const stem = basename3(file2, ".npy");
+      const stem = basename4(file2, ".npy");
       const known = inputs.some((i3) => i3.name === stem);
       add(known || inputs.length > 1 ? stem : inputs[0].name, parseNpy(bytes, file2));
     }
@@ -88276,7 +86994,7 @@ async function readLabels(args, byName, total) {
     from = args.labelsPath;
     let bytes;
     try {
-      bytes = new Uint8Array(await readFile12(args.labelsPath));
+      bytes = new Uint8Array(await readFile11(args.labelsPath));
     } catch (error63) {
       throw new DataError(
         `cannot read labels file ${args.labelsPath}: ${error63.message}`,
@@ -88358,7 +87076,7 @@ function calibrationCacheText(tensorrt, amax) {
 `;
 }
 async function measureRanges(onnxPath, batches) {
-  const bytes = new Uint8Array(await readFile13(onnxPath));
+  const bytes = new Uint8Array(await readFile12(onnxPath));
   const outline = outlineModel(bytes);
   const names2 = outline.activations.map((a2) => a2.tensor);
   const ort = await loadOnnxRuntime();
@@ -88387,7 +87105,7 @@ async function measureRanges(onnxPath, batches) {
   return amax;
 }
 function hashBatches(batches) {
-  const h3 = createHash4("sha256");
+  const h3 = createHash5("sha256");
   for (const feeds of batches) {
     for (const name of Object.keys(feeds).sort()) {
       const d = feeds[name].data;
@@ -88407,7 +87125,7 @@ async function exists2(path6) {
 }
 async function readSidecar(path6) {
   try {
-    return JSON.parse(await readFile13(`${path6}.json`, "utf8"));
+    return JSON.parse(await readFile12(`${path6}.json`, "utf8"));
   } catch {
     return void 0;
   }
@@ -88438,7 +87156,7 @@ async function calibrationCacheFor(req) {
   };
   const key = sha256Json({ v: 1, ...facts }, 32);
   const sidecar = { key, ...facts, items: set2.items, ...set2.subset ? { subset: set2.subset } : {} };
-  const path6 = req.model.calibrationCache ? req.resolve(req.model.calibrationCache) : join19(req.workDir, "calibration", `${req.model.name}-${key}.cache`);
+  const path6 = req.model.calibrationCache ? req.resolve(req.model.calibrationCache) : join21(req.workDir, "calibration", `${req.model.name}-${key}.cache`);
   const old = await readSidecar(path6);
   if (!old && req.model.calibrationCache && await exists2(path6)) {
     return {
@@ -88497,7 +87215,7 @@ function referenceOutputs(onnxPath, feeds) {
 
 // src/accuracy/stage.ts
 init_tensor();
-import { join as join21 } from "node:path";
+import { join as join23 } from "node:path";
 
 // src/accuracy/evaluate.ts
 init_tensor();
@@ -88826,8 +87544,8 @@ function topKAccuracy(outputs, output2, labels) {
 
 // src/accuracy/localize.ts
 init_tensor();
-import { mkdir as mkdir12, readFile as readFile14, writeFile as writeFile6 } from "node:fs/promises";
-import { join as join20 } from "node:path";
+import { mkdir as mkdir11, readFile as readFile13, writeFile as writeFile6 } from "node:fs/promises";
+import { join as join22 } from "node:path";
 var METHOD = {
   onnxruntime: "intermediate tensors exposed as ONNX graph outputs, candidate and fp32 reference alike",
   trtexec: "an engine built from the ONNX with the intermediate tensors marked as outputs (marking outputs can prevent layer fusion, so that engine may differ from the gated one)"
@@ -88839,8 +87557,8 @@ async function localize(req) {
     cosineBelow: req.cosineBelow
   };
   try {
-    const candBytes = new Uint8Array(await readFile14(req.build.onnxPath));
-    const refBytes = new Uint8Array(await readFile14(req.referenceOnnx));
+    const candBytes = new Uint8Array(await readFile13(req.build.onnxPath));
+    const refBytes = new Uint8Array(await readFile13(req.referenceOnnx));
     const cand = outlineModel(candBytes);
     const refTensors = new Set(outlineModel(refBytes).activations.map((a2) => a2.tensor));
     const shared = cand.activations.filter((a2) => refTensors.has(a2.tensor));
@@ -88853,9 +87571,9 @@ async function localize(req) {
       };
     }
     const names2 = shared.map((a2) => a2.tensor);
-    await mkdir12(req.workDir, { recursive: true });
-    const candPath = join20(req.workDir, "candidate-marked.onnx");
-    const refPath = join20(req.workDir, "reference-marked.onnx");
+    await mkdir11(req.workDir, { recursive: true });
+    const candPath = join22(req.workDir, "candidate-marked.onnx");
+    const refPath = join22(req.workDir, "reference-marked.onnx");
     await writeFile6(
       candPath,
       withOutputs(
@@ -89043,7 +87761,7 @@ async function runAccuracyStage(input2) {
       feeds: samples.map((s) => feeds[s]),
       samples,
       cosineBelow: limits.cosine?.min ?? DEFAULT_DIVERGENCE_COSINE,
-      workDir: join21(input2.workDir, "localize", `${model.name}-${precision}-b${batchSize}`)
+      workDir: join23(input2.workDir, "localize", `${model.name}-${precision}-b${batchSize}`)
     });
   }
   const incident = accuracyIncident(precision, accuracy, input2.environment);
@@ -89150,7 +87868,7 @@ init_types();
 
 // src/sweep/measure.ts
 init_generate();
-import { join as join22 } from "node:path";
+import { join as join24 } from "node:path";
 init_types();
 function runnerMeasure(target) {
   const { runner, config: config2 } = target;
@@ -89163,7 +87881,7 @@ function runnerMeasure(target) {
     let engine;
     try {
       engine = await runner.build(
-        { ...target.request, batchSize, inputs, workDir: join22(target.workDir, "sweep") },
+        { ...target.request, batchSize, inputs, workDir: join24(target.workDir, "sweep") },
         () => {
         }
       );
@@ -89257,11 +87975,11 @@ async function runAll(options) {
   const planned = planEntries(loaded.config, options.only);
   const cache = new AccuracyCache();
   await checkInputs(planned, loaded, cache);
-  const entries3 = [];
+  const entries2 = [];
   for (const [index, plan] of planned.entries()) {
     observer.onEvent({ type: "entry-start", entryId: plan.id, index, total: planned.length });
     const entry = await runEntry(plan, environment, options, cache);
-    entries3.push(entry);
+    entries2.push(entry);
     observer.onEvent({ type: "entry-done", entry, index, total: planned.length });
   }
   return {
@@ -89269,7 +87987,7 @@ async function runAll(options) {
     source: options.source ?? {},
     environment,
     config: loaded.config,
-    entries: entries3
+    entries: entries2
   };
 }
 async function checkInputs(planned, loaded, cache) {
@@ -89332,7 +88050,7 @@ async function runEntry(plan, environment, options, cache) {
       onnxPath,
       inputs,
       calibrationCache: model.calibrationCache ? resolveFrom(dir, model.calibrationCache) : void 0,
-      workDir: join23(options.workDir, "engines")
+      workDir: join25(options.workDir, "engines")
     };
     const calibration = plan.precision === "int8" && model.calibration && runner.usesCalibrationCache ? await calibrationCacheFor({
       model,
@@ -89497,12 +88215,12 @@ async function remeasure(results, ids, options) {
 }
 
 // src/runners/create.ts
-import { join as join24 } from "node:path";
+import { join as join26 } from "node:path";
 function createRunner(loaded, outDir) {
   const type = loaded.config.runner.type;
   const factory = getRunnerFactory(type);
   if (!factory) throw new Error(`runner ${type} vanished from the registry after validation`);
-  return factory.create(loaded.runnerOptions, { configDir: loaded.dir, cacheDir: join24(outDir, "cache") });
+  return factory.create(loaded.runnerOptions, { configDir: loaded.dir, cacheDir: join26(outDir, "cache") });
 }
 
 // src/app/run-and-gate.ts
@@ -89565,7 +88283,7 @@ import { resolve as resolve8 } from "node:path";
 // src/dashboard/site.ts
 init_errors();
 import { readdir as readdir6, rename as rename5, rm as rm8 } from "node:fs/promises";
-import { join as join25 } from "node:path";
+import { join as join27 } from "node:path";
 
 // src/history/detect.ts
 init_simple_statistics();
@@ -89688,11 +88406,11 @@ function fromRegistry(name, minEffect) {
   };
 }
 function historyMetrics(minEffectPct) {
-  const relative3 = { kind: "relative", pct: minEffectPct };
+  const relative4 = { kind: "relative", pct: minEffectPct };
   return [
-    fromRegistry("latency.p50", relative3),
-    fromRegistry("latency.p99", relative3),
-    fromRegistry("throughput", relative3),
+    fromRegistry("latency.p50", relative4),
+    fromRegistry("latency.p99", relative4),
+    fromRegistry("throughput", relative4),
     fromRegistry("accuracy.cosine", { kind: "absolute", value: 1e-4 }),
     fromRegistry("accuracy.top1Agreement", { kind: "absolute", value: 0.01 })
   ];
@@ -90010,7 +88728,7 @@ async function readHistory(store, filters = [], options = DEFAULT_HISTORY_OPTION
 init_atomic_write();
 
 // src/dashboard/pages.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 
 // src/dashboard/series-view.ts
 init_simple_statistics();
@@ -90190,7 +88908,7 @@ svg .median-text { fill: var(--accent); } svg .median-base-text { fill: var(--ba
 // src/dashboard/pages.ts
 var h2 = escapeHtml;
 function seriesFileName(series) {
-  const hash2 = createHash5("sha256").update(series.id).digest("hex").slice(0, 10);
+  const hash2 = createHash6("sha256").update(series.id).digest("hex").slice(0, 10);
   const i3 = series.identity;
   return `${slug2(i3.device, 24)}--${slug2(i3.model, 32)}-${slug2(i3.precision, 8)}-b${i3.batchSize}-${hash2}.html`;
 }
@@ -90214,10 +88932,10 @@ function indexPage(pages, generatedAt, storeDescription) {
   const devices = [...new Set(pages.map((p) => p.series.identity.device))].sort();
   const sections = devices.map((device) => {
     const rows = pages.filter((p) => p.series.identity.device === device).map(({ series, history, file: file2 }) => {
-      const open5 = openRegressions(history);
+      const open6 = openRegressions(history);
       return `<tr><td><a href="${h2(file2)}">${h2(history.label)}</a></td><td>${h2(series.identity.runner)}</td><td class="num">${history.runs}</td>
 <td class="num">${latest(series, (r) => r.entry.latency?.pooled.median)}</td><td class="num">${latest(series, (r) => r.entry.throughput?.itemsPerSec)}</td>
-<td>${open5 > 0 ? `<span class="tag regression">${open5} regression${open5 > 1 ? "s" : ""}</span>` : "none"}</td><td class="num">${history.environmentSteps.length}</td></tr>`;
+<td>${open6 > 0 ? `<span class="tag regression">${open6} regression${open6 > 1 ? "s" : ""}</span>` : "none"}</td><td class="num">${history.environmentSteps.length}</td></tr>`;
     });
     return `<h2>${h2(device)}</h2><div class="table-wrap"><table><thead><tr><th>model / precision / batch</th><th>runner</th><th class="num">runs</th><th class="num">latest p50 ms</th><th class="num">latest items/s</th><th>lasting regressions</th><th class="num">environment changes</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
   });
@@ -90280,7 +88998,7 @@ function directoryPublisher(dir) {
   };
 }
 var MARKER = ".trt-gate-dashboard";
-async function entries2(dir) {
+async function entries(dir) {
   try {
     return await readdir6(dir);
   } catch (error63) {
@@ -90289,22 +89007,22 @@ async function entries2(dir) {
   }
 }
 async function writeDashboard(dir, files) {
-  const existing = await entries2(dir);
+  const existing = await entries(dir);
   if (existing && existing.length > 0 && !existing.includes(MARKER))
     throw new UsageError(
       `--out ${dir}: the directory holds other files; give an empty or new directory (or an earlier dashboard)`
     );
   const staging = `${dir}.tmp-${process.pid}`;
   await rm8(staging, { recursive: true, force: true });
-  for (const [name, html] of files) await writeFileAtomically(join25(staging, name), html);
-  await writeFileAtomically(join25(staging, MARKER), "written by trt-gate dashboard\n");
+  for (const [name, html] of files) await writeFileAtomically(join27(staging, name), html);
+  await writeFileAtomically(join27(staging, MARKER), "written by trt-gate dashboard\n");
   await rm8(dir, { recursive: true, force: true });
   await rename5(staging, dir);
-  return [...files.keys()].map((name) => join25(dir, name));
+  return [...files.keys()].map((name) => join27(dir, name));
 }
 
 // src/history/issues.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 var ISSUE_LABELS = ["trt-gate", "performance-regression"];
 var SAME_STEP_RUNS = 3;
 var PRIORITY = ["latency.p50", "latency.p99", "throughput"];
@@ -90313,7 +89031,7 @@ var priority = (metric) => {
   return i3 < 0 ? PRIORITY.length : i3;
 };
 function seriesHash(seriesId) {
-  return createHash6("sha256").update(seriesId).digest("hex").slice(0, 16);
+  return createHash7("sha256").update(seriesId).digest("hex").slice(0, 16);
 }
 var MARKER_RE = /<!-- trt-gate:step series=([0-9a-f]{16}) metric=([A-Za-z0-9._]+) run=([A-Za-z0-9._:-]{1,128}) runs-after=(\d+) -->/;
 function formatMarker(m) {
@@ -90607,12 +89325,12 @@ function nightlyNotes(outcome) {
 
 // action/results-files.ts
 init_errors();
-import { lstat as lstat3, readdir as readdir7, readFile as readFile15 } from "node:fs/promises";
-import { isAbsolute as isAbsolute7, join as join26, resolve as resolve9, sep as sep2 } from "node:path";
+import { lstat as lstat4, readdir as readdir7, readFile as readFile14 } from "node:fs/promises";
+import { isAbsolute as isAbsolute7, join as join28, resolve as resolve9, sep as sep3 } from "node:path";
 var MAX_RESULTS_FILES = 500;
 var GLOB_CHARS = /[*?[\]{}]/;
 function toPosix(path6) {
-  return sep2 === "\\" ? path6.replace(/\\/g, "/") : path6;
+  return sep3 === "\\" ? path6.replace(/\\/g, "/") : path6;
 }
 function globToRegExp(pattern) {
   let re = "";
@@ -90635,22 +89353,22 @@ function globToRegExp(pattern) {
 }
 var MAX_WALKED_ENTRIES = 2e5;
 async function walk(dir, re, out, budget) {
-  let entries3;
+  let entries2;
   try {
-    entries3 = await readdir7(dir, { withFileTypes: true });
+    entries2 = await readdir7(dir, { withFileTypes: true });
   } catch (error63) {
     const code = error63.code;
     if (code === "ENOENT" || code === "ENOTDIR") return;
     throw error63;
   }
-  budget.left -= entries3.length;
+  budget.left -= entries2.length;
   if (budget.left < 0) {
     throw new UsageError(
       `results-files: more than ${MAX_WALKED_ENTRIES} entries under the glob's base directory; narrow the pattern`
     );
   }
-  for (const entry of entries3) {
-    const path6 = join26(dir, entry.name);
+  for (const entry of entries2) {
+    const path6 = join28(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name === ".git" || entry.name === "node_modules") continue;
       await walk(path6, re, out, budget);
@@ -90694,7 +89412,7 @@ async function expandResultsFiles(patterns, cwd) {
 async function loadResultsFile(path6, maxBytes) {
   let info2;
   try {
-    info2 = await lstat3(path6);
+    info2 = await lstat4(path6);
   } catch (error63) {
     const code = error63.code;
     throw new UsageError(
@@ -90708,7 +89426,7 @@ async function loadResultsFile(path6, maxBytes) {
       path6
     );
   }
-  const text = await readFile15(path6, "utf8");
+  const text = await readFile14(path6, "utf8");
   if (text.length > maxBytes) throw new DataError(`${path6}: over the size limit`, path6);
   const results = parseResults(text, path6);
   delete results.comparisons;
@@ -90879,10 +89597,10 @@ async function releaseMode(m) {
     compared,
     // A release reads the models' signatures: the config's model files must be here then.
     loaded: gated.loaded ?? (() => loadConfig(m.inputs.config, m.ctx.workspace)),
-    out: join27(m.resultsDir, Files.release),
+    out: join29(m.resultsDir, Files.release),
     problems,
     // Engines downloaded beside their results files (the recorded paths are the matrix jobs').
-    artifactDirs: [...new Set(gated.files.map((f) => dirname6(f)))]
+    artifactDirs: [...new Set(gated.files.map((f) => dirname5(f)))]
   });
   if (decision.released) m.log.info(`released to ${decision.released.out}`);
   else m.log.warning(`trt-gate: ${decision.refused}`);
@@ -91022,6 +89740,9 @@ function commentDecision(mode, compared) {
   const changed = compared.some((r) => (r.comparisons ?? []).some((c3) => c3.verdict !== "unchanged"));
   return changed ? "upsert" : "update-only";
 }
+function checkFailureText(f) {
+  return `the check "${f.name}" could not be posted on ${f.sha} (${f.status ? `HTTP ${f.status}` : "no HTTP answer"}: ${f.message}), so the gate's verdict is not recorded on the commit: this step fails instead`;
+}
 async function publishToGitHub(p) {
   const result = { skipped: [] };
   const { inputs, target, outcome, ctx, log } = p;
@@ -91040,36 +89761,6 @@ async function publishToGitHub(p) {
   const api = p.api;
   const advisory = target.untrustedSource ? forkAdvisory(target.untrustedSource, inputs.forkResults) : void 0;
   if (advisory) log.notice(`trt-gate: ${advisory.text}`);
-  const decision = commentDecision(inputs.comment, outcome.compared);
-  if (decision !== "skip" && target.pullRequest) {
-    try {
-      const author = await resolveCommentAuthor(api, inputs.commentAuthor);
-      const comment = await upsertStickyComment(api, {
-        owner: ctx.owner,
-        repo: ctx.repo,
-        issueNumber: target.pullRequest.number,
-        marker: p.marker,
-        author,
-        body: advisory ? `${advisory.markdown}
-
-${p.reports.comment}` : p.reports.comment,
-        create: decision === "upsert"
-      });
-      if (comment.foreign > 0) {
-        log.info(`ignored ${comment.foreign} comment(s) with the trt-gate marker not written by ${author}`);
-      }
-      log.info(
-        `PR #${target.pullRequest.number} comment: ${comment.action}${comment.url ? ` (${comment.url})` : ""}`
-      );
-      result.comment = comment;
-    } catch (error63) {
-      log.warning(
-        `trt-gate: could not comment on PR #${target.pullRequest.number} (${errorMessage(error63)}); the verdict is unaffected`
-      );
-    }
-  } else if (decision !== "skip") {
-    log.info("no pull request for this event: no comment");
-  }
   if (inputs.check && target.sha) {
     try {
       const check2 = await publishCheck(api, {
@@ -91089,10 +89780,51 @@ ${p.reports.checkSummary}` : p.reports.checkSummary,
       );
       result.check = check2;
     } catch (error63) {
+      result.checkFailure = {
+        name: inputs.checkName,
+        sha: target.sha,
+        status: httpStatus(error63),
+        message: fitChars(error63?.message ?? String(error63), 300)
+      };
+    }
+  }
+  const decision = commentDecision(inputs.comment, outcome.compared);
+  if (decision !== "skip" && target.pullRequest) {
+    try {
+      const author = await resolveCommentAuthor(api, inputs.commentAuthor);
+      const comment = await upsertStickyComment(api, {
+        owner: ctx.owner,
+        repo: ctx.repo,
+        issueNumber: target.pullRequest.number,
+        marker: p.marker,
+        author,
+        body: withNotes(
+          p.reports.comment,
+          p.marker,
+          [
+            advisory?.markdown,
+            result.checkFailure && `> [!CAUTION]
+> ${escapeMarkdown(capitalize(checkFailureText(result.checkFailure)))}.`
+          ],
+          reportPointer(ctx.runUrl)
+        ),
+        // The comment is then the one place on the pull request that says why the check is missing.
+        create: decision === "upsert" || result.checkFailure !== void 0
+      });
+      if (comment.foreign > 0) {
+        log.info(`ignored ${comment.foreign} comment(s) with the trt-gate marker not written by ${author}`);
+      }
+      log.info(
+        `PR #${target.pullRequest.number} comment: ${comment.action}${comment.url ? ` (${comment.url})` : ""}`
+      );
+      result.comment = comment;
+    } catch (error63) {
       log.warning(
-        `trt-gate: could not create the check on ${target.sha} (${errorMessage(error63)}); the verdict is unaffected`
+        `trt-gate: could not comment on PR #${target.pullRequest.number} (${errorMessage(error63)}); the verdict is unaffected`
       );
     }
+  } else if (decision !== "skip") {
+    log.info("no pull request for this event: no comment");
   }
   return result;
 }
@@ -91105,6 +89837,16 @@ function forkAdvisory(source, mode) {
 > ${escapeMarkdown(text.charAt(0).toUpperCase() + text.slice(1))}`,
     blocks: mode === "require-trusted"
   };
+}
+var capitalize = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+function withNotes(comment, marker, notes, pointer) {
+  const blocks = notes.filter((n3) => Boolean(n3));
+  if (blocks.length === 0) return comment;
+  const rest = comment.startsWith(marker) ? comment.slice(marker.length).replace(/^\n/, "") : comment;
+  return truncateMarkdown(`${marker}
+${blocks.join("\n\n")}
+
+${rest}`, COMMENT_LIMIT - 1, pointer);
 }
 
 // action/report.ts
@@ -91171,11 +89913,11 @@ function toRef(pull) {
 }
 async function findPullRequestForSha(api, owner, repo, sha, headRepo) {
   const pick3 = (pulls2) => {
-    const open5 = pulls2.filter((p) => (p.state ?? "open") === "open" && p.head.sha === sha);
-    open5.sort(
+    const open6 = pulls2.filter((p) => (p.state ?? "open") === "open" && p.head.sha === sha);
+    open6.sort(
       (a2, b) => Number(b.head.repo?.full_name === headRepo) - Number(a2.head.repo?.full_name === headRepo) || a2.number - b.number
     );
-    return open5[0] ? toRef(open5[0]) : void 0;
+    return open6[0] ? toRef(open6[0]) : void 0;
   };
   try {
     const { data } = await api.request("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", {
@@ -91299,7 +90041,7 @@ async function run() {
     const ctx = readContext(env);
     const api = inputs.githubToken ? createOctokit(inputs.githubToken, ctx.apiUrl, logger) : void 0;
     const resultsDir = resolve11(ctx.workspace, inputs.resultsDir);
-    await mkdir13(resultsDir, { recursive: true });
+    await mkdir12(resultsDir, { recursive: true });
     const target = await resolveTarget(ctx, api, logger);
     const outcome = await MODE_HANDLERS[inputs.mode]({
       inputs,
@@ -91326,10 +90068,10 @@ async function run() {
       notes: modeNotes(outcome),
       problems: outcome.problems
     });
-    const reportPath = join28(resultsDir, outcome.reportFile);
+    const reportPath = join30(resultsDir, outcome.reportFile);
     await writeArtifact(reportPath, reports.full);
-    await writeArtifact(join28(resultsDir, Files.html), reports.html);
-    await writeArtifact(join28(resultsDir, Files.json), reports.json);
+    await writeArtifact(join30(resultsDir, Files.html), reports.html);
+    await writeArtifact(join30(resultsDir, Files.json), reports.json);
     const published = await publishToGitHub({
       api,
       inputs,
@@ -91341,10 +90083,16 @@ async function run() {
       log: logger
     });
     try {
-      const notes = published.skipped.map((s) => `
+      const notes = [
+        ...published.skipped.map((s) => `
 
 > [!NOTE]
-> ${escapeMarkdown(s)}`).join("");
+> ${escapeMarkdown(s)}`),
+        ...published.checkFailure ? [`
+
+> [!CAUTION]
+> ${escapeMarkdown(`trt-gate: ${checkFailureText(published.checkFailure)}`)}`] : []
+      ].join("");
       await writeJobSummary(`${reports.summary}${notes}
 `, env);
     } catch (error63) {
@@ -91360,7 +90108,7 @@ async function run() {
     outputs[Output.reportPath] = reportPath;
     if (outcome.release?.released) outputs[Output.releasePath] = outcome.release.released.out;
     for (const [name, value2] of Object.entries(outputs)) setOutput(name, value2);
-    const exitCode = outcomeExitCode(outcome.compared, outcome.gate);
+    let exitCode = outcomeExitCode(outcome.compared, outcome.gate);
     if (exitCode === ExitCode2.modelFailed) {
       const failed = outcome.compared.flatMap((r) => r.entries.filter((e) => e.status === "failed"));
       setFailed(
@@ -91378,6 +90126,10 @@ async function run() {
         )
       );
     }
+    if (published.checkFailure) {
+      setFailed(sanitizeLogLine(`trt-gate: ${checkFailureText(published.checkFailure)}`));
+      if (exitCode === ExitCode2.ok) exitCode = ExitCode2.gateFailed;
+    }
     if (exitCode !== ExitCode2.ok) process.exitCode = exitCode;
     return { exitCode, outputs, outcome, published };
   } catch (error63) {
@@ -91394,29 +90146,29 @@ async function run() {
 init_execa();
 init_errors();
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir14, mkdtemp as mkdtemp3, readFile as readFile16, rename as rename6, rm as rm9, writeFile as writeFile7 } from "node:fs/promises";
+import { mkdir as mkdir13, mkdtemp as mkdtemp3, readFile as readFile15, rename as rename6, rm as rm9, writeFile as writeFile7 } from "node:fs/promises";
 import { arch as arch2, platform as platform3 } from "node:os";
-import { basename as basename4, dirname as dirname7, join as join29, resolve as resolve12 } from "node:path";
+import { basename as basename5, dirname as dirname6, join as join31, resolve as resolve12 } from "node:path";
 var PACKAGE = "onnxruntime-node";
 var TOOL = "trt-gate-onnxruntime-node";
 var COMPLETE = ".trt-gate-complete";
 function lockedOnnxRuntime() {
-  const lockfile2 = JSON.parse('{"name":"trt-gate-onnxruntime-node","dependencies":{"onnxruntime-node":"1.30.0"},"lockfileVersion":3,"requires":true,"packages":{"":{"name":"trt-gate-onnxruntime-node","dependencies":{"onnxruntime-node":"1.30.0"}},"node_modules/onnxruntime-node":{"version":"1.30.0","integrity":"sha512-twhs1C2C/BFkz1yc5OY0KIU2GUq6DURO7hD4bx5Q2Qy3nAMJwRXW8xU3NVczE29VA9lolLOYepoD8fjTGOfIqw==","hasInstallScript":true,"license":"MIT","os":["win32","darwin","linux"],"dependencies":{"adm-zip":"^0.6.0","global-agent":"^4.1.3","onnxruntime-common":"1.30.0"}},"node_modules/adm-zip":{"version":"0.6.1","integrity":"sha512-Xwrja8nx9e5o2N1my4DsKCeKpdrnACyr1wtbPxBDgGzKzKyE9kRtBFA8mWldI+RVlD7CBZNWY/wQ2+ydwOR6kQ==","license":"MIT","engines":{"node":">=14.0"}},"node_modules/global-agent":{"version":"4.1.3","integrity":"sha512-KUJEViiuFT3I97t+GYMikLPJS2Lfo/S2F+DQuBWzuzaMPnvt5yyZePzArx36fBzpGTxZjIpDbXLeySLgh+k76g==","license":"BSD-3-Clause","dependencies":{"globalthis":"^1.0.2","matcher":"^4.0.0","semver":"^7.3.5","serialize-error":"^8.1.0"},"engines":{"node":">=10.0"}},"node_modules/globalthis":{"version":"1.0.4","integrity":"sha512-DpLKbNU4WylpxJykQujfCcwYWiV/Jhm50Goo0wrVILAv5jOr9d+H+UR3PhSCD2rCCEIg0uc+G+muBTwD54JhDQ==","license":"MIT","dependencies":{"define-properties":"^1.2.1","gopd":"^1.0.1"},"engines":{"node":">= 0.4"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/define-properties":{"version":"1.2.1","integrity":"sha512-8QmQKqEASLd5nx0U1B1okLElbUuuttJ/AnYmRXbbbGDWh6uS208EjD4Xqq/I9wK7u0v6O08XhTWnt5XtEbR6Dg==","license":"MIT","dependencies":{"define-data-property":"^1.0.1","has-property-descriptors":"^1.0.0","object-keys":"^1.1.1"},"engines":{"node":">= 0.4"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/define-data-property":{"version":"1.1.4","integrity":"sha512-rBMvIzlpA8v6E+SJZoo++HAYqsLrkg7MSfIinMPFhmkorw7X+dOXVJQs+QT69zGkzMyfDnIMN2Wid1+NbL3T+A==","license":"MIT","dependencies":{"es-define-property":"^1.0.0","es-errors":"^1.3.0","gopd":"^1.0.1"},"engines":{"node":">= 0.4"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/es-define-property":{"version":"1.0.1","integrity":"sha512-e3nRfgfUZ4rNGL232gUgX06QNyyez04KdjFrF+LTRoOXmrOgFKDg4BCdsjW8EnT69eqdYGmRpJwiPVYNrCaW3g==","license":"MIT","engines":{"node":">= 0.4"}},"node_modules/es-errors":{"version":"1.3.0","integrity":"sha512-Zf5H2Kxt2xjTvbJvP2ZWLEICxA6j+hAmMzIlypy4xcBg1vKVnx89Wy0GbS+kf5cwCVFFzdCFh2XSCFNULS6csw==","license":"MIT","engines":{"node":">= 0.4"}},"node_modules/gopd":{"version":"1.2.0","integrity":"sha512-ZUKRh6/kUFoAiTAtTYPZJ3hw9wNxx+BIBOijnlG9PnrJsCcSjs1wyyD6vJpaYtgnzDrKYRSqf3OO6Rfa93xsRg==","license":"MIT","engines":{"node":">= 0.4"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/has-property-descriptors":{"version":"1.0.2","integrity":"sha512-55JNKuIW+vq4Ke1BjOTjM2YctQIvCT7GFzHwmfZPGo5wnrgkid0YQtnAleFSqumZm4az3n2BS+erby5ipJdgrg==","license":"MIT","dependencies":{"es-define-property":"^1.0.0"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/object-keys":{"version":"1.1.1","integrity":"sha512-NuAESUOUMrlIXOfHKzD6bpPu3tYt3xvjNdRIQ+FeT0lNb4K8WR70CaDxhuNguS2XG+GjkyMwOzsN5ZktImfhLA==","license":"MIT","engines":{"node":">= 0.4"}},"node_modules/matcher":{"version":"4.0.0","integrity":"sha512-S6x5wmcDmsDRRU/c2dkccDwQPXoFczc5+HpQ2lON8pnvHlnvHAHj5WlLVvw6n6vNyHuVugYrFohYxbS+pvFpKQ==","license":"MIT","dependencies":{"escape-string-regexp":"^4.0.0"},"engines":{"node":">=10"},"funding":{"url":"https://github.com/sponsors/sindresorhus"}},"node_modules/escape-string-regexp":{"version":"4.0.0","integrity":"sha512-TtpcNJ3XAzx3Gq8sWRzJaVajRs0uVxA2YAkdb1jm2YkPz4G6egUFAyA3n5vtEIZefPk5Wa4UXbKuS5fKkJWdgA==","license":"MIT","engines":{"node":">=10"},"funding":{"url":"https://github.com/sponsors/sindresorhus"}},"node_modules/semver":{"version":"7.8.6","integrity":"sha512-9lpSSU4Mly3mrtruwLs1eLK6+gzbzqeBFwRNjIjE+9LuDpWdYctrQlQ3ej1Ilgi7gknpsTRnPoLP8DpCHqHIJw==","license":"ISC","bin":{"semver":"bin/semver.js"},"engines":{"node":">=10"}},"node_modules/serialize-error":{"version":"8.1.0","integrity":"sha512-3NnuWfM6vBYoy5gZFvHiYsVbafvI9vZv/+jlIigFn4oP4zjNPK3LhcY0xSCgeb1a5L8jO71Mit9LlNoi2UfDDQ==","license":"MIT","dependencies":{"type-fest":"^0.20.2"},"engines":{"node":">=10"},"funding":{"url":"https://github.com/sponsors/sindresorhus"}},"node_modules/type-fest":{"version":"0.20.2","integrity":"sha512-Ne+eE4r0/iWnpAxD852z3A+N0Bt5RN//NjJwRd2VFHEmrywxf5vsZlh4R6lixl6B+wz/8d+maTSAkN1FIkI3LQ==","license":"(MIT OR CC0-1.0)","engines":{"node":">=10"},"funding":{"url":"https://github.com/sponsors/sindresorhus"}},"node_modules/onnxruntime-common":{"version":"1.30.0","integrity":"sha512-7fdVWjAID1dVhH/G8qK3APARunV4VkBFoCQAP7qp4Wkab0mrorvmc+sqiT+mKXOzDqdjN5j+/Z9nb4gzNPWcyA==","license":"MIT"}}}');
-  return { version: lockfile2.packages[`node_modules/${PACKAGE}`].version, lockfile: lockfile2 };
+  const lockfile = JSON.parse('{"name":"trt-gate-onnxruntime-node","dependencies":{"onnxruntime-node":"1.30.0"},"lockfileVersion":3,"requires":true,"packages":{"":{"name":"trt-gate-onnxruntime-node","dependencies":{"onnxruntime-node":"1.30.0"}},"node_modules/onnxruntime-node":{"version":"1.30.0","integrity":"sha512-twhs1C2C/BFkz1yc5OY0KIU2GUq6DURO7hD4bx5Q2Qy3nAMJwRXW8xU3NVczE29VA9lolLOYepoD8fjTGOfIqw==","hasInstallScript":true,"license":"MIT","os":["win32","darwin","linux"],"dependencies":{"adm-zip":"^0.6.0","global-agent":"^4.1.3","onnxruntime-common":"1.30.0"}},"node_modules/adm-zip":{"version":"0.6.1","integrity":"sha512-Xwrja8nx9e5o2N1my4DsKCeKpdrnACyr1wtbPxBDgGzKzKyE9kRtBFA8mWldI+RVlD7CBZNWY/wQ2+ydwOR6kQ==","license":"MIT","engines":{"node":">=14.0"}},"node_modules/global-agent":{"version":"4.1.3","integrity":"sha512-KUJEViiuFT3I97t+GYMikLPJS2Lfo/S2F+DQuBWzuzaMPnvt5yyZePzArx36fBzpGTxZjIpDbXLeySLgh+k76g==","license":"BSD-3-Clause","dependencies":{"globalthis":"^1.0.2","matcher":"^4.0.0","semver":"^7.3.5","serialize-error":"^8.1.0"},"engines":{"node":">=10.0"}},"node_modules/globalthis":{"version":"1.0.4","integrity":"sha512-DpLKbNU4WylpxJykQujfCcwYWiV/Jhm50Goo0wrVILAv5jOr9d+H+UR3PhSCD2rCCEIg0uc+G+muBTwD54JhDQ==","license":"MIT","dependencies":{"define-properties":"^1.2.1","gopd":"^1.0.1"},"engines":{"node":">= 0.4"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/define-properties":{"version":"1.2.1","integrity":"sha512-8QmQKqEASLd5nx0U1B1okLElbUuuttJ/AnYmRXbbbGDWh6uS208EjD4Xqq/I9wK7u0v6O08XhTWnt5XtEbR6Dg==","license":"MIT","dependencies":{"define-data-property":"^1.0.1","has-property-descriptors":"^1.0.0","object-keys":"^1.1.1"},"engines":{"node":">= 0.4"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/define-data-property":{"version":"1.1.4","integrity":"sha512-rBMvIzlpA8v6E+SJZoo++HAYqsLrkg7MSfIinMPFhmkorw7X+dOXVJQs+QT69zGkzMyfDnIMN2Wid1+NbL3T+A==","license":"MIT","dependencies":{"es-define-property":"^1.0.0","es-errors":"^1.3.0","gopd":"^1.0.1"},"engines":{"node":">= 0.4"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/es-define-property":{"version":"1.0.1","integrity":"sha512-e3nRfgfUZ4rNGL232gUgX06QNyyez04KdjFrF+LTRoOXmrOgFKDg4BCdsjW8EnT69eqdYGmRpJwiPVYNrCaW3g==","license":"MIT","engines":{"node":">= 0.4"}},"node_modules/es-errors":{"version":"1.3.0","integrity":"sha512-Zf5H2Kxt2xjTvbJvP2ZWLEICxA6j+hAmMzIlypy4xcBg1vKVnx89Wy0GbS+kf5cwCVFFzdCFh2XSCFNULS6csw==","license":"MIT","engines":{"node":">= 0.4"}},"node_modules/gopd":{"version":"1.2.0","integrity":"sha512-ZUKRh6/kUFoAiTAtTYPZJ3hw9wNxx+BIBOijnlG9PnrJsCcSjs1wyyD6vJpaYtgnzDrKYRSqf3OO6Rfa93xsRg==","license":"MIT","engines":{"node":">= 0.4"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/has-property-descriptors":{"version":"1.0.2","integrity":"sha512-55JNKuIW+vq4Ke1BjOTjM2YctQIvCT7GFzHwmfZPGo5wnrgkid0YQtnAleFSqumZm4az3n2BS+erby5ipJdgrg==","license":"MIT","dependencies":{"es-define-property":"^1.0.0"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/object-keys":{"version":"1.1.1","integrity":"sha512-NuAESUOUMrlIXOfHKzD6bpPu3tYt3xvjNdRIQ+FeT0lNb4K8WR70CaDxhuNguS2XG+GjkyMwOzsN5ZktImfhLA==","license":"MIT","engines":{"node":">= 0.4"}},"node_modules/matcher":{"version":"4.0.0","integrity":"sha512-S6x5wmcDmsDRRU/c2dkccDwQPXoFczc5+HpQ2lON8pnvHlnvHAHj5WlLVvw6n6vNyHuVugYrFohYxbS+pvFpKQ==","license":"MIT","dependencies":{"escape-string-regexp":"^4.0.0"},"engines":{"node":">=10"},"funding":{"url":"https://github.com/sponsors/sindresorhus"}},"node_modules/escape-string-regexp":{"version":"4.0.0","integrity":"sha512-TtpcNJ3XAzx3Gq8sWRzJaVajRs0uVxA2YAkdb1jm2YkPz4G6egUFAyA3n5vtEIZefPk5Wa4UXbKuS5fKkJWdgA==","license":"MIT","engines":{"node":">=10"},"funding":{"url":"https://github.com/sponsors/sindresorhus"}},"node_modules/semver":{"version":"7.8.6","integrity":"sha512-9lpSSU4Mly3mrtruwLs1eLK6+gzbzqeBFwRNjIjE+9LuDpWdYctrQlQ3ej1Ilgi7gknpsTRnPoLP8DpCHqHIJw==","license":"ISC","bin":{"semver":"bin/semver.js"},"engines":{"node":">=10"}},"node_modules/serialize-error":{"version":"8.1.0","integrity":"sha512-3NnuWfM6vBYoy5gZFvHiYsVbafvI9vZv/+jlIigFn4oP4zjNPK3LhcY0xSCgeb1a5L8jO71Mit9LlNoi2UfDDQ==","license":"MIT","dependencies":{"type-fest":"^0.20.2"},"engines":{"node":">=10"},"funding":{"url":"https://github.com/sponsors/sindresorhus"}},"node_modules/type-fest":{"version":"0.20.2","integrity":"sha512-Ne+eE4r0/iWnpAxD852z3A+N0Bt5RN//NjJwRd2VFHEmrywxf5vsZlh4R6lixl6B+wz/8d+maTSAkN1FIkI3LQ==","license":"(MIT OR CC0-1.0)","engines":{"node":">=10"},"funding":{"url":"https://github.com/sponsors/sindresorhus"}},"node_modules/onnxruntime-common":{"version":"1.30.0","integrity":"sha512-7fdVWjAID1dVhH/G8qK3APARunV4VkBFoCQAP7qp4Wkab0mrorvmc+sqiT+mKXOzDqdjN5j+/Z9nb4gzNPWcyA==","license":"MIT"}}}');
+  return { version: lockfile.packages[`node_modules/${PACKAGE}`].version, lockfile };
 }
 function entryOf(prefix) {
-  return join29(prefix, "node_modules", PACKAGE, "dist", "index.js");
+  return join31(prefix, "node_modules", PACKAGE, "dist", "index.js");
 }
 async function installedVersion(prefix) {
   try {
-    const pkg = JSON.parse(await readFile16(join29(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
+    const pkg = JSON.parse(await readFile15(join31(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
     return typeof pkg.version === "string" ? pkg.version : void 0;
   } catch {
     return void 0;
   }
 }
 async function locateOnnxRuntime(source) {
-  const { version: version2, lockfile: lockfile2 } = lockedOnnxRuntime();
+  const { version: version2, lockfile } = lockedOnnxRuntime();
   if (source.preinstalled) {
     const prefix2 = resolve12(source.preinstalled);
     const found = await installedVersion(prefix2);
@@ -91434,31 +90186,31 @@ async function locateOnnxRuntime(source) {
       `${PACKAGE} is needed to run models, and there is neither a tool cache (RUNNER_TOOL_CACHE, RUNNER_TEMP) to install it into nor an onnxruntime-node-dir input`
     );
   }
-  const prefix = join29(source.toolCache, TOOL, version2, `${platform3()}-${arch2()}`);
-  if (existsSync3(join29(prefix, COMPLETE)) && await installedVersion(prefix) === version2) {
+  const prefix = join31(source.toolCache, TOOL, version2, `${platform3()}-${arch2()}`);
+  if (existsSync3(join31(prefix, COMPLETE)) && await installedVersion(prefix) === version2) {
     source.log(`trt-gate: ${PACKAGE} ${version2} from ${prefix}`);
     return entryOf(prefix);
   }
-  await mkdir14(dirname7(prefix), { recursive: true });
-  const staging = await mkdtemp3(join29(dirname7(prefix), `.${basename4(prefix)}-`));
+  await mkdir13(dirname6(prefix), { recursive: true });
+  const staging = await mkdtemp3(join31(dirname6(prefix), `.${basename5(prefix)}-`));
   try {
-    await writeFile7(join29(staging, "package.json"), `${JSON.stringify(lockfile2.packages[""], null, 2)}
+    await writeFile7(join31(staging, "package.json"), `${JSON.stringify(lockfile.packages[""], null, 2)}
 `);
-    await writeFile7(join29(staging, "package-lock.json"), `${JSON.stringify(lockfile2, null, 2)}
+    await writeFile7(join31(staging, "package-lock.json"), `${JSON.stringify(lockfile, null, 2)}
 `);
     source.log(`trt-gate: installing ${PACKAGE} ${version2} into ${prefix}`);
     await (source.install ?? npmCi())(staging, source.log);
     if (await installedVersion(staging) !== version2 || !existsSync3(entryOf(staging)))
       throw new Error(`the install in ${staging} has no ${PACKAGE} ${version2}`);
-    await writeFile7(join29(staging, COMPLETE), `${version2}
+    await writeFile7(join31(staging, COMPLETE), `${version2}
 `);
     if (existsSync3(prefix)) {
-      if (existsSync3(join29(prefix, COMPLETE))) return entryOf(prefix);
+      if (existsSync3(join31(prefix, COMPLETE))) return entryOf(prefix);
       await rename6(prefix, `${staging}-stale`);
       await rm9(`${staging}-stale`, { recursive: true, force: true });
     }
     await rename6(staging, prefix).catch((error63) => {
-      if (!existsSync3(join29(prefix, COMPLETE))) throw error63;
+      if (!existsSync3(join31(prefix, COMPLETE))) throw error63;
     });
   } finally {
     await rm9(staging, { recursive: true, force: true });
@@ -91467,8 +90219,8 @@ async function locateOnnxRuntime(source) {
 }
 function npmCi(extraArgs = []) {
   return async (dir, log) => {
-    const besideNode = join29(
-      dirname7(process.execPath),
+    const besideNode = join31(
+      dirname6(process.execPath),
       "..",
       "lib",
       "node_modules",
