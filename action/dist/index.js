@@ -27581,15 +27581,15 @@ var require_windows = __commonJS({
       }
       return false;
     }
-    function checkStat(stat10, path6, options) {
-      if (!stat10.isSymbolicLink() && !stat10.isFile()) {
+    function checkStat(stat11, path6, options) {
+      if (!stat11.isSymbolicLink() && !stat11.isFile()) {
         return false;
       }
       return checkPathExt(path6, options);
     }
     function isexe(path6, options, cb) {
-      fs3.stat(path6, function(er, stat10) {
-        cb(er, er ? false : checkStat(stat10, path6, options));
+      fs3.stat(path6, function(er, stat11) {
+        cb(er, er ? false : checkStat(stat11, path6, options));
       });
     }
     function sync(path6, options) {
@@ -27605,20 +27605,20 @@ var require_mode = __commonJS({
     isexe.sync = sync;
     var fs3 = __require("fs");
     function isexe(path6, options, cb) {
-      fs3.stat(path6, function(er, stat10) {
-        cb(er, er ? false : checkStat(stat10, options));
+      fs3.stat(path6, function(er, stat11) {
+        cb(er, er ? false : checkStat(stat11, options));
       });
     }
     function sync(path6, options) {
       return checkStat(fs3.statSync(path6), options);
     }
-    function checkStat(stat10, options) {
-      return stat10.isFile() && checkMode(stat10, options);
+    function checkStat(stat11, options) {
+      return stat11.isFile() && checkMode(stat11, options);
     }
-    function checkMode(stat10, options) {
-      var mod = stat10.mode;
-      var uid = stat10.uid;
-      var gid = stat10.gid;
+    function checkMode(stat11, options) {
+      var mod = stat11.mode;
+      var uid = stat11.uid;
+      var gid = stat11.gid;
       var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
       var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
       var u2 = parseInt("100", 8);
@@ -36980,7 +36980,7 @@ function readMetric(body, label, key, at, partial2) {
     if (m[2] !== void 0) out.percentiles[m[2]] = value2;
     else out[m[1]] = value2;
   });
-  for (const stat10 of STAT_KEYS) if (out[stat10] === void 0) partial2.add(`${key}.${stat10}`);
+  for (const stat11 of STAT_KEYS) if (out[stat11] === void 0) partial2.add(`${key}.${stat11}`);
   const lastPiece = pieces[pieces.length - 1] ?? "";
   const lastOk = FIELD.exec(lastPiece)?.[4] !== void 0;
   if (!lastOk) {
@@ -45633,8 +45633,112 @@ var init_onnx_inputs = __esm({
   }
 });
 
+// src/runners/trtexec/timing-cache.ts
+import { readFile as readFile6, stat as stat4 } from "node:fs/promises";
+async function cacheFileState(file2) {
+  try {
+    const bytes = (await stat4(file2)).size;
+    return { sha256: await sha256File(file2), bytes };
+  } catch (error63) {
+    if (error63.code === "ENOENT") return null;
+    throw error63;
+  }
+}
+function timingCacheLog(log) {
+  const last = (re) => {
+    const all = [...log.matchAll(re)];
+    const m = all.at(-1);
+    return m ? Number(m[1]) : void 0;
+  };
+  const loadedBytes = last(/Loaded (\d+) bytes of timing cache from /g);
+  const savedBytes = last(/Saved (\d+) bytes of timing cache to /g);
+  return {
+    ...loadedBytes !== void 0 ? { loadedBytes } : {},
+    ...savedBytes !== void 0 ? { savedBytes } : {},
+    unreadable: /Could not read timing cache from/.test(log)
+  };
+}
+function verifyTimingCache(file2, before, after, log, seenBefore) {
+  const said = timingCacheLog(log);
+  const base = {
+    file: file2,
+    before,
+    after,
+    ...said.loadedBytes !== void 0 ? { loadedBytes: said.loadedBytes } : {},
+    ...said.savedBytes !== void 0 ? { savedBytes: said.savedBytes } : {}
+  };
+  const record2 = (status, note2) => ({ ...base, status, note: note2 });
+  if (before !== null && (said.unreadable || said.loadedBytes !== before.bytes)) {
+    const why = said.unreadable ? "trtexec could not read it" : said.loadedBytes === void 0 ? "the log never says it was loaded" : `trtexec loaded ${said.loadedBytes} bytes but the file held ${before.bytes}`;
+    return record2(
+      "not-loaded",
+      `the timing cache existed (${before.bytes} bytes) but ${why}: every tactic was timed anew`
+    );
+  }
+  if (after === null)
+    return record2("not-saved", "the build wrote no timing cache: the next build times every tactic again");
+  if (before === null)
+    return record2("created", `first build with this cache: ${after.bytes} bytes of tactic timings written`);
+  if (after.sha256 === before.sha256) return record2("hit", "every tactic timing came from the cache");
+  if (after.bytes <= before.bytes) {
+    return record2(
+      "rewritten",
+      `the cache was rewritten without growing (${before.bytes} \u2192 ${after.bytes} bytes): no tactic was timed anew`
+    );
+  }
+  if (!seenBefore) {
+    return record2(
+      "extended",
+      `first build of this engine with this cache: its tactic timings were added (${before.bytes} \u2192 ${after.bytes} bytes)`
+    );
+  }
+  return record2(
+    "missed",
+    `this engine was built with this cache before, yet the cache did not hold every tactic it needed (${before.bytes} \u2192 ${after.bytes} bytes): the builder timed some anew, so its tactic choices may differ from the earlier build`
+  );
+}
+function timingCacheIncident(record2, logFile) {
+  if (!FLAGGED.has(record2.status)) return void 0;
+  return {
+    kind: "timing-cache-miss",
+    stage: "build",
+    title: `Timing cache ${record2.status === "missed" ? "missed" : record2.status === "not-loaded" ? "not loaded" : "not written"}`,
+    message: `${record2.file}: ${record2.note}.`,
+    nextSteps: [
+      "A latency change on this build may be tactic drift, not code: compare the engines with trt-gate diff-engines (profile: true records the layers).",
+      "Keep one timing cache per TensorRT version and GPU, and restore it before the build (for example with actions/cache).",
+      `Full trtexec log: ${logFile}`
+    ]
+  };
+}
+function buildsFile(cacheFile) {
+  return `${cacheFile}.builds.json`;
+}
+async function seenEngines(cacheFile) {
+  try {
+    const data = JSON.parse(await readFile6(buildsFile(cacheFile), "utf8"));
+    return typeof data === "object" && data !== null && !Array.isArray(data) ? data : {};
+  } catch {
+    return {};
+  }
+}
+async function recordEngine(cacheFile, engineKey, after) {
+  if (after === null) return;
+  const seen = await seenEngines(cacheFile);
+  await writeJsonAtomically(buildsFile(cacheFile), { ...seen, [engineKey]: after.sha256 });
+}
+var FLAGGED;
+var init_timing_cache = __esm({
+  "src/runners/trtexec/timing-cache.ts"() {
+    "use strict";
+    init_atomic_write();
+    init_hash();
+    FLAGGED = /* @__PURE__ */ new Set(["missed", "not-loaded", "not-saved"]);
+  }
+});
+
 // src/runners/trtexec/build.ts
-import { mkdir as mkdir7, rm as rm3, stat as stat4 } from "node:fs/promises";
+import { mkdir as mkdir7, rm as rm3, stat as stat5 } from "node:fs/promises";
 import { dirname as dirname2, join as join7 } from "node:path";
 function measurementOf(setup) {
   const o2 = setup.options;
@@ -45728,6 +45832,7 @@ async function buildEngine(setup, request2, progress) {
     }
   }
   progress(`trtexec build (TensorRT ${fullVersion(version2)}, ${request2.precision})`);
+  const cacheBefore = timingCacheFile ? await cacheFileState(timingCacheFile) : null;
   const run2 = await runTrtexec(setup, argv, "build");
   const logFile = await writeRunLog(request2, "build", run2);
   const log = combinedLog(run2);
@@ -45737,7 +45842,7 @@ async function buildEngine(setup, request2, progress) {
   }
   let engineBytes;
   try {
-    engineBytes = (await stat4(saveEngine)).size;
+    engineBytes = (await stat5(saveEngine)).size;
   } catch {
     throw new RunnerError("build", {
       kind: "engine-build-failure",
@@ -45757,6 +45862,19 @@ async function buildEngine(setup, request2, progress) {
     dynamic
   });
   details.measurement = measurementOf(setup);
+  let incidents;
+  if (timingCacheFile) {
+    const cacheAfter = await cacheFileState(timingCacheFile);
+    const seen = Object.hasOwn(await seenEngines(timingCacheFile), key);
+    const timing = verifyTimingCache(timingCacheFile, cacheBefore, cacheAfter, log, seen);
+    await recordEngine(timingCacheFile, key, cacheAfter);
+    details.timingCache = timing;
+    const incident = timingCacheIncident(timing, logFile);
+    if (incident) {
+      progress(`warning: ${incident.title.toLowerCase()}: ${timing.note}`);
+      incidents = [incident];
+    }
+  }
   let artifactPath = saveEngine;
   if (cache) {
     await cache.store(key, saveEngine, { parts, timeMs, details }, log);
@@ -45764,7 +45882,15 @@ async function buildEngine(setup, request2, progress) {
     details.cacheKey = key;
     details.buildLog = cache.paths(key).log;
   } else details.buildLog = logFile;
-  const engine = { request: request2, artifactPath, timeMs, cached: false, optionsHash, details };
+  const engine = {
+    request: request2,
+    artifactPath,
+    timeMs,
+    cached: false,
+    optionsHash,
+    details,
+    ...incidents ? { incidents } : {}
+  };
   return { engine, dynamic };
 }
 var init_build = __esm({
@@ -45783,6 +45909,7 @@ var init_build = __esm({
     init_option_checks();
     init_version();
     init_run_context();
+    init_timing_cache();
   }
 });
 
@@ -45968,7 +46095,7 @@ var init_export_output = __esm({
 });
 
 // src/runners/trtexec/infer.ts
-import { readFile as readFile6, rm as rm4 } from "node:fs/promises";
+import { readFile as readFile7, rm as rm4 } from "node:fs/promises";
 import { join as join8 } from "node:path";
 async function inferOutputs(run2, feeds) {
   const { setup, engine, dir } = run2;
@@ -45999,7 +46126,7 @@ async function inferOutputs(run2, feeds) {
       throw runFailure(setup, "accuracy", invocation, logFile);
     }
     try {
-      outputs.push(outputsToTensorSet(parseExportOutput(await readFile6(outFile, "utf8"), outFile)));
+      outputs.push(outputsToTensorSet(parseExportOutput(await readFile7(outFile, "utf8"), outFile)));
     } catch (error63) {
       const logFile = await writeRunLog(engine.request, `infer-${i3}`, invocation);
       if (error63 instanceof DataError || error63.code === "ENOENT") {
@@ -46409,7 +46536,7 @@ var init_export_profile = __esm({
 });
 
 // src/runners/trtexec/profile-run.ts
-import { readFile as readFile7 } from "node:fs/promises";
+import { readFile as readFile8 } from "node:fs/promises";
 import { join as join11 } from "node:path";
 async function profileLayers(run2, plan, loadInputs, progress) {
   progress("per-layer profile");
@@ -46441,8 +46568,8 @@ async function profileLayers(run2, plan, loadInputs, progress) {
     return { incident: { ...incident, title: `Per-layer profile run failed: ${incident.title}` } };
   }
   try {
-    const info2 = parseExportLayerInfo(await readFile7(layerFile, "utf8"), layerFile);
-    return { layers: parseExportProfile(await readFile7(profileFile, "utf8"), profileFile, info2).layers };
+    const info2 = parseExportLayerInfo(await readFile8(layerFile, "utf8"), layerFile);
+    return { layers: parseExportProfile(await readFile8(profileFile, "utf8"), profileFile, info2).layers };
   } catch (error63) {
     return {
       incident: {
@@ -55323,7 +55450,7 @@ function loadOnnxRuntime() {
 
 // src/app/settings.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-import { readFile as readFile8 } from "node:fs/promises";
+import { readFile as readFile9 } from "node:fs/promises";
 import { resolve as resolve3 } from "node:path";
 
 // node_modules/zod/v4/classic/external.js
@@ -75829,7 +75956,7 @@ async function parseReleaseThresholds(value2, cwd) {
   let text = value2;
   if (!inline) {
     try {
-      text = await readFile8(resolve3(cwd, value2), "utf8");
+      text = await readFile9(resolve3(cwd, value2), "utf8");
     } catch (error63) {
       throw new ConfigError([
         { file: file2, path: "", message: `cannot read release thresholds: ${error63.message}` }
@@ -77539,7 +77666,9 @@ var IncidentKind = external_exports.enum([
   "accuracy-degradation",
   "unreliable-measurement",
   "thermal-throttling",
-  "runtime-error"
+  "runtime-error",
+  /** A build told to use a timing cache that missed it, did not load it or wrote none (tactic drift is possible). */
+  "timing-cache-miss"
 ]);
 var Stage = external_exports.enum(["probe", "build", "benchmark", "accuracy", "compare"]);
 var Incident = external_exports.object({
@@ -78474,7 +78603,8 @@ var INCIDENT_LABELS = {
   "accuracy-degradation": "Accuracy degradation",
   "unreliable-measurement": "Unreliable measurement",
   "thermal-throttling": "Thermal throttling",
-  "runtime-error": "Runtime error"
+  "runtime-error": "Runtime error",
+  "timing-cache-miss": "Timing cache missed"
 };
 var INCIDENT_ICONS = {
   "engine-build-failure": "\u{1F9F1}",
@@ -78489,7 +78619,8 @@ var INCIDENT_ICONS = {
   "accuracy-degradation": "\u{1F3AF}",
   "unreliable-measurement": "\u{1F3B2}",
   "thermal-throttling": "\u{1F321}\uFE0F",
-  "runtime-error": "\u26A0\uFE0F"
+  "runtime-error": "\u26A0\uFE0F",
+  "timing-cache-miss": "\u{1F5C2}\uFE0F"
 };
 var CONCLUSION_ICONS = {
   pass: "\u2705",
@@ -78642,6 +78773,10 @@ var PLAYBOOKS = {
     "For CUDA errors (illegal memory access), rerun with CUDA_LAUNCH_BLOCKING=1 to locate the failing kernel.",
     "Check the driver and runtime versions match those the engine was built with.",
     "Verify the engine or model file is intact (compare the build's sha256)."
+  ],
+  "timing-cache-miss": [
+    "A latency change on this build may be tactic drift rather than code: compare the engines layer by layer (trt-gate diff-engines, or profile: true on the trtexec runner).",
+    "Restore the timing cache before every build (one per TensorRT version and GPU) so that tactics are not timed anew."
   ]
 };
 var ACCURACY_BY_PRECISION = {
@@ -79412,7 +79547,7 @@ async function writeArtifact(path6, text) {
 
 // src/ab/base-side.ts
 init_execa();
-import { mkdir as mkdir10, mkdtemp as mkdtemp2, rm as rm6, stat as stat5, writeFile as writeFile5 } from "node:fs/promises";
+import { mkdir as mkdir10, mkdtemp as mkdtemp2, rm as rm6, stat as stat6, writeFile as writeFile5 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname as dirname4, isAbsolute as isAbsolute5, join as join15, posix as posix2, relative, resolve as resolve4, sep } from "node:path";
 init_errors();
@@ -79427,7 +79562,7 @@ async function openBaseSide(against, configPath2, cwd) {
 }
 async function isDirectory2(path6) {
   try {
-    return (await stat5(path6)).isDirectory();
+    return (await stat6(path6)).isDirectory();
   } catch {
     return false;
   }
@@ -79832,20 +79967,20 @@ var nullObserver = { onEvent: () => {
 } };
 
 // src/pipeline/run.ts
-import { stat as stat7 } from "node:fs/promises";
+import { stat as stat8 } from "node:fs/promises";
 import { join as join21 } from "node:path";
 
 // src/accuracy/calibration.ts
 init_tensor();
 import { createHash as createHash3 } from "node:crypto";
-import { access as access3, readFile as readFile10 } from "node:fs/promises";
+import { access as access3, readFile as readFile11 } from "node:fs/promises";
 import { join as join17 } from "node:path";
 
 // src/inputs/validation.ts
 init_errors();
 init_prng();
 init_generate();
-import { readdir as readdir3, readFile as readFile9, stat as stat6 } from "node:fs/promises";
+import { readdir as readdir3, readFile as readFile10, stat as stat7 } from "node:fs/promises";
 import { basename as basename2, extname, join as join16 } from "node:path";
 
 // src/inputs/npy.ts
@@ -80493,7 +80628,7 @@ init_tensor();
 async function readArrays(path6, inputs, where) {
   let files;
   try {
-    const info2 = await stat6(path6);
+    const info2 = await stat7(path6);
     files = info2.isDirectory() ? (await readdir3(path6)).filter((f) => f.endsWith(".npy") || f.endsWith(".npz")).sort().map((f) => join16(path6, f)) : [path6];
   } catch (error63) {
     throw new ConfigError([
@@ -80510,7 +80645,7 @@ async function readArrays(path6, inputs, where) {
   for (const file2 of files) {
     let bytes;
     try {
-      bytes = new Uint8Array(await readFile9(file2));
+      bytes = new Uint8Array(await readFile10(file2));
     } catch (error63) {
       throw new DataError(`cannot read validation file ${file2}: ${error63.message}`, file2);
     }
@@ -80645,7 +80780,7 @@ async function readLabels(args, byName, total) {
     from = args.labelsPath;
     let bytes;
     try {
-      bytes = new Uint8Array(await readFile9(args.labelsPath));
+      bytes = new Uint8Array(await readFile10(args.labelsPath));
     } catch (error63) {
       throw new DataError(
         `cannot read labels file ${args.labelsPath}: ${error63.message}`,
@@ -80727,7 +80862,7 @@ function calibrationCacheText(tensorrt, amax) {
 `;
 }
 async function measureRanges(onnxPath, batches) {
-  const bytes = new Uint8Array(await readFile10(onnxPath));
+  const bytes = new Uint8Array(await readFile11(onnxPath));
   const outline = outlineModel(bytes);
   const names2 = outline.activations.map((a2) => a2.tensor);
   const ort = await loadOnnxRuntime();
@@ -80776,7 +80911,7 @@ async function exists2(path6) {
 }
 async function readSidecar(path6) {
   try {
-    return JSON.parse(await readFile10(`${path6}.json`, "utf8"));
+    return JSON.parse(await readFile11(`${path6}.json`, "utf8"));
   } catch {
     return void 0;
   }
@@ -80966,7 +81101,7 @@ function topKAccuracy(outputs, output2, labels) {
 
 // src/accuracy/localize.ts
 init_tensor();
-import { mkdir as mkdir11, readFile as readFile11, writeFile as writeFile6 } from "node:fs/promises";
+import { mkdir as mkdir11, readFile as readFile12, writeFile as writeFile6 } from "node:fs/promises";
 import { join as join18 } from "node:path";
 var METHOD = {
   onnxruntime: "intermediate tensors exposed as ONNX graph outputs, candidate and fp32 reference alike",
@@ -80979,8 +81114,8 @@ async function localize(req) {
     cosineBelow: req.cosineBelow
   };
   try {
-    const candBytes = new Uint8Array(await readFile11(req.build.onnxPath));
-    const refBytes = new Uint8Array(await readFile11(req.referenceOnnx));
+    const candBytes = new Uint8Array(await readFile12(req.build.onnxPath));
+    const refBytes = new Uint8Array(await readFile12(req.referenceOnnx));
     const cand = outlineModel(candBytes);
     const refTensors = new Set(outlineModel(refBytes).activations.map((a2) => a2.tensor));
     const shared = cand.activations.filter((a2) => refTensors.has(a2.tensor));
@@ -81514,13 +81649,14 @@ async function runEntry(plan, environment, options, cache) {
     entry.build = {
       timeMs: engine.timeMs,
       artifactPath: engine.artifactPath,
-      artifactBytes: (await stat7(engine.artifactPath)).size,
+      artifactBytes: (await stat8(engine.artifactPath)).size,
       artifactSha256: await sha256File(engine.artifactPath),
       modelSha256: await sha256File(onnxPath),
       cached: engine.cached,
       optionsHash: engine.optionsHash,
       details: calibration ? { ...engine.details, calibration } : engine.details
     };
+    if (engine.incidents) entry.incidents.push(...engine.incidents);
     stage = "benchmark";
     const bench = config2.benchmark;
     const outcome = await runner.benchmark(
@@ -82014,7 +82150,7 @@ function permutationsOf(items) {
 }
 
 // src/ab/sides.ts
-import { stat as stat8 } from "node:fs/promises";
+import { stat as stat9 } from "node:fs/promises";
 import { join as join22 } from "node:path";
 init_generate();
 init_types();
@@ -82050,7 +82186,7 @@ async function buildInfoOf(side) {
   return {
     timeMs: e.timeMs,
     artifactPath: e.artifactPath,
-    artifactBytes: (await stat8(e.artifactPath)).size,
+    artifactBytes: (await stat9(e.artifactPath)).size,
     artifactSha256: await sha256File(e.artifactPath),
     modelSha256: await sha256File(side.onnxPath),
     cached: e.cached,
@@ -88667,13 +88803,13 @@ function releaseReport(models, production) {
 
 // src/release/repository.ts
 import { randomUUID as randomUUID4 } from "node:crypto";
-import { copyFile as copyFile2, mkdir as mkdir12, readdir as readdir5, readFile as readFile13, rename as rename4, rm as rm8, stat as stat9, writeFile as writeFile7 } from "node:fs/promises";
+import { copyFile as copyFile2, mkdir as mkdir12, readdir as readdir5, readFile as readFile14, rename as rename4, rm as rm8, stat as stat10, writeFile as writeFile7 } from "node:fs/promises";
 import { basename as basename4, dirname as dirname5, join as join28, relative as relative4 } from "node:path";
 init_errors();
 
 // src/onnx/signature.ts
 init_proto();
-import { readFile as readFile12 } from "node:fs/promises";
+import { readFile as readFile13 } from "node:fs/promises";
 function signatureOf(v) {
   const dims = (v.type?.tensorType?.shape?.dim ?? []).map((d) => {
     if (d.value !== "dimValue" || d.dimValue === void 0) return -1;
@@ -88683,7 +88819,7 @@ function signatureOf(v) {
   return { name: v.name ?? "", elemType: v.type?.tensorType?.elemType ?? 0, dims };
 }
 async function onnxSignature(path6) {
-  const model = ModelProto.decode(await readFile12(path6));
+  const model = ModelProto.decode(await readFile13(path6));
   const weights = new Set((model.graph?.initializer ?? []).map((i3) => i3.name));
   return {
     inputs: (model.graph?.input ?? []).filter((i3) => !weights.has(i3.name)).map(signatureOf),
@@ -89172,7 +89308,7 @@ async function writeRepository(out, models, extra) {
     await writeFile7(join28(tmp, "SHA256SUMS"), `${sums.join("\n")}
 `);
     const old = `${tmp}.old`;
-    const existed = await stat9(out).then(
+    const existed = await stat10(out).then(
       () => true,
       () => false
     );
@@ -90304,7 +90440,7 @@ function nightlyNotes(outcome) {
 
 // action/results-files.ts
 init_errors();
-import { lstat as lstat4, readdir as readdir7, readFile as readFile14 } from "node:fs/promises";
+import { lstat as lstat4, readdir as readdir7, readFile as readFile15 } from "node:fs/promises";
 import { isAbsolute as isAbsolute8, join as join30, resolve as resolve10, sep as sep4 } from "node:path";
 var MAX_RESULTS_FILES = 500;
 var GLOB_CHARS = /[*?[\]{}]/;
@@ -90405,7 +90541,7 @@ async function loadResultsFile(path6, maxBytes) {
       path6
     );
   }
-  const text = await readFile14(path6, "utf8");
+  const text = await readFile15(path6, "utf8");
   if (text.length > maxBytes) throw new DataError(`${path6}: over the size limit`, path6);
   const results = parseResults(text, path6);
   delete results.gate;
@@ -91186,7 +91322,7 @@ async function run() {
 init_execa();
 init_errors();
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir14, mkdtemp as mkdtemp4, readFile as readFile15, rename as rename6, rm as rm10, writeFile as writeFile8 } from "node:fs/promises";
+import { mkdir as mkdir14, mkdtemp as mkdtemp4, readFile as readFile16, rename as rename6, rm as rm10, writeFile as writeFile8 } from "node:fs/promises";
 import { arch as arch2, platform as platform3 } from "node:os";
 import { basename as basename5, dirname as dirname7, join as join33, resolve as resolve13 } from "node:path";
 var PACKAGE = "onnxruntime-node";
@@ -91201,7 +91337,7 @@ function entryOf2(prefix) {
 }
 async function installedVersion(prefix) {
   try {
-    const pkg = JSON.parse(await readFile15(join33(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
+    const pkg = JSON.parse(await readFile16(join33(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
     return typeof pkg.version === "string" ? pkg.version : void 0;
   } catch {
     return void 0;
