@@ -35468,6 +35468,7 @@ function benchmarkArgs(o2, version2) {
   num2("iterations", "iterations", o2.iterations, true, 1);
   num2("durationS", "duration", o2.durationS, false, 0);
   num2("avgRuns", "avgRuns", o2.avgRuns, true, 1);
+  if (o2.infStreams !== 1) num2("infStreams", concurrencyFlag(version2), o2.infStreams, true, 1);
   args.push(...measurementRunFlags(measurementChoice(o2), version2));
   for (const key of ["exportTimes", "exportProfile", "exportLayerInfo", "exportOutput"]) {
     const p = o2[key];
@@ -35478,6 +35479,9 @@ function benchmarkArgs(o2, version2) {
   if (o2.dumpProfile) args.push("--dumpProfile");
   if (o2.loadInputs && o2.loadInputs.length > 0) args.push(`--loadInputs=${inputList(o2.loadInputs, bad)}`);
   return finish(args, o2.extraFlags, version2, bad, unsupported);
+}
+function concurrencyFlag(v) {
+  return v.major > 8 || v.major === 8 && v.minor >= 6 ? "infStreams" : "streams";
 }
 function finish(args, extra, v, bad, unsupported) {
   args.push(...checkExtraFlags(extra ?? [], new Set(args.map(flagName)), v, bad, unsupported));
@@ -37155,7 +37159,8 @@ async function runAttempt(run2, plan, loadInputs, attempt, smi, progress) {
           iterations: plan.iterations,
           durationS,
           exportTimes: timesFile,
-          loadInputs
+          loadInputs,
+          infStreams: plan.concurrency
         }),
         setup.version
       )
@@ -46630,6 +46635,8 @@ var init_runner2 = __esm({
       context;
       type = "trtexec";
       usesCalibrationCache = true;
+      /** A sweep's concurrency runs as `--infStreams=N`: N execution contexts with queries in flight. */
+      concurrentRequests = true;
       detected;
       probed;
       gpu;
@@ -75633,7 +75640,7 @@ var SloConfig = external_exports.strictObject({
 });
 var SweepConfig = external_exports.strictObject({
   batchSizes: external_exports.array(positiveDim).min(1),
-  /** Requests in flight at once: concurrent runs of one session (onnxruntime). */
+  /** Requests in flight at once: concurrent runs of one session (onnxruntime), `--infStreams=N` (trtexec). */
   concurrency: external_exports.array(positiveDim).min(1).default([1]),
   slo: SloConfig.optional(),
   minGainPct: external_exports.number().nonnegative().default(5),
