@@ -150,7 +150,11 @@ describe('import of every real trtexec2 log with a performance summary, with --l
     expect(entry.latency).toBeUndefined();
     const details = r.results!.environment.details;
     expect(details.buildOnly).toContain('--skipInference');
-    expect(details.build).toMatchObject({ engineBuiltSec: 5.6446, engineGenerationSec: 5.09824, engineSizeMiB: 12.627 });
+    expect(details.build).toMatchObject({
+      engineBuiltSec: 5.6446,
+      engineGenerationSec: 5.09824,
+      engineSizeMiB: 12.627,
+    });
     // 11.x defaults, as its Inference Options echo prints them.
     expect(details.measurement).toEqual({ dataTransfers: false, spinWait: true, cudaGraph: true });
   });
