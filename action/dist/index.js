@@ -78397,18 +78397,27 @@ function latencyChartSvg(row) {
     baselineMarks: { p50: d.baselineP50, p99: d.baselineP99 }
   });
 }
-var symlog = (v) => Math.sign(v) * Math.log10(1 + Math.abs(v));
-var SYMLOG_TICKS = [1, 10, 100, 1e3, 1e4];
-function deltaChartSvg(rows) {
-  const data = rows.filter((r) => r.deltaPct !== null);
-  if (data.length === 0) return "";
+function barLayout(rows) {
   const labelWidth = 230;
   const barWidth = 300;
   const valueWidth = 200;
   const rowHeight = 24;
   const top = 22;
-  const width = labelWidth + barWidth + valueWidth;
-  const height = top + data.length * rowHeight + 8;
+  return {
+    labelWidth,
+    barWidth,
+    rowHeight,
+    top,
+    width: labelWidth + barWidth + valueWidth,
+    height: top + rows * rowHeight + 8
+  };
+}
+var symlog = (v) => Math.sign(v) * Math.log10(1 + Math.abs(v));
+var SYMLOG_TICKS = [1, 10, 100, 1e3, 1e4];
+function deltaChartSvg(rows) {
+  const data = rows.filter((r) => r.deltaPct !== null);
+  if (data.length === 0) return "";
+  const { labelWidth, barWidth, rowHeight, top, width, height } = barLayout(data.length);
   let span = symlog(5);
   for (const r of data)
     span = Math.max(span, ...[r.deltaPct ?? 0, ...r.deltaInterval ?? []].map((v) => Math.abs(symlog(v))));
@@ -78450,13 +78459,7 @@ function accuracyChartSvg(devices) {
   const charts = devices.flatMap((device) => {
     const data = device.rows.filter((r) => r.accuracyValues);
     if (data.length === 0) return [];
-    const labelWidth = 230;
-    const barWidth = 300;
-    const valueWidth = 200;
-    const rowHeight = 24;
-    const top = 22;
-    const width = labelWidth + barWidth + valueWidth;
-    const height = top + data.length * rowHeight + 8;
+    const { labelWidth, barWidth, rowHeight, top, width, height } = barLayout(data.length);
     const span = Math.log10(1 / ACC_LO);
     const x2 = (distance) => labelWidth + Math.log10(Math.min(1, Math.max(ACC_LO, distance)) / ACC_LO) / span * barWidth;
     const parts = [
@@ -84007,10 +84010,7 @@ var GitBranchBaselineStore = class {
       try {
         return await appendAndPush(clone2, this.fs, results, options, {
           path: this.path,
-          maxAttempts: this.maxAttempts,
-          backoffMs: this.backoffMs,
-          committer: this.options.committer ?? DEFAULT_COMMITTER,
-          onRejectedPush: () => this.rejectedPushes++
+          ...this.pushRetry()
         });
       } catch (error63) {
         await syncToRemote(clone2).catch(() => {
@@ -84043,12 +84043,7 @@ var GitBranchBaselineStore = class {
             await write(join27(clone2.dir, ...where.split("/")));
             return { result: void 0, commit: { paths: [where], message } };
           },
-          {
-            maxAttempts: this.maxAttempts,
-            backoffMs: this.backoffMs,
-            committer: this.options.committer ?? DEFAULT_COMMITTER,
-            onRejectedPush: () => this.rejectedPushes++
-          }
+          this.pushRetry()
         );
       } catch (error63) {
         await syncToRemote(clone2).catch(() => {
@@ -84056,6 +84051,15 @@ var GitBranchBaselineStore = class {
         throw error63;
       }
     });
+  }
+  /** How pushes are retried when the branch moved (appends and published directories alike). */
+  pushRetry() {
+    return {
+      maxAttempts: this.maxAttempts,
+      backoffMs: this.backoffMs,
+      committer: this.options.committer ?? DEFAULT_COMMITTER,
+      onRejectedPush: () => this.rejectedPushes++
+    };
   }
   /** Removes the temporary clone. The store can be used again afterwards (it re-clones). */
   async close() {

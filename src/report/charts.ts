@@ -28,6 +28,23 @@ export function latencyChartSvg(row: RowView): string {
   });
 }
 
+/** The layout of a chart of one horizontal bar per entry: label, bar, value text. */
+function barLayout(rows: number) {
+  const labelWidth = 230;
+  const barWidth = 300;
+  const valueWidth = 200;
+  const rowHeight = 24;
+  const top = 22;
+  return {
+    labelWidth,
+    barWidth,
+    rowHeight,
+    top,
+    width: labelWidth + barWidth + valueWidth,
+    height: top + rows * rowHeight + 8,
+  };
+}
+
 /**
  * Symmetric log of a percentage: linear within ±1 %, logarithmic beyond, so +2 % stays visible
  * next to +1300 %: sign(v)·log10(1 + |v|).
@@ -43,13 +60,7 @@ const SYMLOG_TICKS = [1, 10, 100, 1000, 10000];
 export function deltaChartSvg(rows: readonly RowView[]): string {
   const data = rows.filter((r) => r.deltaPct !== null);
   if (data.length === 0) return '';
-  const labelWidth = 230;
-  const barWidth = 300;
-  const valueWidth = 200;
-  const rowHeight = 24;
-  const top = 22;
-  const width = labelWidth + barWidth + valueWidth;
-  const height = top + data.length * rowHeight + 8;
+  const { labelWidth, barWidth, rowHeight, top, width, height } = barLayout(data.length);
   let span = symlog(5);
   for (const r of data)
     span = Math.max(span, ...[r.deltaPct ?? 0, ...(r.deltaInterval ?? [])].map((v) => Math.abs(symlog(v))));
@@ -100,13 +111,7 @@ export function accuracyChartSvg(devices: ReadonlyArray<{ name: string; rows: re
   const charts = devices.flatMap((device) => {
     const data = device.rows.filter((r) => r.accuracyValues);
     if (data.length === 0) return [];
-    const labelWidth = 230;
-    const barWidth = 300;
-    const valueWidth = 200;
-    const rowHeight = 24;
-    const top = 22;
-    const width = labelWidth + barWidth + valueWidth;
-    const height = top + data.length * rowHeight + 8;
+    const { labelWidth, barWidth, rowHeight, top, width, height } = barLayout(data.length);
     const span = Math.log10(1 / ACC_LO);
     const x = (distance: number) =>
       labelWidth + (Math.log10(Math.min(1, Math.max(ACC_LO, distance)) / ACC_LO) / span) * barWidth;

@@ -109,10 +109,7 @@ export class GitBranchBaselineStore implements BaselineStore {
       try {
         return await appendAndPush(clone, this.fs!, results, options, {
           path: this.path,
-          maxAttempts: this.maxAttempts,
-          backoffMs: this.backoffMs,
-          committer: this.options.committer ?? DEFAULT_COMMITTER,
-          onRejectedPush: () => this.rejectedPushes++,
+          ...this.pushRetry(),
         });
       } catch (error) {
         // Leave the clone as the remote has it: later reads must not see an unpushed append.
@@ -150,18 +147,23 @@ export class GitBranchBaselineStore implements BaselineStore {
             await write(join(clone.dir, ...where.split('/')));
             return { result: undefined, commit: { paths: [where], message } };
           },
-          {
-            maxAttempts: this.maxAttempts,
-            backoffMs: this.backoffMs,
-            committer: this.options.committer ?? DEFAULT_COMMITTER,
-            onRejectedPush: () => this.rejectedPushes++,
-          },
+          this.pushRetry(),
         );
       } catch (error) {
         await syncToRemote(clone).catch(() => {});
         throw error;
       }
     });
+  }
+
+  /** How pushes are retried when the branch moved (appends and published directories alike). */
+  private pushRetry() {
+    return {
+      maxAttempts: this.maxAttempts,
+      backoffMs: this.backoffMs,
+      committer: this.options.committer ?? DEFAULT_COMMITTER,
+      onRejectedPush: () => this.rejectedPushes++,
+    };
   }
 
   /** Removes the temporary clone. The store can be used again afterwards (it re-clones). */
