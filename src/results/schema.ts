@@ -380,6 +380,16 @@ export const EntryComparison = z.object({
   ab: AbSummary.optional(),
   /** Why same-job A/B did not judge this entry (unpaired, base side not built, not run); then the history did, or nothing. */
   abSkipped: z.string().optional(),
+  /** Who accepted this regression on the pull request, when, why, and where (the verdict is then `accepted`). */
+  accepted: z
+    .object({
+      by: z.string(),
+      at: z.string(),
+      reason: z.string(),
+      url: z.string().optional(),
+      pattern: z.string(),
+    })
+    .optional(),
 });
 export type EntryComparison = z.infer<typeof EntryComparison>;
 
