@@ -26563,6 +26563,24 @@ var init_hash = __esm({
   }
 });
 
+// src/runners/cpu-clocks.ts
+import { readFile } from "node:fs/promises";
+async function cpuClocksPolicy(file2 = CPU_GOVERNOR_FILE) {
+  try {
+    const governor = (await readFile(file2, "utf8")).trim();
+    if (/^[a-z0-9_-]{1,32}$/i.test(governor)) return `cpu governor ${governor}`;
+  } catch {
+  }
+  return "n/a (cpu, governor not readable)";
+}
+var CPU_GOVERNOR_FILE;
+var init_cpu_clocks = __esm({
+  "src/runners/cpu-clocks.ts"() {
+    "use strict";
+    CPU_GOVERNOR_FILE = "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor";
+  }
+});
+
 // src/runners/types.ts
 var RunnerError;
 var init_types = __esm({
@@ -27581,15 +27599,15 @@ var require_windows = __commonJS({
       }
       return false;
     }
-    function checkStat(stat10, path6, options) {
-      if (!stat10.isSymbolicLink() && !stat10.isFile()) {
+    function checkStat(stat11, path6, options) {
+      if (!stat11.isSymbolicLink() && !stat11.isFile()) {
         return false;
       }
       return checkPathExt(path6, options);
     }
     function isexe(path6, options, cb) {
-      fs3.stat(path6, function(er, stat10) {
-        cb(er, er ? false : checkStat(stat10, path6, options));
+      fs3.stat(path6, function(er, stat11) {
+        cb(er, er ? false : checkStat(stat11, path6, options));
       });
     }
     function sync(path6, options) {
@@ -27605,20 +27623,20 @@ var require_mode = __commonJS({
     isexe.sync = sync;
     var fs3 = __require("fs");
     function isexe(path6, options, cb) {
-      fs3.stat(path6, function(er, stat10) {
-        cb(er, er ? false : checkStat(stat10, options));
+      fs3.stat(path6, function(er, stat11) {
+        cb(er, er ? false : checkStat(stat11, options));
       });
     }
     function sync(path6, options) {
       return checkStat(fs3.statSync(path6), options);
     }
-    function checkStat(stat10, options) {
-      return stat10.isFile() && checkMode(stat10, options);
+    function checkStat(stat11, options) {
+      return stat11.isFile() && checkMode(stat11, options);
     }
-    function checkMode(stat10, options) {
-      var mod = stat10.mode;
-      var uid = stat10.uid;
-      var gid = stat10.gid;
+    function checkMode(stat11, options) {
+      var mod = stat11.mode;
+      var uid = stat11.uid;
+      var gid = stat11.gid;
       var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
       var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
       var u2 = parseInt("100", 8);
@@ -34833,7 +34851,7 @@ var init_execa = __esm({
 });
 
 // src/runners/onnxruntime/affinity.ts
-import { readFile } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 async function pinProcess(cpus, configFile = "trt-gate.yml") {
   const fail2 = (why) => new ConfigError([
     { file: configFile, path: "runner.cpuAffinity", message: `cannot pin to CPUs ${cpus}: ${why}` }
@@ -34849,7 +34867,7 @@ async function pinProcess(cpus, configFile = "trt-gate.yml") {
   return allowedCpus();
 }
 async function allowedCpus() {
-  const status = await readFile("/proc/self/status", "utf8").catch(() => "");
+  const status = await readFile2("/proc/self/status", "utf8").catch(() => "");
   return /^Cpus_allowed_list:\s*(.+)$/m.exec(status)?.[1]?.trim() ?? "unknown";
 }
 var init_affinity = __esm({
@@ -34979,6 +34997,7 @@ var init_runner = __esm({
   "src/runners/onnxruntime/runner.ts"() {
     "use strict";
     init_hash();
+    init_cpu_clocks();
     init_types();
     init_affinity();
     init_probe();
@@ -35087,7 +35106,12 @@ var init_runner = __esm({
       async benchmark(engine, plan, feeds, progress) {
         const session = this.session(engine);
         const ortFeeds = toOrtFeeds(this.ort, feeds);
-        const outcome = { trials: [], wallMs: [], source: "session.run (wall clock, ms)" };
+        const outcome = {
+          trials: [],
+          wallMs: [],
+          source: "session.run (wall clock, ms)",
+          health: { clocksPolicy: await cpuClocksPolicy() }
+        };
         const slowdown = (this.testHooks.injectSlowdownPct ?? 0) / 100;
         try {
           for (let w = 0; w < plan.warmup; w++) await session.run(ortFeeds);
@@ -35295,11 +35319,16 @@ function shapeList(list, key, bad) {
 }
 function inputList(list, bad) {
   return list.map(({ name, file: file2 }, i3) => {
-    if (!name || /[,:]/.test(name))
-      bad.push(issue3(`loadInputs[${i3}].name`, 'must be non-empty without "," or ":"'));
+    if (!name || /[,']/.test(name))
+      bad.push(issue3(`loadInputs[${i3}].name`, `must be non-empty without "," or "'"`));
     if (!file2 || file2.includes(","))
       bad.push(issue3(`loadInputs[${i3}].file`, 'must be non-empty without ","'));
-    return `${name}:${file2}`;
+    if (!name.includes(":")) return `${name}:${file2}`;
+    if (file2.includes("'"))
+      bad.push(
+        issue3(`loadInputs[${i3}].file`, `must not contain "'" when the input name has ":" (it is quoted)`)
+      );
+    return `'${name}':${file2}`;
   }).join(",");
 }
 function checkExtraFlags(extra, emitted, v, bad, unsupported) {
@@ -35468,6 +35497,7 @@ function benchmarkArgs(o2, version2) {
   num2("iterations", "iterations", o2.iterations, true, 1);
   num2("durationS", "duration", o2.durationS, false, 0);
   num2("avgRuns", "avgRuns", o2.avgRuns, true, 1);
+  if (o2.infStreams !== 1) num2("infStreams", concurrencyFlag(version2), o2.infStreams, true, 1);
   args.push(...measurementRunFlags(measurementChoice(o2), version2));
   for (const key of ["exportTimes", "exportProfile", "exportLayerInfo", "exportOutput"]) {
     const p = o2[key];
@@ -35478,6 +35508,9 @@ function benchmarkArgs(o2, version2) {
   if (o2.dumpProfile) args.push("--dumpProfile");
   if (o2.loadInputs && o2.loadInputs.length > 0) args.push(`--loadInputs=${inputList(o2.loadInputs, bad)}`);
   return finish(args, o2.extraFlags, version2, bad, unsupported);
+}
+function concurrencyFlag(v) {
+  return v.major > 8 || v.major === 8 && v.minor >= 6 ? "infStreams" : "streams";
 }
 function finish(args, extra, v, bad, unsupported) {
   args.push(...checkExtraFlags(extra ?? [], new Set(args.map(flagName)), v, bad, unsupported));
@@ -36197,7 +36230,7 @@ var init_tensor = __esm({
 });
 
 // src/inputs/generate.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 function withBatch(input2, batchSize) {
   return { ...input2, shape: [batchSize, ...input2.shape.slice(1)] };
 }
@@ -36320,7 +36353,7 @@ var init_generate = __esm({
         const cached2 = this.fileCache.get(file2);
         if (cached2) return cached2;
         try {
-          const bytes = new Uint8Array(await readFile2(file2));
+          const bytes = new Uint8Array(await readFile3(file2));
           this.fileCache.set(file2, bytes);
           return bytes;
         } catch (error63) {
@@ -36976,7 +37009,7 @@ function readMetric(body, label, key, at, partial2) {
     if (m[2] !== void 0) out.percentiles[m[2]] = value2;
     else out[m[1]] = value2;
   });
-  for (const stat10 of STAT_KEYS) if (out[stat10] === void 0) partial2.add(`${key}.${stat10}`);
+  for (const stat11 of STAT_KEYS) if (out[stat11] === void 0) partial2.add(`${key}.${stat11}`);
   const lastPiece = pieces[pieces.length - 1] ?? "";
   const lastOk = FIELD.exec(lastPiece)?.[4] !== void 0;
   if (!lastOk) {
@@ -37068,7 +37101,7 @@ var init_summary_check = __esm({
 });
 
 // src/runners/trtexec/trial-times.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 function unstableWarning(stderr, logFile) {
   const m = /\* GPU compute time is unstable, with coefficient of variance = (\S+?)%/.exec(stderr);
   if (!m) return void 0;
@@ -37081,7 +37114,7 @@ function unstableWarning(stderr, logFile) {
 async function readTrialTimes(timesFile, run2, warmUpMs, logFile) {
   let text;
   try {
-    text = await readFile3(timesFile, "utf8");
+    text = await readFile4(timesFile, "utf8");
   } catch (error63) {
     throw unreadable(
       "benchmark",
@@ -37155,7 +37188,8 @@ async function runAttempt(run2, plan, loadInputs, attempt, smi, progress) {
           iterations: plan.iterations,
           durationS,
           exportTimes: timesFile,
-          loadInputs
+          loadInputs,
+          infStreams: plan.concurrency
         }),
         setup.version
       )
@@ -37253,6 +37287,7 @@ function parseSmiLine(line, fields, phase, tMs = 0) {
   set2("smClockMHz", num(v["clocks.sm"]));
   set2("maxSmClockMHz", num(v["clocks.max.sm"]));
   set2("temperatureC", num(v["temperature.gpu"]));
+  set2("utilizationPct", num(v["utilization.gpu"]));
   set2("powerDrawW", num(v["power.draw"]));
   set2("powerLimitW", num(v["power.limit"]));
   set2("pstate", cell(v.pstate));
@@ -37283,18 +37318,40 @@ var init_smi_csv = __esm({
       "clocks_event_reasons.hw_thermal_slowdown",
       "clocks_event_reasons.sw_thermal_slowdown",
       "clocks_event_reasons.sw_power_cap",
-      "clocks_event_reasons.hw_power_brake_slowdown"
+      "clocks_event_reasons.hw_power_brake_slowdown",
+      // Percent of the last sample period a kernel ran (nvidia-smi --help-query-gpu): how busy the GPU was.
+      "utilization.gpu"
     ];
     EVENT_PREFIX = "clocks_event_reasons.";
     THROTTLE_PREFIX = "clocks_throttle_reasons.";
     REASON_BITS = {
       gpuIdle: 1,
+      /** Clocks held by the application-clocks or locked-clocks setting (nvidia-smi -ac / -lgc). */
+      clocksSetting: 2,
       swPowerCap: 4,
       hwSlowdown: 8,
       swThermal: 32,
       hwThermal: 64,
       hwPowerBrake: 128
     };
+  }
+});
+
+// src/runners/trtexec/clocks-policy.ts
+function gpuClocksPolicy(samples, options) {
+  if (options.expectedSmClockMHz !== void 0) return `locked ${options.expectedSmClockMHz} MHz (config)`;
+  if (!samples) return "unknown (no nvidia-smi)";
+  const busy = samples.filter(
+    // Any phase: a short benchmark may end before the first sample taken during it.
+    (s) => s.reasonsMask !== void 0 && (s.reasonsMask & REASON_BITS.gpuIdle) === 0
+  );
+  if (busy.length === 0) return "unknown (no clocks-event reasons)";
+  return busy.some((s) => (s.reasonsMask & REASON_BITS.clocksSetting) !== 0) ? "locked (clocks setting)" : "boost";
+}
+var init_clocks_policy = __esm({
+  "src/runners/trtexec/clocks-policy.ts"() {
+    "use strict";
+    init_smi_csv();
   }
 });
 
@@ -37375,6 +37432,7 @@ function formatSample(s) {
   const parts = [`${s.phase} +${Math.round(s.tMs)}ms`];
   if (s.smClockMHz !== void 0) parts.push(`sm ${s.smClockMHz}/${s.maxSmClockMHz ?? "?"} MHz`);
   if (s.temperatureC !== void 0) parts.push(`${s.temperatureC} \xB0C`);
+  if (s.utilizationPct !== void 0) parts.push(`${s.utilizationPct} % busy`);
   if (s.powerDrawW !== void 0) parts.push(`${s.powerDrawW}/${s.powerLimitW ?? "?"} W`);
   if (s.pstate) parts.push(s.pstate);
   if (s.reasonsMask !== void 0) parts.push(`reasons 0x${s.reasonsMask.toString(16)}`);
@@ -37382,10 +37440,11 @@ function formatSample(s) {
 }
 function summarizeSamples(samples) {
   const values = (key) => samples.map((s) => s[key]).filter((v) => typeof v === "number");
-  const range = (key) => {
-    const v = values(key);
+  const range = (key, of = samples) => {
+    const v = of.map((s) => s[key]).filter((x2) => typeof x2 === "number");
     return v.length ? { min: Math.min(...v), max: Math.max(...v) } : void 0;
   };
+  const during = samples.filter((s) => s.phase === "during");
   const phases = (p) => samples.filter((s) => s.phase === p).length;
   return {
     source: "nvidia-smi",
@@ -37394,6 +37453,8 @@ function summarizeSamples(samples) {
     maxSmClockMHz: values("maxSmClockMHz")[0],
     temperatureC: range("temperatureC"),
     memoryUsedMiB: range("memoryUsedMiB"),
+    // While trtexec ran only: the idle samples around it say nothing about the workload.
+    utilizationPct: range("utilizationPct", during),
     powerDrawW: range("powerDrawW"),
     reasonsSeen: [...new Set(values("reasonsMask"))].map((m) => `0x${m.toString(16)}`),
     timeline: samples.slice(0, 100).map(formatSample)
@@ -37433,7 +37494,10 @@ async function benchmarkWithReruns(run2, plan, loadInputs, monitor, progress) {
       wallMs: measured2.wallMs,
       source: "trtexec --exportTimes latencyMs (ms per query)",
       incidents: [...measured2.incidents, ...assessment?.incidents ?? []],
-      health: monitor.smi ? { ...assessment?.summary ?? {}, attempts, reruns: attempt } : { available: false, reason: monitor.unavailable },
+      health: {
+        ...monitor.smi ? { ...assessment?.summary ?? {}, attempts, reruns: attempt } : { available: false, reason: monitor.unavailable },
+        clocksPolicy: gpuClocksPolicy(monitor.smi ? measured2.samples : void 0, health)
+      },
       ...assessment?.unreliable ? {
         unreliable: attempt > 0 ? `${assessment.unreliable} (still after ${attempt} re-run${attempt > 1 ? "s" : ""})` : assessment.unreliable
       } : {}
@@ -37446,6 +37510,7 @@ var init_benchmark = __esm({
   "src/runners/trtexec/benchmark.ts"() {
     "use strict";
     init_benchmark_attempt();
+    init_clocks_policy();
     init_health();
   }
 });
@@ -37843,7 +37908,7 @@ var init_atomic_write = __esm({
 });
 
 // src/runners/trtexec/engine-cache.ts
-import { mkdir as mkdir6, readFile as readFile4, rename as rename3, rm as rm2, stat as stat3, writeFile as writeFile4 } from "node:fs/promises";
+import { mkdir as mkdir6, readFile as readFile5, rename as rename3, rm as rm2, stat as stat3, writeFile as writeFile4 } from "node:fs/promises";
 import { join as join6 } from "node:path";
 function normalizeBuildArgs(args, calibSha256) {
   return args.flatMap((arg) => {
@@ -37886,7 +37951,7 @@ var init_engine_cache = __esm({
         const p = this.paths(key);
         let meta3;
         try {
-          meta3 = JSON.parse(await readFile4(p.meta, "utf8"));
+          meta3 = JSON.parse(await readFile5(p.meta, "utf8"));
         } catch {
           return void 0;
         }
@@ -45596,11 +45661,11 @@ message OperatorSetIdProto { string domain = 1; int64 version = 2; }
 });
 
 // src/runners/trtexec/onnx-inputs.ts
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile6 } from "node:fs/promises";
 async function onnxInputDims(path6) {
   let model;
   try {
-    model = ModelProto.decode(await readFile5(path6));
+    model = ModelProto.decode(await readFile6(path6));
   } catch {
     return void 0;
   }
@@ -45628,8 +45693,112 @@ var init_onnx_inputs = __esm({
   }
 });
 
+// src/runners/trtexec/timing-cache.ts
+import { readFile as readFile7, stat as stat4 } from "node:fs/promises";
+async function cacheFileState(file2) {
+  try {
+    const bytes = (await stat4(file2)).size;
+    return { sha256: await sha256File(file2), bytes };
+  } catch (error63) {
+    if (error63.code === "ENOENT") return null;
+    throw error63;
+  }
+}
+function timingCacheLog(log) {
+  const last = (re) => {
+    const all = [...log.matchAll(re)];
+    const m = all.at(-1);
+    return m ? Number(m[1]) : void 0;
+  };
+  const loadedBytes = last(/Loaded (\d+) bytes of timing cache from /g);
+  const savedBytes = last(/Saved (\d+) bytes of timing cache to /g);
+  return {
+    ...loadedBytes !== void 0 ? { loadedBytes } : {},
+    ...savedBytes !== void 0 ? { savedBytes } : {},
+    unreadable: /Could not read timing cache from/.test(log)
+  };
+}
+function verifyTimingCache(file2, before, after, log, seenBefore) {
+  const said = timingCacheLog(log);
+  const base = {
+    file: file2,
+    before,
+    after,
+    ...said.loadedBytes !== void 0 ? { loadedBytes: said.loadedBytes } : {},
+    ...said.savedBytes !== void 0 ? { savedBytes: said.savedBytes } : {}
+  };
+  const record2 = (status, note2) => ({ ...base, status, note: note2 });
+  if (before !== null && (said.unreadable || said.loadedBytes !== before.bytes)) {
+    const why = said.unreadable ? "trtexec could not read it" : said.loadedBytes === void 0 ? "the log never says it was loaded" : `trtexec loaded ${said.loadedBytes} bytes but the file held ${before.bytes}`;
+    return record2(
+      "not-loaded",
+      `the timing cache existed (${before.bytes} bytes) but ${why}: every tactic was timed anew`
+    );
+  }
+  if (after === null)
+    return record2("not-saved", "the build wrote no timing cache: the next build times every tactic again");
+  if (before === null)
+    return record2("created", `first build with this cache: ${after.bytes} bytes of tactic timings written`);
+  if (after.sha256 === before.sha256) return record2("hit", "every tactic timing came from the cache");
+  if (after.bytes <= before.bytes) {
+    return record2(
+      "rewritten",
+      `the cache was rewritten without growing (${before.bytes} \u2192 ${after.bytes} bytes): no tactic was timed anew`
+    );
+  }
+  if (!seenBefore) {
+    return record2(
+      "extended",
+      `first build of this engine with this cache: its tactic timings were added (${before.bytes} \u2192 ${after.bytes} bytes)`
+    );
+  }
+  return record2(
+    "missed",
+    `this engine was built with this cache before, yet the cache did not hold every tactic it needed (${before.bytes} \u2192 ${after.bytes} bytes): the builder timed some anew, so its tactic choices may differ from the earlier build`
+  );
+}
+function timingCacheIncident(record2, logFile) {
+  if (!FLAGGED.has(record2.status)) return void 0;
+  return {
+    kind: "timing-cache-miss",
+    stage: "build",
+    title: `Timing cache ${record2.status === "missed" ? "missed" : record2.status === "not-loaded" ? "not loaded" : "not written"}`,
+    message: `${record2.file}: ${record2.note}.`,
+    nextSteps: [
+      "A latency change on this build may be tactic drift, not code: compare the engines with trt-gate diff-engines (profile: true records the layers).",
+      "Keep one timing cache per TensorRT version and GPU, and restore it before the build (for example with actions/cache).",
+      `Full trtexec log: ${logFile}`
+    ]
+  };
+}
+function buildsFile(cacheFile) {
+  return `${cacheFile}.builds.json`;
+}
+async function seenEngines(cacheFile) {
+  try {
+    const data = JSON.parse(await readFile7(buildsFile(cacheFile), "utf8"));
+    return typeof data === "object" && data !== null && !Array.isArray(data) ? data : {};
+  } catch {
+    return {};
+  }
+}
+async function recordEngine(cacheFile, engineKey, after) {
+  if (after === null) return;
+  const seen = await seenEngines(cacheFile);
+  await writeJsonAtomically(buildsFile(cacheFile), { ...seen, [engineKey]: after.sha256 });
+}
+var FLAGGED;
+var init_timing_cache = __esm({
+  "src/runners/trtexec/timing-cache.ts"() {
+    "use strict";
+    init_atomic_write();
+    init_hash();
+    FLAGGED = /* @__PURE__ */ new Set(["missed", "not-loaded", "not-saved"]);
+  }
+});
+
 // src/runners/trtexec/build.ts
-import { mkdir as mkdir7, rm as rm3, stat as stat4 } from "node:fs/promises";
+import { mkdir as mkdir7, rm as rm3, stat as stat5 } from "node:fs/promises";
 import { dirname as dirname2, join as join7 } from "node:path";
 function measurementOf(setup) {
   const o2 = setup.options;
@@ -45723,6 +45892,7 @@ async function buildEngine(setup, request2, progress) {
     }
   }
   progress(`trtexec build (TensorRT ${fullVersion(version2)}, ${request2.precision})`);
+  const cacheBefore = timingCacheFile ? await cacheFileState(timingCacheFile) : null;
   const run2 = await runTrtexec(setup, argv, "build");
   const logFile = await writeRunLog(request2, "build", run2);
   const log = combinedLog(run2);
@@ -45732,7 +45902,7 @@ async function buildEngine(setup, request2, progress) {
   }
   let engineBytes;
   try {
-    engineBytes = (await stat4(saveEngine)).size;
+    engineBytes = (await stat5(saveEngine)).size;
   } catch {
     throw new RunnerError("build", {
       kind: "engine-build-failure",
@@ -45752,6 +45922,19 @@ async function buildEngine(setup, request2, progress) {
     dynamic
   });
   details.measurement = measurementOf(setup);
+  let incidents;
+  if (timingCacheFile) {
+    const cacheAfter = await cacheFileState(timingCacheFile);
+    const seen = Object.hasOwn(await seenEngines(timingCacheFile), key);
+    const timing = verifyTimingCache(timingCacheFile, cacheBefore, cacheAfter, log, seen);
+    await recordEngine(timingCacheFile, key, cacheAfter);
+    details.timingCache = timing;
+    const incident = timingCacheIncident(timing, logFile);
+    if (incident) {
+      progress(`warning: ${incident.title.toLowerCase()}: ${timing.note}`);
+      incidents = [incident];
+    }
+  }
   let artifactPath = saveEngine;
   if (cache) {
     await cache.store(key, saveEngine, { parts, timeMs, details }, log);
@@ -45759,7 +45942,15 @@ async function buildEngine(setup, request2, progress) {
     details.cacheKey = key;
     details.buildLog = cache.paths(key).log;
   } else details.buildLog = logFile;
-  const engine = { request: request2, artifactPath, timeMs, cached: false, optionsHash, details };
+  const engine = {
+    request: request2,
+    artifactPath,
+    timeMs,
+    cached: false,
+    optionsHash,
+    details,
+    ...incidents ? { incidents } : {}
+  };
   return { engine, dynamic };
 }
 var init_build = __esm({
@@ -45778,6 +45969,7 @@ var init_build = __esm({
     init_option_checks();
     init_version();
     init_run_context();
+    init_timing_cache();
   }
 });
 
@@ -45963,7 +46155,7 @@ var init_export_output = __esm({
 });
 
 // src/runners/trtexec/infer.ts
-import { readFile as readFile6, rm as rm4 } from "node:fs/promises";
+import { readFile as readFile8, rm as rm4 } from "node:fs/promises";
 import { join as join8 } from "node:path";
 async function inferOutputs(run2, feeds) {
   const { setup, engine, dir } = run2;
@@ -45994,7 +46186,7 @@ async function inferOutputs(run2, feeds) {
       throw runFailure(setup, "accuracy", invocation, logFile);
     }
     try {
-      outputs.push(outputsToTensorSet(parseExportOutput(await readFile6(outFile, "utf8"), outFile)));
+      outputs.push(outputsToTensorSet(parseExportOutput(await readFile8(outFile, "utf8"), outFile)));
     } catch (error63) {
       const logFile = await writeRunLog(engine.request, `infer-${i3}`, invocation);
       if (error63 instanceof DataError || error63.code === "ENOENT") {
@@ -46404,7 +46596,7 @@ var init_export_profile = __esm({
 });
 
 // src/runners/trtexec/profile-run.ts
-import { readFile as readFile7 } from "node:fs/promises";
+import { readFile as readFile9 } from "node:fs/promises";
 import { join as join11 } from "node:path";
 async function profileLayers(run2, plan, loadInputs, progress) {
   progress("per-layer profile");
@@ -46436,8 +46628,8 @@ async function profileLayers(run2, plan, loadInputs, progress) {
     return { incident: { ...incident, title: `Per-layer profile run failed: ${incident.title}` } };
   }
   try {
-    const info2 = parseExportLayerInfo(await readFile7(layerFile, "utf8"), layerFile);
-    return { layers: parseExportProfile(await readFile7(profileFile, "utf8"), profileFile, info2).layers };
+    const info2 = parseExportLayerInfo(await readFile9(layerFile, "utf8"), layerFile);
+    return { layers: parseExportProfile(await readFile9(profileFile, "utf8"), profileFile, info2).layers };
   } catch (error63) {
     return {
       incident: {
@@ -46503,6 +46695,8 @@ var init_runner2 = __esm({
       context;
       type = "trtexec";
       usesCalibrationCache = true;
+      /** A sweep's concurrency runs as `--infStreams=N`: N execution contexts with queries in flight. */
+      concurrentRequests = true;
       detected;
       probed;
       gpu;
@@ -55316,7 +55510,7 @@ function loadOnnxRuntime() {
 
 // src/app/settings.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-import { readFile as readFile8 } from "node:fs/promises";
+import { readFile as readFile10 } from "node:fs/promises";
 import { resolve as resolve3 } from "node:path";
 
 // node_modules/zod/v4/classic/external.js
@@ -68723,45 +68917,45 @@ var PATTERN_IS_COMPLETE = /* @__PURE__ */ new Set([
   "xid"
 ]);
 function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
-  const fmt4 = def.format;
-  if (fmt4 === "base64") {
+  const fmt3 = def.format;
+  if (fmt3 === "base64") {
     const validator = addConstant(ctx, isValidBase64);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "base64url") {
+  if (fmt3 === "base64url") {
     const validator = addConstant(ctx, isValidBase64URL);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "jwt") {
+  if (fmt3 === "jwt") {
     const validator = addConstant(ctx, isValidJWT);
     const alg = addConstant(ctx, def.alg ?? null);
     doc.write(`if (!${validator}(${accessor}, ${alg})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "ipv6") {
+  if (fmt3 === "ipv6") {
     const validator = addConstant(ctx, isValidIPv6);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "cidrv6") {
+  if (fmt3 === "cidrv6") {
     const validator = addConstant(ctx, isValidCIDRv6);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "credit_card") {
+  if (fmt3 === "credit_card") {
     const validator = addConstant(ctx, isValidCreditCard);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "iban") {
+  if (fmt3 === "iban") {
     const validator = addConstant(ctx, isValidIBAN);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
   const formatDef = def;
-  if (fmt4 === "url" || fmt4 === "httpurl" || formatDef.normalize || formatDef.hostname !== void 0 || formatDef.protocol !== void 0) {
+  if (fmt3 === "url" || fmt3 === "httpurl" || formatDef.normalize || formatDef.hostname !== void 0 || formatDef.protocol !== void 0) {
     const parseConst = addConstant(ctx, validateURL);
     const defConst = addConstant(ctx, def);
     const trimVar = newVar(ctx);
@@ -68787,12 +68981,12 @@ function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
   const customFn = def.fn;
   if (customFn) {
     if (isAsyncFunction(customFn))
-      throw new ZodCompileUnsupportedError(`async string format ${fmt4}`);
+      throw new ZodCompileUnsupportedError(`async string format ${fmt3}`);
     const fnConst = addConstant(ctx, customFn);
     doc.write(`if (!${fnConst}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (PATTERN_IS_COMPLETE.has(fmt4) && def.pattern) {
+  if (PATTERN_IS_COMPLETE.has(fmt3) && def.pattern) {
     const patternConst = addConstant(ctx, def.pattern);
     doc.write(`${patternConst}.lastIndex = 0;`);
     doc.write(`if (!${patternConst}.test(${accessor})) return INVALID;`);
@@ -75508,7 +75702,7 @@ var SloConfig = external_exports.strictObject({
 });
 var SweepConfig = external_exports.strictObject({
   batchSizes: external_exports.array(positiveDim).min(1),
-  /** Requests in flight at once: concurrent runs of one session (onnxruntime). */
+  /** Requests in flight at once: concurrent runs of one session (onnxruntime), `--infStreams=N` (trtexec). */
   concurrency: external_exports.array(positiveDim).min(1).default([1]),
   slo: SloConfig.optional(),
   minGainPct: external_exports.number().nonnegative().default(5),
@@ -75824,7 +76018,7 @@ async function parseReleaseThresholds(value2, cwd) {
   let text = value2;
   if (!inline) {
     try {
-      text = await readFile8(resolve3(cwd, value2), "utf8");
+      text = await readFile10(resolve3(cwd, value2), "utf8");
     } catch (error63) {
       throw new ConfigError([
         { file: file2, path: "", message: `cannot read release thresholds: ${error63.message}` }
@@ -75939,6 +76133,9 @@ function compareKeys(a2, b) {
 function isSimilarKey(a2, b) {
   return a2.model === b.model && a2.precision === b.precision && a2.batchSize === b.batchSize && !sameKey(a2, b);
 }
+
+// src/gate/compare.ts
+init_simple_statistics();
 
 // src/engine-diff/side.ts
 function sideFromTimings(layers, environment = {}) {
@@ -76333,6 +76530,31 @@ function attributeLayers(candidate, baseline, limit = TOP_LAYERS) {
 // src/gate/models/envelope.ts
 init_simple_statistics();
 
+// src/util/format-number.ts
+function formatSig(value2, digits = 3) {
+  if (value2 === null || value2 === void 0 || !Number.isFinite(value2)) return "\u2014";
+  if (value2 === 0) return "0";
+  const magnitude = Math.abs(value2);
+  if (magnitude >= 1e3) return Math.round(value2).toLocaleString("en-US");
+  if (magnitude < 1e-3) return value2.toExponential(Math.max(0, digits - 1));
+  return value2.toPrecision(digits);
+}
+function formatPlain(value2, digits = 3) {
+  const text = formatSig(value2, digits);
+  return /^-?\d+\.\d+$/.test(text) ? text.replace(/\.?0+$/, "") : text;
+}
+function formatCosine(value2) {
+  if (value2 >= 1) return "1.0000";
+  return (Math.floor(value2 * 1e4) / 1e4).toFixed(4);
+}
+function formatValue(value2, unit = "", metric = "") {
+  if (value2 === null || value2 === void 0 || !Number.isFinite(value2)) return "\u2014";
+  if (/cosine/i.test(metric)) return formatCosine(value2);
+  const text = formatSig(value2, unit === "" ? 4 : 3);
+  if (unit === "") return text;
+  return unit.startsWith("/") ? `${text}${unit}` : `${text} ${unit}`;
+}
+
 // src/gate/verdict.ts
 var VERDICT_SEVERITY = [
   "failed",
@@ -76369,11 +76591,6 @@ function classifyInterval(lo, hi, thresholdPct, direction) {
 function formatPct(value2, digits = 1) {
   const text = value2.toFixed(digits);
   return value2 >= 0 && !text.startsWith("-") ? `+${text}%` : `${text}%`;
-}
-function formatValue(value2, unit = "") {
-  if (value2 === null || value2 === void 0) return "n/a";
-  const text = Math.abs(value2) >= 1e-3 && Math.abs(value2) < 1e9 ? String(Number(value2.toPrecision(4))) : value2.toExponential(3);
-  return unit ? `${text} ${unit}` : text;
 }
 
 // src/gate/models/common.ts
@@ -76422,7 +76639,7 @@ var envelopeModel = {
     if (value2 === null || !Number.isFinite(value2)) {
       return comparison({ ...base, verdict: "inconclusive", reason: "the candidate has no finite value" });
     }
-    const shown = formatValue(value2, metric.unit);
+    const shown = formatValue(value2, metric.unit, metric.name);
     if (spec.min !== void 0 && value2 < spec.min) {
       return comparison({ ...base, verdict: "regressed", reason: `${shown} is below the floor ${spec.min}` });
     }
@@ -76443,7 +76660,7 @@ var envelopeModel = {
     const sd = past.length > 1 ? sampleStandardDeviation(past) : 0;
     const lo = Math.min(...past) - spec.k * sd;
     const hi = Math.max(...past) + spec.k * sd;
-    const envelope = `[${formatValue(lo, metric.unit)}, ${formatValue(hi, metric.unit)}] learned from ${past.length} runs`;
+    const envelope = `[${formatValue(lo, metric.unit, metric.name)}, ${formatValue(hi, metric.unit, metric.name)}] learned from ${past.length} runs`;
     const worse = direction === "higher" ? value2 < lo : value2 > hi;
     const better = direction === "higher" ? value2 > hi : value2 < lo;
     const distance = Math.abs(value2 - center);
@@ -76544,13 +76761,13 @@ var percentageModel = {
       return comparison({
         ...base,
         verdict: "inconclusive",
-        reason: `baseline is 0, so the relative change to ${formatValue(value2, metric.unit)} is undefined`
+        reason: `baseline is 0, so the relative change to ${formatValue(value2, metric.unit, metric.name)} is undefined`
       });
     }
     const delta = (value2 / baseline - 1) * 100;
     const verdict = classifyInterval(delta, delta, spec.maxRegressionPct, direction);
     const limit = `${spec.maxRegressionPct}%`;
-    const change = `${formatValue(baseline, metric.unit)} \u2192 ${formatValue(value2, metric.unit)} (${formatPct(delta)})`;
+    const change = `${formatValue(baseline, metric.unit, metric.name)} \u2192 ${formatValue(value2, metric.unit, metric.name)} (${formatPct(delta)})`;
     const reason = verdict === "regressed" ? `${change} is worse than the ${limit} allowed` : verdict === "improved" ? `${change} is better by more than ${limit}` : `${change} is within \xB1${limit}`;
     return comparison({ ...base, verdict, reason });
   }
@@ -76568,7 +76785,7 @@ var staticModel = {
     if (value2 === null) {
       return comparison({ ...base, verdict: "inconclusive", reason: "the candidate has no value" });
     }
-    const shown = formatValue(value2, metric.unit);
+    const shown = formatValue(value2, metric.unit, metric.name);
     if (spec.min !== void 0 && value2 < spec.min) {
       return comparison({
         ...base,
@@ -77051,7 +77268,7 @@ var statisticalModel = {
       const raw2 = classifyInterval(delta2, delta2, threshold2, direction);
       const masked2 = maskedByNoise(raw2, delta2, threshold2, spec.minEffectPct);
       const verdict2 = masked2 ? "inconclusive" : raw2;
-      const reason = `${describe5(masked2 ? "masked" : verdict2, delta2, void 0, thresholdText(spec, threshold2, runsNoise))} (vs ${formatValue(baseline2, metric.unit)}, no raw samples)`;
+      const reason = `${describe5(masked2 ? "masked" : verdict2, delta2, void 0, thresholdText(spec, threshold2, runsNoise))} (vs ${formatValue(baseline2, metric.unit, metric.name)}, no raw samples)`;
       return comparison({
         ...base,
         baseline: baseline2,
@@ -77164,7 +77381,7 @@ function accuracyViolations(candidate, learned) {
       candidate: v.value,
       deltaPct: null,
       verdict: "regressed",
-      reason: `${v.metric} = ${formatValue(v.value)} on output "${v.output}" violates the accuracy limit ${limits.join(", ") || "(none given)"}${v.message ? ` \u2014 ${v.message}` : ""}`
+      reason: `${v.metric} = ${formatValue(v.value, "", v.metric)} on output "${v.output}" violates the accuracy limit ${limits.join(", ") || "(none given)"}${v.message ? ` \u2014 ${v.message}` : ""}`
     };
   });
   if (out.length === 0 && answered.length === 0 && !accuracy.passed) {
@@ -77191,6 +77408,15 @@ function entryReason(verdict, metrics, baseline) {
   const shown = hits.slice(0, 3).map((m) => `${m.metric}: ${m.reason}`);
   if (hits.length > 3) shown.push(`and ${hits.length - 3} more`);
   return shown.join("; ");
+}
+var DISTRIBUTION_RUNS = 5;
+function baselineLatency(runs) {
+  const kept = runs.filter((r) => r.entry.status === "ok" && !r.entry.unreliable).map((r) => (r.entry.latency?.trials ?? []).flatMap((t) => t.samples)).filter((samples) => samples.length > 0).slice(-DISTRIBUTION_RUNS);
+  const pooled = kept.flat().filter(Number.isFinite);
+  if (pooled.length === 0) return void 0;
+  pooled.sort((a2, b) => a2 - b);
+  const quantiles = Array.from({ length: 101 }, (_, i3) => quantileSorted(pooled, i3 / 100));
+  return { quantiles, samples: pooled.length, runs: kept.length };
 }
 function compareEntry(candidate, history, similarKeys, thresholds, options = {}) {
   const head = {
@@ -77260,6 +77486,8 @@ function compareEntry(candidate, history, similarKeys, thresholds, options = {})
     baselineRuns: baseline.kind === "runs" ? baseline.runs.length : 0,
     metrics
   };
+  const distribution2 = baseline.kind === "runs" ? baselineLatency(baseline.runs) : void 0;
+  if (distribution2) out.baselineLatency = distribution2;
   if (baseline.kind === "runs" && candidate.layers) {
     const latest2 = baseline.runs.filter((r) => r.entry.status === "ok").at(-1);
     if (latest2?.entry.layers) out.layers = attributeLayers(candidate.layers, latest2.entry.layers);
@@ -77535,7 +77763,9 @@ var IncidentKind = external_exports.enum([
   "accuracy-degradation",
   "unreliable-measurement",
   "thermal-throttling",
-  "runtime-error"
+  "runtime-error",
+  /** A build told to use a timing cache that missed it, did not load it or wrote none (tactic drift is possible). */
+  "timing-cache-miss"
 ]);
 var Stage = external_exports.enum(["probe", "build", "benchmark", "accuracy", "compare"]);
 var Incident = external_exports.object({
@@ -77705,6 +77935,16 @@ var EntryComparison = external_exports.object({
     reason: external_exports.string(),
     url: external_exports.string().optional(),
     pattern: external_exports.string()
+  }).optional(),
+  /**
+   * The baseline's latency distribution for the report's overlay: 101 quantiles (0, 1 … 100 %)
+   * of the raw samples pooled over the latest stored runs that still keep them. Absent where no
+   * stored run has raw samples.
+   */
+  baselineLatency: external_exports.object({
+    quantiles: external_exports.array(external_exports.number()).length(101),
+    samples: external_exports.number().int().positive(),
+    runs: external_exports.number().int().positive()
   }).optional()
 });
 var GateOutcome = external_exports.object({
@@ -77895,12 +78135,6 @@ function createHtmlHandlebars() {
 }
 
 // src/report/format.ts
-function formatSig(value2, digits = 3) {
-  if (value2 === null || value2 === void 0 || !Number.isFinite(value2)) return "\u2014";
-  if (value2 === 0) return "0";
-  const text = value2.toPrecision(digits);
-  return text.includes("e") ? Number(text).toString() : text;
-}
 function signed(value2) {
   const text = value2.toFixed(1);
   if (Number(text) === 0) return "0.0";
@@ -77911,15 +78145,8 @@ function formatDeltaPct(deltaPct2, interval) {
   const main = `${signed(deltaPct2)} %`;
   return interval ? `${main} [${signed(interval[0])}, ${signed(interval[1])}]` : main;
 }
-function formatCosine(value2) {
-  if (value2 >= 1) return "1.0000";
-  return (Math.floor(value2 * 1e4) / 1e4).toFixed(4);
-}
 function formatMetricValue(metric, value2) {
-  if (value2 === null) return "\u2014";
-  if (metric.startsWith("accuracy.")) return formatSig(value2, 6);
-  if (metric.startsWith("latency.")) return `${formatSig(value2)} ms`;
-  return formatSig(value2);
+  return formatValue(value2, getMetric(metric)?.unit ?? "", metric);
 }
 function entryLabel(e) {
   return `${e.model} \xB7 ${e.precision} \xB7 b${e.batchSize}`;
@@ -78130,15 +78357,15 @@ function distributionSvg(input2) {
     ).join("");
     parts.push(`<path class="outline" d="${path6}"><title>${escapeHtml(input2.baselineLabel)}</title></path>`);
   }
-  const median3 = (label, values, cls, row) => {
+  const median3 = (label, values, cls, row, count2 = values.length) => {
     const m = quantile2(values, 0.5);
     parts.push(
       `<line class="${cls}" x1="${px(x2.at(m))}" x2="${px(x2.at(m))}" y1="${TOP - 4}" y2="${BOTTOM}"/>`,
-      `<text class="lbl ${cls}-text" x="${LEFT}" y="${12 + row * 13}">${escapeHtml(`${label}: p50 ${formatSig(m)} ms, p99 ${formatSig(quantile2(values, 0.99))} ms, ${values.length} samples`)}</text>`
+      `<text class="lbl ${cls}-text" x="${LEFT}" y="${12 + row * 13}">${escapeHtml(`${label}: p50 ${formatSig(m)} ms, p99 ${formatSig(quantile2(values, 0.99))} ms, ${formatSig(count2)} samples`)}</text>`
     );
   };
   median3(input2.candidateLabel, cand, "median", 0);
-  if (b) median3(input2.baselineLabel, base, "median-base", 1);
+  if (b) median3(input2.baselineLabel, base, "median-base", 1, input2.baselineCount);
   else if (marks.length > 0) {
     const { p50, p99 } = input2.baselineMarks;
     for (const [name, v] of [
@@ -78176,7 +78403,8 @@ function latencyChartSvg(row) {
     title: `Latency distribution of ${row.label}`,
     candidate: d.samples,
     candidateLabel: "this run",
-    baselineLabel: "baseline",
+    baselineLabel: d.baselineLabel,
+    ...d.baselineQuantiles ? { baseline: d.baselineQuantiles, baselineCount: d.baselineSamples ?? 0 } : {},
     baselineMarks: { p50: d.baselineP50, p99: d.baselineP99 }
   });
 }
@@ -78226,6 +78454,49 @@ function deltaChartSvg(rows) {
     );
   });
   return `<svg class="chart delta-chart" role="img" viewBox="0 0 ${width} ${height}" style="max-width:${width}px">${parts.join("")}</svg>`;
+}
+var ACC_LO = 1e-7;
+var ACC_TICKS = [1e-6, 1e-4, 0.01, 1];
+function accuracyChartSvg(devices) {
+  const charts = devices.flatMap((device) => {
+    const data = device.rows.filter((r) => r.accuracyValues);
+    if (data.length === 0) return [];
+    const labelWidth = 230;
+    const barWidth = 300;
+    const valueWidth = 200;
+    const rowHeight = 24;
+    const top = 22;
+    const width = labelWidth + barWidth + valueWidth;
+    const height = top + data.length * rowHeight + 8;
+    const span = Math.log10(1 / ACC_LO);
+    const x2 = (distance) => labelWidth + Math.log10(Math.min(1, Math.max(ACC_LO, distance)) / ACC_LO) / span * barWidth;
+    const parts = [
+      `<title>${escapeHtml(`Accuracy against fp32 on ${device.name} (1 \u2212 cosine, log axis)`)}</title>`
+    ];
+    for (const t of ACC_TICKS) {
+      parts.push(
+        `<line class="grid" x1="${px(x2(t))}" x2="${px(x2(t))}" y1="${top - 4}" y2="${height - 4}"/>`,
+        `<text class="lbl" x="${px(x2(t))}" y="12" text-anchor="middle">${escapeHtml(`1\u2212cos ${t === 1 ? "1" : `1e${Math.log10(t)}`}`)}</text>`
+      );
+    }
+    data.forEach((r, i3) => {
+      const { cosine, top1 } = r.accuracyValues;
+      const y = top + i3 * rowHeight;
+      const mid = y + rowHeight / 2;
+      const cls = r.accuracyPassed === false ? "v-regressed" : "v-unchanged";
+      const text = `cos ${formatCosine(cosine)}${top1 === null ? "" : ` \xB7 top-1 ${formatSig(top1 * 100)} %`}`;
+      parts.push(
+        `<text class="name" x="${labelWidth - 8}" y="${px(mid + 4)}" text-anchor="end">${escapeHtml(truncateText(r.label, 32))}<title>${escapeHtml(r.label)}</title></text>`,
+        `<rect class="acc-bar ${cls}" x="${labelWidth}" y="${px(y + 5)}" width="${px(Math.max(1, x2(1 - cosine) - labelWidth))}" height="${rowHeight - 10}"><title>${escapeHtml(`${r.label}: ${text}${r.accuracyPassed === false ? " (accuracy check failed)" : ""}`)}</title></rect>`,
+        `<text class="value ${cls}" x="${labelWidth + barWidth + 8}" y="${px(mid + 4)}">${escapeHtml(truncateText(text, 30))}</text>`
+      );
+    });
+    return [
+      `<svg class="chart delta-chart accuracy-chart" role="img" viewBox="0 0 ${width} ${height}" style="max-width:${width}px">${parts.join("")}</svg>`
+    ];
+  });
+  return charts.length === 0 ? "" : `<h2>Accuracy against fp32</h2>
+${charts.join("\n")}`;
 }
 
 // src/speedup/speedup.ts
@@ -78481,7 +78752,8 @@ var INCIDENT_LABELS = {
   "accuracy-degradation": "Accuracy degradation",
   "unreliable-measurement": "Unreliable measurement",
   "thermal-throttling": "Thermal throttling",
-  "runtime-error": "Runtime error"
+  "runtime-error": "Runtime error",
+  "timing-cache-miss": "Timing cache missed"
 };
 var INCIDENT_ICONS = {
   "engine-build-failure": "\u{1F9F1}",
@@ -78496,7 +78768,8 @@ var INCIDENT_ICONS = {
   "accuracy-degradation": "\u{1F3AF}",
   "unreliable-measurement": "\u{1F3B2}",
   "thermal-throttling": "\u{1F321}\uFE0F",
-  "runtime-error": "\u26A0\uFE0F"
+  "runtime-error": "\u26A0\uFE0F",
+  "timing-cache-miss": "\u{1F5C2}\uFE0F"
 };
 var CONCLUSION_ICONS = {
   pass: "\u2705",
@@ -78561,10 +78834,14 @@ function distribution(entry, comparison2) {
   const latency = entry.latency;
   if (!latency) return null;
   const baseline = (name) => findMetric(comparison2, name)?.baseline ?? null;
+  const stored = comparison2?.baselineLatency;
   return {
     samples: latency.trials.flatMap((t) => t.samples),
     baselineP50: baseline("latency.p50"),
-    baselineP99: baseline("latency.p99")
+    baselineP99: baseline("latency.p99"),
+    baselineQuantiles: stored ? stored.quantiles : null,
+    baselineSamples: stored ? stored.samples : null,
+    baselineLabel: stored ? `baseline (${stored.runs} run${stored.runs === 1 ? "" : "s"})` : "baseline"
   };
 }
 
@@ -78649,6 +78926,10 @@ var PLAYBOOKS = {
     "For CUDA errors (illegal memory access), rerun with CUDA_LAUNCH_BLOCKING=1 to locate the failing kernel.",
     "Check the driver and runtime versions match those the engine was built with.",
     "Verify the engine or model file is intact (compare the build's sha256)."
+  ],
+  "timing-cache-miss": [
+    "A latency change on this build may be tactic drift rather than code: compare the engines layer by layer (trt-gate diff-engines, or profile: true on the trtexec runner).",
+    "Restore the timing cache before every build (one per TensorRT version and GPU) so that tactics are not timed anew."
   ]
 };
 var ACCURACY_BY_PRECISION = {
@@ -78707,9 +78988,7 @@ var SPIKE_CV = 0.25;
 var UNRELIABLE_CV = 0.5;
 var UNRELIABLE_TRIAL_SPREAD_PCT = 20;
 var MIN_SAMPLES_FOR_TAIL = 20;
-function fmt(value2, digits = 3) {
-  return Number(value2.toPrecision(digits)).toString();
-}
+var fmt = (value2, digits = 3) => formatPlain(value2, digits);
 function signedPct(value2) {
   return `${value2 >= 0 ? "+" : ""}${value2.toFixed(1)} %`;
 }
@@ -78759,7 +79038,7 @@ function detectAccuracyDegradation(entry, comparison2) {
   const details = [];
   if (acc) {
     for (const v of acc.violations) {
-      const value2 = v.value === null ? "n/a" : fmt(v.value, 5);
+      const value2 = formatValue(v.value, "", v.metric);
       details.push(`${v.metric} = ${value2} on output '${v.output}' (limit ${limitText(v.limit)})`);
     }
     for (const out of acc.outputs) {
@@ -78949,6 +79228,7 @@ function rowView(entry, comparison2, device, options, deviceKind) {
     deltaVerdict: primary?.verdict ?? null,
     accuracy: accuracy.text,
     accuracyPassed: accuracy.passed,
+    accuracyValues: entry.accuracy?.worst ? { cosine: entry.accuracy.worst.cosine, top1: entry.accuracy.worst.top1Agreement ?? null } : null,
     verdict,
     verdictIcon: verdict ? VERDICT_ICONS[verdict] : "",
     verdictLabel: verdict ? VERDICT_LABELS[verdict] : "",
@@ -79138,6 +79418,10 @@ function htmlHandlebars() {
     const hb = createHtmlHandlebars();
     hb.registerHelper("latencyChart", (row) => new hb.SafeString(latencyChartSvg(row)));
     hb.registerHelper("deltaChart", (rows) => new hb.SafeString(deltaChartSvg(rows)));
+    hb.registerHelper(
+      "accuracyChart",
+      (devices) => new hb.SafeString(accuracyChartSvg(devices))
+    );
     hb.registerHelper("sweepChart", (view) => new hb.SafeString(sweepChartSvg(view)));
     htmlEnv = hb;
   }
@@ -79419,7 +79703,7 @@ async function writeArtifact(path6, text) {
 
 // src/ab/base-side.ts
 init_execa();
-import { mkdir as mkdir10, mkdtemp as mkdtemp2, rm as rm6, stat as stat5, writeFile as writeFile5 } from "node:fs/promises";
+import { mkdir as mkdir10, mkdtemp as mkdtemp2, rm as rm6, stat as stat6, writeFile as writeFile5 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname as dirname4, isAbsolute as isAbsolute5, join as join15, posix as posix2, relative, resolve as resolve4, sep } from "node:path";
 init_errors();
@@ -79434,7 +79718,7 @@ async function openBaseSide(against, configPath2, cwd) {
 }
 async function isDirectory2(path6) {
   try {
-    return (await stat5(path6)).isDirectory();
+    return (await stat6(path6)).isDirectory();
   } catch {
     return false;
   }
@@ -79786,7 +80070,7 @@ function limitViolations(output2, metrics, limits) {
         metric,
         value: value2,
         limit,
-        message: `${output2}: ${metric} ${fmt2(value2)} < ${limit.min}`
+        message: `${output2}: ${metric} ${formatValue(value2, "", metric)} < ${limit.min}`
       });
     } else if (limit.max !== void 0 && value2 > limit.max) {
       out.push({
@@ -79794,7 +80078,7 @@ function limitViolations(output2, metrics, limits) {
         metric,
         value: value2,
         limit,
-        message: `${output2}: ${metric} ${fmt2(value2)} > ${limit.max}`
+        message: `${output2}: ${metric} ${formatValue(value2, "", metric)} > ${limit.max}`
       });
     }
   }
@@ -79804,9 +80088,6 @@ function pick2(set2, name, side) {
   const t = set2[name];
   if (!t) throw new Error(`${side} has no output named "${name}" (has: ${Object.keys(set2).join(", ")})`);
   return t;
-}
-function fmt2(v) {
-  return Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(4) : v.toExponential(3);
 }
 
 // src/accuracy/reference.ts
@@ -79839,20 +80120,20 @@ var nullObserver = { onEvent: () => {
 } };
 
 // src/pipeline/run.ts
-import { stat as stat7 } from "node:fs/promises";
+import { stat as stat8 } from "node:fs/promises";
 import { join as join21 } from "node:path";
 
 // src/accuracy/calibration.ts
 init_tensor();
 import { createHash as createHash3 } from "node:crypto";
-import { access as access3, readFile as readFile10 } from "node:fs/promises";
+import { access as access3, readFile as readFile12 } from "node:fs/promises";
 import { join as join17 } from "node:path";
 
 // src/inputs/validation.ts
 init_errors();
 init_prng();
 init_generate();
-import { readdir as readdir3, readFile as readFile9, stat as stat6 } from "node:fs/promises";
+import { readdir as readdir3, readFile as readFile11, stat as stat7 } from "node:fs/promises";
 import { basename as basename2, extname, join as join16 } from "node:path";
 
 // src/inputs/npy.ts
@@ -80500,7 +80781,7 @@ init_tensor();
 async function readArrays(path6, inputs, where) {
   let files;
   try {
-    const info2 = await stat6(path6);
+    const info2 = await stat7(path6);
     files = info2.isDirectory() ? (await readdir3(path6)).filter((f) => f.endsWith(".npy") || f.endsWith(".npz")).sort().map((f) => join16(path6, f)) : [path6];
   } catch (error63) {
     throw new ConfigError([
@@ -80517,7 +80798,7 @@ async function readArrays(path6, inputs, where) {
   for (const file2 of files) {
     let bytes;
     try {
-      bytes = new Uint8Array(await readFile9(file2));
+      bytes = new Uint8Array(await readFile11(file2));
     } catch (error63) {
       throw new DataError(`cannot read validation file ${file2}: ${error63.message}`, file2);
     }
@@ -80652,7 +80933,7 @@ async function readLabels(args, byName, total) {
     from = args.labelsPath;
     let bytes;
     try {
-      bytes = new Uint8Array(await readFile9(args.labelsPath));
+      bytes = new Uint8Array(await readFile11(args.labelsPath));
     } catch (error63) {
       throw new DataError(
         `cannot read labels file ${args.labelsPath}: ${error63.message}`,
@@ -80734,7 +81015,7 @@ function calibrationCacheText(tensorrt, amax) {
 `;
 }
 async function measureRanges(onnxPath, batches) {
-  const bytes = new Uint8Array(await readFile10(onnxPath));
+  const bytes = new Uint8Array(await readFile12(onnxPath));
   const outline = outlineModel(bytes);
   const names2 = outline.activations.map((a2) => a2.tensor);
   const ort = await loadOnnxRuntime();
@@ -80783,7 +81064,7 @@ async function exists2(path6) {
 }
 async function readSidecar(path6) {
   try {
-    return JSON.parse(await readFile10(`${path6}.json`, "utf8"));
+    return JSON.parse(await readFile12(`${path6}.json`, "utf8"));
   } catch {
     return void 0;
   }
@@ -80851,16 +81132,14 @@ init_tensor();
 import { join as join19 } from "node:path";
 
 // src/accuracy/incident.ts
-function fmt3(value2, digits = 4) {
-  return Number(value2.toPrecision(digits)).toString();
-}
+var fmt2 = (value2, digits = 4) => formatPlain(value2, digits);
 function points(fraction) {
-  return `${fmt3(fraction * 100, 3)} point${Math.abs(fraction * 100) === 1 ? "" : "s"}`;
+  return `${fmt2(fraction * 100, 3)} point${Math.abs(fraction * 100) === 1 ? "" : "s"}`;
 }
 function limitOf(v, scale = 1) {
   const parts = [];
-  if (v.limit.min !== void 0) parts.push(`min ${fmt3(v.limit.min * scale)}`);
-  if (v.limit.max !== void 0) parts.push(`${scale === 1 ? "max " : ""}${fmt3(v.limit.max * scale)}`);
+  if (v.limit.min !== void 0) parts.push(`min ${fmt2(v.limit.min * scale)}`);
+  if (v.limit.max !== void 0) parts.push(`${scale === 1 ? "max " : ""}${fmt2(v.limit.max * scale)}`);
   return parts.join(", ");
 }
 function violationText(precision, acc, v) {
@@ -80868,22 +81147,22 @@ function violationText(precision, acc, v) {
   if ((v.metric === "top1Drop" || v.metric === "top5Drop") && v.value !== null) {
     const k = v.metric === "top1Drop" ? "top-1" : "top-5";
     const labelled = acc.validation?.labelled;
-    const from = labelled ? ` (${fmt3(labelled.reference[v.metric === "top1Drop" ? "top1" : "top5"] * 100, 3)} % \u2192 ${fmt3((v.metric === "top1Drop" ? labelled.top1 : labelled.top5) * 100, 3)} %)` : "";
+    const from = labelled ? ` (${fmt2(labelled.reference[v.metric === "top1Drop" ? "top1" : "top5"] * 100, 3)} % \u2192 ${fmt2((v.metric === "top1Drop" ? labelled.top1 : labelled.top5) * 100, 3)} %)` : "";
     return `${precision} ${k} on the labelled set (${items}) dropped ${points(v.value)} vs fp32${from} (limit ${limitOf(v, 100)})`;
   }
   if ((v.metric === "top1Accuracy" || v.metric === "top5Accuracy") && v.value !== null) {
     const k = v.metric === "top1Accuracy" ? "top-1" : "top-5";
-    return `${precision} ${k} accuracy on the labelled set (${items}) is ${fmt3(v.value * 100, 3)} % (limit ${limitOf(v)})`;
+    return `${precision} ${k} accuracy on the labelled set (${items}) is ${fmt2(v.value * 100, 3)} % (limit ${limitOf(v)})`;
   }
   if (v.value === null) return v.message;
-  return `${v.metric} ${fmt3(v.value, 5)} on output '${v.output}' vs fp32 (limit ${limitOf(v)})`;
+  return `${v.metric} ${formatValue(v.value, "", v.metric)} on output '${v.output}' vs fp32 (limit ${limitOf(v)})`;
 }
 function localizationText(acc) {
   const loc = acc.localization;
   if (!loc) return void 0;
   if (loc.status === "found" && loc.first) {
     const f = loc.first;
-    const how = f.cosine === null ? `${f.nonFinite} NaN/Inf values` : `cosine ${fmt3(f.cosine)}`;
+    const how = f.cosine === null ? `${f.nonFinite} NaN/Inf values` : `cosine ${formatCosine(f.cosine)}`;
     return `first divergence at '${f.node}' (${f.op}, tensor '${f.tensor}', ${how})`;
   }
   if (loc.status === "none")
@@ -80973,7 +81252,7 @@ function topKAccuracy(outputs, output2, labels) {
 
 // src/accuracy/localize.ts
 init_tensor();
-import { mkdir as mkdir11, readFile as readFile11, writeFile as writeFile6 } from "node:fs/promises";
+import { mkdir as mkdir11, readFile as readFile13, writeFile as writeFile6 } from "node:fs/promises";
 import { join as join18 } from "node:path";
 var METHOD = {
   onnxruntime: "intermediate tensors exposed as ONNX graph outputs, candidate and fp32 reference alike",
@@ -80986,8 +81265,8 @@ async function localize(req) {
     cosineBelow: req.cosineBelow
   };
   try {
-    const candBytes = new Uint8Array(await readFile11(req.build.onnxPath));
-    const refBytes = new Uint8Array(await readFile11(req.referenceOnnx));
+    const candBytes = new Uint8Array(await readFile13(req.build.onnxPath));
+    const refBytes = new Uint8Array(await readFile13(req.referenceOnnx));
     const cand = outlineModel(candBytes);
     const refTensors = new Set(outlineModel(refBytes).activations.map((a2) => a2.tensor));
     const shared = cand.activations.filter((a2) => refTensors.has(a2.tensor));
@@ -81521,13 +81800,14 @@ async function runEntry(plan, environment, options, cache) {
     entry.build = {
       timeMs: engine.timeMs,
       artifactPath: engine.artifactPath,
-      artifactBytes: (await stat7(engine.artifactPath)).size,
+      artifactBytes: (await stat8(engine.artifactPath)).size,
       artifactSha256: await sha256File(engine.artifactPath),
       modelSha256: await sha256File(onnxPath),
       cached: engine.cached,
       optionsHash: engine.optionsHash,
       details: calibration ? { ...engine.details, calibration } : engine.details
     };
+    if (engine.incidents) entry.incidents.push(...engine.incidents);
     stage = "benchmark";
     const bench = config2.benchmark;
     const outcome = await runner.benchmark(
@@ -82021,7 +82301,7 @@ function permutationsOf(items) {
 }
 
 // src/ab/sides.ts
-import { stat as stat8 } from "node:fs/promises";
+import { stat as stat9 } from "node:fs/promises";
 import { join as join22 } from "node:path";
 init_generate();
 init_types();
@@ -82057,7 +82337,7 @@ async function buildInfoOf(side) {
   return {
     timeMs: e.timeMs,
     artifactPath: e.artifactPath,
-    artifactBytes: (await stat8(e.artifactPath)).size,
+    artifactBytes: (await stat9(e.artifactPath)).size,
     artifactSha256: await sha256File(e.artifactPath),
     modelSha256: await sha256File(side.onnxPath),
     cached: e.cached,
@@ -88674,13 +88954,13 @@ function releaseReport(models, production) {
 
 // src/release/repository.ts
 import { randomUUID as randomUUID4 } from "node:crypto";
-import { copyFile as copyFile2, mkdir as mkdir12, readdir as readdir5, readFile as readFile13, rename as rename4, rm as rm8, stat as stat9, writeFile as writeFile7 } from "node:fs/promises";
+import { copyFile as copyFile2, mkdir as mkdir12, readdir as readdir5, readFile as readFile15, rename as rename4, rm as rm8, stat as stat10, writeFile as writeFile7 } from "node:fs/promises";
 import { basename as basename4, dirname as dirname5, join as join28, relative as relative4 } from "node:path";
 init_errors();
 
 // src/onnx/signature.ts
 init_proto();
-import { readFile as readFile12 } from "node:fs/promises";
+import { readFile as readFile14 } from "node:fs/promises";
 function signatureOf(v) {
   const dims = (v.type?.tensorType?.shape?.dim ?? []).map((d) => {
     if (d.value !== "dimValue" || d.dimValue === void 0) return -1;
@@ -88690,7 +88970,7 @@ function signatureOf(v) {
   return { name: v.name ?? "", elemType: v.type?.tensorType?.elemType ?? 0, dims };
 }
 async function onnxSignature(path6) {
-  const model = ModelProto.decode(await readFile12(path6));
+  const model = ModelProto.decode(await readFile14(path6));
   const weights = new Set((model.graph?.initializer ?? []).map((i3) => i3.name));
   return {
     inputs: (model.graph?.input ?? []).filter((i3) => !weights.has(i3.name)).map(signatureOf),
@@ -89179,7 +89459,7 @@ async function writeRepository(out, models, extra) {
     await writeFile7(join28(tmp, "SHA256SUMS"), `${sums.join("\n")}
 `);
     const old = `${tmp}.old`;
-    const existed = await stat9(out).then(
+    const existed = await stat10(out).then(
       () => true,
       () => false
     );
@@ -90457,7 +90737,7 @@ function nightlyNotes(outcome) {
 
 // action/results-files.ts
 init_errors();
-import { lstat as lstat4, readdir as readdir7, readFile as readFile14 } from "node:fs/promises";
+import { lstat as lstat4, readdir as readdir7, readFile as readFile16 } from "node:fs/promises";
 import { isAbsolute as isAbsolute8, join as join30, resolve as resolve10, sep as sep4 } from "node:path";
 var MAX_RESULTS_FILES = 500;
 var GLOB_CHARS = /[*?[\]{}]/;
@@ -90558,7 +90838,7 @@ async function loadResultsFile(path6, maxBytes) {
       path6
     );
   }
-  const text = await readFile14(path6, "utf8");
+  const text = await readFile16(path6, "utf8");
   if (text.length > maxBytes) throw new DataError(`${path6}: over the size limit`, path6);
   const results = parseResults(text, path6);
   delete results.gate;
@@ -91352,7 +91632,7 @@ async function run() {
 init_execa();
 init_errors();
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir14, mkdtemp as mkdtemp4, readFile as readFile15, rename as rename6, rm as rm10, writeFile as writeFile8 } from "node:fs/promises";
+import { mkdir as mkdir14, mkdtemp as mkdtemp4, readFile as readFile17, rename as rename6, rm as rm10, writeFile as writeFile8 } from "node:fs/promises";
 import { arch as arch2, platform as platform3 } from "node:os";
 import { basename as basename5, dirname as dirname7, join as join33, resolve as resolve13 } from "node:path";
 var PACKAGE = "onnxruntime-node";
@@ -91367,7 +91647,7 @@ function entryOf2(prefix) {
 }
 async function installedVersion(prefix) {
   try {
-    const pkg = JSON.parse(await readFile15(join33(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
+    const pkg = JSON.parse(await readFile17(join33(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
     return typeof pkg.version === "string" ? pkg.version : void 0;
   } catch {
     return void 0;

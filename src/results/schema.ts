@@ -182,6 +182,8 @@ export const IncidentKind = z.enum([
   'unreliable-measurement',
   'thermal-throttling',
   'runtime-error',
+  /** A build told to use a timing cache that missed it, did not load it or wrote none (tactic drift is possible). */
+  'timing-cache-miss',
 ]);
 export type IncidentKind = z.infer<typeof IncidentKind>;
 
@@ -388,6 +390,18 @@ export const EntryComparison = z.object({
       reason: z.string(),
       url: z.string().optional(),
       pattern: z.string(),
+    })
+    .optional(),
+  /**
+   * The baseline's latency distribution for the report's overlay: 101 quantiles (0, 1 … 100 %)
+   * of the raw samples pooled over the latest stored runs that still keep them. Absent where no
+   * stored run has raw samples.
+   */
+  baselineLatency: z
+    .object({
+      quantiles: z.array(z.number()).length(101),
+      samples: z.number().int().positive(),
+      runs: z.number().int().positive(),
     })
     .optional(),
 });
