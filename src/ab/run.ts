@@ -148,7 +148,7 @@ export async function runAb(options: AbRunOptions): Promise<Results> {
     await runAdaptive(
       measured,
       budget,
-      { warmup: ab.blockWarmup, iterations: ab.blockIterations, minDurationMs: 0 },
+      { warmup: ab.blockWarmup, iterations: ab.blockIterations, minDurationMs: 0, interleave: ab.interleave },
       now,
       (e) =>
         observer.onEvent({
