@@ -1,6 +1,7 @@
 import { splitVerdicts } from '../src/app/settings.js';
 import { Verdict } from '../src/config/schema.js';
 import { UsageError } from '../src/errors.js';
+import { normaliseStorePath } from '../src/store/git-branch-options.js';
 import {
   COMMENT_MODES,
   type CommentMode,
@@ -12,6 +13,8 @@ import {
   inputEnvName,
   MODES,
   type Mode,
+  NIGHTLY_ISSUES,
+  type NightlyIssues,
   STORES,
   type StoreKind,
 } from './names.js';
@@ -43,6 +46,10 @@ export interface ActionInputs {
   /** aggregate: architectures the matrix must have produced results for (fail closed on a gap). */
   expectedArchitectures: string[];
   forkResults: ForkResults;
+  /** baseline mode: manage regression issues after the append (see NIGHTLY_ISSUES). */
+  nightlyIssues: NightlyIssues;
+  /** baseline mode: directory the dashboard is published to (data branch, or workspace for filesystem). */
+  publishDashboard: string | undefined;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -145,7 +152,10 @@ export function readInputs(env: Env): ActionInputs {
         .filter(Boolean),
     ),
     forkResults: oneOf(env, Input.forkResults, FORK_RESULTS, 'advisory', problems),
+    nightlyIssues: oneOf(env, Input.nightlyIssues, NIGHTLY_ISSUES, 'auto', problems),
+    publishDashboard: rawInput(env, Input.publishDashboard),
   };
+  problems.push(...nightlyInputProblems(inputs));
   if (inputs.mode === 'aggregate' && inputs.resultsFiles.length === 0) {
     problems.push(
       `input ${Input.resultsFiles}: mode aggregate needs the results.json files of the matrix jobs`,
@@ -153,4 +163,28 @@ export function readInputs(env: Env): ActionInputs {
   }
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
   return inputs;
+}
+
+/** The nightly inputs only make sense in the baseline mode, and issues need a token. */
+function nightlyInputProblems(inputs: ActionInputs): string[] {
+  const problems: string[] = [];
+  if (inputs.mode !== 'baseline') {
+    if (inputs.nightlyIssues === 'true')
+      problems.push(`input ${Input.nightlyIssues}: only the baseline mode manages regression issues`);
+    if (inputs.publishDashboard !== undefined)
+      problems.push(`input ${Input.publishDashboard}: only the baseline mode publishes the dashboard`);
+  }
+  if (inputs.nightlyIssues === 'true' && !inputs.githubToken)
+    problems.push(`input ${Input.nightlyIssues}: true needs a github-token with issues: write`);
+  const dir = inputs.publishDashboard;
+  if (dir !== undefined) {
+    try {
+      normaliseStorePath(dir);
+    } catch {
+      problems.push(
+        `input ${Input.publishDashboard}: expected a relative directory such as docs (no "..", not the root), got ${JSON.stringify(dir)}`,
+      );
+    }
+  }
+  return problems;
 }

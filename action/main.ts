@@ -12,7 +12,8 @@ import { writeJobSummary } from './github/summary.js';
 import { readInputs } from './inputs.js';
 import { MODE_HANDLERS, type ModeOutcome } from './modes.js';
 import { Files, Output } from './names.js';
-import { type PublishResult, publishToGitHub } from './publish.js';
+import { nightlyNotes } from './nightly.js';
+import { checkFailureText, type PublishResult, publishToGitHub } from './publish.js';
 import { renderReports } from './report.js';
 import { resolveTarget } from './target.js';
 
@@ -38,8 +39,22 @@ const logger: Logger = {
   warning: (m) => core.warning(sanitizeLogLine(m)),
 };
 
+/** What the summary and comment say besides the comparison: baselines recorded, a release made. */
+function modeNotes(outcome: ModeOutcome): string[] {
+  const release = outcome.release;
+  if (release?.released) {
+    const models = release.released.models.map((m) => `\`${m.name}\``).join(', ');
+    return [
+      `**Released:** Triton model repository with ${models} (SHA256SUMS and release report beside it).`,
+    ];
+  }
+  if (release?.refused) return [`**Not released:** ${escapeMarkdown(release.refused)}`];
+  return appendedNotes(outcome);
+}
+
 function appendedNotes(outcome: ModeOutcome): string[] {
   if (!outcome.appended) return [];
+  const history = outcome.nightly ? nightlyNotes(outcome.nightly) : [];
   const written = outcome.appended.reduce((n, a) => n + a.written.length, 0);
   const skipped = outcome.appended.flatMap((a) => a.skipped);
   const lines = [
@@ -53,15 +68,15 @@ function appendedNotes(outcome: ModeOutcome): string[] {
         .join('; ')}${skipped.length > 20 ? ` and ${skipped.length - 20} more` : ''}`,
     );
   }
-  return lines;
+  return [...lines, ...history];
 }
 
 /**
  * The action: reads the inputs and the event, runs the mode over the core, writes the reports,
  * publishes them (summary, comment, check) and sets the outputs. The one place that fails the
  * step, with the CLI's exit codes: 3 when an entry failed to build or run, 1 when the gate fails,
- * or the error's code (2 usage/config, 4 data) when something goes wrong. Publishing problems
- * only warn.
+ * or the error's code (2 usage/config, 4 data) when something goes wrong. A check that could not
+ * be posted fails the step (1 unless a code above applies); a comment that could not be, only warns.
  */
 export async function run(): Promise<RunResult> {
   const env = process.env;
@@ -85,6 +100,7 @@ export async function run(): Promise<RunResult> {
       target,
       resultsDir,
       token: inputs.githubToken,
+      api,
       log: logger,
     });
 
@@ -102,7 +118,7 @@ export async function run(): Promise<RunResult> {
       mode: outcome.mode,
       baselineLabel: outcome.baselineLabel,
       runUrl: ctx.runUrl,
-      notes: appendedNotes(outcome),
+      notes: modeNotes(outcome),
       problems: outcome.problems,
     });
     const reportPath = join(resultsDir, outcome.reportFile);
@@ -121,7 +137,12 @@ export async function run(): Promise<RunResult> {
       log: logger,
     });
     try {
-      const notes = published.skipped.map((s) => `\n\n> [!NOTE]\n> ${escapeMarkdown(s)}`).join('');
+      const notes = [
+        ...published.skipped.map((s) => `\n\n> [!NOTE]\n> ${escapeMarkdown(s)}`),
+        ...(published.checkFailure
+          ? [`\n\n> [!CAUTION]\n> ${escapeMarkdown(`trt-gate: ${checkFailureText(published.checkFailure)}`)}`]
+          : []),
+      ].join('');
       await writeJobSummary(`${reports.summary}${notes}\n`, env);
     } catch (error) {
       logger.warning(`trt-gate: could not write the job summary (${(error as Error).message})`);
@@ -135,9 +156,10 @@ export async function run(): Promise<RunResult> {
     outputs[Output.regressions] = String(regressions);
     outputs[Output.resultsPath] = outcome.resultsPath;
     outputs[Output.reportPath] = reportPath;
+    if (outcome.release?.released) outputs[Output.releasePath] = outcome.release.released.out;
     for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
 
-    const exitCode = outcomeExitCode(outcome.compared, outcome.gate);
+    let exitCode: ExitCode = outcomeExitCode(outcome.compared, outcome.gate);
     if (exitCode === ExitCode.modelFailed) {
       const failed = outcome.compared.flatMap((r) => r.entries.filter((e) => e.status === 'failed'));
       core.setFailed(
@@ -149,6 +171,8 @@ export async function run(): Promise<RunResult> {
               .join(', ')}${failed.length > 10 ? ', …' : ''}); see ${reportPath}`,
         ),
       );
+    } else if (exitCode === ExitCode.gateFailed && outcome.release?.refused) {
+      core.setFailed(sanitizeLogLine(`trt-gate: ${outcome.release.refused}; see ${reportPath}`));
     } else if (exitCode === ExitCode.gateFailed) {
       const failing = outcome.gate.failing;
       core.setFailed(
@@ -158,6 +182,11 @@ export async function run(): Promise<RunResult> {
             `${failing.length > 10 ? ', …' : ''}); see ${reportPath}`,
         ),
       );
+    }
+    if (published.checkFailure) {
+      // Fail closed: a verdict that did not reach the commit must not leave a green step behind.
+      core.setFailed(sanitizeLogLine(`trt-gate: ${checkFailureText(published.checkFailure)}`));
+      if (exitCode === ExitCode.ok) exitCode = ExitCode.gateFailed;
     }
     if (exitCode !== ExitCode.ok) process.exitCode = exitCode;
     return { exitCode, outputs, outcome, published };

@@ -1,8 +1,12 @@
+import { dirname, join } from 'node:path';
 import { writeComparedResults } from '../src/app/artifacts.js';
 import { gateCandidates } from '../src/app/gate-results.js';
+import type { NightlyOutcome } from '../src/app/history.js';
 import { recordBaselines } from '../src/app/record-baselines.js';
+import { type ReleaseDecision, releaseGated } from '../src/app/release-gated.js';
 import { runAndGate } from '../src/app/run-and-gate.js';
 import { loadSettings, type Settings } from '../src/app/settings.js';
+import { type LoadedConfig, loadConfig } from '../src/config/load.js';
 import { UsageError } from '../src/errors.js';
 import { overallGate } from '../src/gate/merge-outcomes.js';
 import type { RunObserver } from '../src/pipeline/events.js';
@@ -10,9 +14,10 @@ import type { GateOutcome, Results } from '../src/results/schema.js';
 import type { AppendOutcome, BaselineStore } from '../src/store/types.js';
 import { baselineWritePolicy, type GitHubContext } from './context.js';
 import { failClosed, missingArchitectures } from './coverage.js';
-import type { Logger } from './github/octokit.js';
+import type { GitHubApi, Logger } from './github/octokit.js';
 import type { ActionInputs } from './inputs.js';
 import { Files, type Mode } from './names.js';
+import { runNightly } from './nightly.js';
 import { loadResultsFiles } from './results-files.js';
 import { type Namespace, namespaceLabel, openStore } from './store.js';
 import type { ReportTarget } from './target.js';
@@ -26,6 +31,8 @@ export interface ModeContext {
   /** Absolute results directory (created). */
   resultsDir: string;
   token: string | undefined;
+  /** The REST client (undefined without a token): the baseline mode's regression issues. */
+  api?: GitHubApi | undefined;
   log: Logger;
 }
 
@@ -42,10 +49,14 @@ export interface ModeOutcome {
   baselineLabel: string;
   /** baseline mode: what each candidate's append stored. */
   appended?: AppendOutcome[];
+  /** baseline mode: the history step after the append (issues, dashboard), when it ran. */
+  nightly?: NightlyOutcome;
   /** Whether comments and checks make sense for this mode. */
   publishesToPullRequest: boolean;
   /** Why the gate failed besides the comparisons (aggregate: a missing architecture, a corrupt file). */
   problems?: string[];
+  /** release mode: the Triton repository written, or why nothing was. */
+  release?: ReleaseDecision;
 }
 
 function logObserver(log: Logger): RunObserver {
@@ -68,15 +79,24 @@ function logObserver(log: Logger): RunObserver {
 async function gatedCandidates(
   m: ModeContext,
   store: BaselineStore,
-  releaseThresholds?: string,
-): Promise<{ settings: Settings; compared: Results[]; gate: GateOutcome; problems: string[] }> {
+  release?: { thresholds: string },
+): Promise<{
+  settings: Settings;
+  compared: Results[];
+  gate: GateOutcome;
+  problems: string[];
+  /** The config loaded with its model files (a run here). */
+  loaded?: LoadedConfig;
+  /** The results files read (none for a run here). */
+  files: string[];
+}> {
   const runHere = m.inputs.resultsFiles.length === 0;
   const { settings, loaded } = await loadSettings({
     configFile: m.inputs.config,
     cwd: m.ctx.workspace,
     runnable: runHere,
     failOn: m.inputs.failOn,
-    releaseThresholds,
+    releaseThresholds: release?.thresholds,
   });
   if (!runHere) {
     const { files, results, unreadable } = await loadResultsFiles(
@@ -88,7 +108,7 @@ async function gatedCandidates(
     m.log.info(`read ${files.length} results file${files.length === 1 ? '' : 's'}`);
     for (const u of unreadable) m.log.warning(`trt-gate: ${u.message}`);
     const problems = unreadable.map((u) => `unreadable results file ${u.file}: ${u.message}`);
-    return { settings, ...(await gateCandidates(results, store, settings.gate)), problems };
+    return { settings, ...(await gateCandidates(results, store, settings.gate)), problems, loaded, files };
   }
   const results = await runAndGate({
     loaded: loaded!,
@@ -100,7 +120,7 @@ async function gatedCandidates(
     onRemeasure: (ids) => m.log.info(`re-measuring ${ids.length} inconclusive entries: ${ids.join(', ')}`),
   });
   const gate = overallGate([results.gate!], settings.gate.gate.failOn);
-  return { settings, compared: [results], gate, problems: [] };
+  return { settings, compared: [results], gate, problems: [], loaded, files: [] };
 }
 
 /** Runs `fn` with the namespace's store open, and closes it whatever happens. */
@@ -160,21 +180,44 @@ async function aggregateMode(m: ModeContext): Promise<ModeOutcome> {
   return { ...(await prMode(m)), mode: 'aggregate' };
 }
 
-/** release: candidate engines against the production baseline, with the release thresholds. */
+/**
+ * release: candidate engines against the production baseline, with the release thresholds; when
+ * everything passed (every expected architecture present, nothing regressed or inconclusive), the
+ * Triton repository and release report go to `<results-dir>/release` (the `release-path` output,
+ * for an artifact upload). Otherwise nothing is written and the gate fails, saying why.
+ */
 async function releaseMode(m: ModeContext): Promise<ModeOutcome> {
   const ns: Namespace = { production: true };
-  const { compared, gate } = await withStore(m, ns, (store) => {
+  const gated = await withStore(m, ns, (store) => {
     m.log.info(`comparing with ${namespaceLabel(ns)} in ${store.description}`);
-    return gatedCandidates(m, store, m.inputs.releaseThresholds);
+    return gatedCandidates(m, store, { thresholds: m.inputs.releaseThresholds ?? '' });
   });
+  const { compared, problems } = gated;
+  for (const arch of missingArchitectures(m.inputs.expectedArchitectures, compared)) {
+    problems.push(`missing architecture ${arch}: no results file from it (did its matrix job fail?)`);
+  }
+  const decision = await releaseGated({
+    compared,
+    // A release reads the models' signatures: the config's model files must be here then.
+    loaded: gated.loaded ?? (() => loadConfig(m.inputs.config, m.ctx.workspace)),
+    out: join(m.resultsDir, Files.release),
+    problems,
+    // Engines downloaded beside their results files (the recorded paths are the matrix jobs').
+    artifactDirs: [...new Set(gated.files.map((f) => dirname(f)))],
+  });
+  if (decision.released) m.log.info(`released to ${decision.released.out}`);
+  else m.log.warning(`trt-gate: ${decision.refused}`);
   return {
     mode: 'release',
     compared,
-    gate,
+    // The refusal names every blocking problem (those above included): one entry, not two.
+    gate: failClosed(gated.gate, decision.refused ? [decision.refused] : []),
+    problems: decision.refused ? [decision.refused] : [],
     resultsPath: await writeComparedResults(m.resultsDir, compared),
     reportFile: Files.releaseReport,
     baselineLabel: namespaceLabel(ns),
     publishesToPullRequest: true,
+    release: decision,
   };
 }
 
@@ -185,7 +228,7 @@ async function releaseMode(m: ModeContext): Promise<ModeOutcome> {
 async function baselineMode(m: ModeContext): Promise<ModeOutcome> {
   const policy = baselineWritePolicy(m.ctx); // refuses before running anything
   const ns: Namespace = 'production' in policy ? { production: true } : { branch: policy.branch };
-  const { compared, gate, appended } = await withStore(m, ns, async (store) => {
+  const { compared, gate, appended, nightly, problems } = await withStore(m, ns, async (store) => {
     m.log.info(`recording baselines for ${namespaceLabel(ns)} in ${store.description}`);
     const gated = await gatedCandidates(m, store);
     const outcomes = await recordBaselines(store, gated.compared, gated.settings.config.baseline.historySize);
@@ -193,16 +236,25 @@ async function baselineMode(m: ModeContext): Promise<ModeOutcome> {
       m.log.info(`stored ${outcome.written.length} baseline run(s); skipped ${outcome.skipped.length}`);
       for (const s of outcome.skipped) m.log.info(`  skipped ${s.entryId}: ${s.reason}`);
     }
-    return { ...gated, appended: outcomes };
+    const written = outcomes.flatMap((o) => o.written.map((w) => w.key));
+    const history = await runNightly(m, store, written);
+    return {
+      ...gated,
+      appended: outcomes,
+      nightly: history.outcome,
+      problems: history.problems,
+    };
   });
   return {
     mode: 'baseline',
     compared,
-    gate,
+    gate: failClosed(gate, problems),
+    problems,
     resultsPath: await writeComparedResults(m.resultsDir, compared),
     reportFile: Files.report,
     baselineLabel: namespaceLabel(ns),
     appended,
+    ...(nightly ? { nightly } : {}),
     publishesToPullRequest: false,
   };
 }

@@ -28,6 +28,8 @@ export const Input = {
   onnxruntimeNodeDir: 'onnxruntime-node-dir',
   expectedArchitectures: 'expected-architectures',
   forkResults: 'fork-results',
+  nightlyIssues: 'nightly-issues',
+  publishDashboard: 'publish-dashboard',
 } as const;
 export type InputName = (typeof Input)[keyof typeof Input];
 
@@ -36,6 +38,7 @@ export const Output = {
   regressions: 'regressions',
   resultsPath: 'results-path',
   reportPath: 'report-path',
+  releasePath: 'release-path',
 } as const;
 export type OutputName = (typeof Output)[keyof typeof Output];
 
@@ -53,6 +56,13 @@ export type ForkResults = (typeof FORK_RESULTS)[number];
 /** The store kinds the `store` input takes: every store type but `none` (the Action needs a store). */
 export const STORES = STORE_TYPES.filter((t): t is Exclude<StoreType, 'none'> => t !== 'none');
 export type StoreKind = (typeof STORES)[number];
+
+/**
+ * baseline mode: whether regression issues are managed after the append. `auto`: on `schedule`
+ * events (the nightly), off otherwise; `true`/`false` force it.
+ */
+export const NIGHTLY_ISSUES = ['auto', 'true', 'false'] as const;
+export type NightlyIssues = (typeof NIGHTLY_ISSUES)[number];
 
 export const COMMENT_MODES = ['always', 'on-change', 'never'] as const;
 export type CommentMode = (typeof COMMENT_MODES)[number];
@@ -75,6 +85,8 @@ export const Files = {
   aggregate: AGGREGATE_FILE,
   report: 'report.md',
   releaseReport: 'release-report.md',
+  /** release mode: the Triton repository, SHA256SUMS and its release report, under results-dir. */
+  release: 'release',
   html: 'report.html',
   json: 'report.json',
 } as const;

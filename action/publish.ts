@@ -1,10 +1,12 @@
 import { escapeMarkdown } from '../src/report/escape.js';
+import { reportPointer, truncateMarkdown } from '../src/report/render.js';
 import type { Results } from '../src/results/schema.js';
 import type { GitHubContext } from './context.js';
 import { checkConclusion, publishCheck } from './github/check.js';
-import { upsertStickyComment } from './github/comment.js';
+import { COMMENT_LIMIT, upsertStickyComment } from './github/comment.js';
 import { resolveCommentAuthor } from './github/identity.js';
-import { errorMessage, type GitHubApi, type Logger } from './github/octokit.js';
+import { fitChars } from './github/limits.js';
+import { errorMessage, type GitHubApi, httpStatus, type Logger } from './github/octokit.js';
 import type { ActionInputs } from './inputs.js';
 import type { ModeOutcome } from './modes.js';
 import type { CommentMode, ForkResults } from './names.js';
@@ -42,11 +44,31 @@ export interface PublishResult {
   check?: { kind: string; id?: number };
   /** Why the comment or check was skipped, for the summary. */
   skipped: string[];
+  /** The check that should have been posted and could not be (after the client's retries). */
+  checkFailure?: CheckFailure;
+}
+
+export interface CheckFailure {
+  name: string;
+  sha: string;
+  /** The API's HTTP status, when it answered. */
+  status?: number;
+  message: string;
+}
+
+/** One sentence naming the check, the commit and the API's answer; untrusted parts are plain text. */
+export function checkFailureText(f: CheckFailure): string {
+  return (
+    `the check "${f.name}" could not be posted on ${f.sha} (${f.status ? `HTTP ${f.status}` : 'no HTTP answer'}: ` +
+    `${f.message}), so the gate's verdict is not recorded on the commit: this step fails instead`
+  );
 }
 
 /**
- * Posts the comment and the check. Never throws: a failure here (permissions, network, API
- * limits) is logged as a warning and changes neither the verdict nor the exit code.
+ * Posts the check, then the comment. Never throws. A check that cannot be posted fails closed:
+ * it is returned as `checkFailure` (the caller fails the step) and the comment says so, since a
+ * required check left pending, or an optional one missing, must not read as a pass. A comment
+ * that cannot be posted is a warning: the check carries the verdict.
  */
 export async function publishToGitHub(p: PublishRequest): Promise<PublishResult> {
   const result: PublishResult = { skipped: [] };
@@ -69,35 +91,6 @@ export async function publishToGitHub(p: PublishRequest): Promise<PublishResult>
     : undefined;
   if (advisory) log.notice(`trt-gate: ${advisory.text}`);
 
-  const decision = commentDecision(inputs.comment, outcome.compared);
-  if (decision !== 'skip' && target.pullRequest) {
-    try {
-      const author = await resolveCommentAuthor(api, inputs.commentAuthor);
-      const comment = await upsertStickyComment(api, {
-        owner: ctx.owner,
-        repo: ctx.repo,
-        issueNumber: target.pullRequest.number,
-        marker: p.marker,
-        author,
-        body: advisory ? `${advisory.markdown}\n\n${p.reports.comment}` : p.reports.comment,
-        create: decision === 'upsert',
-      });
-      if (comment.foreign > 0) {
-        log.info(`ignored ${comment.foreign} comment(s) with the trt-gate marker not written by ${author}`);
-      }
-      log.info(
-        `PR #${target.pullRequest.number} comment: ${comment.action}${comment.url ? ` (${comment.url})` : ''}`,
-      );
-      result.comment = comment;
-    } catch (error) {
-      log.warning(
-        `trt-gate: could not comment on PR #${target.pullRequest.number} (${errorMessage(error)}); the verdict is unaffected`,
-      );
-    }
-  } else if (decision !== 'skip') {
-    log.info('no pull request for this event: no comment');
-  }
-
   if (inputs.check && target.sha) {
     try {
       const check = await publishCheck(api, {
@@ -115,11 +108,53 @@ export async function publishToGitHub(p: PublishRequest): Promise<PublishResult>
       );
       result.check = check;
     } catch (error) {
-      log.warning(
-        `trt-gate: could not create the check on ${target.sha} (${errorMessage(error)}); the verdict is unaffected`,
-      );
+      result.checkFailure = {
+        name: inputs.checkName,
+        sha: target.sha,
+        status: httpStatus(error),
+        message: fitChars((error as Error)?.message ?? String(error), 300),
+      };
     }
   }
+  const decision = commentDecision(inputs.comment, outcome.compared);
+  if (decision !== 'skip' && target.pullRequest) {
+    try {
+      const author = await resolveCommentAuthor(api, inputs.commentAuthor);
+      const comment = await upsertStickyComment(api, {
+        owner: ctx.owner,
+        repo: ctx.repo,
+        issueNumber: target.pullRequest.number,
+        marker: p.marker,
+        author,
+        body: withNotes(
+          p.reports.comment,
+          p.marker,
+          [
+            advisory?.markdown,
+            result.checkFailure &&
+              `> [!CAUTION]\n> ${escapeMarkdown(capitalize(checkFailureText(result.checkFailure)))}.`,
+          ],
+          reportPointer(ctx.runUrl),
+        ),
+        // The comment is then the one place on the pull request that says why the check is missing.
+        create: decision === 'upsert' || result.checkFailure !== undefined,
+      });
+      if (comment.foreign > 0) {
+        log.info(`ignored ${comment.foreign} comment(s) with the trt-gate marker not written by ${author}`);
+      }
+      log.info(
+        `PR #${target.pullRequest.number} comment: ${comment.action}${comment.url ? ` (${comment.url})` : ''}`,
+      );
+      result.comment = comment;
+    } catch (error) {
+      log.warning(
+        `trt-gate: could not comment on PR #${target.pullRequest.number} (${errorMessage(error)}); the verdict is unaffected`,
+      );
+    }
+  } else if (decision !== 'skip') {
+    log.info('no pull request for this event: no comment');
+  }
+
   return result;
 }
 
@@ -139,4 +174,19 @@ export function forkAdvisory(source: string, mode: ForkResults) {
     markdown: `> [!WARNING]\n> ${escapeMarkdown(text.charAt(0).toUpperCase() + text.slice(1))}`,
     blocks: mode === 'require-trusted',
   };
+}
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** The comment with notes (Markdown blocks) put first, after the marker line that identifies it. */
+function withNotes(
+  comment: string,
+  marker: string,
+  notes: ReadonlyArray<string | undefined>,
+  pointer: string,
+): string {
+  const blocks = notes.filter((n): n is string => Boolean(n));
+  if (blocks.length === 0) return comment;
+  const rest = comment.startsWith(marker) ? comment.slice(marker.length).replace(/^\n/, '') : comment;
+  return truncateMarkdown(`${marker}\n${blocks.join('\n\n')}\n\n${rest}`, COMMENT_LIMIT - 1, pointer);
 }

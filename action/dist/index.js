@@ -857,7 +857,7 @@ var require_tree = __commonJS({
        * @param {any} value
        * @param {number} index
        */
-      constructor(key, value, index) {
+      constructor(key, value2, index) {
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
@@ -866,16 +866,16 @@ var require_tree = __commonJS({
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
-          this.middle = new _TstNode(key, value, index);
+          this.middle = new _TstNode(key, value2, index);
         } else {
-          this.value = value;
+          this.value = value2;
         }
       }
       /**
        * @param {string} key
        * @param {any} value
        */
-      add(key, value) {
+      add(key, value2) {
         const length = key.length;
         if (length === 0) {
           throw new TypeError("Unreachable");
@@ -889,25 +889,25 @@ var require_tree = __commonJS({
           }
           if (node2.code === code) {
             if (length === ++index) {
-              node2.value = value;
+              node2.value = value2;
               break;
             } else if (node2.middle !== null) {
               node2 = node2.middle;
             } else {
-              node2.middle = new _TstNode(key, value, index);
+              node2.middle = new _TstNode(key, value2, index);
               break;
             }
           } else if (node2.code < code) {
             if (node2.left !== null) {
               node2 = node2.left;
             } else {
-              node2.left = new _TstNode(key, value, index);
+              node2.left = new _TstNode(key, value2, index);
               break;
             }
           } else if (node2.right !== null) {
             node2 = node2.right;
           } else {
-            node2.right = new _TstNode(key, value, index);
+            node2.right = new _TstNode(key, value2, index);
             break;
           }
         }
@@ -946,11 +946,11 @@ var require_tree = __commonJS({
        * @param {string} key
        * @param {any} value
        * */
-      insert(key, value) {
+      insert(key, value2) {
         if (this.node === null) {
-          this.node = new TstNode(key, value, 0);
+          this.node = new TstNode(key, value2, 0);
         } else {
-          this.node.add(key, value);
+          this.node.add(key, value2);
         }
       }
       /**
@@ -1051,11 +1051,11 @@ var require_util = __commonJS({
       return url2;
     }
     function isValidPort(port) {
-      const value = parseInt(port, 10);
-      return value === Number(port) && value >= 0 && value <= 65535;
+      const value2 = parseInt(port, 10);
+      return value2 === Number(port) && value2 >= 0 && value2 <= 65535;
     }
-    function isHttpOrHttpsPrefixed(value) {
-      return value != null && value[0] === "h" && value[1] === "t" && value[2] === "t" && value[3] === "p" && (value[4] === ":" || value[4] === "s" && value[5] === ":");
+    function isHttpOrHttpsPrefixed(value2) {
+      return value2 != null && value2[0] === "h" && value2[1] === "t" && value2[2] === "t" && value2[3] === "p" && (value2[4] === ":" || value2[4] === "s" && value2[5] === ":");
     }
     function parseURL(url2) {
       if (typeof url2 === "string") {
@@ -1179,11 +1179,11 @@ var require_util = __commonJS({
       const m = val.toString().match(KEEPALIVE_TIMEOUT_EXPR);
       return m ? parseInt(m[1], 10) * 1e3 : null;
     }
-    function headerNameToString(value) {
-      return typeof value === "string" ? headerNameLowerCasedRecord[value] ?? value.toLowerCase() : tree.lookup(value) ?? value.toString("latin1").toLowerCase();
+    function headerNameToString(value2) {
+      return typeof value2 === "string" ? headerNameLowerCasedRecord[value2] ?? value2.toLowerCase() : tree.lookup(value2) ?? value2.toString("latin1").toLowerCase();
     }
-    function bufferToLowerCasedHeaderName(value) {
-      return tree.lookup(value) ?? value.toString("latin1").toLowerCase();
+    function bufferToLowerCasedHeaderName(value2) {
+      return tree.lookup(value2) ?? value2.toString("latin1").toLowerCase();
     }
     function parseHeaders(headers, obj) {
       if (obj === void 0) obj = {};
@@ -1298,14 +1298,14 @@ var require_util = __commonJS({
             iterator2 = iterable[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { done, value } = await iterator2.next();
+            const { done, value: value2 } = await iterator2.next();
             if (done) {
               queueMicrotask(() => {
                 controller.close();
                 controller.byobRequest?.respond(0);
               });
             } else {
-              const buf = Buffer.isBuffer(value) ? value : Buffer.from(value);
+              const buf = Buffer.isBuffer(value2) ? value2 : Buffer.from(value2);
               if (buf.byteLength) {
                 controller.enqueue(new Uint8Array(buf));
               }
@@ -1970,8 +1970,8 @@ var require_request = __commonJS({
           this.endHandler = null;
         }
       }
-      addHeader(key, value) {
-        processHeader(this, key, value);
+      addHeader(key, value2) {
+        processHeader(this, key, value2);
         return this;
       }
     };
@@ -2043,11 +2043,11 @@ var require_request = __commonJS({
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
-        const value = typeof val === "string" ? val.toLowerCase() : null;
-        if (value !== "close" && value !== "keep-alive") {
+        const value2 = typeof val === "string" ? val.toLowerCase() : null;
+        if (value2 !== "close" && value2 !== "keep-alive") {
           throw new InvalidArgumentError("invalid connection header");
         }
-        if (value === "close") {
+        if (value2 === "close") {
           request2.reset = true;
         }
       } else if (headerName === "expect") {
@@ -2175,9 +2175,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve12, reject) => {
+          return new Promise((resolve13, reject) => {
             this.close((err2, data) => {
-              return err2 ? reject(err2) : resolve12(data);
+              return err2 ? reject(err2) : resolve13(data);
             });
           });
         }
@@ -2215,12 +2215,12 @@ var require_dispatcher_base = __commonJS({
           err2 = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve12, reject) => {
+          return new Promise((resolve13, reject) => {
             this.destroy(err2, (err3, data) => {
               return err3 ? (
                 /* istanbul ignore next: should never error */
                 reject(err3)
-              ) : resolve12(data);
+              ) : resolve13(data);
             });
           });
         }
@@ -2712,9 +2712,9 @@ var require_utils = __commonJS({
     function enumToMap(obj) {
       const res = {};
       Object.keys(obj).forEach((key) => {
-        const value = obj[key];
-        if (typeof value === "number") {
-          res[key] = value;
+        const value2 = obj[key];
+        if (typeof value2 === "number") {
+          res[key] = value2;
         }
       });
       return res;
@@ -3527,11 +3527,11 @@ var require_data_url = __commonJS({
     }
     function collectAnHTTPQuotedString(input2, position, extractValue) {
       const positionStart = position.position;
-      let value = "";
+      let value2 = "";
       assert2(input2[position.position] === '"');
       position.position++;
       while (true) {
-        value += collectASequenceOfCodePoints(
+        value2 += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== "\\",
           input2,
           position
@@ -3543,10 +3543,10 @@ var require_data_url = __commonJS({
         position.position++;
         if (quoteOrBackslash === "\\") {
           if (position.position >= input2.length) {
-            value += "\\";
+            value2 += "\\";
             break;
           }
-          value += input2[position.position];
+          value2 += input2[position.position];
           position.position++;
         } else {
           assert2(quoteOrBackslash === '"');
@@ -3554,7 +3554,7 @@ var require_data_url = __commonJS({
         }
       }
       if (extractValue) {
-        return value;
+        return value2;
       }
       return input2.slice(positionStart, position.position);
     }
@@ -3562,16 +3562,16 @@ var require_data_url = __commonJS({
       assert2(mimeType !== "failure");
       const { parameters, essence } = mimeType;
       let serialization = essence;
-      for (let [name, value] of parameters.entries()) {
+      for (let [name, value2] of parameters.entries()) {
         serialization += ";";
         serialization += name;
         serialization += "=";
-        if (!HTTP_TOKEN_CODEPOINTS.test(value)) {
-          value = value.replace(/(\\|")/g, "\\$1");
-          value = '"' + value;
-          value += '"';
+        if (!HTTP_TOKEN_CODEPOINTS.test(value2)) {
+          value2 = value2.replace(/(\\|")/g, "\\$1");
+          value2 = '"' + value2;
+          value2 += '"';
         }
-        serialization += value;
+        serialization += value2;
       }
       return serialization;
     }
@@ -3844,11 +3844,11 @@ var require_webidl = __commonJS({
           });
         }
         while (true) {
-          const { done, value } = method.next();
+          const { done, value: value2 } = method.next();
           if (done) {
             break;
           }
-          seq.push(converter(value, prefix, `${argument}[${index++}]`));
+          seq.push(converter(value2, prefix, `${argument}[${index++}]`));
         }
         return seq;
       };
@@ -3916,20 +3916,20 @@ var require_webidl = __commonJS({
               });
             }
           }
-          let value = dictionary[key];
+          let value2 = dictionary[key];
           const hasDefault = Object.hasOwn(options, "defaultValue");
-          if (hasDefault && value !== null) {
-            value ??= defaultValue();
+          if (hasDefault && value2 !== null) {
+            value2 ??= defaultValue();
           }
-          if (required2 || hasDefault || value !== void 0) {
-            value = converter(value, prefix, `${argument}.${key}`);
-            if (options.allowedValues && !options.allowedValues.includes(value)) {
+          if (required2 || hasDefault || value2 !== void 0) {
+            value2 = converter(value2, prefix, `${argument}.${key}`);
+            if (options.allowedValues && !options.allowedValues.includes(value2)) {
               throw webidl.errors.exception({
                 header: prefix,
-                message: `${value} is not an accepted type. Expected one of ${options.allowedValues.join(", ")}.`
+                message: `${value2} is not an accepted type. Expected one of ${options.allowedValues.join(", ")}.`
               });
             }
-            dict[key] = value;
+            dict[key] = value2;
           }
         }
         return dict;
@@ -4102,11 +4102,11 @@ var require_util2 = __commonJS({
     var { isUint8Array: isUint8Array2 } = __require("node:util/types");
     var { webidl } = require_webidl();
     var supportedHashes = [];
-    var crypto2;
+    var crypto3;
     try {
-      crypto2 = __require("node:crypto");
+      crypto3 = __require("node:crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto2.getHashes().filter((hash2) => possibleRelevantHashes.includes(hash2));
+      supportedHashes = crypto3.getHashes().filter((hash2) => possibleRelevantHashes.includes(hash2));
     } catch {
     }
     function responseURL(response) {
@@ -4140,8 +4140,8 @@ var require_util2 = __commonJS({
       }
       return true;
     }
-    function normalizeBinaryStringToUtf8(value) {
-      return Buffer.from(value, "binary").toString("utf8");
+    function normalizeBinaryStringToUtf8(value2) {
+      return Buffer.from(value2, "binary").toString("utf8");
     }
     function requestCurrentURL(request2) {
       return request2.urlList[request2.urlList.length - 1];
@@ -4379,7 +4379,7 @@ var require_util2 = __commonJS({
       }
     }
     function bytesMatch(bytes, metadataList) {
-      if (crypto2 === void 0) {
+      if (crypto3 === void 0) {
         return true;
       }
       const parsedMetadata = parseMetadata(metadataList);
@@ -4394,7 +4394,7 @@ var require_util2 = __commonJS({
       for (const item of metadata) {
         const algorithm = item.algo;
         const expectedValue = item.hash;
-        let actualValue = crypto2.createHash(algorithm).update(bytes).digest("base64");
+        let actualValue = crypto3.createHash(algorithm).update(bytes).digest("base64");
         if (actualValue[actualValue.length - 1] === "=") {
           if (actualValue[actualValue.length - 2] === "=") {
             actualValue = actualValue.slice(0, -2);
@@ -4487,8 +4487,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve12, reject) => {
-        res = resolve12;
+      const promise2 = new Promise((resolve13, reject) => {
+        res = resolve13;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -4502,8 +4502,8 @@ var require_util2 = __commonJS({
     function normalizeMethod(method) {
       return normalizedMethodRecordsBase[method.toLowerCase()] ?? method;
     }
-    function serializeJavascriptValueToJSONString(value) {
-      const result = JSON.stringify(value);
+    function serializeJavascriptValueToJSONString(value2) {
+      const result = JSON.stringify(value2);
       if (result === void 0) {
         throw new TypeError("Value is not JSON serializable");
       }
@@ -4544,7 +4544,7 @@ var require_util2 = __commonJS({
               done: true
             };
           }
-          const { [keyIndex]: key, [valueIndex]: value } = values[index];
+          const { [keyIndex]: key, [valueIndex]: value2 } = values[index];
           this.#index = index + 1;
           let result;
           switch (this.#kind) {
@@ -4552,10 +4552,10 @@ var require_util2 = __commonJS({
               result = key;
               break;
             case "value":
-              result = value;
+              result = value2;
               break;
             case "key+value":
-              result = [key, value];
+              result = [key, value2];
               break;
           }
           return {
@@ -4621,8 +4621,8 @@ var require_util2 = __commonJS({
                 `Failed to execute 'forEach' on '${name}': parameter 1 is not of type 'Function'.`
               );
             }
-            for (const { 0: key, 1: value } of makeIterator(this, "key+value")) {
-              callbackfn.call(thisArg, value, key, this);
+            for (const { 0: key, 1: value2 } of makeIterator(this, "key+value")) {
+              callbackfn.call(thisArg, value2, key, this);
             }
           }
         }
@@ -4699,8 +4699,8 @@ var require_util2 = __commonJS({
       const protocol = url2.protocol;
       return protocol === "http:" || protocol === "https:";
     }
-    function simpleRangeHeaderValue(value, allowWhitespace) {
-      const data = value;
+    function simpleRangeHeaderValue(value2, allowWhitespace) {
+      const data = value2;
       if (!data.startsWith("bytes")) {
         return "failure";
       }
@@ -4818,8 +4818,8 @@ var require_util2 = __commonJS({
       if (values === null) {
         return "failure";
       }
-      for (const value of values) {
-        const temporaryMimeType = parseMIMEType(value);
+      for (const value2 of values) {
+        const temporaryMimeType = parseMIMEType(value2);
         if (temporaryMimeType === "failure" || temporaryMimeType.essence === "*/*") {
           continue;
         }
@@ -4839,8 +4839,8 @@ var require_util2 = __commonJS({
       }
       return mimeType;
     }
-    function gettingDecodingSplitting(value) {
-      const input2 = value;
+    function gettingDecodingSplitting(value2) {
+      const input2 = value2;
       const position = { position: 0 };
       const values = [];
       let temporaryValue = "";
@@ -4871,11 +4871,11 @@ var require_util2 = __commonJS({
       return values;
     }
     function getDecodeSplit(name, list) {
-      const value = list.get(name, true);
-      if (value === null) {
+      const value2 = list.get(name, true);
+      if (value2 === null) {
         return null;
       }
-      return gettingDecodingSplitting(value);
+      return gettingDecodingSplitting(value2);
     }
     var textDecoder2 = new TextDecoder();
     function utf8DecodeBytes(buffer) {
@@ -5058,19 +5058,19 @@ var require_formdata = __commonJS({
         }
         this[kState] = [];
       }
-      append(name, value, filename = void 0) {
+      append(name, value2, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.append";
         webidl.argumentLengthCheck(arguments, 2, prefix);
-        if (arguments.length === 3 && !isBlobLike(value)) {
+        if (arguments.length === 3 && !isBlobLike(value2)) {
           throw new TypeError(
             "Failed to execute 'append' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
         name = webidl.converters.USVString(name, prefix, "name");
-        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "value", { strict: false }) : webidl.converters.USVString(value, prefix, "value");
+        value2 = isBlobLike(value2) ? webidl.converters.Blob(value2, prefix, "value", { strict: false }) : webidl.converters.USVString(value2, prefix, "value");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
-        const entry = makeEntry(name, value, filename);
+        const entry = makeEntry(name, value2, filename);
         this[kState].push(entry);
       }
       delete(name) {
@@ -5105,19 +5105,19 @@ var require_formdata = __commonJS({
         name = webidl.converters.USVString(name, prefix, "name");
         return this[kState].findIndex((entry) => entry.name === name) !== -1;
       }
-      set(name, value, filename = void 0) {
+      set(name, value2, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.set";
         webidl.argumentLengthCheck(arguments, 2, prefix);
-        if (arguments.length === 3 && !isBlobLike(value)) {
+        if (arguments.length === 3 && !isBlobLike(value2)) {
           throw new TypeError(
             "Failed to execute 'set' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
         name = webidl.converters.USVString(name, prefix, "name");
-        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "name", { strict: false }) : webidl.converters.USVString(value, prefix, "name");
+        value2 = isBlobLike(value2) ? webidl.converters.Blob(value2, prefix, "name", { strict: false }) : webidl.converters.USVString(value2, prefix, "name");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
-        const entry = makeEntry(name, value, filename);
+        const entry = makeEntry(name, value2, filename);
         const idx = this[kState].findIndex((entry2) => entry2.name === name);
         if (idx !== -1) {
           this[kState] = [
@@ -5161,21 +5161,21 @@ var require_formdata = __commonJS({
         configurable: true
       }
     });
-    function makeEntry(name, value, filename) {
-      if (typeof value === "string") {
+    function makeEntry(name, value2, filename) {
+      if (typeof value2 === "string") {
       } else {
-        if (!isFileLike(value)) {
-          value = value instanceof Blob ? new File2([value], "blob", { type: value.type }) : new FileLike(value, "blob", { type: value.type });
+        if (!isFileLike(value2)) {
+          value2 = value2 instanceof Blob ? new File2([value2], "blob", { type: value2.type }) : new FileLike(value2, "blob", { type: value2.type });
         }
         if (filename !== void 0) {
           const options = {
-            type: value.type,
-            lastModified: value.lastModified
+            type: value2.type,
+            lastModified: value2.lastModified
           };
-          value = value instanceof NativeFile ? new File2([value], filename, options) : new FileLike(value, filename, options);
+          value2 = value2 instanceof NativeFile ? new File2([value2], filename, options) : new FileLike(value2, filename, options);
         }
       }
-      return { name, value };
+      return { name, value: value2 };
     }
     module.exports = { FormData, makeEntry };
   }
@@ -5273,19 +5273,19 @@ var require_formdata_parser = __commonJS({
         } else {
           position.position += 2;
         }
-        let value;
+        let value2;
         if (filename !== null) {
           contentType ??= "text/plain";
           if (!isAsciiString(contentType)) {
             contentType = "";
           }
-          value = new File2([body], filename, { type: contentType });
+          value2 = new File2([body], filename, { type: contentType });
         } else {
-          value = utf8DecodeBytes(Buffer.from(body));
+          value2 = utf8DecodeBytes(Buffer.from(body));
         }
         assert2(isUSVString(name));
-        assert2(typeof value === "string" && isUSVString(value) || isFileLike(value));
-        entryList.push(makeEntry(name, value, filename));
+        assert2(typeof value2 === "string" && isUSVString(value2) || isFileLike(value2));
+        entryList.push(makeEntry(name, value2, filename));
       }
     }
     function parseMultipartFormDataHeaders(input2, position) {
@@ -5458,8 +5458,8 @@ var require_body = __commonJS({
     var { multipartFormDataParser } = require_formdata_parser();
     var random;
     try {
-      const crypto2 = __require("node:crypto");
-      random = (max3) => crypto2.randomInt(0, max3);
+      const crypto3 = __require("node:crypto");
+      random = (max3) => crypto3.randomInt(0, max3);
     } catch {
       random = (max3) => Math.floor(Math.random(max3));
     }
@@ -5516,27 +5516,27 @@ var require_body = __commonJS({
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
         const escape = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
-        const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
+        const normalizeLinefeeds = (value2) => value2.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = false;
-        for (const [name, value] of object2) {
-          if (typeof value === "string") {
+        for (const [name, value2] of object2) {
+          if (typeof value2 === "string") {
             const chunk2 = textEncoder3.encode(prefix + `; name="${escape(normalizeLinefeeds(name))}"\r
 \r
-${normalizeLinefeeds(value)}\r
+${normalizeLinefeeds(value2)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder3.encode(`${prefix}; name="${escape(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
-Content-Type: ${value.type || "application/octet-stream"}\r
+            const chunk2 = textEncoder3.encode(`${prefix}; name="${escape(normalizeLinefeeds(name))}"` + (value2.name ? `; filename="${escape(value2.name)}"` : "") + `\r
+Content-Type: ${value2.type || "application/octet-stream"}\r
 \r
 `);
-            blobParts.push(chunk2, value, rn);
-            if (typeof value.size === "number") {
-              length += chunk2.byteLength + value.size + rn.byteLength;
+            blobParts.push(chunk2, value2, rn);
+            if (typeof value2.size === "number") {
+              length += chunk2.byteLength + value2.size + rn.byteLength;
             } else {
               hasUnknownSizeValue = true;
             }
@@ -5587,7 +5587,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             iterator2 = action(object2)[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { value, done } = await iterator2.next();
+            const { value: value2, done } = await iterator2.next();
             if (done) {
               queueMicrotask(() => {
                 controller.close();
@@ -5595,7 +5595,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
               });
             } else {
               if (!isErrored(stream)) {
-                const buffer = new Uint8Array(value);
+                const buffer = new Uint8Array(value2);
                 if (buffer.byteLength) {
                   controller.enqueue(buffer);
                 }
@@ -5658,12 +5658,12 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           return consumeBody(this, parseJSONFromBytes, instance);
         },
         formData() {
-          return consumeBody(this, (value) => {
+          return consumeBody(this, (value2) => {
             const mimeType = bodyMimeType(this);
             if (mimeType !== null) {
               switch (mimeType.essence) {
                 case "multipart/form-data": {
-                  const parsed = multipartFormDataParser(value, mimeType);
+                  const parsed = multipartFormDataParser(value2, mimeType);
                   if (parsed === "failure") {
                     throw new TypeError("Failed to parse body as FormData.");
                   }
@@ -5672,10 +5672,10 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                   return fd2;
                 }
                 case "application/x-www-form-urlencoded": {
-                  const entries2 = new URLSearchParams(value.toString());
+                  const entries2 = new URLSearchParams(value2.toString());
                   const fd2 = new FormData();
-                  for (const [name, value2] of entries2) {
-                    fd2.append(name, value2);
+                  for (const [name, value3] of entries2) {
+                    fd2.append(name, value3);
                   }
                   return fd2;
                 }
@@ -5800,7 +5800,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants7 = require_constants2();
+    var constants8 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5871,11 +5871,11 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser = class {
+    var Parser2 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants7.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants8.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5970,11 +5970,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants7.ERROR.OK) {
+          if (ret !== constants8.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants7.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants8.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants7.ERROR.PAUSED) {
+            } else if (ret === constants8.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5997,10 +5997,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants7.ERROR.OK) {
+        if (ret === constants8.ERROR.OK) {
           return null;
         }
-        if (ret === constants7.ERROR.PAUSED || ret === constants7.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants8.ERROR.PAUSED || ret === constants8.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6017,7 +6017,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants7.ERROR[ret], data);
+        return new HTTPParserError(message, constants8.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -6197,7 +6197,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants7.ERROR.PAUSED : 0;
+        return pause ? constants8.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6219,7 +6219,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants7.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6255,13 +6255,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants7.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants7.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants7.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6298,7 +6298,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser(client, socket, llhttpInstance);
+      socket[kParser] = new Parser2(client, socket, llhttpInstance);
       addListener(socket, "error", function(err2) {
         const parser = this[kParser];
         if (err2.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -6739,12 +6739,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve12, reject) => {
+      const waitForDrain = () => new Promise((resolve13, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve12;
+          callback = resolve13;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -6931,13 +6931,13 @@ var require_client_h2 = __commonJS({
     } = http2;
     function parseH2Headers(headers) {
       const result = [];
-      for (const [name, value] of Object.entries(headers)) {
-        if (Array.isArray(value)) {
-          for (const subvalue of value) {
+      for (const [name, value2] of Object.entries(headers)) {
+        if (Array.isArray(value2)) {
+          for (const subvalue of value2) {
             result.push(Buffer.from(name), Buffer.from(subvalue));
           }
         } else {
-          result.push(Buffer.from(name), Buffer.from(value));
+          result.push(Buffer.from(name), Buffer.from(value2));
         }
       }
       return result;
@@ -7414,12 +7414,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve12, reject) => {
+      const waitForDrain = () => new Promise((resolve13, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve12;
+          callback = resolve13;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7855,8 +7855,8 @@ var require_client = __commonJS({
       get pipelining() {
         return this[kPipelining];
       }
-      set pipelining(value) {
-        this[kPipelining] = value;
+      set pipelining(value2) {
+        this[kPipelining] = value2;
         this[kResume](true);
       }
       get [kPending]() {
@@ -7898,16 +7898,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve12) => {
+        return new Promise((resolve13) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve12;
+            this[kClosedResolve] = resolve13;
           } else {
-            resolve12(null);
+            resolve13(null);
           }
         });
       }
       async [kDestroy](err2) {
-        return new Promise((resolve12) => {
+        return new Promise((resolve13) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i3 = 0; i3 < requests.length; i3++) {
             const request2 = requests[i3];
@@ -7918,7 +7918,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve12(null);
+            resolve13(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err2, callback);
@@ -7969,7 +7969,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve12, reject) => {
+        const socket = await new Promise((resolve13, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7981,7 +7981,7 @@ var require_client = __commonJS({
             if (err2) {
               reject(err2);
             } else {
-              resolve12(socket2);
+              resolve13(socket2);
             }
           });
         });
@@ -8317,8 +8317,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve12) => {
-            this[kClosedResolve] = resolve12;
+          await new Promise((resolve13) => {
+            this[kClosedResolve] = resolve13;
           });
         }
       }
@@ -9587,7 +9587,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve12, reject) => {
+        return await new Promise((resolve13, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError2());
           }
@@ -9600,7 +9600,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError2());
             } else {
-              resolve12(null);
+              resolve13(null);
             }
           }).on("error", noop6).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9619,7 +9619,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve12, reject) => {
+      return new Promise((resolve13, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9636,7 +9636,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve12,
+              resolve: resolve13,
               reject,
               length: 0,
               body: []
@@ -9706,18 +9706,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve12, stream, length } = consume2;
+      const { type, body, resolve: resolve13, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve12(chunksDecode(body, length));
+          resolve13(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve12(JSON.parse(chunksDecode(body, length)));
+          resolve13(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve12(chunksConcat(body, length).buffer);
+          resolve13(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve12(new Blob(body, { type: stream[kContentType] }));
+          resolve13(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve12(chunksConcat(body, length));
+          resolve13(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err2) {
@@ -9974,9 +9974,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve13, reject) => {
           request2.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve12(data);
+            return err2 ? reject(err2) : resolve13(data);
           });
         });
       }
@@ -10199,9 +10199,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve13, reject) => {
           stream.call(this, opts, factory, (err2, data) => {
-            return err2 ? reject(err2) : resolve12(data);
+            return err2 ? reject(err2) : resolve13(data);
           });
         });
       }
@@ -10486,9 +10486,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve13, reject) => {
           upgrade.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve12(data);
+            return err2 ? reject(err2) : resolve13(data);
           });
         });
       }
@@ -10580,9 +10580,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve13, reject) => {
           connect.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve12(data);
+            return err2 ? reject(err2) : resolve13(data);
           });
         });
       }
@@ -10685,15 +10685,15 @@ var require_mock_utils = __commonJS({
         isPromise
       }
     } = __require("node:util");
-    function matchValue(match, value) {
+    function matchValue(match, value2) {
       if (typeof match === "string") {
-        return match === value;
+        return match === value2;
       }
       if (match instanceof RegExp) {
-        return match.test(value);
+        return match.test(value2);
       }
       if (typeof match === "function") {
-        return match(value) === true;
+        return match(value2) === true;
       }
       return false;
     }
@@ -10834,14 +10834,14 @@ var require_mock_utils = __commonJS({
       const result = [];
       for (let i3 = 0; i3 < keys.length; ++i3) {
         const key = keys[i3];
-        const value = data[key];
+        const value2 = data[key];
         const name = Buffer.from(`${key}`);
-        if (Array.isArray(value)) {
-          for (let j = 0; j < value.length; ++j) {
-            result.push(name, Buffer.from(`${value[j]}`));
+        if (Array.isArray(value2)) {
+          for (let j = 0; j < value2.length; ++j) {
+            result.push(name, Buffer.from(`${value2[j]}`));
           }
         } else {
-          result.push(name, Buffer.from(`${value}`));
+          result.push(name, Buffer.from(`${value2}`));
         }
       }
       return result;
@@ -11991,25 +11991,25 @@ var require_headers = __commonJS({
         });
       }
     }
-    function appendHeader(headers, name, value) {
-      value = headerValueNormalize(value);
+    function appendHeader(headers, name, value2) {
+      value2 = headerValueNormalize(value2);
       if (!isValidHeaderName(name)) {
         throw webidl.errors.invalidArgument({
           prefix: "Headers.append",
           value: name,
           type: "header name"
         });
-      } else if (!isValidHeaderValue(value)) {
+      } else if (!isValidHeaderValue(value2)) {
         throw webidl.errors.invalidArgument({
           prefix: "Headers.append",
-          value,
+          value: value2,
           type: "header value"
         });
       }
       if (getHeadersGuard(headers) === "immutable") {
         throw new TypeError("immutable");
       }
-      return getHeadersList(headers).append(name, value, false);
+      return getHeadersList(headers).append(name, value2, false);
     }
     function compareHeaderName(a2, b) {
       return a2[0] < b[0] ? -1 : 1;
@@ -12046,7 +12046,7 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      append(name, value, isLowerCase) {
+      append(name, value2, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists3 = this[kHeadersMap].get(lowercaseName);
@@ -12054,13 +12054,13 @@ var require_headers = __commonJS({
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
             name: exists3.name,
-            value: `${exists3.value}${delimiter}${value}`
+            value: `${exists3.value}${delimiter}${value2}`
           });
         } else {
-          this[kHeadersMap].set(lowercaseName, { name, value });
+          this[kHeadersMap].set(lowercaseName, { name, value: value2 });
         }
         if (lowercaseName === "set-cookie") {
-          (this.cookies ??= []).push(value);
+          (this.cookies ??= []).push(value2);
         }
       }
       /**
@@ -12069,13 +12069,13 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      set(name, value, isLowerCase) {
+      set(name, value2, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         if (lowercaseName === "set-cookie") {
-          this.cookies = [value];
+          this.cookies = [value2];
         }
-        this[kHeadersMap].set(lowercaseName, { name, value });
+        this[kHeadersMap].set(lowercaseName, { name, value: value2 });
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-delete
@@ -12100,15 +12100,15 @@ var require_headers = __commonJS({
         return this[kHeadersMap].get(isLowerCase ? name : name.toLowerCase())?.value ?? null;
       }
       *[Symbol.iterator]() {
-        for (const { 0: name, 1: { value } } of this[kHeadersMap]) {
-          yield [name, value];
+        for (const { 0: name, 1: { value: value2 } } of this[kHeadersMap]) {
+          yield [name, value2];
         }
       }
       get entries() {
         const headers = {};
         if (this[kHeadersMap].size !== 0) {
-          for (const { name, value } of this[kHeadersMap].values()) {
-            headers[name] = value;
+          for (const { name, value: value2 } of this[kHeadersMap].values()) {
+            headers[name] = value2;
           }
         }
         return headers;
@@ -12119,13 +12119,13 @@ var require_headers = __commonJS({
       get entriesList() {
         const headers = [];
         if (this[kHeadersMap].size !== 0) {
-          for (const { 0: lowerName, 1: { name, value } } of this[kHeadersMap]) {
+          for (const { 0: lowerName, 1: { name, value: value2 } } of this[kHeadersMap]) {
             if (lowerName === "set-cookie") {
               for (const cookie of this.cookies) {
                 headers.push([name, cookie]);
               }
             } else {
-              headers.push([name, value]);
+              headers.push([name, value2]);
             }
           }
         }
@@ -12143,9 +12143,9 @@ var require_headers = __commonJS({
           const firstValue = iterator2.next().value;
           array2[0] = [firstValue[0], firstValue[1].value];
           assert2(firstValue[1].value !== null);
-          for (let i3 = 1, j = 0, right = 0, left = 0, pivot = 0, x2, value; i3 < size; ++i3) {
-            value = iterator2.next().value;
-            x2 = array2[i3] = [value[0], value[1].value];
+          for (let i3 = 1, j = 0, right = 0, left = 0, pivot = 0, x2, value2; i3 < size; ++i3) {
+            value2 = iterator2.next().value;
+            x2 = array2[i3] = [value2[0], value2[1].value];
             assert2(x2[1] !== null);
             left = 0;
             right = i3;
@@ -12171,9 +12171,9 @@ var require_headers = __commonJS({
           return array2;
         } else {
           let i3 = 0;
-          for (const { 0: name, 1: { value } } of this[kHeadersMap]) {
-            array2[i3++] = [name, value];
-            assert2(value !== null);
+          for (const { 0: name, 1: { value: value2 } } of this[kHeadersMap]) {
+            array2[i3++] = [name, value2];
+            assert2(value2 !== null);
           }
           return array2.sort(compareHeaderName);
         }
@@ -12195,13 +12195,13 @@ var require_headers = __commonJS({
         }
       }
       // https://fetch.spec.whatwg.org/#dom-headers-append
-      append(name, value) {
+      append(name, value2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.append");
         const prefix = "Headers.append";
         name = webidl.converters.ByteString(name, prefix, "name");
-        value = webidl.converters.ByteString(value, prefix, "value");
-        return appendHeader(this, name, value);
+        value2 = webidl.converters.ByteString(value2, prefix, "value");
+        return appendHeader(this, name, value2);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-delete
       delete(name) {
@@ -12255,30 +12255,30 @@ var require_headers = __commonJS({
         return this.#headersList.contains(name, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-set
-      set(name, value) {
+      set(name, value2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.set");
         const prefix = "Headers.set";
         name = webidl.converters.ByteString(name, prefix, "name");
-        value = webidl.converters.ByteString(value, prefix, "value");
-        value = headerValueNormalize(value);
+        value2 = webidl.converters.ByteString(value2, prefix, "value");
+        value2 = headerValueNormalize(value2);
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
             prefix,
             value: name,
             type: "header name"
           });
-        } else if (!isValidHeaderValue(value)) {
+        } else if (!isValidHeaderValue(value2)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value,
+            value: value2,
             type: "header value"
           });
         }
         if (this.#guard === "immutable") {
           throw new TypeError("immutable");
         }
-        this.#headersList.set(name, value, false);
+        this.#headersList.set(name, value2, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
@@ -12295,19 +12295,19 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap];
         }
         const headers = [];
-        const names = this.#headersList.toSortedArray();
+        const names2 = this.#headersList.toSortedArray();
         const cookies = this.#headersList.cookies;
         if (cookies === null || cookies.length === 1) {
-          return this.#headersList[kHeadersSortedMap] = names;
+          return this.#headersList[kHeadersSortedMap] = names2;
         }
-        for (let i3 = 0; i3 < names.length; ++i3) {
-          const { 0: name, 1: value } = names[i3];
+        for (let i3 = 0; i3 < names2.length; ++i3) {
+          const { 0: name, 1: value2 } = names2[i3];
           if (name === "set-cookie") {
             for (let j = 0; j < cookies.length; ++j) {
               headers.push([name, cookies[j]]);
             }
           } else {
-            headers.push([name, value]);
+            headers.push([name, value2]);
           }
         }
         return this.#headersList[kHeadersSortedMap] = headers;
@@ -12451,8 +12451,8 @@ var require_response = __commonJS({
         }
         const responseObject = fromInnerResponse(makeResponse({}), "immutable");
         responseObject[kState].status = status;
-        const value = isomorphicEncode(URLSerializer(parsedURL));
-        responseObject[kState].headersList.append("location", value, true);
+        const value2 = isomorphicEncode(URLSerializer(parsedURL));
+        responseObject[kState].headersList.append("location", value2, true);
         return responseObject;
       }
       // https://fetch.spec.whatwg.org/#dom-response
@@ -12634,9 +12634,9 @@ var require_response = __commonJS({
         get(target, p) {
           return p in state ? state[p] : target[p];
         },
-        set(target, p, value) {
+        set(target, p, value2) {
           assert2(!(p in state));
-          target[p] = value;
+          target[p] = value2;
           return true;
         }
       });
@@ -12789,8 +12789,8 @@ var require_dispatcher_weakref = __commonJS({
     "use strict";
     var { kConnected, kSize } = require_symbols();
     var CompatWeakRef = class {
-      constructor(value) {
-        this.value = value;
+      constructor(value2) {
+        this.value = value2;
       }
       deref() {
         return this.value[kConnected] === 0 && this.value[kSize] === 0 ? void 0 : this.value;
@@ -13114,8 +13114,8 @@ var require_request2 = __commonJS({
           const headers = init.headers !== void 0 ? init.headers : new HeadersList(headersList);
           headersList.clear();
           if (headers instanceof HeadersList) {
-            for (const { name, value } of headers.rawValues()) {
-              headersList.append(name, value, false);
+            for (const { name, value: value2 } of headers.rawValues()) {
+              headersList.append(name, value2, false);
             }
             headersList.cookies = headers.cookies;
           } else {
@@ -13788,8 +13788,8 @@ var require_fetch = __commonJS({
         }
       }
       if (!request2.headersList.contains("accept", true)) {
-        const value = "*/*";
-        request2.headersList.append("accept", value, true);
+        const value2 = "*/*";
+        request2.headersList.append("accept", value2, true);
       }
       if (!request2.headersList.contains("accept-language", true)) {
         request2.headersList.append("accept-language", "*", true);
@@ -14388,11 +14388,11 @@ var require_fetch = __commonJS({
           let bytes;
           let isFailure;
           try {
-            const { done, value } = await fetchParams.controller.next();
+            const { done, value: value2 } = await fetchParams.controller.next();
             if (isAborted(fetchParams)) {
               break;
             }
-            bytes = done ? void 0 : value;
+            bytes = done ? void 0 : value2;
           } catch (err2) {
             if (fetchParams.controller.ended && !timingInfo.encodedBodySize) {
               bytes = void 0;
@@ -14445,7 +14445,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve12, reject) => agent.dispatch(
+        return new Promise((resolve13, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14521,7 +14521,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable4({ read: resume });
               const onError = this.onError.bind(this);
-              resolve12({
+              resolve13({
                 status,
                 statusText,
                 headersList,
@@ -14564,7 +14564,7 @@ var require_fetch = __commonJS({
               for (let i3 = 0; i3 < rawHeaders.length; i3 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i3]), rawHeaders[i3 + 1].toString("latin1"), true);
               }
-              resolve12({
+              resolve13({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -14991,15 +14991,15 @@ var require_util4 = __commonJS({
       (async () => {
         while (!fr[kAborted]) {
           try {
-            const { done, value } = await chunkPromise;
+            const { done, value: value2 } = await chunkPromise;
             if (isFirstChunk && !fr[kAborted]) {
               queueMicrotask(() => {
                 fireAProgressEvent("loadstart", fr);
               });
             }
             isFirstChunk = false;
-            if (!done && types.isUint8Array(value)) {
-              bytes.push(value);
+            if (!done && types.isUint8Array(value2)) {
+              bytes.push(value2);
               if ((fr[kLastProgressEventFired] === void 0 || Date.now() - fr[kLastProgressEventFired] >= 50) && !fr[kAborted]) {
                 fr[kLastProgressEventFired] = Date.now();
                 queueMicrotask(() => {
@@ -15423,10 +15423,10 @@ var require_util5 = __commonJS({
     function getFieldValues(header) {
       assert2(header !== null);
       const values = [];
-      for (let value of header.split(",")) {
-        value = value.trim();
-        if (isValidHeaderName(value)) {
-          values.push(value);
+      for (let value2 of header.split(",")) {
+        value2 = value2.trim();
+        if (isValidHeaderName(value2)) {
+          values.push(value2);
         }
       }
       return values;
@@ -16110,9 +16110,9 @@ var require_constants4 = __commonJS({
 var require_util6 = __commonJS({
   "node_modules/undici/lib/web/cookies/util.js"(exports, module) {
     "use strict";
-    function isCTLExcludingHtab(value) {
-      for (let i3 = 0; i3 < value.length; ++i3) {
-        const code = value.charCodeAt(i3);
+    function isCTLExcludingHtab(value2) {
+      for (let i3 = 0; i3 < value2.length; ++i3) {
+        const code = value2.charCodeAt(i3);
         if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
           return true;
         }
@@ -16145,18 +16145,18 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookieValue(value) {
-      let len = value.length;
+    function validateCookieValue(value2) {
+      let len = value2.length;
       let i3 = 0;
-      if (value[0] === '"') {
-        if (len === 1 || value[len - 1] !== '"') {
+      if (value2[0] === '"') {
+        if (len === 1 || value2[len - 1] !== '"') {
           throw new Error("Invalid cookie value");
         }
         --len;
         ++i3;
       }
       while (i3 < len) {
-        const code = value.charCodeAt(i3++);
+        const code = value2.charCodeAt(i3++);
         if (code < 33 || // exclude CTLs (0-31)
         code > 126 || // non-ascii and DEL (127)
         code === 34 || // "
@@ -16294,9 +16294,9 @@ var require_util6 = __commonJS({
         if (!part.includes("=")) {
           throw new Error("Invalid unparsed");
         }
-        const [key, ...value] = part.split("=");
+        const [key, ...value2] = part.split("=");
         const trimmedKey = key.trim();
-        const joinedValue = value.join("=");
+        const joinedValue = value2.join("=");
         validateCookieName(trimmedKey);
         validateCookieValue(joinedValue);
         out.push(`${trimmedKey}=${joinedValue}`);
@@ -16329,7 +16329,7 @@ var require_parse = __commonJS({
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
-      let value = "";
+      let value2 = "";
       if (header.includes(";")) {
         const position = { position: 0 };
         nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
@@ -16338,7 +16338,7 @@ var require_parse = __commonJS({
         nameValuePair = header;
       }
       if (!nameValuePair.includes("=")) {
-        value = nameValuePair;
+        value2 = nameValuePair;
       } else {
         const position = { position: 0 };
         name = collectASequenceOfCodePointsFast(
@@ -16346,16 +16346,16 @@ var require_parse = __commonJS({
           nameValuePair,
           position
         );
-        value = nameValuePair.slice(position.position + 1);
+        value2 = nameValuePair.slice(position.position + 1);
       }
       name = name.trim();
-      value = value.trim();
-      if (name.length + value.length > maxNameValuePairSize) {
+      value2 = value2.trim();
+      if (name.length + value2.length > maxNameValuePairSize) {
         return null;
       }
       return {
         name,
-        value,
+        value: value2,
         ...parseUnparsedAttributes(unparsedAttributes)
       };
     }
@@ -16467,8 +16467,8 @@ var require_cookies = __commonJS({
         return out;
       }
       for (const piece of cookie.split(";")) {
-        const [name, ...value] = piece.split("=");
-        out[name.trim()] = value.join("=");
+        const [name, ...value2] = piece.split("=");
+        out[name.trim()] = value2.join("=");
       }
       return out;
     }
@@ -16525,11 +16525,11 @@ var require_cookies = __commonJS({
         key: "value"
       },
       {
-        converter: webidl.nullableConverter((value) => {
-          if (typeof value === "number") {
-            return webidl.converters["unsigned long long"](value);
+        converter: webidl.nullableConverter((value2) => {
+          if (typeof value2 === "number") {
+            return webidl.converters["unsigned long long"](value2);
           }
-          return new Date(value);
+          return new Date(value2);
         }),
         key: "expires",
         defaultValue: () => null
@@ -17041,26 +17041,26 @@ var require_util7 = __commonJS({
       const extensionList = /* @__PURE__ */ new Map();
       while (position.position < extensions.length) {
         const pair = collectASequenceOfCodePointsFast(";", extensions, position);
-        const [name, value = ""] = pair.split("=");
+        const [name, value2 = ""] = pair.split("=");
         extensionList.set(
           removeHTTPWhitespace(name, true, false),
-          removeHTTPWhitespace(value, false, true)
+          removeHTTPWhitespace(value2, false, true)
         );
         position.position++;
       }
       return extensionList;
     }
-    function isValidClientWindowBits(value) {
-      if (value.length === 0) {
+    function isValidClientWindowBits(value2) {
+      if (value2.length === 0) {
         return false;
       }
-      for (let i3 = 0; i3 < value.length; i3++) {
-        const byte = value.charCodeAt(i3);
+      for (let i3 = 0; i3 < value2.length; i3++) {
+        const byte = value2.charCodeAt(i3);
         if (byte < 48 || byte > 57) {
           return false;
         }
       }
-      const num2 = Number.parseInt(value, 10);
+      const num2 = Number.parseInt(value2, 10);
       return num2 >= 8 && num2 <= 15;
     }
     var hasIntl = typeof process.versions.icu === "string";
@@ -17098,13 +17098,13 @@ var require_frame = __commonJS({
     "use strict";
     var { maxUnsigned16Bit } = require_constants5();
     var BUFFER_SIZE = 16386;
-    var crypto2;
+    var crypto3;
     var buffer = null;
     var bufIdx = BUFFER_SIZE;
     try {
-      crypto2 = __require("node:crypto");
+      crypto3 = __require("node:crypto");
     } catch {
-      crypto2 = {
+      crypto3 = {
         // not full compatibility, but minimum.
         randomFillSync: function randomFillSync(buffer2, _offset, _size2) {
           for (let i3 = 0; i3 < buffer2.length; ++i3) {
@@ -17117,7 +17117,7 @@ var require_frame = __commonJS({
     function generateMask() {
       if (bufIdx === BUFFER_SIZE) {
         bufIdx = 0;
-        crypto2.randomFillSync(buffer ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
+        crypto3.randomFillSync(buffer ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
       }
       return [buffer[bufIdx++], buffer[bufIdx++], buffer[bufIdx++], buffer[bufIdx++]];
     }
@@ -17189,9 +17189,9 @@ var require_connection = __commonJS({
     var { Headers: Headers2, getHeadersList } = require_headers();
     var { getDecodeSplit } = require_util2();
     var { WebsocketFrameSend } = require_frame();
-    var crypto2;
+    var crypto3;
     try {
-      crypto2 = __require("node:crypto");
+      crypto3 = __require("node:crypto");
     } catch {
     }
     function establishWebSocketConnection(url2, protocols, client, ws, onEstablish, options) {
@@ -17211,7 +17211,7 @@ var require_connection = __commonJS({
         const headersList = getHeadersList(new Headers2(options.headers));
         request2.headersList = headersList;
       }
-      const keyValue = crypto2.randomBytes(16).toString("base64");
+      const keyValue = crypto3.randomBytes(16).toString("base64");
       request2.headersList.append("sec-websocket-key", keyValue);
       request2.headersList.append("sec-websocket-version", "13");
       for (const protocol of protocols) {
@@ -17241,7 +17241,7 @@ var require_connection = __commonJS({
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
+          const digest = crypto3.createHash("sha1").update(keyValue + uid).digest("base64");
           if (secWSAccept !== digest) {
             failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
@@ -18294,19 +18294,19 @@ var require_websocket = __commonJS({
 var require_util8 = __commonJS({
   "node_modules/undici/lib/web/eventsource/util.js"(exports, module) {
     "use strict";
-    function isValidLastEventId(value) {
-      return value.indexOf("\0") === -1;
+    function isValidLastEventId(value2) {
+      return value2.indexOf("\0") === -1;
     }
-    function isASCIINumber(value) {
-      if (value.length === 0) return false;
-      for (let i3 = 0; i3 < value.length; i3++) {
-        if (value.charCodeAt(i3) < 48 || value.charCodeAt(i3) > 57) return false;
+    function isASCIINumber(value2) {
+      if (value2.length === 0) return false;
+      for (let i3 = 0; i3 < value2.length; i3++) {
+        if (value2.charCodeAt(i3) < 48 || value2.charCodeAt(i3) > 57) return false;
       }
       return true;
     }
-    function delay(ms) {
-      return new Promise((resolve12) => {
-        setTimeout(resolve12, ms).unref();
+    function delay(ms2) {
+      return new Promise((resolve13) => {
+        setTimeout(resolve13, ms2).unref();
       });
     }
     module.exports = {
@@ -18531,12 +18531,12 @@ var require_eventsource_stream = __commonJS({
           const valueBytes = line.length - valueStart;
           const dataSize = this.eventFieldSizes.data + (event.data === void 0 ? 0 : 1) + valueBytes;
           this.setEventFieldSize("data", dataSize);
-          const value = line.toString("utf8", valueStart);
+          const value2 = line.toString("utf8", valueStart);
           if (event.data === void 0) {
-            event.data = value;
+            event.data = value2;
           } else {
             event.data += `
-${value}`;
+${value2}`;
           }
           this.dataLineCount++;
           return;
@@ -19675,26 +19675,26 @@ var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity3 = require_identity();
-    function toJS(value, arg, ctx) {
-      if (Array.isArray(value))
-        return value.map((v, i3) => toJS(v, String(i3), ctx));
-      if (value && typeof value.toJSON === "function") {
-        if (!ctx || !identity3.hasAnchor(value))
-          return value.toJSON(arg, ctx);
+    function toJS(value2, arg, ctx) {
+      if (Array.isArray(value2))
+        return value2.map((v, i3) => toJS(v, String(i3), ctx));
+      if (value2 && typeof value2.toJSON === "function") {
+        if (!ctx || !identity3.hasAnchor(value2))
+          return value2.toJSON(arg, ctx);
         const data = { aliasCount: 0, count: 1, res: void 0 };
-        ctx.anchors.set(value, data);
+        ctx.anchors.set(value2, data);
         ctx.onCreate = (res2) => {
           data.res = res2;
           delete ctx.onCreate;
         };
-        const res = value.toJSON(arg, ctx);
+        const res = value2.toJSON(arg, ctx);
         if (ctx.onCreate)
           ctx.onCreate(res);
         return res;
       }
-      if (typeof value === "bigint" && !ctx?.keep)
-        return Number(value);
-      return value;
+      if (typeof value2 === "bigint" && !ctx?.keep)
+        return Number(value2);
+      return value2;
     }
     exports.toJS = toJS;
   }
@@ -19866,11 +19866,11 @@ var require_Scalar = __commonJS({
     var identity3 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
-    var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
+    var isScalarValue = (value2) => !value2 || typeof value2 !== "function" && typeof value2 !== "object";
     var Scalar = class extends Node.NodeBase {
-      constructor(value) {
+      constructor(value2) {
         super(identity3.SCALAR);
-        this.value = value;
+        this.value = value2;
       }
       toJSON(arg, ctx) {
         return ctx?.keep ? this.value : toJS.toJS(this.value, arg, ctx);
@@ -19897,7 +19897,7 @@ var require_createNode = __commonJS({
     var identity3 = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
-    function findTagObject(value, tagName, tags) {
+    function findTagObject(value2, tagName, tags) {
       if (tagName) {
         const match = tags.filter((t) => t.tag === tagName);
         const tagObj = match.find((t) => !t.format) ?? match[0];
@@ -19905,53 +19905,53 @@ var require_createNode = __commonJS({
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
       }
-      return tags.find((t) => t.identify?.(value) && !t.format);
+      return tags.find((t) => t.identify?.(value2) && !t.format);
     }
-    function createNode(value, tagName, ctx) {
-      if (identity3.isDocument(value))
-        value = value.contents;
-      if (identity3.isNode(value))
-        return value;
-      if (identity3.isPair(value)) {
+    function createNode(value2, tagName, ctx) {
+      if (identity3.isDocument(value2))
+        value2 = value2.contents;
+      if (identity3.isNode(value2))
+        return value2;
+      if (identity3.isPair(value2)) {
         const map2 = ctx.schema[identity3.MAP].createNode?.(ctx.schema, null, ctx);
-        map2.items.push(value);
+        map2.items.push(value2);
         return map2;
       }
-      if (value instanceof String || value instanceof Number || value instanceof Boolean || typeof BigInt !== "undefined" && value instanceof BigInt) {
-        value = value.valueOf();
+      if (value2 instanceof String || value2 instanceof Number || value2 instanceof Boolean || typeof BigInt !== "undefined" && value2 instanceof BigInt) {
+        value2 = value2.valueOf();
       }
       const { aliasDuplicateObjects, onAnchor, onTagObj, schema, sourceObjects } = ctx;
       let ref2 = void 0;
-      if (aliasDuplicateObjects && value && typeof value === "object") {
-        ref2 = sourceObjects.get(value);
+      if (aliasDuplicateObjects && value2 && typeof value2 === "object") {
+        ref2 = sourceObjects.get(value2);
         if (ref2) {
-          ref2.anchor ?? (ref2.anchor = onAnchor(value));
+          ref2.anchor ?? (ref2.anchor = onAnchor(value2));
           return new Alias.Alias(ref2.anchor);
         } else {
           ref2 = { anchor: null, node: null };
-          sourceObjects.set(value, ref2);
+          sourceObjects.set(value2, ref2);
         }
       }
       if (tagName?.startsWith("!!"))
         tagName = defaultTagPrefix + tagName.slice(2);
-      let tagObj = findTagObject(value, tagName, schema.tags);
+      let tagObj = findTagObject(value2, tagName, schema.tags);
       if (!tagObj) {
-        if (value && typeof value.toJSON === "function") {
-          value = value.toJSON();
+        if (value2 && typeof value2.toJSON === "function") {
+          value2 = value2.toJSON();
         }
-        if (!value || typeof value !== "object") {
-          const node3 = new Scalar.Scalar(value);
+        if (!value2 || typeof value2 !== "object") {
+          const node3 = new Scalar.Scalar(value2);
           if (ref2)
             ref2.node = node3;
           return node3;
         }
-        tagObj = value instanceof Map ? schema[identity3.MAP] : Symbol.iterator in Object(value) ? schema[identity3.SEQ] : schema[identity3.MAP];
+        tagObj = value2 instanceof Map ? schema[identity3.MAP] : Symbol.iterator in Object(value2) ? schema[identity3.SEQ] : schema[identity3.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node2 = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar.Scalar(value);
+      const node2 = tagObj?.createNode ? tagObj.createNode(ctx.schema, value2, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value2, ctx) : new Scalar.Scalar(value2);
       if (tagName)
         node2.tag = tagName;
       else if (!tagObj.default)
@@ -19971,8 +19971,8 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path6, value) {
-      let v = value;
+    function collectionFromPath(schema, path6, value2) {
+      let v = value2;
       for (let i3 = path6.length - 1; i3 >= 0; --i3) {
         const k = path6[i3];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
@@ -20023,16 +20023,16 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path6, value) {
+      addIn(path6, value2) {
         if (isEmptyPath(path6))
-          this.add(value);
+          this.add(value2);
         else {
           const [key, ...rest] = path6;
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
-            node2.addIn(rest, value);
+            node2.addIn(rest, value2);
           else if (node2 === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest, value2));
           else
             throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
@@ -20086,16 +20086,16 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path6, value) {
+      setIn(path6, value2) {
         const [key, ...rest] = path6;
         if (rest.length === 0) {
-          this.set(key, value);
+          this.set(key, value2);
         } else {
           const node2 = this.get(key, true);
           if (identity3.isCollection(node2))
-            node2.setIn(rest, value);
+            node2.setIn(rest, value2);
           else if (node2 === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest, value2));
           else
             throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
@@ -20290,13 +20290,13 @@ var require_stringifyString = __commonJS({
       }
       return true;
     }
-    function doubleQuotedString(value, ctx) {
-      const json2 = JSON.stringify(value);
+    function doubleQuotedString(value2, ctx) {
+      const json2 = JSON.stringify(value2);
       if (ctx.options.doubleQuotedAsJSON)
         return json2;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent = ctx.indent || (containsDocumentMarker(value2) ? "  " : "");
       let str2 = "";
       let start = 0;
       for (let i3 = 0, ch = json2[i3]; ch; ch = json2[++i3]) {
@@ -20370,22 +20370,22 @@ var require_stringifyString = __commonJS({
       str2 = start ? str2 + json2.slice(start) : json2;
       return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
-    function singleQuotedString(value, ctx) {
-      if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
-        return doubleQuotedString(value, ctx);
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&
+    function singleQuotedString(value2, ctx) {
+      if (ctx.options.singleQuote === false || ctx.implicitKey && value2.includes("\n") || /[ \t]\n|\n[ \t]/.test(value2))
+        return doubleQuotedString(value2, ctx);
+      const indent = ctx.indent || (containsDocumentMarker(value2) ? "  " : "");
+      const res = "'" + value2.replace(/'/g, "''").replace(/\n+/g, `$&
 ${indent}`) + "'";
       return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
-    function quotedString(value, ctx) {
+    function quotedString(value2, ctx) {
       const { singleQuote } = ctx.options;
       let qs;
       if (singleQuote === false)
         qs = doubleQuotedString;
       else {
-        const hasDouble = value.includes('"');
-        const hasSingle = value.includes("'");
+        const hasDouble = value2.includes('"');
+        const hasSingle = value2.includes("'");
         if (hasDouble && !hasSingle)
           qs = singleQuotedString;
         else if (hasSingle && !hasDouble)
@@ -20393,7 +20393,7 @@ ${indent}`) + "'";
         else
           qs = singleQuote ? singleQuotedString : doubleQuotedString;
       }
-      return qs(value, ctx);
+      return qs(value2, ctx);
     }
     var blockEndNewlines;
     try {
@@ -20401,27 +20401,27 @@ ${indent}`) + "'";
     } catch {
       blockEndNewlines = /\n+(?!\n|$)/g;
     }
-    function blockString({ comment, type, value }, ctx, onComment, onChompKeep) {
+    function blockString({ comment, type, value: value2 }, ctx, onComment, onChompKeep) {
       const { blockQuote, commentString, lineWidth } = ctx.options;
-      if (!blockQuote || /\n[\t ]+$/.test(value)) {
-        return quotedString(value, ctx);
+      if (!blockQuote || /\n[\t ]+$/.test(value2)) {
+        return quotedString(value2, ctx);
       }
-      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
-      if (!value)
+      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value2) ? "  " : "");
+      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value2, lineWidth, indent.length);
+      if (!value2)
         return literal2 ? "|\n" : ">\n";
       let chomp;
       let endStart;
-      for (endStart = value.length; endStart > 0; --endStart) {
-        const ch = value[endStart - 1];
+      for (endStart = value2.length; endStart > 0; --endStart) {
+        const ch = value2[endStart - 1];
         if (ch !== "\n" && ch !== "	" && ch !== " ")
           break;
       }
-      let end = value.substring(endStart);
+      let end = value2.substring(endStart);
       const endNlPos = end.indexOf("\n");
       if (endNlPos === -1) {
         chomp = "-";
-      } else if (value === end || endNlPos !== end.length - 1) {
+      } else if (value2 === end || endNlPos !== end.length - 1) {
         chomp = "+";
         if (onChompKeep)
           onChompKeep();
@@ -20429,7 +20429,7 @@ ${indent}`) + "'";
         chomp = "";
       }
       if (end) {
-        value = value.slice(0, -end.length);
+        value2 = value2.slice(0, -end.length);
         if (end[end.length - 1] === "\n")
           end = end.slice(0, -1);
         end = end.replace(blockEndNewlines, `$&${indent}`);
@@ -20437,8 +20437,8 @@ ${indent}`) + "'";
       let startWithSpace = false;
       let startEnd;
       let startNlPos = -1;
-      for (startEnd = 0; startEnd < value.length; ++startEnd) {
-        const ch = value[startEnd];
+      for (startEnd = 0; startEnd < value2.length; ++startEnd) {
+        const ch = value2[startEnd];
         if (ch === " ")
           startWithSpace = true;
         else if (ch === "\n")
@@ -20446,9 +20446,9 @@ ${indent}`) + "'";
         else
           break;
       }
-      let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+      let start = value2.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
       if (start) {
-        value = value.substring(start.length);
+        value2 = value2.substring(start.length);
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
@@ -20459,7 +20459,7 @@ ${indent}`) + "'";
           onComment();
       }
       if (!literal2) {
-        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
+        const foldedValue = value2.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
         if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
@@ -20472,37 +20472,37 @@ ${indent}`) + "'";
           return `>${header}
 ${indent}${body}`;
       }
-      value = value.replace(/\n+/g, `$&${indent}`);
+      value2 = value2.replace(/\n+/g, `$&${indent}`);
       return `|${header}
-${indent}${start}${value}${end}`;
+${indent}${start}${value2}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
-      const { type, value } = item;
+      const { type, value: value2 } = item;
       const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
-      if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
-        return quotedString(value, ctx);
+      if (implicitKey && value2.includes("\n") || inFlow && /[[\]{},]/.test(value2)) {
+        return quotedString(value2, ctx);
       }
-      if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
-        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
+      if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value2)) {
+        return implicitKey || inFlow || !value2.includes("\n") ? quotedString(value2, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value2.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
-      if (containsDocumentMarker(value)) {
+      if (containsDocumentMarker(value2)) {
         if (indent === "") {
           ctx.forceBlockIndent = true;
           return blockString(item, ctx, onComment, onChompKeep);
         } else if (implicitKey && indent === indentStep) {
-          return quotedString(value, ctx);
+          return quotedString(value2, ctx);
         }
       }
-      const str2 = value.replace(/\n+/g, `$&
+      const str2 = value2.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
         const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
-          return quotedString(value, ctx);
+          return quotedString(value2, ctx);
       }
       return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
@@ -20552,7 +20552,7 @@ var require_stringify = __commonJS({
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
     function createStringifyContext(doc, options) {
-      const opt = Object.assign({
+      const opt2 = Object.assign({
         blockQuote: true,
         commentString: stringifyComment.stringifyComment,
         defaultKeyType: null,
@@ -20573,7 +20573,7 @@ var require_stringify = __commonJS({
         verifyAliasOrder: true
       }, doc.schema.toStringOptions, options);
       let inFlow;
-      switch (opt.collectionStyle) {
+      switch (opt2.collectionStyle) {
         case "block":
           inFlow = false;
           break;
@@ -20586,11 +20586,11 @@ var require_stringify = __commonJS({
       return {
         anchors: /* @__PURE__ */ new Set(),
         doc,
-        flowCollectionPadding: opt.flowCollectionPadding ? " " : "",
+        flowCollectionPadding: opt2.flowCollectionPadding ? " " : "",
         indent: "",
-        indentStep: typeof opt.indent === "number" ? " ".repeat(opt.indent) : "  ",
+        indentStep: typeof opt2.indent === "number" ? " ".repeat(opt2.indent) : "  ",
         inFlow,
-        options: opt
+        options: opt2
       };
     }
     function getTagObject(tags, item) {
@@ -20675,7 +20675,7 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key, value: value2 }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
       let keyComment = identity3.isNode(key) && key.comment || null;
       if (simpleKeys) {
@@ -20687,7 +20687,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity3.isCollection(key) || (identity3.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value2 == null && !ctx.inFlow || identity3.isCollection(key) || (identity3.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -20702,12 +20702,12 @@ var require_stringifyPair = __commonJS({
         explicitKey = true;
       }
       if (ctx.inFlow) {
-        if (allNullValues || value == null) {
+        if (allNullValues || value2 == null) {
           if (keyCommentDone && onComment)
             onComment();
           return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
         }
-      } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
+      } else if (allNullValues && !simpleKeys || value2 == null && explicitKey) {
         str2 = `? ${str2}`;
         if (keyComment && !keyCommentDone) {
           str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
@@ -20728,26 +20728,26 @@ ${indent}:`;
           str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
-      if (identity3.isNode(value)) {
-        vsb = !!value.spaceBefore;
-        vcb = value.commentBefore;
-        valueComment = value.comment;
+      if (identity3.isNode(value2)) {
+        vsb = !!value2.spaceBefore;
+        vcb = value2.commentBefore;
+        valueComment = value2.comment;
       } else {
         vsb = false;
         vcb = null;
         valueComment = null;
-        if (value && typeof value === "object")
-          value = doc.createNode(value);
+        if (value2 && typeof value2 === "object")
+          value2 = doc.createNode(value2);
       }
       ctx.implicitKey = false;
-      if (!explicitKey && !keyComment && identity3.isScalar(value))
+      if (!explicitKey && !keyComment && identity3.isScalar(value2))
         ctx.indentAtStart = str2.length + 1;
       chompKeep = false;
-      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity3.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
+      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity3.isSeq(value2) && !value2.flow && !value2.tag && !value2.anchor) {
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify.stringify(value2, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -20763,11 +20763,11 @@ ${stringifyComment.indentComment(cs, ctx.indent)}`;
           ws += `
 ${ctx.indent}`;
         }
-      } else if (!explicitKey && identity3.isCollection(value)) {
+      } else if (!explicitKey && identity3.isCollection(value2)) {
         const vs0 = valueStr[0];
         const nl0 = valueStr.indexOf("\n");
         const hasNewline = nl0 !== -1;
-        const flow = ctx.inFlow ?? value.flow ?? value.items.length === 0;
+        const flow = ctx.inFlow ?? value2.flow ?? value2.items.length === 0;
         if (hasNewline || !flow) {
           let hasPropsLine = false;
           if (hasNewline && (vs0 === "&" || vs0 === "!")) {
@@ -20830,7 +20830,7 @@ var require_merge = __commonJS({
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
     var merge3 = {
-      identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
+      identify: (value2) => value2 === MERGE_KEY || typeof value2 === "symbol" && value2.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
@@ -20840,8 +20840,8 @@ var require_merge = __commonJS({
       stringify: () => MERGE_KEY
     };
     var isMergeKey = (ctx, key) => (merge3.identify(key) || identity3.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
-    function addMergeToJSMap(ctx, map2, value) {
-      const source = resolveAliasValue(ctx, value);
+    function addMergeToJSMap(ctx, map2, value2) {
+      const source = resolveAliasValue(ctx, value2);
       if (identity3.isSeq(source))
         for (const it of source.items)
           mergeValue(ctx, map2, it);
@@ -20851,20 +20851,20 @@ var require_merge = __commonJS({
       else
         mergeValue(ctx, map2, source);
     }
-    function mergeValue(ctx, map2, value) {
-      const source = resolveAliasValue(ctx, value);
+    function mergeValue(ctx, map2, value2) {
+      const source = resolveAliasValue(ctx, value2);
       if (!identity3.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key, value2] of srcMap) {
+      for (const [key, value3] of srcMap) {
         if (map2 instanceof Map) {
           if (!map2.has(key))
-            map2.set(key, value2);
+            map2.set(key, value3);
         } else if (map2 instanceof Set) {
           map2.add(key);
         } else if (!Object.prototype.hasOwnProperty.call(map2, key)) {
           Object.defineProperty(map2, key, {
-            value: value2,
+            value: value3,
             writable: true,
             enumerable: true,
             configurable: true
@@ -20873,8 +20873,8 @@ var require_merge = __commonJS({
       }
       return map2;
     }
-    function resolveAliasValue(ctx, value) {
-      return ctx && identity3.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+    function resolveAliasValue(ctx, value2) {
+      return ctx && identity3.isAlias(value2) ? value2.resolve(ctx.doc, ctx) : value2;
     }
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey;
@@ -20891,20 +20891,20 @@ var require_addPairToJSMap = __commonJS({
     var stringify = require_stringify();
     var identity3 = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map2, { key, value }) {
+    function addPairToJSMap(ctx, map2, { key, value: value2 }) {
       if (identity3.isNode(key) && key.addToJSMap)
-        key.addToJSMap(ctx, map2, value);
+        key.addToJSMap(ctx, map2, value2);
       else if (merge3.isMergeKey(ctx, key))
-        merge3.addMergeToJSMap(ctx, map2, value);
+        merge3.addMergeToJSMap(ctx, map2, value2);
       else {
         const jsKey = toJS.toJS(key, "", ctx);
         if (map2 instanceof Map) {
-          map2.set(jsKey, toJS.toJS(value, jsKey, ctx));
+          map2.set(jsKey, toJS.toJS(value2, jsKey, ctx));
         } else if (map2 instanceof Set) {
           map2.add(jsKey);
         } else {
           const stringKey = stringifyKey(key, jsKey, ctx);
-          const jsValue = toJS.toJS(value, stringKey, ctx);
+          const jsValue = toJS.toJS(value2, stringKey, ctx);
           if (stringKey in map2)
             Object.defineProperty(map2, stringKey, {
               value: jsValue,
@@ -20954,24 +20954,24 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity3 = require_identity();
-    function createPair(key, value, ctx) {
+    function createPair(key, value2, ctx) {
       const k = createNode.createNode(key, void 0, ctx);
-      const v = createNode.createNode(value, void 0, ctx);
+      const v = createNode.createNode(value2, void 0, ctx);
       return new Pair(k, v);
     }
     var Pair = class _Pair {
-      constructor(key, value = null) {
+      constructor(key, value2 = null) {
         Object.defineProperty(this, identity3.NODE_TYPE, { value: identity3.PAIR });
         this.key = key;
-        this.value = value;
+        this.value = value2;
       }
       clone(schema) {
-        let { key, value } = this;
+        let { key, value: value2 } = this;
         if (identity3.isNode(key))
           key = key.clone(schema);
-        if (identity3.isNode(value))
-          value = value.clone(schema);
-        return new _Pair(key, value);
+        if (identity3.isNode(value2))
+          value2 = value2.clone(schema);
+        return new _Pair(key, value2);
       }
       toJSON(_, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -21174,17 +21174,17 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map2 = new this(schema);
-        const add = (key, value) => {
+        const add = (key, value2) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj, key, value);
+            value2 = replacer.call(obj, key, value2);
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
-          if (value !== void 0 || keepUndefined)
-            map2.items.push(Pair.createPair(key, value, ctx));
+          if (value2 !== void 0 || keepUndefined)
+            map2.items.push(Pair.createPair(key, value2, ctx));
         };
         if (obj instanceof Map) {
-          for (const [key, value] of obj)
-            add(key, value);
+          for (const [key, value2] of obj)
+            add(key, value2);
         } else if (obj && typeof obj === "object") {
           for (const key of Object.keys(obj))
             add(key, obj[key]);
@@ -21242,8 +21242,8 @@ var require_YAMLMap = __commonJS({
       has(key) {
         return !!findPair(this.items, key);
       }
-      set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+      set(key, value2) {
+        this.add(new Pair.Pair(key, value2), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -21321,8 +21321,8 @@ var require_YAMLSeq = __commonJS({
         super(identity3.SEQ, schema);
         this.items = [];
       }
-      add(value) {
-        this.items.push(value);
+      add(value2) {
+        this.items.push(value2);
       }
       /**
        * Removes a value from the collection.
@@ -21363,15 +21363,15 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key, value) {
+      set(key, value2) {
         const idx = asItemIndex(key);
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity3.isScalar(prev) && Scalar.isScalarValue(value))
-          prev.value = value;
+        if (identity3.isScalar(prev) && Scalar.isScalarValue(value2))
+          prev.value = value2;
         else
-          this.items[idx] = value;
+          this.items[idx] = value2;
       }
       toJSON(_, ctx) {
         const seq = [];
@@ -21447,7 +21447,7 @@ var require_string = __commonJS({
     "use strict";
     var stringifyString = require_stringifyString();
     var string4 = {
-      identify: (value) => typeof value === "string",
+      identify: (value2) => typeof value2 === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
       resolve: (str2) => str2,
@@ -21466,7 +21466,7 @@ var require_null = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
-      identify: (value) => value == null,
+      identify: (value2) => value2 == null,
       createNode: () => new Scalar.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
@@ -21484,18 +21484,18 @@ var require_bool = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
-      identify: (value) => typeof value === "boolean",
+      identify: (value2) => typeof value2 === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
       resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
-      stringify({ source, value }, ctx) {
+      stringify({ source, value: value2 }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
-          if (value === sv)
+          if (value2 === sv)
             return source;
         }
-        return value ? ctx.options.trueStr : ctx.options.falseStr;
+        return value2 ? ctx.options.trueStr : ctx.options.falseStr;
       }
     };
     exports.boolTag = boolTag;
@@ -21506,13 +21506,13 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
-    function stringifyNumber({ format: format2, minFractionDigits, tag, value }) {
-      if (typeof value === "bigint")
-        return String(value);
-      const num2 = typeof value === "number" ? value : Number(value);
+    function stringifyNumber({ format: format2, minFractionDigits, tag, value: value2 }) {
+      if (typeof value2 === "bigint")
+        return String(value2);
+      const num2 = typeof value2 === "number" ? value2 : Number(value2);
       if (!isFinite(num2))
         return isNaN(num2) ? ".nan" : num2 < 0 ? "-.inf" : ".inf";
-      let n3 = Object.is(value, -0) ? "-0" : JSON.stringify(value);
+      let n3 = Object.is(value2, -0) ? "-0" : JSON.stringify(value2);
       if (!format2 && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n3) && !n3.includes("e")) {
         let i3 = n3.indexOf(".");
         if (i3 < 0) {
@@ -21536,7 +21536,7 @@ var require_float = __commonJS({
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
@@ -21544,7 +21544,7 @@ var require_float = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
@@ -21556,7 +21556,7 @@ var require_float = __commonJS({
       }
     };
     var float = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
@@ -21580,21 +21580,21 @@ var require_int = __commonJS({
   "node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
+    var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
     var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
     function intStringify(node2, radix, prefix) {
-      const { value } = node2;
-      if (intIdentify(value) && value >= 0)
-        return prefix + value.toString(radix);
+      const { value: value2 } = node2;
+      if (intIdentify(value2) && value2 >= 0)
+        return prefix + value2.toString(radix);
       return stringifyNumber.stringifyNumber(node2);
     }
     var intOct = {
-      identify: (value) => intIdentify(value) && value >= 0,
+      identify: (value2) => intIdentify(value2) && value2 >= 0,
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 2, 8, opt2),
       stringify: (node2) => intStringify(node2, 8, "0o")
     };
     var int2 = {
@@ -21602,16 +21602,16 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 0, 10, opt2),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
-      identify: (value) => intIdentify(value) && value >= 0,
+      identify: (value2) => intIdentify(value2) && value2 >= 0,
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 2, 16, opt2),
       stringify: (node2) => intStringify(node2, 16, "0x")
     };
     exports.int = int2;
@@ -21655,20 +21655,20 @@ var require_schema2 = __commonJS({
     var Scalar = require_Scalar();
     var map2 = require_map();
     var seq = require_seq();
-    function intIdentify(value) {
-      return typeof value === "bigint" || Number.isInteger(value);
+    function intIdentify(value2) {
+      return typeof value2 === "bigint" || Number.isInteger(value2);
     }
-    var stringifyJSON = ({ value }) => JSON.stringify(value);
+    var stringifyJSON = ({ value: value2 }) => JSON.stringify(value2);
     var jsonScalars = [
       {
-        identify: (value) => typeof value === "string",
+        identify: (value2) => typeof value2 === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
         resolve: (str2) => str2,
         stringify: stringifyJSON
       },
       {
-        identify: (value) => value == null,
+        identify: (value2) => value2 == null,
         createNode: () => new Scalar.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
@@ -21677,7 +21677,7 @@ var require_schema2 = __commonJS({
         stringify: stringifyJSON
       },
       {
-        identify: (value) => typeof value === "boolean",
+        identify: (value2) => typeof value2 === "boolean",
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
@@ -21690,10 +21690,10 @@ var require_schema2 = __commonJS({
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
         resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
-        stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
+        stringify: ({ value: value2 }) => intIdentify(value2) ? value2.toString() : JSON.stringify(value2)
       },
       {
-        identify: (value) => typeof value === "number",
+        identify: (value2) => typeof value2 === "number",
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
@@ -21723,7 +21723,7 @@ var require_binary = __commonJS({
     var Scalar = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
-      identify: (value) => value instanceof Uint8Array,
+      identify: (value2) => value2 instanceof Uint8Array,
       // Buffer inherits from Uint8Array
       default: false,
       tag: "tag:yaml.org,2002:binary",
@@ -21749,10 +21749,10 @@ var require_binary = __commonJS({
           return src;
         }
       },
-      stringify({ comment, type, value }, ctx, onComment, onChompKeep) {
-        if (!value)
+      stringify({ comment, type, value: value2 }, ctx, onComment, onChompKeep) {
+        if (!value2)
           return "";
-        const buf = value;
+        const buf = value2;
         let str2;
         if (typeof node_buffer.Buffer === "function") {
           str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
@@ -21824,25 +21824,25 @@ ${cn.comment}` : item.comment;
         for (let it of iterable) {
           if (typeof replacer === "function")
             it = replacer.call(iterable, String(i3++), it);
-          let key, value;
+          let key, value2;
           if (Array.isArray(it)) {
             if (it.length === 2) {
               key = it[0];
-              value = it[1];
+              value2 = it[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
             const keys = Object.keys(it);
             if (keys.length === 1) {
               key = keys[0];
-              value = it[key];
+              value2 = it[key];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
             key = it;
           }
-          pairs2.items.push(Pair.createPair(key, value, ctx));
+          pairs2.items.push(Pair.createPair(key, value2, ctx));
         }
       return pairs2;
     }
@@ -21889,16 +21889,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map2);
         for (const pair of this.items) {
-          let key, value;
+          let key, value2;
           if (identity3.isPair(pair)) {
             key = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key, ctx);
+            value2 = toJS.toJS(pair.value, key, ctx);
           } else {
             key = toJS.toJS(pair, "", ctx);
           }
           if (map2.has(key))
             throw new Error("Ordered maps must not include duplicate keys");
-          map2.set(key, value);
+          map2.set(key, value2);
         }
         return map2;
       }
@@ -21912,7 +21912,7 @@ var require_omap = __commonJS({
     YAMLOMap.tag = "tag:yaml.org,2002:omap";
     var omap = {
       collection: "seq",
-      identify: (value) => value instanceof Map,
+      identify: (value2) => value2 instanceof Map,
       nodeClass: YAMLOMap,
       default: false,
       tag: "tag:yaml.org,2002:omap",
@@ -21942,14 +21942,14 @@ var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
-    function boolStringify({ value, source }, ctx) {
-      const boolObj = value ? trueTag : falseTag;
+    function boolStringify({ value: value2, source }, ctx) {
+      const boolObj = value2 ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
         return source;
-      return value ? ctx.options.trueStr : ctx.options.falseStr;
+      return value2 ? ctx.options.trueStr : ctx.options.falseStr;
     }
     var trueTag = {
-      identify: (value) => value === true,
+      identify: (value2) => value2 === true,
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
@@ -21957,7 +21957,7 @@ var require_bool2 = __commonJS({
       stringify: boolStringify
     };
     var falseTag = {
-      identify: (value) => value === false,
+      identify: (value2) => value2 === false,
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
@@ -21976,7 +21976,7 @@ var require_float2 = __commonJS({
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
@@ -21984,7 +21984,7 @@ var require_float2 = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
@@ -21996,7 +21996,7 @@ var require_float2 = __commonJS({
       }
     };
     var float = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
@@ -22023,7 +22023,7 @@ var require_int2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
+    var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
     function intResolve(str2, offset, radix, { intAsBigInt }) {
       const sign = str2[0];
       if (sign === "-" || sign === "+")
@@ -22048,10 +22048,10 @@ var require_int2 = __commonJS({
       return sign === "-" ? -1 * n3 : n3;
     }
     function intStringify(node2, radix, prefix) {
-      const { value } = node2;
-      if (intIdentify(value)) {
-        const str2 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
+      const { value: value2 } = node2;
+      if (intIdentify(value2)) {
+        const str2 = value2.toString(radix);
+        return value2 < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
       }
       return stringifyNumber.stringifyNumber(node2);
     }
@@ -22061,7 +22061,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 2, 2, opt2),
       stringify: (node2) => intStringify(node2, 2, "0b")
     };
     var intOct = {
@@ -22070,7 +22070,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 1, 8, opt2),
       stringify: (node2) => intStringify(node2, 8, "0")
     };
     var int2 = {
@@ -22078,7 +22078,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 0, 10, opt2),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -22087,7 +22087,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str2, _onError, opt2) => intResolve(str2, 2, 16, opt2),
       stringify: (node2) => intStringify(node2, 16, "0x")
     };
     exports.int = int2;
@@ -22129,13 +22129,13 @@ var require_set = __commonJS({
         const pair = YAMLMap.findPair(this.items, key);
         return !keepPair && identity3.isPair(pair) ? identity3.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
-      set(key, value) {
-        if (typeof value !== "boolean")
-          throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
+      set(key, value2) {
+        if (typeof value2 !== "boolean")
+          throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value2}`);
         const prev = YAMLMap.findPair(this.items, key);
-        if (prev && !value) {
+        if (prev && !value2) {
           this.items.splice(this.items.indexOf(prev), 1);
-        } else if (!prev && value) {
+        } else if (!prev && value2) {
           this.items.push(new Pair.Pair(key));
         }
       }
@@ -22154,10 +22154,10 @@ var require_set = __commonJS({
         const { replacer } = ctx;
         const set3 = new this(schema);
         if (iterable && Symbol.iterator in Object(iterable))
-          for (let value of iterable) {
+          for (let value2 of iterable) {
             if (typeof replacer === "function")
-              value = replacer.call(iterable, value, value);
-            set3.items.push(Pair.createPair(value, null, ctx));
+              value2 = replacer.call(iterable, value2, value2);
+            set3.items.push(Pair.createPair(value2, null, ctx));
           }
         return set3;
       }
@@ -22165,7 +22165,7 @@ var require_set = __commonJS({
     YAMLSet.tag = "tag:yaml.org,2002:set";
     var set2 = {
       collection: "map",
-      identify: (value) => value instanceof Set,
+      identify: (value2) => value2 instanceof Set,
       nodeClass: YAMLSet,
       default: false,
       tag: "tag:yaml.org,2002:set",
@@ -22199,33 +22199,33 @@ var require_timestamp = __commonJS({
       return sign === "-" ? num2(-1) * res : res;
     }
     function stringifySexagesimal(node2) {
-      let { value } = node2;
+      let { value: value2 } = node2;
       let num2 = (n3) => n3;
-      if (typeof value === "bigint")
+      if (typeof value2 === "bigint")
         num2 = (n3) => BigInt(n3);
-      else if (isNaN(value) || !isFinite(value))
+      else if (isNaN(value2) || !isFinite(value2))
         return stringifyNumber.stringifyNumber(node2);
       let sign = "";
-      if (value < 0) {
+      if (value2 < 0) {
         sign = "-";
-        value *= num2(-1);
+        value2 *= num2(-1);
       }
       const _60 = num2(60);
-      const parts = [value % _60];
-      if (value < 60) {
+      const parts = [value2 % _60];
+      if (value2 < 60) {
         parts.unshift(0);
       } else {
-        value = (value - parts[0]) / _60;
-        parts.unshift(value % _60);
-        if (value >= 60) {
-          value = (value - parts[0]) / _60;
-          parts.unshift(value);
+        value2 = (value2 - parts[0]) / _60;
+        parts.unshift(value2 % _60);
+        if (value2 >= 60) {
+          value2 = (value2 - parts[0]) / _60;
+          parts.unshift(value2);
         }
       }
       return sign + parts.map((n3) => String(n3).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
-      identify: (value) => typeof value === "bigint" || Number.isInteger(value),
+      identify: (value2) => typeof value2 === "bigint" || Number.isInteger(value2),
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
@@ -22234,7 +22234,7 @@ var require_timestamp = __commonJS({
       stringify: stringifySexagesimal
     };
     var floatTime = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
@@ -22243,7 +22243,7 @@ var require_timestamp = __commonJS({
       stringify: stringifySexagesimal
     };
     var timestamp = {
-      identify: (value) => value instanceof Date,
+      identify: (value2) => value2 instanceof Date,
       default: true,
       tag: "tag:yaml.org,2002:timestamp",
       // If the time zone is omitted, the timestamp is assumed to be specified in UTC. The time part
@@ -22266,7 +22266,7 @@ var require_timestamp = __commonJS({
         }
         return new Date(date5);
       },
-      stringify: ({ value }) => value?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
+      stringify: ({ value: value2 }) => value2?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
     };
     exports.floatTime = floatTime;
     exports.intTime = intTime;
@@ -22540,7 +22540,7 @@ var require_Document = __commonJS({
     var createNode = require_createNode();
     var directives = require_directives();
     var Document = class _Document {
-      constructor(value, replacer, options) {
+      constructor(value2, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
         this.errors = [];
@@ -22553,7 +22553,7 @@ var require_Document = __commonJS({
           options = replacer;
           replacer = void 0;
         }
-        const opt = Object.assign({
+        const opt2 = Object.assign({
           intAsBigInt: false,
           keepSourceTokens: false,
           logLevel: "warn",
@@ -22563,8 +22563,8 @@ var require_Document = __commonJS({
           uniqueKeys: true,
           version: "1.2"
         }, options);
-        this.options = opt;
-        let { version: version2 } = opt;
+        this.options = opt2;
+        let { version: version2 } = opt2;
         if (options?._directives) {
           this.directives = options._directives.atDocument();
           if (this.directives.yaml.explicit)
@@ -22572,7 +22572,7 @@ var require_Document = __commonJS({
         } else
           this.directives = new directives.Directives({ version: version2 });
         this.setSchema(version2, options);
-        this.contents = value === void 0 ? null : this.createNode(value, _replacer, options);
+        this.contents = value2 === void 0 ? null : this.createNode(value2, _replacer, options);
       }
       /**
        * Create a deep copy of this Document and its contents.
@@ -22597,14 +22597,14 @@ var require_Document = __commonJS({
         return copy;
       }
       /** Adds a value to the document. */
-      add(value) {
+      add(value2) {
         if (assertCollection(this.contents))
-          this.contents.add(value);
+          this.contents.add(value2);
       }
       /** Adds a value to the document. */
-      addIn(path6, value) {
+      addIn(path6, value2) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path6, value);
+          this.contents.addIn(path6, value2);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22623,10 +22623,10 @@ var require_Document = __commonJS({
         }
         return new Alias.Alias(node2.anchor);
       }
-      createNode(value, replacer, options) {
+      createNode(value2, replacer, options) {
         let _replacer = void 0;
         if (typeof replacer === "function") {
-          value = replacer.call({ "": value }, "", value);
+          value2 = replacer.call({ "": value2 }, "", value2);
           _replacer = replacer;
         } else if (Array.isArray(replacer)) {
           const keyToStr = (v) => typeof v === "number" || v instanceof String || v instanceof Number;
@@ -22653,7 +22653,7 @@ var require_Document = __commonJS({
           schema: this.schema,
           sourceObjects
         };
-        const node2 = createNode.createNode(value, tag, ctx);
+        const node2 = createNode.createNode(value2, tag, ctx);
         if (flow && identity3.isCollection(node2))
           node2.flow = true;
         setAnchors();
@@ -22663,9 +22663,9 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key, value, options = {}) {
+      createPair(key, value2, options = {}) {
         const k = this.createNode(key, null, options);
-        const v = this.createNode(value, null, options);
+        const v = this.createNode(value2, null, options);
         return new Pair.Pair(k, v);
       }
       /**
@@ -22724,24 +22724,24 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key, value) {
+      set(key, value2) {
         if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, [key], value);
+          this.contents = Collection2.collectionFromPath(this.schema, [key], value2);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key, value);
+          this.contents.set(key, value2);
         }
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path6, value) {
+      setIn(path6, value2) {
         if (Collection2.isEmptyPath(path6)) {
-          this.contents = value;
+          this.contents = value2;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path6), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path6), value2);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path6, value);
+          this.contents.setIn(path6, value2);
         }
       }
       /**
@@ -22754,14 +22754,14 @@ var require_Document = __commonJS({
       setSchema(version2, options = {}) {
         if (typeof version2 === "number")
           version2 = String(version2);
-        let opt;
+        let opt2;
         switch (version2) {
           case "1.1":
             if (this.directives)
               this.directives.yaml.version = "1.1";
             else
               this.directives = new directives.Directives({ version: "1.1" });
-            opt = { resolveKnownTags: false, schema: "yaml-1.1" };
+            opt2 = { resolveKnownTags: false, schema: "yaml-1.1" };
             break;
           case "1.2":
           case "next":
@@ -22769,12 +22769,12 @@ var require_Document = __commonJS({
               this.directives.yaml.version = version2;
             else
               this.directives = new directives.Directives({ version: version2 });
-            opt = { resolveKnownTags: true, schema: "core" };
+            opt2 = { resolveKnownTags: true, schema: "core" };
             break;
           case null:
             if (this.directives)
               delete this.directives;
-            opt = null;
+            opt2 = null;
             break;
           default: {
             const sv = JSON.stringify(version2);
@@ -22783,8 +22783,8 @@ var require_Document = __commonJS({
         }
         if (options.schema instanceof Object)
           this.schema = options.schema;
-        else if (opt)
-          this.schema = new Schema.Schema(Object.assign(opt, options));
+        else if (opt2)
+          this.schema = new Schema.Schema(Object.assign(opt2, options));
         else
           throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
       }
@@ -23127,10 +23127,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep3, value } = collItem;
+        const { start, key, sep: sep4, value: value2 } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -23144,7 +23144,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep3) {
+          if (!keyProps.anchor && !keyProps.tag && !sep4) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -23168,9 +23168,9 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
           indicator: "map-value-ind",
-          next: value,
+          next: value2,
           offset: keyNode.range[2],
           onError,
           parentIndent: bm.indent,
@@ -23179,14 +23179,14 @@ var require_resolve_block_map = __commonJS({
         offset = valueProps.end;
         if (valueProps.found) {
           if (implicitKey) {
-            if (value?.type === "block-map" && !valueProps.hasNewline)
+            if (value2?.type === "block-map" && !valueProps.hasNewline)
               onError(offset, "BLOCK_AS_IMPLICIT_KEY", "Nested mappings are not allowed in compact mappings");
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
           if (ctx.schema.compat)
-            utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
+            utilFlowIndentCheck.flowIndentCheck(bm.indent, value2, onError);
           offset = valueNode.range[2];
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
@@ -23232,18 +23232,18 @@ var require_resolve_block_seq = __commonJS({
         ctx.atKey = false;
       let offset = bs.offset;
       let commentEnd = null;
-      for (const { start, value } of bs.items) {
+      for (const { start, value: value2 } of bs.items) {
         const props = resolveProps.resolveProps(start, {
           indicator: "seq-item-ind",
-          next: value,
+          next: value2,
           offset,
           onError,
           parentIndent: bs.indent,
           startOnNewline: true
         });
         if (!props.found) {
-          if (props.anchor || props.tag || value) {
-            if (value?.type === "block-seq")
+          if (props.anchor || props.tag || value2) {
+            if (value2?.type === "block-seq")
               onError(props.end, "BAD_INDENT", "All sequence items must start at the same column");
             else
               onError(offset, "MISSING_CHAR", "Sequence item without - indicator");
@@ -23254,9 +23254,9 @@ var require_resolve_block_seq = __commonJS({
             continue;
           }
         }
-        const node2 = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        const node2 = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
+          utilFlowIndentCheck.flowIndentCheck(bs.indent, value2, onError);
         offset = node2.range[2];
         seq.items.push(node2);
       }
@@ -23275,7 +23275,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep3 = "";
+        let sep4 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -23289,13 +23289,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep3 + cb;
-              sep3 = "";
+                comment += sep4 + cb;
+              sep4 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep3 += source;
+                sep4 += source;
               hasSpace = true;
               break;
             default:
@@ -23338,18 +23338,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i3 = 0; i3 < fc.items.length; ++i3) {
         const collItem = fc.items[i3];
-        const { start, key, sep: sep3, value } = collItem;
+        const { start, key, sep: sep4, value: value2 } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep3 && !value) {
+          if (!props.anchor && !props.tag && !sep4 && !value2) {
             if (i3 === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i3 < fc.items.length - 1)
@@ -23403,11 +23403,11 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep3 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
+        if (!isMap && !sep4 && !props.found) {
+          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
-          if (isBlock(value))
+          if (isBlock(value2))
             onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
         } else {
           ctx.atKey = true;
@@ -23416,10 +23416,10 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
-            next: value,
+            next: value2,
             offset: keyNode.range[2],
             onError,
             parentIndent: fc.indent,
@@ -23427,8 +23427,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
-              if (sep3)
-                for (const st of sep3) {
+              if (sep4)
+                for (const st of sep4) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -23439,15 +23439,15 @@ var require_resolve_flow_collection = __commonJS({
               if (props.start < valueProps.found.offset - 1024)
                 onError(valueProps.found, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit flow sequence key");
             }
-          } else if (value) {
-            if ("source" in value && value.source?.[0] === ":")
-              onError(value, "MISSING_CHAR", `Missing space after : in ${fcName}`);
+          } else if (value2) {
+            if ("source" in value2 && value2.source?.[0] === ":")
+              onError(value2, "MISSING_CHAR", `Missing space after : in ${fcName}`);
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
           if (valueNode) {
-            if (isBlock(value))
+            if (isBlock(value2))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
           } else if (valueProps.comment) {
             if (keyNode.comment)
@@ -23590,11 +23590,11 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        const value3 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        return { value: value3, type, comment: header.comment, range: [start, end2, end2] };
       }
       let trimIndent = scalar.indent + header.indent;
       let offset = scalar.offset + header.length;
@@ -23624,11 +23624,11 @@ var require_resolve_block_scalar = __commonJS({
         if (lines[i3][0].length > trimIndent)
           chompStart = i3 + 1;
       }
-      let value = "";
-      let sep3 = "";
+      let value2 = "";
+      let sep4 = "";
       let prevMoreIndented = false;
       for (let i3 = 0; i3 < contentStart; ++i3)
-        value += lines[i3][0].slice(trimIndent) + "\n";
+        value2 += lines[i3][0].slice(trimIndent) + "\n";
       for (let i3 = contentStart; i3 < chompStart; ++i3) {
         let [indent, content] = lines[i3];
         offset += indent.length + content.length + 1;
@@ -23642,24 +23642,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep3 + indent.slice(trimIndent) + content;
-          sep3 = "\n";
+          value2 += sep4 + indent.slice(trimIndent) + content;
+          sep4 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep3 === " ")
-            sep3 = "\n";
-          else if (!prevMoreIndented && sep3 === "\n")
-            sep3 = "\n\n";
-          value += sep3 + indent.slice(trimIndent) + content;
-          sep3 = "\n";
+          if (sep4 === " ")
+            sep4 = "\n";
+          else if (!prevMoreIndented && sep4 === "\n")
+            sep4 = "\n\n";
+          value2 += sep4 + indent.slice(trimIndent) + content;
+          sep4 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep3 === "\n")
-            value += "\n";
+          if (sep4 === "\n")
+            value2 += "\n";
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          value += sep3 + content;
-          sep3 = " ";
+          value2 += sep4 + content;
+          sep4 = " ";
           prevMoreIndented = false;
         }
       }
@@ -23668,15 +23668,15 @@ var require_resolve_block_scalar = __commonJS({
           break;
         case "+":
           for (let i3 = chompStart; i3 < lines.length; ++i3)
-            value += "\n" + lines[i3][0].slice(trimIndent);
-          if (value[value.length - 1] !== "\n")
-            value += "\n";
+            value2 += "\n" + lines[i3][0].slice(trimIndent);
+          if (value2[value2.length - 1] !== "\n")
+            value2 += "\n";
           break;
         default:
-          value += "\n";
+          value2 += "\n";
       }
       const end = start + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      return { value: value2, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -23761,20 +23761,20 @@ var require_resolve_flow_scalar = __commonJS({
     function resolveFlowScalar(scalar, strict, onError) {
       const { offset, type, source, end } = scalar;
       let _type;
-      let value;
+      let value2;
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
-          value = plainValue(source, _onError);
+          value2 = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_SINGLE;
-          value = singleQuotedValue(source, _onError);
+          value2 = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_DOUBLE;
-          value = doubleQuotedValue(source, _onError);
+          value2 = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
         default:
@@ -23789,7 +23789,7 @@ var require_resolve_flow_scalar = __commonJS({
       const valueEnd = offset + source.length;
       const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
       return {
-        value,
+        value: value2,
         type: _type,
         comment: re.comment,
         range: [offset, valueEnd, re.offset]
@@ -23842,25 +23842,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep3 = " ";
+      let sep4 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep3 === "\n")
-            res += sep3;
+          if (sep4 === "\n")
+            res += sep4;
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          res += sep3 + lm;
-          sep3 = " ";
+          res += sep4 + lm;
+          sep4 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep3 + (match?.[1] ?? "");
+      return res + sep4 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -23982,28 +23982,28 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value: value2, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
         tag = ctx.schema[identity3.SCALAR];
       } else if (tagName)
-        tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
+        tag = findScalarTagByName(ctx.schema, value2, tagName, tagToken, onError);
       else if (token.type === "scalar")
-        tag = findScalarTagByTest(ctx, value, token, onError);
+        tag = findScalarTagByTest(ctx, value2, token, onError);
       else
         tag = ctx.schema[identity3.SCALAR];
       let scalar;
       try {
-        const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
+        const res = tag.resolve(value2, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
         scalar = identity3.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error63) {
         const msg = error63 instanceof Error ? error63.message : String(error63);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar = new Scalar.Scalar(value2);
       }
       scalar.range = range;
-      scalar.source = value;
+      scalar.source = value2;
       if (type)
         scalar.type = type;
       if (tagName)
@@ -24014,7 +24014,7 @@ var require_compose_scalar = __commonJS({
         scalar.comment = comment;
       return scalar;
     }
-    function findScalarTagByName(schema, value, tagName, tagToken, onError) {
+    function findScalarTagByName(schema, value2, tagName, tagToken, onError) {
       if (tagName === "!")
         return schema[identity3.SCALAR];
       const matchWithTest = [];
@@ -24027,7 +24027,7 @@ var require_compose_scalar = __commonJS({
         }
       }
       for (const tag of matchWithTest)
-        if (tag.test?.test(value))
+        if (tag.test?.test(value2))
           return tag;
       const kt = schema.knownTags[tagName];
       if (kt && !kt.collection) {
@@ -24037,10 +24037,10 @@ var require_compose_scalar = __commonJS({
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
       return schema[identity3.SCALAR];
     }
-    function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
-      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity3.SCALAR];
+    function findScalarTagByTest({ atKey, directives, schema }, value2, token, onError) {
+      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value2)) || schema[identity3.SCALAR];
       if (schema.compat) {
-        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity3.SCALAR];
+        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value2)) ?? schema[identity3.SCALAR];
         if (tag.tag !== compat.tag) {
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
@@ -24198,7 +24198,7 @@ var require_compose_doc = __commonJS({
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
-    function composeDoc(options, directives, { offset, start, value, end }, onError) {
+    function composeDoc(options, directives, { offset, start, value: value2, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
       const doc = new Document.Document(void 0, opts);
       const ctx = {
@@ -24210,7 +24210,7 @@ var require_compose_doc = __commonJS({
       };
       const props = resolveProps.resolveProps(start, {
         indicator: "doc-start",
-        next: value ?? end?.[0],
+        next: value2 ?? end?.[0],
         offset,
         onError,
         parentIndent: 0,
@@ -24218,10 +24218,10 @@ var require_compose_doc = __commonJS({
       });
       if (props.found) {
         doc.directives.docStart = true;
-        if (value && (value.type === "block-map" || value.type === "block-seq") && !props.hasNewline)
+        if (value2 && (value2.type === "block-map" || value2.type === "block-seq") && !props.hasNewline)
           onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
       }
-      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+      doc.contents = value2 ? composeNode.composeNode(ctx, value2, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
       const contentEnd = doc.contents.range[2];
       const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
       if (re.comment)
@@ -24469,9 +24469,9 @@ var require_cst_scalar = __commonJS({
       }
       return null;
     }
-    function createScalarToken(value, context3) {
+    function createScalarToken(value2, context3) {
       const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context3;
-      const source = stringifyString.stringifyString({ type, value }, {
+      const source = stringifyString.stringifyString({ type, value: value2 }, {
         implicitKey,
         indent: indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -24501,7 +24501,7 @@ var require_cst_scalar = __commonJS({
           return { type: "scalar", offset, indent, source, end };
       }
     }
-    function setScalarValue(token, value, context3 = {}) {
+    function setScalarValue(token, value2, context3 = {}) {
       let { afterKey = false, implicitKey = false, inFlow = false, type } = context3;
       let indent = "indent" in token ? token.indent : null;
       if (afterKey && typeof indent === "number")
@@ -24524,7 +24524,7 @@ var require_cst_scalar = __commonJS({
           default:
             type = "PLAIN";
         }
-      const source = stringifyString.stringifyString({ type, value }, {
+      const source = stringifyString.stringifyString({ type, value: value2 }, {
         implicitKey: implicitKey || indent === null,
         indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -24670,17 +24670,17 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep3, value }) {
+    function stringifyItem({ start, key, sep: sep4, value: value2 }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep3)
-        for (const st of sep3)
+      if (sep4)
+        for (const st of sep4)
           res += st.source;
-      if (value)
-        res += stringifyToken(value);
+      if (value2)
+        res += stringifyToken(value2);
       return res;
     }
     exports.stringify = stringify;
@@ -25568,7 +25568,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -25844,18 +25844,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep3;
+          let sep4;
           if (scalar.end) {
-            sep3 = scalar.end;
-            sep3.push(this.sourceToken);
+            sep4 = scalar.end;
+            sep4.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep3 = [this.sourceToken];
+            sep4 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep3 }]
+            items: [{ start, key: scalar, sep: sep4 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -26008,15 +26008,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep3 = it.sep;
-                  sep3.push(this.sourceToken);
+                  const sep4 = it.sep;
+                  sep4.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep3 }]
+                    items: [{ start: start2, key, sep: sep4 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -26210,13 +26210,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep3 = fc.end.splice(1, fc.end.length);
-            sep3.push(this.sourceToken);
+            const sep4 = fc.end.splice(1, fc.end.length);
+            sep4.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep3 }]
+              items: [{ start, key: fc, sep: sep4 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -26341,7 +26341,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports.Parser = Parser2;
   }
 });
 
@@ -26413,7 +26413,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify(value, replacer, options) {
+    function stringify(value2, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -26426,14 +26426,14 @@ var require_public_api = __commonJS({
         const indent = Math.round(options);
         options = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
       }
-      if (value === void 0) {
+      if (value2 === void 0) {
         const { keepUndefined } = options ?? replacer ?? {};
         if (!keepUndefined)
           return void 0;
       }
-      if (identity3.isDocument(value) && !_replacer)
-        return value.toString(options);
-      return new Document.Document(value, _replacer, options).toString(options);
+      if (identity3.isDocument(value2) && !_replacer)
+        return value2.toString(options);
+      return new Document.Document(value2, _replacer, options).toString(options);
     }
     exports.parse = parse5;
     exports.parseAllDocuments = parseAllDocuments;
@@ -26548,14 +26548,14 @@ async function sha256File(path6) {
   for await (const chunk of createReadStream(path6)) hash2.update(chunk);
   return hash2.digest("hex");
 }
-function canonicalJson(value) {
+function canonicalJson(value2) {
   return JSON.stringify(
-    value,
+    value2,
     (_key, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a2], [b]) => a2 < b ? -1 : a2 > b ? 1 : 0)) : v
   );
 }
-function sha256Json(value, length = 16) {
-  return createHash("sha256").update(canonicalJson(value)).digest("hex").slice(0, length);
+function sha256Json(value2, length = 16) {
+  return createHash("sha256").update(canonicalJson(value2)).digest("hex").slice(0, length);
 }
 var init_hash = __esm({
   "src/util/hash.ts"() {
@@ -26582,12 +26582,12 @@ var init_types = __esm({
 });
 
 // node_modules/is-plain-obj/index.js
-function isPlainObject2(value) {
-  if (typeof value !== "object" || value === null) {
+function isPlainObject2(value2) {
+  if (typeof value2 !== "object" || value2 === null) {
     return false;
   }
-  const prototype = Object.getPrototypeOf(value);
-  return (prototype === null || prototype === Object.prototype || Object.getPrototypeOf(prototype) === null) && !(Symbol.toStringTag in value) && !(Symbol.iterator in value);
+  const prototype = Object.getPrototypeOf(value2);
+  return (prototype === null || prototype === Object.prototype || Object.getPrototypeOf(prototype) === null) && !(Symbol.toStringTag in value2) && !(Symbol.iterator in value2);
 }
 var init_is_plain_obj = __esm({
   "node_modules/is-plain-obj/index.js"() {
@@ -26646,8 +26646,8 @@ var objectToString, isArrayBuffer, isUint8Array, bufferToUint8Array, textEncoder
 var init_uint_array = __esm({
   "node_modules/execa/lib/utils/uint-array.js"() {
     ({ toString: objectToString } = Object.prototype);
-    isArrayBuffer = (value) => objectToString.call(value) === "[object ArrayBuffer]";
-    isUint8Array = (value) => objectToString.call(value) === "[object Uint8Array]";
+    isArrayBuffer = (value2) => objectToString.call(value2) === "[object ArrayBuffer]";
+    isUint8Array = (value2) => objectToString.call(value2) === "[object Uint8Array]";
     bufferToUint8Array = (buffer) => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     textEncoder = new TextEncoder();
     stringToUint8Array = (string4) => textEncoder.encode(string4);
@@ -27261,11 +27261,11 @@ var hasColors, format, reset, bold, dim, italic, underline, underlineDouble, und
 var init_base = __esm({
   "node_modules/yoctocolors/base.js"() {
     hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
-    format = (open5, close) => {
+    format = (open6, close) => {
       if (!hasColors) {
         return (input2) => input2;
       }
-      const openCode = `\x1B[${open5}m`;
+      const openCode = `\x1B[${open6}m`;
       const closeCode = `\x1B[${close}m`;
       return (input2) => {
         const string4 = input2 + "";
@@ -27581,15 +27581,15 @@ var require_windows = __commonJS({
       }
       return false;
     }
-    function checkStat(stat7, path6, options) {
-      if (!stat7.isSymbolicLink() && !stat7.isFile()) {
+    function checkStat(stat8, path6, options) {
+      if (!stat8.isSymbolicLink() && !stat8.isFile()) {
         return false;
       }
       return checkPathExt(path6, options);
     }
     function isexe(path6, options, cb) {
-      fs3.stat(path6, function(er, stat7) {
-        cb(er, er ? false : checkStat(stat7, path6, options));
+      fs3.stat(path6, function(er, stat8) {
+        cb(er, er ? false : checkStat(stat8, path6, options));
       });
     }
     function sync(path6, options) {
@@ -27605,20 +27605,20 @@ var require_mode = __commonJS({
     isexe.sync = sync;
     var fs3 = __require("fs");
     function isexe(path6, options, cb) {
-      fs3.stat(path6, function(er, stat7) {
-        cb(er, er ? false : checkStat(stat7, options));
+      fs3.stat(path6, function(er, stat8) {
+        cb(er, er ? false : checkStat(stat8, options));
       });
     }
     function sync(path6, options) {
       return checkStat(fs3.statSync(path6), options);
     }
-    function checkStat(stat7, options) {
-      return stat7.isFile() && checkMode(stat7, options);
+    function checkStat(stat8, options) {
+      return stat8.isFile() && checkMode(stat8, options);
     }
-    function checkMode(stat7, options) {
-      var mod = stat7.mode;
-      var uid = stat7.uid;
-      var gid = stat7.gid;
+    function checkMode(stat8, options) {
+      var mod = stat8.mode;
+      var uid = stat8.uid;
+      var gid = stat8.gid;
       var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
       var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
       var u2 = parseInt("100", 8);
@@ -27652,12 +27652,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve12, reject) {
+        return new Promise(function(resolve13, reject) {
           isexe(path6, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve12(is);
+              resolve13(is);
             }
           });
         });
@@ -27694,15 +27694,15 @@ var require_which = __commonJS({
     var COLON = isWindows ? ";" : ":";
     var isexe = require_isexe();
     var getNotFoundError = (cmd) => Object.assign(new Error(`not found: ${cmd}`), { code: "ENOENT" });
-    var getPathInfo = (cmd, opt) => {
-      const colon = opt.colon || COLON;
+    var getPathInfo = (cmd, opt2) => {
+      const colon = opt2.colon || COLON;
       const pathEnv = cmd.match(/\//) || isWindows && cmd.match(/\\/) ? [""] : [
         // windows always checks the cwd first
         ...isWindows ? [process.cwd()] : [],
-        ...(opt.path || process.env.PATH || /* istanbul ignore next: very unusual */
+        ...(opt2.path || process.env.PATH || /* istanbul ignore next: very unusual */
         "").split(colon)
       ];
-      const pathExtExe = isWindows ? opt.pathExt || process.env.PATHEXT || ".EXE;.CMD;.BAT;.COM" : "";
+      const pathExtExe = isWindows ? opt2.pathExt || process.env.PATHEXT || ".EXE;.CMD;.BAT;.COM" : "";
       const pathExt = isWindows ? pathExtExe.split(colon) : [""];
       if (isWindows) {
         if (cmd.indexOf(".") !== -1 && pathExt[0] !== "")
@@ -27714,43 +27714,43 @@ var require_which = __commonJS({
         pathExtExe
       };
     };
-    var which2 = (cmd, opt, cb) => {
-      if (typeof opt === "function") {
-        cb = opt;
-        opt = {};
+    var which2 = (cmd, opt2, cb) => {
+      if (typeof opt2 === "function") {
+        cb = opt2;
+        opt2 = {};
       }
-      if (!opt)
-        opt = {};
-      const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
+      if (!opt2)
+        opt2 = {};
+      const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt2);
       const found = [];
-      const step = (i3) => new Promise((resolve12, reject) => {
+      const step = (i3) => new Promise((resolve13, reject) => {
         if (i3 === pathEnv.length)
-          return opt.all && found.length ? resolve12(found) : reject(getNotFoundError(cmd));
+          return opt2.all && found.length ? resolve13(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i3];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path6.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve12(subStep(p, i3, 0));
+        resolve13(subStep(p, i3, 0));
       });
-      const subStep = (p, i3, ii) => new Promise((resolve12, reject) => {
+      const subStep = (p, i3, ii) => new Promise((resolve13, reject) => {
         if (ii === pathExt.length)
-          return resolve12(step(i3 + 1));
+          return resolve13(step(i3 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
-            if (opt.all)
+            if (opt2.all)
               found.push(p + ext);
             else
-              return resolve12(p + ext);
+              return resolve13(p + ext);
           }
-          return resolve12(subStep(p, i3, ii + 1));
+          return resolve13(subStep(p, i3, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
     };
-    var whichSync = (cmd, opt) => {
-      opt = opt || {};
-      const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
+    var whichSync = (cmd, opt2) => {
+      opt2 = opt2 || {};
+      const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt2);
       const found = [];
       for (let i3 = 0; i3 < pathEnv.length; i3++) {
         const ppRaw = pathEnv[i3];
@@ -27762,7 +27762,7 @@ var require_which = __commonJS({
           try {
             const is = isexe.sync(cur, { pathExt: pathExtExe });
             if (is) {
-              if (opt.all)
+              if (opt2.all)
                 found.push(cur);
               else
                 return cur;
@@ -27771,9 +27771,9 @@ var require_which = __commonJS({
           }
         }
       }
-      if (opt.all && found.length)
+      if (opt2.all && found.length)
         return found;
-      if (opt.nothrow)
+      if (opt2.nothrow)
         return null;
       throw getNotFoundError(cmd);
     };
@@ -28168,9 +28168,9 @@ var init_final_error = __esm({
     };
     DiscardedError = class extends Error {
     };
-    setErrorName = (ErrorClass, value) => {
+    setErrorName = (ErrorClass, value2) => {
       Object.defineProperty(ErrorClass.prototype, "name", {
-        value,
+        value: value2,
         writable: true,
         enumerable: false,
         configurable: true
@@ -28184,7 +28184,7 @@ var init_final_error = __esm({
     };
     isExecaError = (error63) => isErrorInstance(error63) && execaErrorSymbol in error63;
     execaErrorSymbol = /* @__PURE__ */ Symbol("isExecaError");
-    isErrorInstance = (value) => Object.prototype.toString.call(value) === "[object Error]";
+    isErrorInstance = (value2) => Object.prototype.toString.call(value2) === "[object Error]";
     ExecaError = class extends Error {
     };
     setErrorName(ExecaError, ExecaError.name);
@@ -28202,7 +28202,7 @@ var init_realtime = __esm({
       const length = SIGRTMAX - SIGRTMIN + 1;
       return Array.from({ length }, getRealtimeSignal);
     };
-    getRealtimeSignal = (value, index) => ({
+    getRealtimeSignal = (value2, index) => ({
       name: `SIGRT${index + 1}`,
       number: SIGRTMIN + index,
       action: "terminate",
@@ -28548,7 +28548,7 @@ var init_main = __esm({
       const length = SIGRTMAX + 1;
       const signalsA = Array.from(
         { length },
-        (value, number4) => getSignalByNumber(number4, signals2)
+        (value2, number4) => getSignalByNumber(number4, signals2)
       );
       return Object.assign({}, ...signalsA);
     };
@@ -28823,8 +28823,8 @@ var init_deferred = __esm({
   "node_modules/execa/lib/utils/deferred.js"() {
     createDeferred = () => {
       const methods = {};
-      const promise2 = new Promise((resolve12, reject) => {
-        Object.assign(methods, { resolve: resolve12, reject });
+      const promise2 = new Promise((resolve13, reject) => {
+        Object.assign(methods, { resolve: resolve13, reject });
       });
       return Object.assign(promise2, methods);
     };
@@ -28908,11 +28908,11 @@ Please set this option with "pipe" instead.`;
     };
     getUsedDescriptor = (fdNumber) => fdNumber === "all" ? 1 : fdNumber;
     getOptionName = (isWritable) => isWritable ? "to" : "from";
-    serializeOptionValue = (value) => {
-      if (typeof value === "string") {
-        return `'${value}'`;
+    serializeOptionValue = (value2) => {
+      if (typeof value2 === "string") {
+        return `'${value2}'`;
       }
-      return typeof value === "number" ? `${value}` : "Stream";
+      return typeof value2 === "number" ? `${value2}` : "Stream";
     };
   }
 });
@@ -30007,7 +30007,7 @@ var init_contents = __esm({
 var identity2, noop, getContentsProperty, throwObjectStream, getLengthProperty;
 var init_utils = __esm({
   "node_modules/get-stream/source/utils.js"() {
-    identity2 = (value) => value;
+    identity2 = (value2) => value2;
     noop = () => void 0;
     getContentsProperty = ({ contents }) => contents;
     throwObjectStream = (chunk) => {
@@ -30538,7 +30538,7 @@ var init_result = __esm({
       ipcOutput,
       pipedFrom: []
     });
-    omitUndefinedProperties = (result) => Object.fromEntries(Object.entries(result).filter(([, value]) => value !== void 0));
+    omitUndefinedProperties = (result) => Object.fromEntries(Object.entries(result).filter(([, value2]) => value2 !== void 0));
     normalizeExitPayload = (rawExitCode, rawSignal) => {
       const exitCode = rawExitCode === null ? void 0 : rawExitCode;
       const signal = rawSignal === null ? void 0 : rawSignal;
@@ -30588,7 +30588,7 @@ function parseMilliseconds(milliseconds) {
 var toZeroIfInfinity;
 var init_parse_ms = __esm({
   "node_modules/parse-ms/index.js"() {
-    toZeroIfInfinity = (value) => Number.isFinite(value) ? value : 0;
+    toZeroIfInfinity = (value2) => Number.isFinite(value2) ? value2 : 0;
   }
 });
 
@@ -30613,22 +30613,22 @@ function prettyMilliseconds(milliseconds, options) {
     options.millisecondsDecimalDigits = 0;
   }
   let result = [];
-  const floorDecimals = (value, decimalDigits) => {
-    const flooredInterimValue = Math.floor(value * 10 ** decimalDigits + SECOND_ROUNDING_EPSILON);
+  const floorDecimals = (value2, decimalDigits) => {
+    const flooredInterimValue = Math.floor(value2 * 10 ** decimalDigits + SECOND_ROUNDING_EPSILON);
     const flooredValue = Math.round(flooredInterimValue) / 10 ** decimalDigits;
     return flooredValue.toFixed(decimalDigits);
   };
-  const add = (value, long, short, valueString) => {
-    if ((result.length === 0 || !options.colonNotation) && isZero(value) && !(options.colonNotation && short === "m")) {
+  const add = (value2, long, short, valueString) => {
+    if ((result.length === 0 || !options.colonNotation) && isZero(value2) && !(options.colonNotation && short === "m")) {
       return;
     }
-    valueString ??= String(value);
+    valueString ??= String(value2);
     if (options.colonNotation) {
       const wholeDigits = valueString.includes(".") ? valueString.split(".")[0].length : valueString.length;
       const minLength = result.length > 0 ? 2 : 1;
       valueString = "0".repeat(Math.max(0, minLength - wholeDigits)) + valueString;
     } else {
-      valueString += options.verbose ? " " + pluralize(long, value) : short;
+      valueString += options.verbose ? " " + pluralize(long, value2) : short;
     }
     result.push(valueString);
   };
@@ -30691,7 +30691,7 @@ var isZero, pluralize, SECOND_ROUNDING_EPSILON, ONE_DAY_IN_MILLISECONDS;
 var init_pretty_ms = __esm({
   "node_modules/pretty-ms/index.js"() {
     init_parse_ms();
-    isZero = (value) => value === 0 || value === 0n;
+    isZero = (value2) => value2 === 0 || value2 === 0n;
     pluralize = (word, count2) => count2 === 1 || count2 === 1n ? word : `${word}s`;
     SECOND_ROUNDING_EPSILON = 1e-7;
     ONE_DAY_IN_MILLISECONDS = 24n * 60n * 60n * 1000n;
@@ -30765,57 +30765,57 @@ var init_type = __esm({
     init_is_stream();
     init_is_plain_obj();
     init_uint_array();
-    getStdioItemType = (value, optionName) => {
-      if (isAsyncGenerator(value)) {
+    getStdioItemType = (value2, optionName) => {
+      if (isAsyncGenerator(value2)) {
         return "asyncGenerator";
       }
-      if (isSyncGenerator(value)) {
+      if (isSyncGenerator(value2)) {
         return "generator";
       }
-      if (isUrl(value)) {
+      if (isUrl(value2)) {
         return "fileUrl";
       }
-      if (isFilePathObject(value)) {
+      if (isFilePathObject(value2)) {
         return "filePath";
       }
-      if (isWebStream(value)) {
+      if (isWebStream(value2)) {
         return "webStream";
       }
-      if (isStream(value, { checkOpen: false })) {
+      if (isStream(value2, { checkOpen: false })) {
         return "native";
       }
-      if (isUint8Array(value)) {
+      if (isUint8Array(value2)) {
         return "uint8Array";
       }
-      if (isAsyncIterableObject(value)) {
+      if (isAsyncIterableObject(value2)) {
         return "asyncIterable";
       }
-      if (isIterableObject(value)) {
+      if (isIterableObject(value2)) {
         return "iterable";
       }
-      if (isTransformStream(value)) {
-        return getTransformStreamType({ transform: value }, optionName);
+      if (isTransformStream(value2)) {
+        return getTransformStreamType({ transform: value2 }, optionName);
       }
-      if (isTransformOptions(value)) {
-        return getTransformObjectType(value, optionName);
+      if (isTransformOptions(value2)) {
+        return getTransformObjectType(value2, optionName);
       }
       return "native";
     };
-    getTransformObjectType = (value, optionName) => {
-      if (isDuplexStream(value.transform, { checkOpen: false })) {
-        return getDuplexType(value, optionName);
+    getTransformObjectType = (value2, optionName) => {
+      if (isDuplexStream(value2.transform, { checkOpen: false })) {
+        return getDuplexType(value2, optionName);
       }
-      if (isTransformStream(value.transform)) {
-        return getTransformStreamType(value, optionName);
+      if (isTransformStream(value2.transform)) {
+        return getTransformStreamType(value2, optionName);
       }
-      return getGeneratorObjectType(value, optionName);
+      return getGeneratorObjectType(value2, optionName);
     };
-    getDuplexType = (value, optionName) => {
-      validateNonGeneratorType(value, optionName, "Duplex stream");
+    getDuplexType = (value2, optionName) => {
+      validateNonGeneratorType(value2, optionName, "Duplex stream");
       return "duplex";
     };
-    getTransformStreamType = (value, optionName) => {
-      validateNonGeneratorType(value, optionName, "web TransformStream");
+    getTransformStreamType = (value2, optionName) => {
+      validateNonGeneratorType(value2, optionName, "web TransformStream");
       return "webTransform";
     };
     validateNonGeneratorType = ({ final, binary, objectMode }, optionName, typeName) => {
@@ -30823,8 +30823,8 @@ var init_type = __esm({
       checkUndefinedOption(binary, `${optionName}.binary`, typeName);
       checkBooleanOption(objectMode, `${optionName}.objectMode`);
     };
-    checkUndefinedOption = (value, optionName, typeName) => {
-      if (value !== void 0) {
+    checkUndefinedOption = (value2, optionName, typeName) => {
+      if (value2 !== void 0) {
         throw new TypeError(`The \`${optionName}\` option can only be defined when using a generator, not a ${typeName}.`);
       }
     };
@@ -30845,29 +30845,29 @@ var init_type = __esm({
       checkBooleanOption(objectMode, `${optionName}.objectMode`);
       return isAsyncGenerator(transform2) || isAsyncGenerator(final) ? "asyncGenerator" : "generator";
     };
-    checkBooleanOption = (value, optionName) => {
-      if (value !== void 0 && typeof value !== "boolean") {
+    checkBooleanOption = (value2, optionName) => {
+      if (value2 !== void 0 && typeof value2 !== "boolean") {
         throw new TypeError(`The \`${optionName}\` option must use a boolean.`);
       }
     };
-    isGenerator = (value) => isAsyncGenerator(value) || isSyncGenerator(value);
-    isAsyncGenerator = (value) => Object.prototype.toString.call(value) === "[object AsyncGeneratorFunction]";
-    isSyncGenerator = (value) => Object.prototype.toString.call(value) === "[object GeneratorFunction]";
-    isTransformOptions = (value) => isPlainObject2(value) && (value.transform !== void 0 || value.final !== void 0);
-    isUrl = (value) => Object.prototype.toString.call(value) === "[object URL]";
-    isRegularUrl = (value) => isUrl(value) && value.protocol !== "file:";
-    isFilePathObject = (value) => isPlainObject2(value) && Object.keys(value).length > 0 && Object.keys(value).every((key) => FILE_PATH_KEYS.has(key)) && isFilePathString(value.file);
+    isGenerator = (value2) => isAsyncGenerator(value2) || isSyncGenerator(value2);
+    isAsyncGenerator = (value2) => Object.prototype.toString.call(value2) === "[object AsyncGeneratorFunction]";
+    isSyncGenerator = (value2) => Object.prototype.toString.call(value2) === "[object GeneratorFunction]";
+    isTransformOptions = (value2) => isPlainObject2(value2) && (value2.transform !== void 0 || value2.final !== void 0);
+    isUrl = (value2) => Object.prototype.toString.call(value2) === "[object URL]";
+    isRegularUrl = (value2) => isUrl(value2) && value2.protocol !== "file:";
+    isFilePathObject = (value2) => isPlainObject2(value2) && Object.keys(value2).length > 0 && Object.keys(value2).every((key) => FILE_PATH_KEYS.has(key)) && isFilePathString(value2.file);
     FILE_PATH_KEYS = /* @__PURE__ */ new Set(["file", "append"]);
     isFilePathString = (file2) => typeof file2 === "string";
-    isUnknownStdioString = (type, value) => type === "native" && typeof value === "string" && !KNOWN_STDIO_STRINGS.has(value);
+    isUnknownStdioString = (type, value2) => type === "native" && typeof value2 === "string" && !KNOWN_STDIO_STRINGS.has(value2);
     KNOWN_STDIO_STRINGS = /* @__PURE__ */ new Set(["ipc", "ignore", "inherit", "overlapped", "pipe"]);
-    isReadableStream2 = (value) => Object.prototype.toString.call(value) === "[object ReadableStream]";
-    isWritableStream2 = (value) => Object.prototype.toString.call(value) === "[object WritableStream]";
-    isWebStream = (value) => isReadableStream2(value) || isWritableStream2(value);
-    isTransformStream = (value) => isReadableStream2(value?.readable) && isWritableStream2(value?.writable);
-    isAsyncIterableObject = (value) => isObject2(value) && typeof value[Symbol.asyncIterator] === "function";
-    isIterableObject = (value) => isObject2(value) && typeof value[Symbol.iterator] === "function";
-    isObject2 = (value) => typeof value === "object" && value !== null;
+    isReadableStream2 = (value2) => Object.prototype.toString.call(value2) === "[object ReadableStream]";
+    isWritableStream2 = (value2) => Object.prototype.toString.call(value2) === "[object WritableStream]";
+    isWebStream = (value2) => isReadableStream2(value2) || isWritableStream2(value2);
+    isTransformStream = (value2) => isReadableStream2(value2?.readable) && isWritableStream2(value2?.writable);
+    isAsyncIterableObject = (value2) => isObject2(value2) && typeof value2[Symbol.asyncIterator] === "function";
+    isIterableObject = (value2) => isObject2(value2) && typeof value2[Symbol.iterator] === "function";
+    isObject2 = (value2) => typeof value2 === "object" && value2 !== null;
     TRANSFORM_TYPES = /* @__PURE__ */ new Set(["generator", "asyncGenerator", "duplex", "webTransform"]);
     FILE_TYPES = /* @__PURE__ */ new Set(["fileUrl", "filePath", "fileNumber"]);
     SPECIAL_DUPLICATE_TYPES_SYNC = /* @__PURE__ */ new Set(["fileUrl", "filePath"]);
@@ -30987,22 +30987,22 @@ var init_normalize = __esm({
         value: { transform: transform2, writableObjectMode, readableObjectMode }
       };
     };
-    normalizeTransformStream = ({ stdioItem, stdioItem: { value }, index, newTransforms, direction }) => {
-      const { transform: transform2, objectMode } = isPlainObject2(value) ? value : { transform: value };
+    normalizeTransformStream = ({ stdioItem, stdioItem: { value: value2 }, index, newTransforms, direction }) => {
+      const { transform: transform2, objectMode } = isPlainObject2(value2) ? value2 : { transform: value2 };
       const { writableObjectMode, readableObjectMode } = getTransformObjectModes(objectMode, index, newTransforms, direction);
       return {
         ...stdioItem,
         value: { transform: transform2, writableObjectMode, readableObjectMode }
       };
     };
-    normalizeGenerator = ({ stdioItem, stdioItem: { value }, index, newTransforms, direction, encoding }) => {
+    normalizeGenerator = ({ stdioItem, stdioItem: { value: value2 }, index, newTransforms, direction, encoding }) => {
       const {
         transform: transform2,
         final,
         binary: binaryOption = false,
         preserveNewlines = false,
         objectMode
-      } = isPlainObject2(value) ? value : { transform: value };
+      } = isPlainObject2(value2) ? value2 : { transform: value2 };
       const binary = binaryOption || BINARY_ENCODINGS.has(encoding);
       const { writableObjectMode, readableObjectMode } = getTransformObjectModes(objectMode, index, newTransforms, direction);
       return {
@@ -31035,7 +31035,7 @@ var init_direction = __esm({
       }
       return directions.find(Boolean) ?? DEFAULT_DIRECTION;
     };
-    getStdioItemDirection = ({ type, value }, fdNumber) => KNOWN_DIRECTIONS[fdNumber] ?? guessStreamDirection[type](value);
+    getStdioItemDirection = ({ type, value: value2 }, fdNumber) => KNOWN_DIRECTIONS[fdNumber] ?? guessStreamDirection[type](value2);
     KNOWN_DIRECTIONS = ["input", "output", "output"];
     anyDirection = () => void 0;
     alwaysInput = () => "input";
@@ -31047,30 +31047,30 @@ var init_direction = __esm({
       iterable: alwaysInput,
       asyncIterable: alwaysInput,
       uint8Array: alwaysInput,
-      webStream: (value) => isWritableStream2(value) ? "output" : "input",
-      nodeStream(value) {
-        if (!isReadableStream(value, { checkOpen: false })) {
+      webStream: (value2) => isWritableStream2(value2) ? "output" : "input",
+      nodeStream(value2) {
+        if (!isReadableStream(value2, { checkOpen: false })) {
           return "output";
         }
-        return isWritableStream(value, { checkOpen: false }) ? void 0 : "input";
+        return isWritableStream(value2, { checkOpen: false }) ? void 0 : "input";
       },
       webTransform: anyDirection,
       duplex: anyDirection,
-      native(value) {
-        const standardStreamDirection = getStandardStreamDirection(value);
+      native(value2) {
+        const standardStreamDirection = getStandardStreamDirection(value2);
         if (standardStreamDirection !== void 0) {
           return standardStreamDirection;
         }
-        if (isStream(value, { checkOpen: false })) {
-          return guessStreamDirection.nodeStream(value);
+        if (isStream(value2, { checkOpen: false })) {
+          return guessStreamDirection.nodeStream(value2);
         }
       }
     };
-    getStandardStreamDirection = (value) => {
-      if ([0, process7.stdin].includes(value)) {
+    getStandardStreamDirection = (value2) => {
+      if ([0, process7.stdin].includes(value2)) {
         return "input";
       }
-      if ([1, 2, process7.stdout, process7.stderr].includes(value)) {
+      if ([1, 2, process7.stdout, process7.stderr].includes(value2)) {
         return "output";
       }
     };
@@ -31144,9 +31144,9 @@ var init_native = __esm({
       }
       return isSync ? handleNativeStreamSync({ stdioItem, fdNumber, direction }) : handleNativeStreamAsync({ stdioItem, fdNumber });
     };
-    handleNativeStreamSync = ({ stdioItem, stdioItem: { value, optionName }, fdNumber, direction }) => {
+    handleNativeStreamSync = ({ stdioItem, stdioItem: { value: value2, optionName }, fdNumber, direction }) => {
       const targetFd = getTargetFd({
-        value,
+        value: value2,
         optionName,
         fdNumber,
         direction
@@ -31154,13 +31154,13 @@ var init_native = __esm({
       if (targetFd !== void 0) {
         return targetFd;
       }
-      if (isStream(value, { checkOpen: false })) {
+      if (isStream(value2, { checkOpen: false })) {
         throw new TypeError(`The \`${optionName}: Stream\` option cannot both be an array and include a stream with synchronous methods.`);
       }
       return stdioItem;
     };
-    getTargetFd = ({ value, optionName, fdNumber, direction }) => {
-      const targetFdNumber = getTargetFdNumber(value, fdNumber);
+    getTargetFd = ({ value: value2, optionName, fdNumber, direction }) => {
+      const targetFdNumber = getTargetFdNumber(value2, fdNumber);
       if (targetFdNumber === void 0) {
         return;
       }
@@ -31168,38 +31168,38 @@ var init_native = __esm({
         return { type: "fileNumber", value: targetFdNumber, optionName };
       }
       if (tty2.isatty(targetFdNumber)) {
-        throw new TypeError(`The \`${optionName}: ${serializeOptionValue(value)}\` option is invalid: it cannot be a TTY with synchronous methods.`);
+        throw new TypeError(`The \`${optionName}: ${serializeOptionValue(value2)}\` option is invalid: it cannot be a TTY with synchronous methods.`);
       }
       return { type: "uint8Array", value: bufferToUint8Array(readFileSync(targetFdNumber)), optionName };
     };
-    getTargetFdNumber = (value, fdNumber) => {
-      if (value === "inherit") {
+    getTargetFdNumber = (value2, fdNumber) => {
+      if (value2 === "inherit") {
         return fdNumber;
       }
-      if (typeof value === "number") {
-        return value;
+      if (typeof value2 === "number") {
+        return value2;
       }
-      const standardStreamIndex = STANDARD_STREAMS.indexOf(value);
+      const standardStreamIndex = STANDARD_STREAMS.indexOf(value2);
       if (standardStreamIndex !== -1) {
         return standardStreamIndex;
       }
     };
-    handleNativeStreamAsync = ({ stdioItem, stdioItem: { value, optionName }, fdNumber }) => {
-      if (value === "inherit") {
-        return { type: "nodeStream", value: getStandardStream(fdNumber, value, optionName), optionName };
+    handleNativeStreamAsync = ({ stdioItem, stdioItem: { value: value2, optionName }, fdNumber }) => {
+      if (value2 === "inherit") {
+        return { type: "nodeStream", value: getStandardStream(fdNumber, value2, optionName), optionName };
       }
-      if (typeof value === "number") {
-        return { type: "nodeStream", value: getStandardStream(value, value, optionName), optionName };
+      if (typeof value2 === "number") {
+        return { type: "nodeStream", value: getStandardStream(value2, value2, optionName), optionName };
       }
-      if (isStream(value, { checkOpen: false })) {
-        return { type: "nodeStream", value, optionName };
+      if (isStream(value2, { checkOpen: false })) {
+        return { type: "nodeStream", value: value2, optionName };
       }
       return stdioItem;
     };
-    getStandardStream = (fdNumber, value, optionName) => {
+    getStandardStream = (fdNumber, value2, optionName) => {
       const standardStream = STANDARD_STREAMS[fdNumber];
       if (standardStream === void 0) {
-        throw new TypeError(`The \`${optionName}: ${value}\` option is invalid: no such standard stream.`);
+        throw new TypeError(`The \`${optionName}: ${value2}\` option is invalid: no such standard stream.`);
       }
       return standardStream;
     };
@@ -31256,7 +31256,7 @@ var init_duplicate = __esm({
   "node_modules/execa/lib/stdio/duplicate.js"() {
     init_type();
     filterDuplicates = (stdioItems) => stdioItems.filter((stdioItemOne, indexOne) => stdioItems.every((stdioItemTwo, indexTwo) => stdioItemOne.value !== stdioItemTwo.value || indexOne >= indexTwo || stdioItemOne.type === "generator" || stdioItemOne.type === "asyncGenerator"));
-    getDuplicateStream = ({ stdioItem: { type, value, optionName }, direction, fileDescriptors, isSync }) => {
+    getDuplicateStream = ({ stdioItem: { type, value: value2, optionName }, direction, fileDescriptors, isSync }) => {
       const otherStdioItems = getOtherStdioItems(fileDescriptors, type);
       if (otherStdioItems.length === 0) {
         return;
@@ -31265,7 +31265,7 @@ var init_duplicate = __esm({
         validateDuplicateStreamSync({
           otherStdioItems,
           type,
-          value,
+          value: value2,
           optionName,
           direction
         });
@@ -31275,7 +31275,7 @@ var init_duplicate = __esm({
         return getDuplicateStreamInstance({
           otherStdioItems,
           type,
-          value,
+          value: value2,
           optionName,
           direction
         });
@@ -31284,25 +31284,25 @@ var init_duplicate = __esm({
         validateDuplicateTransform({
           otherStdioItems,
           type,
-          value,
+          value: value2,
           optionName
         });
       }
     };
     getOtherStdioItems = (fileDescriptors, type) => fileDescriptors.flatMap(({ direction, stdioItems }) => stdioItems.filter((stdioItem) => stdioItem.type === type).map(((stdioItem) => ({ ...stdioItem, direction }))));
-    validateDuplicateStreamSync = ({ otherStdioItems, type, value, optionName, direction }) => {
+    validateDuplicateStreamSync = ({ otherStdioItems, type, value: value2, optionName, direction }) => {
       if (SPECIAL_DUPLICATE_TYPES_SYNC.has(type)) {
         getDuplicateStreamInstance({
           otherStdioItems,
           type,
-          value,
+          value: value2,
           optionName,
           direction
         });
       }
     };
-    getDuplicateStreamInstance = ({ otherStdioItems, type, value, optionName, direction }) => {
-      const duplicateStdioItems = otherStdioItems.filter((stdioItem) => hasSameValue(stdioItem, value));
+    getDuplicateStreamInstance = ({ otherStdioItems, type, value: value2, optionName, direction }) => {
+      const duplicateStdioItems = otherStdioItems.filter((stdioItem) => hasSameValue(stdioItem, value2));
       if (duplicateStdioItems.length === 0) {
         return;
       }
@@ -31310,17 +31310,17 @@ var init_duplicate = __esm({
       throwOnDuplicateStream(differentStdioItem, optionName, type);
       return direction === "output" ? duplicateStdioItems[0].stream : void 0;
     };
-    hasSameValue = ({ type, value }, secondValue) => {
+    hasSameValue = ({ type, value: value2 }, secondValue) => {
       if (type === "filePath") {
-        return value.file === secondValue.file;
+        return value2.file === secondValue.file;
       }
       if (type === "fileUrl") {
-        return value.href === secondValue.href;
+        return value2.href === secondValue.href;
       }
-      return value === secondValue;
+      return value2 === secondValue;
     };
-    validateDuplicateTransform = ({ otherStdioItems, type, value, optionName }) => {
-      const duplicateStdioItem = otherStdioItems.find(({ value: { transform: transform2 } }) => transform2 === value.transform);
+    validateDuplicateTransform = ({ otherStdioItems, type, value: value2, optionName }) => {
+      const duplicateStdioItem = otherStdioItems.find(({ value: { transform: transform2 } }) => transform2 === value2.transform);
       throwOnDuplicateStream(duplicateStdioItem, optionName, type);
     };
     throwOnDuplicateStream = (stdioItem, optionName, type) => {
@@ -31385,7 +31385,7 @@ var init_handle = __esm({
     initializeStdioItems = ({ stdioOption, fdNumber, options, optionName }) => {
       const values = Array.isArray(stdioOption) ? stdioOption : [stdioOption];
       const initialStdioItems = [
-        ...values.map((value) => initializeStdioItem(value, optionName)),
+        ...values.map((value2) => initializeStdioItem(value2, optionName)),
         ...handleInputOptions(options, fdNumber)
       ];
       const stdioItems = filterDuplicates(initialStdioItems);
@@ -31394,9 +31394,9 @@ var init_handle = __esm({
       validateStreams(stdioItems);
       return { stdioItems, isStdioArray };
     };
-    initializeStdioItem = (value, optionName) => ({
-      type: getStdioItemType(value, optionName),
-      value,
+    initializeStdioItem = (value2, optionName) => ({
+      type: getStdioItemType(value2, optionName),
+      value: value2,
       optionName
     });
     validateStdioArray = (stdioItems, isStdioArray, optionName) => {
@@ -31406,9 +31406,9 @@ var init_handle = __esm({
       if (!isStdioArray) {
         return;
       }
-      for (const { value, optionName: optionName2 } of stdioItems) {
-        if (INVALID_STDIO_ARRAY_OPTIONS.has(value)) {
-          throw new Error(`The \`${optionName2}\` option must not include \`${value}\`.`);
+      for (const { value: value2, optionName: optionName2 } of stdioItems) {
+        if (INVALID_STDIO_ARRAY_OPTIONS.has(value2)) {
+          throw new Error(`The \`${optionName2}\` option must not include \`${value2}\`.`);
         }
       }
     };
@@ -31418,12 +31418,12 @@ var init_handle = __esm({
         validateFileStdio(stdioItem);
       }
     };
-    validateFileStdio = ({ type, value, optionName }) => {
-      if (isRegularUrl(value)) {
+    validateFileStdio = ({ type, value: value2, optionName }) => {
+      if (isRegularUrl(value2)) {
         throw new TypeError(`The \`${optionName}: URL\` option must use the \`file:\` scheme.
 For example, you can use the \`pathToFileURL()\` method of the \`url\` core module.`);
       }
-      if (isUnknownStdioString(type, value)) {
+      if (isUnknownStdioString(type, value2)) {
         throw new TypeError(`The \`${optionName}: { file: '...' }\` option must be used instead of \`${optionName}: '...'\`.`);
       }
     };
@@ -31497,10 +31497,10 @@ For example, you can use the \`pathToFileURL()\` method of the \`url\` core modu
     };
     forwardStdio = (stdioItems) => {
       if (stdioItems.length > 1) {
-        return stdioItems.some(({ value: value2 }) => value2 === "overlapped") ? "overlapped" : "pipe";
+        return stdioItems.some(({ value: value3 }) => value3 === "overlapped") ? "overlapped" : "pipe";
       }
-      const [{ type, value }] = stdioItems;
-      return type === "native" ? value : "pipe";
+      const [{ type, value: value2 }] = stdioItems;
+      return type === "native" ? value2 : "pipe";
     };
   }
 });
@@ -31517,14 +31517,14 @@ var init_handle_sync = __esm({
     forbiddenIfSync = ({ type, optionName }) => {
       throwInvalidSyncValue(optionName, TYPE_TO_MESSAGE[type]);
     };
-    forbiddenNativeIfSync = ({ optionName, value }) => {
-      if (value === "ipc" || value === "overlapped") {
-        throwInvalidSyncValue(optionName, `"${value}"`);
+    forbiddenNativeIfSync = ({ optionName, value: value2 }) => {
+      if (value2 === "ipc" || value2 === "overlapped") {
+        throwInvalidSyncValue(optionName, `"${value2}"`);
       }
       return {};
     };
-    throwInvalidSyncValue = (optionName, value) => {
-      throw new TypeError(`The \`${optionName}\` option cannot be ${value} with synchronous methods.`);
+    throwInvalidSyncValue = (optionName, value2) => {
+      throw new TypeError(`The \`${optionName}\` option cannot be ${value2} with synchronous methods.`);
     };
     addProperties = {
       generator() {
@@ -31540,18 +31540,18 @@ var init_handle_sync = __esm({
     addPropertiesSync = {
       input: {
         ...addProperties,
-        fileUrl: ({ value }) => ({ contents: [bufferToUint8Array(readFileSync2(value))] }),
+        fileUrl: ({ value: value2 }) => ({ contents: [bufferToUint8Array(readFileSync2(value2))] }),
         filePath: ({ value: { file: file2 } }) => ({ contents: [bufferToUint8Array(readFileSync2(file2))] }),
         fileNumber: forbiddenIfSync,
-        iterable: ({ value }) => ({ contents: [...value] }),
-        string: ({ value }) => ({ contents: [value] }),
-        uint8Array: ({ value }) => ({ contents: [value] })
+        iterable: ({ value: value2 }) => ({ contents: [...value2] }),
+        string: ({ value: value2 }) => ({ contents: [value2] }),
+        uint8Array: ({ value: value2 }) => ({ contents: [value2] })
       },
       output: {
         ...addProperties,
-        fileUrl: ({ value }) => ({ path: value }),
+        fileUrl: ({ value: value2 }) => ({ path: value2 }),
         filePath: ({ value: { file: file2, append } }) => ({ path: file2, append }),
-        fileNumber: ({ value }) => ({ path: value }),
+        fileNumber: ({ value: value2 }) => ({ path: value2 }),
         iterable: forbiddenIfSync,
         string: forbiddenIfSync,
         uint8Array: forbiddenIfSync
@@ -31565,7 +31565,7 @@ var stripNewline, getStripFinalNewline;
 var init_strip_newline = __esm({
   "node_modules/execa/lib/io/strip-newline.js"() {
     init_strip_final_newline();
-    stripNewline = (value, { stripFinalNewline: stripFinalNewline2 }, fdNumber) => getStripFinalNewline(stripFinalNewline2, fdNumber) && value !== void 0 && !Array.isArray(value) ? stripFinalNewline(value) : value;
+    stripNewline = (value2, { stripFinalNewline: stripFinalNewline2 }, fdNumber) => getStripFinalNewline(stripFinalNewline2, fdNumber) && value2 !== void 0 && !Array.isArray(value2) ? stripFinalNewline(value2) : value2;
     getStripFinalNewline = (stripFinalNewline2, fdNumber) => fdNumber === "all" ? stripFinalNewline2[1] || stripFinalNewline2[2] : stripFinalNewline2[fdNumber];
   }
 });
@@ -31843,12 +31843,12 @@ var init_generator = __esm({
     init_run_async();
     init_run_sync();
     generatorToStream = ({
-      value,
+      value: value2,
       value: { transform: transform2, final, writableObjectMode, readableObjectMode },
       optionName
     }, { encoding }) => {
       const state = {};
-      const generators = addInternalGenerators(value, encoding, optionName);
+      const generators = addInternalGenerators(value2, encoding, optionName);
       const transformAsync = isAsyncGenerator(transform2);
       const finalAsync = isAsyncGenerator(final);
       const transformMethod = transformAsync ? pushChunks.bind(void 0, transformChunk, state) : pushChunksSync.bind(void 0, transformChunkSync);
@@ -31872,8 +31872,8 @@ var init_generator = __esm({
     runGeneratorsSync = (chunks, stdioItems, encoding, isInput) => {
       const generators = stdioItems.filter(({ type }) => type === "generator");
       const reversedGenerators = isInput ? generators.reverse() : generators;
-      for (const { value, optionName } of reversedGenerators) {
-        const generators2 = addInternalGenerators(value, encoding, optionName);
+      for (const { value: value2, optionName } of reversedGenerators) {
+        const generators2 = addInternalGenerators(value2, encoding, optionName);
         chunks = runTransformSync(generators2, chunks);
       }
       return chunks;
@@ -31946,7 +31946,7 @@ var init_output = __esm({
     init_type();
     init_log();
     init_values();
-    shouldLogOutput = ({ stdioItems, encoding, verboseInfo, fdNumber }) => fdNumber !== "all" && isFullVerbose(verboseInfo, fdNumber) && !BINARY_ENCODINGS.has(encoding) && fdUsesVerbose(fdNumber) && (stdioItems.some(({ type, value }) => type === "native" && PIPED_STDIO_VALUES.has(value)) || stdioItems.every(({ type }) => TRANSFORM_TYPES.has(type)));
+    shouldLogOutput = ({ stdioItems, encoding, verboseInfo, fdNumber }) => fdNumber !== "all" && isFullVerbose(verboseInfo, fdNumber) && !BINARY_ENCODINGS.has(encoding) && fdUsesVerbose(fdNumber) && (stdioItems.some(({ type, value: value2 }) => type === "native" && PIPED_STDIO_VALUES.has(value2)) || stdioItems.every(({ type }) => TRANSFORM_TYPES.has(type)));
     fdUsesVerbose = (fdNumber) => fdNumber === 1 || fdNumber === 2;
     PIPED_STDIO_VALUES = /* @__PURE__ */ new Set(["pipe", "overlapped"]);
     logLines = async (linesIterable, stream, fdNumber, verboseInfo) => {
@@ -32250,8 +32250,8 @@ var init_main_sync = __esm({
         throwInvalidSyncOption("cancelSignal");
       }
     };
-    throwInvalidSyncOption = (value) => {
-      throw new TypeError(`The "${value}" option cannot be used with synchronous methods.`);
+    throwInvalidSyncOption = (value2) => {
+      throw new TypeError(`The "${value2}" option cannot be used with synchronous methods.`);
     };
     spawnSubprocessSync = ({ file: file2, commandArguments, options, command, escapedCommand, verboseInfo, fileDescriptors, startTime }) => {
       const syncResult = runSubprocessSync({
@@ -32616,7 +32616,7 @@ var init_handle_async = __esm({
       fileNumber: forbiddenIfAsync,
       generator: generatorToStream,
       asyncGenerator: generatorToStream,
-      nodeStream: ({ value }) => ({ stream: value }),
+      nodeStream: ({ value: value2 }) => ({ stream: value2 }),
       webTransform({ value: { transform: transform2, writableObjectMode, readableObjectMode } }) {
         const objectMode = writableObjectMode || readableObjectMode;
         const stream = Duplex2.fromWeb(transform2, { objectMode });
@@ -32629,19 +32629,19 @@ var init_handle_async = __esm({
     addPropertiesAsync = {
       input: {
         ...addProperties2,
-        fileUrl: ({ value }) => ({ stream: createReadStream2(value) }),
+        fileUrl: ({ value: value2 }) => ({ stream: createReadStream2(value2) }),
         filePath: ({ value: { file: file2 } }) => ({ stream: createReadStream2(file2) }),
-        webStream: ({ value }) => ({ stream: Readable2.fromWeb(value) }),
-        iterable: ({ value }) => ({ stream: Readable2.from(value) }),
-        asyncIterable: ({ value }) => ({ stream: Readable2.from(value) }),
-        string: ({ value }) => ({ stream: Readable2.from(value) }),
-        uint8Array: ({ value }) => ({ stream: Readable2.from(Buffer4.from(value)) })
+        webStream: ({ value: value2 }) => ({ stream: Readable2.fromWeb(value2) }),
+        iterable: ({ value: value2 }) => ({ stream: Readable2.from(value2) }),
+        asyncIterable: ({ value: value2 }) => ({ stream: Readable2.from(value2) }),
+        string: ({ value: value2 }) => ({ stream: Readable2.from(value2) }),
+        uint8Array: ({ value: value2 }) => ({ stream: Readable2.from(Buffer4.from(value2)) })
       },
       output: {
         ...addProperties2,
-        fileUrl: ({ value }) => ({ stream: createWriteStream(value) }),
+        fileUrl: ({ value: value2 }) => ({ stream: createWriteStream(value2) }),
         filePath: ({ value: { file: file2, append } }) => ({ stream: createWriteStream(file2, append ? { flags: "a" } : {}) }),
-        webStream: ({ value }) => ({ stream: Writable2.fromWeb(value) }),
+        webStream: ({ value: value2 }) => ({ stream: Writable2.fromWeb(value2) }),
         iterable: forbiddenIfAsync,
         asyncIterable: forbiddenIfAsync,
         string: forbiddenIfAsync,
@@ -34093,7 +34093,7 @@ var init_wait_subprocess = __esm({
       }
     };
     waitForOriginalStreams = (originalStreams, subprocess, streamInfo) => originalStreams.map((stream, fdNumber) => stream === subprocess.stdio[fdNumber] ? void 0 : waitForStream(stream, fdNumber, streamInfo));
-    waitForCustomStreamsEnd = (fileDescriptors, streamInfo) => fileDescriptors.flatMap(({ stdioItems }, fdNumber) => stdioItems.filter(({ value, stream = value }) => isStream(stream, { checkOpen: false }) && !isStandardStream(stream)).map(({ type, value, stream = value }) => waitForStream(stream, fdNumber, streamInfo, {
+    waitForCustomStreamsEnd = (fileDescriptors, streamInfo) => fileDescriptors.flatMap(({ stdioItems }, fdNumber) => stdioItems.filter(({ value: value2, stream = value2 }) => isStream(stream, { checkOpen: false }) && !isStandardStream(stream)).map(({ type, value: value2, stream = value2 }) => waitForStream(stream, fdNumber, streamInfo, {
       isSameDirection: TRANSFORM_TYPES.has(type),
       stopOnExit: type === "native"
     })));
@@ -34122,11 +34122,11 @@ var init_concurrent = __esm({
       const promises3 = weakMap.get(stream);
       const promise2 = createDeferred();
       promises3.push(promise2);
-      const resolve12 = promise2.resolve.bind(promise2);
-      return { resolve: resolve12, promises: promises3 };
+      const resolve13 = promise2.resolve.bind(promise2);
+      return { resolve: resolve13, promises: promises3 };
     };
-    waitForConcurrentStreams = async ({ resolve: resolve12, promises: promises3 }, subprocess) => {
-      resolve12();
+    waitForConcurrentStreams = async ({ resolve: resolve13, promises: promises3 }, subprocess) => {
+      resolve13();
       const [isSubprocessExit] = await Promise.race([
         Promise.allSettled([true, subprocess]),
         Promise.all([false, ...promises3])
@@ -34245,11 +34245,11 @@ var init_readable = __esm({
     };
     onRead = async (readable2, onStdoutData, onStdoutDataDone) => {
       try {
-        const { value, done } = await onStdoutData.next();
+        const { value: value2, done } = await onStdoutData.next();
         if (done) {
           onStdoutDataDone.resolve();
         } else {
-          readable2.push(value);
+          readable2.push(value2);
         }
       } catch {
       }
@@ -34478,9 +34478,9 @@ var mergePromise, nativePromisePrototype, descriptors;
 var init_promise = __esm({
   "node_modules/execa/lib/methods/promise.js"() {
     mergePromise = (subprocess, promise2) => {
-      for (const [property, descriptor2] of descriptors) {
-        const value = descriptor2.value.bind(promise2);
-        Reflect.defineProperty(subprocess, property, { ...descriptor2, value });
+      for (const [property, descriptor] of descriptors) {
+        const value2 = descriptor.value.bind(promise2);
+        Reflect.defineProperty(subprocess, property, { ...descriptor, value: value2 });
       }
     };
     nativePromisePrototype = (async () => {
@@ -34920,11 +34920,11 @@ function toOrtFeeds(runtime, feeds) {
 }
 function fromOrtOutputs(outputs) {
   const set2 = {};
-  for (const [name, value] of Object.entries(outputs)) {
-    const tensor = value;
-    const dtype = FROM_ORT[tensor.type];
-    if (!dtype) throw new Error(`output ${name} has type ${tensor.type}, which trt-gate cannot compare`);
-    const host = { dtype, dims: [...tensor.dims], data: tensor.data };
+  for (const [name, value2] of Object.entries(outputs)) {
+    const tensor2 = value2;
+    const dtype = FROM_ORT[tensor2.type];
+    if (!dtype) throw new Error(`output ${name} has type ${tensor2.type}, which trt-gate cannot compare`);
+    const host = { dtype, dims: [...tensor2.dims], data: tensor2.data };
     set2[name] = host;
   }
   return set2;
@@ -34955,8 +34955,8 @@ __export(runner_exports, {
 });
 import { mkdir as mkdir2, stat as stat2 } from "node:fs/promises";
 import { join } from "node:path";
-function spinFor(ms) {
-  const end = performance.now() + ms;
+function spinFor(ms2) {
+  const end = performance.now() + ms2;
   while (performance.now() < end) {
   }
 }
@@ -35164,11 +35164,11 @@ function shapeFlags(inputs, dynamic) {
   const dyn = inputs.filter((i3) => dynamic.has(i3.name));
   if (dyn.length === 0) return {};
   const withProfile = dyn.some((i3) => i3.profile);
-  const opt = dyn.map((i3) => ({ name: i3.name, dims: i3.profile?.opt ?? i3.shape }));
-  if (!withProfile) return { optShapes: opt };
+  const opt2 = dyn.map((i3) => ({ name: i3.name, dims: i3.profile?.opt ?? i3.shape }));
+  if (!withProfile) return { optShapes: opt2 };
   return {
     minShapes: dyn.map((i3) => ({ name: i3.name, dims: i3.profile?.min ?? i3.shape })),
-    optShapes: opt,
+    optShapes: opt2,
     maxShapes: dyn.map((i3) => ({ name: i3.name, dims: i3.profile?.max ?? i3.shape }))
   };
 }
@@ -35458,11 +35458,11 @@ function benchmarkArgs(o2, version2) {
   checkVersion(version2, unsupported);
   const args = [`--loadEngine=${checkPath(o2.loadEngine, "loadEngine", bad)}`];
   if (o2.shapes && o2.shapes.length > 0) args.push(`--shapes=${shapeList(o2.shapes, "shapes", bad)}`);
-  const num2 = (key, flag, value, integer2, min2) => {
-    if (value === void 0) return;
-    if (!Number.isFinite(value) || value < min2 || integer2 && !Number.isInteger(value)) {
+  const num2 = (key, flag, value2, integer2, min2) => {
+    if (value2 === void 0) return;
+    if (!Number.isFinite(value2) || value2 < min2 || integer2 && !Number.isInteger(value2)) {
       bad.push(issue3(key, `must be ${integer2 ? "an integer" : "a number"} \u2265 ${min2}`));
-    } else args.push(`--${flag}=${value}`);
+    } else args.push(`--${flag}=${value2}`);
   };
   num2("warmUpMs", "warmUp", o2.warmUpMs, false, 0);
   num2("iterations", "iterations", o2.iterations, true, 1);
@@ -36055,12 +36055,12 @@ function unreadable(stage, message, logFile) {
     ]
   });
 }
-function crossCheckIncident(detail) {
+function crossCheckIncident(detail2) {
   return {
     kind: "unreliable-measurement",
     stage: "benchmark",
     title: "trtexec's performance summary disagrees with its exported timings",
-    message: `${detail}. The gate uses the exported per-query samples.`,
+    message: `${detail2}. The gate uses the exported per-query samples.`,
     nextSteps: [
       "Re-run to see whether it reproduces; check that nothing else wrote the --exportTimes file.",
       "Report the trtexec version and both outputs if it persists."
@@ -36083,12 +36083,12 @@ function crashedAfterPass(run2) {
   const died = run2.signal !== null || run2.exitCode !== null && EXIT_CRASH.has(run2.exitCode);
   return died && !run2.timedOut && !run2.spawnError && /&&&& PASSED TensorRT\.trtexec/.test(run2.stdout) && /=== Performance summary ===/.test(run2.stdout);
 }
-function exitCrashIncident(detail, excerpt) {
+function exitCrashIncident(detail2, excerpt) {
   return {
     kind: "crash",
     stage: "benchmark",
     title: "trtexec crashed at exit after PASSED",
-    message: `trtexec printed PASSED and a complete performance summary, then ${detail}. The measurements were complete and are kept.`,
+    message: `trtexec printed PASSED and a complete performance summary, then ${detail2}. The measurements were complete and are kept.`,
     ...excerpt ? { logExcerpt: excerpt } : {},
     nextSteps: [
       "A crash after PASSED usually comes from a plugin library or the CUDA context at process exit; check --staticPlugins/--dynamicPlugins and the driver.",
@@ -36144,10 +36144,10 @@ var init_prng = __esm({
 function elementCount(dims) {
   return dims.reduce((a2, b) => a2 * b, 1);
 }
-function toFloat64(tensor) {
-  if (tensor.dtype === "float16") return Float64Array.from(tensor.data, halfToFloat);
-  if (tensor.data instanceof BigInt64Array) return Float64Array.from(tensor.data, (v) => Number(v));
-  return Float64Array.from(tensor.data);
+function toFloat64(tensor2) {
+  if (tensor2.dtype === "float16") return Float64Array.from(tensor2.data, halfToFloat);
+  if (tensor2.data instanceof BigInt64Array) return Float64Array.from(tensor2.data, (v) => Number(v));
+  return Float64Array.from(tensor2.data);
 }
 function halfToFloat(bits2) {
   const sign = bits2 & 32768 ? -1 : 1;
@@ -36157,13 +36157,13 @@ function halfToFloat(bits2) {
   if (exponent === 31) return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
   return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
-function roundsUpOnTie(value, half) {
-  const a2 = Math.abs(value);
+function roundsUpOnTie(value2, half) {
+  const a2 = Math.abs(value2);
   const b = Math.abs(f32[0]);
   return a2 === b ? (half & 1) === 1 : a2 > b;
 }
-function floatToHalf(value) {
-  f32[0] = value;
+function floatToHalf(value2) {
+  f32[0] = value2;
   const x2 = u32[0];
   const sign = x2 >>> 16 & 32768;
   const exp = x2 >>> 23 & 255;
@@ -36174,16 +36174,16 @@ function floatToHalf(value) {
   if (e <= 0) {
     if (e < -10) return sign;
     mant |= 8388608;
-    const shift = 14 - e;
-    let half2 = mant >> shift;
-    const rem2 = mant & (1 << shift) - 1;
-    const mid = 1 << shift - 1;
-    if (rem2 > mid || rem2 === mid && roundsUpOnTie(value, half2)) half2++;
+    const shift2 = 14 - e;
+    let half2 = mant >> shift2;
+    const rem2 = mant & (1 << shift2) - 1;
+    const mid = 1 << shift2 - 1;
+    if (rem2 > mid || rem2 === mid && roundsUpOnTie(value2, half2)) half2++;
     return sign | half2;
   }
   let half = e << 10 | mant >> 13;
   const rem = mant & 8191;
-  if (rem > 4096 || rem === 4096 && roundsUpOnTie(value, half)) half++;
+  if (rem > 4096 || rem === 4096 && roundsUpOnTie(value2, half)) half++;
   if ((half & 31744) === 31744 && e < 31) e = 31;
   return sign | half;
 }
@@ -36238,17 +36238,17 @@ function fromBytes(dtype, bytes) {
   }
 }
 function mixSeed(...parts) {
-  let h2 = 2166136261;
+  let h3 = 2166136261;
   for (const part of parts) {
-    h2 = Math.imul(h2 ^ part >>> 0, 16777619);
-    h2 ^= h2 >>> 15;
-    h2 = Math.imul(h2, 739982445);
-    h2 ^= h2 >>> 12;
+    h3 = Math.imul(h3 ^ part >>> 0, 16777619);
+    h3 ^= h3 >>> 15;
+    h3 = Math.imul(h3, 739982445);
+    h3 ^= h3 >>> 12;
   }
-  return h2 >>> 0;
+  return h3 >>> 0;
 }
-function tensorBytes(tensor) {
-  const d = tensor.data;
+function tensorBytes(tensor2) {
+  const d = tensor2.data;
   return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 }
 var BYTES, InputSource;
@@ -36352,11 +36352,11 @@ function unsupportedInputDtype(dtype, version2) {
 async function writeInputFiles(dir, feeds, version2) {
   await mkdir4(dir, { recursive: true });
   const out = [];
-  for (const [i3, [name, tensor]] of Object.entries(feeds).entries()) {
-    const why = unsupportedInputDtype(tensor.dtype, version2);
-    if (why) throw new InputDtypeError(`input ${name} is ${tensor.dtype}: ${why}`);
-    const file2 = join3(dir, `input-${i3}.${tensor.dtype}.bin`);
-    await writeFile3(file2, tensorBytes(tensor));
+  for (const [i3, [name, tensor2]] of Object.entries(feeds).entries()) {
+    const why = unsupportedInputDtype(tensor2.dtype, version2);
+    if (why) throw new InputDtypeError(`input ${name} is ${tensor2.dtype}: ${why}`);
+    const file2 = join3(dir, `input-${i3}.${tensor2.dtype}.bin`);
+    await writeFile3(file2, tensorBytes(tensor2));
     out.push({ name, file: file2 });
   }
   return out;
@@ -36470,25 +36470,25 @@ function max(x2) {
   if (x2.length === 0) {
     throw new Error("max requires at least one data point");
   }
-  var value = x2[0];
+  var value2 = x2[0];
   for (var i3 = 1; i3 < x2.length; i3++) {
-    if (x2[i3] > value) {
-      value = x2[i3];
+    if (x2[i3] > value2) {
+      value2 = x2[i3];
     }
   }
-  return value;
+  return value2;
 }
 function min(x2) {
   if (x2.length === 0) {
     throw new Error("min requires at least one data point");
   }
-  var value = x2[0];
+  var value2 = x2[0];
   for (var i3 = 1; i3 < x2.length; i3++) {
-    if (x2[i3] < value) {
-      value = x2[i3];
+    if (x2[i3] < value2) {
+      value2 = x2[i3];
     }
   }
-  return value;
+  return value2;
 }
 function quantileSorted(x2, p) {
   var idx = (x2.length - 1) * p;
@@ -36777,17 +36777,17 @@ function strictNumber(token, what, where, file2 = where) {
   }
   return n3;
 }
-function jsonNumber(value, what, source) {
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new DataError(`${source}: ${what}: expected a finite number, found ${describe3(value)}`, source);
+function jsonNumber(value2, what, source) {
+  if (typeof value2 !== "number" || !Number.isFinite(value2)) {
+    throw new DataError(`${source}: ${what}: expected a finite number, found ${describe3(value2)}`, source);
   }
-  return value;
+  return value2;
 }
-function describe3(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}\u2026` : value);
-  return typeof value === "object" ? "an object" : String(value);
+function describe3(value2) {
+  if (value2 === null) return "null";
+  if (Array.isArray(value2)) return "an array";
+  if (typeof value2 === "string") return JSON.stringify(value2.length > 40 ? `${value2.slice(0, 40)}\u2026` : value2);
+  return typeof value2 === "object" ? "an object" : String(value2);
 }
 function parseJsonText(text, source) {
   try {
@@ -36972,11 +36972,11 @@ function readMetric(body, label, key, at, partial2) {
       if (last) return;
       throw new DataError(`${where}: ${label}: cannot read ${JSON.stringify(piece)}`, source);
     }
-    const value = strictNumber(m[3], `${label} ${m[1]}`, where, source);
-    if (m[2] !== void 0) out.percentiles[m[2]] = value;
-    else out[m[1]] = value;
+    const value2 = strictNumber(m[3], `${label} ${m[1]}`, where, source);
+    if (m[2] !== void 0) out.percentiles[m[2]] = value2;
+    else out[m[1]] = value2;
   });
-  for (const stat7 of STAT_KEYS) if (out[stat7] === void 0) partial2.add(`${key}.${stat7}`);
+  for (const stat8 of STAT_KEYS) if (out[stat8] === void 0) partial2.add(`${key}.${stat8}`);
   const lastPiece = pieces[pieces.length - 1] ?? "";
   const lastOk = FIELD.exec(lastPiece)?.[4] !== void 0;
   if (!lastOk) {
@@ -37052,11 +37052,11 @@ function summaryDisagreement(summary2, computed, from) {
     ["median", printed.median, computed.median]
   ];
   const off = checks.filter(
-    ([, shown, value]) => shown !== void 0 && Math.abs(shown - value) > CROSS_CHECK_TOLERANCE * Math.max(Math.abs(value), 1e-9)
+    ([, shown, value2]) => shown !== void 0 && Math.abs(shown - value2) > CROSS_CHECK_TOLERANCE * Math.max(Math.abs(value2), 1e-9)
   );
   if (off.length === 0) return void 0;
   return off.map(
-    ([what, shown, value]) => `summary ${what} ${shown} ms vs ${value.toPrecision(6)} ms from ${computed.count} ${from}`
+    ([what, shown, value2]) => `summary ${what} ${shown} ms vs ${value2.toPrecision(6)} ms from ${computed.count} ${from}`
   ).join(", ");
 }
 var CROSS_CHECK_TOLERANCE;
@@ -37242,8 +37242,8 @@ function parseSmiLine(line, fields, phase, tMs = 0) {
     v[canonical(f)] = cells[i3];
   });
   const s = { phase, tMs };
-  const set2 = (key, value) => {
-    if (value !== void 0) s[key] = value;
+  const set2 = (key, value2) => {
+    if (value2 !== void 0) s[key] = value2;
   };
   set2("name", cell(v.name));
   set2("computeCapability", cell(v.compute_cap));
@@ -37472,8 +37472,8 @@ function parseBuildLog(text, source = "trtexec log") {
     if (title?.endsWith(" Options")) {
       const block = readBlock(lines, i3 + 1);
       const section = {};
-      for (const { key, value } of block.entries) {
-        section[key] = section[key] === void 0 ? value : `${section[key]}, ${value}`;
+      for (const { key, value: value2 } of block.entries) {
+        section[key] = section[key] === void 0 ? value2 : `${section[key]}, ${value2}`;
       }
       info2.options[title.slice(0, -" Options".length)] = section;
       i3 = block.end - 1;
@@ -37550,23 +37550,23 @@ function readBlock(lines, from) {
 }
 function readDevice(entries2, file2) {
   const device = { raw: {} };
-  for (const { key, value, lineNo } of entries2) {
-    device.raw[key] = value;
+  for (const { key, value: value2, lineNo } of entries2) {
+    device.raw[key] = value2;
     const where = `${file2}: line ${lineNo}`;
     const unit = (re, what) => {
-      const m = re.exec(value);
-      if (!m) throw new DataError(`${where}: ${what}: cannot read ${JSON.stringify(value)}`, file2);
+      const m = re.exec(value2);
+      if (!m) throw new DataError(`${where}: ${what}: cannot read ${JSON.stringify(value2)}`, file2);
       return strictNumber(m[1], what, where, file2);
     };
     switch (key) {
       case "Selected Device":
-        device.name = value;
+        device.name = value2;
         break;
       case "Compute Capability":
-        if (!/^\d+\.\d+$/.test(value)) {
-          throw new DataError(`${where}: compute capability: cannot read ${JSON.stringify(value)}`, file2);
+        if (!/^\d+\.\d+$/.test(value2)) {
+          throw new DataError(`${where}: compute capability: cannot read ${JSON.stringify(value2)}`, file2);
         }
-        device.computeCapability = value;
+        device.computeCapability = value2;
         break;
       case "SMs":
         device.sms = unit(/^(\S+)$/, "SM count");
@@ -37579,7 +37579,7 @@ function readDevice(entries2, file2) {
         break;
       case "Memory Bus Width": {
         device.memoryBusWidthBits = unit(/^(\S+) bits/, "memory bus width");
-        const ecc = /\(ECC (enabled|disabled)\)/.exec(value);
+        const ecc = /\(ECC (enabled|disabled)\)/.exec(value2);
         if (ecc) device.eccEnabled = ecc[1] === "enabled";
         break;
       }
@@ -37768,13 +37768,13 @@ async function removeStaleTemps(path6, now = Date.now()) {
   const dir = dirname(path6);
   const prefix = `.${basename(path6)}${TMP_MARK}`;
   const removed = [];
-  let names;
+  let names2;
   try {
-    names = await readdir2(dir);
+    names2 = await readdir2(dir);
   } catch {
     return removed;
   }
-  for (const name of names) {
+  for (const name of names2) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split(".")[0]);
     const full = join5(dir, name);
@@ -37827,8 +37827,8 @@ async function writeFileAtomically(path6, data, options = {}) {
     });
   }
 }
-async function writeJsonAtomically(path6, value) {
-  const text = `${JSON.stringify(value, null, 2)}
+async function writeJsonAtomically(path6, value2) {
+  const text = `${JSON.stringify(value2, null, 2)}
 `;
   await writeFileAtomically(path6, text, { verify: (back) => JSON.parse(back.toString("utf8")) });
 }
@@ -37926,7 +37926,7 @@ var require_aspromise = __commonJS({
       var params = new Array(arguments.length - 1), offset = 0, index = 2, pending = true;
       while (index < arguments.length)
         params[offset++] = arguments[index++];
-      return new Promise(function executor(resolve12, reject) {
+      return new Promise(function executor(resolve13, reject) {
         params[offset] = function callback(err2) {
           if (pending) {
             pending = false;
@@ -37936,7 +37936,7 @@ var require_aspromise = __commonJS({
               var params2 = new Array(arguments.length - 1), offset2 = 0;
               while (offset2 < params2.length)
                 params2[offset2++] = arguments[offset2];
-              resolve12.apply(null, params2);
+              resolve13.apply(null, params2);
             }
           }
         };
@@ -38460,13 +38460,13 @@ var require_longbits = __commonJS({
       return 1;
     };
     var zeroHash = LongBits.zeroHash = "\0\0\0\0\0\0\0\0";
-    LongBits.fromNumber = function fromNumber(value) {
-      if (value === 0)
+    LongBits.fromNumber = function fromNumber(value2) {
+      if (value2 === 0)
         return zero;
-      var sign = value < 0;
+      var sign = value2 < 0;
       if (sign)
-        value = -value;
-      var lo = value >>> 0, hi = (value - lo) / 4294967296 >>> 0;
+        value2 = -value2;
+      var lo = value2 >>> 0, hi = (value2 - lo) / 4294967296 >>> 0;
       if (sign) {
         hi = ~hi >>> 0;
         lo = ~lo >>> 0;
@@ -38478,16 +38478,16 @@ var require_longbits = __commonJS({
       }
       return new LongBits(lo, hi);
     };
-    LongBits.from = function from(value) {
-      if (typeof value === "number")
-        return LongBits.fromNumber(value);
-      if (typeof value === "string" || value instanceof String) {
+    LongBits.from = function from(value2) {
+      if (typeof value2 === "number")
+        return LongBits.fromNumber(value2);
+      if (typeof value2 === "string" || value2 instanceof String) {
         if (Long)
-          value = Long.fromString(value);
+          value2 = Long.fromString(value2);
         else
-          return LongBits.fromNumber(parseInt(value, 10));
+          return LongBits.fromNumber(parseInt(value2, 10));
       }
-      return value.low || value.high ? new LongBits(value.low >>> 0, value.high >>> 0) : zero;
+      return value2.low || value2.high ? new LongBits(value2.low >>> 0, value2.high >>> 0) : zero;
     };
     LongBits.prototype.toNumber = function toNumber(unsigned) {
       if (!unsigned && this.hi >>> 31) {
@@ -38912,49 +38912,49 @@ var require_umd = __commonJS({
         function isLong(obj) {
           return (obj && obj["__isLong__"]) === true;
         }
-        function ctz32(value) {
-          var c3 = Math.clz32(value & -value);
-          return value ? 31 - c3 : c3;
+        function ctz32(value2) {
+          var c3 = Math.clz32(value2 & -value2);
+          return value2 ? 31 - c3 : c3;
         }
         Long.isLong = isLong;
         var INT_CACHE = {};
         var UINT_CACHE = {};
-        function fromInt(value, unsigned) {
+        function fromInt(value2, unsigned) {
           var obj, cachedObj, cache;
           if (unsigned) {
-            value >>>= 0;
-            if (cache = 0 <= value && value < 256) {
-              cachedObj = UINT_CACHE[value];
+            value2 >>>= 0;
+            if (cache = 0 <= value2 && value2 < 256) {
+              cachedObj = UINT_CACHE[value2];
               if (cachedObj) return cachedObj;
             }
-            obj = fromBits(value, 0, true);
-            if (cache) UINT_CACHE[value] = obj;
+            obj = fromBits(value2, 0, true);
+            if (cache) UINT_CACHE[value2] = obj;
             return obj;
           } else {
-            value |= 0;
-            if (cache = -128 <= value && value < 128) {
-              cachedObj = INT_CACHE[value];
+            value2 |= 0;
+            if (cache = -128 <= value2 && value2 < 128) {
+              cachedObj = INT_CACHE[value2];
               if (cachedObj) return cachedObj;
             }
-            obj = fromBits(value, value < 0 ? -1 : 0, false);
-            if (cache) INT_CACHE[value] = obj;
+            obj = fromBits(value2, value2 < 0 ? -1 : 0, false);
+            if (cache) INT_CACHE[value2] = obj;
             return obj;
           }
         }
         Long.fromInt = fromInt;
-        function fromNumber(value, unsigned) {
-          if (isNaN(value)) return unsigned ? UZERO : ZERO;
+        function fromNumber(value2, unsigned) {
+          if (isNaN(value2)) return unsigned ? UZERO : ZERO;
           if (unsigned) {
-            if (value < 0) return UZERO;
-            if (value >= TWO_PWR_64_DBL) return MAX_UNSIGNED_VALUE;
+            if (value2 < 0) return UZERO;
+            if (value2 >= TWO_PWR_64_DBL) return MAX_UNSIGNED_VALUE;
           } else {
-            if (value <= -TWO_PWR_63_DBL) return MIN_VALUE;
-            if (value + 1 >= TWO_PWR_63_DBL) return MAX_VALUE;
+            if (value2 <= -TWO_PWR_63_DBL) return MIN_VALUE;
+            if (value2 + 1 >= TWO_PWR_63_DBL) return MAX_VALUE;
           }
-          if (value < 0) return fromNumber(-value, unsigned).neg();
+          if (value2 < 0) return fromNumber(-value2, unsigned).neg();
           return fromBits(
-            value % TWO_PWR_32_DBL | 0,
-            value / TWO_PWR_32_DBL | 0,
+            value2 % TWO_PWR_32_DBL | 0,
+            value2 / TWO_PWR_32_DBL | 0,
             unsigned
           );
         }
@@ -38984,13 +38984,13 @@ var require_umd = __commonJS({
           var radixToPower = fromNumber(pow_dbl(radix, 8));
           var result = ZERO;
           for (var i3 = 0; i3 < str2.length; i3 += 8) {
-            var size = Math.min(8, str2.length - i3), value = parseInt(str2.substring(i3, i3 + size), radix);
+            var size = Math.min(8, str2.length - i3), value2 = parseInt(str2.substring(i3, i3 + size), radix);
             if (size < 8) {
               var power = fromNumber(pow_dbl(radix, size));
-              result = result.mul(power).add(fromNumber(value));
+              result = result.mul(power).add(fromNumber(value2));
             } else {
               result = result.mul(radixToPower);
-              result = result.add(fromNumber(value));
+              result = result.add(fromNumber(value2));
             }
           }
           result.unsigned = unsigned;
@@ -39501,14 +39501,14 @@ var require_umd = __commonJS({
           );
         };
         if (typeof BigInt === "function") {
-          Long.fromBigInt = function fromBigInt(value, unsigned) {
-            var lowBits = Number(BigInt.asIntN(32, value));
-            var highBits = Number(BigInt.asIntN(32, value >> BigInt(32)));
+          Long.fromBigInt = function fromBigInt(value2, unsigned) {
+            var lowBits = Number(BigInt.asIntN(32, value2));
+            var highBits = Number(BigInt.asIntN(32, value2 >> BigInt(32)));
             return fromBits(lowBits, highBits, unsigned);
           };
-          Long.fromValue = function fromValueWithBigInt(value, unsigned) {
-            if (typeof value === "bigint") return Long.fromBigInt(value, unsigned);
-            return fromValue(value, unsigned);
+          Long.fromValue = function fromValueWithBigInt(value2, unsigned) {
+            if (typeof value2 === "bigint") return Long.fromBigInt(value2, unsigned);
+            return fromValue(value2, unsigned);
           };
           LongPrototype.toBigInt = function toBigInt() {
             var lowBigInt = BigInt(this.low >>> 0);
@@ -39549,14 +39549,14 @@ var require_minimal = __commonJS({
       {}
     );
     util.isInteger = Number.isInteger || /* istanbul ignore next */
-    function isInteger(value) {
-      return typeof value === "number" && isFinite(value) && Math.floor(value) === value;
+    function isInteger(value2) {
+      return typeof value2 === "number" && isFinite(value2) && Math.floor(value2) === value2;
     };
-    util.isString = function isString(value) {
-      return typeof value === "string" || value instanceof String;
+    util.isString = function isString(value2) {
+      return typeof value2 === "string" || value2 instanceof String;
     };
-    util.isObject = function isObject3(value) {
-      return value && typeof value === "object";
+    util.isObject = function isObject3(value2) {
+      return value2 && typeof value2 === "object";
     };
     util.isset = /**
      * Checks if a property on a message is considered to be present.
@@ -39565,9 +39565,9 @@ var require_minimal = __commonJS({
      * @returns {boolean} `true` if considered to be present, otherwise `false`
      */
     util.isSet = function isSet(obj, prop) {
-      var value = obj[prop];
-      if (value != null && Object.hasOwnProperty.call(obj, prop))
-        return typeof value !== "object" || (Array.isArray(value) ? value.length : Object.keys(value).length) > 0;
+      var value2 = obj[prop];
+      if (value2 != null && Object.hasOwnProperty.call(obj, prop))
+        return typeof value2 !== "object" || (Array.isArray(value2) ? value2.length : Object.keys(value2).length) > 0;
       return false;
     };
     util.Buffer = (function() {
@@ -39612,8 +39612,8 @@ var require_minimal = __commonJS({
     util.key2Re = /^(?:true|false|0|1)$/;
     util.key32Re = /^-?(?:0|[1-9][0-9]*)$/;
     util.key64Re = /^(?:[\x00-\xff]{8}|-?(?:0|[1-9][0-9]*))$/;
-    util.longToHash = function longToHash(value) {
-      return value ? util.LongBits.from(value).toHash() : util.LongBits.zeroHash;
+    util.longToHash = function longToHash(value2) {
+      return value2 ? util.LongBits.from(value2).toHash() : util.LongBits.zeroHash;
     };
     util.longFromHash = function longFromHash(hash2, unsigned) {
       var bits2 = util.LongBits.fromHash(hash2);
@@ -39689,7 +39689,7 @@ var require_minimal = __commonJS({
           configurable: true
         },
         toString: {
-          value: function value() {
+          value: function value2() {
             return this.name + ": " + this.message;
           },
           writable: true,
@@ -39765,8 +39765,8 @@ var require_writer = __commonJS({
       return new Uint8Array(size);
     };
     Writer.alloc = util.pool(Writer.alloc, Uint8Array.prototype.subarray);
-    function sizeVarint32(value) {
-      return value < 128 ? 1 : value < 16384 ? 2 : value < 2097152 ? 3 : value < 268435456 ? 4 : 5;
+    function sizeVarint32(value2) {
+      return value2 < 128 ? 1 : value2 < 16384 ? 2 : value2 < 2097152 ? 3 : value2 < 268435456 ? 4 : 5;
     }
     Writer.prototype._reserve = function _reserve(n3) {
       var need = this.pos + n3;
@@ -39792,24 +39792,24 @@ var require_writer = __commonJS({
       buf[pos] = val;
       return pos + 1;
     }
-    Writer.prototype.uint32 = function write_uint32(value) {
-      value = value >>> 0;
+    Writer.prototype.uint32 = function write_uint32(value2) {
+      value2 = value2 >>> 0;
       this._reserve(5);
       var pos = this.pos;
-      this.pos = writeVarint32(value, this.buf, pos);
+      this.pos = writeVarint32(value2, this.buf, pos);
       return this;
     };
-    Writer.prototype.int32 = function write_int32(value) {
-      if ((value |= 0) < 0) {
+    Writer.prototype.int32 = function write_int32(value2) {
+      if ((value2 |= 0) < 0) {
         this._reserve(10);
-        writeVarint64(LongBits.fromNumber(value), this.buf, this.pos);
+        writeVarint64(LongBits.fromNumber(value2), this.buf, this.pos);
         this.pos += 10;
         return this;
       }
-      return this.uint32(value);
+      return this.uint32(value2);
     };
-    Writer.prototype.sint32 = function write_sint32(value) {
-      return this.uint32((value << 1 ^ value >> 31) >>> 0);
+    Writer.prototype.sint32 = function write_sint32(value2) {
+      return this.uint32((value2 << 1 ^ value2 >> 31) >>> 0);
     };
     function writeVarint64(val, buf, pos) {
       var lo = val.lo, hi = val.hi;
@@ -39825,24 +39825,24 @@ var require_writer = __commonJS({
       buf[pos] = lo;
       return pos + 1;
     }
-    Writer.prototype.uint64 = function write_uint64(value) {
-      var bits2 = LongBits.from(value);
+    Writer.prototype.uint64 = function write_uint64(value2) {
+      var bits2 = LongBits.from(value2);
       this._reserve(10);
       var pos = this.pos;
       this.pos = writeVarint64(bits2, this.buf, pos);
       return this;
     };
     Writer.prototype.int64 = Writer.prototype.uint64;
-    Writer.prototype.sint64 = function write_sint64(value) {
-      var bits2 = LongBits.from(value).zzEncode();
+    Writer.prototype.sint64 = function write_sint64(value2) {
+      var bits2 = LongBits.from(value2).zzEncode();
       this._reserve(10);
       var pos = this.pos;
       this.pos = writeVarint64(bits2, this.buf, pos);
       return this;
     };
-    Writer.prototype.bool = function write_bool(value) {
+    Writer.prototype.bool = function write_bool(value2) {
       this._reserve(1);
-      this.buf[this.pos++] = value ? 1 : 0;
+      this.buf[this.pos++] = value2 ? 1 : 0;
       return this;
     };
     function writeFixed32(val, buf, pos) {
@@ -39851,15 +39851,15 @@ var require_writer = __commonJS({
       buf[pos + 2] = val >>> 16 & 255;
       buf[pos + 3] = val >>> 24;
     }
-    Writer.prototype.fixed32 = function write_fixed32(value) {
+    Writer.prototype.fixed32 = function write_fixed32(value2) {
       this._reserve(4);
-      writeFixed32(value >>> 0, this.buf, this.pos);
+      writeFixed32(value2 >>> 0, this.buf, this.pos);
       this.pos += 4;
       return this;
     };
     Writer.prototype.sfixed32 = Writer.prototype.fixed32;
-    Writer.prototype.fixed64 = function write_fixed64(value) {
-      var bits2 = LongBits.from(value);
+    Writer.prototype.fixed64 = function write_fixed64(value2) {
+      var bits2 = LongBits.from(value2);
       this._reserve(8);
       writeFixed32(bits2.lo, this.buf, this.pos);
       writeFixed32(bits2.hi, this.buf, this.pos + 4);
@@ -39867,42 +39867,42 @@ var require_writer = __commonJS({
       return this;
     };
     Writer.prototype.sfixed64 = Writer.prototype.fixed64;
-    Writer.prototype.float = function write_float(value) {
+    Writer.prototype.float = function write_float(value2) {
       this._reserve(4);
-      util.float.writeFloatLE(value, this.buf, this.pos);
+      util.float.writeFloatLE(value2, this.buf, this.pos);
       this.pos += 4;
       return this;
     };
-    Writer.prototype.double = function write_double(value) {
+    Writer.prototype.double = function write_double(value2) {
       this._reserve(8);
-      util.float.writeDoubleLE(value, this.buf, this.pos);
+      util.float.writeDoubleLE(value2, this.buf, this.pos);
       this.pos += 8;
       return this;
     };
-    Writer.prototype.bytes = function write_bytes(value) {
-      var len = value.length >>> 0;
+    Writer.prototype.bytes = function write_bytes(value2) {
+      var len = value2.length >>> 0;
       if (!len) {
         this._reserve(1);
         this.buf[this.pos++] = 0;
         return this;
       }
-      if (util.isString(value)) {
-        var buf = Writer.alloc(len = base643.length(value));
-        base643.decode(value, buf, 0);
-        value = buf;
+      if (util.isString(value2)) {
+        var buf = Writer.alloc(len = base643.length(value2));
+        base643.decode(value2, buf, 0);
+        value2 = buf;
       }
       this.uint32(len);
       this._reserve(len);
-      this.buf.set(value, this.pos);
+      this.buf.set(value2, this.pos);
       this.pos += len;
       return this;
     };
-    Writer.prototype.raw = function write_raw(value) {
-      var len = value.length >>> 0;
+    Writer.prototype.raw = function write_raw(value2) {
+      var len = value2.length >>> 0;
       if (!len)
         return this;
       this._reserve(len);
-      this.buf.set(value, this.pos);
+      this.buf.set(value2, this.pos);
       this.pos += len;
       return this;
     };
@@ -39914,8 +39914,8 @@ var require_writer = __commonJS({
       this.pos = pos + n3 + len;
       return this;
     };
-    Writer.prototype.string = function write_string(value) {
-      var n3 = value.length;
+    Writer.prototype.string = function write_string(value2) {
+      var n3 = value2.length;
       if (!n3) {
         this._reserve(1);
         this.buf[this.pos++] = 0;
@@ -39924,32 +39924,32 @@ var require_writer = __commonJS({
       if (n3 < 128) {
         this._reserve(n3 * 3 + 5);
         var lenPos = this.pos;
-        return this._delim(lenPos, utf8.write(value, this.buf, lenPos + 1));
+        return this._delim(lenPos, utf8.write(value2, this.buf, lenPos + 1));
       }
-      var len = utf8.length(value);
+      var len = utf8.length(value2);
       this.uint32(len);
       this._reserve(len);
-      if (len === value.length)
-        writeStringAscii(value, this.buf, this.pos);
+      if (len === value2.length)
+        writeStringAscii(value2, this.buf, this.pos);
       else
-        utf8.write(value, this.buf, this.pos);
+        utf8.write(value2, this.buf, this.pos);
       this.pos += len;
       return this;
     };
-    Writer.prototype.uint32s = function write_uint32s(value) {
-      var n3 = value.length;
+    Writer.prototype.uint32s = function write_uint32s(value2) {
+      var n3 = value2.length;
       this._reserve(n3 * 5 + 5);
       var buf = this.buf, lenPos = this.pos, p = lenPos + 1;
       for (var i3 = 0; i3 < n3; ++i3)
-        p = writeVarint32(value[i3] >>> 0, buf, p);
+        p = writeVarint32(value2[i3] >>> 0, buf, p);
       return this._delim(lenPos, p - lenPos - 1);
     };
-    Writer.prototype.int32s = function write_int32s(value) {
-      var n3 = value.length;
+    Writer.prototype.int32s = function write_int32s(value2) {
+      var n3 = value2.length;
       this._reserve(n3 * 10 + 5);
       var buf = this.buf, lenPos = this.pos, pos = lenPos + 1, val;
       for (var i3 = 0; i3 < n3; ++i3) {
-        if ((val = value[i3] | 0) < 0) {
+        if ((val = value2[i3] | 0) < 0) {
           pos = writeVarint64(LongBits.fromNumber(val), buf, pos);
         } else {
           pos = writeVarint32(val, buf, pos);
@@ -39957,40 +39957,40 @@ var require_writer = __commonJS({
       }
       return this._delim(lenPos, pos - lenPos - 1);
     };
-    Writer.prototype.sint32s = function write_sint32s(value) {
-      var n3 = value.length;
+    Writer.prototype.sint32s = function write_sint32s(value2) {
+      var n3 = value2.length;
       this._reserve(n3 * 5 + 5);
       var buf = this.buf, lenPos = this.pos, pos = lenPos + 1;
       for (var i3 = 0; i3 < n3; ++i3)
-        pos = writeVarint32((value[i3] << 1 ^ value[i3] >> 31) >>> 0, buf, pos);
+        pos = writeVarint32((value2[i3] << 1 ^ value2[i3] >> 31) >>> 0, buf, pos);
       return this._delim(lenPos, pos - lenPos - 1);
     };
-    Writer.prototype.uint64s = function write_uint64s(value) {
-      var n3 = value.length;
+    Writer.prototype.uint64s = function write_uint64s(value2) {
+      var n3 = value2.length;
       this._reserve(n3 * 10 + 5);
       var buf = this.buf, lenPos = this.pos, pos = lenPos + 1;
       for (var i3 = 0; i3 < n3; ++i3) {
-        pos = writeVarint64(LongBits.from(value[i3]), buf, pos);
+        pos = writeVarint64(LongBits.from(value2[i3]), buf, pos);
       }
       return this._delim(lenPos, pos - lenPos - 1);
     };
     Writer.prototype.int64s = Writer.prototype.uint64s;
-    Writer.prototype.sint64s = function write_sint64s(value) {
-      var n3 = value.length;
+    Writer.prototype.sint64s = function write_sint64s(value2) {
+      var n3 = value2.length;
       this._reserve(n3 * 10 + 5);
       var buf = this.buf, lenPos = this.pos, pos = lenPos + 1;
       for (var i3 = 0; i3 < n3; ++i3) {
-        pos = writeVarint64(LongBits.from(value[i3]).zzEncode(), buf, pos);
+        pos = writeVarint64(LongBits.from(value2[i3]).zzEncode(), buf, pos);
       }
       return this._delim(lenPos, pos - lenPos - 1);
     };
-    Writer.prototype.bools = function write_bools(value) {
-      var n3 = value.length;
+    Writer.prototype.bools = function write_bools(value2) {
+      var n3 = value2.length;
       this.uint32(n3);
       this._reserve(n3);
       var buf = this.buf, p = this.pos;
       for (var i3 = 0; i3 < n3; ++i3)
-        buf[p++] = value[i3] ? 1 : 0;
+        buf[p++] = value2[i3] ? 1 : 0;
       this.pos += n3;
       return this;
     };
@@ -40003,20 +40003,20 @@ var require_writer = __commonJS({
       var buf = writer.buf;
       return writer.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     }
-    Writer.prototype.fixed32s = function write_fixed32s(value) {
-      var n3 = value.length, bytes = n3 * 4;
+    Writer.prototype.fixed32s = function write_fixed32s(value2) {
+      var n3 = value2.length, bytes = n3 * 4;
       this.uint32(bytes);
       this._reserve(bytes);
       var p = this.pos, i3, dv = getLazyView(this, n3, VIEW_THRESHOLD_INT);
       if (dv)
         for (i3 = 0; i3 < n3; ++i3) {
-          dv.setUint32(p, value[i3] >>> 0, true);
+          dv.setUint32(p, value2[i3] >>> 0, true);
           p += 4;
         }
       else {
         var buf = this.buf;
         for (i3 = 0; i3 < n3; ++i3) {
-          writeFixed32(value[i3] >>> 0, buf, p);
+          writeFixed32(value2[i3] >>> 0, buf, p);
           p += 4;
         }
       }
@@ -40024,14 +40024,14 @@ var require_writer = __commonJS({
       return this;
     };
     Writer.prototype.sfixed32s = Writer.prototype.fixed32s;
-    Writer.prototype.fixed64s = function write_fixed64s(value) {
-      var n3 = value.length, bytes = n3 * 8;
+    Writer.prototype.fixed64s = function write_fixed64s(value2) {
+      var n3 = value2.length, bytes = n3 * 8;
       this.uint32(bytes);
       this._reserve(bytes);
       var p = this.pos, i3, bits2, dv = getLazyView(this, n3, VIEW_THRESHOLD_INT);
       if (dv)
         for (i3 = 0; i3 < n3; ++i3) {
-          bits2 = LongBits.from(value[i3]);
+          bits2 = LongBits.from(value2[i3]);
           dv.setUint32(p, bits2.lo, true);
           dv.setUint32(p + 4, bits2.hi, true);
           p += 8;
@@ -40039,7 +40039,7 @@ var require_writer = __commonJS({
       else {
         var buf = this.buf;
         for (i3 = 0; i3 < n3; ++i3) {
-          bits2 = LongBits.from(value[i3]);
+          bits2 = LongBits.from(value2[i3]);
           writeFixed32(bits2.lo, buf, p);
           writeFixed32(bits2.hi, buf, p + 4);
           p += 8;
@@ -40049,40 +40049,40 @@ var require_writer = __commonJS({
       return this;
     };
     Writer.prototype.sfixed64s = Writer.prototype.fixed64s;
-    Writer.prototype.floats = function write_floats(value) {
-      var n3 = value.length, bytes = n3 * 4;
+    Writer.prototype.floats = function write_floats(value2) {
+      var n3 = value2.length, bytes = n3 * 4;
       this.uint32(bytes);
       this._reserve(bytes);
       var p = this.pos, i3, dv = getLazyView(this, n3, VIEW_THRESHOLD_FLOAT);
       if (dv)
         for (i3 = 0; i3 < n3; ++i3) {
-          dv.setFloat32(p, value[i3], true);
+          dv.setFloat32(p, value2[i3], true);
           p += 4;
         }
       else {
         var buf = this.buf;
         for (i3 = 0; i3 < n3; ++i3) {
-          util.float.writeFloatLE(value[i3], buf, p);
+          util.float.writeFloatLE(value2[i3], buf, p);
           p += 4;
         }
       }
       this.pos += bytes;
       return this;
     };
-    Writer.prototype.doubles = function write_doubles(value) {
-      var n3 = value.length, bytes = n3 * 8;
+    Writer.prototype.doubles = function write_doubles(value2) {
+      var n3 = value2.length, bytes = n3 * 8;
       this.uint32(bytes);
       this._reserve(bytes);
       var p = this.pos, i3, dv = getLazyView(this, n3, VIEW_THRESHOLD_FLOAT);
       if (dv)
         for (i3 = 0; i3 < n3; ++i3) {
-          dv.setFloat64(p, value[i3], true);
+          dv.setFloat64(p, value2[i3], true);
           p += 8;
         }
       else {
         var buf = this.buf;
         for (i3 = 0; i3 < n3; ++i3) {
-          util.float.writeDoubleLE(value[i3], buf, p);
+          util.float.writeDoubleLE(value2[i3], buf, p);
           p += 8;
         }
       }
@@ -40176,20 +40176,20 @@ var require_writer_buffer = __commonJS({
         return buf.write(val, pos);
       };
     };
-    BufferWriter.prototype.bytes = function write_bytes_buffer(value) {
-      if (util.isString(value))
-        value = util.Buffer.from(value, "base64");
-      var len = value.length >>> 0;
+    BufferWriter.prototype.bytes = function write_bytes_buffer(value2) {
+      if (util.isString(value2))
+        value2 = util.Buffer.from(value2, "base64");
+      var len = value2.length >>> 0;
       this.uint32(len);
       if (len) {
         this._reserve(len);
-        this.buf.set(value, this.pos);
+        this.buf.set(value2, this.pos);
         this.pos += len;
       }
       return this;
     };
-    BufferWriter.prototype.string = function write_string_buffer(value) {
-      var n3 = value.length;
+    BufferWriter.prototype.string = function write_string_buffer(value2) {
+      var n3 = value2.length;
       if (!n3) {
         this._reserve(1);
         this.buf[this.pos++] = 0;
@@ -40200,13 +40200,13 @@ var require_writer_buffer = __commonJS({
         var pos = this.pos, buf = this.buf;
         return this._delim(
           pos,
-          n3 < 40 ? util.utf8.write(value, buf, pos + 1) : writeStringBuffer(value, buf, pos + 1)
+          n3 < 40 ? util.utf8.write(value2, buf, pos + 1) : writeStringBuffer(value2, buf, pos + 1)
         );
       }
-      var len = util.Buffer.byteLength(value);
+      var len = util.Buffer.byteLength(value2);
       this.uint32(len);
       this._reserve(len);
-      writeStringBuffer(value, this.buf, this.pos);
+      writeStringBuffer(value2, this.buf, this.pos);
       this.pos += len;
       return this;
     };
@@ -40252,14 +40252,14 @@ var require_reader = __commonJS({
       return this.buf.subarray(start, end);
     };
     function readVarint32NearEnd(reader) {
-      var value = 0;
+      var value2 = 0;
       for (var i3 = 0; i3 < 4; ++i3) {
         if (reader.pos >= reader.len)
           throw indexOutOfRange(reader);
         var b = reader.buf[reader.pos++];
-        value = (value | (b & 127) << i3 * 7) >>> 0;
+        value2 = (value2 | (b & 127) << i3 * 7) >>> 0;
         if (b < 128)
-          return value;
+          return value2;
       }
       throw indexOutOfRange(reader);
     }
@@ -40270,30 +40270,30 @@ var require_reader = __commonJS({
         if (this.buf[this.pos] >= 128)
           return readVarint32NearEnd(this);
       }
-      var buf = this.buf, pos = this.pos, value = (buf[pos] & 127) >>> 0;
+      var buf = this.buf, pos = this.pos, value2 = (buf[pos] & 127) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
-      value = (value | (buf[pos] & 127) << 7) >>> 0;
+      value2 = (value2 | (buf[pos] & 127) << 7) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
-      value = (value | (buf[pos] & 127) << 14) >>> 0;
+      value2 = (value2 | (buf[pos] & 127) << 14) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
-      value = (value | (buf[pos] & 127) << 21) >>> 0;
+      value2 = (value2 | (buf[pos] & 127) << 21) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
-      value = (value | (buf[pos] & 15) << 28) >>> 0;
+      value2 = (value2 | (buf[pos] & 15) << 28) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
       for (var i3 = 0; i3 < 5; ++i3) {
         if (pos >= this.len) {
@@ -40302,7 +40302,7 @@ var require_reader = __commonJS({
         }
         if (buf[pos++] < 128) {
           this.pos = pos;
-          return value;
+          return value2;
         }
       }
       this.pos = pos;
@@ -40315,30 +40315,30 @@ var require_reader = __commonJS({
         if (this.buf[this.pos] >= 128)
           return readVarint32NearEnd(this);
       }
-      var buf = this.buf, pos = this.pos, value = (buf[pos] & 127) >>> 0;
+      var buf = this.buf, pos = this.pos, value2 = (buf[pos] & 127) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
-      value = (value | (buf[pos] & 127) << 7) >>> 0;
+      value2 = (value2 | (buf[pos] & 127) << 7) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
-      value = (value | (buf[pos] & 127) << 14) >>> 0;
+      value2 = (value2 | (buf[pos] & 127) << 14) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
-      value = (value | (buf[pos] & 127) << 21) >>> 0;
+      value2 = (value2 | (buf[pos] & 127) << 21) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
-      value = (value | (buf[pos] & 15) << 28) >>> 0;
+      value2 = (value2 | (buf[pos] & 15) << 28) >>> 0;
       if (buf[pos] < 128 && (buf[pos] & 112) === 0) {
         this.pos = pos + 1;
-        return value;
+        return value2;
       }
       this.pos = pos + 1;
       throw Error("invalid tag encoding");
@@ -40350,37 +40350,37 @@ var require_reader = __commonJS({
         if (this.buf[this.pos] >= 128)
           return readVarint32NearEnd(this);
       }
-      var buf = this.buf, pos = this.pos, value = (buf[pos] & 127) >>> 0;
+      var buf = this.buf, pos = this.pos, value2 = (buf[pos] & 127) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
-      value = (value | (buf[pos] & 127) << 7) >>> 0;
+      value2 = (value2 | (buf[pos] & 127) << 7) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
-      value = (value | (buf[pos] & 127) << 14) >>> 0;
+      value2 = (value2 | (buf[pos] & 127) << 14) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
-      value = (value | (buf[pos] & 127) << 21) >>> 0;
+      value2 = (value2 | (buf[pos] & 127) << 21) >>> 0;
       if (buf[pos++] < 128) {
         this.pos = pos;
-        return value;
+        return value2;
       }
       this.pos = pos + 1;
       if (buf[pos] > 7)
         throw Error("invalid length encoding");
-      return (value | buf[pos] << 28) >>> 0;
+      return (value2 | buf[pos] << 28) >>> 0;
     };
     Reader2.prototype.int32 = function read_int32() {
       return this.uint32() | 0;
     };
     Reader2.prototype.sint32 = function read_sint32() {
-      var value = this.uint32();
-      return value >>> 1 ^ -(value & 1) | 0;
+      var value2 = this.uint32();
+      return value2 >>> 1 ^ -(value2 & 1) | 0;
     };
     function readLongVarint() {
       var bits2 = new LongBits(0, 0);
@@ -40424,15 +40424,15 @@ var require_reader = __commonJS({
       throw Error("invalid varint encoding");
     }
     Reader2.prototype.bool = function read_bool() {
-      var value = false, b;
+      var value2 = false, b;
       for (var i3 = 0; i3 < 10; ++i3) {
         if (this.pos >= this.len)
           throw indexOutOfRange(this);
         b = this.buf[this.pos++];
         if (b & 127)
-          value = true;
+          value2 = true;
         if (b < 128)
-          return value;
+          return value2;
       }
       throw Error("invalid varint encoding");
     };
@@ -40457,26 +40457,26 @@ var require_reader = __commonJS({
     Reader2.prototype.float = function read_float() {
       if (this.pos + 4 > this.len)
         throw indexOutOfRange(this, 4);
-      var value = util.float.readFloatLE(this.buf, this.pos);
+      var value2 = util.float.readFloatLE(this.buf, this.pos);
       this.pos += 4;
-      return value;
+      return value2;
     };
     Reader2.prototype.double = function read_double() {
       if (this.pos + 8 > this.len)
         throw indexOutOfRange(this, 4);
-      var value = util.float.readDoubleLE(this.buf, this.pos);
+      var value2 = util.float.readDoubleLE(this.buf, this.pos);
       this.pos += 8;
-      return value;
+      return value2;
     };
     Reader2.prototype.uint32s = function read_uint32s(array2) {
       if (array2 === void 0) array2 = [];
-      var end = this.size() + this.pos, len = this.len, buf = this.buf, pos = this.pos, value;
+      var end = this.size() + this.pos, len = this.len, buf = this.buf, pos = this.pos, value2;
       if (end > len) throw indexOutOfRange(this, end - this.pos);
       this.len = end;
       while (pos < end) {
-        value = buf[pos++];
-        if (value < 128)
-          array2.push(value);
+        value2 = buf[pos++];
+        if (value2 < 128)
+          array2.push(value2);
         else {
           this.pos = pos - 1;
           array2.push(this.uint32());
@@ -40490,13 +40490,13 @@ var require_reader = __commonJS({
     };
     Reader2.prototype.int32s = function read_int32s(array2) {
       if (array2 === void 0) array2 = [];
-      var end = this.size() + this.pos, len = this.len, buf = this.buf, pos = this.pos, value;
+      var end = this.size() + this.pos, len = this.len, buf = this.buf, pos = this.pos, value2;
       if (end > len) throw indexOutOfRange(this, end - this.pos);
       this.len = end;
       while (pos < end) {
-        value = buf[pos++];
-        if (value < 128)
-          array2.push(value);
+        value2 = buf[pos++];
+        if (value2 < 128)
+          array2.push(value2);
         else {
           this.pos = pos - 1;
           array2.push(this.int32());
@@ -40521,13 +40521,13 @@ var require_reader = __commonJS({
     };
     Reader2.prototype.bools = function read_bools(array2) {
       if (array2 === void 0) array2 = [];
-      var end = this.size() + this.pos, len = this.len, buf = this.buf, pos = this.pos, value;
+      var end = this.size() + this.pos, len = this.len, buf = this.buf, pos = this.pos, value2;
       if (end > len) throw indexOutOfRange(this, end - this.pos);
       this.len = end;
       while (pos < end) {
-        value = buf[pos++];
-        if (value < 128)
-          array2.push(value !== 0);
+        value2 = buf[pos++];
+        if (value2 < 128)
+          array2.push(value2 !== 0);
         else {
           this.pos = pos - 1;
           array2.push(this.bool());
@@ -40979,18 +40979,18 @@ var require_codegen = __commonJS({
           formatParams[formatOffset] = arguments[++formatOffset];
         formatOffset = 0;
         formatStringOrScope = formatStringOrScope.replace(/%([%dfijs])/g, function replace($0, $1) {
-          var value = formatParams[formatOffset++];
+          var value2 = formatParams[formatOffset++];
           switch ($1) {
             case "d":
             case "f":
-              value = Number(value);
-              return Object.is(value, -0) ? "-0" : String(value);
+              value2 = Number(value2);
+              return Object.is(value2, -0) ? "-0" : String(value2);
             case "i":
-              return String(Math.floor(value));
+              return String(Math.floor(value2));
             case "j":
-              return JSON.stringify(value);
+              return JSON.stringify(value2);
             case "s":
-              return String(value);
+              return String(value2);
           }
           return "%";
         });
@@ -41162,7 +41162,7 @@ var require_path = __commonJS({
         return uncPrefix + prefix + parts.join("/");
       }
     );
-    path6.resolve = function resolve12(originPath, includePath, alreadyNormalized) {
+    path6.resolve = function resolve13(originPath, includePath, alreadyNormalized) {
       var resolvedUrl = resolveUrl(originPath, includePath);
       if (resolvedUrl)
         return resolvedUrl;
@@ -41267,11 +41267,11 @@ var require_namespace = __commonJS({
         throw Error("max depth exceeded");
       var ns = this;
       if (nestedJson) {
-        for (var names = Object.keys(nestedJson), i3 = 0, nested; i3 < names.length; ++i3) {
-          nested = nestedJson[names[i3]];
+        for (var names2 = Object.keys(nestedJson), i3 = 0, nested; i3 < names2.length; ++i3) {
+          nested = nestedJson[names2[i3]];
           ns.add(
             // most to least likely
-            (nested.fields !== void 0 ? Type.fromJSON : nested.values !== void 0 ? Enum.fromJSON : nested.methods !== void 0 ? Service.fromJSON : nested.id !== void 0 ? Field.fromJSON : Namespace.fromJSON)(names[i3], nested, depth + 1)
+            (nested.fields !== void 0 ? Type.fromJSON : nested.values !== void 0 ? Enum.fromJSON : nested.methods !== void 0 ? Service.fromJSON : nested.id !== void 0 ? Field.fromJSON : Namespace.fromJSON)(names2[i3], nested, depth + 1)
           );
         }
       }
@@ -41528,7 +41528,7 @@ var require_mapfield = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    MapField.prototype.resolve = function resolve12() {
+    MapField.prototype.resolve = function resolve13() {
       if (this.resolved)
         return this;
       if (types.mapKey[this.keyType] === void 0)
@@ -41614,7 +41614,7 @@ var require_method = __commonJS({
         this.parsedOptions
       ]);
     };
-    Method.prototype.resolve = function resolve12() {
+    Method.prototype.resolve = function resolve13() {
       if (this.resolved)
         return this;
       if (this.parent) {
@@ -41661,8 +41661,8 @@ var require_service2 = __commonJS({
         throw Error("max depth exceeded");
       var service = new Service(name, json2.options);
       if (json2.methods)
-        for (var names = Object.keys(json2.methods), i3 = 0; i3 < names.length; ++i3)
-          service.add(Method.fromJSON(names[i3], json2.methods[names[i3]]));
+        for (var names2 = Object.keys(json2.methods), i3 = 0; i3 < names2.length; ++i3)
+          service.add(Method.fromJSON(names2[i3], json2.methods[names2[i3]]));
       if (json2.nested)
         service.addJSON(json2.nested, depth);
       if (json2.edition)
@@ -42366,8 +42366,8 @@ var require_type = __commonJS({
           if (this._fieldsById)
             return this._fieldsById;
           this._fieldsById = {};
-          for (var names = Object.keys(this.fields), i3 = 0; i3 < names.length; ++i3) {
-            var field = this.fields[names[i3]], id = field.id;
+          for (var names2 = Object.keys(this.fields), i3 = 0; i3 < names2.length; ++i3) {
+            var field = this.fields[names2[i3]], id = field.id;
             if (this._fieldsById[id])
               throw Error("duplicate id " + id + " in " + this);
             this._fieldsById[id] = field;
@@ -42465,20 +42465,20 @@ var require_type = __commonJS({
       var type = new Type(name, json2.options);
       type.extensions = json2.extensions;
       type.reserved = json2.reserved;
-      var names = Object.keys(json2.fields), i3 = 0;
-      for (; i3 < names.length; ++i3)
+      var names2 = Object.keys(json2.fields), i3 = 0;
+      for (; i3 < names2.length; ++i3)
         type.add(
-          (typeof json2.fields[names[i3]].keyType !== "undefined" ? MapField.fromJSON : Field.fromJSON)(names[i3], json2.fields[names[i3]])
+          (typeof json2.fields[names2[i3]].keyType !== "undefined" ? MapField.fromJSON : Field.fromJSON)(names2[i3], json2.fields[names2[i3]])
         );
       if (json2.oneofs)
-        for (names = Object.keys(json2.oneofs), i3 = 0; i3 < names.length; ++i3)
-          type.add(OneOf.fromJSON(names[i3], json2.oneofs[names[i3]]));
+        for (names2 = Object.keys(json2.oneofs), i3 = 0; i3 < names2.length; ++i3)
+          type.add(OneOf.fromJSON(names2[i3], json2.oneofs[names2[i3]]));
       if (json2.nested)
-        for (names = Object.keys(json2.nested), i3 = 0; i3 < names.length; ++i3) {
-          var nested = json2.nested[names[i3]];
+        for (names2 = Object.keys(json2.nested), i3 = 0; i3 < names2.length; ++i3) {
+          var nested = json2.nested[names2[i3]];
           type.add(
             // most to least likely
-            (nested.id !== void 0 ? Field.fromJSON : nested.fields !== void 0 ? Type.fromJSON : nested.values !== void 0 ? Enum.fromJSON : nested.methods !== void 0 ? Service.fromJSON : Namespace.fromJSON)(names[i3], nested, depth + 1)
+            (nested.id !== void 0 ? Field.fromJSON : nested.fields !== void 0 ? Type.fromJSON : nested.values !== void 0 ? Enum.fromJSON : nested.methods !== void 0 ? Service.fromJSON : Namespace.fromJSON)(names2[i3], nested, depth + 1)
           );
         }
       if (json2.extensions && json2.extensions.length)
@@ -43001,16 +43001,16 @@ var require_util9 = __commonJS({
       }
       return object2;
     };
-    util.remove = function remove(object2, value, key) {
+    util.remove = function remove(object2, value2, key) {
       if (!object2)
         return false;
-      if (key !== void 0 && Object.prototype.hasOwnProperty.call(object2, key) && object2[key] === value) {
+      if (key !== void 0 && Object.prototype.hasOwnProperty.call(object2, key) && object2[key] === value2) {
         delete object2[key];
         return true;
       }
-      for (var names = Object.keys(object2), i3 = 0; i3 < names.length; ++i3)
-        if (object2[names[i3]] === value) {
-          delete object2[names[i3]];
+      for (var names2 = Object.keys(object2), i3 = 0; i3 < names2.length; ++i3)
+        if (object2[names2[i3]] === value2) {
+          delete object2[names2[i3]];
           return true;
         }
       return false;
@@ -43078,20 +43078,20 @@ var require_util9 = __commonJS({
       Object.defineProperty(object2, "$type", { value: enm, enumerable: false });
       return enm;
     };
-    util.setProperty = function setProperty(dst, path6, value, ifNotSet) {
-      function setProp(dst2, path7, value2) {
+    util.setProperty = function setProperty(dst, path6, value2, ifNotSet) {
+      function setProp(dst2, path7, value3) {
         var part = path7.shift();
         if (util.isUnsafeProperty(part))
           return dst2;
         if (path7.length > 0) {
-          dst2[part] = setProp(dst2[part] || {}, path7, value2);
+          dst2[part] = setProp(dst2[part] || {}, path7, value3);
         } else {
           var prevValue = dst2[part];
           if (prevValue && ifNotSet)
             return dst2;
           if (prevValue)
-            value2 = [].concat(prevValue).concat(value2);
-          dst2[part] = value2;
+            value3 = [].concat(prevValue).concat(value3);
+          dst2[part] = value3;
         }
         return dst2;
       }
@@ -43102,7 +43102,7 @@ var require_util9 = __commonJS({
       path6 = path6.split(".");
       if (path6.length > util.recursionLimit)
         throw Error("max depth exceeded");
-      return setProp(dst, path6, value);
+      return setProp(dst, path6, value2);
     };
     Object.defineProperty(util, "decorateRoot", {
       get: function() {
@@ -43395,8 +43395,8 @@ var require_field = __commonJS({
         this._features.field_presence !== "IMPLICIT";
       }
     });
-    Field.prototype.setOption = function setOption(name, value, ifNotSet) {
-      return ReflectionObject.prototype.setOption.call(this, name, value, ifNotSet);
+    Field.prototype.setOption = function setOption(name, value2, ifNotSet) {
+      return ReflectionObject.prototype.setOption.call(this, name, value2, ifNotSet);
     };
     Field.prototype.toJSON = function toJSON(toJSONOptions) {
       var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
@@ -43421,7 +43421,7 @@ var require_field = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    Field.prototype.resolve = function resolve12() {
+    Field.prototype.resolve = function resolve13() {
       if (this.resolved)
         return this;
       if ((this.typeDefault = types.defaults[this.type]) === void 0) {
@@ -43711,7 +43711,7 @@ var require_object = __commonJS({
       this.parent = null;
       this.resolved = false;
     };
-    ReflectionObject.prototype.resolve = function resolve12() {
+    ReflectionObject.prototype.resolve = function resolve13() {
       if (this.resolved)
         return this;
       if (this.root instanceof Root)
@@ -43774,23 +43774,23 @@ var require_object = __commonJS({
         return this.options[name];
       return void 0;
     };
-    ReflectionObject.prototype.setOption = function setOption(name, value, ifNotSet) {
+    ReflectionObject.prototype.setOption = function setOption(name, value2, ifNotSet) {
       if (name === "__proto__")
         return this;
       if (!this.options)
         this.options = {};
       if (/^features\./.test(name)) {
-        util.setProperty(this.options, name, value, ifNotSet);
+        util.setProperty(this.options, name, value2, ifNotSet);
       } else {
         var prev = this.getOption(name);
         if (!ifNotSet || prev === void 0) {
-          if (prev !== value) this.resolved = false;
-          this.options[name] = value;
+          if (prev !== value2) this.resolved = false;
+          this.options[name] = value2;
         }
       }
       return this;
     };
-    ReflectionObject.prototype.setParsedOption = function setParsedOption(name, value, propName) {
+    ReflectionObject.prototype.setParsedOption = function setParsedOption(name, value2, propName) {
       if (name === "__proto__")
         return this;
       if (!this.parsedOptions) {
@@ -43798,20 +43798,20 @@ var require_object = __commonJS({
       }
       var parsedOptions = this.parsedOptions;
       if (propName) {
-        var opt = parsedOptions.find(function(opt2) {
-          return Object.prototype.hasOwnProperty.call(opt2, name);
+        var opt2 = parsedOptions.find(function(opt3) {
+          return Object.prototype.hasOwnProperty.call(opt3, name);
         });
-        if (opt) {
-          var newValue = opt[name];
-          util.setProperty(newValue, propName, value);
+        if (opt2) {
+          var newValue = opt2[name];
+          util.setProperty(newValue, propName, value2);
         } else {
-          opt = {};
-          opt[name] = util.setProperty({}, propName, value);
-          parsedOptions.push(opt);
+          opt2 = {};
+          opt2[name] = util.setProperty({}, propName, value2);
+          parsedOptions.push(opt2);
         }
       } else {
         var newOpt = {};
-        newOpt[name] = value;
+        newOpt[name] = value2;
         parsedOptions.push(newOpt);
       }
       return this;
@@ -44082,7 +44082,7 @@ var require_index_light = __commonJS({
 var require_tokenize = __commonJS({
   "node_modules/protobufjs/src/tokenize.js"(exports, module) {
     "use strict";
-    module.exports = tokenize;
+    module.exports = tokenize2;
     var delimRe = /[\s{}=;:[\],'"()<>]/g;
     var stringDoubleRe = /(?:"([^"\\]*(?:\\.[^"\\]*)*)")/g;
     var stringSingleRe = /(?:'([^'\\]*(?:\\.[^'\\]*)*)')/g;
@@ -44119,8 +44119,8 @@ var require_tokenize = __commonJS({
         }
       });
     }
-    tokenize.unescape = unescape;
-    function tokenize(source, alternateCommentMode) {
+    tokenize2.unescape = unescape;
+    function tokenize2(source, alternateCommentMode) {
       source = source.toString();
       var offset = 0, length = source.length, line = 1, lastCommentLine = 0, comments = {};
       var stack = [];
@@ -44347,7 +44347,7 @@ var require_parse3 = __commonJS({
     module.exports = parse5;
     parse5.filename = null;
     parse5.defaults = { keepCase: false };
-    var tokenize = require_tokenize();
+    var tokenize2 = require_tokenize();
     var Root = require_root();
     var Type = require_type();
     var Field = require_field();
@@ -44380,7 +44380,7 @@ var require_parse3 = __commonJS({
       if (!options)
         options = parse5.defaults;
       var preferTrailingComment = options.preferTrailingComment || false;
-      var tn = tokenize(source, options.alternateCommentMode || false), next = tn.next, push = tn.push, peek = tn.peek, skip = tn.skip, cmnt = tn.cmnt;
+      var tn = tokenize2(source, options.alternateCommentMode || false), next = tn.next, push = tn.push, peek = tn.peek, skip = tn.skip, cmnt = tn.cmnt;
       var head = true, pkg, imports, weakImports, edition = "proto2";
       var ptr = root2;
       var topLevelObjects = [];
@@ -44391,9 +44391,9 @@ var require_parse3 = __commonJS({
       function resolveFileFeatures() {
         topLevelObjects.forEach((obj) => {
           obj._edition = edition;
-          Object.keys(topLevelOptions).forEach((opt) => {
-            if (obj.getOption(opt) !== void 0) return;
-            obj.setOption(opt, topLevelOptions[opt], true);
+          Object.keys(topLevelOptions).forEach((opt2) => {
+            if (obj.getOption(opt2) !== void 0) return;
+            obj.setOption(opt2, topLevelOptions[opt2], true);
           });
         });
       }
@@ -44462,9 +44462,9 @@ var require_parse3 = __commonJS({
           }
         } while (skip(",", true));
         var dummy = { options: void 0 };
-        dummy.setOption = function(name, value) {
+        dummy.setOption = function(name, value2) {
           if (this.options === void 0) this.options = {};
-          this.options[name] = value;
+          this.options[name] = value2;
         };
         ifBlock(
           dummy,
@@ -44516,16 +44516,16 @@ var require_parse3 = __commonJS({
           throw illegal(token2, name || "integer");
         if (token2 === "0" || token2 === "-0")
           return 0;
-        var value;
+        var value2;
         if (base10NegRe.test(token2))
-          value = parseInt(token2, 10);
+          value2 = parseInt(token2, 10);
         else if (base16NegRe.test(token2))
-          value = parseInt(token2, 16);
+          value2 = parseInt(token2, 16);
         else if (base8NegRe.test(token2))
-          value = parseInt(token2, 8);
+          value2 = parseInt(token2, 8);
         else
           throw illegal(token2, name || "integer");
-        return value || 0;
+        return value2 || 0;
       }
       function parseId(token2, acceptNegative, max3) {
         switch (token2) {
@@ -44910,14 +44910,14 @@ var require_parse3 = __commonJS({
         if (!nameRe.test(token2))
           throw illegal(token2, "name");
         skip("=");
-        var value = parseId(next(), true), dummy = {
+        var value2 = parseId(next(), true), dummy = {
           options: void 0
         };
         dummy.getOption = function(name) {
           return this.options[name];
         };
-        dummy.setOption = function(name, value2) {
-          ReflectionObject.prototype.setOption.call(dummy, name, value2);
+        dummy.setOption = function(name, value3) {
+          ReflectionObject.prototype.setOption.call(dummy, name, value3);
         };
         dummy.setParsedOption = function() {
           return void 0;
@@ -44933,7 +44933,7 @@ var require_parse3 = __commonJS({
         });
         return {
           name: token2,
-          id: value,
+          id: value2,
           comment: dummy.comment,
           options: dummy.parsedOptions || dummy.options
         };
@@ -44999,19 +44999,19 @@ var require_parse3 = __commonJS({
               }
               propName = token;
             }
-            var value;
+            var value2;
             skip(":", true);
             if (peek() === "{") {
-              value = parseOptionValue(parent, name + "." + propName, depth + 1);
+              value2 = parseOptionValue(parent, name + "." + propName, depth + 1);
             } else if (peek() === "[") {
-              value = [];
+              value2 = [];
               var lastValue, lastValueIsAggregate;
               if (skip("[", true)) {
                 if (!skip("]", true)) {
                   do {
                     lastValueIsAggregate = peek() === "{";
                     lastValue = lastValueIsAggregate ? parseOptionValue(parent, name + "." + propName, depth + 1) : readValue(true);
-                    value.push(lastValue);
+                    value2.push(lastValue);
                   } while (skip(",", true));
                   skip("]");
                   if (typeof lastValue !== "undefined") {
@@ -45021,14 +45021,14 @@ var require_parse3 = __commonJS({
                 }
               }
             } else {
-              value = readValue(true);
-              setOption(parent, name + "." + propName, value);
+              value2 = readValue(true);
+              setOption(parent, name + "." + propName, value2);
             }
             var prevValue = Object.prototype.hasOwnProperty.call(objectResult, propName) ? objectResult[propName] : void 0;
             if (prevValue)
-              value = [].concat(prevValue).concat(value);
+              value2 = [].concat(prevValue).concat(value2);
             if (propName !== "__proto__")
-              objectResult[propName] = value;
+              objectResult[propName] = value2;
             skip(",", true);
             skip(";", true);
           }
@@ -45038,20 +45038,20 @@ var require_parse3 = __commonJS({
         setOption(parent, name, simpleValue);
         return simpleValue;
       }
-      function setOption(parent, name, value) {
+      function setOption(parent, name, value2) {
         if (ptr === parent && /^features\./.test(name)) {
-          topLevelOptions[name] = value;
+          topLevelOptions[name] = value2;
           return;
         }
         if (name === "json_name" && parent instanceof Field) {
-          parent.jsonName = value;
+          parent.jsonName = value2;
         }
         if (parent.setOption)
-          parent.setOption(name, value);
+          parent.setOption(name, value2);
       }
-      function setParsedOption(parent, name, value, propName) {
+      function setParsedOption(parent, name, value2, propName) {
         if (parent.setParsedOption)
-          parent.setParsedOption(name, value, propName);
+          parent.setParsedOption(name, value2, propName);
       }
       function parseInlineOptions(parent) {
         if (skip("[", true)) {
@@ -45553,96 +45553,44 @@ var require_protobufjs = __commonJS({
 });
 
 // src/onnx/proto.ts
-var import_protobufjs, descriptor, root, ModelProto;
+var import_protobufjs, SCHEMA, root, ModelProto;
 var init_proto = __esm({
   "src/onnx/proto.ts"() {
     "use strict";
     import_protobufjs = __toESM(require_protobufjs(), 1);
-    descriptor = {
-      nested: {
-        onnx: {
-          nested: {
-            AttributeProto: {
-              fields: {
-                name: { type: "string", id: 1 },
-                f: { type: "float", id: 2 },
-                i: { type: "int64", id: 3 },
-                s: { type: "bytes", id: 4 },
-                t: { type: "TensorProto", id: 5 },
-                floats: { rule: "repeated", type: "float", id: 7 },
-                ints: { rule: "repeated", type: "int64", id: 8 },
-                type: { type: "int32", id: 20 }
-              }
-            },
-            ValueInfoProto: {
-              fields: { name: { type: "string", id: 1 }, type: { type: "TypeProto", id: 2 } }
-            },
-            NodeProto: {
-              fields: {
-                input: { rule: "repeated", type: "string", id: 1 },
-                output: { rule: "repeated", type: "string", id: 2 },
-                name: { type: "string", id: 3 },
-                opType: { type: "string", id: 4 },
-                attribute: { rule: "repeated", type: "AttributeProto", id: 5 },
-                domain: { type: "string", id: 7 }
-              }
-            },
-            ModelProto: {
-              fields: {
-                irVersion: { type: "int64", id: 1 },
-                producerName: { type: "string", id: 2 },
-                producerVersion: { type: "string", id: 3 },
-                domain: { type: "string", id: 4 },
-                modelVersion: { type: "int64", id: 5 },
-                docString: { type: "string", id: 6 },
-                graph: { type: "GraphProto", id: 7 },
-                opsetImport: { rule: "repeated", type: "OperatorSetIdProto", id: 8 }
-              }
-            },
-            GraphProto: {
-              fields: {
-                node: { rule: "repeated", type: "NodeProto", id: 1 },
-                name: { type: "string", id: 2 },
-                initializer: { rule: "repeated", type: "TensorProto", id: 5 },
-                docString: { type: "string", id: 10 },
-                input: { rule: "repeated", type: "ValueInfoProto", id: 11 },
-                output: { rule: "repeated", type: "ValueInfoProto", id: 12 }
-              }
-            },
-            TensorProto: {
-              fields: {
-                dims: { rule: "repeated", type: "int64", id: 1 },
-                dataType: { type: "int32", id: 2 },
-                name: { type: "string", id: 8 },
-                rawData: { type: "bytes", id: 9 }
-              }
-            },
-            TensorShapeProto: {
-              fields: { dim: { rule: "repeated", type: "Dimension", id: 1 } },
-              nested: {
-                Dimension: {
-                  oneofs: { value: { oneof: ["dimValue", "dimParam"] } },
-                  fields: { dimValue: { type: "int64", id: 1 }, dimParam: { type: "string", id: 2 } }
-                }
-              }
-            },
-            TypeProto: {
-              oneofs: { value: { oneof: ["tensorType"] } },
-              fields: { tensorType: { type: "Tensor", id: 1 } },
-              nested: {
-                Tensor: {
-                  fields: { elemType: { type: "int32", id: 1 }, shape: { type: "TensorShapeProto", id: 2 } }
-                }
-              }
-            },
-            OperatorSetIdProto: {
-              fields: { domain: { type: "string", id: 1 }, version: { type: "int64", id: 2 } }
-            }
-          }
-        }
-      }
-    };
-    root = import_protobufjs.default.Root.fromJSON(descriptor);
+    SCHEMA = `
+syntax = "proto3";
+package onnx;
+message AttributeProto {
+  string name = 1; float f = 2; int64 i = 3; bytes s = 4; TensorProto t = 5;
+  repeated float floats = 7; repeated int64 ints = 8; int32 type = 20;
+}
+message ValueInfoProto { string name = 1; TypeProto type = 2; }
+message NodeProto {
+  repeated string input = 1; repeated string output = 2; string name = 3; string op_type = 4;
+  repeated AttributeProto attribute = 5; string domain = 7;
+}
+message ModelProto {
+  int64 ir_version = 1; string producer_name = 2; string producer_version = 3; string domain = 4;
+  int64 model_version = 5; string doc_string = 6; GraphProto graph = 7;
+  repeated OperatorSetIdProto opset_import = 8;
+}
+message GraphProto {
+  repeated NodeProto node = 1; string name = 2; repeated TensorProto initializer = 5;
+  string doc_string = 10; repeated ValueInfoProto input = 11; repeated ValueInfoProto output = 12;
+}
+message TensorProto { repeated int64 dims = 1; int32 data_type = 2; string name = 8; bytes raw_data = 9; }
+message TensorShapeProto {
+  message Dimension { oneof value { int64 dim_value = 1; string dim_param = 2; } }
+  repeated Dimension dim = 1;
+}
+message TypeProto {
+  message Tensor { int32 elem_type = 1; TensorShapeProto shape = 2; }
+  oneof value { Tensor tensor_type = 1; }
+}
+message OperatorSetIdProto { string domain = 1; int64 version = 2; }
+`;
+    root = import_protobufjs.default.parse(SCHEMA).root;
     ModelProto = root.lookupType("onnx.ModelProto");
   }
 });
@@ -45668,10 +45616,10 @@ async function onnxInputDims(path6) {
   }
   return out;
 }
-async function dynamicInputs(path6, names) {
+async function dynamicInputs(path6, names2) {
   const dims = await onnxInputDims(path6);
-  if (!dims) return new Set(names);
-  return new Set(names.filter((n3) => (dims.get(n3) ?? []).some((d) => d < 0)));
+  if (!dims) return new Set(names2);
+  return new Set(names2.filter((n3) => (dims.get(n3) ?? []).some((d) => d < 0)));
 }
 var init_onnx_inputs = __esm({
   "src/runners/trtexec/onnx-inputs.ts"() {
@@ -45885,16 +45833,16 @@ function parseExportOutput(text, source) {
     return { name, dims, values: out, nonFinite };
   });
 }
-function parseDims(value, at, source) {
-  if (Array.isArray(value) && value.every((d) => typeof d === "number" && Number.isInteger(d) && d >= 0)) {
-    return value;
+function parseDims(value2, at, source) {
+  if (Array.isArray(value2) && value2.every((d) => typeof d === "number" && Number.isInteger(d) && d >= 0)) {
+    return value2;
   }
-  if (typeof value === "string") {
-    const t = value.trim();
+  if (typeof value2 === "string") {
+    const t = value2.trim();
     if (t === "" || t === "scalar") return [];
     if (/^\d+(?:x\d+)*$/.test(t)) return t.split("x").map(Number);
   }
-  throw new DataError(`${at}: "dimensions" must look like 1x1000, found ${describe3(value)}`, source);
+  throw new DataError(`${at}: "dimensions" must look like 1x1000, found ${describe3(value2)}`, source);
 }
 var NUMBER, WORD, Reader;
 var init_export_output = __esm({
@@ -46314,11 +46262,11 @@ function parseExportLayerInfo(text, source) {
   });
   return { detailed, layers, bindings: bindingNames(obj, source) };
 }
-function tensors(value, where, source) {
-  if (value === void 0) return [];
-  if (!Array.isArray(value))
-    throw new DataError(`${source}: ${where}: expected an array, found ${describe3(value)}`, source);
-  return value.map((t, j) => {
+function tensors(value2, where, source) {
+  if (value2 === void 0) return [];
+  if (!Array.isArray(value2))
+    throw new DataError(`${source}: ${where}: expected an array, found ${describe3(value2)}`, source);
+  return value2.map((t, j) => {
     if (typeof t !== "object" || t === null || typeof t.Name !== "string") {
       throw new DataError(`${source}: ${where}[${j}]: expected an object with a "Name"`, source);
     }
@@ -46701,22 +46649,22 @@ var require_utils2 = __commonJS({
     }
     var toString2 = Object.prototype.toString;
     exports.toString = toString2;
-    var isFunction = function isFunction2(value) {
-      return typeof value === "function";
+    var isFunction = function isFunction2(value2) {
+      return typeof value2 === "function";
     };
     if (isFunction(/x/)) {
-      exports.isFunction = isFunction = function(value) {
-        return typeof value === "function" && toString2.call(value) === "[object Function]";
+      exports.isFunction = isFunction = function(value2) {
+        return typeof value2 === "function" && toString2.call(value2) === "[object Function]";
       };
     }
     exports.isFunction = isFunction;
-    var isArray = Array.isArray || function(value) {
-      return value && typeof value === "object" ? toString2.call(value) === "[object Array]" : false;
+    var isArray = Array.isArray || function(value2) {
+      return value2 && typeof value2 === "object" ? toString2.call(value2) === "[object Array]" : false;
     };
     exports.isArray = isArray;
-    function indexOf(array2, value) {
+    function indexOf(array2, value2) {
       for (var i3 = 0, len = array2.length; i3 < len; i3++) {
-        if (array2[i3] === value) {
+        if (array2[i3] === value2) {
           return i3;
         }
       }
@@ -46738,10 +46686,10 @@ var require_utils2 = __commonJS({
       }
       return string4.replace(badChars, escapeChar);
     }
-    function isEmpty(value) {
-      if (!value && value !== 0) {
+    function isEmpty(value2) {
+      if (!value2 && value2 !== 0) {
         return true;
-      } else if (isArray(value) && value.length === 0) {
+      } else if (isArray(value2) && value2.length === 0) {
         return true;
       } else {
         return false;
@@ -46884,7 +46832,7 @@ var require_each = __commonJS({
         if (options.data) {
           data = _utils.createFrame(options.data);
         }
-        function execIteration(field, index, last, value) {
+        function execIteration(field, index, last, value2) {
           if (data) {
             data.key = field;
             data.index = index;
@@ -46894,9 +46842,9 @@ var require_each = __commonJS({
               data.contextPath = contextPath + field;
             }
           }
-          ret = ret + fn(value, {
+          ret = ret + fn(value2, {
             data,
-            blockParams: _utils.blockParams([value, field], [contextPath + field, null])
+            blockParams: _utils.blockParams([value2, field], [contextPath + field, null])
           });
         }
         if (context3 && typeof context3 === "object") {
@@ -47576,11 +47524,11 @@ var require_runtime = __commonJS({
           }
           return programWrapper;
         },
-        data: function data(value, depth) {
-          while (value && depth--) {
-            value = value._parent;
+        data: function data(value2, depth) {
+          while (value2 && depth--) {
+            value2 = value2._parent;
           }
-          return value;
+          return value2;
         },
         mergeIfNeeded: function mergeIfNeeded(param, common2) {
           var obj = param || common2;
@@ -48560,12 +48508,12 @@ var require_parser2 = __commonJS({
         return lexer2;
       })();
       parser.lexer = lexer;
-      function Parser() {
+      function Parser2() {
         this.yy = {};
       }
-      Parser.prototype = parser;
-      parser.Parser = Parser;
-      return new Parser();
+      Parser2.prototype = parser;
+      parser.Parser = Parser2;
+      return new Parser2();
     })();
     exports["default"] = handlebars;
     module.exports = exports["default"];
@@ -48605,12 +48553,12 @@ var require_visitor = __commonJS({
       mutating: false,
       // Visits a given value. If mutating, will replace the value if necessary.
       acceptKey: function acceptKey(node2, name) {
-        var value = this.accept(node2[name]);
+        var value2 = this.accept(node2[name]);
         if (this.mutating) {
-          if (value && !isDispatchable(this, value.type)) {
-            throw new _exception2["default"]('Unexpected node type "' + value.type + '" found when accepting ' + name + " on " + node2.type);
+          if (value2 && !isDispatchable(this, value2.type)) {
+            throw new _exception2["default"]('Unexpected node type "' + value2.type + '" found when accepting ' + name + " on " + node2.type);
           }
-          node2[name] = value;
+          node2[name] = value2;
         }
       },
       // Performs an accept operation with added sanity check to ensure
@@ -48879,11 +48827,11 @@ var require_helpers2 = __commonJS({
     }
     var _exception = require_exception();
     var _exception2 = _interopRequireDefault(_exception);
-    function validateClose(open5, close) {
+    function validateClose(open6, close) {
       close = close.path ? close.path.original : close;
-      if (open5.path.original !== close) {
-        var errorNode = { loc: open5.path.loc };
-        throw new _exception2["default"](open5.path.original + " doesn't match " + close, errorNode);
+      if (open6.path.original !== close) {
+        var errorNode = { loc: open6.path.loc };
+        throw new _exception2["default"](open6.path.original + " doesn't match " + close, errorNode);
       }
     }
     function SourceLocation(source, locInfo) {
@@ -48904,9 +48852,9 @@ var require_helpers2 = __commonJS({
         return token;
       }
     }
-    function stripFlags(open5, close) {
+    function stripFlags(open6, close) {
       return {
-        open: open5.charAt(2) === "~",
+        open: open6.charAt(2) === "~",
         close: close.charAt(close.length - 3) === "~"
       };
     }
@@ -48938,9 +48886,9 @@ var require_helpers2 = __commonJS({
         loc
       };
     }
-    function prepareMustache(path6, params, hash2, open5, strip, locInfo) {
-      var escapeFlag = open5.charAt(3) || open5.charAt(2), escaped = escapeFlag !== "{" && escapeFlag !== "&";
-      var decorator = /\*/.test(open5);
+    function prepareMustache(path6, params, hash2, open6, strip, locInfo) {
+      var escapeFlag = open6.charAt(3) || open6.charAt(2), escaped = escapeFlag !== "{" && escapeFlag !== "&";
+      var decorator = /\*/.test(open6);
       return {
         type: decorator ? "Decorator" : "MustacheStatement",
         path: path6,
@@ -49031,15 +48979,15 @@ var require_helpers2 = __commonJS({
         loc
       };
     }
-    function preparePartialBlock(open5, program, close, locInfo) {
-      validateClose(open5, close);
+    function preparePartialBlock(open6, program, close, locInfo) {
+      validateClose(open6, close);
       return {
         type: "PartialBlockStatement",
-        name: open5.path,
-        params: open5.params,
-        hash: open5.hash,
+        name: open6.path,
+        params: open6.params,
+        hash: open6.hash,
         program,
-        openStrip: open5.strip,
+        openStrip: open6.strip,
         closeStrip: close && close.strip,
         loc: this.locInfo(locInfo)
       };
@@ -49409,20 +49357,20 @@ var require_compiler = __commonJS({
       },
       pushParam: function pushParam(val) {
         validateLiteral(val);
-        var value = val.value != null ? val.value : val.original || "";
+        var value2 = val.value != null ? val.value : val.original || "";
         var depth = validateDepth(val);
         if (this.stringParams) {
-          if (typeof value !== "number" && typeof value !== "boolean") {
-            value = String(value);
+          if (typeof value2 !== "number" && typeof value2 !== "boolean") {
+            value2 = String(value2);
           }
-          if (value.replace) {
-            value = value.replace(/^(\.?\.\/)*/g, "").replace(/\//g, ".");
+          if (value2.replace) {
+            value2 = value2.replace(/^(\.?\.\/)*/g, "").replace(/\//g, ".");
           }
           if (depth) {
             this.addDepth(depth);
           }
           this.opcode("getContext", depth);
-          this.opcode("pushStringParam", value, val.type);
+          this.opcode("pushStringParam", value2, val.type);
           if (val.type === "SubExpression") {
             this.accept(val);
           }
@@ -49436,11 +49384,11 @@ var require_compiler = __commonJS({
               var blockParamChild = val.parts.slice(1).join(".");
               this.opcode("pushId", "BlockParam", blockParamIndex, blockParamChild);
             } else {
-              value = val.original || value;
-              if (value.replace) {
-                value = value.replace(/^this(?:\.|$)/, "").replace(/^\.\//, "").replace(/^\.$/, "");
+              value2 = val.original || value2;
+              if (value2.replace) {
+                value2 = value2.replace(/^this(?:\.|$)/, "").replace(/^\.\//, "").replace(/^\.$/, "");
               }
-              this.opcode("pushId", val.type, value);
+              this.opcode("pushId", val.type, value2);
             }
           }
           this.accept(val);
@@ -49532,25 +49480,25 @@ var require_compiler = __commonJS({
       return depth;
     }
     function validateLiteral(node2) {
-      var value = node2.value;
-      if (node2.type === "StringLiteral" && typeof value !== "string") {
+      var value2 = node2.value;
+      if (node2.type === "StringLiteral" && typeof value2 !== "string") {
         throw invalidAst(node2, "value must be a string");
-      } else if (node2.type === "NumberLiteral" && typeof value !== "number") {
+      } else if (node2.type === "NumberLiteral" && typeof value2 !== "number") {
         throw invalidAst(node2, "value must be a number");
-      } else if (node2.type === "BooleanLiteral" && typeof value !== "boolean") {
+      } else if (node2.type === "BooleanLiteral" && typeof value2 !== "boolean") {
         throw invalidAst(node2, "value must be a boolean");
       }
     }
-    function validateStringArray(node2, value, name) {
-      if (!_utils.isArray(value)) {
+    function validateStringArray(node2, value2, name) {
+      if (!_utils.isArray(value2)) {
         throw invalidAst(node2, name + " must be an array");
       }
-      for (var i3 = 0; i3 < value.length; i3++) {
-        if (typeof value[i3] !== "string") {
+      for (var i3 = 0; i3 < value2.length; i3++) {
+        if (typeof value2[i3] !== "string") {
           throw invalidAst(node2, name + " must only contain strings");
         }
       }
-      return value;
+      return value2;
     }
     function validateParts(path6) {
       return validateStringArray(path6, path6.parts, "parts");
@@ -49663,7 +49611,7 @@ var require_base64_vlq = __commonJS({
     exports.decode = function base64VLQ_decode(aStr, aIndex, aOutParam) {
       var strLen = aStr.length;
       var result = 0;
-      var shift = 0;
+      var shift2 = 0;
       var continuation, digit;
       do {
         if (aIndex >= strLen) {
@@ -49675,8 +49623,8 @@ var require_base64_vlq = __commonJS({
         }
         continuation = !!(digit & VLQ_CONTINUATION_BIT);
         digit &= VLQ_BASE_MASK;
-        result = result + (digit << shift);
-        shift += VLQ_BASE_SHIFT;
+        result = result + (digit << shift2);
+        shift2 += VLQ_BASE_SHIFT;
       } while (continuation);
       aOutParam.value = fromVLQSigned(result);
       aOutParam.rest = aIndex;
@@ -49772,7 +49720,7 @@ var require_util10 = __commonJS({
       return path6;
     }
     exports.normalize = normalize;
-    function join27(aRoot, aPath) {
+    function join32(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -49804,11 +49752,11 @@ var require_util10 = __commonJS({
       }
       return joined;
     }
-    exports.join = join27;
+    exports.join = join32;
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
-    function relative2(aRoot, aPath) {
+    function relative4(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -49827,7 +49775,7 @@ var require_util10 = __commonJS({
       }
       return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
     }
-    exports.relative = relative2;
+    exports.relative = relative4;
     var supportsNullProto = (function() {
       var obj = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj);
@@ -49977,7 +49925,7 @@ var require_util10 = __commonJS({
             parsed.path = parsed.path.substring(0, index + 1);
           }
         }
-        sourceURL = join27(urlGenerate(parsed), sourceURL);
+        sourceURL = join32(urlGenerate(parsed), sourceURL);
       }
       return normalize(sourceURL);
     }
@@ -50595,7 +50543,7 @@ var require_source_map_consumer = __commonJS({
       }
       var version2 = util.getArg(sourceMap, "version");
       var sources = util.getArg(sourceMap, "sources");
-      var names = util.getArg(sourceMap, "names", []);
+      var names2 = util.getArg(sourceMap, "names", []);
       var sourceRoot = util.getArg(sourceMap, "sourceRoot", null);
       var sourcesContent = util.getArg(sourceMap, "sourcesContent", null);
       var mappings = util.getArg(sourceMap, "mappings");
@@ -50609,7 +50557,7 @@ var require_source_map_consumer = __commonJS({
       sources = sources.map(String).map(util.normalize).map(function(source) {
         return sourceRoot && util.isAbsolute(sourceRoot) && util.isAbsolute(source) ? util.relative(sourceRoot, source) : source;
       });
-      this._names = ArraySet.fromArray(names.map(String), true);
+      this._names = ArraySet.fromArray(names2.map(String), true);
       this._sources = ArraySet.fromArray(sources, true);
       this._absoluteSources = this._sources.toArray().map(function(s) {
         return util.computeSourceURL(sourceRoot, s, aSourceMapURL);
@@ -50640,7 +50588,7 @@ var require_source_map_consumer = __commonJS({
     };
     BasicSourceMapConsumer.fromSourceMap = function SourceMapConsumer_fromSourceMap(aSourceMap, aSourceMapURL) {
       var smc = Object.create(BasicSourceMapConsumer.prototype);
-      var names = smc._names = ArraySet.fromArray(aSourceMap._names.toArray(), true);
+      var names2 = smc._names = ArraySet.fromArray(aSourceMap._names.toArray(), true);
       var sources = smc._sources = ArraySet.fromArray(aSourceMap._sources.toArray(), true);
       smc.sourceRoot = aSourceMap._sourceRoot;
       smc.sourcesContent = aSourceMap._generateSourcesContent(
@@ -50665,7 +50613,7 @@ var require_source_map_consumer = __commonJS({
           destMapping.originalLine = srcMapping.originalLine;
           destMapping.originalColumn = srcMapping.originalColumn;
           if (srcMapping.name) {
-            destMapping.name = names.indexOf(srcMapping.name);
+            destMapping.name = names2.indexOf(srcMapping.name);
           }
           destOriginalMappings.push(destMapping);
         }
@@ -50701,7 +50649,7 @@ var require_source_map_consumer = __commonJS({
       var temp = {};
       var originalMappings = [];
       var generatedMappings = [];
-      var mapping, str2, segment, end, value;
+      var mapping, str2, segment, end, value2;
       while (index < length) {
         if (aStr.charAt(index) === ";") {
           generatedLine++;
@@ -50725,9 +50673,9 @@ var require_source_map_consumer = __commonJS({
             segment = [];
             while (index < end) {
               base64VLQ.decode(aStr, index, temp);
-              value = temp.value;
+              value2 = temp.value;
               index = temp.rest;
-              segment.push(value);
+              segment.push(value2);
             }
             if (segment.length === 2) {
               throw new Error("Found a source, but no line and column");
@@ -51351,8 +51299,8 @@ var require_code_gen = __commonJS({
     function escapeSurrogate(surrogate) {
       return "\\u" + surrogate.charCodeAt(0).toString(16);
     }
-    function safeJsonLiteral(value) {
-      return escapeScriptDelimiters(JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029").replace(/[\ud800-\udfff]/g, escapeSurrogate));
+    function safeJsonLiteral(value2) {
+      return escapeScriptDelimiters(JSON.stringify(value2).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029").replace(/[\ud800-\udfff]/g, escapeSurrogate));
     }
     var SourceNode = void 0;
     try {
@@ -51456,9 +51404,9 @@ var require_code_gen = __commonJS({
         var _this = this;
         var pairs = [];
         Object.keys(obj).forEach(function(key) {
-          var value = castChunk(obj[key], _this);
-          if (value !== "undefined") {
-            pairs.push([_this.quotedString(key), ":", value]);
+          var value2 = castChunk(obj[key], _this);
+          if (value2 !== "undefined") {
+            pairs.push([_this.quotedString(key), ":", value2]);
           }
         });
         var ret = this.generateList(pairs);
@@ -51501,8 +51449,8 @@ var require_javascript_compiler = __commonJS({
     var _utils = require_utils2();
     var _codeGen = require_code_gen();
     var _codeGen2 = _interopRequireDefault(_codeGen);
-    function Literal(value) {
-      this.value = value;
+    function Literal(value2) {
+      this.value = value2;
     }
     function JavaScriptCompiler() {
     }
@@ -51966,8 +51914,8 @@ var require_javascript_compiler = __commonJS({
       // Pushes a value onto the stack. This operation prevents
       // the compiler from creating a temporary variable to hold
       // it.
-      pushLiteral: function pushLiteral(value) {
-        this.pushStackLiteral(value);
+      pushLiteral: function pushLiteral(value2) {
+        this.pushStackLiteral(value2);
       },
       // [pushProgram]
       //
@@ -52102,7 +52050,7 @@ var require_javascript_compiler = __commonJS({
       //
       // Pops a value off the stack and assigns it to the current hash
       assignToHash: function assignToHash(key) {
-        var value = this.popStack(), context3 = void 0, type = void 0, id = void 0;
+        var value2 = this.popStack(), context3 = void 0, type = void 0, id = void 0;
         if (this.trackIds) {
           id = this.popStack();
         }
@@ -52120,7 +52068,7 @@ var require_javascript_compiler = __commonJS({
         if (id) {
           hash2.ids[key] = id;
         }
-        hash2.values[key] = value;
+        hash2.values[key] = value2;
       },
       pushId: function pushId(type, name, child) {
         if (type === "BlockParam") {
@@ -52622,1583 +52570,6 @@ var require_lib = __commonJS({
   }
 });
 
-// node_modules/graceful-fs/polyfills.js
-var require_polyfills = __commonJS({
-  "node_modules/graceful-fs/polyfills.js"(exports, module) {
-    var constants7 = __require("constants");
-    var origCwd = process.cwd;
-    var cwd = null;
-    var platform4 = process.env.GRACEFUL_FS_PLATFORM || process.platform;
-    process.cwd = function() {
-      if (!cwd)
-        cwd = origCwd.call(process);
-      return cwd;
-    };
-    try {
-      process.cwd();
-    } catch (er) {
-    }
-    if (typeof process.chdir === "function") {
-      chdir = process.chdir;
-      process.chdir = function(d) {
-        cwd = null;
-        chdir.call(process, d);
-      };
-      if (Object.setPrototypeOf) Object.setPrototypeOf(process.chdir, chdir);
-    }
-    var chdir;
-    module.exports = patch;
-    function patch(fs3) {
-      if (constants7.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
-        patchLchmod(fs3);
-      }
-      if (!fs3.lutimes) {
-        patchLutimes(fs3);
-      }
-      fs3.chown = chownFix(fs3.chown);
-      fs3.fchown = chownFix(fs3.fchown);
-      fs3.lchown = chownFix(fs3.lchown);
-      fs3.chmod = chmodFix(fs3.chmod);
-      fs3.fchmod = chmodFix(fs3.fchmod);
-      fs3.lchmod = chmodFix(fs3.lchmod);
-      fs3.chownSync = chownFixSync(fs3.chownSync);
-      fs3.fchownSync = chownFixSync(fs3.fchownSync);
-      fs3.lchownSync = chownFixSync(fs3.lchownSync);
-      fs3.chmodSync = chmodFixSync(fs3.chmodSync);
-      fs3.fchmodSync = chmodFixSync(fs3.fchmodSync);
-      fs3.lchmodSync = chmodFixSync(fs3.lchmodSync);
-      fs3.stat = statFix(fs3.stat);
-      fs3.fstat = statFix(fs3.fstat);
-      fs3.lstat = statFix(fs3.lstat);
-      fs3.statSync = statFixSync(fs3.statSync);
-      fs3.fstatSync = statFixSync(fs3.fstatSync);
-      fs3.lstatSync = statFixSync(fs3.lstatSync);
-      if (fs3.chmod && !fs3.lchmod) {
-        fs3.lchmod = function(path6, mode, cb) {
-          if (cb) process.nextTick(cb);
-        };
-        fs3.lchmodSync = function() {
-        };
-      }
-      if (fs3.chown && !fs3.lchown) {
-        fs3.lchown = function(path6, uid, gid, cb) {
-          if (cb) process.nextTick(cb);
-        };
-        fs3.lchownSync = function() {
-        };
-      }
-      if (platform4 === "win32") {
-        fs3.rename = typeof fs3.rename !== "function" ? fs3.rename : (function(fs$rename) {
-          function rename5(from, to, cb) {
-            var start = Date.now();
-            var backoff = 0;
-            fs$rename(from, to, function CB(er) {
-              if (er && (er.code === "EACCES" || er.code === "EPERM" || er.code === "EBUSY") && Date.now() - start < 6e4) {
-                setTimeout(function() {
-                  fs3.stat(to, function(stater, st) {
-                    if (stater && stater.code === "ENOENT")
-                      fs$rename(from, to, CB);
-                    else
-                      cb(er);
-                  });
-                }, backoff);
-                if (backoff < 100)
-                  backoff += 10;
-                return;
-              }
-              if (cb) cb(er);
-            });
-          }
-          if (Object.setPrototypeOf) Object.setPrototypeOf(rename5, fs$rename);
-          return rename5;
-        })(fs3.rename);
-      }
-      fs3.read = typeof fs3.read !== "function" ? fs3.read : (function(fs$read) {
-        function read(fd2, buffer, offset, length, position, callback_) {
-          var callback;
-          if (callback_ && typeof callback_ === "function") {
-            var eagCounter = 0;
-            callback = function(er, _, __) {
-              if (er && er.code === "EAGAIN" && eagCounter < 10) {
-                eagCounter++;
-                return fs$read.call(fs3, fd2, buffer, offset, length, position, callback);
-              }
-              callback_.apply(this, arguments);
-            };
-          }
-          return fs$read.call(fs3, fd2, buffer, offset, length, position, callback);
-        }
-        if (Object.setPrototypeOf) Object.setPrototypeOf(read, fs$read);
-        return read;
-      })(fs3.read);
-      fs3.readSync = typeof fs3.readSync !== "function" ? fs3.readSync : /* @__PURE__ */ (function(fs$readSync) {
-        return function(fd2, buffer, offset, length, position) {
-          var eagCounter = 0;
-          while (true) {
-            try {
-              return fs$readSync.call(fs3, fd2, buffer, offset, length, position);
-            } catch (er) {
-              if (er.code === "EAGAIN" && eagCounter < 10) {
-                eagCounter++;
-                continue;
-              }
-              throw er;
-            }
-          }
-        };
-      })(fs3.readSync);
-      function patchLchmod(fs4) {
-        fs4.lchmod = function(path6, mode, callback) {
-          fs4.open(
-            path6,
-            constants7.O_WRONLY | constants7.O_SYMLINK,
-            mode,
-            function(err2, fd2) {
-              if (err2) {
-                if (callback) callback(err2);
-                return;
-              }
-              fs4.fchmod(fd2, mode, function(err3) {
-                fs4.close(fd2, function(err22) {
-                  if (callback) callback(err3 || err22);
-                });
-              });
-            }
-          );
-        };
-        fs4.lchmodSync = function(path6, mode) {
-          var fd2 = fs4.openSync(path6, constants7.O_WRONLY | constants7.O_SYMLINK, mode);
-          var threw = true;
-          var ret;
-          try {
-            ret = fs4.fchmodSync(fd2, mode);
-            threw = false;
-          } finally {
-            if (threw) {
-              try {
-                fs4.closeSync(fd2);
-              } catch (er) {
-              }
-            } else {
-              fs4.closeSync(fd2);
-            }
-          }
-          return ret;
-        };
-      }
-      function patchLutimes(fs4) {
-        if (constants7.hasOwnProperty("O_SYMLINK") && fs4.futimes) {
-          fs4.lutimes = function(path6, at, mt, cb) {
-            fs4.open(path6, constants7.O_SYMLINK, function(er, fd2) {
-              if (er) {
-                if (cb) cb(er);
-                return;
-              }
-              fs4.futimes(fd2, at, mt, function(er2) {
-                fs4.close(fd2, function(er22) {
-                  if (cb) cb(er2 || er22);
-                });
-              });
-            });
-          };
-          fs4.lutimesSync = function(path6, at, mt) {
-            var fd2 = fs4.openSync(path6, constants7.O_SYMLINK);
-            var ret;
-            var threw = true;
-            try {
-              ret = fs4.futimesSync(fd2, at, mt);
-              threw = false;
-            } finally {
-              if (threw) {
-                try {
-                  fs4.closeSync(fd2);
-                } catch (er) {
-                }
-              } else {
-                fs4.closeSync(fd2);
-              }
-            }
-            return ret;
-          };
-        } else if (fs4.futimes) {
-          fs4.lutimes = function(_a4, _b2, _c, cb) {
-            if (cb) process.nextTick(cb);
-          };
-          fs4.lutimesSync = function() {
-          };
-        }
-      }
-      function chmodFix(orig) {
-        if (!orig) return orig;
-        return function(target, mode, cb) {
-          return orig.call(fs3, target, mode, function(er) {
-            if (chownErOk(er)) er = null;
-            if (cb) cb.apply(this, arguments);
-          });
-        };
-      }
-      function chmodFixSync(orig) {
-        if (!orig) return orig;
-        return function(target, mode) {
-          try {
-            return orig.call(fs3, target, mode);
-          } catch (er) {
-            if (!chownErOk(er)) throw er;
-          }
-        };
-      }
-      function chownFix(orig) {
-        if (!orig) return orig;
-        return function(target, uid, gid, cb) {
-          return orig.call(fs3, target, uid, gid, function(er) {
-            if (chownErOk(er)) er = null;
-            if (cb) cb.apply(this, arguments);
-          });
-        };
-      }
-      function chownFixSync(orig) {
-        if (!orig) return orig;
-        return function(target, uid, gid) {
-          try {
-            return orig.call(fs3, target, uid, gid);
-          } catch (er) {
-            if (!chownErOk(er)) throw er;
-          }
-        };
-      }
-      function statFix(orig) {
-        if (!orig) return orig;
-        return function(target, options, cb) {
-          if (typeof options === "function") {
-            cb = options;
-            options = null;
-          }
-          function callback(er, stats) {
-            if (stats) {
-              if (stats.uid < 0) stats.uid += 4294967296;
-              if (stats.gid < 0) stats.gid += 4294967296;
-            }
-            if (cb) cb.apply(this, arguments);
-          }
-          return options ? orig.call(fs3, target, options, callback) : orig.call(fs3, target, callback);
-        };
-      }
-      function statFixSync(orig) {
-        if (!orig) return orig;
-        return function(target, options) {
-          var stats = options ? orig.call(fs3, target, options) : orig.call(fs3, target);
-          if (stats) {
-            if (stats.uid < 0) stats.uid += 4294967296;
-            if (stats.gid < 0) stats.gid += 4294967296;
-          }
-          return stats;
-        };
-      }
-      function chownErOk(er) {
-        if (!er)
-          return true;
-        if (er.code === "ENOSYS")
-          return true;
-        var nonroot = !process.getuid || process.getuid() !== 0;
-        if (nonroot) {
-          if (er.code === "EINVAL" || er.code === "EPERM")
-            return true;
-        }
-        return false;
-      }
-    }
-  }
-});
-
-// node_modules/graceful-fs/legacy-streams.js
-var require_legacy_streams = __commonJS({
-  "node_modules/graceful-fs/legacy-streams.js"(exports, module) {
-    var Stream = __require("stream").Stream;
-    module.exports = legacy;
-    function legacy(fs3) {
-      return {
-        ReadStream,
-        WriteStream
-      };
-      function ReadStream(path6, options) {
-        if (!(this instanceof ReadStream)) return new ReadStream(path6, options);
-        Stream.call(this);
-        var self2 = this;
-        this.path = path6;
-        this.fd = null;
-        this.readable = true;
-        this.paused = false;
-        this.flags = "r";
-        this.mode = 438;
-        this.bufferSize = 64 * 1024;
-        options = options || {};
-        var keys = Object.keys(options);
-        for (var index = 0, length = keys.length; index < length; index++) {
-          var key = keys[index];
-          this[key] = options[key];
-        }
-        if (this.encoding) this.setEncoding(this.encoding);
-        if (this.start !== void 0) {
-          if ("number" !== typeof this.start) {
-            throw TypeError("start must be a Number");
-          }
-          if (this.end === void 0) {
-            this.end = Infinity;
-          } else if ("number" !== typeof this.end) {
-            throw TypeError("end must be a Number");
-          }
-          if (this.start > this.end) {
-            throw new Error("start must be <= end");
-          }
-          this.pos = this.start;
-        }
-        if (this.fd !== null) {
-          process.nextTick(function() {
-            self2._read();
-          });
-          return;
-        }
-        fs3.open(this.path, this.flags, this.mode, function(err2, fd2) {
-          if (err2) {
-            self2.emit("error", err2);
-            self2.readable = false;
-            return;
-          }
-          self2.fd = fd2;
-          self2.emit("open", fd2);
-          self2._read();
-        });
-      }
-      function WriteStream(path6, options) {
-        if (!(this instanceof WriteStream)) return new WriteStream(path6, options);
-        Stream.call(this);
-        this.path = path6;
-        this.fd = null;
-        this.writable = true;
-        this.flags = "w";
-        this.encoding = "binary";
-        this.mode = 438;
-        this.bytesWritten = 0;
-        options = options || {};
-        var keys = Object.keys(options);
-        for (var index = 0, length = keys.length; index < length; index++) {
-          var key = keys[index];
-          this[key] = options[key];
-        }
-        if (this.start !== void 0) {
-          if ("number" !== typeof this.start) {
-            throw TypeError("start must be a Number");
-          }
-          if (this.start < 0) {
-            throw new Error("start must be >= zero");
-          }
-          this.pos = this.start;
-        }
-        this.busy = false;
-        this._queue = [];
-        if (this.fd === null) {
-          this._open = fs3.open;
-          this._queue.push([this._open, this.path, this.flags, this.mode, void 0]);
-          this.flush();
-        }
-      }
-    }
-  }
-});
-
-// node_modules/graceful-fs/clone.js
-var require_clone = __commonJS({
-  "node_modules/graceful-fs/clone.js"(exports, module) {
-    "use strict";
-    module.exports = clone2;
-    var getPrototypeOf = Object.getPrototypeOf || function(obj) {
-      return obj.__proto__;
-    };
-    function clone2(obj) {
-      if (obj === null || typeof obj !== "object")
-        return obj;
-      if (obj instanceof Object)
-        var copy = { __proto__: getPrototypeOf(obj) };
-      else
-        var copy = /* @__PURE__ */ Object.create(null);
-      Object.getOwnPropertyNames(obj).forEach(function(key) {
-        Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(obj, key));
-      });
-      return copy;
-    }
-  }
-});
-
-// node_modules/graceful-fs/graceful-fs.js
-var require_graceful_fs = __commonJS({
-  "node_modules/graceful-fs/graceful-fs.js"(exports, module) {
-    var fs3 = __require("fs");
-    var polyfills = require_polyfills();
-    var legacy = require_legacy_streams();
-    var clone2 = require_clone();
-    var util = __require("util");
-    var gracefulQueue;
-    var previousSymbol;
-    if (typeof Symbol === "function" && typeof Symbol.for === "function") {
-      gracefulQueue = /* @__PURE__ */ Symbol.for("graceful-fs.queue");
-      previousSymbol = /* @__PURE__ */ Symbol.for("graceful-fs.previous");
-    } else {
-      gracefulQueue = "___graceful-fs.queue";
-      previousSymbol = "___graceful-fs.previous";
-    }
-    function noop6() {
-    }
-    function publishQueue(context3, queue2) {
-      Object.defineProperty(context3, gracefulQueue, {
-        get: function() {
-          return queue2;
-        }
-      });
-    }
-    var debug2 = noop6;
-    if (util.debuglog)
-      debug2 = util.debuglog("gfs4");
-    else if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || ""))
-      debug2 = function() {
-        var m = util.format.apply(util, arguments);
-        m = "GFS4: " + m.split(/\n/).join("\nGFS4: ");
-        console.error(m);
-      };
-    if (!fs3[gracefulQueue]) {
-      queue = global[gracefulQueue] || [];
-      publishQueue(fs3, queue);
-      fs3.close = (function(fs$close) {
-        function close(fd2, cb) {
-          return fs$close.call(fs3, fd2, function(err2) {
-            if (!err2) {
-              resetQueue();
-            }
-            if (typeof cb === "function")
-              cb.apply(this, arguments);
-          });
-        }
-        Object.defineProperty(close, previousSymbol, {
-          value: fs$close
-        });
-        return close;
-      })(fs3.close);
-      fs3.closeSync = (function(fs$closeSync) {
-        function closeSync(fd2) {
-          fs$closeSync.apply(fs3, arguments);
-          resetQueue();
-        }
-        Object.defineProperty(closeSync, previousSymbol, {
-          value: fs$closeSync
-        });
-        return closeSync;
-      })(fs3.closeSync);
-      if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || "")) {
-        process.on("exit", function() {
-          debug2(fs3[gracefulQueue]);
-          __require("assert").equal(fs3[gracefulQueue].length, 0);
-        });
-      }
-    }
-    var queue;
-    if (!global[gracefulQueue]) {
-      publishQueue(global, fs3[gracefulQueue]);
-    }
-    module.exports = patch(clone2(fs3));
-    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs3.__patched) {
-      module.exports = patch(fs3);
-      fs3.__patched = true;
-    }
-    function patch(fs4) {
-      polyfills(fs4);
-      fs4.gracefulify = patch;
-      fs4.createReadStream = createReadStream3;
-      fs4.createWriteStream = createWriteStream2;
-      var fs$readFile = fs4.readFile;
-      fs4.readFile = readFile15;
-      function readFile15(path6, options, cb) {
-        if (typeof options === "function")
-          cb = options, options = null;
-        return go$readFile(path6, options, cb);
-        function go$readFile(path7, options2, cb2, startTime) {
-          return fs$readFile(path7, options2, function(err2) {
-            if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$readFile, [path7, options2, cb2], err2, startTime || Date.now(), Date.now()]);
-            else {
-              if (typeof cb2 === "function")
-                cb2.apply(this, arguments);
-            }
-          });
-        }
-      }
-      var fs$writeFile = fs4.writeFile;
-      fs4.writeFile = writeFile7;
-      function writeFile7(path6, data, options, cb) {
-        if (typeof options === "function")
-          cb = options, options = null;
-        return go$writeFile(path6, data, options, cb);
-        function go$writeFile(path7, data2, options2, cb2, startTime) {
-          return fs$writeFile(path7, data2, options2, function(err2) {
-            if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$writeFile, [path7, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
-            else {
-              if (typeof cb2 === "function")
-                cb2.apply(this, arguments);
-            }
-          });
-        }
-      }
-      var fs$appendFile = fs4.appendFile;
-      if (fs$appendFile)
-        fs4.appendFile = appendFile2;
-      function appendFile2(path6, data, options, cb) {
-        if (typeof options === "function")
-          cb = options, options = null;
-        return go$appendFile(path6, data, options, cb);
-        function go$appendFile(path7, data2, options2, cb2, startTime) {
-          return fs$appendFile(path7, data2, options2, function(err2) {
-            if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$appendFile, [path7, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
-            else {
-              if (typeof cb2 === "function")
-                cb2.apply(this, arguments);
-            }
-          });
-        }
-      }
-      var fs$copyFile = fs4.copyFile;
-      if (fs$copyFile)
-        fs4.copyFile = copyFile2;
-      function copyFile2(src, dest, flags, cb) {
-        if (typeof flags === "function") {
-          cb = flags;
-          flags = 0;
-        }
-        return go$copyFile(src, dest, flags, cb);
-        function go$copyFile(src2, dest2, flags2, cb2, startTime) {
-          return fs$copyFile(src2, dest2, flags2, function(err2) {
-            if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$copyFile, [src2, dest2, flags2, cb2], err2, startTime || Date.now(), Date.now()]);
-            else {
-              if (typeof cb2 === "function")
-                cb2.apply(this, arguments);
-            }
-          });
-        }
-      }
-      var fs$readdir = fs4.readdir;
-      fs4.readdir = readdir6;
-      var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir6(path6, options, cb) {
-        if (typeof options === "function")
-          cb = options, options = null;
-        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path7, options2, cb2, startTime) {
-          return fs$readdir(path7, fs$readdirCallback(
-            path7,
-            options2,
-            cb2,
-            startTime
-          ));
-        } : function go$readdir2(path7, options2, cb2, startTime) {
-          return fs$readdir(path7, options2, fs$readdirCallback(
-            path7,
-            options2,
-            cb2,
-            startTime
-          ));
-        };
-        return go$readdir(path6, options, cb);
-        function fs$readdirCallback(path7, options2, cb2, startTime) {
-          return function(err2, files) {
-            if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([
-                go$readdir,
-                [path7, options2, cb2],
-                err2,
-                startTime || Date.now(),
-                Date.now()
-              ]);
-            else {
-              if (files && files.sort)
-                files.sort();
-              if (typeof cb2 === "function")
-                cb2.call(this, err2, files);
-            }
-          };
-        }
-      }
-      if (process.version.substr(0, 4) === "v0.8") {
-        var legStreams = legacy(fs4);
-        ReadStream = legStreams.ReadStream;
-        WriteStream = legStreams.WriteStream;
-      }
-      var fs$ReadStream = fs4.ReadStream;
-      if (fs$ReadStream) {
-        ReadStream.prototype = Object.create(fs$ReadStream.prototype);
-        ReadStream.prototype.open = ReadStream$open;
-      }
-      var fs$WriteStream = fs4.WriteStream;
-      if (fs$WriteStream) {
-        WriteStream.prototype = Object.create(fs$WriteStream.prototype);
-        WriteStream.prototype.open = WriteStream$open;
-      }
-      Object.defineProperty(fs4, "ReadStream", {
-        get: function() {
-          return ReadStream;
-        },
-        set: function(val) {
-          ReadStream = val;
-        },
-        enumerable: true,
-        configurable: true
-      });
-      Object.defineProperty(fs4, "WriteStream", {
-        get: function() {
-          return WriteStream;
-        },
-        set: function(val) {
-          WriteStream = val;
-        },
-        enumerable: true,
-        configurable: true
-      });
-      var FileReadStream = ReadStream;
-      Object.defineProperty(fs4, "FileReadStream", {
-        get: function() {
-          return FileReadStream;
-        },
-        set: function(val) {
-          FileReadStream = val;
-        },
-        enumerable: true,
-        configurable: true
-      });
-      var FileWriteStream = WriteStream;
-      Object.defineProperty(fs4, "FileWriteStream", {
-        get: function() {
-          return FileWriteStream;
-        },
-        set: function(val) {
-          FileWriteStream = val;
-        },
-        enumerable: true,
-        configurable: true
-      });
-      function ReadStream(path6, options) {
-        if (this instanceof ReadStream)
-          return fs$ReadStream.apply(this, arguments), this;
-        else
-          return ReadStream.apply(Object.create(ReadStream.prototype), arguments);
-      }
-      function ReadStream$open() {
-        var that = this;
-        open5(that.path, that.flags, that.mode, function(err2, fd2) {
-          if (err2) {
-            if (that.autoClose)
-              that.destroy();
-            that.emit("error", err2);
-          } else {
-            that.fd = fd2;
-            that.emit("open", fd2);
-            that.read();
-          }
-        });
-      }
-      function WriteStream(path6, options) {
-        if (this instanceof WriteStream)
-          return fs$WriteStream.apply(this, arguments), this;
-        else
-          return WriteStream.apply(Object.create(WriteStream.prototype), arguments);
-      }
-      function WriteStream$open() {
-        var that = this;
-        open5(that.path, that.flags, that.mode, function(err2, fd2) {
-          if (err2) {
-            that.destroy();
-            that.emit("error", err2);
-          } else {
-            that.fd = fd2;
-            that.emit("open", fd2);
-          }
-        });
-      }
-      function createReadStream3(path6, options) {
-        return new fs4.ReadStream(path6, options);
-      }
-      function createWriteStream2(path6, options) {
-        return new fs4.WriteStream(path6, options);
-      }
-      var fs$open = fs4.open;
-      fs4.open = open5;
-      function open5(path6, flags, mode, cb) {
-        if (typeof mode === "function")
-          cb = mode, mode = null;
-        return go$open(path6, flags, mode, cb);
-        function go$open(path7, flags2, mode2, cb2, startTime) {
-          return fs$open(path7, flags2, mode2, function(err2, fd2) {
-            if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$open, [path7, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
-            else {
-              if (typeof cb2 === "function")
-                cb2.apply(this, arguments);
-            }
-          });
-        }
-      }
-      return fs4;
-    }
-    function enqueue(elem) {
-      debug2("ENQUEUE", elem[0].name, elem[1]);
-      fs3[gracefulQueue].push(elem);
-      retry2();
-    }
-    var retryTimer;
-    function resetQueue() {
-      var now = Date.now();
-      for (var i3 = 0; i3 < fs3[gracefulQueue].length; ++i3) {
-        if (fs3[gracefulQueue][i3].length > 2) {
-          fs3[gracefulQueue][i3][3] = now;
-          fs3[gracefulQueue][i3][4] = now;
-        }
-      }
-      retry2();
-    }
-    function retry2() {
-      clearTimeout(retryTimer);
-      retryTimer = void 0;
-      if (fs3[gracefulQueue].length === 0)
-        return;
-      var elem = fs3[gracefulQueue].shift();
-      var fn = elem[0];
-      var args = elem[1];
-      var err2 = elem[2];
-      var startTime = elem[3];
-      var lastTime = elem[4];
-      if (startTime === void 0) {
-        debug2("RETRY", fn.name, args);
-        fn.apply(null, args);
-      } else if (Date.now() - startTime >= 6e4) {
-        debug2("TIMEOUT", fn.name, args);
-        var cb = args.pop();
-        if (typeof cb === "function")
-          cb.call(null, err2);
-      } else {
-        var sinceAttempt = Date.now() - lastTime;
-        var sinceStart = Math.max(lastTime - startTime, 1);
-        var desiredDelay = Math.min(sinceStart * 1.2, 100);
-        if (sinceAttempt >= desiredDelay) {
-          debug2("RETRY", fn.name, args);
-          fn.apply(null, args.concat([startTime]));
-        } else {
-          fs3[gracefulQueue].push(elem);
-        }
-      }
-      if (retryTimer === void 0) {
-        retryTimer = setTimeout(retry2, 0);
-      }
-    }
-  }
-});
-
-// node_modules/retry/lib/retry_operation.js
-var require_retry_operation = __commonJS({
-  "node_modules/retry/lib/retry_operation.js"(exports, module) {
-    function RetryOperation(timeouts, options) {
-      if (typeof options === "boolean") {
-        options = { forever: options };
-      }
-      this._originalTimeouts = JSON.parse(JSON.stringify(timeouts));
-      this._timeouts = timeouts;
-      this._options = options || {};
-      this._maxRetryTime = options && options.maxRetryTime || Infinity;
-      this._fn = null;
-      this._errors = [];
-      this._attempts = 1;
-      this._operationTimeout = null;
-      this._operationTimeoutCb = null;
-      this._timeout = null;
-      this._operationStart = null;
-      if (this._options.forever) {
-        this._cachedTimeouts = this._timeouts.slice(0);
-      }
-    }
-    module.exports = RetryOperation;
-    RetryOperation.prototype.reset = function() {
-      this._attempts = 1;
-      this._timeouts = this._originalTimeouts;
-    };
-    RetryOperation.prototype.stop = function() {
-      if (this._timeout) {
-        clearTimeout(this._timeout);
-      }
-      this._timeouts = [];
-      this._cachedTimeouts = null;
-    };
-    RetryOperation.prototype.retry = function(err2) {
-      if (this._timeout) {
-        clearTimeout(this._timeout);
-      }
-      if (!err2) {
-        return false;
-      }
-      var currentTime = (/* @__PURE__ */ new Date()).getTime();
-      if (err2 && currentTime - this._operationStart >= this._maxRetryTime) {
-        this._errors.unshift(new Error("RetryOperation timeout occurred"));
-        return false;
-      }
-      this._errors.push(err2);
-      var timeout = this._timeouts.shift();
-      if (timeout === void 0) {
-        if (this._cachedTimeouts) {
-          this._errors.splice(this._errors.length - 1, this._errors.length);
-          this._timeouts = this._cachedTimeouts.slice(0);
-          timeout = this._timeouts.shift();
-        } else {
-          return false;
-        }
-      }
-      var self2 = this;
-      var timer = setTimeout(function() {
-        self2._attempts++;
-        if (self2._operationTimeoutCb) {
-          self2._timeout = setTimeout(function() {
-            self2._operationTimeoutCb(self2._attempts);
-          }, self2._operationTimeout);
-          if (self2._options.unref) {
-            self2._timeout.unref();
-          }
-        }
-        self2._fn(self2._attempts);
-      }, timeout);
-      if (this._options.unref) {
-        timer.unref();
-      }
-      return true;
-    };
-    RetryOperation.prototype.attempt = function(fn, timeoutOps) {
-      this._fn = fn;
-      if (timeoutOps) {
-        if (timeoutOps.timeout) {
-          this._operationTimeout = timeoutOps.timeout;
-        }
-        if (timeoutOps.cb) {
-          this._operationTimeoutCb = timeoutOps.cb;
-        }
-      }
-      var self2 = this;
-      if (this._operationTimeoutCb) {
-        this._timeout = setTimeout(function() {
-          self2._operationTimeoutCb();
-        }, self2._operationTimeout);
-      }
-      this._operationStart = (/* @__PURE__ */ new Date()).getTime();
-      this._fn(this._attempts);
-    };
-    RetryOperation.prototype.try = function(fn) {
-      console.log("Using RetryOperation.try() is deprecated");
-      this.attempt(fn);
-    };
-    RetryOperation.prototype.start = function(fn) {
-      console.log("Using RetryOperation.start() is deprecated");
-      this.attempt(fn);
-    };
-    RetryOperation.prototype.start = RetryOperation.prototype.try;
-    RetryOperation.prototype.errors = function() {
-      return this._errors;
-    };
-    RetryOperation.prototype.attempts = function() {
-      return this._attempts;
-    };
-    RetryOperation.prototype.mainError = function() {
-      if (this._errors.length === 0) {
-        return null;
-      }
-      var counts = {};
-      var mainError = null;
-      var mainErrorCount = 0;
-      for (var i3 = 0; i3 < this._errors.length; i3++) {
-        var error63 = this._errors[i3];
-        var message = error63.message;
-        var count2 = (counts[message] || 0) + 1;
-        counts[message] = count2;
-        if (count2 >= mainErrorCount) {
-          mainError = error63;
-          mainErrorCount = count2;
-        }
-      }
-      return mainError;
-    };
-  }
-});
-
-// node_modules/retry/lib/retry.js
-var require_retry2 = __commonJS({
-  "node_modules/retry/lib/retry.js"(exports) {
-    var RetryOperation = require_retry_operation();
-    exports.operation = function(options) {
-      var timeouts = exports.timeouts(options);
-      return new RetryOperation(timeouts, {
-        forever: options && options.forever,
-        unref: options && options.unref,
-        maxRetryTime: options && options.maxRetryTime
-      });
-    };
-    exports.timeouts = function(options) {
-      if (options instanceof Array) {
-        return [].concat(options);
-      }
-      var opts = {
-        retries: 10,
-        factor: 2,
-        minTimeout: 1 * 1e3,
-        maxTimeout: Infinity,
-        randomize: false
-      };
-      for (var key in options) {
-        opts[key] = options[key];
-      }
-      if (opts.minTimeout > opts.maxTimeout) {
-        throw new Error("minTimeout is greater than maxTimeout");
-      }
-      var timeouts = [];
-      for (var i3 = 0; i3 < opts.retries; i3++) {
-        timeouts.push(this.createTimeout(i3, opts));
-      }
-      if (options && options.forever && !timeouts.length) {
-        timeouts.push(this.createTimeout(i3, opts));
-      }
-      timeouts.sort(function(a2, b) {
-        return a2 - b;
-      });
-      return timeouts;
-    };
-    exports.createTimeout = function(attempt, opts) {
-      var random = opts.randomize ? Math.random() + 1 : 1;
-      var timeout = Math.round(random * opts.minTimeout * Math.pow(opts.factor, attempt));
-      timeout = Math.min(timeout, opts.maxTimeout);
-      return timeout;
-    };
-    exports.wrap = function(obj, options, methods) {
-      if (options instanceof Array) {
-        methods = options;
-        options = null;
-      }
-      if (!methods) {
-        methods = [];
-        for (var key in obj) {
-          if (typeof obj[key] === "function") {
-            methods.push(key);
-          }
-        }
-      }
-      for (var i3 = 0; i3 < methods.length; i3++) {
-        var method = methods[i3];
-        var original = obj[method];
-        obj[method] = function retryWrapper(original2) {
-          var op = exports.operation(options);
-          var args = Array.prototype.slice.call(arguments, 1);
-          var callback = args.pop();
-          args.push(function(err2) {
-            if (op.retry(err2)) {
-              return;
-            }
-            if (err2) {
-              arguments[0] = op.mainError();
-            }
-            callback.apply(this, arguments);
-          });
-          op.attempt(function() {
-            original2.apply(obj, args);
-          });
-        }.bind(obj, original);
-        obj[method].options = options;
-      }
-    };
-  }
-});
-
-// node_modules/retry/index.js
-var require_retry3 = __commonJS({
-  "node_modules/retry/index.js"(exports, module) {
-    module.exports = require_retry2();
-  }
-});
-
-// node_modules/proper-lockfile/node_modules/signal-exit/signals.js
-var require_signals = __commonJS({
-  "node_modules/proper-lockfile/node_modules/signal-exit/signals.js"(exports, module) {
-    module.exports = [
-      "SIGABRT",
-      "SIGALRM",
-      "SIGHUP",
-      "SIGINT",
-      "SIGTERM"
-    ];
-    if (process.platform !== "win32") {
-      module.exports.push(
-        "SIGVTALRM",
-        "SIGXCPU",
-        "SIGXFSZ",
-        "SIGUSR2",
-        "SIGTRAP",
-        "SIGSYS",
-        "SIGQUIT",
-        "SIGIOT"
-        // should detect profiler and enable/disable accordingly.
-        // see #21
-        // 'SIGPROF'
-      );
-    }
-    if (process.platform === "linux") {
-      module.exports.push(
-        "SIGIO",
-        "SIGPOLL",
-        "SIGPWR",
-        "SIGSTKFLT",
-        "SIGUNUSED"
-      );
-    }
-  }
-});
-
-// node_modules/proper-lockfile/node_modules/signal-exit/index.js
-var require_signal_exit = __commonJS({
-  "node_modules/proper-lockfile/node_modules/signal-exit/index.js"(exports, module) {
-    var process10 = global.process;
-    var processOk2 = function(process11) {
-      return process11 && typeof process11 === "object" && typeof process11.removeListener === "function" && typeof process11.emit === "function" && typeof process11.reallyExit === "function" && typeof process11.listeners === "function" && typeof process11.kill === "function" && typeof process11.pid === "number" && typeof process11.on === "function";
-    };
-    if (!processOk2(process10)) {
-      module.exports = function() {
-        return function() {
-        };
-      };
-    } else {
-      assert2 = __require("assert");
-      signals2 = require_signals();
-      isWin = /^win/i.test(process10.platform);
-      EE = __require("events");
-      if (typeof EE !== "function") {
-        EE = EE.EventEmitter;
-      }
-      if (process10.__signal_exit_emitter__) {
-        emitter = process10.__signal_exit_emitter__;
-      } else {
-        emitter = process10.__signal_exit_emitter__ = new EE();
-        emitter.count = 0;
-        emitter.emitted = {};
-      }
-      if (!emitter.infinite) {
-        emitter.setMaxListeners(Infinity);
-        emitter.infinite = true;
-      }
-      module.exports = function(cb, opts) {
-        if (!processOk2(global.process)) {
-          return function() {
-          };
-        }
-        assert2.equal(typeof cb, "function", "a callback must be provided for exit handler");
-        if (loaded === false) {
-          load2();
-        }
-        var ev = "exit";
-        if (opts && opts.alwaysLast) {
-          ev = "afterexit";
-        }
-        var remove = function() {
-          emitter.removeListener(ev, cb);
-          if (emitter.listeners("exit").length === 0 && emitter.listeners("afterexit").length === 0) {
-            unload2();
-          }
-        };
-        emitter.on(ev, cb);
-        return remove;
-      };
-      unload2 = function unload3() {
-        if (!loaded || !processOk2(global.process)) {
-          return;
-        }
-        loaded = false;
-        signals2.forEach(function(sig) {
-          try {
-            process10.removeListener(sig, sigListeners[sig]);
-          } catch (er) {
-          }
-        });
-        process10.emit = originalProcessEmit;
-        process10.reallyExit = originalProcessReallyExit;
-        emitter.count -= 1;
-      };
-      module.exports.unload = unload2;
-      emit = function emit2(event, code, signal) {
-        if (emitter.emitted[event]) {
-          return;
-        }
-        emitter.emitted[event] = true;
-        emitter.emit(event, code, signal);
-      };
-      sigListeners = {};
-      signals2.forEach(function(sig) {
-        sigListeners[sig] = function listener() {
-          if (!processOk2(global.process)) {
-            return;
-          }
-          var listeners = process10.listeners(sig);
-          if (listeners.length === emitter.count) {
-            unload2();
-            emit("exit", null, sig);
-            emit("afterexit", null, sig);
-            if (isWin && sig === "SIGHUP") {
-              sig = "SIGINT";
-            }
-            process10.kill(process10.pid, sig);
-          }
-        };
-      });
-      module.exports.signals = function() {
-        return signals2;
-      };
-      loaded = false;
-      load2 = function load3() {
-        if (loaded || !processOk2(global.process)) {
-          return;
-        }
-        loaded = true;
-        emitter.count += 1;
-        signals2 = signals2.filter(function(sig) {
-          try {
-            process10.on(sig, sigListeners[sig]);
-            return true;
-          } catch (er) {
-            return false;
-          }
-        });
-        process10.emit = processEmit;
-        process10.reallyExit = processReallyExit;
-      };
-      module.exports.load = load2;
-      originalProcessReallyExit = process10.reallyExit;
-      processReallyExit = function processReallyExit2(code) {
-        if (!processOk2(global.process)) {
-          return;
-        }
-        process10.exitCode = code || /* istanbul ignore next */
-        0;
-        emit("exit", process10.exitCode, null);
-        emit("afterexit", process10.exitCode, null);
-        originalProcessReallyExit.call(process10, process10.exitCode);
-      };
-      originalProcessEmit = process10.emit;
-      processEmit = function processEmit2(ev, arg) {
-        if (ev === "exit" && processOk2(global.process)) {
-          if (arg !== void 0) {
-            process10.exitCode = arg;
-          }
-          var ret = originalProcessEmit.apply(this, arguments);
-          emit("exit", process10.exitCode, null);
-          emit("afterexit", process10.exitCode, null);
-          return ret;
-        } else {
-          return originalProcessEmit.apply(this, arguments);
-        }
-      };
-    }
-    var assert2;
-    var signals2;
-    var isWin;
-    var EE;
-    var emitter;
-    var unload2;
-    var emit;
-    var sigListeners;
-    var loaded;
-    var load2;
-    var originalProcessReallyExit;
-    var processReallyExit;
-    var originalProcessEmit;
-    var processEmit;
-  }
-});
-
-// node_modules/proper-lockfile/lib/mtime-precision.js
-var require_mtime_precision = __commonJS({
-  "node_modules/proper-lockfile/lib/mtime-precision.js"(exports, module) {
-    "use strict";
-    var cacheSymbol = /* @__PURE__ */ Symbol();
-    function probe(file2, fs3, callback) {
-      const cachedPrecision = fs3[cacheSymbol];
-      if (cachedPrecision) {
-        return fs3.stat(file2, (err2, stat7) => {
-          if (err2) {
-            return callback(err2);
-          }
-          callback(null, stat7.mtime, cachedPrecision);
-        });
-      }
-      const mtime = new Date(Math.ceil(Date.now() / 1e3) * 1e3 + 5);
-      fs3.utimes(file2, mtime, mtime, (err2) => {
-        if (err2) {
-          return callback(err2);
-        }
-        fs3.stat(file2, (err3, stat7) => {
-          if (err3) {
-            return callback(err3);
-          }
-          const precision = stat7.mtime.getTime() % 1e3 === 0 ? "s" : "ms";
-          Object.defineProperty(fs3, cacheSymbol, { value: precision });
-          callback(null, stat7.mtime, precision);
-        });
-      });
-    }
-    function getMtime(precision) {
-      let now = Date.now();
-      if (precision === "s") {
-        now = Math.ceil(now / 1e3) * 1e3;
-      }
-      return new Date(now);
-    }
-    module.exports.probe = probe;
-    module.exports.getMtime = getMtime;
-  }
-});
-
-// node_modules/proper-lockfile/lib/lockfile.js
-var require_lockfile = __commonJS({
-  "node_modules/proper-lockfile/lib/lockfile.js"(exports, module) {
-    "use strict";
-    var path6 = __require("path");
-    var fs3 = require_graceful_fs();
-    var retry2 = require_retry3();
-    var onExit2 = require_signal_exit();
-    var mtimePrecision = require_mtime_precision();
-    var locks = {};
-    function getLockFile(file2, options) {
-      return options.lockfilePath || `${file2}.lock`;
-    }
-    function resolveCanonicalPath(file2, options, callback) {
-      if (!options.realpath) {
-        return callback(null, path6.resolve(file2));
-      }
-      options.fs.realpath(file2, callback);
-    }
-    function acquireLock(file2, options, callback) {
-      const lockfilePath = getLockFile(file2, options);
-      options.fs.mkdir(lockfilePath, (err2) => {
-        if (!err2) {
-          return mtimePrecision.probe(lockfilePath, options.fs, (err3, mtime, mtimePrecision2) => {
-            if (err3) {
-              options.fs.rmdir(lockfilePath, () => {
-              });
-              return callback(err3);
-            }
-            callback(null, mtime, mtimePrecision2);
-          });
-        }
-        if (err2.code !== "EEXIST") {
-          return callback(err2);
-        }
-        if (options.stale <= 0) {
-          return callback(Object.assign(new Error("Lock file is already being held"), { code: "ELOCKED", file: file2 }));
-        }
-        options.fs.stat(lockfilePath, (err3, stat7) => {
-          if (err3) {
-            if (err3.code === "ENOENT") {
-              return acquireLock(file2, { ...options, stale: 0 }, callback);
-            }
-            return callback(err3);
-          }
-          if (!isLockStale(stat7, options)) {
-            return callback(Object.assign(new Error("Lock file is already being held"), { code: "ELOCKED", file: file2 }));
-          }
-          removeLock(file2, options, (err4) => {
-            if (err4) {
-              return callback(err4);
-            }
-            acquireLock(file2, { ...options, stale: 0 }, callback);
-          });
-        });
-      });
-    }
-    function isLockStale(stat7, options) {
-      return stat7.mtime.getTime() < Date.now() - options.stale;
-    }
-    function removeLock(file2, options, callback) {
-      options.fs.rmdir(getLockFile(file2, options), (err2) => {
-        if (err2 && err2.code !== "ENOENT") {
-          return callback(err2);
-        }
-        callback();
-      });
-    }
-    function updateLock(file2, options) {
-      const lock2 = locks[file2];
-      if (lock2.updateTimeout) {
-        return;
-      }
-      lock2.updateDelay = lock2.updateDelay || options.update;
-      lock2.updateTimeout = setTimeout(() => {
-        lock2.updateTimeout = null;
-        options.fs.stat(lock2.lockfilePath, (err2, stat7) => {
-          const isOverThreshold = lock2.lastUpdate + options.stale < Date.now();
-          if (err2) {
-            if (err2.code === "ENOENT" || isOverThreshold) {
-              return setLockAsCompromised(file2, lock2, Object.assign(err2, { code: "ECOMPROMISED" }));
-            }
-            lock2.updateDelay = 1e3;
-            return updateLock(file2, options);
-          }
-          const isMtimeOurs = lock2.mtime.getTime() === stat7.mtime.getTime();
-          if (!isMtimeOurs) {
-            return setLockAsCompromised(
-              file2,
-              lock2,
-              Object.assign(
-                new Error("Unable to update lock within the stale threshold"),
-                { code: "ECOMPROMISED" }
-              )
-            );
-          }
-          const mtime = mtimePrecision.getMtime(lock2.mtimePrecision);
-          options.fs.utimes(lock2.lockfilePath, mtime, mtime, (err3) => {
-            const isOverThreshold2 = lock2.lastUpdate + options.stale < Date.now();
-            if (lock2.released) {
-              return;
-            }
-            if (err3) {
-              if (err3.code === "ENOENT" || isOverThreshold2) {
-                return setLockAsCompromised(file2, lock2, Object.assign(err3, { code: "ECOMPROMISED" }));
-              }
-              lock2.updateDelay = 1e3;
-              return updateLock(file2, options);
-            }
-            lock2.mtime = mtime;
-            lock2.lastUpdate = Date.now();
-            lock2.updateDelay = null;
-            updateLock(file2, options);
-          });
-        });
-      }, lock2.updateDelay);
-      if (lock2.updateTimeout.unref) {
-        lock2.updateTimeout.unref();
-      }
-    }
-    function setLockAsCompromised(file2, lock2, err2) {
-      lock2.released = true;
-      if (lock2.updateTimeout) {
-        clearTimeout(lock2.updateTimeout);
-      }
-      if (locks[file2] === lock2) {
-        delete locks[file2];
-      }
-      lock2.options.onCompromised(err2);
-    }
-    function lock(file2, options, callback) {
-      options = {
-        stale: 1e4,
-        update: null,
-        realpath: true,
-        retries: 0,
-        fs: fs3,
-        onCompromised: (err2) => {
-          throw err2;
-        },
-        ...options
-      };
-      options.retries = options.retries || 0;
-      options.retries = typeof options.retries === "number" ? { retries: options.retries } : options.retries;
-      options.stale = Math.max(options.stale || 0, 2e3);
-      options.update = options.update == null ? options.stale / 2 : options.update || 0;
-      options.update = Math.max(Math.min(options.update, options.stale / 2), 1e3);
-      resolveCanonicalPath(file2, options, (err2, file3) => {
-        if (err2) {
-          return callback(err2);
-        }
-        const operation = retry2.operation(options.retries);
-        operation.attempt(() => {
-          acquireLock(file3, options, (err3, mtime, mtimePrecision2) => {
-            if (operation.retry(err3)) {
-              return;
-            }
-            if (err3) {
-              return callback(operation.mainError());
-            }
-            const lock2 = locks[file3] = {
-              lockfilePath: getLockFile(file3, options),
-              mtime,
-              mtimePrecision: mtimePrecision2,
-              options,
-              lastUpdate: Date.now()
-            };
-            updateLock(file3, options);
-            callback(null, (releasedCallback) => {
-              if (lock2.released) {
-                return releasedCallback && releasedCallback(Object.assign(new Error("Lock is already released"), { code: "ERELEASED" }));
-              }
-              unlock(file3, { ...options, realpath: false }, releasedCallback);
-            });
-          });
-        });
-      });
-    }
-    function unlock(file2, options, callback) {
-      options = {
-        fs: fs3,
-        realpath: true,
-        ...options
-      };
-      resolveCanonicalPath(file2, options, (err2, file3) => {
-        if (err2) {
-          return callback(err2);
-        }
-        const lock2 = locks[file3];
-        if (!lock2) {
-          return callback(Object.assign(new Error("Lock is not acquired/owned by you"), { code: "ENOTACQUIRED" }));
-        }
-        lock2.updateTimeout && clearTimeout(lock2.updateTimeout);
-        lock2.released = true;
-        delete locks[file3];
-        removeLock(file3, options, callback);
-      });
-    }
-    function check2(file2, options, callback) {
-      options = {
-        stale: 1e4,
-        realpath: true,
-        fs: fs3,
-        ...options
-      };
-      options.stale = Math.max(options.stale || 0, 2e3);
-      resolveCanonicalPath(file2, options, (err2, file3) => {
-        if (err2) {
-          return callback(err2);
-        }
-        options.fs.stat(getLockFile(file3, options), (err3, stat7) => {
-          if (err3) {
-            return err3.code === "ENOENT" ? callback(null, false) : callback(err3);
-          }
-          return callback(null, !isLockStale(stat7, options));
-        });
-      });
-    }
-    function getLocks() {
-      return locks;
-    }
-    onExit2(() => {
-      for (const file2 in locks) {
-        const options = locks[file2].options;
-        try {
-          options.fs.rmdirSync(getLockFile(file2, options));
-        } catch (e) {
-        }
-      }
-    });
-    module.exports.lock = lock;
-    module.exports.unlock = unlock;
-    module.exports.check = check2;
-    module.exports.getLocks = getLocks;
-  }
-});
-
-// node_modules/proper-lockfile/lib/adapter.js
-var require_adapter = __commonJS({
-  "node_modules/proper-lockfile/lib/adapter.js"(exports, module) {
-    "use strict";
-    var fs3 = require_graceful_fs();
-    function createSyncFs(fs4) {
-      const methods = ["mkdir", "realpath", "stat", "rmdir", "utimes"];
-      const newFs = { ...fs4 };
-      methods.forEach((method) => {
-        newFs[method] = (...args) => {
-          const callback = args.pop();
-          let ret;
-          try {
-            ret = fs4[`${method}Sync`](...args);
-          } catch (err2) {
-            return callback(err2);
-          }
-          callback(null, ret);
-        };
-      });
-      return newFs;
-    }
-    function toPromise(method) {
-      return (...args) => new Promise((resolve12, reject) => {
-        args.push((err2, result) => {
-          if (err2) {
-            reject(err2);
-          } else {
-            resolve12(result);
-          }
-        });
-        method(...args);
-      });
-    }
-    function toSync(method) {
-      return (...args) => {
-        let err2;
-        let result;
-        args.push((_err, _result) => {
-          err2 = _err;
-          result = _result;
-        });
-        method(...args);
-        if (err2) {
-          throw err2;
-        }
-        return result;
-      };
-    }
-    function toSyncOptions(options) {
-      options = { ...options };
-      options.fs = createSyncFs(options.fs || fs3);
-      if (typeof options.retries === "number" && options.retries > 0 || options.retries && typeof options.retries.retries === "number" && options.retries.retries > 0) {
-        throw Object.assign(new Error("Cannot use retries with the sync api"), { code: "ESYNC" });
-      }
-      return options;
-    }
-    module.exports = {
-      toPromise,
-      toSync,
-      toSyncOptions
-    };
-  }
-});
-
-// node_modules/proper-lockfile/index.js
-var require_proper_lockfile = __commonJS({
-  "node_modules/proper-lockfile/index.js"(exports, module) {
-    "use strict";
-    var lockfile2 = require_lockfile();
-    var { toPromise, toSync, toSyncOptions } = require_adapter();
-    async function lock(file2, options) {
-      const release = await toPromise(lockfile2.lock)(file2, options);
-      return toPromise(release);
-    }
-    function lockSync(file2, options) {
-      const release = toSync(lockfile2.lock)(file2, toSyncOptions(options));
-      return toSync(release);
-    }
-    function unlock(file2, options) {
-      return toPromise(lockfile2.unlock)(file2, options);
-    }
-    function unlockSync(file2, options) {
-      return toSync(lockfile2.unlock)(file2, toSyncOptions(options));
-    }
-    function check2(file2, options) {
-      return toPromise(lockfile2.check)(file2, options);
-    }
-    function checkSync(file2, options) {
-      return toSync(lockfile2.check)(file2, toSyncOptions(options));
-    }
-    module.exports = lock;
-    module.exports.lock = lock;
-    module.exports.unlock = unlock;
-    module.exports.lockSync = lockSync;
-    module.exports.unlockSync = unlockSync;
-    module.exports.check = check2;
-    module.exports.checkSync = checkSync;
-  }
-});
-
 // node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
 var require_proxy = __commonJS({
   "node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js"(exports) {
@@ -54322,28 +52693,28 @@ var require_lib2 = __commonJS({
       };
     })();
     var __awaiter3 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
-      function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve12) {
-          resolve12(value);
+      function adopt(value2) {
+        return value2 instanceof P ? value2 : new P(function(resolve13) {
+          resolve13(value2);
         });
       }
-      return new (P || (P = Promise))(function(resolve12, reject) {
-        function fulfilled(value) {
+      return new (P || (P = Promise))(function(resolve13, reject) {
+        function fulfilled(value2) {
           try {
-            step(generator.next(value));
+            step(generator.next(value2));
           } catch (e) {
             reject(e);
           }
         }
-        function rejected(value) {
+        function rejected(value2) {
           try {
-            step(generator["throw"](value));
+            step(generator["throw"](value2));
           } catch (e) {
             reject(e);
           }
         }
         function step(result) {
-          result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve13(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -54430,26 +52801,26 @@ var require_lib2 = __commonJS({
       }
       readBody() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve12) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve13) => __awaiter3(this, void 0, void 0, function* () {
             let output2 = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output2 = Buffer.concat([output2, chunk]);
             });
             this.message.on("end", () => {
-              resolve12(output2.toString());
+              resolve13(output2.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve12) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve13) => __awaiter3(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve12(Buffer.concat(chunks));
+              resolve13(Buffer.concat(chunks));
             });
           }));
         });
@@ -54657,14 +53028,14 @@ var require_lib2 = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve12, reject) => {
+          return new Promise((resolve13, reject) => {
             function callbackForResult(err2, res) {
               if (err2) {
                 reject(err2);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve12(res);
+                resolve13(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -54907,13 +53278,13 @@ var require_lib2 = __commonJS({
       _performExponentialBackoff(retryNumber) {
         return __awaiter3(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-          const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve12) => setTimeout(() => resolve12(), ms));
+          const ms2 = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+          return new Promise((resolve13) => setTimeout(() => resolve13(), ms2));
         });
       }
       _processResponse(res, options) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve12, reject) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve13, reject) => __awaiter3(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -54921,16 +53292,16 @@ var require_lib2 = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve12(response);
+              resolve13(response);
             }
-            function dateTimeDeserializer(key, value) {
-              if (typeof value === "string") {
-                const a2 = new Date(value);
+            function dateTimeDeserializer(key, value2) {
+              if (typeof value2 === "string") {
+                const a2 = new Date(value2);
                 if (!isNaN(a2.valueOf())) {
                   return a2;
                 }
               }
-              return value;
+              return value2;
             }
             let obj;
             let contents;
@@ -54960,7 +53331,7 @@ var require_lib2 = __commonJS({
               err2.result = response.result;
               reject(err2);
             } else {
-              resolve12(response);
+              resolve13(response);
             }
           }));
         });
@@ -55043,20 +53414,20 @@ var require_dist2 = __commonJS({
             index = skipOWS(header, index + 1, len);
             if (index < len && header.charCodeAt(index) === DQUOTE) {
               index++;
-              let value = "";
+              let value2 = "";
               while (index < len) {
                 const code2 = header.charCodeAt(index++);
                 if (code2 === DQUOTE) {
                   index = skipValue(header, index, len, stopChar);
                   if (parameters[key] === void 0)
-                    parameters[key] = value;
+                    parameters[key] = value2;
                   break;
                 }
                 if (code2 === BSLASH && index < len) {
-                  value += header[index++];
+                  value2 += header[index++];
                   continue;
                 }
-                value += String.fromCharCode(code2);
+                value2 += String.fromCharCode(code2);
               }
               continue parameter;
             }
@@ -55152,14 +53523,14 @@ var require_light = __commonJS({
           this._last = null;
           this.length = 0;
         }
-        push(value) {
+        push(value2) {
           var node2;
           this.length++;
           if (typeof this.incr === "function") {
             this.incr();
           }
           node2 = {
-            value,
+            value: value2,
             prev: this._last,
             next: null
           };
@@ -55172,7 +53543,7 @@ var require_light = __commonJS({
           return void 0;
         }
         shift() {
-          var value;
+          var value2;
           if (this._first == null) {
             return;
           } else {
@@ -55181,13 +53552,13 @@ var require_light = __commonJS({
               this.decr();
             }
           }
-          value = this._first.value;
+          value2 = this._first.value;
           if ((this._first = this._first.next) != null) {
             this._first.prev = null;
           } else {
             this._last = null;
           }
-          return value;
+          return value2;
         }
         first() {
           if (this._first != null) {
@@ -55345,9 +53716,9 @@ var require_light = __commonJS({
         push(job) {
           return this._lists[job.options.priority].push(job);
         }
-        queued(priority) {
-          if (priority != null) {
-            return this._lists[priority].length;
+        queued(priority2) {
+          if (priority2 != null) {
+            return this._lists[priority2].length;
           } else {
             return this._length;
           }
@@ -55367,8 +53738,8 @@ var require_light = __commonJS({
           }
           return [];
         }
-        shiftLastFrom(priority) {
-          return this.getFirst(this._lists.slice(priority).reverse()).shift();
+        shiftLastFrom(priority2) {
+          return this.getFirst(this._lists.slice(priority2).reverse()).shift();
         }
       };
       var Queues_1 = Queues;
@@ -55400,9 +53771,9 @@ var require_light = __commonJS({
           });
           this.retryCount = 0;
         }
-        _sanitizePriority(priority) {
+        _sanitizePriority(priority2) {
           var sProperty;
-          sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
+          sProperty = ~~priority2 !== priority2 ? DEFAULT_PRIORITY : priority2;
           if (sProperty < 0) {
             return 0;
           } else if (sProperty > NUM_PRIORITIES - 1) {
@@ -55563,8 +53934,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve12, reject) {
-            return setTimeout(resolve12, t);
+          return new this.Promise(function(resolve13, reject) {
+            return setTimeout(resolve13, t);
           });
         }
         computePenalty() {
@@ -55775,15 +54146,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error63, reject, resolve12, returned, task;
+          var args, cb, error63, reject, resolve13, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve12, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve13, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve12(returned);
+                  return resolve13(returned);
                 };
               } catch (error1) {
                 error63 = error1;
@@ -55798,13 +54169,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise2, reject, resolve12;
-          resolve12 = reject = null;
+          var promise2, reject, resolve13;
+          resolve13 = reject = null;
           promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve12 = _resolve;
+            resolve13 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve12, reject });
+          this._queue.push({ task, args, resolve: resolve13, reject });
           this._tryToRun();
           return promise2;
         }
@@ -56076,8 +54447,8 @@ var require_light = __commonJS({
             this._limiter = _limiter;
             return this;
           }
-          queued(priority) {
-            return this._queues.queued(priority);
+          queued(priority2) {
+            return this._queues.queued(priority2);
           }
           clusterQueued() {
             return this._store.__queued__();
@@ -56205,14 +54576,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve12, reject) => {
+              return new this.Promise((resolve13, reject) => {
                 if (finished7()) {
-                  return resolve12();
+                  return resolve13();
                 } else {
                   return this.on("done", () => {
                     if (finished7()) {
                       this.removeAllListeners("done");
-                      return resolve12();
+                      return resolve13();
                     }
                   });
                 }
@@ -56305,9 +54676,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve12, reject) {
+              return new this.Promise(function(resolve13, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve12)(args3);
+                  return (args3[0] != null ? reject : resolve13)(args3);
                 });
               });
             };
@@ -56504,7 +54875,7 @@ function escapeProperty(s) {
 }
 
 // node_modules/@actions/core/lib/file-command.js
-import * as crypto from "crypto";
+import * as crypto2 from "crypto";
 import * as fs from "fs";
 import * as os2 from "os";
 function issueFileCommand(command, message) {
@@ -56519,9 +54890,9 @@ function issueFileCommand(command, message) {
     encoding: "utf8"
   });
 }
-function prepareKeyValueMessage(key, value) {
-  const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
-  const convertedValue = toCommandValue(value);
+function prepareKeyValueMessage(key, value2) {
+  const delimiter = `ghadelimiter_${crypto2.randomUUID()}`;
+  const convertedValue = toCommandValue(value2);
   if (key.includes(delimiter)) {
     throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
   }
@@ -56593,28 +54964,28 @@ var HttpResponseRetryCodes = [
 import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+  function adopt(value2) {
+    return value2 instanceof P ? value2 : new P(function(resolve13) {
+      resolve13(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject) {
-    function fulfilled(value) {
+  return new (P || (P = Promise))(function(resolve13, reject) {
+    function fulfilled(value2) {
       try {
-        step(generator.next(value));
+        step(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
-    function rejected(value) {
+    function rejected(value2) {
       try {
-        step(generator["throw"](value));
+        step(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve13(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -56659,7 +55030,7 @@ var Summary = class {
    * @returns {string} content wrapped in HTML element
    */
   wrap(tag, content, attrs = {}) {
-    const htmlAttrs = Object.entries(attrs).map(([key, value]) => ` ${key}="${value}"`).join("");
+    const htmlAttrs = Object.entries(attrs).map(([key, value2]) => ` ${key}="${value2}"`).join("");
     if (!content) {
       return `<${tag}${htmlAttrs}>`;
     }
@@ -56899,13 +55270,13 @@ var ExitCode;
 function setSecret(secret) {
   issueCommand("add-mask", {}, secret);
 }
-function setOutput(name, value) {
+function setOutput(name, value2) {
   const filePath = process.env["GITHUB_OUTPUT"] || "";
   if (filePath) {
-    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name, value));
+    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name, value2));
   }
   process.stdout.write(os4.EOL);
-  issueCommand("set-output", { name }, toCommandValue(value));
+  issueCommand("set-output", { name }, toCommandValue(value2));
 }
 function setFailed(message) {
   process.exitCode = ExitCode.Failure;
@@ -57632,10 +56003,10 @@ function getEnumValues(entries2) {
 function joinValues(array2, separator = "|") {
   return array2.map((val) => stringifyPrimitive(val)).join(separator);
 }
-function jsonStringifyReplacer(_, value) {
-  if (typeof value === "bigint")
-    return value.toString();
-  return value;
+function jsonStringifyReplacer(_, value2) {
+  if (typeof value2 === "bigint")
+    return value2.toString();
+  return value2;
 }
 var Cached = class {
   constructor(getter) {
@@ -57672,17 +56043,17 @@ function floatSafeRemainder(val, step) {
 }
 var EVALUATING = /* @__PURE__ */ Symbol("evaluating");
 function defineLazy(object2, key, getter) {
-  let value = void 0;
+  let value2 = void 0;
   Object.defineProperty(object2, key, {
     get() {
-      if (value === EVALUATING) {
+      if (value2 === EVALUATING) {
         return void 0;
       }
-      if (value === void 0) {
-        value = EVALUATING;
-        value = getter();
+      if (value2 === void 0) {
+        value2 = EVALUATING;
+        value2 = getter();
       }
-      return value;
+      return value2;
     },
     set(v) {
       Object.defineProperty(object2, key, {
@@ -57696,9 +56067,9 @@ function defineLazy(object2, key, getter) {
 function objectClone(obj) {
   return Object.create(Object.getPrototypeOf(obj), Object.getOwnPropertyDescriptors(obj));
 }
-function assignProp(target, prop, value) {
+function assignProp(target, prop, value2) {
   Object.defineProperty(target, prop, {
-    value,
+    value: value2,
     writable: true,
     enumerable: true,
     configurable: true
@@ -57714,19 +56085,19 @@ function sourceShape(schema) {
 function deferProp(target, key, getter) {
   Object.defineProperty(target, key, {
     get() {
-      const value = getter();
-      assignProp(this, key, value);
-      return value;
+      const value2 = getter();
+      assignProp(this, key, value2);
+      return value2;
     },
     enumerable: true,
     configurable: true
   });
 }
-function putProp(target, key, value) {
+function putProp(target, key, value2) {
   if (key in target)
-    assignProp(target, key, value);
+    assignProp(target, key, value2);
   else
-    target[key] = value;
+    target[key] = value2;
 }
 function mirrorShape(target, source, keys, wrap) {
   const raw = sourceShape(source);
@@ -57736,8 +56107,8 @@ function mirrorShape(target, source, keys, wrap) {
       continue;
     if (desc.get) {
       deferProp(target, key, () => {
-        const value = source._zod.def.shape[key];
-        return wrap ? wrap(value, key) : value;
+        const value2 = source._zod.def.shape[key];
+        return wrap ? wrap(value2, key) : value2;
       });
     } else
       putProp(target, key, wrap ? wrap(desc.value, key) : desc.value);
@@ -57936,9 +56307,9 @@ function createTransparentProxy(getter) {
       target ?? (target = getter());
       return Reflect.get(target, prop, receiver);
     },
-    set(_, prop, value, receiver) {
+    set(_, prop, value2, receiver) {
       target ?? (target = getter());
-      return Reflect.set(target, prop, value, receiver);
+      return Reflect.set(target, prop, value2, receiver);
     },
     has(_, prop) {
       target ?? (target = getter());
@@ -57956,18 +56327,18 @@ function createTransparentProxy(getter) {
       target ?? (target = getter());
       return Reflect.getOwnPropertyDescriptor(target, prop);
     },
-    defineProperty(_, prop, descriptor2) {
+    defineProperty(_, prop, descriptor) {
       target ?? (target = getter());
-      return Reflect.defineProperty(target, prop, descriptor2);
+      return Reflect.defineProperty(target, prop, descriptor);
     }
   });
 }
-function stringifyPrimitive(value) {
-  if (typeof value === "bigint")
-    return value.toString() + "n";
-  if (typeof value === "string")
-    return `"${value}"`;
-  return `${value}`;
+function stringifyPrimitive(value2) {
+  if (typeof value2 === "bigint")
+    return value2.toString() + "n";
+  if (typeof value2 === "string")
+    return `"${value2}"`;
+  return `${value2}`;
 }
 function optionalKeys(shape) {
   return Object.keys(shape).filter((k) => {
@@ -58076,15 +56447,15 @@ function partial(Class2, schema, mask2, name = "partial") {
   }
   const selected = mask2 ? new Set(maskedKeys(schema, mask2)) : void 0;
   const newShape = {};
-  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), Class2 && ((value, key) => selected && !selected.has(key) ? value : new Class2({ type: "optional", innerType: value })));
+  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), Class2 && ((value2, key) => selected && !selected.has(key) ? value2 : new Class2({ type: "optional", innerType: value2 })));
   return clone(schema, mergeDefs(schema._zod.def, { shape: newShape, checks: [] }));
 }
 function required(Class2, schema, mask2) {
   const selected = mask2 ? new Set(maskedKeys(schema, mask2)) : void 0;
   const newShape = {};
-  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), (value, key) => (
+  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), (value2, key) => (
     // overwrite with non-optional
-    selected && !selected.has(key) ? value : new Class2({ type: "nonoptional", innerType: value })
+    selected && !selected.has(key) ? value2 : new Class2({ type: "nonoptional", innerType: value2 })
   ));
   return clone(schema, mergeDefs(schema._zod.def, { shape: newShape }));
 }
@@ -58279,12 +56650,12 @@ function members(proto, table) {
       defineBound(proto, key, desc.value);
   }
 }
-function own(inst, key, value, enumerable = true) {
-  Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value });
-  return value;
+function own(inst, key, value2, enumerable = true) {
+  Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value: value2 });
+  return value2;
 }
-function hide(inst, key, value) {
-  return own(inst, key, value, false);
+function hide(inst, key, value2) {
+  return own(inst, key, value2, false);
 }
 // @__NO_SIDE_EFFECTS__
 function derived(computes, table) {
@@ -58296,8 +56667,8 @@ function derived(computes, table) {
       get() {
         return own(this, key, compute(this));
       },
-      set(value) {
-        own(this, key, value);
+      set(value2) {
+        own(this, key, value2);
       }
     });
   }
@@ -58309,8 +56680,8 @@ function defineBound(proto, key, fn) {
     get() {
       return this == null ? fn : own(this, key, fn.bind(this));
     },
-    set(value) {
-      own(this, key, value);
+    set(value2) {
+      own(this, key, value2);
     }
   });
 }
@@ -58341,21 +56712,21 @@ function defineLazyInternal(inst, key, compute) {
       const outer = broke;
       broke = false;
       try {
-        const value = compute(this);
+        const value2 = compute(this);
         if (broke)
           delete this[key];
         else
-          Object.defineProperty(this, key, { configurable: true, writable: true, value });
+          Object.defineProperty(this, key, { configurable: true, writable: true, value: value2 });
         broke = broke || outer;
-        return value;
+        return value2;
       } catch (err2) {
         delete this[key];
         broke = broke || outer;
         throw err2;
       }
     },
-    set(value) {
-      Object.defineProperty(this, key, { configurable: true, writable: true, value });
+    set(value2) {
+      Object.defineProperty(this, key, { configurable: true, writable: true, value: value2 });
     }
   });
 }
@@ -58372,14 +56743,14 @@ function installLazyProp(inst, key, make, enumerable) {
       Object.defineProperty(this, key, desc);
       return desc.value;
     },
-    set(value) {
-      Object.defineProperty(this, key, { configurable: true, writable: true, enumerable, value });
+    set(value2) {
+      Object.defineProperty(this, key, { configurable: true, writable: true, enumerable, value: value2 });
     }
   });
 }
 var CONSTANT_CATCH = "~constantCatch";
-function constantCatch(value) {
-  const fn = () => value;
+function constantCatch(value2) {
+  const fn = () => value2;
   fn[CONSTANT_CATCH] = true;
   return fn;
 }
@@ -58512,8 +56883,8 @@ function _getMessage() {
   internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
   return internals.message;
 }
-function _setMessage(value) {
-  this._zod.message = value;
+function _setMessage(value2) {
+  this._zod.message = value2;
 }
 var _messageDesc = {
   get: _getMessage,
@@ -58536,12 +56907,12 @@ var initializer = (inst, def) => {
       configurable: true,
       enumerable: false,
       get() {
-        const value = () => this.message;
-        Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
-        return value;
+        const value2 = () => this.message;
+        Object.defineProperty(this, "toString", { value: value2, configurable: true, writable: true });
+        return value2;
       },
-      set(value) {
-        Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
+      set(value2) {
+        Object.defineProperty(this, "toString", { value: value2, configurable: true, writable: true });
       }
     });
   }
@@ -58703,9 +57074,9 @@ function finalizeParams(callee, params) {
   return { callee: params?.callee ?? callee, Err: params?.Err };
 }
 var _parse = (_Err) => {
-  const fn = (schema, value, _ctx, _params) => {
+  const fn = (schema, value2, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
-    const result = schema._zod.run({ value, issues: [] }, ctx);
+    const result = schema._zod.run({ value: value2, issues: [] }, ctx);
     if (result instanceof Promise) {
       throw new $ZodAsyncError();
     }
@@ -58720,9 +57091,9 @@ var _parse = (_Err) => {
 };
 var parse = /* @__PURE__ */ _parse($ZodRealError);
 var _parseAsync = (_Err) => {
-  const fn = async (schema, value, _ctx, params) => {
+  const fn = async (schema, value2, _ctx, params) => {
     const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
-    let result = schema._zod.run({ value, issues: [] }, ctx);
+    let result = schema._zod.run({ value: value2, issues: [] }, ctx);
     if (result instanceof Promise)
       result = await result;
     if (result.issues.length) {
@@ -58735,9 +57106,9 @@ var _parseAsync = (_Err) => {
   return fn;
 };
 var parseAsync = /* @__PURE__ */ _parseAsync($ZodRealError);
-var _safeParse = (_Err) => (schema, value, _ctx) => {
+var _safeParse = (_Err) => (schema, value2, _ctx) => {
   const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
-  const result = schema._zod.run({ value, issues: [] }, ctx);
+  const result = schema._zod.run({ value: value2, issues: [] }, ctx);
   if (result instanceof Promise) {
     throw new $ZodAsyncError();
   }
@@ -58763,9 +57134,9 @@ function failure(Err, issues, ctx) {
     }
   };
 }
-var _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
+var _safeParseAsync = (_Err) => async (schema, value2, _ctx) => {
   const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
-  let result = schema._zod.run({ value, issues: [] }, ctx);
+  let result = schema._zod.run({ value: value2, issues: [] }, ctx);
   if (result instanceof Promise)
     result = await result;
   return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
@@ -58773,88 +57144,88 @@ var _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
 var safeParseAsync = /* @__PURE__ */ _safeParseAsync($ZodRealError);
 var COMPILE_INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 var COMPILE_FALLBACK = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
-var validate = ((schema, value, _ctx) => {
+var validate = ((schema, value2, _ctx) => {
   const validator = schema._zod.bag.validator;
   if (validator !== void 0) {
-    if (validator(value) !== COMPILE_INVALID)
+    if (validator(value2) !== COMPILE_INVALID)
       return true;
     if (validator.definite === true && _ctx === void 0)
       return false;
   }
-  return validateFallback(schema, value, _ctx);
+  return validateFallback(schema, value2, _ctx);
 });
-function validateFallback(schema, value, _ctx) {
+function validateFallback(schema, value2, _ctx) {
   const ctx = _ctx ? { ..._ctx, async: false, abortEarly: true } : { async: false, abortEarly: true };
   const fallbackRun = schema._zod.bag.fallbackRun;
   let result;
   if (fallbackRun) {
     ctx[COMPILE_FALLBACK] = true;
-    result = fallbackRun({ value, issues: [] }, ctx);
+    result = fallbackRun({ value: value2, issues: [] }, ctx);
   } else {
-    result = schema._zod.run({ value, issues: [] }, ctx);
+    result = schema._zod.run({ value: value2, issues: [] }, ctx);
   }
   if (result instanceof Promise) {
     throw new $ZodAsyncError();
   }
   return result.issues.length === 0;
 }
-var validateAsync = async (schema, value, _ctx) => {
+var validateAsync = async (schema, value2, _ctx) => {
   const ctx = _ctx ? { ..._ctx, async: true, abortEarly: true } : { async: true, abortEarly: true };
-  let result = schema._zod.run({ value, issues: [] }, ctx);
+  let result = schema._zod.run({ value: value2, issues: [] }, ctx);
   if (result instanceof Promise)
     result = await result;
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
   const parse5 = _parse(_Err);
-  const fn = (schema, value, _ctx, _params) => {
+  const fn = (schema, value2, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema, value, ctx, finalizeParams(fn, _params));
+    return parse5(schema, value2, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
   const parse5 = _parse(_Err);
-  const fn = (schema, value, _ctx, _params) => {
-    return parse5(schema, value, _ctx, finalizeParams(fn, _params));
+  const fn = (schema, value2, _ctx, _params) => {
+    return parse5(schema, value2, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var decode = /* @__PURE__ */ _decode($ZodRealError);
 var _encodeAsync = (_Err) => {
   const parseAsync3 = _parseAsync(_Err);
-  const fn = async (schema, value, _ctx, _params) => {
+  const fn = async (schema, value2, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return await parseAsync3(schema, value, ctx, finalizeParams(fn, _params));
+    return await parseAsync3(schema, value2, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encodeAsync = /* @__PURE__ */ _encodeAsync($ZodRealError);
 var _decodeAsync = (_Err) => {
   const parseAsync3 = _parseAsync(_Err);
-  const fn = async (schema, value, _ctx, _params) => {
-    return await parseAsync3(schema, value, _ctx, finalizeParams(fn, _params));
+  const fn = async (schema, value2, _ctx, _params) => {
+    return await parseAsync3(schema, value2, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var decodeAsync = /* @__PURE__ */ _decodeAsync($ZodRealError);
-var _safeEncode = (_Err) => (schema, value, _ctx) => {
+var _safeEncode = (_Err) => (schema, value2, _ctx) => {
   const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-  return _safeParse(_Err)(schema, value, ctx);
+  return _safeParse(_Err)(schema, value2, ctx);
 };
 var safeEncode = /* @__PURE__ */ _safeEncode($ZodRealError);
-var _safeDecode = (_Err) => (schema, value, _ctx) => {
-  return _safeParse(_Err)(schema, value, _ctx);
+var _safeDecode = (_Err) => (schema, value2, _ctx) => {
+  return _safeParse(_Err)(schema, value2, _ctx);
 };
 var safeDecode = /* @__PURE__ */ _safeDecode($ZodRealError);
-var _safeEncodeAsync = (_Err) => async (schema, value, _ctx) => {
+var _safeEncodeAsync = (_Err) => async (schema, value2, _ctx) => {
   const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-  return _safeParseAsync(_Err)(schema, value, ctx);
+  return _safeParseAsync(_Err)(schema, value2, ctx);
 };
 var safeEncodeAsync = /* @__PURE__ */ _safeEncodeAsync($ZodRealError);
-var _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
-  return _safeParseAsync(_Err)(schema, value, _ctx);
+var _safeDecodeAsync = (_Err) => async (schema, value2, _ctx) => {
+  return _safeParseAsync(_Err)(schema, value2, _ctx);
 };
 var safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync($ZodRealError);
 
@@ -59660,26 +58031,26 @@ var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
   get "~standard"() {
     return hide(this, "~standard", standardProps(this));
   },
-  set "~standard"(value) {
-    own(this, "~standard", value);
+  set "~standard"(value2) {
+    own(this, "~standard", value2);
   }
 });
 var toStandardResult = (r, ctx) => r.issues.length ? { issues: r.issues.map((iss) => finalizeIssue(iss, ctx, config())) } : { value: r.value };
-async function validateAsync2(inst, value) {
+async function validateAsync2(inst, value2) {
   const ctx = { async: true };
-  return toStandardResult(await inst._zod.run({ value, issues: [] }, ctx), ctx);
+  return toStandardResult(await inst._zod.run({ value: value2, issues: [] }, ctx), ctx);
 }
 function standardProps(inst) {
   return {
-    validate: (value) => {
+    validate: (value2) => {
       const ctx = { async: false };
       try {
-        const r = inst._zod.run({ value, issues: [] }, ctx);
+        const r = inst._zod.run({ value: value2, issues: [] }, ctx);
         if (!(r instanceof Promise))
           return toStandardResult(r, ctx);
       } catch (_) {
       }
-      return validateAsync2(inst, value);
+      return validateAsync2(inst, value2);
     },
     vendor: "zod",
     version: 1
@@ -59771,8 +58142,8 @@ function parseURLObject(trimmed, def) {
   }
 }
 var asciiTabOrNewline = /[\t\n\r]/g;
-function stripTabAndNewline(value) {
-  return value.replace(asciiTabOrNewline, "");
+function stripTabAndNewline(value2) {
+  return value2.replace(asciiTabOrNewline, "");
 }
 function urlHostnameOk(url2, hostname3) {
   hostname3.lastIndex = 0;
@@ -59899,10 +58270,10 @@ var $ZodIPv4 = /* @__PURE__ */ $constructor("$ZodIPv4", (inst, def) => {
   $ZodStringFormat.init(inst, def);
 });
 var ipv6Alphabet = /^[0-9a-fA-F:.]+$/;
-function isValidIPv6(value) {
-  if (!ipv6Alphabet.test(value))
+function isValidIPv6(value2) {
+  if (!ipv6Alphabet.test(value2))
     return false;
-  return canParseURL(`http://[${value}]`);
+  return canParseURL(`http://[${value2}]`);
 }
 var $ZodIPv6 = /* @__PURE__ */ $constructor("$ZodIPv6", (inst, def) => {
   def.pattern ?? (def.pattern = ipv6);
@@ -59927,8 +58298,8 @@ var $ZodCIDRv4 = /* @__PURE__ */ $constructor("$ZodCIDRv4", (inst, def) => {
   def.pattern ?? (def.pattern = cidrv4);
   $ZodStringFormat.init(inst, def);
 });
-function isValidCIDRv6(value) {
-  const parts = value.split("/");
+function isValidCIDRv6(value2) {
+  const parts = value2.split("/");
   if (parts.length !== 2)
     return false;
   const [address, prefix] = parts;
@@ -60019,9 +58390,9 @@ function isLuhnAlgo(digits) {
   let bit = 1;
   let sum3 = 0;
   while (length) {
-    const value = digits.charCodeAt(--length) - 48;
+    const value2 = digits.charCodeAt(--length) - 48;
     bit ^= 1;
-    sum3 += bit ? [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][value] : value;
+    sum3 += bit ? [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][value2] : value2;
   }
   return sum3 % 10 === 0;
 }
@@ -60512,11 +58883,11 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   });
   const isObject3 = isObject;
   const catchall = def.catchall;
-  let value;
+  let value2;
   const memo2 = globalConfig.memoizer;
   memo2?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
-    value ?? (value = _normalized.value);
+    value2 ?? (value2 = _normalized.value);
     const input2 = payload.value;
     if (!isObject3(input2)) {
       payload.issues.push({
@@ -60529,10 +58900,10 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     payload.value = memo2 ? memo2.alloc(inst, payload, {}, ctx) : {};
     const proms = [];
-    const shape = value.shape;
+    const shape = value2.shape;
     const abortEarly = ctx?.abortEarly;
     let seen = payload.issues.length;
-    for (const key of value.allKeys) {
+    for (const key of value2.allKeys) {
       if (abortEarly && payload.issues.length !== seen) {
         if (aborted(payload, seen))
           break;
@@ -60659,9 +59030,9 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
   const catchall = def.catchall;
-  let value;
+  let value2;
   inst._zod.parse = (payload, ctx) => {
-    value ?? (value = _normalized.value);
+    value2 ?? (value2 = _normalized.value);
     const input2 = payload.value;
     if (!isObject3(input2)) {
       payload.issues.push({
@@ -60678,7 +59049,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
       payload = fastpass(payload, ctx);
       if (!catchall)
         return payload;
-      return handleCatchall([], input2, payload, ctx, value, inst, ctx?.abortEarly === true);
+      return handleCatchall([], input2, payload, ctx, value2, inst, ctx?.abortEarly === true);
     }
     return superParse(payload, ctx);
   };
@@ -60806,16 +59177,16 @@ var $ZodXor = /* @__PURE__ */ $constructor("$ZodXor", (inst, def) => {
     });
   };
 });
-function getDiscriminatedOption(union2, value) {
+function getDiscriminatedOption(union2, value2) {
   const internals = union2._zod;
   let map2 = internals.bag.optionsMap;
   if (!map2) {
     map2 = discriminatorMap(internals.def);
     internals.bag.optionsMap = map2;
   }
-  const option = map2.get(value);
+  const option = map2.get(value2);
   if (option === null)
-    throw new Error(`Ambiguous discriminator value "${String(value)}"`);
+    throw new Error(`Ambiguous discriminator value "${String(value2)}"`);
   return option;
 }
 function discriminatorMap(def) {
@@ -60824,13 +59195,13 @@ function discriminatorMap(def) {
     const values = option._zod.propValues?.[def.discriminator];
     if (!values || values.size === 0)
       throw new Error(`Invalid discriminated union option at index "${def.options.indexOf(option)}"`);
-    for (const value of values) {
-      if (map2.has(value)) {
-        if (value !== void 0)
-          throw new Error(`Duplicate discriminator value "${String(value)}"`);
-        map2.set(value, null);
+    for (const value2 of values) {
+      if (map2.has(value2)) {
+        if (value2 !== void 0)
+          throw new Error(`Duplicate discriminator value "${String(value2)}"`);
+        map2.set(value2, null);
       } else {
-        map2.set(value, option);
+        map2.set(value2, option);
       }
     }
   }
@@ -60880,10 +59251,10 @@ var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnio
       });
       return payload;
     }
-    const value = input2?.[def.discriminator];
-    const opt = disc.value.get(value);
-    if (opt && (value !== void 0 || ctx.direction !== "backward")) {
-      return opt._zod.run(payload, ctx);
+    const value2 = input2?.[def.discriminator];
+    const opt2 = disc.value.get(value2);
+    if (opt2 && (value2 !== void 0 || ctx.direction !== "backward")) {
+      return opt2._zod.run(payload, ctx);
     }
     if (def.unionFallback || ctx.direction === "backward") {
       return _super(payload, ctx);
@@ -60893,7 +59264,7 @@ var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnio
       errors: [],
       note: "No matching discriminator",
       discriminator: def.discriminator,
-      options: Array.from(disc.value.keys()).filter((value2) => disc.value.get(value2) !== null),
+      options: Array.from(disc.value.keys()).filter((value3) => disc.value.get(value3) !== null),
       input: input2,
       path: [def.discriminator],
       inst
@@ -61312,14 +59683,14 @@ var $ZodMap = /* @__PURE__ */ $constructor("$ZodMap", (inst, def) => {
     payload.value = memo2 ? memo2.alloc(inst, payload, /* @__PURE__ */ new Map(), ctx) : /* @__PURE__ */ new Map();
     const abortEarly = ctx?.abortEarly;
     let seen = payload.issues.length;
-    for (const [key, value] of input2) {
+    for (const [key, value2] of input2) {
       if (abortEarly && payload.issues.length !== seen) {
         if (aborted(payload, seen))
           break;
         seen = payload.issues.length;
       }
       const keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
-      const valueResult = def.valueType._zod.run({ value, issues: [] }, ctx);
+      const valueResult = def.valueType._zod.run({ value: value2, issues: [] }, ctx);
       if (keyResult instanceof Promise || valueResult instanceof Promise) {
         proms.push(Promise.all([keyResult, valueResult]).then(([keyResult2, valueResult2]) => {
           handleMapResult(keyResult2, valueResult2, payload, key, input2, inst, ctx);
@@ -61732,23 +60103,23 @@ function handleCodecAResult(result, def, ctx) {
   if (direction === "forward") {
     const transformed = def.transform(result.value, result);
     if (transformed instanceof Promise) {
-      return transformed.then((value) => handleCodecTxResult(result, value, def.out, ctx));
+      return transformed.then((value2) => handleCodecTxResult(result, value2, def.out, ctx));
     }
     return handleCodecTxResult(result, transformed, def.out, ctx);
   } else {
     const transformed = def.reverseTransform(result.value, result);
     if (transformed instanceof Promise) {
-      return transformed.then((value) => handleCodecTxResult(result, value, def.in, ctx));
+      return transformed.then((value2) => handleCodecTxResult(result, value2, def.in, ctx));
     }
     return handleCodecTxResult(result, transformed, def.in, ctx);
   }
 }
-function handleCodecTxResult(left, value, nextSchema, ctx) {
+function handleCodecTxResult(left, value2, nextSchema, ctx) {
   if (left.issues.length) {
     left.aborted = true;
     return left;
   }
-  return nextSchema._zod.run({ value, issues: left.issues }, ctx);
+  return nextSchema._zod.run({ value: value2, issues: left.issues }, ctx);
 }
 var $ZodPreprocess = /* @__PURE__ */ $constructor("$ZodPreprocess", (inst, def) => {
   $ZodPipe.init(inst, def);
@@ -62005,8 +60376,8 @@ var $ZodCyclicError = class extends Error {
 };
 var STATE = "~memo";
 var NO_ISSUES = [];
-function isRef(value) {
-  return value !== null && typeof value === "object";
+function isRef(value2) {
+  return value2 !== null && typeof value2 === "object";
 }
 function cloneIssues(issues) {
   return issues.map((iss) => iss.path ? { ...iss, path: iss.path.slice() } : { ...iss });
@@ -62015,7 +60386,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve12) {
+function isRecursive(inst, stack, resolve13) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -62025,7 +60396,7 @@ function isRecursive(inst, stack, resolve12) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve12);
+      const answer = isRecursive(child, stack, resolve13);
       if (answer > result)
         result = answer;
     }
@@ -62036,7 +60407,7 @@ function isRecursive(inst, stack, resolve12) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve12) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve13) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -62100,7 +60471,7 @@ function isRecursive(inst, stack, resolve12) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve12 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve13 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -62133,13 +60504,13 @@ function isRecursive(inst, stack, resolve12) {
         const desc = Object.getOwnPropertyDescriptor(def, key);
         if (!desc || desc.get)
           continue;
-        const value = desc.value;
-        if (!value || typeof value !== "object")
+        const value2 = desc.value;
+        if (!value2 || typeof value2 !== "object")
           continue;
-        if (value._zod)
-          check2(value);
-        else if (Array.isArray(value))
-          for (const el of value)
+        if (value2._zod)
+          check2(value2);
+        else if (Array.isArray(value2))
+          for (const el of value2)
             check2(el);
       }
     }
@@ -62268,9 +60639,9 @@ var memo = {
 function memoizer() {
   return memo;
 }
-function isBackEdge(ctx, value) {
+function isBackEdge(ctx, value2) {
   const backEdges = ctx[STATE]?.backEdges;
-  return backEdges !== void 0 && isRef(value) && backEdges.has(value);
+  return backEdges !== void 0 && isRef(value2) && backEdges.has(value2);
 }
 
 // node_modules/zod/v4/locales/index.js
@@ -70020,13 +68391,13 @@ ${code}
   fn.definite = ctx.definite;
   return fn;
 }
-function addConstant(ctx, value) {
+function addConstant(ctx, value2) {
   for (const [name2, v] of ctx.constants) {
-    if (v === value)
+    if (v === value2)
       return name2;
   }
   const name = `c${ctx.constantCounter++}`;
-  ctx.constants.set(name, value);
+  ctx.constants.set(name, value2);
   return name;
 }
 function addUserConstant(ctx, fn) {
@@ -70036,8 +68407,8 @@ function addUserConstant(ctx, fn) {
 function newVar(ctx) {
   return `v${ctx.varCounter++}`;
 }
-function runtimeRun(schema, value) {
-  const result = schema._zod.run({ value, issues: [] }, {});
+function runtimeRun(schema, value2) {
+  const result = schema._zod.run({ value: value2, issues: [] }, {});
   if (result && typeof result.then === "function")
     return INVALID;
   const r = result;
@@ -70169,27 +68540,27 @@ function codePointLengthVar(doc, ctx, accessor, inDoubt) {
   doc.write(`const ${v} = typeof ${accessor} === "string" && ${inDoubt} ? ${cpLen}(${accessor}) : ${accessor}.length;`);
   return v;
 }
-function numericOperand(value, label) {
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new ZodCompileUnsupportedError(`${label} bound of type ${typeof value}`);
+function numericOperand(value2, label) {
+  if (typeof value2 !== "number" || !Number.isFinite(value2)) {
+    throw new ZodCompileUnsupportedError(`${label} bound of type ${typeof value2}`);
   }
-  return `${value}`;
+  return `${value2}`;
 }
-function comparisonOperand(ctx, value) {
-  if (typeof value === "bigint")
-    return `${value}n`;
-  if (typeof value === "number") {
-    if (Number.isNaN(value))
+function comparisonOperand(ctx, value2) {
+  if (typeof value2 === "bigint")
+    return `${value2}n`;
+  if (typeof value2 === "number") {
+    if (Number.isNaN(value2))
       throw new ZodCompileUnsupportedError("comparison check with NaN bound");
-    return `${value}`;
+    return `${value2}`;
   }
-  if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) {
+  if (value2 instanceof Date) {
+    if (Number.isNaN(value2.getTime())) {
       throw new ZodCompileUnsupportedError("comparison check with Invalid Date bound");
     }
-    return addConstant(ctx, value);
+    return addConstant(ctx, value2);
   }
-  throw new ZodCompileUnsupportedError(`comparison check bound of type ${typeof value}`);
+  throw new ZodCompileUnsupportedError(`comparison check bound of type ${typeof value2}`);
 }
 function generateGreaterThanCheck(doc, ctx, def, accessor) {
   const op = def.inclusive ? "<" : "<=";
@@ -70310,8 +68681,8 @@ function generateCustomRefineCheck(doc, ctx, check2, accessor) {
       throw new ZodCompileAsyncError("z.compile: async .superRefine() / check functions are not supported");
     }
     const checkFn = check2._zod.check;
-    const helperFn = (value) => {
-      const fakePayload = { value, issues: [], addIssue: pushIssue };
+    const helperFn = (value2) => {
+      const fakePayload = { value: value2, issues: [], addIssue: pushIssue };
       const result = checkFn(fakePayload);
       if (result instanceof Promise)
         throwAsync();
@@ -70962,24 +69333,24 @@ function generateLiteralCheck(doc, ctx, schema, accessor) {
     doc.write(`if (!${literalSet}.has(${accessor})) return INVALID;`);
     return accessor;
   }
-  const value = values[0];
-  if (typeof value === "number" && Number.isNaN(value)) {
+  const value2 = values[0];
+  if (typeof value2 === "number" && Number.isNaN(value2)) {
     const literalSet = addConstant(ctx, new Set(values));
     doc.write(`if (!${literalSet}.has(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (typeof value === "string") {
-    doc.write(`if (${accessor} !== ${esc(value)}) return INVALID;`);
-  } else if (typeof value === "number" || typeof value === "boolean") {
-    doc.write(`if (${accessor} !== ${value}) return INVALID;`);
-  } else if (value === null) {
+  if (typeof value2 === "string") {
+    doc.write(`if (${accessor} !== ${esc(value2)}) return INVALID;`);
+  } else if (typeof value2 === "number" || typeof value2 === "boolean") {
+    doc.write(`if (${accessor} !== ${value2}) return INVALID;`);
+  } else if (value2 === null) {
     doc.write(`if (${accessor} !== null) return INVALID;`);
-  } else if (value === void 0) {
+  } else if (value2 === void 0) {
     doc.write(`if (${accessor} !== undefined) return INVALID;`);
-  } else if (typeof value === "bigint") {
-    doc.write(`if (${accessor} !== ${value}n) return INVALID;`);
+  } else if (typeof value2 === "bigint") {
+    doc.write(`if (${accessor} !== ${value2}n) return INVALID;`);
   } else {
-    throw new ZodCompileUnsupportedError(`literal type ${typeof value}`);
+    throw new ZodCompileUnsupportedError(`literal type ${typeof value2}`);
   }
   return accessor;
 }
@@ -70998,8 +69369,8 @@ function generateWrapperCheck(doc, ctx, schema, accessor) {
 }
 function generateDefaultCheck(doc, ctx, schema, accessor) {
   const def = schema._zod.def;
-  const descriptor2 = Object.getOwnPropertyDescriptor(schema._zod.def, "defaultValue");
-  const defaultGetter = descriptor2 ? () => schema._zod.def.defaultValue : void 0;
+  const descriptor = Object.getOwnPropertyDescriptor(schema._zod.def, "defaultValue");
+  const defaultGetter = descriptor ? () => schema._zod.def.defaultValue : void 0;
   if (schema._zod.def.type === "prefault") {
     if (!defaultGetter) {
       return generateCheck(doc, ctx, def.innerType, accessor);
@@ -71135,9 +69506,9 @@ function generateUnionCheck(doc, ctx, schema, accessor) {
   if (options.length === 1) {
     return generateCheck(doc, ctx, options[0], accessor);
   }
-  const allLiterals = options.every((opt) => opt._zod.def.type === "literal" && !opt._zod.def.checks?.length);
+  const allLiterals = options.every((opt2) => opt2._zod.def.type === "literal" && !opt2._zod.def.checks?.length);
   if (allLiterals) {
-    const values = new Set(options.flatMap((opt) => opt._zod.def.values));
+    const values = new Set(options.flatMap((opt2) => opt2._zod.def.values));
     const valuesConst = addConstant(ctx, values);
     doc.write(`if (!${valuesConst}.has(${accessor})) return INVALID;`);
     return accessor;
@@ -71145,14 +69516,14 @@ function generateUnionCheck(doc, ctx, schema, accessor) {
   const outputVar = newVar(ctx);
   doc.write(`let ${outputVar};`);
   for (let i3 = 0; i3 < options.length; i3++) {
-    const opt = options[i3];
+    const opt2 = options[i3];
     if (i3 === 0) {
       doc.write(`${outputVar} = (() => {`);
     } else {
       doc.write(`if (${outputVar} === INVALID) ${outputVar} = (() => {`);
     }
     doc.indented((d) => {
-      const branchOutput = generateCheck(d, ctx, opt, accessor);
+      const branchOutput = generateCheck(d, ctx, opt2, accessor);
       d.write(`return ${branchOutput};`);
     });
     doc.write(`})();`);
@@ -71179,13 +69550,13 @@ function generateDiscriminatedUnionCheck(doc, ctx, def, accessor) {
     if (!values || values.size === 0) {
       throw new ZodCompileUnsupportedError("discriminated union option without static discriminator values");
     }
-    for (const value of values) {
-      if (claimed.has(value)) {
-        throw new ZodCompileUnsupportedError(`duplicate discriminator value ${String(value)}`);
+    for (const value2 of values) {
+      if (claimed.has(value2)) {
+        throw new ZodCompileUnsupportedError(`duplicate discriminator value ${String(value2)}`);
       }
-      claimed.add(value);
+      claimed.add(value2);
     }
-    const conditions = Array.from(values, (value) => literalEquality(ctx, discVar, value));
+    const conditions = Array.from(values, (value2) => literalEquality(ctx, discVar, value2));
     const prefix = firstBranch ? "if" : "else if";
     doc.write(`${prefix} (${conditions.join(" || ")}) {`);
     doc.indented((d) => {
@@ -71198,27 +69569,27 @@ function generateDiscriminatedUnionCheck(doc, ctx, def, accessor) {
   doc.write(`else { return INVALID; }`);
   return outputVar;
 }
-function literalEquality(ctx, accessor, value) {
-  if (typeof value === "string")
-    return `${accessor} === ${esc(value)}`;
-  if (typeof value === "number") {
-    if (Number.isNaN(value))
+function literalEquality(ctx, accessor, value2) {
+  if (typeof value2 === "string")
+    return `${accessor} === ${esc(value2)}`;
+  if (typeof value2 === "number") {
+    if (Number.isNaN(value2))
       return `Number.isNaN(${accessor})`;
-    return `${accessor} === ${value}`;
+    return `${accessor} === ${value2}`;
   }
-  if (typeof value === "boolean")
-    return `${accessor} === ${value}`;
-  if (value === null)
+  if (typeof value2 === "boolean")
+    return `${accessor} === ${value2}`;
+  if (value2 === null)
     return `${accessor} === null`;
-  if (value === void 0)
+  if (value2 === void 0)
     return `${accessor} === undefined`;
-  if (typeof value === "bigint")
-    return `${accessor} === ${value}n`;
-  if (typeof value === "symbol") {
-    const symbolConst = addConstant(ctx, value);
+  if (typeof value2 === "bigint")
+    return `${accessor} === ${value2}n`;
+  if (typeof value2 === "symbol") {
+    const symbolConst = addConstant(ctx, value2);
     return `${accessor} === ${symbolConst}`;
   }
-  throw new ZodCompileUnsupportedError(`literal discriminator value ${String(value)}`);
+  throw new ZodCompileUnsupportedError(`literal discriminator value ${String(value2)}`);
 }
 function generateIntersectionCheck(doc, ctx, schema, accessor) {
   const def = schema._zod.def;
@@ -71409,9 +69780,9 @@ function generatePipeCheck(doc, ctx, schema, accessor) {
       throw new ZodCompileAsyncError("z.compile: async transforms in pipes are not supported");
     }
     const transformFn = def.transform;
-    const helperFn = (value) => {
-      const fakePayload = { value, issues: [], addIssue: pushIssue };
-      const result = transformFn(value, fakePayload);
+    const helperFn = (value2) => {
+      const fakePayload = { value: value2, issues: [], addIssue: pushIssue };
+      const result = transformFn(value2, fakePayload);
       if (result instanceof Promise)
         return INVALID;
       return fakePayload.issues.length === 0 ? result : INVALID;
@@ -71445,8 +69816,8 @@ function generateCustomCheck(doc, ctx, schema, accessor) {
   }
   return accessor;
 }
-function runtimeCatch(innerSchema, catchValue, value) {
-  const result = innerSchema._zod.run({ value, issues: [] }, {});
+function runtimeCatch(innerSchema, catchValue, value2) {
+  const result = innerSchema._zod.run({ value: value2, issues: [] }, {});
   if (result && typeof result.then === "function")
     return INVALID;
   const r = result;
@@ -71484,9 +69855,9 @@ function generateTransformCheck(doc, ctx, schema, accessor) {
       throw new ZodCompileAsyncError("z.compile: async transforms are not supported");
     }
     const transformFn = def.transform;
-    const helperFn = (value) => {
-      const fakePayload = { value, issues: [], addIssue: pushIssue };
-      const result = transformFn(value, fakePayload);
+    const helperFn = (value2) => {
+      const fakePayload = { value: value2, issues: [], addIssue: pushIssue };
+      const result = transformFn(value2, fakePayload);
       if (result instanceof Promise)
         return INVALID;
       return fakePayload.issues.length === 0 ? result : INVALID;
@@ -71992,38 +70363,38 @@ function _nan(Class2, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _lt(value, params) {
+function _lt(value2, params) {
   return new $ZodCheckLessThan({
     check: "less_than",
     ...normalizeParams(params),
-    value,
+    value: value2,
     inclusive: false
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _lte(value, params) {
+function _lte(value2, params) {
   return new $ZodCheckLessThan({
     check: "less_than",
     ...normalizeParams(params),
-    value,
+    value: value2,
     inclusive: true
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _gt(value, params) {
+function _gt(value2, params) {
   return new $ZodCheckGreaterThan({
     check: "greater_than",
     ...normalizeParams(params),
-    value,
+    value: value2,
     inclusive: false
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _gte(value, params) {
+function _gte(value2, params) {
   return new $ZodCheckGreaterThan({
     check: "greater_than",
     ...normalizeParams(params),
-    value,
+    value: value2,
     inclusive: true
   });
 }
@@ -72044,11 +70415,11 @@ function _nonnegative(params) {
   return /* @__PURE__ */ _gte(0, params);
 }
 // @__NO_SIDE_EFFECTS__
-function _multipleOf(value, params) {
+function _multipleOf(value2, params) {
   return new $ZodCheckMultipleOf({
     check: "multiple_of",
     ...normalizeParams(params),
-    value
+    value: value2
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -72304,10 +70675,10 @@ function _nativeEnum(Class2, entries2, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _literal(Class2, value, params) {
+function _literal(Class2, value2, params) {
   return new Class2({
     type: "literal",
-    values: Array.isArray(value) ? value : [value],
+    values: Array.isArray(value2) ? value2 : [value2],
     ...normalizeParams(params)
   });
 }
@@ -73090,22 +71461,22 @@ var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params) =
 };
 
 // node_modules/zod/v4/core/json-schema-processors.js
-var narrowMin = (agg, key, value) => {
-  if (agg[key] === void 0 || value > agg[key])
-    agg[key] = value;
+var narrowMin = (agg, key, value2) => {
+  if (agg[key] === void 0 || value2 > agg[key])
+    agg[key] = value2;
 };
-var narrowMax = (agg, key, value) => {
-  if (agg[key] === void 0 || value < agg[key])
-    agg[key] = value;
+var narrowMax = (agg, key, value2) => {
+  if (agg[key] === void 0 || value2 < agg[key])
+    agg[key] = value2;
 };
-var narrowBoth = (agg, value) => {
-  narrowMin(agg, "minimum", value);
-  narrowMax(agg, "maximum", value);
+var narrowBoth = (agg, value2) => {
+  narrowMin(agg, "minimum", value2);
+  narrowMax(agg, "maximum", value2);
 };
-var addDivisor = (agg, value) => {
+var addDivisor = (agg, value2) => {
   agg.multipleOf ?? (agg.multipleOf = []);
-  if (!agg.multipleOf.includes(value))
-    agg.multipleOf.push(value);
+  if (!agg.multipleOf.includes(value2))
+    agg.multipleOf.push(value2);
 };
 var addPattern = (agg, pattern) => {
   agg.patterns ?? (agg.patterns = /* @__PURE__ */ new Set());
@@ -73603,12 +71974,12 @@ function rewriteKeyNames(ctx) {
   const rewrites = /* @__PURE__ */ new Map();
   for (const record2 of pendingRecords.get(ctx) ?? []) {
     const seen = ctx.seen.get(record2);
-    const names = (seen?.def ?? seen?.schema)?.propertyNames;
-    if (!names || names === true || rewrites.has(names))
+    const names2 = (seen?.def ?? seen?.schema)?.propertyNames;
+    if (!names2 || names2 === true || rewrites.has(names2))
       continue;
-    const rewritten = stringifyKeyNames(bySchema, names, /* @__PURE__ */ new Set());
-    if (rewritten !== names)
-      rewrites.set(names, rewritten);
+    const rewritten = stringifyKeyNames(bySchema, names2, /* @__PURE__ */ new Set());
+    if (rewritten !== names2)
+      rewrites.set(names2, rewritten);
   }
   if (!rewrites.size)
     return;
@@ -73681,9 +72052,9 @@ var nonoptionalProcessor = (schema, ctx, _json, params) => {
   seen.ref = def.innerType;
 };
 var UNREPRESENTABLE_DEFAULT = /* @__PURE__ */ Symbol();
-function serializeDefaultValue(value, schema, ctx, json2, params) {
+function serializeDefaultValue(value2, schema, ctx, json2, params) {
   let unrepresentable = false;
-  const serialized = JSON.stringify(value, (_, val) => {
+  const serialized = JSON.stringify(value2, (_, val) => {
     if (typeof val !== "bigint")
       return val;
     unrepresentable = true;
@@ -73699,9 +72070,9 @@ var defaultProcessor = (schema, ctx, json2, params) => {
   processSchema(def.innerType, ctx, params);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
-  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
-  if (value !== UNREPRESENTABLE_DEFAULT)
-    json2.default = value;
+  const value2 = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
+  if (value2 !== UNREPRESENTABLE_DEFAULT)
+    json2.default = value2;
 };
 var prefaultProcessor = (schema, ctx, json2, params) => {
   const def = schema._zod.def;
@@ -73710,9 +72081,9 @@ var prefaultProcessor = (schema, ctx, json2, params) => {
   seen.ref = def.innerType;
   if (ctx.io !== "input")
     return;
-  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
-  if (value !== UNREPRESENTABLE_DEFAULT)
-    json2._prefault = value;
+  const value2 = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
+  if (value2 !== UNREPRESENTABLE_DEFAULT)
+    json2._prefault = value2;
 };
 var catchProcessor = (schema, ctx, json2, params) => {
   const def = schema._zod.def;
@@ -73864,8 +72235,8 @@ var JSONSchemaGenerator = class {
   get counter() {
     return this.ctx.counter;
   }
-  set counter(value) {
-    this.ctx.counter = value;
+  set counter(value2) {
+    this.ctx.counter = value2;
   }
   /** @deprecated Access via ctx instead */
   get seen() {
@@ -74141,12 +72512,12 @@ function _lazyMethod(proto, key, make) {
     configurable: true,
     enumerable: false,
     get() {
-      const value = make(this);
-      Object.defineProperty(this, key, { value, configurable: true, writable: true });
-      return value;
+      const value2 = make(this);
+      Object.defineProperty(this, key, { value: value2, configurable: true, writable: true });
+      return value2;
     },
-    set(value) {
-      Object.defineProperty(this, key, { value, configurable: true, writable: true });
+    set(value2) {
+      Object.defineProperty(this, key, { value: value2, configurable: true, writable: true });
     }
   });
 }
@@ -74314,8 +72685,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
       }
     });
   },
-  set "~standard"(value) {
-    util_exports.own(this, "~standard", value);
+  set "~standard"(value2) {
+    util_exports.own(this, "~standard", value2);
   },
   parse: function _parse2(data, params) {
     return parse2(this, data, params, { callee: _parse2 });
@@ -74333,8 +72704,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   get spa() {
     return this?.safeParseAsync;
   },
-  set spa(value) {
-    util_exports.own(this, "spa", value);
+  set spa(value2) {
+    util_exports.own(this, "spa", value2);
   },
   validate(data, params) {
     return validate(this, data, params);
@@ -74760,23 +73131,23 @@ var ZodNumber = /* @__PURE__ */ $constructor(
     },
     format: (inst) => aggregateChecks(inst).format ?? null
   }, {
-    gt(value, params) {
-      return this.check(_gt(value, params));
+    gt(value2, params) {
+      return this.check(_gt(value2, params));
     },
-    gte(value, params) {
-      return this.check(_gte(value, params));
+    gte(value2, params) {
+      return this.check(_gte(value2, params));
     },
-    min(value, params) {
-      return this.check(_gte(value, params));
+    min(value2, params) {
+      return this.check(_gte(value2, params));
     },
-    lt(value, params) {
-      return this.check(_lt(value, params));
+    lt(value2, params) {
+      return this.check(_lt(value2, params));
     },
-    lte(value, params) {
-      return this.check(_lte(value, params));
+    lte(value2, params) {
+      return this.check(_lte(value2, params));
     },
-    max(value, params) {
-      return this.check(_lte(value, params));
+    max(value2, params) {
+      return this.check(_lte(value2, params));
     },
     int(params) {
       return this.check(int(params));
@@ -74796,11 +73167,11 @@ var ZodNumber = /* @__PURE__ */ $constructor(
     nonpositive(params) {
       return this.check(_lte(0, params));
     },
-    multipleOf(value, params) {
-      return this.check(_multipleOf(value, params));
+    multipleOf(value2, params) {
+      return this.check(_multipleOf(value2, params));
     },
-    step(value, params) {
-      return this.check(_multipleOf(value, params));
+    step(value2, params) {
+      return this.check(_multipleOf(value2, params));
     },
     finite() {
       return this;
@@ -74849,23 +73220,23 @@ var ZodBigInt = /* @__PURE__ */ $constructor(
     maxValue: (inst) => aggregateChecks(inst).maximum ?? null,
     format: (inst) => aggregateChecks(inst).format ?? null
   }, {
-    gte(value, params) {
-      return this.check(_gte(value, params));
+    gte(value2, params) {
+      return this.check(_gte(value2, params));
     },
-    min(value, params) {
-      return this.check(_gte(value, params));
+    min(value2, params) {
+      return this.check(_gte(value2, params));
     },
-    gt(value, params) {
-      return this.check(_gt(value, params));
+    gt(value2, params) {
+      return this.check(_gt(value2, params));
     },
-    lt(value, params) {
-      return this.check(_lt(value, params));
+    lt(value2, params) {
+      return this.check(_lt(value2, params));
     },
-    lte(value, params) {
-      return this.check(_lte(value, params));
+    lte(value2, params) {
+      return this.check(_lte(value2, params));
     },
-    max(value, params) {
-      return this.check(_lte(value, params));
+    max(value2, params) {
+      return this.check(_lte(value2, params));
     },
     positive(params) {
       return this.check(_gt(BigInt(0), params));
@@ -74879,8 +73250,8 @@ var ZodBigInt = /* @__PURE__ */ $constructor(
     nonnegative(params) {
       return this.check(_gte(BigInt(0), params));
     },
-    multipleOf(value, params) {
-      return this.check(_multipleOf(value, params));
+    multipleOf(value2, params) {
+      return this.check(_multipleOf(value2, params));
     }
   })
 );
@@ -74959,8 +73330,8 @@ var ZodDate = /* @__PURE__ */ $constructor(
     $ZodDate.init(inst, def);
     ZodType.init(inst, def);
     inst._zod.processJSONSchema = (ctx, json2, params) => dateProcessor(inst, ctx, json2, params);
-    inst.min = (value, params) => inst.check(_gte(value, params));
-    inst.max = (value, params) => inst.check(_lte(value, params));
+    inst.min = (value2, params) => inst.check(_gte(value2, params));
+    inst.max = (value2, params) => inst.check(_lte(value2, params));
   },
   /* @__PURE__ */ util_exports.derived({
     minDate: (inst) => {
@@ -75252,11 +73623,11 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   const keys = new Set(Object.keys(def.entries));
   inst.extract = (values, params) => {
     const newEntries = {};
-    for (const value of values) {
-      if (keys.has(value)) {
-        newEntries[value] = def.entries[value];
+    for (const value2 of values) {
+      if (keys.has(value2)) {
+        newEntries[value2] = def.entries[value2];
       } else
-        throw new Error(`Key ${value} not found in enum`);
+        throw new Error(`Key ${value2} not found in enum`);
     }
     return new ZodEnum({
       ...def,
@@ -75267,11 +73638,11 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   };
   inst.exclude = (values, params) => {
     const newEntries = { ...def.entries };
-    for (const value of values) {
-      if (keys.has(value)) {
-        delete newEntries[value];
+    for (const value2 of values) {
+      if (keys.has(value2)) {
+        delete newEntries[value2];
       } else
-        throw new Error(`Key ${value} not found in enum`);
+        throw new Error(`Key ${value2} not found in enum`);
     }
     return new ZodEnum({
       ...def,
@@ -75310,10 +73681,10 @@ var ZodLiteral = /* @__PURE__ */ $constructor("ZodLiteral", (inst, def) => {
     }
   });
 });
-function literal(value, params) {
+function literal(value2, params) {
   return new ZodLiteral({
     type: "literal",
-    values: Array.isArray(value) ? value : [value],
+    values: Array.isArray(value2) ? value2 : [value2],
     ...util_exports.normalizeParams(params)
   });
 }
@@ -75825,11 +74196,11 @@ function resolveRef(ref2, ctx) {
   throw new Error(`Reference not found: ${ref2}`);
 }
 function checkObjectGuards(objectSchema, guards) {
-  const guard = z.transform((value) => value).check((payload) => {
-    const value = payload.value;
-    if (typeof value !== "object" || value === null || Array.isArray(value))
+  const guard = z.transform((value2) => value2).check((payload) => {
+    const value2 = payload.value;
+    if (typeof value2 !== "object" || value2 === null || Array.isArray(value2))
       return;
-    const keys = Object.getOwnPropertyNames(value);
+    const keys = Object.getOwnPropertyNames(value2);
     if (guards.minProperties !== void 0 && keys.length < guards.minProperties) {
       payload.issues.push({
         origin: "object",
@@ -75837,7 +74208,7 @@ function checkObjectGuards(objectSchema, guards) {
         minimum: guards.minProperties,
         inclusive: true,
         message: `Too small: expected object to have >=${guards.minProperties} properties`,
-        input: value,
+        input: value2,
         inst: objectSchema,
         continue: true
       });
@@ -75849,7 +74220,7 @@ function checkObjectGuards(objectSchema, guards) {
         maximum: guards.maxProperties,
         inclusive: true,
         message: `Too big: expected object to have <=${guards.maxProperties} properties`,
-        input: value,
+        input: value2,
         inst: objectSchema,
         continue: true
       });
@@ -75872,23 +74243,23 @@ function checkObjectGuards(objectSchema, guards) {
   });
   return guard.pipe(objectSchema);
 }
-function canonicalKey(value, seen) {
-  if (value === null)
+function canonicalKey(value2, seen) {
+  if (value2 === null)
     return "z";
-  const type = typeof value;
+  const type = typeof value2;
   if (type !== "object") {
-    if (type === "number" && Number.isNaN(value))
+    if (type === "number" && Number.isNaN(value2))
       return null;
-    const raw = String(value);
+    const raw = String(value2);
     return `${type[0]}${raw.length}:${raw}`;
   }
-  if (seen.has(value))
+  if (seen.has(value2))
     return null;
-  seen.add(value);
+  seen.add(value2);
   try {
-    if (Array.isArray(value)) {
+    if (Array.isArray(value2)) {
       const parts2 = [];
-      for (const item of value) {
+      for (const item of value2) {
         const key = canonicalKey(item, seen);
         if (key === null)
           return null;
@@ -75896,17 +74267,17 @@ function canonicalKey(value, seen) {
       }
       return `a${parts2.length}:[${parts2.join(",")}]`;
     }
-    const keys = Object.keys(value).sort();
+    const keys = Object.keys(value2).sort();
     const parts = [];
     for (const k of keys) {
-      const key = canonicalKey(value[k], seen);
+      const key = canonicalKey(value2[k], seen);
       if (key === null)
         return null;
       parts.push(`${k.length}:${k}=${key}`);
     }
     return `o${parts.length}:{${parts.join(",")}}`;
   } finally {
-    seen.delete(value);
+    seen.delete(value2);
   }
 }
 var SCHEMA_KEYWORDS = /* @__PURE__ */ new Set([
@@ -75935,14 +74306,14 @@ var SCHEMA_MAP_KEYWORDS = /* @__PURE__ */ new Set([
   "$defs",
   "definitions"
 ]);
-function containsRef(value) {
-  if (typeof value !== "object" || value === null)
+function containsRef(value2) {
+  if (typeof value2 !== "object" || value2 === null)
     return false;
-  if (Array.isArray(value))
-    return value.some(containsRef);
-  if (typeof value.$ref === "string")
+  if (Array.isArray(value2))
+    return value2.some(containsRef);
+  if (typeof value2.$ref === "string")
     return true;
-  return Object.entries(value).some(([key, sub]) => {
+  return Object.entries(value2).some(([key, sub]) => {
     if (SCHEMA_KEYWORDS.has(key))
       return containsRef(sub);
     if (!SCHEMA_MAP_KEYWORDS.has(key) || typeof sub !== "object" || sub === null)
@@ -75954,7 +74325,7 @@ function plural(n3) {
   return n3 === 1 ? "element" : "elements";
 }
 function checkArrayGuards(arraySchema, guards) {
-  const guard = z.transform((value) => value).check((payload) => {
+  const guard = z.transform((value2) => value2).check((payload) => {
     const items = payload.value;
     if (!Array.isArray(items))
       return;
@@ -76447,8 +74818,8 @@ function fromJSONSchema(schema, params) {
 var RESOLVING = /* @__PURE__ */ Symbol("z.visit/resolving");
 function visit(schema, fnOrHandlers) {
   const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node2, rewritten) => {
-    const h2 = fnOrHandlers[node2._zod.def.type];
-    return h2 ? h2(node2, rewritten) : node2;
+    const h3 = fnOrHandlers[node2._zod.def.type];
+    return h3 ? h3(node2, rewritten) : node2;
   };
   const cache = /* @__PURE__ */ new Map();
   function run2(s) {
@@ -76526,9 +74897,9 @@ function visit(schema, fnOrHandlers) {
         const oldOptions = def.options;
         let changed = false;
         const newOptions = [];
-        for (const opt of oldOptions) {
-          const mapped = run2(opt);
-          if (mapped !== opt)
+        for (const opt2 of oldOptions) {
+          const mapped = run2(opt2);
+          if (mapped !== opt2)
             changed = true;
           newOptions.push(mapped);
         }
@@ -76789,8 +75160,8 @@ var METRICS = new Map(DEFINITIONS.map((m) => [m.name, m]));
 function getMetric(name) {
   return METRICS.get(name);
 }
-function unknownMetrics(names) {
-  return [...names].filter((n3) => !METRICS.has(n3));
+function unknownMetrics(names2) {
+  return [...names2].filter((n3) => !METRICS.has(n3));
 }
 
 // src/runners/onnxruntime/options.ts
@@ -77312,7 +75683,7 @@ function semanticIssues(config2, file2) {
         });
       }
     }
-    const names = /* @__PURE__ */ new Set();
+    const names2 = /* @__PURE__ */ new Set();
     model.inputs.forEach((input2, i3) => {
       const where = `models[${m}].inputs[${i3}]`;
       const elements = input2.shape.reduce((n3, d) => n3 * d, 1);
@@ -77323,9 +75694,9 @@ function semanticIssues(config2, file2) {
           message: `[${input2.shape.join(", ")}] is ${elements.toExponential(2)} elements; at most ${MAX_INPUT_ELEMENTS} (2^28) per input`
         });
       }
-      if (names.has(input2.name))
+      if (names2.has(input2.name))
         issues.push({ file: file2, path: `${where}.name`, message: `duplicate input name "${input2.name}"` });
-      names.add(input2.name);
+      names2.add(input2.name);
       if (input2.data.type === "random" && input2.data.min > input2.data.max) {
         issues.push({
           file: file2,
@@ -77445,13 +75816,13 @@ async function loadSettings(options) {
   return { settings: { configFile: file2, config: config2, gate: { thresholds, gate } }, loaded };
 }
 var ThresholdMap = external_exports.record(external_exports.string(), ThresholdSpec);
-async function parseReleaseThresholds(value, cwd) {
-  const inline = /[:{]/.test(value) && (value.includes("\n") || value.trim().startsWith("{"));
-  const file2 = inline ? "input release-thresholds" : value;
-  let text = value;
+async function parseReleaseThresholds(value2, cwd) {
+  const inline = /[:{]/.test(value2) && (value2.includes("\n") || value2.trim().startsWith("{"));
+  const file2 = inline ? "input release-thresholds" : value2;
+  let text = value2;
   if (!inline) {
     try {
-      text = await readFile8(resolve3(cwd, value), "utf8");
+      text = await readFile8(resolve3(cwd, value2), "utf8");
     } catch (error63) {
       throw new ConfigError([
         { file: file2, path: "", message: `cannot read release thresholds: ${error63.message}` }
@@ -77476,6 +75847,30 @@ async function parseReleaseThresholds(value, cwd) {
 
 // action/inputs.ts
 init_errors();
+
+// src/store/git-branch-options.ts
+init_errors();
+import { isAbsolute as isAbsolute4, posix } from "node:path";
+var DEFAULT_DATA_BRANCH = "trt-gate-data";
+var DEFAULT_COMMITTER = {
+  name: "github-actions[bot]",
+  email: "41898282+github-actions[bot]@users.noreply.github.com"
+};
+function assertBranchName(branch) {
+  if (!/^[A-Za-z0-9._/-]{1,200}$/.test(branch) || branch.startsWith("-") || branch.startsWith("/") || branch.endsWith("/") || branch.endsWith(".lock") || branch.includes("..") || branch.includes("//") || branch.split("/").some((part) => part.startsWith("."))) {
+    throw new UsageError(`invalid data branch name ${JSON.stringify(branch)}`);
+  }
+}
+function normaliseStorePath(path6) {
+  const p = posix.normalize(path6.replace(/\\/g, "/")).replace(/^\.\/+/, "").replace(/\/+$/, "");
+  if (p === "" || p === "." || isAbsolute4(p) || p.startsWith("/") || p === ".." || p.startsWith("../")) {
+    throw new UsageError(`store path ${JSON.stringify(path6)} must be a relative directory inside the branch`);
+  }
+  if (p.split("/").some((part) => part === ".git")) {
+    throw new UsageError(`store path ${JSON.stringify(path6)} must not name .git`);
+  }
+  return p;
+}
 
 // src/app/artifacts.ts
 import { mkdir as mkdir9 } from "node:fs/promises";
@@ -77541,6 +75936,304 @@ function compareKeys(a2, b) {
 }
 function isSimilarKey(a2, b) {
   return a2.model === b.model && a2.precision === b.precision && a2.batchSize === b.batchSize && !sameKey(a2, b);
+}
+
+// src/engine-diff/side.ts
+function sideFromTimings(layers, environment = {}) {
+  const ordered = [...layers].sort((a2, b) => a2.index - b.index);
+  return {
+    layers: ordered.map(fromTiming),
+    hasTactics: ordered.some((l) => l.tactic !== void 0),
+    hasTimes: true,
+    environment
+  };
+}
+function fromTiming(l) {
+  return {
+    name: l.name,
+    ...l.type ? { type: l.type } : {},
+    ...l.precision ? { precision: l.precision } : {},
+    ...l.tactic ? { tactic: l.tactic } : {},
+    ms: l.averageMs
+  };
+}
+function isReformat(layer) {
+  return /^Reformatting CopyNode\b/.test(layer.name) || layer.type === "Reformat";
+}
+function fusedOps(name) {
+  return name.split(" + ").map((s) => s.trim()).filter((s) => s !== "");
+}
+
+// src/engine-diff/diff.ts
+function diffEngines(base, candidate, options = {}) {
+  const timed = base.hasTimes && candidate.hasTimes;
+  const tactics = base.hasTactics && candidate.hasTactics;
+  const rows = [
+    ...computeRows(
+      base.layers.filter((l) => !isReformat(l)),
+      candidate.layers.filter((l) => !isReformat(l)),
+      tactics
+    ),
+    ...reformatRows(
+      base.layers.filter((l) => isReformat(l)),
+      candidate.layers.filter((l) => isReformat(l))
+    )
+  ].map((row) => timed ? withTimes(row, base, candidate) : row);
+  const count2 = (kind) => rows.filter((r) => r.kind === kind).length;
+  const detail2 = (what) => rows.filter((r) => r.changes.some((c3) => c3.what === what)).length;
+  const counts = {
+    baseLayers: base.layers.length,
+    candidateLayers: candidate.layers.length,
+    same: count2("same"),
+    changed: count2("changed"),
+    added: count2("added"),
+    removed: count2("removed"),
+    refused: count2("refused"),
+    tactic: detail2("tactic"),
+    implementation: detail2("implementation"),
+    precision: detail2("precision"),
+    format: detail2("format"),
+    reformatsBase: base.layers.filter(isReformat).length,
+    reformatsCandidate: candidate.layers.filter(isReformat).length
+  };
+  const precision = {
+    ...opt("base", dominantPrecision(base)),
+    ...opt("candidate", dominantPrecision(candidate))
+  };
+  const environment = {
+    tensorrt: {
+      ...opt("base", base.environment.tensorrt),
+      ...opt("candidate", candidate.environment.tensorrt)
+    },
+    device: { ...opt("base", base.environment.device), ...opt("candidate", candidate.environment.device) }
+  };
+  const { cause, reason } = explain({ counts, precision, environment, base, candidate, tactics });
+  const moved = rows.filter((r) => r.kind !== "same" || (r.deltaMs ?? 0) !== 0).sort((a2, b) => Math.abs(b.deltaMs ?? 0) - Math.abs(a2.deltaMs ?? 0));
+  const limit = options.limit ?? moved.length;
+  const out = {
+    cause,
+    reason,
+    environment,
+    precision,
+    counts,
+    layers: moved.slice(0, limit),
+    omitted: Math.max(0, moved.length - limit)
+  };
+  if (timed) out.time = timeSummary(rows, base, candidate);
+  return out;
+}
+function opt(key, value2) {
+  return value2 === void 0 ? {} : { [key]: value2 };
+}
+function computeRows(base, candidate, tactics) {
+  const rows = [];
+  const byName = /* @__PURE__ */ new Map();
+  for (const l of base) byName.set(l.name, [...byName.get(l.name) ?? [], l]);
+  const leftCandidate = [];
+  for (const c3 of candidate) {
+    const b = byName.get(c3.name)?.shift();
+    if (b) rows.push(pairRow(b, c3, tactics));
+    else leftCandidate.push(c3);
+  }
+  const leftBase = [...byName.values()].flat();
+  for (const group of fusionGroups(leftBase, leftCandidate)) {
+    const b = group.filter((g2) => g2.side === "base").map((g2) => g2.layer);
+    const c3 = group.filter((g2) => g2.side === "candidate").map((g2) => g2.layer);
+    const kind = b.length > 0 && c3.length > 0 ? "refused" : b.length > 0 ? "removed" : "added";
+    const type = (c3[0] ?? b[0])?.type;
+    rows.push({
+      kind,
+      baseNames: b.map((l) => l.name),
+      candidateNames: c3.map((l) => l.name),
+      ...type ? { type } : {},
+      changes: []
+    });
+  }
+  return rows;
+}
+function fusionGroups(base, candidate) {
+  const items = [
+    ...base.map((layer) => ({ layer, side: "base" })),
+    ...candidate.map((layer) => ({ layer, side: "candidate" }))
+  ];
+  const parent = items.map((_, i3) => i3);
+  const find = (i3) => {
+    while (parent[i3] !== i3) {
+      parent[i3] = parent[parent[i3]];
+      i3 = parent[i3];
+    }
+    return i3;
+  };
+  const owner = /* @__PURE__ */ new Map();
+  items.forEach((item, i3) => {
+    for (const op of fusedOps(item.layer.name)) {
+      const j = owner.get(op);
+      if (j === void 0) owner.set(op, i3);
+      else parent[find(i3)] = find(j);
+    }
+  });
+  const groups2 = /* @__PURE__ */ new Map();
+  items.forEach((item, i3) => {
+    const root2 = find(i3);
+    groups2.set(root2, [...groups2.get(root2) ?? [], item]);
+  });
+  return [...groups2.values()];
+}
+function pairRow(b, c3, tactics) {
+  const changes = [];
+  const differ = (x2, y) => x2 !== void 0 && y !== void 0 && x2 !== y;
+  if (tactics && b.tactic !== c3.tactic) changes.push(detail("tactic", b.tactic, c3.tactic));
+  if (differ(b.type, c3.type)) changes.push(detail("implementation", b.type, c3.type));
+  if (differ(b.precision, c3.precision)) changes.push(detail("precision", b.precision, c3.precision));
+  else if (differ(b.format, c3.format)) changes.push(detail("format", b.format, c3.format));
+  const type = c3.type ?? b.type;
+  return {
+    kind: changes.length > 0 ? "changed" : "same",
+    baseNames: [b.name],
+    candidateNames: [c3.name],
+    ...type ? { type } : {},
+    changes
+  };
+}
+function detail(what, base, candidate) {
+  return { what, ...opt("base", base), ...opt("candidate", candidate) };
+}
+function reformatRows(base, candidate) {
+  const rows = [];
+  const left = /* @__PURE__ */ new Map();
+  for (const l of base) left.set(l.name, [...left.get(l.name) ?? [], l]);
+  for (const c3 of candidate) {
+    const b = left.get(c3.name)?.shift();
+    if (b) rows.push(pairRow(b, c3, false));
+    else
+      rows.push({
+        kind: "reformat-added",
+        baseNames: [],
+        candidateNames: [c3.name],
+        type: "Reformat",
+        changes: []
+      });
+  }
+  for (const b of [...left.values()].flat()) {
+    rows.push({
+      kind: "reformat-removed",
+      baseNames: [b.name],
+      candidateNames: [],
+      type: "Reformat",
+      changes: []
+    });
+  }
+  return rows;
+}
+function sumMs(side, names2) {
+  const set2 = new Set(names2);
+  return side.layers.filter((l) => set2.has(l.name)).reduce((s, l) => s + (l.ms ?? 0), 0);
+}
+function withTimes(row, base, candidate) {
+  const baseMs = row.baseNames.length > 0 ? sumMs(base, row.baseNames) : void 0;
+  const candidateMs = row.candidateNames.length > 0 ? sumMs(candidate, row.candidateNames) : void 0;
+  return {
+    ...row,
+    ...baseMs !== void 0 ? { baseMs } : {},
+    ...candidateMs !== void 0 ? { candidateMs } : {},
+    deltaMs: (candidateMs ?? 0) - (baseMs ?? 0)
+  };
+}
+function timeSummary(rows, base, candidate) {
+  const total = (s) => s.layers.reduce((sum3, l) => sum3 + (l.ms ?? 0), 0);
+  const byKind = {};
+  for (const r of rows) {
+    const key = r.kind === "changed" ? r.changes[0].what : r.kind;
+    byKind[key] = (byKind[key] ?? 0) + (r.deltaMs ?? 0);
+  }
+  const baseMs = total(base);
+  const candidateMs = total(candidate);
+  return { baseMs, candidateMs, deltaMs: candidateMs - baseMs, byKind };
+}
+function dominantPrecision(side) {
+  const tally = /* @__PURE__ */ new Map();
+  for (const l of side.layers) {
+    if (isReformat(l) || l.precision === void 0) continue;
+    tally.set(l.precision, (tally.get(l.precision) ?? 0) + 1);
+  }
+  const sorted = [...tally.entries()].sort((a2, b) => b[1] - a2[1]);
+  if (sorted.length === 0 || sorted.length > 1 && sorted[0][1] === sorted[1][1]) return void 0;
+  return sorted[0][0];
+}
+function explain(f) {
+  const c3 = f.counts;
+  const envChanges = ["tensorrt", "device"].filter((k) => {
+    const s = f.environment[k];
+    return s.base !== void 0 && s.candidate !== void 0 && s.base !== s.candidate;
+  }).map(
+    (k) => `${k === "tensorrt" ? "TensorRT" : "device"} ${f.environment[k].base} \u2192 ${f.environment[k].candidate}`
+  );
+  const graph = [
+    c3.added ? `${c3.added} layer(s) added` : "",
+    c3.removed ? `${c3.removed} removed` : "",
+    c3.refused ? `${c3.refused} fused differently` : ""
+  ].filter(Boolean);
+  const drift = [
+    c3.tactic ? `${c3.tactic} tactic(s)` : "",
+    c3.implementation ? `${c3.implementation} implementation(s)` : "",
+    c3.precision ? `${c3.precision} layer precision(s)` : "",
+    c3.format ? `${c3.format} format(s)` : "",
+    c3.reformatsBase !== c3.reformatsCandidate ? `reformat layers ${c3.reformatsBase} \u2192 ${c3.reformatsCandidate}` : ""
+  ].filter(Boolean);
+  const what = [...graph, ...drift].join(", ") || "no layer changes";
+  const unknownEnv = ["tensorrt", "device"].some(
+    (k) => f.environment[k].base === void 0 || f.environment[k].candidate === void 0
+  ) ? " (TensorRT version or device not known for both sides: an upgrade would look the same)" : "";
+  if (envChanges.length > 0) {
+    return {
+      cause: "environment",
+      reason: `${envChanges.join("; ")}: the engines are not comparable as builds (${what})`
+    };
+  }
+  if (graph.length > 0) {
+    return { cause: "graph-change", reason: `the layer graph changed: ${what}${unknownEnv}` };
+  }
+  const p = f.precision;
+  if (p.base !== void 0 && p.candidate !== void 0 && p.base !== p.candidate) {
+    return {
+      cause: "precision-change",
+      reason: `same layers, engine precision ${p.base} \u2192 ${p.candidate} (${what})${unknownEnv}`
+    };
+  }
+  if (drift.length > 0) {
+    return {
+      cause: "tactic-drift",
+      reason: `same layers and precision, the builder chose differently: ${drift.join(", ")}${unknownEnv}`
+    };
+  }
+  if (!f.tactics) {
+    const missing = [f.base.hasTactics ? "" : "base", f.candidate.hasTactics ? "" : "candidate"].filter(
+      Boolean
+    );
+    return {
+      cause: "undetermined",
+      reason: `same layers, but no tactics recorded for the ${missing.join(" and ")} (export --exportLayerInfo with --profilingVerbosity=detailed)`
+    };
+  }
+  return {
+    cause: "identical",
+    reason: `same layers, tactics and formats: a latency change is not in the engine (clocks, load, measurement)${unknownEnv}`
+  };
+}
+
+// src/gate/engine-diff.ts
+var ENGINE_DIFF_ROWS = 10;
+function engineDiffFor(metrics, candidate, baseline) {
+  if (!candidate.layers?.length || !baseline?.layers?.length) return void 0;
+  const moved = metrics.some(
+    (m) => m.metric.startsWith("latency.") && (m.verdict === "regressed" || m.verdict === "improved")
+  );
+  if (!moved) return void 0;
+  return diffEngines(
+    sideFromTimings(baseline.layers, { tensorrt: baseline.key.runtime, device: baseline.key.device }),
+    sideFromTimings(candidate.layers, { tensorrt: candidate.key.runtime, device: candidate.key.device }),
+    { limit: ENGINE_DIFF_ROWS }
+  );
 }
 
 // src/gate/environment.ts
@@ -77670,13 +76363,13 @@ function classifyInterval(lo, hi, thresholdPct, direction) {
   if (badLo >= -thresholdPct - eps && badHi <= thresholdPct + eps) return "unchanged";
   return "inconclusive";
 }
-function formatPct(value, digits = 1) {
-  const text = value.toFixed(digits);
-  return value >= 0 && !text.startsWith("-") ? `+${text}%` : `${text}%`;
+function formatPct(value2, digits = 1) {
+  const text = value2.toFixed(digits);
+  return value2 >= 0 && !text.startsWith("-") ? `+${text}%` : `${text}%`;
 }
-function formatValue(value, unit = "") {
-  if (value === null || value === void 0) return "n/a";
-  const text = Math.abs(value) >= 1e-3 && Math.abs(value) < 1e9 ? String(Number(value.toPrecision(4))) : value.toExponential(3);
+function formatValue(value2, unit = "") {
+  if (value2 === null || value2 === void 0) return "n/a";
+  const text = Math.abs(value2) >= 1e-3 && Math.abs(value2) < 1e9 ? String(Number(value2.toPrecision(4))) : value2.toExponential(3);
   return unit ? `${text} ${unit}` : text;
 }
 
@@ -77719,18 +76412,18 @@ var envelopeModel = {
   needsBaseline: true,
   judge(input2) {
     const { metric, direction, spec, candidate } = input2;
-    const value = metric.extract(candidate) ?? null;
+    const value2 = metric.extract(candidate) ?? null;
     const past = historyValues(metric, input2.history);
     const center = past.length > 0 ? median(past) : null;
-    const base = { metric, direction, spec, candidate: value, baseline: center };
-    if (value === null || !Number.isFinite(value)) {
+    const base = { metric, direction, spec, candidate: value2, baseline: center };
+    if (value2 === null || !Number.isFinite(value2)) {
       return comparison({ ...base, verdict: "inconclusive", reason: "the candidate has no finite value" });
     }
-    const shown = formatValue(value, metric.unit);
-    if (spec.min !== void 0 && value < spec.min) {
+    const shown = formatValue(value2, metric.unit);
+    if (spec.min !== void 0 && value2 < spec.min) {
       return comparison({ ...base, verdict: "regressed", reason: `${shown} is below the floor ${spec.min}` });
     }
-    if (spec.max !== void 0 && value > spec.max) {
+    if (spec.max !== void 0 && value2 > spec.max) {
       return comparison({
         ...base,
         verdict: "regressed",
@@ -77748,9 +76441,9 @@ var envelopeModel = {
     const lo = Math.min(...past) - spec.k * sd;
     const hi = Math.max(...past) + spec.k * sd;
     const envelope = `[${formatValue(lo, metric.unit)}, ${formatValue(hi, metric.unit)}] learned from ${past.length} runs`;
-    const worse = direction === "higher" ? value < lo : value > hi;
-    const better = direction === "higher" ? value > hi : value < lo;
-    const distance = Math.abs(value - center);
+    const worse = direction === "higher" ? value2 < lo : value2 > hi;
+    const better = direction === "higher" ? value2 > hi : value2 < lo;
+    const distance = Math.abs(value2 - center);
     if (worse && distance > spec.minEffect) {
       return comparison({
         ...base,
@@ -77785,12 +76478,12 @@ function learnedEnvelopes(metrics) {
 
 // src/gate/rng.ts
 function hashString(text) {
-  let h2 = 2166136261;
+  let h3 = 2166136261;
   for (let i3 = 0; i3 < text.length; i3++) {
-    h2 ^= text.charCodeAt(i3);
-    h2 = Math.imul(h2, 16777619);
+    h3 ^= text.charCodeAt(i3);
+    h3 = Math.imul(h3, 16777619);
   }
-  return h2 >>> 0;
+  return h3 >>> 0;
 }
 var Sfc32 = class {
   s;
@@ -77833,28 +76526,28 @@ var percentageModel = {
   needsBaseline: true,
   judge(input2) {
     const { metric, direction, spec, candidate } = input2;
-    const value = metric.extract(candidate) ?? null;
+    const value2 = metric.extract(candidate) ?? null;
     const past = historyValues(metric, input2.history);
     const baseline = past.at(-1) ?? null;
-    const base = { metric, direction, spec, candidate: value, baseline };
-    if (value === null) {
+    const base = { metric, direction, spec, candidate: value2, baseline };
+    if (value2 === null) {
       return comparison({ ...base, verdict: "inconclusive", reason: "the candidate has no value" });
     }
     if (baseline === null) {
       return comparison({ ...base, verdict: "no-baseline", reason: "no stored run has this metric" });
     }
     if (baseline === 0) {
-      if (value === 0) return comparison({ ...base, verdict: "unchanged", reason: "both are 0" });
+      if (value2 === 0) return comparison({ ...base, verdict: "unchanged", reason: "both are 0" });
       return comparison({
         ...base,
         verdict: "inconclusive",
-        reason: `baseline is 0, so the relative change to ${formatValue(value, metric.unit)} is undefined`
+        reason: `baseline is 0, so the relative change to ${formatValue(value2, metric.unit)} is undefined`
       });
     }
-    const delta = (value / baseline - 1) * 100;
+    const delta = (value2 / baseline - 1) * 100;
     const verdict = classifyInterval(delta, delta, spec.maxRegressionPct, direction);
     const limit = `${spec.maxRegressionPct}%`;
-    const change = `${formatValue(baseline, metric.unit)} \u2192 ${formatValue(value, metric.unit)} (${formatPct(delta)})`;
+    const change = `${formatValue(baseline, metric.unit)} \u2192 ${formatValue(value2, metric.unit)} (${formatPct(delta)})`;
     const reason = verdict === "regressed" ? `${change} is worse than the ${limit} allowed` : verdict === "improved" ? `${change} is better by more than ${limit}` : `${change} is within \xB1${limit}`;
     return comparison({ ...base, verdict, reason });
   }
@@ -77866,21 +76559,21 @@ var staticModel = {
   needsBaseline: false,
   judge(input2) {
     const { metric, direction, spec, candidate } = input2;
-    const value = metric.extract(candidate) ?? null;
+    const value2 = metric.extract(candidate) ?? null;
     const baseline = historyValues(metric, input2.history).at(-1) ?? null;
-    const base = { metric, direction, spec, candidate: value, baseline };
-    if (value === null) {
+    const base = { metric, direction, spec, candidate: value2, baseline };
+    if (value2 === null) {
       return comparison({ ...base, verdict: "inconclusive", reason: "the candidate has no value" });
     }
-    const shown = formatValue(value, metric.unit);
-    if (spec.min !== void 0 && value < spec.min) {
+    const shown = formatValue(value2, metric.unit);
+    if (spec.min !== void 0 && value2 < spec.min) {
       return comparison({
         ...base,
         verdict: "regressed",
         reason: `${shown} is below the minimum ${spec.min}`
       });
     }
-    if (spec.max !== void 0 && value > spec.max) {
+    if (spec.max !== void 0 && value2 > spec.max) {
       return comparison({
         ...base,
         verdict: "regressed",
@@ -77931,10 +76624,10 @@ function swap2(a2, i3, j) {
 function quantileInPlace(a2, p) {
   const n3 = a2.length;
   if (n3 === 0) throw new RangeError("quantile of no values");
-  const h2 = (n3 - 1) * Math.min(1, Math.max(0, p));
-  const k = Math.floor(h2);
+  const h3 = (n3 - 1) * Math.min(1, Math.max(0, p));
+  const k = Math.floor(h3);
   const v = select(a2, k);
-  const frac = h2 - k;
+  const frac = h3 - k;
   if (frac === 0 || k + 1 >= n3) return v;
   let next = a2[k + 1];
   for (let i3 = k + 2; i3 < n3; i3++) if (a2[i3] < next) next = a2[i3];
@@ -78067,9 +76760,9 @@ function hallSheatherBandwidth(n3, q, alpha = 0.05) {
   const memoKey = `${n3}:${q}:${alpha}`;
   const hit = bandwidths.get(memoKey);
   if (hit !== void 0) return hit;
-  const h2 = computeBandwidth(n3, q, alpha);
-  if (bandwidths.size < 4096) bandwidths.set(memoKey, h2);
-  return h2;
+  const h3 = computeBandwidth(n3, q, alpha);
+  if (bandwidths.size < 4096) bandwidths.set(memoKey, h3);
+  return h3;
 }
 var bandwidths = /* @__PURE__ */ new Map();
 function computeBandwidth(n3, q, alpha) {
@@ -78132,21 +76825,21 @@ function statisticVariance(sub, n3, statistic) {
   if (m < 2) return 0;
   const step = sub.length / m;
   if (statistic.kind === "mean") {
-    const shift = sub[0];
+    const shift2 = sub[0];
     let sum3 = 0;
     let sq = 0;
     let at = 0;
     for (let i3 = 0; i3 < m; i3++, at += step) {
-      const x2 = sub[at | 0] - shift;
+      const x2 = sub[at | 0] - shift2;
       sum3 += x2;
       sq += x2 * x2;
     }
     return Math.max(0, (sq - sum3 * sum3 / m) / (m - 1)) / n3;
   }
   const q = statistic.p;
-  const h2 = Math.max(hallSheatherBandwidth(m, q), 1 / m);
-  let kLo = Math.round(Math.max(0, q - h2) * (m - 1));
-  let kHi = Math.round(Math.min(1, q + h2) * (m - 1));
+  const h3 = Math.max(hallSheatherBandwidth(m, q), 1 / m);
+  let kLo = Math.round(Math.max(0, q - h3) * (m - 1));
+  let kHi = Math.round(Math.min(1, q + h3) * (m - 1));
   if (kHi === kLo) {
     if (kHi < m - 1) kHi++;
     else kLo--;
@@ -78226,9 +76919,9 @@ function bootstrapLogRatio(candidate, baseline, resamples, rng, out) {
   let spare = -1;
   const draw16 = () => {
     if (spare >= 0) {
-      const h2 = spare;
+      const h3 = spare;
       spare = -1;
-      return h2;
+      return h3;
     }
     const u2 = rng.uint32();
     spare = u2 >>> 16;
@@ -78239,8 +76932,8 @@ function bootstrapLogRatio(candidate, baseline, resamples, rng, out) {
     if (T > 1) {
       for (let i3 = 0; i3 < T; i3++) c3 += devs[draw16() * T >>> 16];
     }
-    const h2 = draw16();
-    reps[b] = center + c3 * scale + sd * NORMAL_TABLE[h2 >>> 16 - NORMAL_TABLE_BITS];
+    const h3 = draw16();
+    reps[b] = center + c3 * scale + sd * NORMAL_TABLE[h3 >>> 16 - NORMAL_TABLE_BITS];
   }
   return reps;
 }
@@ -78308,9 +77001,9 @@ var statisticalModel = {
   needsBaseline: true,
   judge(input2) {
     const { metric, direction, spec, candidate, history, rng } = input2;
-    const value = metric.extract(candidate) ?? null;
-    const base = { metric, direction, spec, candidate: value };
-    if (value === null) {
+    const value2 = metric.extract(candidate) ?? null;
+    const base = { metric, direction, spec, candidate: value2 };
+    if (value2 === null) {
       return comparison({
         ...base,
         baseline: null,
@@ -78331,7 +77024,7 @@ var statisticalModel = {
         reason: "no stored run has this metric"
       });
     }
-    if (!(value > 0) || past.some((v) => !(v > 0))) {
+    if (!(value2 > 0) || past.some((v) => !(v > 0))) {
       return comparison({
         ...base,
         baseline: past.at(-1),
@@ -78351,7 +77044,7 @@ var statisticalModel = {
       const baseline2 = Math.exp(last.reduce((s, v) => s + Math.log(v), 0) / last.length);
       const runsNoise = withAssumedFloor(noiseOfRuns, past.length, spec.assumedRunNoisePct);
       const threshold2 = Math.max(spec.minEffectPct, NOISE_K * (runsNoise?.pct ?? 0));
-      const delta2 = (value / baseline2 - 1) * 100;
+      const delta2 = (value2 / baseline2 - 1) * 100;
       const raw2 = classifyInterval(delta2, delta2, threshold2, direction);
       const masked2 = maskedByNoise(raw2, delta2, threshold2, spec.minEffectPct);
       const verdict2 = masked2 ? "inconclusive" : raw2;
@@ -78514,10 +77207,10 @@ function compareEntry(candidate, history, similarKeys, thresholds, options = {})
   for (const [name, spec] of Object.entries(thresholds)) {
     const metric = getMetric(name);
     if (!metric) continue;
-    const value = metric.extract(candidate);
+    const value2 = metric.extract(candidate);
     const direction = directionFor(metric, spec);
     const model = thresholdModel(spec);
-    if (value === void 0) {
+    if (value2 === void 0) {
       if (metric.notApplicable?.(candidate) !== void 0) continue;
       metrics.push({
         metric: name,
@@ -78536,7 +77229,7 @@ function compareEntry(candidate, history, similarKeys, thresholds, options = {})
       direction,
       threshold: spec,
       baseline: null,
-      candidate: value,
+      candidate: value2,
       deltaPct: null
     };
     if (metric.source === "benchmark" && candidate.unreliable !== void 0) {
@@ -78565,8 +77258,10 @@ function compareEntry(candidate, history, similarKeys, thresholds, options = {})
     metrics
   };
   if (baseline.kind === "runs" && candidate.layers) {
-    const latest = baseline.runs.filter((r) => r.entry.status === "ok").at(-1);
-    if (latest?.entry.layers) out.layers = attributeLayers(candidate.layers, latest.entry.layers);
+    const latest2 = baseline.runs.filter((r) => r.entry.status === "ok").at(-1);
+    if (latest2?.entry.layers) out.layers = attributeLayers(candidate.layers, latest2.entry.layers);
+    const diff = engineDiffFor(metrics, candidate, latest2?.entry);
+    if (diff) out.engineDiff = diff;
   }
   return out;
 }
@@ -78629,6 +77324,66 @@ function mergeGateOutcomes(gates) {
 function overallGate(gates, failOn) {
   return mergeGateOutcomes(gates) ?? decide([], failOn);
 }
+
+// src/engine-diff/schema.ts
+var EngineDiffCause = external_exports.enum([
+  "environment",
+  "graph-change",
+  "precision-change",
+  "tactic-drift",
+  "identical",
+  "undetermined"
+]);
+var LayerChangeDetail = external_exports.object({
+  what: external_exports.enum(["tactic", "implementation", "precision", "format"]),
+  base: external_exports.string().optional(),
+  candidate: external_exports.string().optional()
+});
+var LayerChange = external_exports.object({
+  kind: external_exports.enum(["same", "changed", "added", "removed", "refused", "reformat-added", "reformat-removed"]),
+  baseNames: external_exports.array(external_exports.string()),
+  candidateNames: external_exports.array(external_exports.string()),
+  type: external_exports.string().optional(),
+  changes: external_exports.array(LayerChangeDetail),
+  baseMs: external_exports.number().optional(),
+  candidateMs: external_exports.number().optional(),
+  /** candidateMs − baseMs, a missing side counted as 0; absent when neither side has times. */
+  deltaMs: external_exports.number().optional()
+});
+var Side = external_exports.object({ base: external_exports.string().optional(), candidate: external_exports.string().optional() });
+var EngineDiff = external_exports.object({
+  cause: EngineDiffCause,
+  reason: external_exports.string(),
+  environment: external_exports.object({ tensorrt: Side, device: Side }),
+  /** What most compute layers hold, per side (absent when no layer says). */
+  precision: Side,
+  counts: external_exports.object({
+    baseLayers: external_exports.number().int(),
+    candidateLayers: external_exports.number().int(),
+    same: external_exports.number().int(),
+    changed: external_exports.number().int(),
+    added: external_exports.number().int(),
+    removed: external_exports.number().int(),
+    refused: external_exports.number().int(),
+    tactic: external_exports.number().int(),
+    implementation: external_exports.number().int(),
+    precision: external_exports.number().int(),
+    format: external_exports.number().int(),
+    reformatsBase: external_exports.number().int(),
+    reformatsCandidate: external_exports.number().int()
+  }),
+  /** Per-layer GPU time (exportProfile averages), when both sides have it; delta split by kind of row. */
+  time: external_exports.object({
+    baseMs: external_exports.number(),
+    candidateMs: external_exports.number(),
+    deltaMs: external_exports.number(),
+    byKind: external_exports.record(external_exports.string(), external_exports.number())
+  }).optional(),
+  /** Rows that changed (and unchanged rows whose time moved), largest |Δ ms| first; cut to a limit when stored. */
+  layers: external_exports.array(LayerChange),
+  /** Rows left out of `layers` by the limit. */
+  omitted: external_exports.number().int().nonnegative().default(0)
+});
 
 // src/results/schema.ts
 var RESULTS_SCHEMA_VERSION = 1;
@@ -78933,6 +77688,8 @@ var EntryComparison = external_exports.object({
   baselineRuns: external_exports.number().int().nonnegative(),
   metrics: external_exports.array(MetricComparison),
   layers: external_exports.array(LayerDelta).optional(),
+  /** Per-layer engine diff against the baseline's layers, when latency moved and both sides have them. */
+  engineDiff: EngineDiff.optional(),
   /** Which method judged the entry: same-job A/B, or the stored history. Absent in older files: history. */
   method: external_exports.enum(["ab", "history"]).optional(),
   ab: AbSummary.optional()
@@ -78965,6 +77722,11 @@ var import_handlebars = __toESM(require_lib(), 1);
 var UNSAFE_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 var UNSAFE_TEST = new RegExp(UNSAFE_CHARS.source);
 var MARKUP_UNSAFE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+var OWN_SGR_MARK = Array.from(
+  crypto.getRandomValues(new Uint16Array(6)),
+  (n3) => String.fromCharCode(57344 + n3 % 6400)
+).join("");
+var OWN_SGR = new RegExp(`${OWN_SGR_MARK}([0-9;]*)m`, "g");
 
 // src/report/escape.ts
 var ZWJ = "\u200D";
@@ -78982,13 +77744,13 @@ var MD_ENTITIES = {
   $: "&#36;"
 };
 var MD_SPECIAL = /[&<>|`*_~\\$]/g;
-function toText(value) {
-  if (value === null || value === void 0) return "";
-  return typeof value === "string" ? value : String(value);
+function toText(value2) {
+  if (value2 === null || value2 === void 0) return "";
+  return typeof value2 === "string" ? value2 : String(value2);
 }
-function escapeMarkdown(value, options = {}) {
+function escapeMarkdown(value2, options = {}) {
   const br = options.newline === "br" ? "<br>" : " ";
-  const text = toText(value).replace(CONTROL, "").replace(/\t/g, " ").replace(/^[\r\n]+|[\r\n]+$/g, "");
+  const text = toText(value2).replace(CONTROL, "").replace(/\t/g, " ").replace(/^[\r\n]+|[\r\n]+$/g, "");
   return text.split(/\r\n|\r|\n/).map((line) => escapeMarkdownLine(line)).join(br);
 }
 var ref = (c3) => `&#${c3.charCodeAt(0)};`;
@@ -79003,8 +77765,8 @@ function escapeMarkdownLine(raw) {
   s = s.replace(/:\/\//g, `:${ZWJ}//`).replace(/\b(www)\./gi, `$1${ZWJ}.`);
   return s;
 }
-function escapeHtml(value) {
-  return toText(value).replace(CONTROL, "").replace(/[&<>"'`=]/g, (c3) => `&#${c3.charCodeAt(0)};`);
+function escapeHtml(value2) {
+  return toText(value2).replace(CONTROL, "").replace(/[&<>"'`=]/g, (c3) => `&#${c3.charCodeAt(0)};`);
 }
 var CODE_BLOCK_MAX_CHARS = 4e3;
 function tailExcerpt(text, maxChars = CODE_BLOCK_MAX_CHARS) {
@@ -79015,12 +77777,12 @@ function tailExcerpt(text, maxChars = CODE_BLOCK_MAX_CHARS) {
   return `\u2026 (${text.length - tail.length} earlier characters omitted)
 ${tail}`;
 }
-function normaliseBlock(value, maxChars) {
-  const text = toText(value).replace(/\r\n|\r/g, "\n").replace(CONTROL, "").replace(/\n+$/, "");
+function normaliseBlock(value2, maxChars) {
+  const text = toText(value2).replace(/\r\n|\r/g, "\n").replace(CONTROL, "").replace(/\n+$/, "");
   return tailExcerpt(text, maxChars);
 }
-function codeBlock(value, options = {}) {
-  const body = normaliseBlock(value, options.maxChars ?? CODE_BLOCK_MAX_CHARS);
+function codeBlock(value2, options = {}) {
+  const body = normaliseBlock(value2, options.maxChars ?? CODE_BLOCK_MAX_CHARS);
   let longest = 0;
   for (const run2 of body.match(/`+/g) ?? []) longest = Math.max(longest, run2.length);
   const fence = "`".repeat(Math.max(3, longest + 1));
@@ -79029,12 +77791,12 @@ function codeBlock(value, options = {}) {
 ${body}
 ${fence}`;
 }
-function htmlCodeBlock(value, options = {}) {
-  const body = normaliseBlock(value, options.maxChars ?? CODE_BLOCK_MAX_CHARS);
+function htmlCodeBlock(value2, options = {}) {
+  const body = normaliseBlock(value2, options.maxChars ?? CODE_BLOCK_MAX_CHARS);
   return `<pre><code>${escapeHtml(body)}</code></pre>`;
 }
-function truncateText(value, max3) {
-  const text = toText(value);
+function truncateText(value2, max3) {
+  const text = toText(value2);
   if (text.length <= max3) return text;
   return `${text.slice(0, Math.max(0, max3 - 1)).trimEnd()}\u2026`;
 }
@@ -79046,7 +77808,7 @@ function hashOption(options, name) {
 function registerCommonHelpers(hb) {
   hb.registerHelper(
     "truncate",
-    (value, max3) => truncateText(value, typeof max3 === "number" ? max3 : 200)
+    (value2, max3) => truncateText(value2, typeof max3 === "number" ? max3 : 200)
   );
   hb.registerHelper("eq", (a2, b) => a2 === b);
   hb.registerHelper(
@@ -79062,7 +77824,7 @@ function registerCommonHelpers(hb) {
   );
   hb.registerHelper(
     "join",
-    (list, sep3) => Array.isArray(list) ? list.map(toText).join(typeof sep3 === "string" ? sep3 : ", ") : ""
+    (list, sep4) => Array.isArray(list) ? list.map(toText).join(typeof sep4 === "string" ? sep4 : ", ") : ""
   );
 }
 function routeEscapes(hb, escapeValue) {
@@ -79085,19 +77847,19 @@ function routeEscapes(hb, escapeValue) {
   env.JavaScriptCompiler = EscapingCompiler;
   hb.registerHelper(
     ESCAPE_HELPER,
-    (value) => value instanceof hb.SafeString ? value.toHTML() : escapeValue(value)
+    (value2) => value2 instanceof hb.SafeString ? value2.toHTML() : escapeValue(value2)
   );
 }
 function createMarkdownHandlebars() {
   const hb = import_handlebars.default.create();
-  routeEscapes(hb, (value) => escapeMarkdown(value));
+  routeEscapes(hb, (value2) => escapeMarkdown(value2));
   registerCommonHelpers(hb);
-  hb.registerHelper("mdBr", (value) => new hb.SafeString(escapeMarkdown(value, { newline: "br" })));
-  hb.registerHelper("codeBlock", (value, options) => {
+  hb.registerHelper("mdBr", (value2) => new hb.SafeString(escapeMarkdown(value2, { newline: "br" })));
+  hb.registerHelper("codeBlock", (value2, options) => {
     const lang = hashOption(options, "lang");
     const max3 = hashOption(options, "max");
     return new hb.SafeString(
-      codeBlock(value, {
+      codeBlock(value2, {
         lang: typeof lang === "string" ? lang : void 0,
         maxChars: typeof max3 === "number" ? max3 : void 0
       })
@@ -79109,42 +77871,42 @@ function createHtmlHandlebars() {
   const hb = import_handlebars.default.create();
   routeEscapes(
     hb,
-    (value) => hb.Utils.escapeExpression(typeof value === "string" ? value.replace(CONTROL, "") : value)
+    (value2) => hb.Utils.escapeExpression(typeof value2 === "string" ? value2.replace(CONTROL, "") : value2)
   );
   registerCommonHelpers(hb);
-  hb.registerHelper("codeBlock", (value, options) => {
+  hb.registerHelper("codeBlock", (value2, options) => {
     const max3 = hashOption(options, "max");
-    return new hb.SafeString(htmlCodeBlock(value, { maxChars: typeof max3 === "number" ? max3 : void 0 }));
+    return new hb.SafeString(htmlCodeBlock(value2, { maxChars: typeof max3 === "number" ? max3 : void 0 }));
   });
   return hb;
 }
 
 // src/report/format.ts
-function formatSig(value, digits = 3) {
-  if (value === null || value === void 0 || !Number.isFinite(value)) return "\u2014";
-  if (value === 0) return "0";
-  const text = value.toPrecision(digits);
+function formatSig(value2, digits = 3) {
+  if (value2 === null || value2 === void 0 || !Number.isFinite(value2)) return "\u2014";
+  if (value2 === 0) return "0";
+  const text = value2.toPrecision(digits);
   return text.includes("e") ? Number(text).toString() : text;
 }
-function signed(value) {
-  const text = value.toFixed(1);
+function signed(value2) {
+  const text = value2.toFixed(1);
   if (Number(text) === 0) return "0.0";
-  return value > 0 ? `+${text}` : text;
+  return value2 > 0 ? `+${text}` : text;
 }
 function formatDeltaPct(deltaPct2, interval) {
   if (deltaPct2 === null || deltaPct2 === void 0 || !Number.isFinite(deltaPct2)) return "\u2014";
   const main = `${signed(deltaPct2)} %`;
   return interval ? `${main} [${signed(interval[0])}, ${signed(interval[1])}]` : main;
 }
-function formatCosine(value) {
-  if (value >= 1) return "1.0000";
-  return (Math.floor(value * 1e4) / 1e4).toFixed(4);
+function formatCosine(value2) {
+  if (value2 >= 1) return "1.0000";
+  return (Math.floor(value2 * 1e4) / 1e4).toFixed(4);
 }
-function formatMetricValue(metric, value) {
-  if (value === null) return "\u2014";
-  if (metric.startsWith("accuracy.")) return formatSig(value, 6);
-  if (metric.startsWith("latency.")) return `${formatSig(value)} ms`;
-  return formatSig(value);
+function formatMetricValue(metric, value2) {
+  if (value2 === null) return "\u2014";
+  if (metric.startsWith("accuracy.")) return formatSig(value2, 6);
+  if (metric.startsWith("latency.")) return `${formatSig(value2)} ms`;
+  return formatSig(value2);
 }
 function entryLabel(e) {
   return `${e.model} \xB7 ${e.precision} \xB7 b${e.batchSize}`;
@@ -79152,8 +77914,8 @@ function entryLabel(e) {
 
 // src/sweep/chart.ts
 var COLOURS = ["#0969da", "#8250df", "#1a7f37", "#9a6700", "#cf222e"];
-function n2(value) {
-  return Number.isFinite(value) ? value.toFixed(1) : "0";
+function n2(value2) {
+  return Number.isFinite(value2) ? value2.toFixed(1) : "0";
 }
 function sweepChartSvg(view) {
   if (view.points.length === 0) return "";
@@ -79209,19 +77971,19 @@ function sweepChartSvg(view) {
     const colour = COLOURS[i3 % COLOURS.length];
     const pts = view.points.filter((p) => p.concurrency === level);
     for (const y of [yT, yL]) {
-      const value = (p) => y === yT ? p.itemsPerSec : p.latencyMs;
+      const value2 = (p) => y === yT ? p.itemsPerSec : p.latencyMs;
       parts.push(
-        `<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${pts.map((p) => `${n2(x2(p.batchSize))},${n2(y(value(p)))}`).join(" ")}"/>`
+        `<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${pts.map((p) => `${n2(x2(p.batchSize))},${n2(y(value2(p)))}`).join(" ")}"/>`
       );
       for (const p of pts) {
         const tip = `batch ${p.batchSize} \xD7 ${p.concurrency}: ${formatSig(p.itemsPerSec)} items/s, ${latName} ${formatSig(p.latencyMs)} ms${p.withinSlo === false ? " (outside the SLO)" : ""}${p.chosen ? " (chosen)" : ""}`;
         const fill = p.withinSlo === false ? "white" : colour;
         parts.push(
-          `<circle class="sweep-point${p.chosen ? " chosen" : ""}" cx="${n2(x2(p.batchSize))}" cy="${n2(y(value(p)))}" r="3.5" fill="${fill}" stroke="${colour}"><title>${escapeHtml(tip)}</title></circle>`
+          `<circle class="sweep-point${p.chosen ? " chosen" : ""}" cx="${n2(x2(p.batchSize))}" cy="${n2(y(value2(p)))}" r="3.5" fill="${fill}" stroke="${colour}"><title>${escapeHtml(tip)}</title></circle>`
         );
         if (p.chosen) {
           parts.push(
-            `<circle cx="${n2(x2(p.batchSize))}" cy="${n2(y(value(p)))}" r="7" fill="none" stroke="#1f2328"/>`
+            `<circle cx="${n2(x2(p.batchSize))}" cy="${n2(y(value2(p)))}" r="7" fill="none" stroke="#1f2328"/>`
           );
         }
       }
@@ -79234,8 +77996,8 @@ function sweepChartSvg(view) {
 }
 
 // src/report/svg/scale.ts
-function px(value) {
-  return Number.isFinite(value) ? value.toFixed(1) : "0";
+function px(value2) {
+  return Number.isFinite(value2) ? value2.toFixed(1) : "0";
 }
 function niceStep(span, count2) {
   const raw = span / Math.max(1, count2);
@@ -79267,13 +78029,13 @@ function scaleFor(values, p0, p1, options = {}) {
   let hi = finite.length ? Math.max(...finite) : 1;
   if (options.positive && lo > 0 && hi / lo > 10 ** (options.decades ?? 1)) {
     const l = Math.log10(lo) - 0.05;
-    const h2 = Math.log10(hi) + 0.05;
+    const h3 = Math.log10(hi) + 0.05;
     return {
       kind: "log",
       lo: 10 ** l,
-      hi: 10 ** h2,
-      at: (v) => p0 + (Math.log10(Math.max(v, 10 ** l)) - l) / (h2 - l) * (p1 - p0),
-      ticks: logTicks(10 ** l, 10 ** h2)
+      hi: 10 ** h3,
+      at: (v) => p0 + (Math.log10(Math.max(v, 10 ** l)) - l) / (h3 - l) * (p1 - p0),
+      ticks: logTicks(10 ** l, 10 ** h3)
     };
   }
   if (options.zero) lo = Math.min(0, lo);
@@ -79339,19 +78101,19 @@ function distributionSvg(input2) {
   const c3 = density(cand);
   const b = base.length ? density(base) : void 0;
   const peak = Math.max(...c3.share, ...b?.share ?? [0]);
-  const h2 = (share) => peak > 0 ? share / peak * (BOTTOM - TOP) : 0;
+  const h3 = (share) => peak > 0 ? share / peak * (BOTTOM - TOP) : 0;
   const parts = [`<title>${escapeHtml(input2.title)}</title>`];
   c3.share.forEach((share, i3) => {
     if (share === 0) return;
     const x0 = x2.at(edges[i3]);
     const x1 = x2.at(edges[i3 + 1]);
     parts.push(
-      `<rect class="bar" x="${px(x0)}" y="${px(BOTTOM - h2(share))}" width="${px(Math.max(1, x1 - x0 - 1))}" height="${px(h2(share))}"><title>${escapeHtml(`${formatSig(edges[i3])}\u2013${formatSig(edges[i3 + 1])} ms: ${(share * 100).toFixed(1)} % of ${input2.candidateLabel}`)}</title></rect>`
+      `<rect class="bar" x="${px(x0)}" y="${px(BOTTOM - h3(share))}" width="${px(Math.max(1, x1 - x0 - 1))}" height="${px(h3(share))}"><title>${escapeHtml(`${formatSig(edges[i3])}\u2013${formatSig(edges[i3 + 1])} ms: ${(share * 100).toFixed(1)} % of ${input2.candidateLabel}`)}</title></rect>`
     );
   });
   if (b) {
     const path6 = b.share.map(
-      (share, i3) => `${i3 === 0 ? "M" : "L"}${px(x2.at(edges[i3]))},${px(BOTTOM - h2(share))}H${px(x2.at(edges[i3 + 1]))}`
+      (share, i3) => `${i3 === 0 ? "M" : "L"}${px(x2.at(edges[i3]))},${px(BOTTOM - h3(share))}H${px(x2.at(edges[i3 + 1]))}`
     ).join("");
     parts.push(`<path class="outline" d="${path6}"><title>${escapeHtml(input2.baselineLabel)}</title></path>`);
   }
@@ -79496,7 +78258,7 @@ function speedups(list) {
       const a2 = trialUnits(entry);
       const r = ref2 && trialUnits(ref2);
       if (!ref2 || !a2 || !r) continue;
-      const seed = [...entry.id].reduce((h2, c3) => Math.imul(h2 ^ c3.charCodeAt(0), 16777619) >>> 0, 2166136261);
+      const seed = [...entry.id].reduce((h3, c3) => Math.imul(h3 ^ c3.charCodeAt(0), 16777619) >>> 0, 2166136261);
       rows.push({
         model: entry.model,
         precision: entry.precision,
@@ -79612,8 +78374,8 @@ async function runSweep(config2, measure) {
     stops
   };
 }
-function round(value) {
-  return Math.round(value * 10) / 10;
+function round(value2) {
+  return Math.round(value2 * 10) / 10;
 }
 
 // src/sweep/describe.ts
@@ -79730,6 +78492,48 @@ var CONCLUSION_TEXT = {
   fail: "Regression gate failed",
   neutral: "Regression gate neutral"
 };
+
+// src/engine-diff/render.ts
+var KIND_LABEL = {
+  same: "same",
+  changed: "changed",
+  added: "added",
+  removed: "removed",
+  refused: "fused differently",
+  "reformat-added": "reformat added",
+  "reformat-removed": "reformat removed"
+};
+function names(row) {
+  return { base: row.baseNames.join(" \xB7 ") || "\u2014", candidate: row.candidateNames.join(" \xB7 ") || "\u2014" };
+}
+function changeText(row) {
+  return row.changes.map((c3) => `${c3.what}: ${c3.base ?? "?"} \u2192 ${c3.candidate ?? "?"}`).join("; ");
+}
+function ms(value2, signed2 = false) {
+  if (value2 === void 0) return "\u2014";
+  const text = formatSig(value2);
+  return signed2 && value2 > 0 ? `+${text}` : text;
+}
+function engineDiffView(diff) {
+  return {
+    cause: diff.cause,
+    reason: diff.reason,
+    summary: `layers ${diff.counts.baseLayers} \u2192 ${diff.counts.candidateLayers}` + (diff.time ? `; per-layer GPU time ${ms(diff.time.baseMs)} \u2192 ${ms(diff.time.candidateMs)} ms (${ms(diff.time.deltaMs, true)} ms)` : ""),
+    rows: diff.layers.map((row) => {
+      const n3 = names(row);
+      return {
+        kind: KIND_LABEL[row.kind],
+        base: n3.base,
+        candidate: n3.candidate,
+        what: changeText(row) || "\u2014",
+        baseMs: ms(row.baseMs),
+        candidateMs: ms(row.candidateMs),
+        deltaMs: ms(row.deltaMs, true)
+      };
+    }),
+    omitted: diff.omitted
+  };
+}
 
 // src/report/comparison-metrics.ts
 function findMetric(comparison2, name) {
@@ -79887,11 +78691,11 @@ var SPIKE_CV = 0.25;
 var UNRELIABLE_CV = 0.5;
 var UNRELIABLE_TRIAL_SPREAD_PCT = 20;
 var MIN_SAMPLES_FOR_TAIL = 20;
-function fmt(value, digits = 3) {
-  return Number(value.toPrecision(digits)).toString();
+function fmt(value2, digits = 3) {
+  return Number(value2.toPrecision(digits)).toString();
 }
-function signedPct(value) {
-  return `${value >= 0 ? "+" : ""}${value.toFixed(1)} %`;
+function signedPct(value2) {
+  return `${value2 >= 0 ? "+" : ""}${value2.toFixed(1)} %`;
 }
 function detectLatencySpike(entry, comparison2) {
   const p50 = findMetric(comparison2, "latency.p50");
@@ -79939,8 +78743,8 @@ function detectAccuracyDegradation(entry, comparison2) {
   const details = [];
   if (acc) {
     for (const v of acc.violations) {
-      const value = v.value === null ? "n/a" : fmt(v.value, 5);
-      details.push(`${v.metric} = ${value} on output '${v.output}' (limit ${limitText(v.limit)})`);
+      const value2 = v.value === null ? "n/a" : fmt(v.value, 5);
+      details.push(`${v.metric} = ${value2} on output '${v.output}' (limit ${limitText(v.limit)})`);
     }
     for (const out of acc.outputs) {
       if (out.nonFinite > 0) details.push(`output '${out.name}' has ${out.nonFinite} NaN/Inf values`);
@@ -80141,6 +78945,7 @@ function rowView(entry, comparison2, device, options, deviceKind) {
     metrics: (comparison2?.metrics ?? []).map(metricView),
     incidents,
     layers,
+    engineDiff: comparison2?.engineDiff ? engineDiffView(comparison2.engineDiff) : null,
     distribution: options.charts ? distribution(entry, comparison2) : null
   };
 }
@@ -80292,7 +79097,7 @@ function buildViewModel(input2, options = {}) {
     rows: allRows.length,
     incidents,
     incidentGroups: groupIncidents(incidents),
-    layerSections: allRows.filter((r) => r.layers.length > 0).map((r) => ({ label: r.label, device: r.device, layers: r.layers })),
+    layerSections: allRows.filter((r) => r.layers.length > 0 || r.engineDiff !== null).map((r) => ({ label: r.label, device: r.device, layers: r.layers, engineDiff: r.engineDiff })),
     sweeps: sweepViews(list),
     speedups: speedupViews(list)
   };
@@ -80385,7 +79190,7 @@ ${pointer}`;
   }
   return `${text.slice(0, best.end).trimEnd()}${best.close}${tail}`;
 }
-function stableStringify(value) {
+function stableStringify(value2) {
   const sort = (v) => {
     if (Array.isArray(v)) return v.map(sort);
     if (v && typeof v === "object") {
@@ -80395,7 +79200,7 @@ function stableStringify(value) {
     }
     return v;
   };
-  return `${JSON.stringify(sort(value), null, 2)}
+  return `${JSON.stringify(sort(value2), null, 2)}
 `;
 }
 function asList2(input2) {
@@ -80427,8 +79232,8 @@ var RENDERERS = {
   html: (input2, options = {}) => templateFor("html")(buildViewModel(input2, { layerLimit: options.layerLimit })),
   json: (input2) => renderJson(input2)
 };
-function isReportFormat(value) {
-  return REPORT_FORMATS.includes(value);
+function isReportFormat(value2) {
+  return REPORT_FORMATS.includes(value2);
 }
 function getRenderer(format2) {
   if (!isReportFormat(format2)) {
@@ -80461,10 +79266,10 @@ function statsProblems(stated, samples, where) {
     out.push(`${where}.count is ${stated.count} but there are ${computed.count} samples`);
   }
   for (const field of ["median", "mean", "min", "max", "p99"]) {
-    const value = stated[field];
-    if (value === void 0) {
+    const value2 = stated[field];
+    if (value2 === void 0) {
       out.push(`${where}.${field} is absent although there are ${computed.count} samples`);
-    } else if (!agrees(value, computed[field])) {
+    } else if (!agrees(value2, computed[field])) {
       out.push(
         `${where}.${field} is ${stated[field]} but the samples give ${computed[field].toPrecision(6)}`
       );
@@ -80601,8 +79406,11 @@ init_errors();
 
 // src/store/filesystem-store.ts
 init_errors();
-init_atomic_write();
-import { isAbsolute as isAbsolute4, join as join15, relative, resolve as resolve4 } from "node:path";
+import { unlink as unlink4 } from "node:fs/promises";
+import { basename as basename2, isAbsolute as isAbsolute5, join as join17, relative as relative2, resolve as resolve4 } from "node:path";
+
+// src/store/append-plan.ts
+import { createHash as createHash3 } from "node:crypto";
 
 // src/store/key.ts
 var SLUG_MAX = 48;
@@ -80668,27 +79476,352 @@ function assertHistorySize(historySize) {
     throw new RangeError(`historySize must be a positive integer, got ${historySize}`);
   }
 }
-function mergeRuns(runs, run2, historySize) {
-  if (runs.some((r) => r.runId === run2.runId)) return { skip: `run ${run2.runId} is already stored` };
-  const time3 = (r) => {
-    const t = Date.parse(r.createdAt);
-    return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
-  };
-  const merged = [...runs, run2].map((r, index) => ({ r, index, t: time3(r) })).sort((a2, b) => a2.t === b.t ? a2.index - b.index : a2.t < b.t ? -1 : 1).map(({ r }) => r);
-  const kept = merged.slice(Math.max(0, merged.length - historySize));
-  if (!kept.includes(run2)) {
-    return { skip: `run ${run2.runId} is older than the ${historySize} newest runs kept` };
+function runSortKey(run2) {
+  const t = Date.parse(run2.createdAt);
+  const ms2 = Number.isNaN(t) ? 0 : Math.max(0, t);
+  return `${String(ms2).padStart(15, "0")}-${slug2(run2.runId, 40)}-${runHash(run2.runId)}`;
+}
+function runHash(runId) {
+  return createHash3("sha256").update(runId).digest("hex").slice(0, 16);
+}
+
+// src/store/key-dir.ts
+init_errors();
+import { unlink as unlink3 } from "node:fs/promises";
+import { join as join16 } from "node:path";
+init_atomic_write();
+
+// src/store/run-file.ts
+import { gunzipSync, gzipSync } from "node:zlib";
+init_errors();
+
+// src/store/types.ts
+var STORE_SCHEMA_VERSION = 2;
+
+// src/store/run-file.ts
+var MAX_RUN_JSON_BYTES = 256 * 1024 * 1024;
+var StoredTrial = external_exports.object({
+  samplesF32: external_exports.string(),
+  count: external_exports.number().int().nonnegative(),
+  stats: StatsSummary,
+  wallMs: external_exports.number().nonnegative().optional()
+});
+var StoredRun = external_exports.object({
+  schemaVersion: external_exports.literal(STORE_SCHEMA_VERSION),
+  runId: external_exports.string().min(1),
+  createdAt: external_exports.string(),
+  source: Results.shape.source,
+  entry: external_exports.looseObject({ latency: external_exports.looseObject({ trials: external_exports.array(StoredTrial).min(1) }).optional() })
+});
+function storedRun(run2, keepSamples) {
+  const latency = run2.entry.latency;
+  if (!latency) return run2;
+  const trials = latency.trials.map((t) => ({
+    ...t,
+    samples: keepSamples ? Array.from(new Float32Array(t.samples)) : []
+  }));
+  return { ...run2, entry: { ...run2.entry, latency: { ...latency, trials } } };
+}
+function hasSamples(run2) {
+  return run2.entry.latency?.trials.some((t) => t.samples.length > 0) ?? false;
+}
+function packSamples(samples) {
+  const bytes = new Uint8Array(new Float32Array(samples).buffer);
+  const n3 = samples.length;
+  const out = Buffer.alloc(bytes.length);
+  for (let i3 = 0; i3 < n3; i3++) for (let b = 0; b < 4; b++) out[b * n3 + i3] = bytes[i3 * 4 + b];
+  return out.toString("base64");
+}
+function unpackSamples(text, count2) {
+  const shuffled = Buffer.from(text, "base64");
+  if (shuffled.length !== count2 * 4) {
+    throw new Error(`expected ${count2} float32 samples, found ${shuffled.length} bytes`);
   }
-  return { runs: kept };
+  const bytes = new Uint8Array(count2 * 4);
+  for (let i3 = 0; i3 < count2; i3++) for (let b = 0; b < 4; b++) bytes[i3 * 4 + b] = shuffled[b * count2 + i3];
+  const values = Array.from(new Float32Array(bytes.buffer));
+  if (!values.every(Number.isFinite)) throw new Error("a sample is not a finite number");
+  return values;
+}
+function encodeRunFile(run2, keepSamples) {
+  const { latency, ...entry } = run2.entry;
+  const doc = {
+    schemaVersion: STORE_SCHEMA_VERSION,
+    runId: run2.runId,
+    createdAt: run2.createdAt,
+    source: run2.source,
+    entry: {
+      ...entry,
+      ...latency && {
+        latency: {
+          ...latency,
+          trials: latency.trials.map(
+            (t) => ({
+              samplesF32: keepSamples ? packSamples(t.samples) : "",
+              count: keepSamples ? t.samples.length : 0,
+              stats: t.stats,
+              ...t.wallMs !== void 0 && { wallMs: t.wallMs }
+            })
+          )
+        }
+      }
+    }
+  };
+  return gzipSync(JSON.stringify(doc), { level: 9 });
+}
+function decodeRunFile(bytes, path6, key) {
+  const fail2 = (why) => new DataError(`${path6}: baseline run file ${why}`, path6);
+  let doc;
+  try {
+    doc = JSON.parse(gunzipSync(bytes, { maxOutputLength: MAX_RUN_JSON_BYTES }).toString("utf8"));
+  } catch {
+    throw fail2("is not gzip-compressed JSON (truncated or corrupt?)");
+  }
+  const version2 = doc?.schemaVersion;
+  if (typeof version2 === "number" && version2 > STORE_SCHEMA_VERSION) {
+    throw fail2(`was written by a newer trt-gate (store schema ${version2}); upgrade trt-gate`);
+  }
+  const stored = StoredRun.safeParse(doc);
+  if (!stored.success)
+    throw fail2(`does not match store schema ${STORE_SCHEMA_VERSION}: ${issueText(stored.error)}`);
+  const raw = stored.data.entry;
+  const storedTrials = raw.latency?.trials ?? [];
+  const entryDoc = raw.latency ? {
+    ...raw,
+    latency: {
+      ...raw.latency,
+      trials: storedTrials.map(({ samplesF32: _s, count: _c, ...t }) => ({ ...t, samples: [] }))
+    }
+  } : raw;
+  const entry = Entry.safeParse(entryDoc);
+  if (!entry.success)
+    throw fail2(`does not match store schema ${STORE_SCHEMA_VERSION}: entry.${issueText(entry.error)}`);
+  if (canonicalKeyJson(entry.data.key) !== canonicalKeyJson(key)) {
+    throw fail2("holds another key's run; was it moved or edited by hand?");
+  }
+  entry.data.latency?.trials.forEach((trial, i3) => {
+    const t = storedTrials[i3];
+    try {
+      trial.samples = unpackSamples(t.samplesF32, t.count);
+    } catch (error63) {
+      throw fail2(`has unreadable samples in trial ${i3}: ${error63.message}`);
+    }
+  });
+  const { runId, createdAt, source } = stored.data;
+  return { runId, createdAt, source, entry: entry.data };
+}
+function issueText(error63) {
+  const issue4 = error63.issues[0];
+  return issue4 ? `${issue4.path.join(".") || "(root)"}: ${issue4.message}` : "invalid";
+}
+
+// src/store/store-files.ts
+init_errors();
+import { constants as constants7 } from "node:fs";
+import { lstat as lstat3, open as open5, readdir as readdir3 } from "node:fs/promises";
+import { join as join15, relative, sep } from "node:path";
+function isMissing(error63) {
+  return error63.code === "ENOENT";
+}
+function symlinkError(path6) {
+  return new DataError(
+    `${path6}: is a symbolic link; the baseline store refuses links (they could point outside it)`,
+    path6
+  );
+}
+function wrongTypeError(path6, expected) {
+  return new DataError(`${path6}: expected ${expected} in the baseline store, found something else`, path6);
+}
+async function assertNoLinks(base, path6) {
+  const parts = relative(base, path6).split(sep).filter(Boolean);
+  let at = base;
+  for (const part of parts) {
+    at = join15(at, part);
+    try {
+      if ((await lstat3(at)).isSymbolicLink()) throw symlinkError(at);
+    } catch (error63) {
+      if (error63 instanceof DataError) throw error63;
+      if (isMissing(error63)) return;
+      throw new DataError(`${at}: cannot inspect: ${error63.message}`, at);
+    }
+  }
+}
+async function storeEntries(dir) {
+  try {
+    const info2 = await lstat3(dir);
+    if (info2.isSymbolicLink()) throw symlinkError(dir);
+    if (!info2.isDirectory()) throw wrongTypeError(dir, "a directory");
+    const list = await readdir3(dir, { withFileTypes: true });
+    const link = list.find((d) => d.isSymbolicLink());
+    if (link) throw symlinkError(join15(dir, link.name));
+    return list.filter((d) => !d.name.startsWith(".")).sort((a2, b) => a2.name < b.name ? -1 : 1);
+  } catch (error63) {
+    if (error63 instanceof DataError) throw error63;
+    if (isMissing(error63)) return [];
+    throw new DataError(`${dir}: cannot list baseline directory: ${error63.message}`, dir);
+  }
+}
+async function storeSubdirectories(dir, skip = /* @__PURE__ */ new Set()) {
+  return (await storeEntries(dir)).filter((d) => d.isDirectory() && !skip.has(d.name)).map((d) => d.name);
+}
+async function readStoreFile(path6, maxBytes) {
+  let handle;
+  try {
+    handle = await open5(path6, constants7.O_RDONLY | (constants7.O_NOFOLLOW ?? 0) | (constants7.O_NONBLOCK ?? 0));
+  } catch (error63) {
+    if (isMissing(error63)) return void 0;
+    if (error63.code === "ELOOP") throw symlinkError(path6);
+    throw new DataError(`${path6}: cannot read baseline file: ${error63.message}`, path6);
+  }
+  try {
+    const info2 = await handle.stat();
+    if (!info2.isFile()) throw wrongTypeError(path6, "a regular file");
+    if (info2.size > maxBytes) {
+      throw new DataError(
+        `${path6}: ${info2.size} bytes, more than a baseline file may hold (${maxBytes})`,
+        path6
+      );
+    }
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+// src/store/key-dir.ts
+var KEY_FILE = "key.json";
+var RUN_SUFFIX = ".run.gz";
+var MAX_KEY_FILE_BYTES = 1024 * 1024;
+var MAX_RUN_FILE_BYTES = 64 * 1024 * 1024;
+function runFileName(run2) {
+  return `${runSortKey(run2)}${RUN_SUFFIX}`;
+}
+function hashOfName(name) {
+  return name.slice(-RUN_SUFFIX.length - 16, -RUN_SUFFIX.length);
+}
+async function runFileNames(dir) {
+  const names2 = [];
+  for (const d of await storeEntries(dir)) {
+    if (d.name !== KEY_FILE && !d.name.endsWith(RUN_SUFFIX)) continue;
+    if (!d.isFile()) throw wrongTypeError(join16(dir, d.name), "a regular file");
+    if (d.name !== KEY_FILE) names2.push(d.name);
+  }
+  return names2.sort();
+}
+async function readKeyOf(dir) {
+  const path6 = join16(dir, KEY_FILE);
+  const bytes = await readStoreFile(path6, MAX_KEY_FILE_BYTES);
+  if (!bytes) return void 0;
+  let doc;
+  try {
+    doc = JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw new DataError(`${path6}: not valid JSON (truncated or corrupt?)`, path6);
+  }
+  const version2 = doc?.schemaVersion;
+  if (typeof version2 === "number" && version2 > STORE_SCHEMA_VERSION) {
+    throw new DataError(
+      `${path6}: written by a newer trt-gate (store schema ${version2}); upgrade trt-gate`,
+      path6
+    );
+  }
+  if (version2 !== STORE_SCHEMA_VERSION) {
+    throw new DataError(
+      `${path6}: not a trt-gate key file (expected schemaVersion ${STORE_SCHEMA_VERSION})`,
+      path6
+    );
+  }
+  const parsed = BaselineKey.safeParse(doc.key);
+  if (!parsed.success) {
+    throw new DataError(`${path6}: not a valid baseline key: ${parsed.error.issues[0]?.message}`, path6);
+  }
+  return parsed.data;
+}
+function checkSameKey(stored, key, path6) {
+  if (!sameKey(stored, key)) {
+    throw new DataError(
+      `${path6}: holds the baseline of another key (${describeDifference(stored, key)}); was it moved or edited by hand?`,
+      path6
+    );
+  }
+}
+async function readKeyDir(dir, key) {
+  const names2 = await runFileNames(dir);
+  const stored = await readKeyOf(dir);
+  if (!stored) {
+    if (names2.length > 0)
+      throw new DataError(`${join16(dir, KEY_FILE)}: missing beside ${names2.length} run file(s)`, dir);
+    return void 0;
+  }
+  checkSameKey(stored, key, join16(dir, KEY_FILE));
+  const runs = await Promise.all(
+    names2.map(async (name) => {
+      const path6 = join16(dir, name);
+      const bytes = await readStoreFile(path6, MAX_RUN_FILE_BYTES);
+      return bytes && decodeRunFile(bytes, path6, key);
+    })
+  );
+  return runs.filter((r) => r !== void 0);
+}
+async function appendToKeyDir(dir, runs, a2) {
+  const stored = await readKeyOf(dir);
+  if (stored) checkSameKey(stored, a2.key, join16(dir, KEY_FILE));
+  const existing = await runFileNames(dir);
+  const hashes = new Set(existing.map(hashOfName));
+  const planned = [];
+  const outcomes = runs.map((run2) => {
+    const name = runFileName(run2);
+    if (hashes.has(hashOfName(name))) return { skip: `run ${run2.runId} is already stored` };
+    const all = [...existing, ...planned.map((p) => p.name)].sort();
+    if (all.length >= a2.historySize && name < all[all.length - a2.historySize]) {
+      return { skip: `run ${run2.runId} is older than the ${a2.historySize} newest runs kept` };
+    }
+    hashes.add(hashOfName(name));
+    planned.push({ run: run2, name });
+    return void 0;
+  });
+  if (planned.length === 0) return outcomes;
+  if (!stored) {
+    const text = `${JSON.stringify({ schemaVersion: STORE_SCHEMA_VERSION, key: a2.key }, null, 2)}
+`;
+    await writeFileAtomically(join16(dir, KEY_FILE), text);
+  }
+  const window2 = new Set([...existing, ...planned.map((p) => p.name)].sort().slice(-a2.sampleRuns));
+  for (const { run: run2, name } of planned) {
+    await writeFileAtomically(join16(dir, name), encodeRunFile(run2, window2.has(name)));
+  }
+  const count2 = await tidy(dir, a2);
+  return outcomes.map((o2) => o2 ?? { runs: count2 });
+}
+async function tidy(dir, a2) {
+  const names2 = await runFileNames(dir);
+  const pruned = Math.max(0, names2.length - a2.historySize);
+  const windowStart = Math.max(0, names2.length - a2.sampleRuns);
+  for (const name of names2.slice(Math.max(pruned, windowStart - a2.sampleRuns), windowStart)) {
+    await compactRun(join16(dir, name), a2.key);
+  }
+  for (const old of names2.slice(0, pruned)) {
+    await unlink3(join16(dir, old)).catch((error63) => {
+      if (!isMissing(error63)) {
+        throw new DataError(
+          `${join16(dir, old)}: stored the new run, but cannot remove this old one: ${error63.message}`,
+          old
+        );
+      }
+    });
+  }
+  return Math.min(names2.length, a2.historySize);
+}
+async function compactRun(path6, key) {
+  const bytes = await readStoreFile(path6, MAX_RUN_FILE_BYTES);
+  if (!bytes) return;
+  const run2 = decodeRunFile(bytes, path6, key);
+  if (hasSamples(run2)) await writeFileAtomically(path6, encodeRunFile(run2, false));
 }
 
 // src/store/file-format.ts
 init_errors();
-
-// src/store/types.ts
-var STORE_SCHEMA_VERSION = 1;
-
-// src/store/file-format.ts
+var KEY_FILE_SCHEMA = 1;
 var BaselineRunSchema = external_exports.object({
   runId: external_exports.string().min(1),
   createdAt: external_exports.string(),
@@ -80696,7 +79829,7 @@ var BaselineRunSchema = external_exports.object({
   entry: Entry
 });
 var StoreFile = external_exports.object({
-  schemaVersion: external_exports.literal(STORE_SCHEMA_VERSION),
+  schemaVersion: external_exports.literal(KEY_FILE_SCHEMA),
   key: BaselineKey,
   runs: external_exports.array(BaselineRunSchema)
 }).superRefine((file2, ctx) => {
@@ -80757,7 +79890,7 @@ var MIGRATIONS2 = {
     })
   }
 };
-var OLDEST_READABLE_SCHEMA = Math.min(STORE_SCHEMA_VERSION, ...Object.keys(MIGRATIONS2).map(Number));
+var OLDEST_READABLE_SCHEMA = Math.min(KEY_FILE_SCHEMA, ...Object.keys(MIGRATIONS2).map(Number));
 function sum2(values) {
   return values.reduce((a2, b) => a2 + b, 0);
 }
@@ -80780,11 +79913,8 @@ function parseStoreFile(text, filePath) {
   let doc;
   try {
     doc = JSON.parse(text);
-  } catch (error63) {
-    throw new DataError(
-      `${filePath}: baseline file is not valid JSON (truncated or corrupt?): ${error63.message}`,
-      filePath
-    );
+  } catch {
+    throw new DataError(`${filePath}: baseline file is not valid JSON (truncated or corrupt?)`, filePath);
   }
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
     throw new DataError(`${filePath}: baseline file is not a JSON object`, filePath);
@@ -80796,13 +79926,13 @@ function parseStoreFile(text, filePath) {
       filePath
     );
   }
-  if (version2 !== STORE_SCHEMA_VERSION && (typeof version2 !== "number" || !(version2 in MIGRATIONS2))) {
+  if (version2 !== KEY_FILE_SCHEMA && (typeof version2 !== "number" || !(version2 in MIGRATIONS2))) {
     throw new DataError(
       `${filePath}: baseline file has unknown schemaVersion ${JSON.stringify(version2) ?? "undefined"} (this version reads schemas ${OLDEST_READABLE_SCHEMA} to ${STORE_SCHEMA_VERSION}); it may be from a newer trt-gate (upgrade trt-gate) or not a trt-gate baseline file`,
       filePath
     );
   }
-  while (typeof version2 === "number" && version2 < STORE_SCHEMA_VERSION) {
+  while (typeof version2 === "number" && version2 < KEY_FILE_SCHEMA) {
     const migration = MIGRATIONS2[version2];
     if (!migration) throw new DataError(`${filePath}: no migration from store schema ${version2}`, filePath);
     const old = migration.schema.safeParse(doc);
@@ -80819,247 +79949,226 @@ ${describeIssues(old.error)}`,
   const parsed = StoreFile.safeParse(doc);
   if (!parsed.success) {
     throw new DataError(
-      `${filePath}: baseline file does not match store schema ${STORE_SCHEMA_VERSION}:
+      `${filePath}: baseline file does not match store schema ${KEY_FILE_SCHEMA}:
 ${describeIssues(parsed.error)}`,
       filePath
     );
   }
   return parsed.data;
 }
-function serializeStoreFile(history) {
-  const file2 = { schemaVersion: STORE_SCHEMA_VERSION, key: history.key, runs: history.runs };
-  return `${JSON.stringify(file2, null, 2)}
-`;
-}
 
 // src/store/key-files.ts
-init_errors();
-import { readdir as readdir3, readFile as readFile9 } from "node:fs/promises";
-function isMissing(error63) {
-  const code = error63.code;
-  return code === "ENOENT" || code === "ENOTDIR";
-}
-async function readKeyFile(path6) {
-  let text;
-  try {
-    text = await readFile9(path6, "utf8");
-  } catch (error63) {
-    if (isMissing(error63)) return void 0;
-    throw new DataError(`${path6}: cannot read baseline file: ${error63.message}`, path6);
-  }
-  return parseStoreFile(text, path6);
-}
-function checkKey(file2, key, path6) {
-  if (!sameKey(file2.key, key)) {
-    throw new DataError(
-      `${path6}: holds the baseline of another key (${describeDifference(file2.key, key)}); was it moved or edited by hand?`,
-      path6
-    );
-  }
-}
-async function readKeyFiles(targets) {
-  const problems = [];
-  const files = [];
-  for (const target of targets) {
-    try {
-      const file2 = await readKeyFile(target.path);
-      if (file2) checkKey(file2, target.key, target.path);
-      files.push(file2);
-    } catch (error63) {
-      if (!(error63 instanceof DataError)) throw error63;
-      problems.push(error63);
-      files.push(void 0);
-    }
-  }
-  if (problems.length === 1) throw problems[0];
-  if (problems.length > 1) {
-    throw new DataError(
-      `${problems.length} baseline files cannot be appended to; nothing was written:
-` + problems.map((p) => p.message).join("\n"),
-      problems[0].file
-    );
-  }
-  return files;
-}
-async function entries(dir) {
-  try {
-    return await readdir3(dir, { withFileTypes: true });
-  } catch (error63) {
-    if (isMissing(error63)) return [];
-    throw new DataError(`${dir}: cannot list baseline directory: ${error63.message}`, dir);
-  }
-}
-async function subdirectories(dir) {
-  return (await entries(dir)).filter((d) => d.isDirectory() && !d.name.startsWith(".")).map((d) => d.name).sort();
-}
-async function keyFileNames(dir) {
-  return (await entries(dir)).filter((d) => d.isFile() && d.name.endsWith(".json") && !d.name.startsWith(".")).map((d) => d.name).sort();
+var MAX_SCHEMA1_BYTES = 256 * 1024 * 1024;
+async function readSchema1File(path6, key) {
+  const bytes = await readStoreFile(path6, MAX_SCHEMA1_BYTES);
+  if (!bytes) return void 0;
+  const file2 = parseStoreFile(bytes.toString("utf8"), path6);
+  if (key) checkSameKey(file2.key, key, path6);
+  return { key: file2.key, runs: file2.runs };
 }
 
-// src/store/key-lock.ts
-var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
+// src/store/namespace.ts
 init_errors();
-import { mkdir as mkdir10 } from "node:fs/promises";
-import { dirname as dirname4 } from "node:path";
-async function lockKeyFile(path6, options, onCompromised) {
-  try {
-    await mkdir10(dirname4(path6), { recursive: true });
-    return await import_proper_lockfile.default.lock(path6, {
-      realpath: false,
-      // the key file may not exist yet
-      stale: options.staleMs,
-      retries: {
-        retries: options.retries,
-        factor: 1.5,
-        minTimeout: 20,
-        maxTimeout: 1e3,
-        randomize: true
-      },
-      onCompromised
-    });
-  } catch (error63) {
-    const code = error63.code;
-    throw new DataError(
-      code === "ELOCKED" ? `${path6}: still locked by another writer after ${options.retries} retries; if no trt-gate is running, remove ${path6}.lock` : `${path6}: cannot lock: ${error63.message}`,
-      path6
-    );
-  }
+var DEFAULT_NAMESPACE = "main";
+function namespacePath(ns) {
+  return "production" in ns ? "production" : `branches/${slug2(ns.branch, 80)}`;
+}
+function namespaceLabel(ns) {
+  return "production" in ns ? "production (last release)" : `branch ${ns.branch}`;
 }
 
 // src/store/filesystem-store.ts
+var NAMESPACE_ROOTS = /* @__PURE__ */ new Set(["branches", "production"]);
+var KEY_ENTRY = /^[a-z0-9._-]+-b(?:\d+|unknown)-[0-9a-f]{16}(?:\.json)?$/;
 var FilesystemBaselineStore = class {
   /** The store's root directory. */
   root;
   /** The namespace's directory: every key of this store lives under it. */
   dir;
   description;
-  lockOptions;
+  /** Where the unnamespaced schema-1 layout of this namespace may still be (namespace main only). */
+  rootLayout;
   constructor(root2, options = {}) {
     this.root = resolve4(root2);
-    this.dir = options.namespace ? join15(this.root, ...options.namespace.split("/")) : this.root;
+    this.dir = options.namespace ? join17(this.root, ...options.namespace.split("/")) : this.root;
     this.description = `filesystem store at ${this.dir}`;
-    this.lockOptions = { retries: options.lockRetries ?? 60, staleMs: options.staleMs ?? 1e4 };
+    const isMain = options.namespace === namespacePath({ branch: DEFAULT_NAMESPACE });
+    this.rootLayout = isMain ? this.root : void 0;
   }
-  /** Absolute path of a key's file; always inside `root` whatever the key's names are. */
+  /** Absolute path of a key's directory; always inside the store whatever the key's names are. */
   pathFor(key) {
-    const path6 = join15(this.dir, ...keyPath(key).split("/"));
-    const rel = relative(this.dir, path6);
-    if (rel === "" || rel.startsWith("..") || isAbsolute4(rel)) {
-      throw new DataError(`refusing to use ${path6}: outside the store at ${this.root}`, path6);
+    return this.inside(this.dir, keyPath(key).replace(/\.json$/, ""));
+  }
+  inside(base, rel) {
+    const path6 = join17(base, ...rel.split("/"));
+    const back = relative2(base, path6);
+    if (back === "" || back.startsWith("..") || isAbsolute5(back)) {
+      throw new DataError(`refusing to use ${path6}: outside the store at ${base}`, path6);
     }
     return path6;
   }
-  /** Never writes and never creates anything; a missing root or key file is `undefined`. */
+  /** Never writes and never creates anything; a key with no stored run is `undefined`. */
   async read(key) {
-    const path6 = this.pathFor(key);
-    const file2 = await readKeyFile(path6);
-    if (!file2) return void 0;
-    checkKey(file2, key, path6);
-    return { key: file2.key, runs: file2.runs };
+    const dir = this.pathFor(key);
+    await assertNoLinks(this.root, dir);
+    const runs = await readKeyDir(dir, key) ?? [];
+    const legacy = (await this.readSchema1(key)).flatMap((f) => f.runs);
+    const all = mergeByRunId(runs, legacy);
+    if (all.length === 0) return void 0;
+    const windowStart = all.length - BASELINE_RUNS;
+    return {
+      key,
+      runs: all.map((r, i3) => i3 >= windowStart || !hasSamples(r) ? r : storedRun(r, false))
+    };
   }
   async findSimilar(key) {
-    const prefix = keyFilePrefix(key);
-    const found = [];
-    for (const device of await subdirectories(this.dir)) {
-      const dir = join15(this.dir, device, slug2(key.model));
-      for (const name of await keyFileNames(dir)) {
-        if (!name.startsWith(prefix)) continue;
-        const stored = await this.readListedKey(join15(dir, name));
-        if (isSimilarKey(stored, key)) found.push(stored);
-      }
-    }
-    return found.sort(compareKeys);
+    const keys = await this.keys(slug2(key.model), keyFilePrefix(key));
+    return keys.filter((k) => isSimilarKey(k, key)).sort(compareKeys);
   }
   async list() {
-    const keys = [];
-    for (const device of await subdirectories(this.dir)) {
-      for (const model of await subdirectories(join15(this.dir, device))) {
-        const dir = join15(this.dir, device, model);
-        for (const name of await keyFileNames(dir)) keys.push(await this.readListedKey(join15(dir, name)));
-      }
-    }
-    return keys.sort(compareKeys);
+    return (await this.keys(void 0, "")).sort(compareKeys);
   }
   /**
-   * Appends one run per stored entry (status ok, not unreliable), all or nothing as far as the
-   * filesystem allows:
-   *  1. read and validate every target file without locking or creating anything; a corrupt file
-   *     (or one of a newer schema) fails the whole append before anything is touched;
-   *  2. lock every target file (sorted by path, so concurrent appenders cannot deadlock), then
-   *     re-read and re-validate each under its lock (another writer may have changed it);
-   *  3. write each file atomically (temp file + rename), then unlock.
-   * A failure in 1 or 2 writes nothing (2 may leave empty directories behind). Only an I/O failure
-   * during 3 (disk full) can leave some keys appended and others not; each file is still whole.
+   * Appends one run per stored entry (status ok, not unreliable). Every target is checked first —
+   * links, types, its key file, its schema-1 file — so a corrupt store fails the whole append
+   * before anything is written. Then, per key: the schema-1 runs (if any) and the new run are
+   * written as run files, and the schema-1 file is removed.
    */
   async append(results, options) {
     assertHistorySize(options.historySize);
     const { targets, skipped } = planAppend(results);
-    const planned = targets.map((t) => ({ ...t, path: this.pathFor(t.key) })).sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0);
-    if (planned.length === 0) return { written: [], skipped };
-    await readKeyFiles(planned);
-    const releases = [];
-    let compromised;
-    try {
-      for (const target of planned) {
-        releases.push(await lockKeyFile(target.path, this.lockOptions, (error63) => compromised ??= error63));
-      }
-      const existing = await readKeyFiles(planned);
-      const written = [];
-      const writes = [];
-      planned.forEach((target, i3) => {
-        const merged = mergeRuns(existing[i3]?.runs ?? [], target.run, options.historySize);
-        if ("skip" in merged) {
-          skipped.push({ entryId: target.entryId, reason: merged.skip });
-          return;
-        }
-        writes.push({ path: target.path, text: serializeStoreFile({ key: target.key, runs: merged.runs }) });
-        written.push({ key: target.key, runs: merged.runs.length });
-      });
-      for (const { path: path6, text } of writes) {
-        if (compromised) {
-          throw new DataError(
-            `${path6}: lost the lock while appending (${compromised.message}); not written`,
-            path6
-          );
-        }
-        try {
-          await writeFileAtomically(path6, text);
-        } catch (error63) {
-          throw new DataError(`${path6}: cannot write baseline file: ${error63.message}`, path6);
-        }
-      }
-      return { written, skipped };
-    } finally {
-      for (const release of releases.reverse()) {
-        await release().catch(() => {
-        });
+    if (targets.length === 0) return { written: [], skipped };
+    const problems = [];
+    const legacy = /* @__PURE__ */ new Map();
+    for (const t of targets) {
+      try {
+        const dir = this.pathFor(t.key);
+        await assertNoLinks(this.root, dir);
+        const stored = await readKeyOf(dir);
+        if (stored) checkSameKey(stored, t.key, join17(dir, KEY_FILE));
+        await runFileNames(dir);
+        legacy.set(t.keyId, await this.readSchema1(t.key));
+      } catch (error63) {
+        if (!(error63 instanceof DataError)) throw error63;
+        problems.push(error63);
       }
     }
+    if (problems.length === 1) throw problems[0];
+    if (problems.length > 1) {
+      throw new DataError(
+        `${problems.length} baseline keys cannot be appended to; nothing was written:
+` + problems.map((p) => p.message).join("\n"),
+        problems[0].file
+      );
+    }
+    const written = [];
+    for (const t of targets) {
+      const old = legacy.get(t.keyId) ?? [];
+      const outcomes = await appendToKeyDir(this.pathFor(t.key), [...old.flatMap((f) => f.runs), t.run], {
+        key: t.key,
+        historySize: options.historySize,
+        sampleRuns: BASELINE_RUNS
+      });
+      for (const file2 of old) await removeMigrated(file2.path);
+      const outcome = outcomes.at(-1);
+      if ("skip" in outcome) skipped.push({ entryId: t.entryId, reason: outcome.skip });
+      else written.push({ key: t.key, runs: outcome.runs });
+    }
+    return { written, skipped };
   }
-  /** A listed file's key, checked to be stored where read() would look for it. */
-  async readListedKey(path6) {
-    const file2 = await readKeyFile(path6);
-    if (!file2) throw new DataError(`${path6}: disappeared while listing the store`, path6);
-    const expected = this.pathFor(file2.key);
+  /** Nothing to release: every operation opens and closes its own files. */
+  async close() {
+  }
+  /** Schema-1 files of `key` in this namespace (validated), with where they are. */
+  async readSchema1(key) {
+    const out = [];
+    for (const base of this.rootLayout ? [this.dir, this.rootLayout] : [this.dir]) {
+      const path6 = this.inside(base, keyPath(key));
+      await assertNoLinks(this.root, path6);
+      const file2 = await readSchema1File(path6, key);
+      if (file2) out.push({ path: path6, runs: file2.runs });
+    }
+    return out;
+  }
+  /**
+   * Keys stored in this namespace (both schemas), from model directory `model` (all when
+   * undefined) and entries whose names start with `prefix`; each key once.
+   */
+  async keys(model, prefix) {
+    const keys = /* @__PURE__ */ new Map();
+    const bases = [{ base: this.dir, skip: /* @__PURE__ */ new Set(), schema2: true }];
+    if (this.rootLayout) bases.push({ base: this.rootLayout, skip: NAMESPACE_ROOTS, schema2: false });
+    for (const { base, skip, schema2 } of bases) {
+      for (const device of await storeSubdirectories(base, skip)) {
+        const models = model === void 0 ? await storeSubdirectories(join17(base, device)) : [model];
+        for (const m of models) {
+          const dir = join17(base, device, m);
+          for (const item of await storeEntries(dir)) {
+            if (!item.name.startsWith(prefix)) continue;
+            const key = await this.listedKey(join17(dir, item.name), base, item.isDirectory(), schema2);
+            if (key) keys.set(keyId(key), key);
+          }
+        }
+      }
+    }
+    return [...keys.values()];
+  }
+  /** A listed key directory's (or schema-1 file's) key, checked to be where read() looks for it. */
+  async listedKey(path6, base, isDir, schema2) {
+    const name = basename2(path6);
+    if (!KEY_ENTRY.test(name)) return void 0;
+    if (name.endsWith(".json") === isDir)
+      throw wrongTypeError(path6, isDir ? "a regular file" : "a directory");
+    if (isDir && !schema2) return void 0;
+    let key;
+    if (isDir) {
+      key = await readKeyOf(path6);
+      if (!key && (await runFileNames(path6)).length > 0) {
+        throw new DataError(`${join17(path6, KEY_FILE)}: missing beside run files`, path6);
+      }
+    } else {
+      const file2 = await readSchema1File(path6);
+      if (!file2) throw new DataError(`${path6}: disappeared while listing the store`, path6);
+      key = file2.key;
+    }
+    if (!key) return void 0;
+    const expected = isDir ? this.pathFor(key) : this.inside(base, keyPath(key));
     if (expected !== path6) {
       throw new DataError(
         `${path6}: holds the key that belongs at ${expected}; was it moved or renamed?`,
         path6
       );
     }
-    return file2.key;
-  }
-  /** Nothing to release: every operation opens and closes its own files. */
-  async close() {
+    return key;
   }
 };
+function mergeByRunId(runs, legacy) {
+  if (legacy.length === 0) return runs;
+  const seen = new Set(runs.map((r) => r.runId));
+  const time3 = (r) => {
+    const t = Date.parse(r.createdAt);
+    return Number.isNaN(t) ? 0 : Math.max(0, t);
+  };
+  const fresh = legacy.filter((r) => !seen.has(r.runId) && seen.add(r.runId)).map((r) => storedRun(r, true));
+  return [...runs, ...fresh].sort((x2, y) => time3(x2) - time3(y));
+}
+async function removeMigrated(path6) {
+  await unlink4(path6).catch((error63) => {
+    if (!isMissing(error63)) {
+      throw new DataError(
+        `${path6}: migrated to store schema 2, but cannot remove: ${error63.message}`,
+        path6
+      );
+    }
+  });
+}
 
 // src/store/git-branch-store.ts
 init_errors();
 import { rmSync } from "node:fs";
 import { mkdtemp as mkdtemp2, rm as rm6 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join16, resolve as resolve6 } from "node:path";
+import { join as join18, resolve as resolve6 } from "node:path";
 
 // src/store/data-branch.ts
 init_errors();
@@ -81180,49 +80289,16 @@ function extraHeaderEnv(headers) {
   const entries2 = Object.entries(headers);
   if (entries2.length === 0) return {};
   const env = { GIT_CONFIG_COUNT: String(entries2.length) };
-  entries2.forEach(([url2, value], i3) => {
+  entries2.forEach(([url2, value2], i3) => {
     env[`GIT_CONFIG_KEY_${i3}`] = `http.${url2}.extraheader`;
-    env[`GIT_CONFIG_VALUE_${i3}`] = value;
+    env[`GIT_CONFIG_VALUE_${i3}`] = value2;
   });
   return env;
 }
 
-// src/store/git-branch-options.ts
-init_errors();
-import { isAbsolute as isAbsolute5, posix } from "node:path";
-var DEFAULT_DATA_BRANCH = "trt-gate-data";
-var DEFAULT_COMMITTER = {
-  name: "github-actions[bot]",
-  email: "41898282+github-actions[bot]@users.noreply.github.com"
-};
-function assertBranchName(branch) {
-  if (!/^[A-Za-z0-9._/-]{1,200}$/.test(branch) || branch.startsWith("-") || branch.startsWith("/") || branch.endsWith("/") || branch.endsWith(".lock") || branch.includes("..") || branch.includes("//") || branch.split("/").some((part) => part.startsWith("."))) {
-    throw new UsageError(`invalid data branch name ${JSON.stringify(branch)}`);
-  }
-}
-function normaliseStorePath(path6) {
-  const p = posix.normalize(path6.replace(/\\/g, "/")).replace(/^\.\/+/, "").replace(/\/+$/, "");
-  if (p === "" || p === "." || isAbsolute5(p) || p.startsWith("/") || p === ".." || p.startsWith("../")) {
-    throw new UsageError(`store path ${JSON.stringify(path6)} must be a relative directory inside the branch`);
-  }
-  if (p.split("/").some((part) => part === ".git")) {
-    throw new UsageError(`store path ${JSON.stringify(path6)} must not name .git`);
-  }
-  return p;
-}
-
-// src/store/namespace.ts
-init_errors();
-function namespacePath(ns) {
-  return "production" in ns ? "production" : `branches/${slug2(ns.branch, 80)}`;
-}
-function namespaceLabel(ns) {
-  return "production" in ns ? "production (last release)" : `branch ${ns.branch}`;
-}
-
 // node_modules/is-network-error/index.js
 var objectToString3 = Object.prototype.toString;
-var isError = (value) => objectToString3.call(value) === "[object Error]";
+var isError = (value2) => objectToString3.call(value2) === "[object Error]";
 var errorMessages = /* @__PURE__ */ new Set([
   "network error",
   // Chrome
@@ -81272,17 +80348,17 @@ function validateRetries(retries) {
     throw new TypeError("Expected `retries` to be a number or Infinity.");
   }
 }
-function validateNumberOption(name, value, { min: min2 = 0, allowInfinity = false } = {}) {
-  if (value === void 0) {
+function validateNumberOption(name, value2, { min: min2 = 0, allowInfinity = false } = {}) {
+  if (value2 === void 0) {
     return;
   }
-  if (typeof value !== "number" || Number.isNaN(value)) {
+  if (typeof value2 !== "number" || Number.isNaN(value2)) {
     throw new TypeError(`Expected \`${name}\` to be a number${allowInfinity ? " or Infinity" : ""}.`);
   }
-  if (!allowInfinity && !Number.isFinite(value)) {
+  if (!allowInfinity && !Number.isFinite(value2)) {
     throw new TypeError(`Expected \`${name}\` to be a finite number.`);
   }
-  if (value < min2) {
+  if (value2 < min2) {
     throw new TypeError(`Expected \`${name}\` to be \u2265 ${min2}.`);
   }
 }
@@ -81353,7 +80429,7 @@ async function onAttemptFailure({ error: error63, attemptNumber, retriesConsumed
   const finalDelay = Math.min(delayTime, remainingTime);
   options.signal?.throwIfAborted();
   if (finalDelay > 0) {
-    await new Promise((resolve12, reject) => {
+    await new Promise((resolve13, reject) => {
       const onAbort = () => {
         clearTimeout(timeoutToken);
         options.signal?.removeEventListener("abort", onAbort);
@@ -81361,7 +80437,7 @@ async function onAttemptFailure({ error: error63, attemptNumber, retriesConsumed
       };
       const timeoutToken = setTimeout(() => {
         options.signal?.removeEventListener("abort", onAbort);
-        resolve12();
+        resolve13();
       }, finalDelay);
       if (options.unref) {
         timeoutToken.unref?.();
@@ -81426,14 +80502,7 @@ init_errors();
 var RETRYABLE_PUSH = /\[rejected\]|non-fast-forward|fetch first|cannot lock ref|failed to update ref|incorrect old value|stale info|reference already exists|but expected/i;
 var BranchMoved = class extends Error {
 };
-async function commitAppend(clone2, results, outcome, who) {
-  const source = [results.source.ref, results.source.sha?.slice(0, 12)].filter(Boolean).join(" @ ");
-  const lines = [
-    `trt-gate: append run ${results.runId} (${outcome.written.length} key${outcome.written.length === 1 ? "" : "s"})`,
-    "",
-    ...source ? [`Source: ${source}`] : [],
-    `Device: ${results.environment.device.name}`
-  ];
+async function commit(clone2, message, who) {
   await clone2.git(
     [
       "-c",
@@ -81447,24 +80516,24 @@ async function commitAppend(clone2, results, outcome, who) {
       "--no-verify",
       "--file=-"
     ],
-    { input: `${lines.join("\n")}
+    { input: `${message}
 ` }
   );
 }
-async function appendAndPush(clone2, store, results, options, retry2) {
+async function changeAndPush(clone2, change, retry2) {
   const { git, description, remoteUrl } = clone2;
   const attempt = async () => {
     await syncToRemote(clone2);
-    const outcome = await store.append(results, options);
-    if (outcome.written.length === 0) return outcome;
-    await git(["add", "--all", "--", retry2.path]);
-    const status = await git(["status", "--porcelain", "--", retry2.path]);
-    if (status.stdout.trim() === "") return outcome;
-    await commitAppend(clone2, results, outcome, retry2.committer);
+    const { result, commit: wanted } = await change();
+    if (!wanted) return result;
+    await git(["add", "--all", "--", ...wanted.paths]);
+    const status = await git(["status", "--porcelain", "--", ...wanted.paths]);
+    if (status.stdout.trim() === "") return result;
+    await commit(clone2, wanted.message, retry2.committer);
     const push = await git(["push", "--porcelain", "origin", `HEAD:refs/heads/${clone2.branch}`], {
       allowFailure: true
     });
-    if (push.exitCode === 0) return outcome;
+    if (push.exitCode === 0) return result;
     const text = `${push.stdout}
 ${push.stderr}`.trim();
     if (!RETRYABLE_PUSH.test(text)) {
@@ -81491,6 +80560,26 @@ ${redactUrl(text)}`, remoteUrl);
       remoteUrl
     );
   }
+}
+function appendMessage(results, outcome) {
+  const source = [results.source.ref, results.source.sha?.slice(0, 12)].filter(Boolean).join(" @ ");
+  return [
+    `trt-gate: append run ${results.runId} (${outcome.written.length} key${outcome.written.length === 1 ? "" : "s"})`,
+    "",
+    ...source ? [`Source: ${source}`] : [],
+    `Device: ${results.environment.device.name}`
+  ].join("\n");
+}
+function appendAndPush(clone2, store, results, options, retry2) {
+  return changeAndPush(
+    clone2,
+    async () => {
+      const outcome = await store.append(results, options);
+      if (outcome.written.length === 0) return { result: outcome };
+      return { result: outcome, commit: { paths: [retry2.path], message: appendMessage(results, outcome) } };
+    },
+    retry2
+  );
 }
 
 // src/store/git-branch-store.ts
@@ -81559,6 +80648,44 @@ var GitBranchBaselineStore = class {
       }
     });
   }
+  /**
+   * Replaces the directory `dir` of the data branch (relative to the branch root, outside the
+   * baselines' directory) with what `write(absoluteDir)` puts there, committed and pushed like an
+   * append: re-done on the new tip when the branch moved, never forced. For the dashboard (GitHub
+   * Pages serves a branch's root or `docs/`).
+   */
+  async publishDirectory(dir, write, message) {
+    const where = normaliseStorePath(dir);
+    const overlaps = (a2, b) => a2 === b || a2.startsWith(`${b}/`) || b.startsWith(`${a2}/`);
+    if (overlaps(where, this.path)) {
+      throw new UsageError(
+        `cannot publish into ${where}/ of branch ${this.branch}: it overlaps the baselines' directory ${this.path}/`
+      );
+    }
+    return this.serial(async () => {
+      await this.open();
+      const clone2 = this.clone;
+      try {
+        return await changeAndPush(
+          clone2,
+          async () => {
+            await write(join18(clone2.dir, ...where.split("/")));
+            return { result: void 0, commit: { paths: [where], message } };
+          },
+          {
+            maxAttempts: this.maxAttempts,
+            backoffMs: this.backoffMs,
+            committer: this.options.committer ?? DEFAULT_COMMITTER,
+            onRejectedPush: () => this.rejectedPushes++
+          }
+        );
+      } catch (error63) {
+        await syncToRemote(clone2).catch(() => {
+        });
+        throw error63;
+      }
+    });
+  }
   /** Removes the temporary clone. The store can be used again afterwards (it re-clones). */
   async close() {
     await this.queue.catch(() => {
@@ -81595,14 +80722,14 @@ var GitBranchBaselineStore = class {
     const env = gitEnv(this.options.env, extraHeaderEnv(headers));
     const remoteUrl = await resolveRemoteUrl(this.options.remote, this.options.cwd ?? process.cwd(), env);
     const root2 = this.options.tempRoot ?? process.env.RUNNER_TEMP ?? tmpdir();
-    const dir = await mkdtemp2(join16(root2, "trt-gate-data-"));
+    const dir = await mkdtemp2(join18(root2, "trt-gate-data-"));
     this.dir = dir;
     this.exitHook = () => rmSync(dir, { recursive: true, force: true });
     process.once("exit", this.exitHook);
     const { description, branch } = this;
     this.clone = { dir, branch, description, remoteUrl, git: gitIn(dir, env, { description, remoteUrl }) };
     await initClone(this.clone);
-    this.fs = new FilesystemBaselineStore(join16(dir, ...this.path.split("/")), {
+    this.fs = new FilesystemBaselineStore(join18(dir, ...this.path.split("/")), {
       namespace: this.options.namespace
     });
     await syncToRemote(this.clone);
@@ -81668,17 +80795,21 @@ var Input = {
   maxResultsMb: "max-results-mb",
   onnxruntimeNodeDir: "onnxruntime-node-dir",
   expectedArchitectures: "expected-architectures",
-  forkResults: "fork-results"
+  forkResults: "fork-results",
+  nightlyIssues: "nightly-issues",
+  publishDashboard: "publish-dashboard"
 };
 var Output = {
   verdict: "verdict",
   regressions: "regressions",
   resultsPath: "results-path",
-  reportPath: "report-path"
+  reportPath: "report-path",
+  releasePath: "release-path"
 };
 var MODES = ["pr", "baseline", "aggregate", "release"];
 var FORK_RESULTS = ["advisory", "require-trusted"];
 var STORES = STORE_TYPES.filter((t) => t !== "none");
+var NIGHTLY_ISSUES = ["auto", "true", "false"];
 var COMMENT_MODES = ["always", "on-change", "never"];
 function inputEnvName(name) {
   return `INPUT_${name.replace(/[ -]/g, "_").toUpperCase()}`;
@@ -81688,6 +80819,8 @@ var Files = {
   aggregate: AGGREGATE_FILE,
   report: "report.md",
   releaseReport: "release-report.md",
+  /** release mode: the Triton repository, SHA256SUMS and its release report, under results-dir. */
+  release: "release",
   html: "report.html",
   json: "report.json"
 };
@@ -81695,27 +80828,27 @@ var DEFAULT_MAX_RESULTS_MB = 20;
 
 // action/inputs.ts
 function rawInput(env, name) {
-  const value = env[inputEnvName(name)] ?? env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`];
-  const trimmed = value?.trim();
+  const value2 = env[inputEnvName(name)] ?? env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`];
+  const trimmed = value2?.trim();
   return trimmed ? trimmed : void 0;
 }
 function oneOf(env, name, options, fallback, problems) {
-  const value = rawInput(env, name);
-  if (value === void 0) return fallback;
-  if (options.includes(value)) return value;
-  problems.push(`input ${name}: expected one of ${options.join(", ")}, got ${JSON.stringify(value)}`);
+  const value2 = rawInput(env, name);
+  if (value2 === void 0) return fallback;
+  if (options.includes(value2)) return value2;
+  problems.push(`input ${name}: expected one of ${options.join(", ")}, got ${JSON.stringify(value2)}`);
   return fallback;
 }
 function bool(env, name, fallback, problems) {
-  const value = rawInput(env, name)?.toLowerCase();
-  if (value === void 0) return fallback;
-  if (["true", "yes", "1", "on"].includes(value)) return true;
-  if (["false", "no", "0", "off"].includes(value)) return false;
-  problems.push(`input ${name}: expected true or false, got ${JSON.stringify(value)}`);
+  const value2 = rawInput(env, name)?.toLowerCase();
+  if (value2 === void 0) return fallback;
+  if (["true", "yes", "1", "on"].includes(value2)) return true;
+  if (["false", "no", "0", "off"].includes(value2)) return false;
+  problems.push(`input ${name}: expected true or false, got ${JSON.stringify(value2)}`);
   return fallback;
 }
-function inputLines(value) {
-  return (value ?? "").split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+function inputLines(value2) {
+  return (value2 ?? "").split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
 }
 function readInputs(env) {
   const problems = [];
@@ -81772,8 +80905,11 @@ function readInputs(env) {
     expectedArchitectures: inputLines(env[inputEnvName(Input.expectedArchitectures)]).flatMap(
       (l) => l.split(",").map((a2) => a2.trim()).filter(Boolean)
     ),
-    forkResults: oneOf(env, Input.forkResults, FORK_RESULTS, "advisory", problems)
+    forkResults: oneOf(env, Input.forkResults, FORK_RESULTS, "advisory", problems),
+    nightlyIssues: oneOf(env, Input.nightlyIssues, NIGHTLY_ISSUES, "auto", problems),
+    publishDashboard: rawInput(env, Input.publishDashboard)
   };
+  problems.push(...nightlyInputProblems(inputs));
   if (inputs.mode === "aggregate" && inputs.resultsFiles.length === 0) {
     problems.push(
       `input ${Input.resultsFiles}: mode aggregate needs the results.json files of the matrix jobs`
@@ -81782,10 +80918,32 @@ function readInputs(env) {
   if (problems.length > 0) throw new UsageError(problems.join("\n"));
   return inputs;
 }
+function nightlyInputProblems(inputs) {
+  const problems = [];
+  if (inputs.mode !== "baseline") {
+    if (inputs.nightlyIssues === "true")
+      problems.push(`input ${Input.nightlyIssues}: only the baseline mode manages regression issues`);
+    if (inputs.publishDashboard !== void 0)
+      problems.push(`input ${Input.publishDashboard}: only the baseline mode publishes the dashboard`);
+  }
+  if (inputs.nightlyIssues === "true" && !inputs.githubToken)
+    problems.push(`input ${Input.nightlyIssues}: true needs a github-token with issues: write`);
+  const dir = inputs.publishDashboard;
+  if (dir !== void 0) {
+    try {
+      normaliseStorePath(dir);
+    } catch {
+      problems.push(
+        `input ${Input.publishDashboard}: expected a relative directory such as docs (no "..", not the root), got ${JSON.stringify(dir)}`
+      );
+    }
+  }
+  return problems;
+}
 
 // action/main.ts
 import { mkdir as mkdir12 } from "node:fs/promises";
-import { join as join25, resolve as resolve10 } from "node:path";
+import { join as join30, resolve as resolve11 } from "node:path";
 
 // src/app/exit-code.ts
 init_errors();
@@ -81914,7 +81072,7 @@ function baselineWritePolicy(ctx) {
 }
 
 // action/github/comment.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 
 // node_modules/@actions/github/lib/context.js
 import { readFileSync as readFileSync5, existsSync as existsSync2 } from "fs";
@@ -81971,28 +81129,28 @@ var Context = class {
 var httpClient = __toESM(require_lib2(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+  function adopt(value2) {
+    return value2 instanceof P ? value2 : new P(function(resolve13) {
+      resolve13(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject) {
-    function fulfilled(value) {
+  return new (P || (P = Promise))(function(resolve13, reject) {
+    function fulfilled(value2) {
       try {
-        step(generator.next(value));
+        step(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
-    function rejected(value) {
+    function rejected(value2) {
       try {
-        step(generator["throw"](value));
+        step(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve13(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -82177,13 +81335,13 @@ function lowercaseKeys(object2) {
     return newObj;
   }, {});
 }
-function isPlainObject3(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
+function isPlainObject3(value2) {
+  if (typeof value2 !== "object" || value2 === null) return false;
+  if (Object.prototype.toString.call(value2) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value2);
   if (proto === null) return true;
   const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value2);
 }
 function mergeDeep(defaults2, options) {
   const result = Object.assign({}, defaults2);
@@ -82228,11 +81386,11 @@ function merge2(defaults2, route, options) {
 }
 function addQueryParameters(url2, parameters) {
   const separator = /\?/.test(url2) ? "&" : "?";
-  const names = Object.keys(parameters);
-  if (names.length === 0) {
+  const names2 = Object.keys(parameters);
+  if (names2.length === 0) {
     return url2;
   }
-  return url2 + separator + names.map((name) => {
+  return url2 + separator + names2.map((name) => {
     if (name === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
@@ -82272,57 +81430,57 @@ function encodeUnreserved(str2) {
     return "%" + c3.charCodeAt(0).toString(16).toUpperCase();
   });
 }
-function encodeValue(operator, value, key) {
-  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
+function encodeValue(operator, value2, key) {
+  value2 = operator === "+" || operator === "#" ? encodeReserved(value2) : encodeUnreserved(value2);
   if (key) {
-    return encodeUnreserved(key) + "=" + value;
+    return encodeUnreserved(key) + "=" + value2;
   } else {
-    return value;
+    return value2;
   }
 }
-function isDefined(value) {
-  return value !== void 0 && value !== null;
+function isDefined(value2) {
+  return value2 !== void 0 && value2 !== null;
 }
 function isKeyOperator(operator) {
   return operator === ";" || operator === "&" || operator === "?";
 }
 function getValues(context3, operator, key, modifier) {
-  var value = context3[key], result = [];
-  if (isDefined(value) && value !== "") {
-    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
-      value = value.toString();
+  var value2 = context3[key], result = [];
+  if (isDefined(value2) && value2 !== "") {
+    if (typeof value2 === "string" || typeof value2 === "number" || typeof value2 === "bigint" || typeof value2 === "boolean") {
+      value2 = value2.toString();
       if (modifier && modifier !== "*") {
-        value = value.substring(0, parseInt(modifier, 10));
+        value2 = value2.substring(0, parseInt(modifier, 10));
       }
       result.push(
-        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
+        encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
       );
     } else {
       if (modifier === "*") {
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
+        if (Array.isArray(value2)) {
+          value2.filter(isDefined).forEach(function(value22) {
             result.push(
-              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
+              encodeValue(operator, value22, isKeyOperator(operator) ? key : "")
             );
           });
         } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              result.push(encodeValue(operator, value[k], k));
+          Object.keys(value2).forEach(function(k) {
+            if (isDefined(value2[k])) {
+              result.push(encodeValue(operator, value2[k], k));
             }
           });
         }
       } else {
         const tmp = [];
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
-            tmp.push(encodeValue(operator, value2));
+        if (Array.isArray(value2)) {
+          value2.filter(isDefined).forEach(function(value22) {
+            tmp.push(encodeValue(operator, value22));
           });
         } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
+          Object.keys(value2).forEach(function(k) {
+            if (isDefined(value2[k])) {
               tmp.push(encodeUnreserved(k));
-              tmp.push(encodeValue(operator, value[k].toString()));
+              tmp.push(encodeValue(operator, value2[k].toString()));
             }
           });
         }
@@ -82335,12 +81493,12 @@ function getValues(context3, operator, key, modifier) {
     }
   } else {
     if (operator === ";") {
-      if (isDefined(value)) {
+      if (isDefined(value2)) {
         result.push(encodeUnreserved(key));
       }
-    } else if (value === "" && (operator === "&" || operator === "?")) {
+    } else if (value2 === "" && (operator === "&" || operator === "?")) {
       result.push(encodeUnreserved(key) + "=");
-    } else if (value === "") {
+    } else if (value2 === "") {
       result.push("");
     }
   }
@@ -82635,12 +81793,12 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   }
   return chunks.join("");
 };
-var JSONStringify = (value, replacer, space) => {
+var JSONStringify = (value2, replacer, space) => {
   try {
     const supportsRawJSON = "rawJSON" in JSON;
     if (supportsRawJSON) {
       return originalStringify(
-        value,
+        value2,
         (key, val) => {
           if (typeof val === "bigint") return JSON.rawJSON(val.toString());
           const hasFunctionReplacer = typeof replacer === "function";
@@ -82652,9 +81810,9 @@ var JSONStringify = (value, replacer, space) => {
         space
       );
     }
-    if (!value) return originalStringify(value, replacer, space);
+    if (!value2) return originalStringify(value2, replacer, space);
     const convertedToCustomJSON = originalStringify(
-      value,
+      value2,
       (key, val) => {
         const isNoise = typeof val === "string" && noiseValue.test(val);
         if (isNoise) return val.toString() + "n";
@@ -82675,7 +81833,7 @@ var JSONStringify = (value, replacer, space) => {
     return denoisedJSON;
   } catch (error63) {
     if (error63 instanceof RangeError) {
-      const convertedJSON = stringifyIteratively(value, replacer, space);
+      const convertedJSON = stringifyIteratively(value2, replacer, space);
       if (convertedJSON === void 0) return void 0;
       const supportsRawJSON = "rawJSON" in JSON;
       if (supportsRawJSON) return convertedJSON;
@@ -82703,26 +81861,26 @@ var isContextSourceSupported = () => {
     return false;
   }
 };
-var convertMarkedBigIntsReviver = (key, value, context3, userReviver) => {
-  const isCustomFormatBigInt = typeof value === "string" && customFormat.test(value);
-  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
-  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
-  if (isNoiseValue) return value.slice(0, -1);
+var convertMarkedBigIntsReviver = (key, value2, context3, userReviver) => {
+  const isCustomFormatBigInt = typeof value2 === "string" && customFormat.test(value2);
+  if (isCustomFormatBigInt) return BigInt(value2.slice(0, -1));
+  const isNoiseValue = typeof value2 === "string" && noiseValue.test(value2);
+  if (isNoiseValue) return value2.slice(0, -1);
   const hasUserReviver = typeof userReviver === "function";
-  if (!hasUserReviver) return value;
-  return userReviver(key, value, context3);
+  if (!hasUserReviver) return value2;
+  return userReviver(key, value2, context3);
 };
 var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context3) => {
-    const isNumber = typeof value === "number";
-    const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
+  return JSON.parse(text, (key, value2, context3) => {
+    const isNumber = typeof value2 === "number";
+    const isOutOfBounds = value2 > Number.MAX_SAFE_INTEGER || value2 < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
     const isInt = context3 && intRegex.test(context3.source);
     const isBigInt = isBigNumber && isInt;
     if (isBigInt) return BigInt(context3.source);
     const hasCustomReviver = typeof reviver === "function";
-    if (!hasCustomReviver) return value;
-    return reviver(key, value, context3);
+    if (!hasCustomReviver) return value2;
+    return reviver(key, value2, context3);
   });
 };
 var MAX_INT = Number.MAX_SAFE_INTEGER.toString();
@@ -82736,35 +81894,35 @@ var applyReviverIteratively = (parsed, userReviver) => {
     const node2 = stack[stack.length - 1];
     if (!node2.visited) {
       node2.visited = true;
-      const value = node2.parent[node2.key];
-      const isComplexObject = value !== null && typeof value === "object";
+      const value2 = node2.parent[node2.key];
+      const isComplexObject = value2 !== null && typeof value2 === "object";
       if (isComplexObject) {
-        const keys = Object.keys(value);
+        const keys = Object.keys(value2);
         for (let i3 = keys.length - 1; i3 >= 0; i3--) {
-          stack.push({ parent: value, key: keys[i3], visited: false });
+          stack.push({ parent: value2, key: keys[i3], visited: false });
         }
       }
     } else {
       const { parent, key } = node2;
-      let value = parent[key];
-      if (typeof value === "string") {
-        const isCustomFormatBigInt = customFormat.test(value);
+      let value2 = parent[key];
+      if (typeof value2 === "string") {
+        const isCustomFormatBigInt = customFormat.test(value2);
         if (isCustomFormatBigInt) {
-          value = BigInt(value.slice(0, -1));
+          value2 = BigInt(value2.slice(0, -1));
         } else {
-          const isNoise = noiseValue.test(value);
-          if (isNoise) value = value.slice(0, -1);
+          const isNoise = noiseValue.test(value2);
+          if (isNoise) value2 = value2.slice(0, -1);
         }
       }
       const hasUserReviver = typeof userReviver === "function";
       if (hasUserReviver) {
-        value = userReviver.call(parent, key, value);
+        value2 = userReviver.call(parent, key, value2);
       }
-      const isDeleted = value === void 0;
+      const isDeleted = value2 === void 0;
       if (isDeleted) {
         delete parent[key];
       } else {
-        parent[key] = value;
+        parent[key] = value2;
       }
       stack.pop();
     }
@@ -82793,7 +81951,7 @@ var JSONParse = (text, reviver) => {
     const serializedData = serializeBigInts(text);
     return originalParse(
       serializedData,
-      (key, value, context3) => convertMarkedBigIntsReviver(key, value, context3, reviver)
+      (key, value2, context3) => convertMarkedBigIntsReviver(key, value2, context3, reviver)
     );
   } catch (error63) {
     if (error63 instanceof RangeError) {
@@ -82851,13 +82009,13 @@ var defaults_default = {
     "user-agent": `octokit-request.js/${VERSION2} ${getUserAgent()}`
   }
 };
-function isPlainObject4(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
+function isPlainObject4(value2) {
+  if (typeof value2 !== "object" || value2 === null) return false;
+  if (Object.prototype.toString.call(value2) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value2);
   if (proto === null) return true;
   const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value2);
 }
 var noop3 = () => "";
 async function fetchWrapper(requestOptions) {
@@ -82871,9 +82029,9 @@ async function fetchWrapper(requestOptions) {
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
   const body = isPlainObject4(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
   const requestHeaders = Object.fromEntries(
-    Object.entries(requestOptions.headers).map(([name, value]) => [
+    Object.entries(requestOptions.headers).map(([name, value2]) => [
       name,
-      String(value)
+      String(value2)
     ])
   );
   let fetchResponse;
@@ -82913,8 +82071,8 @@ async function fetchWrapper(requestOptions) {
   const status = fetchResponse.status;
   const url2 = fetchResponse.url;
   const responseHeaders = {};
-  for (const [key, value] of fetchResponse.headers) {
-    responseHeaders[key] = value;
+  for (const [key, value2] of fetchResponse.headers) {
+    responseHeaders[key] = value2;
   }
   const octokitResponse = {
     url: url2,
@@ -83138,8 +82296,8 @@ function withCustomRequest(customRequest) {
 
 // node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var sep2 = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep2}${b64url}${sep2}${b64url}$`);
 var isJWT = jwtRE.test.bind(jwtRE);
 async function auth(token) {
   const isApp = isJWT(token);
@@ -85650,8 +84808,8 @@ var handler = {
       enumerable: true
     };
   },
-  defineProperty(target, methodName, descriptor2) {
-    Object.defineProperty(target.cache, methodName, descriptor2);
+  defineProperty(target, methodName, descriptor) {
+    Object.defineProperty(target.cache, methodName, descriptor);
     return true;
   },
   deleteProperty(target, methodName) {
@@ -85661,8 +84819,8 @@ var handler = {
   ownKeys({ scope }) {
     return [...endpointMethodsMap.get(scope).keys()];
   },
-  set(target, methodName, value) {
-    return target.cache[methodName] = value;
+  set(target, methodName, value2) {
+    return target.cache[methodName] = value2;
   },
   get({ octokit, scope, cache }, methodName) {
     if (cache[methodName]) {
@@ -85804,10 +84962,10 @@ function iterator(octokit, route, parameters) {
           if (!url2 && "total_commits" in normalizedResponse.data) {
             const parsedUrl = new URL(normalizedResponse.url);
             const params = parsedUrl.searchParams;
-            const page = parseInt(params.get("page") || "1", 10);
+            const page2 = parseInt(params.get("page") || "1", 10);
             const per_page = parseInt(params.get("per_page") || "250", 10);
-            if (page * per_page < normalizedResponse.data.total_commits) {
-              params.set("page", String(page + 1));
+            if (page2 * per_page < normalizedResponse.data.total_commits) {
+              params.set("page", String(page2 + 1));
               url2 = parsedUrl.toString();
             }
           }
@@ -86273,7 +85431,7 @@ function commentMarker(key) {
   return `<!-- trt-gate:report key=${key} -->`;
 }
 function defaultCommentKey(workflow, config2, mode, repository = "") {
-  const hash2 = createHash3("sha256").update(`${repository}
+  const hash2 = createHash4("sha256").update(`${repository}
 ${workflow}
 ${config2}
 ${mode}`).digest("hex").slice(0, 12);
@@ -86330,6 +85488,9 @@ async function writeJobSummary(markdown, env) {
   return true;
 }
 
+// action/modes.ts
+import { dirname as dirname5, join as join29 } from "node:path";
+
 // src/app/gate-results.ts
 function storeLookup(store) {
   return async (key) => {
@@ -86362,6 +85523,635 @@ async function recordBaselines(store, runs, historySize) {
   return outcomes;
 }
 
+// src/release/report.ts
+function pct(candidate, production) {
+  if (candidate === void 0 || production === void 0 || production === 0) return "\u2014";
+  return formatDeltaPct((candidate / production - 1) * 100);
+}
+function value(v, unit = "") {
+  return v === void 0 ? "\u2014" : `${formatSig(v)}${unit}`;
+}
+function productionEntry(entry, production) {
+  for (const r of production) {
+    const match = r.entries.find(
+      (e) => e.model === entry.model && e.precision === entry.precision && e.key.device === entry.key.device && e.status === "ok"
+    );
+    if (match) return match;
+  }
+  return void 0;
+}
+function releaseReport(models, production) {
+  const lines = ["# trt-gate release", ""];
+  lines.push(
+    production.length ? `Compared with production: ${production.map((r) => `run ${escapeMarkdown(r.runId)}${r.source.sha ? ` @ ${escapeMarkdown(r.source.sha.slice(0, 12))}` : ""}`).join(", ")}.` : "No production results given (`--production`): values only, nothing compared.",
+    "",
+    "| Triton model | Device | p50 ms | \u0394 p50 | p99 ms | items/s at SLO | \u0394 at SLO | cosine | top-1 | \u0394 cosine |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  );
+  const incidents = [];
+  for (const m of models) {
+    for (const { entry } of m.entries) {
+      const prod = productionEntry(entry, production);
+      const p50 = entry.latency?.pooled.median;
+      const atSlo = entry.sweep?.throughputAtSlo;
+      const cosine = entry.accuracy?.worst?.cosine;
+      const top1 = entry.accuracy?.worst?.top1Agreement;
+      lines.push(
+        // Triton names are model names (letters, digits, . _ -) and a precision: safe in a code span.
+        `| \`${m.name}\` (${m.platform}) | ${escapeMarkdown(entry.key.device)} | ${value(p50)} | ${pct(p50, prod?.latency?.pooled.median)} | ${value(entry.latency?.pooled.p99)} | ${value(atSlo)} | ${pct(atSlo, prod?.sweep?.throughputAtSlo)} | ${cosine === void 0 ? "\u2014" : cosine.toFixed(6)} | ${top1 === void 0 ? "\u2014" : `${(top1 * 100).toFixed(1)} %`} | ${cosine !== void 0 && prod?.accuracy?.worst ? (cosine - prod.accuracy.worst.cosine).toExponential(1) : "\u2014"} |`
+      );
+      for (const i3 of entry.incidents) {
+        incidents.push(
+          `- ${escapeMarkdown(m.name)} on ${escapeMarkdown(entry.key.device)}: **${escapeMarkdown(i3.kind)}** ${escapeMarkdown(i3.title)}: ${escapeMarkdown(i3.message)}`
+        );
+      }
+    }
+  }
+  lines.push(
+    "",
+    "## Incidents",
+    "",
+    ...incidents.length ? incidents : ["None recorded in the candidate runs."]
+  );
+  lines.push("", "## Artifacts", "");
+  for (const m of models) {
+    lines.push(
+      `- \`${m.name}\` (${m.platform}): ${Object.entries(m.files).map(([f, sha]) => `\`1/${f}\` sha256 \`${sha}\``).join(", ")}`
+    );
+    if (m.platform === "onnxruntime_onnx") {
+      lines.push(
+        "  - The ONNX Runtime runner measured this graph as ONNX Runtime optimised it for its execution provider; serve it with Triton's onnxruntime backend on the same provider (no TensorRT engine was built)."
+      );
+    }
+  }
+  lines.push("", "Checksums of every file: `SHA256SUMS` (`sha256sum -c SHA256SUMS`).", "");
+  return lines.join("\n");
+}
+
+// src/release/repository.ts
+import { randomUUID as randomUUID3 } from "node:crypto";
+import { copyFile as copyFile2, mkdir as mkdir10, readdir as readdir4, readFile as readFile10, rename as rename4, rm as rm7, stat as stat5, writeFile as writeFile5 } from "node:fs/promises";
+import { basename as basename3, dirname as dirname4, join as join19, relative as relative3 } from "node:path";
+init_errors();
+
+// src/onnx/signature.ts
+init_proto();
+import { readFile as readFile9 } from "node:fs/promises";
+function signatureOf(v) {
+  const dims = (v.type?.tensorType?.shape?.dim ?? []).map((d) => {
+    if (d.value !== "dimValue" || d.dimValue === void 0) return -1;
+    const n3 = typeof d.dimValue === "number" ? d.dimValue : d.dimValue.toNumber();
+    return n3 > 0 ? n3 : -1;
+  });
+  return { name: v.name ?? "", elemType: v.type?.tensorType?.elemType ?? 0, dims };
+}
+async function onnxSignature(path6) {
+  const model = ModelProto.decode(await readFile9(path6));
+  const weights = new Set((model.graph?.initializer ?? []).map((i3) => i3.name));
+  return {
+    inputs: (model.graph?.input ?? []).filter((i3) => !weights.has(i3.name)).map(signatureOf),
+    outputs: (model.graph?.output ?? []).map(signatureOf)
+  };
+}
+
+// src/release/repository.ts
+init_hash();
+
+// src/release/triton/model-config.ts
+var DATA_TYPES = {
+  1: "TYPE_FP32",
+  2: "TYPE_UINT8",
+  3: "TYPE_INT8",
+  4: "TYPE_UINT16",
+  5: "TYPE_INT16",
+  6: "TYPE_INT32",
+  7: "TYPE_INT64",
+  8: "TYPE_STRING",
+  9: "TYPE_BOOL",
+  10: "TYPE_FP16",
+  11: "TYPE_FP64",
+  12: "TYPE_UINT32",
+  13: "TYPE_UINT64",
+  16: "TYPE_BF16"
+};
+function tensor(t, batched, where) {
+  const dataType = DATA_TYPES[t.elemType];
+  if (!dataType)
+    throw new Error(`${where} ${t.name}: ONNX element type ${t.elemType} has no Triton data type`);
+  return { name: t.name, data_type: dataType, dims: batched ? t.dims.slice(1) : t.dims };
+}
+function batchingOf(entry, engineMaxBatch) {
+  const sweep = entry.sweep;
+  const within = (sweep?.points ?? []).filter((p) => p.itemsPerSec !== void 0 && p.withinSlo !== false);
+  const sweptMax = within.length ? Math.max(...within.map((p) => p.batchSize)) : entry.batchSize;
+  const max3 = Math.max(1, Math.min(engineMaxBatch, sweptMax));
+  const chosen = sweep?.chosen?.batchSize ?? entry.batchSize;
+  return { max: max3, preferred: [Math.min(chosen, max3)], instances: sweep?.chosen?.concurrency ?? 1 };
+}
+function tritonModelConfig(plan, signature) {
+  const batched = signature.inputs.every((i3) => i3.dims[0] === -1);
+  const files = Object.entries(plan.files);
+  const config2 = {
+    name: plan.name,
+    platform: plan.platform,
+    max_batch_size: batched ? plan.maxBatchSize : 0,
+    input: signature.inputs.map((t) => tensor(t, batched, "input")),
+    output: signature.outputs.map((t) => tensor(t, batched, "output")),
+    instance_group: [{ kind: plan.instanceKind, count: plan.instances }]
+  };
+  if (plan.platform === "tensorrt_plan") config2.cc_model_filenames = Object.fromEntries(files);
+  else config2.default_model_filename = files[0][1];
+  if (batched) config2.dynamic_batching = { preferred_batch_size: plan.preferredBatchSizes };
+  return config2;
+}
+
+// src/release/triton/pbtxt.ts
+var import_protobufjs2 = __toESM(require_protobufjs(), 1);
+var PbtxtError = class extends Error {
+};
+function scalarText(field, value2) {
+  if (field.resolvedType instanceof import_protobufjs2.default.Enum) {
+    if (typeof value2 !== "string" || !(value2 in field.resolvedType.values)) {
+      throw new PbtxtError(`${field.name}: ${String(value2)} is not a value of ${field.resolvedType.name}`);
+    }
+    return value2;
+  }
+  if (field.type === "string") return JSON.stringify(String(value2));
+  if (field.type === "bool") return value2 ? "true" : "false";
+  if (typeof value2 !== "number" || !Number.isFinite(value2))
+    throw new PbtxtError(`${field.name}: expected a number`);
+  return String(value2);
+}
+function writeMessage(type, message, indent) {
+  const lines = [];
+  for (const field of type.fieldsArray) {
+    const value2 = message[field.name];
+    if (value2 === void 0) continue;
+    field.resolve();
+    if (field instanceof import_protobufjs2.default.MapField) {
+      for (const [key, v] of Object.entries(value2)) {
+        lines.push(
+          `${indent}${field.name} {`,
+          `${indent}  key: ${JSON.stringify(key)}`,
+          `${indent}  value: ${JSON.stringify(String(v))}`,
+          `${indent}}`
+        );
+      }
+      continue;
+    }
+    const values = field.repeated ? value2 : [value2];
+    if (field.resolvedType instanceof import_protobufjs2.default.Type) {
+      const sub = field.resolvedType;
+      for (const v of values)
+        lines.push(
+          `${indent}${field.name} {`,
+          ...writeMessage(sub, v, `${indent}  `),
+          `${indent}}`
+        );
+    } else if (field.repeated) {
+      lines.push(`${indent}${field.name}: [ ${values.map((v) => scalarText(field, v)).join(", ")} ]`);
+    } else {
+      lines.push(`${indent}${field.name}: ${scalarText(field, value2)}`);
+    }
+  }
+  for (const name of Object.keys(message)) {
+    if (!type.fields[name]) throw new PbtxtError(`${type.name} has no field ${name}`);
+  }
+  return lines;
+}
+function toPbtxt(type, message) {
+  return `${writeMessage(type, message, "").join("\n")}
+`;
+}
+function tokenize(text) {
+  const tokens = [];
+  let line = 1;
+  let i3 = 0;
+  while (i3 < text.length) {
+    const c3 = text[i3];
+    if (c3 === "\n") {
+      line++;
+      i3++;
+    } else if (/\s/.test(c3)) i3++;
+    else if (c3 === "#") {
+      while (i3 < text.length && text[i3] !== "\n") i3++;
+    } else if ("{}[]:,;<>".includes(c3)) {
+      tokens.push({ kind: "punct", text: c3, line });
+      i3++;
+    } else if (c3 === '"' || c3 === "'") {
+      let j = i3 + 1;
+      let out = "";
+      while (j < text.length && text[j] !== c3) {
+        if (text[j] === "\n") throw new PbtxtError(`line ${line}: newline inside a string`);
+        if (text[j] === "\\") {
+          const e = text[j + 1];
+          const map2 = { n: "\n", t: "	", r: "\r", "\\": "\\", '"': '"', "'": "'" };
+          if (e === void 0 || !(e in map2))
+            throw new PbtxtError(`line ${line}: unsupported escape \\${e ?? ""}`);
+          out += map2[e];
+          j += 2;
+        } else out += text[j++];
+      }
+      if (j >= text.length) throw new PbtxtError(`line ${line}: unterminated string`);
+      tokens.push({ kind: "string", text: out, line });
+      i3 = j + 1;
+    } else {
+      const m = /^(-?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+)|[A-Za-z_][A-Za-z0-9_]*)/.exec(text.slice(i3));
+      if (!m) throw new PbtxtError(`line ${line}: unexpected character ${JSON.stringify(c3)}`);
+      tokens.push({ kind: /^[A-Za-z_]/.test(m[0]) ? "ident" : "number", text: m[0], line });
+      i3 += m[0].length;
+    }
+  }
+  return tokens;
+}
+var INTEGER_TYPES = /* @__PURE__ */ new Set([
+  "int32",
+  "int64",
+  "uint32",
+  "uint64",
+  "sint32",
+  "sint64",
+  "fixed32",
+  "fixed64"
+]);
+var Parser = class {
+  constructor(tokens) {
+    this.tokens = tokens;
+  }
+  tokens;
+  pos = 0;
+  peek() {
+    return this.tokens[this.pos];
+  }
+  next() {
+    const t = this.tokens[this.pos++];
+    if (!t) throw new PbtxtError("unexpected end of input");
+    return t;
+  }
+  accept(text) {
+    if (this.peek()?.kind === "punct" && this.peek()?.text === text) {
+      this.pos++;
+      return true;
+    }
+    return false;
+  }
+  expect(text) {
+    const t = this.next();
+    if (t.kind !== "punct" || t.text !== text)
+      throw new PbtxtError(`line ${t.line}: expected "${text}", got "${t.text}"`);
+  }
+  message(type, close) {
+    const out = {};
+    for (; ; ) {
+      const t = this.peek();
+      if (!t) {
+        if (close) throw new PbtxtError(`unexpected end of input: missing "${close}"`);
+        return out;
+      }
+      if (close && this.accept(close)) return out;
+      const name = this.next();
+      if (name.kind !== "ident")
+        throw new PbtxtError(`line ${name.line}: expected a field name, got "${name.text}"`);
+      const field = type.fields[name.text];
+      if (!field) throw new PbtxtError(`line ${name.line}: ${type.name} has no field "${name.text}"`);
+      field.resolve();
+      this.field(type, field, out, name.line);
+      this.accept(",") || this.accept(";");
+    }
+  }
+  field(type, field, out, line) {
+    const isMessage = field.resolvedType instanceof import_protobufjs2.default.Type || field instanceof import_protobufjs2.default.MapField;
+    const colon = this.accept(":");
+    if (!colon && !isMessage) throw new PbtxtError(`line ${line}: expected ":" after ${field.name}`);
+    const values = [];
+    if (this.accept("[")) {
+      if (!field.repeated && !(field instanceof import_protobufjs2.default.MapField)) {
+        throw new PbtxtError(`line ${line}: ${field.name} is not repeated: no [ ] list`);
+      }
+      if (!this.accept("]")) {
+        do
+          values.push(this.value(field, line));
+        while (this.accept(","));
+        this.expect("]");
+      }
+    } else values.push(this.value(field, line));
+    if (field instanceof import_protobufjs2.default.MapField) {
+      out[field.name] ??= {};
+      const map2 = out[field.name];
+      for (const entry of values) {
+        if (typeof entry.key !== "string" || typeof entry.value !== "string") {
+          throw new PbtxtError(`line ${line}: ${field.name} entries need a string key and value`);
+        }
+        map2[entry.key] = entry.value;
+      }
+    } else if (field.repeated) {
+      out[field.name] = [...out[field.name] ?? [], ...values];
+    } else {
+      if (out[field.name] !== void 0)
+        throw new PbtxtError(`line ${line}: ${type.name}.${field.name} set twice`);
+      out[field.name] = values[0];
+    }
+  }
+  /** A message value opens with `{` or `<`; returns what closes it. */
+  openBrace() {
+    if (this.accept("{")) return "}";
+    this.expect("<");
+    return ">";
+  }
+  value(field, line) {
+    if (field instanceof import_protobufjs2.default.MapField) {
+      const open6 = this.openBrace();
+      const entry = new import_protobufjs2.default.Type("MapEntry").add(new import_protobufjs2.default.Field("key", 1, field.keyType)).add(new import_protobufjs2.default.Field("value", 2, field.type));
+      return this.message(entry, open6);
+    }
+    if (field.resolvedType instanceof import_protobufjs2.default.Type) {
+      const open6 = this.openBrace();
+      return this.message(field.resolvedType, open6);
+    }
+    const t = this.next();
+    if (field.resolvedType instanceof import_protobufjs2.default.Enum) {
+      if (t.kind !== "ident" || !(t.text in field.resolvedType.values)) {
+        throw new PbtxtError(
+          `line ${t.line}: ${field.name}: "${t.text}" is not a value of ${field.resolvedType.name}`
+        );
+      }
+      return t.text;
+    }
+    if (field.type === "string" || field.type === "bytes") {
+      if (t.kind !== "string")
+        throw new PbtxtError(`line ${t.line}: ${field.name}: expected a quoted string, got ${t.text}`);
+      let text = t.text;
+      while (this.peek()?.kind === "string") text += this.next().text;
+      return text;
+    }
+    if (field.type === "bool") {
+      if (t.kind !== "ident" || t.text !== "true" && t.text !== "false") {
+        throw new PbtxtError(`line ${t.line}: ${field.name}: expected true or false, got ${t.text}`);
+      }
+      return t.text === "true";
+    }
+    if (t.kind !== "number")
+      throw new PbtxtError(`line ${t.line}: ${field.name}: expected a number, got ${t.text}`);
+    const n3 = Number(t.text);
+    if (INTEGER_TYPES.has(field.type)) {
+      if (!/^-?\d+$/.test(t.text))
+        throw new PbtxtError(`line ${t.line}: ${field.name}: expected an integer, got ${t.text}`);
+      if (field.type.startsWith("uint") && n3 < 0)
+        throw new PbtxtError(`line ${t.line}: ${field.name}: must not be negative`);
+      if (field.type.endsWith("32") && Math.abs(n3) > 2 ** 31)
+        throw new PbtxtError(`line ${t.line}: ${field.name}: out of range`);
+    }
+    void line;
+    return n3;
+  }
+};
+function parsePbtxt(type, text) {
+  return new Parser(tokenize(text)).message(type);
+}
+
+// src/release/triton/schema.ts
+var import_protobufjs3 = __toESM(require_protobufjs(), 1);
+var SCHEMA2 = `
+syntax = "proto3";
+package inference;
+enum DataType {
+  TYPE_INVALID = 0; TYPE_BOOL = 1; TYPE_UINT8 = 2; TYPE_UINT16 = 3; TYPE_UINT32 = 4; TYPE_UINT64 = 5;
+  TYPE_INT8 = 6; TYPE_INT16 = 7; TYPE_INT32 = 8; TYPE_INT64 = 9; TYPE_FP16 = 10; TYPE_FP32 = 11;
+  TYPE_FP64 = 12; TYPE_STRING = 13; TYPE_BF16 = 14;
+}
+message ModelInstanceGroup {
+  enum Kind { KIND_AUTO = 0; KIND_GPU = 1; KIND_CPU = 2; KIND_MODEL = 3; }
+  string name = 1; Kind kind = 4; int32 count = 2; repeated int32 gpus = 3;
+}
+message ModelInput { string name = 1; DataType data_type = 2; repeated int64 dims = 4; }
+message ModelOutput { string name = 1; DataType data_type = 2; repeated int64 dims = 3; }
+message ModelDynamicBatching { repeated int32 preferred_batch_size = 1; uint64 max_queue_delay_microseconds = 2; }
+message ModelConfig {
+  string name = 1; string platform = 2; string backend = 17; int32 max_batch_size = 4;
+  repeated ModelInput input = 5; repeated ModelOutput output = 6;
+  repeated ModelInstanceGroup instance_group = 7; string default_model_filename = 8;
+  map<string, string> cc_model_filenames = 9; ModelDynamicBatching dynamic_batching = 11;
+}
+`;
+var tritonRoot = import_protobufjs3.default.parse(SCHEMA2, { keepCase: true }).root;
+var ModelConfigType = tritonRoot.lookupType("inference.ModelConfig");
+
+// src/release/repository.ts
+var ReleaseRefused = class extends TrtGateError {
+  constructor(reasons) {
+    super(`nothing released: ${reasons.join("; ")}`, ExitCode2.gateFailed);
+    this.reasons = reasons;
+  }
+  reasons;
+};
+var RELEASABLE_VERDICTS = /* @__PURE__ */ new Set(["improved", "unchanged"]);
+function releaseBlockers(candidates) {
+  const reasons = [];
+  if (candidates.length === 0) reasons.push("no candidate runs");
+  for (const r of candidates) {
+    const where = `run ${r.runId} (${r.environment.device.name})`;
+    if (!r.gate) reasons.push(`${where} was not gated (no comparison with production)`);
+    else if (r.gate.conclusion !== "pass") {
+      const why = r.gate.failing.length > 0 ? ` (${r.gate.failing.join(", ")})` : r.gate.conclusion === "neutral" ? " (nothing compared: no production baseline for its entries)" : "";
+      reasons.push(`${where}: the gate concluded ${r.gate.conclusion}${why}`);
+    }
+    for (const e of r.entries) {
+      if (e.status !== "ok") reasons.push(`${where}: ${e.id} failed`);
+      else if (e.accuracy && !e.accuracy.passed) reasons.push(`${where}: ${e.id} missed its accuracy limits`);
+      else if (!e.build) reasons.push(`${where}: ${e.id} has no engine recorded (nothing measured to ship)`);
+    }
+    for (const c3 of r.comparisons ?? []) {
+      if (!RELEASABLE_VERDICTS.has(c3.verdict) && !(r.gate?.failing ?? []).includes(c3.entryId)) {
+        reasons.push(`${where}: ${c3.entryId} is ${c3.verdict} against production`);
+      }
+    }
+  }
+  return reasons;
+}
+function checkReleasable(candidates, problems = []) {
+  const reasons = [...problems, ...releaseBlockers(candidates)];
+  if (reasons.length > 0) throw new ReleaseRefused(reasons);
+}
+function archKey(results) {
+  const cc = results.environment.device.computeCapability;
+  if (!cc)
+    throw new DataError(
+      `run ${results.runId}: no compute capability recorded for ${results.environment.device.name}`
+    );
+  return cc;
+}
+async function verifiedArtifact(entry, results, searchDirs) {
+  const build = entry.build;
+  if (!build) throw new DataError(`${entry.id} (run ${results.runId}): no build recorded`);
+  const candidates = [build.artifactPath, ...searchDirs.map((d) => join19(d, basename3(build.artifactPath)))];
+  let changed;
+  for (const path6 of candidates) {
+    const actual = await sha256File(path6).catch(() => void 0);
+    if (actual === build.artifactSha256) return path6;
+    if (actual !== void 0)
+      changed ??= `${path6} changed since it was measured (sha256 ${actual}, results say ${build.artifactSha256})`;
+  }
+  throw new DataError(
+    `${entry.id}: ${changed ?? `cannot read the engine ${build.artifactPath}${searchDirs.length ? ` (nor ${basename3(build.artifactPath)} in ${searchDirs.join(", ")})` : ""}`}`,
+    build.artifactPath
+  );
+}
+async function planRelease(candidates, loaded, searchDirs = []) {
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const results of candidates) {
+    for (const entry of results.entries) {
+      if (!isKnownEntry(entry)) {
+        throw new DataError(
+          `${entry.id}: precision or batch size unknown (an imported log); cannot release it`
+        );
+      }
+      const key = `${entry.model}\0${entry.precision}`;
+      const group = groups2.get(key) ?? [];
+      if (!group.some((g2) => g2.results === results)) group.push({ entry, results });
+      groups2.set(key, group);
+    }
+  }
+  const planned = [];
+  for (const group of groups2.values()) {
+    const { entry } = group[0];
+    const modelIndex = loaded.config.models.findIndex((m) => m.name === entry.model);
+    const model = loaded.config.models[modelIndex];
+    if (!model) throw new DataError(`${entry.id}: model ${entry.model} is not in ${loaded.file}`);
+    const runners = new Set(group.map((g2) => g2.entry.key.runner));
+    if (runners.size !== 1)
+      throw new DataError(
+        `${entry.model}/${entry.precision}: runs from several runners (${[...runners].join(", ")})`
+      );
+    const tensorrt = entry.key.runner === "trtexec";
+    const name = `${entry.model}_${entry.precision}`;
+    const sources = {};
+    const files = {};
+    const byArch = {};
+    for (const g2 of group) {
+      const artifact = await verifiedArtifact(g2.entry, g2.results, searchDirs);
+      const cc = tensorrt ? archKey(g2.results) : "any";
+      const file2 = tensorrt ? `model_sm${cc.replace(".", "")}.plan` : "model.onnx";
+      if (sources[file2] && g2.entry.build.artifactSha256 !== files[file2]) {
+        throw new DataError(
+          `${name}: two different ${tensorrt ? `engines for compute capability ${cc}` : "ONNX Runtime artifacts"} (runs ${group.map((x2) => x2.results.runId).join(", ")})`
+        );
+      }
+      sources[file2] = artifact;
+      files[file2] = g2.entry.build.artifactSha256;
+      byArch[cc] = file2;
+    }
+    const onnx = resolveFrom(loaded.dir, model.variants[entry.precision] ?? model.onnx);
+    const signature = await onnxSignature(onnx).catch((e) => {
+      throw new DataError(`${loaded.file}: models[${modelIndex}]: cannot read ${onnx}: ${e.message}`, onnx);
+    });
+    const engineMax = tensorrt ? Math.max(...model.inputs.map((i3) => i3.profile?.max[0] ?? entry.batchSize)) : Number.MAX_SAFE_INTEGER;
+    const batching = batchingOf(entry, engineMax);
+    const plan = {
+      name,
+      platform: tensorrt ? "tensorrt_plan" : "onnxruntime_onnx",
+      files: byArch,
+      maxBatchSize: batching.max,
+      preferredBatchSizes: batching.preferred,
+      instances: batching.instances,
+      instanceKind: tensorrt ? "KIND_GPU" : "KIND_CPU"
+    };
+    const config2 = tritonModelConfig(plan, signature);
+    planned.push({
+      name,
+      model: entry.model,
+      precision: entry.precision,
+      platform: plan.platform,
+      config: config2,
+      files,
+      entries: group,
+      sources
+    });
+  }
+  return planned;
+}
+async function writeRepository(out, models, extra) {
+  const tmp = join19(dirname4(out), `.${basename3(out)}.tmp-${randomUUID3()}`);
+  const sums = [];
+  try {
+    for (const m of models) {
+      const dir = join19(tmp, "model_repository", m.name);
+      await mkdir10(join19(dir, "1"), { recursive: true });
+      const text = toPbtxt(ModelConfigType, m.config);
+      const back = parsePbtxt(ModelConfigType, text);
+      if (JSON.stringify(back) !== JSON.stringify(m.config))
+        throw new Error(`${m.name}/config.pbtxt does not parse back to its content`);
+      await writeFile5(join19(dir, "config.pbtxt"), text);
+      for (const [file2, source] of Object.entries(m.sources)) {
+        const target = join19(dir, "1", file2);
+        await copyFile2(source, target);
+        const sha = await sha256File(target);
+        if (sha !== m.files[file2])
+          throw new DataError(`${target}: copy hashes to ${sha}, expected ${m.files[file2]}`);
+      }
+    }
+    for (const [file2, text] of Object.entries(extra)) await writeFile5(join19(tmp, file2), text);
+    const listed = await listFiles(tmp);
+    for (const path6 of listed) sums.push(`${await sha256File(join19(tmp, path6))}  ${path6}`);
+    await writeFile5(join19(tmp, "SHA256SUMS"), `${sums.join("\n")}
+`);
+    const old = `${tmp}.old`;
+    const existed = await stat5(out).then(
+      () => true,
+      () => false
+    );
+    if (existed) await rename4(out, old);
+    await rename4(tmp, out);
+    if (existed) await rm7(old, { recursive: true, force: true });
+    return listed;
+  } catch (error63) {
+    await rm7(tmp, { recursive: true, force: true });
+    throw error63;
+  }
+}
+async function listFiles(root2, dir = root2) {
+  const out = [];
+  for (const d of await readdir4(dir, { withFileTypes: true })) {
+    const path6 = join19(dir, d.name);
+    if (d.isDirectory()) out.push(...await listFiles(root2, path6));
+    else out.push(relative3(root2, path6));
+  }
+  return out.sort();
+}
+
+// src/release/release.ts
+async function release(request2) {
+  checkReleasable(request2.candidates, request2.problems);
+  const models = await planRelease(request2.candidates, request2.loaded, request2.artifactDirs);
+  const report = releaseReport(models, request2.production);
+  const files = await writeRepository(request2.out, models, { "release-report.md": report });
+  return {
+    out: request2.out,
+    models: models.map((m) => ({ name: m.name, platform: m.platform, files: m.files })),
+    files
+  };
+}
+
+// src/app/release-gated.ts
+async function releaseGated(options) {
+  const reasons = [...options.problems ?? [], ...releaseBlockers(options.compared)];
+  if (reasons.length > 0) return { refused: new ReleaseRefused(reasons).message };
+  const loaded = typeof options.loaded === "function" ? await options.loaded() : options.loaded;
+  try {
+    const released = await release({
+      candidates: options.compared,
+      production: options.production ?? [],
+      loaded,
+      out: options.out,
+      problems: options.problems,
+      artifactDirs: options.artifactDirs
+    });
+    return { released };
+  } catch (error63) {
+    if (error63 instanceof ReleaseRefused) return { refused: error63.message };
+    throw error63;
+  }
+}
+
 // src/pipeline/measurements.ts
 init_summary();
 function trialsOf(outcome) {
@@ -86384,21 +86174,21 @@ function throughputOf(trials, batchSize) {
 }
 
 // src/pipeline/run.ts
-import { stat as stat6 } from "node:fs/promises";
-import { join as join22 } from "node:path";
+import { stat as stat7 } from "node:fs/promises";
+import { join as join25 } from "node:path";
 
 // src/accuracy/calibration.ts
 init_tensor();
-import { createHash as createHash4 } from "node:crypto";
-import { access as access3, readFile as readFile11 } from "node:fs/promises";
-import { join as join18 } from "node:path";
+import { createHash as createHash5 } from "node:crypto";
+import { access as access3, readFile as readFile12 } from "node:fs/promises";
+import { join as join21 } from "node:path";
 
 // src/inputs/validation.ts
 init_errors();
 init_prng();
 init_generate();
-import { readdir as readdir4, readFile as readFile10, stat as stat5 } from "node:fs/promises";
-import { basename as basename2, extname, join as join17 } from "node:path";
+import { readdir as readdir5, readFile as readFile11, stat as stat6 } from "node:fs/promises";
+import { basename as basename4, extname, join as join20 } from "node:path";
 
 // src/inputs/npy.ts
 init_errors();
@@ -86876,11 +86666,11 @@ var inflt = function(dat, st, buf, dict) {
           cbuf(bt + 131072);
         var end = bt + add;
         if (bt < dt) {
-          var shift = dl - dt, dend = Math.min(dt, end);
-          if (shift + bt < 0)
+          var shift2 = dl - dt, dend = Math.min(dt, end);
+          if (shift2 + bt < 0)
             err(3);
           for (; bt < dend; ++bt)
-            buf[bt] = dict[shift + bt];
+            buf[bt] = dict[shift2 + bt];
         }
         for (; bt < end; ++bt)
           buf[bt] = buf[bt - dt];
@@ -87045,8 +86835,8 @@ init_tensor();
 async function readArrays(path6, inputs, where) {
   let files;
   try {
-    const info2 = await stat5(path6);
-    files = info2.isDirectory() ? (await readdir4(path6)).filter((f) => f.endsWith(".npy") || f.endsWith(".npz")).sort().map((f) => join17(path6, f)) : [path6];
+    const info2 = await stat6(path6);
+    files = info2.isDirectory() ? (await readdir5(path6)).filter((f) => f.endsWith(".npy") || f.endsWith(".npz")).sort().map((f) => join20(path6, f)) : [path6];
   } catch (error63) {
     throw new ConfigError([
       { ...where, path: `${where.path}.data`, message: `cannot read ${path6}: ${error63.message}` }
@@ -87062,14 +86852,14 @@ async function readArrays(path6, inputs, where) {
   for (const file2 of files) {
     let bytes;
     try {
-      bytes = new Uint8Array(await readFile10(file2));
+      bytes = new Uint8Array(await readFile11(file2));
     } catch (error63) {
       throw new DataError(`cannot read validation file ${file2}: ${error63.message}`, file2);
     }
     if (extname(file2) === ".npz") {
       for (const [name, array2] of parseNpz(bytes, file2)) add(name, array2);
     } else {
-      const stem = basename2(file2, ".npy");
+      const stem = basename4(file2, ".npy");
       const known = inputs.some((i3) => i3.name === stem);
       add(known || inputs.length > 1 ? stem : inputs[0].name, parseNpy(bytes, file2));
     }
@@ -87197,7 +86987,7 @@ async function readLabels(args, byName, total) {
     from = args.labelsPath;
     let bytes;
     try {
-      bytes = new Uint8Array(await readFile10(args.labelsPath));
+      bytes = new Uint8Array(await readFile11(args.labelsPath));
     } catch (error63) {
       throw new DataError(
         `cannot read labels file ${args.labelsPath}: ${error63.message}`,
@@ -87279,14 +87069,14 @@ function calibrationCacheText(tensorrt, amax) {
 `;
 }
 async function measureRanges(onnxPath, batches) {
-  const bytes = new Uint8Array(await readFile11(onnxPath));
+  const bytes = new Uint8Array(await readFile12(onnxPath));
   const outline = outlineModel(bytes);
-  const names = outline.activations.map((a2) => a2.tensor);
+  const names2 = outline.activations.map((a2) => a2.tensor);
   const ort = await loadOnnxRuntime();
   const session = await ort.InferenceSession.create(
     withOutputs(
       bytes,
-      names.filter((n3) => !outline.outputs.includes(n3))
+      names2.filter((n3) => !outline.outputs.includes(n3))
     ),
     { executionProviders: ["cpu"], graphOptimizationLevel: "disabled", logSeverityLevel: 3 }
   );
@@ -87300,7 +87090,7 @@ async function measureRanges(onnxPath, batches) {
     for (const feeds of batches) {
       for (const [name, t] of Object.entries(feeds)) track(name, toFloat64(t));
       const outputs = fromOrtOutputs(await session.run(toOrtFeeds(ort, feeds)));
-      for (const name of names) if (outputs[name]) track(name, toFloat64(outputs[name]));
+      for (const name of names2) if (outputs[name]) track(name, toFloat64(outputs[name]));
     }
   } finally {
     await session.release();
@@ -87308,15 +87098,15 @@ async function measureRanges(onnxPath, batches) {
   return amax;
 }
 function hashBatches(batches) {
-  const h2 = createHash4("sha256");
+  const h3 = createHash5("sha256");
   for (const feeds of batches) {
     for (const name of Object.keys(feeds).sort()) {
       const d = feeds[name].data;
-      h2.update(name);
-      h2.update(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+      h3.update(name);
+      h3.update(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
     }
   }
-  return h2.digest("hex");
+  return h3.digest("hex");
 }
 async function exists2(path6) {
   try {
@@ -87328,7 +87118,7 @@ async function exists2(path6) {
 }
 async function readSidecar(path6) {
   try {
-    return JSON.parse(await readFile11(`${path6}.json`, "utf8"));
+    return JSON.parse(await readFile12(`${path6}.json`, "utf8"));
   } catch {
     return void 0;
   }
@@ -87359,7 +87149,7 @@ async function calibrationCacheFor(req) {
   };
   const key = sha256Json({ v: 1, ...facts }, 32);
   const sidecar = { key, ...facts, items: set2.items, ...set2.subset ? { subset: set2.subset } : {} };
-  const path6 = req.model.calibrationCache ? req.resolve(req.model.calibrationCache) : join18(req.workDir, "calibration", `${req.model.name}-${key}.cache`);
+  const path6 = req.model.calibrationCache ? req.resolve(req.model.calibrationCache) : join21(req.workDir, "calibration", `${req.model.name}-${key}.cache`);
   const old = await readSidecar(path6);
   if (!old && req.model.calibrationCache && await exists2(path6)) {
     return {
@@ -87418,7 +87208,7 @@ function referenceOutputs(onnxPath, feeds) {
 
 // src/accuracy/stage.ts
 init_tensor();
-import { join as join20 } from "node:path";
+import { join as join23 } from "node:path";
 
 // src/accuracy/evaluate.ts
 init_tensor();
@@ -87514,11 +87304,11 @@ function worstOf(all) {
   if (all.length === 0) return null;
   const worst = {};
   for (const m of all) {
-    for (const [key, value] of Object.entries(m)) {
-      if (value === void 0) continue;
+    for (const [key, value2] of Object.entries(m)) {
+      if (value2 === void 0) continue;
       const prev = worst[key];
-      if (prev === void 0) worst[key] = value;
-      else worst[key] = isHigherBetter(key) ? Math.min(prev, value) : Math.max(prev, value);
+      if (prev === void 0) worst[key] = value2;
+      else worst[key] = isHigherBetter(key) ? Math.min(prev, value2) : Math.max(prev, value2);
     }
   }
   return worst;
@@ -87538,10 +87328,10 @@ function isClassifierOutput(dims, override) {
   return dims.length === 2 && (dims[1] ?? 0) >= 5;
 }
 function evaluateAccuracy(args) {
-  const names = args.outputs ?? Object.keys(args.reference[0] ?? {});
+  const names2 = args.outputs ?? Object.keys(args.reference[0] ?? {});
   const outputs = [];
   const violations = [];
-  for (const name of names) {
+  for (const name of names2) {
     const refs = args.reference.map((set2) => pick2(set2, name, "reference"));
     const cands = args.candidate.map((set2) => pick2(set2, name, "candidate"));
     const dims = refs[0].dims;
@@ -87593,23 +87383,23 @@ function evaluateAccuracy(args) {
 function limitViolations(output2, metrics, limits) {
   const out = [];
   for (const [metric, limit] of Object.entries(limits)) {
-    const value = metrics[metric];
-    if (value === void 0) continue;
-    if (limit.min !== void 0 && value < limit.min) {
+    const value2 = metrics[metric];
+    if (value2 === void 0) continue;
+    if (limit.min !== void 0 && value2 < limit.min) {
       out.push({
         output: output2,
         metric,
-        value,
+        value: value2,
         limit,
-        message: `${output2}: ${metric} ${fmt2(value)} < ${limit.min}`
+        message: `${output2}: ${metric} ${fmt2(value2)} < ${limit.min}`
       });
-    } else if (limit.max !== void 0 && value > limit.max) {
+    } else if (limit.max !== void 0 && value2 > limit.max) {
       out.push({
         output: output2,
         metric,
-        value,
+        value: value2,
         limit,
-        message: `${output2}: ${metric} ${fmt2(value)} > ${limit.max}`
+        message: `${output2}: ${metric} ${fmt2(value2)} > ${limit.max}`
       });
     }
   }
@@ -87625,8 +87415,8 @@ function fmt2(v) {
 }
 
 // src/accuracy/incident.ts
-function fmt3(value, digits = 4) {
-  return Number(value.toPrecision(digits)).toString();
+function fmt3(value2, digits = 4) {
+  return Number(value2.toPrecision(digits)).toString();
 }
 function points(fraction) {
   return `${fmt3(fraction * 100, 3)} point${Math.abs(fraction * 100) === 1 ? "" : "s"}`;
@@ -87719,10 +87509,10 @@ function topKAccuracy(outputs, output2, labels) {
   let top1 = 0;
   let top5 = 0;
   for (const set2 of outputs) {
-    const tensor = set2[output2];
-    if (!tensor) throw new Error(`no output named "${output2}" (has: ${Object.keys(set2).join(", ")})`);
-    const values = toFloat64(tensor);
-    const classes = tensor.dims[tensor.dims.length - 1] ?? 1;
+    const tensor2 = set2[output2];
+    if (!tensor2) throw new Error(`no output named "${output2}" (has: ${Object.keys(set2).join(", ")})`);
+    const values = toFloat64(tensor2);
+    const classes = tensor2.dims[tensor2.dims.length - 1] ?? 1;
     for (let start = 0; start + classes <= values.length; start += classes) {
       const label = labels[items];
       if (label === void 0) throw new RangeError(`more output rows than the ${labels.length} labels`);
@@ -87747,8 +87537,8 @@ function topKAccuracy(outputs, output2, labels) {
 
 // src/accuracy/localize.ts
 init_tensor();
-import { mkdir as mkdir11, readFile as readFile12, writeFile as writeFile5 } from "node:fs/promises";
-import { join as join19 } from "node:path";
+import { mkdir as mkdir11, readFile as readFile13, writeFile as writeFile6 } from "node:fs/promises";
+import { join as join22 } from "node:path";
 var METHOD = {
   onnxruntime: "intermediate tensors exposed as ONNX graph outputs, candidate and fp32 reference alike",
   trtexec: "an engine built from the ONNX with the intermediate tensors marked as outputs (marking outputs can prevent layer fusion, so that engine may differ from the gated one)"
@@ -87760,8 +87550,8 @@ async function localize(req) {
     cosineBelow: req.cosineBelow
   };
   try {
-    const candBytes = new Uint8Array(await readFile12(req.build.onnxPath));
-    const refBytes = new Uint8Array(await readFile12(req.referenceOnnx));
+    const candBytes = new Uint8Array(await readFile13(req.build.onnxPath));
+    const refBytes = new Uint8Array(await readFile13(req.referenceOnnx));
     const cand = outlineModel(candBytes);
     const refTensors = new Set(outlineModel(refBytes).activations.map((a2) => a2.tensor));
     const shared = cand.activations.filter((a2) => refTensors.has(a2.tensor));
@@ -87773,18 +87563,18 @@ async function localize(req) {
         message: "the candidate and the fp32 model share no tensor names"
       };
     }
-    const names = shared.map((a2) => a2.tensor);
+    const names2 = shared.map((a2) => a2.tensor);
     await mkdir11(req.workDir, { recursive: true });
-    const candPath = join19(req.workDir, "candidate-marked.onnx");
-    const refPath = join19(req.workDir, "reference-marked.onnx");
-    await writeFile5(
+    const candPath = join22(req.workDir, "candidate-marked.onnx");
+    const refPath = join22(req.workDir, "reference-marked.onnx");
+    await writeFile6(
       candPath,
       withOutputs(
         candBytes,
-        names.filter((n3) => !cand.outputs.includes(n3))
+        names2.filter((n3) => !cand.outputs.includes(n3))
       )
     );
-    await writeFile5(refPath, withOutputs(refBytes, names));
+    await writeFile6(refPath, withOutputs(refBytes, names2));
     const reference = await referenceOutputs(refPath, req.feeds);
     const engine = await req.runner.build(
       { ...req.build, onnxPath: candPath, workDir: req.workDir },
@@ -87798,9 +87588,9 @@ async function localize(req) {
       await req.runner.release(engine);
     }
     const layers = [];
-    for (const { tensor, node: node2 } of shared) {
-      const refs = reference.map((s) => s[tensor]);
-      const cands = candidate.map((s) => s[tensor]);
+    for (const { tensor: tensor2, node: node2 } of shared) {
+      const refs = reference.map((s) => s[tensor2]);
+      const cands = candidate.map((s) => s[tensor2]);
       if (refs.some((t) => !t) || cands.some((t) => !t)) continue;
       const r = refs.map((t) => toFloat64(t));
       const c3 = cands.map((t) => toFloat64(t));
@@ -87809,7 +87599,7 @@ async function localize(req) {
       const metrics = nonFinite || countNonFinite(r) ? void 0 : outputMetrics({ reference: r, candidate: c3, dims: [], classifier: false });
       const n3 = cand.nodes[node2];
       layers.push({
-        tensor,
+        tensor: tensor2,
         node: n3.name,
         op: n3.op,
         index: node2,
@@ -87874,8 +87664,8 @@ async function feedsFor(input2) {
 }
 function classifierOutput(model, reference) {
   if (model.validation?.output) return model.validation.output;
-  const names = model.outputs ?? Object.keys(reference);
-  return names.find((n3) => {
+  const names2 = model.outputs ?? Object.keys(reference);
+  return names2.find((n3) => {
     const dims = reference[n3]?.dims ?? [];
     return model.classifier ?? (dims.length === 2 && (dims[1] ?? 0) >= 5);
   });
@@ -87964,7 +87754,7 @@ async function runAccuracyStage(input2) {
       feeds: samples.map((s) => feeds[s]),
       samples,
       cosineBelow: limits.cosine?.min ?? DEFAULT_DIVERGENCE_COSINE,
-      workDir: join20(input2.workDir, "localize", `${model.name}-${precision}-b${batchSize}`)
+      workDir: join23(input2.workDir, "localize", `${model.name}-${precision}-b${batchSize}`)
     });
   }
   const incident = accuracyIncident(precision, accuracy, input2.environment);
@@ -87976,7 +87766,7 @@ init_errors();
 init_generate();
 
 // src/results/header.ts
-import { randomUUID as randomUUID3 } from "node:crypto";
+import { randomUUID as randomUUID4 } from "node:crypto";
 
 // package.json
 var package_default = {
@@ -88061,7 +87851,7 @@ function resultsHeader() {
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     tool: { name: "trt-gate", version: toolVersion() },
-    runId: randomUUID3(),
+    runId: randomUUID4(),
     createdAt: (/* @__PURE__ */ new Date()).toISOString()
   };
 }
@@ -88071,7 +87861,7 @@ init_types();
 
 // src/sweep/measure.ts
 init_generate();
-import { join as join21 } from "node:path";
+import { join as join24 } from "node:path";
 init_types();
 function runnerMeasure(target) {
   const { runner, config: config2 } = target;
@@ -88084,7 +87874,7 @@ function runnerMeasure(target) {
     let engine;
     try {
       engine = await runner.build(
-        { ...target.request, batchSize, inputs, workDir: join21(target.workDir, "sweep") },
+        { ...target.request, batchSize, inputs, workDir: join24(target.workDir, "sweep") },
         () => {
         }
       );
@@ -88253,7 +88043,7 @@ async function runEntry(plan, environment, options, cache) {
       onnxPath,
       inputs,
       calibrationCache: model.calibrationCache ? resolveFrom(dir, model.calibrationCache) : void 0,
-      workDir: join22(options.workDir, "engines")
+      workDir: join25(options.workDir, "engines")
     };
     const calibration = plan.precision === "int8" && model.calibration && runner.usesCalibrationCache ? await calibrationCacheFor({
       model,
@@ -88276,7 +88066,7 @@ async function runEntry(plan, environment, options, cache) {
     entry.build = {
       timeMs: engine.timeMs,
       artifactPath: engine.artifactPath,
-      artifactBytes: (await stat6(engine.artifactPath)).size,
+      artifactBytes: (await stat7(engine.artifactPath)).size,
       artifactSha256: await sha256File(engine.artifactPath),
       modelSha256: await sha256File(onnxPath),
       cached: engine.cached,
@@ -88418,12 +88208,12 @@ async function remeasure(results, ids, options) {
 }
 
 // src/runners/create.ts
-import { join as join23 } from "node:path";
+import { join as join26 } from "node:path";
 function createRunner(loaded, outDir) {
   const type = loaded.config.runner.type;
   const factory = getRunnerFactory(type);
   if (!factory) throw new Error(`runner ${type} vanished from the registry after validation`);
-  return factory.create(loaded.runnerOptions, { configDir: loaded.dir, cacheDir: join23(outDir, "cache") });
+  return factory.create(loaded.runnerOptions, { configDir: loaded.dir, cacheDir: join26(outDir, "cache") });
 }
 
 // src/app/run-and-gate.ts
@@ -88459,14 +88249,14 @@ init_errors();
 // action/coverage.ts
 function namesOf(results) {
   const device = results.environment.device;
-  const names = [device.name.toLowerCase()];
+  const names2 = [device.name.toLowerCase()];
   const cc = device.computeCapability;
   if (cc) {
     const digits = cc.replace(/[^0-9]/g, "");
-    names.push(cc.toLowerCase(), `sm_${digits}`, `sm${digits}`);
+    names2.push(cc.toLowerCase(), `sm_${digits}`, `sm${digits}`);
   }
-  for (const e of results.entries) names.push(e.key.device.toLowerCase());
-  return names;
+  for (const e of results.entries) names2.push(e.key.device.toLowerCase());
+  return names2;
 }
 function matches(wanted, results) {
   const w = wanted.trim().toLowerCase();
@@ -88480,14 +88270,1060 @@ function failClosed(gate, problems) {
   return { ...gate, conclusion: "fail", failing: [...gate.failing, ...problems] };
 }
 
+// action/nightly.ts
+import { resolve as resolve8 } from "node:path";
+
+// src/dashboard/site.ts
+init_errors();
+import { readdir as readdir6, rename as rename5, rm as rm8 } from "node:fs/promises";
+import { join as join27 } from "node:path";
+
+// src/history/detect.ts
+init_simple_statistics();
+
+// src/history/edivisive.ts
+function bestSplit(d, order, n3, minSize, prefix) {
+  const w = n3 + 1;
+  for (let a2 = 1; a2 <= n3; a2++) {
+    const row = order[a2 - 1] * n3;
+    let run2 = 0;
+    for (let b = 1; b <= n3; b++) {
+      run2 += d[row + order[b - 1]];
+      prefix[a2 * w + b] = prefix[(a2 - 1) * w + b] + run2;
+    }
+  }
+  const block = (r0, r1, c0, c1) => prefix[r1 * w + c1] - prefix[r0 * w + c1] - prefix[r1 * w + c0] + prefix[r0 * w + c0];
+  let best = { tau: -1, q: Number.NEGATIVE_INFINITY };
+  for (let tau = minSize; tau <= n3 - minSize; tau++) {
+    const m = tau;
+    const withinX = block(0, tau, 0, tau) / (m * (m - 1));
+    for (let kappa = tau + minSize; kappa <= n3; kappa++) {
+      const k = kappa - tau;
+      const cross = block(0, tau, tau, kappa);
+      const withinY = block(tau, kappa, tau, kappa) / (k * (k - 1));
+      const q = m * k / (m + k) * (2 * cross / (m * k) - withinX - withinY);
+      if (q > best.q) best = { tau, q };
+    }
+  }
+  return best;
+}
+function testSegment(values, options) {
+  const n3 = values.length;
+  if (n3 < 2 * options.minSize) return void 0;
+  const d = new Float64Array(n3 * n3);
+  for (let i3 = 0; i3 < n3; i3++) for (let j = 0; j < n3; j++) d[i3 * n3 + j] = Math.abs(values[i3] - values[j]);
+  const order = Int32Array.from({ length: n3 }, (_, i3) => i3);
+  const prefix = new Float64Array((n3 + 1) * (n3 + 1));
+  const observed = bestSplit(d, order, n3, options.minSize, prefix);
+  if (!(observed.q > 0)) return void 0;
+  const maxExceed = Math.floor(options.alpha * (options.permutations + 1)) - 1;
+  let exceed = 0;
+  for (let p = 0; p < options.permutations; p++) {
+    for (let i3 = n3 - 1; i3 > 0; i3--) {
+      const j = Math.floor(options.rng.next() * (i3 + 1));
+      const t = order[i3];
+      order[i3] = order[j];
+      order[j] = t;
+    }
+    if (bestSplit(d, order, n3, options.minSize, prefix).q >= observed.q) {
+      exceed++;
+      if (exceed > maxExceed) return { index: observed.tau, pValue: (exceed + 1) / (p + 2) };
+    }
+  }
+  return { index: observed.tau, pValue: (exceed + 1) / (options.permutations + 1) };
+}
+function eDivisive(values, options) {
+  if (!(options.minSize >= 2)) throw new RangeError("eDivisive: minSize must be at least 2");
+  const found = [];
+  const pending = [[0, values.length]];
+  while (pending.length > 0) {
+    const [start, end] = pending.pop();
+    const result = testSegment(values.slice(start, end), options);
+    if (!result || result.pValue > options.alpha) continue;
+    const index = start + result.index;
+    found.push({ index, pValue: result.pValue });
+    pending.push([start, index], [index, end]);
+  }
+  return found.sort((a2, b) => a2.index - b.index);
+}
+
+// src/history/levels.ts
+init_simple_statistics();
+var RESAMPLES2 = 2e3;
+function resampledMedian(values, rng, scratch2) {
+  for (let i3 = 0; i3 < values.length; i3++) scratch2[i3] = values[Math.floor(rng.next() * values.length)];
+  return median(scratch2);
+}
+function quantile3(sorted, p) {
+  const at = (sorted.length - 1) * p;
+  const lo = Math.floor(at);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
+}
+function shift(before, after, rng) {
+  const b = median([...before]);
+  const a2 = median([...after]);
+  const ratios = new Float64Array(RESAMPLES2);
+  const sb = new Array(before.length);
+  const sa = new Array(after.length);
+  for (let r = 0; r < RESAMPLES2; r++) {
+    const rb = resampledMedian(before, rng, sb);
+    const ra = resampledMedian(after, rng, sa);
+    ratios[r] = rb === 0 ? ra === 0 ? 0 : Number.POSITIVE_INFINITY : (ra / rb - 1) * 100;
+  }
+  ratios.sort();
+  return {
+    before: b,
+    after: a2,
+    deltaPct: b === 0 ? a2 === 0 ? 0 : Number.POSITIVE_INFINITY : (a2 / b - 1) * 100,
+    intervalPct: [quantile3(ratios, 0.025), quantile3(ratios, 0.975)]
+  };
+}
+function robustNoise(values) {
+  if (values.length < 3) return 0;
+  const diffs = values.slice(1).map((v, i3) => v - values[i3]);
+  const center = median(diffs);
+  return 1.4826 * median(diffs.map((d) => Math.abs(d - center))) / Math.SQRT2;
+}
+
+// src/history/metrics.ts
+function fromRegistry(name, minEffect) {
+  const metric = getMetric(name);
+  if (!metric) throw new Error(`history: metric ${name} is not registered`);
+  return {
+    name,
+    direction: metric.direction,
+    unit: metric.unit,
+    minEffect,
+    extract: (e) => metric.extract(e)
+  };
+}
+function historyMetrics(minEffectPct) {
+  const relative4 = { kind: "relative", pct: minEffectPct };
+  return [
+    fromRegistry("latency.p50", relative4),
+    fromRegistry("latency.p99", relative4),
+    fromRegistry("throughput", relative4),
+    fromRegistry("accuracy.cosine", { kind: "absolute", value: 1e-4 }),
+    fromRegistry("accuracy.top1Agreement", { kind: "absolute", value: 0.01 })
+  ];
+}
+function describeMinEffect(m) {
+  return m.kind === "relative" ? `${m.pct} %` : `${m.value} absolute`;
+}
+function isLargeEnough(metric, before, after) {
+  if (metric.minEffect.kind === "absolute") return Math.abs(after - before) >= metric.minEffect.value;
+  if (before === 0) return after !== 0;
+  return Math.abs(after / before - 1) * 100 >= metric.minEffect.pct;
+}
+function isWorse(metric, before, after) {
+  return metric.direction === "lower" ? after > before : after < before;
+}
+
+// src/history/series.ts
+function seriesLabel(s) {
+  return `${s.model}/${s.precision}/b${s.batchSize}`;
+}
+function identityOf(key) {
+  return {
+    model: key.model,
+    precision: key.precision,
+    batchSize: key.batchSize,
+    runner: key.runner,
+    device: key.device
+  };
+}
+function identityId(s) {
+  return JSON.stringify([s.device, s.runner, s.model, s.precision, s.batchSize]);
+}
+function environmentOf(key, entry) {
+  const clocks = entry.health?.clocksPolicy;
+  return {
+    runtime: key.runtime,
+    optionsHash: key.optionsHash,
+    clocks: typeof clocks === "string" && clocks !== "" ? clocks : "unrecorded"
+  };
+}
+function toSeriesRun(key, run2) {
+  return {
+    runId: run2.runId,
+    createdAt: run2.createdAt,
+    ...run2.source?.sha ? { sha: run2.source.sha } : {},
+    keyId: keyId(key),
+    environment: environmentOf(key, run2.entry),
+    entry: run2.entry
+  };
+}
+function matchesFilter(key, filter) {
+  if (typeof filter !== "string") return identityId(identityOf(key)) === identityId(identityOf(filter));
+  if (filter === keyId(key)) return true;
+  const parts = filter.split("/");
+  const label = [key.model, key.precision, `b${key.batchSize}`];
+  return parts.length <= 3 && parts.every((part, i3) => part === label[i3]);
+}
+async function readSeries(store, filters = []) {
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const key of await store.list()) {
+    if (filters.length > 0 && !filters.some((f) => matchesFilter(key, f))) continue;
+    const history = await store.read(key);
+    if (!history) continue;
+    const identity3 = identityOf(key);
+    const id = identityId(identity3);
+    const group = groups2.get(id) ?? { identity: identity3, runs: [] };
+    for (const run2 of history.runs) group.runs.push(toSeriesRun(history.key, run2));
+    groups2.set(id, group);
+  }
+  return [...groups2.entries()].sort(([a2], [b]) => a2 < b ? -1 : a2 > b ? 1 : 0).map(([id, group]) => ({
+    id,
+    identity: group.identity,
+    runs: group.runs.sort((a2, b) => a2.createdAt.localeCompare(b.createdAt) || a2.runId.localeCompare(b.runId)).map((run2, i3) => ({ ...run2, number: i3 + 1 }))
+  }));
+}
+var sameEnvironment = (a2, b) => a2.runtime === b.runtime && a2.optionsHash === b.optionsHash && a2.clocks === b.clocks;
+function environmentSegments(runs) {
+  const segments = [];
+  runs.forEach((run2, i3) => {
+    const last = segments.at(-1);
+    if (last && sameEnvironment(last.environment, run2.environment)) last.end = i3 + 1;
+    else segments.push({ start: i3, end: i3 + 1, environment: run2.environment });
+  });
+  return segments;
+}
+function environmentChanges(a2, b) {
+  const changes = [];
+  if (a2.runtime !== b.runtime) {
+    const pa = a2.runtime.split(" / ");
+    const pb = b.runtime.split(" / ");
+    if (pa.length === pb.length) {
+      pa.forEach((part, i3) => {
+        if (part !== pb[i3]) changes.push({ field: "runtime", from: part, to: pb[i3] });
+      });
+    } else changes.push({ field: "runtime", from: a2.runtime, to: b.runtime });
+  }
+  if (a2.optionsHash !== b.optionsHash)
+    changes.push({ field: "options", from: a2.optionsHash, to: b.optionsHash });
+  if (a2.clocks !== b.clocks) changes.push({ field: "clocks", from: a2.clocks, to: b.clocks });
+  return changes;
+}
+
+// src/history/detect.ts
+var DEFAULT_HISTORY_OPTIONS = {
+  alpha: 1e-3,
+  permutations: 1999,
+  minSize: 3,
+  minEffectPct: 2,
+  seed: 1
+};
+var OUTLIER_SIGMAS = 5;
+var BLIP_MAX_RUNS = 2;
+var NEIGHBOURS = 3;
+function rangeAt(series, run2) {
+  const before = series.runs[run2 - 1];
+  const after = series.runs[run2];
+  return {
+    fromRun: before ? before.number : after.number,
+    toRun: after.number,
+    ...before?.sha ? { fromSha: before.sha } : {},
+    ...after.sha ? { toSha: after.sha } : {},
+    at: after.createdAt
+  };
+}
+function splitBlips(points2, metric, atSeriesEnd) {
+  const values = points2.map((p) => p.value);
+  const sigma = robustNoise(values);
+  const off = (v, level) => Math.abs(v - level) > OUTLIER_SIGMAS * sigma && isLargeEnough(metric, level, v);
+  const blips = [];
+  const drop = /* @__PURE__ */ new Set();
+  for (let i3 = 1; i3 < values.length; ) {
+    const level = median(values.slice(Math.max(0, i3 - NEIGHBOURS), i3));
+    if (!off(values[i3], level)) {
+      i3++;
+      continue;
+    }
+    const up = values[i3] > level;
+    let j = i3;
+    while (j < values.length && j - i3 <= BLIP_MAX_RUNS && off(values[j], level) && values[j] > level === up)
+      j++;
+    if (j - i3 > BLIP_MAX_RUNS) {
+      i3 = j;
+      continue;
+    }
+    let worst = 0;
+    for (let k = i3; k < j; k++) {
+      const deltaPct2 = level === 0 ? 0 : (values[k] / level - 1) * 100;
+      if (Math.abs(deltaPct2) > Math.abs(worst)) worst = deltaPct2;
+      drop.add(k);
+    }
+    blips.push({
+      metric: metric.name,
+      kind: j === values.length && atSeriesEnd ? "pending" : "blip",
+      runs: points2.slice(i3, j).map((p) => p.run + 1),
+      deltaPct: worst,
+      worse: isWorse(metric, level, values[i3])
+    });
+    i3 = j;
+  }
+  return { kept: points2.filter((_, i3) => !drop.has(i3)), blips };
+}
+function shiftsAt(values, cuts, rng) {
+  return cuts.map(
+    (cut, k) => shift(values.slice(cuts[k - 1] ?? 0, cut), values.slice(cut, cuts[k + 1] ?? values.length), rng)
+  );
+}
+function findSteps(series, metric, kept, options, salt) {
+  const values = kept.map((p) => p.value);
+  const found = eDivisive(values, {
+    alpha: options.alpha,
+    permutations: options.permutations,
+    minSize: options.minSize,
+    rng: deriveRng(options.seed, series.id, metric.name, salt, "permutations")
+  });
+  let cuts = found.map((c3) => c3.index);
+  const bootstrap = () => deriveRng(options.seed, series.id, metric.name, salt, "bootstrap");
+  let shifts = shiftsAt(values, cuts, bootstrap());
+  for (; ; ) {
+    let smallest2 = -1;
+    shifts.forEach((s, k) => {
+      if (isLargeEnough(metric, s.before, s.after)) return;
+      if (smallest2 < 0 || Math.abs(s.deltaPct) < Math.abs(shifts[smallest2].deltaPct)) smallest2 = k;
+    });
+    if (smallest2 < 0) break;
+    cuts = cuts.filter((_, k) => k !== smallest2);
+    shifts = shiftsAt(values, cuts, bootstrap());
+  }
+  const steps = cuts.map((cut, k) => {
+    const s = shifts[k];
+    const run2 = kept[cut].run;
+    return {
+      metric: metric.name,
+      kind: isWorse(metric, s.before, s.after) ? "regression" : "improvement",
+      status: "lasting",
+      atRun: run2 + 1,
+      runId: series.runs[run2].runId,
+      range: rangeAt(series, run2),
+      before: s.before,
+      after: s.after,
+      deltaPct: s.deltaPct,
+      intervalPct: s.intervalPct,
+      runsAfter: (cuts[k + 1] ?? values.length) - cut,
+      pValue: found.find((c3) => c3.index === cut).pValue
+    };
+  });
+  steps.forEach((step, k) => {
+    if (step.kind !== "regression") return;
+    for (let j = k + 1; j < steps.length; j++) {
+      if (!isLargeEnough(metric, step.before, steps[j].after)) {
+        step.status = "recovered";
+        step.recoveredAtRun = steps[j].atRun;
+        return;
+      }
+    }
+  });
+  return steps;
+}
+function pointsOf(series, metric, segment) {
+  const points2 = [];
+  for (let i3 = segment.start; i3 < segment.end; i3++) {
+    const value2 = metric.extract(series.runs[i3].entry);
+    if (value2 !== void 0 && Number.isFinite(value2)) points2.push({ run: i3, value: value2 });
+  }
+  return points2;
+}
+function endLevel(points2, steps, end) {
+  const stretch = end === "last" ? points2.filter((p) => p.run + 1 >= (steps.at(-1)?.atRun ?? 0)) : points2.filter((p) => p.run + 1 < (steps[0]?.atRun ?? Number.POSITIVE_INFINITY));
+  return stretch.length > 0 ? median(stretch.map((p) => p.value)) : void 0;
+}
+function analyseSeries(series, options = DEFAULT_HISTORY_OPTIONS) {
+  const segments = environmentSegments(series.runs);
+  const steps = [];
+  const blips = [];
+  const untested = [];
+  const levels = /* @__PURE__ */ new Map();
+  const metrics = historyMetrics(options.minEffectPct).filter(
+    (m) => !options.metrics || options.metrics.includes(m.name)
+  );
+  for (const metric of metrics) {
+    let seen = false;
+    let tested = false;
+    const perSegment = [];
+    segments.forEach((segment, s) => {
+      const points2 = pointsOf(series, metric, segment);
+      if (points2.length === 0) {
+        perSegment.push({});
+        return;
+      }
+      seen = true;
+      const split = splitBlips(points2, metric, s === segments.length - 1);
+      blips.push(...split.blips);
+      let found = [];
+      if (split.kept.length >= 2 * options.minSize) {
+        tested = true;
+        found = findSteps(series, metric, split.kept, options, String(s));
+        steps.push(...found);
+      }
+      perSegment.push({
+        first: endLevel(split.kept, found, "first"),
+        last: endLevel(split.kept, found, "last")
+      });
+    });
+    if (seen && !tested) untested.push(metric.name);
+    if (seen) levels.set(metric.name, perSegment);
+  }
+  const environmentSteps = segments.slice(1).map((segment, k) => {
+    const previous = segments[k];
+    return {
+      atRun: segment.start + 1,
+      range: rangeAt(series, segment.start),
+      changes: environmentChanges(previous.environment, segment.environment),
+      levels: [...levels.entries()].flatMap(([metric, perSegment]) => {
+        const before = perSegment[k]?.last;
+        const after = perSegment[k + 1]?.first;
+        if (before === void 0 || after === void 0) return [];
+        return [{ metric, before, after, deltaPct: before === 0 ? 0 : (after / before - 1) * 100 }];
+      })
+    };
+  });
+  return {
+    id: series.id,
+    label: seriesLabel(series.identity),
+    identity: series.identity,
+    runs: series.runs.length,
+    environments: segments.map((s) => ({ fromRun: s.start + 1, toRun: s.end, environment: s.environment })),
+    environmentSteps,
+    steps: steps.sort((a2, b) => a2.atRun - b.atRun || a2.metric.localeCompare(b.metric)),
+    blips,
+    untested
+  };
+}
+
+// src/history/index.ts
+function historyReport(series, options) {
+  return {
+    method: {
+      name: "e-divisive",
+      alpha: options.alpha,
+      permutations: options.permutations,
+      minSize: options.minSize,
+      minEffect: Object.fromEntries(
+        historyMetrics(options.minEffectPct).map((m) => [m.name, describeMinEffect(m.minEffect)])
+      ),
+      seed: options.seed
+    },
+    series: series.map((s) => analyseSeries(s, options))
+  };
+}
+async function readHistory(store, filters = [], options = DEFAULT_HISTORY_OPTIONS) {
+  const series = await readSeries(store, filters);
+  return { series, report: historyReport(series, options) };
+}
+
+// src/dashboard/site.ts
+init_atomic_write();
+
+// src/dashboard/pages.ts
+import { createHash as createHash6 } from "node:crypto";
+
+// src/dashboard/series-view.ts
+init_simple_statistics();
+
+// src/report/svg/trend.ts
+var WIDTH2 = 520;
+var HEIGHT2 = 220;
+var LEFT2 = 64;
+var RIGHT2 = WIDTH2 - 16;
+var TOP2 = 30;
+var BOTTOM2 = HEIGHT2 - 28;
+function trendSvg(chart) {
+  if (chart.points.length === 0) return "";
+  const y = scaleFor(
+    chart.points.map((p) => p.value),
+    BOTTOM2,
+    TOP2,
+    { positive: chart.points.every((p) => p.value >= 0), zero: chart.zero, decades: 1 }
+  );
+  const span = Math.max(1, chart.runs - 1);
+  const x2 = (run2) => LEFT2 + (run2 - 1) / span * (RIGHT2 - LEFT2);
+  const unit = chart.unit ? ` ${chart.unit}` : "";
+  const parts = [`<title>${escapeHtml(chart.title)}</title>`];
+  for (const t of y.ticks) {
+    parts.push(
+      `<line class="grid" x1="${LEFT2}" x2="${RIGHT2}" y1="${px(y.at(t))}" y2="${px(y.at(t))}"/>`,
+      `<text class="lbl" x="${LEFT2 - 6}" y="${px(y.at(t) + 4)}" text-anchor="end">${escapeHtml(formatSig(t))}</text>`
+    );
+  }
+  const xTicks = [.../* @__PURE__ */ new Set([1, Math.round((chart.runs + 1) / 2), chart.runs])];
+  xTicks.forEach((r, i3) => {
+    const anchor2 = i3 === 0 ? "start" : i3 === xTicks.length - 1 ? "end" : "middle";
+    parts.push(
+      `<text class="lbl" x="${px(x2(r))}" y="${BOTTOM2 + 16}" text-anchor="${anchor2}">${escapeHtml(`run ${r}`)}</text>`
+    );
+  });
+  parts.push(
+    `<text class="lbl" x="${LEFT2}" y="14">${escapeHtml(`${chart.title}${unit ? ` (${chart.unit}${y.kind === "log" ? ", log scale" : ""})` : ""}`)}</text>`
+  );
+  chart.markers.forEach((m, i3) => {
+    const mx = x2(m.run - 0.5);
+    const anchor2 = mx > (LEFT2 + RIGHT2) / 2 ? "end" : "start";
+    const tx = anchor2 === "end" ? mx - 4 : mx + 4;
+    parts.push(
+      `<line class="mk mk-${m.kind}" x1="${px(mx)}" x2="${px(mx)}" y1="${TOP2 - 6}" y2="${BOTTOM2}"><title>${escapeHtml(m.label)}</title></line>`,
+      `<text class="lbl mk-${m.kind}-text" x="${px(tx)}" y="${TOP2 + 6 + i3 % 3 * 12}" text-anchor="${anchor2}">${escapeHtml(m.label)}</text>`
+    );
+  });
+  for (const level of chart.levels) {
+    parts.push(
+      `<line class="level" x1="${px(x2(level.fromRun))}" x2="${px(x2(level.toRun))}" y1="${px(y.at(level.value))}" y2="${px(y.at(level.value))}"><title>${escapeHtml(`runs ${level.fromRun}\u2013${level.toRun}: median ${formatSig(level.value)}${unit}`)}</title></line>`
+    );
+  }
+  for (const p of chart.points) {
+    parts.push(
+      `<circle class="${p.outlier ? "pt pt-outlier" : "pt"}" cx="${px(x2(p.run))}" cy="${px(y.at(p.value))}" r="3"><title>${escapeHtml(p.title)}</title></circle>`
+    );
+  }
+  parts.push(`<line class="axis" x1="${LEFT2}" x2="${RIGHT2}" y1="${BOTTOM2}" y2="${BOTTOM2}"/>`);
+  return `<svg class="chart trend" role="img" viewBox="0 0 ${WIDTH2} ${HEIGHT2}" preserveAspectRatio="xMinYMin meet">${parts.join("")}</svg>`;
+}
+
+// src/dashboard/series-view.ts
+var TRENDS = [
+  { metric: "latency.p50", title: "Latency p50" },
+  { metric: "latency.p99", title: "Latency p99" },
+  { metric: "throughput", title: "Throughput" },
+  { metric: "accuracy.cosine", title: "Accuracy: worst cosine similarity" },
+  { metric: "accuracy.top1Agreement", title: "Accuracy: top-1 agreement" },
+  { metric: "build.timeMs", title: "Engine build time", zero: true },
+  { metric: "build.artifactBytes", title: "Engine size", zero: true }
+];
+var BASELINE_RUNS2 = 3;
+function trendFor(series, history, spec) {
+  const metric = getMetric(spec.metric);
+  if (!metric) return "";
+  const outliers = new Set(history.blips.filter((b) => b.metric === spec.metric).flatMap((b) => b.runs));
+  const points2 = [];
+  for (const run2 of series.runs) {
+    const value2 = metric.extract(run2.entry);
+    if (value2 === void 0 || !Number.isFinite(value2)) continue;
+    points2.push({
+      run: run2.number,
+      value: value2,
+      outlier: outliers.has(run2.number),
+      title: `run ${run2.number} (${run2.createdAt}${run2.sha ? `, ${run2.sha.slice(0, 12)}` : ""}): ${formatSig(value2, 4)} ${metric.unit}${outliers.has(run2.number) ? " \u2014 outlier" : ""}`
+    });
+  }
+  if (points2.length === 0) return "";
+  const steps = history.steps.filter((s) => s.metric === spec.metric);
+  const markers = [
+    ...history.environmentSteps.map((e) => ({
+      run: e.atRun,
+      kind: "environment",
+      label: `environment: ${e.changes.map((c3) => c3.to).join(", ")}`
+    })),
+    ...steps.map((s) => ({
+      run: s.atRun,
+      kind: s.kind,
+      label: `${s.kind} ${formatDeltaPct(s.deltaPct)}${s.status === "recovered" ? " (recovered)" : ""}`
+    }))
+  ].sort((a2, b) => a2.run - b.run);
+  const cuts = [.../* @__PURE__ */ new Set([1, ...markers.map((m) => m.run), series.runs.length + 1])].sort((a2, b) => a2 - b);
+  const levels = cuts.slice(1).flatMap((end, i3) => {
+    const from = cuts[i3];
+    const inside = points2.filter((p) => p.run >= from && p.run < end && !p.outlier).map((p) => p.value);
+    return inside.length ? [{ fromRun: from, toRun: end - 1, value: median(inside) }] : [];
+  });
+  return trendSvg({
+    title: spec.title,
+    unit: metric.unit,
+    runs: series.runs.length,
+    points: points2,
+    markers,
+    levels,
+    ...spec.zero ? { zero: true } : {}
+  });
+}
+function latestDistribution(series) {
+  const latest2 = series.runs.at(-1);
+  if (!latest2?.entry.latency) return "";
+  const env = JSON.stringify(latest2.environment);
+  const before = series.runs.slice(0, -1).filter((r) => JSON.stringify(r.environment) === env && r.entry.latency).slice(-BASELINE_RUNS2);
+  const input2 = {
+    title: `Latency distribution of run ${latest2.number} against the ${before.length} run(s) before it`,
+    candidate: latest2.entry.latency.trials.flatMap((t) => t.samples),
+    candidateLabel: `latest run ${latest2.number}`,
+    baselineLabel: before.length ? `baseline: runs ${before[0].number}\u2013${before.at(-1).number}` : "no earlier run in this environment"
+  };
+  if (before.length)
+    input2.baseline = before.flatMap((r) => r.entry.latency.trials.flatMap((t) => t.samples));
+  return distributionSvg(input2);
+}
+function seriesCharts(series, history) {
+  return {
+    trends: TRENDS.map((spec) => trendFor(series, history, spec)).filter((svg) => svg !== ""),
+    distribution: latestDistribution(series)
+  };
+}
+
+// src/dashboard/style.ts
+var DASHBOARD_CSS = `
+:root { color-scheme: light dark; --fg: #1f2328; --muted: #59636e; --bg: #ffffff; --card: #f6f8fa; --line: #d1d9e0;
+  --accent: #0969da; --bad: #cf222e; --good: #1a7f37; --env: #8250df; --warn: #9a6700; }
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #e6edf3; --muted: #9198a1; --bg: #0d1117; --card: #151b23; --line: #3d444d;
+    --accent: #4493f8; --bad: #f85149; --good: #3fb950; --env: #ab7df8; --warn: #d29922; }
+}
+* { box-sizing: border-box; }
+body { margin: 0; padding: 16px; font: 14px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
+main { max-width: 1100px; margin: 0 auto; }
+h1 { font-size: 1.5em; margin: 0 0 4px; } h2 { font-size: 1.2em; margin: 24px 0 8px; } h3 { font-size: 1.05em; margin: 16px 0 6px; }
+p, li { overflow-wrap: anywhere; }
+a { color: var(--accent); }
+.muted { color: var(--muted); }
+.table-wrap { overflow-x: auto; max-width: 100%; }
+table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+td.num, th.num { text-align: right; }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; margin: 8px 0; }
+.tag { display: inline-block; padding: 0 6px; border-radius: 10px; font-size: 12px; border: 1px solid currentColor; }
+.tag.regression { color: var(--bad); } .tag.improvement { color: var(--good); } .tag.environment { color: var(--env); }
+.tag.recovered, .tag.blip, .tag.pending { color: var(--warn); }
+svg.chart { width: 100%; height: auto; display: block; font: 11px system-ui, sans-serif; }
+svg .lbl { fill: var(--muted); } svg .grid { stroke: var(--line); stroke-width: 1; } svg .axis { stroke: var(--muted); stroke-width: 1; }
+svg .pt { fill: var(--accent); } svg .pt-outlier { fill: var(--bg); stroke: var(--warn); stroke-width: 1.5; }
+svg .level { stroke: var(--fg); stroke-width: 2; opacity: .6; }
+svg .mk { stroke-width: 1.5; stroke-dasharray: 5 3; }
+svg .mk-regression { stroke: var(--bad); } svg .mk-improvement { stroke: var(--good); } svg .mk-environment { stroke: var(--env); }
+svg .mk-regression-text { fill: var(--bad); } svg .mk-improvement-text { fill: var(--good); } svg .mk-environment-text { fill: var(--env); }
+svg .bar { fill: var(--accent); opacity: .55; } svg .outline { fill: none; stroke: var(--bad); stroke-width: 1.5; }
+svg .median { stroke: var(--accent); stroke-width: 2; } svg .median-base { stroke: var(--bad); stroke-width: 1.5; stroke-dasharray: 4 3; }
+svg .median-text { fill: var(--accent); } svg .median-base-text { fill: var(--bad); }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 460px), 1fr)); gap: 8px; }
+`;
+
+// src/dashboard/pages.ts
+var h2 = escapeHtml;
+function seriesFileName(series) {
+  const hash2 = createHash6("sha256").update(series.id).digest("hex").slice(0, 10);
+  const i3 = series.identity;
+  return `${slug2(i3.device, 24)}--${slug2(i3.model, 32)}-${slug2(i3.precision, 8)}-b${i3.batchSize}-${hash2}.html`;
+}
+function page(title, body) {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${h2(title)}</title><style>${DASHBOARD_CSS}</style></head>
+<body><main>${body}</main></body></html>
+`;
+}
+function latest(series, metric) {
+  const run2 = series.runs.at(-1);
+  const value2 = run2 ? metric(run2) : void 0;
+  return value2 === void 0 ? "\u2014" : formatSig(value2);
+}
+function openRegressions(history) {
+  return history.steps.filter((s) => s.kind === "regression" && s.status === "lasting").length;
+}
+function indexPage(pages, generatedAt, storeDescription) {
+  const devices = [...new Set(pages.map((p) => p.series.identity.device))].sort();
+  const sections = devices.map((device) => {
+    const rows = pages.filter((p) => p.series.identity.device === device).map(({ series, history, file: file2 }) => {
+      const open6 = openRegressions(history);
+      return `<tr><td><a href="${h2(file2)}">${h2(history.label)}</a></td><td>${h2(series.identity.runner)}</td><td class="num">${history.runs}</td>
+<td class="num">${latest(series, (r) => r.entry.latency?.pooled.median)}</td><td class="num">${latest(series, (r) => r.entry.throughput?.itemsPerSec)}</td>
+<td>${open6 > 0 ? `<span class="tag regression">${open6} regression${open6 > 1 ? "s" : ""}</span>` : "none"}</td><td class="num">${history.environmentSteps.length}</td></tr>`;
+    });
+    return `<h2>${h2(device)}</h2><div class="table-wrap"><table><thead><tr><th>model / precision / batch</th><th>runner</th><th class="num">runs</th><th class="num">latest p50 ms</th><th class="num">latest items/s</th><th>lasting regressions</th><th class="num">environment changes</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
+  });
+  return page(
+    "trt-gate benchmark history",
+    `<h1>Benchmark history</h1><p class="muted">${h2(`${pages.length} series from ${storeDescription}; generated ${generatedAt}.`)}</p>${sections.join("") || "<p>The store holds no runs.</p>"}`
+  );
+}
+function stepsTable(history) {
+  if (history.steps.length === 0 && history.environmentSteps.length === 0)
+    return "<p>No step and no environment change.</p>";
+  const rows = [
+    ...history.steps.map(
+      (s) => `<tr><td><span class="tag ${s.status === "recovered" ? "recovered" : s.kind}">${h2(s.status === "recovered" ? `${s.kind}, recovered at run ${s.recoveredAtRun}` : s.kind)}</span></td><td>${h2(s.metric)}</td><td class="num">${s.atRun}</td><td>${h2(`${formatSig(s.before)} \u2192 ${formatSig(s.after)}`)}</td><td>${h2(formatDeltaPct(s.deltaPct, s.intervalPct))}</td><td>${h2(`${s.range.fromSha?.slice(0, 12) ?? `run ${s.range.fromRun}`} \u2026 ${s.range.toSha?.slice(0, 12) ?? `run ${s.range.toRun}`}`)}</td></tr>`
+    ),
+    ...history.environmentSteps.map(
+      (e) => `<tr><td><span class="tag environment">environment</span></td><td>${h2(e.changes.map((c3) => `${c3.field}: ${c3.from} \u2192 ${c3.to}`).join("; "))}</td><td class="num">${e.atRun}</td><td colspan="2">${h2(
+        e.levels.filter((l) => l.metric === "latency.p50" || l.metric === "throughput").map((l) => `${l.metric} ${formatDeltaPct(l.deltaPct)}`).join(", ")
+      )}</td><td>not a regression</td></tr>`
+    )
+  ].join("");
+  return `<div class="table-wrap"><table><thead><tr><th>kind</th><th>what</th><th class="num">at run</th><th>level</th><th>change [95 % CI]</th><th>commits</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+function seriesPage({ series, history }) {
+  const charts = seriesCharts(series, history);
+  const blips = history.blips.map(
+    (b) => `<li><span class="tag ${b.kind}">${b.kind}</span> ${h2(`${b.metric}: run${b.runs.length > 1 ? "s" : ""} ${b.runs.join(", ")} ${formatDeltaPct(b.deltaPct)}`)}</li>`
+  );
+  const envs = history.environments.map(
+    (e) => `<li>${h2(`runs ${e.fromRun}\u2013${e.toRun}: ${e.environment.runtime}; options ${e.environment.optionsHash}; clocks ${e.environment.clocks}`)}</li>`
+  );
+  return page(
+    `${history.label} on ${series.identity.device}`,
+    `<p><a href="index.html">\u2190 all series</a></p><h1>${h2(history.label)}</h1><p class="muted">${h2(`${series.identity.device} \xB7 ${series.identity.runner} \xB7 ${history.runs} runs`)}</p>
+<h2>Steps</h2>${stepsTable(history)}${blips.length ? `<h3>Outlying runs</h3><ul>${blips.join("")}</ul>` : ""}
+<h2>Trends</h2><div class="charts">${charts.trends.map((svg) => `<div class="card">${svg}</div>`).join("")}</div>
+<h2>Latest run against the baseline</h2><div class="card">${charts.distribution || "<p>No latency samples.</p>"}</div>
+<h2>Environments</h2><ul>${envs.join("")}</ul>`
+  );
+}
+
+// src/dashboard/site.ts
+function dashboardFiles(history, source, now = /* @__PURE__ */ new Date()) {
+  const pages = history.series.map((series, i3) => ({
+    series,
+    history: history.report.series[i3],
+    file: seriesFileName(series)
+  }));
+  const files = /* @__PURE__ */ new Map();
+  files.set("index.html", indexPage(pages, now.toISOString(), source));
+  for (const p of pages) files.set(p.file, seriesPage(p));
+  return files;
+}
+function directoryPublisher(dir) {
+  return {
+    publish: async (files) => {
+      await writeDashboard(dir, files);
+      return dir;
+    }
+  };
+}
+var MARKER = ".trt-gate-dashboard";
+async function entries(dir) {
+  try {
+    return await readdir6(dir);
+  } catch (error63) {
+    if (error63.code === "ENOENT") return void 0;
+    throw error63;
+  }
+}
+async function writeDashboard(dir, files) {
+  const existing = await entries(dir);
+  if (existing && existing.length > 0 && !existing.includes(MARKER))
+    throw new UsageError(
+      `--out ${dir}: the directory holds other files; give an empty or new directory (or an earlier dashboard)`
+    );
+  const staging = `${dir}.tmp-${process.pid}`;
+  await rm8(staging, { recursive: true, force: true });
+  for (const [name, html] of files) await writeFileAtomically(join27(staging, name), html);
+  await writeFileAtomically(join27(staging, MARKER), "written by trt-gate dashboard\n");
+  await rm8(dir, { recursive: true, force: true });
+  await rename5(staging, dir);
+  return [...files.keys()].map((name) => join27(dir, name));
+}
+
+// src/history/issues.ts
+import { createHash as createHash7 } from "node:crypto";
+var ISSUE_LABELS = ["trt-gate", "performance-regression"];
+var SAME_STEP_RUNS = 3;
+var PRIORITY = ["latency.p50", "latency.p99", "throughput"];
+var priority = (metric) => {
+  const i3 = PRIORITY.indexOf(metric);
+  return i3 < 0 ? PRIORITY.length : i3;
+};
+function seriesHash(seriesId) {
+  return createHash7("sha256").update(seriesId).digest("hex").slice(0, 16);
+}
+var MARKER_RE = /<!-- trt-gate:step series=([0-9a-f]{16}) metric=([A-Za-z0-9._]+) run=([A-Za-z0-9._:-]{1,128}) runs-after=(\d+) -->/;
+function formatMarker(m) {
+  const runId = m.runId.replace(/[^A-Za-z0-9._:-]/g, "_").slice(0, 128);
+  return `<!-- trt-gate:step series=${m.series} metric=${m.metric} run=${runId} runs-after=${m.runsAfter} -->`;
+}
+function parseMarker(body) {
+  const m = MARKER_RE.exec(body ?? "");
+  return m ? { series: m[1], metric: m[2], runId: m[3], runsAfter: Number(m[4]) } : void 0;
+}
+function stepText(series, step) {
+  const sha = (s) => s ? `\`${s.slice(0, 12).replace(/[^0-9a-zA-Z]/g, "")}\`` : "unknown";
+  return [
+    `**${escapeMarkdown(step.metric)}** of **${escapeMarkdown(series.label)}** on ${escapeMarkdown(series.identity.device)} went from ${formatSig(step.before)} to ${formatSig(step.after)}: ${formatDeltaPct(step.deltaPct, step.intervalPct)} (95 % interval), from run ${step.atRun} on.`,
+    "",
+    `- Commit range: ${sha(step.range.fromSha)} (last run before) \u2026 ${sha(step.range.toSha)} (first run after), ${escapeMarkdown(step.range.at)}`,
+    `- Confirmed by ${step.runsAfter} runs since; permutation p = ${step.pValue.toPrecision(2)}`
+  ].join("\n");
+}
+function findStep(series, issue4, runNumber) {
+  const at = runNumber(issue4.marker.runId);
+  return series.steps.find(
+    (s) => s.metric === issue4.marker.metric && s.kind === "regression" && (s.runId === issue4.marker.runId || at !== void 0 && Math.abs(s.atRun - at) <= SAME_STEP_RUNS)
+  );
+}
+function planIssues(report, existing, runIds) {
+  const actions = [];
+  for (const series of report.series) {
+    const hash2 = seriesHash(series.id);
+    const ids = runIds.get(series.id) ?? [];
+    const runNumber = (runId) => {
+      const i3 = ids.indexOf(runId);
+      return i3 < 0 ? void 0 : i3 + 1;
+    };
+    const mine = existing.filter((i3) => i3.marker.series === hash2);
+    const handled = /* @__PURE__ */ new Set();
+    for (const issue4 of mine) {
+      const step = findStep(series, issue4, runNumber);
+      if (step) handled.add(step);
+      if (issue4.state !== "open") continue;
+      if (!step || step.status === "recovered") {
+        const why = step ? `Recovered: from run ${step.recoveredAtRun} on the level is back within the minimum effect of where it was before the step.` : "The step is no longer found in the stored history (the runs that showed it were re-analysed or trimmed).";
+        actions.push({
+          kind: "close",
+          number: issue4.number,
+          body: `${why}
+
+${formatMarker(issue4.marker)}`
+        });
+        continue;
+      }
+      if (step.runsAfter > issue4.marker.runsAfter) {
+        const marker = { ...issue4.marker, runsAfter: step.runsAfter };
+        actions.push({
+          kind: "comment",
+          number: issue4.number,
+          marker,
+          body: `Still there after ${step.runsAfter} runs:
+
+${stepText(series, step)}
+
+${formatMarker(marker)}`
+        });
+      }
+    }
+    const covered = (step) => [...handled].some((h3) => Math.abs(h3.atRun - step.atRun) <= SAME_STEP_RUNS);
+    const byPriority = [...series.steps].sort(
+      (a2, b) => priority(a2.metric) - priority(b.metric) || a2.atRun - b.atRun
+    );
+    for (const step of byPriority) {
+      if (step.kind !== "regression" || step.status !== "lasting" || covered(step)) continue;
+      handled.add(step);
+      const together = series.steps.filter(
+        (s) => s !== step && s.kind === "regression" && Math.abs(s.atRun - step.atRun) <= SAME_STEP_RUNS
+      );
+      const marker = {
+        series: hash2,
+        metric: step.metric,
+        runId: step.runId,
+        runsAfter: step.runsAfter
+      };
+      actions.push({
+        kind: "open",
+        marker,
+        // A title is plain text on GitHub; only control characters and length need care.
+        title: `Performance regression: ${series.label} ${step.metric} ${formatDeltaPct(step.deltaPct)} from run ${step.atRun}`.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, "").slice(0, 200),
+        body: `${stepText(series, step)}${together.length ? `
+
+At the same runs: ${together.map((s) => `${escapeMarkdown(s.metric)} ${formatDeltaPct(s.deltaPct, s.intervalPct)}`).join(", ")}.` : ""}
+
+Opened by the trt-gate nightly history; it comments when more runs confirm the step and closes this issue when the series recovers.
+
+${formatMarker(marker)}`,
+        labels: [...ISSUE_LABELS]
+      });
+    }
+  }
+  return actions;
+}
+
+// src/app/history.ts
+function analyseHistory(store, request2 = {}) {
+  return readHistory(store, request2.filters ?? [], request2.options ?? DEFAULT_HISTORY_OPTIONS);
+}
+function runIdsOf(history) {
+  return new Map(history.series.map((s) => [s.id, s.runs.map((r) => r.runId)]));
+}
+function seriesOfKeys(history, keys) {
+  const wanted = (i3) => {
+    const id = history.series[i3].identity;
+    return keys.some(
+      (k) => k.device === id.device && k.runner === id.runner && k.model === id.model && k.precision === id.precision && k.batchSize === id.batchSize
+    );
+  };
+  const kept = history.series.map((_, i3) => i3).filter(wanted);
+  return {
+    series: kept.map((i3) => history.series[i3]),
+    report: { ...history.report, series: kept.map((i3) => history.report.series[i3]) }
+  };
+}
+async function trackRegressions(history, tracker) {
+  const tracked = await tracker.list();
+  const plan = planIssues(history.report, tracked, runIdsOf(history));
+  return tracker.apply(plan, new Map(tracked.map((t) => [t.number, t.body])));
+}
+async function nightlyHistory(store, request2) {
+  if (request2.written.length === 0 && !request2.dashboard) return { series: 0, regressions: [] };
+  const all = await analyseHistory(store, {
+    filters: request2.dashboard ? [] : request2.written,
+    ...request2.options ? { options: request2.options } : {}
+  });
+  const mine = seriesOfKeys(all, request2.written);
+  const outcome = {
+    series: mine.series.length,
+    regressions: mine.report.series.flatMap(
+      (s) => s.steps.filter((step) => step.kind === "regression" && step.status === "lasting").map((step) => ({
+        series: s.label,
+        metric: step.metric,
+        atRun: step.atRun,
+        deltaPct: step.deltaPct
+      }))
+    )
+  };
+  if (request2.issues) outcome.issues = await trackRegressions(mine, request2.issues);
+  if (request2.dashboard) {
+    outcome.dashboard = await request2.dashboard.publish(dashboardFiles(all, store.description, request2.now));
+  }
+  return outcome;
+}
+
+// action/github/issues.ts
+async function listTrackedIssues(api, ref2, author) {
+  const issues = await api.paginate("GET /repos/{owner}/{repo}/issues", {
+    ...ref2,
+    labels: ISSUE_LABELS[0],
+    state: "all",
+    per_page: 100
+  });
+  return issues.flatMap((issue4) => {
+    if (issue4.pull_request || !sameLogin(issue4.user?.login, author)) return [];
+    const marker = parseMarker(issue4.body);
+    if (!marker) return [];
+    return [
+      {
+        number: issue4.number,
+        state: issue4.state === "open" ? "open" : "closed",
+        marker,
+        body: issue4.body ?? ""
+      }
+    ];
+  });
+}
+async function applyIssuePlan(api, ref2, plan, bodies) {
+  const applied = { opened: [], commented: [], closed: [] };
+  for (const action of plan) {
+    if (action.kind === "open") {
+      const { data } = await api.request("POST /repos/{owner}/{repo}/issues", {
+        ...ref2,
+        title: action.title,
+        body: action.body,
+        labels: action.labels
+      });
+      applied.opened.push(Number(data.number));
+      continue;
+    }
+    await api.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      ...ref2,
+      issue_number: action.number,
+      body: action.body
+    });
+    if (action.kind === "comment") {
+      const body = bodies.get(action.number) ?? "";
+      const previous = parseMarker(body);
+      const updated = previous ? body.replace(formatMarker(previous), formatMarker(action.marker)) : body;
+      await api.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+        ...ref2,
+        issue_number: action.number,
+        body: updated
+      });
+      applied.commented.push(action.number);
+    } else {
+      await api.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+        ...ref2,
+        issue_number: action.number,
+        state: "closed",
+        state_reason: "completed"
+      });
+      applied.closed.push(action.number);
+    }
+  }
+  return applied;
+}
+function gitHubIssueTracker(api, ref2, author) {
+  return {
+    list: () => listTrackedIssues(api, ref2, author),
+    apply: (plan, bodies) => applyIssuePlan(api, ref2, plan, bodies)
+  };
+}
+
+// action/nightly.ts
+function issuesWanted(inputs, eventName) {
+  return inputs.nightlyIssues === "true" || inputs.nightlyIssues === "auto" && eventName === "schedule";
+}
+function sitePublisher(store, dir, ctx) {
+  if (store instanceof GitBranchBaselineStore) {
+    const where = normaliseStorePath(dir);
+    return {
+      publish: async (files) => {
+        await store.publishDirectory(
+          where,
+          async (target) => {
+            await writeDashboard(target, files);
+          },
+          `trt-gate: publish the dashboard (${files.size - 1} series)`
+        );
+        return `${where}/ on branch ${store.branch}`;
+      }
+    };
+  }
+  return directoryPublisher(resolve8(ctx.workspace, dir));
+}
+async function runNightly(step, store, written) {
+  const { inputs, ctx, api, log } = step;
+  let issues = issuesWanted(inputs, ctx.eventName);
+  if (issues && !api) {
+    log.warning(`trt-gate: ${Input.nightlyIssues}: no github-token, so no regression issues are managed`);
+    issues = false;
+  }
+  const dashboard = inputs.publishDashboard;
+  if (!issues && dashboard === void 0) return { problems: [] };
+  try {
+    const tracker = issues ? gitHubIssueTracker(
+      api,
+      { owner: ctx.owner, repo: ctx.repo },
+      await resolveCommentAuthor(api, inputs.commentAuthor)
+    ) : void 0;
+    const outcome = await nightlyHistory(store, {
+      written,
+      ...tracker ? { issues: tracker } : {},
+      ...dashboard !== void 0 ? { dashboard: sitePublisher(store, dashboard, ctx) } : {}
+    });
+    for (const line of nightlyNotes(outcome)) log.info(line);
+    return { outcome, problems: [] };
+  } catch (error63) {
+    const what = [issues && "manage regression issues", dashboard !== void 0 && "publish the dashboard"].filter(Boolean).join(" or ");
+    const message = `nightly history: could not ${what}: ${error63.message}`;
+    log.warning(`trt-gate: ${message}`);
+    return { problems: [message] };
+  }
+}
+var issueList = (numbers) => numbers.map((n3) => `#${n3}`).join(", ");
+function nightlyNotes(outcome) {
+  const steps = outcome.regressions;
+  const lines = [
+    `**History:** ${outcome.series} series analysed; ${steps.length === 0 ? "no lasting regression step" : `${steps.length} lasting regression step${steps.length === 1 ? "" : "s"}: ${steps.slice(0, 10).map(
+      (s) => `${escapeMarkdown(s.series)} ${escapeMarkdown(s.metric)} ${formatDeltaPct(s.deltaPct)} from run ${s.atRun}`
+    ).join("; ")}${steps.length > 10 ? ` and ${steps.length - 10} more` : ""}`}.`
+  ];
+  const i3 = outcome.issues;
+  if (i3) {
+    const parts = [
+      i3.opened.length > 0 && `opened ${issueList(i3.opened)}`,
+      i3.commented.length > 0 && `commented on ${issueList(i3.commented)}`,
+      i3.closed.length > 0 && `closed ${issueList(i3.closed)} (recovered)`
+    ].filter(Boolean);
+    lines.push(`**Regression issues:** ${parts.length > 0 ? parts.join("; ") : "nothing to change"}.`);
+  }
+  if (outcome.dashboard) lines.push(`**Dashboard:** published to ${escapeMarkdown(outcome.dashboard)}.`);
+  return lines;
+}
+
 // action/results-files.ts
 init_errors();
-import { lstat as lstat3, readdir as readdir5, readFile as readFile13 } from "node:fs/promises";
-import { isAbsolute as isAbsolute7, join as join24, resolve as resolve8, sep as sep2 } from "node:path";
+import { lstat as lstat4, readdir as readdir7, readFile as readFile14 } from "node:fs/promises";
+import { isAbsolute as isAbsolute7, join as join28, resolve as resolve9, sep as sep3 } from "node:path";
 var MAX_RESULTS_FILES = 500;
 var GLOB_CHARS = /[*?[\]{}]/;
 function toPosix(path6) {
-  return sep2 === "\\" ? path6.replace(/\\/g, "/") : path6;
+  return sep3 === "\\" ? path6.replace(/\\/g, "/") : path6;
 }
 function globToRegExp(pattern) {
   let re = "";
@@ -88512,7 +89348,7 @@ var MAX_WALKED_ENTRIES = 2e5;
 async function walk(dir, re, out, budget) {
   let entries2;
   try {
-    entries2 = await readdir5(dir, { withFileTypes: true });
+    entries2 = await readdir7(dir, { withFileTypes: true });
   } catch (error63) {
     const code = error63.code;
     if (code === "ENOENT" || code === "ENOTDIR") return;
@@ -88525,7 +89361,7 @@ async function walk(dir, re, out, budget) {
     );
   }
   for (const entry of entries2) {
-    const path6 = join24(dir, entry.name);
+    const path6 = join28(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name === ".git" || entry.name === "node_modules") continue;
       await walk(path6, re, out, budget);
@@ -88542,7 +89378,7 @@ async function walk(dir, re, out, budget) {
 async function expandResultsFiles(patterns, cwd) {
   const found = /* @__PURE__ */ new Set();
   for (const pattern of patterns) {
-    const absolute = isAbsolute7(pattern) ? pattern : resolve8(cwd, pattern);
+    const absolute = isAbsolute7(pattern) ? pattern : resolve9(cwd, pattern);
     if (!GLOB_CHARS.test(pattern)) {
       found.add(absolute);
       continue;
@@ -88569,7 +89405,7 @@ async function expandResultsFiles(patterns, cwd) {
 async function loadResultsFile(path6, maxBytes) {
   let info2;
   try {
-    info2 = await lstat3(path6);
+    info2 = await lstat4(path6);
   } catch (error63) {
     const code = error63.code;
     throw new UsageError(
@@ -88583,7 +89419,7 @@ async function loadResultsFile(path6, maxBytes) {
       path6
     );
   }
-  const text = await readFile13(path6, "utf8");
+  const text = await readFile14(path6, "utf8");
   if (text.length > maxBytes) throw new DataError(`${path6}: over the size limit`, path6);
   const results = parseResults(text, path6);
   delete results.comparisons;
@@ -88606,7 +89442,7 @@ async function loadResultsFiles(patterns, cwd, maxBytes, keepGoing = false) {
 }
 
 // action/store.ts
-import { resolve as resolve9 } from "node:path";
+import { resolve as resolve10 } from "node:path";
 
 // src/app/open-store.ts
 init_errors();
@@ -88647,7 +89483,7 @@ function openStore2(inputs, ctx, namespace, token) {
   );
   return openStore(config2, {
     namespace,
-    configDir: resolve9(ctx.workspace),
+    configDir: resolve10(ctx.workspace),
     cwd: ctx.workspace,
     extraHeaders: authenticate ? tokenExtraHeader(ctx.serverUrl, token) : {}
   });
@@ -88666,14 +89502,14 @@ function logObserver(log) {
     }
   };
 }
-async function gatedCandidates(m, store, releaseThresholds) {
+async function gatedCandidates(m, store, release2) {
   const runHere = m.inputs.resultsFiles.length === 0;
   const { settings, loaded } = await loadSettings({
     configFile: m.inputs.config,
     cwd: m.ctx.workspace,
     runnable: runHere,
     failOn: m.inputs.failOn,
-    releaseThresholds
+    releaseThresholds: release2?.thresholds
   });
   if (!runHere) {
     const { files, results: results2, unreadable: unreadable2 } = await loadResultsFiles(
@@ -88685,7 +89521,7 @@ async function gatedCandidates(m, store, releaseThresholds) {
     m.log.info(`read ${files.length} results file${files.length === 1 ? "" : "s"}`);
     for (const u2 of unreadable2) m.log.warning(`trt-gate: ${u2.message}`);
     const problems = unreadable2.map((u2) => `unreadable results file ${u2.file}: ${u2.message}`);
-    return { settings, ...await gateCandidates(results2, store, settings.gate), problems };
+    return { settings, ...await gateCandidates(results2, store, settings.gate), problems, loaded, files };
   }
   const results = await runAndGate({
     loaded,
@@ -88697,7 +89533,7 @@ async function gatedCandidates(m, store, releaseThresholds) {
     onRemeasure: (ids) => m.log.info(`re-measuring ${ids.length} inconclusive entries: ${ids.join(", ")}`)
   });
   const gate = overallGate([results.gate], settings.gate.gate.failOn);
-  return { settings, compared: [results], gate, problems: [] };
+  return { settings, compared: [results], gate, problems: [], loaded, files: [] };
 }
 async function withStore(m, ns, fn) {
   const store = openStore2(m.inputs, m.ctx, ns, m.token);
@@ -88742,24 +89578,42 @@ async function aggregateMode(m) {
 }
 async function releaseMode(m) {
   const ns = { production: true };
-  const { compared, gate } = await withStore(m, ns, (store) => {
+  const gated = await withStore(m, ns, (store) => {
     m.log.info(`comparing with ${namespaceLabel(ns)} in ${store.description}`);
-    return gatedCandidates(m, store, m.inputs.releaseThresholds);
+    return gatedCandidates(m, store, { thresholds: m.inputs.releaseThresholds ?? "" });
   });
+  const { compared, problems } = gated;
+  for (const arch3 of missingArchitectures(m.inputs.expectedArchitectures, compared)) {
+    problems.push(`missing architecture ${arch3}: no results file from it (did its matrix job fail?)`);
+  }
+  const decision = await releaseGated({
+    compared,
+    // A release reads the models' signatures: the config's model files must be here then.
+    loaded: gated.loaded ?? (() => loadConfig(m.inputs.config, m.ctx.workspace)),
+    out: join29(m.resultsDir, Files.release),
+    problems,
+    // Engines downloaded beside their results files (the recorded paths are the matrix jobs').
+    artifactDirs: [...new Set(gated.files.map((f) => dirname5(f)))]
+  });
+  if (decision.released) m.log.info(`released to ${decision.released.out}`);
+  else m.log.warning(`trt-gate: ${decision.refused}`);
   return {
     mode: "release",
     compared,
-    gate,
+    // The refusal names every blocking problem (those above included): one entry, not two.
+    gate: failClosed(gated.gate, decision.refused ? [decision.refused] : []),
+    problems: decision.refused ? [decision.refused] : [],
     resultsPath: await writeComparedResults(m.resultsDir, compared),
     reportFile: Files.releaseReport,
     baselineLabel: namespaceLabel(ns),
-    publishesToPullRequest: true
+    publishesToPullRequest: true,
+    release: decision
   };
 }
 async function baselineMode(m) {
   const policy = baselineWritePolicy(m.ctx);
   const ns = "production" in policy ? { production: true } : { branch: policy.branch };
-  const { compared, gate, appended } = await withStore(m, ns, async (store) => {
+  const { compared, gate, appended, nightly, problems } = await withStore(m, ns, async (store) => {
     m.log.info(`recording baselines for ${namespaceLabel(ns)} in ${store.description}`);
     const gated = await gatedCandidates(m, store);
     const outcomes = await recordBaselines(store, gated.compared, gated.settings.config.baseline.historySize);
@@ -88767,16 +89621,25 @@ async function baselineMode(m) {
       m.log.info(`stored ${outcome.written.length} baseline run(s); skipped ${outcome.skipped.length}`);
       for (const s of outcome.skipped) m.log.info(`  skipped ${s.entryId}: ${s.reason}`);
     }
-    return { ...gated, appended: outcomes };
+    const written = outcomes.flatMap((o2) => o2.written.map((w) => w.key));
+    const history = await runNightly(m, store, written);
+    return {
+      ...gated,
+      appended: outcomes,
+      nightly: history.outcome,
+      problems: history.problems
+    };
   });
   return {
     mode: "baseline",
     compared,
-    gate,
+    gate: failClosed(gate, problems),
+    problems,
     resultsPath: await writeComparedResults(m.resultsDir, compared),
     reportFile: Files.report,
     baselineLabel: namespaceLabel(ns),
     appended,
+    ...nightly ? { nightly } : {},
     publishesToPullRequest: false
   };
 }
@@ -88870,6 +89733,9 @@ function commentDecision(mode, compared) {
   const changed = compared.some((r) => (r.comparisons ?? []).some((c3) => c3.verdict !== "unchanged"));
   return changed ? "upsert" : "update-only";
 }
+function checkFailureText(f) {
+  return `the check "${f.name}" could not be posted on ${f.sha} (${f.status ? `HTTP ${f.status}` : "no HTTP answer"}: ${f.message}), so the gate's verdict is not recorded on the commit: this step fails instead`;
+}
 async function publishToGitHub(p) {
   const result = { skipped: [] };
   const { inputs, target, outcome, ctx, log } = p;
@@ -88888,36 +89754,6 @@ async function publishToGitHub(p) {
   const api = p.api;
   const advisory = target.untrustedSource ? forkAdvisory(target.untrustedSource, inputs.forkResults) : void 0;
   if (advisory) log.notice(`trt-gate: ${advisory.text}`);
-  const decision = commentDecision(inputs.comment, outcome.compared);
-  if (decision !== "skip" && target.pullRequest) {
-    try {
-      const author = await resolveCommentAuthor(api, inputs.commentAuthor);
-      const comment = await upsertStickyComment(api, {
-        owner: ctx.owner,
-        repo: ctx.repo,
-        issueNumber: target.pullRequest.number,
-        marker: p.marker,
-        author,
-        body: advisory ? `${advisory.markdown}
-
-${p.reports.comment}` : p.reports.comment,
-        create: decision === "upsert"
-      });
-      if (comment.foreign > 0) {
-        log.info(`ignored ${comment.foreign} comment(s) with the trt-gate marker not written by ${author}`);
-      }
-      log.info(
-        `PR #${target.pullRequest.number} comment: ${comment.action}${comment.url ? ` (${comment.url})` : ""}`
-      );
-      result.comment = comment;
-    } catch (error63) {
-      log.warning(
-        `trt-gate: could not comment on PR #${target.pullRequest.number} (${errorMessage(error63)}); the verdict is unaffected`
-      );
-    }
-  } else if (decision !== "skip") {
-    log.info("no pull request for this event: no comment");
-  }
   if (inputs.check && target.sha) {
     try {
       const check2 = await publishCheck(api, {
@@ -88937,10 +89773,51 @@ ${p.reports.checkSummary}` : p.reports.checkSummary,
       );
       result.check = check2;
     } catch (error63) {
+      result.checkFailure = {
+        name: inputs.checkName,
+        sha: target.sha,
+        status: httpStatus(error63),
+        message: fitChars(error63?.message ?? String(error63), 300)
+      };
+    }
+  }
+  const decision = commentDecision(inputs.comment, outcome.compared);
+  if (decision !== "skip" && target.pullRequest) {
+    try {
+      const author = await resolveCommentAuthor(api, inputs.commentAuthor);
+      const comment = await upsertStickyComment(api, {
+        owner: ctx.owner,
+        repo: ctx.repo,
+        issueNumber: target.pullRequest.number,
+        marker: p.marker,
+        author,
+        body: withNotes(
+          p.reports.comment,
+          p.marker,
+          [
+            advisory?.markdown,
+            result.checkFailure && `> [!CAUTION]
+> ${escapeMarkdown(capitalize(checkFailureText(result.checkFailure)))}.`
+          ],
+          reportPointer(ctx.runUrl)
+        ),
+        // The comment is then the one place on the pull request that says why the check is missing.
+        create: decision === "upsert" || result.checkFailure !== void 0
+      });
+      if (comment.foreign > 0) {
+        log.info(`ignored ${comment.foreign} comment(s) with the trt-gate marker not written by ${author}`);
+      }
+      log.info(
+        `PR #${target.pullRequest.number} comment: ${comment.action}${comment.url ? ` (${comment.url})` : ""}`
+      );
+      result.comment = comment;
+    } catch (error63) {
       log.warning(
-        `trt-gate: could not create the check on ${target.sha} (${errorMessage(error63)}); the verdict is unaffected`
+        `trt-gate: could not comment on PR #${target.pullRequest.number} (${errorMessage(error63)}); the verdict is unaffected`
       );
     }
+  } else if (decision !== "skip") {
+    log.info("no pull request for this event: no comment");
   }
   return result;
 }
@@ -88953,6 +89830,16 @@ function forkAdvisory(source, mode) {
 > ${escapeMarkdown(text.charAt(0).toUpperCase() + text.slice(1))}`,
     blocks: mode === "require-trusted"
   };
+}
+var capitalize = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+function withNotes(comment, marker, notes, pointer) {
+  const blocks = notes.filter((n3) => Boolean(n3));
+  if (blocks.length === 0) return comment;
+  const rest = comment.startsWith(marker) ? comment.slice(marker.length).replace(/^\n/, "") : comment;
+  return truncateMarkdown(`${marker}
+${blocks.join("\n\n")}
+
+${rest}`, COMMENT_LIMIT - 1, pointer);
 }
 
 // action/report.ts
@@ -89019,11 +89906,11 @@ function toRef(pull) {
 }
 async function findPullRequestForSha(api, owner, repo, sha, headRepo) {
   const pick3 = (pulls2) => {
-    const open5 = pulls2.filter((p) => (p.state ?? "open") === "open" && p.head.sha === sha);
-    open5.sort(
+    const open6 = pulls2.filter((p) => (p.state ?? "open") === "open" && p.head.sha === sha);
+    open6.sort(
       (a2, b) => Number(b.head.repo?.full_name === headRepo) - Number(a2.head.repo?.full_name === headRepo) || a2.number - b.number
     );
-    return open5[0] ? toRef(open5[0]) : void 0;
+    return open6[0] ? toRef(open6[0]) : void 0;
   };
   try {
     const { data } = await api.request("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", {
@@ -89109,8 +89996,20 @@ var logger = {
   notice: (m) => notice(sanitizeLogLine(m)),
   warning: (m) => warning(sanitizeLogLine(m))
 };
+function modeNotes(outcome) {
+  const release2 = outcome.release;
+  if (release2?.released) {
+    const models = release2.released.models.map((m) => `\`${m.name}\``).join(", ");
+    return [
+      `**Released:** Triton model repository with ${models} (SHA256SUMS and release report beside it).`
+    ];
+  }
+  if (release2?.refused) return [`**Not released:** ${escapeMarkdown(release2.refused)}`];
+  return appendedNotes(outcome);
+}
 function appendedNotes(outcome) {
   if (!outcome.appended) return [];
+  const history = outcome.nightly ? nightlyNotes(outcome.nightly) : [];
   const written = outcome.appended.reduce((n3, a2) => n3 + a2.written.length, 0);
   const skipped = outcome.appended.flatMap((a2) => a2.skipped);
   const lines = [
@@ -89121,7 +90020,7 @@ function appendedNotes(outcome) {
       `**Not recorded:** ${skipped.slice(0, 20).map((s) => `${escapeMarkdown(s.entryId)} (${escapeMarkdown(s.reason)})`).join("; ")}${skipped.length > 20 ? ` and ${skipped.length - 20} more` : ""}`
     );
   }
-  return lines;
+  return [...lines, ...history];
 }
 async function run() {
   const env = process.env;
@@ -89134,7 +90033,7 @@ async function run() {
     }
     const ctx = readContext(env);
     const api = inputs.githubToken ? createOctokit(inputs.githubToken, ctx.apiUrl, logger) : void 0;
-    const resultsDir = resolve10(ctx.workspace, inputs.resultsDir);
+    const resultsDir = resolve11(ctx.workspace, inputs.resultsDir);
     await mkdir12(resultsDir, { recursive: true });
     const target = await resolveTarget(ctx, api, logger);
     const outcome = await MODE_HANDLERS[inputs.mode]({
@@ -89143,6 +90042,7 @@ async function run() {
       target,
       resultsDir,
       token: inputs.githubToken,
+      api,
       log: logger
     });
     const marker = commentMarker(
@@ -89158,13 +90058,13 @@ async function run() {
       mode: outcome.mode,
       baselineLabel: outcome.baselineLabel,
       runUrl: ctx.runUrl,
-      notes: appendedNotes(outcome),
+      notes: modeNotes(outcome),
       problems: outcome.problems
     });
-    const reportPath = join25(resultsDir, outcome.reportFile);
+    const reportPath = join30(resultsDir, outcome.reportFile);
     await writeArtifact(reportPath, reports.full);
-    await writeArtifact(join25(resultsDir, Files.html), reports.html);
-    await writeArtifact(join25(resultsDir, Files.json), reports.json);
+    await writeArtifact(join30(resultsDir, Files.html), reports.html);
+    await writeArtifact(join30(resultsDir, Files.json), reports.json);
     const published = await publishToGitHub({
       api,
       inputs,
@@ -89176,10 +90076,16 @@ async function run() {
       log: logger
     });
     try {
-      const notes = published.skipped.map((s) => `
+      const notes = [
+        ...published.skipped.map((s) => `
 
 > [!NOTE]
-> ${escapeMarkdown(s)}`).join("");
+> ${escapeMarkdown(s)}`),
+        ...published.checkFailure ? [`
+
+> [!CAUTION]
+> ${escapeMarkdown(`trt-gate: ${checkFailureText(published.checkFailure)}`)}`] : []
+      ].join("");
       await writeJobSummary(`${reports.summary}${notes}
 `, env);
     } catch (error63) {
@@ -89193,8 +90099,9 @@ async function run() {
     outputs[Output.regressions] = String(regressions);
     outputs[Output.resultsPath] = outcome.resultsPath;
     outputs[Output.reportPath] = reportPath;
-    for (const [name, value] of Object.entries(outputs)) setOutput(name, value);
-    const exitCode = outcomeExitCode(outcome.compared, outcome.gate);
+    if (outcome.release?.released) outputs[Output.releasePath] = outcome.release.released.out;
+    for (const [name, value2] of Object.entries(outputs)) setOutput(name, value2);
+    let exitCode = outcomeExitCode(outcome.compared, outcome.gate);
     if (exitCode === ExitCode2.modelFailed) {
       const failed = outcome.compared.flatMap((r) => r.entries.filter((e) => e.status === "failed"));
       setFailed(
@@ -89202,6 +90109,8 @@ async function run() {
           `trt-gate: ${failed.length} entr${failed.length === 1 ? "y" : "ies"} failed to build or run (${failed.slice(0, 10).map((e) => e.id).join(", ")}${failed.length > 10 ? ", \u2026" : ""}); see ${reportPath}`
         )
       );
+    } else if (exitCode === ExitCode2.gateFailed && outcome.release?.refused) {
+      setFailed(sanitizeLogLine(`trt-gate: ${outcome.release.refused}; see ${reportPath}`));
     } else if (exitCode === ExitCode2.gateFailed) {
       const failing = outcome.gate.failing;
       setFailed(
@@ -89210,12 +90119,16 @@ async function run() {
         )
       );
     }
+    if (published.checkFailure) {
+      setFailed(sanitizeLogLine(`trt-gate: ${checkFailureText(published.checkFailure)}`));
+      if (exitCode === ExitCode2.ok) exitCode = ExitCode2.gateFailed;
+    }
     if (exitCode !== ExitCode2.ok) process.exitCode = exitCode;
     return { exitCode, outputs, outcome, published };
   } catch (error63) {
     const exitCode = error63 instanceof TrtGateError ? error63.exitCode : ExitCode2.internal;
     const message = error63 instanceof TrtGateError ? error63.message : `internal error: ${error63?.stack ?? String(error63)}`;
-    for (const [name, value] of Object.entries(outputs)) setOutput(name, value);
+    for (const [name, value2] of Object.entries(outputs)) setOutput(name, value2);
     setFailed(`trt-gate: ${message}`);
     process.exitCode = exitCode;
     return { exitCode, outputs, error: message };
@@ -89226,31 +90139,31 @@ async function run() {
 init_execa();
 init_errors();
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir13, mkdtemp as mkdtemp3, readFile as readFile14, rename as rename4, rm as rm7, writeFile as writeFile6 } from "node:fs/promises";
+import { mkdir as mkdir13, mkdtemp as mkdtemp3, readFile as readFile15, rename as rename6, rm as rm9, writeFile as writeFile7 } from "node:fs/promises";
 import { arch as arch2, platform as platform3 } from "node:os";
-import { basename as basename3, dirname as dirname5, join as join26, resolve as resolve11 } from "node:path";
+import { basename as basename5, dirname as dirname6, join as join31, resolve as resolve12 } from "node:path";
 var PACKAGE = "onnxruntime-node";
 var TOOL = "trt-gate-onnxruntime-node";
 var COMPLETE = ".trt-gate-complete";
 function lockedOnnxRuntime() {
-  const lockfile2 = JSON.parse('{"name":"trt-gate-onnxruntime-node","dependencies":{"onnxruntime-node":"1.30.0"},"lockfileVersion":3,"requires":true,"packages":{"":{"name":"trt-gate-onnxruntime-node","dependencies":{"onnxruntime-node":"1.30.0"}},"node_modules/onnxruntime-node":{"version":"1.30.0","integrity":"sha512-twhs1C2C/BFkz1yc5OY0KIU2GUq6DURO7hD4bx5Q2Qy3nAMJwRXW8xU3NVczE29VA9lolLOYepoD8fjTGOfIqw==","hasInstallScript":true,"license":"MIT","os":["win32","darwin","linux"],"dependencies":{"adm-zip":"^0.6.0","global-agent":"^4.1.3","onnxruntime-common":"1.30.0"}},"node_modules/adm-zip":{"version":"0.6.1","integrity":"sha512-Xwrja8nx9e5o2N1my4DsKCeKpdrnACyr1wtbPxBDgGzKzKyE9kRtBFA8mWldI+RVlD7CBZNWY/wQ2+ydwOR6kQ==","license":"MIT","engines":{"node":">=14.0"}},"node_modules/global-agent":{"version":"4.1.3","integrity":"sha512-KUJEViiuFT3I97t+GYMikLPJS2Lfo/S2F+DQuBWzuzaMPnvt5yyZePzArx36fBzpGTxZjIpDbXLeySLgh+k76g==","license":"BSD-3-Clause","dependencies":{"globalthis":"^1.0.2","matcher":"^4.0.0","semver":"^7.3.5","serialize-error":"^8.1.0"},"engines":{"node":">=10.0"}},"node_modules/globalthis":{"version":"1.0.4","integrity":"sha512-DpLKbNU4WylpxJykQujfCcwYWiV/Jhm50Goo0wrVILAv5jOr9d+H+UR3PhSCD2rCCEIg0uc+G+muBTwD54JhDQ==","license":"MIT","dependencies":{"define-properties":"^1.2.1","gopd":"^1.0.1"},"engines":{"node":">= 0.4"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/define-properties":{"version":"1.2.1","integrity":"sha512-8QmQKqEASLd5nx0U1B1okLElbUuuttJ/AnYmRXbbbGDWh6uS208EjD4Xqq/I9wK7u0v6O08XhTWnt5XtEbR6Dg==","license":"MIT","dependencies":{"define-data-property":"^1.0.1","has-property-descriptors":"^1.0.0","object-keys":"^1.1.1"},"engines":{"node":">= 0.4"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/define-data-property":{"version":"1.1.4","integrity":"sha512-rBMvIzlpA8v6E+SJZoo++HAYqsLrkg7MSfIinMPFhmkorw7X+dOXVJQs+QT69zGkzMyfDnIMN2Wid1+NbL3T+A==","license":"MIT","dependencies":{"es-define-property":"^1.0.0","es-errors":"^1.3.0","gopd":"^1.0.1"},"engines":{"node":">= 0.4"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/es-define-property":{"version":"1.0.1","integrity":"sha512-e3nRfgfUZ4rNGL232gUgX06QNyyez04KdjFrF+LTRoOXmrOgFKDg4BCdsjW8EnT69eqdYGmRpJwiPVYNrCaW3g==","license":"MIT","engines":{"node":">= 0.4"}},"node_modules/es-errors":{"version":"1.3.0","integrity":"sha512-Zf5H2Kxt2xjTvbJvP2ZWLEICxA6j+hAmMzIlypy4xcBg1vKVnx89Wy0GbS+kf5cwCVFFzdCFh2XSCFNULS6csw==","license":"MIT","engines":{"node":">= 0.4"}},"node_modules/gopd":{"version":"1.2.0","integrity":"sha512-ZUKRh6/kUFoAiTAtTYPZJ3hw9wNxx+BIBOijnlG9PnrJsCcSjs1wyyD6vJpaYtgnzDrKYRSqf3OO6Rfa93xsRg==","license":"MIT","engines":{"node":">= 0.4"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/has-property-descriptors":{"version":"1.0.2","integrity":"sha512-55JNKuIW+vq4Ke1BjOTjM2YctQIvCT7GFzHwmfZPGo5wnrgkid0YQtnAleFSqumZm4az3n2BS+erby5ipJdgrg==","license":"MIT","dependencies":{"es-define-property":"^1.0.0"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/object-keys":{"version":"1.1.1","integrity":"sha512-NuAESUOUMrlIXOfHKzD6bpPu3tYt3xvjNdRIQ+FeT0lNb4K8WR70CaDxhuNguS2XG+GjkyMwOzsN5ZktImfhLA==","license":"MIT","engines":{"node":">= 0.4"}},"node_modules/matcher":{"version":"4.0.0","integrity":"sha512-S6x5wmcDmsDRRU/c2dkccDwQPXoFczc5+HpQ2lON8pnvHlnvHAHj5WlLVvw6n6vNyHuVugYrFohYxbS+pvFpKQ==","license":"MIT","dependencies":{"escape-string-regexp":"^4.0.0"},"engines":{"node":">=10"},"funding":{"url":"https://github.com/sponsors/sindresorhus"}},"node_modules/escape-string-regexp":{"version":"4.0.0","integrity":"sha512-TtpcNJ3XAzx3Gq8sWRzJaVajRs0uVxA2YAkdb1jm2YkPz4G6egUFAyA3n5vtEIZefPk5Wa4UXbKuS5fKkJWdgA==","license":"MIT","engines":{"node":">=10"},"funding":{"url":"https://github.com/sponsors/sindresorhus"}},"node_modules/semver":{"version":"7.8.6","integrity":"sha512-9lpSSU4Mly3mrtruwLs1eLK6+gzbzqeBFwRNjIjE+9LuDpWdYctrQlQ3ej1Ilgi7gknpsTRnPoLP8DpCHqHIJw==","license":"ISC","bin":{"semver":"bin/semver.js"},"engines":{"node":">=10"}},"node_modules/serialize-error":{"version":"8.1.0","integrity":"sha512-3NnuWfM6vBYoy5gZFvHiYsVbafvI9vZv/+jlIigFn4oP4zjNPK3LhcY0xSCgeb1a5L8jO71Mit9LlNoi2UfDDQ==","license":"MIT","dependencies":{"type-fest":"^0.20.2"},"engines":{"node":">=10"},"funding":{"url":"https://github.com/sponsors/sindresorhus"}},"node_modules/type-fest":{"version":"0.20.2","integrity":"sha512-Ne+eE4r0/iWnpAxD852z3A+N0Bt5RN//NjJwRd2VFHEmrywxf5vsZlh4R6lixl6B+wz/8d+maTSAkN1FIkI3LQ==","license":"(MIT OR CC0-1.0)","engines":{"node":">=10"},"funding":{"url":"https://github.com/sponsors/sindresorhus"}},"node_modules/onnxruntime-common":{"version":"1.30.0","integrity":"sha512-7fdVWjAID1dVhH/G8qK3APARunV4VkBFoCQAP7qp4Wkab0mrorvmc+sqiT+mKXOzDqdjN5j+/Z9nb4gzNPWcyA==","license":"MIT"}}}');
-  return { version: lockfile2.packages[`node_modules/${PACKAGE}`].version, lockfile: lockfile2 };
+  const lockfile = JSON.parse('{"name":"trt-gate-onnxruntime-node","dependencies":{"onnxruntime-node":"1.30.0"},"lockfileVersion":3,"requires":true,"packages":{"":{"name":"trt-gate-onnxruntime-node","dependencies":{"onnxruntime-node":"1.30.0"}},"node_modules/onnxruntime-node":{"version":"1.30.0","integrity":"sha512-twhs1C2C/BFkz1yc5OY0KIU2GUq6DURO7hD4bx5Q2Qy3nAMJwRXW8xU3NVczE29VA9lolLOYepoD8fjTGOfIqw==","hasInstallScript":true,"license":"MIT","os":["win32","darwin","linux"],"dependencies":{"adm-zip":"^0.6.0","global-agent":"^4.1.3","onnxruntime-common":"1.30.0"}},"node_modules/adm-zip":{"version":"0.6.1","integrity":"sha512-Xwrja8nx9e5o2N1my4DsKCeKpdrnACyr1wtbPxBDgGzKzKyE9kRtBFA8mWldI+RVlD7CBZNWY/wQ2+ydwOR6kQ==","license":"MIT","engines":{"node":">=14.0"}},"node_modules/global-agent":{"version":"4.1.3","integrity":"sha512-KUJEViiuFT3I97t+GYMikLPJS2Lfo/S2F+DQuBWzuzaMPnvt5yyZePzArx36fBzpGTxZjIpDbXLeySLgh+k76g==","license":"BSD-3-Clause","dependencies":{"globalthis":"^1.0.2","matcher":"^4.0.0","semver":"^7.3.5","serialize-error":"^8.1.0"},"engines":{"node":">=10.0"}},"node_modules/globalthis":{"version":"1.0.4","integrity":"sha512-DpLKbNU4WylpxJykQujfCcwYWiV/Jhm50Goo0wrVILAv5jOr9d+H+UR3PhSCD2rCCEIg0uc+G+muBTwD54JhDQ==","license":"MIT","dependencies":{"define-properties":"^1.2.1","gopd":"^1.0.1"},"engines":{"node":">= 0.4"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/define-properties":{"version":"1.2.1","integrity":"sha512-8QmQKqEASLd5nx0U1B1okLElbUuuttJ/AnYmRXbbbGDWh6uS208EjD4Xqq/I9wK7u0v6O08XhTWnt5XtEbR6Dg==","license":"MIT","dependencies":{"define-data-property":"^1.0.1","has-property-descriptors":"^1.0.0","object-keys":"^1.1.1"},"engines":{"node":">= 0.4"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/define-data-property":{"version":"1.1.4","integrity":"sha512-rBMvIzlpA8v6E+SJZoo++HAYqsLrkg7MSfIinMPFhmkorw7X+dOXVJQs+QT69zGkzMyfDnIMN2Wid1+NbL3T+A==","license":"MIT","dependencies":{"es-define-property":"^1.0.0","es-errors":"^1.3.0","gopd":"^1.0.1"},"engines":{"node":">= 0.4"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/es-define-property":{"version":"1.0.1","integrity":"sha512-e3nRfgfUZ4rNGL232gUgX06QNyyez04KdjFrF+LTRoOXmrOgFKDg4BCdsjW8EnT69eqdYGmRpJwiPVYNrCaW3g==","license":"MIT","engines":{"node":">= 0.4"}},"node_modules/es-errors":{"version":"1.3.0","integrity":"sha512-Zf5H2Kxt2xjTvbJvP2ZWLEICxA6j+hAmMzIlypy4xcBg1vKVnx89Wy0GbS+kf5cwCVFFzdCFh2XSCFNULS6csw==","license":"MIT","engines":{"node":">= 0.4"}},"node_modules/gopd":{"version":"1.2.0","integrity":"sha512-ZUKRh6/kUFoAiTAtTYPZJ3hw9wNxx+BIBOijnlG9PnrJsCcSjs1wyyD6vJpaYtgnzDrKYRSqf3OO6Rfa93xsRg==","license":"MIT","engines":{"node":">= 0.4"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/has-property-descriptors":{"version":"1.0.2","integrity":"sha512-55JNKuIW+vq4Ke1BjOTjM2YctQIvCT7GFzHwmfZPGo5wnrgkid0YQtnAleFSqumZm4az3n2BS+erby5ipJdgrg==","license":"MIT","dependencies":{"es-define-property":"^1.0.0"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/object-keys":{"version":"1.1.1","integrity":"sha512-NuAESUOUMrlIXOfHKzD6bpPu3tYt3xvjNdRIQ+FeT0lNb4K8WR70CaDxhuNguS2XG+GjkyMwOzsN5ZktImfhLA==","license":"MIT","engines":{"node":">= 0.4"}},"node_modules/matcher":{"version":"4.0.0","integrity":"sha512-S6x5wmcDmsDRRU/c2dkccDwQPXoFczc5+HpQ2lON8pnvHlnvHAHj5WlLVvw6n6vNyHuVugYrFohYxbS+pvFpKQ==","license":"MIT","dependencies":{"escape-string-regexp":"^4.0.0"},"engines":{"node":">=10"},"funding":{"url":"https://github.com/sponsors/sindresorhus"}},"node_modules/escape-string-regexp":{"version":"4.0.0","integrity":"sha512-TtpcNJ3XAzx3Gq8sWRzJaVajRs0uVxA2YAkdb1jm2YkPz4G6egUFAyA3n5vtEIZefPk5Wa4UXbKuS5fKkJWdgA==","license":"MIT","engines":{"node":">=10"},"funding":{"url":"https://github.com/sponsors/sindresorhus"}},"node_modules/semver":{"version":"7.8.6","integrity":"sha512-9lpSSU4Mly3mrtruwLs1eLK6+gzbzqeBFwRNjIjE+9LuDpWdYctrQlQ3ej1Ilgi7gknpsTRnPoLP8DpCHqHIJw==","license":"ISC","bin":{"semver":"bin/semver.js"},"engines":{"node":">=10"}},"node_modules/serialize-error":{"version":"8.1.0","integrity":"sha512-3NnuWfM6vBYoy5gZFvHiYsVbafvI9vZv/+jlIigFn4oP4zjNPK3LhcY0xSCgeb1a5L8jO71Mit9LlNoi2UfDDQ==","license":"MIT","dependencies":{"type-fest":"^0.20.2"},"engines":{"node":">=10"},"funding":{"url":"https://github.com/sponsors/sindresorhus"}},"node_modules/type-fest":{"version":"0.20.2","integrity":"sha512-Ne+eE4r0/iWnpAxD852z3A+N0Bt5RN//NjJwRd2VFHEmrywxf5vsZlh4R6lixl6B+wz/8d+maTSAkN1FIkI3LQ==","license":"(MIT OR CC0-1.0)","engines":{"node":">=10"},"funding":{"url":"https://github.com/sponsors/sindresorhus"}},"node_modules/onnxruntime-common":{"version":"1.30.0","integrity":"sha512-7fdVWjAID1dVhH/G8qK3APARunV4VkBFoCQAP7qp4Wkab0mrorvmc+sqiT+mKXOzDqdjN5j+/Z9nb4gzNPWcyA==","license":"MIT"}}}');
+  return { version: lockfile.packages[`node_modules/${PACKAGE}`].version, lockfile };
 }
 function entryOf(prefix) {
-  return join26(prefix, "node_modules", PACKAGE, "dist", "index.js");
+  return join31(prefix, "node_modules", PACKAGE, "dist", "index.js");
 }
 async function installedVersion(prefix) {
   try {
-    const pkg = JSON.parse(await readFile14(join26(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
+    const pkg = JSON.parse(await readFile15(join31(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
     return typeof pkg.version === "string" ? pkg.version : void 0;
   } catch {
     return void 0;
   }
 }
 async function locateOnnxRuntime(source) {
-  const { version: version2, lockfile: lockfile2 } = lockedOnnxRuntime();
+  const { version: version2, lockfile } = lockedOnnxRuntime();
   if (source.preinstalled) {
-    const prefix2 = resolve11(source.preinstalled);
+    const prefix2 = resolve12(source.preinstalled);
     const found = await installedVersion(prefix2);
     if (!found) {
       throw new UsageError(
@@ -89266,41 +90179,41 @@ async function locateOnnxRuntime(source) {
       `${PACKAGE} is needed to run models, and there is neither a tool cache (RUNNER_TOOL_CACHE, RUNNER_TEMP) to install it into nor an onnxruntime-node-dir input`
     );
   }
-  const prefix = join26(source.toolCache, TOOL, version2, `${platform3()}-${arch2()}`);
-  if (existsSync3(join26(prefix, COMPLETE)) && await installedVersion(prefix) === version2) {
+  const prefix = join31(source.toolCache, TOOL, version2, `${platform3()}-${arch2()}`);
+  if (existsSync3(join31(prefix, COMPLETE)) && await installedVersion(prefix) === version2) {
     source.log(`trt-gate: ${PACKAGE} ${version2} from ${prefix}`);
     return entryOf(prefix);
   }
-  await mkdir13(dirname5(prefix), { recursive: true });
-  const staging = await mkdtemp3(join26(dirname5(prefix), `.${basename3(prefix)}-`));
+  await mkdir13(dirname6(prefix), { recursive: true });
+  const staging = await mkdtemp3(join31(dirname6(prefix), `.${basename5(prefix)}-`));
   try {
-    await writeFile6(join26(staging, "package.json"), `${JSON.stringify(lockfile2.packages[""], null, 2)}
+    await writeFile7(join31(staging, "package.json"), `${JSON.stringify(lockfile.packages[""], null, 2)}
 `);
-    await writeFile6(join26(staging, "package-lock.json"), `${JSON.stringify(lockfile2, null, 2)}
+    await writeFile7(join31(staging, "package-lock.json"), `${JSON.stringify(lockfile, null, 2)}
 `);
     source.log(`trt-gate: installing ${PACKAGE} ${version2} into ${prefix}`);
     await (source.install ?? npmCi())(staging, source.log);
     if (await installedVersion(staging) !== version2 || !existsSync3(entryOf(staging)))
       throw new Error(`the install in ${staging} has no ${PACKAGE} ${version2}`);
-    await writeFile6(join26(staging, COMPLETE), `${version2}
+    await writeFile7(join31(staging, COMPLETE), `${version2}
 `);
     if (existsSync3(prefix)) {
-      if (existsSync3(join26(prefix, COMPLETE))) return entryOf(prefix);
-      await rename4(prefix, `${staging}-stale`);
-      await rm7(`${staging}-stale`, { recursive: true, force: true });
+      if (existsSync3(join31(prefix, COMPLETE))) return entryOf(prefix);
+      await rename6(prefix, `${staging}-stale`);
+      await rm9(`${staging}-stale`, { recursive: true, force: true });
     }
-    await rename4(staging, prefix).catch((error63) => {
-      if (!existsSync3(join26(prefix, COMPLETE))) throw error63;
+    await rename6(staging, prefix).catch((error63) => {
+      if (!existsSync3(join31(prefix, COMPLETE))) throw error63;
     });
   } finally {
-    await rm7(staging, { recursive: true, force: true });
+    await rm9(staging, { recursive: true, force: true });
   }
   return entryOf(prefix);
 }
 function npmCi(extraArgs = []) {
   return async (dir, log) => {
-    const besideNode = join26(
-      dirname5(process.execPath),
+    const besideNode = join31(
+      dirname6(process.execPath),
       "..",
       "lib",
       "node_modules",

@@ -1,7 +1,9 @@
 import {
+  type AppliedIssues,
   formatMarker,
   ISSUE_LABELS,
   type IssueAction,
+  type IssueTracker,
   parseMarker,
   type TrackedIssue,
 } from '../../src/history/issues.js';
@@ -53,12 +55,6 @@ export async function listTrackedIssues(
   });
 }
 
-export interface AppliedIssues {
-  opened: number[];
-  commented: number[];
-  closed: number[];
-}
-
 export async function applyIssuePlan(
   api: GitHubApi,
   ref: RepoRef,
@@ -104,4 +100,12 @@ export async function applyIssuePlan(
     }
   }
   return applied;
+}
+
+/** The {@link IssueTracker} of a repository, for issues authored by `author`. */
+export function gitHubIssueTracker(api: GitHubApi, ref: RepoRef, author: string): IssueTracker {
+  return {
+    list: () => listTrackedIssues(api, ref, author),
+    apply: (plan, bodies) => applyIssuePlan(api, ref, plan, bodies),
+  };
 }

@@ -1,5 +1,6 @@
 import type { Direction, ThresholdSpec } from '../config/schema.js';
 import { compareEntry } from '../gate/compare.js';
+import { engineDiffFor } from '../gate/engine-diff.js';
 import { median } from '../gate/numeric.js';
 import { worstVerdict } from '../gate/verdict.js';
 import type { AbSummary, Entry, EntryComparison, MetricComparison } from '../results/schema.js';
@@ -99,8 +100,12 @@ export function abComparison(input: AbComparisonInput): EntryComparison {
             .map((m) => `${m.metric}: ${m.reason}`)
             .join('; ');
   const series = adaptive.series;
+  // Judged on the final metrics (the paired latency included), against the base side's own key.
+  const { engineDiff: _fromHistory, ...judged } = others;
+  const engineDiff = engineDiffFor(metrics, candidate, base);
   return {
-    ...others,
+    ...judged,
+    ...(engineDiff ? { engineDiff } : {}),
     verdict,
     reason,
     baselineRuns: 1,

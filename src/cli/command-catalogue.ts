@@ -33,6 +33,10 @@ export const COMMANDS: Record<string, CatalogueEntry> = {
     summary: 'render a report from results.json files without re-running anything',
     load: async () => (await import('./commands/report.js')).registerReport,
   },
+  'diff-engines': {
+    summary: 'per-layer diff of two TensorRT engines (trtexec exports) and why they differ',
+    load: async () => (await import('./commands/diff-engines.js')).registerDiffEngines,
+  },
   export: {
     summary: 'export results to monitoring systems',
     load: async () => (await import('./commands/export.js')).registerExport,

@@ -1,5 +1,5 @@
 import type { RunEvent, RunObserver } from '../pipeline/events.js';
-import { neutralize } from '../util/untrusted.js';
+import { neutralize, withoutOwnSgr } from '../util/untrusted.js';
 import type { Colors } from './terminal.js';
 
 /**
@@ -41,7 +41,7 @@ export class StderrProgress implements RunObserver {
         if (this.interactive) {
           this.clearOpen();
           this.write(text);
-          this.openLength = text.replace(/\u001b\[[0-9;]*m/g, '').length;
+          this.openLength = withoutOwnSgr(text).length;
         } else this.line(text);
         break;
       }

@@ -1,19 +1,42 @@
 import pc from 'picocolors';
+import { ownSgr, withoutOwnSgr } from '../util/untrusted.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
+
+/**
+ * picocolors' formatters with their sequences in the CLI's own marked form (ownSgr), which only
+ * the terminal writer turns into escape sequences: so only our colours ever reach a terminal.
+ * Nesting is kept as picocolors does it (an inner close re-opens the outer style).
+ */
+function markedColors(): Colors {
+  const plain = pc.createColors(true);
+  const cut = '\u0000';
+  const marked: Record<string, unknown> = { isColorSupported: true };
+  for (const [name, format] of Object.entries(plain)) {
+    if (typeof format !== 'function') continue;
+    const f = format as (s: string) => string;
+    const [rawOpen = '', rawClose = ''] = f(cut).split(cut);
+    // What picocolors turns an inner close into: the outer open, or close+open for bold and dim.
+    const rawReopen = f(`${cut}${rawClose}${cut}`).split(cut)[1] ?? rawOpen;
+    const [open, close, reopen] = [rawOpen, rawClose, rawReopen].map(ownSgr) as [string, string, string];
+    marked[name] = (input: unknown) => {
+      const text = String(input);
+      return open + (text.includes(close) ? text.split(close).join(reopen) : text) + close;
+    };
+  }
+  return marked as unknown as Colors;
+}
 
 /** Colour only for a terminal, never with NO_COLOR set (https://no-color.org); FORCE_COLOR wins. */
 export function colorsFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): Colors {
   const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0';
   const enabled =
     forced || (!('NO_COLOR' in env && env.NO_COLOR !== '') && Boolean(stream.isTTY) && env.TERM !== 'dumb');
-  return pc.createColors(enabled);
+  return enabled ? markedColors() : pc.createColors(false);
 }
 
-const ANSI = /\u001b\[[0-9;]*m/g;
-
 function visibleLength(text: string): number {
-  return text.replace(ANSI, '').length;
+  return withoutOwnSgr(text).length;
 }
 
 /** A plain text table; the first `leftAligned` columns align left, the rest right (numbers). */

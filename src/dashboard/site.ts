@@ -1,8 +1,12 @@
 import { readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { analyseSeries, DEFAULT_HISTORY_OPTIONS, type HistoryOptions } from '../history/detect.js';
-import { readSeries } from '../history/series.js';
+import {
+  DEFAULT_HISTORY_OPTIONS,
+  type HistoryOptions,
+  readHistory,
+  type StoreHistory,
+} from '../history/index.js';
 import type { BaselineStore } from '../store/types.js';
 import { writeFileAtomically } from '../util/atomic-write.js';
 import { indexPage, type SeriesPage, seriesFileName, seriesPage } from './pages.js';
@@ -16,16 +20,37 @@ export async function buildDashboard(
   store: BaselineStore,
   options: { filters?: readonly string[]; history?: HistoryOptions; now?: Date } = {},
 ): Promise<Map<string, string>> {
-  const series = await readSeries(store, options.filters ?? []);
-  const pages: SeriesPage[] = series.map((s) => ({
-    series: s,
-    history: analyseSeries(s, options.history ?? DEFAULT_HISTORY_OPTIONS),
-    file: seriesFileName(s),
+  const history = await readHistory(store, options.filters ?? [], options.history ?? DEFAULT_HISTORY_OPTIONS);
+  return dashboardFiles(history, store.description, options.now);
+}
+
+/** The site's files (name → HTML) for series already read and analysed. */
+export function dashboardFiles(history: StoreHistory, source: string, now = new Date()): Map<string, string> {
+  const pages: SeriesPage[] = history.series.map((series, i) => ({
+    series,
+    history: history.report.series[i]!,
+    file: seriesFileName(series),
   }));
   const files = new Map<string, string>();
-  files.set('index.html', indexPage(pages, (options.now ?? new Date()).toISOString(), store.description));
+  files.set('index.html', indexPage(pages, now.toISOString(), source));
   for (const p of pages) files.set(p.file, seriesPage(p));
   return files;
+}
+
+/** Where a built site goes: a directory here, the data branch (for GitHub Pages), a map in tests. */
+export interface SitePublisher {
+  /** Replaces the published site with `files` as a whole; says where it went. */
+  publish(files: Map<string, string>): Promise<string>;
+}
+
+/** Publishes into a local directory (see {@link writeDashboard}). */
+export function directoryPublisher(dir: string): SitePublisher {
+  return {
+    publish: async (files) => {
+      await writeDashboard(dir, files);
+      return dir;
+    },
+  };
 }
 
 /** Marks a directory as a dashboard this command wrote, and so may replace. */

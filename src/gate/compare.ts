@@ -1,6 +1,7 @@
 import type { ThresholdSpec, Verdict } from '../config/schema.js';
 import type { BaselineKey, Entry, EntryComparison, MetricComparison } from '../results/schema.js';
 import type { BaselineHistory, BaselineRun } from '../store/types.js';
+import { engineDiffFor } from './engine-diff.js';
 import { keyDifferences, mismatchReason, sameKey } from './environment.js';
 import { attributeLayers } from './layers.js';
 import { getMetric, type MetricDefinition } from './metrics.js';
@@ -209,6 +210,8 @@ export function compareEntry(
   if (baseline.kind === 'runs' && candidate.layers) {
     const latest = baseline.runs.filter((r) => r.entry.status === 'ok').at(-1);
     if (latest?.entry.layers) out.layers = attributeLayers(candidate.layers, latest.entry.layers);
+    const diff = engineDiffFor(metrics, candidate, latest?.entry);
+    if (diff) out.engineDiff = diff;
   }
   return out;
 }

@@ -35,6 +35,22 @@ export type IssueAction =
   | { kind: 'comment'; number: number; marker: StepMarker; body: string }
   | { kind: 'close'; number: number; body: string };
 
+/** What applying a plan did, by issue number. */
+export interface AppliedIssues {
+  opened: number[];
+  commented: number[];
+  closed: number[];
+}
+
+/**
+ * Where regression issues live: GitHub in the Action (action/github/issues.ts), a list in tests.
+ * `list` returns only issues this tool opened (its label, marker and author), with their bodies.
+ */
+export interface IssueTracker {
+  list(): Promise<Array<TrackedIssue & { body: string }>>;
+  apply(plan: readonly IssueAction[], bodies: ReadonlyMap<number, string>): Promise<AppliedIssues>;
+}
+
 /** Which metric names an issue when several stepped together: latency first. */
 const PRIORITY = ['latency.p50', 'latency.p99', 'throughput'];
 const priority = (metric: string) => {

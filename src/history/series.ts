@@ -80,8 +80,13 @@ function toSeriesRun(key: BaselineKey, run: BaselineRun): Omit<SeriesRun, 'numbe
   };
 }
 
-/** Does `filter` (a key id, a series label `model[/precision[/bN]]`) select this key? */
-export function matchesFilter(key: BaselineKey, filter: string): boolean {
+/**
+ * Does `filter` select this key? A key id, a series label `model[/precision[/bN]]`, or another key:
+ * then every key of its series (the same model, precision, batch size, runner and device, whatever
+ * the environment), so a series is read across its upgrades.
+ */
+export function matchesFilter(key: BaselineKey, filter: string | BaselineKey): boolean {
+  if (typeof filter !== 'string') return identityId(identityOf(key)) === identityId(identityOf(filter));
   if (filter === keyId(key)) return true;
   const parts = filter.split('/');
   const label = [key.model, key.precision, `b${key.batchSize}`];
@@ -92,7 +97,10 @@ export function matchesFilter(key: BaselineKey, filter: string): boolean {
  * Reads every key (or those matching a filter) and groups their runs into series, each sorted by
  * time (ties by run id, so the order never depends on the listing order).
  */
-export async function readSeries(store: BaselineStore, filters: readonly string[] = []): Promise<Series[]> {
+export async function readSeries(
+  store: BaselineStore,
+  filters: ReadonlyArray<string | BaselineKey> = [],
+): Promise<Series[]> {
   const groups = new Map<string, { identity: SeriesIdentity; runs: Array<Omit<SeriesRun, 'number'>> }>();
   for (const key of await store.list()) {
     if (filters.length > 0 && !filters.some((f) => matchesFilter(key, f))) continue;

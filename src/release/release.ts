@@ -8,6 +8,10 @@ export interface ReleaseRequest {
   production: readonly Results[];
   loaded: LoadedConfig;
   out: string;
+  /** Reasons found by the caller that block the release too (e.g. a missing GPU architecture). */
+  problems?: readonly string[];
+  /** Where to look for an engine by file name when its recorded path is gone (downloaded results). */
+  artifactDirs?: readonly string[];
 }
 
 export interface ReleaseOutcome {
@@ -17,13 +21,13 @@ export interface ReleaseOutcome {
 }
 
 /**
- * The release use case (CLI `release`; the Action's release mode calls the same): refuses anything
- * that did not pass, then writes a Triton model repository and a release report, verified before
- * it is renamed into place.
+ * The release use case (CLI `release` and `run --mode release`, the Action's release mode): refuses
+ * anything that did not pass, naming every reason, then writes a Triton model repository and a
+ * release report, verified before it is renamed into place.
  */
 export async function release(request: ReleaseRequest): Promise<ReleaseOutcome> {
-  checkReleasable(request.candidates);
-  const models = await planRelease(request.candidates, request.loaded);
+  checkReleasable(request.candidates, request.problems);
+  const models = await planRelease(request.candidates, request.loaded, request.artifactDirs);
   const report = releaseReport(models, request.production);
   const files = await writeRepository(request.out, models, { 'release-report.md': report });
   return {

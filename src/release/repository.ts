@@ -12,8 +12,8 @@ import { ModelConfigType } from './triton/schema.js';
 
 /** The candidate did not pass (or was never gated): nothing is released. */
 export class ReleaseRefused extends TrtGateError {
-  constructor(message: string) {
-    super(message, ExitCode.gateFailed);
+  constructor(readonly reasons: readonly string[]) {
+    super(`nothing released: ${reasons.join('; ')}`, ExitCode.gateFailed);
   }
 }
 
@@ -28,23 +28,46 @@ export interface ReleasedModel {
   entries: Array<{ entry: Entry; results: Results }>;
 }
 
-/** Only what passed: every results file gated `pass`, every released entry ok with accuracy passed. */
-export function checkReleasable(candidates: readonly Results[]): void {
+/** Comparison verdicts a released entry may have: anything else (regressed, inconclusive, …) blocks it. */
+const RELEASABLE_VERDICTS: ReadonlySet<string> = new Set(['improved', 'unchanged']);
+
+/**
+ * Why these candidates cannot be released, every reason named; empty when they can. Only what
+ * passed is released: every results file gated `pass`, every entry ok with its accuracy limits met,
+ * and every comparison with production improved or unchanged (an inconclusive one blocks too).
+ */
+export function releaseBlockers(candidates: readonly Results[]): string[] {
+  const reasons: string[] = [];
+  if (candidates.length === 0) reasons.push('no candidate runs');
   for (const r of candidates) {
     const where = `run ${r.runId} (${r.environment.device.name})`;
-    if (!r.gate)
-      throw new ReleaseRefused(`${where} was not gated (no baseline comparison): nothing released`);
-    if (r.gate.conclusion !== 'pass') {
-      throw new ReleaseRefused(
-        `${where}: the gate concluded ${r.gate.conclusion} (${r.gate.failing.join(', ')}): nothing released`,
-      );
+    if (!r.gate) reasons.push(`${where} was not gated (no comparison with production)`);
+    else if (r.gate.conclusion !== 'pass') {
+      const why =
+        r.gate.failing.length > 0
+          ? ` (${r.gate.failing.join(', ')})`
+          : r.gate.conclusion === 'neutral'
+            ? ' (nothing compared: no production baseline for its entries)'
+            : '';
+      reasons.push(`${where}: the gate concluded ${r.gate.conclusion}${why}`);
     }
     for (const e of r.entries) {
-      if (e.status !== 'ok') throw new ReleaseRefused(`${where}: ${e.id} failed: nothing released`);
-      if (e.accuracy && !e.accuracy.passed)
-        throw new ReleaseRefused(`${where}: ${e.id} missed its accuracy limits`);
+      if (e.status !== 'ok') reasons.push(`${where}: ${e.id} failed`);
+      else if (e.accuracy && !e.accuracy.passed) reasons.push(`${where}: ${e.id} missed its accuracy limits`);
+      else if (!e.build) reasons.push(`${where}: ${e.id} has no engine recorded (nothing measured to ship)`);
+    }
+    for (const c of r.comparisons ?? []) {
+      if (!RELEASABLE_VERDICTS.has(c.verdict) && !(r.gate?.failing ?? []).includes(c.entryId)) {
+        reasons.push(`${where}: ${c.entryId} is ${c.verdict} against production`);
+      }
     }
   }
+  return reasons;
+}
+
+export function checkReleasable(candidates: readonly Results[], problems: readonly string[] = []): void {
+  const reasons = [...problems, ...releaseBlockers(candidates)];
+  if (reasons.length > 0) throw new ReleaseRefused(reasons);
 }
 
 function archKey(results: Results): string {
@@ -56,22 +79,29 @@ function archKey(results: Results): string {
   return cc;
 }
 
-async function verifiedArtifact(entry: Entry, results: Results): Promise<string> {
+/**
+ * The measured artifact: at its recorded path, or (results downloaded from another job) by its
+ * file name in one of `searchDirs`. Whichever is used must hash to what was measured.
+ */
+async function verifiedArtifact(
+  entry: Entry,
+  results: Results,
+  searchDirs: readonly string[],
+): Promise<string> {
   const build = entry.build;
   if (!build) throw new DataError(`${entry.id} (run ${results.runId}): no build recorded`);
-  const actual = await sha256File(build.artifactPath).catch((e: Error) => {
-    throw new DataError(
-      `${entry.id}: cannot read the engine ${build.artifactPath}: ${e.message}`,
-      build.artifactPath,
-    );
-  });
-  if (actual !== build.artifactSha256) {
-    throw new DataError(
-      `${entry.id}: ${build.artifactPath} changed since it was measured (sha256 ${actual}, results say ${build.artifactSha256})`,
-      build.artifactPath,
-    );
+  const candidates = [build.artifactPath, ...searchDirs.map((d) => join(d, basename(build.artifactPath)))];
+  let changed: string | undefined;
+  for (const path of candidates) {
+    const actual = await sha256File(path).catch(() => undefined);
+    if (actual === build.artifactSha256) return path;
+    if (actual !== undefined)
+      changed ??= `${path} changed since it was measured (sha256 ${actual}, results say ${build.artifactSha256})`;
   }
-  return build.artifactPath;
+  throw new DataError(
+    `${entry.id}: ${changed ?? `cannot read the engine ${build.artifactPath}${searchDirs.length ? ` (nor ${basename(build.artifactPath)} in ${searchDirs.join(', ')})` : ''}`}`,
+    build.artifactPath,
+  );
 }
 
 /**
@@ -83,6 +113,7 @@ async function verifiedArtifact(entry: Entry, results: Results): Promise<string>
 export async function planRelease(
   candidates: readonly Results[],
   loaded: LoadedConfig,
+  searchDirs: readonly string[] = [],
 ): Promise<Array<ReleasedModel & { sources: Record<string, string> }>> {
   const groups = new Map<string, Array<{ entry: KnownEntry; results: Results }>>();
   for (const results of candidates) {
@@ -117,7 +148,7 @@ export async function planRelease(
     const files: Record<string, string> = {};
     const byArch: Record<string, string> = {};
     for (const g of group) {
-      const artifact = await verifiedArtifact(g.entry, g.results);
+      const artifact = await verifiedArtifact(g.entry, g.results, searchDirs);
       const cc = tensorrt ? archKey(g.results) : 'any';
       const file = tensorrt ? `model_sm${cc.replace('.', '')}.plan` : 'model.onnx';
       if (sources[file] && g.entry.build!.artifactSha256 !== files[file]) {

@@ -1,4 +1,5 @@
 import type { Verdict } from '../config/schema.js';
+import { engineDiffView } from '../engine-diff/render.js';
 import type { Entry, EntryComparison, LayerDelta, MetricComparison } from '../results/schema.js';
 import { distribution } from './distribution.js';
 import { entryLabel, formatCosine, formatDeltaPct, formatMetricValue, formatSig } from './format.js';
@@ -150,6 +151,7 @@ export function rowView(
     metrics: (comparison?.metrics ?? []).map(metricView),
     incidents,
     layers,
+    engineDiff: comparison?.engineDiff ? engineDiffView(comparison.engineDiff) : null,
     distribution: options.charts ? distribution(entry, comparison) : null,
   };
 }

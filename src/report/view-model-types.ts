@@ -1,4 +1,5 @@
 import type { Verdict } from '../config/schema.js';
+import type { EngineDiffView } from '../engine-diff/render.js';
 import type { Entry, GateOutcome, LayerDelta } from '../results/schema.js';
 import type { SpeedupView } from '../speedup/view.js';
 import type { SweepView } from '../sweep/view.js';
@@ -102,6 +103,8 @@ export interface RowView {
   metrics: MetricView[];
   incidents: IncidentView[];
   layers: LayerDeltaView[];
+  /** Per-layer engine diff against the baseline (latency moved, both sides profiled). */
+  engineDiff: EngineDiffView | null;
   distribution: DistributionView | null;
 }
 
@@ -152,7 +155,12 @@ export interface ReportView {
   incidents: IncidentView[];
   /** The same incidents, once per kind. */
   incidentGroups: IncidentGroupView[];
-  layerSections: { label: string; device: string; layers: LayerDeltaView[] }[];
+  layerSections: {
+    label: string;
+    device: string;
+    layers: LayerDeltaView[];
+    engineDiff: EngineDiffView | null;
+  }[];
   /** Throughput sweeps (curve, chosen point), one per swept model × precision. */
   sweeps: SweepView[];
   /** Each precision against the fp32 reference on the same device, with the accuracy it costs. */

@@ -70,8 +70,8 @@ export function buildViewModel(
     incidents,
     incidentGroups: groupIncidents(incidents),
     layerSections: allRows
-      .filter((r) => r.layers.length > 0)
-      .map((r) => ({ label: r.label, device: r.device, layers: r.layers })),
+      .filter((r) => r.layers.length > 0 || r.engineDiff !== null)
+      .map((r) => ({ label: r.label, device: r.device, layers: r.layers, engineDiff: r.engineDiff })),
     sweeps: sweepViews(list),
     speedups: speedupViews(list),
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Direction, Precision, SloConfig, ThresholdSpec, Verdict } from '../config/schema.js';
+import { EngineDiff } from '../engine-diff/schema.js';
 
 /** Bump on any incompatible change; readers migrate older versions (see results/io.ts). */
 export const RESULTS_SCHEMA_VERSION = 1;
@@ -372,6 +373,8 @@ export const EntryComparison = z.object({
   baselineRuns: z.number().int().nonnegative(),
   metrics: z.array(MetricComparison),
   layers: z.array(LayerDelta).optional(),
+  /** Per-layer engine diff against the baseline's layers, when latency moved and both sides have them. */
+  engineDiff: EngineDiff.optional(),
   /** Which method judged the entry: same-job A/B, or the stored history. Absent in older files: history. */
   method: z.enum(['ab', 'history']).optional(),
   ab: AbSummary.optional(),

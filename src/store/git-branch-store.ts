@@ -16,7 +16,7 @@ import {
 } from './git-branch-options.js';
 import { gitEnv, gitIn, redactUrl } from './git-command.js';
 import { namespacePath } from './namespace.js';
-import { appendAndPush } from './push-retry.js';
+import { appendAndPush, changeAndPush } from './push-retry.js';
 import type { StoreFactoryContext } from './registry.js';
 import type { AppendOutcome, BaselineHistory, BaselineStore } from './types.js';
 
@@ -116,6 +116,48 @@ export class GitBranchBaselineStore implements BaselineStore {
         });
       } catch (error) {
         // Leave the clone as the remote has it: later reads must not see an unpushed append.
+        await syncToRemote(clone).catch(() => {});
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Replaces the directory `dir` of the data branch (relative to the branch root, outside the
+   * baselines' directory) with what `write(absoluteDir)` puts there, committed and pushed like an
+   * append: re-done on the new tip when the branch moved, never forced. For the dashboard (GitHub
+   * Pages serves a branch's root or `docs/`).
+   */
+  async publishDirectory(
+    dir: string,
+    write: (target: string) => Promise<void>,
+    message: string,
+  ): Promise<void> {
+    const where = normaliseStorePath(dir);
+    const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+    if (overlaps(where, this.path)) {
+      throw new UsageError(
+        `cannot publish into ${where}/ of branch ${this.branch}: it overlaps the baselines' directory ${this.path}/`,
+      );
+    }
+    return this.serial(async () => {
+      await this.open();
+      const clone = this.clone!;
+      try {
+        return await changeAndPush(
+          clone,
+          async () => {
+            await write(join(clone.dir, ...where.split('/')));
+            return { result: undefined, commit: { paths: [where], message } };
+          },
+          {
+            maxAttempts: this.maxAttempts,
+            backoffMs: this.backoffMs,
+            committer: this.options.committer ?? DEFAULT_COMMITTER,
+            onRejectedPush: () => this.rejectedPushes++,
+          },
+        );
+      } catch (error) {
         await syncToRemote(clone).catch(() => {});
         throw error;
       }

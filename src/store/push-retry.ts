@@ -26,19 +26,14 @@ export interface PushRetryOptions {
 /** A push refused because the branch moved: the one failure worth another attempt. */
 class BranchMoved extends Error {}
 
-async function commitAppend(
-  clone: DataBranchClone,
-  results: Results,
-  outcome: AppendOutcome,
-  who: { name: string; email: string },
-): Promise<void> {
-  const source = [results.source.ref, results.source.sha?.slice(0, 12)].filter(Boolean).join(' @ ');
-  const lines = [
-    `trt-gate: append run ${results.runId} (${outcome.written.length} key${outcome.written.length === 1 ? '' : 's'})`,
-    '',
-    ...(source ? [`Source: ${source}`] : []),
-    `Device: ${results.environment.device.name}`,
-  ];
+/** What one attempt changed in the clone's worktree: the paths to commit and the commit message. */
+export interface BranchChange<T> {
+  result: T;
+  /** Undefined: nothing to commit (nothing is pushed). */
+  commit?: { paths: string[]; message: string };
+}
+
+async function commit(clone: DataBranchClone, message: string, who: { name: string; email: string }) {
   await clone.git(
     [
       '-c',
@@ -52,35 +47,35 @@ async function commitAppend(
       '--no-verify',
       '--file=-',
     ],
-    { input: `${lines.join('\n')}\n` },
+    { input: `${message}\n` },
   );
 }
 
 /**
- * Sync to the remote tip, append through `store` (the clone's files), commit and push; on a
- * rejection because the branch moved, back off (exponential, 0–100 % jitter, capped at 5 s) and
- * start again from the new tip. Any other failure — a corrupt file, a refused push — is final.
+ * Sync to the remote tip, make the change (`change` writes into the clone's worktree), commit and
+ * push, never forced; on a rejection because the branch moved, back off (exponential, 0–100 %
+ * jitter, capped at 5 s) and start again from the new tip, making the change again. Any other
+ * failure — a corrupt file, a refused push — is final. Appending baselines and publishing the
+ * dashboard both go through here.
  */
-export async function appendAndPush(
+export async function changeAndPush<T>(
   clone: DataBranchClone,
-  store: FilesystemBaselineStore,
-  results: Results,
-  options: { historySize: number },
-  retry: PushRetryOptions,
-): Promise<AppendOutcome> {
+  change: () => Promise<BranchChange<T>>,
+  retry: Omit<PushRetryOptions, 'path'>,
+): Promise<T> {
   const { git, description, remoteUrl } = clone;
-  const attempt = async (): Promise<AppendOutcome> => {
+  const attempt = async (): Promise<T> => {
     await syncToRemote(clone);
-    const outcome = await store.append(results, options); // DataError on a corrupt file: nothing pushed
-    if (outcome.written.length === 0) return outcome;
-    await git(['add', '--all', '--', retry.path]);
-    const status = await git(['status', '--porcelain', '--', retry.path]);
-    if (status.stdout.trim() === '') return outcome;
-    await commitAppend(clone, results, outcome, retry.committer);
+    const { result, commit: wanted } = await change();
+    if (!wanted) return result;
+    await git(['add', '--all', '--', ...wanted.paths]);
+    const status = await git(['status', '--porcelain', '--', ...wanted.paths]);
+    if (status.stdout.trim() === '') return result;
+    await commit(clone, wanted.message, retry.committer);
     const push = await git(['push', '--porcelain', 'origin', `HEAD:refs/heads/${clone.branch}`], {
       allowFailure: true,
     });
-    if (push.exitCode === 0) return outcome;
+    if (push.exitCode === 0) return result;
     const text = `${push.stdout}\n${push.stderr}`.trim();
     if (!RETRYABLE_PUSH.test(text)) {
       throw new DataError(`${description}: git push failed (not retried):\n${redactUrl(text)}`, remoteUrl);
@@ -106,4 +101,33 @@ export async function appendAndPush(
       remoteUrl,
     );
   }
+}
+
+function appendMessage(results: Results, outcome: AppendOutcome): string {
+  const source = [results.source.ref, results.source.sha?.slice(0, 12)].filter(Boolean).join(' @ ');
+  return [
+    `trt-gate: append run ${results.runId} (${outcome.written.length} key${outcome.written.length === 1 ? '' : 's'})`,
+    '',
+    ...(source ? [`Source: ${source}`] : []),
+    `Device: ${results.environment.device.name}`,
+  ].join('\n');
+}
+
+/** Appends `results` through `store` (the clone's files) and pushes it (see {@link changeAndPush}). */
+export function appendAndPush(
+  clone: DataBranchClone,
+  store: FilesystemBaselineStore,
+  results: Results,
+  options: { historySize: number },
+  retry: PushRetryOptions,
+): Promise<AppendOutcome> {
+  return changeAndPush(
+    clone,
+    async () => {
+      const outcome = await store.append(results, options); // DataError on a corrupt file: nothing pushed
+      if (outcome.written.length === 0) return { result: outcome };
+      return { result: outcome, commit: { paths: [retry.path], message: appendMessage(results, outcome) } };
+    },
+    retry,
+  );
 }

@@ -31,21 +31,41 @@ export const MARKUP_UNSAFE =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
 /**
+ * How the CLI's own SGR colour sequences travel until the terminal writer: `ESC [` replaced by a
+ * per-process random run of private-use characters. Untrusted text cannot know it, so the writer
+ * can tell our colours from an `ESC [ … m` inside a model name and let only ours act.
+ */
+export const OWN_SGR_MARK = Array.from(crypto.getRandomValues(new Uint16Array(6)), (n) =>
+  String.fromCharCode(0xe000 + (n % 0x1900)),
+).join('');
+const OWN_SGR = new RegExp(`${OWN_SGR_MARK}([0-9;]*)m`, 'g');
+
+/** An SGR sequence (`ESC [ 31 m`) in the CLI's own, marked form. */
+export function ownSgr(sequence: string): string {
+  return sequence.replace(/\u001b\[/g, OWN_SGR_MARK);
+}
+
+/** Text without the CLI's own colour marks (for measuring how wide it prints). */
+export function withoutOwnSgr(text: string): string {
+  return text.replace(OWN_SGR, '');
+}
+
+/**
  * Writes for a terminal or a CI log. Everything we print passes here, so an escape sequence in a
- * model name cannot retitle the window, clear the screen or hide lines: unsafe characters become
- * visible escapes. Only what the CLI itself emits is kept: SGR colour sequences when colour is on
- * for that stream (picocolors; a name can at worst recolour itself), and CR where `allowCr` (the
- * progress line rewritten in place on an interactive stderr).
+ * model name cannot retitle the window, clear the screen, recolour or hide lines: every unsafe
+ * character, ESC included, becomes a visible escape. Only what the CLI itself emits acts: its own
+ * marked colour sequences (see ownSgr) when colour is on for that stream (dropped when it is off),
+ * and CR where `allowCr` (the progress line rewritten in place on an interactive stderr).
  */
 export function terminalWriter(
   write: (text: string) => void,
   options: { colors: boolean; allowCr: boolean },
 ): (text: string) => void {
-  const pattern = new RegExp(`\u001b\\[[0-9;]*m|${UNSAFE_CHARS.source}`, 'g');
+  const pattern = new RegExp(`${OWN_SGR.source}|${UNSAFE_CHARS.source}`, 'g');
   return (text) =>
     write(
-      text.replace(pattern, (match) => {
-        if (match.length > 1) return options.colors ? match : neutralize(match);
+      text.replace(pattern, (match, sgr: string | undefined) => {
+        if (sgr !== undefined) return options.colors ? `\u001b[${sgr}m` : '';
         if (match === '\r' && options.allowCr) return match;
         return visibleEscape(match);
       }),

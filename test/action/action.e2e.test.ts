@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Input } from '../../action/names.js';
-import { parseStoreFile } from '../../src/store/file-format.js';
 import { FakeGitHub } from './helpers/github-server.js';
 import { benchResults, writeJson } from './helpers/results.js';
 import { runAction } from './helpers/run-action.js';
@@ -66,9 +65,13 @@ describe('pull request flow', () => {
     expect(baseline.exitCode).toBe(0);
     expect(baseline.fileOutputs.verdict).toBe('neutral'); // nothing to compare with yet
     expect(github.writes()).toEqual([]); // baseline mode posts nothing to GitHub
+    // Store schema 2: a key directory with key.json and one compressed file per run.
     expect(await sandbox.remoteFiles()).toEqual([
       expect.stringMatching(
-        /^baselines\/branches\/main\/nvidia-a10g-sm-8.6\/tinycnn\/fp16-b1-[0-9a-f]{16}\.json$/,
+        /^baselines\/branches\/main\/nvidia-a10g-sm-8.6\/tinycnn\/fp16-b1-[0-9a-f]{16}\/\d{15}-base-1-[0-9a-f]{16}\.run\.gz$/,
+      ),
+      expect.stringMatching(
+        /^baselines\/branches\/main\/nvidia-a10g-sm-8.6\/tinycnn\/fp16-b1-[0-9a-f]{16}\/key\.json$/,
       ),
     ]);
 
@@ -104,10 +107,7 @@ describe('pull request flow', () => {
     );
     expect(first.fileOutputs['report-path']).toBe(join(sandbox.workspace, 'trt-gate-results', 'report.md'));
     // PR mode never writes baselines.
-    const stored = (await sandbox.remoteFiles())[0]!;
-    expect(parseStoreFile((await sandbox.remoteFile(stored))!, stored).runs.map((r) => r.runId)).toEqual([
-      'base-1',
-    ]);
+    expect(await sandbox.remoteRunIds('/tinycnn/')).toEqual(['base-1']);
 
     // Second run: a regression. The same comment is edited; the check fails; the step fails.
     const slower = await resultsFile('pr-2.json', { runId: 'pr-2', scale: 1.6 });
@@ -174,7 +174,7 @@ describe('pull request flow', () => {
     expect(run.fileOutputs['report-path']).toMatch(/report\.md$/);
   });
 
-  it('a failed comment or check never changes the verdict or the exit code', async () => {
+  it('a refused comment only warns; a refused check fails the step (fail closed), the verdict unchanged', async () => {
     // A token that may read but whose writes are refused, on a same-repo PR (e.g. missing permissions).
     await startGitHub({ readOnly: ['ghs_no_write'] });
     const file = await resultsFile('pr.json', { runId: 'pr-1' });
@@ -184,10 +184,12 @@ describe('pull request flow', () => {
         [Input.githubToken]: 'ghs_no_write',
       }),
     );
-    expect(run.exitCode).toBe(0);
+    expect(run.exitCode).toBe(1);
     expect(run.fileOutputs.verdict).toBe('neutral');
     expect(run.stdout).toMatch(/::warning::trt-gate: could not comment on PR #42/);
-    expect(run.stdout).toMatch(/::warning::trt-gate: could not create the check/);
+    expect(run.stdout).toMatch(
+      /::error::trt-gate: the check "trt-gate" could not be posted on .* \(HTTP 403/,
+    );
   });
 });
 
@@ -501,8 +503,15 @@ describe('baseline and release modes', () => {
       }),
     );
     expect(lenient.error).toBeUndefined();
-    expect(lenient.fileOutputs.verdict).toBe('pass');
+    // The comparison passes with the release thresholds …
+    expect(lenient.outcome?.compared[0]?.gate?.conclusion).toBe('pass');
     expect(lenient.fileOutputs['report-path']).toMatch(/release-report\.md$/);
     expect(lenient.outcome?.baselineLabel).toBe('production (last release)');
+    // … but these results carry no engine, so there is nothing to ship: the release fails closed.
+    expect(lenient.fileOutputs.verdict).toBe('fail');
+    expect(lenient.fileOutputs['release-path']).toBeUndefined();
+    expect(lenient.outcome?.release?.refused).toMatch(
+      /^nothing released: run cand-1 \(NVIDIA A10G\): tinycnn\/fp16\/b1 has no engine recorded/,
+    );
   }, 60_000);
 });

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyIssuePlan, listTrackedIssues } from '../../action/github/issues.js';
+import { gitHubIssueTracker, listTrackedIssues } from '../../action/github/issues.js';
 import { createOctokit } from '../../action/github/octokit.js';
-import { analyseStore } from '../../src/history/index.js';
-import { planIssues } from '../../src/history/issues.js';
-import { readSeries } from '../../src/history/series.js';
+import { analyseHistory, trackRegressions } from '../../src/app/history.js';
 import { InMemoryBaselineStore } from '../../src/store/memory-store.js';
 import { mulberry32, normalSource } from '../../src/util/prng.js';
 import { type NightlyPlan, nightlyResults } from '../history/nightly.js';
@@ -37,11 +35,10 @@ describe('nightly regression issues against the GitHub API stand-in', () => {
         written++;
         await store.append(nightlyResults(written, plan, normal), { historySize: 100 });
       }
-      const report = await analyseStore(store);
-      const runIds = new Map((await readSeries(store)).map((s) => [s.id, s.runs.map((r) => r.runId)]));
-      const tracked = await listTrackedIssues(api, ref, 'github-actions[bot]');
-      const bodies = new Map(tracked.map((t) => [t.number, t.body]));
-      return applyIssuePlan(api, ref, planIssues(report, tracked, runIds), bodies);
+      return trackRegressions(
+        await analyseHistory(store),
+        gitHubIssueTracker(api, ref, 'github-actions[bot]'),
+      );
     };
 
     expect(await night(19)).toEqual({ opened: [], commented: [], closed: [] });

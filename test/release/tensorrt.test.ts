@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { DataError } from '../../src/errors.js';
@@ -88,5 +88,58 @@ describe('release of TensorRT engines for several GPU architectures', () => {
     );
     expect(error).toBeInstanceOf(DataError);
     expect(error.message).toContain('changed since it was measured');
+  });
+
+  it('keys even a single engine by its compute capability, never default_model_filename', async () => {
+    const loaded = await loadConfig(
+      await writeConfig(
+        dir,
+        tinyConfigText([
+          { ...TINYCNN, precisions: ['fp16'], variants: { fp16: TINYCNN.onnx.replace('fp32', 'fp16') } },
+        ]),
+      ),
+    );
+    const out = join(dir, 'rel');
+    await release({ candidates: [await gpuRun('8.6', 'ampere engine')], production: [], loaded, out });
+    const config = await readPbtxt(join(out, 'model_repository', 'tinycnn_fp16', 'config.pbtxt'));
+    // Triton falls back to default_model_filename on a GPU the map lacks: with none, such a GPU
+    // fails to load the model instead of loading an engine built for another architecture.
+    expect(config.cc_model_filenames).toEqual({ '8.6': 'model_sm86.plan' });
+    expect(config.default_model_filename).toBeUndefined();
+  });
+
+  it('finds a downloaded engine by name beside its results, checked by its hash', async () => {
+    const loaded = await loadConfig(
+      await writeConfig(
+        dir,
+        tinyConfigText([
+          { ...TINYCNN, precisions: ['fp16'], variants: { fp16: TINYCNN.onnx.replace('fp32', 'fp16') } },
+        ]),
+      ),
+    );
+    const run = await gpuRun('8.9', 'ada engine');
+    const recorded = run.entries[0]!.build!.artifactPath;
+    const downloads = [join(dir, 'artifact-a'), join(dir, 'artifact-b')];
+    await mkdir(downloads[0]!);
+    await mkdir(downloads[1]!);
+    await writeFile(join(downloads[0]!, basename(recorded)), 'another job’s engine');
+    await writeFile(join(downloads[1]!, basename(recorded)), 'ada engine');
+    await rm(recorded);
+    const out = join(dir, 'rel');
+    await release({ candidates: [run], production: [], loaded, out, artifactDirs: downloads });
+    expect(
+      await readFile(join(out, 'model_repository', 'tinycnn_fp16', '1', 'model_sm89.plan'), 'utf8'),
+    ).toBe('ada engine');
+    // Only a file with other bytes: refused, naming the file that differs.
+    await rm(join(downloads[1]!, basename(recorded)));
+    const error = await release({
+      candidates: [run],
+      production: [],
+      loaded,
+      out,
+      artifactDirs: downloads,
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(DataError);
+    expect(error.message).toMatch(/artifact-a.*changed since it was measured/);
   });
 });

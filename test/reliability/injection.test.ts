@@ -7,9 +7,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeModel, float32Raw } from '../../examples/quickstart/models-src/builder.js';
 import { main } from '../../src/cli/main.js';
+import { colorsFor } from '../../src/cli/terminal.js';
 import { buildRegistry } from '../../src/export/prometheus/metrics.js';
 import { renderReport } from '../../src/report/render.js';
 import { writeResults } from '../../src/results/io.js';
+import { terminalWriter } from '../../src/util/untrusted.js';
 import { latencyTrials, makeEntry, makeResults } from '../gate/helpers.js';
 import { fakeIO } from '../helpers/fake-io.js';
 import { tempDir, tinyConfigText, writeConfig } from '../helpers/tiny-config.js';
@@ -92,6 +94,68 @@ describe('case 11: terminal output', () => {
     expect(await main(['report', '--from', file], f.io)).toBe(4);
     expect(f.stderr).toContain('\\u001b]0;owned');
     expect(printed(f.stderr)).not.toMatch(ACTIVE);
+  });
+});
+
+describe('case 11: colour on a terminal passes only our own sequences', () => {
+  /** Conceals the rest of the line, then paints it red: SGR sequences, which colour output uses too. */
+  const SGR_EVIL = 'net\u001b[8mhidden\u001b[0m\u001b[31m';
+  const rawSgr = (text: string) => text.match(/\u001b\[[0-9;]*m/g) ?? [];
+
+  it('the terminal writer neutralizes an SGR sequence in text and keeps the ones our colours made', () => {
+    const c = colorsFor({ isTTY: true } as NodeJS.WriteStream, {});
+    let out = '';
+    const write = terminalWriter(
+      (t) => {
+        out += t;
+      },
+      { colors: true, allowCr: false },
+    );
+    write(`${c.red('regressed')} ${SGR_EVIL} ${c.bold(c.green('ok'))}\n`);
+    expect(out).toContain('\u001b[31mregressed\u001b[39m');
+    expect(out).toContain('net\\u001b[8mhidden\\u001b[0m\\u001b[31m');
+    expect(rawSgr(out)).toEqual([
+      '\u001b[31m',
+      '\u001b[39m',
+      '\u001b[1m',
+      '\u001b[32m',
+      '\u001b[39m',
+      '\u001b[22m',
+    ]);
+  });
+
+  it('with colour off our marks are dropped and foreign sequences still neutralized', () => {
+    const c = colorsFor({ isTTY: true } as NodeJS.WriteStream, {});
+    let out = '';
+    terminalWriter(
+      (t) => {
+        out += t;
+      },
+      { colors: false, allowCr: false },
+    )(`${c.red('x')} ${SGR_EVIL}`);
+    expect(out).toBe('x net\\u001b[8mhidden\\u001b[0m\\u001b[31m');
+  });
+
+  it('compare on a colour terminal: the model name cannot conceal or recolour lines', async () => {
+    const named = (runId: string, median: number) =>
+      makeResults(
+        [
+          makeEntry({
+            key: { model: SGR_EVIL },
+            trials: latencyTrials({ seed: runId, samples: 200, median }),
+          }),
+        ],
+        runId,
+      );
+    const a = await writeResults(join(dir, 'a'), named('a', 10));
+    const b = await writeResults(join(dir, 'b'), named('b', 30));
+    const f = fakeIO({ cwd: dir, isTTY: true });
+    await main(['compare', '--baseline', a, '--candidate', b, '-o', join(dir, 'cmp')], f.io);
+    const out = f.stdout + f.stderr;
+    expect(rawSgr(out).length).toBeGreaterThan(0); // colour is on: our own sequences pass
+    expect(out).toContain('net\\u001b[8mhidden');
+    expect(rawSgr(out)).not.toContain('\u001b[8m');
+    expect(rawSgr(out)).not.toContain('\u001b[0m');
   });
 });
 

@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { prometheusText } from '../../export/prometheus/metrics.js';
 import { pushToGateway } from '../../export/prometheus/push.js';
-import { readResults } from '../../results/io.js';
 import { writeFileAtomically } from '../../util/atomic-write.js';
 import type { CliIO } from '../io.js';
+import { readResultsFiles, withResultsFrom } from '../results-from.js';
 
 interface PrometheusFlags {
   from: string[];
@@ -18,12 +18,14 @@ interface PrometheusFlags {
 
 export function registerExport(program: Command, io: CliIO): void {
   const exportCommand = program.command('export').description('export results to monitoring systems');
-  exportCommand
-    .command('prometheus')
-    .description(
-      'Prometheus metrics of results files: a textfile-collector file (--out), a Pushgateway (--push), or stdout',
-    )
-    .requiredOption('--from <results.json...>', 'one or more results files')
+  withResultsFrom(
+    exportCommand
+      .command('prometheus')
+      .description(
+        'Prometheus metrics of results files: a textfile-collector file (--out), a Pushgateway (--push), or stdout',
+      ),
+    'one or more results files',
+  )
     .option('-o, --out <file>', 'write the exposition text here (atomically), e.g. for node_exporter')
     .option('--push <url>', 'push to this Pushgateway (one group per device: job + instance)')
     .option('--job <name>', 'the Pushgateway job name', 'trt-gate')
@@ -34,7 +36,7 @@ export function registerExport(program: Command, io: CliIO): void {
       if (!Number.isInteger(retries) || retries < 0) {
         throw new UsageError(`--retries ${flags.retries}: expected a whole number >= 0`);
       }
-      const runs = await Promise.all(flags.from.map((f) => readResults(resolve(io.cwd, f))));
+      const runs = await readResultsFiles(io, flags.from);
       const text = await prometheusText(runs);
       const out = flags.out ? resolve(io.cwd, flags.out) : undefined;
       if (out) await writeFileAtomically(out, text);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { analyseHistory } from '../../app/history.js';
 import { UsageError } from '../../errors.js';
-import { analyseStore, DEFAULT_HISTORY_OPTIONS, renderHistoryMarkdown } from '../../history/index.js';
+import { DEFAULT_HISTORY_OPTIONS, renderHistoryMarkdown } from '../../history/index.js';
 import type { CliIO } from '../io.js';
 import { addStoreOptions, openStore, type StoreFlags } from '../store-options.js';
 
@@ -36,7 +37,9 @@ export function registerHistory(program: Command, io: CliIO): void {
     .action(async (flags: HistoryFlags) => {
       const options = { ...DEFAULT_HISTORY_OPTIONS, minEffectPct: parseMinEffect(flags.minEffect) };
       const { store } = await openStore(flags, io, true);
-      const report = await analyseStore(store!, flags.key ?? [], options).finally(() => store!.close());
+      const { report } = await analyseHistory(store!, { filters: flags.key ?? [], options }).finally(() =>
+        store!.close(),
+      );
       if (flags.key && flags.key.length > 0 && report.series.length === 0)
         throw new UsageError(
           `--key ${flags.key.join(' ')}: no stored series matches (see trt-gate baseline list)`,

@@ -94,7 +94,6 @@ export function registerImport(program: Command, io: CliIO, setExit: (code: numb
 
 /** Log text is untrusted: no control characters (escape sequences) reach the terminal. */
 function plainText(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
 }
 

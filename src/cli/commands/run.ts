@@ -3,12 +3,13 @@ import type { Command } from 'commander';
 import { writeRunArtifacts } from '../../app/artifacts.js';
 import { outcomeExitCode } from '../../app/exit-code.js';
 import { recordBaselines } from '../../app/record-baselines.js';
+import { releaseGated } from '../../app/release-gated.js';
 import { runAbAndGate } from '../../app/run-ab.js';
 import { runAndGate } from '../../app/run-and-gate.js';
 import { loadSettings, parseFailOn } from '../../app/settings.js';
 import { DEFAULT_CONFIG_FILE } from '../../config/load.js';
 import type { TrtGateConfig } from '../../config/schema.js';
-import { UsageError } from '../../errors.js';
+import { ExitCode, UsageError } from '../../errors.js';
 import type { PlannedEntry } from '../../pipeline/plan.js';
 import { speedupText } from '../../speedup/speedup.js';
 import { sweepTables } from '../../sweep/format.js';
@@ -35,6 +36,26 @@ interface RunFlags extends StoreFlags {
   against?: string;
   abMaxSeconds?: string;
   abMaxPairs?: string;
+  mode: string;
+  releaseOut?: string;
+  releaseThresholds?: string;
+}
+
+const RUN_MODES = ['gate', 'release'] as const;
+
+/** `--mode release`: compared with the production baseline unless another namespace is named. */
+function checkMode(flags: RunFlags): void {
+  if (!(RUN_MODES as readonly string[]).includes(flags.mode)) {
+    throw new UsageError(`--mode ${flags.mode}: expected one of ${RUN_MODES.join(', ')}`);
+  }
+  if (flags.mode === 'release') {
+    if (flags.against) throw new UsageError('--mode release compares with production: drop --against');
+    if (!flags.compare)
+      throw new UsageError('--mode release needs the comparison with production: drop --no-compare');
+    flags.namespace ??= ':production';
+  } else if (flags.releaseOut || flags.releaseThresholds) {
+    throw new UsageError('--release-out and --release-thresholds need --mode release');
+  }
 }
 
 function positiveNumber(flag: string, text: string | undefined): number | undefined {
@@ -87,14 +108,26 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
       '--ab-max-pairs <n>',
       'A/B block pairs per entry before it stops unsettled (overrides ab.maxPairs)',
     )
+    .option(
+      '--mode <mode>',
+      'gate: compare and gate; release: gate against the production baseline (namespace :production), then write a Triton repository and a release report of what passed',
+      'gate',
+    )
+    .option('--release-out <dir>', 'release mode: where the Triton repository goes (default: <out>/release)')
+    .option(
+      '--release-thresholds <file-or-yaml>',
+      "release mode: thresholds overriding the config's (a YAML/JSON file or an inline mapping)",
+    )
     .option('--sha <sha>', 'commit the run is for (recorded in results.json)')
     .option('--ref <ref>', 'branch or tag the run is for (recorded in results.json)')
     .action(async (flags: RunFlags) => {
+      checkMode(flags);
       const { settings, loaded } = await loadSettings({
         configFile: flags.config,
         cwd: io.cwd,
         runnable: true,
         failOn: flags.failOn ? parseFailOn(flags.failOn) : undefined,
+        releaseThresholds: flags.releaseThresholds,
       });
       checkSelection(settings.config, flags);
       const { store, historySize, label } = await openStore(flags, io, false);
@@ -173,7 +206,28 @@ export function registerRun(program: Command, io: CliIO, setExit: (code: number)
             `\nresults: ${written.results}\nreport:  ${written.markdown}\n         ${written.html}\n`,
           );
         }
-        setExit(outcomeExitCode([results], results.gate));
+        const exit = outcomeExitCode([results], results.gate);
+        if (flags.mode === 'release') {
+          const decision = await releaseGated({
+            compared: [results],
+            loaded: loaded!,
+            out: resolve(outDir, flags.releaseOut ? resolve(io.cwd, flags.releaseOut) : 'release'),
+          });
+          if (!decision.released) {
+            io.stderr(`trt-gate: ${decision.refused}\n`);
+            setExit(exit === ExitCode.ok ? ExitCode.gateFailed : exit);
+            return;
+          }
+          const r = decision.released;
+          if (flags.json) io.stderr(`release: ${r.out}\n`);
+          else {
+            io.stdout(`\nreleased (compared with ${label}):\n`);
+            for (const m of r.models)
+              io.stdout(`  ${m.name} (${m.platform}): ${Object.keys(m.files).join(', ')}\n`);
+            io.stdout(`  ${r.out}/model_repository, ${r.out}/release-report.md, ${r.out}/SHA256SUMS\n`);
+          }
+        }
+        setExit(exit);
       } finally {
         await store?.close();
       }

@@ -70,8 +70,11 @@ export function tritonModelConfig(
     output: signature.outputs.map((t) => tensor(t, batched, 'output')),
     instance_group: [{ kind: plan.instanceKind, count: plan.instances }],
   };
-  if (files.length === 1) config.default_model_filename = files[0]![1];
-  else config.cc_model_filenames = Object.fromEntries(files);
+  // A TensorRT engine runs only on the compute capability it was built for: always a per-capability
+  // map (Triton keys it "major.minor"), so a GPU without an engine fails to load the model rather
+  // than loading one built for another architecture through default_model_filename.
+  if (plan.platform === 'tensorrt_plan') config.cc_model_filenames = Object.fromEntries(files);
+  else config.default_model_filename = files[0]![1];
   if (batched) config.dynamic_batching = { preferred_batch_size: plan.preferredBatchSizes };
   return config;
 }

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Results } from '../../../src/results/schema.js';
 import { sampleDuring } from '../../../src/runners/trtexec/gpu-sampling.js';
@@ -146,27 +145,68 @@ describe('assessHealth', () => {
 });
 
 describe('sampleDuring', () => {
+  /** A promise and its resolver, so a test decides when work or a sample finishes (no sleeps). */
+  function deferred<T>() {
+    let resolve!: (value: T) => void;
+    const promise = new Promise<T>((r) => {
+      resolve = r;
+    });
+    return { promise, resolve };
+  }
+  /** Lets every pending promise reaction and I/O callback run (no timers involved). */
+  const drain = async () => {
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  };
+
   it('samples while the work runs and stops with it', async () => {
+    // The work ends inside the third sample, which the test holds open: sampleDuring must wait for
+    // that sample (the loop never outlives the call) and must not keep it (it came after the end).
+    const work = deferred<string>();
+    const third = deferred<GpuSample>();
     let calls = 0;
-    const { result, samples } = await sampleDuring(
-      sleep(120).then(() => 'done'),
+    let returned = false;
+    const running = sampleDuring(
+      work.promise,
       async () => {
         calls++;
-        return sample({ tMs: calls });
+        if (calls < 3) return sample({ tMs: calls });
+        work.resolve('done');
+        return third.promise;
       },
-      20,
+      1,
       1000,
-    );
+    ).then((r) => {
+      returned = true;
+      return r;
+    });
+    await work.promise;
+    await drain();
+    expect(returned).toBe(false); // still waiting for the in-flight sample
+    third.resolve(sample({ tMs: 3 }));
+    const { result, samples } = await running;
     expect(result).toBe('done');
-    expect(samples.length).toBeGreaterThan(1);
-    const after = calls;
-    await sleep(60);
-    expect(calls).toBe(after);
+    expect(samples.map((s) => s.tMs)).toEqual([1, 2]);
+    expect(calls).toBe(3);
   });
 
   it('never takes more than maxSamples, and passes the work failure through', async () => {
-    const { samples } = await sampleDuring(sleep(150), async () => sample({}), 5, 3);
+    const work = deferred<void>();
+    let calls = 0;
+    const running = sampleDuring(
+      work.promise,
+      async () => {
+        calls++;
+        // The work ends well after the third sample: the 5 ms interval timer of a fourth sample, set
+        // later than this 50 ms one, still fires first (timers fire in order of expiry).
+        if (calls === 3) setTimeout(() => work.resolve(), 50);
+        return sample({ tMs: calls });
+      },
+      5,
+      3,
+    );
+    const { samples } = await running;
     expect(samples).toHaveLength(3);
+    expect(calls).toBe(3);
     await expect(
       sampleDuring(Promise.reject(new Error('boom')), async () => undefined, 5, 3),
     ).rejects.toThrow('boom');
