@@ -35113,6 +35113,35 @@ var init_runner = __esm({
         }
         return outcome;
       }
+      async benchmarkInterleaved(arms, plan) {
+        const runs = arms.map((a2) => ({
+          engine: a2.engine,
+          session: this.session(a2.engine),
+          feeds: toOrtFeeds(this.ort, a2.feeds)
+        }));
+        const samples = runs.map(() => []);
+        const slowdown = (this.testHooks.injectSlowdownPct ?? 0) / 100;
+        let current = runs[0].engine;
+        try {
+          for (let i3 = 0; i3 < plan.warmup + plan.iterations; i3++) {
+            for (const a2 of plan.order(i3)) {
+              const run2 = runs[a2];
+              current = run2.engine;
+              const t0 = performance.now();
+              await run2.session.run(run2.feeds);
+              if (slowdown) spinFor((performance.now() - t0) * slowdown);
+              if (i3 >= plan.warmup) samples[a2].push(performance.now() - t0);
+            }
+          }
+        } catch (error63) {
+          throw runtimeError("benchmark", current, error63);
+        }
+        return samples.map((s) => ({
+          trials: [s],
+          wallMs: [s.reduce((x2, y) => x2 + y, 0)],
+          source: "session.run (wall clock, ms)"
+        }));
+      }
       async infer(engine, feeds) {
         const session = this.session(engine);
         const outputs = [];
@@ -75529,7 +75558,13 @@ var AbConfig = external_exports.strictObject({
   /** Measure the base side twice (A/A control) and use its noise in the verdict. */
   control: external_exports.boolean().default(true),
   /** Seed of the randomized block order. */
-  seed: external_exports.number().int().nonnegative().default(0)
+  seed: external_exports.number().int().nonnegative().default(0),
+  /**
+   * `inference`: where the runner can (onnxruntime), the arms alternate inference by inference
+   * within each round, so a burst of other work hits every arm alike; `block`: whole blocks per
+   * arm back to back (what trtexec always does).
+   */
+  interleave: external_exports.enum(["inference", "block"]).default("inference")
 });
 var ValidationConfig = external_exports.strictObject({
   /** An .npz (one array per input, named by the input), an .npy (one-input models), or a directory of them. */
@@ -86173,15 +86208,34 @@ function throughputOf(trials, batchSize) {
   };
 }
 
-// src/pipeline/run.ts
-import { stat as stat7 } from "node:fs/promises";
-import { join as join25 } from "node:path";
+// src/accuracy/reference.ts
+init_tensors();
+var REFERENCE_NAME = "onnxruntime-fp32 (CPU)";
+var onnxRuntimeCpuReference = {
+  name: REFERENCE_NAME,
+  async outputs(onnxPath, feeds) {
+    const ort = await loadOnnxRuntime();
+    const session = await ort.InferenceSession.create(onnxPath, {
+      executionProviders: ["cpu"],
+      graphOptimizationLevel: "disabled",
+      logSeverityLevel: 3
+    });
+    try {
+      const outputs = [];
+      for (const f of feeds) outputs.push(fromOrtOutputs(await session.run(toOrtFeeds(ort, f))));
+      return outputs;
+    } finally {
+      await session.release();
+    }
+  }
+};
+function referenceOutputs(onnxPath, feeds) {
+  return onnxRuntimeCpuReference.outputs(onnxPath, feeds);
+}
 
-// src/accuracy/calibration.ts
+// src/accuracy/stage.ts
 init_tensor();
-import { createHash as createHash5 } from "node:crypto";
-import { access as access3, readFile as readFile12 } from "node:fs/promises";
-import { join as join21 } from "node:path";
+import { join as join22 } from "node:path";
 
 // src/inputs/validation.ts
 init_errors();
@@ -87012,204 +87066,6 @@ async function readLabels(args, byName, total) {
   return values;
 }
 
-// src/accuracy/calibration.ts
-init_tensors();
-init_atomic_write();
-init_hash();
-
-// src/accuracy/mark-outputs.ts
-init_proto();
-function outlineModel(bytes) {
-  const model = ModelProto.decode(bytes);
-  const graph = model.graph ?? {};
-  const initializers = new Set((graph.initializer ?? []).map((t) => t.name ?? ""));
-  const live = new Set((graph.input ?? []).map((i3) => i3.name ?? "").filter((n3) => n3 && !initializers.has(n3)));
-  const nodes = (graph.node ?? []).map((n3, i3) => ({
-    name: n3.name || `${n3.opType ?? "node"}_${i3}`,
-    op: n3.opType ?? "",
-    inputs: n3.input ?? [],
-    outputs: n3.output ?? []
-  }));
-  const activations = [];
-  nodes.forEach((node2, index) => {
-    if (!node2.inputs.some((t) => live.has(t))) return;
-    for (const out of node2.outputs) {
-      if (!out) continue;
-      live.add(out);
-      activations.push({ tensor: out, node: index });
-    }
-  });
-  return { nodes, outputs: (graph.output ?? []).map((o2) => o2.name ?? ""), activations };
-}
-function withOutputs(bytes, tensors2) {
-  if (tensors2.length === 0) return bytes;
-  const extra = ModelProto.encode(
-    ModelProto.fromObject({ graph: { output: tensors2.map((name) => ({ name })) } })
-  ).finish();
-  const out = new Uint8Array(bytes.length + extra.length);
-  out.set(bytes, 0);
-  out.set(extra, bytes.length);
-  return out;
-}
-
-// src/accuracy/calibration.ts
-function tensorrtVersionCode(version2) {
-  const [major = 0, minor = 0, patch = 0] = version2.split(/[.+-]/).map((p) => Number.parseInt(p, 10) || 0);
-  return major < 10 ? major * 1e3 + minor * 100 + patch : major * 1e4 + minor * 100 + patch;
-}
-function scaleHex(scale) {
-  const view = new DataView(new ArrayBuffer(4));
-  view.setFloat32(0, scale);
-  return view.getUint32(0).toString(16).padStart(8, "0");
-}
-function calibrationCacheText(tensorrt, amax) {
-  const lines = [`TRT-${tensorrtVersionCode(tensorrt)}-EntropyCalibration2`];
-  for (const [name, max3] of amax) lines.push(`${name}: ${scaleHex(Math.max(max3 / 127, 1e-12))}`);
-  return `${lines.join("\n")}
-`;
-}
-async function measureRanges(onnxPath, batches) {
-  const bytes = new Uint8Array(await readFile12(onnxPath));
-  const outline = outlineModel(bytes);
-  const names2 = outline.activations.map((a2) => a2.tensor);
-  const ort = await loadOnnxRuntime();
-  const session = await ort.InferenceSession.create(
-    withOutputs(
-      bytes,
-      names2.filter((n3) => !outline.outputs.includes(n3))
-    ),
-    { executionProviders: ["cpu"], graphOptimizationLevel: "disabled", logSeverityLevel: 3 }
-  );
-  const amax = /* @__PURE__ */ new Map();
-  const track = (name, values) => {
-    let m = amax.get(name) ?? 0;
-    for (const v of values) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
-    amax.set(name, m);
-  };
-  try {
-    for (const feeds of batches) {
-      for (const [name, t] of Object.entries(feeds)) track(name, toFloat64(t));
-      const outputs = fromOrtOutputs(await session.run(toOrtFeeds(ort, feeds)));
-      for (const name of names2) if (outputs[name]) track(name, toFloat64(outputs[name]));
-    }
-  } finally {
-    await session.release();
-  }
-  return amax;
-}
-function hashBatches(batches) {
-  const h3 = createHash5("sha256");
-  for (const feeds of batches) {
-    for (const name of Object.keys(feeds).sort()) {
-      const d = feeds[name].data;
-      h3.update(name);
-      h3.update(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
-    }
-  }
-  return h3.digest("hex");
-}
-async function exists2(path6) {
-  try {
-    await access3(path6);
-    return true;
-  } catch {
-    return false;
-  }
-}
-async function readSidecar(path6) {
-  try {
-    return JSON.parse(await readFile12(`${path6}.json`, "utf8"));
-  } catch {
-    return void 0;
-  }
-}
-function staleReason(old, now) {
-  const changed = [
-    old.onnxSha256 !== now.onnxSha256 ? "the model changed" : void 0,
-    old.dataSha256 !== now.dataSha256 ? "the calibration data changed" : void 0,
-    old.tensorrt !== now.tensorrt ? `TensorRT ${old.tensorrt} \u2192 ${now.tensorrt}` : void 0
-  ].filter((s) => s !== void 0);
-  return changed.join(", ") || "its key differs";
-}
-async function calibrationCacheFor(req) {
-  const data = req.calibration.data ?? req.model.validation?.data;
-  if (!data) throw new Error("calibration needs `calibration.data` or `validation.data`");
-  const set2 = await loadValidationSet({
-    config: { data, labelsArray: "labels", maxItems: req.calibration.maxItems, seed: req.calibration.seed },
-    dataPath: req.resolve(data),
-    inputs: req.inputs,
-    batchSize: req.batchSize,
-    where: { file: req.configFile, path: `models[${req.modelIndex}].calibration` }
-  });
-  const batches = Array.from({ length: set2.batches }, (_, b) => set2.batch(b));
-  const facts = {
-    onnxSha256: await sha256File(req.onnxPath),
-    dataSha256: hashBatches(batches),
-    tensorrt: req.tensorrt
-  };
-  const key = sha256Json({ v: 1, ...facts }, 32);
-  const sidecar = { key, ...facts, items: set2.items, ...set2.subset ? { subset: set2.subset } : {} };
-  const path6 = req.model.calibrationCache ? req.resolve(req.model.calibrationCache) : join21(req.workDir, "calibration", `${req.model.name}-${key}.cache`);
-  const old = await readSidecar(path6);
-  if (!old && req.model.calibrationCache && await exists2(path6)) {
-    return {
-      path: path6,
-      status: "as-is",
-      items: 0,
-      message: `calibration cache ${path6} was not made by trt-gate (no ${path6}.json): used as is; whether it is stale cannot be told`
-    };
-  }
-  if (old?.key === key) {
-    return { path: path6, status: "reused", items: set2.items, message: `calibration cache ${path6} is current` };
-  }
-  const text = calibrationCacheText(req.tensorrt, await measureRanges(req.onnxPath, batches));
-  await writeFileAtomically(path6, text);
-  await writeJsonAtomically(`${path6}.json`, sidecar);
-  if (old) {
-    return {
-      path: path6,
-      status: "regenerated",
-      items: set2.items,
-      message: `calibration cache ${path6} was stale (${staleReason(old, sidecar)}): remade from ${set2.items} items`
-    };
-  }
-  return {
-    path: path6,
-    status: "made",
-    items: set2.items,
-    message: `calibration cache made from ${set2.items} items of ${set2.source}`
-  };
-}
-
-// src/accuracy/reference.ts
-init_tensors();
-var REFERENCE_NAME = "onnxruntime-fp32 (CPU)";
-var onnxRuntimeCpuReference = {
-  name: REFERENCE_NAME,
-  async outputs(onnxPath, feeds) {
-    const ort = await loadOnnxRuntime();
-    const session = await ort.InferenceSession.create(onnxPath, {
-      executionProviders: ["cpu"],
-      graphOptimizationLevel: "disabled",
-      logSeverityLevel: 3
-    });
-    try {
-      const outputs = [];
-      for (const f of feeds) outputs.push(fromOrtOutputs(await session.run(toOrtFeeds(ort, f))));
-      return outputs;
-    } finally {
-      await session.release();
-    }
-  }
-};
-function referenceOutputs(onnxPath, feeds) {
-  return onnxRuntimeCpuReference.outputs(onnxPath, feeds);
-}
-
-// src/accuracy/stage.ts
-init_tensor();
-import { join as join23 } from "node:path";
-
 // src/accuracy/evaluate.ts
 init_tensor();
 
@@ -87537,8 +87393,45 @@ function topKAccuracy(outputs, output2, labels) {
 
 // src/accuracy/localize.ts
 init_tensor();
-import { mkdir as mkdir11, readFile as readFile13, writeFile as writeFile6 } from "node:fs/promises";
-import { join as join22 } from "node:path";
+import { mkdir as mkdir11, readFile as readFile12, writeFile as writeFile6 } from "node:fs/promises";
+import { join as join21 } from "node:path";
+
+// src/accuracy/mark-outputs.ts
+init_proto();
+function outlineModel(bytes) {
+  const model = ModelProto.decode(bytes);
+  const graph = model.graph ?? {};
+  const initializers = new Set((graph.initializer ?? []).map((t) => t.name ?? ""));
+  const live = new Set((graph.input ?? []).map((i3) => i3.name ?? "").filter((n3) => n3 && !initializers.has(n3)));
+  const nodes = (graph.node ?? []).map((n3, i3) => ({
+    name: n3.name || `${n3.opType ?? "node"}_${i3}`,
+    op: n3.opType ?? "",
+    inputs: n3.input ?? [],
+    outputs: n3.output ?? []
+  }));
+  const activations = [];
+  nodes.forEach((node2, index) => {
+    if (!node2.inputs.some((t) => live.has(t))) return;
+    for (const out of node2.outputs) {
+      if (!out) continue;
+      live.add(out);
+      activations.push({ tensor: out, node: index });
+    }
+  });
+  return { nodes, outputs: (graph.output ?? []).map((o2) => o2.name ?? ""), activations };
+}
+function withOutputs(bytes, tensors2) {
+  if (tensors2.length === 0) return bytes;
+  const extra = ModelProto.encode(
+    ModelProto.fromObject({ graph: { output: tensors2.map((name) => ({ name })) } })
+  ).finish();
+  const out = new Uint8Array(bytes.length + extra.length);
+  out.set(bytes, 0);
+  out.set(extra, bytes.length);
+  return out;
+}
+
+// src/accuracy/localize.ts
 var METHOD = {
   onnxruntime: "intermediate tensors exposed as ONNX graph outputs, candidate and fp32 reference alike",
   trtexec: "an engine built from the ONNX with the intermediate tensors marked as outputs (marking outputs can prevent layer fusion, so that engine may differ from the gated one)"
@@ -87550,8 +87443,8 @@ async function localize(req) {
     cosineBelow: req.cosineBelow
   };
   try {
-    const candBytes = new Uint8Array(await readFile13(req.build.onnxPath));
-    const refBytes = new Uint8Array(await readFile13(req.referenceOnnx));
+    const candBytes = new Uint8Array(await readFile12(req.build.onnxPath));
+    const refBytes = new Uint8Array(await readFile12(req.referenceOnnx));
     const cand = outlineModel(candBytes);
     const refTensors = new Set(outlineModel(refBytes).activations.map((a2) => a2.tensor));
     const shared = cand.activations.filter((a2) => refTensors.has(a2.tensor));
@@ -87565,8 +87458,8 @@ async function localize(req) {
     }
     const names2 = shared.map((a2) => a2.tensor);
     await mkdir11(req.workDir, { recursive: true });
-    const candPath = join22(req.workDir, "candidate-marked.onnx");
-    const refPath = join22(req.workDir, "reference-marked.onnx");
+    const candPath = join21(req.workDir, "candidate-marked.onnx");
+    const refPath = join21(req.workDir, "reference-marked.onnx");
     await writeFile6(
       candPath,
       withOutputs(
@@ -87754,7 +87647,7 @@ async function runAccuracyStage(input2) {
       feeds: samples.map((s) => feeds[s]),
       samples,
       cosineBelow: limits.cosine?.min ?? DEFAULT_DIVERGENCE_COSINE,
-      workDir: join23(input2.workDir, "localize", `${model.name}-${precision}-b${batchSize}`)
+      workDir: join22(input2.workDir, "localize", `${model.name}-${precision}-b${batchSize}`)
     });
   }
   const incident = accuracyIncident(precision, accuracy, input2.environment);
@@ -87763,7 +87656,6 @@ async function runAccuracyStage(input2) {
 
 // src/pipeline/run.ts
 init_errors();
-init_generate();
 
 // src/results/header.ts
 import { randomUUID as randomUUID4 } from "node:crypto";
@@ -87856,12 +87748,9 @@ function resultsHeader() {
   };
 }
 
-// src/pipeline/run.ts
-init_types();
-
 // src/sweep/measure.ts
 init_generate();
-import { join as join24 } from "node:path";
+import { join as join23 } from "node:path";
 init_types();
 function runnerMeasure(target) {
   const { runner, config: config2 } = target;
@@ -87874,7 +87763,7 @@ function runnerMeasure(target) {
     let engine;
     try {
       engine = await runner.build(
-        { ...target.request, batchSize, inputs, workDir: join24(target.workDir, "sweep") },
+        { ...target.request, batchSize, inputs, workDir: join23(target.workDir, "sweep") },
         () => {
         }
       );
@@ -87910,8 +87799,257 @@ async function sweepEntry(config2, target) {
   return runSweep(config2, runnerMeasure({ ...target, config: config2 }));
 }
 
-// src/pipeline/run.ts
+// src/pipeline/entry.ts
+import { stat as stat7 } from "node:fs/promises";
+import { join as join25 } from "node:path";
+
+// src/accuracy/calibration.ts
+init_tensor();
+import { createHash as createHash5 } from "node:crypto";
+import { access as access3, readFile as readFile13 } from "node:fs/promises";
+import { join as join24 } from "node:path";
+init_tensors();
+init_atomic_write();
 init_hash();
+function tensorrtVersionCode(version2) {
+  const [major = 0, minor = 0, patch = 0] = version2.split(/[.+-]/).map((p) => Number.parseInt(p, 10) || 0);
+  return major < 10 ? major * 1e3 + minor * 100 + patch : major * 1e4 + minor * 100 + patch;
+}
+function scaleHex(scale) {
+  const view = new DataView(new ArrayBuffer(4));
+  view.setFloat32(0, scale);
+  return view.getUint32(0).toString(16).padStart(8, "0");
+}
+function calibrationCacheText(tensorrt, amax) {
+  const lines = [`TRT-${tensorrtVersionCode(tensorrt)}-EntropyCalibration2`];
+  for (const [name, max3] of amax) lines.push(`${name}: ${scaleHex(Math.max(max3 / 127, 1e-12))}`);
+  return `${lines.join("\n")}
+`;
+}
+async function measureRanges(onnxPath, batches) {
+  const bytes = new Uint8Array(await readFile13(onnxPath));
+  const outline = outlineModel(bytes);
+  const names2 = outline.activations.map((a2) => a2.tensor);
+  const ort = await loadOnnxRuntime();
+  const session = await ort.InferenceSession.create(
+    withOutputs(
+      bytes,
+      names2.filter((n3) => !outline.outputs.includes(n3))
+    ),
+    { executionProviders: ["cpu"], graphOptimizationLevel: "disabled", logSeverityLevel: 3 }
+  );
+  const amax = /* @__PURE__ */ new Map();
+  const track = (name, values) => {
+    let m = amax.get(name) ?? 0;
+    for (const v of values) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
+    amax.set(name, m);
+  };
+  try {
+    for (const feeds of batches) {
+      for (const [name, t] of Object.entries(feeds)) track(name, toFloat64(t));
+      const outputs = fromOrtOutputs(await session.run(toOrtFeeds(ort, feeds)));
+      for (const name of names2) if (outputs[name]) track(name, toFloat64(outputs[name]));
+    }
+  } finally {
+    await session.release();
+  }
+  return amax;
+}
+function hashBatches(batches) {
+  const h3 = createHash5("sha256");
+  for (const feeds of batches) {
+    for (const name of Object.keys(feeds).sort()) {
+      const d = feeds[name].data;
+      h3.update(name);
+      h3.update(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+    }
+  }
+  return h3.digest("hex");
+}
+async function exists2(path6) {
+  try {
+    await access3(path6);
+    return true;
+  } catch {
+    return false;
+  }
+}
+async function readSidecar(path6) {
+  try {
+    return JSON.parse(await readFile13(`${path6}.json`, "utf8"));
+  } catch {
+    return void 0;
+  }
+}
+function staleReason(old, now) {
+  const changed = [
+    old.onnxSha256 !== now.onnxSha256 ? "the model changed" : void 0,
+    old.dataSha256 !== now.dataSha256 ? "the calibration data changed" : void 0,
+    old.tensorrt !== now.tensorrt ? `TensorRT ${old.tensorrt} \u2192 ${now.tensorrt}` : void 0
+  ].filter((s) => s !== void 0);
+  return changed.join(", ") || "its key differs";
+}
+async function calibrationCacheFor(req) {
+  const data = req.calibration.data ?? req.model.validation?.data;
+  if (!data) throw new Error("calibration needs `calibration.data` or `validation.data`");
+  const set2 = await loadValidationSet({
+    config: { data, labelsArray: "labels", maxItems: req.calibration.maxItems, seed: req.calibration.seed },
+    dataPath: req.resolve(data),
+    inputs: req.inputs,
+    batchSize: req.batchSize,
+    where: { file: req.configFile, path: `models[${req.modelIndex}].calibration` }
+  });
+  const batches = Array.from({ length: set2.batches }, (_, b) => set2.batch(b));
+  const facts = {
+    onnxSha256: await sha256File(req.onnxPath),
+    dataSha256: hashBatches(batches),
+    tensorrt: req.tensorrt
+  };
+  const key = sha256Json({ v: 1, ...facts }, 32);
+  const sidecar = { key, ...facts, items: set2.items, ...set2.subset ? { subset: set2.subset } : {} };
+  const path6 = req.model.calibrationCache ? req.resolve(req.model.calibrationCache) : join24(req.workDir, "calibration", `${req.model.name}-${key}.cache`);
+  const old = await readSidecar(path6);
+  if (!old && req.model.calibrationCache && await exists2(path6)) {
+    return {
+      path: path6,
+      status: "as-is",
+      items: 0,
+      message: `calibration cache ${path6} was not made by trt-gate (no ${path6}.json): used as is; whether it is stale cannot be told`
+    };
+  }
+  if (old?.key === key) {
+    return { path: path6, status: "reused", items: set2.items, message: `calibration cache ${path6} is current` };
+  }
+  const text = calibrationCacheText(req.tensorrt, await measureRanges(req.onnxPath, batches));
+  await writeFileAtomically(path6, text);
+  await writeJsonAtomically(`${path6}.json`, sidecar);
+  if (old) {
+    return {
+      path: path6,
+      status: "regenerated",
+      items: set2.items,
+      message: `calibration cache ${path6} was stale (${staleReason(old, sidecar)}): remade from ${set2.items} items`
+    };
+  }
+  return {
+    path: path6,
+    status: "made",
+    items: set2.items,
+    message: `calibration cache made from ${set2.items} items of ${set2.source}`
+  };
+}
+
+// src/pipeline/entry.ts
+init_generate();
+init_types();
+init_hash();
+function deviceKey(env) {
+  const d = env.device;
+  return d.computeCapability ? `${d.name} (sm ${d.computeCapability})` : d.name;
+}
+function runtimeKey(env) {
+  const base = `${env.runtime.name} ${env.runtime.version}`;
+  return env.device.driver ? `${base} / driver ${env.device.driver}` : base;
+}
+function entryKey(plan, runner, environment) {
+  return {
+    model: plan.model.name,
+    precision: plan.precision,
+    batchSize: plan.batchSize,
+    runner: runner.type,
+    device: deviceKey(environment),
+    runtime: runtimeKey(environment),
+    optionsHash: ""
+  };
+}
+function newEntry(plan, key) {
+  return {
+    id: plan.id,
+    model: plan.model.name,
+    precision: plan.precision,
+    batchSize: plan.batchSize,
+    status: "ok",
+    key,
+    incidents: []
+  };
+}
+function entryInputs(plan, loaded, inputs = plan.model.inputs) {
+  const resized = inputs.map((i3) => withBatch(i3, plan.batchSize));
+  return { inputs: resized, source: inputSourceOf(resized, plan, loaded) };
+}
+function inputSourceOf(inputs, plan, loaded) {
+  return new InputSource(inputs, (p) => resolveFrom(loaded.dir, p), {
+    file: loaded.file,
+    prefix: `models[${plan.modelIndex}].`
+  });
+}
+async function buildEntryEngine(args) {
+  const { plan, loaded, runner, inputs, progress } = args;
+  const model = plan.model;
+  const onnxPath = resolveFrom(loaded.dir, model.variants[plan.precision] ?? model.onnx);
+  const request2 = {
+    model: model.name,
+    precision: plan.precision,
+    batchSize: plan.batchSize,
+    onnxPath,
+    inputs,
+    calibrationCache: model.calibrationCache ? resolveFrom(loaded.dir, model.calibrationCache) : void 0,
+    workDir: args.engineDir ?? join25(args.workDir, "engines")
+  };
+  const calibration = plan.precision === "int8" && model.calibration && runner.usesCalibrationCache ? await calibrationCacheFor({
+    model,
+    modelIndex: plan.modelIndex,
+    calibration: model.calibration,
+    onnxPath,
+    inputs,
+    batchSize: plan.batchSize,
+    tensorrt: args.environment.runtime.version,
+    resolve: (p) => resolveFrom(loaded.dir, p),
+    configFile: loaded.file,
+    workDir: args.workDir
+  }) : void 0;
+  if (calibration) {
+    progress(calibration.message);
+    request2.calibrationCache = calibration.path;
+  }
+  const engine = await runner.build(request2, progress);
+  return { request: request2, engine, onnxPath, ...calibration ? { calibration } : {} };
+}
+async function buildInfoOf(build) {
+  const { engine, calibration } = build;
+  return {
+    timeMs: engine.timeMs,
+    artifactPath: engine.artifactPath,
+    artifactBytes: (await stat7(engine.artifactPath)).size,
+    artifactSha256: await sha256File(engine.artifactPath),
+    modelSha256: await sha256File(build.onnxPath),
+    cached: engine.cached,
+    optionsHash: engine.optionsHash,
+    details: calibration ? { ...engine.details, calibration } : engine.details
+  };
+}
+function markFailed(entry, stage, error63) {
+  entry.status = "failed";
+  if (error63 instanceof RunnerError) {
+    entry.error = { stage: error63.stage, message: error63.incident.message };
+    entry.incidents.push(error63.incident);
+    return entry;
+  }
+  const message = error63?.message ?? String(error63);
+  entry.error = { stage, message };
+  entry.incidents.push({
+    kind: "runtime-error",
+    stage,
+    title: `${stage} failed`,
+    message: message.split("\n")[0] ?? message,
+    logExcerpt: error63?.stack,
+    nextSteps: [
+      "Re-run with the same config to see whether it reproduces.",
+      "Check the model and its inputs in the config."
+    ]
+  });
+  return entry;
+}
 
 // src/pipeline/events.ts
 var nullObserver = { onEvent: () => {
@@ -87942,14 +88080,6 @@ function planEntries(config2, only) {
 }
 
 // src/pipeline/run.ts
-function deviceKey(env) {
-  const d = env.device;
-  return d.computeCapability ? `${d.name} (sm ${d.computeCapability})` : d.name;
-}
-function runtimeKey(env) {
-  const base = `${env.runtime.name} ${env.runtime.version}`;
-  return env.device.driver ? `${base} / driver ${env.device.driver}` : base;
-}
 async function runPipeline(options) {
   try {
     return await runAll(options);
@@ -87985,7 +88115,7 @@ async function runAll(options) {
 }
 async function checkInputs(planned, loaded, cache) {
   for (const plan of planned) {
-    const { inputs, source } = inputsFor(plan, loaded);
+    const { inputs, source } = entryInputs(plan, loaded);
     await source.sample(0);
     if (!loaded.config.accuracy.enabled) continue;
     await validationSetFor({
@@ -87997,82 +88127,30 @@ async function checkInputs(planned, loaded, cache) {
     });
   }
 }
-function inputsFor(plan, loaded) {
-  const inputs = plan.model.inputs.map((i3) => withBatch(i3, plan.batchSize));
-  return { inputs, source: inputSource(inputs, plan, loaded) };
-}
-function inputSource(inputs, plan, loaded) {
-  return new InputSource(inputs, (p) => resolveFrom(loaded.dir, p), {
-    file: loaded.file,
-    prefix: `models[${plan.modelIndex}].`
-  });
-}
 async function runEntry(plan, environment, options, cache) {
   const { loaded, runner } = options;
   const { config: config2, dir } = loaded;
   const observer = options.observer ?? nullObserver;
   const progress = (stage2) => (message) => observer.onEvent({ type: "stage", entryId: plan.id, stage: stage2, message });
   const model = plan.model;
-  const { inputs, source } = inputsFor(plan, loaded);
-  const onnxPath = resolveFrom(dir, model.variants[plan.precision] ?? model.onnx);
-  const key = {
-    model: model.name,
-    precision: plan.precision,
-    batchSize: plan.batchSize,
-    runner: runner.type,
-    device: deviceKey(environment),
-    runtime: runtimeKey(environment),
-    optionsHash: ""
-  };
-  const entry = {
-    id: plan.id,
-    model: model.name,
-    precision: plan.precision,
-    batchSize: plan.batchSize,
-    status: "ok",
-    key,
-    incidents: []
-  };
+  const { inputs, source } = entryInputs(plan, loaded);
+  const key = entryKey(plan, runner, environment);
+  const entry = newEntry(plan, key);
   let engine;
   let stage = "build";
   try {
-    const buildRequest = {
-      model: model.name,
-      precision: plan.precision,
-      batchSize: plan.batchSize,
-      onnxPath,
+    const built = await buildEntryEngine({
+      plan,
+      loaded,
+      runner,
+      environment,
       inputs,
-      calibrationCache: model.calibrationCache ? resolveFrom(dir, model.calibrationCache) : void 0,
-      workDir: join25(options.workDir, "engines")
-    };
-    const calibration = plan.precision === "int8" && model.calibration && runner.usesCalibrationCache ? await calibrationCacheFor({
-      model,
-      modelIndex: plan.modelIndex,
-      calibration: model.calibration,
-      onnxPath,
-      inputs,
-      batchSize: plan.batchSize,
-      tensorrt: environment.runtime.version,
-      resolve: (p) => resolveFrom(dir, p),
-      configFile: loaded.file,
-      workDir: options.workDir
-    }) : void 0;
-    if (calibration) {
-      progress("build")(calibration.message);
-      buildRequest.calibrationCache = calibration.path;
-    }
-    engine = await runner.build(buildRequest, progress("build"));
+      workDir: options.workDir,
+      progress: progress("build")
+    });
+    engine = built.engine;
     key.optionsHash = engine.optionsHash;
-    entry.build = {
-      timeMs: engine.timeMs,
-      artifactPath: engine.artifactPath,
-      artifactBytes: (await stat7(engine.artifactPath)).size,
-      artifactSha256: await sha256File(engine.artifactPath),
-      modelSha256: await sha256File(onnxPath),
-      cached: engine.cached,
-      optionsHash: engine.optionsHash,
-      details: calibration ? { ...engine.details, calibration } : engine.details
-    };
+    entry.build = await buildInfoOf(built);
     stage = "benchmark";
     const bench = config2.benchmark;
     const outcome = await runner.benchmark(
@@ -88107,7 +88185,7 @@ async function runEntry(plan, environment, options, cache) {
         configFile: loaded.file,
         runner,
         engine,
-        build: buildRequest,
+        build: built.request,
         environment,
         cache,
         workDir: options.workDir,
@@ -88124,36 +88202,18 @@ async function runEntry(plan, environment, options, cache) {
         request: {
           model: model.name,
           precision: plan.precision,
-          onnxPath,
+          onnxPath: built.onnxPath,
           calibrationCache: engine.request.calibrationCache
         },
         inputs: model.inputs,
-        feeds: (resized) => inputSource(resized, plan, loaded).sample(0),
+        feeds: (resized) => inputSourceOf(resized, plan, loaded).sample(0),
         workDir: options.workDir,
         progress: progress("sweep")
       });
     }
   } catch (error63) {
     if (error63 instanceof TrtGateError) throw error63;
-    entry.status = "failed";
-    if (error63 instanceof RunnerError) {
-      entry.error = { stage: error63.stage, message: error63.incident.message };
-      entry.incidents.push(error63.incident);
-    } else {
-      const message = error63.message ?? String(error63);
-      entry.error = { stage, message };
-      entry.incidents.push({
-        kind: "runtime-error",
-        stage,
-        title: `${stage} failed`,
-        message: message.split("\n")[0] ?? message,
-        logExcerpt: error63.stack,
-        nextSteps: [
-          "Re-run with the same config to see whether it reproduces.",
-          "Check the model and its inputs in the config."
-        ]
-      });
-    }
+    markFailed(entry, stage, error63);
   } finally {
     if (engine) await runner.release(engine);
   }
