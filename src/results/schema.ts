@@ -378,6 +378,8 @@ export const EntryComparison = z.object({
   /** Which method judged the entry: same-job A/B, or the stored history. Absent in older files: history. */
   method: z.enum(['ab', 'history']).optional(),
   ab: AbSummary.optional(),
+  /** Why same-job A/B did not judge this entry (unpaired, base side not built, not run); then the history did, or nothing. */
+  abSkipped: z.string().optional(),
 });
 export type EntryComparison = z.infer<typeof EntryComparison>;
 
