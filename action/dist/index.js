@@ -27581,15 +27581,15 @@ var require_windows = __commonJS({
       }
       return false;
     }
-    function checkStat(stat9, path6, options) {
-      if (!stat9.isSymbolicLink() && !stat9.isFile()) {
+    function checkStat(stat10, path6, options) {
+      if (!stat10.isSymbolicLink() && !stat10.isFile()) {
         return false;
       }
       return checkPathExt(path6, options);
     }
     function isexe(path6, options, cb) {
-      fs3.stat(path6, function(er, stat9) {
-        cb(er, er ? false : checkStat(stat9, path6, options));
+      fs3.stat(path6, function(er, stat10) {
+        cb(er, er ? false : checkStat(stat10, path6, options));
       });
     }
     function sync(path6, options) {
@@ -27605,20 +27605,20 @@ var require_mode = __commonJS({
     isexe.sync = sync;
     var fs3 = __require("fs");
     function isexe(path6, options, cb) {
-      fs3.stat(path6, function(er, stat9) {
-        cb(er, er ? false : checkStat(stat9, options));
+      fs3.stat(path6, function(er, stat10) {
+        cb(er, er ? false : checkStat(stat10, options));
       });
     }
     function sync(path6, options) {
       return checkStat(fs3.statSync(path6), options);
     }
-    function checkStat(stat9, options) {
-      return stat9.isFile() && checkMode(stat9, options);
+    function checkStat(stat10, options) {
+      return stat10.isFile() && checkMode(stat10, options);
     }
-    function checkMode(stat9, options) {
-      var mod = stat9.mode;
-      var uid = stat9.uid;
-      var gid = stat9.gid;
+    function checkMode(stat10, options) {
+      var mod = stat10.mode;
+      var uid = stat10.uid;
+      var gid = stat10.gid;
       var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
       var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
       var u2 = parseInt("100", 8);
@@ -35497,6 +35497,7 @@ function benchmarkArgs(o2, version2) {
   num2("iterations", "iterations", o2.iterations, true, 1);
   num2("durationS", "duration", o2.durationS, false, 0);
   num2("avgRuns", "avgRuns", o2.avgRuns, true, 1);
+  if (o2.infStreams !== 1) num2("infStreams", concurrencyFlag(version2), o2.infStreams, true, 1);
   args.push(...measurementRunFlags(measurementChoice(o2), version2));
   for (const key of ["exportTimes", "exportProfile", "exportLayerInfo", "exportOutput"]) {
     const p = o2[key];
@@ -35507,6 +35508,9 @@ function benchmarkArgs(o2, version2) {
   if (o2.dumpProfile) args.push("--dumpProfile");
   if (o2.loadInputs && o2.loadInputs.length > 0) args.push(`--loadInputs=${inputList(o2.loadInputs, bad)}`);
   return finish(args, o2.extraFlags, version2, bad, unsupported);
+}
+function concurrencyFlag(v) {
+  return v.major > 8 || v.major === 8 && v.minor >= 6 ? "infStreams" : "streams";
 }
 function finish(args, extra, v, bad, unsupported) {
   args.push(...checkExtraFlags(extra ?? [], new Set(args.map(flagName)), v, bad, unsupported));
@@ -37005,7 +37009,7 @@ function readMetric(body, label, key, at, partial2) {
     if (m[2] !== void 0) out.percentiles[m[2]] = value2;
     else out[m[1]] = value2;
   });
-  for (const stat9 of STAT_KEYS) if (out[stat9] === void 0) partial2.add(`${key}.${stat9}`);
+  for (const stat10 of STAT_KEYS) if (out[stat10] === void 0) partial2.add(`${key}.${stat10}`);
   const lastPiece = pieces[pieces.length - 1] ?? "";
   const lastOk = FIELD.exec(lastPiece)?.[4] !== void 0;
   if (!lastOk) {
@@ -37184,7 +37188,8 @@ async function runAttempt(run2, plan, loadInputs, attempt, smi, progress) {
           iterations: plan.iterations,
           durationS,
           exportTimes: timesFile,
-          loadInputs
+          loadInputs,
+          infStreams: plan.concurrency
         }),
         setup.version
       )
@@ -45657,8 +45662,112 @@ var init_onnx_inputs = __esm({
   }
 });
 
+// src/runners/trtexec/timing-cache.ts
+import { readFile as readFile6, stat as stat4 } from "node:fs/promises";
+async function cacheFileState(file2) {
+  try {
+    const bytes = (await stat4(file2)).size;
+    return { sha256: await sha256File(file2), bytes };
+  } catch (error63) {
+    if (error63.code === "ENOENT") return null;
+    throw error63;
+  }
+}
+function timingCacheLog(log) {
+  const last = (re) => {
+    const all = [...log.matchAll(re)];
+    const m = all.at(-1);
+    return m ? Number(m[1]) : void 0;
+  };
+  const loadedBytes = last(/Loaded (\d+) bytes of timing cache from /g);
+  const savedBytes = last(/Saved (\d+) bytes of timing cache to /g);
+  return {
+    ...loadedBytes !== void 0 ? { loadedBytes } : {},
+    ...savedBytes !== void 0 ? { savedBytes } : {},
+    unreadable: /Could not read timing cache from/.test(log)
+  };
+}
+function verifyTimingCache(file2, before, after, log, seenBefore) {
+  const said = timingCacheLog(log);
+  const base = {
+    file: file2,
+    before,
+    after,
+    ...said.loadedBytes !== void 0 ? { loadedBytes: said.loadedBytes } : {},
+    ...said.savedBytes !== void 0 ? { savedBytes: said.savedBytes } : {}
+  };
+  const record3 = (status, note2) => ({ ...base, status, note: note2 });
+  if (before !== null && (said.unreadable || said.loadedBytes !== before.bytes)) {
+    const why = said.unreadable ? "trtexec could not read it" : said.loadedBytes === void 0 ? "the log never says it was loaded" : `trtexec loaded ${said.loadedBytes} bytes but the file held ${before.bytes}`;
+    return record3(
+      "not-loaded",
+      `the timing cache existed (${before.bytes} bytes) but ${why}: every tactic was timed anew`
+    );
+  }
+  if (after === null)
+    return record3("not-saved", "the build wrote no timing cache: the next build times every tactic again");
+  if (before === null)
+    return record3("created", `first build with this cache: ${after.bytes} bytes of tactic timings written`);
+  if (after.sha256 === before.sha256) return record3("hit", "every tactic timing came from the cache");
+  if (after.bytes <= before.bytes) {
+    return record3(
+      "rewritten",
+      `the cache was rewritten without growing (${before.bytes} \u2192 ${after.bytes} bytes): no tactic was timed anew`
+    );
+  }
+  if (!seenBefore) {
+    return record3(
+      "extended",
+      `first build of this engine with this cache: its tactic timings were added (${before.bytes} \u2192 ${after.bytes} bytes)`
+    );
+  }
+  return record3(
+    "missed",
+    `this engine was built with this cache before, yet the cache did not hold every tactic it needed (${before.bytes} \u2192 ${after.bytes} bytes): the builder timed some anew, so its tactic choices may differ from the earlier build`
+  );
+}
+function timingCacheIncident(record3, logFile) {
+  if (!FLAGGED.has(record3.status)) return void 0;
+  return {
+    kind: "timing-cache-miss",
+    stage: "build",
+    title: `Timing cache ${record3.status === "missed" ? "missed" : record3.status === "not-loaded" ? "not loaded" : "not written"}`,
+    message: `${record3.file}: ${record3.note}.`,
+    nextSteps: [
+      "A latency change on this build may be tactic drift, not code: compare the engines with trt-gate diff-engines (profile: true records the layers).",
+      "Keep one timing cache per TensorRT version and GPU, and restore it before the build (for example with actions/cache).",
+      `Full trtexec log: ${logFile}`
+    ]
+  };
+}
+function buildsFile(cacheFile) {
+  return `${cacheFile}.builds.json`;
+}
+async function seenEngines(cacheFile) {
+  try {
+    const data = JSON.parse(await readFile6(buildsFile(cacheFile), "utf8"));
+    return typeof data === "object" && data !== null && !Array.isArray(data) ? data : {};
+  } catch {
+    return {};
+  }
+}
+async function recordEngine(cacheFile, engineKey, after) {
+  if (after === null) return;
+  const seen = await seenEngines(cacheFile);
+  await writeJsonAtomically(buildsFile(cacheFile), { ...seen, [engineKey]: after.sha256 });
+}
+var FLAGGED;
+var init_timing_cache = __esm({
+  "src/runners/trtexec/timing-cache.ts"() {
+    "use strict";
+    init_atomic_write();
+    init_hash();
+    FLAGGED = /* @__PURE__ */ new Set(["missed", "not-loaded", "not-saved"]);
+  }
+});
+
 // src/runners/trtexec/build.ts
-import { mkdir as mkdir7, rm as rm3, stat as stat4 } from "node:fs/promises";
+import { mkdir as mkdir7, rm as rm3, stat as stat5 } from "node:fs/promises";
 import { dirname as dirname2, join as join7 } from "node:path";
 function measurementOf(setup) {
   const o2 = setup.options;
@@ -45752,6 +45861,7 @@ async function buildEngine(setup, request2, progress) {
     }
   }
   progress(`trtexec build (TensorRT ${fullVersion(version2)}, ${request2.precision})`);
+  const cacheBefore = timingCacheFile ? await cacheFileState(timingCacheFile) : null;
   const run2 = await runTrtexec(setup, argv, "build");
   const logFile = await writeRunLog(request2, "build", run2);
   const log = combinedLog(run2);
@@ -45761,7 +45871,7 @@ async function buildEngine(setup, request2, progress) {
   }
   let engineBytes;
   try {
-    engineBytes = (await stat4(saveEngine)).size;
+    engineBytes = (await stat5(saveEngine)).size;
   } catch {
     throw new RunnerError("build", {
       kind: "engine-build-failure",
@@ -45781,6 +45891,19 @@ async function buildEngine(setup, request2, progress) {
     dynamic
   });
   details.measurement = measurementOf(setup);
+  let incidents;
+  if (timingCacheFile) {
+    const cacheAfter = await cacheFileState(timingCacheFile);
+    const seen = Object.hasOwn(await seenEngines(timingCacheFile), key);
+    const timing = verifyTimingCache(timingCacheFile, cacheBefore, cacheAfter, log, seen);
+    await recordEngine(timingCacheFile, key, cacheAfter);
+    details.timingCache = timing;
+    const incident = timingCacheIncident(timing, logFile);
+    if (incident) {
+      progress(`warning: ${incident.title.toLowerCase()}: ${timing.note}`);
+      incidents = [incident];
+    }
+  }
   let artifactPath = saveEngine;
   if (cache) {
     await cache.store(key, saveEngine, { parts, timeMs, details }, log);
@@ -45788,7 +45911,15 @@ async function buildEngine(setup, request2, progress) {
     details.cacheKey = key;
     details.buildLog = cache.paths(key).log;
   } else details.buildLog = logFile;
-  const engine = { request: request2, artifactPath, timeMs, cached: false, optionsHash, details };
+  const engine = {
+    request: request2,
+    artifactPath,
+    timeMs,
+    cached: false,
+    optionsHash,
+    details,
+    ...incidents ? { incidents } : {}
+  };
   return { engine, dynamic };
 }
 var init_build = __esm({
@@ -45807,6 +45938,7 @@ var init_build = __esm({
     init_option_checks();
     init_version();
     init_run_context();
+    init_timing_cache();
   }
 });
 
@@ -45992,7 +46124,7 @@ var init_export_output = __esm({
 });
 
 // src/runners/trtexec/infer.ts
-import { readFile as readFile6, rm as rm4 } from "node:fs/promises";
+import { readFile as readFile7, rm as rm4 } from "node:fs/promises";
 import { join as join8 } from "node:path";
 async function inferOutputs(run2, feeds) {
   const { setup, engine, dir } = run2;
@@ -46023,7 +46155,7 @@ async function inferOutputs(run2, feeds) {
       throw runFailure(setup, "accuracy", invocation, logFile);
     }
     try {
-      outputs.push(outputsToTensorSet(parseExportOutput(await readFile6(outFile, "utf8"), outFile)));
+      outputs.push(outputsToTensorSet(parseExportOutput(await readFile7(outFile, "utf8"), outFile)));
     } catch (error63) {
       const logFile = await writeRunLog(engine.request, `infer-${i3}`, invocation);
       if (error63 instanceof DataError || error63.code === "ENOENT") {
@@ -46433,7 +46565,7 @@ var init_export_profile = __esm({
 });
 
 // src/runners/trtexec/profile-run.ts
-import { readFile as readFile7 } from "node:fs/promises";
+import { readFile as readFile8 } from "node:fs/promises";
 import { join as join11 } from "node:path";
 async function profileLayers(run2, plan, loadInputs, progress) {
   progress("per-layer profile");
@@ -46465,8 +46597,8 @@ async function profileLayers(run2, plan, loadInputs, progress) {
     return { incident: { ...incident, title: `Per-layer profile run failed: ${incident.title}` } };
   }
   try {
-    const info2 = parseExportLayerInfo(await readFile7(layerFile, "utf8"), layerFile);
-    return { layers: parseExportProfile(await readFile7(profileFile, "utf8"), profileFile, info2).layers };
+    const info2 = parseExportLayerInfo(await readFile8(layerFile, "utf8"), layerFile);
+    return { layers: parseExportProfile(await readFile8(profileFile, "utf8"), profileFile, info2).layers };
   } catch (error63) {
     return {
       incident: {
@@ -46532,6 +46664,8 @@ var init_runner2 = __esm({
       context;
       type = "trtexec";
       usesCalibrationCache = true;
+      /** A sweep's concurrency runs as `--infStreams=N`: N execution contexts with queries in flight. */
+      concurrentRequests = true;
       detected;
       probed;
       gpu;
@@ -55345,7 +55479,7 @@ function loadOnnxRuntime() {
 
 // src/app/settings.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-import { readFile as readFile8 } from "node:fs/promises";
+import { readFile as readFile9 } from "node:fs/promises";
 import { resolve as resolve3 } from "node:path";
 
 // node_modules/zod/v4/classic/external.js
@@ -75535,7 +75669,7 @@ var SloConfig = external_exports.strictObject({
 });
 var SweepConfig = external_exports.strictObject({
   batchSizes: external_exports.array(positiveDim).min(1),
-  /** Requests in flight at once: concurrent runs of one session (onnxruntime). */
+  /** Requests in flight at once: concurrent runs of one session (onnxruntime), `--infStreams=N` (trtexec). */
   concurrency: external_exports.array(positiveDim).min(1).default([1]),
   slo: SloConfig.optional(),
   minGainPct: external_exports.number().nonnegative().default(5),
@@ -75857,7 +75991,7 @@ async function parseReleaseThresholds(value2, cwd) {
   let text = value2;
   if (!inline) {
     try {
-      text = await readFile8(resolve3(cwd, value2), "utf8");
+      text = await readFile9(resolve3(cwd, value2), "utf8");
     } catch (error63) {
       throw new ConfigError([
         { file: file2, path: "", message: `cannot read release thresholds: ${error63.message}` }
@@ -77567,7 +77701,9 @@ var IncidentKind = external_exports.enum([
   "accuracy-degradation",
   "unreliable-measurement",
   "thermal-throttling",
-  "runtime-error"
+  "runtime-error",
+  /** A build told to use a timing cache that missed it, did not load it or wrote none (tactic drift is possible). */
+  "timing-cache-miss"
 ]);
 var Stage = external_exports.enum(["probe", "build", "benchmark", "accuracy", "compare"]);
 var Incident = external_exports.object({
@@ -78502,7 +78638,8 @@ var INCIDENT_LABELS = {
   "accuracy-degradation": "Accuracy degradation",
   "unreliable-measurement": "Unreliable measurement",
   "thermal-throttling": "Thermal throttling",
-  "runtime-error": "Runtime error"
+  "runtime-error": "Runtime error",
+  "timing-cache-miss": "Timing cache missed"
 };
 var INCIDENT_ICONS = {
   "engine-build-failure": "\u{1F9F1}",
@@ -78517,7 +78654,8 @@ var INCIDENT_ICONS = {
   "accuracy-degradation": "\u{1F3AF}",
   "unreliable-measurement": "\u{1F3B2}",
   "thermal-throttling": "\u{1F321}\uFE0F",
-  "runtime-error": "\u26A0\uFE0F"
+  "runtime-error": "\u26A0\uFE0F",
+  "timing-cache-miss": "\u{1F5C2}\uFE0F"
 };
 var CONCLUSION_ICONS = {
   pass: "\u2705",
@@ -78670,6 +78808,10 @@ var PLAYBOOKS = {
     "For CUDA errors (illegal memory access), rerun with CUDA_LAUNCH_BLOCKING=1 to locate the failing kernel.",
     "Check the driver and runtime versions match those the engine was built with.",
     "Verify the engine or model file is intact (compare the build's sha256)."
+  ],
+  "timing-cache-miss": [
+    "A latency change on this build may be tactic drift rather than code: compare the engines layer by layer (trt-gate diff-engines, or profile: true on the trtexec runner).",
+    "Restore the timing cache before every build (one per TensorRT version and GPU) so that tactics are not timed anew."
   ]
 };
 var ACCURACY_BY_PRECISION = {
@@ -79440,7 +79582,7 @@ async function writeArtifact(path6, text) {
 
 // src/ab/base-side.ts
 init_execa();
-import { mkdir as mkdir10, mkdtemp as mkdtemp2, rm as rm6, stat as stat5, writeFile as writeFile5 } from "node:fs/promises";
+import { mkdir as mkdir10, mkdtemp as mkdtemp2, rm as rm6, stat as stat6, writeFile as writeFile5 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname as dirname4, isAbsolute as isAbsolute5, join as join15, posix as posix2, relative, resolve as resolve4, sep } from "node:path";
 init_errors();
@@ -79455,7 +79597,7 @@ async function openBaseSide(against, configPath2, cwd) {
 }
 async function isDirectory2(path6) {
   try {
-    return (await stat5(path6)).isDirectory();
+    return (await stat6(path6)).isDirectory();
   } catch {
     return false;
   }
@@ -79856,20 +79998,20 @@ function referenceOutputs(onnxPath, feeds) {
 }
 
 // src/pipeline/entry.ts
-import { stat as stat7 } from "node:fs/promises";
+import { stat as stat8 } from "node:fs/promises";
 import { join as join18 } from "node:path";
 
 // src/accuracy/calibration.ts
 init_tensor();
 import { createHash as createHash3 } from "node:crypto";
-import { access as access3, readFile as readFile10 } from "node:fs/promises";
+import { access as access3, readFile as readFile11 } from "node:fs/promises";
 import { join as join17 } from "node:path";
 
 // src/inputs/validation.ts
 init_errors();
 init_prng();
 init_generate();
-import { readdir as readdir3, readFile as readFile9, stat as stat6 } from "node:fs/promises";
+import { readdir as readdir3, readFile as readFile10, stat as stat7 } from "node:fs/promises";
 import { basename as basename2, extname, join as join16 } from "node:path";
 
 // src/inputs/npy.ts
@@ -80517,7 +80659,7 @@ init_tensor();
 async function readArrays(path6, inputs, where) {
   let files;
   try {
-    const info2 = await stat6(path6);
+    const info2 = await stat7(path6);
     files = info2.isDirectory() ? (await readdir3(path6)).filter((f) => f.endsWith(".npy") || f.endsWith(".npz")).sort().map((f) => join16(path6, f)) : [path6];
   } catch (error63) {
     throw new ConfigError([
@@ -80534,7 +80676,7 @@ async function readArrays(path6, inputs, where) {
   for (const file2 of files) {
     let bytes;
     try {
-      bytes = new Uint8Array(await readFile9(file2));
+      bytes = new Uint8Array(await readFile10(file2));
     } catch (error63) {
       throw new DataError(`cannot read validation file ${file2}: ${error63.message}`, file2);
     }
@@ -80669,7 +80811,7 @@ async function readLabels(args, byName, total) {
     from = args.labelsPath;
     let bytes;
     try {
-      bytes = new Uint8Array(await readFile9(args.labelsPath));
+      bytes = new Uint8Array(await readFile10(args.labelsPath));
     } catch (error63) {
       throw new DataError(
         `cannot read labels file ${args.labelsPath}: ${error63.message}`,
@@ -80751,7 +80893,7 @@ function calibrationCacheText(tensorrt, amax) {
 `;
 }
 async function measureRanges(onnxPath, batches) {
-  const bytes = new Uint8Array(await readFile10(onnxPath));
+  const bytes = new Uint8Array(await readFile11(onnxPath));
   const outline = outlineModel(bytes);
   const names2 = outline.activations.map((a2) => a2.tensor);
   const ort = await loadOnnxRuntime();
@@ -80800,7 +80942,7 @@ async function exists2(path6) {
 }
 async function readSidecar(path6) {
   try {
-    return JSON.parse(await readFile10(`${path6}.json`, "utf8"));
+    return JSON.parse(await readFile11(`${path6}.json`, "utf8"));
   } catch {
     return void 0;
   }
@@ -80944,7 +81086,7 @@ async function buildInfoOf(build) {
   return {
     timeMs: engine.timeMs,
     artifactPath: engine.artifactPath,
-    artifactBytes: (await stat7(engine.artifactPath)).size,
+    artifactBytes: (await stat8(engine.artifactPath)).size,
     artifactSha256: await sha256File(engine.artifactPath),
     modelSha256: await sha256File(build.onnxPath),
     cached: engine.cached,
@@ -81733,6 +81875,8 @@ async function finish2(job, options, thresholds, paired, notes, references) {
   const blocks = job.adaptive?.series.blocksOf("candidate") ?? [];
   const source = blocks[0]?.source ?? "blocks";
   let entry = entryOf(plan, key, await buildInfoOf(job.candidate), blocks, source);
+  const buildIncidents = job.candidate.engine.incidents ?? [];
+  entry.incidents.push(...buildIncidents);
   try {
     if (blocks.length === 0) {
       const cfg = options.candidate.config.benchmark;
@@ -81760,6 +81904,7 @@ async function finish2(job, options, thresholds, paired, notes, references) {
         })),
         outcome.source
       );
+      entry.incidents.push(...buildIncidents);
       if (outcome.unreliable) entry.unreliable = outcome.unreliable;
     }
     await checkAccuracy(job, entry, options, references);
@@ -81988,7 +82133,7 @@ function topKAccuracy(outputs, output2, labels) {
 
 // src/accuracy/localize.ts
 init_tensor();
-import { mkdir as mkdir11, readFile as readFile11, writeFile as writeFile6 } from "node:fs/promises";
+import { mkdir as mkdir11, readFile as readFile12, writeFile as writeFile6 } from "node:fs/promises";
 import { join as join21 } from "node:path";
 var METHOD = {
   onnxruntime: "intermediate tensors exposed as ONNX graph outputs, candidate and fp32 reference alike",
@@ -82001,8 +82146,8 @@ async function localize(req) {
     cosineBelow: req.cosineBelow
   };
   try {
-    const candBytes = new Uint8Array(await readFile11(req.build.onnxPath));
-    const refBytes = new Uint8Array(await readFile11(req.referenceOnnx));
+    const candBytes = new Uint8Array(await readFile12(req.build.onnxPath));
+    const refBytes = new Uint8Array(await readFile12(req.referenceOnnx));
     const cand = outlineModel(candBytes);
     const refTensors = new Set(outlineModel(refBytes).activations.map((a2) => a2.tensor));
     const shared = cand.activations.filter((a2) => refTensors.has(a2.tensor));
@@ -82338,6 +82483,7 @@ async function runEntry(plan, environment, options, cache) {
     engine = built.engine;
     key.optionsHash = engine.optionsHash;
     entry.build = await buildInfoOf(built);
+    if (engine.incidents) entry.incidents.push(...engine.incidents);
     stage = "benchmark";
     const bench = config2.benchmark;
     const outcome = await runner.benchmark(
@@ -88704,13 +88850,13 @@ function releaseReport(models, production) {
 
 // src/release/repository.ts
 import { randomUUID as randomUUID4 } from "node:crypto";
-import { copyFile as copyFile2, mkdir as mkdir12, readdir as readdir5, readFile as readFile13, rename as rename4, rm as rm8, stat as stat8, writeFile as writeFile7 } from "node:fs/promises";
+import { copyFile as copyFile2, mkdir as mkdir12, readdir as readdir5, readFile as readFile14, rename as rename4, rm as rm8, stat as stat9, writeFile as writeFile7 } from "node:fs/promises";
 import { basename as basename4, dirname as dirname5, join as join28, relative as relative4 } from "node:path";
 init_errors();
 
 // src/onnx/signature.ts
 init_proto();
-import { readFile as readFile12 } from "node:fs/promises";
+import { readFile as readFile13 } from "node:fs/promises";
 function signatureOf(v) {
   const dims = (v.type?.tensorType?.shape?.dim ?? []).map((d) => {
     if (d.value !== "dimValue" || d.dimValue === void 0) return -1;
@@ -88720,7 +88866,7 @@ function signatureOf(v) {
   return { name: v.name ?? "", elemType: v.type?.tensorType?.elemType ?? 0, dims };
 }
 async function onnxSignature(path6) {
-  const model = ModelProto.decode(await readFile12(path6));
+  const model = ModelProto.decode(await readFile13(path6));
   const weights = new Set((model.graph?.initializer ?? []).map((i3) => i3.name));
   return {
     inputs: (model.graph?.input ?? []).filter((i3) => !weights.has(i3.name)).map(signatureOf),
@@ -89209,7 +89355,7 @@ async function writeRepository(out, models, extra) {
     await writeFile7(join28(tmp, "SHA256SUMS"), `${sums.join("\n")}
 `);
     const old = `${tmp}.old`;
-    const existed = await stat8(out).then(
+    const existed = await stat9(out).then(
       () => true,
       () => false
     );
@@ -90341,7 +90487,7 @@ function nightlyNotes(outcome) {
 
 // action/results-files.ts
 init_errors();
-import { lstat as lstat4, readdir as readdir7, readFile as readFile14 } from "node:fs/promises";
+import { lstat as lstat4, readdir as readdir7, readFile as readFile15 } from "node:fs/promises";
 import { isAbsolute as isAbsolute8, join as join30, resolve as resolve10, sep as sep4 } from "node:path";
 var MAX_RESULTS_FILES = 500;
 var GLOB_CHARS = /[*?[\]{}]/;
@@ -90442,7 +90588,7 @@ async function loadResultsFile(path6, maxBytes) {
       path6
     );
   }
-  const text = await readFile14(path6, "utf8");
+  const text = await readFile15(path6, "utf8");
   if (text.length > maxBytes) throw new DataError(`${path6}: over the size limit`, path6);
   const results = parseResults(text, path6);
   delete results.gate;
@@ -91223,7 +91369,7 @@ async function run() {
 init_execa();
 init_errors();
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir14, mkdtemp as mkdtemp4, readFile as readFile15, rename as rename6, rm as rm10, writeFile as writeFile8 } from "node:fs/promises";
+import { mkdir as mkdir14, mkdtemp as mkdtemp4, readFile as readFile16, rename as rename6, rm as rm10, writeFile as writeFile8 } from "node:fs/promises";
 import { arch as arch2, platform as platform3 } from "node:os";
 import { basename as basename5, dirname as dirname7, join as join33, resolve as resolve13 } from "node:path";
 var PACKAGE = "onnxruntime-node";
@@ -91238,7 +91384,7 @@ function entryOf2(prefix) {
 }
 async function installedVersion(prefix) {
   try {
-    const pkg = JSON.parse(await readFile15(join33(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
+    const pkg = JSON.parse(await readFile16(join33(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
     return typeof pkg.version === "string" ? pkg.version : void 0;
   } catch {
     return void 0;

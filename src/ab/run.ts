@@ -199,6 +199,9 @@ async function finish(
   const blocks = job.adaptive?.series.blocksOf('candidate') ?? [];
   const source = blocks[0]?.source ?? 'blocks';
   let entry = entryOf(plan, key, await buildInfoOf(job.candidate), blocks, source);
+  // Build incidents (e.g. a timing-cache miss) belong to the candidate's entry, as in a plain run.
+  const buildIncidents = job.candidate.engine.incidents ?? [];
+  entry.incidents.push(...buildIncidents);
   try {
     if (blocks.length === 0) {
       // Unpaired or base-less: the candidate is still benchmarked and checked, as a plain run would.
@@ -226,6 +229,7 @@ async function finish(
         })),
         outcome.source,
       );
+      entry.incidents.push(...buildIncidents);
       if (outcome.unreliable) entry.unreliable = outcome.unreliable;
     }
     await checkAccuracy(job, entry, options, references);

@@ -123,6 +123,7 @@ async function runEntry(
     engine = built.engine;
     key.optionsHash = engine.optionsHash;
     entry.build = await buildInfoOf(built);
+    if (engine.incidents) entry.incidents.push(...engine.incidents);
 
     stage = 'benchmark';
     const bench = config.benchmark;

@@ -182,6 +182,8 @@ export const IncidentKind = z.enum([
   'unreliable-measurement',
   'thermal-throttling',
   'runtime-error',
+  /** A build told to use a timing cache that missed it, did not load it or wrote none (tactic drift is possible). */
+  'timing-cache-miss',
 ]);
 export type IncidentKind = z.infer<typeof IncidentKind>;
 
