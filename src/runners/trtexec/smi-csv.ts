@@ -1,7 +1,7 @@
 /**
  * One line of `nvidia-smi --query-gpu=<fields> --format=csv,noheader,nounits` as a GpuSample.
  * Unavailable values print as `[N/A]` or `[Not Supported]`; throttle reasons print as `Active` /
- * `Not Active`, and `clocks_event_reasons.active` as a hex bitmask (NVML clocksEventReasons: 0x1 GPU idle,
+ * `Not Active`, and `clocks_event_reasons.active` as a hex bitmask (NVML clocksEventReasons: 0x1 GPU idle, 0x2 clocks setting,
  * 0x4 SW power cap, 0x8 HW slowdown, 0x20 SW thermal slowdown, 0x40 HW thermal slowdown, 0x80 HW power
  * brake). Drivers before R535 name the reasons `clocks_throttle_reasons.*`; either name reads the same.
  */
@@ -30,6 +30,8 @@ export const THROTTLE_PREFIX = 'clocks_throttle_reasons.';
 
 export const REASON_BITS = {
   gpuIdle: 0x1,
+  /** Clocks held by the application-clocks or locked-clocks setting (nvidia-smi -ac / -lgc). */
+  clocksSetting: 0x2,
   swPowerCap: 0x4,
   hwSlowdown: 0x8,
   swThermal: 0x20,
