@@ -26563,6 +26563,24 @@ var init_hash = __esm({
   }
 });
 
+// src/runners/cpu-clocks.ts
+import { readFile } from "node:fs/promises";
+async function cpuClocksPolicy(file2 = CPU_GOVERNOR_FILE) {
+  try {
+    const governor = (await readFile(file2, "utf8")).trim();
+    if (/^[a-z0-9_-]{1,32}$/i.test(governor)) return `cpu governor ${governor}`;
+  } catch {
+  }
+  return "n/a (cpu, governor not readable)";
+}
+var CPU_GOVERNOR_FILE;
+var init_cpu_clocks = __esm({
+  "src/runners/cpu-clocks.ts"() {
+    "use strict";
+    CPU_GOVERNOR_FILE = "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor";
+  }
+});
+
 // src/runners/types.ts
 var RunnerError;
 var init_types = __esm({
@@ -34833,7 +34851,7 @@ var init_execa = __esm({
 });
 
 // src/runners/onnxruntime/affinity.ts
-import { readFile } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 async function pinProcess(cpus, configFile = "trt-gate.yml") {
   const fail2 = (why) => new ConfigError([
     { file: configFile, path: "runner.cpuAffinity", message: `cannot pin to CPUs ${cpus}: ${why}` }
@@ -34849,7 +34867,7 @@ async function pinProcess(cpus, configFile = "trt-gate.yml") {
   return allowedCpus();
 }
 async function allowedCpus() {
-  const status = await readFile("/proc/self/status", "utf8").catch(() => "");
+  const status = await readFile2("/proc/self/status", "utf8").catch(() => "");
   return /^Cpus_allowed_list:\s*(.+)$/m.exec(status)?.[1]?.trim() ?? "unknown";
 }
 var init_affinity = __esm({
@@ -34979,6 +34997,7 @@ var init_runner = __esm({
   "src/runners/onnxruntime/runner.ts"() {
     "use strict";
     init_hash();
+    init_cpu_clocks();
     init_types();
     init_affinity();
     init_probe();
@@ -35087,7 +35106,12 @@ var init_runner = __esm({
       async benchmark(engine, plan, feeds, progress) {
         const session = this.session(engine);
         const ortFeeds = toOrtFeeds(this.ort, feeds);
-        const outcome = { trials: [], wallMs: [], source: "session.run (wall clock, ms)" };
+        const outcome = {
+          trials: [],
+          wallMs: [],
+          source: "session.run (wall clock, ms)",
+          health: { clocksPolicy: await cpuClocksPolicy() }
+        };
         const slowdown = (this.testHooks.injectSlowdownPct ?? 0) / 100;
         try {
           for (let w = 0; w < plan.warmup; w++) await session.run(ortFeeds);
@@ -36230,7 +36254,7 @@ var init_tensor = __esm({
 });
 
 // src/inputs/generate.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 function withBatch(input2, batchSize) {
   return { ...input2, shape: [batchSize, ...input2.shape.slice(1)] };
 }
@@ -36353,7 +36377,7 @@ var init_generate = __esm({
         const cached2 = this.fileCache.get(file2);
         if (cached2) return cached2;
         try {
-          const bytes = new Uint8Array(await readFile2(file2));
+          const bytes = new Uint8Array(await readFile3(file2));
           this.fileCache.set(file2, bytes);
           return bytes;
         } catch (error63) {
@@ -37101,7 +37125,7 @@ var init_summary_check = __esm({
 });
 
 // src/runners/trtexec/trial-times.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 function unstableWarning(stderr, logFile) {
   const m = /\* GPU compute time is unstable, with coefficient of variance = (\S+?)%/.exec(stderr);
   if (!m) return void 0;
@@ -37114,7 +37138,7 @@ function unstableWarning(stderr, logFile) {
 async function readTrialTimes(timesFile, run2, warmUpMs, logFile) {
   let text;
   try {
-    text = await readFile3(timesFile, "utf8");
+    text = await readFile4(timesFile, "utf8");
   } catch (error63) {
     throw unreadable(
       "benchmark",
@@ -37323,12 +37347,32 @@ var init_smi_csv = __esm({
     THROTTLE_PREFIX = "clocks_throttle_reasons.";
     REASON_BITS = {
       gpuIdle: 1,
+      /** Clocks held by the application-clocks or locked-clocks setting (nvidia-smi -ac / -lgc). */
+      clocksSetting: 2,
       swPowerCap: 4,
       hwSlowdown: 8,
       swThermal: 32,
       hwThermal: 64,
       hwPowerBrake: 128
     };
+  }
+});
+
+// src/runners/trtexec/clocks-policy.ts
+function gpuClocksPolicy(samples, options) {
+  if (options.expectedSmClockMHz !== void 0) return `locked ${options.expectedSmClockMHz} MHz (config)`;
+  if (!samples) return "unknown (no nvidia-smi)";
+  const busy = samples.filter(
+    // Any phase: a short benchmark may end before the first sample taken during it.
+    (s) => s.reasonsMask !== void 0 && (s.reasonsMask & REASON_BITS.gpuIdle) === 0
+  );
+  if (busy.length === 0) return "unknown (no clocks-event reasons)";
+  return busy.some((s) => (s.reasonsMask & REASON_BITS.clocksSetting) !== 0) ? "locked (clocks setting)" : "boost";
+}
+var init_clocks_policy = __esm({
+  "src/runners/trtexec/clocks-policy.ts"() {
+    "use strict";
+    init_smi_csv();
   }
 });
 
@@ -37467,7 +37511,10 @@ async function benchmarkWithReruns(run2, plan, loadInputs, monitor, progress) {
       wallMs: measured2.wallMs,
       source: "trtexec --exportTimes latencyMs (ms per query)",
       incidents: [...measured2.incidents, ...assessment?.incidents ?? []],
-      health: monitor.smi ? { ...assessment?.summary ?? {}, attempts, reruns: attempt } : { available: false, reason: monitor.unavailable },
+      health: {
+        ...monitor.smi ? { ...assessment?.summary ?? {}, attempts, reruns: attempt } : { available: false, reason: monitor.unavailable },
+        clocksPolicy: gpuClocksPolicy(monitor.smi ? measured2.samples : void 0, health)
+      },
       ...assessment?.unreliable ? {
         unreliable: attempt > 0 ? `${assessment.unreliable} (still after ${attempt} re-run${attempt > 1 ? "s" : ""})` : assessment.unreliable
       } : {}
@@ -37480,6 +37527,7 @@ var init_benchmark = __esm({
   "src/runners/trtexec/benchmark.ts"() {
     "use strict";
     init_benchmark_attempt();
+    init_clocks_policy();
     init_health();
   }
 });
@@ -37877,7 +37925,7 @@ var init_atomic_write = __esm({
 });
 
 // src/runners/trtexec/engine-cache.ts
-import { mkdir as mkdir6, readFile as readFile4, rename as rename3, rm as rm2, stat as stat3, writeFile as writeFile4 } from "node:fs/promises";
+import { mkdir as mkdir6, readFile as readFile5, rename as rename3, rm as rm2, stat as stat3, writeFile as writeFile4 } from "node:fs/promises";
 import { join as join6 } from "node:path";
 function normalizeBuildArgs(args, calibSha256) {
   return args.flatMap((arg) => {
@@ -37920,7 +37968,7 @@ var init_engine_cache = __esm({
         const p = this.paths(key);
         let meta3;
         try {
-          meta3 = JSON.parse(await readFile4(p.meta, "utf8"));
+          meta3 = JSON.parse(await readFile5(p.meta, "utf8"));
         } catch {
           return void 0;
         }
@@ -45630,11 +45678,11 @@ message OperatorSetIdProto { string domain = 1; int64 version = 2; }
 });
 
 // src/runners/trtexec/onnx-inputs.ts
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile6 } from "node:fs/promises";
 async function onnxInputDims(path6) {
   let model;
   try {
-    model = ModelProto.decode(await readFile5(path6));
+    model = ModelProto.decode(await readFile6(path6));
   } catch {
     return void 0;
   }
@@ -45663,7 +45711,7 @@ var init_onnx_inputs = __esm({
 });
 
 // src/runners/trtexec/timing-cache.ts
-import { readFile as readFile6, stat as stat4 } from "node:fs/promises";
+import { readFile as readFile7, stat as stat4 } from "node:fs/promises";
 async function cacheFileState(file2) {
   try {
     const bytes = (await stat4(file2)).size;
@@ -45745,7 +45793,7 @@ function buildsFile(cacheFile) {
 }
 async function seenEngines(cacheFile) {
   try {
-    const data = JSON.parse(await readFile6(buildsFile(cacheFile), "utf8"));
+    const data = JSON.parse(await readFile7(buildsFile(cacheFile), "utf8"));
     return typeof data === "object" && data !== null && !Array.isArray(data) ? data : {};
   } catch {
     return {};
@@ -46124,7 +46172,7 @@ var init_export_output = __esm({
 });
 
 // src/runners/trtexec/infer.ts
-import { readFile as readFile7, rm as rm4 } from "node:fs/promises";
+import { readFile as readFile8, rm as rm4 } from "node:fs/promises";
 import { join as join8 } from "node:path";
 async function inferOutputs(run2, feeds) {
   const { setup, engine, dir } = run2;
@@ -46155,7 +46203,7 @@ async function inferOutputs(run2, feeds) {
       throw runFailure(setup, "accuracy", invocation, logFile);
     }
     try {
-      outputs.push(outputsToTensorSet(parseExportOutput(await readFile7(outFile, "utf8"), outFile)));
+      outputs.push(outputsToTensorSet(parseExportOutput(await readFile8(outFile, "utf8"), outFile)));
     } catch (error63) {
       const logFile = await writeRunLog(engine.request, `infer-${i3}`, invocation);
       if (error63 instanceof DataError || error63.code === "ENOENT") {
@@ -46565,7 +46613,7 @@ var init_export_profile = __esm({
 });
 
 // src/runners/trtexec/profile-run.ts
-import { readFile as readFile8 } from "node:fs/promises";
+import { readFile as readFile9 } from "node:fs/promises";
 import { join as join11 } from "node:path";
 async function profileLayers(run2, plan, loadInputs, progress) {
   progress("per-layer profile");
@@ -46597,8 +46645,8 @@ async function profileLayers(run2, plan, loadInputs, progress) {
     return { incident: { ...incident, title: `Per-layer profile run failed: ${incident.title}` } };
   }
   try {
-    const info2 = parseExportLayerInfo(await readFile8(layerFile, "utf8"), layerFile);
-    return { layers: parseExportProfile(await readFile8(profileFile, "utf8"), profileFile, info2).layers };
+    const info2 = parseExportLayerInfo(await readFile9(layerFile, "utf8"), layerFile);
+    return { layers: parseExportProfile(await readFile9(profileFile, "utf8"), profileFile, info2).layers };
   } catch (error63) {
     return {
       incident: {
@@ -55479,7 +55527,7 @@ function loadOnnxRuntime() {
 
 // src/app/settings.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-import { readFile as readFile9 } from "node:fs/promises";
+import { readFile as readFile10 } from "node:fs/promises";
 import { resolve as resolve3 } from "node:path";
 
 // node_modules/zod/v4/classic/external.js
@@ -68886,45 +68934,45 @@ var PATTERN_IS_COMPLETE = /* @__PURE__ */ new Set([
   "xid"
 ]);
 function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
-  const fmt4 = def.format;
-  if (fmt4 === "base64") {
+  const fmt3 = def.format;
+  if (fmt3 === "base64") {
     const validator = addConstant(ctx, isValidBase64);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "base64url") {
+  if (fmt3 === "base64url") {
     const validator = addConstant(ctx, isValidBase64URL);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "jwt") {
+  if (fmt3 === "jwt") {
     const validator = addConstant(ctx, isValidJWT);
     const alg = addConstant(ctx, def.alg ?? null);
     doc.write(`if (!${validator}(${accessor}, ${alg})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "ipv6") {
+  if (fmt3 === "ipv6") {
     const validator = addConstant(ctx, isValidIPv6);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "cidrv6") {
+  if (fmt3 === "cidrv6") {
     const validator = addConstant(ctx, isValidCIDRv6);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "credit_card") {
+  if (fmt3 === "credit_card") {
     const validator = addConstant(ctx, isValidCreditCard);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "iban") {
+  if (fmt3 === "iban") {
     const validator = addConstant(ctx, isValidIBAN);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
   const formatDef = def;
-  if (fmt4 === "url" || fmt4 === "httpurl" || formatDef.normalize || formatDef.hostname !== void 0 || formatDef.protocol !== void 0) {
+  if (fmt3 === "url" || fmt3 === "httpurl" || formatDef.normalize || formatDef.hostname !== void 0 || formatDef.protocol !== void 0) {
     const parseConst = addConstant(ctx, validateURL);
     const defConst = addConstant(ctx, def);
     const trimVar = newVar(ctx);
@@ -68950,12 +68998,12 @@ function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
   const customFn = def.fn;
   if (customFn) {
     if (isAsyncFunction(customFn))
-      throw new ZodCompileUnsupportedError(`async string format ${fmt4}`);
+      throw new ZodCompileUnsupportedError(`async string format ${fmt3}`);
     const fnConst = addConstant(ctx, customFn);
     doc.write(`if (!${fnConst}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (PATTERN_IS_COMPLETE.has(fmt4) && def.pattern) {
+  if (PATTERN_IS_COMPLETE.has(fmt3) && def.pattern) {
     const patternConst = addConstant(ctx, def.pattern);
     doc.write(`${patternConst}.lastIndex = 0;`);
     doc.write(`if (!${patternConst}.test(${accessor})) return INVALID;`);
@@ -75991,7 +76039,7 @@ async function parseReleaseThresholds(value2, cwd) {
   let text = value2;
   if (!inline) {
     try {
-      text = await readFile9(resolve3(cwd, value2), "utf8");
+      text = await readFile10(resolve3(cwd, value2), "utf8");
     } catch (error63) {
       throw new ConfigError([
         { file: file2, path: "", message: `cannot read release thresholds: ${error63.message}` }
@@ -76500,6 +76548,31 @@ function attributeLayers(candidate, baseline, limit = TOP_LAYERS) {
 // src/gate/models/envelope.ts
 init_simple_statistics();
 
+// src/util/format-number.ts
+function formatSig(value2, digits = 3) {
+  if (value2 === null || value2 === void 0 || !Number.isFinite(value2)) return "\u2014";
+  if (value2 === 0) return "0";
+  const magnitude = Math.abs(value2);
+  if (magnitude >= 1e3) return Math.round(value2).toLocaleString("en-US");
+  if (magnitude < 1e-3) return value2.toExponential(Math.max(0, digits - 1));
+  return value2.toPrecision(digits);
+}
+function formatPlain(value2, digits = 3) {
+  const text = formatSig(value2, digits);
+  return /^-?\d+\.\d+$/.test(text) ? text.replace(/\.?0+$/, "") : text;
+}
+function formatCosine(value2) {
+  if (value2 >= 1) return "1.0000";
+  return (Math.floor(value2 * 1e4) / 1e4).toFixed(4);
+}
+function formatValue(value2, unit = "", metric = "") {
+  if (value2 === null || value2 === void 0 || !Number.isFinite(value2)) return "\u2014";
+  if (/cosine/i.test(metric)) return formatCosine(value2);
+  const text = formatSig(value2, unit === "" ? 4 : 3);
+  if (unit === "") return text;
+  return unit.startsWith("/") ? `${text}${unit}` : `${text} ${unit}`;
+}
+
 // src/gate/verdict.ts
 var VERDICT_SEVERITY = [
   "failed",
@@ -76535,11 +76608,6 @@ function classifyInterval(lo, hi, thresholdPct, direction) {
 function formatPct(value2, digits = 1) {
   const text = value2.toFixed(digits);
   return value2 >= 0 && !text.startsWith("-") ? `+${text}%` : `${text}%`;
-}
-function formatValue(value2, unit = "") {
-  if (value2 === null || value2 === void 0) return "n/a";
-  const text = Math.abs(value2) >= 1e-3 && Math.abs(value2) < 1e9 ? String(Number(value2.toPrecision(4))) : value2.toExponential(3);
-  return unit ? `${text} ${unit}` : text;
 }
 
 // src/gate/models/common.ts
@@ -76588,7 +76656,7 @@ var envelopeModel = {
     if (value2 === null || !Number.isFinite(value2)) {
       return comparison({ ...base, verdict: "inconclusive", reason: "the candidate has no finite value" });
     }
-    const shown = formatValue(value2, metric.unit);
+    const shown = formatValue(value2, metric.unit, metric.name);
     if (spec.min !== void 0 && value2 < spec.min) {
       return comparison({ ...base, verdict: "regressed", reason: `${shown} is below the floor ${spec.min}` });
     }
@@ -76609,7 +76677,7 @@ var envelopeModel = {
     const sd = past.length > 1 ? sampleStandardDeviation(past) : 0;
     const lo = Math.min(...past) - spec.k * sd;
     const hi = Math.max(...past) + spec.k * sd;
-    const envelope = `[${formatValue(lo, metric.unit)}, ${formatValue(hi, metric.unit)}] learned from ${past.length} runs`;
+    const envelope = `[${formatValue(lo, metric.unit, metric.name)}, ${formatValue(hi, metric.unit, metric.name)}] learned from ${past.length} runs`;
     const worse = direction === "higher" ? value2 < lo : value2 > hi;
     const better = direction === "higher" ? value2 > hi : value2 < lo;
     const distance = Math.abs(value2 - center);
@@ -76710,13 +76778,13 @@ var percentageModel = {
       return comparison({
         ...base,
         verdict: "inconclusive",
-        reason: `baseline is 0, so the relative change to ${formatValue(value2, metric.unit)} is undefined`
+        reason: `baseline is 0, so the relative change to ${formatValue(value2, metric.unit, metric.name)} is undefined`
       });
     }
     const delta = (value2 / baseline - 1) * 100;
     const verdict = classifyInterval(delta, delta, spec.maxRegressionPct, direction);
     const limit = `${spec.maxRegressionPct}%`;
-    const change = `${formatValue(baseline, metric.unit)} \u2192 ${formatValue(value2, metric.unit)} (${formatPct(delta)})`;
+    const change = `${formatValue(baseline, metric.unit, metric.name)} \u2192 ${formatValue(value2, metric.unit, metric.name)} (${formatPct(delta)})`;
     const reason = verdict === "regressed" ? `${change} is worse than the ${limit} allowed` : verdict === "improved" ? `${change} is better by more than ${limit}` : `${change} is within \xB1${limit}`;
     return comparison({ ...base, verdict, reason });
   }
@@ -76734,7 +76802,7 @@ var staticModel = {
     if (value2 === null) {
       return comparison({ ...base, verdict: "inconclusive", reason: "the candidate has no value" });
     }
-    const shown = formatValue(value2, metric.unit);
+    const shown = formatValue(value2, metric.unit, metric.name);
     if (spec.min !== void 0 && value2 < spec.min) {
       return comparison({
         ...base,
@@ -77217,7 +77285,7 @@ var statisticalModel = {
       const raw2 = classifyInterval(delta2, delta2, threshold2, direction);
       const masked2 = maskedByNoise(raw2, delta2, threshold2, spec.minEffectPct);
       const verdict2 = masked2 ? "inconclusive" : raw2;
-      const reason = `${describe5(masked2 ? "masked" : verdict2, delta2, void 0, thresholdText(spec, threshold2, runsNoise))} (vs ${formatValue(baseline2, metric.unit)}, no raw samples)`;
+      const reason = `${describe5(masked2 ? "masked" : verdict2, delta2, void 0, thresholdText(spec, threshold2, runsNoise))} (vs ${formatValue(baseline2, metric.unit, metric.name)}, no raw samples)`;
       return comparison({
         ...base,
         baseline: baseline2,
@@ -77330,7 +77398,7 @@ function accuracyViolations(candidate, learned) {
       candidate: v.value,
       deltaPct: null,
       verdict: "regressed",
-      reason: `${v.metric} = ${formatValue(v.value)} on output "${v.output}" violates the accuracy limit ${limits.join(", ") || "(none given)"}${v.message ? ` \u2014 ${v.message}` : ""}`
+      reason: `${v.metric} = ${formatValue(v.value, "", v.metric)} on output "${v.output}" violates the accuracy limit ${limits.join(", ") || "(none given)"}${v.message ? ` \u2014 ${v.message}` : ""}`
     };
   });
   if (out.length === 0 && answered.length === 0 && !accuracy.passed) {
@@ -78055,12 +78123,6 @@ function createHtmlHandlebars() {
 }
 
 // src/report/format.ts
-function formatSig(value2, digits = 3) {
-  if (value2 === null || value2 === void 0 || !Number.isFinite(value2)) return "\u2014";
-  if (value2 === 0) return "0";
-  const text = value2.toPrecision(digits);
-  return text.includes("e") ? Number(text).toString() : text;
-}
 function signed(value2) {
   const text = value2.toFixed(1);
   if (Number(text) === 0) return "0.0";
@@ -78071,15 +78133,8 @@ function formatDeltaPct(deltaPct2, interval) {
   const main = `${signed(deltaPct2)} %`;
   return interval ? `${main} [${signed(interval[0])}, ${signed(interval[1])}]` : main;
 }
-function formatCosine(value2) {
-  if (value2 >= 1) return "1.0000";
-  return (Math.floor(value2 * 1e4) / 1e4).toFixed(4);
-}
 function formatMetricValue(metric, value2) {
-  if (value2 === null) return "\u2014";
-  if (metric.startsWith("accuracy.")) return formatSig(value2, 6);
-  if (metric.startsWith("latency.")) return `${formatSig(value2)} ms`;
-  return formatSig(value2);
+  return formatValue(value2, getMetric(metric)?.unit ?? "", metric);
 }
 function entryLabel(e) {
   return `${e.model} \xB7 ${e.precision} \xB7 b${e.batchSize}`;
@@ -78870,9 +78925,7 @@ var SPIKE_CV = 0.25;
 var UNRELIABLE_CV = 0.5;
 var UNRELIABLE_TRIAL_SPREAD_PCT = 20;
 var MIN_SAMPLES_FOR_TAIL = 20;
-function fmt(value2, digits = 3) {
-  return Number(value2.toPrecision(digits)).toString();
-}
+var fmt = (value2, digits = 3) => formatPlain(value2, digits);
 function signedPct(value2) {
   return `${value2 >= 0 ? "+" : ""}${value2.toFixed(1)} %`;
 }
@@ -78922,7 +78975,7 @@ function detectAccuracyDegradation(entry, comparison2) {
   const details = [];
   if (acc) {
     for (const v of acc.violations) {
-      const value2 = v.value === null ? "n/a" : fmt(v.value, 5);
+      const value2 = formatValue(v.value, "", v.metric);
       details.push(`${v.metric} = ${value2} on output '${v.output}' (limit ${limitText(v.limit)})`);
     }
     for (const out of acc.outputs) {
@@ -79949,7 +80002,7 @@ function limitViolations(output2, metrics, limits) {
         metric,
         value: value2,
         limit,
-        message: `${output2}: ${metric} ${fmt2(value2)} < ${limit.min}`
+        message: `${output2}: ${metric} ${formatValue(value2, "", metric)} < ${limit.min}`
       });
     } else if (limit.max !== void 0 && value2 > limit.max) {
       out.push({
@@ -79957,7 +80010,7 @@ function limitViolations(output2, metrics, limits) {
         metric,
         value: value2,
         limit,
-        message: `${output2}: ${metric} ${fmt2(value2)} > ${limit.max}`
+        message: `${output2}: ${metric} ${formatValue(value2, "", metric)} > ${limit.max}`
       });
     }
   }
@@ -79967,9 +80020,6 @@ function pick2(set2, name, side) {
   const t = set2[name];
   if (!t) throw new Error(`${side} has no output named "${name}" (has: ${Object.keys(set2).join(", ")})`);
   return t;
-}
-function fmt2(v) {
-  return Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(4) : v.toExponential(3);
 }
 
 // src/accuracy/reference.ts
@@ -80004,14 +80054,14 @@ import { join as join18 } from "node:path";
 // src/accuracy/calibration.ts
 init_tensor();
 import { createHash as createHash3 } from "node:crypto";
-import { access as access3, readFile as readFile11 } from "node:fs/promises";
+import { access as access3, readFile as readFile12 } from "node:fs/promises";
 import { join as join17 } from "node:path";
 
 // src/inputs/validation.ts
 init_errors();
 init_prng();
 init_generate();
-import { readdir as readdir3, readFile as readFile10, stat as stat7 } from "node:fs/promises";
+import { readdir as readdir3, readFile as readFile11, stat as stat7 } from "node:fs/promises";
 import { basename as basename2, extname, join as join16 } from "node:path";
 
 // src/inputs/npy.ts
@@ -80676,7 +80726,7 @@ async function readArrays(path6, inputs, where) {
   for (const file2 of files) {
     let bytes;
     try {
-      bytes = new Uint8Array(await readFile10(file2));
+      bytes = new Uint8Array(await readFile11(file2));
     } catch (error63) {
       throw new DataError(`cannot read validation file ${file2}: ${error63.message}`, file2);
     }
@@ -80811,7 +80861,7 @@ async function readLabels(args, byName, total) {
     from = args.labelsPath;
     let bytes;
     try {
-      bytes = new Uint8Array(await readFile10(args.labelsPath));
+      bytes = new Uint8Array(await readFile11(args.labelsPath));
     } catch (error63) {
       throw new DataError(
         `cannot read labels file ${args.labelsPath}: ${error63.message}`,
@@ -80893,7 +80943,7 @@ function calibrationCacheText(tensorrt, amax) {
 `;
 }
 async function measureRanges(onnxPath, batches) {
-  const bytes = new Uint8Array(await readFile11(onnxPath));
+  const bytes = new Uint8Array(await readFile12(onnxPath));
   const outline = outlineModel(bytes);
   const names2 = outline.activations.map((a2) => a2.tensor);
   const ort = await loadOnnxRuntime();
@@ -80942,7 +80992,7 @@ async function exists2(path6) {
 }
 async function readSidecar(path6) {
   try {
-    return JSON.parse(await readFile11(`${path6}.json`, "utf8"));
+    return JSON.parse(await readFile12(`${path6}.json`, "utf8"));
   } catch {
     return void 0;
   }
@@ -82011,16 +82061,14 @@ init_tensor();
 import { join as join22 } from "node:path";
 
 // src/accuracy/incident.ts
-function fmt3(value2, digits = 4) {
-  return Number(value2.toPrecision(digits)).toString();
-}
+var fmt2 = (value2, digits = 4) => formatPlain(value2, digits);
 function points(fraction) {
-  return `${fmt3(fraction * 100, 3)} point${Math.abs(fraction * 100) === 1 ? "" : "s"}`;
+  return `${fmt2(fraction * 100, 3)} point${Math.abs(fraction * 100) === 1 ? "" : "s"}`;
 }
 function limitOf(v, scale = 1) {
   const parts = [];
-  if (v.limit.min !== void 0) parts.push(`min ${fmt3(v.limit.min * scale)}`);
-  if (v.limit.max !== void 0) parts.push(`${scale === 1 ? "max " : ""}${fmt3(v.limit.max * scale)}`);
+  if (v.limit.min !== void 0) parts.push(`min ${fmt2(v.limit.min * scale)}`);
+  if (v.limit.max !== void 0) parts.push(`${scale === 1 ? "max " : ""}${fmt2(v.limit.max * scale)}`);
   return parts.join(", ");
 }
 function violationText(precision, acc, v) {
@@ -82028,22 +82076,22 @@ function violationText(precision, acc, v) {
   if ((v.metric === "top1Drop" || v.metric === "top5Drop") && v.value !== null) {
     const k = v.metric === "top1Drop" ? "top-1" : "top-5";
     const labelled = acc.validation?.labelled;
-    const from = labelled ? ` (${fmt3(labelled.reference[v.metric === "top1Drop" ? "top1" : "top5"] * 100, 3)} % \u2192 ${fmt3((v.metric === "top1Drop" ? labelled.top1 : labelled.top5) * 100, 3)} %)` : "";
+    const from = labelled ? ` (${fmt2(labelled.reference[v.metric === "top1Drop" ? "top1" : "top5"] * 100, 3)} % \u2192 ${fmt2((v.metric === "top1Drop" ? labelled.top1 : labelled.top5) * 100, 3)} %)` : "";
     return `${precision} ${k} on the labelled set (${items}) dropped ${points(v.value)} vs fp32${from} (limit ${limitOf(v, 100)})`;
   }
   if ((v.metric === "top1Accuracy" || v.metric === "top5Accuracy") && v.value !== null) {
     const k = v.metric === "top1Accuracy" ? "top-1" : "top-5";
-    return `${precision} ${k} accuracy on the labelled set (${items}) is ${fmt3(v.value * 100, 3)} % (limit ${limitOf(v)})`;
+    return `${precision} ${k} accuracy on the labelled set (${items}) is ${fmt2(v.value * 100, 3)} % (limit ${limitOf(v)})`;
   }
   if (v.value === null) return v.message;
-  return `${v.metric} ${fmt3(v.value, 5)} on output '${v.output}' vs fp32 (limit ${limitOf(v)})`;
+  return `${v.metric} ${formatValue(v.value, "", v.metric)} on output '${v.output}' vs fp32 (limit ${limitOf(v)})`;
 }
 function localizationText(acc) {
   const loc = acc.localization;
   if (!loc) return void 0;
   if (loc.status === "found" && loc.first) {
     const f = loc.first;
-    const how = f.cosine === null ? `${f.nonFinite} NaN/Inf values` : `cosine ${fmt3(f.cosine)}`;
+    const how = f.cosine === null ? `${f.nonFinite} NaN/Inf values` : `cosine ${formatCosine(f.cosine)}`;
     return `first divergence at '${f.node}' (${f.op}, tensor '${f.tensor}', ${how})`;
   }
   if (loc.status === "none")
@@ -82133,7 +82181,7 @@ function topKAccuracy(outputs, output2, labels) {
 
 // src/accuracy/localize.ts
 init_tensor();
-import { mkdir as mkdir11, readFile as readFile12, writeFile as writeFile6 } from "node:fs/promises";
+import { mkdir as mkdir11, readFile as readFile13, writeFile as writeFile6 } from "node:fs/promises";
 import { join as join21 } from "node:path";
 var METHOD = {
   onnxruntime: "intermediate tensors exposed as ONNX graph outputs, candidate and fp32 reference alike",
@@ -82146,8 +82194,8 @@ async function localize(req) {
     cosineBelow: req.cosineBelow
   };
   try {
-    const candBytes = new Uint8Array(await readFile12(req.build.onnxPath));
-    const refBytes = new Uint8Array(await readFile12(req.referenceOnnx));
+    const candBytes = new Uint8Array(await readFile13(req.build.onnxPath));
+    const refBytes = new Uint8Array(await readFile13(req.referenceOnnx));
     const cand = outlineModel(candBytes);
     const refTensors = new Set(outlineModel(refBytes).activations.map((a2) => a2.tensor));
     const shared = cand.activations.filter((a2) => refTensors.has(a2.tensor));
@@ -88850,13 +88898,13 @@ function releaseReport(models, production) {
 
 // src/release/repository.ts
 import { randomUUID as randomUUID4 } from "node:crypto";
-import { copyFile as copyFile2, mkdir as mkdir12, readdir as readdir5, readFile as readFile14, rename as rename4, rm as rm8, stat as stat9, writeFile as writeFile7 } from "node:fs/promises";
+import { copyFile as copyFile2, mkdir as mkdir12, readdir as readdir5, readFile as readFile15, rename as rename4, rm as rm8, stat as stat9, writeFile as writeFile7 } from "node:fs/promises";
 import { basename as basename4, dirname as dirname5, join as join28, relative as relative4 } from "node:path";
 init_errors();
 
 // src/onnx/signature.ts
 init_proto();
-import { readFile as readFile13 } from "node:fs/promises";
+import { readFile as readFile14 } from "node:fs/promises";
 function signatureOf(v) {
   const dims = (v.type?.tensorType?.shape?.dim ?? []).map((d) => {
     if (d.value !== "dimValue" || d.dimValue === void 0) return -1;
@@ -88866,7 +88914,7 @@ function signatureOf(v) {
   return { name: v.name ?? "", elemType: v.type?.tensorType?.elemType ?? 0, dims };
 }
 async function onnxSignature(path6) {
-  const model = ModelProto.decode(await readFile13(path6));
+  const model = ModelProto.decode(await readFile14(path6));
   const weights = new Set((model.graph?.initializer ?? []).map((i3) => i3.name));
   return {
     inputs: (model.graph?.input ?? []).filter((i3) => !weights.has(i3.name)).map(signatureOf),
@@ -90487,7 +90535,7 @@ function nightlyNotes(outcome) {
 
 // action/results-files.ts
 init_errors();
-import { lstat as lstat4, readdir as readdir7, readFile as readFile15 } from "node:fs/promises";
+import { lstat as lstat4, readdir as readdir7, readFile as readFile16 } from "node:fs/promises";
 import { isAbsolute as isAbsolute8, join as join30, resolve as resolve10, sep as sep4 } from "node:path";
 var MAX_RESULTS_FILES = 500;
 var GLOB_CHARS = /[*?[\]{}]/;
@@ -90588,7 +90636,7 @@ async function loadResultsFile(path6, maxBytes) {
       path6
     );
   }
-  const text = await readFile15(path6, "utf8");
+  const text = await readFile16(path6, "utf8");
   if (text.length > maxBytes) throw new DataError(`${path6}: over the size limit`, path6);
   const results = parseResults(text, path6);
   delete results.gate;
@@ -91369,7 +91417,7 @@ async function run() {
 init_execa();
 init_errors();
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir14, mkdtemp as mkdtemp4, readFile as readFile16, rename as rename6, rm as rm10, writeFile as writeFile8 } from "node:fs/promises";
+import { mkdir as mkdir14, mkdtemp as mkdtemp4, readFile as readFile17, rename as rename6, rm as rm10, writeFile as writeFile8 } from "node:fs/promises";
 import { arch as arch2, platform as platform3 } from "node:os";
 import { basename as basename5, dirname as dirname7, join as join33, resolve as resolve13 } from "node:path";
 var PACKAGE = "onnxruntime-node";
@@ -91384,7 +91432,7 @@ function entryOf2(prefix) {
 }
 async function installedVersion(prefix) {
   try {
-    const pkg = JSON.parse(await readFile16(join33(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
+    const pkg = JSON.parse(await readFile17(join33(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
     return typeof pkg.version === "string" ? pkg.version : void 0;
   } catch {
     return void 0;
