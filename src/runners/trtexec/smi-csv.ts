@@ -23,6 +23,8 @@ export const QUERY_FIELDS = [
   'clocks_event_reasons.sw_thermal_slowdown',
   'clocks_event_reasons.sw_power_cap',
   'clocks_event_reasons.hw_power_brake_slowdown',
+  // Percent of the last sample period a kernel ran (nvidia-smi --help-query-gpu): how busy the GPU was.
+  'utilization.gpu',
 ] as const;
 
 export const EVENT_PREFIX = 'clocks_event_reasons.';
@@ -53,6 +55,8 @@ export interface GpuSample {
   smClockMHz?: number;
   maxSmClockMHz?: number;
   temperatureC?: number;
+  /** `utilization.gpu`, percent. */
+  utilizationPct?: number;
   powerDrawW?: number;
   powerLimitW?: number;
   pstate?: string;
@@ -124,6 +128,7 @@ export function parseSmiLine(
   set('smClockMHz', num(v['clocks.sm']));
   set('maxSmClockMHz', num(v['clocks.max.sm']));
   set('temperatureC', num(v['temperature.gpu']));
+  set('utilizationPct', num(v['utilization.gpu']));
   set('powerDrawW', num(v['power.draw']));
   set('powerLimitW', num(v['power.limit']));
   set('pstate', cell(v.pstate));
