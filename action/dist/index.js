@@ -35348,11 +35348,16 @@ function shapeList(list, key, bad) {
 }
 function inputList(list, bad) {
   return list.map(({ name, file: file2 }, i3) => {
-    if (!name || /[,:]/.test(name))
-      bad.push(issue3(`loadInputs[${i3}].name`, 'must be non-empty without "," or ":"'));
+    if (!name || /[,']/.test(name))
+      bad.push(issue3(`loadInputs[${i3}].name`, `must be non-empty without "," or "'"`));
     if (!file2 || file2.includes(","))
       bad.push(issue3(`loadInputs[${i3}].file`, 'must be non-empty without ","'));
-    return `${name}:${file2}`;
+    if (!name.includes(":")) return `${name}:${file2}`;
+    if (file2.includes("'"))
+      bad.push(
+        issue3(`loadInputs[${i3}].file`, `must not contain "'" when the input name has ":" (it is quoted)`)
+      );
+    return `'${name}':${file2}`;
   }).join(",");
 }
 function checkExtraFlags(extra, emitted, v, bad, unsupported) {
@@ -37311,6 +37316,7 @@ function parseSmiLine(line, fields, phase, tMs = 0) {
   set2("smClockMHz", num(v["clocks.sm"]));
   set2("maxSmClockMHz", num(v["clocks.max.sm"]));
   set2("temperatureC", num(v["temperature.gpu"]));
+  set2("utilizationPct", num(v["utilization.gpu"]));
   set2("powerDrawW", num(v["power.draw"]));
   set2("powerLimitW", num(v["power.limit"]));
   set2("pstate", cell(v.pstate));
@@ -37341,7 +37347,9 @@ var init_smi_csv = __esm({
       "clocks_event_reasons.hw_thermal_slowdown",
       "clocks_event_reasons.sw_thermal_slowdown",
       "clocks_event_reasons.sw_power_cap",
-      "clocks_event_reasons.hw_power_brake_slowdown"
+      "clocks_event_reasons.hw_power_brake_slowdown",
+      // Percent of the last sample period a kernel ran (nvidia-smi --help-query-gpu): how busy the GPU was.
+      "utilization.gpu"
     ];
     EVENT_PREFIX = "clocks_event_reasons.";
     THROTTLE_PREFIX = "clocks_throttle_reasons.";
@@ -37453,6 +37461,7 @@ function formatSample(s) {
   const parts = [`${s.phase} +${Math.round(s.tMs)}ms`];
   if (s.smClockMHz !== void 0) parts.push(`sm ${s.smClockMHz}/${s.maxSmClockMHz ?? "?"} MHz`);
   if (s.temperatureC !== void 0) parts.push(`${s.temperatureC} \xB0C`);
+  if (s.utilizationPct !== void 0) parts.push(`${s.utilizationPct} % busy`);
   if (s.powerDrawW !== void 0) parts.push(`${s.powerDrawW}/${s.powerLimitW ?? "?"} W`);
   if (s.pstate) parts.push(s.pstate);
   if (s.reasonsMask !== void 0) parts.push(`reasons 0x${s.reasonsMask.toString(16)}`);
@@ -37460,10 +37469,11 @@ function formatSample(s) {
 }
 function summarizeSamples(samples) {
   const values = (key) => samples.map((s) => s[key]).filter((v) => typeof v === "number");
-  const range = (key) => {
-    const v = values(key);
+  const range = (key, of = samples) => {
+    const v = of.map((s) => s[key]).filter((x2) => typeof x2 === "number");
     return v.length ? { min: Math.min(...v), max: Math.max(...v) } : void 0;
   };
+  const during = samples.filter((s) => s.phase === "during");
   const phases = (p) => samples.filter((s) => s.phase === p).length;
   return {
     source: "nvidia-smi",
@@ -37472,6 +37482,8 @@ function summarizeSamples(samples) {
     maxSmClockMHz: values("maxSmClockMHz")[0],
     temperatureC: range("temperatureC"),
     memoryUsedMiB: range("memoryUsedMiB"),
+    // While trtexec ran only: the idle samples around it say nothing about the workload.
+    utilizationPct: range("utilizationPct", during),
     powerDrawW: range("powerDrawW"),
     reasonsSeen: [...new Set(values("reasonsMask"))].map((m) => `0x${m.toString(16)}`),
     timeline: samples.slice(0, 100).map(formatSample)
