@@ -76167,6 +76167,9 @@ function isSimilarKey(a2, b) {
   return a2.model === b.model && a2.precision === b.precision && a2.batchSize === b.batchSize && !sameKey(a2, b);
 }
 
+// src/gate/compare.ts
+init_simple_statistics();
+
 // src/engine-diff/side.ts
 function sideFromTimings(layers, environment = {}) {
   const ordered = [...layers].sort((a2, b) => a2.index - b.index);
@@ -77438,6 +77441,15 @@ function entryReason(verdict, metrics, baseline) {
   if (hits.length > 3) shown.push(`and ${hits.length - 3} more`);
   return shown.join("; ");
 }
+var DISTRIBUTION_RUNS = 5;
+function baselineLatency(runs) {
+  const kept = runs.filter((r) => r.entry.status === "ok" && !r.entry.unreliable).map((r) => (r.entry.latency?.trials ?? []).flatMap((t) => t.samples)).filter((samples) => samples.length > 0).slice(-DISTRIBUTION_RUNS);
+  const pooled = kept.flat().filter(Number.isFinite);
+  if (pooled.length === 0) return void 0;
+  pooled.sort((a2, b) => a2 - b);
+  const quantiles = Array.from({ length: 101 }, (_, i3) => quantileSorted(pooled, i3 / 100));
+  return { quantiles, samples: pooled.length, runs: kept.length };
+}
 function compareEntry(candidate, history, similarKeys, thresholds, options = {}) {
   const head = {
     entryId: candidate.id,
@@ -77506,6 +77518,8 @@ function compareEntry(candidate, history, similarKeys, thresholds, options = {})
     baselineRuns: baseline.kind === "runs" ? baseline.runs.length : 0,
     metrics
   };
+  const distribution2 = baseline.kind === "runs" ? baselineLatency(baseline.runs) : void 0;
+  if (distribution2) out.baselineLatency = distribution2;
   if (baseline.kind === "runs" && candidate.layers) {
     const latest2 = baseline.runs.filter((r) => r.entry.status === "ok").at(-1);
     if (latest2?.entry.layers) out.layers = attributeLayers(candidate.layers, latest2.entry.layers);
@@ -77945,7 +77959,17 @@ var EntryComparison = external_exports.object({
   method: external_exports.enum(["ab", "history"]).optional(),
   ab: AbSummary.optional(),
   /** Why same-job A/B did not judge this entry (unpaired, base side not built, not run); then the history did, or nothing. */
-  abSkipped: external_exports.string().optional()
+  abSkipped: external_exports.string().optional(),
+  /**
+   * The baseline's latency distribution for the report's overlay: 101 quantiles (0, 1 … 100 %)
+   * of the raw samples pooled over the latest stored runs that still keep them. Absent where no
+   * stored run has raw samples.
+   */
+  baselineLatency: external_exports.object({
+    quantiles: external_exports.array(external_exports.number()).length(101),
+    samples: external_exports.number().int().positive(),
+    runs: external_exports.number().int().positive()
+  }).optional()
 });
 var GateOutcome = external_exports.object({
   /** `fail` when any entry's verdict is in failOn. */
@@ -78357,15 +78381,15 @@ function distributionSvg(input2) {
     ).join("");
     parts.push(`<path class="outline" d="${path6}"><title>${escapeHtml(input2.baselineLabel)}</title></path>`);
   }
-  const median3 = (label, values, cls, row) => {
+  const median3 = (label, values, cls, row, count2 = values.length) => {
     const m = quantile2(values, 0.5);
     parts.push(
       `<line class="${cls}" x1="${px(x2.at(m))}" x2="${px(x2.at(m))}" y1="${TOP - 4}" y2="${BOTTOM}"/>`,
-      `<text class="lbl ${cls}-text" x="${LEFT}" y="${12 + row * 13}">${escapeHtml(`${label}: p50 ${formatSig(m)} ms, p99 ${formatSig(quantile2(values, 0.99))} ms, ${values.length} samples`)}</text>`
+      `<text class="lbl ${cls}-text" x="${LEFT}" y="${12 + row * 13}">${escapeHtml(`${label}: p50 ${formatSig(m)} ms, p99 ${formatSig(quantile2(values, 0.99))} ms, ${formatSig(count2)} samples`)}</text>`
     );
   };
   median3(input2.candidateLabel, cand, "median", 0);
-  if (b) median3(input2.baselineLabel, base, "median-base", 1);
+  if (b) median3(input2.baselineLabel, base, "median-base", 1, input2.baselineCount);
   else if (marks.length > 0) {
     const { p50, p99 } = input2.baselineMarks;
     for (const [name, v] of [
@@ -78403,7 +78427,8 @@ function latencyChartSvg(row) {
     title: `Latency distribution of ${row.label}`,
     candidate: d.samples,
     candidateLabel: "this run",
-    baselineLabel: "baseline",
+    baselineLabel: d.baselineLabel,
+    ...d.baselineQuantiles ? { baseline: d.baselineQuantiles, baselineCount: d.baselineSamples ?? 0 } : {},
     baselineMarks: { p50: d.baselineP50, p99: d.baselineP99 }
   });
 }
@@ -78453,6 +78478,49 @@ function deltaChartSvg(rows) {
     );
   });
   return `<svg class="chart delta-chart" role="img" viewBox="0 0 ${width} ${height}" style="max-width:${width}px">${parts.join("")}</svg>`;
+}
+var ACC_LO = 1e-7;
+var ACC_TICKS = [1e-6, 1e-4, 0.01, 1];
+function accuracyChartSvg(devices) {
+  const charts = devices.flatMap((device) => {
+    const data = device.rows.filter((r) => r.accuracyValues);
+    if (data.length === 0) return [];
+    const labelWidth = 230;
+    const barWidth = 300;
+    const valueWidth = 200;
+    const rowHeight = 24;
+    const top = 22;
+    const width = labelWidth + barWidth + valueWidth;
+    const height = top + data.length * rowHeight + 8;
+    const span = Math.log10(1 / ACC_LO);
+    const x2 = (distance) => labelWidth + Math.log10(Math.min(1, Math.max(ACC_LO, distance)) / ACC_LO) / span * barWidth;
+    const parts = [
+      `<title>${escapeHtml(`Accuracy against fp32 on ${device.name} (1 \u2212 cosine, log axis)`)}</title>`
+    ];
+    for (const t of ACC_TICKS) {
+      parts.push(
+        `<line class="grid" x1="${px(x2(t))}" x2="${px(x2(t))}" y1="${top - 4}" y2="${height - 4}"/>`,
+        `<text class="lbl" x="${px(x2(t))}" y="12" text-anchor="middle">${escapeHtml(`1\u2212cos ${t === 1 ? "1" : `1e${Math.log10(t)}`}`)}</text>`
+      );
+    }
+    data.forEach((r, i3) => {
+      const { cosine, top1 } = r.accuracyValues;
+      const y = top + i3 * rowHeight;
+      const mid = y + rowHeight / 2;
+      const cls = r.accuracyPassed === false ? "v-regressed" : "v-unchanged";
+      const text = `cos ${formatCosine(cosine)}${top1 === null ? "" : ` \xB7 top-1 ${formatSig(top1 * 100)} %`}`;
+      parts.push(
+        `<text class="name" x="${labelWidth - 8}" y="${px(mid + 4)}" text-anchor="end">${escapeHtml(truncateText(r.label, 32))}<title>${escapeHtml(r.label)}</title></text>`,
+        `<rect class="acc-bar ${cls}" x="${labelWidth}" y="${px(y + 5)}" width="${px(Math.max(1, x2(1 - cosine) - labelWidth))}" height="${rowHeight - 10}"><title>${escapeHtml(`${r.label}: ${text}${r.accuracyPassed === false ? " (accuracy check failed)" : ""}`)}</title></rect>`,
+        `<text class="value ${cls}" x="${labelWidth + barWidth + 8}" y="${px(mid + 4)}">${escapeHtml(truncateText(text, 30))}</text>`
+      );
+    });
+    return [
+      `<svg class="chart delta-chart accuracy-chart" role="img" viewBox="0 0 ${width} ${height}" style="max-width:${width}px">${parts.join("")}</svg>`
+    ];
+  });
+  return charts.length === 0 ? "" : `<h2>Accuracy against fp32</h2>
+${charts.join("\n")}`;
 }
 
 // src/speedup/speedup.ts
@@ -78787,10 +78855,14 @@ function distribution(entry, comparison2) {
   const latency = entry.latency;
   if (!latency) return null;
   const baseline = (name) => findMetric(comparison2, name)?.baseline ?? null;
+  const stored = comparison2?.baselineLatency;
   return {
     samples: latency.trials.flatMap((t) => t.samples),
     baselineP50: baseline("latency.p50"),
-    baselineP99: baseline("latency.p99")
+    baselineP99: baseline("latency.p99"),
+    baselineQuantiles: stored ? stored.quantiles : null,
+    baselineSamples: stored ? stored.samples : null,
+    baselineLabel: stored ? `baseline (${stored.runs} run${stored.runs === 1 ? "" : "s"})` : "baseline"
   };
 }
 
@@ -79177,6 +79249,7 @@ function rowView(entry, comparison2, device, options, deviceKind) {
     deltaVerdict: primary?.verdict ?? null,
     accuracy: accuracy.text,
     accuracyPassed: accuracy.passed,
+    accuracyValues: entry.accuracy?.worst ? { cosine: entry.accuracy.worst.cosine, top1: entry.accuracy.worst.top1Agreement ?? null } : null,
     verdict,
     verdictIcon: verdict ? VERDICT_ICONS[verdict] : "",
     verdictLabel: verdict ? VERDICT_LABELS[verdict] : "",
@@ -79366,6 +79439,10 @@ function htmlHandlebars() {
     const hb = createHtmlHandlebars();
     hb.registerHelper("latencyChart", (row) => new hb.SafeString(latencyChartSvg(row)));
     hb.registerHelper("deltaChart", (rows) => new hb.SafeString(deltaChartSvg(rows)));
+    hb.registerHelper(
+      "accuracyChart",
+      (devices) => new hb.SafeString(accuracyChartSvg(devices))
+    );
     hb.registerHelper("sweepChart", (view) => new hb.SafeString(sweepChartSvg(view)));
     htmlEnv = hb;
   }
