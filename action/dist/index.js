@@ -35319,11 +35319,16 @@ function shapeList(list, key, bad) {
 }
 function inputList(list, bad) {
   return list.map(({ name, file: file2 }, i3) => {
-    if (!name || /[,:]/.test(name))
-      bad.push(issue3(`loadInputs[${i3}].name`, 'must be non-empty without "," or ":"'));
+    if (!name || /[,']/.test(name))
+      bad.push(issue3(`loadInputs[${i3}].name`, `must be non-empty without "," or "'"`));
     if (!file2 || file2.includes(","))
       bad.push(issue3(`loadInputs[${i3}].file`, 'must be non-empty without ","'));
-    return `${name}:${file2}`;
+    if (!name.includes(":")) return `${name}:${file2}`;
+    if (file2.includes("'"))
+      bad.push(
+        issue3(`loadInputs[${i3}].file`, `must not contain "'" when the input name has ":" (it is quoted)`)
+      );
+    return `'${name}':${file2}`;
   }).join(",");
 }
 function checkExtraFlags(extra, emitted, v, bad, unsupported) {
