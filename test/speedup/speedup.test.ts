@@ -79,4 +79,3 @@ describe('speed-up against fp32', () => {
     expect(row!.split(' | ')).toHaveLength(9);
   });
 });
-
