@@ -168,6 +168,8 @@ export const Verdict = z.enum([
   'no-baseline',
   'environment-mismatch',
   'failed',
+  /** A regression a maintainer accepted on the pull request (src/gate/accept.ts); never from a config. */
+  'accepted',
 ]);
 export type Verdict = z.infer<typeof Verdict>;
 
@@ -241,6 +243,12 @@ export const AbConfig = z.strictObject({
   control: z.boolean().default(true),
   /** Seed of the randomized block order. */
   seed: z.number().int().nonnegative().default(0),
+  /**
+   * `inference`: where the runner can (onnxruntime), the arms alternate inference by inference
+   * within each round, so a burst of other work hits every arm alike; `block`: whole blocks per
+   * arm back to back (what trtexec always does).
+   */
+  interleave: z.enum(['inference', 'block']).default('inference'),
 });
 export type AbConfig = z.infer<typeof AbConfig>;
 
