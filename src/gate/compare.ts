@@ -91,7 +91,7 @@ function accuracyViolations(candidate: Entry, learned: Map<string, MetricCompari
         deltaPct: null,
         verdict: 'regressed',
         reason:
-          `${v.metric} = ${formatValue(v.value)} on output "${v.output}" violates the accuracy limit ` +
+          `${v.metric} = ${formatValue(v.value, '', v.metric)} on output "${v.output}" violates the accuracy limit ` +
           `${limits.join(', ') || '(none given)'}${v.message ? ` — ${v.message}` : ''}`,
       };
     });

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { BaselineKey, Results } from '../results/schema.js';
-import { keyId } from './key.js';
+import { keyId, slug } from './key.js';
 import type { AppendOutcome, BaselineRun } from './types.js';
 
 /** One run to append to one key. */
@@ -58,9 +59,24 @@ export function assertHistorySize(historySize: number): void {
 }
 
 /**
- * `runs` plus `run`, oldest first, keeping the newest `historySize`. Newest is by `createdAt`
- * (ties keep arrival order; unparseable dates count as oldest). Appending is idempotent: a run
- * whose runId is already stored is skipped, as is one older than every run a full history keeps.
+ * A run's place in a key's history: its creation time (unparseable: the oldest), then its id; the
+ * filesystem store names run files with it, so both stores order a history the same way.
+ */
+export function runSortKey(run: Pick<BaselineRun, 'runId' | 'createdAt'>): string {
+  const t = Date.parse(run.createdAt);
+  const ms = Number.isNaN(t) ? 0 : Math.max(0, t);
+  return `${String(ms).padStart(15, '0')}-${slug(run.runId, 40)}-${runHash(run.runId)}`;
+}
+
+/** 16 hex digits of the run id's SHA-256: a run's identity in file names. */
+export function runHash(runId: string): string {
+  return createHash('sha256').update(runId).digest('hex').slice(0, 16);
+}
+
+/**
+ * `runs` plus `run`, oldest first (runSortKey), keeping the newest `historySize`. Appending is
+ * idempotent: a run whose runId is already stored is skipped, as is one older than every run a
+ * full history keeps.
  */
 export function mergeRuns(
   runs: BaselineRun[],
@@ -68,13 +84,9 @@ export function mergeRuns(
   historySize: number,
 ): { runs: BaselineRun[] } | { skip: string } {
   if (runs.some((r) => r.runId === run.runId)) return { skip: `run ${run.runId} is already stored` };
-  const time = (r: BaselineRun) => {
-    const t = Date.parse(r.createdAt);
-    return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
-  };
   const merged = [...runs, run]
-    .map((r, index) => ({ r, index, t: time(r) }))
-    .sort((a, b) => (a.t === b.t ? a.index - b.index : a.t < b.t ? -1 : 1))
+    .map((r) => ({ r, k: runSortKey(r) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
     .map(({ r }) => r);
   const kept = merged.slice(Math.max(0, merged.length - historySize));
   if (!kept.includes(run)) {

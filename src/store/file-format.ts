@@ -2,13 +2,16 @@ import { z } from 'zod';
 import { DataError } from '../errors.js';
 import { BaselineKey, Entry, Results, StatsSummary } from '../results/schema.js';
 import { canonicalKeyJson } from './key.js';
-import { type BaselineHistory, STORE_SCHEMA_VERSION } from './types.js';
+import { STORE_SCHEMA_VERSION } from './types.js';
+
+/** Schema 1: one JSON file per key holding every run. Read (and migrated on append) since schema 2. */
+export const KEY_FILE_SCHEMA = 1;
 
 /**
- * One key's file in a filesystem-like store:
+ * One key's file in a schema-1 store:
  * `{ "schemaVersion": 1, "key": BaselineKey, "runs": BaselineRun[] }`, oldest run first.
- * Older schema versions are migrated in memory on read (MIGRATIONS); a file is only rewritten in the
- * current version when something is appended to it.
+ * Older versions (0) are migrated in memory on read (MIGRATIONS). Schema 2 (key-dir.ts) replaced
+ * the file by a directory of one file per run; a schema-1 file is migrated there by the next append.
  */
 export const BaselineRunSchema = z.object({
   runId: z.string().min(1),
@@ -19,7 +22,7 @@ export const BaselineRunSchema = z.object({
 
 export const StoreFile = z
   .object({
-    schemaVersion: z.literal(STORE_SCHEMA_VERSION),
+    schemaVersion: z.literal(KEY_FILE_SCHEMA),
     key: BaselineKey,
     runs: z.array(BaselineRunSchema),
   })
@@ -67,8 +70,7 @@ interface Migration {
 
 /**
  * `MIGRATIONS[n]` turns a version-n document into version n+1. Reading applies them in a chain up
- * to STORE_SCHEMA_VERSION, then validates against StoreFile. Adding a version: bump
- * STORE_SCHEMA_VERSION, freeze the old shape here as `StoreFileV<n>`, add `MIGRATIONS[n]`.
+ * to KEY_FILE_SCHEMA, then validates against StoreFile.
  */
 const MIGRATIONS: Record<number, Migration> = {
   0: {
@@ -101,7 +103,7 @@ const MIGRATIONS: Record<number, Migration> = {
 };
 
 /** The oldest schema version this trt-gate can still read. */
-export const OLDEST_READABLE_SCHEMA = Math.min(STORE_SCHEMA_VERSION, ...Object.keys(MIGRATIONS).map(Number));
+export const OLDEST_READABLE_SCHEMA = Math.min(KEY_FILE_SCHEMA, ...Object.keys(MIGRATIONS).map(Number));
 
 function sum(values: number[]): number {
   return values.reduce((a, b) => a + b, 0);
@@ -132,11 +134,9 @@ export function parseStoreFile(text: string, filePath: string): StoreFile {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
-  } catch (error) {
-    throw new DataError(
-      `${filePath}: baseline file is not valid JSON (truncated or corrupt?): ${(error as Error).message}`,
-      filePath,
-    );
+  } catch {
+    // Not the parser's message: it quotes the file's bytes, which must never reach a terminal.
+    throw new DataError(`${filePath}: baseline file is not valid JSON (truncated or corrupt?)`, filePath);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new DataError(`${filePath}: baseline file is not a JSON object`, filePath);
@@ -149,7 +149,7 @@ export function parseStoreFile(text: string, filePath: string): StoreFile {
       filePath,
     );
   }
-  if (version !== STORE_SCHEMA_VERSION && (typeof version !== 'number' || !(version in MIGRATIONS))) {
+  if (version !== KEY_FILE_SCHEMA && (typeof version !== 'number' || !(version in MIGRATIONS))) {
     throw new DataError(
       `${filePath}: baseline file has unknown schemaVersion ${JSON.stringify(version) ?? 'undefined'} ` +
         `(this version reads schemas ${OLDEST_READABLE_SCHEMA} to ${STORE_SCHEMA_VERSION}); ` +
@@ -157,7 +157,7 @@ export function parseStoreFile(text: string, filePath: string): StoreFile {
       filePath,
     );
   }
-  while (typeof version === 'number' && version < STORE_SCHEMA_VERSION) {
+  while (typeof version === 'number' && version < KEY_FILE_SCHEMA) {
     const migration = MIGRATIONS[version];
     if (!migration) throw new DataError(`${filePath}: no migration from store schema ${version}`, filePath);
     const old = migration.schema.safeParse(doc);
@@ -173,15 +173,9 @@ export function parseStoreFile(text: string, filePath: string): StoreFile {
   const parsed = StoreFile.safeParse(doc);
   if (!parsed.success) {
     throw new DataError(
-      `${filePath}: baseline file does not match store schema ${STORE_SCHEMA_VERSION}:\n${describeIssues(parsed.error)}`,
+      `${filePath}: baseline file does not match store schema ${KEY_FILE_SCHEMA}:\n${describeIssues(parsed.error)}`,
       filePath,
     );
   }
   return parsed.data;
-}
-
-/** The text written for a key's history, always in the current schema version. */
-export function serializeStoreFile(history: BaselineHistory): string {
-  const file: StoreFile = { schemaVersion: STORE_SCHEMA_VERSION, key: history.key, runs: history.runs };
-  return `${JSON.stringify(file, null, 2)}\n`;
 }

@@ -1,12 +1,15 @@
+import { BASELINE_RUNS } from '../gate/models/statistical.js';
 import type { BaselineKey, Results } from '../results/schema.js';
 import { assertHistorySize, mergeRuns, planAppend } from './append-plan.js';
 import { compareKeys, isSimilarKey, keyId } from './key.js';
+import { storedRun } from './run-file.js';
 import type { AppendOutcome, BaselineHistory, BaselineStore } from './types.js';
 
 /**
  * A BaselineStore held in memory, for tests of other modules: the same skip, idempotency and
- * history-size semantics as FilesystemBaselineStore (it shares planAppend/mergeRuns), without
- * files, locks or corruption. Values are deep-copied in and out, so callers cannot mutate it.
+ * history-size semantics as FilesystemBaselineStore (it shares planAppend/mergeRuns/storedRun:
+ * float32 samples, raw samples only for the newest BASELINE_RUNS runs), without files or
+ * corruption. Values are deep-copied in and out, so callers cannot mutate it.
  */
 export class InMemoryBaselineStore implements BaselineStore {
   readonly description = 'in-memory baseline store';
@@ -40,7 +43,10 @@ export class InMemoryBaselineStore implements BaselineStore {
         skipped.push({ entryId: target.entryId, reason: merged.skip });
         continue;
       }
-      this.histories.set(target.keyId, { key: structuredClone(target.key), runs: merged.runs });
+      // As the filesystem store keeps them: float32 samples, only the newest BASELINE_RUNS with samples.
+      const windowStart = merged.runs.length - BASELINE_RUNS;
+      const runs = merged.runs.map((r, i) => storedRun(r, i >= windowStart));
+      this.histories.set(target.keyId, { key: structuredClone(target.key), runs });
       written.push({ key: structuredClone(target.key), runs: merged.runs.length });
     }
     return { written, skipped };

@@ -1,7 +1,10 @@
 import type { BaselineKey, Entry, Results } from '../results/schema.js';
 
-/** Bump on incompatible changes to stored baseline files; older versions are migrated on read. */
-export const STORE_SCHEMA_VERSION = 1;
+/**
+ * Bump on incompatible changes to stored baseline files; older versions are read and migrated
+ * (schema 1, one JSON file per key: file-format.ts; schema 2, one file per run: key-dir.ts).
+ */
+export const STORE_SCHEMA_VERSION = 2;
 
 /** One past run of one key, as kept in the store. */
 export interface BaselineRun {

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Input } from '../../action/names.js';
-import { parseStoreFile } from '../../src/store/file-format.js';
 import { FakeGitHub } from './helpers/github-server.js';
 import { benchResults, writeJson } from './helpers/results.js';
 import { runAction } from './helpers/run-action.js';
@@ -66,9 +65,13 @@ describe('pull request flow', () => {
     expect(baseline.exitCode).toBe(0);
     expect(baseline.fileOutputs.verdict).toBe('neutral'); // nothing to compare with yet
     expect(github.writes()).toEqual([]); // baseline mode posts nothing to GitHub
+    // Store schema 2: a key directory with key.json and one compressed file per run.
     expect(await sandbox.remoteFiles()).toEqual([
       expect.stringMatching(
-        /^baselines\/branches\/main\/nvidia-a10g-sm-8.6\/tinycnn\/fp16-b1-[0-9a-f]{16}\.json$/,
+        /^baselines\/branches\/main\/nvidia-a10g-sm-8.6\/tinycnn\/fp16-b1-[0-9a-f]{16}\/\d{15}-base-1-[0-9a-f]{16}\.run\.gz$/,
+      ),
+      expect.stringMatching(
+        /^baselines\/branches\/main\/nvidia-a10g-sm-8.6\/tinycnn\/fp16-b1-[0-9a-f]{16}\/key\.json$/,
       ),
     ]);
 
@@ -104,10 +107,7 @@ describe('pull request flow', () => {
     );
     expect(first.fileOutputs['report-path']).toBe(join(sandbox.workspace, 'trt-gate-results', 'report.md'));
     // PR mode never writes baselines.
-    const stored = (await sandbox.remoteFiles())[0]!;
-    expect(parseStoreFile((await sandbox.remoteFile(stored))!, stored).runs.map((r) => r.runId)).toEqual([
-      'base-1',
-    ]);
+    expect(await sandbox.remoteRunIds('/tinycnn/')).toEqual(['base-1']);
 
     // Second run: a regression. The same comment is edited; the check fails; the step fails.
     const slower = await resultsFile('pr-2.json', { runId: 'pr-2', scale: 1.6 });

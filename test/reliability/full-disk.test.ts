@@ -51,7 +51,8 @@ describe.skipIf(skip !== undefined)('case 8: full disk', () => {
   it('baseline save: a write that runs out of space exits 4 and the stored history stays whole', async () => {
     // The candidate file itself lives off the small disk.
     const from = join(tmpdir(), `trt-gate-full-disk-${process.pid}.json`);
-    await writeFile(from, JSON.stringify(resultsOf(1000, 'run-2')));
+    // Large enough that even compressed (about 3 bytes a sample) it does not fit in what is left.
+    await writeFile(from, JSON.stringify(resultsOf(20_000, 'run-2')));
     const f = fakeIO({ cwd: disk.dir });
     const code = await main(['baseline', 'save', '--from', from, '--store', join(disk.dir, 'store')], f.io);
     await rm(from);

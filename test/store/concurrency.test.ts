@@ -1,12 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { parseStoreFile } from '../../src/store/file-format.js';
 import { FilesystemBaselineStore } from '../../src/store/filesystem-store.js';
-import { keyPath } from '../../src/store/key.js';
-import { listTree, makeKey, makeTempDir } from './helpers.js';
+import { keyDirPath, listTree, makeKey, makeTempDir, runFiles } from './helpers.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const projectRoot = resolve(here, '../..');
@@ -60,13 +57,11 @@ it('lands every run when several processes append to the same keys at once', asy
   );
   const store = new FilesystemBaselineStore(root);
   for (const key of [makeKey(), makeKey({ model: 'mobilenet' })]) {
-    const path = join(root, keyPath(key));
-    const file = parseStoreFile(await readFile(path, 'utf8'), path); // valid on disk
-    expect(file.runs.map((r) => r.runId).sort()).toEqual(expected.sort());
-    // Each worker's runs are ordered by createdAt, so the file is ordered too.
-    expect(file.runs.map((r) => r.createdAt)).toEqual(file.runs.map((r) => r.createdAt).sort());
-    expect((await store.read(key))?.runs).toHaveLength(workers * runsEach);
+    const history = (await store.read(key))!; // every run file valid on disk
+    expect(history.runs.map((r) => r.runId).sort()).toEqual(expected.sort());
+    expect(history.runs.map((r) => r.createdAt)).toEqual(history.runs.map((r) => r.createdAt).sort());
+    expect(await runFiles(join(root, keyDirPath(key)))).toHaveLength(workers * runsEach);
   }
-  // No lock directories or temp files left behind.
-  expect((await listTree(root)).filter((p) => !p.endsWith('.json') && p.split('/').length > 2)).toEqual([]);
+  // No temp files left behind.
+  expect((await listTree(root)).filter((p) => p.split('/').pop()!.startsWith('.'))).toEqual([]);
 }, 120_000);

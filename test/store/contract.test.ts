@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BASELINE_RUNS } from '../../src/gate/index.js';
 import { FilesystemBaselineStore } from '../../src/store/filesystem-store.js';
 import { InMemoryBaselineStore } from '../../src/store/memory-store.js';
 import type { BaselineStore } from '../../src/store/types.js';
@@ -37,9 +38,15 @@ describe.each(stores)('%s', (_name, create) => {
 
     const history = await store.read(makeKey());
     expect(history?.key).toEqual(makeKey());
-    expect(history?.runs).toEqual([
-      { runId: 'r1', createdAt: minute(1), source: results.source, entry: results.entries[0] },
-    ]);
+    // Samples are kept as float32 (within 2^-24 of each value); everything else exactly.
+    const entry = structuredClone(results.entries[0]!);
+    const samples = entry.latency!.trials[0]!.samples;
+    entry.latency!.trials[0]!.samples = samples.map(Math.fround);
+    expect(history?.runs).toEqual([{ runId: 'r1', createdAt: minute(1), source: results.source, entry }]);
+    expect(entry.latency!.trials[0]!.samples).not.toEqual(samples); // 1.1 is not a float32
+    history!.runs[0]!.entry.latency!.trials[0]!.samples.forEach((v, i) => {
+      expect(Math.abs(v / samples[i]! - 1)).toBeLessThan(2 ** -24);
+    });
     expect(await store.list()).toEqual([makeKey()]);
   });
 
@@ -48,6 +55,26 @@ describe.each(stores)('%s', (_name, create) => {
       await store.append(makeResults({ runId: `r${i}`, createdAt: minute(i) }), { historySize: 3 });
     }
     expect((await store.read(makeKey()))?.runs.map((r) => r.runId)).toEqual(['r3', 'r4', 'r5']);
+  });
+
+  it('keeps raw samples for the newest BASELINE_RUNS runs only; older runs keep per-trial statistics', async () => {
+    const results = [1, 2, 3, 4, 5].map((i) =>
+      makeResults({
+        runId: `r${i}`,
+        createdAt: minute(i),
+        entries: [makeEntry({ samples: [i, i + 0.5, i + 0.25, i + 2] })],
+      }),
+    );
+    for (const r of results) await store.append(r, { historySize: 10 });
+    const runs = (await store.read(makeKey()))!.runs;
+    expect(runs.map((r) => r.runId)).toEqual(['r1', 'r2', 'r3', 'r4', 'r5']);
+    expect(runs.map((r) => r.entry.latency!.trials[0]!.samples.length)).toEqual([0, 0, 4, 4, 4]);
+    runs.forEach((run, i) => {
+      const original = results[i]!.entries[0]!.latency!;
+      expect(run.entry.latency!.trials[0]!.stats).toEqual(original.trials[0]!.stats);
+      expect(run.entry.latency!.pooled).toEqual(original.pooled);
+    });
+    expect(BASELINE_RUNS).toBe(3);
   });
 
   it('orders by createdAt, not arrival, and skips a run older than a full history', async () => {

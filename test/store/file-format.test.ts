@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/errors.js';
-import { parseStoreFile, serializeStoreFile } from '../../src/store/file-format.js';
+import { KEY_FILE_SCHEMA, parseStoreFile } from '../../src/store/file-format.js';
 import { STORE_SCHEMA_VERSION } from '../../src/store/types.js';
 import { makeEntry, makeKey, makeStats, v0Document } from './helpers.js';
 
@@ -8,10 +8,9 @@ const FILE = '/store/dev/model/fp16-b1-0123456789abcdef.json';
 
 function validText(): string {
   const entry = makeEntry();
-  return serializeStoreFile({
-    key: entry.key,
-    runs: [{ runId: 'r1', createdAt: '2025-01-01T00:00:00Z', source: { sha: 'abc' }, entry }],
-  });
+  // A schema-1 key file as trt-gate wrote them before store schema 2 (read for the migration).
+  const runs = [{ runId: 'r1', createdAt: '2025-01-01T00:00:00Z', source: { sha: 'abc' }, entry }];
+  return `${JSON.stringify({ schemaVersion: KEY_FILE_SCHEMA, key: entry.key, runs }, null, 2)}\n`;
 }
 
 function dataError(fn: () => unknown): DataError {
@@ -25,9 +24,9 @@ function dataError(fn: () => unknown): DataError {
 }
 
 describe('parseStoreFile', () => {
-  it('round-trips what serializeStoreFile writes', () => {
+  it('reads a schema-1 key file', () => {
     const file = parseStoreFile(validText(), FILE);
-    expect(file.schemaVersion).toBe(STORE_SCHEMA_VERSION);
+    expect(file.schemaVersion).toBe(1);
     expect(file.key).toEqual(makeKey());
     expect(file.runs.map((r) => r.runId)).toEqual(['r1']);
   });

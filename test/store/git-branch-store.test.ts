@@ -5,7 +5,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DataError, UsageError } from '../../src/errors.js';
-import { parseStoreFile } from '../../src/store/file-format.js';
 import {
   assertBranchName,
   GitBranchBaselineStore,
@@ -15,7 +14,8 @@ import {
   tokenExtraHeader,
 } from '../../src/store/git-branch-store.js';
 import { keyPath } from '../../src/store/key.js';
-import { makeEntry, makeKey, makeResults, makeTempDir, minute } from './helpers.js';
+import { namespacePath } from '../../src/store/namespace.js';
+import { makeEntry, makeKey, makeResults, makeTempDir, minute, writeSchema1 } from './helpers.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const projectRoot = resolve(here, '../..');
@@ -42,10 +42,16 @@ async function remoteFile(path: string, branch = 'trt-gate-data'): Promise<strin
   return result.exitCode === 0 ? String(result.stdout) : undefined;
 }
 
+/** Run ids stored for a key on the remote (store schema 2: one `<time>-<runId>-<hash>.run.gz` per run). */
 async function remoteRunIds(key = makeKey(), path = 'baselines'): Promise<string[]> {
-  const text = await remoteFile(`${path}/${keyPath(key)}`);
-  if (text === undefined) return [];
-  return parseStoreFile(text, 'remote').runs.map((r) => r.runId);
+  const dir = `${path}/${keyPath(key).replace(/\.json$/, '')}/`;
+  const result = await execa('git', ['--git-dir', remote, 'ls-tree', '--name-only', `trt-gate-data:${dir}`], {
+    reject: false,
+  });
+  if (result.exitCode !== 0) return [];
+  return String(result.stdout)
+    .split('\n')
+    .flatMap((name) => /^\d{15}-(.+)-[0-9a-f]{16}\.run\.gz$/.exec(name)?.[1] ?? []);
 }
 
 beforeEach(async () => {
@@ -171,8 +177,15 @@ describe('GitBranchBaselineStore', () => {
     const work = join(tmp, 'work');
     await git(['clone', '--quiet', '--branch', 'trt-gate-data', remote, work]);
     await writeFile(
-      join(work, 'baselines', ...keyPath(makeKey()).split('/')),
-      '{"schemaVersion": 1, "key": ',
+      join(
+        work,
+        'baselines',
+        ...keyPath(makeKey())
+          .replace(/\.json$/, '')
+          .split('/'),
+        'key.json',
+      ),
+      '{"schemaVersion": 2, "key": ',
     );
     await git(['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '-am', 'corrupt'], work);
     await git(['push', '--quiet', 'origin', 'trt-gate-data'], work);
@@ -183,6 +196,32 @@ describe('GitBranchBaselineStore', () => {
     await expect(attempt).rejects.toThrow(/not valid JSON/);
     expect(await git(['--git-dir', remote, 'rev-parse', 'trt-gate-data'])).toBe(tip);
     await expect(open().read(makeKey())).rejects.toBeInstanceOf(DataError);
+  });
+
+  it("migrates the CLI's old unnamespaced layout (baselines/<device>/…) into branches/main, in one pushed commit", async () => {
+    const work = join(tmp, 'work');
+    await git(['init', '--quiet', '--initial-branch', 'trt-gate-data', work]);
+    const old = [1, 2].map((i) => makeResults({ runId: `cli-${i}`, createdAt: minute(i) }));
+    await writeSchema1(join(work, 'baselines'), makeKey(), old);
+    await git(['add', '-A'], work);
+    await git(['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '-m', 'old cli'], work);
+    await git(['push', '--quiet', remote, 'trt-gate-data'], work);
+    const legacyPath = `baselines/${keyPath(makeKey())}`;
+
+    const main = namespacePath({ branch: 'main' });
+    const store = open({ namespace: main });
+    expect(await store.list()).toEqual([makeKey()]);
+    expect((await store.read(makeKey()))?.runs.map((r) => r.runId)).toEqual(['cli-1', 'cli-2']);
+    expect(await open({ namespace: namespacePath({ branch: 'dev' }) }).list()).toEqual([]);
+
+    await store.append(makeResults({ runId: 'new', createdAt: minute(5) }), { historySize: 10 });
+    expect(await remoteFile(legacyPath)).toBeUndefined();
+    expect(await remoteRunIds(makeKey(), `baselines/${main}`)).toEqual(['cli-1', 'cli-2', 'new']);
+    expect((await open({ namespace: main }).read(makeKey()))?.runs.map((r) => r.runId)).toEqual([
+      'cli-1',
+      'cli-2',
+      'new',
+    ]);
   });
 
   it('does not retry a push the remote refuses for another reason', async () => {

@@ -1,8 +1,9 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { type BaselineKey, type Entry, Results, type StatsSummary } from '../../src/results/schema.js';
 import { summarize } from '../../src/stats/summary.js';
+import { keyPath } from '../../src/store/key.js';
 
 /** Statistics as trt-gate computes them (src/stats/summary.ts). */
 export function makeStats(samples: number[]): StatsSummary {
@@ -106,4 +107,32 @@ export function v0Document(samples = [2, 4, 6]) {
       },
     ],
   };
+}
+
+/** A key's directory relative to the namespace (store schema 2). */
+export function keyDirPath(key: BaselineKey): string {
+  return keyPath(key).replace(/\.json$/, '');
+}
+
+/** Writes a schema-1 key file (one JSON document holding every run), as trt-gate wrote before schema 2. */
+export async function writeSchema1(base: string, key: BaselineKey, runs: Results[]): Promise<string> {
+  const path = join(base, ...keyPath(key).split('/'));
+  await mkdir(dirname(path), { recursive: true });
+  const doc = {
+    schemaVersion: 1,
+    key,
+    runs: runs.map((r) => ({
+      runId: r.runId,
+      createdAt: r.createdAt,
+      source: r.source,
+      entry: r.entries.find((e) => keyPath(e.key) === keyPath(key))!,
+    })),
+  };
+  await writeFile(path, `${JSON.stringify(doc, null, 2)}\n`);
+  return path;
+}
+
+/** The run files' names of a key directory, oldest first. */
+export async function runFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((n) => n.endsWith('.run.gz')).sort();
 }

@@ -114,12 +114,22 @@ export class Sandbox {
     return readFile(this.summaryFile, 'utf8');
   }
 
-  /** Run ids stored on the data branch for a key file path (relative to the branch root). */
+  /** The text of a file on the data branch (relative to the branch root); undefined when absent. */
   async remoteFile(path: string): Promise<string | undefined> {
     const result = await execa('git', ['--git-dir', this.remote, 'show', `trt-gate-data:${path}`], {
       reject: false,
     });
     return result.exitCode === 0 ? String(result.stdout) : undefined;
+  }
+
+  /**
+   * Run ids stored on the data branch in key directories whose path contains `part`, oldest first
+   * (store schema 2: one `<ms>-<run id>-<hash>.run.gz` per run; the test run ids are their own slugs).
+   */
+  async remoteRunIds(part: string): Promise<string[]> {
+    return (await this.remoteFiles())
+      .filter((f) => f.includes(part))
+      .flatMap((f) => /\/\d{15}-(.+)-[0-9a-f]{16}\.run\.gz$/.exec(f)?.[1] ?? []);
   }
 
   async remoteFiles(): Promise<string[]> {

@@ -1,0 +1,195 @@
+import { unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DataError } from '../errors.js';
+import { BaselineKey } from '../results/schema.js';
+import { writeFileAtomically } from '../util/atomic-write.js';
+import { runSortKey } from './append-plan.js';
+import { describeDifference, sameKey } from './key.js';
+import { decodeRunFile, encodeRunFile, hasSamples } from './run-file.js';
+import { isMissing, readStoreFile, storeEntries, wrongTypeError } from './store-files.js';
+import { type BaselineRun, STORE_SCHEMA_VERSION } from './types.js';
+
+/**
+ * One key's directory in store schema 2, append-only:
+ *
+ *     <precision>-b<batch>-<keyId>/key.json                                     the key, written once
+ *     <precision>-b<batch>-<keyId>/<createdAt ms>-<runId slug>-<hash>.run.gz    one file per run
+ *
+ * Appending writes new files (temp + verify + rename); nothing is read, merged and written back,
+ * so no lock is needed and a writer that stalls (SIGSTOP, a VM pause) cannot lose another's run:
+ * the worst it can do on waking is write its own run. Run file names sort by time, so the history
+ * is ordered without opening a file. Housekeeping after each append, idempotent and safe to race:
+ * the run that left the newest `sampleRuns` is rewritten without raw samples (same name, same
+ * content otherwise), and runs beyond `historySize` are deleted.
+ */
+export const KEY_FILE = 'key.json';
+const RUN_SUFFIX = '.run.gz';
+const MAX_KEY_FILE_BYTES = 1024 * 1024;
+/** 10,000 samples × a few trials compress to well under 1 MB; this only bounds what is read. */
+const MAX_RUN_FILE_BYTES = 64 * 1024 * 1024;
+
+/** The file name of a run: sorts by time; the hash of the run id makes it unique and idempotent. */
+export function runFileName(run: Pick<BaselineRun, 'runId' | 'createdAt'>): string {
+  return `${runSortKey(run)}${RUN_SUFFIX}`;
+}
+
+function hashOfName(name: string): string {
+  return name.slice(-RUN_SUFFIX.length - 16, -RUN_SUFFIX.length);
+}
+
+/**
+ * The run files of a key directory, oldest first. key.json or a run file that is not a regular
+ * file is refused; other names (a stray note) are not the store's and are left alone.
+ */
+export async function runFileNames(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  for (const d of await storeEntries(dir)) {
+    if (d.name !== KEY_FILE && !d.name.endsWith(RUN_SUFFIX)) continue;
+    if (!d.isFile()) throw wrongTypeError(join(dir, d.name), 'a regular file');
+    if (d.name !== KEY_FILE) names.push(d.name);
+  }
+  return names.sort();
+}
+
+/** The key a key directory holds (its key.json); `undefined` when there is none. */
+export async function readKeyOf(dir: string): Promise<BaselineKey | undefined> {
+  const path = join(dir, KEY_FILE);
+  const bytes = await readStoreFile(path, MAX_KEY_FILE_BYTES);
+  if (!bytes) return undefined;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new DataError(`${path}: not valid JSON (truncated or corrupt?)`, path);
+  }
+  const version = (doc as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof version === 'number' && version > STORE_SCHEMA_VERSION) {
+    throw new DataError(
+      `${path}: written by a newer trt-gate (store schema ${version}); upgrade trt-gate`,
+      path,
+    );
+  }
+  if (version !== STORE_SCHEMA_VERSION) {
+    throw new DataError(
+      `${path}: not a trt-gate key file (expected schemaVersion ${STORE_SCHEMA_VERSION})`,
+      path,
+    );
+  }
+  const parsed = BaselineKey.safeParse((doc as { key?: unknown }).key);
+  if (!parsed.success) {
+    throw new DataError(`${path}: not a valid baseline key: ${parsed.error.issues[0]?.message}`, path);
+  }
+  return parsed.data;
+}
+
+/** Refuses a stored key that is not the one its path stands for. */
+export function checkSameKey(stored: BaselineKey, key: BaselineKey, path: string): void {
+  if (!sameKey(stored, key)) {
+    throw new DataError(
+      `${path}: holds the baseline of another key (${describeDifference(stored, key)}); was it moved or edited by hand?`,
+      path,
+    );
+  }
+}
+
+/** Every stored run of `key` in `dir`, oldest first; `undefined` when the directory holds none. */
+export async function readKeyDir(dir: string, key: BaselineKey): Promise<BaselineRun[] | undefined> {
+  const names = await runFileNames(dir);
+  const stored = await readKeyOf(dir);
+  if (!stored) {
+    if (names.length > 0)
+      throw new DataError(`${join(dir, KEY_FILE)}: missing beside ${names.length} run file(s)`, dir);
+    return undefined;
+  }
+  checkSameKey(stored, key, join(dir, KEY_FILE));
+  const runs = await Promise.all(
+    names.map(async (name) => {
+      const path = join(dir, name);
+      const bytes = await readStoreFile(path, MAX_RUN_FILE_BYTES);
+      // Listed a moment ago and gone now: pruned by a concurrent append (outside the history).
+      return bytes && decodeRunFile(bytes, path, key);
+    }),
+  );
+  return runs.filter((r): r is BaselineRun => r !== undefined);
+}
+
+export interface KeyDirAppend {
+  key: BaselineKey;
+  historySize: number;
+  /** The newest this many runs keep their raw samples (what the gate pools); older ones only statistics. */
+  sampleRuns: number;
+}
+
+export type RunOutcome = { runs: number } | { skip: string };
+
+/**
+ * Appends `runs` (one new file each), oldest-first order not required. Per run: idempotent by run
+ * id; a run older than every run a full history keeps is skipped. Returns one outcome per run.
+ */
+export async function appendToKeyDir(
+  dir: string,
+  runs: BaselineRun[],
+  a: KeyDirAppend,
+): Promise<RunOutcome[]> {
+  const stored = await readKeyOf(dir);
+  if (stored) checkSameKey(stored, a.key, join(dir, KEY_FILE));
+  const existing = await runFileNames(dir);
+  const hashes = new Set(existing.map(hashOfName));
+  const planned: Array<{ run: BaselineRun; name: string }> = [];
+  const outcomes: Array<RunOutcome | undefined> = runs.map((run) => {
+    const name = runFileName(run);
+    if (hashes.has(hashOfName(name))) return { skip: `run ${run.runId} is already stored` };
+    const all = [...existing, ...planned.map((p) => p.name)].sort();
+    if (all.length >= a.historySize && name < all[all.length - a.historySize]!) {
+      return { skip: `run ${run.runId} is older than the ${a.historySize} newest runs kept` };
+    }
+    hashes.add(hashOfName(name));
+    planned.push({ run, name });
+    return undefined;
+  });
+  if (planned.length === 0) return outcomes as RunOutcome[];
+
+  if (!stored) {
+    const text = `${JSON.stringify({ schemaVersion: STORE_SCHEMA_VERSION, key: a.key }, null, 2)}\n`;
+    await writeFileAtomically(join(dir, KEY_FILE), text);
+  }
+  const window = new Set([...existing, ...planned.map((p) => p.name)].sort().slice(-a.sampleRuns));
+  for (const { run, name } of planned) {
+    await writeFileAtomically(join(dir, name), encodeRunFile(run, window.has(name)));
+  }
+  const count = await tidy(dir, a);
+  return outcomes.map((o) => o ?? { runs: count });
+}
+
+/**
+ * Housekeeping on a fresh listing: compacts the runs just outside the newest `sampleRuns` that
+ * still hold samples, deletes runs beyond `historySize`. Racing writers do the same idempotent work.
+ * Returns how many runs the key holds.
+ */
+async function tidy(dir: string, a: KeyDirAppend): Promise<number> {
+  const names = await runFileNames(dir);
+  const pruned = Math.max(0, names.length - a.historySize);
+  const windowStart = Math.max(0, names.length - a.sampleRuns);
+  for (const name of names.slice(Math.max(pruned, windowStart - a.sampleRuns), windowStart)) {
+    await compactRun(join(dir, name), a.key);
+  }
+  for (const old of names.slice(0, pruned)) {
+    await unlink(join(dir, old)).catch((error: unknown) => {
+      if (!isMissing(error)) {
+        throw new DataError(
+          `${join(dir, old)}: stored the new run, but cannot remove this old one: ${(error as Error).message}`,
+          old,
+        );
+      }
+    });
+  }
+  return Math.min(names.length, a.historySize);
+}
+
+/** Rewrites a run file without its raw samples (same name, same run otherwise). */
+async function compactRun(path: string, key: BaselineKey): Promise<void> {
+  const bytes = await readStoreFile(path, MAX_RUN_FILE_BYTES);
+  if (!bytes) return; // pruned by another writer meanwhile
+  const run = decodeRunFile(bytes, path, key);
+  if (hasSamples(run)) await writeFileAtomically(path, encodeRunFile(run, false));
+}
