@@ -1,3 +1,4 @@
+import { quantileSorted } from 'simple-statistics';
 import type { ThresholdSpec, Verdict } from '../config/schema.js';
 import type { BaselineKey, Entry, EntryComparison, MetricComparison } from '../results/schema.js';
 import type { BaselineHistory, BaselineRun } from '../store/types.js';
@@ -122,6 +123,23 @@ function entryReason(verdict: Verdict, metrics: readonly MetricComparison[], bas
   return shown.join('; ');
 }
 
+/** Stored runs pooled for the baseline's distribution: the latest few that still keep raw samples. */
+const DISTRIBUTION_RUNS = 5;
+
+/** 101 quantiles of the latest reliable runs' raw latency samples (see EntryComparison.baselineLatency). */
+function baselineLatency(runs: readonly BaselineRun[]): EntryComparison['baselineLatency'] {
+  const kept = runs
+    .filter((r) => r.entry.status === 'ok' && !r.entry.unreliable)
+    .map((r) => (r.entry.latency?.trials ?? []).flatMap((t) => t.samples))
+    .filter((samples) => samples.length > 0)
+    .slice(-DISTRIBUTION_RUNS);
+  const pooled = kept.flat().filter(Number.isFinite);
+  if (pooled.length === 0) return undefined;
+  pooled.sort((a, b) => a - b);
+  const quantiles = Array.from({ length: 101 }, (_, i) => quantileSorted(pooled, i / 100));
+  return { quantiles, samples: pooled.length, runs: kept.length };
+}
+
 /**
  * Compares one candidate entry with the stored history of its key. `similarKeys` are stored keys
  * for the same model/precision/batch in other environments (used only when `history` is absent,
@@ -206,6 +224,9 @@ export function compareEntry(
     baselineRuns: baseline.kind === 'runs' ? baseline.runs.length : 0,
     metrics,
   };
+
+  const distribution = baseline.kind === 'runs' ? baselineLatency(baseline.runs) : undefined;
+  if (distribution) out.baselineLatency = distribution;
 
   if (baseline.kind === 'runs' && candidate.layers) {
     const latest = baseline.runs.filter((r) => r.entry.status === 'ok').at(-1);

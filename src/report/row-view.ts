@@ -139,6 +139,9 @@ export function rowView(
     deltaVerdict: primary?.verdict ?? null,
     accuracy: accuracy.text,
     accuracyPassed: accuracy.passed,
+    accuracyValues: entry.accuracy?.worst
+      ? { cosine: entry.accuracy.worst.cosine, top1: entry.accuracy.worst.top1Agreement ?? null }
+      : null,
     verdict,
     verdictIcon: verdict ? VERDICT_ICONS[verdict] : '',
     verdictLabel: verdict ? VERDICT_LABELS[verdict] : '',

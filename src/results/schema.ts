@@ -382,6 +382,18 @@ export const EntryComparison = z.object({
   ab: AbSummary.optional(),
   /** Why same-job A/B did not judge this entry (unpaired, base side not built, not run); then the history did, or nothing. */
   abSkipped: z.string().optional(),
+  /**
+   * The baseline's latency distribution for the report's overlay: 101 quantiles (0, 1 … 100 %)
+   * of the raw samples pooled over the latest stored runs that still keep them. Absent where no
+   * stored run has raw samples.
+   */
+  baselineLatency: z
+    .object({
+      quantiles: z.array(z.number()).length(101),
+      samples: z.number().int().positive(),
+      runs: z.number().int().positive(),
+    })
+    .optional(),
 });
 export type EntryComparison = z.infer<typeof EntryComparison>;
 
