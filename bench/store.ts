@@ -25,6 +25,7 @@ import { FilesystemBaselineStore } from '../src/store/filesystem-store.js';
 import { keyPath } from '../src/store/key.js';
 import { encodeRunFile } from '../src/store/run-file.js';
 import { type BaselineRun, STORE_SCHEMA_VERSION } from '../src/store/types.js';
+import { lognormal, syntheticEntry } from './synthetic.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,15 +36,6 @@ const RUNS = arg('runs', 30);
 const OLD_KEYS = Math.min(arg('old-keys', 40), KEYS);
 const TRIALS = 5;
 const SAMPLES = 10_000;
-
-function lognormal(rng: Rng, n: number, median: number, sigma: number): number[] {
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const z = Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
-    out[i] = median * Math.exp(sigma * z);
-  }
-  return out;
-}
 
 function keyOf(i: number): BaselineKey {
   return {
@@ -58,23 +50,11 @@ function keyOf(i: number): BaselineKey {
 }
 
 function entry(rng: Rng, key: BaselineKey): Entry {
-  const per = SAMPLES / TRIALS;
   const trials = Array.from({ length: TRIALS }, () => {
-    const samples = lognormal(rng, per, 1.5, 0.05);
+    const samples = lognormal(rng, SAMPLES / TRIALS, 1.5, 0.05);
     return { samples, stats: summarize(samples), wallMs: samples.reduce((a, b) => a + b, 0) };
   });
-  const pooled = summarize(trials.flatMap((t) => t.samples));
-  return {
-    id: `${key.model}/${key.precision}/b1`,
-    model: key.model,
-    precision: key.precision,
-    batchSize: 1,
-    status: 'ok',
-    key,
-    latency: { unit: 'ms', trials, pooled, source: 'trtexec latencyMs' },
-    throughput: { inferencesPerSec: 1000 / pooled.mean, itemsPerSec: 1000 / pooled.mean },
-    incidents: [],
-  };
+  return syntheticEntry(key, trials, `${key.model}/${key.precision}/b1`, 'trtexec latencyMs');
 }
 
 function run(rng: Rng, key: BaselineKey, i: number): BaselineRun {
