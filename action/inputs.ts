@@ -4,7 +4,9 @@ import { UsageError } from '../src/errors.js';
 import { normaliseStorePath } from '../src/store/git-branch-options.js';
 import {
   COMMENT_MODES,
+  COMPARE_METHODS,
   type CommentMode,
+  type CompareMethod,
   DEFAULT_MAX_RESULTS_MB,
   FORK_RESULTS,
   type ForkResults,
@@ -46,6 +48,10 @@ export interface ActionInputs {
   /** aggregate: architectures the matrix must have produced results for (fail closed on a gap). */
   expectedArchitectures: string[];
   forkResults: ForkResults;
+  /** pr mode, benchmark run here: same-job A/B against the PR base, the stored history, or A/B where possible. */
+  compare: CompareMethod;
+  /** The base side from a directory (what the base branch's baseline job kept) instead of git. */
+  baseDir: string | undefined;
   /** baseline mode: manage regression issues after the append (see NIGHTLY_ISSUES). */
   nightlyIssues: NightlyIssues;
   /** baseline mode: directory the dashboard is published to (data branch, or workspace for filesystem). */
@@ -152,6 +158,8 @@ export function readInputs(env: Env): ActionInputs {
         .filter(Boolean),
     ),
     forkResults: oneOf(env, Input.forkResults, FORK_RESULTS, 'advisory', problems),
+    compare: oneOf(env, Input.compare, COMPARE_METHODS, 'auto', problems),
+    baseDir: rawInput(env, Input.baseDir),
     nightlyIssues: oneOf(env, Input.nightlyIssues, NIGHTLY_ISSUES, 'auto', problems),
     publishDashboard: rawInput(env, Input.publishDashboard),
   };

@@ -120,6 +120,7 @@ export async function run(): Promise<RunResult> {
       runUrl: ctx.runUrl,
       notes: modeNotes(outcome),
       problems: outcome.problems,
+      notices: outcome.notices,
     });
     const reportPath = join(resultsDir, outcome.reportFile);
     await writeArtifact(reportPath, reports.full);

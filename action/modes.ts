@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { writeComparedResults } from '../src/app/artifacts.js';
 import { gateCandidates } from '../src/app/gate-results.js';
 import type { NightlyOutcome } from '../src/app/history.js';
+import { type BaseSpec, runPrGate } from '../src/app/pr-gate.js';
 import { recordBaselines } from '../src/app/record-baselines.js';
 import { type ReleaseDecision, releaseGated } from '../src/app/release-gated.js';
 import { runAndGate } from '../src/app/run-and-gate.js';
@@ -55,8 +56,16 @@ export interface ModeOutcome {
   publishesToPullRequest: boolean;
   /** Why the gate failed besides the comparisons (aggregate: a missing architecture, a corrupt file). */
   problems?: string[];
+  /** How the job was judged when it says something (A/B against the base, or why not), plain text. */
+  notices?: string[];
   /** release mode: the Triton repository written, or why nothing was. */
   release?: ReleaseDecision;
+}
+
+/** What judged a pull request run here: A/B against `abBase`, or the history because of `fallback`. */
+interface Judged {
+  abBase?: string;
+  fallback?: string;
 }
 
 function logObserver(log: Logger): RunObserver {
@@ -79,17 +88,19 @@ function logObserver(log: Logger): RunObserver {
 async function gatedCandidates(
   m: ModeContext,
   store: BaselineStore,
-  release?: { thresholds: string },
+  options: { release?: { thresholds: string }; pullRequest?: boolean } = {},
 ): Promise<{
   settings: Settings;
   compared: Results[];
   gate: GateOutcome;
   problems: string[];
+  judged?: Judged;
   /** The config loaded with its model files (a run here). */
   loaded?: LoadedConfig;
   /** The results files read (none for a run here). */
   files: string[];
 }> {
+  const { release } = options;
   const runHere = m.inputs.resultsFiles.length === 0;
   const { settings, loaded } = await loadSettings({
     configFile: m.inputs.config,
@@ -108,7 +119,39 @@ async function gatedCandidates(
     m.log.info(`read ${files.length} results file${files.length === 1 ? '' : 's'}`);
     for (const u of unreadable) m.log.warning(`trt-gate: ${u.message}`);
     const problems = unreadable.map((u) => `unreadable results file ${u.file}: ${u.message}`);
-    return { settings, ...(await gateCandidates(results, store, settings.gate)), problems, loaded, files };
+    // A fork's workflow could have judged its own pairs with its own config: only the history judges them.
+    const dropPairs =
+      m.inputs.compare === 'history'
+        ? 'compare: history'
+        : m.target.untrustedSource
+          ? `pairs measured by a workflow run of ${m.target.untrustedSource} are not trusted`
+          : undefined;
+    return {
+      settings,
+      ...(await gateCandidates(results, store, settings.gate, dropPairs)),
+      problems,
+      loaded,
+      files,
+    };
+  }
+  if (options.pullRequest) {
+    const { results, ...judged } = await runPrGate({
+      loaded: loaded!,
+      configFile: m.inputs.config,
+      cwd: m.ctx.workspace,
+      outDir: m.resultsDir,
+      store,
+      settings: settings.gate,
+      compare: m.inputs.compare,
+      ...baseSpec(m),
+      observer: logObserver(m.log),
+      source: { sha: m.target.sha, ref: m.ctx.ref, event: m.ctx.eventName || undefined },
+      onRemeasure: (ids) => m.log.info(`re-measuring ${ids.length} inconclusive entries: ${ids.join(', ')}`),
+      onBase: (label) => m.log.info(`same-job A/B against ${label}`),
+    });
+    if (judged.fallback) m.log.info(`judged by the stored history: ${judged.fallback}`);
+    const gate = overallGate([results.gate!], settings.gate.gate.failOn);
+    return { settings, compared: [results], gate, problems: [], judged, loaded, files: [] };
   }
   const results = await runAndGate({
     loaded: loaded!,
@@ -137,6 +180,28 @@ async function withStore<T>(
   }
 }
 
+/** The PR's base side: the `base-dir` input, else the merge-base of the PR's base and head commits. */
+function baseSpec(m: ModeContext): { base: BaseSpec | undefined; noBase?: string } {
+  if (m.inputs.baseDir) return { base: { kind: 'directory', dir: m.inputs.baseDir } };
+  const pr = m.target.pullRequest;
+  if (!pr) return { base: undefined, noBase: `not a pull request (${m.ctx.eventName || 'unknown'} event)` };
+  if (!pr.baseSha) return { base: undefined, noBase: `the event names no base commit of PR #${pr.number}` };
+  return { base: { kind: 'merge-base', baseSha: pr.baseSha, headSha: pr.headSha, baseRef: pr.baseRef } };
+}
+
+/** What the report says about how a pull request run was judged. */
+function judgedNotices(judged: Judged | undefined, history: string): string[] {
+  if (judged?.abBase) {
+    return [
+      `Judged by same-job A/B against ${judged.abBase}: the base and this PR measured interleaved on this runner, with an A/A control. Entries A/B could not pair are judged by the history of ${history}.`,
+    ];
+  }
+  if (judged?.fallback) {
+    return [`Judged by the stored history of ${history}, not same-job A/B: ${judged.fallback}.`];
+  }
+  return [];
+}
+
 function prNamespace(m: ModeContext): Namespace {
   const branch = m.target.baseBranch ?? m.ctx.defaultBranch;
   if (!branch) {
@@ -155,9 +220,9 @@ function prNamespace(m: ModeContext): Namespace {
  */
 async function prMode(m: ModeContext): Promise<ModeOutcome> {
   const ns = prNamespace(m);
-  const { compared, gate, problems } = await withStore(m, ns, (store) => {
+  const { compared, gate, problems, judged } = await withStore(m, ns, (store) => {
     m.log.info(`comparing with ${namespaceLabel(ns)} in ${store.description}`);
-    return gatedCandidates(m, store);
+    return gatedCandidates(m, store, { pullRequest: m.inputs.mode === 'pr' });
   });
   for (const arch of missingArchitectures(m.inputs.expectedArchitectures, compared)) {
     problems.push(`missing architecture ${arch}: no results file from it (did its matrix job fail?)`);
@@ -170,8 +235,11 @@ async function prMode(m: ModeContext): Promise<ModeOutcome> {
     problems,
     resultsPath: await writeComparedResults(m.resultsDir, compared),
     reportFile: Files.report,
-    baselineLabel: namespaceLabel(ns),
+    baselineLabel: judged?.abBase
+      ? `${judged.abBase} (same-job A/B) and ${namespaceLabel(ns)}`
+      : namespaceLabel(ns),
     publishesToPullRequest: true,
+    notices: judgedNotices(judged, namespaceLabel(ns)),
   };
 }
 
@@ -190,7 +258,7 @@ async function releaseMode(m: ModeContext): Promise<ModeOutcome> {
   const ns: Namespace = { production: true };
   const gated = await withStore(m, ns, (store) => {
     m.log.info(`comparing with ${namespaceLabel(ns)} in ${store.description}`);
-    return gatedCandidates(m, store, { thresholds: m.inputs.releaseThresholds ?? '' });
+    return gatedCandidates(m, store, { release: { thresholds: m.inputs.releaseThresholds ?? '' } });
   });
   const { compared, problems } = gated;
   for (const arch of missingArchitectures(m.inputs.expectedArchitectures, compared)) {

@@ -1,4 +1,7 @@
 import { AGGREGATE_FILE, RESULTS_FILE } from '../src/app/artifacts.js';
+
+export { COMPARE_METHODS, type CompareMethod } from '../src/app/pr-gate.js';
+
 import { STORE_TYPES, type StoreType } from '../src/store/registry.js';
 
 /**
@@ -28,6 +31,8 @@ export const Input = {
   onnxruntimeNodeDir: 'onnxruntime-node-dir',
   expectedArchitectures: 'expected-architectures',
   forkResults: 'fork-results',
+  compare: 'compare',
+  baseDir: 'base-dir',
   nightlyIssues: 'nightly-issues',
   publishDashboard: 'publish-dashboard',
 } as const;

@@ -31,6 +31,14 @@ export interface ReportOptions {
   notes?: string[];
   /** Why the gate failed closed (untrusted text: file names), shown first everywhere. */
   problems?: string[];
+  /** How the run was judged (untrusted text: branch names), shown after the problems everywhere. */
+  notices?: string[];
+}
+
+/** A note block (comment, summary, check) saying how the run was judged; empty when nothing. */
+function noticesBlock(notices: readonly string[] | undefined): string {
+  if (!notices?.length) return '';
+  return `> [!NOTE]\n${notices.map((n) => `> ${escapeMarkdown(n)}`).join('\n>\n')}\n\n`;
 }
 
 /** A caution block listing what the gate could not check; empty when there is nothing. */
@@ -58,7 +66,7 @@ export function renderReports(compared: readonly Results[], options: ReportOptio
     `${runLink(options.runUrl)}</sub>`;
   const notes = options.notes?.length ? `${options.notes.join('\n')}\n\n` : '';
   const tail = `\n\n${notes}${footer}`;
-  const problems = problemsBlock(options.problems);
+  const problems = problemsBlock(options.problems) + noticesBlock(options.notices);
   const head = `${options.marker}\n${problems}`;
   const budget = Math.min(MARKDOWN_LIMIT, COMMENT_LIMIT - 1) - head.length - tail.length;
   const md = renderReport('md', compared, { fullReportUrl: options.runUrl, limit: budget });

@@ -114,8 +114,9 @@ export async function expandResultsFiles(patterns: readonly string[], cwd: strin
 /**
  * Reads one results file from a possibly untrusted source (an artifact of a fork's workflow): a
  * regular file (not a link), at most `maxBytes`, valid JSON that the results zod schema accepts.
- * Comparisons and gate outcomes it carries are dropped: the gate is always decided here, against
- * the store, with this repository's config.
+ * Its gate outcome is dropped: the gate is always decided here. Its comparisons are kept only for
+ * the gating step to keep same-job A/B pairs where it trusts their source (src/app/gate-results.ts,
+ * action/modes.ts); every other entry is judged here, against the store, with this config.
  */
 export async function loadResultsFile(path: string, maxBytes: number): Promise<Results> {
   let info: Awaited<ReturnType<typeof lstat>>;
@@ -137,7 +138,6 @@ export async function loadResultsFile(path: string, maxBytes: number): Promise<R
   const text = await readFile(path, 'utf8');
   if (text.length > maxBytes) throw new DataError(`${path}: over the size limit`, path);
   const results = parseResults(text, path);
-  delete results.comparisons;
   delete results.gate;
   return results;
 }

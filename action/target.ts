@@ -39,7 +39,14 @@ export async function resolveTarget(
     const headRepo = pr.head.repo?.full_name;
     const fork = headRepo === undefined || headRepo.toLowerCase() !== baseRepo.toLowerCase();
     return {
-      pullRequest: { number: pr.number, headSha: pr.head.sha, baseRef: pr.base.ref, headRepo, baseRepo },
+      pullRequest: {
+        number: pr.number,
+        headSha: pr.head.sha,
+        baseRef: pr.base.ref,
+        ...(pr.base.sha ? { baseSha: pr.base.sha } : {}),
+        headRepo,
+        baseRepo,
+      },
       sha: pr.head.sha,
       baseBranch: pr.base.ref,
       readOnly: fork && ctx.eventName === 'pull_request' ? FORK_NOTICE : undefined,

@@ -2175,9 +2175,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve13, reject) => {
+          return new Promise((resolve14, reject) => {
             this.close((err2, data) => {
-              return err2 ? reject(err2) : resolve13(data);
+              return err2 ? reject(err2) : resolve14(data);
             });
           });
         }
@@ -2215,12 +2215,12 @@ var require_dispatcher_base = __commonJS({
           err2 = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve13, reject) => {
+          return new Promise((resolve14, reject) => {
             this.destroy(err2, (err3, data) => {
               return err3 ? (
                 /* istanbul ignore next: should never error */
                 reject(err3)
-              ) : resolve13(data);
+              ) : resolve14(data);
             });
           });
         }
@@ -4487,8 +4487,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve13, reject) => {
-        res = resolve13;
+      const promise2 = new Promise((resolve14, reject) => {
+        res = resolve14;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6739,12 +6739,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve13, reject) => {
+      const waitForDrain = () => new Promise((resolve14, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve13;
+          callback = resolve14;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7414,12 +7414,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve13, reject) => {
+      const waitForDrain = () => new Promise((resolve14, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve13;
+          callback = resolve14;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7898,16 +7898,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve13) => {
+        return new Promise((resolve14) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve13;
+            this[kClosedResolve] = resolve14;
           } else {
-            resolve13(null);
+            resolve14(null);
           }
         });
       }
       async [kDestroy](err2) {
-        return new Promise((resolve13) => {
+        return new Promise((resolve14) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i3 = 0; i3 < requests.length; i3++) {
             const request2 = requests[i3];
@@ -7918,7 +7918,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve13(null);
+            resolve14(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err2, callback);
@@ -7969,7 +7969,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve13, reject) => {
+        const socket = await new Promise((resolve14, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7981,7 +7981,7 @@ var require_client = __commonJS({
             if (err2) {
               reject(err2);
             } else {
-              resolve13(socket2);
+              resolve14(socket2);
             }
           });
         });
@@ -8317,8 +8317,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve13) => {
-            this[kClosedResolve] = resolve13;
+          await new Promise((resolve14) => {
+            this[kClosedResolve] = resolve14;
           });
         }
       }
@@ -9587,7 +9587,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve13, reject) => {
+        return await new Promise((resolve14, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError2());
           }
@@ -9600,7 +9600,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError2());
             } else {
-              resolve13(null);
+              resolve14(null);
             }
           }).on("error", noop6).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9619,7 +9619,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve13, reject) => {
+      return new Promise((resolve14, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9636,7 +9636,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve13,
+              resolve: resolve14,
               reject,
               length: 0,
               body: []
@@ -9706,18 +9706,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve13, stream, length } = consume2;
+      const { type, body, resolve: resolve14, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve13(chunksDecode(body, length));
+          resolve14(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve13(JSON.parse(chunksDecode(body, length)));
+          resolve14(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve13(chunksConcat(body, length).buffer);
+          resolve14(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve13(new Blob(body, { type: stream[kContentType] }));
+          resolve14(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve13(chunksConcat(body, length));
+          resolve14(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err2) {
@@ -9974,9 +9974,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           request2.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve13(data);
+            return err2 ? reject(err2) : resolve14(data);
           });
         });
       }
@@ -10199,9 +10199,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           stream.call(this, opts, factory, (err2, data) => {
-            return err2 ? reject(err2) : resolve13(data);
+            return err2 ? reject(err2) : resolve14(data);
           });
         });
       }
@@ -10486,9 +10486,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           upgrade.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve13(data);
+            return err2 ? reject(err2) : resolve14(data);
           });
         });
       }
@@ -10580,9 +10580,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           connect.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve13(data);
+            return err2 ? reject(err2) : resolve14(data);
           });
         });
       }
@@ -14445,7 +14445,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve13, reject) => agent.dispatch(
+        return new Promise((resolve14, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14521,7 +14521,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable4({ read: resume });
               const onError = this.onError.bind(this);
-              resolve13({
+              resolve14({
                 status,
                 statusText,
                 headersList,
@@ -14564,7 +14564,7 @@ var require_fetch = __commonJS({
               for (let i3 = 0; i3 < rawHeaders.length; i3 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i3]), rawHeaders[i3 + 1].toString("latin1"), true);
               }
-              resolve13({
+              resolve14({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18305,8 +18305,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms2) {
-      return new Promise((resolve13) => {
-        setTimeout(resolve13, ms2).unref();
+      return new Promise((resolve14) => {
+        setTimeout(resolve14, ms2).unref();
       });
     }
     module.exports = {
@@ -23127,10 +23127,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep4, value: value2 } = collItem;
+        const { start, key, sep: sep5, value: value2 } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -23144,7 +23144,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep4) {
+          if (!keyProps.anchor && !keyProps.tag && !sep5) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -23168,7 +23168,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
           indicator: "map-value-ind",
           next: value2,
           offset: keyNode.range[2],
@@ -23184,7 +23184,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value2, onError);
           offset = valueNode.range[2];
@@ -23275,7 +23275,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep4 = "";
+        let sep5 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -23289,13 +23289,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep4 + cb;
-              sep4 = "";
+                comment += sep5 + cb;
+              sep5 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep4 += source;
+                sep5 += source;
               hasSpace = true;
               break;
             default:
@@ -23338,18 +23338,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i3 = 0; i3 < fc.items.length; ++i3) {
         const collItem = fc.items[i3];
-        const { start, key, sep: sep4, value: value2 } = collItem;
+        const { start, key, sep: sep5, value: value2 } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep4 && !value2) {
+          if (!props.anchor && !props.tag && !sep5 && !value2) {
             if (i3 === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i3 < fc.items.length - 1)
@@ -23403,8 +23403,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep4 && !props.found) {
-          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
+        if (!isMap && !sep5 && !props.found) {
+          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value2))
@@ -23416,7 +23416,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value2,
@@ -23427,8 +23427,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
-              if (sep4)
-                for (const st of sep4) {
+              if (sep5)
+                for (const st of sep5) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -23445,7 +23445,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value2))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -23625,7 +23625,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i3 + 1;
       }
       let value2 = "";
-      let sep4 = "";
+      let sep5 = "";
       let prevMoreIndented = false;
       for (let i3 = 0; i3 < contentStart; ++i3)
         value2 += lines[i3][0].slice(trimIndent) + "\n";
@@ -23642,24 +23642,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value2 += sep4 + indent.slice(trimIndent) + content;
-          sep4 = "\n";
+          value2 += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep4 === " ")
-            sep4 = "\n";
-          else if (!prevMoreIndented && sep4 === "\n")
-            sep4 = "\n\n";
-          value2 += sep4 + indent.slice(trimIndent) + content;
-          sep4 = "\n";
+          if (sep5 === " ")
+            sep5 = "\n";
+          else if (!prevMoreIndented && sep5 === "\n")
+            sep5 = "\n\n";
+          value2 += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep4 === "\n")
+          if (sep5 === "\n")
             value2 += "\n";
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          value2 += sep4 + content;
-          sep4 = " ";
+          value2 += sep5 + content;
+          sep5 = " ";
           prevMoreIndented = false;
         }
       }
@@ -23842,25 +23842,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep4 = " ";
+      let sep5 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep4 === "\n")
-            res += sep4;
+          if (sep5 === "\n")
+            res += sep5;
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          res += sep4 + lm;
-          sep4 = " ";
+          res += sep5 + lm;
+          sep5 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep4 + (match?.[1] ?? "");
+      return res + sep5 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -24670,14 +24670,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep4, value: value2 }) {
+    function stringifyItem({ start, key, sep: sep5, value: value2 }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep4)
-        for (const st of sep4)
+      if (sep5)
+        for (const st of sep5)
           res += st.source;
       if (value2)
         res += stringifyToken(value2);
@@ -25844,18 +25844,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep4;
+          let sep5;
           if (scalar.end) {
-            sep4 = scalar.end;
-            sep4.push(this.sourceToken);
+            sep5 = scalar.end;
+            sep5.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep4 = [this.sourceToken];
+            sep5 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep4 }]
+            items: [{ start, key: scalar, sep: sep5 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -26008,15 +26008,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep4 = it.sep;
-                  sep4.push(this.sourceToken);
+                  const sep5 = it.sep;
+                  sep5.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep4 }]
+                    items: [{ start: start2, key, sep: sep5 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -26210,13 +26210,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep4 = fc.end.splice(1, fc.end.length);
-            sep4.push(this.sourceToken);
+            const sep5 = fc.end.splice(1, fc.end.length);
+            sep5.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep4 }]
+              items: [{ start, key: fc, sep: sep5 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -26560,6 +26560,24 @@ function sha256Json(value2, length = 16) {
 var init_hash = __esm({
   "src/util/hash.ts"() {
     "use strict";
+  }
+});
+
+// src/runners/cpu-clocks.ts
+import { readFile } from "node:fs/promises";
+async function cpuClocksPolicy(file2 = CPU_GOVERNOR_FILE) {
+  try {
+    const governor = (await readFile(file2, "utf8")).trim();
+    if (/^[a-z0-9_-]{1,32}$/i.test(governor)) return `cpu governor ${governor}`;
+  } catch {
+  }
+  return "n/a (cpu, governor not readable)";
+}
+var CPU_GOVERNOR_FILE;
+var init_cpu_clocks = __esm({
+  "src/runners/cpu-clocks.ts"() {
+    "use strict";
+    CPU_GOVERNOR_FILE = "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor";
   }
 });
 
@@ -27581,15 +27599,15 @@ var require_windows = __commonJS({
       }
       return false;
     }
-    function checkStat(stat8, path6, options) {
-      if (!stat8.isSymbolicLink() && !stat8.isFile()) {
+    function checkStat(stat11, path6, options) {
+      if (!stat11.isSymbolicLink() && !stat11.isFile()) {
         return false;
       }
       return checkPathExt(path6, options);
     }
     function isexe(path6, options, cb) {
-      fs3.stat(path6, function(er, stat8) {
-        cb(er, er ? false : checkStat(stat8, path6, options));
+      fs3.stat(path6, function(er, stat11) {
+        cb(er, er ? false : checkStat(stat11, path6, options));
       });
     }
     function sync(path6, options) {
@@ -27605,20 +27623,20 @@ var require_mode = __commonJS({
     isexe.sync = sync;
     var fs3 = __require("fs");
     function isexe(path6, options, cb) {
-      fs3.stat(path6, function(er, stat8) {
-        cb(er, er ? false : checkStat(stat8, options));
+      fs3.stat(path6, function(er, stat11) {
+        cb(er, er ? false : checkStat(stat11, options));
       });
     }
     function sync(path6, options) {
       return checkStat(fs3.statSync(path6), options);
     }
-    function checkStat(stat8, options) {
-      return stat8.isFile() && checkMode(stat8, options);
+    function checkStat(stat11, options) {
+      return stat11.isFile() && checkMode(stat11, options);
     }
-    function checkMode(stat8, options) {
-      var mod = stat8.mode;
-      var uid = stat8.uid;
-      var gid = stat8.gid;
+    function checkMode(stat11, options) {
+      var mod = stat11.mode;
+      var uid = stat11.uid;
+      var gid = stat11.gid;
       var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
       var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
       var u2 = parseInt("100", 8);
@@ -27652,12 +27670,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve13, reject) {
+        return new Promise(function(resolve14, reject) {
           isexe(path6, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve13(is);
+              resolve14(is);
             }
           });
         });
@@ -27723,27 +27741,27 @@ var require_which = __commonJS({
         opt2 = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt2);
       const found = [];
-      const step = (i3) => new Promise((resolve13, reject) => {
+      const step = (i3) => new Promise((resolve14, reject) => {
         if (i3 === pathEnv.length)
-          return opt2.all && found.length ? resolve13(found) : reject(getNotFoundError(cmd));
+          return opt2.all && found.length ? resolve14(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i3];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path6.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve13(subStep(p, i3, 0));
+        resolve14(subStep(p, i3, 0));
       });
-      const subStep = (p, i3, ii) => new Promise((resolve13, reject) => {
+      const subStep = (p, i3, ii) => new Promise((resolve14, reject) => {
         if (ii === pathExt.length)
-          return resolve13(step(i3 + 1));
+          return resolve14(step(i3 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt2.all)
               found.push(p + ext);
             else
-              return resolve13(p + ext);
+              return resolve14(p + ext);
           }
-          return resolve13(subStep(p, i3, ii + 1));
+          return resolve14(subStep(p, i3, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -28823,8 +28841,8 @@ var init_deferred = __esm({
   "node_modules/execa/lib/utils/deferred.js"() {
     createDeferred = () => {
       const methods = {};
-      const promise2 = new Promise((resolve13, reject) => {
-        Object.assign(methods, { resolve: resolve13, reject });
+      const promise2 = new Promise((resolve14, reject) => {
+        Object.assign(methods, { resolve: resolve14, reject });
       });
       return Object.assign(promise2, methods);
     };
@@ -34122,11 +34140,11 @@ var init_concurrent = __esm({
       const promises3 = weakMap.get(stream);
       const promise2 = createDeferred();
       promises3.push(promise2);
-      const resolve13 = promise2.resolve.bind(promise2);
-      return { resolve: resolve13, promises: promises3 };
+      const resolve14 = promise2.resolve.bind(promise2);
+      return { resolve: resolve14, promises: promises3 };
     };
-    waitForConcurrentStreams = async ({ resolve: resolve13, promises: promises3 }, subprocess) => {
-      resolve13();
+    waitForConcurrentStreams = async ({ resolve: resolve14, promises: promises3 }, subprocess) => {
+      resolve14();
       const [isSubprocessExit] = await Promise.race([
         Promise.allSettled([true, subprocess]),
         Promise.all([false, ...promises3])
@@ -34833,7 +34851,7 @@ var init_execa = __esm({
 });
 
 // src/runners/onnxruntime/affinity.ts
-import { readFile } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 async function pinProcess(cpus, configFile = "trt-gate.yml") {
   const fail2 = (why) => new ConfigError([
     { file: configFile, path: "runner.cpuAffinity", message: `cannot pin to CPUs ${cpus}: ${why}` }
@@ -34849,7 +34867,7 @@ async function pinProcess(cpus, configFile = "trt-gate.yml") {
   return allowedCpus();
 }
 async function allowedCpus() {
-  const status = await readFile("/proc/self/status", "utf8").catch(() => "");
+  const status = await readFile2("/proc/self/status", "utf8").catch(() => "");
   return /^Cpus_allowed_list:\s*(.+)$/m.exec(status)?.[1]?.trim() ?? "unknown";
 }
 var init_affinity = __esm({
@@ -34979,6 +34997,7 @@ var init_runner = __esm({
   "src/runners/onnxruntime/runner.ts"() {
     "use strict";
     init_hash();
+    init_cpu_clocks();
     init_types();
     init_affinity();
     init_probe();
@@ -35087,7 +35106,12 @@ var init_runner = __esm({
       async benchmark(engine, plan, feeds, progress) {
         const session = this.session(engine);
         const ortFeeds = toOrtFeeds(this.ort, feeds);
-        const outcome = { trials: [], wallMs: [], source: "session.run (wall clock, ms)" };
+        const outcome = {
+          trials: [],
+          wallMs: [],
+          source: "session.run (wall clock, ms)",
+          health: { clocksPolicy: await cpuClocksPolicy() }
+        };
         const slowdown = (this.testHooks.injectSlowdownPct ?? 0) / 100;
         try {
           for (let w = 0; w < plan.warmup; w++) await session.run(ortFeeds);
@@ -35295,11 +35319,16 @@ function shapeList(list, key, bad) {
 }
 function inputList(list, bad) {
   return list.map(({ name, file: file2 }, i3) => {
-    if (!name || /[,:]/.test(name))
-      bad.push(issue3(`loadInputs[${i3}].name`, 'must be non-empty without "," or ":"'));
+    if (!name || /[,']/.test(name))
+      bad.push(issue3(`loadInputs[${i3}].name`, `must be non-empty without "," or "'"`));
     if (!file2 || file2.includes(","))
       bad.push(issue3(`loadInputs[${i3}].file`, 'must be non-empty without ","'));
-    return `${name}:${file2}`;
+    if (!name.includes(":")) return `${name}:${file2}`;
+    if (file2.includes("'"))
+      bad.push(
+        issue3(`loadInputs[${i3}].file`, `must not contain "'" when the input name has ":" (it is quoted)`)
+      );
+    return `'${name}':${file2}`;
   }).join(",");
 }
 function checkExtraFlags(extra, emitted, v, bad, unsupported) {
@@ -35468,6 +35497,7 @@ function benchmarkArgs(o2, version2) {
   num2("iterations", "iterations", o2.iterations, true, 1);
   num2("durationS", "duration", o2.durationS, false, 0);
   num2("avgRuns", "avgRuns", o2.avgRuns, true, 1);
+  if (o2.infStreams !== 1) num2("infStreams", concurrencyFlag(version2), o2.infStreams, true, 1);
   args.push(...measurementRunFlags(measurementChoice(o2), version2));
   for (const key of ["exportTimes", "exportProfile", "exportLayerInfo", "exportOutput"]) {
     const p = o2[key];
@@ -35478,6 +35508,9 @@ function benchmarkArgs(o2, version2) {
   if (o2.dumpProfile) args.push("--dumpProfile");
   if (o2.loadInputs && o2.loadInputs.length > 0) args.push(`--loadInputs=${inputList(o2.loadInputs, bad)}`);
   return finish(args, o2.extraFlags, version2, bad, unsupported);
+}
+function concurrencyFlag(v) {
+  return v.major > 8 || v.major === 8 && v.minor >= 6 ? "infStreams" : "streams";
 }
 function finish(args, extra, v, bad, unsupported) {
   args.push(...checkExtraFlags(extra ?? [], new Set(args.map(flagName)), v, bad, unsupported));
@@ -36197,7 +36230,7 @@ var init_tensor = __esm({
 });
 
 // src/inputs/generate.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 function withBatch(input2, batchSize) {
   return { ...input2, shape: [batchSize, ...input2.shape.slice(1)] };
 }
@@ -36320,7 +36353,7 @@ var init_generate = __esm({
         const cached2 = this.fileCache.get(file2);
         if (cached2) return cached2;
         try {
-          const bytes = new Uint8Array(await readFile2(file2));
+          const bytes = new Uint8Array(await readFile3(file2));
           this.fileCache.set(file2, bytes);
           return bytes;
         } catch (error63) {
@@ -36976,7 +37009,7 @@ function readMetric(body, label, key, at, partial2) {
     if (m[2] !== void 0) out.percentiles[m[2]] = value2;
     else out[m[1]] = value2;
   });
-  for (const stat8 of STAT_KEYS) if (out[stat8] === void 0) partial2.add(`${key}.${stat8}`);
+  for (const stat11 of STAT_KEYS) if (out[stat11] === void 0) partial2.add(`${key}.${stat11}`);
   const lastPiece = pieces[pieces.length - 1] ?? "";
   const lastOk = FIELD.exec(lastPiece)?.[4] !== void 0;
   if (!lastOk) {
@@ -37068,7 +37101,7 @@ var init_summary_check = __esm({
 });
 
 // src/runners/trtexec/trial-times.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 function unstableWarning(stderr, logFile) {
   const m = /\* GPU compute time is unstable, with coefficient of variance = (\S+?)%/.exec(stderr);
   if (!m) return void 0;
@@ -37081,7 +37114,7 @@ function unstableWarning(stderr, logFile) {
 async function readTrialTimes(timesFile, run2, warmUpMs, logFile) {
   let text;
   try {
-    text = await readFile3(timesFile, "utf8");
+    text = await readFile4(timesFile, "utf8");
   } catch (error63) {
     throw unreadable(
       "benchmark",
@@ -37155,7 +37188,8 @@ async function runAttempt(run2, plan, loadInputs, attempt, smi, progress) {
           iterations: plan.iterations,
           durationS,
           exportTimes: timesFile,
-          loadInputs
+          loadInputs,
+          infStreams: plan.concurrency
         }),
         setup.version
       )
@@ -37253,6 +37287,7 @@ function parseSmiLine(line, fields, phase, tMs = 0) {
   set2("smClockMHz", num(v["clocks.sm"]));
   set2("maxSmClockMHz", num(v["clocks.max.sm"]));
   set2("temperatureC", num(v["temperature.gpu"]));
+  set2("utilizationPct", num(v["utilization.gpu"]));
   set2("powerDrawW", num(v["power.draw"]));
   set2("powerLimitW", num(v["power.limit"]));
   set2("pstate", cell(v.pstate));
@@ -37283,18 +37318,40 @@ var init_smi_csv = __esm({
       "clocks_event_reasons.hw_thermal_slowdown",
       "clocks_event_reasons.sw_thermal_slowdown",
       "clocks_event_reasons.sw_power_cap",
-      "clocks_event_reasons.hw_power_brake_slowdown"
+      "clocks_event_reasons.hw_power_brake_slowdown",
+      // Percent of the last sample period a kernel ran (nvidia-smi --help-query-gpu): how busy the GPU was.
+      "utilization.gpu"
     ];
     EVENT_PREFIX = "clocks_event_reasons.";
     THROTTLE_PREFIX = "clocks_throttle_reasons.";
     REASON_BITS = {
       gpuIdle: 1,
+      /** Clocks held by the application-clocks or locked-clocks setting (nvidia-smi -ac / -lgc). */
+      clocksSetting: 2,
       swPowerCap: 4,
       hwSlowdown: 8,
       swThermal: 32,
       hwThermal: 64,
       hwPowerBrake: 128
     };
+  }
+});
+
+// src/runners/trtexec/clocks-policy.ts
+function gpuClocksPolicy(samples, options) {
+  if (options.expectedSmClockMHz !== void 0) return `locked ${options.expectedSmClockMHz} MHz (config)`;
+  if (!samples) return "unknown (no nvidia-smi)";
+  const busy = samples.filter(
+    // Any phase: a short benchmark may end before the first sample taken during it.
+    (s) => s.reasonsMask !== void 0 && (s.reasonsMask & REASON_BITS.gpuIdle) === 0
+  );
+  if (busy.length === 0) return "unknown (no clocks-event reasons)";
+  return busy.some((s) => (s.reasonsMask & REASON_BITS.clocksSetting) !== 0) ? "locked (clocks setting)" : "boost";
+}
+var init_clocks_policy = __esm({
+  "src/runners/trtexec/clocks-policy.ts"() {
+    "use strict";
+    init_smi_csv();
   }
 });
 
@@ -37375,6 +37432,7 @@ function formatSample(s) {
   const parts = [`${s.phase} +${Math.round(s.tMs)}ms`];
   if (s.smClockMHz !== void 0) parts.push(`sm ${s.smClockMHz}/${s.maxSmClockMHz ?? "?"} MHz`);
   if (s.temperatureC !== void 0) parts.push(`${s.temperatureC} \xB0C`);
+  if (s.utilizationPct !== void 0) parts.push(`${s.utilizationPct} % busy`);
   if (s.powerDrawW !== void 0) parts.push(`${s.powerDrawW}/${s.powerLimitW ?? "?"} W`);
   if (s.pstate) parts.push(s.pstate);
   if (s.reasonsMask !== void 0) parts.push(`reasons 0x${s.reasonsMask.toString(16)}`);
@@ -37382,10 +37440,11 @@ function formatSample(s) {
 }
 function summarizeSamples(samples) {
   const values = (key) => samples.map((s) => s[key]).filter((v) => typeof v === "number");
-  const range = (key) => {
-    const v = values(key);
+  const range = (key, of = samples) => {
+    const v = of.map((s) => s[key]).filter((x2) => typeof x2 === "number");
     return v.length ? { min: Math.min(...v), max: Math.max(...v) } : void 0;
   };
+  const during = samples.filter((s) => s.phase === "during");
   const phases = (p) => samples.filter((s) => s.phase === p).length;
   return {
     source: "nvidia-smi",
@@ -37394,6 +37453,8 @@ function summarizeSamples(samples) {
     maxSmClockMHz: values("maxSmClockMHz")[0],
     temperatureC: range("temperatureC"),
     memoryUsedMiB: range("memoryUsedMiB"),
+    // While trtexec ran only: the idle samples around it say nothing about the workload.
+    utilizationPct: range("utilizationPct", during),
     powerDrawW: range("powerDrawW"),
     reasonsSeen: [...new Set(values("reasonsMask"))].map((m) => `0x${m.toString(16)}`),
     timeline: samples.slice(0, 100).map(formatSample)
@@ -37433,7 +37494,10 @@ async function benchmarkWithReruns(run2, plan, loadInputs, monitor, progress) {
       wallMs: measured2.wallMs,
       source: "trtexec --exportTimes latencyMs (ms per query)",
       incidents: [...measured2.incidents, ...assessment?.incidents ?? []],
-      health: monitor.smi ? { ...assessment?.summary ?? {}, attempts, reruns: attempt } : { available: false, reason: monitor.unavailable },
+      health: {
+        ...monitor.smi ? { ...assessment?.summary ?? {}, attempts, reruns: attempt } : { available: false, reason: monitor.unavailable },
+        clocksPolicy: gpuClocksPolicy(monitor.smi ? measured2.samples : void 0, health)
+      },
       ...assessment?.unreliable ? {
         unreliable: attempt > 0 ? `${assessment.unreliable} (still after ${attempt} re-run${attempt > 1 ? "s" : ""})` : assessment.unreliable
       } : {}
@@ -37446,6 +37510,7 @@ var init_benchmark = __esm({
   "src/runners/trtexec/benchmark.ts"() {
     "use strict";
     init_benchmark_attempt();
+    init_clocks_policy();
     init_health();
   }
 });
@@ -37843,7 +37908,7 @@ var init_atomic_write = __esm({
 });
 
 // src/runners/trtexec/engine-cache.ts
-import { mkdir as mkdir6, readFile as readFile4, rename as rename3, rm as rm2, stat as stat3, writeFile as writeFile4 } from "node:fs/promises";
+import { mkdir as mkdir6, readFile as readFile5, rename as rename3, rm as rm2, stat as stat3, writeFile as writeFile4 } from "node:fs/promises";
 import { join as join6 } from "node:path";
 function normalizeBuildArgs(args, calibSha256) {
   return args.flatMap((arg) => {
@@ -37886,7 +37951,7 @@ var init_engine_cache = __esm({
         const p = this.paths(key);
         let meta3;
         try {
-          meta3 = JSON.parse(await readFile4(p.meta, "utf8"));
+          meta3 = JSON.parse(await readFile5(p.meta, "utf8"));
         } catch {
           return void 0;
         }
@@ -37926,7 +37991,7 @@ var require_aspromise = __commonJS({
       var params = new Array(arguments.length - 1), offset = 0, index = 2, pending = true;
       while (index < arguments.length)
         params[offset++] = arguments[index++];
-      return new Promise(function executor(resolve13, reject) {
+      return new Promise(function executor(resolve14, reject) {
         params[offset] = function callback(err2) {
           if (pending) {
             pending = false;
@@ -37936,7 +38001,7 @@ var require_aspromise = __commonJS({
               var params2 = new Array(arguments.length - 1), offset2 = 0;
               while (offset2 < params2.length)
                 params2[offset2++] = arguments[offset2];
-              resolve13.apply(null, params2);
+              resolve14.apply(null, params2);
             }
           }
         };
@@ -40128,7 +40193,7 @@ var require_writer = __commonJS({
       }
       return this;
     };
-    Writer.prototype.finish = function finish2(shared) {
+    Writer.prototype.finish = function finish3(shared) {
       if (shared)
         return this.buf.subarray(0, this.pos);
       var buf = this.constructor.alloc(this.pos);
@@ -41116,13 +41181,13 @@ var require_path = __commonJS({
         return null;
       }
     }
-    var isAbsolute8 = (
+    var isAbsolute9 = (
       /**
        * Tests if the specified path is absolute.
        * @param {string} path Path to test
        * @returns {boolean} `true` if path is absolute
        */
-      path6.isAbsolute = function isAbsolute9(path7) {
+      path6.isAbsolute = function isAbsolute10(path7) {
         return /^(?:\/|\w+:|\\\\\w+)/.test(path7);
       }
     );
@@ -41143,7 +41208,7 @@ var require_path = __commonJS({
           path7 = path7.substring(2);
         }
         path7 = path7.replace(/\\/g, "/").replace(/\/{2,}/g, "/");
-        var parts = path7.split("/"), absolute = isAbsolute8(path7), prefix = "";
+        var parts = path7.split("/"), absolute = isAbsolute9(path7), prefix = "";
         if (absolute)
           prefix = parts.shift() + "/";
         for (var i3 = 0; i3 < parts.length; ) {
@@ -41162,13 +41227,13 @@ var require_path = __commonJS({
         return uncPrefix + prefix + parts.join("/");
       }
     );
-    path6.resolve = function resolve13(originPath, includePath, alreadyNormalized) {
+    path6.resolve = function resolve14(originPath, includePath, alreadyNormalized) {
       var resolvedUrl = resolveUrl(originPath, includePath);
       if (resolvedUrl)
         return resolvedUrl;
       if (!alreadyNormalized)
         includePath = normalize(includePath);
-      if (isAbsolute8(includePath))
+      if (isAbsolute9(includePath))
         return includePath;
       if (!alreadyNormalized)
         originPath = normalize(originPath);
@@ -41528,7 +41593,7 @@ var require_mapfield = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    MapField.prototype.resolve = function resolve13() {
+    MapField.prototype.resolve = function resolve14() {
       if (this.resolved)
         return this;
       if (types.mapKey[this.keyType] === void 0)
@@ -41614,7 +41679,7 @@ var require_method = __commonJS({
         this.parsedOptions
       ]);
     };
-    Method.prototype.resolve = function resolve13() {
+    Method.prototype.resolve = function resolve14() {
       if (this.resolved)
         return this;
       if (this.parent) {
@@ -42755,7 +42820,7 @@ var require_root = __commonJS({
         return util.asPromise(load2, self2, filename, options);
       }
       var sync = callback === SYNC;
-      function finish2(err2, root2) {
+      function finish3(err2, root2) {
         if (!callback) {
           return;
         }
@@ -42803,10 +42868,10 @@ var require_root = __commonJS({
             }
           }
         } catch (err2) {
-          finish2(err2);
+          finish3(err2);
         }
         if (!sync && !queued) {
-          finish2(null, self2);
+          finish3(null, self2);
         }
       }
       function fetch2(filename2, weak, depth) {
@@ -42835,7 +42900,7 @@ var require_root = __commonJS({
             source = util.fs.readFileSync(filename2).toString("utf8");
           } catch (err2) {
             if (!weak)
-              finish2(err2);
+              finish3(err2);
             return;
           }
           process10(filename2, source, depth);
@@ -42848,9 +42913,9 @@ var require_root = __commonJS({
             }
             if (err2) {
               if (!weak)
-                finish2(err2);
+                finish3(err2);
               else if (!queued)
-                finish2(null, self2);
+                finish3(null, self2);
               return;
             }
             process10(filename2, source2, depth);
@@ -42869,7 +42934,7 @@ var require_root = __commonJS({
         return self2;
       }
       if (!queued) {
-        finish2(null, self2);
+        finish3(null, self2);
       }
       return self2;
     };
@@ -43421,7 +43486,7 @@ var require_field = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    Field.prototype.resolve = function resolve13() {
+    Field.prototype.resolve = function resolve14() {
       if (this.resolved)
         return this;
       if ((this.typeDefault = types.defaults[this.type]) === void 0) {
@@ -43711,7 +43776,7 @@ var require_object = __commonJS({
       this.parent = null;
       this.resolved = false;
     };
-    ReflectionObject.prototype.resolve = function resolve13() {
+    ReflectionObject.prototype.resolve = function resolve14() {
       if (this.resolved)
         return this;
       if (this.root instanceof Root)
@@ -45596,11 +45661,11 @@ message OperatorSetIdProto { string domain = 1; int64 version = 2; }
 });
 
 // src/runners/trtexec/onnx-inputs.ts
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile6 } from "node:fs/promises";
 async function onnxInputDims(path6) {
   let model;
   try {
-    model = ModelProto.decode(await readFile5(path6));
+    model = ModelProto.decode(await readFile6(path6));
   } catch {
     return void 0;
   }
@@ -45628,8 +45693,112 @@ var init_onnx_inputs = __esm({
   }
 });
 
+// src/runners/trtexec/timing-cache.ts
+import { readFile as readFile7, stat as stat4 } from "node:fs/promises";
+async function cacheFileState(file2) {
+  try {
+    const bytes = (await stat4(file2)).size;
+    return { sha256: await sha256File(file2), bytes };
+  } catch (error63) {
+    if (error63.code === "ENOENT") return null;
+    throw error63;
+  }
+}
+function timingCacheLog(log) {
+  const last = (re) => {
+    const all = [...log.matchAll(re)];
+    const m = all.at(-1);
+    return m ? Number(m[1]) : void 0;
+  };
+  const loadedBytes = last(/Loaded (\d+) bytes of timing cache from /g);
+  const savedBytes = last(/Saved (\d+) bytes of timing cache to /g);
+  return {
+    ...loadedBytes !== void 0 ? { loadedBytes } : {},
+    ...savedBytes !== void 0 ? { savedBytes } : {},
+    unreadable: /Could not read timing cache from/.test(log)
+  };
+}
+function verifyTimingCache(file2, before, after, log, seenBefore) {
+  const said = timingCacheLog(log);
+  const base = {
+    file: file2,
+    before,
+    after,
+    ...said.loadedBytes !== void 0 ? { loadedBytes: said.loadedBytes } : {},
+    ...said.savedBytes !== void 0 ? { savedBytes: said.savedBytes } : {}
+  };
+  const record2 = (status, note2) => ({ ...base, status, note: note2 });
+  if (before !== null && (said.unreadable || said.loadedBytes !== before.bytes)) {
+    const why = said.unreadable ? "trtexec could not read it" : said.loadedBytes === void 0 ? "the log never says it was loaded" : `trtexec loaded ${said.loadedBytes} bytes but the file held ${before.bytes}`;
+    return record2(
+      "not-loaded",
+      `the timing cache existed (${before.bytes} bytes) but ${why}: every tactic was timed anew`
+    );
+  }
+  if (after === null)
+    return record2("not-saved", "the build wrote no timing cache: the next build times every tactic again");
+  if (before === null)
+    return record2("created", `first build with this cache: ${after.bytes} bytes of tactic timings written`);
+  if (after.sha256 === before.sha256) return record2("hit", "every tactic timing came from the cache");
+  if (after.bytes <= before.bytes) {
+    return record2(
+      "rewritten",
+      `the cache was rewritten without growing (${before.bytes} \u2192 ${after.bytes} bytes): no tactic was timed anew`
+    );
+  }
+  if (!seenBefore) {
+    return record2(
+      "extended",
+      `first build of this engine with this cache: its tactic timings were added (${before.bytes} \u2192 ${after.bytes} bytes)`
+    );
+  }
+  return record2(
+    "missed",
+    `this engine was built with this cache before, yet the cache did not hold every tactic it needed (${before.bytes} \u2192 ${after.bytes} bytes): the builder timed some anew, so its tactic choices may differ from the earlier build`
+  );
+}
+function timingCacheIncident(record2, logFile) {
+  if (!FLAGGED.has(record2.status)) return void 0;
+  return {
+    kind: "timing-cache-miss",
+    stage: "build",
+    title: `Timing cache ${record2.status === "missed" ? "missed" : record2.status === "not-loaded" ? "not loaded" : "not written"}`,
+    message: `${record2.file}: ${record2.note}.`,
+    nextSteps: [
+      "A latency change on this build may be tactic drift, not code: compare the engines with trt-gate diff-engines (profile: true records the layers).",
+      "Keep one timing cache per TensorRT version and GPU, and restore it before the build (for example with actions/cache).",
+      `Full trtexec log: ${logFile}`
+    ]
+  };
+}
+function buildsFile(cacheFile) {
+  return `${cacheFile}.builds.json`;
+}
+async function seenEngines(cacheFile) {
+  try {
+    const data = JSON.parse(await readFile7(buildsFile(cacheFile), "utf8"));
+    return typeof data === "object" && data !== null && !Array.isArray(data) ? data : {};
+  } catch {
+    return {};
+  }
+}
+async function recordEngine(cacheFile, engineKey, after) {
+  if (after === null) return;
+  const seen = await seenEngines(cacheFile);
+  await writeJsonAtomically(buildsFile(cacheFile), { ...seen, [engineKey]: after.sha256 });
+}
+var FLAGGED;
+var init_timing_cache = __esm({
+  "src/runners/trtexec/timing-cache.ts"() {
+    "use strict";
+    init_atomic_write();
+    init_hash();
+    FLAGGED = /* @__PURE__ */ new Set(["missed", "not-loaded", "not-saved"]);
+  }
+});
+
 // src/runners/trtexec/build.ts
-import { mkdir as mkdir7, rm as rm3, stat as stat4 } from "node:fs/promises";
+import { mkdir as mkdir7, rm as rm3, stat as stat5 } from "node:fs/promises";
 import { dirname as dirname2, join as join7 } from "node:path";
 function measurementOf(setup) {
   const o2 = setup.options;
@@ -45723,6 +45892,7 @@ async function buildEngine(setup, request2, progress) {
     }
   }
   progress(`trtexec build (TensorRT ${fullVersion(version2)}, ${request2.precision})`);
+  const cacheBefore = timingCacheFile ? await cacheFileState(timingCacheFile) : null;
   const run2 = await runTrtexec(setup, argv, "build");
   const logFile = await writeRunLog(request2, "build", run2);
   const log = combinedLog(run2);
@@ -45732,7 +45902,7 @@ async function buildEngine(setup, request2, progress) {
   }
   let engineBytes;
   try {
-    engineBytes = (await stat4(saveEngine)).size;
+    engineBytes = (await stat5(saveEngine)).size;
   } catch {
     throw new RunnerError("build", {
       kind: "engine-build-failure",
@@ -45752,6 +45922,19 @@ async function buildEngine(setup, request2, progress) {
     dynamic
   });
   details.measurement = measurementOf(setup);
+  let incidents;
+  if (timingCacheFile) {
+    const cacheAfter = await cacheFileState(timingCacheFile);
+    const seen = Object.hasOwn(await seenEngines(timingCacheFile), key);
+    const timing = verifyTimingCache(timingCacheFile, cacheBefore, cacheAfter, log, seen);
+    await recordEngine(timingCacheFile, key, cacheAfter);
+    details.timingCache = timing;
+    const incident = timingCacheIncident(timing, logFile);
+    if (incident) {
+      progress(`warning: ${incident.title.toLowerCase()}: ${timing.note}`);
+      incidents = [incident];
+    }
+  }
   let artifactPath = saveEngine;
   if (cache) {
     await cache.store(key, saveEngine, { parts, timeMs, details }, log);
@@ -45759,7 +45942,15 @@ async function buildEngine(setup, request2, progress) {
     details.cacheKey = key;
     details.buildLog = cache.paths(key).log;
   } else details.buildLog = logFile;
-  const engine = { request: request2, artifactPath, timeMs, cached: false, optionsHash, details };
+  const engine = {
+    request: request2,
+    artifactPath,
+    timeMs,
+    cached: false,
+    optionsHash,
+    details,
+    ...incidents ? { incidents } : {}
+  };
   return { engine, dynamic };
 }
 var init_build = __esm({
@@ -45778,6 +45969,7 @@ var init_build = __esm({
     init_option_checks();
     init_version();
     init_run_context();
+    init_timing_cache();
   }
 });
 
@@ -45963,7 +46155,7 @@ var init_export_output = __esm({
 });
 
 // src/runners/trtexec/infer.ts
-import { readFile as readFile6, rm as rm4 } from "node:fs/promises";
+import { readFile as readFile8, rm as rm4 } from "node:fs/promises";
 import { join as join8 } from "node:path";
 async function inferOutputs(run2, feeds) {
   const { setup, engine, dir } = run2;
@@ -45994,7 +46186,7 @@ async function inferOutputs(run2, feeds) {
       throw runFailure(setup, "accuracy", invocation, logFile);
     }
     try {
-      outputs.push(outputsToTensorSet(parseExportOutput(await readFile6(outFile, "utf8"), outFile)));
+      outputs.push(outputsToTensorSet(parseExportOutput(await readFile8(outFile, "utf8"), outFile)));
     } catch (error63) {
       const logFile = await writeRunLog(engine.request, `infer-${i3}`, invocation);
       if (error63 instanceof DataError || error63.code === "ENOENT") {
@@ -46404,7 +46596,7 @@ var init_export_profile = __esm({
 });
 
 // src/runners/trtexec/profile-run.ts
-import { readFile as readFile7 } from "node:fs/promises";
+import { readFile as readFile9 } from "node:fs/promises";
 import { join as join11 } from "node:path";
 async function profileLayers(run2, plan, loadInputs, progress) {
   progress("per-layer profile");
@@ -46436,8 +46628,8 @@ async function profileLayers(run2, plan, loadInputs, progress) {
     return { incident: { ...incident, title: `Per-layer profile run failed: ${incident.title}` } };
   }
   try {
-    const info2 = parseExportLayerInfo(await readFile7(layerFile, "utf8"), layerFile);
-    return { layers: parseExportProfile(await readFile7(profileFile, "utf8"), profileFile, info2).layers };
+    const info2 = parseExportLayerInfo(await readFile9(layerFile, "utf8"), layerFile);
+    return { layers: parseExportProfile(await readFile9(profileFile, "utf8"), profileFile, info2).layers };
   } catch (error63) {
     return {
       incident: {
@@ -46503,6 +46695,8 @@ var init_runner2 = __esm({
       context;
       type = "trtexec";
       usesCalibrationCache = true;
+      /** A sweep's concurrency runs as `--infStreams=N`: N execution contexts with queries in flight. */
+      concurrentRequests = true;
       detected;
       probed;
       gpu;
@@ -49691,7 +49885,7 @@ var require_util10 = __commonJS({
         }
         path6 = url2.path;
       }
-      var isAbsolute8 = exports.isAbsolute(path6);
+      var isAbsolute9 = exports.isAbsolute(path6);
       var parts = path6.split(/\/+/);
       for (var part, up = 0, i3 = parts.length - 1; i3 >= 0; i3--) {
         part = parts[i3];
@@ -49711,7 +49905,7 @@ var require_util10 = __commonJS({
       }
       path6 = parts.join("/");
       if (path6 === "") {
-        path6 = isAbsolute8 ? "/" : ".";
+        path6 = isAbsolute9 ? "/" : ".";
       }
       if (url2) {
         url2.path = path6;
@@ -49720,7 +49914,7 @@ var require_util10 = __commonJS({
       return path6;
     }
     exports.normalize = normalize;
-    function join32(aRoot, aPath) {
+    function join34(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -49752,11 +49946,11 @@ var require_util10 = __commonJS({
       }
       return joined;
     }
-    exports.join = join32;
+    exports.join = join34;
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
-    function relative4(aRoot, aPath) {
+    function relative5(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -49775,7 +49969,7 @@ var require_util10 = __commonJS({
       }
       return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
     }
-    exports.relative = relative4;
+    exports.relative = relative5;
     var supportsNullProto = (function() {
       var obj = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj);
@@ -49925,7 +50119,7 @@ var require_util10 = __commonJS({
             parsed.path = parsed.path.substring(0, index + 1);
           }
         }
-        sourceURL = join32(urlGenerate(parsed), sourceURL);
+        sourceURL = join34(urlGenerate(parsed), sourceURL);
       }
       return normalize(sourceURL);
     }
@@ -52694,11 +52888,11 @@ var require_lib2 = __commonJS({
     })();
     var __awaiter3 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value2) {
-        return value2 instanceof P ? value2 : new P(function(resolve13) {
-          resolve13(value2);
+        return value2 instanceof P ? value2 : new P(function(resolve14) {
+          resolve14(value2);
         });
       }
-      return new (P || (P = Promise))(function(resolve13, reject) {
+      return new (P || (P = Promise))(function(resolve14, reject) {
         function fulfilled(value2) {
           try {
             step(generator.next(value2));
@@ -52714,7 +52908,7 @@ var require_lib2 = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve13(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve14(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -52801,26 +52995,26 @@ var require_lib2 = __commonJS({
       }
       readBody() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve13) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve14) => __awaiter3(this, void 0, void 0, function* () {
             let output2 = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output2 = Buffer.concat([output2, chunk]);
             });
             this.message.on("end", () => {
-              resolve13(output2.toString());
+              resolve14(output2.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve13) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve14) => __awaiter3(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve13(Buffer.concat(chunks));
+              resolve14(Buffer.concat(chunks));
             });
           }));
         });
@@ -53028,14 +53222,14 @@ var require_lib2 = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve13, reject) => {
+          return new Promise((resolve14, reject) => {
             function callbackForResult(err2, res) {
               if (err2) {
                 reject(err2);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve13(res);
+                resolve14(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -53279,12 +53473,12 @@ var require_lib2 = __commonJS({
         return __awaiter3(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms2 = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve13) => setTimeout(() => resolve13(), ms2));
+          return new Promise((resolve14) => setTimeout(() => resolve14(), ms2));
         });
       }
       _processResponse(res, options) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve13, reject) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve14, reject) => __awaiter3(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -53292,7 +53486,7 @@ var require_lib2 = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve13(response);
+              resolve14(response);
             }
             function dateTimeDeserializer(key, value2) {
               if (typeof value2 === "string") {
@@ -53331,7 +53525,7 @@ var require_lib2 = __commonJS({
               err2.result = response.result;
               reject(err2);
             } else {
-              resolve13(response);
+              resolve14(response);
             }
           }));
         });
@@ -53934,8 +54128,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve13, reject) {
-            return setTimeout(resolve13, t);
+          return new this.Promise(function(resolve14, reject) {
+            return setTimeout(resolve14, t);
           });
         }
         computePenalty() {
@@ -54146,15 +54340,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error63, reject, resolve13, returned, task;
+          var args, cb, error63, reject, resolve14, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve13, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve14, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve13(returned);
+                  return resolve14(returned);
                 };
               } catch (error1) {
                 error63 = error1;
@@ -54169,13 +54363,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise2, reject, resolve13;
-          resolve13 = reject = null;
+          var promise2, reject, resolve14;
+          resolve14 = reject = null;
           promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve13 = _resolve;
+            resolve14 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve13, reject });
+          this._queue.push({ task, args, resolve: resolve14, reject });
           this._tryToRun();
           return promise2;
         }
@@ -54576,14 +54770,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve13, reject) => {
+              return new this.Promise((resolve14, reject) => {
                 if (finished7()) {
-                  return resolve13();
+                  return resolve14();
                 } else {
                   return this.on("done", () => {
                     if (finished7()) {
                       this.removeAllListeners("done");
-                      return resolve13();
+                      return resolve14();
                     }
                   });
                 }
@@ -54676,9 +54870,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve13, reject) {
+              return new this.Promise(function(resolve14, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve13)(args3);
+                  return (args3[0] != null ? reject : resolve14)(args3);
                 });
               });
             };
@@ -54965,11 +55159,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve13) {
-      resolve13(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve14) {
+      resolve14(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve13, reject) {
+  return new (P || (P = Promise))(function(resolve14, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -54985,7 +55179,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve13(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve14(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -55316,7 +55510,7 @@ function loadOnnxRuntime() {
 
 // src/app/settings.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-import { readFile as readFile8 } from "node:fs/promises";
+import { readFile as readFile10 } from "node:fs/promises";
 import { resolve as resolve3 } from "node:path";
 
 // node_modules/zod/v4/classic/external.js
@@ -60386,7 +60580,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve13) {
+function isRecursive(inst, stack, resolve14) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -60396,7 +60590,7 @@ function isRecursive(inst, stack, resolve13) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve13);
+      const answer = isRecursive(child, stack, resolve14);
       if (answer > result)
         result = answer;
     }
@@ -60407,7 +60601,7 @@ function isRecursive(inst, stack, resolve13) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve13) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve14) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -60471,7 +60665,7 @@ function isRecursive(inst, stack, resolve13) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve13 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve14 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -68723,45 +68917,45 @@ var PATTERN_IS_COMPLETE = /* @__PURE__ */ new Set([
   "xid"
 ]);
 function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
-  const fmt4 = def.format;
-  if (fmt4 === "base64") {
+  const fmt3 = def.format;
+  if (fmt3 === "base64") {
     const validator = addConstant(ctx, isValidBase64);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "base64url") {
+  if (fmt3 === "base64url") {
     const validator = addConstant(ctx, isValidBase64URL);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "jwt") {
+  if (fmt3 === "jwt") {
     const validator = addConstant(ctx, isValidJWT);
     const alg = addConstant(ctx, def.alg ?? null);
     doc.write(`if (!${validator}(${accessor}, ${alg})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "ipv6") {
+  if (fmt3 === "ipv6") {
     const validator = addConstant(ctx, isValidIPv6);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "cidrv6") {
+  if (fmt3 === "cidrv6") {
     const validator = addConstant(ctx, isValidCIDRv6);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "credit_card") {
+  if (fmt3 === "credit_card") {
     const validator = addConstant(ctx, isValidCreditCard);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt4 === "iban") {
+  if (fmt3 === "iban") {
     const validator = addConstant(ctx, isValidIBAN);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
   const formatDef = def;
-  if (fmt4 === "url" || fmt4 === "httpurl" || formatDef.normalize || formatDef.hostname !== void 0 || formatDef.protocol !== void 0) {
+  if (fmt3 === "url" || fmt3 === "httpurl" || formatDef.normalize || formatDef.hostname !== void 0 || formatDef.protocol !== void 0) {
     const parseConst = addConstant(ctx, validateURL);
     const defConst = addConstant(ctx, def);
     const trimVar = newVar(ctx);
@@ -68787,12 +68981,12 @@ function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
   const customFn = def.fn;
   if (customFn) {
     if (isAsyncFunction(customFn))
-      throw new ZodCompileUnsupportedError(`async string format ${fmt4}`);
+      throw new ZodCompileUnsupportedError(`async string format ${fmt3}`);
     const fnConst = addConstant(ctx, customFn);
     doc.write(`if (!${fnConst}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (PATTERN_IS_COMPLETE.has(fmt4) && def.pattern) {
+  if (PATTERN_IS_COMPLETE.has(fmt3) && def.pattern) {
     const patternConst = addConstant(ctx, def.pattern);
     doc.write(`${patternConst}.lastIndex = 0;`);
     doc.write(`if (!${patternConst}.test(${accessor})) return INVALID;`);
@@ -75506,7 +75700,7 @@ var SloConfig = external_exports.strictObject({
 });
 var SweepConfig = external_exports.strictObject({
   batchSizes: external_exports.array(positiveDim).min(1),
-  /** Requests in flight at once: concurrent runs of one session (onnxruntime). */
+  /** Requests in flight at once: concurrent runs of one session (onnxruntime), `--infStreams=N` (trtexec). */
   concurrency: external_exports.array(positiveDim).min(1).default([1]),
   slo: SloConfig.optional(),
   minGainPct: external_exports.number().nonnegative().default(5),
@@ -75822,7 +76016,7 @@ async function parseReleaseThresholds(value2, cwd) {
   let text = value2;
   if (!inline) {
     try {
-      text = await readFile8(resolve3(cwd, value2), "utf8");
+      text = await readFile10(resolve3(cwd, value2), "utf8");
     } catch (error63) {
       throw new ConfigError([
         { file: file2, path: "", message: `cannot read release thresholds: ${error63.message}` }
@@ -75937,6 +76131,9 @@ function compareKeys(a2, b) {
 function isSimilarKey(a2, b) {
   return a2.model === b.model && a2.precision === b.precision && a2.batchSize === b.batchSize && !sameKey(a2, b);
 }
+
+// src/gate/compare.ts
+init_simple_statistics();
 
 // src/engine-diff/side.ts
 function sideFromTimings(layers, environment = {}) {
@@ -76331,6 +76528,31 @@ function attributeLayers(candidate, baseline, limit = TOP_LAYERS) {
 // src/gate/models/envelope.ts
 init_simple_statistics();
 
+// src/util/format-number.ts
+function formatSig(value2, digits = 3) {
+  if (value2 === null || value2 === void 0 || !Number.isFinite(value2)) return "\u2014";
+  if (value2 === 0) return "0";
+  const magnitude = Math.abs(value2);
+  if (magnitude >= 1e3) return Math.round(value2).toLocaleString("en-US");
+  if (magnitude < 1e-3) return value2.toExponential(Math.max(0, digits - 1));
+  return value2.toPrecision(digits);
+}
+function formatPlain(value2, digits = 3) {
+  const text = formatSig(value2, digits);
+  return /^-?\d+\.\d+$/.test(text) ? text.replace(/\.?0+$/, "") : text;
+}
+function formatCosine(value2) {
+  if (value2 >= 1) return "1.0000";
+  return (Math.floor(value2 * 1e4) / 1e4).toFixed(4);
+}
+function formatValue(value2, unit = "", metric = "") {
+  if (value2 === null || value2 === void 0 || !Number.isFinite(value2)) return "\u2014";
+  if (/cosine/i.test(metric)) return formatCosine(value2);
+  const text = formatSig(value2, unit === "" ? 4 : 3);
+  if (unit === "") return text;
+  return unit.startsWith("/") ? `${text}${unit}` : `${text} ${unit}`;
+}
+
 // src/gate/verdict.ts
 var VERDICT_SEVERITY = [
   "failed",
@@ -76366,11 +76588,6 @@ function classifyInterval(lo, hi, thresholdPct, direction) {
 function formatPct(value2, digits = 1) {
   const text = value2.toFixed(digits);
   return value2 >= 0 && !text.startsWith("-") ? `+${text}%` : `${text}%`;
-}
-function formatValue(value2, unit = "") {
-  if (value2 === null || value2 === void 0) return "n/a";
-  const text = Math.abs(value2) >= 1e-3 && Math.abs(value2) < 1e9 ? String(Number(value2.toPrecision(4))) : value2.toExponential(3);
-  return unit ? `${text} ${unit}` : text;
 }
 
 // src/gate/models/common.ts
@@ -76419,7 +76636,7 @@ var envelopeModel = {
     if (value2 === null || !Number.isFinite(value2)) {
       return comparison({ ...base, verdict: "inconclusive", reason: "the candidate has no finite value" });
     }
-    const shown = formatValue(value2, metric.unit);
+    const shown = formatValue(value2, metric.unit, metric.name);
     if (spec.min !== void 0 && value2 < spec.min) {
       return comparison({ ...base, verdict: "regressed", reason: `${shown} is below the floor ${spec.min}` });
     }
@@ -76440,7 +76657,7 @@ var envelopeModel = {
     const sd = past.length > 1 ? sampleStandardDeviation(past) : 0;
     const lo = Math.min(...past) - spec.k * sd;
     const hi = Math.max(...past) + spec.k * sd;
-    const envelope = `[${formatValue(lo, metric.unit)}, ${formatValue(hi, metric.unit)}] learned from ${past.length} runs`;
+    const envelope = `[${formatValue(lo, metric.unit, metric.name)}, ${formatValue(hi, metric.unit, metric.name)}] learned from ${past.length} runs`;
     const worse = direction === "higher" ? value2 < lo : value2 > hi;
     const better = direction === "higher" ? value2 > hi : value2 < lo;
     const distance = Math.abs(value2 - center);
@@ -76541,13 +76758,13 @@ var percentageModel = {
       return comparison({
         ...base,
         verdict: "inconclusive",
-        reason: `baseline is 0, so the relative change to ${formatValue(value2, metric.unit)} is undefined`
+        reason: `baseline is 0, so the relative change to ${formatValue(value2, metric.unit, metric.name)} is undefined`
       });
     }
     const delta = (value2 / baseline - 1) * 100;
     const verdict = classifyInterval(delta, delta, spec.maxRegressionPct, direction);
     const limit = `${spec.maxRegressionPct}%`;
-    const change = `${formatValue(baseline, metric.unit)} \u2192 ${formatValue(value2, metric.unit)} (${formatPct(delta)})`;
+    const change = `${formatValue(baseline, metric.unit, metric.name)} \u2192 ${formatValue(value2, metric.unit, metric.name)} (${formatPct(delta)})`;
     const reason = verdict === "regressed" ? `${change} is worse than the ${limit} allowed` : verdict === "improved" ? `${change} is better by more than ${limit}` : `${change} is within \xB1${limit}`;
     return comparison({ ...base, verdict, reason });
   }
@@ -76565,7 +76782,7 @@ var staticModel = {
     if (value2 === null) {
       return comparison({ ...base, verdict: "inconclusive", reason: "the candidate has no value" });
     }
-    const shown = formatValue(value2, metric.unit);
+    const shown = formatValue(value2, metric.unit, metric.name);
     if (spec.min !== void 0 && value2 < spec.min) {
       return comparison({
         ...base,
@@ -77048,7 +77265,7 @@ var statisticalModel = {
       const raw2 = classifyInterval(delta2, delta2, threshold2, direction);
       const masked2 = maskedByNoise(raw2, delta2, threshold2, spec.minEffectPct);
       const verdict2 = masked2 ? "inconclusive" : raw2;
-      const reason = `${describe5(masked2 ? "masked" : verdict2, delta2, void 0, thresholdText(spec, threshold2, runsNoise))} (vs ${formatValue(baseline2, metric.unit)}, no raw samples)`;
+      const reason = `${describe5(masked2 ? "masked" : verdict2, delta2, void 0, thresholdText(spec, threshold2, runsNoise))} (vs ${formatValue(baseline2, metric.unit, metric.name)}, no raw samples)`;
       return comparison({
         ...base,
         baseline: baseline2,
@@ -77161,7 +77378,7 @@ function accuracyViolations(candidate, learned) {
       candidate: v.value,
       deltaPct: null,
       verdict: "regressed",
-      reason: `${v.metric} = ${formatValue(v.value)} on output "${v.output}" violates the accuracy limit ${limits.join(", ") || "(none given)"}${v.message ? ` \u2014 ${v.message}` : ""}`
+      reason: `${v.metric} = ${formatValue(v.value, "", v.metric)} on output "${v.output}" violates the accuracy limit ${limits.join(", ") || "(none given)"}${v.message ? ` \u2014 ${v.message}` : ""}`
     };
   });
   if (out.length === 0 && answered.length === 0 && !accuracy.passed) {
@@ -77188,6 +77405,15 @@ function entryReason(verdict, metrics, baseline) {
   const shown = hits.slice(0, 3).map((m) => `${m.metric}: ${m.reason}`);
   if (hits.length > 3) shown.push(`and ${hits.length - 3} more`);
   return shown.join("; ");
+}
+var DISTRIBUTION_RUNS = 5;
+function baselineLatency(runs) {
+  const kept = runs.filter((r) => r.entry.status === "ok" && !r.entry.unreliable).map((r) => (r.entry.latency?.trials ?? []).flatMap((t) => t.samples)).filter((samples) => samples.length > 0).slice(-DISTRIBUTION_RUNS);
+  const pooled = kept.flat().filter(Number.isFinite);
+  if (pooled.length === 0) return void 0;
+  pooled.sort((a2, b) => a2 - b);
+  const quantiles = Array.from({ length: 101 }, (_, i3) => quantileSorted(pooled, i3 / 100));
+  return { quantiles, samples: pooled.length, runs: kept.length };
 }
 function compareEntry(candidate, history, similarKeys, thresholds, options = {}) {
   const head = {
@@ -77257,6 +77483,8 @@ function compareEntry(candidate, history, similarKeys, thresholds, options = {})
     baselineRuns: baseline.kind === "runs" ? baseline.runs.length : 0,
     metrics
   };
+  const distribution2 = baseline.kind === "runs" ? baselineLatency(baseline.runs) : void 0;
+  if (distribution2) out.baselineLatency = distribution2;
   if (baseline.kind === "runs" && candidate.layers) {
     const latest2 = baseline.runs.filter((r) => r.entry.status === "ok").at(-1);
     if (latest2?.entry.layers) out.layers = attributeLayers(candidate.layers, latest2.entry.layers);
@@ -77532,7 +77760,9 @@ var IncidentKind = external_exports.enum([
   "accuracy-degradation",
   "unreliable-measurement",
   "thermal-throttling",
-  "runtime-error"
+  "runtime-error",
+  /** A build told to use a timing cache that missed it, did not load it or wrote none (tactic drift is possible). */
+  "timing-cache-miss"
 ]);
 var Stage = external_exports.enum(["probe", "build", "benchmark", "accuracy", "compare"]);
 var Incident = external_exports.object({
@@ -77692,7 +77922,19 @@ var EntryComparison = external_exports.object({
   engineDiff: EngineDiff.optional(),
   /** Which method judged the entry: same-job A/B, or the stored history. Absent in older files: history. */
   method: external_exports.enum(["ab", "history"]).optional(),
-  ab: AbSummary.optional()
+  ab: AbSummary.optional(),
+  /** Why same-job A/B did not judge this entry (unpaired, base side not built, not run); then the history did, or nothing. */
+  abSkipped: external_exports.string().optional(),
+  /**
+   * The baseline's latency distribution for the report's overlay: 101 quantiles (0, 1 … 100 %)
+   * of the raw samples pooled over the latest stored runs that still keep them. Absent where no
+   * stored run has raw samples.
+   */
+  baselineLatency: external_exports.object({
+    quantiles: external_exports.array(external_exports.number()).length(101),
+    samples: external_exports.number().int().positive(),
+    runs: external_exports.number().int().positive()
+  }).optional()
 });
 var GateOutcome = external_exports.object({
   /** `fail` when any entry's verdict is in failOn. */
@@ -77824,7 +78066,7 @@ function registerCommonHelpers(hb) {
   );
   hb.registerHelper(
     "join",
-    (list, sep4) => Array.isArray(list) ? list.map(toText).join(typeof sep4 === "string" ? sep4 : ", ") : ""
+    (list, sep5) => Array.isArray(list) ? list.map(toText).join(typeof sep5 === "string" ? sep5 : ", ") : ""
   );
 }
 function routeEscapes(hb, escapeValue) {
@@ -77882,12 +78124,6 @@ function createHtmlHandlebars() {
 }
 
 // src/report/format.ts
-function formatSig(value2, digits = 3) {
-  if (value2 === null || value2 === void 0 || !Number.isFinite(value2)) return "\u2014";
-  if (value2 === 0) return "0";
-  const text = value2.toPrecision(digits);
-  return text.includes("e") ? Number(text).toString() : text;
-}
 function signed(value2) {
   const text = value2.toFixed(1);
   if (Number(text) === 0) return "0.0";
@@ -77898,15 +78134,8 @@ function formatDeltaPct(deltaPct2, interval) {
   const main = `${signed(deltaPct2)} %`;
   return interval ? `${main} [${signed(interval[0])}, ${signed(interval[1])}]` : main;
 }
-function formatCosine(value2) {
-  if (value2 >= 1) return "1.0000";
-  return (Math.floor(value2 * 1e4) / 1e4).toFixed(4);
-}
 function formatMetricValue(metric, value2) {
-  if (value2 === null) return "\u2014";
-  if (metric.startsWith("accuracy.")) return formatSig(value2, 6);
-  if (metric.startsWith("latency.")) return `${formatSig(value2)} ms`;
-  return formatSig(value2);
+  return formatValue(value2, getMetric(metric)?.unit ?? "", metric);
 }
 function entryLabel(e) {
   return `${e.model} \xB7 ${e.precision} \xB7 b${e.batchSize}`;
@@ -78117,15 +78346,15 @@ function distributionSvg(input2) {
     ).join("");
     parts.push(`<path class="outline" d="${path6}"><title>${escapeHtml(input2.baselineLabel)}</title></path>`);
   }
-  const median3 = (label, values, cls, row) => {
+  const median3 = (label, values, cls, row, count2 = values.length) => {
     const m = quantile2(values, 0.5);
     parts.push(
       `<line class="${cls}" x1="${px(x2.at(m))}" x2="${px(x2.at(m))}" y1="${TOP - 4}" y2="${BOTTOM}"/>`,
-      `<text class="lbl ${cls}-text" x="${LEFT}" y="${12 + row * 13}">${escapeHtml(`${label}: p50 ${formatSig(m)} ms, p99 ${formatSig(quantile2(values, 0.99))} ms, ${values.length} samples`)}</text>`
+      `<text class="lbl ${cls}-text" x="${LEFT}" y="${12 + row * 13}">${escapeHtml(`${label}: p50 ${formatSig(m)} ms, p99 ${formatSig(quantile2(values, 0.99))} ms, ${formatSig(count2)} samples`)}</text>`
     );
   };
   median3(input2.candidateLabel, cand, "median", 0);
-  if (b) median3(input2.baselineLabel, base, "median-base", 1);
+  if (b) median3(input2.baselineLabel, base, "median-base", 1, input2.baselineCount);
   else if (marks.length > 0) {
     const { p50, p99 } = input2.baselineMarks;
     for (const [name, v] of [
@@ -78163,7 +78392,8 @@ function latencyChartSvg(row) {
     title: `Latency distribution of ${row.label}`,
     candidate: d.samples,
     candidateLabel: "this run",
-    baselineLabel: "baseline",
+    baselineLabel: d.baselineLabel,
+    ...d.baselineQuantiles ? { baseline: d.baselineQuantiles, baselineCount: d.baselineSamples ?? 0 } : {},
     baselineMarks: { p50: d.baselineP50, p99: d.baselineP99 }
   });
 }
@@ -78213,6 +78443,49 @@ function deltaChartSvg(rows) {
     );
   });
   return `<svg class="chart delta-chart" role="img" viewBox="0 0 ${width} ${height}" style="max-width:${width}px">${parts.join("")}</svg>`;
+}
+var ACC_LO = 1e-7;
+var ACC_TICKS = [1e-6, 1e-4, 0.01, 1];
+function accuracyChartSvg(devices) {
+  const charts = devices.flatMap((device) => {
+    const data = device.rows.filter((r) => r.accuracyValues);
+    if (data.length === 0) return [];
+    const labelWidth = 230;
+    const barWidth = 300;
+    const valueWidth = 200;
+    const rowHeight = 24;
+    const top = 22;
+    const width = labelWidth + barWidth + valueWidth;
+    const height = top + data.length * rowHeight + 8;
+    const span = Math.log10(1 / ACC_LO);
+    const x2 = (distance) => labelWidth + Math.log10(Math.min(1, Math.max(ACC_LO, distance)) / ACC_LO) / span * barWidth;
+    const parts = [
+      `<title>${escapeHtml(`Accuracy against fp32 on ${device.name} (1 \u2212 cosine, log axis)`)}</title>`
+    ];
+    for (const t of ACC_TICKS) {
+      parts.push(
+        `<line class="grid" x1="${px(x2(t))}" x2="${px(x2(t))}" y1="${top - 4}" y2="${height - 4}"/>`,
+        `<text class="lbl" x="${px(x2(t))}" y="12" text-anchor="middle">${escapeHtml(`1\u2212cos ${t === 1 ? "1" : `1e${Math.log10(t)}`}`)}</text>`
+      );
+    }
+    data.forEach((r, i3) => {
+      const { cosine, top1 } = r.accuracyValues;
+      const y = top + i3 * rowHeight;
+      const mid = y + rowHeight / 2;
+      const cls = r.accuracyPassed === false ? "v-regressed" : "v-unchanged";
+      const text = `cos ${formatCosine(cosine)}${top1 === null ? "" : ` \xB7 top-1 ${formatSig(top1 * 100)} %`}`;
+      parts.push(
+        `<text class="name" x="${labelWidth - 8}" y="${px(mid + 4)}" text-anchor="end">${escapeHtml(truncateText(r.label, 32))}<title>${escapeHtml(r.label)}</title></text>`,
+        `<rect class="acc-bar ${cls}" x="${labelWidth}" y="${px(y + 5)}" width="${px(Math.max(1, x2(1 - cosine) - labelWidth))}" height="${rowHeight - 10}"><title>${escapeHtml(`${r.label}: ${text}${r.accuracyPassed === false ? " (accuracy check failed)" : ""}`)}</title></rect>`,
+        `<text class="value ${cls}" x="${labelWidth + barWidth + 8}" y="${px(mid + 4)}">${escapeHtml(truncateText(text, 30))}</text>`
+      );
+    });
+    return [
+      `<svg class="chart delta-chart accuracy-chart" role="img" viewBox="0 0 ${width} ${height}" style="max-width:${width}px">${parts.join("")}</svg>`
+    ];
+  });
+  return charts.length === 0 ? "" : `<h2>Accuracy against fp32</h2>
+${charts.join("\n")}`;
 }
 
 // src/speedup/speedup.ts
@@ -78465,7 +78738,8 @@ var INCIDENT_LABELS = {
   "accuracy-degradation": "Accuracy degradation",
   "unreliable-measurement": "Unreliable measurement",
   "thermal-throttling": "Thermal throttling",
-  "runtime-error": "Runtime error"
+  "runtime-error": "Runtime error",
+  "timing-cache-miss": "Timing cache missed"
 };
 var INCIDENT_ICONS = {
   "engine-build-failure": "\u{1F9F1}",
@@ -78480,7 +78754,8 @@ var INCIDENT_ICONS = {
   "accuracy-degradation": "\u{1F3AF}",
   "unreliable-measurement": "\u{1F3B2}",
   "thermal-throttling": "\u{1F321}\uFE0F",
-  "runtime-error": "\u26A0\uFE0F"
+  "runtime-error": "\u26A0\uFE0F",
+  "timing-cache-miss": "\u{1F5C2}\uFE0F"
 };
 var CONCLUSION_ICONS = {
   pass: "\u2705",
@@ -78545,10 +78820,14 @@ function distribution(entry, comparison2) {
   const latency = entry.latency;
   if (!latency) return null;
   const baseline = (name) => findMetric(comparison2, name)?.baseline ?? null;
+  const stored = comparison2?.baselineLatency;
   return {
     samples: latency.trials.flatMap((t) => t.samples),
     baselineP50: baseline("latency.p50"),
-    baselineP99: baseline("latency.p99")
+    baselineP99: baseline("latency.p99"),
+    baselineQuantiles: stored ? stored.quantiles : null,
+    baselineSamples: stored ? stored.samples : null,
+    baselineLabel: stored ? `baseline (${stored.runs} run${stored.runs === 1 ? "" : "s"})` : "baseline"
   };
 }
 
@@ -78633,6 +78912,10 @@ var PLAYBOOKS = {
     "For CUDA errors (illegal memory access), rerun with CUDA_LAUNCH_BLOCKING=1 to locate the failing kernel.",
     "Check the driver and runtime versions match those the engine was built with.",
     "Verify the engine or model file is intact (compare the build's sha256)."
+  ],
+  "timing-cache-miss": [
+    "A latency change on this build may be tactic drift rather than code: compare the engines layer by layer (trt-gate diff-engines, or profile: true on the trtexec runner).",
+    "Restore the timing cache before every build (one per TensorRT version and GPU) so that tactics are not timed anew."
   ]
 };
 var ACCURACY_BY_PRECISION = {
@@ -78691,9 +78974,7 @@ var SPIKE_CV = 0.25;
 var UNRELIABLE_CV = 0.5;
 var UNRELIABLE_TRIAL_SPREAD_PCT = 20;
 var MIN_SAMPLES_FOR_TAIL = 20;
-function fmt(value2, digits = 3) {
-  return Number(value2.toPrecision(digits)).toString();
-}
+var fmt = (value2, digits = 3) => formatPlain(value2, digits);
 function signedPct(value2) {
   return `${value2 >= 0 ? "+" : ""}${value2.toFixed(1)} %`;
 }
@@ -78743,7 +79024,7 @@ function detectAccuracyDegradation(entry, comparison2) {
   const details = [];
   if (acc) {
     for (const v of acc.violations) {
-      const value2 = v.value === null ? "n/a" : fmt(v.value, 5);
+      const value2 = formatValue(v.value, "", v.metric);
       details.push(`${v.metric} = ${value2} on output '${v.output}' (limit ${limitText(v.limit)})`);
     }
     for (const out of acc.outputs) {
@@ -78933,6 +79214,7 @@ function rowView(entry, comparison2, device, options, deviceKind) {
     deltaVerdict: primary?.verdict ?? null,
     accuracy: accuracy.text,
     accuracyPassed: accuracy.passed,
+    accuracyValues: entry.accuracy?.worst ? { cosine: entry.accuracy.worst.cosine, top1: entry.accuracy.worst.top1Agreement ?? null } : null,
     verdict,
     verdictIcon: verdict ? VERDICT_ICONS[verdict] : "",
     verdictLabel: verdict ? VERDICT_LABELS[verdict] : "",
@@ -78956,8 +79238,9 @@ function methodText(comparison2) {
     const stop = ab.stopped === "settled" ? "" : ` (${ab.stopped})`;
     return `A/B in this job vs ${ab.base}: ${ab.pairs} pairs \xB7 ${noise} \xB7 ${(ab.timeToVerdictMs / 1e3).toFixed(1)} s to verdict${stop}`;
   }
-  if (comparison2?.method === "ab") return "A/B in this job (not paired: see the reason)";
-  if (comparison2?.method === "history") return `stored history (${comparison2.baselineRuns} runs)`;
+  const skipped = comparison2?.abSkipped ? `; A/B not used: ${comparison2.abSkipped}` : "";
+  if (comparison2?.method === "ab") return `A/B in this job (not paired${skipped || ": see the reason"})`;
+  if (comparison2?.method === "history") return `stored history (${comparison2.baselineRuns} runs)${skipped}`;
   return null;
 }
 
@@ -79121,6 +79404,10 @@ function htmlHandlebars() {
     const hb = createHtmlHandlebars();
     hb.registerHelper("latencyChart", (row) => new hb.SafeString(latencyChartSvg(row)));
     hb.registerHelper("deltaChart", (rows) => new hb.SafeString(deltaChartSvg(rows)));
+    hb.registerHelper(
+      "accuracyChart",
+      (devices) => new hb.SafeString(accuracyChartSvg(devices))
+    );
     hb.registerHelper("sweepChart", (view) => new hb.SafeString(sweepChartSvg(view)));
     htmlEnv = hb;
   }
@@ -79400,17 +79687,3101 @@ async function writeArtifact(path6, text) {
   await writeFileAtomically(path6, text);
 }
 
+// src/ab/base-side.ts
+init_execa();
+import { mkdir as mkdir10, mkdtemp as mkdtemp2, rm as rm6, stat as stat6, writeFile as writeFile5 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname as dirname4, isAbsolute as isAbsolute5, join as join15, posix as posix2, relative, resolve as resolve4, sep } from "node:path";
+init_errors();
+async function openBaseSide(against, configPath2, cwd) {
+  const asDir = resolve4(cwd, against);
+  if (await isDirectory2(asDir)) {
+    const loaded = await loadConfig(join15(asDir, relative(cwd, resolve4(cwd, configPath2))));
+    return { loaded, label: `directory ${against}`, cleanup: async () => {
+    } };
+  }
+  return baseFromGitRef(against, resolve4(cwd, configPath2));
+}
+async function isDirectory2(path6) {
+  try {
+    return (await stat6(path6)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+async function git(cwd, args) {
+  const r = await execa("git", args, {
+    cwd,
+    reject: false,
+    encoding: "buffer",
+    stdin: "ignore",
+    env: { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" }
+  });
+  return {
+    ok: r.exitCode === 0,
+    out: Buffer.from(r.stdout),
+    err: Buffer.from(r.stderr).toString()
+  };
+}
+async function baseFromGitRef(ref2, configAbs) {
+  if (ref2.startsWith("-") || ref2.length === 0)
+    throw new UsageError(`--against ${ref2}: not a git ref or directory`);
+  const configDir = dirname4(configAbs);
+  const top = await git(configDir, ["rev-parse", "--show-toplevel"]);
+  if (!top.ok)
+    throw new UsageError(`--against ${ref2}: ${configDir} is not in a git repository (and no such directory)`);
+  const root2 = top.out.toString().trim();
+  const sha = await git(configDir, [
+    "rev-parse",
+    "--verify",
+    "--quiet",
+    "--end-of-options",
+    `${ref2}^{commit}`
+  ]);
+  if (!sha.ok) throw new UsageError(`--against ${ref2}: no such commit or directory`);
+  const commit2 = sha.out.toString().trim();
+  const configRel = relative(root2, configAbs).split(sep).join("/");
+  const file2 = `${ref2}:${configRel}`;
+  const blob = async (path6, field) => {
+    const r = await git(root2, ["cat-file", "blob", `${commit2}:${path6}`]);
+    if (!r.ok) throw new ConfigError([{ file: file2, path: field, message: `${path6} does not exist at ${ref2}` }]);
+    return r.out;
+  };
+  const { config: config2, runnerOptions } = parseConfig((await blob(configRel, "")).toString("utf8"), file2);
+  const dir = await mkdtemp2(join15(tmpdir(), "trt-gate-base-"));
+  const cleanup = () => rm6(dir, { recursive: true, force: true });
+  try {
+    for (const { field, value: value2 } of referencedFiles(config2)) {
+      if (isAbsolute5(value2)) {
+        throw new ConfigError([
+          {
+            file: file2,
+            path: field,
+            message: `an absolute path (${value2}) cannot be read from a git ref; use --against DIR`
+          }
+        ]);
+      }
+      const rel = posix2.normalize(posix2.join(posix2.dirname(configRel), value2));
+      if (rel.startsWith("../") || rel === "..") {
+        throw new ConfigError([{ file: file2, path: field, message: `${value2} is outside the repository` }]);
+      }
+      const data = await blob(rel, field);
+      if (data.subarray(0, 40).toString("latin1").startsWith("version https://git-lfs")) {
+        throw new ConfigError([
+          {
+            file: file2,
+            path: field,
+            message: `${rel} is a Git LFS pointer at ${ref2}; check the base out and use --against DIR`
+          }
+        ]);
+      }
+      const out = join15(dir, ...rel.split("/"));
+      await mkdir10(dirname4(out), { recursive: true });
+      await writeFile5(out, data);
+    }
+  } catch (error63) {
+    await cleanup();
+    throw error63;
+  }
+  return {
+    loaded: { file: file2, dir: join15(dir, ...posix2.dirname(configRel).split("/")), config: config2, runnerOptions },
+    label: `git ${ref2} (${commit2.slice(0, 12)})`,
+    cleanup
+  };
+}
+function referencedFiles(config2) {
+  const out = [];
+  config2.models.forEach((model, m) => {
+    out.push({ field: `models[${m}].onnx`, value: model.onnx });
+    for (const [precision, variant] of Object.entries(model.variants)) {
+      out.push({ field: `models[${m}].variants.${precision}`, value: variant });
+    }
+    model.inputs.forEach((input2, i3) => {
+      if (input2.data.type === "file")
+        out.push({ field: `models[${m}].inputs[${i3}].data.path`, value: input2.data.path });
+    });
+    if (model.calibrationCache)
+      out.push({ field: `models[${m}].calibrationCache`, value: model.calibrationCache });
+  });
+  return out;
+}
+async function mergeBase(cwd, baseSha, headSha) {
+  for (const sha of [baseSha, headSha]) {
+    if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new UsageError(`${JSON.stringify(sha)} is not a commit id`);
+    const has2 = await git(cwd, ["cat-file", "-e", `${sha}^{commit}`]);
+    if (!has2.ok) {
+      const shallow = (await git(cwd, ["rev-parse", "--is-shallow-repository"])).out.toString().trim();
+      throw new UsageError(
+        `commit ${sha.slice(0, 12)} is not in this clone${shallow === "true" ? " (a shallow clone: check out with fetch-depth: 0)" : ""}`
+      );
+    }
+  }
+  const r = await git(cwd, ["merge-base", baseSha, headSha]);
+  if (!r.ok) throw new UsageError(`${baseSha.slice(0, 12)} and ${headSha.slice(0, 12)} have no merge-base`);
+  return r.out.toString().trim();
+}
+
+// src/app/pr-gate.ts
+init_errors();
+
+// src/app/gate-results.ts
+function storeLookup(store) {
+  return async (key) => {
+    const history = await store.read(key);
+    if (history && history.runs.length > 0) return { history, similar: [] };
+    return { similar: await store.findSimilar(key) };
+  };
+}
+async function gateResults(candidate, lookup, settings) {
+  const { comparisons, gate } = await compareResults(candidate, lookup, settings);
+  return { ...candidate, comparisons, gate };
+}
+async function gateKeepingPairs(candidate, lookup, settings, abSkipped) {
+  const prior = new Map((candidate.comparisons ?? []).map((c3) => [c3.entryId, c3]));
+  const abInvolved = abSkipped !== void 0 || [...prior.values()].some((c3) => c3.method === "ab");
+  if (!abInvolved) return gateResults(candidate, lookup, settings);
+  const paired = (id) => prior.get(id)?.ab ? prior.get(id) : void 0;
+  const rest = candidate.entries.filter((e) => !paired(e.id));
+  const judged = new Map(
+    (await compareResults({ ...candidate, entries: rest }, lookup, settings)).comparisons.map((c3) => [
+      c3.entryId,
+      c3
+    ])
+  );
+  const comparisons = candidate.entries.map((e) => {
+    const kept = paired(e.id);
+    if (kept) return kept;
+    const c3 = judged.get(e.id);
+    const why = prior.get(e.id)?.abSkipped ?? abSkipped;
+    return { ...c3, method: "history", ...why && e.status !== "failed" ? { abSkipped: why } : {} };
+  });
+  return { ...candidate, comparisons, gate: decide(comparisons, settings.gate.failOn) };
+}
+async function gateCandidates(candidates, store, settings, dropPairs) {
+  const lookup = store ? storeLookup(store) : noBaselines;
+  const compared = [];
+  for (const candidate of candidates) {
+    const comparisons = candidate.comparisons?.map(
+      ({ ab, ...c3 }) => ab && dropPairs ? { ...c3, abSkipped: dropPairs } : { ...c3, ...ab ? { ab } : {} }
+    );
+    compared.push(await gateKeepingPairs({ ...candidate, comparisons }, lookup, settings));
+  }
+  return {
+    compared,
+    gate: overallGate(
+      compared.map((c3) => c3.gate),
+      settings.gate.failOn
+    )
+  };
+}
+
+// src/accuracy/evaluate.ts
+init_tensor();
+
+// src/accuracy/metrics.ts
+function countNonFinite(values) {
+  let n3 = 0;
+  for (const arr of values) for (const v of arr) if (!Number.isFinite(v)) n3++;
+  return n3;
+}
+function topK(row, k) {
+  const idx = Array.from(row.keys());
+  idx.sort((a2, b) => row[b] - row[a2] || a2 - b);
+  return idx.slice(0, k);
+}
+function outputMetrics(pair) {
+  const { reference, candidate } = pair;
+  if (reference.length !== candidate.length || reference.length === 0) {
+    throw new RangeError(
+      `expected the same non-zero number of samples, got ${reference.length} and ${candidate.length}`
+    );
+  }
+  let refMaxAbs = 0;
+  for (const r of reference) for (const v of r) refMaxAbs = Math.max(refMaxAbs, Math.abs(v));
+  const relFloor = Math.max(1e-3 * refMaxAbs, 1e-12);
+  let maxAbs = 0;
+  let sumAbs = 0;
+  let sumSq = 0;
+  let maxRel = 0;
+  let count2 = 0;
+  let minCosine = 1;
+  for (let s = 0; s < reference.length; s++) {
+    const r = reference[s];
+    const c3 = candidate[s];
+    if (r.length !== c3.length)
+      throw new RangeError(`sample ${s}: ${c3.length} values, reference has ${r.length}`);
+    let dot = 0;
+    let nr = 0;
+    let nc = 0;
+    for (let i3 = 0; i3 < r.length; i3++) {
+      const d = Math.abs(c3[i3] - r[i3]);
+      maxAbs = Math.max(maxAbs, d);
+      sumAbs += d;
+      sumSq += d * d;
+      maxRel = Math.max(maxRel, d / Math.max(Math.abs(r[i3]), relFloor));
+      dot += r[i3] * c3[i3];
+      nr += r[i3] * r[i3];
+      nc += c3[i3] * c3[i3];
+    }
+    count2 += r.length;
+    const cosine = nr === 0 && nc === 0 ? 1 : nr === 0 || nc === 0 ? 0 : dot / Math.sqrt(nr * nc);
+    minCosine = Math.min(minCosine, cosine);
+  }
+  const metrics = {
+    maxAbsError: maxAbs,
+    meanAbsError: count2 ? sumAbs / count2 : 0,
+    mse: count2 ? sumSq / count2 : 0,
+    maxRelError: maxRel,
+    cosine: Math.min(1, minCosine)
+  };
+  if (pair.classifier) Object.assign(metrics, agreement(pair));
+  return metrics;
+}
+function agreement(pair) {
+  const classes = pair.dims[pair.dims.length - 1] ?? 1;
+  let rows = 0;
+  let top1 = 0;
+  let top5 = 0;
+  for (let s = 0; s < pair.reference.length; s++) {
+    const r = pair.reference[s];
+    const c3 = pair.candidate[s];
+    for (let start = 0; start + classes <= r.length; start += classes) {
+      const refBest = topK(r.subarray(start, start + classes), 1)[0];
+      const candTop = topK(c3.subarray(start, start + classes), Math.min(5, classes));
+      rows++;
+      if (candTop[0] === refBest) top1++;
+      if (candTop.includes(refBest)) top5++;
+    }
+  }
+  return { top1Agreement: rows ? top1 / rows : 1, top5Agreement: rows ? top5 / rows : 1 };
+}
+var HIGHER_IS_BETTER = /* @__PURE__ */ new Set([
+  "cosine",
+  "top1Agreement",
+  "top5Agreement",
+  "top1Accuracy",
+  "top5Accuracy"
+]);
+function isHigherBetter(metric) {
+  return HIGHER_IS_BETTER.has(metric);
+}
+function worstOf(all) {
+  if (all.length === 0) return null;
+  const worst = {};
+  for (const m of all) {
+    for (const [key, value2] of Object.entries(m)) {
+      if (value2 === void 0) continue;
+      const prev = worst[key];
+      if (prev === void 0) worst[key] = value2;
+      else worst[key] = isHigherBetter(key) ? Math.min(prev, value2) : Math.max(prev, value2);
+    }
+  }
+  return worst;
+}
+
+// src/accuracy/evaluate.ts
+function effectiveLimits(precision, global3, model) {
+  return {
+    ...global3.default,
+    ...global3[precision],
+    ...model?.default,
+    ...model?.[precision]
+  };
+}
+function isClassifierOutput(dims, override) {
+  if (override !== void 0) return override;
+  return dims.length === 2 && (dims[1] ?? 0) >= 5;
+}
+function evaluateAccuracy(args) {
+  const names2 = args.outputs ?? Object.keys(args.reference[0] ?? {});
+  const outputs = [];
+  const violations = [];
+  for (const name of names2) {
+    const refs = args.reference.map((set2) => pick2(set2, name, "reference"));
+    const cands = args.candidate.map((set2) => pick2(set2, name, "candidate"));
+    const dims = refs[0].dims;
+    const refValues = refs.map(toFloat64);
+    const candValues = cands.map(toFloat64);
+    const nonFinite = countNonFinite(candValues);
+    const refNonFinite = countNonFinite(refValues);
+    if (nonFinite > 0 || refNonFinite > 0) {
+      outputs.push({ name, dims, nonFinite, metrics: null });
+      if (nonFinite > 0) {
+        violations.push({
+          output: name,
+          metric: "finite",
+          value: nonFinite,
+          limit: { max: 0 },
+          message: `${name} contains ${nonFinite} NaN/Inf value${nonFinite > 1 ? "s" : ""}`
+        });
+      }
+      if (refNonFinite > 0) {
+        violations.push({
+          output: name,
+          metric: "referenceFinite",
+          value: refNonFinite,
+          limit: { max: 0 },
+          message: `${name}: the reference contains ${refNonFinite} NaN/Inf value${refNonFinite > 1 ? "s" : ""}; accuracy cannot be judged`
+        });
+      }
+      continue;
+    }
+    const metrics = outputMetrics({
+      reference: refValues,
+      candidate: candValues,
+      dims,
+      classifier: isClassifierOutput(dims, args.classifier)
+    });
+    outputs.push({ name, dims, nonFinite, metrics });
+    violations.push(...limitViolations(name, metrics, args.limits));
+  }
+  const measured2 = outputs.flatMap((o2) => o2.metrics ? [o2.metrics] : []);
+  return {
+    reference: args.referenceName,
+    samples: args.reference.length,
+    outputs,
+    worst: worstOf(measured2),
+    violations,
+    passed: violations.length === 0
+  };
+}
+function limitViolations(output2, metrics, limits) {
+  const out = [];
+  for (const [metric, limit] of Object.entries(limits)) {
+    const value2 = metrics[metric];
+    if (value2 === void 0) continue;
+    if (limit.min !== void 0 && value2 < limit.min) {
+      out.push({
+        output: output2,
+        metric,
+        value: value2,
+        limit,
+        message: `${output2}: ${metric} ${formatValue(value2, "", metric)} < ${limit.min}`
+      });
+    } else if (limit.max !== void 0 && value2 > limit.max) {
+      out.push({
+        output: output2,
+        metric,
+        value: value2,
+        limit,
+        message: `${output2}: ${metric} ${formatValue(value2, "", metric)} > ${limit.max}`
+      });
+    }
+  }
+  return out;
+}
+function pick2(set2, name, side) {
+  const t = set2[name];
+  if (!t) throw new Error(`${side} has no output named "${name}" (has: ${Object.keys(set2).join(", ")})`);
+  return t;
+}
+
+// src/accuracy/reference.ts
+init_tensors();
+var REFERENCE_NAME = "onnxruntime-fp32 (CPU)";
+var onnxRuntimeCpuReference = {
+  name: REFERENCE_NAME,
+  async outputs(onnxPath, feeds) {
+    const ort = await loadOnnxRuntime();
+    const session = await ort.InferenceSession.create(onnxPath, {
+      executionProviders: ["cpu"],
+      graphOptimizationLevel: "disabled",
+      logSeverityLevel: 3
+    });
+    try {
+      const outputs = [];
+      for (const f of feeds) outputs.push(fromOrtOutputs(await session.run(toOrtFeeds(ort, f))));
+      return outputs;
+    } finally {
+      await session.release();
+    }
+  }
+};
+function referenceOutputs(onnxPath, feeds) {
+  return onnxRuntimeCpuReference.outputs(onnxPath, feeds);
+}
+
+// src/pipeline/events.ts
+var nullObserver = { onEvent: () => {
+} };
+
+// src/pipeline/run.ts
+import { stat as stat8 } from "node:fs/promises";
+import { join as join21 } from "node:path";
+
+// src/accuracy/calibration.ts
+init_tensor();
+import { createHash as createHash3 } from "node:crypto";
+import { access as access3, readFile as readFile12 } from "node:fs/promises";
+import { join as join17 } from "node:path";
+
+// src/inputs/validation.ts
+init_errors();
+init_prng();
+init_generate();
+import { readdir as readdir3, readFile as readFile11, stat as stat7 } from "node:fs/promises";
+import { basename as basename2, extname, join as join16 } from "node:path";
+
+// src/inputs/npy.ts
+init_errors();
+init_tensor();
+var DESCR = {
+  f2: "float16",
+  f4: "float32",
+  f8: "float64",
+  i1: "int8",
+  i2: "int16",
+  i4: "int32",
+  i8: "int64",
+  u1: "uint8",
+  u2: "uint16",
+  u4: "uint32",
+  u8: "uint64",
+  b1: "bool"
+};
+var ITEM_BYTES = {
+  float16: 2,
+  float32: 4,
+  float64: 8,
+  int8: 1,
+  int16: 2,
+  int32: 4,
+  int64: 8,
+  uint8: 1,
+  uint16: 2,
+  uint32: 4,
+  uint64: 8,
+  bool: 1
+};
+function npyItemBytes(dtype) {
+  return ITEM_BYTES[dtype];
+}
+var MAGIC = [147, 78, 85, 77, 80, 89];
+function fail(file2, message) {
+  throw new DataError(`${file2}: not a readable .npy array: ${message}`, file2);
+}
+function parseNpy(bytes, file2) {
+  if (bytes.length < 10 || MAGIC.some((b, i3) => bytes[i3] !== b)) fail(file2, "missing the \\x93NUMPY magic");
+  const major = bytes[6];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let headerStart;
+  let headerLength;
+  if (major === 1) {
+    headerStart = 10;
+    headerLength = view.getUint16(8, true);
+  } else if (major === 2 || major === 3) {
+    if (bytes.length < 12) fail(file2, "truncated header");
+    headerStart = 12;
+    headerLength = view.getUint32(8, true);
+  } else {
+    fail(file2, `format version ${major}.${bytes[7]} (expected 1.0, 2.0 or 3.0)`);
+  }
+  const dataStart = headerStart + headerLength;
+  if (dataStart > bytes.length) fail(file2, `header of ${headerLength} bytes runs past the end of the file`);
+  const encoding = major === 3 ? "utf-8" : "latin1";
+  const header = new TextDecoder(encoding).decode(bytes.subarray(headerStart, dataStart));
+  const { dtype, shape } = parseHeader(header, file2);
+  const count2 = shape.reduce((a2, b) => a2 * b, 1);
+  const size = count2 * ITEM_BYTES[dtype];
+  if (bytes.length - dataStart < size) {
+    fail(
+      file2,
+      `shape (${shape.join(", ")}) needs ${size} bytes of data, the file has ${bytes.length - dataStart}`
+    );
+  }
+  return { dtype, shape, data: bytes.subarray(dataStart, dataStart + size) };
+}
+var DICT = /^\s*\{(.*)\}\s*$/s;
+var DESCR_RE = /'descr'\s*:\s*(?:'([^']*)'|(\[))/;
+var FORTRAN_RE = /'fortran_order'\s*:\s*(True|False)/;
+var SHAPE_RE = /'shape'\s*:\s*\(([^)]*)\)/;
+function parseHeader(header, file2) {
+  const body = DICT.exec(header)?.[1];
+  if (body === void 0) fail(file2, `header is not a dict literal: ${JSON.stringify(header.slice(0, 80))}`);
+  const descr = DESCR_RE.exec(body);
+  if (!descr) fail(file2, "header has no 'descr'");
+  if (descr[2])
+    fail(file2, "structured dtypes (record arrays) are not supported; save one plain array per input");
+  const fortran = FORTRAN_RE.exec(body)?.[1];
+  if (fortran === void 0) fail(file2, "header has no 'fortran_order'");
+  if (fortran === "True") {
+    fail(file2, "fortran_order is True; save the array in C order (numpy.ascontiguousarray(a)) and try again");
+  }
+  const shapeText = SHAPE_RE.exec(body)?.[1];
+  if (shapeText === void 0) fail(file2, "header has no 'shape' tuple");
+  const shape = shapeText.split(",").map((s) => s.trim()).filter((s) => s.length > 0).map((s) => {
+    if (!/^\d+L?$/.test(s)) fail(file2, `shape entry "${s}" is not a non-negative integer`);
+    return Number.parseInt(s, 10);
+  });
+  return { dtype: parseDescr(descr[1], file2), shape };
+}
+function parseDescr(descr, file2) {
+  const m = /^([<>|=])([a-zA-Z])(\d+)$/.exec(descr);
+  if (!m) fail(file2, `dtype '${descr}' is not a plain numeric type (expected e.g. '<f4', '<i8', '|u1')`);
+  const [, order, kind, size] = m;
+  const dtype = DESCR[`${kind}${size}`];
+  if (!dtype) {
+    fail(file2, `dtype '${descr}' is not supported (expected float16/32/64, int8\u201364, uint8\u201364 or bool)`);
+  }
+  if (order === ">" && ITEM_BYTES[dtype] > 1) {
+    fail(file2, `dtype '${descr}' is big-endian; save it little-endian (a.astype('<${kind}${size}'))`);
+  }
+  return dtype;
+}
+function npyValues(array2) {
+  const n3 = array2.data.length / ITEM_BYTES[array2.dtype];
+  const view = new DataView(array2.data.buffer, array2.data.byteOffset, array2.data.byteLength);
+  const out = new Float64Array(n3);
+  const read = READERS[array2.dtype];
+  for (let i3 = 0; i3 < n3; i3++) out[i3] = read(view, i3);
+  return out;
+}
+var READERS = {
+  float16: (v, i3) => halfToFloat(v.getUint16(i3 * 2, true)),
+  float32: (v, i3) => v.getFloat32(i3 * 4, true),
+  float64: (v, i3) => v.getFloat64(i3 * 8, true),
+  int8: (v, i3) => v.getInt8(i3),
+  int16: (v, i3) => v.getInt16(i3 * 2, true),
+  int32: (v, i3) => v.getInt32(i3 * 4, true),
+  int64: (v, i3) => Number(v.getBigInt64(i3 * 8, true)),
+  uint8: (v, i3) => v.getUint8(i3),
+  uint16: (v, i3) => v.getUint16(i3 * 2, true),
+  uint32: (v, i3) => v.getUint32(i3 * 4, true),
+  uint64: (v, i3) => Number(v.getBigUint64(i3 * 8, true)),
+  bool: (v, i3) => v.getUint8(i3) ? 1 : 0
+};
+
+// node_modules/fflate/esm/index.mjs
+import { createRequire } from "module";
+var require2 = createRequire("/");
+var _a3;
+var Worker;
+var isMarkedAsUntransferable;
+try {
+  _a3 = require2("worker_threads"), Worker = _a3.Worker, isMarkedAsUntransferable = _a3.isMarkedAsUntransferable;
+} catch (e) {
+}
+var u8 = Uint8Array;
+var u16 = Uint16Array;
+var i32 = Int32Array;
+var fleb = new u8([
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  1,
+  1,
+  1,
+  1,
+  2,
+  2,
+  2,
+  2,
+  3,
+  3,
+  3,
+  3,
+  4,
+  4,
+  4,
+  4,
+  5,
+  5,
+  5,
+  5,
+  0,
+  /* unused */
+  0,
+  0,
+  /* impossible */
+  0
+]);
+var fdeb = new u8([
+  0,
+  0,
+  0,
+  0,
+  1,
+  1,
+  2,
+  2,
+  3,
+  3,
+  4,
+  4,
+  5,
+  5,
+  6,
+  6,
+  7,
+  7,
+  8,
+  8,
+  9,
+  9,
+  10,
+  10,
+  11,
+  11,
+  12,
+  12,
+  13,
+  13,
+  /* unused */
+  0,
+  0
+]);
+var clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
+var freb = function(eb, start) {
+  var b = new u16(31);
+  for (var i3 = 0; i3 < 31; ++i3) {
+    b[i3] = start += 1 << eb[i3 - 1];
+  }
+  var r = new i32(b[30]);
+  for (var i3 = 1; i3 < 30; ++i3) {
+    for (var j = b[i3]; j < b[i3 + 1]; ++j) {
+      r[j] = j - b[i3] << 5 | i3;
+    }
+  }
+  return { b, r };
+};
+var _a3 = freb(fleb, 2);
+var fl = _a3.b;
+var revfl = _a3.r;
+fl[28] = 258, revfl[258] = 28;
+var _b = freb(fdeb, 0);
+var fd = _b.b;
+var revfd = _b.r;
+var rev = new u16(32768);
+for (i2 = 0; i2 < 32768; ++i2) {
+  x = (i2 & 43690) >> 1 | (i2 & 21845) << 1;
+  x = (x & 52428) >> 2 | (x & 13107) << 2;
+  x = (x & 61680) >> 4 | (x & 3855) << 4;
+  rev[i2] = ((x & 65280) >> 8 | (x & 255) << 8) >> 1;
+}
+var x;
+var i2;
+var hMap = (function(cd, mb, r) {
+  var s = cd.length;
+  var i3 = 0;
+  var l = new u16(mb);
+  for (; i3 < s; ++i3) {
+    if (cd[i3])
+      ++l[cd[i3] - 1];
+  }
+  var le = new u16(mb);
+  for (i3 = 1; i3 < mb; ++i3) {
+    le[i3] = le[i3 - 1] + l[i3 - 1] << 1;
+  }
+  var co;
+  if (r) {
+    co = new u16(1 << mb);
+    var rvb = 15 - mb;
+    for (i3 = 0; i3 < s; ++i3) {
+      if (cd[i3]) {
+        var sv = i3 << 4 | cd[i3];
+        var r_1 = mb - cd[i3];
+        var v = le[cd[i3] - 1]++ << r_1;
+        for (var m = v | (1 << r_1) - 1; v <= m; ++v) {
+          co[rev[v] >> rvb] = sv;
+        }
+      }
+    }
+  } else {
+    co = new u16(s);
+    for (i3 = 0; i3 < s; ++i3) {
+      if (cd[i3]) {
+        co[i3] = rev[le[cd[i3] - 1]++] >> 15 - cd[i3];
+      }
+    }
+  }
+  return co;
+});
+var flt = new u8(288);
+for (i2 = 0; i2 < 144; ++i2)
+  flt[i2] = 8;
+var i2;
+for (i2 = 144; i2 < 256; ++i2)
+  flt[i2] = 9;
+var i2;
+for (i2 = 256; i2 < 280; ++i2)
+  flt[i2] = 7;
+var i2;
+for (i2 = 280; i2 < 288; ++i2)
+  flt[i2] = 8;
+var i2;
+var fdt = new u8(32);
+for (i2 = 0; i2 < 32; ++i2)
+  fdt[i2] = 5;
+var i2;
+var flrm = /* @__PURE__ */ hMap(flt, 9, 1);
+var fdrm = /* @__PURE__ */ hMap(fdt, 5, 1);
+var max2 = function(a2) {
+  var m = a2[0];
+  for (var i3 = 1; i3 < a2.length; ++i3) {
+    if (a2[i3] > m)
+      m = a2[i3];
+  }
+  return m;
+};
+var bits = function(d, p, m) {
+  var o2 = p / 8 | 0;
+  return (d[o2] | d[o2 + 1] << 8) >> (p & 7) & m;
+};
+var bits16 = function(d, p) {
+  var o2 = p / 8 | 0;
+  return (d[o2] | d[o2 + 1] << 8 | d[o2 + 2] << 16) >> (p & 7);
+};
+var shft = function(p) {
+  return (p + 7) / 8 | 0;
+};
+var slc = function(v, s, e) {
+  if (s == null || s < 0)
+    s = 0;
+  if (e == null || e > v.length)
+    e = v.length;
+  return new u8(v.subarray(s, e));
+};
+var ec = [
+  "unexpected EOF",
+  "invalid block type",
+  "invalid length/literal",
+  "invalid distance",
+  "stream finished",
+  "no stream handler",
+  ,
+  // determined by compression function
+  "no callback",
+  "invalid UTF-8 data",
+  "extra field too long",
+  "date not in range 1980-2099",
+  "filename too long",
+  "stream finishing",
+  "invalid zip data"
+  // determined by unknown compression method
+];
+var err = function(ind, msg, nt) {
+  var e = new Error(msg || ec[ind]);
+  e.code = ind;
+  if (Error.captureStackTrace)
+    Error.captureStackTrace(e, err);
+  if (!nt)
+    throw e;
+  return e;
+};
+var inflt = function(dat, st, buf, dict) {
+  var sl = dat.length, dl = dict ? dict.length : 0;
+  if (!sl || st.f && !st.l)
+    return buf || new u8(0);
+  var noBuf = !buf;
+  var resize = noBuf || st.i != 2;
+  var noSt = st.i;
+  if (noBuf)
+    buf = new u8(sl * 3);
+  var cbuf = function(l2) {
+    var bl = buf.length;
+    if (l2 > bl) {
+      var nbuf = new u8(Math.max(bl * 2, l2));
+      nbuf.set(buf);
+      buf = nbuf;
+    }
+  };
+  var final = st.f || 0, pos = st.p || 0, bt = st.b || 0, lm = st.l, dm = st.d, lbt = st.m, dbt = st.n;
+  var tbts = sl * 8;
+  do {
+    if (!lm) {
+      final = bits(dat, pos, 1);
+      var type = bits(dat, pos + 1, 3);
+      pos += 3;
+      if (!type) {
+        var s = shft(pos) + 4, l = dat[s - 4] | dat[s - 3] << 8, t = s + l;
+        if (t > sl) {
+          if (noSt)
+            err(0);
+          break;
+        }
+        if (resize)
+          cbuf(bt + l);
+        buf.set(dat.subarray(s, t), bt);
+        st.b = bt += l, st.p = pos = t * 8, st.f = final;
+        continue;
+      } else if (type == 1)
+        lm = flrm, dm = fdrm, lbt = 9, dbt = 5;
+      else if (type == 2) {
+        var hLit = bits(dat, pos, 31) + 257, hcLen = bits(dat, pos + 10, 15) + 4;
+        var tl = hLit + bits(dat, pos + 5, 31) + 1;
+        pos += 14;
+        var ldt = new u8(tl);
+        var clt = new u8(19);
+        for (var i3 = 0; i3 < hcLen; ++i3) {
+          clt[clim[i3]] = bits(dat, pos + i3 * 3, 7);
+        }
+        pos += hcLen * 3;
+        var clb = max2(clt), clbmsk = (1 << clb) - 1;
+        var clm = hMap(clt, clb, 1);
+        for (var i3 = 0; i3 < tl; ) {
+          var r = clm[bits(dat, pos, clbmsk)];
+          pos += r & 15;
+          var s = r >> 4;
+          if (s < 16) {
+            ldt[i3++] = s;
+          } else {
+            var c3 = 0, n3 = 0;
+            if (s == 16)
+              n3 = 3 + bits(dat, pos, 3), pos += 2, c3 = ldt[i3 - 1];
+            else if (s == 17)
+              n3 = 3 + bits(dat, pos, 7), pos += 3;
+            else if (s == 18)
+              n3 = 11 + bits(dat, pos, 127), pos += 7;
+            while (n3--)
+              ldt[i3++] = c3;
+          }
+        }
+        var lt = ldt.subarray(0, hLit), dt = ldt.subarray(hLit);
+        lbt = max2(lt);
+        dbt = max2(dt);
+        lm = hMap(lt, lbt, 1);
+        dm = hMap(dt, dbt, 1);
+      } else
+        err(1);
+      if (pos > tbts) {
+        if (noSt)
+          err(0);
+        break;
+      }
+    }
+    if (resize)
+      cbuf(bt + 131072);
+    var lms = (1 << lbt) - 1, dms = (1 << dbt) - 1;
+    var lpos = pos;
+    for (; ; lpos = pos) {
+      var c3 = lm[bits16(dat, pos) & lms], sym = c3 >> 4;
+      pos += c3 & 15;
+      if (pos > tbts) {
+        if (noSt)
+          err(0);
+        break;
+      }
+      if (!c3)
+        err(2);
+      if (sym < 256)
+        buf[bt++] = sym;
+      else if (sym == 256) {
+        lpos = pos, lm = null;
+        break;
+      } else {
+        var add = sym - 254;
+        if (sym > 264) {
+          var i3 = sym - 257, b = fleb[i3];
+          add = bits(dat, pos, (1 << b) - 1) + fl[i3];
+          pos += b;
+        }
+        var d = dm[bits16(dat, pos) & dms], dsym = d >> 4;
+        if (!d)
+          err(3);
+        pos += d & 15;
+        var dt = fd[dsym];
+        if (dsym > 3) {
+          var b = fdeb[dsym];
+          dt += bits16(dat, pos) & (1 << b) - 1, pos += b;
+        }
+        if (pos > tbts) {
+          if (noSt)
+            err(0);
+          break;
+        }
+        if (resize)
+          cbuf(bt + 131072);
+        var end = bt + add;
+        if (bt < dt) {
+          var shift2 = dl - dt, dend = Math.min(dt, end);
+          if (shift2 + bt < 0)
+            err(3);
+          for (; bt < dend; ++bt)
+            buf[bt] = dict[shift2 + bt];
+        }
+        for (; bt < end; ++bt)
+          buf[bt] = buf[bt - dt];
+      }
+    }
+    st.l = lm, st.p = lpos, st.b = bt, st.f = final;
+    if (lm)
+      final = 1, st.m = lbt, st.d = dm, st.n = dbt;
+  } while (!final);
+  return bt != buf.length && noBuf ? slc(buf, 0, bt) : buf.subarray(0, bt);
+};
+var et = /* @__PURE__ */ new u8(0);
+var b2 = function(d, b) {
+  return d[b] | d[b + 1] << 8;
+};
+var b4 = function(d, b) {
+  return (d[b] | d[b + 1] << 8 | d[b + 2] << 16 | d[b + 3] << 24) >>> 0;
+};
+var b8 = function(d, b) {
+  return b4(d, b) + b4(d, b + 4) * 4294967296;
+};
+function inflateSync(data, opts) {
+  return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
+}
+var td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
+var tds = 0;
+try {
+  td.decode(et, { stream: true });
+  tds = 1;
+} catch (e) {
+}
+var dutf8 = function(d) {
+  for (var r = "", i3 = 0; ; ) {
+    var c3 = d[i3++];
+    var eb = (c3 > 127) + (c3 > 223) + (c3 > 239);
+    if (i3 + eb > d.length)
+      return { s: r, r: slc(d, i3 - 1) };
+    if (!eb)
+      r += String.fromCharCode(c3);
+    else if (eb == 3) {
+      c3 = ((c3 & 15) << 18 | (d[i3++] & 63) << 12 | (d[i3++] & 63) << 6 | d[i3++] & 63) - 65536, r += String.fromCharCode(55296 | c3 >> 10, 56320 | c3 & 1023);
+    } else if (eb & 1)
+      r += String.fromCharCode((c3 & 31) << 6 | d[i3++] & 63);
+    else
+      r += String.fromCharCode((c3 & 15) << 12 | (d[i3++] & 63) << 6 | d[i3++] & 63);
+  }
+};
+function strFromU8(dat, latin1) {
+  if (latin1) {
+    var r = "";
+    for (var i3 = 0; i3 < dat.length; i3 += 16384)
+      r += String.fromCharCode.apply(null, dat.subarray(i3, i3 + 16384));
+    return r;
+  } else if (td) {
+    return td.decode(dat);
+  } else {
+    var _a4 = dutf8(dat), s = _a4.s, r = _a4.r;
+    if (r.length)
+      err(8);
+    return s;
+  }
+}
+var slzh = function(d, b) {
+  return b + 30 + b2(d, b + 26) + b2(d, b + 28);
+};
+var zh = function(d, b, z3) {
+  var fnl = b2(d, b + 28), efl = b2(d, b + 30), fn = strFromU8(d.subarray(b + 46, b + 46 + fnl), !(b2(d, b + 8) & 2048)), es = b + 46 + fnl;
+  var _a4 = z64hs(d, es, efl, z3, b4(d, b + 20), b4(d, b + 24), b4(d, b + 42)), sc = _a4[0], su = _a4[1], off = _a4[2];
+  return [b2(d, b + 10), sc, su, fn, es + efl + b2(d, b + 32), off];
+};
+var z64hs = function(d, b, l, z3, sc, su, off) {
+  var nsc = sc == 4294967295, nsu = su == 4294967295, noff = off == 4294967295, e = b + l;
+  var nf = nsc + nsu + noff;
+  if (z3 && nf) {
+    for (; b + 4 < e; b += 4 + b2(d, b + 2)) {
+      if (b2(d, b) == 1) {
+        return [
+          nsc ? b8(d, b + 4 + 8 * nsu) : sc,
+          nsu ? b8(d, b + 4) : su,
+          noff ? b8(d, b + 4 + 8 * (nsu + nsc)) : off,
+          1
+        ];
+      }
+    }
+    if (z3 < 2)
+      err(13);
+  }
+  return [sc, su, off, 0];
+};
+function unzipSync(data, opts) {
+  var files = {};
+  var e = data.length - 22;
+  for (; b4(data, e) != 101010256; --e) {
+    if (!e || data.length - e > 65558)
+      err(13);
+  }
+  ;
+  var c3 = b2(data, e + 8);
+  if (!c3)
+    return {};
+  var o2 = b4(data, e + 16);
+  var z3 = b4(data, e - 20) == 117853008;
+  if (z3) {
+    var ze = b4(data, e - 12);
+    z3 = b4(data, ze) == 101075792;
+    if (z3) {
+      c3 = b4(data, ze + 32);
+      o2 = b4(data, ze + 48);
+    }
+  }
+  var fltr = opts && opts.filter;
+  for (var i3 = 0; i3 < c3; ++i3) {
+    var _a4 = zh(data, o2, z3), c_2 = _a4[0], sc = _a4[1], su = _a4[2], fn = _a4[3], no = _a4[4], off = _a4[5], b = slzh(data, off);
+    o2 = no;
+    if (!fltr || fltr({
+      name: fn,
+      size: sc,
+      originalSize: su,
+      compression: c_2
+    })) {
+      if (!c_2)
+        files[fn] = slc(data, b, b + sc);
+      else if (c_2 == 8)
+        files[fn] = inflateSync(data.subarray(b, b + sc), { out: new u8(su) });
+      else
+        err(14, "unknown compression type " + c_2);
+    }
+  }
+  return files;
+}
+
+// src/inputs/npz.ts
+init_errors();
+var MAX_NPZ_BYTES = 2 * 1024 ** 3;
+function parseNpz(bytes, file2) {
+  let total = 0;
+  let members2;
+  try {
+    members2 = unzipSync(bytes, {
+      filter: (f) => {
+        if (!f.name.endsWith(".npy")) return false;
+        total += f.originalSize;
+        if (total > MAX_NPZ_BYTES) {
+          throw new Error(`members add up to more than ${MAX_NPZ_BYTES} bytes uncompressed`);
+        }
+        return true;
+      }
+    });
+  } catch (error63) {
+    throw new DataError(`${file2}: not a readable .npz archive: ${error63.message}`, file2);
+  }
+  const arrays = /* @__PURE__ */ new Map();
+  for (const [name, data] of Object.entries(members2)) {
+    arrays.set(name.slice(0, -".npy".length), parseNpy(data, `${file2}:${name}`));
+  }
+  if (arrays.size === 0) throw new DataError(`${file2}: the .npz archive holds no .npy arrays`, file2);
+  return arrays;
+}
+
+// src/inputs/validation.ts
+init_tensor();
+async function readArrays(path6, inputs, where) {
+  let files;
+  try {
+    const info2 = await stat7(path6);
+    files = info2.isDirectory() ? (await readdir3(path6)).filter((f) => f.endsWith(".npy") || f.endsWith(".npz")).sort().map((f) => join16(path6, f)) : [path6];
+  } catch (error63) {
+    throw new ConfigError([
+      { ...where, path: `${where.path}.data`, message: `cannot read ${path6}: ${error63.message}` }
+    ]);
+  }
+  if (files.length === 0) {
+    throw new ConfigError([
+      { ...where, path: `${where.path}.data`, message: `${path6} holds no .npy or .npz files` }
+    ]);
+  }
+  const byName = /* @__PURE__ */ new Map();
+  const add = (name, array2) => byName.set(name, [...byName.get(name) ?? [], array2]);
+  for (const file2 of files) {
+    let bytes;
+    try {
+      bytes = new Uint8Array(await readFile11(file2));
+    } catch (error63) {
+      throw new DataError(`cannot read validation file ${file2}: ${error63.message}`, file2);
+    }
+    if (extname(file2) === ".npz") {
+      for (const [name, array2] of parseNpz(bytes, file2)) add(name, array2);
+    } else {
+      const stem = basename2(file2, ".npy");
+      const known = inputs.some((i3) => i3.name === stem);
+      add(known || inputs.length > 1 ? stem : inputs[0].name, parseNpy(bytes, file2));
+    }
+  }
+  return byName;
+}
+function concat(name, chunks, source) {
+  const first = chunks[0];
+  const itemShape = first.shape.slice(1).join("x");
+  for (const c3 of chunks) {
+    if (c3.dtype !== first.dtype || c3.shape.slice(1).join("x") !== itemShape || c3.shape.length === 0) {
+      throw new DataError(
+        `${source}: array "${name}" has chunks of different dtype or item shape (${first.dtype} [${first.shape}] vs ${c3.dtype} [${c3.shape}])`
+      );
+    }
+  }
+  if (chunks.length === 1) return first;
+  const data = new Uint8Array(chunks.reduce((n3, c3) => n3 + c3.data.length, 0));
+  let offset = 0;
+  for (const c3 of chunks) {
+    data.set(c3.data, offset);
+    offset += c3.data.length;
+  }
+  return {
+    dtype: first.dtype,
+    shape: [chunks.reduce((n3, c3) => n3 + c3.shape[0], 0), ...first.shape.slice(1)],
+    data
+  };
+}
+var FLOAT_TARGETS = /* @__PURE__ */ new Set(["float32", "float16"]);
+function convertible(from, to) {
+  return from === to || FLOAT_TARGETS.has(to);
+}
+function itemTensor(array2, rows, input2) {
+  const per = elementCount(array2.shape.slice(1));
+  const bytes = per * npyItemBytes(array2.dtype);
+  const dims = [rows.length, ...array2.shape.slice(1)];
+  const raw = new Uint8Array(rows.length * bytes);
+  rows.forEach((r, k) => {
+    raw.set(array2.data.subarray(r * bytes, (r + 1) * bytes), k * bytes);
+  });
+  if (array2.dtype === input2.dtype) {
+    return { dtype: input2.dtype, dims, data: fromBytes(input2.dtype, raw) };
+  }
+  const values = npyValues({ dtype: array2.dtype, shape: dims, data: raw });
+  const data = input2.dtype === "float16" ? Uint16Array.from(values, floatToHalf) : Float32Array.from(values);
+  return { dtype: input2.dtype, dims, data };
+}
+function seededSubset(total, count2, seed) {
+  const idx = Array.from({ length: total }, (_, i3) => i3);
+  const rand = mulberry32(seed);
+  for (let i3 = 0; i3 < count2; i3++) {
+    const j = i3 + Math.floor(rand() * (total - i3));
+    [idx[i3], idx[j]] = [idx[j], idx[i3]];
+  }
+  return idx.slice(0, count2).sort((a2, b) => a2 - b);
+}
+async function loadValidationSet(args) {
+  const { config: config2, inputs, batchSize, where } = args;
+  const source = args.dataPath;
+  const byName = await readArrays(args.dataPath, inputs, where);
+  const arrays = /* @__PURE__ */ new Map();
+  for (const input2 of inputs) {
+    const chunks = byName.get(input2.name);
+    if (!chunks) {
+      throw new ConfigError([
+        {
+          ...where,
+          path: `${where.path}.data`,
+          message: `${source} has no array named "${input2.name}" (has: ${[...byName.keys()].join(", ") || "none"})`
+        }
+      ]);
+    }
+    const array2 = concat(input2.name, chunks, source);
+    const want = input2.shape.slice(1).join("x");
+    if (array2.shape.slice(1).join("x") !== want) {
+      throw new DataError(
+        `${source}: array "${input2.name}" has shape [${array2.shape.join(", ")}]; expected [N, ${input2.shape.slice(1).join(", ")}] (N items of the input "${input2.name}")`
+      );
+    }
+    if (!convertible(array2.dtype, input2.dtype)) {
+      throw new DataError(
+        `${source}: array "${input2.name}" is ${array2.dtype}; the input is ${input2.dtype} (expected ${input2.dtype}, or any number type for a float input)`
+      );
+    }
+    arrays.set(input2.name, array2);
+  }
+  const total = arrays.get(inputs[0].name).shape[0];
+  for (const [name, a2] of arrays) {
+    if (a2.shape[0] !== total) {
+      throw new DataError(
+        `${source}: array "${name}" has ${a2.shape[0]} items, "${inputs[0].name}" has ${total}`
+      );
+    }
+  }
+  const labels = await readLabels(args, byName, total);
+  const wanted = Math.min(total, config2.maxItems);
+  const items = Math.floor(wanted / batchSize) * batchSize;
+  if (items === 0) {
+    throw new DataError(`${source}: ${total} items, fewer than one batch of ${batchSize}`);
+  }
+  const subset = items < total ? seededSubset(total, items, config2.seed) : void 0;
+  const order = subset ?? Array.from({ length: items }, (_, i3) => i3);
+  const set2 = {
+    source,
+    total,
+    items,
+    batchSize,
+    batches: items / batchSize,
+    batch(index) {
+      const rows = order.slice(index * batchSize, (index + 1) * batchSize);
+      const feeds = {};
+      for (const input2 of inputs) feeds[input2.name] = itemTensor(arrays.get(input2.name), rows, input2);
+      return feeds;
+    }
+  };
+  if (subset) set2.subset = { seed: config2.seed, indices: subset };
+  if (labels) set2.labels = Int32Array.from(order, (i3) => labels[i3]);
+  return set2;
+}
+async function readLabels(args, byName, total) {
+  let array2;
+  let from;
+  if (args.labelsPath) {
+    from = args.labelsPath;
+    let bytes;
+    try {
+      bytes = new Uint8Array(await readFile11(args.labelsPath));
+    } catch (error63) {
+      throw new DataError(
+        `cannot read labels file ${args.labelsPath}: ${error63.message}`,
+        args.labelsPath
+      );
+    }
+    array2 = parseNpy(bytes, args.labelsPath);
+  } else {
+    from = `${args.dataPath} (array "${args.config.labelsArray}")`;
+    const chunks = byName.get(args.config.labelsArray);
+    if (!chunks) return void 0;
+    array2 = concat(args.config.labelsArray, chunks, args.dataPath);
+  }
+  const flat = array2.shape.length === 1 || array2.shape.length === 2 && array2.shape[1] === 1;
+  if (!flat || array2.dtype.startsWith("float") || array2.dtype === "bool" || array2.shape[0] !== total) {
+    throw new DataError(
+      `${from}: labels are ${array2.dtype} [${array2.shape.join(", ")}]; expected integer class indices of shape [${total}] (one per item)`
+    );
+  }
+  const values = npyValues(array2);
+  if (values.some((v) => v < 0)) throw new DataError(`${from}: labels must be class indices \u2265 0`);
+  return values;
+}
+
+// src/accuracy/calibration.ts
+init_tensors();
+init_atomic_write();
+init_hash();
+
+// src/accuracy/mark-outputs.ts
+init_proto();
+function outlineModel(bytes) {
+  const model = ModelProto.decode(bytes);
+  const graph = model.graph ?? {};
+  const initializers = new Set((graph.initializer ?? []).map((t) => t.name ?? ""));
+  const live = new Set((graph.input ?? []).map((i3) => i3.name ?? "").filter((n3) => n3 && !initializers.has(n3)));
+  const nodes = (graph.node ?? []).map((n3, i3) => ({
+    name: n3.name || `${n3.opType ?? "node"}_${i3}`,
+    op: n3.opType ?? "",
+    inputs: n3.input ?? [],
+    outputs: n3.output ?? []
+  }));
+  const activations = [];
+  nodes.forEach((node2, index) => {
+    if (!node2.inputs.some((t) => live.has(t))) return;
+    for (const out of node2.outputs) {
+      if (!out) continue;
+      live.add(out);
+      activations.push({ tensor: out, node: index });
+    }
+  });
+  return { nodes, outputs: (graph.output ?? []).map((o2) => o2.name ?? ""), activations };
+}
+function withOutputs(bytes, tensors2) {
+  if (tensors2.length === 0) return bytes;
+  const extra = ModelProto.encode(
+    ModelProto.fromObject({ graph: { output: tensors2.map((name) => ({ name })) } })
+  ).finish();
+  const out = new Uint8Array(bytes.length + extra.length);
+  out.set(bytes, 0);
+  out.set(extra, bytes.length);
+  return out;
+}
+
+// src/accuracy/calibration.ts
+function tensorrtVersionCode(version2) {
+  const [major = 0, minor = 0, patch = 0] = version2.split(/[.+-]/).map((p) => Number.parseInt(p, 10) || 0);
+  return major < 10 ? major * 1e3 + minor * 100 + patch : major * 1e4 + minor * 100 + patch;
+}
+function scaleHex(scale) {
+  const view = new DataView(new ArrayBuffer(4));
+  view.setFloat32(0, scale);
+  return view.getUint32(0).toString(16).padStart(8, "0");
+}
+function calibrationCacheText(tensorrt, amax) {
+  const lines = [`TRT-${tensorrtVersionCode(tensorrt)}-EntropyCalibration2`];
+  for (const [name, max3] of amax) lines.push(`${name}: ${scaleHex(Math.max(max3 / 127, 1e-12))}`);
+  return `${lines.join("\n")}
+`;
+}
+async function measureRanges(onnxPath, batches) {
+  const bytes = new Uint8Array(await readFile12(onnxPath));
+  const outline = outlineModel(bytes);
+  const names2 = outline.activations.map((a2) => a2.tensor);
+  const ort = await loadOnnxRuntime();
+  const session = await ort.InferenceSession.create(
+    withOutputs(
+      bytes,
+      names2.filter((n3) => !outline.outputs.includes(n3))
+    ),
+    { executionProviders: ["cpu"], graphOptimizationLevel: "disabled", logSeverityLevel: 3 }
+  );
+  const amax = /* @__PURE__ */ new Map();
+  const track = (name, values) => {
+    let m = amax.get(name) ?? 0;
+    for (const v of values) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
+    amax.set(name, m);
+  };
+  try {
+    for (const feeds of batches) {
+      for (const [name, t] of Object.entries(feeds)) track(name, toFloat64(t));
+      const outputs = fromOrtOutputs(await session.run(toOrtFeeds(ort, feeds)));
+      for (const name of names2) if (outputs[name]) track(name, toFloat64(outputs[name]));
+    }
+  } finally {
+    await session.release();
+  }
+  return amax;
+}
+function hashBatches(batches) {
+  const h3 = createHash3("sha256");
+  for (const feeds of batches) {
+    for (const name of Object.keys(feeds).sort()) {
+      const d = feeds[name].data;
+      h3.update(name);
+      h3.update(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+    }
+  }
+  return h3.digest("hex");
+}
+async function exists2(path6) {
+  try {
+    await access3(path6);
+    return true;
+  } catch {
+    return false;
+  }
+}
+async function readSidecar(path6) {
+  try {
+    return JSON.parse(await readFile12(`${path6}.json`, "utf8"));
+  } catch {
+    return void 0;
+  }
+}
+function staleReason(old, now) {
+  const changed = [
+    old.onnxSha256 !== now.onnxSha256 ? "the model changed" : void 0,
+    old.dataSha256 !== now.dataSha256 ? "the calibration data changed" : void 0,
+    old.tensorrt !== now.tensorrt ? `TensorRT ${old.tensorrt} \u2192 ${now.tensorrt}` : void 0
+  ].filter((s) => s !== void 0);
+  return changed.join(", ") || "its key differs";
+}
+async function calibrationCacheFor(req) {
+  const data = req.calibration.data ?? req.model.validation?.data;
+  if (!data) throw new Error("calibration needs `calibration.data` or `validation.data`");
+  const set2 = await loadValidationSet({
+    config: { data, labelsArray: "labels", maxItems: req.calibration.maxItems, seed: req.calibration.seed },
+    dataPath: req.resolve(data),
+    inputs: req.inputs,
+    batchSize: req.batchSize,
+    where: { file: req.configFile, path: `models[${req.modelIndex}].calibration` }
+  });
+  const batches = Array.from({ length: set2.batches }, (_, b) => set2.batch(b));
+  const facts = {
+    onnxSha256: await sha256File(req.onnxPath),
+    dataSha256: hashBatches(batches),
+    tensorrt: req.tensorrt
+  };
+  const key = sha256Json({ v: 1, ...facts }, 32);
+  const sidecar = { key, ...facts, items: set2.items, ...set2.subset ? { subset: set2.subset } : {} };
+  const path6 = req.model.calibrationCache ? req.resolve(req.model.calibrationCache) : join17(req.workDir, "calibration", `${req.model.name}-${key}.cache`);
+  const old = await readSidecar(path6);
+  if (!old && req.model.calibrationCache && await exists2(path6)) {
+    return {
+      path: path6,
+      status: "as-is",
+      items: 0,
+      message: `calibration cache ${path6} was not made by trt-gate (no ${path6}.json): used as is; whether it is stale cannot be told`
+    };
+  }
+  if (old?.key === key) {
+    return { path: path6, status: "reused", items: set2.items, message: `calibration cache ${path6} is current` };
+  }
+  const text = calibrationCacheText(req.tensorrt, await measureRanges(req.onnxPath, batches));
+  await writeFileAtomically(path6, text);
+  await writeJsonAtomically(`${path6}.json`, sidecar);
+  if (old) {
+    return {
+      path: path6,
+      status: "regenerated",
+      items: set2.items,
+      message: `calibration cache ${path6} was stale (${staleReason(old, sidecar)}): remade from ${set2.items} items`
+    };
+  }
+  return {
+    path: path6,
+    status: "made",
+    items: set2.items,
+    message: `calibration cache made from ${set2.items} items of ${set2.source}`
+  };
+}
+
+// src/accuracy/stage.ts
+init_tensor();
+import { join as join19 } from "node:path";
+
+// src/accuracy/incident.ts
+var fmt2 = (value2, digits = 4) => formatPlain(value2, digits);
+function points(fraction) {
+  return `${fmt2(fraction * 100, 3)} point${Math.abs(fraction * 100) === 1 ? "" : "s"}`;
+}
+function limitOf(v, scale = 1) {
+  const parts = [];
+  if (v.limit.min !== void 0) parts.push(`min ${fmt2(v.limit.min * scale)}`);
+  if (v.limit.max !== void 0) parts.push(`${scale === 1 ? "max " : ""}${fmt2(v.limit.max * scale)}`);
+  return parts.join(", ");
+}
+function violationText(precision, acc, v) {
+  const items = acc.validation ? `${acc.validation.items} items` : `${acc.samples} samples`;
+  if ((v.metric === "top1Drop" || v.metric === "top5Drop") && v.value !== null) {
+    const k = v.metric === "top1Drop" ? "top-1" : "top-5";
+    const labelled = acc.validation?.labelled;
+    const from = labelled ? ` (${fmt2(labelled.reference[v.metric === "top1Drop" ? "top1" : "top5"] * 100, 3)} % \u2192 ${fmt2((v.metric === "top1Drop" ? labelled.top1 : labelled.top5) * 100, 3)} %)` : "";
+    return `${precision} ${k} on the labelled set (${items}) dropped ${points(v.value)} vs fp32${from} (limit ${limitOf(v, 100)})`;
+  }
+  if ((v.metric === "top1Accuracy" || v.metric === "top5Accuracy") && v.value !== null) {
+    const k = v.metric === "top1Accuracy" ? "top-1" : "top-5";
+    return `${precision} ${k} accuracy on the labelled set (${items}) is ${fmt2(v.value * 100, 3)} % (limit ${limitOf(v)})`;
+  }
+  if (v.value === null) return v.message;
+  return `${v.metric} ${formatValue(v.value, "", v.metric)} on output '${v.output}' vs fp32 (limit ${limitOf(v)})`;
+}
+function localizationText(acc) {
+  const loc = acc.localization;
+  if (!loc) return void 0;
+  if (loc.status === "found" && loc.first) {
+    const f = loc.first;
+    const how = f.cosine === null ? `${f.nonFinite} NaN/Inf values` : `cosine ${formatCosine(f.cosine)}`;
+    return `first divergence at '${f.node}' (${f.op}, tensor '${f.tensor}', ${how})`;
+  }
+  if (loc.status === "none")
+    return `no single layer diverges (every compared tensor has cosine \u2265 ${loc.cosineBelow}): the error builds up gradually`;
+  return `the first diverging layer could not be found (${loc.message ?? "unknown error"})`;
+}
+function keepLayerStep(layer, precision, env) {
+  const keep = precision === "int8" ? "fp16" : "fp32";
+  const runtime = env?.runtime;
+  if (runtime?.name === "tensorrt") {
+    const major = Number.parseInt(runtime.version, 10);
+    if (major >= 11) {
+      return `Keep '${layer}' in ${keep.toUpperCase()}: TensorRT ${runtime.version} networks are strongly typed, so insert Cast nodes to ${keep === "fp32" ? "float32" : "float16"} around '${layer}' in the ONNX model (its inputs and weights) and cast back after it.`;
+    }
+    return `Keep '${layer}' in ${keep.toUpperCase()}: trtexec --precisionConstraints=obey --layerPrecisions=${layer}:${keep} (the layer is named after the ONNX node).`;
+  }
+  return `Keep '${layer}' in ${keep.toUpperCase()} when converting the model: leave node '${layer}' out of the ${precision} conversion (e.g. onnxconverter-common's node_block_list, or the quantizer's nodes_to_exclude), then rebuild.`;
+}
+function nextSteps(precision, acc, env) {
+  const steps = [];
+  const layer = acc.localization?.status === "found" ? acc.localization.first?.node : void 0;
+  if (precision === "int8") {
+    steps.push(
+      layer ? `Re-calibrate INT8 with representative data (500\u20131,000 items of the validation set): a stale or unrepresentative calibration cache shows up first at '${layer}'.` : "Re-calibrate INT8 with representative data (500\u20131,000 items of the validation set); regenerate the calibration cache when the model or the data changed."
+    );
+  }
+  if (layer) steps.push(keepLayerStep(layer, precision, env));
+  else {
+    steps.push(
+      "Use mixed precision: keep the sensitive layers (normalisation, softmax, large reductions, first and last layers) in FP32."
+    );
+  }
+  if (precision !== "fp32") {
+    steps.push(
+      precision === "int8" ? "Roll back: ship the FP16 engine for this model until the INT8 one passes." : "Roll back: ship the FP32 engine for this model until this one passes."
+    );
+  }
+  return steps;
+}
+function accuracyIncident(precision, acc, env) {
+  if (acc.passed) return void 0;
+  const parts = acc.violations.map((v) => violationText(precision, acc, v));
+  const where = localizationText(acc);
+  if (where) parts.push(where);
+  const metrics = [...new Set(acc.violations.map((v) => v.metric))];
+  return {
+    kind: "accuracy-degradation",
+    stage: "accuracy",
+    title: `${precision} outside its accuracy limits (${metrics.join(", ")})`,
+    message: `${parts.join("; ")}.`,
+    nextSteps: nextSteps(precision, acc, env)
+  };
+}
+
+// src/accuracy/labelled.ts
+init_tensor();
+function topKAccuracy(outputs, output2, labels) {
+  let items = 0;
+  let top1 = 0;
+  let top5 = 0;
+  for (const set2 of outputs) {
+    const tensor2 = set2[output2];
+    if (!tensor2) throw new Error(`no output named "${output2}" (has: ${Object.keys(set2).join(", ")})`);
+    const values = toFloat64(tensor2);
+    const classes = tensor2.dims[tensor2.dims.length - 1] ?? 1;
+    for (let start = 0; start + classes <= values.length; start += classes) {
+      const label = labels[items];
+      if (label === void 0) throw new RangeError(`more output rows than the ${labels.length} labels`);
+      if (label >= classes)
+        throw new RangeError(`label ${label} of item ${items} is not one of ${classes} classes`);
+      const row = values.subarray(start, start + classes);
+      const score2 = row[label];
+      let rank = 0;
+      for (let c3 = 0; c3 < classes && rank < 5; c3++) {
+        if (row[c3] > score2 || row[c3] === score2 && c3 < label) rank++;
+      }
+      if (!Number.isNaN(score2)) {
+        if (rank === 0) top1++;
+        if (rank < 5) top5++;
+      }
+      items++;
+    }
+  }
+  if (items !== labels.length) throw new RangeError(`${items} output rows for ${labels.length} labels`);
+  return { top1: items ? top1 / items : 0, top5: items ? top5 / items : 0 };
+}
+
+// src/accuracy/localize.ts
+init_tensor();
+import { mkdir as mkdir11, readFile as readFile13, writeFile as writeFile6 } from "node:fs/promises";
+import { join as join18 } from "node:path";
+var METHOD = {
+  onnxruntime: "intermediate tensors exposed as ONNX graph outputs, candidate and fp32 reference alike",
+  trtexec: "an engine built from the ONNX with the intermediate tensors marked as outputs (marking outputs can prevent layer fusion, so that engine may differ from the gated one)"
+};
+async function localize(req) {
+  const base = {
+    method: METHOD[req.runner.type] ?? `intermediate tensors marked as outputs (${req.runner.type} runner)`,
+    samples: req.samples,
+    cosineBelow: req.cosineBelow
+  };
+  try {
+    const candBytes = new Uint8Array(await readFile13(req.build.onnxPath));
+    const refBytes = new Uint8Array(await readFile13(req.referenceOnnx));
+    const cand = outlineModel(candBytes);
+    const refTensors = new Set(outlineModel(refBytes).activations.map((a2) => a2.tensor));
+    const shared = cand.activations.filter((a2) => refTensors.has(a2.tensor));
+    if (shared.length === 0) {
+      return {
+        ...base,
+        status: "failed",
+        layers: [],
+        message: "the candidate and the fp32 model share no tensor names"
+      };
+    }
+    const names2 = shared.map((a2) => a2.tensor);
+    await mkdir11(req.workDir, { recursive: true });
+    const candPath = join18(req.workDir, "candidate-marked.onnx");
+    const refPath = join18(req.workDir, "reference-marked.onnx");
+    await writeFile6(
+      candPath,
+      withOutputs(
+        candBytes,
+        names2.filter((n3) => !cand.outputs.includes(n3))
+      )
+    );
+    await writeFile6(refPath, withOutputs(refBytes, names2));
+    const reference = await referenceOutputs(refPath, req.feeds);
+    const engine = await req.runner.build(
+      { ...req.build, onnxPath: candPath, workDir: req.workDir },
+      () => {
+      }
+    );
+    let candidate;
+    try {
+      candidate = await req.runner.infer(engine, req.feeds);
+    } finally {
+      await req.runner.release(engine);
+    }
+    const layers = [];
+    for (const { tensor: tensor2, node: node2 } of shared) {
+      const refs = reference.map((s) => s[tensor2]);
+      const cands = candidate.map((s) => s[tensor2]);
+      if (refs.some((t) => !t) || cands.some((t) => !t)) continue;
+      const r = refs.map((t) => toFloat64(t));
+      const c3 = cands.map((t) => toFloat64(t));
+      if (r.some((v, i3) => v.length !== c3[i3].length)) continue;
+      const nonFinite = countNonFinite(c3);
+      const metrics = nonFinite || countNonFinite(r) ? void 0 : outputMetrics({ reference: r, candidate: c3, dims: [], classifier: false });
+      const n3 = cand.nodes[node2];
+      layers.push({
+        tensor: tensor2,
+        node: n3.name,
+        op: n3.op,
+        index: node2,
+        cosine: metrics?.cosine ?? null,
+        maxAbsError: metrics?.maxAbsError ?? null,
+        nonFinite
+      });
+    }
+    const first = layers.find((l) => l.cosine === null || l.cosine < req.cosineBelow);
+    if (!first) {
+      return {
+        ...base,
+        status: "none",
+        layers,
+        message: `no compared tensor has a cosine below ${req.cosineBelow}; the error builds up gradually`
+      };
+    }
+    return { ...base, status: "found", first, layers };
+  } catch (error63) {
+    return { ...base, status: "failed", layers: [], message: error63.message };
+  }
+}
+
+// src/accuracy/stage.ts
+var DEFAULT_DIVERGENCE_COSINE = 0.999;
+var LOCALIZE_SAMPLES = 2;
+var AccuracyCache = class {
+  shared = /* @__PURE__ */ new Map();
+  once(key, make) {
+    let found = this.shared.get(key);
+    if (!found) {
+      found = make();
+      this.shared.set(key, found);
+    }
+    return found;
+  }
+};
+function validationSetFor(req) {
+  const validation = req.model.validation;
+  if (!validation) return void 0;
+  return req.cache.once(
+    `validation:${req.model.name}/b${req.batchSize}`,
+    () => loadValidationSet({
+      config: validation,
+      dataPath: req.resolve(validation.data),
+      labelsPath: validation.labels ? req.resolve(validation.labels) : void 0,
+      inputs: req.inputs,
+      batchSize: req.batchSize,
+      where: { file: req.configFile, path: `models[${req.modelIndex}].validation` }
+    })
+  );
+}
+async function feedsFor(input2) {
+  const pending = validationSetFor(input2);
+  if (!pending) {
+    const feeds = [];
+    for (let s = 0; s < input2.config.accuracy.samples; s++) feeds.push(await input2.source.sample(s));
+    return { feeds };
+  }
+  const set2 = await pending;
+  return { feeds: Array.from({ length: set2.batches }, (_, b) => set2.batch(b)), set: set2 };
+}
+function classifierOutput(model, reference) {
+  if (model.validation?.output) return model.validation.output;
+  const names2 = model.outputs ?? Object.keys(reference);
+  return names2.find((n3) => {
+    const dims = reference[n3]?.dims ?? [];
+    return model.classifier ?? (dims.length === 2 && (dims[1] ?? 0) >= 5);
+  });
+}
+function worstSamples(reference, candidate, output2) {
+  const scores = reference.map((r, s) => {
+    const c3 = candidate[s]?.[output2];
+    const ref2 = r[output2];
+    if (!c3 || !ref2) return Number.NEGATIVE_INFINITY;
+    const cv = toFloat64(c3);
+    if (cv.some((v) => !Number.isFinite(v))) return Number.NEGATIVE_INFINITY;
+    return outputMetrics({ reference: [toFloat64(ref2)], candidate: [cv], dims: ref2.dims, classifier: false }).cosine;
+  });
+  return scores.map((score2, s) => ({ score: score2, s })).sort((a2, b) => a2.score - b.score || a2.s - b.s).map((x2) => x2.s);
+}
+async function runAccuracyStage(input2) {
+  const { model, precision, batchSize, config: config2 } = input2;
+  const { feeds, set: set2 } = await feedsFor(input2);
+  input2.progress(
+    set2 ? `${set2.items} validation items (${set2.batches} batches) vs ${input2.reference.name}` : `${feeds.length} samples vs ${input2.reference.name}`
+  );
+  const reference = await input2.cache.once(
+    `reference:${model.name}/b${batchSize}`,
+    () => input2.reference.outputs(input2.resolve(model.onnx), feeds)
+  );
+  const candidate = await input2.runner.infer(input2.engine, feeds);
+  const limits = effectiveLimits(precision, config2.accuracy.limits, model.accuracy?.limits);
+  const accuracy = evaluateAccuracy({
+    reference,
+    candidate,
+    outputs: model.outputs,
+    classifier: model.classifier,
+    limits,
+    referenceName: input2.reference.name
+  });
+  if (set2) {
+    const info2 = { source: set2.source, total: set2.total, items: set2.items };
+    if (set2.subset) info2.subset = set2.subset;
+    const output2 = set2.labels ? classifierOutput(model, reference[0] ?? {}) : void 0;
+    if (set2.labels && output2) {
+      const cand = topKAccuracy(candidate, output2, set2.labels);
+      const ref2 = await input2.cache.once(
+        `labelled:${model.name}/b${batchSize}/${output2}`,
+        async () => topKAccuracy(reference, output2, set2.labels)
+      );
+      info2.labelled = {
+        output: output2,
+        top1: cand.top1,
+        top5: cand.top5,
+        reference: ref2,
+        top1Drop: ref2.top1 - cand.top1,
+        top5Drop: ref2.top5 - cand.top5
+      };
+      const metrics = {
+        top1Accuracy: cand.top1,
+        top5Accuracy: cand.top5,
+        top1Drop: info2.labelled.top1Drop,
+        top5Drop: info2.labelled.top5Drop
+      };
+      if (accuracy.worst) Object.assign(accuracy.worst, metrics);
+      accuracy.violations.push(...limitViolations(output2, metrics, limits));
+    }
+    accuracy.validation = info2;
+  }
+  for (const metric of ["top1Accuracy", "top5Accuracy", "top1Drop", "top5Drop"]) {
+    if (limits[metric] && accuracy.validation?.labelled === void 0) {
+      accuracy.violations.push({
+        output: model.outputs?.[0] ?? "",
+        metric,
+        value: null,
+        limit: limits[metric],
+        message: `a limit on ${metric} is set but there are no labelled validation data (models[${input2.modelIndex}].validation with labels)`
+      });
+    }
+  }
+  accuracy.passed = accuracy.violations.length === 0;
+  if (!accuracy.passed) {
+    const firstOutput = accuracy.outputs[0]?.name;
+    const order = firstOutput ? worstSamples(reference, candidate, firstOutput) : [0];
+    const samples = order.slice(0, LOCALIZE_SAMPLES);
+    input2.progress(`localizing the first diverging layer on ${samples.length} failing samples`);
+    accuracy.localization = await localize({
+      runner: input2.runner,
+      build: input2.build,
+      referenceOnnx: input2.resolve(model.onnx),
+      feeds: samples.map((s) => feeds[s]),
+      samples,
+      cosineBelow: limits.cosine?.min ?? DEFAULT_DIVERGENCE_COSINE,
+      workDir: join19(input2.workDir, "localize", `${model.name}-${precision}-b${batchSize}`)
+    });
+  }
+  const incident = accuracyIncident(precision, accuracy, input2.environment);
+  return incident ? { accuracy, incident } : { accuracy };
+}
+
+// src/pipeline/run.ts
+init_errors();
+init_generate();
+
+// src/results/header.ts
+import { randomUUID as randomUUID3 } from "node:crypto";
+
+// package.json
+var package_default = {
+  name: "trt-gate",
+  version: "0.1.0",
+  description: "CI regression gate and benchmarking for TensorRT engines (ONNX Runtime CPU as the embedded default).",
+  type: "module",
+  license: "MIT",
+  private: true,
+  engines: {
+    node: ">=20"
+  },
+  bin: {
+    "trt-gate": "bin/trt-gate.js"
+  },
+  scripts: {
+    build: "node scripts/build.mjs cli",
+    "build:action": "node scripts/build.mjs action",
+    prepare: "node scripts/build.mjs cli",
+    test: "vitest run",
+    typecheck: "tsc --noEmit",
+    lint: "biome check .",
+    format: "biome format --write .",
+    models: "tsx examples/quickstart/models-src/generate.ts",
+    bench: "tsx bench/runner-overhead.ts",
+    "bench:gate": "tsx bench/gate-detection.ts",
+    "bench:cost": "tsx bench/gate-cost.ts",
+    "bench:startup": "node bench/startup.mjs",
+    "bench:ab": "tsx bench/ab-detection.ts",
+    "bench:history": "tsx bench/history-detection.ts"
+  },
+  dependencies: {
+    "@actions/core": "^3.0.1",
+    "@actions/github": "^9.1.1",
+    "@octokit/plugin-retry": "^8.1.1",
+    "@octokit/plugin-throttling": "^11.0.5",
+    commander: "^14.0.3",
+    execa: "^9.6.1",
+    fflate: "^0.8.3",
+    handlebars: "^4.7.10",
+    "onnxruntime-node": "^1.30.0",
+    "p-retry": "^7.1.1",
+    picocolors: "^1.1.1",
+    "prom-client": "^15.1.3",
+    "proper-lockfile": "^4.1.2",
+    protobufjs: "^8.8.1",
+    semver: "^7.8.6",
+    "simple-statistics": "^7.12.1",
+    yaml: "^2.9.1",
+    zod: "^4.6.7"
+  },
+  devDependencies: {
+    "@biomejs/biome": "^2.6.8",
+    "@types/node": "^20.19.43",
+    "@types/proper-lockfile": "^4.1.4",
+    "@types/semver": "^7.8.0",
+    esbuild: "^0.28.2",
+    "fast-check": "^4.11.0",
+    marked: "^18.2.1",
+    "playwright-core": "^1.65.1",
+    prom2javascript: "^0.2.0",
+    tsx: "^4.23.15",
+    typescript: "~5.9.3",
+    vitest: "^4.1.12"
+  },
+  overrides: {
+    "content-type": "2.1.0"
+  },
+  allowScripts: {
+    esbuild: false,
+    "onnxruntime-node": false
+  }
+};
+
+// src/version.ts
+function toolVersion() {
+  return package_default.version;
+}
+
+// src/results/header.ts
+function resultsHeader() {
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    tool: { name: "trt-gate", version: toolVersion() },
+    runId: randomUUID3(),
+    createdAt: (/* @__PURE__ */ new Date()).toISOString()
+  };
+}
+
+// src/pipeline/run.ts
+init_types();
+
+// src/sweep/measure.ts
+init_generate();
+import { join as join20 } from "node:path";
+
+// src/pipeline/measurements.ts
+init_summary();
+function trialsOf(outcome) {
+  return outcome.trials.map((samples, i3) => ({
+    samples,
+    stats: summarize(samples),
+    wallMs: outcome.wallMs[i3] ?? samples.reduce((a2, b) => a2 + b, 0)
+  }));
+}
+function latencyOf(trials, source) {
+  return { unit: "ms", trials, pooled: summarize(pool(trials.map((t) => t.samples))), source };
+}
+function throughputOf(trials, batchSize) {
+  const inferences = trials.reduce((n3, t) => n3 + t.samples.length, 0);
+  const seconds = trials.reduce((s, t) => s + (t.wallMs ?? 0), 0) / 1e3;
+  return {
+    inferencesPerSec: seconds > 0 ? inferences / seconds : 0,
+    itemsPerSec: seconds > 0 ? inferences * batchSize / seconds : 0
+  };
+}
+
+// src/sweep/measure.ts
+init_types();
+function runnerMeasure(target) {
+  const { runner, config: config2 } = target;
+  return async (batchSize, concurrency) => {
+    if (concurrency > 1 && !runner.concurrentRequests) {
+      return { error: `the ${runner.type} runner does not run concurrent requests` };
+    }
+    const inputs = target.inputs.map((i3) => withBatch(i3, batchSize));
+    target.progress(`sweep batch ${batchSize} \xD7 ${concurrency}`);
+    let engine;
+    try {
+      engine = await runner.build(
+        { ...target.request, batchSize, inputs, workDir: join20(target.workDir, "sweep") },
+        () => {
+        }
+      );
+      const outcome = await runner.benchmark(
+        engine,
+        {
+          warmup: config2.warmup,
+          iterations: config2.iterations,
+          minDurationMs: 0,
+          trials: config2.trials,
+          concurrency
+        },
+        await target.feeds(inputs),
+        () => {
+        }
+      );
+      const trials = trialsOf(outcome);
+      return {
+        latency: latencyOf(trials, outcome.source).pooled,
+        itemsPerSec: throughputOf(trials, batchSize).itemsPerSec
+      };
+    } catch (error63) {
+      const message = error63 instanceof RunnerError ? error63.incident.message : error63.message;
+      return { error: message.split("\n")[0] ?? String(error63) };
+    } finally {
+      if (engine) await runner.release(engine);
+    }
+  };
+}
+
+// src/sweep/entry.ts
+async function sweepEntry(config2, target) {
+  return runSweep(config2, runnerMeasure({ ...target, config: config2 }));
+}
+
+// src/pipeline/run.ts
+init_hash();
+
+// src/pipeline/plan.ts
+function entryId(model, precision, batchSize) {
+  return `${model}/${precision}/b${batchSize}`;
+}
+function planEntries(config2, only) {
+  const planned = [];
+  config2.models.forEach((model, modelIndex) => {
+    const batches = config2.benchmark.batchSizes.length ? config2.benchmark.batchSizes : [model.inputs[0].shape[0]];
+    for (const precision of model.precisions) {
+      for (const [b, batchSize] of batches.entries()) {
+        planned.push({
+          sweep: model.sweep !== void 0 && b === 0,
+          id: entryId(model.name, precision, batchSize),
+          modelIndex,
+          model,
+          precision,
+          batchSize
+        });
+      }
+    }
+  });
+  return only ? planned.filter(only) : planned;
+}
+
+// src/pipeline/run.ts
+function deviceKey(env) {
+  const d = env.device;
+  return d.computeCapability ? `${d.name} (sm ${d.computeCapability})` : d.name;
+}
+function runtimeKey(env) {
+  const base = `${env.runtime.name} ${env.runtime.version}`;
+  return env.device.driver ? `${base} / driver ${env.device.driver}` : base;
+}
+async function runPipeline(options) {
+  try {
+    return await runAll(options);
+  } catch (error63) {
+    throw namingConfigFile(error63, options.loaded.file);
+  }
+}
+async function runAll(options) {
+  const { loaded, runner } = options;
+  const observer = options.observer ?? nullObserver;
+  const environment = await runner.probe();
+  observer.onEvent({
+    type: "environment",
+    description: `${deviceKey(environment)} \xB7 ${runtimeKey(environment)}`
+  });
+  const planned = planEntries(loaded.config, options.only);
+  const cache = new AccuracyCache();
+  await checkInputs(planned, loaded, cache);
+  const entries2 = [];
+  for (const [index, plan] of planned.entries()) {
+    observer.onEvent({ type: "entry-start", entryId: plan.id, index, total: planned.length });
+    const entry = await runEntry(plan, environment, options, cache);
+    entries2.push(entry);
+    observer.onEvent({ type: "entry-done", entry, index, total: planned.length });
+  }
+  return {
+    ...resultsHeader(),
+    source: options.source ?? {},
+    environment,
+    config: loaded.config,
+    entries: entries2
+  };
+}
+async function checkInputs(planned, loaded, cache) {
+  for (const plan of planned) {
+    const { inputs, source } = inputsFor(plan, loaded);
+    await source.sample(0);
+    if (!loaded.config.accuracy.enabled) continue;
+    await validationSetFor({
+      ...plan,
+      inputs,
+      resolve: (p) => resolveFrom(loaded.dir, p),
+      configFile: loaded.file,
+      cache
+    });
+  }
+}
+function inputsFor(plan, loaded) {
+  const inputs = plan.model.inputs.map((i3) => withBatch(i3, plan.batchSize));
+  return { inputs, source: inputSource(inputs, plan, loaded) };
+}
+function inputSource(inputs, plan, loaded) {
+  return new InputSource(inputs, (p) => resolveFrom(loaded.dir, p), {
+    file: loaded.file,
+    prefix: `models[${plan.modelIndex}].`
+  });
+}
+async function runEntry(plan, environment, options, cache) {
+  const { loaded, runner } = options;
+  const { config: config2, dir } = loaded;
+  const observer = options.observer ?? nullObserver;
+  const progress = (stage2) => (message) => observer.onEvent({ type: "stage", entryId: plan.id, stage: stage2, message });
+  const model = plan.model;
+  const { inputs, source } = inputsFor(plan, loaded);
+  const onnxPath = resolveFrom(dir, model.variants[plan.precision] ?? model.onnx);
+  const key = {
+    model: model.name,
+    precision: plan.precision,
+    batchSize: plan.batchSize,
+    runner: runner.type,
+    device: deviceKey(environment),
+    runtime: runtimeKey(environment),
+    optionsHash: ""
+  };
+  const entry = {
+    id: plan.id,
+    model: model.name,
+    precision: plan.precision,
+    batchSize: plan.batchSize,
+    status: "ok",
+    key,
+    incidents: []
+  };
+  let engine;
+  let stage = "build";
+  try {
+    const buildRequest = {
+      model: model.name,
+      precision: plan.precision,
+      batchSize: plan.batchSize,
+      onnxPath,
+      inputs,
+      calibrationCache: model.calibrationCache ? resolveFrom(dir, model.calibrationCache) : void 0,
+      workDir: join21(options.workDir, "engines")
+    };
+    const calibration = plan.precision === "int8" && model.calibration && runner.usesCalibrationCache ? await calibrationCacheFor({
+      model,
+      modelIndex: plan.modelIndex,
+      calibration: model.calibration,
+      onnxPath,
+      inputs,
+      batchSize: plan.batchSize,
+      tensorrt: environment.runtime.version,
+      resolve: (p) => resolveFrom(dir, p),
+      configFile: loaded.file,
+      workDir: options.workDir
+    }) : void 0;
+    if (calibration) {
+      progress("build")(calibration.message);
+      buildRequest.calibrationCache = calibration.path;
+    }
+    engine = await runner.build(buildRequest, progress("build"));
+    key.optionsHash = engine.optionsHash;
+    entry.build = {
+      timeMs: engine.timeMs,
+      artifactPath: engine.artifactPath,
+      artifactBytes: (await stat8(engine.artifactPath)).size,
+      artifactSha256: await sha256File(engine.artifactPath),
+      modelSha256: await sha256File(onnxPath),
+      cached: engine.cached,
+      optionsHash: engine.optionsHash,
+      details: calibration ? { ...engine.details, calibration } : engine.details
+    };
+    if (engine.incidents) entry.incidents.push(...engine.incidents);
+    stage = "benchmark";
+    const bench = config2.benchmark;
+    const outcome = await runner.benchmark(
+      engine,
+      {
+        warmup: bench.warmup,
+        iterations: bench.iterations,
+        minDurationMs: bench.minDurationMs,
+        trials: bench.trials
+      },
+      await source.sample(0),
+      progress("benchmark")
+    );
+    const trials = trialsOf(outcome);
+    entry.latency = latencyOf(trials, outcome.source);
+    entry.throughput = throughputOf(trials, plan.batchSize);
+    if (outcome.health) entry.health = outcome.health;
+    if (outcome.unreliable) entry.unreliable = outcome.unreliable;
+    if (outcome.layers) entry.layers = outcome.layers;
+    if (outcome.incidents) entry.incidents.push(...outcome.incidents);
+    if (config2.accuracy.enabled) {
+      stage = "accuracy";
+      const outcome2 = await runAccuracyStage({
+        config: config2,
+        model,
+        modelIndex: plan.modelIndex,
+        precision: plan.precision,
+        batchSize: plan.batchSize,
+        inputs,
+        source,
+        resolve: (p) => resolveFrom(dir, p),
+        configFile: loaded.file,
+        runner,
+        engine,
+        build: buildRequest,
+        environment,
+        cache,
+        workDir: options.workDir,
+        progress: progress("accuracy"),
+        reference: options.reference ?? onnxRuntimeCpuReference
+      });
+      entry.accuracy = outcome2.accuracy;
+      if (outcome2.incident) entry.incidents.push(outcome2.incident);
+    }
+    if (model.sweep && plan.sweep) {
+      stage = "benchmark";
+      entry.sweep = await sweepEntry(model.sweep, {
+        runner,
+        request: {
+          model: model.name,
+          precision: plan.precision,
+          onnxPath,
+          calibrationCache: engine.request.calibrationCache
+        },
+        inputs: model.inputs,
+        feeds: (resized) => inputSource(resized, plan, loaded).sample(0),
+        workDir: options.workDir,
+        progress: progress("sweep")
+      });
+    }
+  } catch (error63) {
+    if (error63 instanceof TrtGateError) throw error63;
+    entry.status = "failed";
+    if (error63 instanceof RunnerError) {
+      entry.error = { stage: error63.stage, message: error63.incident.message };
+      entry.incidents.push(error63.incident);
+    } else {
+      const message = error63.message ?? String(error63);
+      entry.error = { stage, message };
+      entry.incidents.push({
+        kind: "runtime-error",
+        stage,
+        title: `${stage} failed`,
+        message: message.split("\n")[0] ?? message,
+        logExcerpt: error63.stack,
+        nextSteps: [
+          "Re-run with the same config to see whether it reproduces.",
+          "Check the model and its inputs in the config."
+        ]
+      });
+    }
+  } finally {
+    if (engine) await runner.release(engine);
+  }
+  return entry;
+}
+
+// src/ab/interleave.ts
+async function measureRound(arms, order, plan, now) {
+  const started = now();
+  const round2 = { order: [...order], blocks: {}, wallMs: 0 };
+  for (const name of order) {
+    const arm = arms.get(name);
+    if (!arm) throw new Error(`no arm ${name} to measure`);
+    const outcome = await arm.runner.benchmark(
+      arm.engine,
+      { ...plan, trials: 1 },
+      arm.feeds,
+      () => {
+      }
+    );
+    const samples = outcome.trials[0] ?? [];
+    if (outcome.unreliable && !round2.discarded) round2.discarded = `${name} block: ${outcome.unreliable}`;
+    if (samples.length === 0 && !round2.discarded) round2.discarded = `${name} block: no samples`;
+    round2.blocks[name] = {
+      samples,
+      wallMs: outcome.wallMs[0] ?? samples.reduce((a2, b) => a2 + b, 0),
+      median: samples.length > 0 ? median2(samples) : Number.NaN,
+      source: outcome.source,
+      ...outcome.health ? { health: outcome.health } : {}
+    };
+    if (round2.discarded) break;
+  }
+  round2.wallMs = now() - started;
+  return round2;
+}
+var PairedSeries = class {
+  ab = [];
+  aa = [];
+  rounds = [];
+  discarded = [];
+  spentMs = 0;
+  add(round2) {
+    this.rounds.push(round2);
+    this.spentMs += round2.wallMs;
+    if (round2.discarded) {
+      this.discarded.push(round2.discarded);
+      return;
+    }
+    const base = round2.blocks.base?.median;
+    const cand = round2.blocks.candidate?.median;
+    if (!(base > 0) || !(cand > 0)) {
+      this.discarded.push("a block median is not positive");
+      return;
+    }
+    this.ab.push(Math.log(cand / base));
+    const control = round2.blocks.control?.median;
+    if (control !== void 0) this.aa.push(Math.log(control / base));
+  }
+  get pairs() {
+    return this.ab.length;
+  }
+  /** Every kept block of one arm, in order (discarded rounds left out). */
+  blocksOf(arm) {
+    return this.rounds.filter((r) => !r.discarded).flatMap((r) => r.blocks[arm] ? [r.blocks[arm]] : []);
+  }
+};
+
+// src/ab/adaptive.ts
+function adaptiveEntry(id, arms, schedule, judge) {
+  return { id, arms, schedule, judge, series: new PairedSeries() };
+}
+async function runAdaptive(entries2, budget, plan, now, progress = () => {
+}) {
+  const start = now();
+  const stop = (e, why) => {
+    e.stopped = why;
+    e.stoppedAtMs = now() - start;
+  };
+  let open6 = entries2.filter((e) => !e.stopped);
+  while (open6.length > 0) {
+    for (const e of open6) {
+      if (now() - start >= budget.maxSeconds * 1e3) {
+        stop(e, "time-budget");
+        continue;
+      }
+      const rounds = e.schedule.cycleLength;
+      for (let r = 0; r < rounds; r++) {
+        e.series.add(await measureRound(e.arms, e.schedule.next(), plan, now));
+      }
+      if (e.series.pairs >= budget.minPairs) {
+        e.judgement = e.judge(e.series);
+        if (e.judgement.verdict !== "inconclusive") stop(e, "settled");
+      }
+      if (!e.stopped && e.series.pairs >= budget.maxPairs) stop(e, "max-pairs");
+      if (!e.stopped && e.series.discarded.length >= budget.maxPairs) stop(e, "discarded");
+      progress(e);
+    }
+    open6 = open6.filter((e) => !e.stopped);
+  }
+  for (const e of entries2) e.judgement = finalJudgement(e, budget.minPairs);
+}
+function finalJudgement(e, minPairs) {
+  const j = e.judge(e.series);
+  if (j.verdict === "inconclusive" || e.series.pairs >= minPairs) return j;
+  return {
+    ...j,
+    verdict: "inconclusive",
+    reason: `only ${e.series.pairs} pairs were measured before the budget ran out, fewer than the ${minPairs} a verdict needs (${j.reason})`
+  };
+}
+
+// src/ab/comparison.ts
+var PAIRED_METRIC = "latency.p50";
+function pairedSpec(thresholds) {
+  const spec = thresholds[PAIRED_METRIC];
+  if (spec?.model === "statistical") {
+    const direction = spec.direction ?? "lower";
+    return { spec, minEffectPct: spec.minEffectPct, confidence: spec.confidence, direction };
+  }
+  if (spec?.model === "percentage") {
+    return {
+      spec,
+      minEffectPct: spec.maxRegressionPct,
+      confidence: 0.99,
+      direction: spec.direction ?? "lower"
+    };
+  }
+  return void 0;
+}
+function abComparison(input2) {
+  const { candidate, base, paired, adaptive } = input2;
+  const rest = Object.fromEntries(
+    Object.entries(input2.thresholds).filter(([name]) => !(paired && name === PAIRED_METRIC))
+  );
+  const history = {
+    key: candidate.key,
+    runs: [
+      {
+        runId: "base-side",
+        createdAt: (/* @__PURE__ */ new Date(0)).toISOString(),
+        source: { ref: input2.summary.base },
+        entry: { ...base, key: candidate.key }
+      }
+    ]
+  };
+  const others = compareEntry(candidate, history, [], rest, { seed: input2.seed ?? 0 });
+  const judgement = adaptive.judgement;
+  const metrics = [];
+  if (paired) metrics.push(pairedMetric(candidate, base, paired, judgement, adaptive));
+  metrics.push(...others.metrics);
+  const verdict = candidate.status === "failed" ? "failed" : worstVerdict(metrics.map((m) => m.verdict));
+  const hits = metrics.filter((m) => m.verdict === verdict);
+  const reason = candidate.status === "failed" ? others.reason : verdict === "unchanged" && hits.length === metrics.length ? `all ${metrics.length} compared metric${metrics.length === 1 ? " is" : "s are"} within thresholds` : hits.slice(0, 3).map((m) => `${m.metric}: ${m.reason}`).join("; ");
+  const series = adaptive.series;
+  const { engineDiff: _fromHistory, ...judged } = others;
+  const engineDiff = engineDiffFor(metrics, candidate, base);
+  return {
+    ...judged,
+    ...engineDiff ? { engineDiff } : {},
+    verdict,
+    reason,
+    baselineRuns: 1,
+    metrics,
+    method: "ab",
+    ab: {
+      ...input2.summary,
+      pairs: series.pairs,
+      discardedRounds: series.discarded.length,
+      discardReasons: [...new Set(series.discarded)].slice(0, 5),
+      aaDeltaPct: judgement.aa?.deltaPct ?? null,
+      aaIntervalPct: judgement.aa?.intervalPct ?? null,
+      aaNoisePct: judgement.aa?.noisePct ?? null,
+      thresholdPct: judgement.thresholdPct,
+      timeToVerdictMs: series.spentMs,
+      stoppedAtMs: adaptive.stoppedAtMs ?? 0,
+      stopped: adaptive.stopped ?? "time-budget"
+    }
+  };
+}
+function pairedMetric(candidate, base, paired, j, adaptive) {
+  const medianOf = (e) => e.latency ? median2(e.latency.trials.map((t) => t.stats.median)) : null;
+  const why = j.verdict === "inconclusive" && adaptive.stopped && adaptive.stopped !== "settled" ? `${j.reason} (stopped: ${STOP_TEXT[adaptive.stopped]})` : j.reason;
+  return {
+    metric: PAIRED_METRIC,
+    direction: paired.direction,
+    threshold: paired.spec,
+    baseline: medianOf(base),
+    candidate: medianOf(candidate),
+    deltaPct: j.deltaPct,
+    ...j.intervalPct ? { intervalPct: j.intervalPct } : {},
+    ...j.aa?.noisePct != null ? { noisePct: j.aa.noisePct } : {},
+    verdict: j.verdict,
+    reason: `A/B in this job: ${why}`
+  };
+}
+var STOP_TEXT = {
+  settled: "settled",
+  "max-pairs": "the maximum number of pairs was reached",
+  "time-budget": "the job\u2019s time budget was spent",
+  discarded: "too many rounds were discarded"
+};
+function unpairedComparison(candidate, thresholds, reason) {
+  const c3 = compareEntry(candidate, void 0, [], thresholds);
+  return {
+    ...c3,
+    reason: c3.verdict === "no-baseline" ? reason : c3.reason,
+    metrics: c3.metrics.map((m) => m.verdict === "no-baseline" ? { ...m, reason } : m),
+    method: "ab",
+    ...candidate.status === "failed" ? {} : { abSkipped: reason }
+  };
+}
+
+// src/ab/signed-rank.ts
+var EXACT_MAX_N = 300;
+function signedRankCritical(n3, confidence) {
+  const alpha2 = (1 - confidence) / 2;
+  const m = n3 * (n3 + 1) / 2;
+  if (n3 > EXACT_MAX_N) {
+    const sd = Math.sqrt(n3 * (n3 + 1) * (2 * n3 + 1) / 24);
+    const k2 = Math.floor(m / 2 + normalQuantile(alpha2) * sd - 0.5) + 1;
+    return Math.max(0, k2);
+  }
+  let p = new Float64Array(m + 1);
+  p[0] = 1;
+  let top = 0;
+  for (let i3 = 1; i3 <= n3; i3++) {
+    const next = new Float64Array(m + 1);
+    for (let s = 0; s <= top; s++) {
+      const half = p[s] / 2;
+      next[s] = next[s] + half;
+      next[s + i3] = next[s + i3] + half;
+    }
+    top += i3;
+    p = next;
+  }
+  let cdf = 0;
+  let k = 0;
+  while (k <= m && cdf + p[k] <= alpha2 * (1 + 1e-12)) {
+    cdf += p[k];
+    k++;
+  }
+  return k;
+}
+function signedRankInterval(diffs, confidence) {
+  const n3 = diffs.length;
+  if (n3 === 0) return { estimate: Number.NaN, interval: null, n: n3 };
+  const m = n3 * (n3 + 1) / 2;
+  const walsh = new Float64Array(m);
+  let w = 0;
+  for (let i3 = 0; i3 < n3; i3++) for (let j = i3; j < n3; j++) walsh[w++] = (diffs[i3] + diffs[j]) / 2;
+  walsh.sort();
+  const estimate = m % 2 === 1 ? walsh[(m - 1) / 2] : (walsh[m / 2 - 1] + walsh[m / 2]) / 2;
+  const k = signedRankCritical(n3, confidence);
+  const interval = k >= 1 ? [walsh[k - 1], walsh[m - k]] : null;
+  return { estimate, interval, n: n3 };
+}
+
+// src/ab/paired.ts
+var pct = (log) => (Math.exp(log) - 1) * 100;
+function judgePaired(input2) {
+  const { minEffectPct, confidence, direction } = input2;
+  const ab = signedRankInterval(input2.ab, confidence);
+  const pairs = input2.ab.length;
+  const level = `${Math.round(confidence * 1e3) / 10}%`;
+  let aa;
+  if (input2.aa.length > 0) {
+    const control = signedRankInterval(input2.aa, confidence);
+    const interval = control.interval ? [pct(control.interval[0]), pct(control.interval[1])] : null;
+    aa = {
+      deltaPct: pct(control.estimate),
+      intervalPct: interval,
+      noisePct: interval ? Math.max(Math.abs(interval[0]), Math.abs(interval[1])) : null
+    };
+  }
+  const base = { pairs, ...aa ? { aa } : {} };
+  if (!ab.interval) {
+    return {
+      ...base,
+      verdict: "inconclusive",
+      deltaPct: pairs > 0 ? pct(ab.estimate) : null,
+      intervalPct: null,
+      thresholdPct: minEffectPct,
+      reason: `${pairs} block pair${pairs === 1 ? "" : "s"} are too few for a ${level} interval`
+    };
+  }
+  const deltaPct2 = pct(ab.estimate);
+  const intervalPct = [pct(ab.interval[0]), pct(ab.interval[1])];
+  if (aa && aa.noisePct === null) {
+    return {
+      ...base,
+      verdict: "inconclusive",
+      deltaPct: deltaPct2,
+      intervalPct,
+      thresholdPct: minEffectPct,
+      reason: "the A/A control has too few pairs to measure this job\u2019s noise"
+    };
+  }
+  const aaNoise = aa?.noisePct ?? 0;
+  const thresholdPct = Math.max(minEffectPct, aaNoise);
+  let verdict = classifyInterval(intervalPct[0], intervalPct[1], minEffectPct, direction);
+  const what = `${formatPct(deltaPct2)} (${level} interval ${formatPct(intervalPct[0])} \u2026 ${formatPct(intervalPct[1])}, ${pairs} pairs)`;
+  const noiseText = `the A/A control differs by up to ${aaNoise.toFixed(1)}% with no change`;
+  let reason;
+  if ((verdict === "regressed" || verdict === "improved") && Math.abs(deltaPct2) <= aaNoise) {
+    verdict = "inconclusive";
+    reason = `${what}: ${noiseText}, as much as the effect \u2014 this job is too noisy to tell`;
+  } else if (verdict === "unchanged" && aaNoise > minEffectPct) {
+    verdict = "inconclusive";
+    reason = `${what}: ${noiseText}, more than the ${minEffectPct}% threshold \u2014 this job is too noisy to tell`;
+  } else if (verdict === "regressed" || verdict === "improved") {
+    const word = verdict === "regressed" ? "beyond" : "an improvement beyond";
+    reason = `${what} is ${word} the ${minEffectPct}% threshold${aa ? ` and larger than the A/A control's ${aaNoise.toFixed(1)}%` : ""}`;
+  } else if (verdict === "unchanged") {
+    reason = `${what} is within the ${minEffectPct}% threshold`;
+  } else {
+    reason = `${what} straddles the ${minEffectPct}% threshold; more pairs would settle it`;
+  }
+  return { ...base, verdict, deltaPct: deltaPct2, intervalPct, thresholdPct, reason };
+}
+
+// src/ab/pairing.ts
+init_generate();
+init_hash();
+function pairEntries(candidate, base, only) {
+  const baseById = new Map(planEntries(base).map((p) => [p.id, p]));
+  const pairs = planEntries(candidate, only).map((c3) => {
+    const b = baseById.get(c3.id);
+    if (!b) {
+      return {
+        kind: "unpaired",
+        candidate: c3,
+        reason: `the base side does not measure ${c3.id} (a new model, precision or batch size): nothing to compare in this job`
+      };
+    }
+    const differences = inputDifferences(b, c3);
+    if (differences.length > 0) {
+      return {
+        kind: "unpaired",
+        candidate: c3,
+        reason: `not comparable with the base side: ${differences.join("; ")}`
+      };
+    }
+    return { kind: "paired", candidate: c3, base: b };
+  });
+  const notes = [];
+  const candidateIds = new Set(planEntries(candidate).map((p) => p.id));
+  const dropped = [...baseById.keys()].filter((id) => !candidateIds.has(id));
+  if (dropped.length > 0) notes.push(`only the base side measures ${dropped.join(", ")}`);
+  if (canonicalJson(base.runner) !== canonicalJson(candidate.runner)) {
+    notes.push(
+      "the runner settings differ between the sides; both are built and run with the candidate\u2019s, so this compares the models"
+    );
+  }
+  return { pairs, notes };
+}
+function inputDifferences(base, candidate) {
+  const out = [];
+  const baseInputs = new Map(base.model.inputs.map((i3) => [i3.name, withBatch(i3, base.batchSize)]));
+  const seen = /* @__PURE__ */ new Set();
+  for (const input2 of candidate.model.inputs.map((i3) => withBatch(i3, candidate.batchSize))) {
+    seen.add(input2.name);
+    const b = baseInputs.get(input2.name);
+    if (!b) out.push(`input ${input2.name} is new`);
+    else if (b.shape.join("x") !== input2.shape.join("x"))
+      out.push(
+        `input ${input2.name} has shape [${b.shape.join(", ")}] on the base side, [${input2.shape.join(", ")}] here`
+      );
+    else if (b.dtype !== input2.dtype)
+      out.push(`input ${input2.name} is ${b.dtype} on the base side, ${input2.dtype} here`);
+  }
+  for (const name of baseInputs.keys())
+    if (!seen.has(name)) out.push(`input ${name} exists only on the base side`);
+  return out;
+}
+
+// src/ab/schedule.ts
+var BalancedSchedule = class {
+  constructor(arms, rng) {
+    this.rng = rng;
+    if (arms.length === 0) throw new Error("a schedule needs at least one arm");
+    this.permutations = permutationsOf([...arms]);
+  }
+  rng;
+  cycle = [];
+  permutations;
+  /** The arms in the order the next round measures them. */
+  next() {
+    if (this.cycle.length === 0) {
+      this.cycle = this.permutations.map((p) => [...p]);
+      for (let i3 = this.cycle.length - 1; i3 > 0; i3--) {
+        const j = Math.floor(this.rng.next() * (i3 + 1));
+        [this.cycle[i3], this.cycle[j]] = [this.cycle[j], this.cycle[i3]];
+      }
+    }
+    return this.cycle.pop();
+  }
+  /** Rounds in one balanced cycle. */
+  get cycleLength() {
+    return this.permutations.length;
+  }
+};
+function permutationsOf(items) {
+  if (items.length <= 1) return [items];
+  const out = [];
+  items.forEach((item, i3) => {
+    const rest = [...items.slice(0, i3), ...items.slice(i3 + 1)];
+    for (const p of permutationsOf(rest)) out.push([item, ...p]);
+  });
+  return out;
+}
+
+// src/ab/sides.ts
+import { stat as stat9 } from "node:fs/promises";
+import { join as join22 } from "node:path";
+init_generate();
+init_types();
+init_summary();
+init_hash();
+function inputSourceFor(plan, loaded) {
+  const inputs = plan.model.inputs.map((i3) => withBatch(i3, plan.batchSize));
+  return new InputSource(inputs, (p) => resolveFrom(loaded.dir, p), {
+    file: loaded.file,
+    prefix: `models[${plan.modelIndex}].`
+  });
+}
+async function buildSide(runner, plan, loaded, workDir, progress) {
+  const model = plan.model;
+  const onnxPath = resolveFrom(loaded.dir, model.variants[plan.precision] ?? model.onnx);
+  const source = inputSourceFor(plan, loaded);
+  const engine = await runner.build(
+    {
+      model: model.name,
+      precision: plan.precision,
+      batchSize: plan.batchSize,
+      onnxPath,
+      inputs: model.inputs.map((i3) => withBatch(i3, plan.batchSize)),
+      calibrationCache: model.calibrationCache ? resolveFrom(loaded.dir, model.calibrationCache) : void 0,
+      workDir
+    },
+    progress
+  );
+  return { plan, loaded, onnxPath, engine, feeds: await source.sample(0), source };
+}
+async function buildInfoOf(side) {
+  const e = side.engine;
+  return {
+    timeMs: e.timeMs,
+    artifactPath: e.artifactPath,
+    artifactBytes: (await stat9(e.artifactPath)).size,
+    artifactSha256: await sha256File(e.artifactPath),
+    modelSha256: await sha256File(side.onnxPath),
+    cached: e.cached,
+    optionsHash: e.optionsHash,
+    details: e.details
+  };
+}
+function entryOf(plan, key, build, blocks, source) {
+  const entry = {
+    id: plan.id,
+    model: plan.model.name,
+    precision: plan.precision,
+    batchSize: plan.batchSize,
+    status: "ok",
+    key,
+    incidents: [],
+    ...build ? { build } : {}
+  };
+  const kept = blocks.filter((b) => b.samples.length > 0);
+  if (kept.length > 0) {
+    const trials = kept.map((b) => ({ samples: b.samples, stats: summarize(b.samples), wallMs: b.wallMs }));
+    entry.latency = latencyOf(trials, source);
+    entry.throughput = throughputOf(trials, plan.batchSize);
+  }
+  return entry;
+}
+function failedEntry(plan, key, stage, error63) {
+  const incident = error63 instanceof RunnerError ? error63.incident : {
+    kind: "runtime-error",
+    stage,
+    title: `${stage} failed`,
+    message: (error63.message ?? String(error63)).split("\n")[0] ?? "",
+    logExcerpt: error63.stack,
+    nextSteps: ["Re-run with the same config to see whether it reproduces."]
+  };
+  return {
+    id: plan.id,
+    model: plan.model.name,
+    precision: plan.precision,
+    batchSize: plan.batchSize,
+    status: "failed",
+    key,
+    incidents: [incident],
+    error: { stage: error63 instanceof RunnerError ? error63.stage : stage, message: incident.message }
+  };
+}
+function engineDir(workDir, side) {
+  return join22(workDir, "engines", side);
+}
+
+// src/ab/run.ts
+async function runAb(options) {
+  const { candidate, base, runner } = options;
+  const config2 = candidate.config;
+  const observer = options.observer ?? nullObserver;
+  const now = options.now ?? (() => performance.now());
+  const thresholds = options.thresholds ?? config2.thresholds;
+  const environment = await runner.probe();
+  observer.onEvent({
+    type: "environment",
+    description: `${deviceKey(environment)} \xB7 ${runtimeKey(environment)} \xB7 A/B against ${base.label}`
+  });
+  const { pairs, notes } = pairEntries(config2, base.loaded.config, options.only);
+  const jobs = [];
+  const paired = pairedSpec(thresholds);
+  const ab = config2.ab;
+  const budget = {
+    minPairs: ab.minPairs,
+    maxPairs: ab.maxPairs,
+    maxSeconds: ab.maxSeconds,
+    ...options.budget
+  };
+  try {
+    for (const [index, pairing] of pairs.entries()) {
+      const plan = pairing.candidate;
+      const progress = (stage) => (message) => observer.onEvent({ type: "stage", entryId: plan.id, stage, message });
+      observer.onEvent({ type: "entry-start", entryId: plan.id, index, total: pairs.length });
+      const key = {
+        model: plan.model.name,
+        precision: plan.precision,
+        batchSize: plan.batchSize,
+        runner: runner.type,
+        device: deviceKey(environment),
+        runtime: runtimeKey(environment),
+        optionsHash: ""
+      };
+      const job = { plan, key };
+      jobs.push(job);
+      try {
+        job.candidate = await buildSide(
+          runner,
+          plan,
+          candidate,
+          engineDir(options.workDir, "candidate"),
+          progress("build")
+        );
+        key.optionsHash = job.candidate.engine.optionsHash;
+      } catch (error63) {
+        job.failed = failedEntry(plan, key, "build", error63);
+        continue;
+      }
+      if (pairing.kind === "unpaired") {
+        job.unpaired = pairing.reason;
+        continue;
+      }
+      try {
+        job.base = await buildSide(
+          runner,
+          pairing.base,
+          base.loaded,
+          engineDir(options.workDir, "base"),
+          progress("build base")
+        );
+        if (ab.control) {
+          job.control = await buildSide(
+            runner,
+            pairing.base,
+            base.loaded,
+            engineDir(options.workDir, "control"),
+            progress("build base (A/A control)")
+          );
+        }
+      } catch (error63) {
+        job.baseProblem = `the base side (${base.label}) could not be built: ${error63.message.split("\n")[0]}`;
+        continue;
+      }
+      const feeds = job.candidate.feeds;
+      const arms = /* @__PURE__ */ new Map([
+        ["base", { runner, engine: job.base.engine, feeds }],
+        ["candidate", { runner, engine: job.candidate.engine, feeds }]
+      ]);
+      if (job.control) arms.set("control", { runner, engine: job.control.engine, feeds });
+      const schedule = new BalancedSchedule(
+        [...arms.keys()],
+        deriveRng(ab.seed, plan.id, "schedule")
+      );
+      const spec = paired ?? { minEffectPct: 5, confidence: 0.99, direction: "lower" };
+      job.adaptive = adaptiveEntry(
+        plan.id,
+        arms,
+        schedule,
+        (series) => judgePaired({ ab: series.ab, aa: series.aa, ...spec })
+      );
+    }
+    const measured2 = jobs.flatMap((j) => j.adaptive ? [j.adaptive] : []);
+    await runAdaptive(
+      measured2,
+      budget,
+      { warmup: ab.blockWarmup, iterations: ab.blockIterations, minDurationMs: 0 },
+      now,
+      (e) => observer.onEvent({
+        type: "stage",
+        entryId: e.id,
+        stage: "A/B",
+        message: `${e.series.pairs} pairs${e.judgement ? `, ${e.judgement.verdict}` : ""}`
+      })
+    );
+    const entries2 = [];
+    const comparisons = [];
+    const references = /* @__PURE__ */ new Map();
+    for (const [index, job] of jobs.entries()) {
+      const { entry, comparison: comparison2 } = await finish2(job, options, thresholds, paired, notes, references);
+      entries2.push(entry);
+      comparisons.push(comparison2);
+      observer.onEvent({ type: "entry-done", entry, index, total: jobs.length });
+    }
+    return {
+      ...resultsHeader(),
+      source: options.source ?? {},
+      environment,
+      config: config2,
+      entries: entries2,
+      comparisons,
+      gate: decide(comparisons, options.failOn ?? config2.gate.failOn)
+    };
+  } finally {
+    for (const job of jobs) {
+      for (const side of [job.candidate, job.base, job.control]) if (side) await runner.release(side.engine);
+    }
+    await base.cleanup();
+  }
+}
+async function finish2(job, options, thresholds, paired, notes, references) {
+  const { plan, key } = job;
+  if (job.failed || !job.candidate) {
+    const entry2 = job.failed;
+    return { entry: entry2, comparison: unpairedComparison(entry2, thresholds, "failed") };
+  }
+  const blocks = job.adaptive?.series.blocksOf("candidate") ?? [];
+  const source = blocks[0]?.source ?? "blocks";
+  let entry = entryOf(plan, key, await buildInfoOf(job.candidate), blocks, source);
+  try {
+    if (blocks.length === 0) {
+      const cfg = options.candidate.config.benchmark;
+      const outcome = await options.runner.benchmark(
+        job.candidate.engine,
+        {
+          warmup: cfg.warmup,
+          iterations: cfg.iterations,
+          minDurationMs: cfg.minDurationMs,
+          trials: cfg.trials
+        },
+        job.candidate.feeds,
+        () => {
+        }
+      );
+      entry = entryOf(
+        plan,
+        key,
+        entry.build,
+        outcome.trials.map((samples, i3) => ({
+          samples,
+          wallMs: outcome.wallMs[i3] ?? 0,
+          median: 0,
+          source: outcome.source
+        })),
+        outcome.source
+      );
+      if (outcome.unreliable) entry.unreliable = outcome.unreliable;
+    }
+    await checkAccuracy(job, entry, options, references);
+  } catch (error63) {
+    const failed = failedEntry(plan, key, entry.accuracy ? "accuracy" : "benchmark", error63);
+    return { entry: failed, comparison: unpairedComparison(failed, thresholds, "failed") };
+  }
+  if (job.unpaired) return { entry, comparison: unpairedComparison(entry, thresholds, job.unpaired) };
+  if (job.baseProblem || !job.base || !job.adaptive) {
+    return {
+      entry,
+      comparison: unpairedComparison(entry, thresholds, job.baseProblem ?? "the base side was not measured")
+    };
+  }
+  const baseEntry = entryOf(
+    plan,
+    key,
+    await buildInfoOf(job.base),
+    job.adaptive.series.blocksOf("base"),
+    source
+  );
+  const comparison2 = abComparison({
+    candidate: entry,
+    base: baseEntry,
+    thresholds,
+    paired,
+    adaptive: job.adaptive,
+    summary: {
+      base: options.base.label,
+      blockIterations: options.candidate.config.ab.blockIterations,
+      notes
+    }
+  });
+  return { entry, comparison: comparison2 };
+}
+async function checkAccuracy(job, entry, options, references) {
+  const config2 = options.candidate.config;
+  if (!config2.accuracy.enabled || !job.candidate) return;
+  const { plan } = job;
+  const feeds = [];
+  for (let s = 0; s < config2.accuracy.samples; s++) feeds.push(await job.candidate.source.sample(s));
+  const refKey = `${plan.model.name}/b${plan.batchSize}`;
+  let reference = references.get(refKey);
+  if (!reference) {
+    reference = referenceOutputs(resolveFrom(options.candidate.dir, plan.model.onnx), feeds);
+    references.set(refKey, reference);
+  }
+  const outputs = await options.runner.infer(job.candidate.engine, feeds);
+  const common2 = { outputs: plan.model.outputs, classifier: plan.model.classifier };
+  entry.accuracy = evaluateAccuracy({
+    ...common2,
+    reference: await reference,
+    candidate: outputs,
+    limits: effectiveLimits(plan.precision, config2.accuracy.limits, plan.model.accuracy?.limits),
+    referenceName: REFERENCE_NAME
+  });
+  if (job.base) {
+    entry.accuracyVsBase = evaluateAccuracy({
+      ...common2,
+      reference: await options.runner.infer(job.base.engine, feeds),
+      candidate: outputs,
+      limits: {},
+      referenceName: `base side (${options.base.label})`
+    });
+  }
+}
+
+// src/runners/create.ts
+import { join as join23 } from "node:path";
+function createRunner(loaded, outDir) {
+  const type = loaded.config.runner.type;
+  const factory = getRunnerFactory(type);
+  if (!factory) throw new Error(`runner ${type} vanished from the registry after validation`);
+  return factory.create(loaded.runnerOptions, { configDir: loaded.dir, cacheDir: join23(outDir, "cache") });
+}
+
+// src/app/run-ab.ts
+async function runAbAndGate(options) {
+  const base = typeof options.against === "string" ? await openBaseSide(options.against, options.configFile, options.cwd) : options.against;
+  try {
+    const runner = await createRunner(options.loaded, options.outDir);
+    try {
+      return await runAb({
+        candidate: options.loaded,
+        base,
+        runner,
+        workDir: options.outDir,
+        observer: options.observer,
+        source: options.source,
+        only: options.only,
+        budget: options.budget,
+        failOn: options.failOn
+      });
+    } finally {
+      await runner.close();
+    }
+  } finally {
+    await base.cleanup();
+  }
+}
+
+// src/pipeline/remeasure.ts
+function inconclusiveLatency(results) {
+  const ids = /* @__PURE__ */ new Set();
+  for (const c3 of results.comparisons ?? []) {
+    if (c3.metrics.some((m) => m.metric.startsWith("latency.") && m.verdict === "inconclusive"))
+      ids.add(c3.entryId);
+  }
+  return results.entries.filter((e) => ids.has(e.id) && e.status === "ok" && !e.unreliable).map((e) => e.id);
+}
+function mergeTrials(entry, extra) {
+  if (!entry.latency || !extra.latency || entry.batchSize === "unknown") return entry;
+  const trials = [...entry.latency.trials, ...extra.latency.trials];
+  return {
+    ...entry,
+    latency: latencyOf(trials, entry.latency.source),
+    throughput: throughputOf(trials, entry.batchSize)
+  };
+}
+async function remeasure(results, ids, options) {
+  if (ids.length === 0 || options.extraTrials <= 0) return results;
+  const config2 = options.loaded.config;
+  const loaded = {
+    ...options.loaded,
+    config: {
+      ...config2,
+      benchmark: { ...config2.benchmark, trials: options.extraTrials },
+      accuracy: { ...config2.accuracy, enabled: false }
+    }
+  };
+  const wanted = new Set(ids);
+  const extra = await runPipeline({
+    loaded,
+    runner: options.runner,
+    workDir: options.workDir,
+    observer: options.observer,
+    only: (p) => wanted.has(p.id)
+  });
+  const byId = new Map(extra.entries.map((e) => [e.id, e]));
+  return {
+    ...results,
+    entries: results.entries.map((e) => {
+      const more = byId.get(e.id);
+      return more && more.status === "ok" ? mergeTrials(e, more) : e;
+    })
+  };
+}
+
+// src/app/run-and-gate.ts
+async function runAndGate(options) {
+  const { loaded, outDir, observer, store, settings } = options;
+  const runner = await createRunner(loaded, outDir);
+  try {
+    let results = await runPipeline({
+      loaded,
+      runner,
+      workDir: outDir,
+      observer,
+      source: options.source,
+      only: options.only
+    });
+    const lookup = store ? storeLookup(store) : noBaselines;
+    results = await gateResults(results, lookup, settings);
+    if (!store) return results;
+    const unsure = inconclusiveLatency(results);
+    const extraTrials = settings.gate.maxRerunTrials;
+    if (unsure.length === 0 || extraTrials <= 0) return results;
+    options.onRemeasure?.(unsure);
+    const more = await remeasure(results, unsure, { loaded, runner, workDir: outDir, extraTrials, observer });
+    return await gateResults(more, lookup, settings);
+  } finally {
+    await runner.close();
+  }
+}
+
+// src/app/pr-gate.ts
+var COMPARE_METHODS = ["auto", "ab", "history"];
+async function openBase(o2) {
+  if (!o2.base) throw new UsageError(o2.noBase ?? "no base side was named");
+  if (o2.base.kind === "directory") return openBaseSide(o2.base.dir, o2.configFile, o2.cwd);
+  const sha = await mergeBase(o2.cwd, o2.base.baseSha, o2.base.headSha);
+  const side = await openBaseSide(sha, o2.configFile, o2.cwd);
+  side.label = `merge-base ${sha.slice(0, 12)}${o2.base.baseRef ? ` of ${o2.base.baseRef}` : ""}`;
+  return side;
+}
+async function runPrGate(o2) {
+  const history = (why) => runAndGate({
+    loaded: o2.loaded,
+    outDir: o2.outDir,
+    observer: o2.observer,
+    source: o2.source,
+    store: o2.store,
+    settings: o2.settings,
+    onRemeasure: o2.onRemeasure
+  }).then((results) => ({ results: why ? markFallback(results, why) : results, fallback: why }));
+  if (o2.compare === "history") return history();
+  let base;
+  try {
+    base = await openBase(o2);
+  } catch (error63) {
+    if (!(error63 instanceof UsageError || error63 instanceof ConfigError)) throw error63;
+    const why = `the base side cannot be built: ${error63.message.split("\n")[0]}`;
+    if (o2.compare === "ab") throw new UsageError(`compare: ab: ${why}`);
+    return history(why);
+  }
+  const abBase = base.label;
+  o2.onBase?.(abBase);
+  const measured2 = await runAbAndGate({
+    loaded: o2.loaded,
+    against: base,
+    configFile: o2.configFile,
+    cwd: o2.cwd,
+    outDir: o2.outDir,
+    observer: o2.observer,
+    source: o2.source,
+    failOn: o2.settings.gate.failOn
+  });
+  if (o2.compare === "ab") return { results: measured2, abBase };
+  return { results: await gateKeepingPairs(measured2, storeLookup(o2.store), o2.settings), abBase };
+}
+function markFallback(results, why) {
+  return {
+    ...results,
+    comparisons: results.comparisons?.map(
+      (c3) => c3.verdict === "failed" ? c3 : { ...c3, method: "history", abSkipped: why }
+    )
+  };
+}
+
 // src/store/registry.ts
-import { isAbsolute as isAbsolute6, resolve as resolve7 } from "node:path";
+import { isAbsolute as isAbsolute7, resolve as resolve8 } from "node:path";
 init_errors();
 
 // src/store/filesystem-store.ts
 init_errors();
 import { unlink as unlink4 } from "node:fs/promises";
-import { basename as basename2, isAbsolute as isAbsolute5, join as join17, relative as relative2, resolve as resolve4 } from "node:path";
+import { basename as basename3, isAbsolute as isAbsolute6, join as join26, relative as relative3, resolve as resolve5 } from "node:path";
 
 // src/store/append-plan.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 
 // src/store/key.ts
 var SLUG_MAX = 48;
@@ -79482,13 +82853,13 @@ function runSortKey(run2) {
   return `${String(ms2).padStart(15, "0")}-${slug2(run2.runId, 40)}-${runHash(run2.runId)}`;
 }
 function runHash(runId) {
-  return createHash3("sha256").update(runId).digest("hex").slice(0, 16);
+  return createHash4("sha256").update(runId).digest("hex").slice(0, 16);
 }
 
 // src/store/key-dir.ts
 init_errors();
 import { unlink as unlink3 } from "node:fs/promises";
-import { join as join16 } from "node:path";
+import { join as join25 } from "node:path";
 init_atomic_write();
 
 // src/store/run-file.ts
@@ -79618,8 +82989,8 @@ function issueText(error63) {
 // src/store/store-files.ts
 init_errors();
 import { constants as constants7 } from "node:fs";
-import { lstat as lstat3, open as open5, readdir as readdir3 } from "node:fs/promises";
-import { join as join15, relative, sep } from "node:path";
+import { lstat as lstat3, open as open5, readdir as readdir4 } from "node:fs/promises";
+import { join as join24, relative as relative2, sep as sep2 } from "node:path";
 function isMissing(error63) {
   return error63.code === "ENOENT";
 }
@@ -79633,10 +83004,10 @@ function wrongTypeError(path6, expected) {
   return new DataError(`${path6}: expected ${expected} in the baseline store, found something else`, path6);
 }
 async function assertNoLinks(base, path6) {
-  const parts = relative(base, path6).split(sep).filter(Boolean);
+  const parts = relative2(base, path6).split(sep2).filter(Boolean);
   let at = base;
   for (const part of parts) {
-    at = join15(at, part);
+    at = join24(at, part);
     try {
       if ((await lstat3(at)).isSymbolicLink()) throw symlinkError(at);
     } catch (error63) {
@@ -79651,9 +83022,9 @@ async function storeEntries(dir) {
     const info2 = await lstat3(dir);
     if (info2.isSymbolicLink()) throw symlinkError(dir);
     if (!info2.isDirectory()) throw wrongTypeError(dir, "a directory");
-    const list = await readdir3(dir, { withFileTypes: true });
+    const list = await readdir4(dir, { withFileTypes: true });
     const link = list.find((d) => d.isSymbolicLink());
-    if (link) throw symlinkError(join15(dir, link.name));
+    if (link) throw symlinkError(join24(dir, link.name));
     return list.filter((d) => !d.name.startsWith(".")).sort((a2, b) => a2.name < b.name ? -1 : 1);
   } catch (error63) {
     if (error63 instanceof DataError) throw error63;
@@ -79703,13 +83074,13 @@ async function runFileNames(dir) {
   const names2 = [];
   for (const d of await storeEntries(dir)) {
     if (d.name !== KEY_FILE && !d.name.endsWith(RUN_SUFFIX)) continue;
-    if (!d.isFile()) throw wrongTypeError(join16(dir, d.name), "a regular file");
+    if (!d.isFile()) throw wrongTypeError(join25(dir, d.name), "a regular file");
     if (d.name !== KEY_FILE) names2.push(d.name);
   }
   return names2.sort();
 }
 async function readKeyOf(dir) {
-  const path6 = join16(dir, KEY_FILE);
+  const path6 = join25(dir, KEY_FILE);
   const bytes = await readStoreFile(path6, MAX_KEY_FILE_BYTES);
   if (!bytes) return void 0;
   let doc;
@@ -79750,13 +83121,13 @@ async function readKeyDir(dir, key) {
   const stored = await readKeyOf(dir);
   if (!stored) {
     if (names2.length > 0)
-      throw new DataError(`${join16(dir, KEY_FILE)}: missing beside ${names2.length} run file(s)`, dir);
+      throw new DataError(`${join25(dir, KEY_FILE)}: missing beside ${names2.length} run file(s)`, dir);
     return void 0;
   }
-  checkSameKey(stored, key, join16(dir, KEY_FILE));
+  checkSameKey(stored, key, join25(dir, KEY_FILE));
   const runs = await Promise.all(
     names2.map(async (name) => {
-      const path6 = join16(dir, name);
+      const path6 = join25(dir, name);
       const bytes = await readStoreFile(path6, MAX_RUN_FILE_BYTES);
       return bytes && decodeRunFile(bytes, path6, key);
     })
@@ -79765,7 +83136,7 @@ async function readKeyDir(dir, key) {
 }
 async function appendToKeyDir(dir, runs, a2) {
   const stored = await readKeyOf(dir);
-  if (stored) checkSameKey(stored, a2.key, join16(dir, KEY_FILE));
+  if (stored) checkSameKey(stored, a2.key, join25(dir, KEY_FILE));
   const existing = await runFileNames(dir);
   const hashes = new Set(existing.map(hashOfName));
   const planned = [];
@@ -79784,11 +83155,11 @@ async function appendToKeyDir(dir, runs, a2) {
   if (!stored) {
     const text = `${JSON.stringify({ schemaVersion: STORE_SCHEMA_VERSION, key: a2.key }, null, 2)}
 `;
-    await writeFileAtomically(join16(dir, KEY_FILE), text);
+    await writeFileAtomically(join25(dir, KEY_FILE), text);
   }
   const window2 = new Set([...existing, ...planned.map((p) => p.name)].sort().slice(-a2.sampleRuns));
   for (const { run: run2, name } of planned) {
-    await writeFileAtomically(join16(dir, name), encodeRunFile(run2, window2.has(name)));
+    await writeFileAtomically(join25(dir, name), encodeRunFile(run2, window2.has(name)));
   }
   const count2 = await tidy(dir, a2);
   return outcomes.map((o2) => o2 ?? { runs: count2 });
@@ -79798,13 +83169,13 @@ async function tidy(dir, a2) {
   const pruned = Math.max(0, names2.length - a2.historySize);
   const windowStart = Math.max(0, names2.length - a2.sampleRuns);
   for (const name of names2.slice(Math.max(pruned, windowStart - a2.sampleRuns), windowStart)) {
-    await compactRun(join16(dir, name), a2.key);
+    await compactRun(join25(dir, name), a2.key);
   }
   for (const old of names2.slice(0, pruned)) {
-    await unlink3(join16(dir, old)).catch((error63) => {
+    await unlink3(join25(dir, old)).catch((error63) => {
       if (!isMissing(error63)) {
         throw new DataError(
-          `${join16(dir, old)}: stored the new run, but cannot remove this old one: ${error63.message}`,
+          `${join25(dir, old)}: stored the new run, but cannot remove this old one: ${error63.message}`,
           old
         );
       }
@@ -79989,8 +83360,8 @@ var FilesystemBaselineStore = class {
   /** Where the unnamespaced schema-1 layout of this namespace may still be (namespace main only). */
   rootLayout;
   constructor(root2, options = {}) {
-    this.root = resolve4(root2);
-    this.dir = options.namespace ? join17(this.root, ...options.namespace.split("/")) : this.root;
+    this.root = resolve5(root2);
+    this.dir = options.namespace ? join26(this.root, ...options.namespace.split("/")) : this.root;
     this.description = `filesystem store at ${this.dir}`;
     const isMain = options.namespace === namespacePath({ branch: DEFAULT_NAMESPACE });
     this.rootLayout = isMain ? this.root : void 0;
@@ -80000,9 +83371,9 @@ var FilesystemBaselineStore = class {
     return this.inside(this.dir, keyPath(key).replace(/\.json$/, ""));
   }
   inside(base, rel) {
-    const path6 = join17(base, ...rel.split("/"));
-    const back = relative2(base, path6);
-    if (back === "" || back.startsWith("..") || isAbsolute5(back)) {
+    const path6 = join26(base, ...rel.split("/"));
+    const back = relative3(base, path6);
+    if (back === "" || back.startsWith("..") || isAbsolute6(back)) {
       throw new DataError(`refusing to use ${path6}: outside the store at ${base}`, path6);
     }
     return path6;
@@ -80045,7 +83416,7 @@ var FilesystemBaselineStore = class {
         const dir = this.pathFor(t.key);
         await assertNoLinks(this.root, dir);
         const stored = await readKeyOf(dir);
-        if (stored) checkSameKey(stored, t.key, join17(dir, KEY_FILE));
+        if (stored) checkSameKey(stored, t.key, join26(dir, KEY_FILE));
         await runFileNames(dir);
         legacy.set(t.keyId, await this.readSchema1(t.key));
       } catch (error63) {
@@ -80100,12 +83471,12 @@ var FilesystemBaselineStore = class {
     if (this.rootLayout) bases.push({ base: this.rootLayout, skip: NAMESPACE_ROOTS, schema2: false });
     for (const { base, skip, schema2 } of bases) {
       for (const device of await storeSubdirectories(base, skip)) {
-        const models = model === void 0 ? await storeSubdirectories(join17(base, device)) : [model];
+        const models = model === void 0 ? await storeSubdirectories(join26(base, device)) : [model];
         for (const m of models) {
-          const dir = join17(base, device, m);
+          const dir = join26(base, device, m);
           for (const item of await storeEntries(dir)) {
             if (!item.name.startsWith(prefix)) continue;
-            const key = await this.listedKey(join17(dir, item.name), base, item.isDirectory(), schema2);
+            const key = await this.listedKey(join26(dir, item.name), base, item.isDirectory(), schema2);
             if (key) keys.set(keyId(key), key);
           }
         }
@@ -80115,7 +83486,7 @@ var FilesystemBaselineStore = class {
   }
   /** A listed key directory's (or schema-1 file's) key, checked to be where read() looks for it. */
   async listedKey(path6, base, isDir, schema2) {
-    const name = basename2(path6);
+    const name = basename3(path6);
     if (!KEY_ENTRY.test(name)) return void 0;
     if (name.endsWith(".json") === isDir)
       throw wrongTypeError(path6, isDir ? "a regular file" : "a directory");
@@ -80124,7 +83495,7 @@ var FilesystemBaselineStore = class {
     if (isDir) {
       key = await readKeyOf(path6);
       if (!key && (await runFileNames(path6)).length > 0) {
-        throw new DataError(`${join17(path6, KEY_FILE)}: missing beside run files`, path6);
+        throw new DataError(`${join26(path6, KEY_FILE)}: missing beside run files`, path6);
       }
     } else {
       const file2 = await readSchema1File(path6);
@@ -80166,13 +83537,13 @@ async function removeMigrated(path6) {
 // src/store/git-branch-store.ts
 init_errors();
 import { rmSync } from "node:fs";
-import { mkdtemp as mkdtemp2, rm as rm6 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join18, resolve as resolve6 } from "node:path";
+import { mkdtemp as mkdtemp3, rm as rm7 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join27, resolve as resolve7 } from "node:path";
 
 // src/store/data-branch.ts
 init_errors();
-import { resolve as resolve5 } from "node:path";
+import { resolve as resolve6 } from "node:path";
 
 // src/store/git-command.ts
 init_execa();
@@ -80225,7 +83596,7 @@ function looksLikeRemoteName(remote) {
 async function resolveRemoteUrl(remote, cwd, env) {
   if (!looksLikeRemoteName(remote)) {
     if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(remote) && !/^[^/]+@[^/]+:/.test(remote)) {
-      return resolve5(cwd, remote);
+      return resolve6(cwd, remote);
     }
     return remote;
   }
@@ -80242,8 +83613,8 @@ async function initClone(clone2) {
   await clone2.git(["remote", "add", "origin", clone2.remoteUrl]);
 }
 async function syncToRemote(clone2) {
-  const { git, branch } = clone2;
-  const fetch2 = await git(
+  const { git: git2, branch } = clone2;
+  const fetch2 = await git2(
     [
       "fetch",
       "--quiet",
@@ -80255,18 +83626,18 @@ async function syncToRemote(clone2) {
     { allowFailure: true }
   );
   if (fetch2.exitCode === 0) {
-    await git(["checkout", "--quiet", "--force", "--detach", `refs/remotes/origin/${branch}`]);
+    await git2(["checkout", "--quiet", "--force", "--detach", `refs/remotes/origin/${branch}`]);
   } else if (MISSING_REF.test(fetch2.stderr)) {
-    await git(["symbolic-ref", "HEAD", "refs/heads/trt-gate-orphan"]);
-    await git(["update-ref", "-d", "refs/heads/trt-gate-orphan"], { allowFailure: true });
-    await git(["read-tree", "--empty"]);
+    await git2(["symbolic-ref", "HEAD", "refs/heads/trt-gate-orphan"]);
+    await git2(["update-ref", "-d", "refs/heads/trt-gate-orphan"], { allowFailure: true });
+    await git2(["read-tree", "--empty"]);
   } else {
     throw new DataError(
       `${clone2.description}: cannot fetch: ${redactUrl(fetch2.stderr.trim() || `git exited with ${fetch2.exitCode}`)}`,
       clone2.remoteUrl
     );
   }
-  await git(["clean", "-ffdxq"]);
+  await git2(["clean", "-ffdxq"]);
 }
 
 // src/store/git-auth.ts
@@ -80429,7 +83800,7 @@ async function onAttemptFailure({ error: error63, attemptNumber, retriesConsumed
   const finalDelay = Math.min(delayTime, remainingTime);
   options.signal?.throwIfAborted();
   if (finalDelay > 0) {
-    await new Promise((resolve13, reject) => {
+    await new Promise((resolve14, reject) => {
       const onAbort = () => {
         clearTimeout(timeoutToken);
         options.signal?.removeEventListener("abort", onAbort);
@@ -80437,7 +83808,7 @@ async function onAttemptFailure({ error: error63, attemptNumber, retriesConsumed
       };
       const timeoutToken = setTimeout(() => {
         options.signal?.removeEventListener("abort", onAbort);
-        resolve13();
+        resolve14();
       }, finalDelay);
       if (options.unref) {
         timeoutToken.unref?.();
@@ -80521,16 +83892,16 @@ async function commit(clone2, message, who) {
   );
 }
 async function changeAndPush(clone2, change, retry2) {
-  const { git, description, remoteUrl } = clone2;
+  const { git: git2, description, remoteUrl } = clone2;
   const attempt = async () => {
     await syncToRemote(clone2);
     const { result, commit: wanted } = await change();
     if (!wanted) return result;
-    await git(["add", "--all", "--", ...wanted.paths]);
-    const status = await git(["status", "--porcelain", "--", ...wanted.paths]);
+    await git2(["add", "--all", "--", ...wanted.paths]);
+    const status = await git2(["status", "--porcelain", "--", ...wanted.paths]);
     if (status.stdout.trim() === "") return result;
     await commit(clone2, wanted.message, retry2.committer);
-    const push = await git(["push", "--porcelain", "origin", `HEAD:refs/heads/${clone2.branch}`], {
+    const push = await git2(["push", "--porcelain", "origin", `HEAD:refs/heads/${clone2.branch}`], {
       allowFailure: true
     });
     if (push.exitCode === 0) return result;
@@ -80669,7 +84040,7 @@ var GitBranchBaselineStore = class {
         return await changeAndPush(
           clone2,
           async () => {
-            await write(join18(clone2.dir, ...where.split("/")));
+            await write(join27(clone2.dir, ...where.split("/")));
             return { result: void 0, commit: { paths: [where], message } };
           },
           {
@@ -80697,7 +84068,7 @@ var GitBranchBaselineStore = class {
     this.ready = void 0;
     if (this.exitHook) process.off("exit", this.exitHook);
     this.exitHook = void 0;
-    if (dir) await rm6(dir, { recursive: true, force: true });
+    if (dir) await rm7(dir, { recursive: true, force: true });
   }
   /** One operation on the clone at a time, so a read never sees a half-reset worktree. */
   serial(fn) {
@@ -80721,22 +84092,22 @@ var GitBranchBaselineStore = class {
     const headers = this.options.inheritAuthFrom ? { ...await inheritedExtraHeaders(this.options.inheritAuthFrom), ...this.options.extraHeaders } : { ...this.options.extraHeaders };
     const env = gitEnv(this.options.env, extraHeaderEnv(headers));
     const remoteUrl = await resolveRemoteUrl(this.options.remote, this.options.cwd ?? process.cwd(), env);
-    const root2 = this.options.tempRoot ?? process.env.RUNNER_TEMP ?? tmpdir();
-    const dir = await mkdtemp2(join18(root2, "trt-gate-data-"));
+    const root2 = this.options.tempRoot ?? process.env.RUNNER_TEMP ?? tmpdir2();
+    const dir = await mkdtemp3(join27(root2, "trt-gate-data-"));
     this.dir = dir;
     this.exitHook = () => rmSync(dir, { recursive: true, force: true });
     process.once("exit", this.exitHook);
     const { description, branch } = this;
     this.clone = { dir, branch, description, remoteUrl, git: gitIn(dir, env, { description, remoteUrl }) };
     await initClone(this.clone);
-    this.fs = new FilesystemBaselineStore(join18(dir, ...this.path.split("/")), {
+    this.fs = new FilesystemBaselineStore(join27(dir, ...this.path.split("/")), {
       namespace: this.options.namespace
     });
     await syncToRemote(this.clone);
   }
 };
 function createGitBranchStore(config2, context3) {
-  const cwd = resolve6(context3.cwd, context3.configDir);
+  const cwd = resolve7(context3.cwd, context3.configDir);
   return new GitBranchBaselineStore({
     remote: config2.remote,
     branch: config2.branch,
@@ -80750,7 +84121,7 @@ function createGitBranchStore(config2, context3) {
 // src/store/registry.ts
 var STORE_TYPES = BaselineConfig.shape.store.unwrap().options.map((o2) => o2.shape.type.value);
 function resolveStorePath(path6, context3) {
-  return isAbsolute6(path6) ? path6 : resolve7(context3.cwd, context3.configDir, path6);
+  return isAbsolute7(path6) ? path6 : resolve8(context3.cwd, context3.configDir, path6);
 }
 var STORE_FACTORIES = {
   filesystem: (config2, context3) => new FilesystemBaselineStore(resolveStorePath(config2.path, context3), {
@@ -80765,7 +84136,7 @@ function createBaselineStore(config2, context3) {
     const known = Object.keys(STORE_FACTORIES).join(", ");
     throw new ConfigError([
       {
-        file: context3.configFile ?? resolve7(context3.cwd, context3.configDir),
+        file: context3.configFile ?? resolve8(context3.cwd, context3.configDir),
         path: "baseline.store.type",
         message: `store type "${config2.type}" is not supported by this trt-gate (supported: ${known})`
       }
@@ -80796,6 +84167,8 @@ var Input = {
   onnxruntimeNodeDir: "onnxruntime-node-dir",
   expectedArchitectures: "expected-architectures",
   forkResults: "fork-results",
+  compare: "compare",
+  baseDir: "base-dir",
   nightlyIssues: "nightly-issues",
   publishDashboard: "publish-dashboard"
 };
@@ -80906,6 +84279,8 @@ function readInputs(env) {
       (l) => l.split(",").map((a2) => a2.trim()).filter(Boolean)
     ),
     forkResults: oneOf(env, Input.forkResults, FORK_RESULTS, "advisory", problems),
+    compare: oneOf(env, Input.compare, COMPARE_METHODS, "auto", problems),
+    baseDir: rawInput(env, Input.baseDir),
     nightlyIssues: oneOf(env, Input.nightlyIssues, NIGHTLY_ISSUES, "auto", problems),
     publishDashboard: rawInput(env, Input.publishDashboard)
   };
@@ -80942,8 +84317,8 @@ function nightlyInputProblems(inputs) {
 }
 
 // action/main.ts
-import { mkdir as mkdir12 } from "node:fs/promises";
-import { join as join30, resolve as resolve11 } from "node:path";
+import { mkdir as mkdir13 } from "node:fs/promises";
+import { join as join32, resolve as resolve12 } from "node:path";
 
 // src/app/exit-code.ts
 init_errors();
@@ -81072,7 +84447,7 @@ function baselineWritePolicy(ctx) {
 }
 
 // action/github/comment.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 
 // node_modules/@actions/github/lib/context.js
 import { readFileSync as readFileSync5, existsSync as existsSync2 } from "fs";
@@ -81130,11 +84505,11 @@ var httpClient = __toESM(require_lib2(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve13) {
-      resolve13(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve14) {
+      resolve14(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve13, reject) {
+  return new (P || (P = Promise))(function(resolve14, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -81150,7 +84525,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve13(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve14(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -82296,8 +85671,8 @@ function withCustomRequest(customRequest) {
 
 // node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep2 = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep2}${b64url}${sep2}${b64url}$`);
+var sep3 = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep3}${b64url}${sep3}${b64url}$`);
 var isJWT = jwtRE.test.bind(jwtRE);
 async function auth(token) {
   const isApp = isJWT(token);
@@ -85431,7 +88806,7 @@ function commentMarker(key) {
   return `<!-- trt-gate:report key=${key} -->`;
 }
 function defaultCommentKey(workflow, config2, mode, repository = "") {
-  const hash2 = createHash4("sha256").update(`${repository}
+  const hash2 = createHash5("sha256").update(`${repository}
 ${workflow}
 ${config2}
 ${mode}`).digest("hex").slice(0, 12);
@@ -85489,32 +88864,7 @@ async function writeJobSummary(markdown, env) {
 }
 
 // action/modes.ts
-import { dirname as dirname5, join as join29 } from "node:path";
-
-// src/app/gate-results.ts
-function storeLookup(store) {
-  return async (key) => {
-    const history = await store.read(key);
-    if (history && history.runs.length > 0) return { history, similar: [] };
-    return { similar: await store.findSimilar(key) };
-  };
-}
-async function gateResults(candidate, lookup, settings) {
-  const { comparisons, gate } = await compareResults(candidate, lookup, settings);
-  return { ...candidate, comparisons, gate };
-}
-async function gateCandidates(candidates, store, settings) {
-  const lookup = store ? storeLookup(store) : noBaselines;
-  const compared = [];
-  for (const candidate of candidates) compared.push(await gateResults(candidate, lookup, settings));
-  return {
-    compared,
-    gate: overallGate(
-      compared.map((c3) => c3.gate),
-      settings.gate.failOn
-    )
-  };
-}
+import { dirname as dirname6, join as join31 } from "node:path";
 
 // src/app/record-baselines.ts
 async function recordBaselines(store, runs, historySize) {
@@ -85524,7 +88874,7 @@ async function recordBaselines(store, runs, historySize) {
 }
 
 // src/release/report.ts
-function pct(candidate, production) {
+function pct2(candidate, production) {
   if (candidate === void 0 || production === void 0 || production === 0) return "\u2014";
   return formatDeltaPct((candidate / production - 1) * 100);
 }
@@ -85558,7 +88908,7 @@ function releaseReport(models, production) {
       const top1 = entry.accuracy?.worst?.top1Agreement;
       lines.push(
         // Triton names are model names (letters, digits, . _ -) and a precision: safe in a code span.
-        `| \`${m.name}\` (${m.platform}) | ${escapeMarkdown(entry.key.device)} | ${value(p50)} | ${pct(p50, prod?.latency?.pooled.median)} | ${value(entry.latency?.pooled.p99)} | ${value(atSlo)} | ${pct(atSlo, prod?.sweep?.throughputAtSlo)} | ${cosine === void 0 ? "\u2014" : cosine.toFixed(6)} | ${top1 === void 0 ? "\u2014" : `${(top1 * 100).toFixed(1)} %`} | ${cosine !== void 0 && prod?.accuracy?.worst ? (cosine - prod.accuracy.worst.cosine).toExponential(1) : "\u2014"} |`
+        `| \`${m.name}\` (${m.platform}) | ${escapeMarkdown(entry.key.device)} | ${value(p50)} | ${pct2(p50, prod?.latency?.pooled.median)} | ${value(entry.latency?.pooled.p99)} | ${value(atSlo)} | ${pct2(atSlo, prod?.sweep?.throughputAtSlo)} | ${cosine === void 0 ? "\u2014" : cosine.toFixed(6)} | ${top1 === void 0 ? "\u2014" : `${(top1 * 100).toFixed(1)} %`} | ${cosine !== void 0 && prod?.accuracy?.worst ? (cosine - prod.accuracy.worst.cosine).toExponential(1) : "\u2014"} |`
       );
       for (const i3 of entry.incidents) {
         incidents.push(
@@ -85589,14 +88939,14 @@ function releaseReport(models, production) {
 }
 
 // src/release/repository.ts
-import { randomUUID as randomUUID3 } from "node:crypto";
-import { copyFile as copyFile2, mkdir as mkdir10, readdir as readdir4, readFile as readFile10, rename as rename4, rm as rm7, stat as stat5, writeFile as writeFile5 } from "node:fs/promises";
-import { basename as basename3, dirname as dirname4, join as join19, relative as relative3 } from "node:path";
+import { randomUUID as randomUUID4 } from "node:crypto";
+import { copyFile as copyFile2, mkdir as mkdir12, readdir as readdir5, readFile as readFile15, rename as rename4, rm as rm8, stat as stat10, writeFile as writeFile7 } from "node:fs/promises";
+import { basename as basename4, dirname as dirname5, join as join28, relative as relative4 } from "node:path";
 init_errors();
 
 // src/onnx/signature.ts
 init_proto();
-import { readFile as readFile9 } from "node:fs/promises";
+import { readFile as readFile14 } from "node:fs/promises";
 function signatureOf(v) {
   const dims = (v.type?.tensorType?.shape?.dim ?? []).map((d) => {
     if (d.value !== "dimValue" || d.dimValue === void 0) return -1;
@@ -85606,7 +88956,7 @@ function signatureOf(v) {
   return { name: v.name ?? "", elemType: v.type?.tensorType?.elemType ?? 0, dims };
 }
 async function onnxSignature(path6) {
-  const model = ModelProto.decode(await readFile9(path6));
+  const model = ModelProto.decode(await readFile14(path6));
   const weights = new Set((model.graph?.initializer ?? []).map((i3) => i3.name));
   return {
     inputs: (model.graph?.input ?? []).filter((i3) => !weights.has(i3.name)).map(signatureOf),
@@ -85983,7 +89333,7 @@ function archKey(results) {
 async function verifiedArtifact(entry, results, searchDirs) {
   const build = entry.build;
   if (!build) throw new DataError(`${entry.id} (run ${results.runId}): no build recorded`);
-  const candidates = [build.artifactPath, ...searchDirs.map((d) => join19(d, basename3(build.artifactPath)))];
+  const candidates = [build.artifactPath, ...searchDirs.map((d) => join28(d, basename4(build.artifactPath)))];
   let changed;
   for (const path6 of candidates) {
     const actual = await sha256File(path6).catch(() => void 0);
@@ -85992,7 +89342,7 @@ async function verifiedArtifact(entry, results, searchDirs) {
       changed ??= `${path6} changed since it was measured (sha256 ${actual}, results say ${build.artifactSha256})`;
   }
   throw new DataError(
-    `${entry.id}: ${changed ?? `cannot read the engine ${build.artifactPath}${searchDirs.length ? ` (nor ${basename3(build.artifactPath)} in ${searchDirs.join(", ")})` : ""}`}`,
+    `${entry.id}: ${changed ?? `cannot read the engine ${build.artifactPath}${searchDirs.length ? ` (nor ${basename4(build.artifactPath)} in ${searchDirs.join(", ")})` : ""}`}`,
     build.artifactPath
   );
 }
@@ -86070,50 +89420,50 @@ async function planRelease(candidates, loaded, searchDirs = []) {
   return planned;
 }
 async function writeRepository(out, models, extra) {
-  const tmp = join19(dirname4(out), `.${basename3(out)}.tmp-${randomUUID3()}`);
+  const tmp = join28(dirname5(out), `.${basename4(out)}.tmp-${randomUUID4()}`);
   const sums = [];
   try {
     for (const m of models) {
-      const dir = join19(tmp, "model_repository", m.name);
-      await mkdir10(join19(dir, "1"), { recursive: true });
+      const dir = join28(tmp, "model_repository", m.name);
+      await mkdir12(join28(dir, "1"), { recursive: true });
       const text = toPbtxt(ModelConfigType, m.config);
       const back = parsePbtxt(ModelConfigType, text);
       if (JSON.stringify(back) !== JSON.stringify(m.config))
         throw new Error(`${m.name}/config.pbtxt does not parse back to its content`);
-      await writeFile5(join19(dir, "config.pbtxt"), text);
+      await writeFile7(join28(dir, "config.pbtxt"), text);
       for (const [file2, source] of Object.entries(m.sources)) {
-        const target = join19(dir, "1", file2);
+        const target = join28(dir, "1", file2);
         await copyFile2(source, target);
         const sha = await sha256File(target);
         if (sha !== m.files[file2])
           throw new DataError(`${target}: copy hashes to ${sha}, expected ${m.files[file2]}`);
       }
     }
-    for (const [file2, text] of Object.entries(extra)) await writeFile5(join19(tmp, file2), text);
+    for (const [file2, text] of Object.entries(extra)) await writeFile7(join28(tmp, file2), text);
     const listed = await listFiles(tmp);
-    for (const path6 of listed) sums.push(`${await sha256File(join19(tmp, path6))}  ${path6}`);
-    await writeFile5(join19(tmp, "SHA256SUMS"), `${sums.join("\n")}
+    for (const path6 of listed) sums.push(`${await sha256File(join28(tmp, path6))}  ${path6}`);
+    await writeFile7(join28(tmp, "SHA256SUMS"), `${sums.join("\n")}
 `);
     const old = `${tmp}.old`;
-    const existed = await stat5(out).then(
+    const existed = await stat10(out).then(
       () => true,
       () => false
     );
     if (existed) await rename4(out, old);
     await rename4(tmp, out);
-    if (existed) await rm7(old, { recursive: true, force: true });
+    if (existed) await rm8(old, { recursive: true, force: true });
     return listed;
   } catch (error63) {
-    await rm7(tmp, { recursive: true, force: true });
+    await rm8(tmp, { recursive: true, force: true });
     throw error63;
   }
 }
 async function listFiles(root2, dir = root2) {
   const out = [];
-  for (const d of await readdir4(dir, { withFileTypes: true })) {
-    const path6 = join19(dir, d.name);
+  for (const d of await readdir5(dir, { withFileTypes: true })) {
+    const path6 = join28(dir, d.name);
     if (d.isDirectory()) out.push(...await listFiles(root2, path6));
-    else out.push(relative3(root2, path6));
+    else out.push(relative4(root2, path6));
   }
   return out.sort();
 }
@@ -86152,2097 +89502,6 @@ async function releaseGated(options) {
   }
 }
 
-// src/pipeline/measurements.ts
-init_summary();
-function trialsOf(outcome) {
-  return outcome.trials.map((samples, i3) => ({
-    samples,
-    stats: summarize(samples),
-    wallMs: outcome.wallMs[i3] ?? samples.reduce((a2, b) => a2 + b, 0)
-  }));
-}
-function latencyOf(trials, source) {
-  return { unit: "ms", trials, pooled: summarize(pool(trials.map((t) => t.samples))), source };
-}
-function throughputOf(trials, batchSize) {
-  const inferences = trials.reduce((n3, t) => n3 + t.samples.length, 0);
-  const seconds = trials.reduce((s, t) => s + (t.wallMs ?? 0), 0) / 1e3;
-  return {
-    inferencesPerSec: seconds > 0 ? inferences / seconds : 0,
-    itemsPerSec: seconds > 0 ? inferences * batchSize / seconds : 0
-  };
-}
-
-// src/pipeline/run.ts
-import { stat as stat7 } from "node:fs/promises";
-import { join as join25 } from "node:path";
-
-// src/accuracy/calibration.ts
-init_tensor();
-import { createHash as createHash5 } from "node:crypto";
-import { access as access3, readFile as readFile12 } from "node:fs/promises";
-import { join as join21 } from "node:path";
-
-// src/inputs/validation.ts
-init_errors();
-init_prng();
-init_generate();
-import { readdir as readdir5, readFile as readFile11, stat as stat6 } from "node:fs/promises";
-import { basename as basename4, extname, join as join20 } from "node:path";
-
-// src/inputs/npy.ts
-init_errors();
-init_tensor();
-var DESCR = {
-  f2: "float16",
-  f4: "float32",
-  f8: "float64",
-  i1: "int8",
-  i2: "int16",
-  i4: "int32",
-  i8: "int64",
-  u1: "uint8",
-  u2: "uint16",
-  u4: "uint32",
-  u8: "uint64",
-  b1: "bool"
-};
-var ITEM_BYTES = {
-  float16: 2,
-  float32: 4,
-  float64: 8,
-  int8: 1,
-  int16: 2,
-  int32: 4,
-  int64: 8,
-  uint8: 1,
-  uint16: 2,
-  uint32: 4,
-  uint64: 8,
-  bool: 1
-};
-function npyItemBytes(dtype) {
-  return ITEM_BYTES[dtype];
-}
-var MAGIC = [147, 78, 85, 77, 80, 89];
-function fail(file2, message) {
-  throw new DataError(`${file2}: not a readable .npy array: ${message}`, file2);
-}
-function parseNpy(bytes, file2) {
-  if (bytes.length < 10 || MAGIC.some((b, i3) => bytes[i3] !== b)) fail(file2, "missing the \\x93NUMPY magic");
-  const major = bytes[6];
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let headerStart;
-  let headerLength;
-  if (major === 1) {
-    headerStart = 10;
-    headerLength = view.getUint16(8, true);
-  } else if (major === 2 || major === 3) {
-    if (bytes.length < 12) fail(file2, "truncated header");
-    headerStart = 12;
-    headerLength = view.getUint32(8, true);
-  } else {
-    fail(file2, `format version ${major}.${bytes[7]} (expected 1.0, 2.0 or 3.0)`);
-  }
-  const dataStart = headerStart + headerLength;
-  if (dataStart > bytes.length) fail(file2, `header of ${headerLength} bytes runs past the end of the file`);
-  const encoding = major === 3 ? "utf-8" : "latin1";
-  const header = new TextDecoder(encoding).decode(bytes.subarray(headerStart, dataStart));
-  const { dtype, shape } = parseHeader(header, file2);
-  const count2 = shape.reduce((a2, b) => a2 * b, 1);
-  const size = count2 * ITEM_BYTES[dtype];
-  if (bytes.length - dataStart < size) {
-    fail(
-      file2,
-      `shape (${shape.join(", ")}) needs ${size} bytes of data, the file has ${bytes.length - dataStart}`
-    );
-  }
-  return { dtype, shape, data: bytes.subarray(dataStart, dataStart + size) };
-}
-var DICT = /^\s*\{(.*)\}\s*$/s;
-var DESCR_RE = /'descr'\s*:\s*(?:'([^']*)'|(\[))/;
-var FORTRAN_RE = /'fortran_order'\s*:\s*(True|False)/;
-var SHAPE_RE = /'shape'\s*:\s*\(([^)]*)\)/;
-function parseHeader(header, file2) {
-  const body = DICT.exec(header)?.[1];
-  if (body === void 0) fail(file2, `header is not a dict literal: ${JSON.stringify(header.slice(0, 80))}`);
-  const descr = DESCR_RE.exec(body);
-  if (!descr) fail(file2, "header has no 'descr'");
-  if (descr[2])
-    fail(file2, "structured dtypes (record arrays) are not supported; save one plain array per input");
-  const fortran = FORTRAN_RE.exec(body)?.[1];
-  if (fortran === void 0) fail(file2, "header has no 'fortran_order'");
-  if (fortran === "True") {
-    fail(file2, "fortran_order is True; save the array in C order (numpy.ascontiguousarray(a)) and try again");
-  }
-  const shapeText = SHAPE_RE.exec(body)?.[1];
-  if (shapeText === void 0) fail(file2, "header has no 'shape' tuple");
-  const shape = shapeText.split(",").map((s) => s.trim()).filter((s) => s.length > 0).map((s) => {
-    if (!/^\d+L?$/.test(s)) fail(file2, `shape entry "${s}" is not a non-negative integer`);
-    return Number.parseInt(s, 10);
-  });
-  return { dtype: parseDescr(descr[1], file2), shape };
-}
-function parseDescr(descr, file2) {
-  const m = /^([<>|=])([a-zA-Z])(\d+)$/.exec(descr);
-  if (!m) fail(file2, `dtype '${descr}' is not a plain numeric type (expected e.g. '<f4', '<i8', '|u1')`);
-  const [, order, kind, size] = m;
-  const dtype = DESCR[`${kind}${size}`];
-  if (!dtype) {
-    fail(file2, `dtype '${descr}' is not supported (expected float16/32/64, int8\u201364, uint8\u201364 or bool)`);
-  }
-  if (order === ">" && ITEM_BYTES[dtype] > 1) {
-    fail(file2, `dtype '${descr}' is big-endian; save it little-endian (a.astype('<${kind}${size}'))`);
-  }
-  return dtype;
-}
-function npyValues(array2) {
-  const n3 = array2.data.length / ITEM_BYTES[array2.dtype];
-  const view = new DataView(array2.data.buffer, array2.data.byteOffset, array2.data.byteLength);
-  const out = new Float64Array(n3);
-  const read = READERS[array2.dtype];
-  for (let i3 = 0; i3 < n3; i3++) out[i3] = read(view, i3);
-  return out;
-}
-var READERS = {
-  float16: (v, i3) => halfToFloat(v.getUint16(i3 * 2, true)),
-  float32: (v, i3) => v.getFloat32(i3 * 4, true),
-  float64: (v, i3) => v.getFloat64(i3 * 8, true),
-  int8: (v, i3) => v.getInt8(i3),
-  int16: (v, i3) => v.getInt16(i3 * 2, true),
-  int32: (v, i3) => v.getInt32(i3 * 4, true),
-  int64: (v, i3) => Number(v.getBigInt64(i3 * 8, true)),
-  uint8: (v, i3) => v.getUint8(i3),
-  uint16: (v, i3) => v.getUint16(i3 * 2, true),
-  uint32: (v, i3) => v.getUint32(i3 * 4, true),
-  uint64: (v, i3) => Number(v.getBigUint64(i3 * 8, true)),
-  bool: (v, i3) => v.getUint8(i3) ? 1 : 0
-};
-
-// node_modules/fflate/esm/index.mjs
-import { createRequire } from "module";
-var require2 = createRequire("/");
-var _a3;
-var Worker;
-var isMarkedAsUntransferable;
-try {
-  _a3 = require2("worker_threads"), Worker = _a3.Worker, isMarkedAsUntransferable = _a3.isMarkedAsUntransferable;
-} catch (e) {
-}
-var u8 = Uint8Array;
-var u16 = Uint16Array;
-var i32 = Int32Array;
-var fleb = new u8([
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  1,
-  1,
-  2,
-  2,
-  2,
-  2,
-  3,
-  3,
-  3,
-  3,
-  4,
-  4,
-  4,
-  4,
-  5,
-  5,
-  5,
-  5,
-  0,
-  /* unused */
-  0,
-  0,
-  /* impossible */
-  0
-]);
-var fdeb = new u8([
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  2,
-  2,
-  3,
-  3,
-  4,
-  4,
-  5,
-  5,
-  6,
-  6,
-  7,
-  7,
-  8,
-  8,
-  9,
-  9,
-  10,
-  10,
-  11,
-  11,
-  12,
-  12,
-  13,
-  13,
-  /* unused */
-  0,
-  0
-]);
-var clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
-var freb = function(eb, start) {
-  var b = new u16(31);
-  for (var i3 = 0; i3 < 31; ++i3) {
-    b[i3] = start += 1 << eb[i3 - 1];
-  }
-  var r = new i32(b[30]);
-  for (var i3 = 1; i3 < 30; ++i3) {
-    for (var j = b[i3]; j < b[i3 + 1]; ++j) {
-      r[j] = j - b[i3] << 5 | i3;
-    }
-  }
-  return { b, r };
-};
-var _a3 = freb(fleb, 2);
-var fl = _a3.b;
-var revfl = _a3.r;
-fl[28] = 258, revfl[258] = 28;
-var _b = freb(fdeb, 0);
-var fd = _b.b;
-var revfd = _b.r;
-var rev = new u16(32768);
-for (i2 = 0; i2 < 32768; ++i2) {
-  x = (i2 & 43690) >> 1 | (i2 & 21845) << 1;
-  x = (x & 52428) >> 2 | (x & 13107) << 2;
-  x = (x & 61680) >> 4 | (x & 3855) << 4;
-  rev[i2] = ((x & 65280) >> 8 | (x & 255) << 8) >> 1;
-}
-var x;
-var i2;
-var hMap = (function(cd, mb, r) {
-  var s = cd.length;
-  var i3 = 0;
-  var l = new u16(mb);
-  for (; i3 < s; ++i3) {
-    if (cd[i3])
-      ++l[cd[i3] - 1];
-  }
-  var le = new u16(mb);
-  for (i3 = 1; i3 < mb; ++i3) {
-    le[i3] = le[i3 - 1] + l[i3 - 1] << 1;
-  }
-  var co;
-  if (r) {
-    co = new u16(1 << mb);
-    var rvb = 15 - mb;
-    for (i3 = 0; i3 < s; ++i3) {
-      if (cd[i3]) {
-        var sv = i3 << 4 | cd[i3];
-        var r_1 = mb - cd[i3];
-        var v = le[cd[i3] - 1]++ << r_1;
-        for (var m = v | (1 << r_1) - 1; v <= m; ++v) {
-          co[rev[v] >> rvb] = sv;
-        }
-      }
-    }
-  } else {
-    co = new u16(s);
-    for (i3 = 0; i3 < s; ++i3) {
-      if (cd[i3]) {
-        co[i3] = rev[le[cd[i3] - 1]++] >> 15 - cd[i3];
-      }
-    }
-  }
-  return co;
-});
-var flt = new u8(288);
-for (i2 = 0; i2 < 144; ++i2)
-  flt[i2] = 8;
-var i2;
-for (i2 = 144; i2 < 256; ++i2)
-  flt[i2] = 9;
-var i2;
-for (i2 = 256; i2 < 280; ++i2)
-  flt[i2] = 7;
-var i2;
-for (i2 = 280; i2 < 288; ++i2)
-  flt[i2] = 8;
-var i2;
-var fdt = new u8(32);
-for (i2 = 0; i2 < 32; ++i2)
-  fdt[i2] = 5;
-var i2;
-var flrm = /* @__PURE__ */ hMap(flt, 9, 1);
-var fdrm = /* @__PURE__ */ hMap(fdt, 5, 1);
-var max2 = function(a2) {
-  var m = a2[0];
-  for (var i3 = 1; i3 < a2.length; ++i3) {
-    if (a2[i3] > m)
-      m = a2[i3];
-  }
-  return m;
-};
-var bits = function(d, p, m) {
-  var o2 = p / 8 | 0;
-  return (d[o2] | d[o2 + 1] << 8) >> (p & 7) & m;
-};
-var bits16 = function(d, p) {
-  var o2 = p / 8 | 0;
-  return (d[o2] | d[o2 + 1] << 8 | d[o2 + 2] << 16) >> (p & 7);
-};
-var shft = function(p) {
-  return (p + 7) / 8 | 0;
-};
-var slc = function(v, s, e) {
-  if (s == null || s < 0)
-    s = 0;
-  if (e == null || e > v.length)
-    e = v.length;
-  return new u8(v.subarray(s, e));
-};
-var ec = [
-  "unexpected EOF",
-  "invalid block type",
-  "invalid length/literal",
-  "invalid distance",
-  "stream finished",
-  "no stream handler",
-  ,
-  // determined by compression function
-  "no callback",
-  "invalid UTF-8 data",
-  "extra field too long",
-  "date not in range 1980-2099",
-  "filename too long",
-  "stream finishing",
-  "invalid zip data"
-  // determined by unknown compression method
-];
-var err = function(ind, msg, nt) {
-  var e = new Error(msg || ec[ind]);
-  e.code = ind;
-  if (Error.captureStackTrace)
-    Error.captureStackTrace(e, err);
-  if (!nt)
-    throw e;
-  return e;
-};
-var inflt = function(dat, st, buf, dict) {
-  var sl = dat.length, dl = dict ? dict.length : 0;
-  if (!sl || st.f && !st.l)
-    return buf || new u8(0);
-  var noBuf = !buf;
-  var resize = noBuf || st.i != 2;
-  var noSt = st.i;
-  if (noBuf)
-    buf = new u8(sl * 3);
-  var cbuf = function(l2) {
-    var bl = buf.length;
-    if (l2 > bl) {
-      var nbuf = new u8(Math.max(bl * 2, l2));
-      nbuf.set(buf);
-      buf = nbuf;
-    }
-  };
-  var final = st.f || 0, pos = st.p || 0, bt = st.b || 0, lm = st.l, dm = st.d, lbt = st.m, dbt = st.n;
-  var tbts = sl * 8;
-  do {
-    if (!lm) {
-      final = bits(dat, pos, 1);
-      var type = bits(dat, pos + 1, 3);
-      pos += 3;
-      if (!type) {
-        var s = shft(pos) + 4, l = dat[s - 4] | dat[s - 3] << 8, t = s + l;
-        if (t > sl) {
-          if (noSt)
-            err(0);
-          break;
-        }
-        if (resize)
-          cbuf(bt + l);
-        buf.set(dat.subarray(s, t), bt);
-        st.b = bt += l, st.p = pos = t * 8, st.f = final;
-        continue;
-      } else if (type == 1)
-        lm = flrm, dm = fdrm, lbt = 9, dbt = 5;
-      else if (type == 2) {
-        var hLit = bits(dat, pos, 31) + 257, hcLen = bits(dat, pos + 10, 15) + 4;
-        var tl = hLit + bits(dat, pos + 5, 31) + 1;
-        pos += 14;
-        var ldt = new u8(tl);
-        var clt = new u8(19);
-        for (var i3 = 0; i3 < hcLen; ++i3) {
-          clt[clim[i3]] = bits(dat, pos + i3 * 3, 7);
-        }
-        pos += hcLen * 3;
-        var clb = max2(clt), clbmsk = (1 << clb) - 1;
-        var clm = hMap(clt, clb, 1);
-        for (var i3 = 0; i3 < tl; ) {
-          var r = clm[bits(dat, pos, clbmsk)];
-          pos += r & 15;
-          var s = r >> 4;
-          if (s < 16) {
-            ldt[i3++] = s;
-          } else {
-            var c3 = 0, n3 = 0;
-            if (s == 16)
-              n3 = 3 + bits(dat, pos, 3), pos += 2, c3 = ldt[i3 - 1];
-            else if (s == 17)
-              n3 = 3 + bits(dat, pos, 7), pos += 3;
-            else if (s == 18)
-              n3 = 11 + bits(dat, pos, 127), pos += 7;
-            while (n3--)
-              ldt[i3++] = c3;
-          }
-        }
-        var lt = ldt.subarray(0, hLit), dt = ldt.subarray(hLit);
-        lbt = max2(lt);
-        dbt = max2(dt);
-        lm = hMap(lt, lbt, 1);
-        dm = hMap(dt, dbt, 1);
-      } else
-        err(1);
-      if (pos > tbts) {
-        if (noSt)
-          err(0);
-        break;
-      }
-    }
-    if (resize)
-      cbuf(bt + 131072);
-    var lms = (1 << lbt) - 1, dms = (1 << dbt) - 1;
-    var lpos = pos;
-    for (; ; lpos = pos) {
-      var c3 = lm[bits16(dat, pos) & lms], sym = c3 >> 4;
-      pos += c3 & 15;
-      if (pos > tbts) {
-        if (noSt)
-          err(0);
-        break;
-      }
-      if (!c3)
-        err(2);
-      if (sym < 256)
-        buf[bt++] = sym;
-      else if (sym == 256) {
-        lpos = pos, lm = null;
-        break;
-      } else {
-        var add = sym - 254;
-        if (sym > 264) {
-          var i3 = sym - 257, b = fleb[i3];
-          add = bits(dat, pos, (1 << b) - 1) + fl[i3];
-          pos += b;
-        }
-        var d = dm[bits16(dat, pos) & dms], dsym = d >> 4;
-        if (!d)
-          err(3);
-        pos += d & 15;
-        var dt = fd[dsym];
-        if (dsym > 3) {
-          var b = fdeb[dsym];
-          dt += bits16(dat, pos) & (1 << b) - 1, pos += b;
-        }
-        if (pos > tbts) {
-          if (noSt)
-            err(0);
-          break;
-        }
-        if (resize)
-          cbuf(bt + 131072);
-        var end = bt + add;
-        if (bt < dt) {
-          var shift2 = dl - dt, dend = Math.min(dt, end);
-          if (shift2 + bt < 0)
-            err(3);
-          for (; bt < dend; ++bt)
-            buf[bt] = dict[shift2 + bt];
-        }
-        for (; bt < end; ++bt)
-          buf[bt] = buf[bt - dt];
-      }
-    }
-    st.l = lm, st.p = lpos, st.b = bt, st.f = final;
-    if (lm)
-      final = 1, st.m = lbt, st.d = dm, st.n = dbt;
-  } while (!final);
-  return bt != buf.length && noBuf ? slc(buf, 0, bt) : buf.subarray(0, bt);
-};
-var et = /* @__PURE__ */ new u8(0);
-var b2 = function(d, b) {
-  return d[b] | d[b + 1] << 8;
-};
-var b4 = function(d, b) {
-  return (d[b] | d[b + 1] << 8 | d[b + 2] << 16 | d[b + 3] << 24) >>> 0;
-};
-var b8 = function(d, b) {
-  return b4(d, b) + b4(d, b + 4) * 4294967296;
-};
-function inflateSync(data, opts) {
-  return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
-}
-var td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
-var tds = 0;
-try {
-  td.decode(et, { stream: true });
-  tds = 1;
-} catch (e) {
-}
-var dutf8 = function(d) {
-  for (var r = "", i3 = 0; ; ) {
-    var c3 = d[i3++];
-    var eb = (c3 > 127) + (c3 > 223) + (c3 > 239);
-    if (i3 + eb > d.length)
-      return { s: r, r: slc(d, i3 - 1) };
-    if (!eb)
-      r += String.fromCharCode(c3);
-    else if (eb == 3) {
-      c3 = ((c3 & 15) << 18 | (d[i3++] & 63) << 12 | (d[i3++] & 63) << 6 | d[i3++] & 63) - 65536, r += String.fromCharCode(55296 | c3 >> 10, 56320 | c3 & 1023);
-    } else if (eb & 1)
-      r += String.fromCharCode((c3 & 31) << 6 | d[i3++] & 63);
-    else
-      r += String.fromCharCode((c3 & 15) << 12 | (d[i3++] & 63) << 6 | d[i3++] & 63);
-  }
-};
-function strFromU8(dat, latin1) {
-  if (latin1) {
-    var r = "";
-    for (var i3 = 0; i3 < dat.length; i3 += 16384)
-      r += String.fromCharCode.apply(null, dat.subarray(i3, i3 + 16384));
-    return r;
-  } else if (td) {
-    return td.decode(dat);
-  } else {
-    var _a4 = dutf8(dat), s = _a4.s, r = _a4.r;
-    if (r.length)
-      err(8);
-    return s;
-  }
-}
-var slzh = function(d, b) {
-  return b + 30 + b2(d, b + 26) + b2(d, b + 28);
-};
-var zh = function(d, b, z3) {
-  var fnl = b2(d, b + 28), efl = b2(d, b + 30), fn = strFromU8(d.subarray(b + 46, b + 46 + fnl), !(b2(d, b + 8) & 2048)), es = b + 46 + fnl;
-  var _a4 = z64hs(d, es, efl, z3, b4(d, b + 20), b4(d, b + 24), b4(d, b + 42)), sc = _a4[0], su = _a4[1], off = _a4[2];
-  return [b2(d, b + 10), sc, su, fn, es + efl + b2(d, b + 32), off];
-};
-var z64hs = function(d, b, l, z3, sc, su, off) {
-  var nsc = sc == 4294967295, nsu = su == 4294967295, noff = off == 4294967295, e = b + l;
-  var nf = nsc + nsu + noff;
-  if (z3 && nf) {
-    for (; b + 4 < e; b += 4 + b2(d, b + 2)) {
-      if (b2(d, b) == 1) {
-        return [
-          nsc ? b8(d, b + 4 + 8 * nsu) : sc,
-          nsu ? b8(d, b + 4) : su,
-          noff ? b8(d, b + 4 + 8 * (nsu + nsc)) : off,
-          1
-        ];
-      }
-    }
-    if (z3 < 2)
-      err(13);
-  }
-  return [sc, su, off, 0];
-};
-function unzipSync(data, opts) {
-  var files = {};
-  var e = data.length - 22;
-  for (; b4(data, e) != 101010256; --e) {
-    if (!e || data.length - e > 65558)
-      err(13);
-  }
-  ;
-  var c3 = b2(data, e + 8);
-  if (!c3)
-    return {};
-  var o2 = b4(data, e + 16);
-  var z3 = b4(data, e - 20) == 117853008;
-  if (z3) {
-    var ze = b4(data, e - 12);
-    z3 = b4(data, ze) == 101075792;
-    if (z3) {
-      c3 = b4(data, ze + 32);
-      o2 = b4(data, ze + 48);
-    }
-  }
-  var fltr = opts && opts.filter;
-  for (var i3 = 0; i3 < c3; ++i3) {
-    var _a4 = zh(data, o2, z3), c_2 = _a4[0], sc = _a4[1], su = _a4[2], fn = _a4[3], no = _a4[4], off = _a4[5], b = slzh(data, off);
-    o2 = no;
-    if (!fltr || fltr({
-      name: fn,
-      size: sc,
-      originalSize: su,
-      compression: c_2
-    })) {
-      if (!c_2)
-        files[fn] = slc(data, b, b + sc);
-      else if (c_2 == 8)
-        files[fn] = inflateSync(data.subarray(b, b + sc), { out: new u8(su) });
-      else
-        err(14, "unknown compression type " + c_2);
-    }
-  }
-  return files;
-}
-
-// src/inputs/npz.ts
-init_errors();
-var MAX_NPZ_BYTES = 2 * 1024 ** 3;
-function parseNpz(bytes, file2) {
-  let total = 0;
-  let members2;
-  try {
-    members2 = unzipSync(bytes, {
-      filter: (f) => {
-        if (!f.name.endsWith(".npy")) return false;
-        total += f.originalSize;
-        if (total > MAX_NPZ_BYTES) {
-          throw new Error(`members add up to more than ${MAX_NPZ_BYTES} bytes uncompressed`);
-        }
-        return true;
-      }
-    });
-  } catch (error63) {
-    throw new DataError(`${file2}: not a readable .npz archive: ${error63.message}`, file2);
-  }
-  const arrays = /* @__PURE__ */ new Map();
-  for (const [name, data] of Object.entries(members2)) {
-    arrays.set(name.slice(0, -".npy".length), parseNpy(data, `${file2}:${name}`));
-  }
-  if (arrays.size === 0) throw new DataError(`${file2}: the .npz archive holds no .npy arrays`, file2);
-  return arrays;
-}
-
-// src/inputs/validation.ts
-init_tensor();
-async function readArrays(path6, inputs, where) {
-  let files;
-  try {
-    const info2 = await stat6(path6);
-    files = info2.isDirectory() ? (await readdir5(path6)).filter((f) => f.endsWith(".npy") || f.endsWith(".npz")).sort().map((f) => join20(path6, f)) : [path6];
-  } catch (error63) {
-    throw new ConfigError([
-      { ...where, path: `${where.path}.data`, message: `cannot read ${path6}: ${error63.message}` }
-    ]);
-  }
-  if (files.length === 0) {
-    throw new ConfigError([
-      { ...where, path: `${where.path}.data`, message: `${path6} holds no .npy or .npz files` }
-    ]);
-  }
-  const byName = /* @__PURE__ */ new Map();
-  const add = (name, array2) => byName.set(name, [...byName.get(name) ?? [], array2]);
-  for (const file2 of files) {
-    let bytes;
-    try {
-      bytes = new Uint8Array(await readFile11(file2));
-    } catch (error63) {
-      throw new DataError(`cannot read validation file ${file2}: ${error63.message}`, file2);
-    }
-    if (extname(file2) === ".npz") {
-      for (const [name, array2] of parseNpz(bytes, file2)) add(name, array2);
-    } else {
-      const stem = basename4(file2, ".npy");
-      const known = inputs.some((i3) => i3.name === stem);
-      add(known || inputs.length > 1 ? stem : inputs[0].name, parseNpy(bytes, file2));
-    }
-  }
-  return byName;
-}
-function concat(name, chunks, source) {
-  const first = chunks[0];
-  const itemShape = first.shape.slice(1).join("x");
-  for (const c3 of chunks) {
-    if (c3.dtype !== first.dtype || c3.shape.slice(1).join("x") !== itemShape || c3.shape.length === 0) {
-      throw new DataError(
-        `${source}: array "${name}" has chunks of different dtype or item shape (${first.dtype} [${first.shape}] vs ${c3.dtype} [${c3.shape}])`
-      );
-    }
-  }
-  if (chunks.length === 1) return first;
-  const data = new Uint8Array(chunks.reduce((n3, c3) => n3 + c3.data.length, 0));
-  let offset = 0;
-  for (const c3 of chunks) {
-    data.set(c3.data, offset);
-    offset += c3.data.length;
-  }
-  return {
-    dtype: first.dtype,
-    shape: [chunks.reduce((n3, c3) => n3 + c3.shape[0], 0), ...first.shape.slice(1)],
-    data
-  };
-}
-var FLOAT_TARGETS = /* @__PURE__ */ new Set(["float32", "float16"]);
-function convertible(from, to) {
-  return from === to || FLOAT_TARGETS.has(to);
-}
-function itemTensor(array2, rows, input2) {
-  const per = elementCount(array2.shape.slice(1));
-  const bytes = per * npyItemBytes(array2.dtype);
-  const dims = [rows.length, ...array2.shape.slice(1)];
-  const raw = new Uint8Array(rows.length * bytes);
-  rows.forEach((r, k) => {
-    raw.set(array2.data.subarray(r * bytes, (r + 1) * bytes), k * bytes);
-  });
-  if (array2.dtype === input2.dtype) {
-    return { dtype: input2.dtype, dims, data: fromBytes(input2.dtype, raw) };
-  }
-  const values = npyValues({ dtype: array2.dtype, shape: dims, data: raw });
-  const data = input2.dtype === "float16" ? Uint16Array.from(values, floatToHalf) : Float32Array.from(values);
-  return { dtype: input2.dtype, dims, data };
-}
-function seededSubset(total, count2, seed) {
-  const idx = Array.from({ length: total }, (_, i3) => i3);
-  const rand = mulberry32(seed);
-  for (let i3 = 0; i3 < count2; i3++) {
-    const j = i3 + Math.floor(rand() * (total - i3));
-    [idx[i3], idx[j]] = [idx[j], idx[i3]];
-  }
-  return idx.slice(0, count2).sort((a2, b) => a2 - b);
-}
-async function loadValidationSet(args) {
-  const { config: config2, inputs, batchSize, where } = args;
-  const source = args.dataPath;
-  const byName = await readArrays(args.dataPath, inputs, where);
-  const arrays = /* @__PURE__ */ new Map();
-  for (const input2 of inputs) {
-    const chunks = byName.get(input2.name);
-    if (!chunks) {
-      throw new ConfigError([
-        {
-          ...where,
-          path: `${where.path}.data`,
-          message: `${source} has no array named "${input2.name}" (has: ${[...byName.keys()].join(", ") || "none"})`
-        }
-      ]);
-    }
-    const array2 = concat(input2.name, chunks, source);
-    const want = input2.shape.slice(1).join("x");
-    if (array2.shape.slice(1).join("x") !== want) {
-      throw new DataError(
-        `${source}: array "${input2.name}" has shape [${array2.shape.join(", ")}]; expected [N, ${input2.shape.slice(1).join(", ")}] (N items of the input "${input2.name}")`
-      );
-    }
-    if (!convertible(array2.dtype, input2.dtype)) {
-      throw new DataError(
-        `${source}: array "${input2.name}" is ${array2.dtype}; the input is ${input2.dtype} (expected ${input2.dtype}, or any number type for a float input)`
-      );
-    }
-    arrays.set(input2.name, array2);
-  }
-  const total = arrays.get(inputs[0].name).shape[0];
-  for (const [name, a2] of arrays) {
-    if (a2.shape[0] !== total) {
-      throw new DataError(
-        `${source}: array "${name}" has ${a2.shape[0]} items, "${inputs[0].name}" has ${total}`
-      );
-    }
-  }
-  const labels = await readLabels(args, byName, total);
-  const wanted = Math.min(total, config2.maxItems);
-  const items = Math.floor(wanted / batchSize) * batchSize;
-  if (items === 0) {
-    throw new DataError(`${source}: ${total} items, fewer than one batch of ${batchSize}`);
-  }
-  const subset = items < total ? seededSubset(total, items, config2.seed) : void 0;
-  const order = subset ?? Array.from({ length: items }, (_, i3) => i3);
-  const set2 = {
-    source,
-    total,
-    items,
-    batchSize,
-    batches: items / batchSize,
-    batch(index) {
-      const rows = order.slice(index * batchSize, (index + 1) * batchSize);
-      const feeds = {};
-      for (const input2 of inputs) feeds[input2.name] = itemTensor(arrays.get(input2.name), rows, input2);
-      return feeds;
-    }
-  };
-  if (subset) set2.subset = { seed: config2.seed, indices: subset };
-  if (labels) set2.labels = Int32Array.from(order, (i3) => labels[i3]);
-  return set2;
-}
-async function readLabels(args, byName, total) {
-  let array2;
-  let from;
-  if (args.labelsPath) {
-    from = args.labelsPath;
-    let bytes;
-    try {
-      bytes = new Uint8Array(await readFile11(args.labelsPath));
-    } catch (error63) {
-      throw new DataError(
-        `cannot read labels file ${args.labelsPath}: ${error63.message}`,
-        args.labelsPath
-      );
-    }
-    array2 = parseNpy(bytes, args.labelsPath);
-  } else {
-    from = `${args.dataPath} (array "${args.config.labelsArray}")`;
-    const chunks = byName.get(args.config.labelsArray);
-    if (!chunks) return void 0;
-    array2 = concat(args.config.labelsArray, chunks, args.dataPath);
-  }
-  const flat = array2.shape.length === 1 || array2.shape.length === 2 && array2.shape[1] === 1;
-  if (!flat || array2.dtype.startsWith("float") || array2.dtype === "bool" || array2.shape[0] !== total) {
-    throw new DataError(
-      `${from}: labels are ${array2.dtype} [${array2.shape.join(", ")}]; expected integer class indices of shape [${total}] (one per item)`
-    );
-  }
-  const values = npyValues(array2);
-  if (values.some((v) => v < 0)) throw new DataError(`${from}: labels must be class indices \u2265 0`);
-  return values;
-}
-
-// src/accuracy/calibration.ts
-init_tensors();
-init_atomic_write();
-init_hash();
-
-// src/accuracy/mark-outputs.ts
-init_proto();
-function outlineModel(bytes) {
-  const model = ModelProto.decode(bytes);
-  const graph = model.graph ?? {};
-  const initializers = new Set((graph.initializer ?? []).map((t) => t.name ?? ""));
-  const live = new Set((graph.input ?? []).map((i3) => i3.name ?? "").filter((n3) => n3 && !initializers.has(n3)));
-  const nodes = (graph.node ?? []).map((n3, i3) => ({
-    name: n3.name || `${n3.opType ?? "node"}_${i3}`,
-    op: n3.opType ?? "",
-    inputs: n3.input ?? [],
-    outputs: n3.output ?? []
-  }));
-  const activations = [];
-  nodes.forEach((node2, index) => {
-    if (!node2.inputs.some((t) => live.has(t))) return;
-    for (const out of node2.outputs) {
-      if (!out) continue;
-      live.add(out);
-      activations.push({ tensor: out, node: index });
-    }
-  });
-  return { nodes, outputs: (graph.output ?? []).map((o2) => o2.name ?? ""), activations };
-}
-function withOutputs(bytes, tensors2) {
-  if (tensors2.length === 0) return bytes;
-  const extra = ModelProto.encode(
-    ModelProto.fromObject({ graph: { output: tensors2.map((name) => ({ name })) } })
-  ).finish();
-  const out = new Uint8Array(bytes.length + extra.length);
-  out.set(bytes, 0);
-  out.set(extra, bytes.length);
-  return out;
-}
-
-// src/accuracy/calibration.ts
-function tensorrtVersionCode(version2) {
-  const [major = 0, minor = 0, patch = 0] = version2.split(/[.+-]/).map((p) => Number.parseInt(p, 10) || 0);
-  return major < 10 ? major * 1e3 + minor * 100 + patch : major * 1e4 + minor * 100 + patch;
-}
-function scaleHex(scale) {
-  const view = new DataView(new ArrayBuffer(4));
-  view.setFloat32(0, scale);
-  return view.getUint32(0).toString(16).padStart(8, "0");
-}
-function calibrationCacheText(tensorrt, amax) {
-  const lines = [`TRT-${tensorrtVersionCode(tensorrt)}-EntropyCalibration2`];
-  for (const [name, max3] of amax) lines.push(`${name}: ${scaleHex(Math.max(max3 / 127, 1e-12))}`);
-  return `${lines.join("\n")}
-`;
-}
-async function measureRanges(onnxPath, batches) {
-  const bytes = new Uint8Array(await readFile12(onnxPath));
-  const outline = outlineModel(bytes);
-  const names2 = outline.activations.map((a2) => a2.tensor);
-  const ort = await loadOnnxRuntime();
-  const session = await ort.InferenceSession.create(
-    withOutputs(
-      bytes,
-      names2.filter((n3) => !outline.outputs.includes(n3))
-    ),
-    { executionProviders: ["cpu"], graphOptimizationLevel: "disabled", logSeverityLevel: 3 }
-  );
-  const amax = /* @__PURE__ */ new Map();
-  const track = (name, values) => {
-    let m = amax.get(name) ?? 0;
-    for (const v of values) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
-    amax.set(name, m);
-  };
-  try {
-    for (const feeds of batches) {
-      for (const [name, t] of Object.entries(feeds)) track(name, toFloat64(t));
-      const outputs = fromOrtOutputs(await session.run(toOrtFeeds(ort, feeds)));
-      for (const name of names2) if (outputs[name]) track(name, toFloat64(outputs[name]));
-    }
-  } finally {
-    await session.release();
-  }
-  return amax;
-}
-function hashBatches(batches) {
-  const h3 = createHash5("sha256");
-  for (const feeds of batches) {
-    for (const name of Object.keys(feeds).sort()) {
-      const d = feeds[name].data;
-      h3.update(name);
-      h3.update(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
-    }
-  }
-  return h3.digest("hex");
-}
-async function exists2(path6) {
-  try {
-    await access3(path6);
-    return true;
-  } catch {
-    return false;
-  }
-}
-async function readSidecar(path6) {
-  try {
-    return JSON.parse(await readFile12(`${path6}.json`, "utf8"));
-  } catch {
-    return void 0;
-  }
-}
-function staleReason(old, now) {
-  const changed = [
-    old.onnxSha256 !== now.onnxSha256 ? "the model changed" : void 0,
-    old.dataSha256 !== now.dataSha256 ? "the calibration data changed" : void 0,
-    old.tensorrt !== now.tensorrt ? `TensorRT ${old.tensorrt} \u2192 ${now.tensorrt}` : void 0
-  ].filter((s) => s !== void 0);
-  return changed.join(", ") || "its key differs";
-}
-async function calibrationCacheFor(req) {
-  const data = req.calibration.data ?? req.model.validation?.data;
-  if (!data) throw new Error("calibration needs `calibration.data` or `validation.data`");
-  const set2 = await loadValidationSet({
-    config: { data, labelsArray: "labels", maxItems: req.calibration.maxItems, seed: req.calibration.seed },
-    dataPath: req.resolve(data),
-    inputs: req.inputs,
-    batchSize: req.batchSize,
-    where: { file: req.configFile, path: `models[${req.modelIndex}].calibration` }
-  });
-  const batches = Array.from({ length: set2.batches }, (_, b) => set2.batch(b));
-  const facts = {
-    onnxSha256: await sha256File(req.onnxPath),
-    dataSha256: hashBatches(batches),
-    tensorrt: req.tensorrt
-  };
-  const key = sha256Json({ v: 1, ...facts }, 32);
-  const sidecar = { key, ...facts, items: set2.items, ...set2.subset ? { subset: set2.subset } : {} };
-  const path6 = req.model.calibrationCache ? req.resolve(req.model.calibrationCache) : join21(req.workDir, "calibration", `${req.model.name}-${key}.cache`);
-  const old = await readSidecar(path6);
-  if (!old && req.model.calibrationCache && await exists2(path6)) {
-    return {
-      path: path6,
-      status: "as-is",
-      items: 0,
-      message: `calibration cache ${path6} was not made by trt-gate (no ${path6}.json): used as is; whether it is stale cannot be told`
-    };
-  }
-  if (old?.key === key) {
-    return { path: path6, status: "reused", items: set2.items, message: `calibration cache ${path6} is current` };
-  }
-  const text = calibrationCacheText(req.tensorrt, await measureRanges(req.onnxPath, batches));
-  await writeFileAtomically(path6, text);
-  await writeJsonAtomically(`${path6}.json`, sidecar);
-  if (old) {
-    return {
-      path: path6,
-      status: "regenerated",
-      items: set2.items,
-      message: `calibration cache ${path6} was stale (${staleReason(old, sidecar)}): remade from ${set2.items} items`
-    };
-  }
-  return {
-    path: path6,
-    status: "made",
-    items: set2.items,
-    message: `calibration cache made from ${set2.items} items of ${set2.source}`
-  };
-}
-
-// src/accuracy/reference.ts
-init_tensors();
-var REFERENCE_NAME = "onnxruntime-fp32 (CPU)";
-var onnxRuntimeCpuReference = {
-  name: REFERENCE_NAME,
-  async outputs(onnxPath, feeds) {
-    const ort = await loadOnnxRuntime();
-    const session = await ort.InferenceSession.create(onnxPath, {
-      executionProviders: ["cpu"],
-      graphOptimizationLevel: "disabled",
-      logSeverityLevel: 3
-    });
-    try {
-      const outputs = [];
-      for (const f of feeds) outputs.push(fromOrtOutputs(await session.run(toOrtFeeds(ort, f))));
-      return outputs;
-    } finally {
-      await session.release();
-    }
-  }
-};
-function referenceOutputs(onnxPath, feeds) {
-  return onnxRuntimeCpuReference.outputs(onnxPath, feeds);
-}
-
-// src/accuracy/stage.ts
-init_tensor();
-import { join as join23 } from "node:path";
-
-// src/accuracy/evaluate.ts
-init_tensor();
-
-// src/accuracy/metrics.ts
-function countNonFinite(values) {
-  let n3 = 0;
-  for (const arr of values) for (const v of arr) if (!Number.isFinite(v)) n3++;
-  return n3;
-}
-function topK(row, k) {
-  const idx = Array.from(row.keys());
-  idx.sort((a2, b) => row[b] - row[a2] || a2 - b);
-  return idx.slice(0, k);
-}
-function outputMetrics(pair) {
-  const { reference, candidate } = pair;
-  if (reference.length !== candidate.length || reference.length === 0) {
-    throw new RangeError(
-      `expected the same non-zero number of samples, got ${reference.length} and ${candidate.length}`
-    );
-  }
-  let refMaxAbs = 0;
-  for (const r of reference) for (const v of r) refMaxAbs = Math.max(refMaxAbs, Math.abs(v));
-  const relFloor = Math.max(1e-3 * refMaxAbs, 1e-12);
-  let maxAbs = 0;
-  let sumAbs = 0;
-  let sumSq = 0;
-  let maxRel = 0;
-  let count2 = 0;
-  let minCosine = 1;
-  for (let s = 0; s < reference.length; s++) {
-    const r = reference[s];
-    const c3 = candidate[s];
-    if (r.length !== c3.length)
-      throw new RangeError(`sample ${s}: ${c3.length} values, reference has ${r.length}`);
-    let dot = 0;
-    let nr = 0;
-    let nc = 0;
-    for (let i3 = 0; i3 < r.length; i3++) {
-      const d = Math.abs(c3[i3] - r[i3]);
-      maxAbs = Math.max(maxAbs, d);
-      sumAbs += d;
-      sumSq += d * d;
-      maxRel = Math.max(maxRel, d / Math.max(Math.abs(r[i3]), relFloor));
-      dot += r[i3] * c3[i3];
-      nr += r[i3] * r[i3];
-      nc += c3[i3] * c3[i3];
-    }
-    count2 += r.length;
-    const cosine = nr === 0 && nc === 0 ? 1 : nr === 0 || nc === 0 ? 0 : dot / Math.sqrt(nr * nc);
-    minCosine = Math.min(minCosine, cosine);
-  }
-  const metrics = {
-    maxAbsError: maxAbs,
-    meanAbsError: count2 ? sumAbs / count2 : 0,
-    mse: count2 ? sumSq / count2 : 0,
-    maxRelError: maxRel,
-    cosine: Math.min(1, minCosine)
-  };
-  if (pair.classifier) Object.assign(metrics, agreement(pair));
-  return metrics;
-}
-function agreement(pair) {
-  const classes = pair.dims[pair.dims.length - 1] ?? 1;
-  let rows = 0;
-  let top1 = 0;
-  let top5 = 0;
-  for (let s = 0; s < pair.reference.length; s++) {
-    const r = pair.reference[s];
-    const c3 = pair.candidate[s];
-    for (let start = 0; start + classes <= r.length; start += classes) {
-      const refBest = topK(r.subarray(start, start + classes), 1)[0];
-      const candTop = topK(c3.subarray(start, start + classes), Math.min(5, classes));
-      rows++;
-      if (candTop[0] === refBest) top1++;
-      if (candTop.includes(refBest)) top5++;
-    }
-  }
-  return { top1Agreement: rows ? top1 / rows : 1, top5Agreement: rows ? top5 / rows : 1 };
-}
-var HIGHER_IS_BETTER = /* @__PURE__ */ new Set([
-  "cosine",
-  "top1Agreement",
-  "top5Agreement",
-  "top1Accuracy",
-  "top5Accuracy"
-]);
-function isHigherBetter(metric) {
-  return HIGHER_IS_BETTER.has(metric);
-}
-function worstOf(all) {
-  if (all.length === 0) return null;
-  const worst = {};
-  for (const m of all) {
-    for (const [key, value2] of Object.entries(m)) {
-      if (value2 === void 0) continue;
-      const prev = worst[key];
-      if (prev === void 0) worst[key] = value2;
-      else worst[key] = isHigherBetter(key) ? Math.min(prev, value2) : Math.max(prev, value2);
-    }
-  }
-  return worst;
-}
-
-// src/accuracy/evaluate.ts
-function effectiveLimits(precision, global3, model) {
-  return {
-    ...global3.default,
-    ...global3[precision],
-    ...model?.default,
-    ...model?.[precision]
-  };
-}
-function isClassifierOutput(dims, override) {
-  if (override !== void 0) return override;
-  return dims.length === 2 && (dims[1] ?? 0) >= 5;
-}
-function evaluateAccuracy(args) {
-  const names2 = args.outputs ?? Object.keys(args.reference[0] ?? {});
-  const outputs = [];
-  const violations = [];
-  for (const name of names2) {
-    const refs = args.reference.map((set2) => pick2(set2, name, "reference"));
-    const cands = args.candidate.map((set2) => pick2(set2, name, "candidate"));
-    const dims = refs[0].dims;
-    const refValues = refs.map(toFloat64);
-    const candValues = cands.map(toFloat64);
-    const nonFinite = countNonFinite(candValues);
-    const refNonFinite = countNonFinite(refValues);
-    if (nonFinite > 0 || refNonFinite > 0) {
-      outputs.push({ name, dims, nonFinite, metrics: null });
-      if (nonFinite > 0) {
-        violations.push({
-          output: name,
-          metric: "finite",
-          value: nonFinite,
-          limit: { max: 0 },
-          message: `${name} contains ${nonFinite} NaN/Inf value${nonFinite > 1 ? "s" : ""}`
-        });
-      }
-      if (refNonFinite > 0) {
-        violations.push({
-          output: name,
-          metric: "referenceFinite",
-          value: refNonFinite,
-          limit: { max: 0 },
-          message: `${name}: the reference contains ${refNonFinite} NaN/Inf value${refNonFinite > 1 ? "s" : ""}; accuracy cannot be judged`
-        });
-      }
-      continue;
-    }
-    const metrics = outputMetrics({
-      reference: refValues,
-      candidate: candValues,
-      dims,
-      classifier: isClassifierOutput(dims, args.classifier)
-    });
-    outputs.push({ name, dims, nonFinite, metrics });
-    violations.push(...limitViolations(name, metrics, args.limits));
-  }
-  const measured2 = outputs.flatMap((o2) => o2.metrics ? [o2.metrics] : []);
-  return {
-    reference: args.referenceName,
-    samples: args.reference.length,
-    outputs,
-    worst: worstOf(measured2),
-    violations,
-    passed: violations.length === 0
-  };
-}
-function limitViolations(output2, metrics, limits) {
-  const out = [];
-  for (const [metric, limit] of Object.entries(limits)) {
-    const value2 = metrics[metric];
-    if (value2 === void 0) continue;
-    if (limit.min !== void 0 && value2 < limit.min) {
-      out.push({
-        output: output2,
-        metric,
-        value: value2,
-        limit,
-        message: `${output2}: ${metric} ${fmt2(value2)} < ${limit.min}`
-      });
-    } else if (limit.max !== void 0 && value2 > limit.max) {
-      out.push({
-        output: output2,
-        metric,
-        value: value2,
-        limit,
-        message: `${output2}: ${metric} ${fmt2(value2)} > ${limit.max}`
-      });
-    }
-  }
-  return out;
-}
-function pick2(set2, name, side) {
-  const t = set2[name];
-  if (!t) throw new Error(`${side} has no output named "${name}" (has: ${Object.keys(set2).join(", ")})`);
-  return t;
-}
-function fmt2(v) {
-  return Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(4) : v.toExponential(3);
-}
-
-// src/accuracy/incident.ts
-function fmt3(value2, digits = 4) {
-  return Number(value2.toPrecision(digits)).toString();
-}
-function points(fraction) {
-  return `${fmt3(fraction * 100, 3)} point${Math.abs(fraction * 100) === 1 ? "" : "s"}`;
-}
-function limitOf(v, scale = 1) {
-  const parts = [];
-  if (v.limit.min !== void 0) parts.push(`min ${fmt3(v.limit.min * scale)}`);
-  if (v.limit.max !== void 0) parts.push(`${scale === 1 ? "max " : ""}${fmt3(v.limit.max * scale)}`);
-  return parts.join(", ");
-}
-function violationText(precision, acc, v) {
-  const items = acc.validation ? `${acc.validation.items} items` : `${acc.samples} samples`;
-  if ((v.metric === "top1Drop" || v.metric === "top5Drop") && v.value !== null) {
-    const k = v.metric === "top1Drop" ? "top-1" : "top-5";
-    const labelled = acc.validation?.labelled;
-    const from = labelled ? ` (${fmt3(labelled.reference[v.metric === "top1Drop" ? "top1" : "top5"] * 100, 3)} % \u2192 ${fmt3((v.metric === "top1Drop" ? labelled.top1 : labelled.top5) * 100, 3)} %)` : "";
-    return `${precision} ${k} on the labelled set (${items}) dropped ${points(v.value)} vs fp32${from} (limit ${limitOf(v, 100)})`;
-  }
-  if ((v.metric === "top1Accuracy" || v.metric === "top5Accuracy") && v.value !== null) {
-    const k = v.metric === "top1Accuracy" ? "top-1" : "top-5";
-    return `${precision} ${k} accuracy on the labelled set (${items}) is ${fmt3(v.value * 100, 3)} % (limit ${limitOf(v)})`;
-  }
-  if (v.value === null) return v.message;
-  return `${v.metric} ${fmt3(v.value, 5)} on output '${v.output}' vs fp32 (limit ${limitOf(v)})`;
-}
-function localizationText(acc) {
-  const loc = acc.localization;
-  if (!loc) return void 0;
-  if (loc.status === "found" && loc.first) {
-    const f = loc.first;
-    const how = f.cosine === null ? `${f.nonFinite} NaN/Inf values` : `cosine ${fmt3(f.cosine)}`;
-    return `first divergence at '${f.node}' (${f.op}, tensor '${f.tensor}', ${how})`;
-  }
-  if (loc.status === "none")
-    return `no single layer diverges (every compared tensor has cosine \u2265 ${loc.cosineBelow}): the error builds up gradually`;
-  return `the first diverging layer could not be found (${loc.message ?? "unknown error"})`;
-}
-function keepLayerStep(layer, precision, env) {
-  const keep = precision === "int8" ? "fp16" : "fp32";
-  const runtime = env?.runtime;
-  if (runtime?.name === "tensorrt") {
-    const major = Number.parseInt(runtime.version, 10);
-    if (major >= 11) {
-      return `Keep '${layer}' in ${keep.toUpperCase()}: TensorRT ${runtime.version} networks are strongly typed, so insert Cast nodes to ${keep === "fp32" ? "float32" : "float16"} around '${layer}' in the ONNX model (its inputs and weights) and cast back after it.`;
-    }
-    return `Keep '${layer}' in ${keep.toUpperCase()}: trtexec --precisionConstraints=obey --layerPrecisions=${layer}:${keep} (the layer is named after the ONNX node).`;
-  }
-  return `Keep '${layer}' in ${keep.toUpperCase()} when converting the model: leave node '${layer}' out of the ${precision} conversion (e.g. onnxconverter-common's node_block_list, or the quantizer's nodes_to_exclude), then rebuild.`;
-}
-function nextSteps(precision, acc, env) {
-  const steps = [];
-  const layer = acc.localization?.status === "found" ? acc.localization.first?.node : void 0;
-  if (precision === "int8") {
-    steps.push(
-      layer ? `Re-calibrate INT8 with representative data (500\u20131,000 items of the validation set): a stale or unrepresentative calibration cache shows up first at '${layer}'.` : "Re-calibrate INT8 with representative data (500\u20131,000 items of the validation set); regenerate the calibration cache when the model or the data changed."
-    );
-  }
-  if (layer) steps.push(keepLayerStep(layer, precision, env));
-  else {
-    steps.push(
-      "Use mixed precision: keep the sensitive layers (normalisation, softmax, large reductions, first and last layers) in FP32."
-    );
-  }
-  if (precision !== "fp32") {
-    steps.push(
-      precision === "int8" ? "Roll back: ship the FP16 engine for this model until the INT8 one passes." : "Roll back: ship the FP32 engine for this model until this one passes."
-    );
-  }
-  return steps;
-}
-function accuracyIncident(precision, acc, env) {
-  if (acc.passed) return void 0;
-  const parts = acc.violations.map((v) => violationText(precision, acc, v));
-  const where = localizationText(acc);
-  if (where) parts.push(where);
-  const metrics = [...new Set(acc.violations.map((v) => v.metric))];
-  return {
-    kind: "accuracy-degradation",
-    stage: "accuracy",
-    title: `${precision} outside its accuracy limits (${metrics.join(", ")})`,
-    message: `${parts.join("; ")}.`,
-    nextSteps: nextSteps(precision, acc, env)
-  };
-}
-
-// src/accuracy/labelled.ts
-init_tensor();
-function topKAccuracy(outputs, output2, labels) {
-  let items = 0;
-  let top1 = 0;
-  let top5 = 0;
-  for (const set2 of outputs) {
-    const tensor2 = set2[output2];
-    if (!tensor2) throw new Error(`no output named "${output2}" (has: ${Object.keys(set2).join(", ")})`);
-    const values = toFloat64(tensor2);
-    const classes = tensor2.dims[tensor2.dims.length - 1] ?? 1;
-    for (let start = 0; start + classes <= values.length; start += classes) {
-      const label = labels[items];
-      if (label === void 0) throw new RangeError(`more output rows than the ${labels.length} labels`);
-      if (label >= classes)
-        throw new RangeError(`label ${label} of item ${items} is not one of ${classes} classes`);
-      const row = values.subarray(start, start + classes);
-      const score2 = row[label];
-      let rank = 0;
-      for (let c3 = 0; c3 < classes && rank < 5; c3++) {
-        if (row[c3] > score2 || row[c3] === score2 && c3 < label) rank++;
-      }
-      if (!Number.isNaN(score2)) {
-        if (rank === 0) top1++;
-        if (rank < 5) top5++;
-      }
-      items++;
-    }
-  }
-  if (items !== labels.length) throw new RangeError(`${items} output rows for ${labels.length} labels`);
-  return { top1: items ? top1 / items : 0, top5: items ? top5 / items : 0 };
-}
-
-// src/accuracy/localize.ts
-init_tensor();
-import { mkdir as mkdir11, readFile as readFile13, writeFile as writeFile6 } from "node:fs/promises";
-import { join as join22 } from "node:path";
-var METHOD = {
-  onnxruntime: "intermediate tensors exposed as ONNX graph outputs, candidate and fp32 reference alike",
-  trtexec: "an engine built from the ONNX with the intermediate tensors marked as outputs (marking outputs can prevent layer fusion, so that engine may differ from the gated one)"
-};
-async function localize(req) {
-  const base = {
-    method: METHOD[req.runner.type] ?? `intermediate tensors marked as outputs (${req.runner.type} runner)`,
-    samples: req.samples,
-    cosineBelow: req.cosineBelow
-  };
-  try {
-    const candBytes = new Uint8Array(await readFile13(req.build.onnxPath));
-    const refBytes = new Uint8Array(await readFile13(req.referenceOnnx));
-    const cand = outlineModel(candBytes);
-    const refTensors = new Set(outlineModel(refBytes).activations.map((a2) => a2.tensor));
-    const shared = cand.activations.filter((a2) => refTensors.has(a2.tensor));
-    if (shared.length === 0) {
-      return {
-        ...base,
-        status: "failed",
-        layers: [],
-        message: "the candidate and the fp32 model share no tensor names"
-      };
-    }
-    const names2 = shared.map((a2) => a2.tensor);
-    await mkdir11(req.workDir, { recursive: true });
-    const candPath = join22(req.workDir, "candidate-marked.onnx");
-    const refPath = join22(req.workDir, "reference-marked.onnx");
-    await writeFile6(
-      candPath,
-      withOutputs(
-        candBytes,
-        names2.filter((n3) => !cand.outputs.includes(n3))
-      )
-    );
-    await writeFile6(refPath, withOutputs(refBytes, names2));
-    const reference = await referenceOutputs(refPath, req.feeds);
-    const engine = await req.runner.build(
-      { ...req.build, onnxPath: candPath, workDir: req.workDir },
-      () => {
-      }
-    );
-    let candidate;
-    try {
-      candidate = await req.runner.infer(engine, req.feeds);
-    } finally {
-      await req.runner.release(engine);
-    }
-    const layers = [];
-    for (const { tensor: tensor2, node: node2 } of shared) {
-      const refs = reference.map((s) => s[tensor2]);
-      const cands = candidate.map((s) => s[tensor2]);
-      if (refs.some((t) => !t) || cands.some((t) => !t)) continue;
-      const r = refs.map((t) => toFloat64(t));
-      const c3 = cands.map((t) => toFloat64(t));
-      if (r.some((v, i3) => v.length !== c3[i3].length)) continue;
-      const nonFinite = countNonFinite(c3);
-      const metrics = nonFinite || countNonFinite(r) ? void 0 : outputMetrics({ reference: r, candidate: c3, dims: [], classifier: false });
-      const n3 = cand.nodes[node2];
-      layers.push({
-        tensor: tensor2,
-        node: n3.name,
-        op: n3.op,
-        index: node2,
-        cosine: metrics?.cosine ?? null,
-        maxAbsError: metrics?.maxAbsError ?? null,
-        nonFinite
-      });
-    }
-    const first = layers.find((l) => l.cosine === null || l.cosine < req.cosineBelow);
-    if (!first) {
-      return {
-        ...base,
-        status: "none",
-        layers,
-        message: `no compared tensor has a cosine below ${req.cosineBelow}; the error builds up gradually`
-      };
-    }
-    return { ...base, status: "found", first, layers };
-  } catch (error63) {
-    return { ...base, status: "failed", layers: [], message: error63.message };
-  }
-}
-
-// src/accuracy/stage.ts
-var DEFAULT_DIVERGENCE_COSINE = 0.999;
-var LOCALIZE_SAMPLES = 2;
-var AccuracyCache = class {
-  shared = /* @__PURE__ */ new Map();
-  once(key, make) {
-    let found = this.shared.get(key);
-    if (!found) {
-      found = make();
-      this.shared.set(key, found);
-    }
-    return found;
-  }
-};
-function validationSetFor(req) {
-  const validation = req.model.validation;
-  if (!validation) return void 0;
-  return req.cache.once(
-    `validation:${req.model.name}/b${req.batchSize}`,
-    () => loadValidationSet({
-      config: validation,
-      dataPath: req.resolve(validation.data),
-      labelsPath: validation.labels ? req.resolve(validation.labels) : void 0,
-      inputs: req.inputs,
-      batchSize: req.batchSize,
-      where: { file: req.configFile, path: `models[${req.modelIndex}].validation` }
-    })
-  );
-}
-async function feedsFor(input2) {
-  const pending = validationSetFor(input2);
-  if (!pending) {
-    const feeds = [];
-    for (let s = 0; s < input2.config.accuracy.samples; s++) feeds.push(await input2.source.sample(s));
-    return { feeds };
-  }
-  const set2 = await pending;
-  return { feeds: Array.from({ length: set2.batches }, (_, b) => set2.batch(b)), set: set2 };
-}
-function classifierOutput(model, reference) {
-  if (model.validation?.output) return model.validation.output;
-  const names2 = model.outputs ?? Object.keys(reference);
-  return names2.find((n3) => {
-    const dims = reference[n3]?.dims ?? [];
-    return model.classifier ?? (dims.length === 2 && (dims[1] ?? 0) >= 5);
-  });
-}
-function worstSamples(reference, candidate, output2) {
-  const scores = reference.map((r, s) => {
-    const c3 = candidate[s]?.[output2];
-    const ref2 = r[output2];
-    if (!c3 || !ref2) return Number.NEGATIVE_INFINITY;
-    const cv = toFloat64(c3);
-    if (cv.some((v) => !Number.isFinite(v))) return Number.NEGATIVE_INFINITY;
-    return outputMetrics({ reference: [toFloat64(ref2)], candidate: [cv], dims: ref2.dims, classifier: false }).cosine;
-  });
-  return scores.map((score2, s) => ({ score: score2, s })).sort((a2, b) => a2.score - b.score || a2.s - b.s).map((x2) => x2.s);
-}
-async function runAccuracyStage(input2) {
-  const { model, precision, batchSize, config: config2 } = input2;
-  const { feeds, set: set2 } = await feedsFor(input2);
-  input2.progress(
-    set2 ? `${set2.items} validation items (${set2.batches} batches) vs ${input2.reference.name}` : `${feeds.length} samples vs ${input2.reference.name}`
-  );
-  const reference = await input2.cache.once(
-    `reference:${model.name}/b${batchSize}`,
-    () => input2.reference.outputs(input2.resolve(model.onnx), feeds)
-  );
-  const candidate = await input2.runner.infer(input2.engine, feeds);
-  const limits = effectiveLimits(precision, config2.accuracy.limits, model.accuracy?.limits);
-  const accuracy = evaluateAccuracy({
-    reference,
-    candidate,
-    outputs: model.outputs,
-    classifier: model.classifier,
-    limits,
-    referenceName: input2.reference.name
-  });
-  if (set2) {
-    const info2 = { source: set2.source, total: set2.total, items: set2.items };
-    if (set2.subset) info2.subset = set2.subset;
-    const output2 = set2.labels ? classifierOutput(model, reference[0] ?? {}) : void 0;
-    if (set2.labels && output2) {
-      const cand = topKAccuracy(candidate, output2, set2.labels);
-      const ref2 = await input2.cache.once(
-        `labelled:${model.name}/b${batchSize}/${output2}`,
-        async () => topKAccuracy(reference, output2, set2.labels)
-      );
-      info2.labelled = {
-        output: output2,
-        top1: cand.top1,
-        top5: cand.top5,
-        reference: ref2,
-        top1Drop: ref2.top1 - cand.top1,
-        top5Drop: ref2.top5 - cand.top5
-      };
-      const metrics = {
-        top1Accuracy: cand.top1,
-        top5Accuracy: cand.top5,
-        top1Drop: info2.labelled.top1Drop,
-        top5Drop: info2.labelled.top5Drop
-      };
-      if (accuracy.worst) Object.assign(accuracy.worst, metrics);
-      accuracy.violations.push(...limitViolations(output2, metrics, limits));
-    }
-    accuracy.validation = info2;
-  }
-  for (const metric of ["top1Accuracy", "top5Accuracy", "top1Drop", "top5Drop"]) {
-    if (limits[metric] && accuracy.validation?.labelled === void 0) {
-      accuracy.violations.push({
-        output: model.outputs?.[0] ?? "",
-        metric,
-        value: null,
-        limit: limits[metric],
-        message: `a limit on ${metric} is set but there are no labelled validation data (models[${input2.modelIndex}].validation with labels)`
-      });
-    }
-  }
-  accuracy.passed = accuracy.violations.length === 0;
-  if (!accuracy.passed) {
-    const firstOutput = accuracy.outputs[0]?.name;
-    const order = firstOutput ? worstSamples(reference, candidate, firstOutput) : [0];
-    const samples = order.slice(0, LOCALIZE_SAMPLES);
-    input2.progress(`localizing the first diverging layer on ${samples.length} failing samples`);
-    accuracy.localization = await localize({
-      runner: input2.runner,
-      build: input2.build,
-      referenceOnnx: input2.resolve(model.onnx),
-      feeds: samples.map((s) => feeds[s]),
-      samples,
-      cosineBelow: limits.cosine?.min ?? DEFAULT_DIVERGENCE_COSINE,
-      workDir: join23(input2.workDir, "localize", `${model.name}-${precision}-b${batchSize}`)
-    });
-  }
-  const incident = accuracyIncident(precision, accuracy, input2.environment);
-  return incident ? { accuracy, incident } : { accuracy };
-}
-
-// src/pipeline/run.ts
-init_errors();
-init_generate();
-
-// src/results/header.ts
-import { randomUUID as randomUUID4 } from "node:crypto";
-
-// package.json
-var package_default = {
-  name: "trt-gate",
-  version: "0.1.0",
-  description: "CI regression gate and benchmarking for TensorRT engines (ONNX Runtime CPU as the embedded default).",
-  type: "module",
-  license: "MIT",
-  private: true,
-  engines: {
-    node: ">=20"
-  },
-  bin: {
-    "trt-gate": "bin/trt-gate.js"
-  },
-  scripts: {
-    build: "node scripts/build.mjs cli",
-    "build:action": "node scripts/build.mjs action",
-    prepare: "node scripts/build.mjs cli",
-    test: "vitest run",
-    typecheck: "tsc --noEmit",
-    lint: "biome check .",
-    format: "biome format --write .",
-    models: "tsx examples/quickstart/models-src/generate.ts",
-    bench: "tsx bench/runner-overhead.ts",
-    "bench:gate": "tsx bench/gate-detection.ts",
-    "bench:cost": "tsx bench/gate-cost.ts",
-    "bench:startup": "node bench/startup.mjs",
-    "bench:ab": "tsx bench/ab-detection.ts",
-    "bench:history": "tsx bench/history-detection.ts"
-  },
-  dependencies: {
-    "@actions/core": "^3.0.1",
-    "@actions/github": "^9.1.1",
-    "@octokit/plugin-retry": "^8.1.1",
-    "@octokit/plugin-throttling": "^11.0.5",
-    commander: "^14.0.3",
-    execa: "^9.6.1",
-    fflate: "^0.8.3",
-    handlebars: "^4.7.10",
-    "onnxruntime-node": "^1.30.0",
-    "p-retry": "^7.1.1",
-    picocolors: "^1.1.1",
-    "prom-client": "^15.1.3",
-    "proper-lockfile": "^4.1.2",
-    protobufjs: "^8.8.1",
-    semver: "^7.8.6",
-    "simple-statistics": "^7.12.1",
-    yaml: "^2.9.1",
-    zod: "^4.6.7"
-  },
-  devDependencies: {
-    "@biomejs/biome": "^2.6.8",
-    "@types/node": "^20.19.43",
-    "@types/proper-lockfile": "^4.1.4",
-    "@types/semver": "^7.8.0",
-    esbuild: "^0.28.2",
-    "fast-check": "^4.11.0",
-    marked: "^18.2.1",
-    "playwright-core": "^1.65.1",
-    prom2javascript: "^0.2.0",
-    tsx: "^4.23.15",
-    typescript: "~5.9.3",
-    vitest: "^4.1.12"
-  },
-  overrides: {
-    "content-type": "2.1.0"
-  },
-  allowScripts: {
-    esbuild: false,
-    "onnxruntime-node": false
-  }
-};
-
-// src/version.ts
-function toolVersion() {
-  return package_default.version;
-}
-
-// src/results/header.ts
-function resultsHeader() {
-  return {
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    tool: { name: "trt-gate", version: toolVersion() },
-    runId: randomUUID4(),
-    createdAt: (/* @__PURE__ */ new Date()).toISOString()
-  };
-}
-
-// src/pipeline/run.ts
-init_types();
-
-// src/sweep/measure.ts
-init_generate();
-import { join as join24 } from "node:path";
-init_types();
-function runnerMeasure(target) {
-  const { runner, config: config2 } = target;
-  return async (batchSize, concurrency) => {
-    if (concurrency > 1 && !runner.concurrentRequests) {
-      return { error: `the ${runner.type} runner does not run concurrent requests` };
-    }
-    const inputs = target.inputs.map((i3) => withBatch(i3, batchSize));
-    target.progress(`sweep batch ${batchSize} \xD7 ${concurrency}`);
-    let engine;
-    try {
-      engine = await runner.build(
-        { ...target.request, batchSize, inputs, workDir: join24(target.workDir, "sweep") },
-        () => {
-        }
-      );
-      const outcome = await runner.benchmark(
-        engine,
-        {
-          warmup: config2.warmup,
-          iterations: config2.iterations,
-          minDurationMs: 0,
-          trials: config2.trials,
-          concurrency
-        },
-        await target.feeds(inputs),
-        () => {
-        }
-      );
-      const trials = trialsOf(outcome);
-      return {
-        latency: latencyOf(trials, outcome.source).pooled,
-        itemsPerSec: throughputOf(trials, batchSize).itemsPerSec
-      };
-    } catch (error63) {
-      const message = error63 instanceof RunnerError ? error63.incident.message : error63.message;
-      return { error: message.split("\n")[0] ?? String(error63) };
-    } finally {
-      if (engine) await runner.release(engine);
-    }
-  };
-}
-
-// src/sweep/entry.ts
-async function sweepEntry(config2, target) {
-  return runSweep(config2, runnerMeasure({ ...target, config: config2 }));
-}
-
-// src/pipeline/run.ts
-init_hash();
-
-// src/pipeline/events.ts
-var nullObserver = { onEvent: () => {
-} };
-
-// src/pipeline/plan.ts
-function entryId(model, precision, batchSize) {
-  return `${model}/${precision}/b${batchSize}`;
-}
-function planEntries(config2, only) {
-  const planned = [];
-  config2.models.forEach((model, modelIndex) => {
-    const batches = config2.benchmark.batchSizes.length ? config2.benchmark.batchSizes : [model.inputs[0].shape[0]];
-    for (const precision of model.precisions) {
-      for (const [b, batchSize] of batches.entries()) {
-        planned.push({
-          sweep: model.sweep !== void 0 && b === 0,
-          id: entryId(model.name, precision, batchSize),
-          modelIndex,
-          model,
-          precision,
-          batchSize
-        });
-      }
-    }
-  });
-  return only ? planned.filter(only) : planned;
-}
-
-// src/pipeline/run.ts
-function deviceKey(env) {
-  const d = env.device;
-  return d.computeCapability ? `${d.name} (sm ${d.computeCapability})` : d.name;
-}
-function runtimeKey(env) {
-  const base = `${env.runtime.name} ${env.runtime.version}`;
-  return env.device.driver ? `${base} / driver ${env.device.driver}` : base;
-}
-async function runPipeline(options) {
-  try {
-    return await runAll(options);
-  } catch (error63) {
-    throw namingConfigFile(error63, options.loaded.file);
-  }
-}
-async function runAll(options) {
-  const { loaded, runner } = options;
-  const observer = options.observer ?? nullObserver;
-  const environment = await runner.probe();
-  observer.onEvent({
-    type: "environment",
-    description: `${deviceKey(environment)} \xB7 ${runtimeKey(environment)}`
-  });
-  const planned = planEntries(loaded.config, options.only);
-  const cache = new AccuracyCache();
-  await checkInputs(planned, loaded, cache);
-  const entries2 = [];
-  for (const [index, plan] of planned.entries()) {
-    observer.onEvent({ type: "entry-start", entryId: plan.id, index, total: planned.length });
-    const entry = await runEntry(plan, environment, options, cache);
-    entries2.push(entry);
-    observer.onEvent({ type: "entry-done", entry, index, total: planned.length });
-  }
-  return {
-    ...resultsHeader(),
-    source: options.source ?? {},
-    environment,
-    config: loaded.config,
-    entries: entries2
-  };
-}
-async function checkInputs(planned, loaded, cache) {
-  for (const plan of planned) {
-    const { inputs, source } = inputsFor(plan, loaded);
-    await source.sample(0);
-    if (!loaded.config.accuracy.enabled) continue;
-    await validationSetFor({
-      ...plan,
-      inputs,
-      resolve: (p) => resolveFrom(loaded.dir, p),
-      configFile: loaded.file,
-      cache
-    });
-  }
-}
-function inputsFor(plan, loaded) {
-  const inputs = plan.model.inputs.map((i3) => withBatch(i3, plan.batchSize));
-  return { inputs, source: inputSource(inputs, plan, loaded) };
-}
-function inputSource(inputs, plan, loaded) {
-  return new InputSource(inputs, (p) => resolveFrom(loaded.dir, p), {
-    file: loaded.file,
-    prefix: `models[${plan.modelIndex}].`
-  });
-}
-async function runEntry(plan, environment, options, cache) {
-  const { loaded, runner } = options;
-  const { config: config2, dir } = loaded;
-  const observer = options.observer ?? nullObserver;
-  const progress = (stage2) => (message) => observer.onEvent({ type: "stage", entryId: plan.id, stage: stage2, message });
-  const model = plan.model;
-  const { inputs, source } = inputsFor(plan, loaded);
-  const onnxPath = resolveFrom(dir, model.variants[plan.precision] ?? model.onnx);
-  const key = {
-    model: model.name,
-    precision: plan.precision,
-    batchSize: plan.batchSize,
-    runner: runner.type,
-    device: deviceKey(environment),
-    runtime: runtimeKey(environment),
-    optionsHash: ""
-  };
-  const entry = {
-    id: plan.id,
-    model: model.name,
-    precision: plan.precision,
-    batchSize: plan.batchSize,
-    status: "ok",
-    key,
-    incidents: []
-  };
-  let engine;
-  let stage = "build";
-  try {
-    const buildRequest = {
-      model: model.name,
-      precision: plan.precision,
-      batchSize: plan.batchSize,
-      onnxPath,
-      inputs,
-      calibrationCache: model.calibrationCache ? resolveFrom(dir, model.calibrationCache) : void 0,
-      workDir: join25(options.workDir, "engines")
-    };
-    const calibration = plan.precision === "int8" && model.calibration && runner.usesCalibrationCache ? await calibrationCacheFor({
-      model,
-      modelIndex: plan.modelIndex,
-      calibration: model.calibration,
-      onnxPath,
-      inputs,
-      batchSize: plan.batchSize,
-      tensorrt: environment.runtime.version,
-      resolve: (p) => resolveFrom(dir, p),
-      configFile: loaded.file,
-      workDir: options.workDir
-    }) : void 0;
-    if (calibration) {
-      progress("build")(calibration.message);
-      buildRequest.calibrationCache = calibration.path;
-    }
-    engine = await runner.build(buildRequest, progress("build"));
-    key.optionsHash = engine.optionsHash;
-    entry.build = {
-      timeMs: engine.timeMs,
-      artifactPath: engine.artifactPath,
-      artifactBytes: (await stat7(engine.artifactPath)).size,
-      artifactSha256: await sha256File(engine.artifactPath),
-      modelSha256: await sha256File(onnxPath),
-      cached: engine.cached,
-      optionsHash: engine.optionsHash,
-      details: calibration ? { ...engine.details, calibration } : engine.details
-    };
-    stage = "benchmark";
-    const bench = config2.benchmark;
-    const outcome = await runner.benchmark(
-      engine,
-      {
-        warmup: bench.warmup,
-        iterations: bench.iterations,
-        minDurationMs: bench.minDurationMs,
-        trials: bench.trials
-      },
-      await source.sample(0),
-      progress("benchmark")
-    );
-    const trials = trialsOf(outcome);
-    entry.latency = latencyOf(trials, outcome.source);
-    entry.throughput = throughputOf(trials, plan.batchSize);
-    if (outcome.health) entry.health = outcome.health;
-    if (outcome.unreliable) entry.unreliable = outcome.unreliable;
-    if (outcome.layers) entry.layers = outcome.layers;
-    if (outcome.incidents) entry.incidents.push(...outcome.incidents);
-    if (config2.accuracy.enabled) {
-      stage = "accuracy";
-      const outcome2 = await runAccuracyStage({
-        config: config2,
-        model,
-        modelIndex: plan.modelIndex,
-        precision: plan.precision,
-        batchSize: plan.batchSize,
-        inputs,
-        source,
-        resolve: (p) => resolveFrom(dir, p),
-        configFile: loaded.file,
-        runner,
-        engine,
-        build: buildRequest,
-        environment,
-        cache,
-        workDir: options.workDir,
-        progress: progress("accuracy"),
-        reference: options.reference ?? onnxRuntimeCpuReference
-      });
-      entry.accuracy = outcome2.accuracy;
-      if (outcome2.incident) entry.incidents.push(outcome2.incident);
-    }
-    if (model.sweep && plan.sweep) {
-      stage = "benchmark";
-      entry.sweep = await sweepEntry(model.sweep, {
-        runner,
-        request: {
-          model: model.name,
-          precision: plan.precision,
-          onnxPath,
-          calibrationCache: engine.request.calibrationCache
-        },
-        inputs: model.inputs,
-        feeds: (resized) => inputSource(resized, plan, loaded).sample(0),
-        workDir: options.workDir,
-        progress: progress("sweep")
-      });
-    }
-  } catch (error63) {
-    if (error63 instanceof TrtGateError) throw error63;
-    entry.status = "failed";
-    if (error63 instanceof RunnerError) {
-      entry.error = { stage: error63.stage, message: error63.incident.message };
-      entry.incidents.push(error63.incident);
-    } else {
-      const message = error63.message ?? String(error63);
-      entry.error = { stage, message };
-      entry.incidents.push({
-        kind: "runtime-error",
-        stage,
-        title: `${stage} failed`,
-        message: message.split("\n")[0] ?? message,
-        logExcerpt: error63.stack,
-        nextSteps: [
-          "Re-run with the same config to see whether it reproduces.",
-          "Check the model and its inputs in the config."
-        ]
-      });
-    }
-  } finally {
-    if (engine) await runner.release(engine);
-  }
-  return entry;
-}
-
-// src/pipeline/remeasure.ts
-function inconclusiveLatency(results) {
-  const ids = /* @__PURE__ */ new Set();
-  for (const c3 of results.comparisons ?? []) {
-    if (c3.metrics.some((m) => m.metric.startsWith("latency.") && m.verdict === "inconclusive"))
-      ids.add(c3.entryId);
-  }
-  return results.entries.filter((e) => ids.has(e.id) && e.status === "ok" && !e.unreliable).map((e) => e.id);
-}
-function mergeTrials(entry, extra) {
-  if (!entry.latency || !extra.latency || entry.batchSize === "unknown") return entry;
-  const trials = [...entry.latency.trials, ...extra.latency.trials];
-  return {
-    ...entry,
-    latency: latencyOf(trials, entry.latency.source),
-    throughput: throughputOf(trials, entry.batchSize)
-  };
-}
-async function remeasure(results, ids, options) {
-  if (ids.length === 0 || options.extraTrials <= 0) return results;
-  const config2 = options.loaded.config;
-  const loaded = {
-    ...options.loaded,
-    config: {
-      ...config2,
-      benchmark: { ...config2.benchmark, trials: options.extraTrials },
-      accuracy: { ...config2.accuracy, enabled: false }
-    }
-  };
-  const wanted = new Set(ids);
-  const extra = await runPipeline({
-    loaded,
-    runner: options.runner,
-    workDir: options.workDir,
-    observer: options.observer,
-    only: (p) => wanted.has(p.id)
-  });
-  const byId = new Map(extra.entries.map((e) => [e.id, e]));
-  return {
-    ...results,
-    entries: results.entries.map((e) => {
-      const more = byId.get(e.id);
-      return more && more.status === "ok" ? mergeTrials(e, more) : e;
-    })
-  };
-}
-
-// src/runners/create.ts
-import { join as join26 } from "node:path";
-function createRunner(loaded, outDir) {
-  const type = loaded.config.runner.type;
-  const factory = getRunnerFactory(type);
-  if (!factory) throw new Error(`runner ${type} vanished from the registry after validation`);
-  return factory.create(loaded.runnerOptions, { configDir: loaded.dir, cacheDir: join26(outDir, "cache") });
-}
-
-// src/app/run-and-gate.ts
-async function runAndGate(options) {
-  const { loaded, outDir, observer, store, settings } = options;
-  const runner = await createRunner(loaded, outDir);
-  try {
-    let results = await runPipeline({
-      loaded,
-      runner,
-      workDir: outDir,
-      observer,
-      source: options.source,
-      only: options.only
-    });
-    const lookup = store ? storeLookup(store) : noBaselines;
-    results = await gateResults(results, lookup, settings);
-    if (!store) return results;
-    const unsure = inconclusiveLatency(results);
-    const extraTrials = settings.gate.maxRerunTrials;
-    if (unsure.length === 0 || extraTrials <= 0) return results;
-    options.onRemeasure?.(unsure);
-    const more = await remeasure(results, unsure, { loaded, runner, workDir: outDir, extraTrials, observer });
-    return await gateResults(more, lookup, settings);
-  } finally {
-    await runner.close();
-  }
-}
-
 // action/modes.ts
 init_errors();
 
@@ -88271,12 +89530,12 @@ function failClosed(gate, problems) {
 }
 
 // action/nightly.ts
-import { resolve as resolve8 } from "node:path";
+import { resolve as resolve9 } from "node:path";
 
 // src/dashboard/site.ts
 init_errors();
-import { readdir as readdir6, rename as rename5, rm as rm8 } from "node:fs/promises";
-import { join as join27 } from "node:path";
+import { readdir as readdir6, rename as rename5, rm as rm9 } from "node:fs/promises";
+import { join as join29 } from "node:path";
 
 // src/history/detect.ts
 init_simple_statistics();
@@ -88399,11 +89658,11 @@ function fromRegistry(name, minEffect) {
   };
 }
 function historyMetrics(minEffectPct) {
-  const relative4 = { kind: "relative", pct: minEffectPct };
+  const relative5 = { kind: "relative", pct: minEffectPct };
   return [
-    fromRegistry("latency.p50", relative4),
-    fromRegistry("latency.p99", relative4),
-    fromRegistry("throughput", relative4),
+    fromRegistry("latency.p50", relative5),
+    fromRegistry("latency.p99", relative5),
+    fromRegistry("throughput", relative5),
     fromRegistry("accuracy.cosine", { kind: "absolute", value: 1e-4 }),
     fromRegistry("accuracy.top1Agreement", { kind: "absolute", value: 0.01 })
   ];
@@ -89006,12 +90265,12 @@ async function writeDashboard(dir, files) {
       `--out ${dir}: the directory holds other files; give an empty or new directory (or an earlier dashboard)`
     );
   const staging = `${dir}.tmp-${process.pid}`;
-  await rm8(staging, { recursive: true, force: true });
-  for (const [name, html] of files) await writeFileAtomically(join27(staging, name), html);
-  await writeFileAtomically(join27(staging, MARKER), "written by trt-gate dashboard\n");
-  await rm8(dir, { recursive: true, force: true });
+  await rm9(staging, { recursive: true, force: true });
+  for (const [name, html] of files) await writeFileAtomically(join29(staging, name), html);
+  await writeFileAtomically(join29(staging, MARKER), "written by trt-gate dashboard\n");
+  await rm9(dir, { recursive: true, force: true });
   await rename5(staging, dir);
-  return [...files.keys()].map((name) => join27(dir, name));
+  return [...files.keys()].map((name) => join29(dir, name));
 }
 
 // src/history/issues.ts
@@ -89264,7 +90523,7 @@ function sitePublisher(store, dir, ctx) {
       }
     };
   }
-  return directoryPublisher(resolve8(ctx.workspace, dir));
+  return directoryPublisher(resolve9(ctx.workspace, dir));
 }
 async function runNightly(step, store, written) {
   const { inputs, ctx, api, log } = step;
@@ -89318,12 +90577,12 @@ function nightlyNotes(outcome) {
 
 // action/results-files.ts
 init_errors();
-import { lstat as lstat4, readdir as readdir7, readFile as readFile14 } from "node:fs/promises";
-import { isAbsolute as isAbsolute7, join as join28, resolve as resolve9, sep as sep3 } from "node:path";
+import { lstat as lstat4, readdir as readdir7, readFile as readFile16 } from "node:fs/promises";
+import { isAbsolute as isAbsolute8, join as join30, resolve as resolve10, sep as sep4 } from "node:path";
 var MAX_RESULTS_FILES = 500;
 var GLOB_CHARS = /[*?[\]{}]/;
 function toPosix(path6) {
-  return sep3 === "\\" ? path6.replace(/\\/g, "/") : path6;
+  return sep4 === "\\" ? path6.replace(/\\/g, "/") : path6;
 }
 function globToRegExp(pattern) {
   let re = "";
@@ -89361,7 +90620,7 @@ async function walk(dir, re, out, budget) {
     );
   }
   for (const entry of entries2) {
-    const path6 = join28(dir, entry.name);
+    const path6 = join30(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name === ".git" || entry.name === "node_modules") continue;
       await walk(path6, re, out, budget);
@@ -89378,7 +90637,7 @@ async function walk(dir, re, out, budget) {
 async function expandResultsFiles(patterns, cwd) {
   const found = /* @__PURE__ */ new Set();
   for (const pattern of patterns) {
-    const absolute = isAbsolute7(pattern) ? pattern : resolve9(cwd, pattern);
+    const absolute = isAbsolute8(pattern) ? pattern : resolve10(cwd, pattern);
     if (!GLOB_CHARS.test(pattern)) {
       found.add(absolute);
       continue;
@@ -89419,10 +90678,9 @@ async function loadResultsFile(path6, maxBytes) {
       path6
     );
   }
-  const text = await readFile14(path6, "utf8");
+  const text = await readFile16(path6, "utf8");
   if (text.length > maxBytes) throw new DataError(`${path6}: over the size limit`, path6);
   const results = parseResults(text, path6);
-  delete results.comparisons;
   delete results.gate;
   return results;
 }
@@ -89442,7 +90700,7 @@ async function loadResultsFiles(patterns, cwd, maxBytes, keepGoing = false) {
 }
 
 // action/store.ts
-import { resolve as resolve10 } from "node:path";
+import { resolve as resolve11 } from "node:path";
 
 // src/app/open-store.ts
 init_errors();
@@ -89483,7 +90741,7 @@ function openStore2(inputs, ctx, namespace, token) {
   );
   return openStore(config2, {
     namespace,
-    configDir: resolve10(ctx.workspace),
+    configDir: resolve11(ctx.workspace),
     cwd: ctx.workspace,
     extraHeaders: authenticate ? tokenExtraHeader(ctx.serverUrl, token) : {}
   });
@@ -89502,7 +90760,8 @@ function logObserver(log) {
     }
   };
 }
-async function gatedCandidates(m, store, release2) {
+async function gatedCandidates(m, store, options = {}) {
+  const { release: release2 } = options;
   const runHere = m.inputs.resultsFiles.length === 0;
   const { settings, loaded } = await loadSettings({
     configFile: m.inputs.config,
@@ -89521,7 +90780,33 @@ async function gatedCandidates(m, store, release2) {
     m.log.info(`read ${files.length} results file${files.length === 1 ? "" : "s"}`);
     for (const u2 of unreadable2) m.log.warning(`trt-gate: ${u2.message}`);
     const problems = unreadable2.map((u2) => `unreadable results file ${u2.file}: ${u2.message}`);
-    return { settings, ...await gateCandidates(results2, store, settings.gate), problems, loaded, files };
+    const dropPairs = m.inputs.compare === "history" ? "compare: history" : m.target.untrustedSource ? `pairs measured by a workflow run of ${m.target.untrustedSource} are not trusted` : void 0;
+    return {
+      settings,
+      ...await gateCandidates(results2, store, settings.gate, dropPairs),
+      problems,
+      loaded,
+      files
+    };
+  }
+  if (options.pullRequest) {
+    const { results: results2, ...judged } = await runPrGate({
+      loaded,
+      configFile: m.inputs.config,
+      cwd: m.ctx.workspace,
+      outDir: m.resultsDir,
+      store,
+      settings: settings.gate,
+      compare: m.inputs.compare,
+      ...baseSpec(m),
+      observer: logObserver(m.log),
+      source: { sha: m.target.sha, ref: m.ctx.ref, event: m.ctx.eventName || void 0 },
+      onRemeasure: (ids) => m.log.info(`re-measuring ${ids.length} inconclusive entries: ${ids.join(", ")}`),
+      onBase: (label) => m.log.info(`same-job A/B against ${label}`)
+    });
+    if (judged.fallback) m.log.info(`judged by the stored history: ${judged.fallback}`);
+    const gate2 = overallGate([results2.gate], settings.gate.gate.failOn);
+    return { settings, compared: [results2], gate: gate2, problems: [], judged, loaded, files: [] };
   }
   const results = await runAndGate({
     loaded,
@@ -89543,6 +90828,24 @@ async function withStore(m, ns, fn) {
     await store.close();
   }
 }
+function baseSpec(m) {
+  if (m.inputs.baseDir) return { base: { kind: "directory", dir: m.inputs.baseDir } };
+  const pr = m.target.pullRequest;
+  if (!pr) return { base: void 0, noBase: `not a pull request (${m.ctx.eventName || "unknown"} event)` };
+  if (!pr.baseSha) return { base: void 0, noBase: `the event names no base commit of PR #${pr.number}` };
+  return { base: { kind: "merge-base", baseSha: pr.baseSha, headSha: pr.headSha, baseRef: pr.baseRef } };
+}
+function judgedNotices(judged, history) {
+  if (judged?.abBase) {
+    return [
+      `Judged by same-job A/B against ${judged.abBase}: the base and this PR measured interleaved on this runner, with an A/A control. Entries A/B could not pair are judged by the history of ${history}.`
+    ];
+  }
+  if (judged?.fallback) {
+    return [`Judged by the stored history of ${history}, not same-job A/B: ${judged.fallback}.`];
+  }
+  return [];
+}
 function prNamespace(m) {
   const branch = m.target.baseBranch ?? m.ctx.defaultBranch;
   if (!branch) {
@@ -89554,9 +90857,9 @@ function prNamespace(m) {
 }
 async function prMode(m) {
   const ns = prNamespace(m);
-  const { compared, gate, problems } = await withStore(m, ns, (store) => {
+  const { compared, gate, problems, judged } = await withStore(m, ns, (store) => {
     m.log.info(`comparing with ${namespaceLabel(ns)} in ${store.description}`);
-    return gatedCandidates(m, store);
+    return gatedCandidates(m, store, { pullRequest: m.inputs.mode === "pr" });
   });
   for (const arch3 of missingArchitectures(m.inputs.expectedArchitectures, compared)) {
     problems.push(`missing architecture ${arch3}: no results file from it (did its matrix job fail?)`);
@@ -89569,8 +90872,9 @@ async function prMode(m) {
     problems,
     resultsPath: await writeComparedResults(m.resultsDir, compared),
     reportFile: Files.report,
-    baselineLabel: namespaceLabel(ns),
-    publishesToPullRequest: true
+    baselineLabel: judged?.abBase ? `${judged.abBase} (same-job A/B) and ${namespaceLabel(ns)}` : namespaceLabel(ns),
+    publishesToPullRequest: true,
+    notices: judgedNotices(judged, namespaceLabel(ns))
   };
 }
 async function aggregateMode(m) {
@@ -89580,7 +90884,7 @@ async function releaseMode(m) {
   const ns = { production: true };
   const gated = await withStore(m, ns, (store) => {
     m.log.info(`comparing with ${namespaceLabel(ns)} in ${store.description}`);
-    return gatedCandidates(m, store, { thresholds: m.inputs.releaseThresholds ?? "" });
+    return gatedCandidates(m, store, { release: { thresholds: m.inputs.releaseThresholds ?? "" } });
   });
   const { compared, problems } = gated;
   for (const arch3 of missingArchitectures(m.inputs.expectedArchitectures, compared)) {
@@ -89590,10 +90894,10 @@ async function releaseMode(m) {
     compared,
     // A release reads the models' signatures: the config's model files must be here then.
     loaded: gated.loaded ?? (() => loadConfig(m.inputs.config, m.ctx.workspace)),
-    out: join29(m.resultsDir, Files.release),
+    out: join31(m.resultsDir, Files.release),
     problems,
     // Engines downloaded beside their results files (the recorded paths are the matrix jobs').
-    artifactDirs: [...new Set(gated.files.map((f) => dirname5(f)))]
+    artifactDirs: [...new Set(gated.files.map((f) => dirname6(f)))]
   });
   if (decision.released) m.log.info(`released to ${decision.released.out}`);
   else m.log.warning(`trt-gate: ${decision.refused}`);
@@ -89843,6 +91147,13 @@ ${rest}`, COMMENT_LIMIT - 1, pointer);
 }
 
 // action/report.ts
+function noticesBlock(notices) {
+  if (!notices?.length) return "";
+  return `> [!NOTE]
+${notices.map((n3) => `> ${escapeMarkdown(n3)}`).join("\n>\n")}
+
+`;
+}
 function problemsBlock(problems) {
   if (!problems?.length) return "";
   const items = problems.map((p) => `> - ${escapeMarkdown(p)}`).join("\n");
@@ -89870,7 +91181,7 @@ function renderReports(compared, options) {
   const tail = `
 
 ${notes}${footer}`;
-  const problems = problemsBlock(options.problems);
+  const problems = problemsBlock(options.problems) + noticesBlock(options.notices);
   const head = `${options.marker}
 ${problems}`;
   const budget = Math.min(MARKDOWN_LIMIT, COMMENT_LIMIT - 1) - head.length - tail.length;
@@ -89900,6 +91211,7 @@ function toRef(pull) {
     number: pull.number,
     headSha: pull.head.sha,
     baseRef: pull.base.ref,
+    ...pull.base.sha ? { baseSha: pull.base.sha } : {},
     headRepo: pull.head.repo?.full_name,
     baseRepo: pull.base.repo.full_name
   };
@@ -89941,7 +91253,14 @@ async function resolveTarget(ctx, api, log) {
     const headRepo = pr.head.repo?.full_name;
     const fork = headRepo === void 0 || headRepo.toLowerCase() !== baseRepo.toLowerCase();
     return {
-      pullRequest: { number: pr.number, headSha: pr.head.sha, baseRef: pr.base.ref, headRepo, baseRepo },
+      pullRequest: {
+        number: pr.number,
+        headSha: pr.head.sha,
+        baseRef: pr.base.ref,
+        ...pr.base.sha ? { baseSha: pr.base.sha } : {},
+        headRepo,
+        baseRepo
+      },
       sha: pr.head.sha,
       baseBranch: pr.base.ref,
       readOnly: fork && ctx.eventName === "pull_request" ? FORK_NOTICE : void 0
@@ -90033,8 +91352,8 @@ async function run() {
     }
     const ctx = readContext(env);
     const api = inputs.githubToken ? createOctokit(inputs.githubToken, ctx.apiUrl, logger) : void 0;
-    const resultsDir = resolve11(ctx.workspace, inputs.resultsDir);
-    await mkdir12(resultsDir, { recursive: true });
+    const resultsDir = resolve12(ctx.workspace, inputs.resultsDir);
+    await mkdir13(resultsDir, { recursive: true });
     const target = await resolveTarget(ctx, api, logger);
     const outcome = await MODE_HANDLERS[inputs.mode]({
       inputs,
@@ -90059,12 +91378,13 @@ async function run() {
       baselineLabel: outcome.baselineLabel,
       runUrl: ctx.runUrl,
       notes: modeNotes(outcome),
-      problems: outcome.problems
+      problems: outcome.problems,
+      notices: outcome.notices
     });
-    const reportPath = join30(resultsDir, outcome.reportFile);
+    const reportPath = join32(resultsDir, outcome.reportFile);
     await writeArtifact(reportPath, reports.full);
-    await writeArtifact(join30(resultsDir, Files.html), reports.html);
-    await writeArtifact(join30(resultsDir, Files.json), reports.json);
+    await writeArtifact(join32(resultsDir, Files.html), reports.html);
+    await writeArtifact(join32(resultsDir, Files.json), reports.json);
     const published = await publishToGitHub({
       api,
       inputs,
@@ -90139,9 +91459,9 @@ async function run() {
 init_execa();
 init_errors();
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir13, mkdtemp as mkdtemp3, readFile as readFile15, rename as rename6, rm as rm9, writeFile as writeFile7 } from "node:fs/promises";
+import { mkdir as mkdir14, mkdtemp as mkdtemp4, readFile as readFile17, rename as rename6, rm as rm10, writeFile as writeFile8 } from "node:fs/promises";
 import { arch as arch2, platform as platform3 } from "node:os";
-import { basename as basename5, dirname as dirname6, join as join31, resolve as resolve12 } from "node:path";
+import { basename as basename5, dirname as dirname7, join as join33, resolve as resolve13 } from "node:path";
 var PACKAGE = "onnxruntime-node";
 var TOOL = "trt-gate-onnxruntime-node";
 var COMPLETE = ".trt-gate-complete";
@@ -90149,12 +91469,12 @@ function lockedOnnxRuntime() {
   const lockfile = JSON.parse('{"name":"trt-gate-onnxruntime-node","dependencies":{"onnxruntime-node":"1.30.0"},"lockfileVersion":3,"requires":true,"packages":{"":{"name":"trt-gate-onnxruntime-node","dependencies":{"onnxruntime-node":"1.30.0"}},"node_modules/onnxruntime-node":{"version":"1.30.0","integrity":"sha512-twhs1C2C/BFkz1yc5OY0KIU2GUq6DURO7hD4bx5Q2Qy3nAMJwRXW8xU3NVczE29VA9lolLOYepoD8fjTGOfIqw==","hasInstallScript":true,"license":"MIT","os":["win32","darwin","linux"],"dependencies":{"adm-zip":"^0.6.0","global-agent":"^4.1.3","onnxruntime-common":"1.30.0"}},"node_modules/adm-zip":{"version":"0.6.1","integrity":"sha512-Xwrja8nx9e5o2N1my4DsKCeKpdrnACyr1wtbPxBDgGzKzKyE9kRtBFA8mWldI+RVlD7CBZNWY/wQ2+ydwOR6kQ==","license":"MIT","engines":{"node":">=14.0"}},"node_modules/global-agent":{"version":"4.1.3","integrity":"sha512-KUJEViiuFT3I97t+GYMikLPJS2Lfo/S2F+DQuBWzuzaMPnvt5yyZePzArx36fBzpGTxZjIpDbXLeySLgh+k76g==","license":"BSD-3-Clause","dependencies":{"globalthis":"^1.0.2","matcher":"^4.0.0","semver":"^7.3.5","serialize-error":"^8.1.0"},"engines":{"node":">=10.0"}},"node_modules/globalthis":{"version":"1.0.4","integrity":"sha512-DpLKbNU4WylpxJykQujfCcwYWiV/Jhm50Goo0wrVILAv5jOr9d+H+UR3PhSCD2rCCEIg0uc+G+muBTwD54JhDQ==","license":"MIT","dependencies":{"define-properties":"^1.2.1","gopd":"^1.0.1"},"engines":{"node":">= 0.4"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/define-properties":{"version":"1.2.1","integrity":"sha512-8QmQKqEASLd5nx0U1B1okLElbUuuttJ/AnYmRXbbbGDWh6uS208EjD4Xqq/I9wK7u0v6O08XhTWnt5XtEbR6Dg==","license":"MIT","dependencies":{"define-data-property":"^1.0.1","has-property-descriptors":"^1.0.0","object-keys":"^1.1.1"},"engines":{"node":">= 0.4"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/define-data-property":{"version":"1.1.4","integrity":"sha512-rBMvIzlpA8v6E+SJZoo++HAYqsLrkg7MSfIinMPFhmkorw7X+dOXVJQs+QT69zGkzMyfDnIMN2Wid1+NbL3T+A==","license":"MIT","dependencies":{"es-define-property":"^1.0.0","es-errors":"^1.3.0","gopd":"^1.0.1"},"engines":{"node":">= 0.4"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/es-define-property":{"version":"1.0.1","integrity":"sha512-e3nRfgfUZ4rNGL232gUgX06QNyyez04KdjFrF+LTRoOXmrOgFKDg4BCdsjW8EnT69eqdYGmRpJwiPVYNrCaW3g==","license":"MIT","engines":{"node":">= 0.4"}},"node_modules/es-errors":{"version":"1.3.0","integrity":"sha512-Zf5H2Kxt2xjTvbJvP2ZWLEICxA6j+hAmMzIlypy4xcBg1vKVnx89Wy0GbS+kf5cwCVFFzdCFh2XSCFNULS6csw==","license":"MIT","engines":{"node":">= 0.4"}},"node_modules/gopd":{"version":"1.2.0","integrity":"sha512-ZUKRh6/kUFoAiTAtTYPZJ3hw9wNxx+BIBOijnlG9PnrJsCcSjs1wyyD6vJpaYtgnzDrKYRSqf3OO6Rfa93xsRg==","license":"MIT","engines":{"node":">= 0.4"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/has-property-descriptors":{"version":"1.0.2","integrity":"sha512-55JNKuIW+vq4Ke1BjOTjM2YctQIvCT7GFzHwmfZPGo5wnrgkid0YQtnAleFSqumZm4az3n2BS+erby5ipJdgrg==","license":"MIT","dependencies":{"es-define-property":"^1.0.0"},"funding":{"url":"https://github.com/sponsors/ljharb"}},"node_modules/object-keys":{"version":"1.1.1","integrity":"sha512-NuAESUOUMrlIXOfHKzD6bpPu3tYt3xvjNdRIQ+FeT0lNb4K8WR70CaDxhuNguS2XG+GjkyMwOzsN5ZktImfhLA==","license":"MIT","engines":{"node":">= 0.4"}},"node_modules/matcher":{"version":"4.0.0","integrity":"sha512-S6x5wmcDmsDRRU/c2dkccDwQPXoFczc5+HpQ2lON8pnvHlnvHAHj5WlLVvw6n6vNyHuVugYrFohYxbS+pvFpKQ==","license":"MIT","dependencies":{"escape-string-regexp":"^4.0.0"},"engines":{"node":">=10"},"funding":{"url":"https://github.com/sponsors/sindresorhus"}},"node_modules/escape-string-regexp":{"version":"4.0.0","integrity":"sha512-TtpcNJ3XAzx3Gq8sWRzJaVajRs0uVxA2YAkdb1jm2YkPz4G6egUFAyA3n5vtEIZefPk5Wa4UXbKuS5fKkJWdgA==","license":"MIT","engines":{"node":">=10"},"funding":{"url":"https://github.com/sponsors/sindresorhus"}},"node_modules/semver":{"version":"7.8.6","integrity":"sha512-9lpSSU4Mly3mrtruwLs1eLK6+gzbzqeBFwRNjIjE+9LuDpWdYctrQlQ3ej1Ilgi7gknpsTRnPoLP8DpCHqHIJw==","license":"ISC","bin":{"semver":"bin/semver.js"},"engines":{"node":">=10"}},"node_modules/serialize-error":{"version":"8.1.0","integrity":"sha512-3NnuWfM6vBYoy5gZFvHiYsVbafvI9vZv/+jlIigFn4oP4zjNPK3LhcY0xSCgeb1a5L8jO71Mit9LlNoi2UfDDQ==","license":"MIT","dependencies":{"type-fest":"^0.20.2"},"engines":{"node":">=10"},"funding":{"url":"https://github.com/sponsors/sindresorhus"}},"node_modules/type-fest":{"version":"0.20.2","integrity":"sha512-Ne+eE4r0/iWnpAxD852z3A+N0Bt5RN//NjJwRd2VFHEmrywxf5vsZlh4R6lixl6B+wz/8d+maTSAkN1FIkI3LQ==","license":"(MIT OR CC0-1.0)","engines":{"node":">=10"},"funding":{"url":"https://github.com/sponsors/sindresorhus"}},"node_modules/onnxruntime-common":{"version":"1.30.0","integrity":"sha512-7fdVWjAID1dVhH/G8qK3APARunV4VkBFoCQAP7qp4Wkab0mrorvmc+sqiT+mKXOzDqdjN5j+/Z9nb4gzNPWcyA==","license":"MIT"}}}');
   return { version: lockfile.packages[`node_modules/${PACKAGE}`].version, lockfile };
 }
-function entryOf(prefix) {
-  return join31(prefix, "node_modules", PACKAGE, "dist", "index.js");
+function entryOf2(prefix) {
+  return join33(prefix, "node_modules", PACKAGE, "dist", "index.js");
 }
 async function installedVersion(prefix) {
   try {
-    const pkg = JSON.parse(await readFile15(join31(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
+    const pkg = JSON.parse(await readFile17(join33(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
     return typeof pkg.version === "string" ? pkg.version : void 0;
   } catch {
     return void 0;
@@ -90163,7 +91483,7 @@ async function installedVersion(prefix) {
 async function locateOnnxRuntime(source) {
   const { version: version2, lockfile } = lockedOnnxRuntime();
   if (source.preinstalled) {
-    const prefix2 = resolve12(source.preinstalled);
+    const prefix2 = resolve13(source.preinstalled);
     const found = await installedVersion(prefix2);
     if (!found) {
       throw new UsageError(
@@ -90172,48 +91492,48 @@ async function locateOnnxRuntime(source) {
     }
     if (found !== version2)
       source.log(`trt-gate: ${prefix2} holds ${PACKAGE} ${found}; this trt-gate was tested with ${version2}`);
-    return entryOf(prefix2);
+    return entryOf2(prefix2);
   }
   if (!source.toolCache) {
     throw new UsageError(
       `${PACKAGE} is needed to run models, and there is neither a tool cache (RUNNER_TOOL_CACHE, RUNNER_TEMP) to install it into nor an onnxruntime-node-dir input`
     );
   }
-  const prefix = join31(source.toolCache, TOOL, version2, `${platform3()}-${arch2()}`);
-  if (existsSync3(join31(prefix, COMPLETE)) && await installedVersion(prefix) === version2) {
+  const prefix = join33(source.toolCache, TOOL, version2, `${platform3()}-${arch2()}`);
+  if (existsSync3(join33(prefix, COMPLETE)) && await installedVersion(prefix) === version2) {
     source.log(`trt-gate: ${PACKAGE} ${version2} from ${prefix}`);
-    return entryOf(prefix);
+    return entryOf2(prefix);
   }
-  await mkdir13(dirname6(prefix), { recursive: true });
-  const staging = await mkdtemp3(join31(dirname6(prefix), `.${basename5(prefix)}-`));
+  await mkdir14(dirname7(prefix), { recursive: true });
+  const staging = await mkdtemp4(join33(dirname7(prefix), `.${basename5(prefix)}-`));
   try {
-    await writeFile7(join31(staging, "package.json"), `${JSON.stringify(lockfile.packages[""], null, 2)}
+    await writeFile8(join33(staging, "package.json"), `${JSON.stringify(lockfile.packages[""], null, 2)}
 `);
-    await writeFile7(join31(staging, "package-lock.json"), `${JSON.stringify(lockfile, null, 2)}
+    await writeFile8(join33(staging, "package-lock.json"), `${JSON.stringify(lockfile, null, 2)}
 `);
     source.log(`trt-gate: installing ${PACKAGE} ${version2} into ${prefix}`);
     await (source.install ?? npmCi())(staging, source.log);
-    if (await installedVersion(staging) !== version2 || !existsSync3(entryOf(staging)))
+    if (await installedVersion(staging) !== version2 || !existsSync3(entryOf2(staging)))
       throw new Error(`the install in ${staging} has no ${PACKAGE} ${version2}`);
-    await writeFile7(join31(staging, COMPLETE), `${version2}
+    await writeFile8(join33(staging, COMPLETE), `${version2}
 `);
     if (existsSync3(prefix)) {
-      if (existsSync3(join31(prefix, COMPLETE))) return entryOf(prefix);
+      if (existsSync3(join33(prefix, COMPLETE))) return entryOf2(prefix);
       await rename6(prefix, `${staging}-stale`);
-      await rm9(`${staging}-stale`, { recursive: true, force: true });
+      await rm10(`${staging}-stale`, { recursive: true, force: true });
     }
     await rename6(staging, prefix).catch((error63) => {
-      if (!existsSync3(join31(prefix, COMPLETE))) throw error63;
+      if (!existsSync3(join33(prefix, COMPLETE))) throw error63;
     });
   } finally {
-    await rm9(staging, { recursive: true, force: true });
+    await rm10(staging, { recursive: true, force: true });
   }
-  return entryOf(prefix);
+  return entryOf2(prefix);
 }
 function npmCi(extraArgs = []) {
   return async (dir, log) => {
-    const besideNode = join31(
-      dirname6(process.execPath),
+    const besideNode = join33(
+      dirname7(process.execPath),
       "..",
       "lib",
       "node_modules",

@@ -4,6 +4,8 @@ export interface PullRequestRef {
   number: number;
   headSha: string;
   baseRef: string;
+  /** The base branch's commit when the event or the API named it. */
+  baseSha?: string;
   headRepo: string | undefined;
   baseRepo: string;
 }
@@ -12,7 +14,7 @@ interface ApiPull {
   number: number;
   state?: string;
   head: { sha: string; repo?: { full_name: string } | null };
-  base: { ref: string; repo: { full_name: string } };
+  base: { ref: string; sha?: string; repo: { full_name: string } };
 }
 
 function toRef(pull: ApiPull): PullRequestRef {
@@ -20,6 +22,7 @@ function toRef(pull: ApiPull): PullRequestRef {
     number: pull.number,
     headSha: pull.head.sha,
     baseRef: pull.base.ref,
+    ...(pull.base.sha ? { baseSha: pull.base.sha } : {}),
     headRepo: pull.head.repo?.full_name,
     baseRepo: pull.base.repo.full_name,
   };

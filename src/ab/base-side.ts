@@ -136,3 +136,23 @@ export function referencedFiles(config: TrtGateConfig): Array<{ field: string; v
   });
   return out;
 }
+
+/**
+ * The merge-base of a pull request's base and head commits, read with git only. Fails with a
+ * UsageError saying what is missing: a shallow clone usually lacks the base commit.
+ */
+export async function mergeBase(cwd: string, baseSha: string, headSha: string): Promise<string> {
+  for (const sha of [baseSha, headSha]) {
+    if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new UsageError(`${JSON.stringify(sha)} is not a commit id`);
+    const has = await git(cwd, ['cat-file', '-e', `${sha}^{commit}`]);
+    if (!has.ok) {
+      const shallow = (await git(cwd, ['rev-parse', '--is-shallow-repository'])).out.toString().trim();
+      throw new UsageError(
+        `commit ${sha.slice(0, 12)} is not in this clone${shallow === 'true' ? ' (a shallow clone: check out with fetch-depth: 0)' : ''}`,
+      );
+    }
+  }
+  const r = await git(cwd, ['merge-base', baseSha, headSha]);
+  if (!r.ok) throw new UsageError(`${baseSha.slice(0, 12)} and ${headSha.slice(0, 12)} have no merge-base`);
+  return r.out.toString().trim();
+}

@@ -172,5 +172,6 @@ export function unpairedComparison(
     reason: c.verdict === 'no-baseline' ? reason : c.reason,
     metrics: c.metrics.map((m) => (m.verdict === 'no-baseline' ? { ...m, reason } : m)),
     method: 'ab',
+    ...(candidate.status === 'failed' ? {} : { abSkipped: reason }),
   };
 }

@@ -2,6 +2,7 @@ import type { AccuracyLimits, AccuracyMetricName, MetricLimit, Precision } from 
 import type { HostTensor, TensorSet } from '../inputs/tensor.js';
 import { toFloat64 } from '../inputs/tensor.js';
 import type { AccuracyMetrics, AccuracyResult, LimitViolation, OutputAccuracy } from '../results/schema.js';
+import { formatValue } from '../util/format-number.js';
 import { countNonFinite, outputMetrics, worstOf } from './metrics.js';
 
 export type EffectiveLimits = Partial<Record<AccuracyMetricName, MetricLimit>>;
@@ -104,7 +105,7 @@ export function limitViolations(
         metric,
         value,
         limit,
-        message: `${output}: ${metric} ${fmt(value)} < ${limit.min}`,
+        message: `${output}: ${metric} ${formatValue(value, '', metric)} < ${limit.min}`,
       });
     } else if (limit.max !== undefined && value > limit.max) {
       out.push({
@@ -112,7 +113,7 @@ export function limitViolations(
         metric,
         value,
         limit,
-        message: `${output}: ${metric} ${fmt(value)} > ${limit.max}`,
+        message: `${output}: ${metric} ${formatValue(value, '', metric)} > ${limit.max}`,
       });
     }
   }
@@ -123,8 +124,4 @@ function pick(set: TensorSet, name: string, side: string): HostTensor {
   const t = set[name];
   if (!t) throw new Error(`${side} has no output named "${name}" (has: ${Object.keys(set).join(', ')})`);
   return t;
-}
-
-function fmt(v: number): string {
-  return Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(4) : v.toExponential(3);
 }

@@ -1,5 +1,6 @@
 import type { Precision } from '../config/schema.js';
 import type { AccuracyResult, Environment, Incident, LimitViolation } from '../results/schema.js';
+import { formatCosine, formatPlain, formatValue } from '../util/format-number.js';
 
 /**
  * The accuracy incident written from what was measured: which metric failed by how much against
@@ -9,9 +10,7 @@ import type { AccuracyResult, Environment, Incident, LimitViolation } from '../r
  * report's generic accuracy detector (which skips kinds already attached) does not repeat it.
  */
 
-function fmt(value: number, digits = 4): string {
-  return Number(value.toPrecision(digits)).toString();
-}
+const fmt = (value: number, digits = 4) => formatPlain(value, digits);
 
 function points(fraction: number): string {
   return `${fmt(fraction * 100, 3)} point${Math.abs(fraction * 100) === 1 ? '' : 's'}`;
@@ -40,7 +39,7 @@ function violationText(precision: Precision, acc: AccuracyResult, v: LimitViolat
     return `${precision} ${k} accuracy on the labelled set (${items}) is ${fmt(v.value * 100, 3)} % (limit ${limitOf(v)})`;
   }
   if (v.value === null) return v.message;
-  return `${v.metric} ${fmt(v.value, 5)} on output '${v.output}' vs fp32 (limit ${limitOf(v)})`;
+  return `${v.metric} ${formatValue(v.value, '', v.metric)} on output '${v.output}' vs fp32 (limit ${limitOf(v)})`;
 }
 
 function localizationText(acc: AccuracyResult): string | undefined {
@@ -48,7 +47,7 @@ function localizationText(acc: AccuracyResult): string | undefined {
   if (!loc) return undefined;
   if (loc.status === 'found' && loc.first) {
     const f = loc.first;
-    const how = f.cosine === null ? `${f.nonFinite} NaN/Inf values` : `cosine ${fmt(f.cosine)}`;
+    const how = f.cosine === null ? `${f.nonFinite} NaN/Inf values` : `cosine ${formatCosine(f.cosine)}`;
     return `first divergence at '${f.node}' (${f.op}, tensor '${f.tensor}', ${how})`;
   }
   if (loc.status === 'none')

@@ -1,5 +1,5 @@
 import type { AbBudget } from '../ab/adaptive.js';
-import { openBaseSide } from '../ab/base-side.js';
+import { type BaseSide, openBaseSide } from '../ab/base-side.js';
 import { runAb } from '../ab/run.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Verdict } from '../config/schema.js';
@@ -10,8 +10,8 @@ import { createRunner } from '../runners/create.js';
 
 export interface RunAbOptions {
   loaded: LoadedConfig;
-  /** The base side: a git ref (e.g. the PR merge-base) or a directory. */
-  against: string;
+  /** The base side: a git ref (e.g. the PR merge-base) or a directory, or one already opened. */
+  against: string | BaseSide;
   /** The candidate's config as the user named it, relative to `cwd`. */
   configFile: string;
   cwd: string;
@@ -25,7 +25,10 @@ export interface RunAbOptions {
 
 /** The A/B use case: candidate and base built and measured in this job, judged on interleaved pairs. */
 export async function runAbAndGate(options: RunAbOptions): Promise<Results> {
-  const base = await openBaseSide(options.against, options.configFile, options.cwd);
+  const base =
+    typeof options.against === 'string'
+      ? await openBaseSide(options.against, options.configFile, options.cwd)
+      : options.against;
   try {
     const runner = await createRunner(options.loaded, options.outDir);
     try {

@@ -212,7 +212,7 @@ export type SloConfig = z.infer<typeof SloConfig>;
  */
 export const SweepConfig = z.strictObject({
   batchSizes: z.array(positiveDim).min(1),
-  /** Requests in flight at once: concurrent runs of one session (onnxruntime). */
+  /** Requests in flight at once: concurrent runs of one session (onnxruntime), `--infStreams=N` (trtexec). */
   concurrency: z.array(positiveDim).min(1).default([1]),
   slo: SloConfig.optional(),
   minGainPct: z.number().nonnegative().default(5),

@@ -1,3 +1,4 @@
+import { quantileSorted } from 'simple-statistics';
 import type { ThresholdSpec, Verdict } from '../config/schema.js';
 import type { BaselineKey, Entry, EntryComparison, MetricComparison } from '../results/schema.js';
 import type { BaselineHistory, BaselineRun } from '../store/types.js';
@@ -91,7 +92,7 @@ function accuracyViolations(candidate: Entry, learned: Map<string, MetricCompari
         deltaPct: null,
         verdict: 'regressed',
         reason:
-          `${v.metric} = ${formatValue(v.value)} on output "${v.output}" violates the accuracy limit ` +
+          `${v.metric} = ${formatValue(v.value, '', v.metric)} on output "${v.output}" violates the accuracy limit ` +
           `${limits.join(', ') || '(none given)'}${v.message ? ` — ${v.message}` : ''}`,
       };
     });
@@ -120,6 +121,23 @@ function entryReason(verdict: Verdict, metrics: readonly MetricComparison[], bas
   const shown = hits.slice(0, 3).map((m) => `${m.metric}: ${m.reason}`);
   if (hits.length > 3) shown.push(`and ${hits.length - 3} more`);
   return shown.join('; ');
+}
+
+/** Stored runs pooled for the baseline's distribution: the latest few that still keep raw samples. */
+const DISTRIBUTION_RUNS = 5;
+
+/** 101 quantiles of the latest reliable runs' raw latency samples (see EntryComparison.baselineLatency). */
+function baselineLatency(runs: readonly BaselineRun[]): EntryComparison['baselineLatency'] {
+  const kept = runs
+    .filter((r) => r.entry.status === 'ok' && !r.entry.unreliable)
+    .map((r) => (r.entry.latency?.trials ?? []).flatMap((t) => t.samples))
+    .filter((samples) => samples.length > 0)
+    .slice(-DISTRIBUTION_RUNS);
+  const pooled = kept.flat().filter(Number.isFinite);
+  if (pooled.length === 0) return undefined;
+  pooled.sort((a, b) => a - b);
+  const quantiles = Array.from({ length: 101 }, (_, i) => quantileSorted(pooled, i / 100));
+  return { quantiles, samples: pooled.length, runs: kept.length };
 }
 
 /**
@@ -206,6 +224,9 @@ export function compareEntry(
     baselineRuns: baseline.kind === 'runs' ? baseline.runs.length : 0,
     metrics,
   };
+
+  const distribution = baseline.kind === 'runs' ? baselineLatency(baseline.runs) : undefined;
+  if (distribution) out.baselineLatency = distribution;
 
   if (baseline.kind === 'runs' && candidate.layers) {
     const latest = baseline.runs.filter((r) => r.entry.status === 'ok').at(-1);

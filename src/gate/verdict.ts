@@ -67,12 +67,4 @@ export function formatPct(value: number, digits = 1): string {
   return value >= 0 && !text.startsWith('-') ? `+${text}%` : `${text}%`;
 }
 
-/** A value for a reason string: up to 4 significant digits, no exponent for ordinary magnitudes. */
-export function formatValue(value: number | null | undefined, unit = ''): string {
-  if (value === null || value === undefined) return 'n/a';
-  const text =
-    Math.abs(value) >= 1e-3 && Math.abs(value) < 1e9
-      ? String(Number(value.toPrecision(4)))
-      : value.toExponential(3);
-  return unit ? `${text} ${unit}` : text;
-}
+export { formatValue } from '../util/format-number.js';

@@ -35,6 +35,8 @@ export interface ImportedRun {
   layers: LayerTiming[] | undefined;
   /** What the run measured (data transfers, spin-wait, CUDA graphs), as far as the log shows. */
   measurement?: Record<string, unknown>;
+  /** A build without inference (--skipInference): no timings to import. */
+  buildOnly?: boolean;
 }
 
 function importedEnvironment(run: ImportedRun): Environment {
@@ -67,7 +69,10 @@ function importedEnvironment(run: ImportedRun): Environment {
       ...(args ? { command: args } : {}),
       ...(version?.build !== undefined ? { tensorrtBuild: version.build } : {}),
       ...(build.device ? { deviceInfo: build.device.raw } : {}),
-      ...(run.measurement ? { measurement: run.measurement } : {}),
+      measurement: run.measurement ?? 'unknown (the log shows no Inference Options echo)',
+      ...(run.buildOnly
+        ? { buildOnly: 'the log is a build without inference (--skipInference): no timings' }
+        : {}),
       build: {
         ...(build.engineBuiltSec !== undefined ? { engineBuiltSec: build.engineBuiltSec } : {}),
         ...(build.engineGenerationSec !== undefined

@@ -57,6 +57,30 @@ function recognisable(text: string, summary: PerformanceSummary | undefined): bo
   return matchingRule(failure) !== 'fallback';
 }
 
+/** trtexec said it skipped inference (or was told to) and the build passed. */
+function buildOnly(text: string, args: string[] | undefined): boolean {
+  const told =
+    /Skipped inference phase since --skipInference/.test(text) ||
+    (args ?? []).some((a) => /^--(?:skipInference|buildOnly)$/.test(a));
+  return told && (/&&&& PASSED TensorRT\.trtexec/.test(text) || /Engine built in [\d.]+ sec/.test(text));
+}
+
+const ECHO: ReadonlyArray<[string, RegExp]> = [
+  ['dataTransfers', /\] Data transfers: (Enabled|Disabled)\b/],
+  ['spinWait', /\] Spin-wait: (Enabled|Disabled)\b/],
+  ['cudaGraph', /\] CUDA Graph: (Enabled|Disabled)\b/],
+];
+
+/**
+ * What the run measured, from the Inference Options echo (`Data transfers: Enabled`, `Spin-wait:`,
+ * `CUDA Graph:`): each field the log shows, `unknown` for one it does not; undefined when it shows none.
+ */
+function measurementEcho(text: string): Record<string, boolean | 'unknown'> | undefined {
+  const seen = ECHO.map(([field, re]) => [field, re.exec(text)?.[1]] as const);
+  if (seen.every(([, v]) => v === undefined)) return undefined;
+  return Object.fromEntries(seen.map(([field, v]) => [field, v === undefined ? 'unknown' : v === 'Enabled']));
+}
+
 export function importTrtexec(input: TrtexecImportInput): TrtexecImport {
   const usage = checkUsage(input);
   const { log } = input;
@@ -78,11 +102,16 @@ export function importTrtexec(input: TrtexecImportInput): TrtexecImport {
     const info = input.layers ? parseExportLayerInfo(input.layers.text, input.layers.path) : undefined;
     layers = parseExportProfile(input.profile.text, input.profile.path, info).layers;
   }
-  const run = { input, args, build, summary, identity, layers };
+  const measurement = measurementEcho(log.text);
+  const run = { input, args, build, summary, identity, layers, ...(measurement ? { measurement } : {}) };
   const warning = unknownWarning(src, identity.unknown);
   const warnings = warning ? [warning] : [];
   if (failure) return { results: importedResults({ ...run, failure }), warnings };
 
+  if (!summary && !input.times && buildOnly(log.text, args)) {
+    // A build without inference (--skipInference / --buildOnly): an entry with its build facts, no timings.
+    return { results: importedResults({ ...run, buildOnly: true }), warnings };
+  }
   const latency = importLatency(src, input.times, summary, args, identity.version);
   const crash = crashAfterPass(log.text);
   if (crash) latency.incidents.push(crash);

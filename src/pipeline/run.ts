@@ -183,6 +183,7 @@ async function runEntry(
       optionsHash: engine.optionsHash,
       details: calibration ? { ...engine.details, calibration } : engine.details,
     };
+    if (engine.incidents) entry.incidents.push(...engine.incidents);
 
     stage = 'benchmark';
     const bench = config.benchmark;

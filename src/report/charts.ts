@@ -1,5 +1,5 @@
 import { escapeHtml, truncateText } from './escape.js';
-import { formatDeltaPct } from './format.js';
+import { formatCosine, formatDeltaPct, formatSig } from './format.js';
 import { distributionSvg } from './svg/distribution.js';
 import { px } from './svg/scale.js';
 import type { RowView } from './view-model-types.js';
@@ -10,7 +10,10 @@ import type { RowView } from './view-model-types.js';
  * classes (`.v-regressed`, …) so the report's light and dark schemes apply.
  */
 
-/** One entry's latency distribution on a positive axis, log where it spans decades; the baseline's p50/p99 dashed. */
+/**
+ * One entry's latency distribution on a positive axis, log where it spans decades, with the
+ * baseline's distribution overlaid as an outline where stored runs kept samples; its p50/p99 dashed.
+ */
 export function latencyChartSvg(row: RowView): string {
   const d = row.distribution;
   if (!d) return '';
@@ -19,7 +22,8 @@ export function latencyChartSvg(row: RowView): string {
     title: `Latency distribution of ${row.label}`,
     candidate: d.samples,
     candidateLabel: 'this run',
-    baselineLabel: 'baseline',
+    baselineLabel: d.baselineLabel,
+    ...(d.baselineQuantiles ? { baseline: d.baselineQuantiles, baselineCount: d.baselineSamples ?? 0 } : {}),
     baselineMarks: { p50: d.baselineP50, p99: d.baselineP99 },
   });
 }
@@ -80,4 +84,56 @@ export function deltaChartSvg(rows: readonly RowView[]): string {
     );
   });
   return `<svg class="chart delta-chart" role="img" viewBox="0 0 ${width} ${height}" style="max-width:${width}px">${parts.join('')}</svg>`;
+}
+
+/** Distance from the fp32 reference drawn on a log axis: identical (≤ 1e-7) … orthogonal (1). */
+const ACC_LO = 1e-7;
+const ACC_TICKS = [1e-6, 1e-4, 1e-2, 1];
+
+/**
+ * Accuracy against fp32, one chart per device: each entry's worst-output `1 − cosine` on a log
+ * axis (cosines crowd near 1, where 0.9999 and 0.99999 differ by a decade), coloured by whether
+ * the accuracy check passed, with the cosine and top-1 agreement written beside it. Nothing when
+ * no entry has accuracy. The heading comes with it, so a report without accuracy has neither.
+ */
+export function accuracyChartSvg(devices: ReadonlyArray<{ name: string; rows: readonly RowView[] }>): string {
+  const charts = devices.flatMap((device) => {
+    const data = device.rows.filter((r) => r.accuracyValues);
+    if (data.length === 0) return [];
+    const labelWidth = 230;
+    const barWidth = 300;
+    const valueWidth = 200;
+    const rowHeight = 24;
+    const top = 22;
+    const width = labelWidth + barWidth + valueWidth;
+    const height = top + data.length * rowHeight + 8;
+    const span = Math.log10(1 / ACC_LO);
+    const x = (distance: number) =>
+      labelWidth + (Math.log10(Math.min(1, Math.max(ACC_LO, distance)) / ACC_LO) / span) * barWidth;
+    const parts = [
+      `<title>${escapeHtml(`Accuracy against fp32 on ${device.name} (1 − cosine, log axis)`)}</title>`,
+    ];
+    for (const t of ACC_TICKS) {
+      parts.push(
+        `<line class="grid" x1="${px(x(t))}" x2="${px(x(t))}" y1="${top - 4}" y2="${height - 4}"/>`,
+        `<text class="lbl" x="${px(x(t))}" y="12" text-anchor="middle">${escapeHtml(`1−cos ${t === 1 ? '1' : `1e${Math.log10(t)}`}`)}</text>`,
+      );
+    }
+    data.forEach((r, i) => {
+      const { cosine, top1 } = r.accuracyValues!;
+      const y = top + i * rowHeight;
+      const mid = y + rowHeight / 2;
+      const cls = r.accuracyPassed === false ? 'v-regressed' : 'v-unchanged';
+      const text = `cos ${formatCosine(cosine)}${top1 === null ? '' : ` · top-1 ${formatSig(top1 * 100)} %`}`;
+      parts.push(
+        `<text class="name" x="${labelWidth - 8}" y="${px(mid + 4)}" text-anchor="end">${escapeHtml(truncateText(r.label, 32))}<title>${escapeHtml(r.label)}</title></text>`,
+        `<rect class="acc-bar ${cls}" x="${labelWidth}" y="${px(y + 5)}" width="${px(Math.max(1, x(1 - cosine) - labelWidth))}" height="${rowHeight - 10}"><title>${escapeHtml(`${r.label}: ${text}${r.accuracyPassed === false ? ' (accuracy check failed)' : ''}`)}</title></rect>`,
+        `<text class="value ${cls}" x="${labelWidth + barWidth + 8}" y="${px(mid + 4)}">${escapeHtml(truncateText(text, 30))}</text>`,
+      );
+    });
+    return [
+      `<svg class="chart delta-chart accuracy-chart" role="img" viewBox="0 0 ${width} ${height}" style="max-width:${width}px">${parts.join('')}</svg>`,
+    ];
+  });
+  return charts.length === 0 ? '' : `<h2>Accuracy against fp32</h2>\n${charts.join('\n')}`;
 }

@@ -1,4 +1,5 @@
 import type { Entry, EntryComparison, Incident } from '../results/schema.js';
+import { formatPlain, formatValue } from '../util/format-number.js';
 import { findMetric } from './comparison-metrics.js';
 import { nextStepsFor } from './playbooks.js';
 
@@ -52,9 +53,7 @@ export const UNRELIABLE_TRIAL_SPREAD_PCT = 20;
 /** Fewer samples than this and p99 is simply the maximum: no tail statistics. */
 export const MIN_SAMPLES_FOR_TAIL = 20;
 
-function fmt(value: number, digits = 3): string {
-  return Number(value.toPrecision(digits)).toString();
-}
+const fmt = (value: number, digits = 3) => formatPlain(value, digits);
 
 function signedPct(value: number): string {
   return `${value >= 0 ? '+' : ''}${value.toFixed(1)} %`;
@@ -113,7 +112,7 @@ export function detectAccuracyDegradation(entry: Entry, comparison?: EntryCompar
   const details: string[] = [];
   if (acc) {
     for (const v of acc.violations) {
-      const value = v.value === null ? 'n/a' : fmt(v.value, 5);
+      const value = formatValue(v.value, '', v.metric);
       details.push(`${v.metric} = ${value} on output '${v.output}' (limit ${limitText(v.limit)})`);
     }
     for (const out of acc.outputs) {

@@ -52,6 +52,7 @@ export const INCIDENT_LABELS: Readonly<Record<IncidentKind, string>> = {
   'unreliable-measurement': 'Unreliable measurement',
   'thermal-throttling': 'Thermal throttling',
   'runtime-error': 'Runtime error',
+  'timing-cache-miss': 'Timing cache missed',
 };
 
 export const INCIDENT_ICONS: Readonly<Record<IncidentKind, string>> = {
@@ -68,6 +69,7 @@ export const INCIDENT_ICONS: Readonly<Record<IncidentKind, string>> = {
   'unreliable-measurement': '🎲',
   'thermal-throttling': '🌡️',
   'runtime-error': '⚠️',
+  'timing-cache-miss': '🗂️',
 };
 
 export const CONCLUSION_ICONS: Readonly<Record<Conclusion, string>> = {

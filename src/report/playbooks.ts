@@ -85,6 +85,10 @@ export const PLAYBOOKS: Readonly<Record<IncidentKind, readonly string[]>> = {
     'Check the driver and runtime versions match those the engine was built with.',
     "Verify the engine or model file is intact (compare the build's sha256).",
   ],
+  'timing-cache-miss': [
+    'A latency change on this build may be tactic drift rather than code: compare the engines layer by layer (trt-gate diff-engines, or profile: true on the trtexec runner).',
+    'Restore the timing cache before every build (one per TensorRT version and GPU) so that tactics are not timed anew.',
+  ],
 };
 
 /** Steps first tried for an accuracy failure at a given precision, before the generic ones. */

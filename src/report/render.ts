@@ -4,7 +4,7 @@ import { mergeGateOutcomes } from '../gate/merge-outcomes.js';
 import { RESULTS_SCHEMA_VERSION, type Results } from '../results/schema.js';
 import { sweepChartSvg } from '../sweep/chart.js';
 import type { SweepView } from '../sweep/view.js';
-import { deltaChartSvg, latencyChartSvg } from './charts.js';
+import { accuracyChartSvg, deltaChartSvg, latencyChartSvg } from './charts.js';
 import { createHtmlHandlebars, createMarkdownHandlebars, type HandlebarsEnv } from './escape.js';
 import { buildViewModel, type ReportView, type RowView } from './view-model.js';
 
@@ -52,6 +52,10 @@ function htmlHandlebars(): HandlebarsEnv {
     const hb = createHtmlHandlebars();
     hb.registerHelper('latencyChart', (row: RowView) => new hb.SafeString(latencyChartSvg(row)));
     hb.registerHelper('deltaChart', (rows: RowView[]) => new hb.SafeString(deltaChartSvg(rows)));
+    hb.registerHelper(
+      'accuracyChart',
+      (devices: Array<{ name: string; rows: RowView[] }>) => new hb.SafeString(accuracyChartSvg(devices)),
+    );
     hb.registerHelper('sweepChart', (view: SweepView) => new hb.SafeString(sweepChartSvg(view)));
     htmlEnv = hb;
   }

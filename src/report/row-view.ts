@@ -139,6 +139,9 @@ export function rowView(
     deltaVerdict: primary?.verdict ?? null,
     accuracy: accuracy.text,
     accuracyPassed: accuracy.passed,
+    accuracyValues: entry.accuracy?.worst
+      ? { cosine: entry.accuracy.worst.cosine, top1: entry.accuracy.worst.top1Agreement ?? null }
+      : null,
     verdict,
     verdictIcon: verdict ? VERDICT_ICONS[verdict] : '',
     verdictLabel: verdict ? VERDICT_LABELS[verdict] : '',
@@ -164,7 +167,8 @@ function methodText(comparison: EntryComparison | undefined): string | null {
     const stop = ab.stopped === 'settled' ? '' : ` (${ab.stopped})`;
     return `A/B in this job vs ${ab.base}: ${ab.pairs} pairs · ${noise} · ${(ab.timeToVerdictMs / 1000).toFixed(1)} s to verdict${stop}`;
   }
-  if (comparison?.method === 'ab') return 'A/B in this job (not paired: see the reason)';
-  if (comparison?.method === 'history') return `stored history (${comparison.baselineRuns} runs)`;
+  const skipped = comparison?.abSkipped ? `; A/B not used: ${comparison.abSkipped}` : '';
+  if (comparison?.method === 'ab') return `A/B in this job (not paired${skipped || ': see the reason'})`;
+  if (comparison?.method === 'history') return `stored history (${comparison.baselineRuns} runs)${skipped}`;
   return null;
 }

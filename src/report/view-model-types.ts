@@ -38,6 +38,12 @@ export interface DistributionView {
   samples: number[];
   baselineP50: number | null;
   baselineP99: number | null;
+  /** The baseline's distribution as evenly spaced quantiles (drawn like samples), where stored runs kept samples. */
+  baselineQuantiles: number[] | null;
+  /** How many stored samples the quantiles summarise. */
+  baselineSamples: number | null;
+  /** e.g. `baseline (3 runs)`. */
+  baselineLabel: string;
 }
 
 export interface IncidentView extends Omit<EntryIncident, 'logExcerpt'> {
@@ -87,6 +93,8 @@ export interface RowView {
   /** e.g. `cos 0.9998 · top-1 99.2 %`, prefixed with ❌ when the accuracy check failed. */
   accuracy: string;
   accuracyPassed: boolean | null;
+  /** The worst output's cosine and top-1 agreement with the fp32 reference, for the accuracy chart. */
+  accuracyValues: { cosine: number; top1: number | null } | null;
   /** Null for a plain run (no comparison) of an entry that did not fail. */
   verdict: Verdict | null;
   verdictIcon: string;

@@ -182,6 +182,8 @@ export const IncidentKind = z.enum([
   'unreliable-measurement',
   'thermal-throttling',
   'runtime-error',
+  /** A build told to use a timing cache that missed it, did not load it or wrote none (tactic drift is possible). */
+  'timing-cache-miss',
 ]);
 export type IncidentKind = z.infer<typeof IncidentKind>;
 
@@ -378,6 +380,20 @@ export const EntryComparison = z.object({
   /** Which method judged the entry: same-job A/B, or the stored history. Absent in older files: history. */
   method: z.enum(['ab', 'history']).optional(),
   ab: AbSummary.optional(),
+  /** Why same-job A/B did not judge this entry (unpaired, base side not built, not run); then the history did, or nothing. */
+  abSkipped: z.string().optional(),
+  /**
+   * The baseline's latency distribution for the report's overlay: 101 quantiles (0, 1 … 100 %)
+   * of the raw samples pooled over the latest stored runs that still keep them. Absent where no
+   * stored run has raw samples.
+   */
+  baselineLatency: z
+    .object({
+      quantiles: z.array(z.number()).length(101),
+      samples: z.number().int().positive(),
+      runs: z.number().int().positive(),
+    })
+    .optional(),
 });
 export type EntryComparison = z.infer<typeof EntryComparison>;
 

@@ -26,6 +26,8 @@ export interface BuiltEngine {
   /** Hash of the build options (flags, precision, shapes): part of the baseline key. */
   optionsHash: string;
   details: Record<string, unknown>;
+  /** Build problems that did not stop it (e.g. a timing cache that missed). */
+  incidents?: Incident[];
 }
 
 export interface BenchmarkPlan {

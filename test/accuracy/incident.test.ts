@@ -68,7 +68,7 @@ describe('the measured accuracy incident', () => {
     expect(i.kind).toBe('accuracy-degradation');
     expect(i.message).toBe(
       'int8 top-1 on the labelled set (1000 items) dropped 2.3 points vs fp32 (76.4 % → 74.1 %) (limit 1); ' +
-        "first divergence at 'conv5' (Conv, tensor 'conv5_out', cosine 0.81).",
+        "first divergence at 'conv5' (Conv, tensor 'conv5_out', cosine 0.8100).",
     );
   });
 

@@ -225,7 +225,7 @@ describe('results files', () => {
     expect(globToRegExp('/x/*.json').test('/x/y/r.json')).toBe(false);
   });
 
-  it('validates a results file: size limit, schema, no links; drops carried comparisons', async () => {
+  it('validates a results file: size limit, schema, no links; drops a carried gate', async () => {
     const good = await writeJson(join(dir, 'good.json'), {
       ...benchResults({ runId: 'g' }),
       gate: { conclusion: 'pass', failOn: [], counts: {}, failing: [] },

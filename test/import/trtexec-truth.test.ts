@@ -141,10 +141,33 @@ describe('import of every real trtexec2 log with a performance summary, with --l
     expect(entry.latency!.pooled.p99).toBe(1.67065);
   });
 
-  it('imports a build-only log (no summary) as nothing, with exit 4', async () => {
+  it('imports a build-only log (--skipInference) as an ok entry with its build facts and no timings', async () => {
     const r = await importLog('trt11.0.0-b200-stronglytyped-build-skipinference.log');
-    expect(r.code).toBe(4);
-    expect(r.stderr).toContain('no performance summary');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('build only, no timings');
+    const entry = r.results!.entries[0]!;
+    expect(entry).toMatchObject({ status: 'ok', incidents: [] });
+    expect(entry.latency).toBeUndefined();
+    const details = r.results!.environment.details;
+    expect(details.buildOnly).toContain('--skipInference');
+    expect(details.build).toMatchObject({
+      engineBuiltSec: 5.6446,
+      engineGenerationSec: 5.09824,
+      engineSizeMiB: 12.627,
+    });
+    // 11.x defaults, as its Inference Options echo prints them.
+    expect(details.measurement).toEqual({ dataTransfers: false, spinWait: true, cudaGraph: true });
+  });
+
+  it('records the measurement mode the log echoes (10.x defaults), and unknown when it shows none', async () => {
+    const v10 = await importLog('trt10.16.1-onnx-default-build-and-run.log');
+    expect(v10.results!.environment.details.measurement).toEqual({
+      dataTransfers: true,
+      spinWait: false,
+      cudaGraph: false,
+    });
+    const fragment = await importLog('trt8.5.2-xavier-agx-perf-summary-terminal-truncated.log');
+    expect(fragment.results!.environment.details.measurement).toMatch(/^unknown/);
   });
 });
 

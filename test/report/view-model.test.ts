@@ -24,7 +24,7 @@ describe('formatting', () => {
     expect(formatSig(5)).toBe('5.00');
     expect(formatSig(12.345)).toBe('12.3');
     expect(formatSig(0.012345)).toBe('0.0123');
-    expect(formatSig(1234.5)).toBe('1230');
+    expect(formatSig(1234.5)).toBe('1,235'); // counts and sizes from 1000 up: whole, grouped
     expect(formatSig(undefined)).toBe('—');
   });
 });

@@ -105,7 +105,8 @@ function importSummary(results: Results): string {
     const i = e.incidents[0];
     return `imported ${where}: FAILED during ${e.error?.stage ?? 'the run'}: ${i?.kind}: ${i?.title}`;
   }
-  const l = e.latency!;
+  const l = e.latency;
+  if (!l) return `imported ${where}: build only, no timings (the log skipped inference)`;
   const samples = l.source === SUMMARY_SOURCE ? 'from the performance summary' : `${l.pooled.count} samples`;
   const p99 = l.pooled.p99 !== undefined ? `, p99 ${l.pooled.p99.toPrecision(4)} ms` : '';
   return (

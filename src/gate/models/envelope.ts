@@ -27,7 +27,7 @@ export const envelopeModel: ThresholdModel<SpecFor<'envelope'>> = {
     if (value === null || !Number.isFinite(value)) {
       return comparison({ ...base, verdict: 'inconclusive', reason: 'the candidate has no finite value' });
     }
-    const shown = formatValue(value, metric.unit);
+    const shown = formatValue(value, metric.unit, metric.name);
     if (spec.min !== undefined && value < spec.min) {
       return comparison({ ...base, verdict: 'regressed', reason: `${shown} is below the floor ${spec.min}` });
     }
@@ -48,7 +48,7 @@ export const envelopeModel: ThresholdModel<SpecFor<'envelope'>> = {
     const sd = past.length > 1 ? sampleStandardDeviation(past) : 0;
     const lo = Math.min(...past) - spec.k * sd;
     const hi = Math.max(...past) + spec.k * sd;
-    const envelope = `[${formatValue(lo, metric.unit)}, ${formatValue(hi, metric.unit)}] learned from ${past.length} runs`;
+    const envelope = `[${formatValue(lo, metric.unit, metric.name)}, ${formatValue(hi, metric.unit, metric.name)}] learned from ${past.length} runs`;
     const worse = direction === 'higher' ? value < lo : value > hi;
     const better = direction === 'higher' ? value > hi : value < lo;
     const distance = Math.abs(value - center);

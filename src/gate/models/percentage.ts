@@ -27,13 +27,13 @@ export const percentageModel: ThresholdModel<SpecFor<'percentage'>> = {
       return comparison({
         ...base,
         verdict: 'inconclusive',
-        reason: `baseline is 0, so the relative change to ${formatValue(value, metric.unit)} is undefined`,
+        reason: `baseline is 0, so the relative change to ${formatValue(value, metric.unit, metric.name)} is undefined`,
       });
     }
     const delta = (value / baseline - 1) * 100;
     const verdict = classifyInterval(delta, delta, spec.maxRegressionPct, direction);
     const limit = `${spec.maxRegressionPct}%`;
-    const change = `${formatValue(baseline, metric.unit)} → ${formatValue(value, metric.unit)} (${formatPct(delta)})`;
+    const change = `${formatValue(baseline, metric.unit, metric.name)} → ${formatValue(value, metric.unit, metric.name)} (${formatPct(delta)})`;
     const reason =
       verdict === 'regressed'
         ? `${change} is worse than the ${limit} allowed`

@@ -17,7 +17,7 @@ export const staticModel: ThresholdModel<SpecFor<'static'>> = {
     if (value === null) {
       return comparison({ ...base, verdict: 'inconclusive', reason: 'the candidate has no value' });
     }
-    const shown = formatValue(value, metric.unit);
+    const shown = formatValue(value, metric.unit, metric.name);
     if (spec.min !== undefined && value < spec.min) {
       return comparison({
         ...base,

@@ -198,7 +198,7 @@ export const statisticalModel: ThresholdModel<SpecFor<'statistical'>> = {
       const raw = classifyInterval(delta, delta, threshold, direction);
       const masked = maskedByNoise(raw, delta, threshold, spec.minEffectPct);
       const verdict: Verdict = masked ? 'inconclusive' : raw;
-      const reason = `${describe(masked ? 'masked' : verdict, delta, undefined, thresholdText(spec, threshold, runsNoise))} (vs ${formatValue(baseline, metric.unit)}, no raw samples)`;
+      const reason = `${describe(masked ? 'masked' : verdict, delta, undefined, thresholdText(spec, threshold, runsNoise))} (vs ${formatValue(baseline, metric.unit, metric.name)}, no raw samples)`;
       return comparison({
         ...base,
         baseline,

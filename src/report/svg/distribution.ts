@@ -15,6 +15,8 @@ export interface DistributionInput {
   baseline?: readonly number[];
   candidateLabel: string;
   baselineLabel: string;
+  /** How many samples `baseline` stands for, where it is a set of quantiles rather than the samples. */
+  baselineCount?: number;
   /** Where only the baseline's summary is known (a results file keeps no baseline samples). */
   baselineMarks?: { p50: number | null; p99: number | null };
 }
@@ -84,15 +86,15 @@ export function distributionSvg(input: DistributionInput): string {
       .join('');
     parts.push(`<path class="outline" d="${path}"><title>${escapeHtml(input.baselineLabel)}</title></path>`);
   }
-  const median = (label: string, values: number[], cls: string, row: number) => {
+  const median = (label: string, values: number[], cls: string, row: number, count = values.length) => {
     const m = quantile(values, 0.5);
     parts.push(
       `<line class="${cls}" x1="${px(x.at(m))}" x2="${px(x.at(m))}" y1="${TOP - 4}" y2="${BOTTOM}"/>`,
-      `<text class="lbl ${cls}-text" x="${LEFT}" y="${12 + row * 13}">${escapeHtml(`${label}: p50 ${formatSig(m)} ms, p99 ${formatSig(quantile(values, 0.99))} ms, ${values.length} samples`)}</text>`,
+      `<text class="lbl ${cls}-text" x="${LEFT}" y="${12 + row * 13}">${escapeHtml(`${label}: p50 ${formatSig(m)} ms, p99 ${formatSig(quantile(values, 0.99))} ms, ${formatSig(count)} samples`)}</text>`,
     );
   };
   median(input.candidateLabel, cand, 'median', 0);
-  if (b) median(input.baselineLabel, base, 'median-base', 1);
+  if (b) median(input.baselineLabel, base, 'median-base', 1, input.baselineCount);
   else if (marks.length > 0) {
     const { p50, p99 } = input.baselineMarks!;
     for (const [name, v] of [

@@ -4,6 +4,7 @@ import type * as ort from 'onnxruntime-node';
 import type { TensorSet } from '../../inputs/tensor.js';
 import type { Environment } from '../../results/schema.js';
 import { sha256Json } from '../../util/hash.js';
+import { cpuClocksPolicy } from '../cpu-clocks.js';
 import {
   type BenchmarkOutcome,
   type BenchmarkPlan,
@@ -145,7 +146,12 @@ export class OnnxRuntimeRunner implements Runner {
   ): Promise<BenchmarkOutcome> {
     const session = this.session(engine);
     const ortFeeds = toOrtFeeds(this.ort, feeds);
-    const outcome: BenchmarkOutcome = { trials: [], wallMs: [], source: 'session.run (wall clock, ms)' };
+    const outcome: BenchmarkOutcome = {
+      trials: [],
+      wallMs: [],
+      source: 'session.run (wall clock, ms)',
+      health: { clocksPolicy: await cpuClocksPolicy() },
+    };
     const slowdown = (this.testHooks.injectSlowdownPct ?? 0) / 100;
     try {
       for (let w = 0; w < plan.warmup; w++) await session.run(ortFeeds);

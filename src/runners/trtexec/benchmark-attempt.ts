@@ -68,6 +68,7 @@ export async function runAttempt(
           durationS,
           exportTimes: timesFile,
           loadInputs,
+          infStreams: plan.concurrency,
         }),
         setup.version,
       ),

@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchmarkOutcome, BenchmarkPlan, ProgressFn } from '../types.js';
 import { runAttempt } from './benchmark-attempt.js';
+import { gpuClocksPolicy } from './clocks-policy.js';
 import { assessHealth } from './health.js';
 import type { NvidiaSmi } from './nvidia-smi.js';
 import type { EngineRun } from './run-context.js';
@@ -44,9 +45,12 @@ export async function benchmarkWithReruns(
       wallMs: measured.wallMs,
       source: 'trtexec --exportTimes latencyMs (ms per query)',
       incidents: [...measured.incidents, ...(assessment?.incidents ?? [])],
-      health: monitor.smi
-        ? { ...(assessment?.summary ?? {}), attempts, reruns: attempt }
-        : { available: false, reason: monitor.unavailable },
+      health: {
+        ...(monitor.smi
+          ? { ...(assessment?.summary ?? {}), attempts, reruns: attempt }
+          : { available: false, reason: monitor.unavailable }),
+        clocksPolicy: gpuClocksPolicy(monitor.smi ? measured.samples : undefined, health),
+      },
       ...(assessment?.unreliable
         ? {
             unreliable:

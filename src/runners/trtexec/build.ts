@@ -4,6 +4,7 @@
  */
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { Incident } from '../../results/schema.js';
 import { sha256File, sha256Json } from '../../util/hash.js';
 import { type BuildRequest, type BuiltEngine, type ProgressFn, RunnerError } from '../types.js';
 import { describeBuild } from './build-details.js';
@@ -18,6 +19,13 @@ import { argsFor } from './option-checks.js';
 import { fullVersion } from './parse/version.js';
 import type { GpuIdentity } from './probe.js';
 import { runTrtexec, type TrtexecSetup } from './run-context.js';
+import {
+  cacheFileState,
+  recordEngine,
+  seenEngines,
+  timingCacheIncident,
+  verifyTimingCache,
+} from './timing-cache.js';
 
 export interface BuildSetup extends TrtexecSetup {
   gpu: GpuIdentity;
@@ -131,6 +139,7 @@ export async function buildEngine(
   }
 
   progress(`trtexec build (TensorRT ${fullVersion(version)}, ${request.precision})`);
+  const cacheBefore = timingCacheFile ? await cacheFileState(timingCacheFile) : null;
   const run = await runTrtexec(setup, argv, 'build');
   const logFile = await writeRunLog(request, 'build', run);
   const log = combinedLog(run);
@@ -162,6 +171,19 @@ export async function buildEngine(
   });
 
   details.measurement = measurementOf(setup);
+  let incidents: Incident[] | undefined;
+  if (timingCacheFile) {
+    const cacheAfter = await cacheFileState(timingCacheFile);
+    const seen = Object.hasOwn(await seenEngines(timingCacheFile), key);
+    const timing = verifyTimingCache(timingCacheFile, cacheBefore, cacheAfter, log, seen);
+    await recordEngine(timingCacheFile, key, cacheAfter);
+    details.timingCache = timing;
+    const incident = timingCacheIncident(timing, logFile);
+    if (incident) {
+      progress(`warning: ${incident.title.toLowerCase()}: ${timing.note}`);
+      incidents = [incident];
+    }
+  }
   let artifactPath = saveEngine;
   if (cache) {
     await cache.store(key, saveEngine, { parts, timeMs, details }, log);
@@ -170,6 +192,14 @@ export async function buildEngine(
     details.buildLog = cache.paths(key).log;
   } else details.buildLog = logFile;
 
-  const engine: BuiltEngine = { request, artifactPath, timeMs, cached: false, optionsHash, details };
+  const engine: BuiltEngine = {
+    request,
+    artifactPath,
+    timeMs,
+    cached: false,
+    optionsHash,
+    details,
+    ...(incidents ? { incidents } : {}),
+  };
   return { engine, dynamic };
 }

@@ -98,6 +98,8 @@ export interface TrtexecBenchmarkOptions {
   profilingVerbosity?: 'layer_names_only' | 'detailed' | 'none';
   separateProfileRun?: boolean;
   dumpProfile?: boolean;
+  /** Execution contexts with a query in flight at once (the sweep's concurrency; `--infStreams`). */
+  infStreams?: number;
   exportOutput?: string;
   loadInputs?: Array<{ name: string; file: string }>;
   extraFlags?: string[];
@@ -224,6 +226,8 @@ export function benchmarkArgs(o: TrtexecBenchmarkOptions, version: TrtVersion): 
   num('iterations', 'iterations', o.iterations, true, 1);
   num('durationS', 'duration', o.durationS, false, 0);
   num('avgRuns', 'avgRuns', o.avgRuns, true, 1);
+  // One stream is trtexec's default: the flag only when more are asked for.
+  if (o.infStreams !== 1) num('infStreams', concurrencyFlag(version), o.infStreams, true, 1);
   // 11.x flipped these defaults; ./measurement.ts emits whichever flag gives the mode asked for.
   args.push(...measurementRunFlags(measurementChoice(o), version));
   for (const key of ['exportTimes', 'exportProfile', 'exportLayerInfo', 'exportOutput'] as const) {
@@ -236,6 +240,17 @@ export function benchmarkArgs(o: TrtexecBenchmarkOptions, version: TrtVersion): 
   if (o.dumpProfile) args.push('--dumpProfile');
   if (o.loadInputs && o.loadInputs.length > 0) args.push(`--loadInputs=${inputList(o.loadInputs, bad)}`);
   return finish(args, o.extraFlags, version, bad, unsupported);
+}
+
+/**
+ * trtexec's flag for N execution contexts running queries concurrently, per version. From the option
+ * echo of real logs (test/fixtures/trtexec2, /work/shared/fixtures): 8.2.3 prints `Streams: 1`
+ * (`--streams`); 8.6.0, 10.16.1 and 11.0.0 print `Inference Streams: 1` (`--infStreams`), and
+ * sampleOptions.cpp from 8.6 on reads `--streams` only to warn it is deprecated for `--infStreams`.
+ * Every version the runner drives (8.6+) takes `--infStreams`.
+ */
+export function concurrencyFlag(v: Pick<TrtVersion, 'major' | 'minor'>): 'infStreams' | 'streams' {
+  return v.major > 8 || (v.major === 8 && v.minor >= 6) ? 'infStreams' : 'streams';
 }
 
 function finish(

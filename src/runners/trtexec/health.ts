@@ -118,6 +118,7 @@ export function formatSample(s: GpuSample): string {
   const parts = [`${s.phase} +${Math.round(s.tMs)}ms`];
   if (s.smClockMHz !== undefined) parts.push(`sm ${s.smClockMHz}/${s.maxSmClockMHz ?? '?'} MHz`);
   if (s.temperatureC !== undefined) parts.push(`${s.temperatureC} °C`);
+  if (s.utilizationPct !== undefined) parts.push(`${s.utilizationPct} % busy`);
   if (s.powerDrawW !== undefined) parts.push(`${s.powerDrawW}/${s.powerLimitW ?? '?'} W`);
   if (s.pstate) parts.push(s.pstate);
   if (s.reasonsMask !== undefined) parts.push(`reasons 0x${s.reasonsMask.toString(16)}`);
@@ -127,10 +128,11 @@ export function formatSample(s: GpuSample): string {
 function summarizeSamples(samples: GpuSample[]): Record<string, unknown> {
   const values = (key: keyof GpuSample) =>
     samples.map((s) => s[key]).filter((v): v is number => typeof v === 'number');
-  const range = (key: keyof GpuSample) => {
-    const v = values(key);
+  const range = (key: keyof GpuSample, of = samples) => {
+    const v = of.map((s) => s[key]).filter((x): x is number => typeof x === 'number');
     return v.length ? { min: Math.min(...v), max: Math.max(...v) } : undefined;
   };
+  const during = samples.filter((s) => s.phase === 'during');
   const phases = (p: SamplePhase) => samples.filter((s) => s.phase === p).length;
   return {
     source: 'nvidia-smi',
@@ -139,6 +141,8 @@ function summarizeSamples(samples: GpuSample[]): Record<string, unknown> {
     maxSmClockMHz: values('maxSmClockMHz')[0],
     temperatureC: range('temperatureC'),
     memoryUsedMiB: range('memoryUsedMiB'),
+    // While trtexec ran only: the idle samples around it say nothing about the workload.
+    utilizationPct: range('utilizationPct', during),
     powerDrawW: range('powerDrawW'),
     reasonsSeen: [...new Set(values('reasonsMask'))].map((m) => `0x${m.toString(16)}`),
     timeline: samples.slice(0, 100).map(formatSample),

@@ -50,6 +50,8 @@ interface EngineState {
 export class TrtexecRunner implements Runner {
   readonly type = 'trtexec';
   readonly usesCalibrationCache = true;
+  /** A sweep's concurrency runs as `--infStreams=N`: N execution contexts with queries in flight. */
+  readonly concurrentRequests = true;
   private detected?: Promise<DetectedVersion>;
   private probed?: Promise<Environment>;
   private gpu?: GpuIdentity;

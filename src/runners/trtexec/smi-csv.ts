@@ -1,7 +1,7 @@
 /**
  * One line of `nvidia-smi --query-gpu=<fields> --format=csv,noheader,nounits` as a GpuSample.
  * Unavailable values print as `[N/A]` or `[Not Supported]`; throttle reasons print as `Active` /
- * `Not Active`, and `clocks_event_reasons.active` as a hex bitmask (NVML clocksEventReasons: 0x1 GPU idle,
+ * `Not Active`, and `clocks_event_reasons.active` as a hex bitmask (NVML clocksEventReasons: 0x1 GPU idle, 0x2 clocks setting,
  * 0x4 SW power cap, 0x8 HW slowdown, 0x20 SW thermal slowdown, 0x40 HW thermal slowdown, 0x80 HW power
  * brake). Drivers before R535 name the reasons `clocks_throttle_reasons.*`; either name reads the same.
  */
@@ -23,6 +23,8 @@ export const QUERY_FIELDS = [
   'clocks_event_reasons.sw_thermal_slowdown',
   'clocks_event_reasons.sw_power_cap',
   'clocks_event_reasons.hw_power_brake_slowdown',
+  // Percent of the last sample period a kernel ran (nvidia-smi --help-query-gpu): how busy the GPU was.
+  'utilization.gpu',
 ] as const;
 
 export const EVENT_PREFIX = 'clocks_event_reasons.';
@@ -30,6 +32,8 @@ export const THROTTLE_PREFIX = 'clocks_throttle_reasons.';
 
 export const REASON_BITS = {
   gpuIdle: 0x1,
+  /** Clocks held by the application-clocks or locked-clocks setting (nvidia-smi -ac / -lgc). */
+  clocksSetting: 0x2,
   swPowerCap: 0x4,
   hwSlowdown: 0x8,
   swThermal: 0x20,
@@ -51,6 +55,8 @@ export interface GpuSample {
   smClockMHz?: number;
   maxSmClockMHz?: number;
   temperatureC?: number;
+  /** `utilization.gpu`, percent. */
+  utilizationPct?: number;
   powerDrawW?: number;
   powerLimitW?: number;
   pstate?: string;
@@ -122,6 +128,7 @@ export function parseSmiLine(
   set('smClockMHz', num(v['clocks.sm']));
   set('maxSmClockMHz', num(v['clocks.max.sm']));
   set('temperatureC', num(v['temperature.gpu']));
+  set('utilizationPct', num(v['utilization.gpu']));
   set('powerDrawW', num(v['power.draw']));
   set('powerLimitW', num(v['power.limit']));
   set('pstate', cell(v.pstate));

@@ -62,6 +62,22 @@ describe.skipIf(missing !== undefined)('export prometheus --push to a real Pushg
     expect(histograms(file, 'trt_inference_latency_seconds')[0]!.count).toBe(all.length);
   });
 
+  it('pushes the GPU utilization nvidia-smi recorded while benchmarking, and none where unknown', async () => {
+    const gpu = run('NVIDIA L4 (sm 8.9)', 4);
+    // As the trtexec runner records it (test/runners/trtexec/gpu-utilization.test.ts).
+    gpu.entries[0]!.health = { source: 'nvidia-smi', utilizationPct: { min: 88, max: 97 } };
+    const cpu = run('AMD EPYC 7B13', 4);
+    await pushToGateway([gpu, cpu], { url: gateway.url, job: 'utilization' });
+    const metrics = await parseExposition(await (await fetch(`${gateway.url}/metrics`)).text());
+    const util = series(metrics, 'trt_gpu_utilization_percent').filter((s) => s.labels.job === 'utilization');
+    expect(util).toEqual([
+      {
+        labels: expect.objectContaining({ instance: instanceOf('NVIDIA L4 (sm 8.9)'), model: 'tinycnn' }),
+        value: 97,
+      },
+    ]);
+  });
+
   it('gives each device its own group, and a re-push replaces only that group', async () => {
     await pushToGateway([run('GPU A', 2), run('GPU B', 8)], { url: gateway.url, job: 'matrix' });
     await pushToGateway([run('GPU A', 3)], { url: gateway.url, job: 'matrix' });

@@ -192,6 +192,31 @@ describe('benchmarkArgs', () => {
     ]);
   });
 
+  it("quotes input names with ':' (TF-style input:0) as trtexec's splitNameAndValue reads them", () => {
+    const loadInputs = [
+      { name: 'input:0', file: '/d/input.bin' },
+      { name: 'mask', file: '/d/mask.bin' },
+    ];
+    expect(benchmarkArgs({ loadEngine: 'e', loadInputs }, V10)).toEqual([
+      '--loadEngine=e',
+      "--loadInputs='input:0':/d/input.bin,mask:/d/mask.bin",
+    ]);
+    // A quote in the name (or, for a quoted name, in the path) would change how trtexec splits it.
+    const e = caught(() =>
+      benchmarkArgs(
+        {
+          loadEngine: 'e',
+          loadInputs: [
+            { name: "it's", file: 'x' },
+            { name: 'a:0', file: "/d/o'clock.bin" },
+          ],
+        },
+        V10,
+      ),
+    );
+    expect(e.issues.map((i) => i.path)).toEqual(['runner.loadInputs[0].name', 'runner.loadInputs[1].file']);
+  });
+
   it('refuses bad numbers and input names', () => {
     const e = caught(() =>
       benchmarkArgs(

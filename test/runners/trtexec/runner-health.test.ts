@@ -274,7 +274,28 @@ describe('trtexec runner health through runPipeline (doubles)', () => {
     expect(invocations[1]!.argv[0]).toMatch(/^--loadEngine=.*no-such\.engine$/);
     const [entry] = results.entries;
     expect(entry!.status).toBe('ok');
-    expect(entry!.health).toEqual({ available: false, reason: 'runner.nvidiaSmi: false' });
+    expect(entry!.health).toEqual({
+      available: false,
+      reason: 'runner.nvidiaSmi: false',
+      clocksPolicy: 'unknown (no nvidia-smi)',
+    });
+  });
+
+  it('records the clocks policy: boost, held by a clocks setting, or locked as the config declares', async () => {
+    const policy = async (state: string, extra = 'maxReruns: 0') => {
+      const { results } = await runWithDouble(dir, trtexecConfig([TINYCNN], extra), {
+        NVIDIA_SMI_DOUBLE_STATE: state,
+      });
+      return results.entries[0]!.health!.clocksPolicy;
+    };
+    expect(await policy('ok')).toBe('boost');
+    expect(await policy('locked')).toBe('locked (clocks setting)');
+    expect(
+      await policy(
+        'locked',
+        'maxReruns: 0\nhealth: { cooldownSec: 0, sampleIntervalMs: 200, expectedSmClockMHz: 1800, minSmClockRatio: 0.95 }',
+      ),
+    ).toBe('locked 1800 MHz (config)');
   });
 
   it('a broken nvidia-smi falls back the same way and says why', async () => {

@@ -58,6 +58,24 @@ describe('trtexec flags per TensorRT version (argv seen by the double)', () => {
     expect(bench11.version).toBe('11.1.0');
   });
 
+  it('11.1 pins the 10.x measurement with --includeDataTransfers/--noSpinWait/--noCudaGraph, which the 11.x double accepts', async () => {
+    const opts = 'useCudaGraph: false\nuseSpinWait: false\nnoDataTransfers: false\nnvidiaSmi: false';
+    const v11 = await runWithDouble(dir, trtexecConfig([TINYCNN], opts), { TRTEXEC_DOUBLE_VERSION: '11.1' });
+    expect(v11.results.entries[0]!.status).toBe('ok');
+    expect(timed(v11.invocations)[0]!.argv).toEqual(
+      expect.arrayContaining(['--includeDataTransfers', '--noSpinWait', '--noCudaGraph']),
+    );
+    // 10.3 does not know them: the same config emits nothing there (its defaults are that mode).
+    const v10 = await runWithDouble(
+      dir,
+      trtexecConfig([TINYCNN], opts),
+      { TRTEXEC_DOUBLE_VERSION: '10.3' },
+      'out10',
+    );
+    expect(v10.results.entries[0]!.status).toBe('ok');
+    expect(timed(v10.invocations)[0]!.argv.some((a) => /^--(include|noSpin|noCuda)/.test(a))).toBe(false);
+  });
+
   it('8.6 gets only flags 8.6 knows (the double refuses others): --fp16, --memPoolSize, --skipInference', async () => {
     const model: DoubleModel = { ...TINYCNN, precisions: ['fp32', 'fp16'] };
     const { results, invocations } = await runWithDouble(

@@ -88,15 +88,24 @@ export function shapeList(list: ShapeSpec[], key: string, bad: Issue[]): string 
     .join(',');
 }
 
-/** `--loadInputs` value: `name:file,name:file`. */
+/**
+ * `--loadInputs` value: `name:file,name:file`. A name with `:` (TF-style `input:0`) is quoted,
+ * `'input:0':file`, which splitNameAndValue reads as name and path (it splits on the two quotes, and
+ * refuses any other number of them); unquoted, the name is everything before the last `:`.
+ */
 export function inputList(list: Array<{ name: string; file: string }>, bad: Issue[]): string {
   return list
     .map(({ name, file }, i) => {
-      if (!name || /[,:]/.test(name))
-        bad.push(issue(`loadInputs[${i}].name`, 'must be non-empty without "," or ":"'));
+      if (!name || /[,']/.test(name))
+        bad.push(issue(`loadInputs[${i}].name`, `must be non-empty without "," or "'"`));
       if (!file || file.includes(','))
         bad.push(issue(`loadInputs[${i}].file`, 'must be non-empty without ","'));
-      return `${name}:${file}`;
+      if (!name.includes(':')) return `${name}:${file}`;
+      if (file.includes("'"))
+        bad.push(
+          issue(`loadInputs[${i}].file`, `must not contain "'" when the input name has ":" (it is quoted)`),
+        );
+      return `'${name}':${file}`;
     })
     .join(',');
 }
