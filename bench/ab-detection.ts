@@ -1,118 +1,86 @@
 /**
- * Gate quality of the same-job A/B mode, side by side with the history mode, in one run on real
- * runs of a shipped model (tinycnn-fp32). Every round, for each slowdown level (0 = A/A, then 2, 3,
- * 5, 10, 20 %: a busy-wait inside the runner's timed region, bench-only):
- * - history: one 10-trial run of the slowed arm, judged by the default statistical latency.p50
- *   threshold against the preceding `historyRuns` unchanged runs (as bench/gate-detection.ts);
- * - A/B: one adaptive A/B comparison in this process — base, A/A control and candidate sessions in
- *   interleaved blocks, judged on the pairs (src/ab/) — at each minimum effect in AB_MIN_EFFECT.
- * Both modes of one round run back to back, so a busy period hits both.
+ * Gate quality of the same-job A/B mode, side by side with the history mode, in one run, on real
+ * models: tinycnn (the shipped fp32 file) against seeded slower variants of it (extra layers,
+ * written by bench/lib/tinycnn.ts from the quickstart's model generator, byte for byte the same
+ * each run) — nominally +2, +3, +5, +10, +20 % — and against itself (A/A). The effect each variant
+ * really has on this machine is measured too (the median A/B estimate over the quiet period).
  *
- *   [BATCH=1] [AB_MIN_EFFECT=5] [AB_MAX_PAIRS=150] [AB_MAX_SECONDS=30] npx tsx bench/ab-detection.ts [rounds=60] [historyRuns=5]
+ * Each round, in a quiet and a busy period (the busy one made by this bench: one process per core
+ * bursting 5–50 ms on, 5–50 ms off; paused during the quiet period), for every arm:
+ * - history: one 10 × 60 run of the arm, judged by the statistical latency.p50 threshold against
+ *   the `historyRuns` preceding unchanged runs of the same period;
+ * - A/B: one adaptive comparison as `run --against` makes it (fresh base, A/A control and candidate
+ *   sessions, interleaved rounds, paired statistics; src/ab/).
+ * Both methods use the same minimum effect (AB_MIN_EFFECT, default 2 %). Progress goes to stderr;
+ * the table so far is rewritten after every round to BENCH_OUT (default /tmp/ab-detection.json).
+ *
+ *   [BATCH=1] [AB_MIN_EFFECT=2] [AB_MAX_PAIRS=150] [AB_MAX_SECONDS=10] [AB_INTERLEAVE=inference,block]
+ *   [PERIODS=quiet,busy] [BENCH_OUT=file] npx tsx bench/ab-detection.ts [rounds=60] [historyRuns=5]
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { adaptiveEntry, runAdaptive } from '../src/ab/adaptive.js';
-import type { Arm, ArmName } from '../src/ab/interleave.js';
+import type { Arm, ArmName, BlockPlan } from '../src/ab/interleave.js';
 import { judgePaired } from '../src/ab/paired.js';
 import { BalancedSchedule } from '../src/ab/schedule.js';
-import { InputSpec, TrtGateConfig } from '../src/config/schema.js';
+import { TrtGateConfig } from '../src/config/schema.js';
 import { compareEntry } from '../src/gate/compare.js';
-import { median } from '../src/gate/numeric.js';
+import { median, quantileInPlace } from '../src/gate/numeric.js';
 import { deriveRng } from '../src/gate/rng.js';
-import { InputSource, withBatch } from '../src/inputs/generate.js';
-import { latencyOf } from '../src/pipeline/measurements.js';
 import type { Entry } from '../src/results/schema.js';
 import { OnnxRuntimeOptions } from '../src/runners/onnxruntime/options.js';
 import { loadOnnxRuntime } from '../src/runners/onnxruntime/ort.js';
 import { OnnxRuntimeRunner } from '../src/runners/onnxruntime/runner.js';
-import type { BuiltEngine } from '../src/runners/types.js';
-import { summarize } from '../src/stats/summary.js';
+import { BackgroundLoad } from './lib/background-load.js';
+import { latencyThresholds, SHIPPED_TINYCNN, TinyCnnBench } from './lib/tinycnn.js';
 
 const rounds = Number(process.argv[2] ?? 60);
 const historyRuns = Number(process.argv[3] ?? 5);
-const levels = [0, 2, 3, 5, 10, 20];
-const minEffects = (process.env.AB_MIN_EFFECT ?? '5').split(',').map(Number);
-const batch = Number(process.env.BATCH ?? 1);
+const minEffectPct = Number(process.env.AB_MIN_EFFECT ?? 2);
+const periods = (process.env.PERIODS ?? 'quiet,busy').split(',') as Array<'quiet' | 'busy'>;
+const interleaves = (process.env.AB_INTERLEAVE ?? 'inference').split(',') as Array<'inference' | 'block'>;
+const out = process.env.BENCH_OUT ?? '/tmp/ab-detection.json';
 const historyPlan = { warmup: 30, iterations: 60, minDurationMs: 0, trials: 10 };
 const ab = TrtGateConfig.shape.ab.parse(undefined);
-const blockPlan = { warmup: ab.blockWarmup, iterations: ab.blockIterations, minDurationMs: 0 };
 const budget = {
   minPairs: ab.minPairs,
-  maxPairs: Number(process.env.AB_MAX_PAIRS ?? 150),
-  maxSeconds: Number(process.env.AB_MAX_SECONDS ?? 30),
+  maxPairs: Number(process.env.AB_MAX_PAIRS ?? ab.maxPairs),
+  maxSeconds: Number(process.env.AB_MAX_SECONDS ?? 10),
 };
 
-const input = withBatch(InputSpec.parse({ name: 'image', shape: [1, 3, 32, 32] }), batch);
-const feeds = await new InputSource([input], (p) => p).sample(0);
-const workDir = await mkdtemp(join(tmpdir(), 'trt-gate-ab-detect-'));
-let built = 0;
-async function engine(runner: OnnxRuntimeRunner): Promise<BuiltEngine> {
-  return runner.build(
-    {
-      model: 'tinycnn',
-      precision: 'fp32',
-      batchSize: batch,
-      onnxPath: 'examples/quickstart/models/tinycnn-fp32.onnx',
-      inputs: [input],
-      workDir: join(workDir, String(built++)),
-    },
-    () => {},
-  );
-}
-const baseRunner = new OnnxRuntimeRunner(await loadOnnxRuntime(), OnnxRuntimeOptions.parse({}));
-const base = await engine(baseRunner);
-const control = await engine(baseRunner);
-const slowed = new Map<number, { runner: OnnxRuntimeRunner; engine: BuiltEngine }>();
-for (const pct of levels) {
-  const runner = new OnnxRuntimeRunner(await loadOnnxRuntime(), OnnxRuntimeOptions.parse({}), {
-    injectSlowdownPct: pct,
-  });
-  slowed.set(pct, { runner, engine: await engine(runner) });
-}
-
-const key = {
-  model: 'tinycnn',
-  precision: 'fp32' as const,
-  batchSize: batch,
-  runner: 'onnxruntime',
-  device: 'bench',
-  runtime: 'bench',
-  optionsHash: 'bench',
-};
-async function historyRun(pct: number): Promise<Entry> {
-  const arm = slowed.get(pct)!;
-  const out = await arm.runner.benchmark(arm.engine, historyPlan, feeds, () => {});
-  const trials = out.trials.map((samples, i) => ({
-    samples,
-    stats: summarize(samples),
-    wallMs: out.wallMs[i]!,
-  }));
-  return {
-    id: 'tinycnn',
-    model: 'tinycnn',
-    precision: 'fp32',
-    batchSize: batch,
-    status: 'ok',
-    key,
-    latency: latencyOf(trials, 'bench'),
-    incidents: [],
-  };
-}
+const bench = await TinyCnnBench.create(Number(process.env.BATCH ?? 1), 'trt-gate-ab-detect-');
+/** Nominal slowdowns and the variant that makes each (1×1 convolutions for the small ones). */
+const ARMS = [
+  { name: 'A/A', file: SHIPPED_TINYCNN },
+  { name: '+2%', file: await bench.variantFile('p16', { extraPointwise: 16 }) },
+  { name: '+3%', file: await bench.variantFile('p32', { extraPointwise: 32 }) },
+  { name: '+5%', file: await bench.variantFile('p64', { extraPointwise: 64 }) },
+  { name: '+10%', file: 'examples/quickstart/models/tinycnn-slower10-fp32.onnx' },
+  { name: '+20%', file: await bench.variantFile('c16', { extraConv: 16 }) },
+];
+const runner = new OnnxRuntimeRunner(await loadOnnxRuntime(), OnnxRuntimeOptions.parse({}));
+const thresholds = latencyThresholds(minEffectPct);
 
 interface AbOutcome {
   verdict: string;
   pairs: number;
   seconds: number;
+  deltaPct: number | null;
   aaNoise: number | null;
 }
-async function abComparison(pct: number, minEffectPct: number, seed: string): Promise<AbOutcome> {
-  const cand = slowed.get(pct)!;
+
+/** One comparison as a job makes it: fresh sessions for every arm, released after. */
+async function abComparison(
+  file: string,
+  interleave: BlockPlan['interleave'],
+  seed: string,
+): Promise<AbOutcome> {
+  const engines = [await bench.engine(runner), await bench.engine(runner), await bench.engine(runner, file)];
+  const [base, control, candidate] = engines.map((engine): Arm => ({ runner, engine, feeds: bench.feeds }));
   const arms = new Map<ArmName, Arm>([
-    ['base', { runner: baseRunner, engine: base, feeds }],
-    ['control', { runner: baseRunner, engine: control, feeds }],
-    ['candidate', { runner: cand.runner, engine: cand.engine, feeds }],
+    ['base', base!],
+    ['control', control!],
+    ['candidate', candidate!],
   ]);
   const e = adaptiveEntry(
     'tinycnn',
@@ -120,80 +88,138 @@ async function abComparison(pct: number, minEffectPct: number, seed: string): Pr
     new BalancedSchedule<ArmName>([...arms.keys()], deriveRng(0, seed)),
     (s) => judgePaired({ ab: s.ab, aa: s.aa, minEffectPct, confidence: 0.99, direction: 'lower' }),
   );
-  await runAdaptive([e], budget, blockPlan, () => performance.now());
+  const plan = { warmup: ab.blockWarmup, iterations: ab.blockIterations, minDurationMs: 0, interleave };
+  await runAdaptive([e], budget, plan, () => performance.now());
+  for (const engine of engines) await runner.release(engine);
   return {
     verdict: e.judgement!.verdict,
     pairs: e.series.pairs,
     seconds: e.series.spentMs / 1000,
+    deltaPct: e.judgement!.deltaPct,
     aaNoise: e.judgement!.aa?.noisePct ?? null,
   };
 }
 
-const history: Entry[] = [];
-const histOut = new Map<number, string[]>();
-const abOut = new Map<string, AbOutcome[]>();
-const started = performance.now();
-const thresholds = TrtGateConfig.shape.thresholds.parse(undefined);
-const latencyOnly = Object.fromEntries(Object.entries(thresholds).filter(([k]) => k.startsWith('latency.')));
-for (let r = 0; r < rounds + historyRuns; r++) {
-  const judged = r >= historyRuns;
-  const window = history.slice(-historyRuns).map((entry, i) => ({
-    runId: `h${i}`,
-    createdAt: new Date(1_700_000_000_000 + i).toISOString(),
-    source: {},
-    entry,
-  }));
-  for (const pct of levels) {
-    const run = await historyRun(pct);
-    if (judged) {
-      const cmp = compareEntry(run, { key, runs: window }, [], latencyOnly, { seed: r });
-      histOut.set(pct, [...(histOut.get(pct) ?? []), cmp.verdict]);
-      for (const m of minEffects) {
-        const slot = `${pct}:${m}`;
-        abOut.set(slot, [...(abOut.get(slot) ?? []), await abComparison(pct, m, `${r}:${pct}:${m}`)]);
-      }
-    }
-    if (pct === 0) history.push(run);
-  }
-  process.stderr.write(
-    `round ${r + 1}/${rounds + historyRuns} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
-  );
+async function historyRun(file: string, round: number): Promise<Entry> {
+  const engine = await bench.engine(runner, file);
+  const outcome = await runner.benchmark(engine, historyPlan, bench.feeds, () => {});
+  await runner.release(engine);
+  return bench.entry(outcome, `round ${round}`);
 }
 
-const share = (xs: string[], v: string) =>
-  `${((100 * xs.filter((x) => x === v).length) / xs.length).toFixed(1)}%`;
-const rows: Array<Record<string, string | number>> = [];
-for (const pct of levels) {
-  const h = histOut.get(pct)!;
-  const row: Record<string, string | number> = {
-    arm: pct === 0 ? 'A/A' : `+${pct}%`,
-    n: h.length,
-    'history regressed': share(h, 'regressed'),
-    'history inconclusive': share(h, 'inconclusive'),
-  };
-  for (const m of minEffects) {
-    const o = abOut.get(`${pct}:${m}`)!;
-    const v = o.map((x) => x.verdict);
-    row[`A/B@${m}% regressed`] = share(v, 'regressed');
-    row[`A/B@${m}% inconclusive`] = share(v, 'inconclusive');
-    row[`A/B@${m}% pairs (median)`] = median(o.map((x) => x.pairs));
-    row[`A/B@${m}% s to verdict (median)`] = median(o.map((x) => x.seconds)).toFixed(2);
-    row[`A/B@${m}% A/A noise (median)`] = `${median(o.map((x) => x.aaNoise ?? Number.NaN)).toFixed(1)}%`;
+const history = new Map<string, Entry[]>(periods.map((p) => [p, []]));
+const histOut = new Map<string, Array<{ verdict: string; deltaPct: number | null }>>();
+const abOut = new Map<string, AbOutcome[]>();
+const load = new Map<string, number[]>(periods.map((p) => [p, []]));
+const push = <T>(m: Map<string, T[]>, k: string, v: T) => m.set(k, [...(m.get(k) ?? []), v]);
+const started = performance.now();
+const background = periods.includes('busy') ? new BackgroundLoad(1) : undefined;
+if (background) background.busy = false;
+try {
+  for (let r = 0; r < rounds + historyRuns; r++) {
+    const judged = r >= historyRuns;
+    for (const period of periods) {
+      if (background) background.busy = period === 'busy';
+      load.get(period)!.push(loadavg()[0]!);
+      const window = history
+        .get(period)!
+        .slice(-historyRuns)
+        .map((entry, i) => ({
+          runId: `h${i}`,
+          createdAt: new Date(1_700_000_000_000 + i).toISOString(),
+          source: {},
+          entry,
+        }));
+      for (const arm of ARMS) {
+        const run = await historyRun(arm.file, r);
+        if (judged) {
+          const cmp = compareEntry(run, { key: bench.key, runs: window }, [], thresholds, { seed: r });
+          const p50 = cmp.metrics.find((m) => m.metric === 'latency.p50');
+          push(histOut, `${period}:${arm.name}`, { verdict: cmp.verdict, deltaPct: p50?.deltaPct ?? null });
+          for (const il of interleaves)
+            push(
+              abOut,
+              `${period}:${arm.name}:${il}`,
+              await abComparison(arm.file, il, `${r}:${period}:${arm.name}:${il}`),
+            );
+        }
+        if (arm.file === SHIPPED_TINYCNN) history.get(period)!.push(run);
+      }
+    }
+    const elapsed = (performance.now() - started) / 1000;
+    process.stderr.write(
+      `round ${r + 1}/${rounds + historyRuns} (${elapsed.toFixed(0)} s, load ${loadavg()[0]!.toFixed(1)})\n`,
+    );
+    if (judged) await writeFile(out, `${JSON.stringify(summary(elapsed), null, 1)}\n`);
   }
-  rows.push(row);
+} finally {
+  background?.stop();
+  await runner.close();
 }
-console.table(rows);
-console.log(
-  JSON.stringify({
+const final = summary((performance.now() - started) / 1000);
+await writeFile(out, `${JSON.stringify(final, null, 1)}\n`);
+console.log(markdown(final.rows));
+console.log(JSON.stringify({ ...final, rows: undefined }));
+
+function summary(seconds: number) {
+  const pctOf = (xs: string[], ...v: string[]) => (100 * xs.filter((x) => v.includes(x)).length) / xs.length;
+  const rows: Array<Record<string, string | number>> = [];
+  for (const period of periods)
+    for (const arm of ARMS) {
+      const h = histOut.get(`${period}:${arm.name}`) ?? [];
+      if (h.length === 0) continue;
+      const alarm = arm.name === 'A/A' ? ['regressed', 'improved'] : ['regressed'];
+      const row: Record<string, string | number> = {
+        period,
+        arm: arm.name,
+        n: h.length,
+        'history: regressed': pctOf(
+          h.map((x) => x.verdict),
+          ...alarm,
+        ),
+        'history: inconclusive': pctOf(
+          h.map((x) => x.verdict),
+          'inconclusive',
+        ),
+      };
+      for (const il of interleaves) {
+        const o = abOut.get(`${period}:${arm.name}:${il}`) ?? [];
+        const v = o.map((x) => x.verdict);
+        const tag = interleaves.length > 1 ? `A/B (${il})` : 'A/B';
+        row[`${tag}: regressed`] = pctOf(v, ...alarm);
+        row[`${tag}: inconclusive`] = pctOf(v, 'inconclusive');
+        row[`${tag}: effect measured (median)`] = median(o.map((x) => x.deltaPct ?? Number.NaN));
+        row[`${tag}: pairs (median)`] = median(o.map((x) => x.pairs));
+        row[`${tag}: s to verdict (median)`] = median(o.map((x) => x.seconds));
+        row[`${tag}: s to verdict (p90)`] = quantileInPlace(
+          Float64Array.from(o, (x) => x.seconds),
+          0.9,
+        );
+        row[`${tag}: A/A noise (median)`] = median(o.map((x) => x.aaNoise ?? Number.NaN));
+      }
+      rows.push(row);
+    }
+  const loadOf = (p: string) => ({ median: median(load.get(p)!), max: Math.max(...load.get(p)!) });
+  return {
     rounds,
     historyRuns,
-    batch,
+    batch: bench.batch,
+    minEffectPct,
     budget,
-    blockPlan,
-    minEffects,
-    seconds: Number(((performance.now() - started) / 1000).toFixed(0)),
-  }),
-);
-console.log(JSON.stringify(rows));
-await baseRunner.close();
-for (const { runner } of slowed.values()) await runner.close();
+    block: { warmup: ab.blockWarmup, iterations: ab.blockIterations },
+    seconds: Math.round(seconds),
+    loadAverage: Object.fromEntries(periods.map((p) => [p, loadOf(p)])),
+    rows,
+  };
+}
+
+function markdown(rows: Array<Record<string, string | number>>): string {
+  const cols = Object.keys(rows[0] ?? {});
+  const cell = (v: string | number | undefined) =>
+    typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(1)) : (v ?? '');
+  return [
+    `| ${cols.join(' | ')} |`,
+    `| ${cols.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${cols.map((c) => cell(r[c])).join(' | ')} |`),
+  ].join('\n');
+}

@@ -11,21 +11,16 @@
  *
  *   [PIN=1|interleave] [BATCH=1] [TRIALS=10] [ITER=60] npx tsx bench/gate-detection.ts [rounds=60] [historyRuns=5]
  */
-import { mkdtemp } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { InputSpec, TrtGateConfig } from '../src/config/schema.js';
+import { availableParallelism } from 'node:os';
 import { compareEntry } from '../src/gate/compare.js';
-import { InputSource, withBatch } from '../src/inputs/generate.js';
-import { latencyOf } from '../src/pipeline/measurements.js';
 import type { Entry } from '../src/results/schema.js';
 import { pinProcess } from '../src/runners/onnxruntime/affinity.js';
 import { OnnxRuntimeOptions } from '../src/runners/onnxruntime/options.js';
 import { loadOnnxRuntime } from '../src/runners/onnxruntime/ort.js';
 import { OnnxRuntimeRunner } from '../src/runners/onnxruntime/runner.js';
 import type { BuiltEngine } from '../src/runners/types.js';
-import { summarize } from '../src/stats/summary.js';
 import type { BaselineHistory } from '../src/store/types.js';
+import { latencyThresholds, TinyCnnBench } from './lib/tinycnn.js';
 
 const rounds = Number(process.argv[2] ?? 60);
 const historyRuns = Number(process.argv[3] ?? 5);
@@ -38,57 +33,19 @@ const plan = {
 const levels = [0, 5, 10, 20] as const;
 const FIXED_RULE_PCT = 5;
 
-const batch = Number(process.env.BATCH ?? 1);
-const input = withBatch(InputSpec.parse({ name: 'image', shape: [1, 3, 32, 32] }), batch);
-const feeds = await new InputSource([input], (p) => p).sample(0);
-const workDir = await mkdtemp(join(tmpdir(), 'trt-gate-detect-'));
+const bench = await TinyCnnBench.create(Number(process.env.BATCH ?? 1), 'trt-gate-detect-');
 const arms = new Map<number, { runner: OnnxRuntimeRunner; engine: BuiltEngine }>();
 for (const pct of levels) {
   const runner = new OnnxRuntimeRunner(await loadOnnxRuntime(), OnnxRuntimeOptions.parse({}), {
     injectSlowdownPct: pct,
   });
-  const engine = await runner.build(
-    {
-      model: 'tinycnn',
-      precision: 'fp32',
-      batchSize: batch,
-      onnxPath: 'examples/quickstart/models/tinycnn-fp32.onnx',
-      inputs: [input],
-      workDir: join(workDir, String(pct)),
-    },
-    () => {},
-  );
-  arms.set(pct, { runner, engine });
+  arms.set(pct, { runner, engine: await bench.engine(runner) });
 }
-
-const key = {
-  model: 'tinycnn',
-  precision: 'fp32' as const,
-  batchSize: batch,
-  runner: 'onnxruntime',
-  device: 'bench',
-  runtime: 'bench',
-  optionsHash: 'bench',
-};
+const key = bench.key;
 
 async function measure(pct: number, round: number): Promise<Entry> {
   const arm = arms.get(pct)!;
-  const out = await arm.runner.benchmark(arm.engine, plan, feeds, () => {});
-  const trials = out.trials.map((samples, i) => ({
-    samples,
-    stats: summarize(samples),
-    wallMs: out.wallMs[i]!,
-  }));
-  return {
-    id: `tinycnn/fp32/b${batch}`,
-    model: 'tinycnn',
-    precision: 'fp32',
-    batchSize: batch,
-    status: 'ok',
-    key,
-    latency: latencyOf(trials, `round ${round}`),
-    incidents: [],
-  };
+  return bench.entry(await arm.runner.benchmark(arm.engine, plan, bench.feeds, () => {}), `round ${round}`);
 }
 
 const allCpus = `0-${availableParallelism() - 1}`;
@@ -118,8 +75,7 @@ for (let r = 0; r < rounds + historyRuns; r++) {
 }
 const measureSec = (performance.now() - started) / 1000;
 
-const thresholds = TrtGateConfig.shape.thresholds.parse(undefined);
-const latencyOnly = Object.fromEntries(Object.entries(thresholds).filter(([k]) => k.startsWith('latency.')));
+const latencyOnly = latencyThresholds();
 
 function history(mode: string, upTo: number): BaselineHistory {
   const a = runs.get(armKey(mode, 0))!;

@@ -61,7 +61,7 @@ export async function runAdaptive(
       }
       const rounds = e.schedule.cycleLength;
       for (let r = 0; r < rounds; r++) {
-        e.series.add(await measureRound(e.arms, e.schedule.next(), plan, now));
+        e.series.add(await measureRound(e.arms, e.schedule, plan, now));
       }
       if (e.series.pairs >= budget.minPairs) {
         e.judgement = e.judge(e.series);

@@ -1,13 +1,15 @@
 import { median } from '../gate/numeric.js';
 import type { TensorSet } from '../inputs/tensor.js';
 import type { BenchmarkOutcome, BuiltEngine, Runner } from '../runners/types.js';
+import type { BalancedSchedule } from './schedule.js';
 
 /**
- * Interleaved measurement: a round is one block per arm, back to back, in the schedule's order.
- * A block is a short run of the arm's runner (one trial of `iterations`, after the same warm-up
- * for every block), so any runner works: onnxruntime keeps every arm's session in this process;
- * trtexec makes one short --loadEngine invocation per block, with its GPU health sampled around
- * it. A block the runner marks unreliable (throttling, clock drop) discards its whole round —
+ * Interleaved measurement: a round gives every arm one block of `iterations` timed inferences
+ * after the same warm-up. Where all arms share a runner that can interleave inference by
+ * inference (onnxruntime: every session in this process), the blocks are measured together,
+ * each step running every arm once in the schedule's next order. Otherwise (trtexec: one short
+ * --loadEngine invocation per block, GPU health sampled around it) the blocks run back to back in
+ * the schedule's order. A block the runner marks unreliable (throttling, clock drop) discards its whole round —
  * the pair would compare a throttled block with a healthy one — and the reason is recorded.
  */
 
@@ -24,6 +26,8 @@ export interface BlockPlan {
   warmup: number;
   iterations: number;
   minDurationMs: number;
+  /** `inference` (default): arms alternate inference by inference where the runner can; `block`: always whole blocks. */
+  interleave?: 'inference' | 'block';
 }
 
 export interface Block {
@@ -46,35 +50,85 @@ export interface Round {
 
 export async function measureRound(
   arms: ReadonlyMap<ArmName, Arm>,
-  order: readonly ArmName[],
+  schedule: BalancedSchedule<ArmName>,
   plan: BlockPlan,
   now: () => number,
 ): Promise<Round> {
   const started = now();
+  const runner = sharedInterleavingRunner(arms, plan);
+  const round = runner
+    ? await interleavedRound(runner, arms, schedule, plan)
+    : await blockRound(arms, schedule.next(), plan);
+  round.wallMs = now() - started;
+  return round;
+}
+
+/**
+ * The runner that can time every arm inference by inference, when all arms share it and the plan
+ * allows it. A burst of other work then lands on one or two neighbouring inferences of different
+ * arms — which each arm's block median shrugs off — instead of on a whole block of one arm.
+ */
+function sharedInterleavingRunner(arms: ReadonlyMap<ArmName, Arm>, plan: BlockPlan): Runner | undefined {
+  if (plan.interleave === 'block') return undefined;
+  const runners = new Set([...arms.values()].map((a) => a.runner));
+  const [runner] = runners;
+  return runners.size === 1 && runner?.benchmarkInterleaved ? runner : undefined;
+}
+
+async function interleavedRound(
+  runner: Runner,
+  arms: ReadonlyMap<ArmName, Arm>,
+  schedule: BalancedSchedule<ArmName>,
+  plan: BlockPlan,
+): Promise<Round> {
+  const names = [...arms.keys()];
+  const index = new Map(names.map((n, i) => [n, i]));
+  // Each inference step takes the schedule's next permutation: balanced over every cycle.
+  const orders = Array.from({ length: plan.warmup + plan.iterations }, () =>
+    schedule.next().map((n) => index.get(n)!),
+  );
+  const outcomes = await runner.benchmarkInterleaved!(
+    names.map((n) => ({ engine: arms.get(n)!.engine, feeds: arms.get(n)!.feeds })),
+    { warmup: plan.warmup, iterations: plan.iterations, order: (i) => orders[i]! },
+  );
+  const round: Round = { order: orders[0]!.map((i) => names[i]!), blocks: {}, wallMs: 0 };
+  for (const [i, name] of names.entries()) record(round, name, outcomes[i]!);
+  return round;
+}
+
+async function blockRound(
+  arms: ReadonlyMap<ArmName, Arm>,
+  order: readonly ArmName[],
+  plan: BlockPlan,
+): Promise<Round> {
   const round: Round = { order: [...order], blocks: {}, wallMs: 0 };
   for (const name of order) {
     const arm = arms.get(name);
     if (!arm) throw new Error(`no arm ${name} to measure`);
     const outcome: BenchmarkOutcome = await arm.runner.benchmark(
       arm.engine,
-      { ...plan, trials: 1 },
+      { warmup: plan.warmup, iterations: plan.iterations, minDurationMs: plan.minDurationMs, trials: 1 },
       arm.feeds,
       () => {},
     );
-    const samples = outcome.trials[0] ?? [];
-    if (outcome.unreliable && !round.discarded) round.discarded = `${name} block: ${outcome.unreliable}`;
-    if (samples.length === 0 && !round.discarded) round.discarded = `${name} block: no samples`;
-    round.blocks[name] = {
-      samples,
-      wallMs: outcome.wallMs[0] ?? samples.reduce((a, b) => a + b, 0),
-      median: samples.length > 0 ? median(samples) : Number.NaN,
-      source: outcome.source,
-      ...(outcome.health ? { health: outcome.health } : {}),
-    }; // The round no longer counts: measuring its other blocks would only spend the budget.
+    record(round, name, outcome);
+    // The round no longer counts: measuring its other blocks would only spend the budget.
     if (round.discarded) break;
   }
-  round.wallMs = now() - started;
   return round;
+}
+
+function record(round: Round, name: ArmName, outcome: BenchmarkOutcome): void {
+  const samples = outcome.trials[0] ?? [];
+  if (outcome.unreliable && !round.discarded) round.discarded = `${name} block: ${outcome.unreliable}`;
+  if (samples.length === 0 && !round.discarded) round.discarded = `${name} block: no samples`;
+  round.blocks[name] = {
+    samples,
+    wallMs: outcome.wallMs[0] ?? samples.reduce((a, b) => a + b, 0),
+    median: samples.length > 0 ? median(samples) : Number.NaN,
+    source: outcome.source,
+    ...(outcome.health ? { health: outcome.health } : {}),
+  };
 }
 
 /** The pairs of a series of rounds: log ratios against the base arm's block of the same round. */

@@ -5,9 +5,9 @@ import type { ThresholdSpec, Verdict } from '../config/schema.js';
 import { decide } from '../gate/compare-results.js';
 import { deriveRng } from '../gate/rng.js';
 import type { TensorSet } from '../inputs/tensor.js';
+import { buildInfoOf, deviceKey, entryKey, runtimeKey } from '../pipeline/entry.js';
 import { nullObserver, type RunObserver } from '../pipeline/events.js';
 import type { PlannedEntry } from '../pipeline/plan.js';
-import { deviceKey, runtimeKey } from '../pipeline/run.js';
 import { resultsHeader } from '../results/header.js';
 import type { BaselineKey, Entry, EntryComparison, Results } from '../results/schema.js';
 import type { Runner } from '../runners/types.js';
@@ -18,7 +18,7 @@ import type { Arm, ArmName } from './interleave.js';
 import { judgePaired } from './paired.js';
 import { pairEntries } from './pairing.js';
 import { BalancedSchedule } from './schedule.js';
-import { type BuiltSide, buildInfoOf, buildSide, engineDir, entryOf, failedEntry } from './sides.js';
+import { type BuiltSide, buildSide, entryOf, failedEntry } from './sides.js';
 
 export interface AbRunOptions {
   candidate: LoadedConfig;
@@ -79,23 +79,17 @@ export async function runAb(options: AbRunOptions): Promise<Results> {
       const progress = (stage: string) => (message: string) =>
         observer.onEvent({ type: 'stage', entryId: plan.id, stage, message });
       observer.onEvent({ type: 'entry-start', entryId: plan.id, index, total: pairs.length });
-      const key: BaselineKey = {
-        model: plan.model.name,
-        precision: plan.precision,
-        batchSize: plan.batchSize,
-        runner: runner.type,
-        device: deviceKey(environment),
-        runtime: runtimeKey(environment),
-        optionsHash: '',
-      };
+      const key = entryKey(plan, runner, environment);
       const job: Job = { plan, key };
       jobs.push(job);
       try {
         job.candidate = await buildSide(
           runner,
+          environment,
           plan,
           candidate,
-          engineDir(options.workDir, 'candidate'),
+          options.workDir,
+          'candidate',
           progress('build'),
         );
         key.optionsHash = job.candidate.engine.optionsHash;
@@ -110,17 +104,21 @@ export async function runAb(options: AbRunOptions): Promise<Results> {
       try {
         job.base = await buildSide(
           runner,
+          environment,
           pairing.base,
           base.loaded,
-          engineDir(options.workDir, 'base'),
+          options.workDir,
+          'base',
           progress('build base'),
         );
         if (ab.control) {
           job.control = await buildSide(
             runner,
+            environment,
             pairing.base,
             base.loaded,
-            engineDir(options.workDir, 'control'),
+            options.workDir,
+            'control',
             progress('build base (A/A control)'),
           );
         }
@@ -148,7 +146,7 @@ export async function runAb(options: AbRunOptions): Promise<Results> {
     await runAdaptive(
       measured,
       budget,
-      { warmup: ab.blockWarmup, iterations: ab.blockIterations, minDurationMs: 0 },
+      { warmup: ab.blockWarmup, iterations: ab.blockIterations, minDurationMs: 0, interleave: ab.interleave },
       now,
       (e) =>
         observer.onEvent({
@@ -201,6 +199,9 @@ async function finish(
   const blocks = job.adaptive?.series.blocksOf('candidate') ?? [];
   const source = blocks[0]?.source ?? 'blocks';
   let entry = entryOf(plan, key, await buildInfoOf(job.candidate), blocks, source);
+  // Build incidents (e.g. a timing-cache miss) belong to the candidate's entry, as in a plain run.
+  const buildIncidents = job.candidate.engine.incidents ?? [];
+  entry.incidents.push(...buildIncidents);
   try {
     if (blocks.length === 0) {
       // Unpaired or base-less: the candidate is still benchmarked and checked, as a plain run would.
@@ -228,6 +229,7 @@ async function finish(
         })),
         outcome.source,
       );
+      entry.incidents.push(...buildIncidents);
       if (outcome.unreliable) entry.unreliable = outcome.unreliable;
     }
     await checkAccuracy(job, entry, options, references);

@@ -24,6 +24,18 @@ const EXACT_MAX_N = 300;
  * the interval is [W₍ₖ₎, W₍ₘ₋ₖ₊₁₎] of the sorted Walsh averages. 0 means none exists.
  */
 export function signedRankCritical(n: number, confidence: number): number {
+  // Adaptive sampling looks again after every cycle: the exact distribution is built once per n.
+  const memo = `${n}:${confidence}`;
+  const known = criticalValues.get(memo);
+  if (known !== undefined) return known;
+  const k = computeCritical(n, confidence);
+  criticalValues.set(memo, k);
+  return k;
+}
+
+const criticalValues = new Map<string, number>();
+
+function computeCritical(n: number, confidence: number): number {
   const alpha2 = (1 - confidence) / 2;
   const m = (n * (n + 1)) / 2;
   if (n > EXACT_MAX_N) {

@@ -241,6 +241,12 @@ export const AbConfig = z.strictObject({
   control: z.boolean().default(true),
   /** Seed of the randomized block order. */
   seed: z.number().int().nonnegative().default(0),
+  /**
+   * `inference`: where the runner can (onnxruntime), the arms alternate inference by inference
+   * within each round, so a burst of other work hits every arm alike; `block`: whole blocks per
+   * arm back to back (what trtexec always does).
+   */
+  interleave: z.enum(['inference', 'block']).default('inference'),
 });
 export type AbConfig = z.infer<typeof AbConfig>;
 

@@ -1,5 +1,5 @@
 /** The results.json of an import: an environment from the log (host fields are placeholders) and one entry. */
-import { deviceKey, runtimeKey } from '../pipeline/run.js';
+import { deviceKey, runtimeKey } from '../pipeline/entry.js';
 import { resultsHeader } from '../results/header.js';
 import {
   type Entry,

@@ -1,20 +1,28 @@
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { calibrationCacheFor } from '../accuracy/calibration.js';
 import { type AccuracyReference, onnxRuntimeCpuReference } from '../accuracy/reference.js';
 import { AccuracyCache, runAccuracyStage, validationSetFor } from '../accuracy/stage.js';
 import { type LoadedConfig, namingConfigFile, resolveFrom } from '../config/load.js';
-import type { InputSpec } from '../config/schema.js';
 import { TrtGateError } from '../errors.js';
-import { InputSource, withBatch } from '../inputs/generate.js';
 import { resultsHeader } from '../results/header.js';
-import type { BaselineKey, Entry, Environment, Results } from '../results/schema.js';
-import { type BuildRequest, type BuiltEngine, type Runner, RunnerError } from '../runners/types.js';
+import type { Entry, Environment, Results } from '../results/schema.js';
+import type { BuiltEngine, Runner } from '../runners/types.js';
 import { sweepEntry } from '../sweep/entry.js';
-import { sha256File } from '../util/hash.js';
+import {
+  buildEntryEngine,
+  buildInfoOf,
+  deviceKey,
+  entryInputs,
+  entryKey,
+  inputSourceOf,
+  markFailed,
+  newEntry,
+  runtimeKey,
+} from './entry.js';
 import { nullObserver, type RunObserver } from './events.js';
 import { latencyOf, throughputOf, trialsOf } from './measurements.js';
 import { type PlannedEntry, planEntries } from './plan.js';
+
+/** Re-exported for the modules that take the key parts from here. */
+export { deviceKey, runtimeKey };
 
 export interface RunOptions {
   loaded: LoadedConfig;
@@ -27,16 +35,6 @@ export interface RunOptions {
   only?: (p: PlannedEntry) => boolean;
   /** What accuracy is measured against (default: the fp32 model in ONNX Runtime on the CPU). */
   reference?: AccuracyReference;
-}
-
-export function deviceKey(env: Environment): string {
-  const d = env.device;
-  return d.computeCapability ? `${d.name} (sm ${d.computeCapability})` : d.name;
-}
-
-export function runtimeKey(env: Environment): string {
-  const base = `${env.runtime.name} ${env.runtime.version}`;
-  return env.device.driver ? `${base} / driver ${env.device.driver}` : base;
 }
 
 /** Builds, benchmarks and checks every planned entry; one failing entry never stops the others. */
@@ -82,7 +80,7 @@ async function checkInputs(
   cache: AccuracyCache,
 ): Promise<void> {
   for (const plan of planned) {
-    const { inputs, source } = inputsFor(plan, loaded);
+    const { inputs, source } = entryInputs(plan, loaded);
     await source.sample(0);
     if (!loaded.config.accuracy.enabled) continue;
     await validationSetFor({
@@ -93,19 +91,6 @@ async function checkInputs(
       cache,
     });
   }
-}
-
-/** The entry's inputs at its batch size, and their data, with errors pointing into the config. */
-function inputsFor(plan: PlannedEntry, loaded: LoadedConfig) {
-  const inputs = plan.model.inputs.map((i) => withBatch(i, plan.batchSize));
-  return { inputs, source: inputSource(inputs, plan, loaded) };
-}
-
-function inputSource(inputs: InputSpec[], plan: PlannedEntry, loaded: LoadedConfig): InputSource {
-  return new InputSource(inputs, (p) => resolveFrom(loaded.dir, p), {
-    file: loaded.file,
-    prefix: `models[${plan.modelIndex}].`,
-  });
 }
 
 async function runEntry(
@@ -120,69 +105,24 @@ async function runEntry(
   const progress = (stage: string) => (message: string) =>
     observer.onEvent({ type: 'stage', entryId: plan.id, stage, message });
   const model = plan.model;
-  const { inputs, source } = inputsFor(plan, loaded);
-  const onnxPath = resolveFrom(dir, model.variants[plan.precision] ?? model.onnx);
-  const key: BaselineKey = {
-    model: model.name,
-    precision: plan.precision,
-    batchSize: plan.batchSize,
-    runner: runner.type,
-    device: deviceKey(environment),
-    runtime: runtimeKey(environment),
-    optionsHash: '',
-  };
-  const entry: Entry = {
-    id: plan.id,
-    model: model.name,
-    precision: plan.precision,
-    batchSize: plan.batchSize,
-    status: 'ok',
-    key,
-    incidents: [],
-  };
+  const { inputs, source } = entryInputs(plan, loaded);
+  const key = entryKey(plan, runner, environment);
+  const entry = newEntry(plan, key);
   let engine: BuiltEngine | undefined;
   let stage: 'build' | 'benchmark' | 'accuracy' = 'build';
   try {
-    const buildRequest: BuildRequest = {
-      model: model.name,
-      precision: plan.precision,
-      batchSize: plan.batchSize,
-      onnxPath,
+    const built = await buildEntryEngine({
+      plan,
+      loaded,
+      runner,
+      environment,
       inputs,
-      calibrationCache: model.calibrationCache ? resolveFrom(dir, model.calibrationCache) : undefined,
-      workDir: join(options.workDir, 'engines'),
-    };
-    const calibration =
-      plan.precision === 'int8' && model.calibration && runner.usesCalibrationCache
-        ? await calibrationCacheFor({
-            model,
-            modelIndex: plan.modelIndex,
-            calibration: model.calibration,
-            onnxPath,
-            inputs,
-            batchSize: plan.batchSize,
-            tensorrt: environment.runtime.version,
-            resolve: (p) => resolveFrom(dir, p),
-            configFile: loaded.file,
-            workDir: options.workDir,
-          })
-        : undefined;
-    if (calibration) {
-      progress('build')(calibration.message);
-      buildRequest.calibrationCache = calibration.path;
-    }
-    engine = await runner.build(buildRequest, progress('build'));
+      workDir: options.workDir,
+      progress: progress('build'),
+    });
+    engine = built.engine;
     key.optionsHash = engine.optionsHash;
-    entry.build = {
-      timeMs: engine.timeMs,
-      artifactPath: engine.artifactPath,
-      artifactBytes: (await stat(engine.artifactPath)).size,
-      artifactSha256: await sha256File(engine.artifactPath),
-      modelSha256: await sha256File(onnxPath),
-      cached: engine.cached,
-      optionsHash: engine.optionsHash,
-      details: calibration ? { ...engine.details, calibration } : engine.details,
-    };
+    entry.build = await buildInfoOf(built);
     if (engine.incidents) entry.incidents.push(...engine.incidents);
 
     stage = 'benchmark';
@@ -220,7 +160,7 @@ async function runEntry(
         configFile: loaded.file,
         runner,
         engine,
-        build: buildRequest,
+        build: built.request,
         environment,
         cache,
         workDir: options.workDir,
@@ -238,36 +178,18 @@ async function runEntry(
         request: {
           model: model.name,
           precision: plan.precision,
-          onnxPath,
+          onnxPath: built.onnxPath,
           calibrationCache: engine.request.calibrationCache,
         },
         inputs: model.inputs,
-        feeds: (resized) => inputSource(resized, plan, loaded).sample(0),
+        feeds: (resized) => inputSourceOf(resized, plan, loaded).sample(0),
         workDir: options.workDir,
         progress: progress('sweep'),
       });
     }
   } catch (error) {
     if (error instanceof TrtGateError) throw error;
-    entry.status = 'failed';
-    if (error instanceof RunnerError) {
-      entry.error = { stage: error.stage, message: error.incident.message };
-      entry.incidents.push(error.incident);
-    } else {
-      const message = (error as Error).message ?? String(error);
-      entry.error = { stage, message };
-      entry.incidents.push({
-        kind: 'runtime-error',
-        stage,
-        title: `${stage} failed`,
-        message: message.split('\n')[0] ?? message,
-        logExcerpt: (error as Error).stack,
-        nextSteps: [
-          'Re-run with the same config to see whether it reproduces.',
-          'Check the model and its inputs in the config.',
-        ],
-      });
-    }
+    markFailed(entry, stage, error);
   } finally {
     if (engine) await runner.release(engine);
   }

@@ -55,6 +55,21 @@ export interface BenchmarkOutcome {
 
 export type ProgressFn = (message: string) => void;
 
+/** One arm of an interleaved measurement: an engine and the inputs it is timed on. */
+export interface InterleavedArm {
+  engine: BuiltEngine;
+  feeds: TensorSet;
+}
+
+export interface InterleavedPlan {
+  /** Warm-up inferences per arm, interleaved like the timed ones. */
+  warmup: number;
+  /** Timed inferences per arm. */
+  iterations: number;
+  /** The arms' order (indices into the arms) for iteration i: a permutation of all arms. */
+  order(i: number): readonly number[];
+}
+
 /** A runner turns ONNX models into engines, times them and runs them for accuracy. */
 export interface Runner {
   readonly type: string;
@@ -70,6 +85,13 @@ export interface Runner {
     feeds: TensorSet,
     progress: ProgressFn,
   ): Promise<BenchmarkOutcome>;
+  /**
+   * Times several engines in one loop, inference by inference in `plan.order`, so every arm sees
+   * the same machine state within a fraction of a millisecond (same-job A/B). One outcome per arm,
+   * one trial each. Runners that run one process per engine (trtexec) leave it out; their arms are
+   * measured in alternating blocks instead.
+   */
+  benchmarkInterleaved?(arms: readonly InterleavedArm[], plan: InterleavedPlan): Promise<BenchmarkOutcome[]>;
   /** Outputs for each feed set, in order. */
   infer(engine: BuiltEngine, feeds: TensorSet[]): Promise<TensorSet[]>;
   /** Frees what one engine holds (sessions, temp files). */

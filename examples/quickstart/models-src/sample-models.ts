@@ -17,6 +17,11 @@ export interface SampleVariant {
    * a real, modest slowdown (the `tinycnn-slower10` file, about 10 % on a CPU) for the A/B gate.
    */
   extraConv?: number;
+  /**
+   * Two extra 1×1 convolutions (32 → this many channels → 32) at the lowest resolution: a finer
+   * real slowdown than `extraConv` (about 1 % of the model's work per 8 channels), for the A/B bench.
+   */
+  extraPointwise?: number;
   /** Relative Gaussian noise added to every weight: the same model, measurably less accurate. */
   perturb?: number;
   /** Perturb only this layer's weights (e.g. `conv2`): one broken middle layer, for localization. */
@@ -72,6 +77,13 @@ class GraphWriter {
     return this.node('Relu', [conv], `${name}.relu`);
   }
 
+  conv1x1(input: string, name: string, inCh: number, outCh: number): string {
+    const w = this.weight(`${name}.weight`, [outCh, inCh, 1, 1], inCh);
+    const b = this.bias(`${name}.bias`, outCh);
+    const conv = this.node('Conv', [input, w, b], name, { kernel_shape: [1, 1] });
+    return this.node('Relu', [conv], `${name}.relu`);
+  }
+
   gemm(input: string, name: string, inF: number, outF: number): string {
     const w = this.weight(`${name}.weight`, [outF, inF], inF);
     const b = this.bias(`${name}.bias`, outF);
@@ -99,6 +111,10 @@ export function tinyCnn(variant: SampleVariant): OnnxGraph {
   if (variant.extraConv) {
     x = g.conv(x, 'conv2x', 32, variant.extraConv);
     x = g.conv(x, 'conv2y', variant.extraConv, 32);
+  }
+  if (variant.extraPointwise) {
+    x = g.conv1x1(x, 'conv2p', 32, variant.extraPointwise);
+    x = g.conv1x1(x, 'conv2q', variant.extraPointwise, 32);
   }
   x = g.conv(x, 'conv3', 32, 64);
   x = g.node('GlobalAveragePool', [x], 'gap');
@@ -137,6 +153,7 @@ function describe(v: SampleVariant): string {
     `${v.encoding} weights`,
     v.slower ? 'slower' : '',
     v.extraConv ? `extra conv ${v.extraConv}` : '',
+    v.extraPointwise ? `extra 1x1 conv ${v.extraPointwise}` : '',
     v.perturb ? `perturbed ${v.perturb}${v.perturbLayer ? ` in ${v.perturbLayer}` : ''}` : '',
   ]
     .filter(Boolean)

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { deviceKey } from '../../pipeline/run.js';
+import { deviceKey } from '../../pipeline/entry.js';
 import type { Entry, Environment, Results } from '../../results/schema.js';
 import { neutralize } from '../../util/untrusted.js';
 

@@ -1,7 +1,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import { Pushgateway, type Registry } from 'prom-client';
 import { ExitCode, TrtGateError } from '../../errors.js';
-import { deviceKey } from '../../pipeline/run.js';
+import { deviceKey } from '../../pipeline/entry.js';
 import type { Results } from '../../results/schema.js';
 import { buildRegistry } from './metrics.js';
 

@@ -10,6 +10,8 @@ import {
   type BenchmarkPlan,
   type BuildRequest,
   type BuiltEngine,
+  type InterleavedArm,
+  type InterleavedPlan,
   type ProgressFn,
   type Runner,
   RunnerError,
@@ -178,6 +180,39 @@ export class OnnxRuntimeRunner implements Runner {
       throw runtimeError('benchmark', engine, error as Error);
     }
     return outcome;
+  }
+
+  async benchmarkInterleaved(
+    arms: readonly InterleavedArm[],
+    plan: InterleavedPlan,
+  ): Promise<BenchmarkOutcome[]> {
+    const runs = arms.map((a) => ({
+      engine: a.engine,
+      session: this.session(a.engine),
+      feeds: toOrtFeeds(this.ort, a.feeds),
+    }));
+    const samples: number[][] = runs.map(() => []);
+    const slowdown = (this.testHooks.injectSlowdownPct ?? 0) / 100;
+    let current = runs[0]!.engine;
+    try {
+      for (let i = 0; i < plan.warmup + plan.iterations; i++) {
+        for (const a of plan.order(i)) {
+          const run = runs[a]!;
+          current = run.engine;
+          const t0 = performance.now();
+          await run.session.run(run.feeds);
+          if (slowdown) spinFor((performance.now() - t0) * slowdown);
+          if (i >= plan.warmup) samples[a]!.push(performance.now() - t0);
+        }
+      }
+    } catch (error) {
+      throw runtimeError('benchmark', current, error as Error);
+    }
+    return samples.map((s) => ({
+      trials: [s],
+      wallMs: [s.reduce((x, y) => x + y, 0)],
+      source: 'session.run (wall clock, ms)',
+    }));
   }
 
   async infer(engine: BuiltEngine, feeds: TensorSet[]): Promise<TensorSet[]> {
