@@ -11809,16 +11809,16 @@ var require_dns = __commonJS({
       setRecords(origin, addresses) {
         const timestamp = Date.now();
         const records = { records: { 4: null, 6: null } };
-        for (const record2 of addresses) {
-          record2.timestamp = timestamp;
-          if (typeof record2.ttl === "number") {
-            record2.ttl = Math.min(record2.ttl, this.#maxTTL);
+        for (const record3 of addresses) {
+          record3.timestamp = timestamp;
+          if (typeof record3.ttl === "number") {
+            record3.ttl = Math.min(record3.ttl, this.#maxTTL);
           } else {
-            record2.ttl = this.#maxTTL;
+            record3.ttl = this.#maxTTL;
           }
-          const familyRecords = records.records[record2.family] ?? { ips: [] };
-          familyRecords.ips.push(record2);
-          records.records[record2.family] = familyRecords;
+          const familyRecords = records.records[record3.family] ?? { ips: [] };
+          familyRecords.ips.push(record3);
+          records.records[record3.family] = familyRecords;
         }
         this.#records.set(origin.hostname, records);
       }
@@ -27599,15 +27599,15 @@ var require_windows = __commonJS({
       }
       return false;
     }
-    function checkStat(stat11, path6, options) {
-      if (!stat11.isSymbolicLink() && !stat11.isFile()) {
+    function checkStat(stat10, path6, options) {
+      if (!stat10.isSymbolicLink() && !stat10.isFile()) {
         return false;
       }
       return checkPathExt(path6, options);
     }
     function isexe(path6, options, cb) {
-      fs3.stat(path6, function(er, stat11) {
-        cb(er, er ? false : checkStat(stat11, path6, options));
+      fs3.stat(path6, function(er, stat10) {
+        cb(er, er ? false : checkStat(stat10, path6, options));
       });
     }
     function sync(path6, options) {
@@ -27623,20 +27623,20 @@ var require_mode = __commonJS({
     isexe.sync = sync;
     var fs3 = __require("fs");
     function isexe(path6, options, cb) {
-      fs3.stat(path6, function(er, stat11) {
-        cb(er, er ? false : checkStat(stat11, options));
+      fs3.stat(path6, function(er, stat10) {
+        cb(er, er ? false : checkStat(stat10, options));
       });
     }
     function sync(path6, options) {
       return checkStat(fs3.statSync(path6), options);
     }
-    function checkStat(stat11, options) {
-      return stat11.isFile() && checkMode(stat11, options);
+    function checkStat(stat10, options) {
+      return stat10.isFile() && checkMode(stat10, options);
     }
-    function checkMode(stat11, options) {
-      var mod = stat11.mode;
-      var uid = stat11.uid;
-      var gid = stat11.gid;
+    function checkMode(stat10, options) {
+      var mod = stat10.mode;
+      var uid = stat10.uid;
+      var gid = stat10.gid;
       var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
       var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
       var u2 = parseInt("100", 8);
@@ -35137,6 +35137,35 @@ var init_runner = __esm({
         }
         return outcome;
       }
+      async benchmarkInterleaved(arms, plan) {
+        const runs = arms.map((a2) => ({
+          engine: a2.engine,
+          session: this.session(a2.engine),
+          feeds: toOrtFeeds(this.ort, a2.feeds)
+        }));
+        const samples = runs.map(() => []);
+        const slowdown = (this.testHooks.injectSlowdownPct ?? 0) / 100;
+        let current = runs[0].engine;
+        try {
+          for (let i3 = 0; i3 < plan.warmup + plan.iterations; i3++) {
+            for (const a2 of plan.order(i3)) {
+              const run2 = runs[a2];
+              current = run2.engine;
+              const t0 = performance.now();
+              await run2.session.run(run2.feeds);
+              if (slowdown) spinFor((performance.now() - t0) * slowdown);
+              if (i3 >= plan.warmup) samples[a2].push(performance.now() - t0);
+            }
+          }
+        } catch (error63) {
+          throw runtimeError("benchmark", current, error63);
+        }
+        return samples.map((s) => ({
+          trials: [s],
+          wallMs: [s.reduce((x2, y) => x2 + y, 0)],
+          source: "session.run (wall clock, ms)"
+        }));
+      }
       async infer(engine, feeds) {
         const session = this.session(engine);
         const outputs = [];
@@ -37009,7 +37038,7 @@ function readMetric(body, label, key, at, partial2) {
     if (m[2] !== void 0) out.percentiles[m[2]] = value2;
     else out[m[1]] = value2;
   });
-  for (const stat11 of STAT_KEYS) if (out[stat11] === void 0) partial2.add(`${key}.${stat11}`);
+  for (const stat10 of STAT_KEYS) if (out[stat10] === void 0) partial2.add(`${key}.${stat10}`);
   const lastPiece = pieces[pieces.length - 1] ?? "";
   const lastOk = FIELD.exec(lastPiece)?.[4] !== void 0;
   if (!lastOk) {
@@ -45727,43 +45756,43 @@ function verifyTimingCache(file2, before, after, log, seenBefore) {
     ...said.loadedBytes !== void 0 ? { loadedBytes: said.loadedBytes } : {},
     ...said.savedBytes !== void 0 ? { savedBytes: said.savedBytes } : {}
   };
-  const record2 = (status, note2) => ({ ...base, status, note: note2 });
+  const record3 = (status, note2) => ({ ...base, status, note: note2 });
   if (before !== null && (said.unreadable || said.loadedBytes !== before.bytes)) {
     const why = said.unreadable ? "trtexec could not read it" : said.loadedBytes === void 0 ? "the log never says it was loaded" : `trtexec loaded ${said.loadedBytes} bytes but the file held ${before.bytes}`;
-    return record2(
+    return record3(
       "not-loaded",
       `the timing cache existed (${before.bytes} bytes) but ${why}: every tactic was timed anew`
     );
   }
   if (after === null)
-    return record2("not-saved", "the build wrote no timing cache: the next build times every tactic again");
+    return record3("not-saved", "the build wrote no timing cache: the next build times every tactic again");
   if (before === null)
-    return record2("created", `first build with this cache: ${after.bytes} bytes of tactic timings written`);
-  if (after.sha256 === before.sha256) return record2("hit", "every tactic timing came from the cache");
+    return record3("created", `first build with this cache: ${after.bytes} bytes of tactic timings written`);
+  if (after.sha256 === before.sha256) return record3("hit", "every tactic timing came from the cache");
   if (after.bytes <= before.bytes) {
-    return record2(
+    return record3(
       "rewritten",
       `the cache was rewritten without growing (${before.bytes} \u2192 ${after.bytes} bytes): no tactic was timed anew`
     );
   }
   if (!seenBefore) {
-    return record2(
+    return record3(
       "extended",
       `first build of this engine with this cache: its tactic timings were added (${before.bytes} \u2192 ${after.bytes} bytes)`
     );
   }
-  return record2(
+  return record3(
     "missed",
     `this engine was built with this cache before, yet the cache did not hold every tactic it needed (${before.bytes} \u2192 ${after.bytes} bytes): the builder timed some anew, so its tactic choices may differ from the earlier build`
   );
 }
-function timingCacheIncident(record2, logFile) {
-  if (!FLAGGED.has(record2.status)) return void 0;
+function timingCacheIncident(record3, logFile) {
+  if (!FLAGGED.has(record3.status)) return void 0;
   return {
     kind: "timing-cache-miss",
     stage: "build",
-    title: `Timing cache ${record2.status === "missed" ? "missed" : record2.status === "not-loaded" ? "not loaded" : "not written"}`,
-    message: `${record2.file}: ${record2.note}.`,
+    title: `Timing cache ${record3.status === "missed" ? "missed" : record3.status === "not-loaded" ? "not loaded" : "not written"}`,
+    message: `${record3.file}: ${record3.note}.`,
     nextSteps: [
       "A latency change on this build may be tactic drift, not code: compare the engines with trt-gate diff-engines (profile: true records the layers).",
       "Keep one timing cache per TensorRT version and GPU, and restore it before the build (for example with actions/cache).",
@@ -72166,8 +72195,8 @@ function rewriteKeyNames(ctx) {
       bySchema.set(entry.schema, entry);
   }
   const rewrites = /* @__PURE__ */ new Map();
-  for (const record2 of pendingRecords.get(ctx) ?? []) {
-    const seen = ctx.seen.get(record2);
+  for (const record3 of pendingRecords.get(ctx) ?? []) {
+    const seen = ctx.seen.get(record3);
     const names2 = (seen?.def ?? seen?.schema)?.propertyNames;
     if (!names2 || names2 === true || rewrites.has(names2))
       continue;
@@ -75723,7 +75752,13 @@ var AbConfig = external_exports.strictObject({
   /** Measure the base side twice (A/A control) and use its noise in the verdict. */
   control: external_exports.boolean().default(true),
   /** Seed of the randomized block order. */
-  seed: external_exports.number().int().nonnegative().default(0)
+  seed: external_exports.number().int().nonnegative().default(0),
+  /**
+   * `inference`: where the runner can (onnxruntime), the arms alternate inference by inference
+   * within each round, so a burst of other work hits every arm alike; `block`: whole blocks per
+   * arm back to back (what trtexec always does).
+   */
+  interleave: external_exports.enum(["inference", "block"]).default("inference")
 });
 var ValidationConfig = external_exports.strictObject({
   /** An .npz (one array per input, named by the input), an .npy (one-input models), or a directory of them. */
@@ -80101,13 +80136,9 @@ function referenceOutputs(onnxPath, feeds) {
   return onnxRuntimeCpuReference.outputs(onnxPath, feeds);
 }
 
-// src/pipeline/events.ts
-var nullObserver = { onEvent: () => {
-} };
-
-// src/pipeline/run.ts
+// src/pipeline/entry.ts
 import { stat as stat8 } from "node:fs/promises";
-import { join as join21 } from "node:path";
+import { join as join18 } from "node:path";
 
 // src/accuracy/calibration.ts
 init_tensor();
@@ -81113,9 +81144,1011 @@ async function calibrationCacheFor(req) {
   };
 }
 
+// src/pipeline/entry.ts
+init_generate();
+init_types();
+init_hash();
+function deviceKey(env) {
+  const d = env.device;
+  return d.computeCapability ? `${d.name} (sm ${d.computeCapability})` : d.name;
+}
+function runtimeKey(env) {
+  const base = `${env.runtime.name} ${env.runtime.version}`;
+  return env.device.driver ? `${base} / driver ${env.device.driver}` : base;
+}
+function entryKey(plan, runner, environment) {
+  return {
+    model: plan.model.name,
+    precision: plan.precision,
+    batchSize: plan.batchSize,
+    runner: runner.type,
+    device: deviceKey(environment),
+    runtime: runtimeKey(environment),
+    optionsHash: ""
+  };
+}
+function newEntry(plan, key) {
+  return {
+    id: plan.id,
+    model: plan.model.name,
+    precision: plan.precision,
+    batchSize: plan.batchSize,
+    status: "ok",
+    key,
+    incidents: []
+  };
+}
+function entryInputs(plan, loaded, inputs = plan.model.inputs) {
+  const resized = inputs.map((i3) => withBatch(i3, plan.batchSize));
+  return { inputs: resized, source: inputSourceOf(resized, plan, loaded) };
+}
+function inputSourceOf(inputs, plan, loaded) {
+  return new InputSource(inputs, (p) => resolveFrom(loaded.dir, p), {
+    file: loaded.file,
+    prefix: `models[${plan.modelIndex}].`
+  });
+}
+async function buildEntryEngine(args) {
+  const { plan, loaded, runner, inputs, progress } = args;
+  const model = plan.model;
+  const onnxPath = resolveFrom(loaded.dir, model.variants[plan.precision] ?? model.onnx);
+  const request2 = {
+    model: model.name,
+    precision: plan.precision,
+    batchSize: plan.batchSize,
+    onnxPath,
+    inputs,
+    calibrationCache: model.calibrationCache ? resolveFrom(loaded.dir, model.calibrationCache) : void 0,
+    workDir: args.engineDir ?? join18(args.workDir, "engines")
+  };
+  const calibration = plan.precision === "int8" && model.calibration && runner.usesCalibrationCache ? await calibrationCacheFor({
+    model,
+    modelIndex: plan.modelIndex,
+    calibration: model.calibration,
+    onnxPath,
+    inputs,
+    batchSize: plan.batchSize,
+    tensorrt: args.environment.runtime.version,
+    resolve: (p) => resolveFrom(loaded.dir, p),
+    configFile: loaded.file,
+    workDir: args.workDir
+  }) : void 0;
+  if (calibration) {
+    progress(calibration.message);
+    request2.calibrationCache = calibration.path;
+  }
+  const engine = await runner.build(request2, progress);
+  return { request: request2, engine, onnxPath, ...calibration ? { calibration } : {} };
+}
+async function buildInfoOf(build) {
+  const { engine, calibration } = build;
+  return {
+    timeMs: engine.timeMs,
+    artifactPath: engine.artifactPath,
+    artifactBytes: (await stat8(engine.artifactPath)).size,
+    artifactSha256: await sha256File(engine.artifactPath),
+    modelSha256: await sha256File(build.onnxPath),
+    cached: engine.cached,
+    optionsHash: engine.optionsHash,
+    details: calibration ? { ...engine.details, calibration } : engine.details
+  };
+}
+function markFailed(entry, stage, error63) {
+  entry.status = "failed";
+  if (error63 instanceof RunnerError) {
+    entry.error = { stage: error63.stage, message: error63.incident.message };
+    entry.incidents.push(error63.incident);
+    return entry;
+  }
+  const message = error63?.message ?? String(error63);
+  entry.error = { stage, message };
+  entry.incidents.push({
+    kind: "runtime-error",
+    stage,
+    title: `${stage} failed`,
+    message: message.split("\n")[0] ?? message,
+    logExcerpt: error63?.stack,
+    nextSteps: [
+      "Re-run with the same config to see whether it reproduces.",
+      "Check the model and its inputs in the config."
+    ]
+  });
+  return entry;
+}
+
+// src/pipeline/events.ts
+var nullObserver = { onEvent: () => {
+} };
+
+// src/results/header.ts
+import { randomUUID as randomUUID3 } from "node:crypto";
+
+// package.json
+var package_default = {
+  name: "trt-gate",
+  version: "0.1.0",
+  description: "CI regression gate and benchmarking for TensorRT engines (ONNX Runtime CPU as the embedded default).",
+  type: "module",
+  license: "MIT",
+  private: true,
+  engines: {
+    node: ">=20"
+  },
+  bin: {
+    "trt-gate": "bin/trt-gate.js"
+  },
+  scripts: {
+    build: "node scripts/build.mjs cli",
+    "build:action": "node scripts/build.mjs action",
+    prepare: "node scripts/build.mjs cli",
+    test: "vitest run",
+    typecheck: "tsc --noEmit",
+    lint: "biome check .",
+    format: "biome format --write .",
+    models: "tsx examples/quickstart/models-src/generate.ts",
+    bench: "tsx bench/runner-overhead.ts",
+    "bench:gate": "tsx bench/gate-detection.ts",
+    "bench:cost": "tsx bench/gate-cost.ts",
+    "bench:startup": "node bench/startup.mjs",
+    "bench:ab": "tsx bench/ab-detection.ts",
+    "bench:history": "tsx bench/history-detection.ts",
+    "bench:store": "tsx bench/store.ts"
+  },
+  dependencies: {
+    "@actions/core": "^3.0.1",
+    "@actions/github": "^9.1.1",
+    "@octokit/plugin-retry": "^8.1.1",
+    "@octokit/plugin-throttling": "^11.0.5",
+    commander: "^14.0.3",
+    execa: "^9.6.1",
+    fflate: "^0.8.3",
+    handlebars: "^4.7.10",
+    "onnxruntime-node": "^1.30.0",
+    "p-retry": "^7.1.1",
+    picocolors: "^1.1.1",
+    "prom-client": "^15.1.3",
+    "proper-lockfile": "^4.1.2",
+    protobufjs: "^8.8.1",
+    semver: "^7.8.6",
+    "simple-statistics": "^7.12.1",
+    yaml: "^2.9.1",
+    zod: "^4.6.7"
+  },
+  devDependencies: {
+    "@biomejs/biome": "^2.6.8",
+    "@types/node": "^20.19.43",
+    "@types/proper-lockfile": "^4.1.4",
+    "@types/semver": "^7.8.0",
+    esbuild: "^0.28.2",
+    "fast-check": "^4.11.0",
+    marked: "^18.2.1",
+    "playwright-core": "^1.65.1",
+    prom2javascript: "^0.2.0",
+    tsx: "^4.23.15",
+    typescript: "~5.9.3",
+    vitest: "^4.1.12"
+  },
+  overrides: {
+    "content-type": "2.1.0"
+  },
+  allowScripts: {
+    esbuild: false,
+    "onnxruntime-node": false
+  }
+};
+
+// src/version.ts
+function toolVersion() {
+  return package_default.version;
+}
+
+// src/results/header.ts
+function resultsHeader() {
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    tool: { name: "trt-gate", version: toolVersion() },
+    runId: randomUUID3(),
+    createdAt: (/* @__PURE__ */ new Date()).toISOString()
+  };
+}
+
+// src/ab/interleave.ts
+async function measureRound(arms, schedule, plan, now) {
+  const started = now();
+  const runner = sharedInterleavingRunner(arms, plan);
+  const round2 = runner ? await interleavedRound(runner, arms, schedule, plan) : await blockRound(arms, schedule.next(), plan);
+  round2.wallMs = now() - started;
+  return round2;
+}
+function sharedInterleavingRunner(arms, plan) {
+  if (plan.interleave === "block") return void 0;
+  const runners = new Set([...arms.values()].map((a2) => a2.runner));
+  const [runner] = runners;
+  return runners.size === 1 && runner?.benchmarkInterleaved ? runner : void 0;
+}
+async function interleavedRound(runner, arms, schedule, plan) {
+  const names2 = [...arms.keys()];
+  const index = new Map(names2.map((n3, i3) => [n3, i3]));
+  const orders = Array.from(
+    { length: plan.warmup + plan.iterations },
+    () => schedule.next().map((n3) => index.get(n3))
+  );
+  const outcomes = await runner.benchmarkInterleaved(
+    names2.map((n3) => ({ engine: arms.get(n3).engine, feeds: arms.get(n3).feeds })),
+    { warmup: plan.warmup, iterations: plan.iterations, order: (i3) => orders[i3] }
+  );
+  const round2 = { order: orders[0].map((i3) => names2[i3]), blocks: {}, wallMs: 0 };
+  for (const [i3, name] of names2.entries()) record2(round2, name, outcomes[i3]);
+  return round2;
+}
+async function blockRound(arms, order, plan) {
+  const round2 = { order: [...order], blocks: {}, wallMs: 0 };
+  for (const name of order) {
+    const arm = arms.get(name);
+    if (!arm) throw new Error(`no arm ${name} to measure`);
+    const outcome = await arm.runner.benchmark(
+      arm.engine,
+      { warmup: plan.warmup, iterations: plan.iterations, minDurationMs: plan.minDurationMs, trials: 1 },
+      arm.feeds,
+      () => {
+      }
+    );
+    record2(round2, name, outcome);
+    if (round2.discarded) break;
+  }
+  return round2;
+}
+function record2(round2, name, outcome) {
+  const samples = outcome.trials[0] ?? [];
+  if (outcome.unreliable && !round2.discarded) round2.discarded = `${name} block: ${outcome.unreliable}`;
+  if (samples.length === 0 && !round2.discarded) round2.discarded = `${name} block: no samples`;
+  round2.blocks[name] = {
+    samples,
+    wallMs: outcome.wallMs[0] ?? samples.reduce((a2, b) => a2 + b, 0),
+    median: samples.length > 0 ? median2(samples) : Number.NaN,
+    source: outcome.source,
+    ...outcome.health ? { health: outcome.health } : {}
+  };
+}
+var PairedSeries = class {
+  ab = [];
+  aa = [];
+  rounds = [];
+  discarded = [];
+  spentMs = 0;
+  add(round2) {
+    this.rounds.push(round2);
+    this.spentMs += round2.wallMs;
+    if (round2.discarded) {
+      this.discarded.push(round2.discarded);
+      return;
+    }
+    const base = round2.blocks.base?.median;
+    const cand = round2.blocks.candidate?.median;
+    if (!(base > 0) || !(cand > 0)) {
+      this.discarded.push("a block median is not positive");
+      return;
+    }
+    this.ab.push(Math.log(cand / base));
+    const control = round2.blocks.control?.median;
+    if (control !== void 0) this.aa.push(Math.log(control / base));
+  }
+  get pairs() {
+    return this.ab.length;
+  }
+  /** Every kept block of one arm, in order (discarded rounds left out). */
+  blocksOf(arm) {
+    return this.rounds.filter((r) => !r.discarded).flatMap((r) => r.blocks[arm] ? [r.blocks[arm]] : []);
+  }
+};
+
+// src/ab/adaptive.ts
+function adaptiveEntry(id, arms, schedule, judge) {
+  return { id, arms, schedule, judge, series: new PairedSeries() };
+}
+async function runAdaptive(entries2, budget, plan, now, progress = () => {
+}) {
+  const start = now();
+  const stop = (e, why) => {
+    e.stopped = why;
+    e.stoppedAtMs = now() - start;
+  };
+  let open5 = entries2.filter((e) => !e.stopped);
+  while (open5.length > 0) {
+    for (const e of open5) {
+      if (now() - start >= budget.maxSeconds * 1e3) {
+        stop(e, "time-budget");
+        continue;
+      }
+      const rounds = e.schedule.cycleLength;
+      for (let r = 0; r < rounds; r++) {
+        e.series.add(await measureRound(e.arms, e.schedule, plan, now));
+      }
+      if (e.series.pairs >= budget.minPairs) {
+        e.judgement = e.judge(e.series);
+        if (e.judgement.verdict !== "inconclusive") stop(e, "settled");
+      }
+      if (!e.stopped && e.series.pairs >= budget.maxPairs) stop(e, "max-pairs");
+      if (!e.stopped && e.series.discarded.length >= budget.maxPairs) stop(e, "discarded");
+      progress(e);
+    }
+    open5 = open5.filter((e) => !e.stopped);
+  }
+  for (const e of entries2) e.judgement = finalJudgement(e, budget.minPairs);
+}
+function finalJudgement(e, minPairs) {
+  const j = e.judge(e.series);
+  if (j.verdict === "inconclusive" || e.series.pairs >= minPairs) return j;
+  return {
+    ...j,
+    verdict: "inconclusive",
+    reason: `only ${e.series.pairs} pairs were measured before the budget ran out, fewer than the ${minPairs} a verdict needs (${j.reason})`
+  };
+}
+
+// src/ab/comparison.ts
+var PAIRED_METRIC = "latency.p50";
+function pairedSpec(thresholds) {
+  const spec = thresholds[PAIRED_METRIC];
+  if (spec?.model === "statistical") {
+    const direction = spec.direction ?? "lower";
+    return { spec, minEffectPct: spec.minEffectPct, confidence: spec.confidence, direction };
+  }
+  if (spec?.model === "percentage") {
+    return {
+      spec,
+      minEffectPct: spec.maxRegressionPct,
+      confidence: 0.99,
+      direction: spec.direction ?? "lower"
+    };
+  }
+  return void 0;
+}
+function abComparison(input2) {
+  const { candidate, base, paired, adaptive } = input2;
+  const rest = Object.fromEntries(
+    Object.entries(input2.thresholds).filter(([name]) => !(paired && name === PAIRED_METRIC))
+  );
+  const history = {
+    key: candidate.key,
+    runs: [
+      {
+        runId: "base-side",
+        createdAt: (/* @__PURE__ */ new Date(0)).toISOString(),
+        source: { ref: input2.summary.base },
+        entry: { ...base, key: candidate.key }
+      }
+    ]
+  };
+  const others = compareEntry(candidate, history, [], rest, { seed: input2.seed ?? 0 });
+  const judgement = adaptive.judgement;
+  const metrics = [];
+  if (paired) metrics.push(pairedMetric(candidate, base, paired, judgement, adaptive));
+  metrics.push(...others.metrics);
+  const verdict = candidate.status === "failed" ? "failed" : worstVerdict(metrics.map((m) => m.verdict));
+  const hits = metrics.filter((m) => m.verdict === verdict);
+  const reason = candidate.status === "failed" ? others.reason : verdict === "unchanged" && hits.length === metrics.length ? `all ${metrics.length} compared metric${metrics.length === 1 ? " is" : "s are"} within thresholds` : hits.slice(0, 3).map((m) => `${m.metric}: ${m.reason}`).join("; ");
+  const series = adaptive.series;
+  const { engineDiff: _fromHistory, ...judged } = others;
+  const engineDiff = engineDiffFor(metrics, candidate, base);
+  return {
+    ...judged,
+    ...engineDiff ? { engineDiff } : {},
+    verdict,
+    reason,
+    baselineRuns: 1,
+    metrics,
+    method: "ab",
+    ab: {
+      ...input2.summary,
+      pairs: series.pairs,
+      discardedRounds: series.discarded.length,
+      discardReasons: [...new Set(series.discarded)].slice(0, 5),
+      aaDeltaPct: judgement.aa?.deltaPct ?? null,
+      aaIntervalPct: judgement.aa?.intervalPct ?? null,
+      aaNoisePct: judgement.aa?.noisePct ?? null,
+      thresholdPct: judgement.thresholdPct,
+      timeToVerdictMs: series.spentMs,
+      stoppedAtMs: adaptive.stoppedAtMs ?? 0,
+      stopped: adaptive.stopped ?? "time-budget"
+    }
+  };
+}
+function pairedMetric(candidate, base, paired, j, adaptive) {
+  const medianOf = (e) => e.latency ? median2(e.latency.trials.map((t) => t.stats.median)) : null;
+  const why = j.verdict === "inconclusive" && adaptive.stopped && adaptive.stopped !== "settled" ? `${j.reason} (stopped: ${STOP_TEXT[adaptive.stopped]})` : j.reason;
+  return {
+    metric: PAIRED_METRIC,
+    direction: paired.direction,
+    threshold: paired.spec,
+    baseline: medianOf(base),
+    candidate: medianOf(candidate),
+    deltaPct: j.deltaPct,
+    ...j.intervalPct ? { intervalPct: j.intervalPct } : {},
+    ...j.aa?.noisePct != null ? { noisePct: j.aa.noisePct } : {},
+    verdict: j.verdict,
+    reason: `A/B in this job: ${why}`
+  };
+}
+var STOP_TEXT = {
+  settled: "settled",
+  "max-pairs": "the maximum number of pairs was reached",
+  "time-budget": "the job\u2019s time budget was spent",
+  discarded: "too many rounds were discarded"
+};
+function unpairedComparison(candidate, thresholds, reason) {
+  const c3 = compareEntry(candidate, void 0, [], thresholds);
+  return {
+    ...c3,
+    reason: c3.verdict === "no-baseline" ? reason : c3.reason,
+    metrics: c3.metrics.map((m) => m.verdict === "no-baseline" ? { ...m, reason } : m),
+    method: "ab",
+    ...candidate.status === "failed" ? {} : { abSkipped: reason }
+  };
+}
+
+// src/ab/signed-rank.ts
+var EXACT_MAX_N = 300;
+function signedRankCritical(n3, confidence) {
+  const memo2 = `${n3}:${confidence}`;
+  const known = criticalValues.get(memo2);
+  if (known !== void 0) return known;
+  const k = computeCritical(n3, confidence);
+  criticalValues.set(memo2, k);
+  return k;
+}
+var criticalValues = /* @__PURE__ */ new Map();
+function computeCritical(n3, confidence) {
+  const alpha2 = (1 - confidence) / 2;
+  const m = n3 * (n3 + 1) / 2;
+  if (n3 > EXACT_MAX_N) {
+    const sd = Math.sqrt(n3 * (n3 + 1) * (2 * n3 + 1) / 24);
+    const k2 = Math.floor(m / 2 + normalQuantile(alpha2) * sd - 0.5) + 1;
+    return Math.max(0, k2);
+  }
+  let p = new Float64Array(m + 1);
+  p[0] = 1;
+  let top = 0;
+  for (let i3 = 1; i3 <= n3; i3++) {
+    const next = new Float64Array(m + 1);
+    for (let s = 0; s <= top; s++) {
+      const half = p[s] / 2;
+      next[s] = next[s] + half;
+      next[s + i3] = next[s + i3] + half;
+    }
+    top += i3;
+    p = next;
+  }
+  let cdf = 0;
+  let k = 0;
+  while (k <= m && cdf + p[k] <= alpha2 * (1 + 1e-12)) {
+    cdf += p[k];
+    k++;
+  }
+  return k;
+}
+function signedRankInterval(diffs, confidence) {
+  const n3 = diffs.length;
+  if (n3 === 0) return { estimate: Number.NaN, interval: null, n: n3 };
+  const m = n3 * (n3 + 1) / 2;
+  const walsh = new Float64Array(m);
+  let w = 0;
+  for (let i3 = 0; i3 < n3; i3++) for (let j = i3; j < n3; j++) walsh[w++] = (diffs[i3] + diffs[j]) / 2;
+  walsh.sort();
+  const estimate = m % 2 === 1 ? walsh[(m - 1) / 2] : (walsh[m / 2 - 1] + walsh[m / 2]) / 2;
+  const k = signedRankCritical(n3, confidence);
+  const interval = k >= 1 ? [walsh[k - 1], walsh[m - k]] : null;
+  return { estimate, interval, n: n3 };
+}
+
+// src/ab/paired.ts
+var pct = (log) => (Math.exp(log) - 1) * 100;
+function judgePaired(input2) {
+  const { minEffectPct, confidence, direction } = input2;
+  const ab = signedRankInterval(input2.ab, confidence);
+  const pairs = input2.ab.length;
+  const level = `${Math.round(confidence * 1e3) / 10}%`;
+  let aa;
+  if (input2.aa.length > 0) {
+    const control = signedRankInterval(input2.aa, confidence);
+    const interval = control.interval ? [pct(control.interval[0]), pct(control.interval[1])] : null;
+    aa = {
+      deltaPct: pct(control.estimate),
+      intervalPct: interval,
+      noisePct: interval ? Math.max(Math.abs(interval[0]), Math.abs(interval[1])) : null
+    };
+  }
+  const base = { pairs, ...aa ? { aa } : {} };
+  if (!ab.interval) {
+    return {
+      ...base,
+      verdict: "inconclusive",
+      deltaPct: pairs > 0 ? pct(ab.estimate) : null,
+      intervalPct: null,
+      thresholdPct: minEffectPct,
+      reason: `${pairs} block pair${pairs === 1 ? "" : "s"} are too few for a ${level} interval`
+    };
+  }
+  const deltaPct2 = pct(ab.estimate);
+  const intervalPct = [pct(ab.interval[0]), pct(ab.interval[1])];
+  if (aa && aa.noisePct === null) {
+    return {
+      ...base,
+      verdict: "inconclusive",
+      deltaPct: deltaPct2,
+      intervalPct,
+      thresholdPct: minEffectPct,
+      reason: "the A/A control has too few pairs to measure this job\u2019s noise"
+    };
+  }
+  const aaNoise = aa?.noisePct ?? 0;
+  const thresholdPct = Math.max(minEffectPct, aaNoise);
+  let verdict = classifyInterval(intervalPct[0], intervalPct[1], minEffectPct, direction);
+  const what = `${formatPct(deltaPct2)} (${level} interval ${formatPct(intervalPct[0])} \u2026 ${formatPct(intervalPct[1])}, ${pairs} pairs)`;
+  const noiseText = `the A/A control differs by up to ${aaNoise.toFixed(1)}% with no change`;
+  let reason;
+  if ((verdict === "regressed" || verdict === "improved") && Math.abs(deltaPct2) <= aaNoise) {
+    verdict = "inconclusive";
+    reason = `${what}: ${noiseText}, as much as the effect \u2014 this job is too noisy to tell`;
+  } else if (verdict === "unchanged" && aaNoise > minEffectPct) {
+    verdict = "inconclusive";
+    reason = `${what}: ${noiseText}, more than the ${minEffectPct}% threshold \u2014 this job is too noisy to tell`;
+  } else if (verdict === "regressed" || verdict === "improved") {
+    const word = verdict === "regressed" ? "beyond" : "an improvement beyond";
+    reason = `${what} is ${word} the ${minEffectPct}% threshold${aa ? ` and larger than the A/A control's ${aaNoise.toFixed(1)}%` : ""}`;
+  } else if (verdict === "unchanged") {
+    reason = `${what} is within the ${minEffectPct}% threshold`;
+  } else {
+    reason = `${what} straddles the ${minEffectPct}% threshold; more pairs would settle it`;
+  }
+  return { ...base, verdict, deltaPct: deltaPct2, intervalPct, thresholdPct, reason };
+}
+
+// src/ab/pairing.ts
+init_generate();
+
+// src/pipeline/plan.ts
+function entryId(model, precision, batchSize) {
+  return `${model}/${precision}/b${batchSize}`;
+}
+function planEntries(config2, only) {
+  const planned = [];
+  config2.models.forEach((model, modelIndex) => {
+    const batches = config2.benchmark.batchSizes.length ? config2.benchmark.batchSizes : [model.inputs[0].shape[0]];
+    for (const precision of model.precisions) {
+      for (const [b, batchSize] of batches.entries()) {
+        planned.push({
+          sweep: model.sweep !== void 0 && b === 0,
+          id: entryId(model.name, precision, batchSize),
+          modelIndex,
+          model,
+          precision,
+          batchSize
+        });
+      }
+    }
+  });
+  return only ? planned.filter(only) : planned;
+}
+
+// src/ab/pairing.ts
+init_hash();
+function pairEntries(candidate, base, only) {
+  const baseById = new Map(planEntries(base).map((p) => [p.id, p]));
+  const pairs = planEntries(candidate, only).map((c3) => {
+    const b = baseById.get(c3.id);
+    if (!b) {
+      return {
+        kind: "unpaired",
+        candidate: c3,
+        reason: `the base side does not measure ${c3.id} (a new model, precision or batch size): nothing to compare in this job`
+      };
+    }
+    const differences = inputDifferences(b, c3);
+    if (differences.length > 0) {
+      return {
+        kind: "unpaired",
+        candidate: c3,
+        reason: `not comparable with the base side: ${differences.join("; ")}`
+      };
+    }
+    return { kind: "paired", candidate: c3, base: b };
+  });
+  const notes = [];
+  const candidateIds = new Set(planEntries(candidate).map((p) => p.id));
+  const dropped = [...baseById.keys()].filter((id) => !candidateIds.has(id));
+  if (dropped.length > 0) notes.push(`only the base side measures ${dropped.join(", ")}`);
+  if (canonicalJson(base.runner) !== canonicalJson(candidate.runner)) {
+    notes.push(
+      "the runner settings differ between the sides; both are built and run with the candidate\u2019s, so this compares the models"
+    );
+  }
+  return { pairs, notes };
+}
+function inputDifferences(base, candidate) {
+  const out = [];
+  const baseInputs = new Map(base.model.inputs.map((i3) => [i3.name, withBatch(i3, base.batchSize)]));
+  const seen = /* @__PURE__ */ new Set();
+  for (const input2 of candidate.model.inputs.map((i3) => withBatch(i3, candidate.batchSize))) {
+    seen.add(input2.name);
+    const b = baseInputs.get(input2.name);
+    if (!b) out.push(`input ${input2.name} is new`);
+    else if (b.shape.join("x") !== input2.shape.join("x"))
+      out.push(
+        `input ${input2.name} has shape [${b.shape.join(", ")}] on the base side, [${input2.shape.join(", ")}] here`
+      );
+    else if (b.dtype !== input2.dtype)
+      out.push(`input ${input2.name} is ${b.dtype} on the base side, ${input2.dtype} here`);
+  }
+  for (const name of baseInputs.keys())
+    if (!seen.has(name)) out.push(`input ${name} exists only on the base side`);
+  return out;
+}
+
+// src/ab/schedule.ts
+var BalancedSchedule = class {
+  constructor(arms, rng) {
+    this.rng = rng;
+    if (arms.length === 0) throw new Error("a schedule needs at least one arm");
+    this.permutations = permutationsOf([...arms]);
+  }
+  rng;
+  cycle = [];
+  permutations;
+  /** The arms in the order the next round measures them. */
+  next() {
+    if (this.cycle.length === 0) {
+      this.cycle = this.permutations.map((p) => [...p]);
+      for (let i3 = this.cycle.length - 1; i3 > 0; i3--) {
+        const j = Math.floor(this.rng.next() * (i3 + 1));
+        [this.cycle[i3], this.cycle[j]] = [this.cycle[j], this.cycle[i3]];
+      }
+    }
+    return this.cycle.pop();
+  }
+  /** Rounds in one balanced cycle. */
+  get cycleLength() {
+    return this.permutations.length;
+  }
+};
+function permutationsOf(items) {
+  if (items.length <= 1) return [items];
+  const out = [];
+  items.forEach((item, i3) => {
+    const rest = [...items.slice(0, i3), ...items.slice(i3 + 1)];
+    for (const p of permutationsOf(rest)) out.push([item, ...p]);
+  });
+  return out;
+}
+
+// src/ab/sides.ts
+import { join as join19 } from "node:path";
+
+// src/pipeline/measurements.ts
+init_summary();
+function trialsOf(outcome) {
+  return outcome.trials.map((samples, i3) => ({
+    samples,
+    stats: summarize(samples),
+    wallMs: outcome.wallMs[i3] ?? samples.reduce((a2, b) => a2 + b, 0)
+  }));
+}
+function latencyOf(trials, source) {
+  return { unit: "ms", trials, pooled: summarize(pool(trials.map((t) => t.samples))), source };
+}
+function throughputOf(trials, batchSize) {
+  const inferences = trials.reduce((n3, t) => n3 + t.samples.length, 0);
+  const seconds = trials.reduce((s, t) => s + (t.wallMs ?? 0), 0) / 1e3;
+  return {
+    inferencesPerSec: seconds > 0 ? inferences / seconds : 0,
+    itemsPerSec: seconds > 0 ? inferences * batchSize / seconds : 0
+  };
+}
+
+// src/ab/sides.ts
+init_summary();
+async function buildSide(runner, environment, plan, loaded, workDir, side, progress) {
+  const { inputs, source } = entryInputs(plan, loaded);
+  const build = await buildEntryEngine({
+    plan,
+    loaded,
+    runner,
+    environment,
+    inputs,
+    workDir,
+    engineDir: join19(workDir, "engines", side),
+    progress
+  });
+  return { ...build, plan, loaded, feeds: await source.sample(0), source };
+}
+function entryOf(plan, key, build, blocks, source) {
+  const entry = newEntry(plan, key);
+  if (build) entry.build = build;
+  const kept = blocks.filter((b) => b.samples.length > 0);
+  if (kept.length > 0) {
+    const trials = kept.map((b) => ({ samples: b.samples, stats: summarize(b.samples), wallMs: b.wallMs }));
+    entry.latency = latencyOf(trials, source);
+    entry.throughput = throughputOf(trials, plan.batchSize);
+  }
+  return entry;
+}
+function failedEntry(plan, key, stage, error63) {
+  return markFailed(newEntry(plan, key), stage, error63);
+}
+
+// src/ab/run.ts
+async function runAb(options) {
+  const { candidate, base, runner } = options;
+  const config2 = candidate.config;
+  const observer = options.observer ?? nullObserver;
+  const now = options.now ?? (() => performance.now());
+  const thresholds = options.thresholds ?? config2.thresholds;
+  const environment = await runner.probe();
+  observer.onEvent({
+    type: "environment",
+    description: `${deviceKey(environment)} \xB7 ${runtimeKey(environment)} \xB7 A/B against ${base.label}`
+  });
+  const { pairs, notes } = pairEntries(config2, base.loaded.config, options.only);
+  const jobs = [];
+  const paired = pairedSpec(thresholds);
+  const ab = config2.ab;
+  const budget = {
+    minPairs: ab.minPairs,
+    maxPairs: ab.maxPairs,
+    maxSeconds: ab.maxSeconds,
+    ...options.budget
+  };
+  try {
+    for (const [index, pairing] of pairs.entries()) {
+      const plan = pairing.candidate;
+      const progress = (stage) => (message) => observer.onEvent({ type: "stage", entryId: plan.id, stage, message });
+      observer.onEvent({ type: "entry-start", entryId: plan.id, index, total: pairs.length });
+      const key = entryKey(plan, runner, environment);
+      const job = { plan, key };
+      jobs.push(job);
+      try {
+        job.candidate = await buildSide(
+          runner,
+          environment,
+          plan,
+          candidate,
+          options.workDir,
+          "candidate",
+          progress("build")
+        );
+        key.optionsHash = job.candidate.engine.optionsHash;
+      } catch (error63) {
+        job.failed = failedEntry(plan, key, "build", error63);
+        continue;
+      }
+      if (pairing.kind === "unpaired") {
+        job.unpaired = pairing.reason;
+        continue;
+      }
+      try {
+        job.base = await buildSide(
+          runner,
+          environment,
+          pairing.base,
+          base.loaded,
+          options.workDir,
+          "base",
+          progress("build base")
+        );
+        if (ab.control) {
+          job.control = await buildSide(
+            runner,
+            environment,
+            pairing.base,
+            base.loaded,
+            options.workDir,
+            "control",
+            progress("build base (A/A control)")
+          );
+        }
+      } catch (error63) {
+        job.baseProblem = `the base side (${base.label}) could not be built: ${error63.message.split("\n")[0]}`;
+        continue;
+      }
+      const feeds = job.candidate.feeds;
+      const arms = /* @__PURE__ */ new Map([
+        ["base", { runner, engine: job.base.engine, feeds }],
+        ["candidate", { runner, engine: job.candidate.engine, feeds }]
+      ]);
+      if (job.control) arms.set("control", { runner, engine: job.control.engine, feeds });
+      const schedule = new BalancedSchedule(
+        [...arms.keys()],
+        deriveRng(ab.seed, plan.id, "schedule")
+      );
+      const spec = paired ?? { minEffectPct: 5, confidence: 0.99, direction: "lower" };
+      job.adaptive = adaptiveEntry(
+        plan.id,
+        arms,
+        schedule,
+        (series) => judgePaired({ ab: series.ab, aa: series.aa, ...spec })
+      );
+    }
+    const measured2 = jobs.flatMap((j) => j.adaptive ? [j.adaptive] : []);
+    await runAdaptive(
+      measured2,
+      budget,
+      { warmup: ab.blockWarmup, iterations: ab.blockIterations, minDurationMs: 0, interleave: ab.interleave },
+      now,
+      (e) => observer.onEvent({
+        type: "stage",
+        entryId: e.id,
+        stage: "A/B",
+        message: `${e.series.pairs} pairs${e.judgement ? `, ${e.judgement.verdict}` : ""}`
+      })
+    );
+    const entries2 = [];
+    const comparisons = [];
+    const references = /* @__PURE__ */ new Map();
+    for (const [index, job] of jobs.entries()) {
+      const { entry, comparison: comparison2 } = await finish2(job, options, thresholds, paired, notes, references);
+      entries2.push(entry);
+      comparisons.push(comparison2);
+      observer.onEvent({ type: "entry-done", entry, index, total: jobs.length });
+    }
+    return {
+      ...resultsHeader(),
+      source: options.source ?? {},
+      environment,
+      config: config2,
+      entries: entries2,
+      comparisons,
+      gate: decide(comparisons, options.failOn ?? config2.gate.failOn)
+    };
+  } finally {
+    for (const job of jobs) {
+      for (const side of [job.candidate, job.base, job.control]) if (side) await runner.release(side.engine);
+    }
+    await base.cleanup();
+  }
+}
+async function finish2(job, options, thresholds, paired, notes, references) {
+  const { plan, key } = job;
+  if (job.failed || !job.candidate) {
+    const entry2 = job.failed;
+    return { entry: entry2, comparison: unpairedComparison(entry2, thresholds, "failed") };
+  }
+  const blocks = job.adaptive?.series.blocksOf("candidate") ?? [];
+  const source = blocks[0]?.source ?? "blocks";
+  let entry = entryOf(plan, key, await buildInfoOf(job.candidate), blocks, source);
+  const buildIncidents = job.candidate.engine.incidents ?? [];
+  entry.incidents.push(...buildIncidents);
+  try {
+    if (blocks.length === 0) {
+      const cfg = options.candidate.config.benchmark;
+      const outcome = await options.runner.benchmark(
+        job.candidate.engine,
+        {
+          warmup: cfg.warmup,
+          iterations: cfg.iterations,
+          minDurationMs: cfg.minDurationMs,
+          trials: cfg.trials
+        },
+        job.candidate.feeds,
+        () => {
+        }
+      );
+      entry = entryOf(
+        plan,
+        key,
+        entry.build,
+        outcome.trials.map((samples, i3) => ({
+          samples,
+          wallMs: outcome.wallMs[i3] ?? 0,
+          median: 0,
+          source: outcome.source
+        })),
+        outcome.source
+      );
+      entry.incidents.push(...buildIncidents);
+      if (outcome.unreliable) entry.unreliable = outcome.unreliable;
+    }
+    await checkAccuracy(job, entry, options, references);
+  } catch (error63) {
+    const failed = failedEntry(plan, key, entry.accuracy ? "accuracy" : "benchmark", error63);
+    return { entry: failed, comparison: unpairedComparison(failed, thresholds, "failed") };
+  }
+  if (job.unpaired) return { entry, comparison: unpairedComparison(entry, thresholds, job.unpaired) };
+  if (job.baseProblem || !job.base || !job.adaptive) {
+    return {
+      entry,
+      comparison: unpairedComparison(entry, thresholds, job.baseProblem ?? "the base side was not measured")
+    };
+  }
+  const baseEntry = entryOf(
+    plan,
+    key,
+    await buildInfoOf(job.base),
+    job.adaptive.series.blocksOf("base"),
+    source
+  );
+  const comparison2 = abComparison({
+    candidate: entry,
+    base: baseEntry,
+    thresholds,
+    paired,
+    adaptive: job.adaptive,
+    summary: {
+      base: options.base.label,
+      blockIterations: options.candidate.config.ab.blockIterations,
+      notes
+    }
+  });
+  return { entry, comparison: comparison2 };
+}
+async function checkAccuracy(job, entry, options, references) {
+  const config2 = options.candidate.config;
+  if (!config2.accuracy.enabled || !job.candidate) return;
+  const { plan } = job;
+  const feeds = [];
+  for (let s = 0; s < config2.accuracy.samples; s++) feeds.push(await job.candidate.source.sample(s));
+  const refKey = `${plan.model.name}/b${plan.batchSize}`;
+  let reference = references.get(refKey);
+  if (!reference) {
+    reference = referenceOutputs(resolveFrom(options.candidate.dir, plan.model.onnx), feeds);
+    references.set(refKey, reference);
+  }
+  const outputs = await options.runner.infer(job.candidate.engine, feeds);
+  const common2 = { outputs: plan.model.outputs, classifier: plan.model.classifier };
+  entry.accuracy = evaluateAccuracy({
+    ...common2,
+    reference: await reference,
+    candidate: outputs,
+    limits: effectiveLimits(plan.precision, config2.accuracy.limits, plan.model.accuracy?.limits),
+    referenceName: REFERENCE_NAME
+  });
+  if (job.base) {
+    entry.accuracyVsBase = evaluateAccuracy({
+      ...common2,
+      reference: await options.runner.infer(job.base.engine, feeds),
+      candidate: outputs,
+      limits: {},
+      referenceName: `base side (${options.base.label})`
+    });
+  }
+}
+
+// src/runners/create.ts
+import { join as join20 } from "node:path";
+function createRunner(loaded, outDir) {
+  const type = loaded.config.runner.type;
+  const factory = getRunnerFactory(type);
+  if (!factory) throw new Error(`runner ${type} vanished from the registry after validation`);
+  return factory.create(loaded.runnerOptions, { configDir: loaded.dir, cacheDir: join20(outDir, "cache") });
+}
+
+// src/app/run-ab.ts
+async function runAbAndGate(options) {
+  const base = typeof options.against === "string" ? await openBaseSide(options.against, options.configFile, options.cwd) : options.against;
+  try {
+    const runner = await createRunner(options.loaded, options.outDir);
+    try {
+      return await runAb({
+        candidate: options.loaded,
+        base,
+        runner,
+        workDir: options.outDir,
+        observer: options.observer,
+        source: options.source,
+        only: options.only,
+        budget: options.budget,
+        failOn: options.failOn
+      });
+    } finally {
+      await runner.close();
+    }
+  } finally {
+    await base.cleanup();
+  }
+}
+
 // src/accuracy/stage.ts
 init_tensor();
-import { join as join19 } from "node:path";
+import { join as join22 } from "node:path";
 
 // src/accuracy/incident.ts
 var fmt2 = (value2, digits = 4) => formatPlain(value2, digits);
@@ -81239,7 +82272,7 @@ function topKAccuracy(outputs, output2, labels) {
 // src/accuracy/localize.ts
 init_tensor();
 import { mkdir as mkdir11, readFile as readFile13, writeFile as writeFile6 } from "node:fs/promises";
-import { join as join18 } from "node:path";
+import { join as join21 } from "node:path";
 var METHOD = {
   onnxruntime: "intermediate tensors exposed as ONNX graph outputs, candidate and fp32 reference alike",
   trtexec: "an engine built from the ONNX with the intermediate tensors marked as outputs (marking outputs can prevent layer fusion, so that engine may differ from the gated one)"
@@ -81266,8 +82299,8 @@ async function localize(req) {
     }
     const names2 = shared.map((a2) => a2.tensor);
     await mkdir11(req.workDir, { recursive: true });
-    const candPath = join18(req.workDir, "candidate-marked.onnx");
-    const refPath = join18(req.workDir, "reference-marked.onnx");
+    const candPath = join21(req.workDir, "candidate-marked.onnx");
+    const refPath = join21(req.workDir, "reference-marked.onnx");
     await writeFile6(
       candPath,
       withOutputs(
@@ -81455,7 +82488,7 @@ async function runAccuracyStage(input2) {
       feeds: samples.map((s) => feeds[s]),
       samples,
       cosineBelow: limits.cosine?.min ?? DEFAULT_DIVERGENCE_COSINE,
-      workDir: join19(input2.workDir, "localize", `${model.name}-${precision}-b${batchSize}`)
+      workDir: join22(input2.workDir, "localize", `${model.name}-${precision}-b${batchSize}`)
     });
   }
   const incident = accuracyIncident(precision, accuracy, input2.environment);
@@ -81464,129 +82497,10 @@ async function runAccuracyStage(input2) {
 
 // src/pipeline/run.ts
 init_errors();
-init_generate();
-
-// src/results/header.ts
-import { randomUUID as randomUUID3 } from "node:crypto";
-
-// package.json
-var package_default = {
-  name: "trt-gate",
-  version: "0.1.0",
-  description: "CI regression gate and benchmarking for TensorRT engines (ONNX Runtime CPU as the embedded default).",
-  type: "module",
-  license: "MIT",
-  private: true,
-  engines: {
-    node: ">=20"
-  },
-  bin: {
-    "trt-gate": "bin/trt-gate.js"
-  },
-  scripts: {
-    build: "node scripts/build.mjs cli",
-    "build:action": "node scripts/build.mjs action",
-    prepare: "node scripts/build.mjs cli",
-    test: "vitest run",
-    typecheck: "tsc --noEmit",
-    lint: "biome check .",
-    format: "biome format --write .",
-    models: "tsx examples/quickstart/models-src/generate.ts",
-    bench: "tsx bench/runner-overhead.ts",
-    "bench:gate": "tsx bench/gate-detection.ts",
-    "bench:cost": "tsx bench/gate-cost.ts",
-    "bench:startup": "node bench/startup.mjs",
-    "bench:ab": "tsx bench/ab-detection.ts",
-    "bench:history": "tsx bench/history-detection.ts",
-    "bench:store": "tsx bench/store.ts"
-  },
-  dependencies: {
-    "@actions/core": "^3.0.1",
-    "@actions/github": "^9.1.1",
-    "@octokit/plugin-retry": "^8.1.1",
-    "@octokit/plugin-throttling": "^11.0.5",
-    commander: "^14.0.3",
-    execa: "^9.6.1",
-    fflate: "^0.8.3",
-    handlebars: "^4.7.10",
-    "onnxruntime-node": "^1.30.0",
-    "p-retry": "^7.1.1",
-    picocolors: "^1.1.1",
-    "prom-client": "^15.1.3",
-    "proper-lockfile": "^4.1.2",
-    protobufjs: "^8.8.1",
-    semver: "^7.8.6",
-    "simple-statistics": "^7.12.1",
-    yaml: "^2.9.1",
-    zod: "^4.6.7"
-  },
-  devDependencies: {
-    "@biomejs/biome": "^2.6.8",
-    "@types/node": "^20.19.43",
-    "@types/proper-lockfile": "^4.1.4",
-    "@types/semver": "^7.8.0",
-    esbuild: "^0.28.2",
-    "fast-check": "^4.11.0",
-    marked: "^18.2.1",
-    "playwright-core": "^1.65.1",
-    prom2javascript: "^0.2.0",
-    tsx: "^4.23.15",
-    typescript: "~5.9.3",
-    vitest: "^4.1.12"
-  },
-  overrides: {
-    "content-type": "2.1.0"
-  },
-  allowScripts: {
-    esbuild: false,
-    "onnxruntime-node": false
-  }
-};
-
-// src/version.ts
-function toolVersion() {
-  return package_default.version;
-}
-
-// src/results/header.ts
-function resultsHeader() {
-  return {
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    tool: { name: "trt-gate", version: toolVersion() },
-    runId: randomUUID3(),
-    createdAt: (/* @__PURE__ */ new Date()).toISOString()
-  };
-}
-
-// src/pipeline/run.ts
-init_types();
 
 // src/sweep/measure.ts
 init_generate();
-import { join as join20 } from "node:path";
-
-// src/pipeline/measurements.ts
-init_summary();
-function trialsOf(outcome) {
-  return outcome.trials.map((samples, i3) => ({
-    samples,
-    stats: summarize(samples),
-    wallMs: outcome.wallMs[i3] ?? samples.reduce((a2, b) => a2 + b, 0)
-  }));
-}
-function latencyOf(trials, source) {
-  return { unit: "ms", trials, pooled: summarize(pool(trials.map((t) => t.samples))), source };
-}
-function throughputOf(trials, batchSize) {
-  const inferences = trials.reduce((n3, t) => n3 + t.samples.length, 0);
-  const seconds = trials.reduce((s, t) => s + (t.wallMs ?? 0), 0) / 1e3;
-  return {
-    inferencesPerSec: seconds > 0 ? inferences / seconds : 0,
-    itemsPerSec: seconds > 0 ? inferences * batchSize / seconds : 0
-  };
-}
-
-// src/sweep/measure.ts
+import { join as join23 } from "node:path";
 init_types();
 function runnerMeasure(target) {
   const { runner, config: config2 } = target;
@@ -81599,7 +82513,7 @@ function runnerMeasure(target) {
     let engine;
     try {
       engine = await runner.build(
-        { ...target.request, batchSize, inputs, workDir: join20(target.workDir, "sweep") },
+        { ...target.request, batchSize, inputs, workDir: join23(target.workDir, "sweep") },
         () => {
         }
       );
@@ -81636,41 +82550,6 @@ async function sweepEntry(config2, target) {
 }
 
 // src/pipeline/run.ts
-init_hash();
-
-// src/pipeline/plan.ts
-function entryId(model, precision, batchSize) {
-  return `${model}/${precision}/b${batchSize}`;
-}
-function planEntries(config2, only) {
-  const planned = [];
-  config2.models.forEach((model, modelIndex) => {
-    const batches = config2.benchmark.batchSizes.length ? config2.benchmark.batchSizes : [model.inputs[0].shape[0]];
-    for (const precision of model.precisions) {
-      for (const [b, batchSize] of batches.entries()) {
-        planned.push({
-          sweep: model.sweep !== void 0 && b === 0,
-          id: entryId(model.name, precision, batchSize),
-          modelIndex,
-          model,
-          precision,
-          batchSize
-        });
-      }
-    }
-  });
-  return only ? planned.filter(only) : planned;
-}
-
-// src/pipeline/run.ts
-function deviceKey(env) {
-  const d = env.device;
-  return d.computeCapability ? `${d.name} (sm ${d.computeCapability})` : d.name;
-}
-function runtimeKey(env) {
-  const base = `${env.runtime.name} ${env.runtime.version}`;
-  return env.device.driver ? `${base} / driver ${env.device.driver}` : base;
-}
 async function runPipeline(options) {
   try {
     return await runAll(options);
@@ -81706,7 +82585,7 @@ async function runAll(options) {
 }
 async function checkInputs(planned, loaded, cache) {
   for (const plan of planned) {
-    const { inputs, source } = inputsFor(plan, loaded);
+    const { inputs, source } = entryInputs(plan, loaded);
     await source.sample(0);
     if (!loaded.config.accuracy.enabled) continue;
     await validationSetFor({
@@ -81718,82 +82597,30 @@ async function checkInputs(planned, loaded, cache) {
     });
   }
 }
-function inputsFor(plan, loaded) {
-  const inputs = plan.model.inputs.map((i3) => withBatch(i3, plan.batchSize));
-  return { inputs, source: inputSource(inputs, plan, loaded) };
-}
-function inputSource(inputs, plan, loaded) {
-  return new InputSource(inputs, (p) => resolveFrom(loaded.dir, p), {
-    file: loaded.file,
-    prefix: `models[${plan.modelIndex}].`
-  });
-}
 async function runEntry(plan, environment, options, cache) {
   const { loaded, runner } = options;
   const { config: config2, dir } = loaded;
   const observer = options.observer ?? nullObserver;
   const progress = (stage2) => (message) => observer.onEvent({ type: "stage", entryId: plan.id, stage: stage2, message });
   const model = plan.model;
-  const { inputs, source } = inputsFor(plan, loaded);
-  const onnxPath = resolveFrom(dir, model.variants[plan.precision] ?? model.onnx);
-  const key = {
-    model: model.name,
-    precision: plan.precision,
-    batchSize: plan.batchSize,
-    runner: runner.type,
-    device: deviceKey(environment),
-    runtime: runtimeKey(environment),
-    optionsHash: ""
-  };
-  const entry = {
-    id: plan.id,
-    model: model.name,
-    precision: plan.precision,
-    batchSize: plan.batchSize,
-    status: "ok",
-    key,
-    incidents: []
-  };
+  const { inputs, source } = entryInputs(plan, loaded);
+  const key = entryKey(plan, runner, environment);
+  const entry = newEntry(plan, key);
   let engine;
   let stage = "build";
   try {
-    const buildRequest = {
-      model: model.name,
-      precision: plan.precision,
-      batchSize: plan.batchSize,
-      onnxPath,
+    const built = await buildEntryEngine({
+      plan,
+      loaded,
+      runner,
+      environment,
       inputs,
-      calibrationCache: model.calibrationCache ? resolveFrom(dir, model.calibrationCache) : void 0,
-      workDir: join21(options.workDir, "engines")
-    };
-    const calibration = plan.precision === "int8" && model.calibration && runner.usesCalibrationCache ? await calibrationCacheFor({
-      model,
-      modelIndex: plan.modelIndex,
-      calibration: model.calibration,
-      onnxPath,
-      inputs,
-      batchSize: plan.batchSize,
-      tensorrt: environment.runtime.version,
-      resolve: (p) => resolveFrom(dir, p),
-      configFile: loaded.file,
-      workDir: options.workDir
-    }) : void 0;
-    if (calibration) {
-      progress("build")(calibration.message);
-      buildRequest.calibrationCache = calibration.path;
-    }
-    engine = await runner.build(buildRequest, progress("build"));
+      workDir: options.workDir,
+      progress: progress("build")
+    });
+    engine = built.engine;
     key.optionsHash = engine.optionsHash;
-    entry.build = {
-      timeMs: engine.timeMs,
-      artifactPath: engine.artifactPath,
-      artifactBytes: (await stat8(engine.artifactPath)).size,
-      artifactSha256: await sha256File(engine.artifactPath),
-      modelSha256: await sha256File(onnxPath),
-      cached: engine.cached,
-      optionsHash: engine.optionsHash,
-      details: calibration ? { ...engine.details, calibration } : engine.details
-    };
+    entry.build = await buildInfoOf(built);
     if (engine.incidents) entry.incidents.push(...engine.incidents);
     stage = "benchmark";
     const bench = config2.benchmark;
@@ -81829,7 +82656,7 @@ async function runEntry(plan, environment, options, cache) {
         configFile: loaded.file,
         runner,
         engine,
-        build: buildRequest,
+        build: built.request,
         environment,
         cache,
         workDir: options.workDir,
@@ -81846,802 +82673,22 @@ async function runEntry(plan, environment, options, cache) {
         request: {
           model: model.name,
           precision: plan.precision,
-          onnxPath,
+          onnxPath: built.onnxPath,
           calibrationCache: engine.request.calibrationCache
         },
         inputs: model.inputs,
-        feeds: (resized) => inputSource(resized, plan, loaded).sample(0),
+        feeds: (resized) => inputSourceOf(resized, plan, loaded).sample(0),
         workDir: options.workDir,
         progress: progress("sweep")
       });
     }
   } catch (error63) {
     if (error63 instanceof TrtGateError) throw error63;
-    entry.status = "failed";
-    if (error63 instanceof RunnerError) {
-      entry.error = { stage: error63.stage, message: error63.incident.message };
-      entry.incidents.push(error63.incident);
-    } else {
-      const message = error63.message ?? String(error63);
-      entry.error = { stage, message };
-      entry.incidents.push({
-        kind: "runtime-error",
-        stage,
-        title: `${stage} failed`,
-        message: message.split("\n")[0] ?? message,
-        logExcerpt: error63.stack,
-        nextSteps: [
-          "Re-run with the same config to see whether it reproduces.",
-          "Check the model and its inputs in the config."
-        ]
-      });
-    }
+    markFailed(entry, stage, error63);
   } finally {
     if (engine) await runner.release(engine);
   }
   return entry;
-}
-
-// src/ab/interleave.ts
-async function measureRound(arms, order, plan, now) {
-  const started = now();
-  const round2 = { order: [...order], blocks: {}, wallMs: 0 };
-  for (const name of order) {
-    const arm = arms.get(name);
-    if (!arm) throw new Error(`no arm ${name} to measure`);
-    const outcome = await arm.runner.benchmark(
-      arm.engine,
-      { ...plan, trials: 1 },
-      arm.feeds,
-      () => {
-      }
-    );
-    const samples = outcome.trials[0] ?? [];
-    if (outcome.unreliable && !round2.discarded) round2.discarded = `${name} block: ${outcome.unreliable}`;
-    if (samples.length === 0 && !round2.discarded) round2.discarded = `${name} block: no samples`;
-    round2.blocks[name] = {
-      samples,
-      wallMs: outcome.wallMs[0] ?? samples.reduce((a2, b) => a2 + b, 0),
-      median: samples.length > 0 ? median2(samples) : Number.NaN,
-      source: outcome.source,
-      ...outcome.health ? { health: outcome.health } : {}
-    };
-    if (round2.discarded) break;
-  }
-  round2.wallMs = now() - started;
-  return round2;
-}
-var PairedSeries = class {
-  ab = [];
-  aa = [];
-  rounds = [];
-  discarded = [];
-  spentMs = 0;
-  add(round2) {
-    this.rounds.push(round2);
-    this.spentMs += round2.wallMs;
-    if (round2.discarded) {
-      this.discarded.push(round2.discarded);
-      return;
-    }
-    const base = round2.blocks.base?.median;
-    const cand = round2.blocks.candidate?.median;
-    if (!(base > 0) || !(cand > 0)) {
-      this.discarded.push("a block median is not positive");
-      return;
-    }
-    this.ab.push(Math.log(cand / base));
-    const control = round2.blocks.control?.median;
-    if (control !== void 0) this.aa.push(Math.log(control / base));
-  }
-  get pairs() {
-    return this.ab.length;
-  }
-  /** Every kept block of one arm, in order (discarded rounds left out). */
-  blocksOf(arm) {
-    return this.rounds.filter((r) => !r.discarded).flatMap((r) => r.blocks[arm] ? [r.blocks[arm]] : []);
-  }
-};
-
-// src/ab/adaptive.ts
-function adaptiveEntry(id, arms, schedule, judge) {
-  return { id, arms, schedule, judge, series: new PairedSeries() };
-}
-async function runAdaptive(entries2, budget, plan, now, progress = () => {
-}) {
-  const start = now();
-  const stop = (e, why) => {
-    e.stopped = why;
-    e.stoppedAtMs = now() - start;
-  };
-  let open5 = entries2.filter((e) => !e.stopped);
-  while (open5.length > 0) {
-    for (const e of open5) {
-      if (now() - start >= budget.maxSeconds * 1e3) {
-        stop(e, "time-budget");
-        continue;
-      }
-      const rounds = e.schedule.cycleLength;
-      for (let r = 0; r < rounds; r++) {
-        e.series.add(await measureRound(e.arms, e.schedule.next(), plan, now));
-      }
-      if (e.series.pairs >= budget.minPairs) {
-        e.judgement = e.judge(e.series);
-        if (e.judgement.verdict !== "inconclusive") stop(e, "settled");
-      }
-      if (!e.stopped && e.series.pairs >= budget.maxPairs) stop(e, "max-pairs");
-      if (!e.stopped && e.series.discarded.length >= budget.maxPairs) stop(e, "discarded");
-      progress(e);
-    }
-    open5 = open5.filter((e) => !e.stopped);
-  }
-  for (const e of entries2) e.judgement = finalJudgement(e, budget.minPairs);
-}
-function finalJudgement(e, minPairs) {
-  const j = e.judge(e.series);
-  if (j.verdict === "inconclusive" || e.series.pairs >= minPairs) return j;
-  return {
-    ...j,
-    verdict: "inconclusive",
-    reason: `only ${e.series.pairs} pairs were measured before the budget ran out, fewer than the ${minPairs} a verdict needs (${j.reason})`
-  };
-}
-
-// src/ab/comparison.ts
-var PAIRED_METRIC = "latency.p50";
-function pairedSpec(thresholds) {
-  const spec = thresholds[PAIRED_METRIC];
-  if (spec?.model === "statistical") {
-    const direction = spec.direction ?? "lower";
-    return { spec, minEffectPct: spec.minEffectPct, confidence: spec.confidence, direction };
-  }
-  if (spec?.model === "percentage") {
-    return {
-      spec,
-      minEffectPct: spec.maxRegressionPct,
-      confidence: 0.99,
-      direction: spec.direction ?? "lower"
-    };
-  }
-  return void 0;
-}
-function abComparison(input2) {
-  const { candidate, base, paired, adaptive } = input2;
-  const rest = Object.fromEntries(
-    Object.entries(input2.thresholds).filter(([name]) => !(paired && name === PAIRED_METRIC))
-  );
-  const history = {
-    key: candidate.key,
-    runs: [
-      {
-        runId: "base-side",
-        createdAt: (/* @__PURE__ */ new Date(0)).toISOString(),
-        source: { ref: input2.summary.base },
-        entry: { ...base, key: candidate.key }
-      }
-    ]
-  };
-  const others = compareEntry(candidate, history, [], rest, { seed: input2.seed ?? 0 });
-  const judgement = adaptive.judgement;
-  const metrics = [];
-  if (paired) metrics.push(pairedMetric(candidate, base, paired, judgement, adaptive));
-  metrics.push(...others.metrics);
-  const verdict = candidate.status === "failed" ? "failed" : worstVerdict(metrics.map((m) => m.verdict));
-  const hits = metrics.filter((m) => m.verdict === verdict);
-  const reason = candidate.status === "failed" ? others.reason : verdict === "unchanged" && hits.length === metrics.length ? `all ${metrics.length} compared metric${metrics.length === 1 ? " is" : "s are"} within thresholds` : hits.slice(0, 3).map((m) => `${m.metric}: ${m.reason}`).join("; ");
-  const series = adaptive.series;
-  const { engineDiff: _fromHistory, ...judged } = others;
-  const engineDiff = engineDiffFor(metrics, candidate, base);
-  return {
-    ...judged,
-    ...engineDiff ? { engineDiff } : {},
-    verdict,
-    reason,
-    baselineRuns: 1,
-    metrics,
-    method: "ab",
-    ab: {
-      ...input2.summary,
-      pairs: series.pairs,
-      discardedRounds: series.discarded.length,
-      discardReasons: [...new Set(series.discarded)].slice(0, 5),
-      aaDeltaPct: judgement.aa?.deltaPct ?? null,
-      aaIntervalPct: judgement.aa?.intervalPct ?? null,
-      aaNoisePct: judgement.aa?.noisePct ?? null,
-      thresholdPct: judgement.thresholdPct,
-      timeToVerdictMs: series.spentMs,
-      stoppedAtMs: adaptive.stoppedAtMs ?? 0,
-      stopped: adaptive.stopped ?? "time-budget"
-    }
-  };
-}
-function pairedMetric(candidate, base, paired, j, adaptive) {
-  const medianOf = (e) => e.latency ? median2(e.latency.trials.map((t) => t.stats.median)) : null;
-  const why = j.verdict === "inconclusive" && adaptive.stopped && adaptive.stopped !== "settled" ? `${j.reason} (stopped: ${STOP_TEXT[adaptive.stopped]})` : j.reason;
-  return {
-    metric: PAIRED_METRIC,
-    direction: paired.direction,
-    threshold: paired.spec,
-    baseline: medianOf(base),
-    candidate: medianOf(candidate),
-    deltaPct: j.deltaPct,
-    ...j.intervalPct ? { intervalPct: j.intervalPct } : {},
-    ...j.aa?.noisePct != null ? { noisePct: j.aa.noisePct } : {},
-    verdict: j.verdict,
-    reason: `A/B in this job: ${why}`
-  };
-}
-var STOP_TEXT = {
-  settled: "settled",
-  "max-pairs": "the maximum number of pairs was reached",
-  "time-budget": "the job\u2019s time budget was spent",
-  discarded: "too many rounds were discarded"
-};
-function unpairedComparison(candidate, thresholds, reason) {
-  const c3 = compareEntry(candidate, void 0, [], thresholds);
-  return {
-    ...c3,
-    reason: c3.verdict === "no-baseline" ? reason : c3.reason,
-    metrics: c3.metrics.map((m) => m.verdict === "no-baseline" ? { ...m, reason } : m),
-    method: "ab",
-    ...candidate.status === "failed" ? {} : { abSkipped: reason }
-  };
-}
-
-// src/ab/signed-rank.ts
-var EXACT_MAX_N = 300;
-function signedRankCritical(n3, confidence) {
-  const alpha2 = (1 - confidence) / 2;
-  const m = n3 * (n3 + 1) / 2;
-  if (n3 > EXACT_MAX_N) {
-    const sd = Math.sqrt(n3 * (n3 + 1) * (2 * n3 + 1) / 24);
-    const k2 = Math.floor(m / 2 + normalQuantile(alpha2) * sd - 0.5) + 1;
-    return Math.max(0, k2);
-  }
-  let p = new Float64Array(m + 1);
-  p[0] = 1;
-  let top = 0;
-  for (let i3 = 1; i3 <= n3; i3++) {
-    const next = new Float64Array(m + 1);
-    for (let s = 0; s <= top; s++) {
-      const half = p[s] / 2;
-      next[s] = next[s] + half;
-      next[s + i3] = next[s + i3] + half;
-    }
-    top += i3;
-    p = next;
-  }
-  let cdf = 0;
-  let k = 0;
-  while (k <= m && cdf + p[k] <= alpha2 * (1 + 1e-12)) {
-    cdf += p[k];
-    k++;
-  }
-  return k;
-}
-function signedRankInterval(diffs, confidence) {
-  const n3 = diffs.length;
-  if (n3 === 0) return { estimate: Number.NaN, interval: null, n: n3 };
-  const m = n3 * (n3 + 1) / 2;
-  const walsh = new Float64Array(m);
-  let w = 0;
-  for (let i3 = 0; i3 < n3; i3++) for (let j = i3; j < n3; j++) walsh[w++] = (diffs[i3] + diffs[j]) / 2;
-  walsh.sort();
-  const estimate = m % 2 === 1 ? walsh[(m - 1) / 2] : (walsh[m / 2 - 1] + walsh[m / 2]) / 2;
-  const k = signedRankCritical(n3, confidence);
-  const interval = k >= 1 ? [walsh[k - 1], walsh[m - k]] : null;
-  return { estimate, interval, n: n3 };
-}
-
-// src/ab/paired.ts
-var pct = (log) => (Math.exp(log) - 1) * 100;
-function judgePaired(input2) {
-  const { minEffectPct, confidence, direction } = input2;
-  const ab = signedRankInterval(input2.ab, confidence);
-  const pairs = input2.ab.length;
-  const level = `${Math.round(confidence * 1e3) / 10}%`;
-  let aa;
-  if (input2.aa.length > 0) {
-    const control = signedRankInterval(input2.aa, confidence);
-    const interval = control.interval ? [pct(control.interval[0]), pct(control.interval[1])] : null;
-    aa = {
-      deltaPct: pct(control.estimate),
-      intervalPct: interval,
-      noisePct: interval ? Math.max(Math.abs(interval[0]), Math.abs(interval[1])) : null
-    };
-  }
-  const base = { pairs, ...aa ? { aa } : {} };
-  if (!ab.interval) {
-    return {
-      ...base,
-      verdict: "inconclusive",
-      deltaPct: pairs > 0 ? pct(ab.estimate) : null,
-      intervalPct: null,
-      thresholdPct: minEffectPct,
-      reason: `${pairs} block pair${pairs === 1 ? "" : "s"} are too few for a ${level} interval`
-    };
-  }
-  const deltaPct2 = pct(ab.estimate);
-  const intervalPct = [pct(ab.interval[0]), pct(ab.interval[1])];
-  if (aa && aa.noisePct === null) {
-    return {
-      ...base,
-      verdict: "inconclusive",
-      deltaPct: deltaPct2,
-      intervalPct,
-      thresholdPct: minEffectPct,
-      reason: "the A/A control has too few pairs to measure this job\u2019s noise"
-    };
-  }
-  const aaNoise = aa?.noisePct ?? 0;
-  const thresholdPct = Math.max(minEffectPct, aaNoise);
-  let verdict = classifyInterval(intervalPct[0], intervalPct[1], minEffectPct, direction);
-  const what = `${formatPct(deltaPct2)} (${level} interval ${formatPct(intervalPct[0])} \u2026 ${formatPct(intervalPct[1])}, ${pairs} pairs)`;
-  const noiseText = `the A/A control differs by up to ${aaNoise.toFixed(1)}% with no change`;
-  let reason;
-  if ((verdict === "regressed" || verdict === "improved") && Math.abs(deltaPct2) <= aaNoise) {
-    verdict = "inconclusive";
-    reason = `${what}: ${noiseText}, as much as the effect \u2014 this job is too noisy to tell`;
-  } else if (verdict === "unchanged" && aaNoise > minEffectPct) {
-    verdict = "inconclusive";
-    reason = `${what}: ${noiseText}, more than the ${minEffectPct}% threshold \u2014 this job is too noisy to tell`;
-  } else if (verdict === "regressed" || verdict === "improved") {
-    const word = verdict === "regressed" ? "beyond" : "an improvement beyond";
-    reason = `${what} is ${word} the ${minEffectPct}% threshold${aa ? ` and larger than the A/A control's ${aaNoise.toFixed(1)}%` : ""}`;
-  } else if (verdict === "unchanged") {
-    reason = `${what} is within the ${minEffectPct}% threshold`;
-  } else {
-    reason = `${what} straddles the ${minEffectPct}% threshold; more pairs would settle it`;
-  }
-  return { ...base, verdict, deltaPct: deltaPct2, intervalPct, thresholdPct, reason };
-}
-
-// src/ab/pairing.ts
-init_generate();
-init_hash();
-function pairEntries(candidate, base, only) {
-  const baseById = new Map(planEntries(base).map((p) => [p.id, p]));
-  const pairs = planEntries(candidate, only).map((c3) => {
-    const b = baseById.get(c3.id);
-    if (!b) {
-      return {
-        kind: "unpaired",
-        candidate: c3,
-        reason: `the base side does not measure ${c3.id} (a new model, precision or batch size): nothing to compare in this job`
-      };
-    }
-    const differences = inputDifferences(b, c3);
-    if (differences.length > 0) {
-      return {
-        kind: "unpaired",
-        candidate: c3,
-        reason: `not comparable with the base side: ${differences.join("; ")}`
-      };
-    }
-    return { kind: "paired", candidate: c3, base: b };
-  });
-  const notes = [];
-  const candidateIds = new Set(planEntries(candidate).map((p) => p.id));
-  const dropped = [...baseById.keys()].filter((id) => !candidateIds.has(id));
-  if (dropped.length > 0) notes.push(`only the base side measures ${dropped.join(", ")}`);
-  if (canonicalJson(base.runner) !== canonicalJson(candidate.runner)) {
-    notes.push(
-      "the runner settings differ between the sides; both are built and run with the candidate\u2019s, so this compares the models"
-    );
-  }
-  return { pairs, notes };
-}
-function inputDifferences(base, candidate) {
-  const out = [];
-  const baseInputs = new Map(base.model.inputs.map((i3) => [i3.name, withBatch(i3, base.batchSize)]));
-  const seen = /* @__PURE__ */ new Set();
-  for (const input2 of candidate.model.inputs.map((i3) => withBatch(i3, candidate.batchSize))) {
-    seen.add(input2.name);
-    const b = baseInputs.get(input2.name);
-    if (!b) out.push(`input ${input2.name} is new`);
-    else if (b.shape.join("x") !== input2.shape.join("x"))
-      out.push(
-        `input ${input2.name} has shape [${b.shape.join(", ")}] on the base side, [${input2.shape.join(", ")}] here`
-      );
-    else if (b.dtype !== input2.dtype)
-      out.push(`input ${input2.name} is ${b.dtype} on the base side, ${input2.dtype} here`);
-  }
-  for (const name of baseInputs.keys())
-    if (!seen.has(name)) out.push(`input ${name} exists only on the base side`);
-  return out;
-}
-
-// src/ab/schedule.ts
-var BalancedSchedule = class {
-  constructor(arms, rng) {
-    this.rng = rng;
-    if (arms.length === 0) throw new Error("a schedule needs at least one arm");
-    this.permutations = permutationsOf([...arms]);
-  }
-  rng;
-  cycle = [];
-  permutations;
-  /** The arms in the order the next round measures them. */
-  next() {
-    if (this.cycle.length === 0) {
-      this.cycle = this.permutations.map((p) => [...p]);
-      for (let i3 = this.cycle.length - 1; i3 > 0; i3--) {
-        const j = Math.floor(this.rng.next() * (i3 + 1));
-        [this.cycle[i3], this.cycle[j]] = [this.cycle[j], this.cycle[i3]];
-      }
-    }
-    return this.cycle.pop();
-  }
-  /** Rounds in one balanced cycle. */
-  get cycleLength() {
-    return this.permutations.length;
-  }
-};
-function permutationsOf(items) {
-  if (items.length <= 1) return [items];
-  const out = [];
-  items.forEach((item, i3) => {
-    const rest = [...items.slice(0, i3), ...items.slice(i3 + 1)];
-    for (const p of permutationsOf(rest)) out.push([item, ...p]);
-  });
-  return out;
-}
-
-// src/ab/sides.ts
-import { stat as stat9 } from "node:fs/promises";
-import { join as join22 } from "node:path";
-init_generate();
-init_types();
-init_summary();
-init_hash();
-function inputSourceFor(plan, loaded) {
-  const inputs = plan.model.inputs.map((i3) => withBatch(i3, plan.batchSize));
-  return new InputSource(inputs, (p) => resolveFrom(loaded.dir, p), {
-    file: loaded.file,
-    prefix: `models[${plan.modelIndex}].`
-  });
-}
-async function buildSide(runner, plan, loaded, workDir, progress) {
-  const model = plan.model;
-  const onnxPath = resolveFrom(loaded.dir, model.variants[plan.precision] ?? model.onnx);
-  const source = inputSourceFor(plan, loaded);
-  const engine = await runner.build(
-    {
-      model: model.name,
-      precision: plan.precision,
-      batchSize: plan.batchSize,
-      onnxPath,
-      inputs: model.inputs.map((i3) => withBatch(i3, plan.batchSize)),
-      calibrationCache: model.calibrationCache ? resolveFrom(loaded.dir, model.calibrationCache) : void 0,
-      workDir
-    },
-    progress
-  );
-  return { plan, loaded, onnxPath, engine, feeds: await source.sample(0), source };
-}
-async function buildInfoOf(side) {
-  const e = side.engine;
-  return {
-    timeMs: e.timeMs,
-    artifactPath: e.artifactPath,
-    artifactBytes: (await stat9(e.artifactPath)).size,
-    artifactSha256: await sha256File(e.artifactPath),
-    modelSha256: await sha256File(side.onnxPath),
-    cached: e.cached,
-    optionsHash: e.optionsHash,
-    details: e.details
-  };
-}
-function entryOf(plan, key, build, blocks, source) {
-  const entry = {
-    id: plan.id,
-    model: plan.model.name,
-    precision: plan.precision,
-    batchSize: plan.batchSize,
-    status: "ok",
-    key,
-    incidents: [],
-    ...build ? { build } : {}
-  };
-  const kept = blocks.filter((b) => b.samples.length > 0);
-  if (kept.length > 0) {
-    const trials = kept.map((b) => ({ samples: b.samples, stats: summarize(b.samples), wallMs: b.wallMs }));
-    entry.latency = latencyOf(trials, source);
-    entry.throughput = throughputOf(trials, plan.batchSize);
-  }
-  return entry;
-}
-function failedEntry(plan, key, stage, error63) {
-  const incident = error63 instanceof RunnerError ? error63.incident : {
-    kind: "runtime-error",
-    stage,
-    title: `${stage} failed`,
-    message: (error63.message ?? String(error63)).split("\n")[0] ?? "",
-    logExcerpt: error63.stack,
-    nextSteps: ["Re-run with the same config to see whether it reproduces."]
-  };
-  return {
-    id: plan.id,
-    model: plan.model.name,
-    precision: plan.precision,
-    batchSize: plan.batchSize,
-    status: "failed",
-    key,
-    incidents: [incident],
-    error: { stage: error63 instanceof RunnerError ? error63.stage : stage, message: incident.message }
-  };
-}
-function engineDir(workDir, side) {
-  return join22(workDir, "engines", side);
-}
-
-// src/ab/run.ts
-async function runAb(options) {
-  const { candidate, base, runner } = options;
-  const config2 = candidate.config;
-  const observer = options.observer ?? nullObserver;
-  const now = options.now ?? (() => performance.now());
-  const thresholds = options.thresholds ?? config2.thresholds;
-  const environment = await runner.probe();
-  observer.onEvent({
-    type: "environment",
-    description: `${deviceKey(environment)} \xB7 ${runtimeKey(environment)} \xB7 A/B against ${base.label}`
-  });
-  const { pairs, notes } = pairEntries(config2, base.loaded.config, options.only);
-  const jobs = [];
-  const paired = pairedSpec(thresholds);
-  const ab = config2.ab;
-  const budget = {
-    minPairs: ab.minPairs,
-    maxPairs: ab.maxPairs,
-    maxSeconds: ab.maxSeconds,
-    ...options.budget
-  };
-  try {
-    for (const [index, pairing] of pairs.entries()) {
-      const plan = pairing.candidate;
-      const progress = (stage) => (message) => observer.onEvent({ type: "stage", entryId: plan.id, stage, message });
-      observer.onEvent({ type: "entry-start", entryId: plan.id, index, total: pairs.length });
-      const key = {
-        model: plan.model.name,
-        precision: plan.precision,
-        batchSize: plan.batchSize,
-        runner: runner.type,
-        device: deviceKey(environment),
-        runtime: runtimeKey(environment),
-        optionsHash: ""
-      };
-      const job = { plan, key };
-      jobs.push(job);
-      try {
-        job.candidate = await buildSide(
-          runner,
-          plan,
-          candidate,
-          engineDir(options.workDir, "candidate"),
-          progress("build")
-        );
-        key.optionsHash = job.candidate.engine.optionsHash;
-      } catch (error63) {
-        job.failed = failedEntry(plan, key, "build", error63);
-        continue;
-      }
-      if (pairing.kind === "unpaired") {
-        job.unpaired = pairing.reason;
-        continue;
-      }
-      try {
-        job.base = await buildSide(
-          runner,
-          pairing.base,
-          base.loaded,
-          engineDir(options.workDir, "base"),
-          progress("build base")
-        );
-        if (ab.control) {
-          job.control = await buildSide(
-            runner,
-            pairing.base,
-            base.loaded,
-            engineDir(options.workDir, "control"),
-            progress("build base (A/A control)")
-          );
-        }
-      } catch (error63) {
-        job.baseProblem = `the base side (${base.label}) could not be built: ${error63.message.split("\n")[0]}`;
-        continue;
-      }
-      const feeds = job.candidate.feeds;
-      const arms = /* @__PURE__ */ new Map([
-        ["base", { runner, engine: job.base.engine, feeds }],
-        ["candidate", { runner, engine: job.candidate.engine, feeds }]
-      ]);
-      if (job.control) arms.set("control", { runner, engine: job.control.engine, feeds });
-      const schedule = new BalancedSchedule(
-        [...arms.keys()],
-        deriveRng(ab.seed, plan.id, "schedule")
-      );
-      const spec = paired ?? { minEffectPct: 5, confidence: 0.99, direction: "lower" };
-      job.adaptive = adaptiveEntry(
-        plan.id,
-        arms,
-        schedule,
-        (series) => judgePaired({ ab: series.ab, aa: series.aa, ...spec })
-      );
-    }
-    const measured2 = jobs.flatMap((j) => j.adaptive ? [j.adaptive] : []);
-    await runAdaptive(
-      measured2,
-      budget,
-      { warmup: ab.blockWarmup, iterations: ab.blockIterations, minDurationMs: 0 },
-      now,
-      (e) => observer.onEvent({
-        type: "stage",
-        entryId: e.id,
-        stage: "A/B",
-        message: `${e.series.pairs} pairs${e.judgement ? `, ${e.judgement.verdict}` : ""}`
-      })
-    );
-    const entries2 = [];
-    const comparisons = [];
-    const references = /* @__PURE__ */ new Map();
-    for (const [index, job] of jobs.entries()) {
-      const { entry, comparison: comparison2 } = await finish2(job, options, thresholds, paired, notes, references);
-      entries2.push(entry);
-      comparisons.push(comparison2);
-      observer.onEvent({ type: "entry-done", entry, index, total: jobs.length });
-    }
-    return {
-      ...resultsHeader(),
-      source: options.source ?? {},
-      environment,
-      config: config2,
-      entries: entries2,
-      comparisons,
-      gate: decide(comparisons, options.failOn ?? config2.gate.failOn)
-    };
-  } finally {
-    for (const job of jobs) {
-      for (const side of [job.candidate, job.base, job.control]) if (side) await runner.release(side.engine);
-    }
-    await base.cleanup();
-  }
-}
-async function finish2(job, options, thresholds, paired, notes, references) {
-  const { plan, key } = job;
-  if (job.failed || !job.candidate) {
-    const entry2 = job.failed;
-    return { entry: entry2, comparison: unpairedComparison(entry2, thresholds, "failed") };
-  }
-  const blocks = job.adaptive?.series.blocksOf("candidate") ?? [];
-  const source = blocks[0]?.source ?? "blocks";
-  let entry = entryOf(plan, key, await buildInfoOf(job.candidate), blocks, source);
-  try {
-    if (blocks.length === 0) {
-      const cfg = options.candidate.config.benchmark;
-      const outcome = await options.runner.benchmark(
-        job.candidate.engine,
-        {
-          warmup: cfg.warmup,
-          iterations: cfg.iterations,
-          minDurationMs: cfg.minDurationMs,
-          trials: cfg.trials
-        },
-        job.candidate.feeds,
-        () => {
-        }
-      );
-      entry = entryOf(
-        plan,
-        key,
-        entry.build,
-        outcome.trials.map((samples, i3) => ({
-          samples,
-          wallMs: outcome.wallMs[i3] ?? 0,
-          median: 0,
-          source: outcome.source
-        })),
-        outcome.source
-      );
-      if (outcome.unreliable) entry.unreliable = outcome.unreliable;
-    }
-    await checkAccuracy(job, entry, options, references);
-  } catch (error63) {
-    const failed = failedEntry(plan, key, entry.accuracy ? "accuracy" : "benchmark", error63);
-    return { entry: failed, comparison: unpairedComparison(failed, thresholds, "failed") };
-  }
-  if (job.unpaired) return { entry, comparison: unpairedComparison(entry, thresholds, job.unpaired) };
-  if (job.baseProblem || !job.base || !job.adaptive) {
-    return {
-      entry,
-      comparison: unpairedComparison(entry, thresholds, job.baseProblem ?? "the base side was not measured")
-    };
-  }
-  const baseEntry = entryOf(
-    plan,
-    key,
-    await buildInfoOf(job.base),
-    job.adaptive.series.blocksOf("base"),
-    source
-  );
-  const comparison2 = abComparison({
-    candidate: entry,
-    base: baseEntry,
-    thresholds,
-    paired,
-    adaptive: job.adaptive,
-    summary: {
-      base: options.base.label,
-      blockIterations: options.candidate.config.ab.blockIterations,
-      notes
-    }
-  });
-  return { entry, comparison: comparison2 };
-}
-async function checkAccuracy(job, entry, options, references) {
-  const config2 = options.candidate.config;
-  if (!config2.accuracy.enabled || !job.candidate) return;
-  const { plan } = job;
-  const feeds = [];
-  for (let s = 0; s < config2.accuracy.samples; s++) feeds.push(await job.candidate.source.sample(s));
-  const refKey = `${plan.model.name}/b${plan.batchSize}`;
-  let reference = references.get(refKey);
-  if (!reference) {
-    reference = referenceOutputs(resolveFrom(options.candidate.dir, plan.model.onnx), feeds);
-    references.set(refKey, reference);
-  }
-  const outputs = await options.runner.infer(job.candidate.engine, feeds);
-  const common2 = { outputs: plan.model.outputs, classifier: plan.model.classifier };
-  entry.accuracy = evaluateAccuracy({
-    ...common2,
-    reference: await reference,
-    candidate: outputs,
-    limits: effectiveLimits(plan.precision, config2.accuracy.limits, plan.model.accuracy?.limits),
-    referenceName: REFERENCE_NAME
-  });
-  if (job.base) {
-    entry.accuracyVsBase = evaluateAccuracy({
-      ...common2,
-      reference: await options.runner.infer(job.base.engine, feeds),
-      candidate: outputs,
-      limits: {},
-      referenceName: `base side (${options.base.label})`
-    });
-  }
-}
-
-// src/runners/create.ts
-import { join as join23 } from "node:path";
-function createRunner(loaded, outDir) {
-  const type = loaded.config.runner.type;
-  const factory = getRunnerFactory(type);
-  if (!factory) throw new Error(`runner ${type} vanished from the registry after validation`);
-  return factory.create(loaded.runnerOptions, { configDir: loaded.dir, cacheDir: join23(outDir, "cache") });
-}
-
-// src/app/run-ab.ts
-async function runAbAndGate(options) {
-  const base = typeof options.against === "string" ? await openBaseSide(options.against, options.configFile, options.cwd) : options.against;
-  try {
-    const runner = await createRunner(options.loaded, options.outDir);
-    try {
-      return await runAb({
-        candidate: options.loaded,
-        base,
-        runner,
-        workDir: options.outDir,
-        observer: options.observer,
-        source: options.source,
-        only: options.only,
-        budget: options.budget,
-        failOn: options.failOn
-      });
-    } finally {
-      await runner.close();
-    }
-  } finally {
-    await base.cleanup();
-  }
 }
 
 // src/pipeline/remeasure.ts
@@ -88963,7 +89010,7 @@ function releaseReport(models, production) {
 
 // src/release/repository.ts
 import { randomUUID as randomUUID4 } from "node:crypto";
-import { copyFile as copyFile2, mkdir as mkdir12, readdir as readdir4, readFile as readFile15, rename as rename4, rm as rm8, stat as stat10, writeFile as writeFile7 } from "node:fs/promises";
+import { copyFile as copyFile2, mkdir as mkdir12, readdir as readdir4, readFile as readFile15, rename as rename4, rm as rm8, stat as stat9, writeFile as writeFile7 } from "node:fs/promises";
 import { basename as basename4, dirname as dirname5, join as join28, relative as relative4 } from "node:path";
 init_errors();
 
@@ -89468,7 +89515,7 @@ async function writeRepository(out, models, extra) {
     await writeFile7(join28(tmp, "SHA256SUMS"), `${sums.join("\n")}
 `);
     const old = `${tmp}.old`;
-    const existed = await stat10(out).then(
+    const existed = await stat9(out).then(
       () => true,
       () => false
     );
