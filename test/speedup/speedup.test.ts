@@ -56,4 +56,26 @@ describe('speed-up against fp32', () => {
       /<td>int8<\/td><td class="num">3\.\d\d× \[3\.\d\d, 3\.\d\d\]<\/td>.*<td class="num">0\.9999<\/td><td class="num">100\.0 %<\/td>/,
     );
   });
+
+  it('is tabled in the Markdown report and the PR comment beside the accuracy, names escaped', () => {
+    const md = renderReport('md', results);
+    expect(md).toContain('**Speed-up against fp32**, with the accuracy each precision costs:');
+    expect(md).toMatch(
+      /^\| NVIDIA L4 \| resnet50 \| 8 \| int8 \| 3\.\d\d× \[3\.\d\d, 3\.\d\d\] \| 3\.\d\d× \[3\.\d\d, 3\.\d\d\] \| 0\.9999 \| 100\.0 % \| fp32 ONNX model in ONNX Runtime \|$/m,
+    );
+    // A model name from the config is untrusted: it cannot break the table or ping anyone.
+    const hostile = makeResults({
+      entries: [
+        makeEntry({ model: 'a|b @team', precision: 'fp32', batchSize: 1, trials: trials(2, 300) }),
+        makeEntry({ model: 'a|b @team', precision: 'fp16', batchSize: 1, trials: trials(1, 400) }),
+      ],
+      device: 'NVIDIA L4',
+    });
+    const row = renderReport('md', hostile)
+      .split('\n')
+      .find((l) => l.includes('| fp16 | 2.'));
+    expect(row).toBeDefined();
+    expect(row).toContain('| a&#124;b @\u200dteam |'); // the table's one escaping of |, no mention
+    expect(row!.split(' | ')).toHaveLength(9);
+  });
 });

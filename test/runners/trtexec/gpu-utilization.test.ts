@@ -38,7 +38,7 @@ describe('GPU utilization from nvidia-smi', () => {
       const entry = results.entries[0]!;
       expect(entry.status).toBe('ok');
       // nvidia-smi-states.json `ok`: 97 %.
-      expect((entry.health?.samples as { during: number }).during).toBeGreaterThan(0);
+      expect((entry.health!.samples as { during: number }).during).toBeGreaterThan(0);
       expect(entry.health?.utilizationPct).toEqual({ min: 97, max: 97 });
       const metrics = await parseExposition(await prometheusText([results]));
       expect(series(metrics, 'trt_gpu_utilization_percent')).toEqual([
