@@ -14,7 +14,7 @@ import { MODE_HANDLERS, type ModeOutcome } from './modes.js';
 import { Files, Output } from './names.js';
 import { nightlyNotes } from './nightly.js';
 import { checkFailureText, type PublishResult, publishToGitHub } from './publish.js';
-import { renderReports } from './report.js';
+import { renderReports, safeLink } from './report.js';
 import { resolveTarget } from './target.js';
 
 export interface RunResult {
@@ -50,6 +50,19 @@ function modeNotes(outcome: ModeOutcome): string[] {
   }
   if (release?.refused) return [`**Not released:** ${escapeMarkdown(release.refused)}`];
   return appendedNotes(outcome);
+}
+
+/** The audit of accepted regressions: who accepted which entries, when, why, with the comment's link. */
+function acceptedNotes(outcome: ModeOutcome): string[] {
+  return (outcome.accepted ?? []).map((a) => {
+    const link = safeLink('comment', a.url);
+    return (
+      `**Regression accepted** by ${escapeMarkdown(a.by)} at ${escapeMarkdown(a.at)}` +
+      `${a.reason ? ` — ${escapeMarkdown(a.reason)}` : ''}${link ? ` (${link})` : ''}: ` +
+      `${escapeMarkdown(a.entries.slice(0, 20).join(', '))}${a.entries.length > 20 ? ` and ${a.entries.length - 20} more` : ''}` +
+      ` (pattern ${escapeMarkdown(a.pattern)})`
+    );
+  });
 }
 
 function appendedNotes(outcome: ModeOutcome): string[] {
@@ -118,7 +131,7 @@ export async function run(): Promise<RunResult> {
       mode: outcome.mode,
       baselineLabel: outcome.baselineLabel,
       runUrl: ctx.runUrl,
-      notes: modeNotes(outcome),
+      notes: [...acceptedNotes(outcome), ...modeNotes(outcome)],
       problems: outcome.problems,
       notices: outcome.notices,
     });

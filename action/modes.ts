@@ -13,6 +13,7 @@ import { overallGate } from '../src/gate/merge-outcomes.js';
 import type { RunObserver } from '../src/pipeline/events.js';
 import type { GateOutcome, Results } from '../src/results/schema.js';
 import type { AppendOutcome, BaselineStore } from '../src/store/types.js';
+import { type Accepted, acceptRegressions } from './accept.js';
 import { baselineWritePolicy, type GitHubContext } from './context.js';
 import { failClosed, missingArchitectures } from './coverage.js';
 import type { GitHubApi, Logger } from './github/octokit.js';
@@ -58,6 +59,8 @@ export interface ModeOutcome {
   problems?: string[];
   /** How the job was judged when it says something (A/B against the base, or why not), plain text. */
   notices?: string[];
+  /** Regressions accepted on the pull request, and by whom (the audit lines of the reports). */
+  accepted?: Accepted['used'];
   /** release mode: the Triton repository written, or why nothing was. */
   release?: ReleaseDecision;
 }
@@ -220,10 +223,12 @@ function prNamespace(m: ModeContext): Namespace {
  */
 async function prMode(m: ModeContext): Promise<ModeOutcome> {
   const ns = prNamespace(m);
-  const { compared, gate, problems, judged } = await withStore(m, ns, (store) => {
+  const gated = await withStore(m, ns, (store) => {
     m.log.info(`comparing with ${namespaceLabel(ns)} in ${store.description}`);
     return gatedCandidates(m, store, { pullRequest: m.inputs.mode === 'pr' });
   });
+  const { problems, judged } = gated;
+  const { compared, gate, used, refused } = await acceptRegressions(m, gated.compared, gated.gate);
   for (const arch of missingArchitectures(m.inputs.expectedArchitectures, compared)) {
     problems.push(`missing architecture ${arch}: no results file from it (did its matrix job fail?)`);
   }
@@ -239,7 +244,8 @@ async function prMode(m: ModeContext): Promise<ModeOutcome> {
       ? `${judged.abBase} (same-job A/B) and ${namespaceLabel(ns)}`
       : namespaceLabel(ns),
     publishesToPullRequest: true,
-    notices: judgedNotices(judged, namespaceLabel(ns)),
+    notices: [...judgedNotices(judged, namespaceLabel(ns)), ...refused.map((r) => `Not accepted: ${r}.`)],
+    accepted: used,
   };
 }
 

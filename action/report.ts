@@ -48,16 +48,22 @@ function problemsBlock(problems: readonly string[] | undefined): string {
   return `> [!CAUTION]\n> **Failed closed: not everything could be checked.**\n${items}\n\n`;
 }
 
-/** A safe `[workflow run](url)` link, or nothing for a URL that is not plain http(s). */
-function runLink(url: string | undefined): string {
+/** A safe Markdown link `[label](url)`, or nothing for a URL that is not plain http(s). */
+export function safeLink(label: string, url: string | undefined): string {
   if (!url) return '';
   try {
     const parsed = new URL(url);
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return '';
-    return ` · [workflow run](${parsed.href.replace(/\(/g, '%28').replace(/\)/g, '%29')})`;
+    return `[${label}](${parsed.href.replace(/\(/g, '%28').replace(/\)/g, '%29')})`;
   } catch {
     return '';
   }
+}
+
+/** A safe ` · [workflow run](url)`, or nothing. */
+function runLink(url: string | undefined): string {
+  const link = safeLink('workflow run', url);
+  return link ? ` · ${link}` : '';
 }
 
 export function renderReports(compared: readonly Results[], options: ReportOptions): Reports {

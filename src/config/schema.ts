@@ -168,6 +168,8 @@ export const Verdict = z.enum([
   'no-baseline',
   'environment-mismatch',
   'failed',
+  /** A regression a maintainer accepted on the pull request (src/gate/accept.ts); never from a config. */
+  'accepted',
 ]);
 export type Verdict = z.infer<typeof Verdict>;
 

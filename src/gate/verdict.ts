@@ -3,7 +3,9 @@ import type { Direction, Verdict } from '../config/schema.js';
 /**
  * Verdicts from most to least severe; an entry takes the most severe of its metrics' verdicts.
  *
- *   failed > regressed > inconclusive > environment-mismatch > no-baseline > improved > unchanged
+ *   failed > regressed > inconclusive > environment-mismatch > no-baseline > accepted > improved > unchanged
+ *
+ * (`accepted` is only ever given to a whole entry, a regression a maintainer accepted: src/gate/accept.ts.)
  *
  * Known-bad outcomes come first. "Don't know" outranks good news: an entry that improved on p50 but
  * is inconclusive on p99 must not read as improved. Inconclusive (we measured, but cannot tell)
@@ -16,6 +18,7 @@ export const VERDICT_SEVERITY: readonly Verdict[] = [
   'inconclusive',
   'environment-mismatch',
   'no-baseline',
+  'accepted',
   'improved',
   'unchanged',
 ];

@@ -11,6 +11,7 @@ export const VERDICT_ORDER: readonly Verdict[] = [
   'inconclusive',
   'environment-mismatch',
   'no-baseline',
+  'accepted',
   'improved',
   'unchanged',
 ];
@@ -21,6 +22,7 @@ export const VERDICT_ICONS: Readonly<Record<Verdict, string>> = {
   inconclusive: '❔',
   'environment-mismatch': '⚠️',
   'no-baseline': '🆕',
+  accepted: '☑️',
   improved: '🚀',
   unchanged: '✅',
 };
@@ -31,6 +33,7 @@ export const VERDICT_LABELS: Readonly<Record<Verdict, string>> = {
   inconclusive: 'inconclusive',
   'environment-mismatch': 'environment mismatch',
   'no-baseline': 'no baseline',
+  accepted: 'accepted regression',
   improved: 'improved',
   unchanged: 'unchanged',
 };

@@ -382,6 +382,16 @@ export const EntryComparison = z.object({
   ab: AbSummary.optional(),
   /** Why same-job A/B did not judge this entry (unpaired, base side not built, not run); then the history did, or nothing. */
   abSkipped: z.string().optional(),
+  /** Who accepted this regression on the pull request, when, why, and where (the verdict is then `accepted`). */
+  accepted: z
+    .object({
+      by: z.string(),
+      at: z.string(),
+      reason: z.string(),
+      url: z.string().optional(),
+      pattern: z.string(),
+    })
+    .optional(),
   /**
    * The baseline's latency distribution for the report's overlay: 101 quantiles (0, 1 … 100 %)
    * of the raw samples pooled over the latest stored runs that still keep them. Absent where no

@@ -60,6 +60,7 @@ describe('decide', () => {
       'inconclusive',
       'environment-mismatch',
       'no-baseline',
+      'accepted',
       'improved',
       'unchanged',
     ] as const;

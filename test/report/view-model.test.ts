@@ -30,10 +30,11 @@ describe('formatting', () => {
 });
 
 describe('buildViewModel', () => {
-  it('orders rows regressed, failed, inconclusive, mismatch, no-baseline, improved, unchanged', () => {
+  it('orders rows regressed, failed, inconclusive, mismatch, no-baseline, accepted, improved, unchanged', () => {
     const verdicts: Verdict[] = [
       'unchanged',
       'improved',
+      'accepted',
       'no-baseline',
       'environment-mismatch',
       'inconclusive',

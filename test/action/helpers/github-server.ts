@@ -55,6 +55,8 @@ export interface FakeGitHubOptions {
   commitPullsIncludeForks?: boolean;
   /** Injected failures: the next `times` requests matching `method` and `path` get this answer. */
   faults?: Fault[];
+  /** Collaborators' repository roles (admin, maintain, write, triage, read), as GET …/collaborators/{user}/permission reports them; others: 404. */
+  permissions?: Record<string, string>;
 }
 
 export interface Fault {
@@ -180,6 +182,14 @@ export class FakeGitHub {
     if (route('GET', /^\/user$/)) {
       if (!who.user) return this.send(res, 403, { message: 'Resource not accessible by integration' });
       return this.send(res, 200, { login: who.login, id: 1, type: 'User' });
+    }
+    const permission = route('GET', new RegExp(`${repoPath}/collaborators/([^/]+)/permission$`));
+    if (permission) {
+      const role = this.options.permissions?.[decodeURIComponent(permission[3]!)];
+      if (!role) return this.send(res, 404, { message: 'Not Found' });
+      // `permission` is the legacy view: maintain reads as write, triage as read.
+      const legacy = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
+      return this.send(res, 200, { permission: legacy, role_name: role, user: { login: permission[3] } });
     }
     const listComments = route('GET', new RegExp(`${repoPath}/issues/(\\d+)/comments$`));
     if (listComments) return this.paginate(res, url, this.comments.get(Number(listComments[3])) ?? []);

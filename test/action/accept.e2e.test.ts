@@ -1,0 +1,139 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Input } from '../../action/names.js';
+import { Results } from '../../src/results/schema.js';
+import { FakeGitHub, type FakeGitHubOptions } from './helpers/github-server.js';
+import { benchResults, writeJson } from './helpers/results.js';
+import { runAction } from './helpers/run-action.js';
+import { Sandbox } from './helpers/sandbox.js';
+
+/**
+ * Accepting an expected regression through the Action's entry: `/trt-gate accept <glob> [reason]`
+ * comments on the pull request, honoured only from users whose repository permission (read from
+ * the API stand-in) is write, maintain or admin; audited in the comment and results.
+ */
+let sandbox: Sandbox;
+let github: FakeGitHub;
+
+beforeEach(async () => {
+  sandbox = await Sandbox.create();
+});
+afterEach(async () => {
+  await github.stop();
+  await sandbox.cleanup();
+});
+
+async function start(options: FakeGitHubOptions): Promise<void> {
+  github = new FakeGitHub({ permissions: { alice: 'maintain', forker: 'read' }, ...options });
+  await github.start();
+}
+
+/** Records a baseline on main, then runs pr mode on PR #42 with a 60 % slower candidate. */
+async function regressedPr() {
+  const dir = join(sandbox.workspace, 'in');
+  await mkdir(dir, { recursive: true });
+  const base = await runAction(
+    await sandbox.env({
+      event: 'push.json',
+      eventName: 'push',
+      apiUrl: github.url,
+      inputs: {
+        [Input.mode]: 'baseline',
+        [Input.resultsFiles]: await writeJson(join(dir, 'b.json'), benchResults({ runId: 'b' })),
+      },
+    }),
+  );
+  expect(base.error).toBeUndefined();
+  const run = await runAction(
+    await sandbox.env({
+      event: 'pull_request.json',
+      eventName: 'pull_request',
+      apiUrl: github.url,
+      sha: 'f'.repeat(40),
+      ref: 'refs/pull/42/merge',
+      inputs: {
+        [Input.resultsFiles]: await writeJson(
+          join(dir, 'pr.json'),
+          benchResults({ runId: 'pr', scale: 1.6 }),
+        ),
+      },
+    }),
+  );
+  expect(run.error).toBeUndefined();
+  const comment = github.comments.get(42)!.find((c) => c.user.login === 'github-actions[bot]')!.body;
+  const results = Results.parse(JSON.parse(await readFile(run.fileOutputs['results-path']!, 'utf8')));
+  return { run, comment, comparison: results.comparisons![0]! };
+}
+
+describe('accepting an expected regression', () => {
+  it('a maintainer\'s "/trt-gate accept" comment marks the regression accepted, audited, and the gate no longer fails', async () => {
+    await start({});
+    const command = github.addComment(
+      42,
+      'alice',
+      'Expected.\n/trt-gate accept tinycnn/** bigger backbone, +60 % is the price',
+    );
+    const { run, comment, comparison } = await regressedPr();
+    expect(comparison.verdict).toBe('accepted');
+    expect(comparison.accepted).toEqual({
+      by: 'alice',
+      at: command.updated_at,
+      reason: 'bigger backbone, +60 % is the price',
+      pattern: 'tinycnn/**',
+      url: command.html_url,
+    });
+    expect(comparison.metrics.find((m) => m.metric === 'latency.p50')!.verdict).toBe('regressed');
+    expect(run.exitCode).toBe(0);
+    expect(run.fileOutputs.verdict).toBe('neutral');
+    expect(github.checkRuns[0]).toMatchObject({ conclusion: 'neutral' });
+    expect(comment).toContain(
+      `**Regression accepted** by alice at ${command.updated_at.replace(/[-:.]/g, (c) => c)}`,
+    );
+    expect(comment).toContain(`([comment](${command.html_url}))`);
+    expect(comment).toMatch(/accepted regression/);
+    expect(comment).toMatch(/regression accepted by alice: bigger backbone/);
+    expect(github.requests.map((r) => `${r.method} ${r.path}`)).toContain(
+      'GET /repos/octo-org/octo-repo/collaborators/alice/permission',
+    );
+  });
+
+  it('a commenter without write access (a fork author) or a bot cannot accept; the comment says why', async () => {
+    await start({});
+    github.addComment(42, 'forker', '/trt-gate accept ** my PR, my rules');
+    github.addComment(42, 'some-app[bot]', '/trt-gate accept **');
+    github.addComment(42, 'stranger', '/trt-gate accept **');
+    const { run, comment, comparison } = await regressedPr();
+    expect(comparison.verdict).toBe('regressed');
+    expect(comparison.accepted).toBeUndefined();
+    expect(run.exitCode).toBe(1);
+    expect(comment).toMatch(
+      /Not accepted: accept &#42;&#42; by forker: forker has read access; write, maintain or admin is needed/,
+    );
+    expect(comment).toMatch(
+      /Not accepted: accept &#42;&#42; by some-app\[bot&#93;: only people with write access/,
+    );
+    expect(comment).toMatch(/Not accepted: accept &#42;&#42; by stranger: stranger has no access/);
+  });
+
+  it('a permission the API will not tell accepts nothing (fail closed)', async () => {
+    await start({
+      faults: [
+        {
+          method: 'GET',
+          path: /\/collaborators\/alice\/permission$/,
+          times: 20,
+          status: 403,
+          message: 'Forbidden',
+        },
+      ],
+    });
+    github.addComment(42, 'alice', '/trt-gate accept tinycnn/**');
+    const { run, comment, comparison } = await regressedPr();
+    expect(comparison.verdict).toBe('regressed');
+    expect(run.exitCode).toBe(1);
+    expect(comment).toMatch(
+      /Not accepted: accept tinycnn\/&#42;&#42; by alice: alice has unknown \(HTTP 403/,
+    );
+  });
+});
