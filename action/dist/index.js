@@ -75700,7 +75700,9 @@ var Verdict = external_exports.enum([
   "inconclusive",
   "no-baseline",
   "environment-mismatch",
-  "failed"
+  "failed",
+  /** A regression a maintainer accepted on the pull request (src/gate/accept.ts); never from a config. */
+  "accepted"
 ]);
 var BaselineConfig = external_exports.strictObject({
   store: external_exports.discriminatedUnion("type", [
@@ -76595,6 +76597,7 @@ var VERDICT_SEVERITY = [
   "inconclusive",
   "environment-mismatch",
   "no-baseline",
+  "accepted",
   "improved",
   "unchanged"
 ];
@@ -77960,6 +77963,14 @@ var EntryComparison = external_exports.object({
   ab: AbSummary.optional(),
   /** Why same-job A/B did not judge this entry (unpaired, base side not built, not run); then the history did, or nothing. */
   abSkipped: external_exports.string().optional(),
+  /** Who accepted this regression on the pull request, when, why, and where (the verdict is then `accepted`). */
+  accepted: external_exports.object({
+    by: external_exports.string(),
+    at: external_exports.string(),
+    reason: external_exports.string(),
+    url: external_exports.string().optional(),
+    pattern: external_exports.string()
+  }).optional(),
   /**
    * The baseline's latency distribution for the report's overlay: 101 quantiles (0, 1 … 100 %)
    * of the raw samples pooled over the latest stored runs that still keep them. Absent where no
@@ -78738,6 +78749,7 @@ var VERDICT_ORDER = [
   "inconclusive",
   "environment-mismatch",
   "no-baseline",
+  "accepted",
   "improved",
   "unchanged"
 ];
@@ -78747,6 +78759,7 @@ var VERDICT_ICONS = {
   inconclusive: "\u2754",
   "environment-mismatch": "\u26A0\uFE0F",
   "no-baseline": "\u{1F195}",
+  accepted: "\u2611\uFE0F",
   improved: "\u{1F680}",
   unchanged: "\u2705"
 };
@@ -78756,6 +78769,7 @@ var VERDICT_LABELS = {
   inconclusive: "inconclusive",
   "environment-mismatch": "environment mismatch",
   "no-baseline": "no baseline",
+  accepted: "accepted regression",
   improved: "improved",
   unchanged: "unchanged"
 };
@@ -89575,6 +89589,152 @@ async function releaseGated(options) {
 // action/modes.ts
 init_errors();
 
+// src/gate/accept.ts
+var MAX_PATTERN = 200;
+var MAX_REASON = 300;
+function parseAcceptCommands(body) {
+  const out = [];
+  for (const line of body.split(/\r?\n/)) {
+    const m = /^\/trt-gate\s+accept\s+(\S+)(?:\s+(.*))?$/.exec(line.trim());
+    if (!m || m[1].length > MAX_PATTERN) continue;
+    out.push({ pattern: m[1], reason: (m[2] ?? "").trim().slice(0, MAX_REASON) });
+  }
+  return out;
+}
+function entryGlob(pattern) {
+  let re = "";
+  for (let i3 = 0; i3 < pattern.length; i3++) {
+    const ch = pattern[i3];
+    if (ch === "*" && pattern[i3 + 1] === "*") {
+      re += ".*";
+      i3++;
+    } else if (ch === "*") re += "[^/]*";
+    else if (ch === "?") re += "[^/]";
+    else re += ch.replace(/[\\^$.|+()[\]{}]/g, "\\$&");
+  }
+  return new RegExp(`^${re}$`);
+}
+function applyAcceptances(results, acceptances, failOn) {
+  if (acceptances.length === 0 || !results.comparisons) return results;
+  const globs = acceptances.map((a2) => ({ a: a2, re: entryGlob(a2.pattern) }));
+  const comparisons = results.comparisons.map((c3) => {
+    if (c3.verdict !== "regressed") return c3;
+    const match = globs.find((g2) => g2.re.test(c3.entryId))?.a;
+    if (!match) return c3;
+    return {
+      ...c3,
+      verdict: "accepted",
+      reason: `regression accepted by ${match.by}${match.reason ? `: ${match.reason}` : ""} (was: ${c3.reason})`,
+      accepted: {
+        by: match.by,
+        at: match.at,
+        reason: match.reason,
+        pattern: match.pattern,
+        ...match.url ? { url: match.url } : {}
+      }
+    };
+  });
+  return { ...results, comparisons, gate: decide(comparisons, failOn) };
+}
+
+// action/github/accept.ts
+var MAY_ACCEPT = /* @__PURE__ */ new Set(["admin", "maintain", "write"]);
+async function readAcceptances(api, owner, repo, pullNumber) {
+  const comments = await api.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    owner,
+    repo,
+    issue_number: pullNumber,
+    per_page: 100
+  });
+  const accepted = [];
+  const refused = [];
+  const roles = /* @__PURE__ */ new Map();
+  for (const comment of comments) {
+    const commands = parseAcceptCommands(comment.body ?? "");
+    if (commands.length === 0) continue;
+    const login = comment.user?.login ?? "";
+    const what = `accept ${commands.map((c3) => c3.pattern).join(", ")} by ${login || "an unknown user"}`;
+    if (!login || comment.user?.type === "Bot") {
+      refused.push(`${what}: only people with write access can accept a regression`);
+      continue;
+    }
+    let role = roles.get(login);
+    if (!role) {
+      role = permissionOf(api, owner, repo, login);
+      roles.set(login, role);
+    }
+    const granted = await role;
+    if (!MAY_ACCEPT.has(granted)) {
+      refused.push(`${what}: ${login} has ${granted} access; write, maintain or admin is needed`);
+      continue;
+    }
+    for (const c3 of commands) {
+      accepted.push({
+        pattern: c3.pattern,
+        by: login,
+        at: comment.updated_at ?? comment.created_at ?? "",
+        reason: c3.reason,
+        ...comment.html_url ? { url: comment.html_url } : {}
+      });
+    }
+  }
+  return { accepted, refused };
+}
+async function permissionOf(api, owner, repo, username) {
+  try {
+    const { data } = await api.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", {
+      owner,
+      repo,
+      username
+    });
+    const d = data;
+    if (d.permission === "admin" || d.permission === "write")
+      return MAY_ACCEPT.has(d.role_name ?? "") ? d.role_name : d.permission;
+    return d.role_name && !MAY_ACCEPT.has(d.role_name) ? d.role_name : d.permission ?? "no";
+  } catch (error63) {
+    const status = error63.status;
+    return status === 404 ? "no" : `unknown (${errorMessage(error63)})`;
+  }
+}
+
+// action/accept.ts
+async function acceptRegressions(m, compared, gate) {
+  const none = { compared, gate, used: [], refused: [] };
+  const pr = m.target.pullRequest;
+  const regressed = compared.some((r) => r.comparisons?.some((c3) => c3.verdict === "regressed"));
+  if (!pr || !regressed || !m.api) return none;
+  let read;
+  try {
+    read = await readAcceptances(m.api, m.ctx.owner, m.ctx.repo, pr.number);
+  } catch (error63) {
+    m.log.warning(`trt-gate: could not read accept commands on PR #${pr.number} (${errorMessage(error63)})`);
+    return {
+      ...none,
+      refused: [`accept commands could not be read (${errorMessage(error63)}): nothing accepted`]
+    };
+  }
+  for (const r of read.refused) m.log.info(`refused: ${r}`);
+  const after = compared.map((r) => applyAcceptances(r, read.accepted, gate.failOn));
+  const used = read.accepted.map((a2) => ({
+    ...a2,
+    entries: after.flatMap(
+      (r) => (r.comparisons ?? []).filter(
+        (c3) => c3.accepted?.pattern === a2.pattern && c3.accepted.by === a2.by && c3.accepted.at === a2.at
+      ).map((c3) => `${c3.entryId} (${c3.device})`)
+    )
+  })).filter((a2) => a2.entries.length > 0);
+  for (const a2 of used) m.log.info(`accepted by ${a2.by}: ${a2.entries.join(", ")}`);
+  return {
+    compared: after,
+    gate: overallGate(
+      after.map((r) => r.gate),
+      gate.failOn
+    ),
+    used,
+    refused: read.refused
+  };
+}
+
 // action/coverage.ts
 function namesOf(results) {
   const device = results.environment.device;
@@ -90927,10 +91087,12 @@ function prNamespace(m) {
 }
 async function prMode(m) {
   const ns = prNamespace(m);
-  const { compared, gate, problems, judged } = await withStore(m, ns, (store) => {
+  const gated = await withStore(m, ns, (store) => {
     m.log.info(`comparing with ${namespaceLabel(ns)} in ${store.description}`);
     return gatedCandidates(m, store, { pullRequest: m.inputs.mode === "pr" });
   });
+  const { problems, judged } = gated;
+  const { compared, gate, used, refused } = await acceptRegressions(m, gated.compared, gated.gate);
   for (const arch3 of missingArchitectures(m.inputs.expectedArchitectures, compared)) {
     problems.push(`missing architecture ${arch3}: no results file from it (did its matrix job fail?)`);
   }
@@ -90944,7 +91106,8 @@ async function prMode(m) {
     reportFile: Files.report,
     baselineLabel: judged?.abBase ? `${judged.abBase} (same-job A/B) and ${namespaceLabel(ns)}` : namespaceLabel(ns),
     publishesToPullRequest: true,
-    notices: judgedNotices(judged, namespaceLabel(ns))
+    notices: [...judgedNotices(judged, namespaceLabel(ns)), ...refused.map((r) => `Not accepted: ${r}.`)],
+    accepted: used
   };
 }
 async function aggregateMode(m) {
@@ -91233,15 +91396,19 @@ ${items}
 
 `;
 }
-function runLink(url2) {
+function safeLink(label, url2) {
   if (!url2) return "";
   try {
     const parsed = new URL(url2);
     if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return "";
-    return ` \xB7 [workflow run](${parsed.href.replace(/\(/g, "%28").replace(/\)/g, "%29")})`;
+    return `[${label}](${parsed.href.replace(/\(/g, "%28").replace(/\)/g, "%29")})`;
   } catch {
     return "";
   }
+}
+function runLink(url2) {
+  const link = safeLink("workflow run", url2);
+  return link ? ` \xB7 ${link}` : "";
 }
 function renderReports(compared, options) {
   const footer = `<sub>trt-gate \xB7 mode ${escapeMarkdown(options.mode)} \xB7 compared with ${escapeMarkdown(options.baselineLabel)}${runLink(options.runUrl)}</sub>`;
@@ -91396,6 +91563,12 @@ function modeNotes(outcome) {
   if (release2?.refused) return [`**Not released:** ${escapeMarkdown(release2.refused)}`];
   return appendedNotes(outcome);
 }
+function acceptedNotes(outcome) {
+  return (outcome.accepted ?? []).map((a2) => {
+    const link = safeLink("comment", a2.url);
+    return `**Regression accepted** by ${escapeMarkdown(a2.by)} at ${escapeMarkdown(a2.at)}${a2.reason ? ` \u2014 ${escapeMarkdown(a2.reason)}` : ""}${link ? ` (${link})` : ""}: ${escapeMarkdown(a2.entries.slice(0, 20).join(", "))}${a2.entries.length > 20 ? ` and ${a2.entries.length - 20} more` : ""} (pattern ${escapeMarkdown(a2.pattern)})`;
+  });
+}
 function appendedNotes(outcome) {
   if (!outcome.appended) return [];
   const history = outcome.nightly ? nightlyNotes(outcome.nightly) : [];
@@ -91447,7 +91620,7 @@ async function run() {
       mode: outcome.mode,
       baselineLabel: outcome.baselineLabel,
       runUrl: ctx.runUrl,
-      notes: modeNotes(outcome),
+      notes: [...acceptedNotes(outcome), ...modeNotes(outcome)],
       problems: outcome.problems,
       notices: outcome.notices
     });
