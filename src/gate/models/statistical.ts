@@ -107,7 +107,13 @@ function thresholdText(spec: SpecFor<'statistical'>, threshold: number, noise: N
  * widened to 60 % by a noisy history is not "unchanged", it is undetectable here — `inconclusive`.
  */
 function maskedByNoise(verdict: Verdict, delta: number, threshold: number, minEffectPct: number): boolean {
-  return verdict === 'unchanged' && threshold > minEffectPct && Math.abs(delta) >= minEffectPct;
+  // The same boundary tolerance as classifyInterval: a change at the minimum effect up to rounding
+  // (exp/log round trips move it by ~1e-14) is at it, whichever way the rounding fell.
+  return (
+    verdict === 'unchanged' &&
+    threshold > minEffectPct &&
+    Math.abs(delta) >= minEffectPct * (1 - BOUNDARY_EPSILON)
+  );
 }
 
 function describe(verdict: string, delta: number, interval: string | undefined, threshold: string): string {
