@@ -77227,7 +77227,7 @@ function thresholdText(spec, threshold, noise) {
   return `${threshold.toFixed(1)}% threshold (${NOISE_K} \xD7 ${noise.pct.toFixed(1)}% ${noise.source})`;
 }
 function maskedByNoise(verdict, delta, threshold, minEffectPct) {
-  return verdict === "unchanged" && threshold > minEffectPct && Math.abs(delta) >= minEffectPct;
+  return verdict === "unchanged" && threshold > minEffectPct && Math.abs(delta) >= minEffectPct * (1 - BOUNDARY_EPSILON);
 }
 function describe5(verdict, delta, interval, threshold) {
   const what = interval ? `${formatPct(delta)} (${interval})` : formatPct(delta);
