@@ -44,16 +44,21 @@ async function gpuRun(cc: string, bytes: string, batchSize = 8): Promise<Results
   return results;
 }
 
+/** The config the engines were built from: tinycnn's fp16 variant. */
+async function fp16Config() {
+  return loadConfig(
+    await writeConfig(
+      dir,
+      tinyConfigText([
+        { ...TINYCNN, precisions: ['fp16'], variants: { fp16: TINYCNN.onnx.replace('fp32', 'fp16') } },
+      ]),
+    ),
+  );
+}
+
 describe('release of TensorRT engines for several GPU architectures', () => {
   it('ships one plan per compute capability through cc_model_filenames', async () => {
-    const loaded = await loadConfig(
-      await writeConfig(
-        dir,
-        tinyConfigText([
-          { ...TINYCNN, precisions: ['fp16'], variants: { fp16: TINYCNN.onnx.replace('fp32', 'fp16') } },
-        ]),
-      ),
-    );
+    const loaded = await fp16Config();
     const runs = [await gpuRun('8.9', 'ada engine'), await gpuRun('9.0', 'hopper engine')];
     const out = join(dir, 'rel');
     await release({ candidates: runs, production: [], loaded, out });
@@ -73,14 +78,7 @@ describe('release of TensorRT engines for several GPU architectures', () => {
   });
 
   it('refuses an engine that changed since it was measured', async () => {
-    const loaded = await loadConfig(
-      await writeConfig(
-        dir,
-        tinyConfigText([
-          { ...TINYCNN, precisions: ['fp16'], variants: { fp16: TINYCNN.onnx.replace('fp32', 'fp16') } },
-        ]),
-      ),
-    );
+    const loaded = await fp16Config();
     const run = await gpuRun('8.9', 'ada engine');
     await writeFile(run.entries[0]!.build!.artifactPath, 'tampered');
     const error = await release({ candidates: [run], production: [], loaded, out: join(dir, 'rel') }).catch(
@@ -91,14 +89,7 @@ describe('release of TensorRT engines for several GPU architectures', () => {
   });
 
   it('keys even a single engine by its compute capability, never default_model_filename', async () => {
-    const loaded = await loadConfig(
-      await writeConfig(
-        dir,
-        tinyConfigText([
-          { ...TINYCNN, precisions: ['fp16'], variants: { fp16: TINYCNN.onnx.replace('fp32', 'fp16') } },
-        ]),
-      ),
-    );
+    const loaded = await fp16Config();
     const out = join(dir, 'rel');
     await release({ candidates: [await gpuRun('8.6', 'ampere engine')], production: [], loaded, out });
     const config = await readPbtxt(join(out, 'model_repository', 'tinycnn_fp16', 'config.pbtxt'));
@@ -109,14 +100,7 @@ describe('release of TensorRT engines for several GPU architectures', () => {
   });
 
   it('finds a downloaded engine by name beside its results, checked by its hash', async () => {
-    const loaded = await loadConfig(
-      await writeConfig(
-        dir,
-        tinyConfigText([
-          { ...TINYCNN, precisions: ['fp16'], variants: { fp16: TINYCNN.onnx.replace('fp32', 'fp16') } },
-        ]),
-      ),
-    );
+    const loaded = await fp16Config();
     const run = await gpuRun('8.9', 'ada engine');
     const recorded = run.entries[0]!.build!.artifactPath;
     const downloads = [join(dir, 'artifact-a'), join(dir, 'artifact-b')];
