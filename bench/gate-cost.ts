@@ -14,6 +14,7 @@ import { renderReport } from '../src/report/render.js';
 import type { BaselineKey, Entry, Results } from '../src/results/schema.js';
 import { summarize } from '../src/stats/summary.js';
 import type { BaselineHistory, BaselineRun } from '../src/store/types.js';
+import { lognormal, syntheticEntry } from './synthetic.js';
 
 const MODELS = Number(process.env.MODELS ?? 100);
 const PRECISIONS = ['fp32', 'fp16', 'bf16', 'int8'] as const;
@@ -26,33 +27,13 @@ const REGRESSED_SHARE = 0.03;
 /** Newest runs per lookup given their own copies of the samples (the gate reads BASELINE_RUNS = 3). */
 const FRESH_RUNS = 3;
 
-function lognormal(rng: Rng, n: number, median: number, sigma: number): number[] {
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const z = Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
-    out[i] = median * Math.exp(sigma * z);
-  }
-  return out;
-}
-
 function entry(rng: Rng, key: BaselineKey, median: number): Entry {
   const per = Math.floor(SAMPLES / TRIALS);
   const trials = Array.from({ length: TRIALS }, () => {
     const samples = lognormal(rng, per, median * Math.exp(0.005 * (rng.next() - 0.5)), 0.08);
     return { samples, stats: summarize(samples), wallMs: per * median };
   });
-  const pooled = summarize(trials.flatMap((t) => t.samples));
-  return {
-    id: `${key.model}/${key.precision}/b1/${key.device}`,
-    model: key.model,
-    precision: key.precision,
-    batchSize: 1,
-    status: 'ok',
-    key,
-    latency: { unit: 'ms', trials, pooled, source: 'synthetic' },
-    throughput: { inferencesPerSec: 1000 / pooled.mean, itemsPerSec: 1000 / pooled.mean },
-    incidents: [],
-  };
+  return syntheticEntry(key, trials, `${key.model}/${key.precision}/b1/${key.device}`, 'synthetic');
 }
 
 const rss = (): number => process.memoryUsage.rss();

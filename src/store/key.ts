@@ -37,9 +37,10 @@ export function slug(name: string, maxLength = SLUG_MAX): string {
 }
 
 /**
- * Where a key's file lives, relative to the store root, with `/` separators:
- * `<device-slug>/<model-slug>/<precision>-b<batch>-<keyId>.json`. Every segment is a slug, so
- * the path can never leave the store root whatever the names are.
+ * Where a key's schema-1 file lives, relative to the namespace, with `/` separators:
+ * `<device-slug>/<model-slug>/<precision>-b<batch>-<keyId>.json`; store schema 2 keeps the key in
+ * the directory of the same name without `.json` (filesystem-store.ts). Every segment is a slug,
+ * so the path can never leave the store root whatever the names are.
  */
 export function keyPath(key: BaselineKey): string {
   return `${slug(key.device)}/${slug(key.model)}/${keyFileName(key)}`;

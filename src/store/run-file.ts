@@ -28,12 +28,19 @@ const StoredTrial = z.object({
 });
 type StoredTrial = z.infer<typeof StoredTrial>;
 
+/** The envelope and the stored samples; the rest of the entry is validated once, by Entry. */
 const StoredRun = z.object({
   schemaVersion: z.literal(STORE_SCHEMA_VERSION),
   runId: z.string().min(1),
   createdAt: z.string(),
   source: Results.shape.source,
-  entry: z.looseObject({ latency: z.looseObject({ trials: z.array(StoredTrial).min(1) }).optional() }),
+  entry: z.looseObject({
+    latency: z
+      .looseObject({
+        trials: z.array(z.looseObject(StoredTrial.pick({ samplesF32: true, count: true }).shape)).min(1),
+      })
+      .optional(),
+  }),
 });
 
 /**
@@ -71,9 +78,17 @@ export function unpackSamples(text: string, count: number): number[] {
     throw new Error(`expected ${count} float32 samples, found ${shuffled.length} bytes`);
   }
   const bytes = new Uint8Array(count * 4);
-  for (let i = 0; i < count; i++) for (let b = 0; b < 4; b++) bytes[i * 4 + b] = shuffled[b * count + i]!;
-  const values = Array.from(new Float32Array(bytes.buffer));
-  if (!values.every(Number.isFinite)) throw new Error('a sample is not a finite number');
+  for (let b = 0; b < 4; b++) {
+    const plane = b * count;
+    for (let i = 0; i < count; i++) bytes[i * 4 + b] = shuffled[plane + i]!;
+  }
+  const floats = new Float32Array(bytes.buffer);
+  const values = new Array<number>(count);
+  for (let i = 0; i < count; i++) {
+    const v = floats[i]!;
+    if (!Number.isFinite(v)) throw new Error(`sample ${i} is not a finite number`);
+    values[i] = v;
+  }
   return values;
 }
 

@@ -1,5 +1,13 @@
-import { constants, type Dirent } from 'node:fs';
-import { lstat, open, readdir } from 'node:fs/promises';
+import {
+  closeSync,
+  constants,
+  type Dirent,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+} from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { DataError } from '../errors.js';
 
@@ -8,6 +16,9 @@ import { DataError } from '../errors.js';
  * outside the store, and an error must never quote a foreign file) and without mistaking a thing
  * of the wrong type for a missing one: only ENOENT means "not stored"; a file where a directory is
  * expected, or a directory where a file is expected, is a DataError naming the path (exit 4).
+ *
+ * The calls are synchronous on purpose: a history is many small files, and a thread-pool round
+ * trip per open/stat/read/close made loading 1,600 keys several times slower (bench/store.ts).
  */
 
 /** The one failure that means "nothing stored here". */
@@ -36,7 +47,7 @@ export async function assertNoLinks(base: string, path: string): Promise<void> {
   for (const part of parts) {
     at = join(at, part);
     try {
-      if ((await lstat(at)).isSymbolicLink()) throw symlinkError(at);
+      if (lstatSync(at).isSymbolicLink()) throw symlinkError(at);
     } catch (error) {
       if (error instanceof DataError) throw error;
       if (isMissing(error)) return;
@@ -51,10 +62,10 @@ export async function assertNoLinks(base: string, path: string): Promise<void> {
  */
 export async function storeEntries(dir: string): Promise<Dirent[]> {
   try {
-    const info = await lstat(dir);
+    const info = lstatSync(dir);
     if (info.isSymbolicLink()) throw symlinkError(dir);
     if (!info.isDirectory()) throw wrongTypeError(dir, 'a directory');
-    const list = await readdir(dir, { withFileTypes: true });
+    const list = readdirSync(dir, { withFileTypes: true });
     const link = list.find((d) => d.isSymbolicLink());
     if (link) throw symlinkError(join(dir, link.name));
     return list.filter((d) => !d.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -78,16 +89,16 @@ export async function storeSubdirectories(
  * (or device, FIFO…) at `path` and a file over `maxBytes` are refused without reading them.
  */
 export async function readStoreFile(path: string, maxBytes: number): Promise<Buffer | undefined> {
-  let handle: Awaited<ReturnType<typeof open>>;
+  let fd: number;
   try {
-    handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     if (isMissing(error)) return undefined;
     if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkError(path);
     throw new DataError(`${path}: cannot read baseline file: ${(error as Error).message}`, path);
   }
   try {
-    const info = await handle.stat();
+    const info = fstatSync(fd);
     if (!info.isFile()) throw wrongTypeError(path, 'a regular file');
     if (info.size > maxBytes) {
       throw new DataError(
@@ -95,8 +106,11 @@ export async function readStoreFile(path: string, maxBytes: number): Promise<Buf
         path,
       );
     }
-    return await handle.readFile();
+    return readFileSync(fd);
+  } catch (error) {
+    if (error instanceof DataError) throw error;
+    throw new DataError(`${path}: cannot read baseline file: ${(error as Error).message}`, path);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
