@@ -27279,11 +27279,11 @@ var hasColors, format, reset, bold, dim, italic, underline, underlineDouble, und
 var init_base = __esm({
   "node_modules/yoctocolors/base.js"() {
     hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
-    format = (open6, close) => {
+    format = (open5, close) => {
       if (!hasColors) {
         return (input2) => input2;
       }
-      const openCode = `\x1B[${open6}m`;
+      const openCode = `\x1B[${open5}m`;
       const closeCode = `\x1B[${close}m`;
       return (input2) => {
         const string4 = input2 + "";
@@ -49050,11 +49050,11 @@ var require_helpers2 = __commonJS({
     }
     var _exception = require_exception();
     var _exception2 = _interopRequireDefault(_exception);
-    function validateClose(open6, close) {
+    function validateClose(open5, close) {
       close = close.path ? close.path.original : close;
-      if (open6.path.original !== close) {
-        var errorNode = { loc: open6.path.loc };
-        throw new _exception2["default"](open6.path.original + " doesn't match " + close, errorNode);
+      if (open5.path.original !== close) {
+        var errorNode = { loc: open5.path.loc };
+        throw new _exception2["default"](open5.path.original + " doesn't match " + close, errorNode);
       }
     }
     function SourceLocation(source, locInfo) {
@@ -49075,9 +49075,9 @@ var require_helpers2 = __commonJS({
         return token;
       }
     }
-    function stripFlags(open6, close) {
+    function stripFlags(open5, close) {
       return {
-        open: open6.charAt(2) === "~",
+        open: open5.charAt(2) === "~",
         close: close.charAt(close.length - 3) === "~"
       };
     }
@@ -49109,9 +49109,9 @@ var require_helpers2 = __commonJS({
         loc
       };
     }
-    function prepareMustache(path6, params, hash2, open6, strip, locInfo) {
-      var escapeFlag = open6.charAt(3) || open6.charAt(2), escaped = escapeFlag !== "{" && escapeFlag !== "&";
-      var decorator = /\*/.test(open6);
+    function prepareMustache(path6, params, hash2, open5, strip, locInfo) {
+      var escapeFlag = open5.charAt(3) || open5.charAt(2), escaped = escapeFlag !== "{" && escapeFlag !== "&";
+      var decorator = /\*/.test(open5);
       return {
         type: decorator ? "Decorator" : "MustacheStatement",
         path: path6,
@@ -49202,15 +49202,15 @@ var require_helpers2 = __commonJS({
         loc
       };
     }
-    function preparePartialBlock(open6, program, close, locInfo) {
-      validateClose(open6, close);
+    function preparePartialBlock(open5, program, close, locInfo) {
+      validateClose(open5, close);
       return {
         type: "PartialBlockStatement",
-        name: open6.path,
-        params: open6.params,
-        hash: open6.hash,
+        name: open5.path,
+        params: open5.params,
+        hash: open5.hash,
         program,
-        openStrip: open6.strip,
+        openStrip: open5.strip,
         closeStrip: close && close.strip,
         loc: this.locInfo(locInfo)
       };
@@ -81308,7 +81308,8 @@ var package_default = {
     "bench:cost": "tsx bench/gate-cost.ts",
     "bench:startup": "node bench/startup.mjs",
     "bench:ab": "tsx bench/ab-detection.ts",
-    "bench:history": "tsx bench/history-detection.ts"
+    "bench:history": "tsx bench/history-detection.ts",
+    "bench:store": "tsx bench/store.ts"
   },
   dependencies: {
     "@actions/core": "^3.0.1",
@@ -81469,9 +81470,9 @@ async function runAdaptive(entries2, budget, plan, now, progress = () => {
     e.stopped = why;
     e.stoppedAtMs = now() - start;
   };
-  let open6 = entries2.filter((e) => !e.stopped);
-  while (open6.length > 0) {
-    for (const e of open6) {
+  let open5 = entries2.filter((e) => !e.stopped);
+  while (open5.length > 0) {
+    for (const e of open5) {
       if (now() - start >= budget.maxSeconds * 1e3) {
         stop(e, "time-budget");
         continue;
@@ -81488,7 +81489,7 @@ async function runAdaptive(entries2, budget, plan, now, progress = () => {
       if (!e.stopped && e.series.discarded.length >= budget.maxPairs) stop(e, "discarded");
       progress(e);
     }
-    open6 = open6.filter((e) => !e.stopped);
+    open5 = open5.filter((e) => !e.stopped);
   }
   for (const e of entries2) e.judgement = finalJudgement(e, budget.minPairs);
 }
@@ -82946,7 +82947,11 @@ var StoredRun = external_exports.object({
   runId: external_exports.string().min(1),
   createdAt: external_exports.string(),
   source: Results.shape.source,
-  entry: external_exports.looseObject({ latency: external_exports.looseObject({ trials: external_exports.array(StoredTrial).min(1) }).optional() })
+  entry: external_exports.looseObject({
+    latency: external_exports.looseObject({
+      trials: external_exports.array(external_exports.looseObject(StoredTrial.pick({ samplesF32: true, count: true }).shape)).min(1)
+    }).optional()
+  })
 });
 function storedRun(run2, keepSamples) {
   const latency = run2.entry.latency;
@@ -82973,9 +82978,17 @@ function unpackSamples(text, count2) {
     throw new Error(`expected ${count2} float32 samples, found ${shuffled.length} bytes`);
   }
   const bytes = new Uint8Array(count2 * 4);
-  for (let i3 = 0; i3 < count2; i3++) for (let b = 0; b < 4; b++) bytes[i3 * 4 + b] = shuffled[b * count2 + i3];
-  const values = Array.from(new Float32Array(bytes.buffer));
-  if (!values.every(Number.isFinite)) throw new Error("a sample is not a finite number");
+  for (let b = 0; b < 4; b++) {
+    const plane = b * count2;
+    for (let i3 = 0; i3 < count2; i3++) bytes[i3 * 4 + b] = shuffled[plane + i3];
+  }
+  const floats = new Float32Array(bytes.buffer);
+  const values = new Array(count2);
+  for (let i3 = 0; i3 < count2; i3++) {
+    const v = floats[i3];
+    if (!Number.isFinite(v)) throw new Error(`sample ${i3} is not a finite number`);
+    values[i3] = v;
+  }
   return values;
 }
 function encodeRunFile(run2, keepSamples) {
@@ -83052,8 +83065,15 @@ function issueText(error63) {
 
 // src/store/store-files.ts
 init_errors();
-import { constants as constants7 } from "node:fs";
-import { lstat as lstat3, open as open5, readdir as readdir4 } from "node:fs/promises";
+import {
+  closeSync,
+  constants as constants7,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync as readFileSync4
+} from "node:fs";
 import { join as join24, relative as relative2, sep as sep2 } from "node:path";
 function isMissing(error63) {
   return error63.code === "ENOENT";
@@ -83073,7 +83093,7 @@ async function assertNoLinks(base, path6) {
   for (const part of parts) {
     at = join24(at, part);
     try {
-      if ((await lstat3(at)).isSymbolicLink()) throw symlinkError(at);
+      if (lstatSync(at).isSymbolicLink()) throw symlinkError(at);
     } catch (error63) {
       if (error63 instanceof DataError) throw error63;
       if (isMissing(error63)) return;
@@ -83083,10 +83103,10 @@ async function assertNoLinks(base, path6) {
 }
 async function storeEntries(dir) {
   try {
-    const info2 = await lstat3(dir);
+    const info2 = lstatSync(dir);
     if (info2.isSymbolicLink()) throw symlinkError(dir);
     if (!info2.isDirectory()) throw wrongTypeError(dir, "a directory");
-    const list = await readdir4(dir, { withFileTypes: true });
+    const list = readdirSync(dir, { withFileTypes: true });
     const link = list.find((d) => d.isSymbolicLink());
     if (link) throw symlinkError(join24(dir, link.name));
     return list.filter((d) => !d.name.startsWith(".")).sort((a2, b) => a2.name < b.name ? -1 : 1);
@@ -83100,16 +83120,16 @@ async function storeSubdirectories(dir, skip = /* @__PURE__ */ new Set()) {
   return (await storeEntries(dir)).filter((d) => d.isDirectory() && !skip.has(d.name)).map((d) => d.name);
 }
 async function readStoreFile(path6, maxBytes) {
-  let handle;
+  let fd2;
   try {
-    handle = await open5(path6, constants7.O_RDONLY | (constants7.O_NOFOLLOW ?? 0) | (constants7.O_NONBLOCK ?? 0));
+    fd2 = openSync(path6, constants7.O_RDONLY | (constants7.O_NOFOLLOW ?? 0) | (constants7.O_NONBLOCK ?? 0));
   } catch (error63) {
     if (isMissing(error63)) return void 0;
     if (error63.code === "ELOOP") throw symlinkError(path6);
     throw new DataError(`${path6}: cannot read baseline file: ${error63.message}`, path6);
   }
   try {
-    const info2 = await handle.stat();
+    const info2 = fstatSync(fd2);
     if (!info2.isFile()) throw wrongTypeError(path6, "a regular file");
     if (info2.size > maxBytes) {
       throw new DataError(
@@ -83117,9 +83137,12 @@ async function readStoreFile(path6, maxBytes) {
         path6
       );
     }
-    return await handle.readFile();
+    return readFileSync4(fd2);
+  } catch (error63) {
+    if (error63 instanceof DataError) throw error63;
+    throw new DataError(`${path6}: cannot read baseline file: ${error63.message}`, path6);
   } finally {
-    await handle.close();
+    closeSync(fd2);
   }
 }
 
@@ -84397,7 +84420,7 @@ function outcomeExitCode(runs, gate) {
 init_errors();
 
 // action/context.ts
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 init_errors();
 var Repo = external_exports.object({ full_name: external_exports.string().min(3) });
 var Repository = external_exports.object({ full_name: external_exports.string().optional(), default_branch: external_exports.string().optional() });
@@ -84427,7 +84450,7 @@ function readPayload(env) {
   if (!path6) return {};
   let raw;
   try {
-    raw = JSON.parse(readFileSync4(path6, "utf8"));
+    raw = JSON.parse(readFileSync5(path6, "utf8"));
   } catch (error63) {
     throw new UsageError(
       `cannot read the event payload at GITHUB_EVENT_PATH (${path6}): ${error63.message}`
@@ -84515,7 +84538,7 @@ function baselineWritePolicy(ctx) {
 import { createHash as createHash5 } from "node:crypto";
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync5, existsSync as existsSync2 } from "fs";
+import { readFileSync as readFileSync6, existsSync as existsSync2 } from "fs";
 import { EOL as EOL5 } from "os";
 var Context = class {
   /**
@@ -84526,7 +84549,7 @@ var Context = class {
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
       if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync5(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+        this.payload = JSON.parse(readFileSync6(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path6 = process.env.GITHUB_EVENT_PATH;
         process.stdout.write(`GITHUB_EVENT_PATH ${path6} does not exist${EOL5}`);
@@ -89005,7 +89028,7 @@ function releaseReport(models, production) {
 
 // src/release/repository.ts
 import { randomUUID as randomUUID4 } from "node:crypto";
-import { copyFile as copyFile2, mkdir as mkdir12, readdir as readdir5, readFile as readFile15, rename as rename4, rm as rm8, stat as stat9, writeFile as writeFile7 } from "node:fs/promises";
+import { copyFile as copyFile2, mkdir as mkdir12, readdir as readdir4, readFile as readFile15, rename as rename4, rm as rm8, stat as stat9, writeFile as writeFile7 } from "node:fs/promises";
 import { basename as basename4, dirname as dirname5, join as join28, relative as relative4 } from "node:path";
 init_errors();
 
@@ -89275,13 +89298,13 @@ var Parser = class {
   }
   value(field, line) {
     if (field instanceof import_protobufjs2.default.MapField) {
-      const open6 = this.openBrace();
+      const open5 = this.openBrace();
       const entry = new import_protobufjs2.default.Type("MapEntry").add(new import_protobufjs2.default.Field("key", 1, field.keyType)).add(new import_protobufjs2.default.Field("value", 2, field.type));
-      return this.message(entry, open6);
+      return this.message(entry, open5);
     }
     if (field.resolvedType instanceof import_protobufjs2.default.Type) {
-      const open6 = this.openBrace();
-      return this.message(field.resolvedType, open6);
+      const open5 = this.openBrace();
+      return this.message(field.resolvedType, open5);
     }
     const t = this.next();
     if (field.resolvedType instanceof import_protobufjs2.default.Enum) {
@@ -89525,7 +89548,7 @@ async function writeRepository(out, models, extra) {
 }
 async function listFiles(root2, dir = root2) {
   const out = [];
-  for (const d of await readdir5(dir, { withFileTypes: true })) {
+  for (const d of await readdir4(dir, { withFileTypes: true })) {
     const path6 = join28(dir, d.name);
     if (d.isDirectory()) out.push(...await listFiles(root2, path6));
     else out.push(relative4(root2, path6));
@@ -89745,7 +89768,7 @@ import { resolve as resolve9 } from "node:path";
 
 // src/dashboard/site.ts
 init_errors();
-import { readdir as readdir6, rename as rename5, rm as rm9 } from "node:fs/promises";
+import { readdir as readdir5, rename as rename5, rm as rm9 } from "node:fs/promises";
 import { join as join29 } from "node:path";
 
 // src/history/detect.ts
@@ -90395,10 +90418,10 @@ function indexPage(pages, generatedAt, storeDescription) {
   const devices = [...new Set(pages.map((p) => p.series.identity.device))].sort();
   const sections = devices.map((device) => {
     const rows = pages.filter((p) => p.series.identity.device === device).map(({ series, history, file: file2 }) => {
-      const open6 = openRegressions(history);
+      const open5 = openRegressions(history);
       return `<tr><td><a href="${h2(file2)}">${h2(history.label)}</a></td><td>${h2(series.identity.runner)}</td><td class="num">${history.runs}</td>
 <td class="num">${latest(series, (r) => r.entry.latency?.pooled.median)}</td><td class="num">${latest(series, (r) => r.entry.throughput?.itemsPerSec)}</td>
-<td>${open6 > 0 ? `<span class="tag regression">${open6} regression${open6 > 1 ? "s" : ""}</span>` : "none"}</td><td class="num">${history.environmentSteps.length}</td></tr>`;
+<td>${open5 > 0 ? `<span class="tag regression">${open5} regression${open5 > 1 ? "s" : ""}</span>` : "none"}</td><td class="num">${history.environmentSteps.length}</td></tr>`;
     });
     return `<h2>${h2(device)}</h2><div class="table-wrap"><table><thead><tr><th>model / precision / batch</th><th>runner</th><th class="num">runs</th><th class="num">latest p50 ms</th><th class="num">latest items/s</th><th>lasting regressions</th><th class="num">environment changes</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
   });
@@ -90463,7 +90486,7 @@ function directoryPublisher(dir) {
 var MARKER = ".trt-gate-dashboard";
 async function entries(dir) {
   try {
-    return await readdir6(dir);
+    return await readdir5(dir);
   } catch (error63) {
     if (error63.code === "ENOENT") return void 0;
     throw error63;
@@ -90788,7 +90811,7 @@ function nightlyNotes(outcome) {
 
 // action/results-files.ts
 init_errors();
-import { lstat as lstat4, readdir as readdir7, readFile as readFile16 } from "node:fs/promises";
+import { lstat as lstat3, readdir as readdir6, readFile as readFile16 } from "node:fs/promises";
 import { isAbsolute as isAbsolute8, join as join30, resolve as resolve10, sep as sep4 } from "node:path";
 var MAX_RESULTS_FILES = 500;
 var GLOB_CHARS = /[*?[\]{}]/;
@@ -90818,7 +90841,7 @@ var MAX_WALKED_ENTRIES = 2e5;
 async function walk(dir, re, out, budget) {
   let entries2;
   try {
-    entries2 = await readdir7(dir, { withFileTypes: true });
+    entries2 = await readdir6(dir, { withFileTypes: true });
   } catch (error63) {
     const code = error63.code;
     if (code === "ENOENT" || code === "ENOTDIR") return;
@@ -90875,7 +90898,7 @@ async function expandResultsFiles(patterns, cwd) {
 async function loadResultsFile(path6, maxBytes) {
   let info2;
   try {
-    info2 = await lstat4(path6);
+    info2 = await lstat3(path6);
   } catch (error63) {
     const code = error63.code;
     throw new UsageError(
@@ -91436,11 +91459,11 @@ function toRef(pull) {
 }
 async function findPullRequestForSha(api, owner, repo, sha, headRepo) {
   const pick3 = (pulls2) => {
-    const open6 = pulls2.filter((p) => (p.state ?? "open") === "open" && p.head.sha === sha);
-    open6.sort(
+    const open5 = pulls2.filter((p) => (p.state ?? "open") === "open" && p.head.sha === sha);
+    open5.sort(
       (a2, b) => Number(b.head.repo?.full_name === headRepo) - Number(a2.head.repo?.full_name === headRepo) || a2.number - b.number
     );
-    return open6[0] ? toRef(open6[0]) : void 0;
+    return open5[0] ? toRef(open5[0]) : void 0;
   };
   try {
     const { data } = await api.request("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", {
