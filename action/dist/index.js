@@ -81324,7 +81324,6 @@ var package_default = {
     "p-retry": "^7.1.1",
     picocolors: "^1.1.1",
     "prom-client": "^15.1.3",
-    "proper-lockfile": "^4.1.2",
     protobufjs: "^8.8.1",
     semver: "^7.8.6",
     "simple-statistics": "^7.12.1",
@@ -81334,7 +81333,6 @@ var package_default = {
   devDependencies: {
     "@biomejs/biome": "^2.6.8",
     "@types/node": "^20.19.43",
-    "@types/proper-lockfile": "^4.1.4",
     "@types/semver": "^7.8.0",
     esbuild: "^0.28.2",
     "fast-check": "^4.11.0",
