@@ -2,6 +2,7 @@ import { escapeMarkdown } from '../src/report/escape.js';
 import { MARKDOWN_LIMIT, renderReport, reportPointer, truncateMarkdown } from '../src/report/render.js';
 import { buildViewModel } from '../src/report/view-model.js';
 import type { Results } from '../src/results/schema.js';
+import { markdownHref } from '../src/util/untrusted.js';
 import { CHECK_SUMMARY_BYTES } from './github/check.js';
 import { COMMENT_LIMIT } from './github/comment.js';
 
@@ -50,14 +51,8 @@ function problemsBlock(problems: readonly string[] | undefined): string {
 
 /** A safe Markdown link `[label](url)`, or nothing for a URL that is not plain http(s). */
 export function safeLink(label: string, url: string | undefined): string {
-  if (!url) return '';
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return '';
-    return `[${label}](${parsed.href.replace(/\(/g, '%28').replace(/\)/g, '%29')})`;
-  } catch {
-    return '';
-  }
+  const href = markdownHref(url);
+  return href ? `[${label}](${href})` : '';
 }
 
 /** A safe ` · [workflow run](url)`, or nothing. */

@@ -78015,6 +78015,17 @@ var OWN_SGR_MARK = Array.from(
   (n3) => String.fromCharCode(57344 + n3 % 6400)
 ).join("");
 var OWN_SGR = new RegExp(`${OWN_SGR_MARK}([0-9;]*)m`, "g");
+function markdownHref(url2) {
+  if (!url2) return void 0;
+  let parsed;
+  try {
+    parsed = new URL(url2);
+  } catch {
+    return void 0;
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return void 0;
+  return parsed.href.replace(/\(/g, "%28").replace(/\)/g, "%29");
+}
 
 // src/report/escape.ts
 var ZWJ = "\u200D";
@@ -79482,15 +79493,8 @@ function templateFor(format2) {
 }
 var DEFAULT_POINTER = "> \u2702\uFE0F This report was cut to fit GitHub's comment limit. The full report is in the workflow run's job summary and artifacts.";
 function reportPointer(url2) {
-  if (!url2) return DEFAULT_POINTER;
-  let parsed;
-  try {
-    parsed = new URL(url2);
-  } catch {
-    return DEFAULT_POINTER;
-  }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return DEFAULT_POINTER;
-  const href = parsed.href.replace(/\(/g, "%28").replace(/\)/g, "%29");
+  const href = markdownHref(url2);
+  if (!href) return DEFAULT_POINTER;
   return `> \u2702\uFE0F This report was cut to fit GitHub's comment limit: [see the full report](${href}).`;
 }
 var FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
@@ -91199,7 +91203,8 @@ function fitChars(text, max3) {
   return `${chars.slice(0, max3 - 1).join("")}\u2026`;
 }
 function truncationNote(where) {
-  const link = where ? ` The full report is in the [workflow run](${where.replace(/[()]/g, encodeURIComponent)}).` : " The full report is in the job summary and the results artifact.";
+  const href = markdownHref(where);
+  const link = href ? ` The full report is in the [workflow run](${href}).` : " The full report is in the job summary and the results artifact.";
   return `
 
 ---
@@ -91399,14 +91404,8 @@ ${items}
 `;
 }
 function safeLink(label, url2) {
-  if (!url2) return "";
-  try {
-    const parsed = new URL(url2);
-    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return "";
-    return `[${label}](${parsed.href.replace(/\(/g, "%28").replace(/\)/g, "%29")})`;
-  } catch {
-    return "";
-  }
+  const href = markdownHref(url2);
+  return href ? `[${label}](${href})` : "";
 }
 function runLink(url2) {
   const link = safeLink("workflow run", url2);

@@ -3,6 +3,7 @@
  * bytes. Cutting never splits a character (a surrogate pair, a multi-byte sequence) and always
  * says that something was cut.
  */
+import { markdownHref } from '../../src/util/untrusted.js';
 
 /** Code points, so a cut never leaves half a surrogate pair. */
 function codePoints(text: string): string[] {
@@ -18,8 +19,9 @@ export function fitChars(text: string, max: number): string {
 
 /** The note appended to a cut check summary; names where the whole report is. */
 export function truncationNote(where?: string): string {
-  const link = where
-    ? ` The full report is in the [workflow run](${where.replace(/[()]/g, encodeURIComponent)}).`
+  const href = markdownHref(where);
+  const link = href
+    ? ` The full report is in the [workflow run](${href}).`
     : ' The full report is in the job summary and the results artifact.';
   return `\n\n---\n**Truncated** to fit GitHub's limit for check output.${link}\n`;
 }

@@ -4,6 +4,7 @@ import { mergeGateOutcomes } from '../gate/merge-outcomes.js';
 import { RESULTS_SCHEMA_VERSION, type Results } from '../results/schema.js';
 import { sweepChartSvg } from '../sweep/chart.js';
 import type { SweepView } from '../sweep/view.js';
+import { markdownHref } from '../util/untrusted.js';
 import { accuracyChartSvg, deltaChartSvg, latencyChartSvg } from './charts.js';
 import { createHtmlHandlebars, createMarkdownHandlebars, type HandlebarsEnv } from './escape.js';
 import { buildViewModel, type ReportView, type RowView } from './view-model.js';
@@ -86,16 +87,8 @@ const DEFAULT_POINTER =
 
 /** The line appended to a truncated Markdown report, linking `url` when it is a valid http(s) URL. */
 export function reportPointer(url?: string): string {
-  if (!url) return DEFAULT_POINTER;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return DEFAULT_POINTER;
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return DEFAULT_POINTER;
-  // URL serialisation percent-encodes spaces, quotes and angle brackets; parentheses would end the link.
-  const href = parsed.href.replace(/\(/g, '%28').replace(/\)/g, '%29');
+  const href = markdownHref(url);
+  if (!href) return DEFAULT_POINTER;
   return `> ✂️ This report was cut to fit GitHub's comment limit: [see the full report](${href}).`;
 }
 

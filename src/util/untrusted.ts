@@ -71,3 +71,20 @@ export function terminalWriter(
       }),
     );
 }
+
+/**
+ * An http(s) URL as a Markdown link destination, or undefined for anything else (javascript:,
+ * data:, unparsable). URL serialisation percent-encodes spaces, quotes and angle brackets;
+ * parentheses would end the link, so they are encoded too.
+ */
+export function markdownHref(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
+  return parsed.href.replace(/\(/g, '%28').replace(/\)/g, '%29');
+}
