@@ -29,7 +29,7 @@ class SimulatedMachine implements Runner {
 
   constructor(
     seed: number,
-    private readonly interleaves: boolean,
+    interleaves: boolean,
     private readonly drift = 0.02,
   ) {
     this.uniform = mulberry32(seed);
