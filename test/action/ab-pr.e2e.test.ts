@@ -7,7 +7,7 @@ import { Results } from '../../src/results/schema.js';
 import { shippedModel } from '../helpers/tiny-config.js';
 import { FakeGitHub } from './helpers/github-server.js';
 import { benchResults, writeJson } from './helpers/results.js';
-import { runAction } from './helpers/run-action.js';
+import { recordBaseline, runAction } from './helpers/run-action.js';
 import { FORK_HEAD_SHA, MAIN_SHA, Sandbox } from './helpers/sandbox.js';
 
 /**
@@ -212,16 +212,10 @@ describe('pr mode: same-job A/B against the PR base', () => {
     await github.start();
     const dir = join(sandbox.workspace, 'in');
     await mkdir(dir);
-    const recorded = await runAction(
-      await sandbox.env({
-        event: 'push.json',
-        eventName: 'push',
-        apiUrl: github.url,
-        inputs: {
-          [Input.mode]: 'baseline',
-          [Input.resultsFiles]: await writeJson(join(dir, 'base.json'), benchResults({ runId: 'b' })),
-        },
-      }),
+    const recorded = await recordBaseline(
+      sandbox,
+      github.url,
+      await writeJson(join(dir, 'base.json'), benchResults({ runId: 'b' })),
     );
     expect(recorded.error).toBeUndefined();
     // 50 % slower, with a made-up A/B comparison that calls it unchanged.

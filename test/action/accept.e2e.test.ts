@@ -5,7 +5,7 @@ import { Input } from '../../action/names.js';
 import { Results } from '../../src/results/schema.js';
 import { FakeGitHub, type FakeGitHubOptions } from './helpers/github-server.js';
 import { benchResults, writeJson } from './helpers/results.js';
-import { runAction } from './helpers/run-action.js';
+import { recordBaseline, runAction } from './helpers/run-action.js';
 import { Sandbox } from './helpers/sandbox.js';
 
 /**
@@ -33,16 +33,10 @@ async function start(options: FakeGitHubOptions): Promise<void> {
 async function regressedPr() {
   const dir = join(sandbox.workspace, 'in');
   await mkdir(dir, { recursive: true });
-  const base = await runAction(
-    await sandbox.env({
-      event: 'push.json',
-      eventName: 'push',
-      apiUrl: github.url,
-      inputs: {
-        [Input.mode]: 'baseline',
-        [Input.resultsFiles]: await writeJson(join(dir, 'b.json'), benchResults({ runId: 'b' })),
-      },
-    }),
+  const base = await recordBaseline(
+    sandbox,
+    github.url,
+    await writeJson(join(dir, 'b.json'), benchResults({ runId: 'b' })),
   );
   expect(base.error).toBeUndefined();
   const run = await runAction(

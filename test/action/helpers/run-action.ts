@@ -1,5 +1,6 @@
 import { vi } from 'vitest';
 import type { RunResult } from '../../../action/main.js';
+import { Input } from '../../../action/names.js';
 import { Sandbox } from './sandbox.js';
 
 export interface ActionRun extends RunResult {
@@ -35,4 +36,16 @@ export async function runAction(env: Record<string, string>): Promise<ActionRun>
     write.mockRestore();
     vi.unstubAllEnvs();
   }
+}
+
+/** Records the results file `file` as a baseline through the Action's `baseline` mode on a push to main. */
+export async function recordBaseline(sandbox: Sandbox, apiUrl: string, file: string): Promise<ActionRun> {
+  return runAction(
+    await sandbox.env({
+      event: 'push.json',
+      eventName: 'push',
+      apiUrl,
+      inputs: { [Input.mode]: 'baseline', [Input.resultsFiles]: file },
+    }),
+  );
 }
