@@ -91170,7 +91170,8 @@ async function baselineMode(m) {
       ...gated,
       appended: outcomes,
       nightly: history.outcome,
-      problems: history.problems
+      // Both: an unreadable results file must fail the step as in every other mode.
+      problems: [...gated.problems, ...history.problems]
     };
   });
   return {

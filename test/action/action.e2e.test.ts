@@ -1,4 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -437,6 +437,19 @@ describe('workflow_run (fork-safe reporting) and aggregate', () => {
 });
 
 describe('baseline and release modes', () => {
+  it('an unreadable results file fails baseline mode (exit 4, named) before anything is recorded', async () => {
+    await startGitHub();
+    const good = await resultsFile('good.json', { runId: 'good' });
+    const bad = join(sandbox.workspace, 'in', 'bad.json');
+    await writeFile(bad, '{"schemaVersion": 1, "entries": [');
+    const run = await runAction(
+      await step('push.json', 'push', { [Input.mode]: 'baseline', [Input.resultsFiles]: `${good}\n${bad}` }),
+    );
+    expect(run.exitCode).toBe(4);
+    expect(run.error).toMatch(/bad\.json: not valid JSON/);
+    expect(await sandbox.remoteFiles()).toEqual([]);
+  });
+
   it('refuses to record baselines on pull_request events and on pushes to other branches', async () => {
     await startGitHub();
     const file = await resultsFile('r.json', { runId: 'r' });
