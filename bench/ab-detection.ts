@@ -76,6 +76,7 @@ interface AbOutcome {
   seconds: number;
   deltaPct: number | null;
   aaNoise: number | null;
+  stopped: string;
 }
 
 /** One comparison as a job makes it: fresh sessions for every arm, released after. */
@@ -109,6 +110,7 @@ async function abComparison(
     seconds: e.series.spentMs / 1000,
     deltaPct: e.judgement!.deltaPct,
     aaNoise: e.judgement!.aa?.noisePct ?? null,
+    stopped: e.stopped ?? 'time-budget',
   };
 }
 
@@ -202,7 +204,20 @@ function summary(seconds: number) {
         row[`${tag}: regressed`] = pctOf(v, ...alarm);
         row[`${tag}: inconclusive`] = pctOf(v, 'inconclusive');
         row[`${tag}: effect measured (median)`] = median(o.map((x) => x.deltaPct ?? Number.NaN));
+        row[`${tag}: stopped futile`] = pctOf(
+          o.map((x) => x.stopped),
+          'futile',
+        );
+        row[`${tag}: stopped by budget`] = pctOf(
+          o.map((x) => x.stopped),
+          'time-budget',
+          'max-pairs',
+        );
         row[`${tag}: pairs (median)`] = median(o.map((x) => x.pairs));
+        row[`${tag}: pairs (p90)`] = quantileInPlace(
+          Float64Array.from(o, (x) => x.pairs),
+          0.9,
+        );
         row[`${tag}: s to verdict (median)`] = median(o.map((x) => x.seconds));
         row[`${tag}: s to verdict (p90)`] = quantileInPlace(
           Float64Array.from(o, (x) => x.seconds),
