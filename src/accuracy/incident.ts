@@ -1,6 +1,7 @@
 import type { Precision } from '../config/schema.js';
 import type { AccuracyResult, Environment, Incident, LimitViolation } from '../results/schema.js';
 import { formatCosine, formatPlain, formatValue } from '../util/format-number.js';
+import { accuracyMetricInfo } from './metric-table.js';
 
 /**
  * The accuracy incident written from what was measured: which metric failed by how much against
@@ -26,17 +27,16 @@ function limitOf(v: LimitViolation, scale = 1): string {
 /** One sentence per violated limit, drops in points of accuracy. */
 function violationText(precision: Precision, acc: AccuracyResult, v: LimitViolation): string {
   const items = acc.validation ? `${acc.validation.items} items` : `${acc.samples} samples`;
-  if ((v.metric === 'top1Drop' || v.metric === 'top5Drop') && v.value !== null) {
-    const k = v.metric === 'top1Drop' ? 'top-1' : 'top-5';
+  const labelledBy = accuracyMetricInfo(v.metric)?.labelled;
+  if (labelledBy && v.value !== null) {
+    const k = labelledBy.k === 'top1' ? 'top-1' : 'top-5';
+    if (labelledBy.measure === 'accuracy')
+      return `${precision} ${k} accuracy on the labelled set (${items}) is ${fmt(v.value * 100, 3)} % (limit ${limitOf(v)})`;
     const labelled = acc.validation?.labelled;
     const from = labelled
-      ? ` (${fmt(labelled.reference[v.metric === 'top1Drop' ? 'top1' : 'top5'] * 100, 3)} % → ${fmt((v.metric === 'top1Drop' ? labelled.top1 : labelled.top5) * 100, 3)} %)`
+      ? ` (${fmt(labelled.reference[labelledBy.k] * 100, 3)} % → ${fmt(labelled[labelledBy.k] * 100, 3)} %)`
       : '';
     return `${precision} ${k} on the labelled set (${items}) dropped ${points(v.value)} vs fp32${from} (limit ${limitOf(v, 100)})`;
-  }
-  if ((v.metric === 'top1Accuracy' || v.metric === 'top5Accuracy') && v.value !== null) {
-    const k = v.metric === 'top1Accuracy' ? 'top-1' : 'top-5';
-    return `${precision} ${k} accuracy on the labelled set (${items}) is ${fmt(v.value * 100, 3)} % (limit ${limitOf(v)})`;
   }
   if (v.value === null) return v.message;
   return `${v.metric} ${formatValue(v.value, '', v.metric)} on output '${v.output}' vs fp32 (limit ${limitOf(v)})`;
