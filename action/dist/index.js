@@ -75288,6 +75288,66 @@ init_errors();
 import { access as access2 } from "node:fs/promises";
 import { dirname as dirname3, isAbsolute as isAbsolute3, resolve as resolve2 } from "node:path";
 
+// src/accuracy/metric-table.ts
+var ACCURACY_METRIC_TABLE = {
+  maxAbsError: { direction: "lower", availability: "always", label: "max |error|", format: "plain" },
+  meanAbsError: { direction: "lower", availability: "always", label: "mean |error|", format: "plain" },
+  mse: { direction: "lower", availability: "always", label: "mean squared error", format: "plain" },
+  maxRelError: { direction: "lower", availability: "always", label: "max relative error", format: "plain" },
+  cosine: { direction: "higher", availability: "always", label: "worst cosine similarity", format: "cosine" },
+  top1Agreement: {
+    direction: "higher",
+    availability: "class-scores",
+    label: "top-1 agreement",
+    format: "plain"
+  },
+  top5Agreement: {
+    direction: "higher",
+    availability: "class-scores",
+    label: "top-5 agreement",
+    format: "plain"
+  },
+  /** Against labels: share of items whose label is the top-1 / in the top 5. */
+  top1Accuracy: {
+    direction: "higher",
+    availability: "labels",
+    label: "top-1 accuracy",
+    format: "plain",
+    labelled: { k: "top1", measure: "accuracy" }
+  },
+  top5Accuracy: {
+    direction: "higher",
+    availability: "labels",
+    label: "top-5 accuracy",
+    format: "plain",
+    labelled: { k: "top5", measure: "accuracy" }
+  },
+  /** The fp32 reference's accuracy minus this one's on the same items (0.023 = 2.3 points). */
+  top1Drop: {
+    direction: "lower",
+    availability: "labels",
+    label: "top-1 accuracy drop",
+    format: "plain",
+    labelled: { k: "top1", measure: "drop" }
+  },
+  top5Drop: {
+    direction: "lower",
+    availability: "labels",
+    label: "top-5 accuracy drop",
+    format: "plain",
+    labelled: { k: "top5", measure: "drop" }
+  }
+};
+var ACCURACY_METRIC_NAMES = Object.keys(ACCURACY_METRIC_TABLE);
+var ACCURACY_PREFIX = "accuracy.";
+function accuracyMetricInfo(name) {
+  const bare = name.startsWith(ACCURACY_PREFIX) ? name.slice(ACCURACY_PREFIX.length) : name;
+  return Object.hasOwn(ACCURACY_METRIC_TABLE, bare) ? ACCURACY_METRIC_TABLE[bare] : void 0;
+}
+function accuracyMetricsWhere(availability) {
+  return ACCURACY_METRIC_NAMES.filter((n3) => ACCURACY_METRIC_TABLE[n3].availability === availability);
+}
+
 // src/gate/metrics.ts
 function isSampled(metric) {
   return metric.samples !== void 0 && metric.statistic !== void 0 && metric.trialValues !== void 0;
@@ -75309,16 +75369,10 @@ function latencyMetric(name, field, statistic) {
   };
 }
 var NO_BUILD = "no engine build is recorded for this entry";
-var OPTIONAL_ACCURACY = /* @__PURE__ */ new Set(["top1Agreement", "top5Agreement"]);
-var LABELLED_ACCURACY = /* @__PURE__ */ new Set([
-  "top1Accuracy",
-  "top5Accuracy",
-  "top1Drop",
-  "top5Drop"
-]);
-function accuracyMetric(metric, direction) {
+function accuracyMetric(metric) {
+  const { direction, availability } = ACCURACY_METRIC_TABLE[metric];
   return {
-    name: `accuracy.${metric}`,
+    name: `${ACCURACY_PREFIX}${metric}`,
     direction,
     unit: "",
     source: "accuracy",
@@ -75326,8 +75380,8 @@ function accuracyMetric(metric, direction) {
       const worst = e.accuracy?.worst;
       return worst?.[metric] ?? void 0;
     },
-    // top-k agreement exists only for outputs with class scores; the other metrics always exist.
-    notApplicable: (e) => e.accuracy?.worst && OPTIONAL_ACCURACY.has(metric) && e.accuracy.worst[metric] === void 0 ? "no output has class scores" : e.accuracy?.worst && LABELLED_ACCURACY.has(metric) && !e.accuracy.validation?.labelled ? "no labelled validation data" : void 0
+    // top-k agreement exists only for outputs with class scores, labelled metrics only with labels.
+    notApplicable: (e) => e.accuracy?.worst && availability === "class-scores" && e.accuracy.worst[metric] === void 0 ? "no output has class scores" : e.accuracy?.worst && availability === "labels" && !e.accuracy.validation?.labelled ? "no labelled validation data" : void 0
   };
 }
 var DEFINITIONS = [
@@ -75367,17 +75421,7 @@ var DEFINITIONS = [
     extract: (e) => e.build?.artifactBytes,
     notApplicable: (e) => e.build ? void 0 : NO_BUILD
   },
-  accuracyMetric("cosine", "higher"),
-  accuracyMetric("maxAbsError", "lower"),
-  accuracyMetric("meanAbsError", "lower"),
-  accuracyMetric("mse", "lower"),
-  accuracyMetric("maxRelError", "lower"),
-  accuracyMetric("top1Agreement", "higher"),
-  accuracyMetric("top5Agreement", "higher"),
-  accuracyMetric("top1Accuracy", "higher"),
-  accuracyMetric("top5Accuracy", "higher"),
-  accuracyMetric("top1Drop", "lower"),
-  accuracyMetric("top5Drop", "lower")
+  ...ACCURACY_METRIC_NAMES.map(accuracyMetric)
 ];
 var METRICS = new Map(DEFINITIONS.map((m) => [m.name, m]));
 function getMetric(name) {
@@ -75605,19 +75649,7 @@ var InputSpec = external_exports.strictObject({
     max: external_exports.array(positiveDim)
   }).optional()
 });
-var AccuracyMetricName = external_exports.enum([
-  "maxAbsError",
-  "meanAbsError",
-  "mse",
-  "maxRelError",
-  "cosine",
-  "top1Agreement",
-  "top5Agreement",
-  "top1Accuracy",
-  "top5Accuracy",
-  "top1Drop",
-  "top5Drop"
-]);
+var AccuracyMetricName = external_exports.enum(ACCURACY_METRIC_NAMES);
 var MetricLimit = external_exports.strictObject({ min: external_exports.number().optional(), max: external_exports.number().optional() }).refine((l) => l.min === void 0 || l.max === void 0 || l.min <= l.max, {
   message: "expected min <= max"
 }).refine((l) => l.min !== void 0 || l.max !== void 0, {
@@ -76584,7 +76616,7 @@ function formatCosine(value2) {
 }
 function formatValue(value2, unit = "", metric = "") {
   if (value2 === null || value2 === void 0 || !Number.isFinite(value2)) return "\u2014";
-  if (/cosine/i.test(metric)) return formatCosine(value2);
+  if (accuracyMetricInfo(metric)?.format === "cosine") return formatCosine(value2);
   const text = formatSig(value2, unit === "" ? 4 : 3);
   if (unit === "") return text;
   return unit.startsWith("/") ? `${text}${unit}` : `${text} ${unit}`;
@@ -77704,21 +77736,14 @@ var BuildInfo = external_exports.object({
   optionsHash: external_exports.string(),
   details: external_exports.record(external_exports.string(), external_exports.unknown()).default({})
 });
-var AccuracyMetrics = external_exports.object({
-  maxAbsError: external_exports.number(),
-  meanAbsError: external_exports.number(),
-  mse: external_exports.number(),
-  maxRelError: external_exports.number(),
-  cosine: external_exports.number(),
-  top1Agreement: external_exports.number().optional(),
-  top5Agreement: external_exports.number().optional(),
-  /** Against labels (validation data): share of items whose label is the top-1 / in the top 5. */
-  top1Accuracy: external_exports.number().optional(),
-  top5Accuracy: external_exports.number().optional(),
-  /** The fp32 reference's accuracy minus this one's on the same items (0.023 = 2.3 points). */
-  top1Drop: external_exports.number().optional(),
-  top5Drop: external_exports.number().optional()
-});
+var AccuracyMetrics = external_exports.object(
+  Object.fromEntries(
+    ACCURACY_METRIC_NAMES.map((name) => [
+      name,
+      ACCURACY_METRIC_TABLE[name].availability === "always" ? external_exports.number() : external_exports.number().optional()
+    ])
+  )
+);
 var OutputAccuracy = external_exports.object({
   name: external_exports.string(),
   dims: external_exports.array(external_exports.number()),
@@ -80015,16 +80040,6 @@ function agreement(pair) {
   }
   return { top1Agreement: rows ? top1 / rows : 1, top5Agreement: rows ? top5 / rows : 1 };
 }
-var HIGHER_IS_BETTER = /* @__PURE__ */ new Set([
-  "cosine",
-  "top1Agreement",
-  "top5Agreement",
-  "top1Accuracy",
-  "top5Accuracy"
-]);
-function isHigherBetter(metric) {
-  return HIGHER_IS_BETTER.has(metric);
-}
 function worstOf(all) {
   if (all.length === 0) return null;
   const worst = {};
@@ -80033,7 +80048,8 @@ function worstOf(all) {
       if (value2 === void 0) continue;
       const prev = worst[key];
       if (prev === void 0) worst[key] = value2;
-      else worst[key] = isHigherBetter(key) ? Math.min(prev, value2) : Math.max(prev, value2);
+      else
+        worst[key] = accuracyMetricInfo(key)?.direction === "higher" ? Math.min(prev, value2) : Math.max(prev, value2);
     }
   }
   return worst;
@@ -82186,15 +82202,14 @@ function limitOf(v, scale = 1) {
 }
 function violationText(precision, acc, v) {
   const items = acc.validation ? `${acc.validation.items} items` : `${acc.samples} samples`;
-  if ((v.metric === "top1Drop" || v.metric === "top5Drop") && v.value !== null) {
-    const k = v.metric === "top1Drop" ? "top-1" : "top-5";
+  const labelledBy = accuracyMetricInfo(v.metric)?.labelled;
+  if (labelledBy && v.value !== null) {
+    const k = labelledBy.k === "top1" ? "top-1" : "top-5";
+    if (labelledBy.measure === "accuracy")
+      return `${precision} ${k} accuracy on the labelled set (${items}) is ${fmt2(v.value * 100, 3)} % (limit ${limitOf(v)})`;
     const labelled = acc.validation?.labelled;
-    const from = labelled ? ` (${fmt2(labelled.reference[v.metric === "top1Drop" ? "top1" : "top5"] * 100, 3)} % \u2192 ${fmt2((v.metric === "top1Drop" ? labelled.top1 : labelled.top5) * 100, 3)} %)` : "";
+    const from = labelled ? ` (${fmt2(labelled.reference[labelledBy.k] * 100, 3)} % \u2192 ${fmt2(labelled[labelledBy.k] * 100, 3)} %)` : "";
     return `${precision} ${k} on the labelled set (${items}) dropped ${points(v.value)} vs fp32${from} (limit ${limitOf(v, 100)})`;
-  }
-  if ((v.metric === "top1Accuracy" || v.metric === "top5Accuracy") && v.value !== null) {
-    const k = v.metric === "top1Accuracy" ? "top-1" : "top-5";
-    return `${precision} ${k} accuracy on the labelled set (${items}) is ${fmt2(v.value * 100, 3)} % (limit ${limitOf(v)})`;
   }
   if (v.value === null) return v.message;
   return `${v.metric} ${formatValue(v.value, "", v.metric)} on output '${v.output}' vs fp32 (limit ${limitOf(v)})`;
@@ -82487,7 +82502,7 @@ async function runAccuracyStage(input2) {
     }
     accuracy.validation = info2;
   }
-  for (const metric of ["top1Accuracy", "top5Accuracy", "top1Drop", "top5Drop"]) {
+  for (const metric of accuracyMetricsWhere("labels")) {
     if (limits[metric] && accuracy.validation?.labelled === void 0) {
       accuracy.violations.push({
         output: model.outputs?.[0] ?? "",
@@ -90433,8 +90448,8 @@ var TRENDS = [
   { metric: "latency.p50", title: "Latency p50" },
   { metric: "latency.p99", title: "Latency p99" },
   { metric: "throughput", title: "Throughput" },
-  { metric: "accuracy.cosine", title: "Accuracy: worst cosine similarity" },
-  { metric: "accuracy.top1Agreement", title: "Accuracy: top-1 agreement" },
+  { metric: "accuracy.cosine", title: `Accuracy: ${ACCURACY_METRIC_TABLE.cosine.label}` },
+  { metric: "accuracy.top1Agreement", title: `Accuracy: ${ACCURACY_METRIC_TABLE.top1Agreement.label}` },
   { metric: "build.timeMs", title: "Engine build time", zero: true },
   { metric: "build.artifactBytes", title: "Engine size", zero: true }
 ];
