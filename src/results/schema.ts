@@ -199,6 +199,10 @@ export const Incident = z.object({
   message: z.string(),
   /** Untrusted text from a tool's log: always escaped when rendered. */
   logExcerpt: z.string().optional(),
+  /**
+   * Steps of this occurrence (its layer, flag, file, finding); writers add the kind's playbook after
+   * them (src/report/playbooks.ts), so generic advice is written there once.
+   */
   nextSteps: z.array(z.string()),
 });
 export type Incident = z.infer<typeof Incident>;
