@@ -34983,13 +34983,11 @@ function runtimeError(stage, engine, error63) {
   return new RunnerError(stage, {
     kind: oom ? "out-of-memory" : "runtime-error",
     stage,
-    title: oom ? "Out of memory during inference" : `Inference failed during ${stage}`,
+    title: oom ? `Out of memory running ${engine.request.model}` : `Inference of ${engine.request.model} failed during ${stage}`,
     message: error63.message.split("\n")[0] ?? "session.run failed",
     logExcerpt: error63.message,
-    nextSteps: oom ? ["Lower the batch size or input shapes.", "Check what else runs on this machine."] : [
-      `Check that the configured inputs (names, shapes, dtypes) match the model ${engine.request.model}.`,
-      "Run the model once by hand in ONNX Runtime with the same inputs to reproduce."
-    ]
+    nextSteps: []
+    // the playbook's, for a CPU or a CUDA run
   });
 }
 var OnnxRuntimeRunner;
@@ -35092,10 +35090,7 @@ var init_runner = __esm({
           logExcerpt: error63.message,
           nextSteps: missingProvider ? [
             "Use `executionProvider: cpu`, or install onnxruntime-node with its GPU libraries on a CUDA machine (`ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`; in the Action, pass that install as onnxruntime-node-dir)."
-          ] : [
-            "Check that the file is a valid ONNX model (e.g. `python -m onnx.checker`).",
-            "Check the opset: ONNX Runtime supports opsets up to its release."
-          ]
+          ] : []
         });
       }
       session(engine) {
@@ -35717,11 +35712,7 @@ var init_classify_rules = __esm({
           return {
             title: flags.length === 0 ? "trtexec rejected an option" : `trtexec rejected option${flags.length > 1 ? "s" : ""} ${list}`,
             message: `This trtexec does not accept ${list || "one of the flags passed"}; flags differ between TensorRT 8.6, 10.x and 11.x.`,
-            nextSteps: [
-              "Run `trtexec --help` on this machine and compare with runner.extraBuildFlags / runner.extraRunFlags.",
-              "TensorRT 10 removed --workspace (use --memPoolSize=workspace:N), --minTiming, --batch/--maxBatch, --buildOnly and --explicitBatch; 11 removed the precision flags (--fp16, --int8, --best, --precisionConstraints \u2026) and --calib.",
-              "Pin the TensorRT version the config was written for, or update the flags."
-            ]
+            nextSteps: []
           };
         }
       },
@@ -35740,11 +35731,7 @@ var init_classify_rules = __esm({
           return {
             title: "Engine was built for a different GPU or TensorRT version",
             message: cc ? `The engine targets compute capability ${cc[2]} but this GPU is ${cc[1]}, so it cannot be loaded.` : "The serialized engine was produced by a different TensorRT version or build and cannot be deserialized.",
-            nextSteps: [
-              "Rebuild the engine on this GPU with this TensorRT version instead of reusing a cached one.",
-              "Check the engine cache key: it must include GPU compute capability and the exact TensorRT version.",
-              "To share engines across GPUs, build with --hardwareCompatibilityLevel=ampere+ (Ampere and newer only)."
-            ]
+            nextSteps: []
           };
         }
       },
@@ -35760,12 +35747,7 @@ var init_classify_rules = __esm({
           return {
             title: `GPU out of memory during ${stage}`,
             message: `TensorRT ran out of GPU memory${gib} and could not ${stage === "build" ? "create the engine" : "run the engine"}.`,
-            nextSteps: [
-              "Lower the builder workspace with --memPoolSize=workspace:<MiB>.",
-              "Reduce the batch size or the --maxShapes of the optimization profile.",
-              "Check for other processes holding GPU memory with nvidia-smi.",
-              "Try a lower --builderOptimizationLevel, which tries fewer memory-hungry tactics."
-            ]
+            nextSteps: []
           };
         }
       },
@@ -35803,12 +35785,7 @@ var init_classify_rules = __esm({
           return {
             title: op ? `Unsupported ONNX operator ${op}` : "TensorRT could not parse the ONNX model",
             message: op ? `The ONNX parser has no importer or plugin for ${op}, so the network could not be built.` : "The ONNX parser rejected the model, usually because of an operator or opset it does not support.",
-            nextSteps: [
-              "Check the model opset against the ONNX operators this TensorRT version supports; re-export with another opset.",
-              "If the op is a custom plugin, load its library with --staticPlugins (or --dynamicPlugins and --setPluginsToSerialize).",
-              "Simplify the graph with onnx-simplifier or replace the node with `polygraphy surgeon`.",
-              "Run with --verbose to see which node the parser stopped at."
-            ]
+            nextSteps: []
           };
         }
       },
@@ -35822,11 +35799,7 @@ var init_classify_rules = __esm({
           return {
             title: staticModel2 ? "Explicit shapes were given for a static model" : "Input shapes do not fit the optimization profile",
             message: staticModel2 ? "The model has fixed input shapes, so trtexec refuses --shapes/--minShapes/--optShapes/--maxShapes for it." : "TensorRT rejected the input shapes or optimization profile given for a dynamic-shape model.",
-            nextSteps: [
-              "Give --minShapes/--optShapes/--maxShapes for every dynamic input, with min \u2264 opt \u2264 max in each dimension.",
-              'Check the input names against the model (a misspelt name is "Cannot find binding of given name").',
-              "Make the benchmark --shapes (the batch size) fall inside the profile the engine was built with."
-            ]
+            nextSteps: []
           };
         }
       }
@@ -35951,12 +35924,7 @@ function timeoutDescription(stage) {
   return {
     title: `trtexec timed out during ${stage}`,
     message: `trtexec did not finish the ${stage} step within the configured time limit and was stopped.`,
-    nextSteps: [
-      "Raise the runner timeout, or lower --builderOptimizationLevel to shorten tactic search.",
-      "Reuse a --timingCacheFile between runs so tactic timing is not repeated.",
-      "For benchmarks, reduce --duration / --iterations.",
-      "Check that the GPU is not shared with other jobs (nvidia-smi) and is not throttling."
-    ]
+    nextSteps: []
   };
 }
 function crashDescription(stage, f) {
@@ -35964,12 +35932,7 @@ function crashDescription(stage, f) {
   return {
     title: `trtexec crashed during ${stage}`,
     message: `trtexec ${how} without an error message that explains it.`,
-    nextSteps: [
-      "Re-run with --verbose to see the last step before the crash.",
-      "SIGKILL often means the host ran out of memory (check dmesg for the OOM killer).",
-      "Check the driver / CUDA / TensorRT versions are a supported combination.",
-      "Try without custom plugins, and report a reproducible crash to NVIDIA/TensorRT."
-    ]
+    nextSteps: []
   };
 }
 function fallbackDescription(kind, stage, f) {
@@ -35977,20 +35940,13 @@ function fallbackDescription(kind, stage, f) {
     return {
       title: "TensorRT engine build failed",
       message: "trtexec could not build an engine from the model; the log excerpt shows the errors it printed.",
-      nextSteps: [
-        "Read the [E] lines in the excerpt; re-run with --verbose for the node that failed.",
-        "Check the model with `polygraphy inspect model` and try folding constants (onnx-simplifier).",
-        "Try another precision, or a newer TensorRT release."
-      ]
+      nextSteps: []
     };
   }
   return {
     title: `trtexec failed during ${stage}`,
     message: `trtexec exited with code ${f.exitCode ?? "unknown"} while running the engine.`,
-    nextSteps: [
-      "Read the [E] lines in the excerpt; re-run with --verbose for details.",
-      "Check that input files given with --loadInputs match the input shapes and data types."
-    ]
+    nextSteps: []
   };
 }
 var MAX_EXCERPT, MAX_LINES;
@@ -37444,11 +37400,7 @@ function assessHealth(samples, options) {
       title: kind === "thermal-throttling" ? "GPU throttled for heat during the benchmark" : "GPU clocks were not stable during the benchmark",
       message: `${mine.map((f) => f.message).join("; ")}; the latency of this run is not comparable and is not gated.`,
       logExcerpt: samples.map(formatSample).join("\n").slice(0, 2e3),
-      nextSteps: kind === "thermal-throttling" ? [
-        "Check the runner machine cooling (fans, airflow, dust) and that no other job heats the GPU.",
-        "Lock clocks below the boost range (`sudo nvidia-smi -lgc <MHz>,<MHz>`) so the GPU stays under its thermal limit.",
-        "Add a cooldown between models (runner.health.cooldownSec) or lower benchmark duration."
-      ] : [
+      nextSteps: kind === "thermal-throttling" ? [] : [
         "Lock the GPU clocks (`sudo nvidia-smi -pm 1` and `sudo nvidia-smi -lgc <MHz>,<MHz>`) and set runner.health.expectedSmClockMHz.",
         "Check for other processes on the GPU (`nvidia-smi`) and for power limits (`nvidia-smi -q -d POWER`).",
         "If power capping is expected on this GPU, set runner.health.powerCapIsUnreliable: false."
@@ -45793,11 +45745,7 @@ function timingCacheIncident(record3, logFile) {
     stage: "build",
     title: `Timing cache ${record3.status === "missed" ? "missed" : record3.status === "not-loaded" ? "not loaded" : "not written"}`,
     message: `${record3.file}: ${record3.note}.`,
-    nextSteps: [
-      "A latency change on this build may be tactic drift, not code: compare the engines with trt-gate diff-engines (profile: true records the layers).",
-      "Keep one timing cache per TensorRT version and GPU, and restore it before the build (for example with actions/cache).",
-      `Full trtexec log: ${logFile}`
-    ]
+    nextSteps: [`Full trtexec log: ${logFile}`]
   };
 }
 function buildsFile(cacheFile) {
@@ -77835,6 +77783,10 @@ var Incident = external_exports.object({
   message: external_exports.string(),
   /** Untrusted text from a tool's log: always escaped when rendered. */
   logExcerpt: external_exports.string().optional(),
+  /**
+   * Steps of this occurrence (its layer, flag, file, finding); writers add the kind's playbook after
+   * them (src/report/playbooks.ts), so generic advice is written there once.
+   */
   nextSteps: external_exports.array(external_exports.string())
 });
 var EntryPrecision = external_exports.union([Precision, external_exports.literal("unknown")]);
@@ -78926,52 +78878,57 @@ function distribution(entry, comparison2) {
 // src/report/playbooks.ts
 var PLAYBOOKS = {
   "engine-build-failure": [
-    "Read the first ERROR line of the builder log; later errors usually cascade from it.",
-    "Check the ONNX opset is supported by this TensorRT version; re-export with a supported opset and sanitise the graph (polygraphy surgeon sanitize --fold-constants).",
+    "Read the first error ([E]) line of the excerpt; later errors usually cascade from it. Re-run with --verbose for the node that failed.",
+    "Check the ONNX opset is supported by this TensorRT version; re-export with a supported opset and sanitise the graph (polygraphy inspect model; polygraphy surgeon sanitize --fold-constants).",
     "If the error mentions dynamic shapes, check every input profile (min \u2264 opt \u2264 max) in the config.",
     "Build on the GPU architecture you deploy to: an engine is tied to the compute capability it was built on.",
-    "If tactics were skipped for lack of memory, give the builder more workspace (--memPoolSize=workspace:\u2026)."
+    "If tactics were skipped for lack of memory, give the builder more workspace (--memPoolSize=workspace:\u2026).",
+    "Try another precision, or a newer TensorRT release."
   ],
   "unsupported-operator": [
-    "Find the operator named in the log and check TensorRT's ONNX operator support matrix for this version.",
-    "Re-export with another opset, or rewrite the operation into supported primitives; constant-fold the graph (polygraphy surgeon sanitize --fold-constants).",
-    "Otherwise implement a TensorRT plugin for it and load it at build and run time.",
+    "Find the operator named in the log and check TensorRT's ONNX operator support matrix for this version; run with --verbose to see which node the parser stopped at.",
+    "Re-export with another opset, or rewrite the operation into supported primitives; constant-fold the graph (polygraphy surgeon sanitize --fold-constants, or onnx-simplifier).",
+    "If it is a custom plugin, load its library at build and run time (--staticPlugins, or --dynamicPlugins with --setPluginsToSerialize); otherwise implement a TensorRT plugin for it.",
     "As a stopgap, run the model through ONNX Runtime's TensorRT execution provider, which falls back to CUDA or CPU for unsupported nodes."
   ],
   "out-of-memory": [
     "Reduce the batch size (or the max shape of the dynamic-shape profile, which sets the memory reserved).",
     "Run nvidia-smi to see which processes hold GPU memory; other jobs sharing the runner are a common cause.",
-    "Cap the builder workspace (--memPoolSize=workspace:\u2026): an oversized workspace exhausts memory.",
+    "Cap the builder workspace (--memPoolSize=workspace:<MiB>): an oversized workspace exhausts memory.",
+    "Try a lower --builderOptimizationLevel, which tries fewer memory-hungry tactics.",
     "Use FP16 or INT8 to cut weight and activation memory.",
     "Check for memory growth across runs: a leak in pre/post-processing or models left loaded.",
     "Long term: partition the model or spread it over several GPUs."
   ],
   "shape-profile-error": [
     "Check each input profile satisfies min \u2264 opt \u2264 max in every dimension and that the benchmark shape lies inside it.",
-    "Give every dynamic input (dimensions of -1 in the ONNX model) a profile, with the exact ONNX input name.",
+    'Give every dynamic input (dimensions of -1 in the ONNX model) a profile, with the exact ONNX input name (a misspelt name is "Cannot find binding of given name").',
     "Keep benchmark.batchSizes within the profile range of dimension 0.",
     "Inspect the model's inputs (polygraphy inspect model) to confirm names, ranks and static dimensions."
   ],
   "engine-mismatch": [
     "Engines are tied to the TensorRT version and GPU architecture: rebuild on this runner instead of reusing a cached engine.",
     "Make sure the engine cache key covers TensorRT version, driver and compute capability, then clear the stale cache.",
-    "Pin the CI runner to the GPU type and TensorRT version you deploy with."
+    "Pin the CI runner to the GPU type and TensorRT version you deploy with.",
+    "To share engines across GPUs, build with --hardwareCompatibilityLevel=ampere+ (Ampere and newer only)."
   ],
   "unknown-option": [
-    "Check the option against the help of the installed tool version (trtexec --help): flags change between TensorRT versions (e.g. --workspace became --memPoolSize).",
-    "Remove the option from the runner config, or make it depend on the tool version."
+    "Check the option against the help of the installed tool version (trtexec --help) and compare with runner.extraBuildFlags / runner.extraRunFlags: flags change between TensorRT versions.",
+    "TensorRT 10 removed --workspace (use --memPoolSize=workspace:N), --minTiming, --batch/--maxBatch, --buildOnly and --explicitBatch; 11 removed the precision flags (--fp16, --int8, --best, --precisionConstraints \u2026) and --calib.",
+    "Remove the option from the runner config, make it depend on the tool version, or pin the TensorRT version the config was written for."
   ],
   timeout: [
-    "Engine builds autotune tactics and can take minutes: raise the timeout, or reuse tactic timings with a timing cache.",
-    "Measure less per run: fewer iterations or batch sizes, a shorter minDurationMs.",
+    "Engine builds autotune tactics and can take minutes: raise the runner timeout, lower --builderOptimizationLevel, or reuse tactic timings with a timing cache (--timingCacheFile).",
+    "Measure less per run: fewer iterations or batch sizes, a shorter minDurationMs (trtexec --duration / --iterations).",
     "Check whether the GPU is shared with other jobs: contention slows everything down.",
     "If it hangs rather than progressing slowly, rerun with verbose logging to find the stage where it stops."
   ],
   crash: [
     "Look for the signal or abort in the log excerpt; rerun with verbose logging (trtexec --verbose) to find the last layer or tactic before the crash.",
+    "SIGKILL often means the host ran out of memory: check dmesg for the OOM killer.",
     "Check the driver, CUDA and TensorRT versions against TensorRT's support matrix.",
     "Rebuild the engine: a corrupt or foreign engine file can crash deserialisation.",
-    "Reproduce outside CI with the same engine and inputs to get a core dump."
+    "Try without custom plugins; reproduce outside CI with the same engine and inputs to get a core dump, and report it to NVIDIA/TensorRT."
   ],
   "latency-spike": [
     "Check GPU utilisation (nvidia-smi): another process on the GPU (CUDA context switching) inflates the tail.",
@@ -78984,8 +78941,7 @@ var PLAYBOOKS = {
   "accuracy-degradation": [
     "Compare outputs with the fp32 ONNX reference on the same inputs, layer by layer (polygraphy run --trt --onnxrt --mark all), to find the first diverging layer.",
     "Check the inputs are representative: random data can exaggerate or hide quantisation error.",
-    "Use mixed precision: keep the sensitive layers in FP32 and the rest in FP16/INT8.",
-    "Meanwhile ship the FP16 (or FP32) engine instead of the failing one."
+    "Use mixed precision: keep the sensitive layers (normalisation, softmax, large reductions, first and last layers) in FP32 and the rest in FP16/INT8."
   ],
   "unreliable-measurement": [
     "Do not read this entry as a regression or an improvement: rerun it on an idle, dedicated runner.",
@@ -78995,24 +78951,26 @@ var PLAYBOOKS = {
   ],
   "thermal-throttling": [
     "Check throttle reasons and temperature (nvidia-smi -q -d PERFORMANCE,TEMPERATURE).",
-    "Improve cooling or airflow: sustained temperatures above about 85 \xB0C lower clocks.",
-    "Lock clocks to a sustainable level so that runs are comparable, and add a cool-down between benchmarks.",
+    "Improve cooling or airflow (fans, dust) and keep other jobs from heating the GPU: sustained temperatures above about 85 \xB0C lower clocks.",
+    "Lock clocks below the boost range (sudo nvidia-smi -lgc <MHz>,<MHz>) so that runs are comparable, and add a cool-down between models (runner.health.cooldownSec).",
     "Rerun: throttled measurements are not gated as regressions."
   ],
   "runtime-error": [
-    "Check the input names, dtypes and shapes match the model's inputs.",
+    "Read the error lines of the excerpt; re-run with verbose logging (trtexec --verbose) for details.",
+    "Check the input names, dtypes and shapes (and any --loadInputs files) match the model's inputs.",
     "For CUDA errors (illegal memory access), rerun with CUDA_LAUNCH_BLOCKING=1 to locate the failing kernel.",
     "Check the driver and runtime versions match those the engine was built with.",
-    "Verify the engine or model file is intact (compare the build's sha256)."
+    "Verify the engine or model file is intact (compare the build's sha256).",
+    "Re-run with the same config to see whether it reproduces."
   ],
   "timing-cache-miss": [
     "A latency change on this build may be tactic drift rather than code: compare the engines layer by layer (trt-gate diff-engines, or profile: true on the trtexec runner).",
-    "Restore the timing cache before every build (one per TensorRT version and GPU) so that tactics are not timed anew."
+    "Keep one timing cache per TensorRT version and GPU and restore it before every build (for example with actions/cache), so that tactics are not timed anew."
   ]
 };
 var ACCURACY_BY_PRECISION = {
   int8: [
-    "Recalibrate INT8: the calibration data must represent production inputs (500\u20131000 samples); a calibration cache made from other data or an older model is wrong.",
+    "Re-calibrate INT8 with representative data (500\u20131,000 items of the validation set); regenerate the calibration cache when the model or the data changed: a cache made from other data or an older model is wrong.",
     "Prefer per-channel weight scales (QDQ with per-channel quantisation) over per-tensor ones, and try another calibrator (entropy vs min-max/percentile).",
     "Keep the sensitive layers (first and last, softmax, normalisation) in FP16/FP32 with layer precision constraints."
   ],
@@ -79028,7 +78986,28 @@ var ACCURACY_BY_PRECISION = {
     "An FP32 engine should match the reference closely: check TF32 is disabled (--noTF32) and that the engine was built from the same model file."
   ]
 };
+var ACCURACY_ROLLBACK = {
+  int8: "Roll back: ship the FP16 engine for this model until the INT8 one passes.",
+  fp16: "Roll back: ship the FP32 engine for this model until this one passes.",
+  bf16: "Roll back: ship the FP32 engine for this model until this one passes.",
+  fp32: void 0,
+  unknown: "Meanwhile ship the FP16 (or FP32) engine instead of the failing one."
+};
 var CPU_PLAYBOOKS = {
+  "engine-build-failure": [
+    "Check that the file is a valid ONNX model (e.g. `python -m onnx.checker`).",
+    "Check the opset: ONNX Runtime supports opsets up to its release."
+  ],
+  "out-of-memory": [
+    "Lower the batch size or the input shapes.",
+    "Check what else runs on this machine and how much memory it holds (free -m, top).",
+    "Check for memory growth across runs: a leak in pre/post-processing or models left loaded."
+  ],
+  "runtime-error": [
+    "Check that the configured inputs (names, shapes, dtypes) match the model's inputs.",
+    "Run the model once by hand in ONNX Runtime with the same inputs to reproduce.",
+    "Re-run with the same config to see whether it reproduces."
+  ],
   "latency-spike": [
     "Check what else runs on the machine (top, or the CI provider's runner metrics): neighbours on a shared runner stall the tail.",
     "Pin the benchmark to dedicated cores (runner.cpuAffinity) and keep intraOpThreads/interOpThreads at 1 so threads do not migrate.",
@@ -79042,20 +79021,49 @@ var CPU_PLAYBOOKS = {
     "Gate on a dedicated self-hosted runner rather than a shared one."
   ]
 };
-var UNRELIABLE_UNJUDGED = "Do not read this entry as a regression or an improvement: rerun it on an idle, dedicated runner.";
-var UNRELIABLE_JUDGED = "The gate judged this entry in spite of the noise: the change is beyond the threshold it widened for it. Rerun on a quieter runner to measure the size of the change more precisely.";
+var AB_UNRELIABLE = {
+  cpu: [
+    "Give the comparison more pairs (raise ab.maxPairs or ab.maxSeconds) so that the paired interval can narrow below the change.",
+    "Rerun on a quieter runner, cores pinned (runner.cpuAffinity): the A/A control noise of this job, not a history threshold, is the smallest change it can call.",
+    "Keep the A/A control on (ab.control: true): without it the job cannot tell its own noise from a change."
+  ],
+  gpu: [
+    "Give the comparison more pairs (raise ab.maxPairs or ab.maxSeconds) so that the paired interval can narrow below the change.",
+    "Rerun on a quieter runner, GPU clocks locked (nvidia-smi -lgc) and no other job on the GPU: the A/A control noise of this job, not a history threshold, is the smallest change it can call.",
+    "Keep the A/A control on (ab.control: true): without it the job cannot tell its own noise from a change."
+  ]
+};
+var UNRELIABLE_FIRST = {
+  history: {
+    unjudged: "Do not read this entry as a regression or an improvement: rerun it on an idle, dedicated runner.",
+    judged: "The gate judged this entry in spite of the noise: the change is beyond the threshold it widened for it. Rerun on a quieter runner to measure the size of the change more precisely."
+  },
+  ab: {
+    unjudged: "Do not read this entry as a regression or an improvement: its A/B pairs did not separate the change from this job's own noise, which the A/A control (base against base) measures.",
+    judged: "The A/B comparison judged this entry in spite of the noise: the change is beyond this job's A/A control noise. Rerun on a quieter runner to measure its size more precisely."
+  }
+};
 function nextStepsFor(kind, context3 = {}) {
-  const base = context3.deviceKind === "cpu" && CPU_PLAYBOOKS[kind] || PLAYBOOKS[kind];
-  let generic = [...base];
+  const device = context3.deviceKind ?? "gpu";
   if (kind === "unreliable-measurement") {
+    const method = context3.method ?? "history";
     const judged = context3.verdict === "regressed" || context3.verdict === "improved";
-    generic = generic.filter((step) => step !== UNRELIABLE_UNJUDGED);
-    generic.unshift(judged ? UNRELIABLE_JUDGED : UNRELIABLE_UNJUDGED);
+    const rest = method === "ab" ? AB_UNRELIABLE[device] : device === "cpu" && CPU_PLAYBOOKS[kind] || PLAYBOOKS[kind];
+    const first = UNRELIABLE_FIRST[method];
+    return [judged ? first.judged : first.unjudged, ...rest.filter((s) => s !== first.unjudged)];
   }
-  if (kind === "accuracy-degradation" && context3.precision && context3.precision !== "unknown") {
-    return [...ACCURACY_BY_PRECISION[context3.precision] ?? [], ...generic];
-  }
-  return generic;
+  const base = [...device === "cpu" && CPU_PLAYBOOKS[kind] || PLAYBOOKS[kind]];
+  if (kind !== "accuracy-degradation") return base;
+  const precision = context3.precision ?? "unknown";
+  const rollback = ACCURACY_ROLLBACK[precision];
+  return [
+    ...precision === "unknown" ? [] : ACCURACY_BY_PRECISION[precision],
+    ...base,
+    ...rollback ? [rollback] : []
+  ];
+}
+function incidentSteps(incident, context3 = {}) {
+  return [.../* @__PURE__ */ new Set([...incident.nextSteps, ...nextStepsFor(incident.kind, context3)])];
 }
 
 // src/report/incident-detectors.ts
@@ -79145,7 +79153,7 @@ function detectAccuracyDegradation(entry, comparison2) {
     nextSteps: nextStepsFor("accuracy-degradation", { precision: entry.precision })
   };
 }
-function detectUnreliableMeasurement(entry) {
+function detectUnreliableMeasurement(entry, comparison2) {
   const reasons = [];
   if (entry.unreliable) reasons.push(entry.unreliable);
   const latency = entry.latency;
@@ -79167,14 +79175,14 @@ function detectUnreliableMeasurement(entry) {
     kind: "unreliable-measurement",
     stage: "benchmark",
     title: "Noisy latency measurement",
-    message: `The latency of this entry is noisy (${reasons.join("; ")}): only large changes can be judged, and the gate widens its threshold or says inconclusive.`,
-    nextSteps: nextStepsFor("unreliable-measurement")
+    message: `The latency of this entry is noisy (${reasons.join("; ")}): ${comparison2?.method === "ab" ? "the A/B comparison cannot call a change smaller than the noise its A/A control measured (the base against itself), and says inconclusive for it." : "only large changes can be judged, and the gate widens its threshold or says inconclusive."}`,
+    nextSteps: nextStepsFor("unreliable-measurement", { method: comparison2?.method ?? "history" })
   };
 }
 function deriveIncidents(entry, comparison2) {
   const attached = new Set(entry.incidents.map((i3) => i3.kind));
   const derived2 = [
-    detectUnreliableMeasurement(entry),
+    detectUnreliableMeasurement(entry, comparison2),
     detectLatencySpike(entry, comparison2),
     detectAccuracyDegradation(entry, comparison2)
   ];
@@ -79186,11 +79194,12 @@ function incidentsFor(entry, comparison2, context3 = {}) {
   const ctx = {
     ...context3,
     precision: entry.precision,
-    verdict: comparison2?.verdict ?? (entry.status === "failed" ? "failed" : null)
+    verdict: comparison2?.verdict ?? (entry.status === "failed" ? "failed" : null),
+    method: comparison2?.method ?? "history"
   };
   const attached = entry.incidents.map((i3) => ({
     ...i3,
-    nextSteps: i3.nextSteps.length ? i3.nextSteps : nextStepsFor(i3.kind, ctx),
+    nextSteps: incidentSteps(i3, ctx),
     derived: false
   }));
   const derived2 = deriveIncidents(entry, comparison2).map((i3) => ({
@@ -81289,10 +81298,7 @@ function markFailed(entry, stage, error63) {
     title: `${stage} failed`,
     message: message.split("\n")[0] ?? message,
     logExcerpt: error63?.stack,
-    nextSteps: [
-      "Re-run with the same config to see whether it reproduces.",
-      "Check the model and its inputs in the config."
-    ]
+    nextSteps: []
   });
   return entry;
 }
@@ -82239,25 +82245,8 @@ function keepLayerStep(layer, precision, env) {
   return `Keep '${layer}' in ${keep.toUpperCase()} when converting the model: leave node '${layer}' out of the ${precision} conversion (e.g. onnxconverter-common's node_block_list, or the quantizer's nodes_to_exclude), then rebuild.`;
 }
 function nextSteps(precision, acc, env) {
-  const steps = [];
   const layer = acc.localization?.status === "found" ? acc.localization.first?.node : void 0;
-  if (precision === "int8") {
-    steps.push(
-      layer ? `Re-calibrate INT8 with representative data (500\u20131,000 items of the validation set): a stale or unrepresentative calibration cache shows up first at '${layer}'.` : "Re-calibrate INT8 with representative data (500\u20131,000 items of the validation set); regenerate the calibration cache when the model or the data changed."
-    );
-  }
-  if (layer) steps.push(keepLayerStep(layer, precision, env));
-  else {
-    steps.push(
-      "Use mixed precision: keep the sensitive layers (normalisation, softmax, large reductions, first and last layers) in FP32."
-    );
-  }
-  if (precision !== "fp32") {
-    steps.push(
-      precision === "int8" ? "Roll back: ship the FP16 engine for this model until the INT8 one passes." : "Roll back: ship the FP32 engine for this model until this one passes."
-    );
-  }
-  return steps;
+  return layer ? [keepLayerStep(layer, precision, env)] : [];
 }
 function accuracyIncident(precision, acc, env) {
   if (acc.passed) return void 0;
