@@ -79451,6 +79451,26 @@ function groupIncidents(incidents) {
   return [...groups2.values()];
 }
 
+// src/report/too-noisy.ts
+var TAIL2 = /(?::| —) (?:this (?:history|job) is )?too noisy to tell/g;
+var SAY_ONCE_FROM = 2;
+var TOO_NOISY_TEXT = `each change is larger than the minimum effect but within the threshold the measurement noise sets (the stored history's run-to-run spread, the candidate's own trial noise, or the A/A control measured beside it), so neither a regression nor "unchanged" can be claimed. A rerun on a quieter runner, or more trials (history) or pairs (same-job A/B), would settle it.`;
+function sayTooNoisyOnce(devices) {
+  const noisy = devices.flatMap(
+    (d) => d.rows.filter(
+      (r) => r.verdict === "inconclusive" && r.explanation !== null && new RegExp(TAIL2).test(r.explanation)
+    )
+  );
+  if (noisy.length < SAY_ONCE_FROM) return null;
+  for (const row of noisy)
+    row.explanation = row.explanation.replace(TAIL2, " (too noisy to tell: see above)");
+  return {
+    count: noisy.length,
+    text: TOO_NOISY_TEXT,
+    entries: noisy.map((r) => `${r.label} (${r.device})`)
+  };
+}
+
 // src/report/view-model.ts
 function asList(input2) {
   return Array.isArray(input2) ? input2 : [input2];
@@ -79462,6 +79482,7 @@ function buildViewModel(input2, options = {}) {
   };
   const list = asList(input2);
   const { devices, runs, failing, hasComparisons } = groupByDevice(list, opts);
+  const tooNoisy = sayTooNoisyOnce(devices);
   const allRows = devices.flatMap((d) => d.rows);
   const incidents = allRows.flatMap((r) => r.incidents);
   const gate = mergeGateOutcomes(list.flatMap((r) => r.gate ? [r.gate] : []));
@@ -79483,7 +79504,8 @@ function buildViewModel(input2, options = {}) {
     incidentGroups: groupIncidents(incidents),
     layerSections: allRows.filter((r) => r.layers.length > 0 || r.engineDiff !== null).map((r) => ({ label: r.label, device: r.device, layers: r.layers, engineDiff: r.engineDiff })),
     sweeps: sweepViews(list),
-    speedups: speedupViews(list)
+    speedups: speedupViews(list),
+    tooNoisy
   };
 }
 
