@@ -39,17 +39,25 @@ function hashOfName(name: string): string {
 }
 
 /**
- * The run files of a key directory, oldest first. key.json or a run file that is not a regular
- * file is refused; other names (a stray note) are not the store's and are left alone.
+ * The run files of a key directory, oldest first, and whether key.json is there. key.json or a
+ * run file that is not a regular file is refused; other names (a stray note, the summary, which
+ * is checked when read) are not the run files and are left alone.
  */
-export async function runFileNames(dir: string): Promise<string[]> {
+async function listKeyDir(dir: string): Promise<{ names: string[]; keyFile: boolean }> {
   const names: string[] = [];
+  let keyFile = false;
   for (const d of await storeEntries(dir)) {
     if (d.name !== KEY_FILE && !d.name.endsWith(RUN_SUFFIX)) continue;
     if (!d.isFile()) throw wrongTypeError(join(dir, d.name), 'a regular file');
-    if (d.name !== KEY_FILE) names.push(d.name);
+    if (d.name === KEY_FILE) keyFile = true;
+    else names.push(d.name);
   }
-  return names.sort();
+  return { names: names.sort(), keyFile };
+}
+
+/** The run files of a key directory, oldest first (see listKeyDir). */
+export async function runFileNames(dir: string): Promise<string[]> {
+  return (await listKeyDir(dir)).names;
 }
 
 /** The key a key directory holds (its key.json); `undefined` when there is none. */
@@ -104,16 +112,15 @@ export async function readKeyDir(
   key: BaselineKey,
   sampleRuns: number,
 ): Promise<BaselineRun[] | undefined> {
-  const names = await runFileNames(dir);
-  const stored = await readKeyOf(dir);
+  const { names, keyFile } = await listKeyDir(dir);
+  const stored = keyFile ? await readKeyOf(dir) : undefined;
   if (!stored) {
     if (names.length > 0)
       throw new DataError(`${join(dir, KEY_FILE)}: missing beside ${names.length} run file(s)`, dir);
     return undefined;
   }
   checkSameKey(stored, key, join(dir, KEY_FILE));
-  if (names.length === 0) return [];
-  const summary = await readSummary(dir, key);
+  const summary = names.length > 0 ? await readSummary(dir, key) : undefined;
   const firstWithSamples = names.length - sampleRuns;
   const runs = names.map((name, i) => {
     const withSamples = i >= firstWithSamples;

@@ -2,10 +2,9 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { DataError } from '../errors.js';
-import { type BaselineKey, Entry, Results } from '../results/schema.js';
+import { BaselineKey, Entry, Results, type Trial } from '../results/schema.js';
 import { writeFileAtomically } from '../util/atomic-write.js';
 import { canonicalKeyJson } from './key.js';
-import { storedRun } from './run-file.js';
 import { readStoreFile, TooLargeError } from './store-files.js';
 import { type BaselineRun, STORE_SCHEMA_VERSION } from './types.js';
 
@@ -38,7 +37,7 @@ const RUN_FILE_NAME = /^[0-9]{15}-[a-z0-9._-]+-[0-9a-f]{16}\.run\.gz$/;
 const SummaryDoc = z.object({
   summaryVersion: z.literal(SUMMARY_VERSION),
   storeSchema: z.literal(STORE_SCHEMA_VERSION),
-  key: z.unknown(),
+  key: BaselineKey,
   runs: z.array(
     z.object({
       file: z.string().regex(RUN_FILE_NAME, 'expected a run file name'),
@@ -50,24 +49,88 @@ const SummaryDoc = z.object({
   ),
 });
 
+/**
+ * Each latency trial's statistics and wall time, packed as little-endian float64 in this order
+ * (NaN: absent; a stored statistic is never NaN), base64: most of a run's numbers, and parsing
+ * them as JSON text was most of the cost of loading a summary.
+ */
+const TRIAL_FIELDS = [
+  'count',
+  'min',
+  'max',
+  'mean',
+  'median',
+  'p90',
+  'p95',
+  'p99',
+  'stddev',
+  'cv',
+  'wallMs',
+] as const;
+const TRIAL_BYTES = TRIAL_FIELDS.length * 8;
+
+function packTrials(trials: readonly Trial[]): string {
+  const out = Buffer.alloc(trials.length * TRIAL_BYTES);
+  trials.forEach((t, i) => {
+    const values: Record<string, number | undefined> = { ...t.stats, wallMs: t.wallMs };
+    for (const [j, f] of TRIAL_FIELDS.entries())
+      out.writeDoubleLE(values[f] ?? Number.NaN, i * TRIAL_BYTES + j * 8);
+  });
+  return out.toString('base64');
+}
+
+function unpackTrials(text: string): Array<Record<string, unknown>> {
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length === 0 || bytes.length % TRIAL_BYTES !== 0) {
+    throw new Error(`expected ${TRIAL_FIELDS.length} float64 values per trial, found ${bytes.length} bytes`);
+  }
+  // Copied to an aligned buffer (a decoded Buffer may sit at any offset of a shared pool); little-endian hosts only.
+  const values = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  const last = TRIAL_FIELDS.length - 1;
+  const trials: Array<Record<string, unknown>> = [];
+  for (let at = 0; at < values.length; at += TRIAL_FIELDS.length) {
+    const stats: Record<string, number> = {};
+    for (let j = 0; j < last; j++) {
+      const v = values[at + j]!;
+      if (!Number.isNaN(v)) stats[TRIAL_FIELDS[j]!] = v;
+    }
+    const wallMs = values[at + last]!;
+    trials.push({ samples: [], stats, ...(Number.isNaN(wallMs) ? {} : { wallMs }) });
+  }
+  return trials;
+}
+
 /** One run in a summary: the run without samples and the run file it stands for. */
 export interface SummaryRecord {
   file: string;
   run: BaselineRun;
 }
 
-/** The bytes of a summary of `records` (samples dropped: a summary never holds raw samples). */
+/**
+ * The bytes of a summary of `records`: a summary never holds raw samples, each entry's key is the
+ * summary's (a run file of another key is refused when it is read), trials are packed (above).
+ */
 export function encodeSummary(key: BaselineKey, records: readonly SummaryRecord[]): Buffer {
   const doc = {
     summaryVersion: SUMMARY_VERSION,
     storeSchema: STORE_SCHEMA_VERSION,
     key,
     runs: records.map(({ file, run }) => {
-      const { runId, createdAt, source, entry } = storedRun(run, false);
-      return { file, runId, createdAt, source, entry };
+      const { runId, createdAt, source } = run;
+      const { key: _key, latency, ...entry } = run.entry;
+      if (!latency) return { file, runId, createdAt, source, entry };
+      const { trials, ...rest } = latency;
+      return {
+        file,
+        runId,
+        createdAt,
+        source,
+        entry: { ...entry, latency: rest },
+        trials: packTrials(trials),
+      };
     }),
   };
-  return gzipSync(JSON.stringify(doc), { level: 6 });
+  return gzipSync(JSON.stringify(doc), { level: 9 });
 }
 
 /**
@@ -82,6 +145,22 @@ export function decodeSummary(bytes: Buffer, path: string, key: BaselineKey): Ma
   } catch {
     throw fail('is not gzip-compressed JSON (truncated or corrupt?)');
   }
+  // Put back what encodeSummary left out, where the shape allows; the schema check below judges the rest.
+  const records = (doc as { runs?: unknown } | null)?.runs;
+  if (Array.isArray(records)) {
+    records.forEach((record: unknown, i) => {
+      const r = record as { entry?: Record<string, unknown>; trials?: unknown } | null;
+      if (typeof r?.entry !== 'object' || r.entry === null) return;
+      r.entry.key = key;
+      const latency = r.entry.latency as Record<string, unknown> | undefined;
+      if (typeof r.trials !== 'string' || typeof latency !== 'object' || latency === null) return;
+      try {
+        latency.trials = unpackTrials(r.trials);
+      } catch (error) {
+        throw fail(`does not match its format: runs.${i}.trials: ${(error as Error).message}`);
+      }
+    });
+  }
   const parsed = SummaryDoc.safeParse(doc);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -89,18 +168,11 @@ export function decodeSummary(bytes: Buffer, path: string, key: BaselineKey): Ma
       `does not match its format: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : ''}`,
     );
   }
-  const expected = canonicalKeyJson(key);
-  const ofKey = (k: unknown) => {
-    try {
-      return canonicalKeyJson(k as BaselineKey) === expected;
-    } catch {
-      return false;
-    }
-  };
-  if (!ofKey(parsed.data.key)) throw fail("is another key's (key: not this directory's key)");
+  if (canonicalKeyJson(parsed.data.key) !== canonicalKeyJson(key)) {
+    throw fail("is another key's (key: not this directory's key)");
+  }
   const runs = new Map<string, BaselineRun>();
   parsed.data.runs.forEach(({ file, runId, createdAt, source, entry }, i) => {
-    if (canonicalKeyJson(entry.key) !== expected) throw fail(`runs.${i}.entry.key: not this directory's key`);
     if (runs.has(file)) throw fail(`runs.${i}.file: ${file} is listed twice`);
     runs.set(file, { runId, createdAt, source, entry });
   });

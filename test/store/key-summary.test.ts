@@ -156,9 +156,20 @@ describe('key summary (a cache of the run files)', () => {
     expect(() => decodeSummary(unsafe, summaryPath(), key)).toThrow(
       /runs\.0\.file: expected a run file name/,
     );
-    const foreign = edit(await readFile(summaryPath()), (d) => (d.runs[1].entry.key.device = 'GPU'));
-    expect(() => decodeSummary(foreign, summaryPath(), key)).toThrow(
-      /runs\.1\.entry\.key: not this directory's key/,
+    const foreign = edit(await readFile(summaryPath()), (d) => (d.key.device = 'GPU'));
+    expect(() => decodeSummary(foreign, summaryPath(), key)).toThrow(/key: not this directory's key/);
+    // Packed trial statistics are checked like the rest of the entry.
+    const cut = edit(await readFile(summaryPath()), (d) => (d.runs[1].trials = d.runs[1].trials.slice(0, 8)));
+    expect(() => decodeSummary(cut, summaryPath(), key)).toThrow(
+      /runs\.1\.trials: expected 11 float64 values per trial/,
+    );
+    const inf = edit(await readFile(summaryPath()), (d) => {
+      const b = Buffer.from(d.runs[0].trials, 'base64');
+      b.writeDoubleLE(Number.POSITIVE_INFINITY, 8 * 4); // the first trial's median
+      d.runs[0].trials = b.toString('base64');
+    });
+    expect(() => decodeSummary(inf, summaryPath(), key)).toThrow(
+      /runs\.0\.entry\.latency\.trials\.0\.stats\.median: /,
     );
   });
 
