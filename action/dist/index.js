@@ -34983,13 +34983,11 @@ function runtimeError(stage, engine, error63) {
   return new RunnerError(stage, {
     kind: oom ? "out-of-memory" : "runtime-error",
     stage,
-    title: oom ? "Out of memory during inference" : `Inference failed during ${stage}`,
+    title: oom ? `Out of memory running ${engine.request.model}` : `Inference of ${engine.request.model} failed during ${stage}`,
     message: error63.message.split("\n")[0] ?? "session.run failed",
     logExcerpt: error63.message,
-    nextSteps: oom ? ["Lower the batch size or input shapes.", "Check what else runs on this machine."] : [
-      `Check that the configured inputs (names, shapes, dtypes) match the model ${engine.request.model}.`,
-      "Run the model once by hand in ONNX Runtime with the same inputs to reproduce."
-    ]
+    nextSteps: []
+    // the playbook's, for a CPU or a CUDA run
   });
 }
 var OnnxRuntimeRunner;
@@ -35092,10 +35090,7 @@ var init_runner = __esm({
           logExcerpt: error63.message,
           nextSteps: missingProvider ? [
             "Use `executionProvider: cpu`, or install onnxruntime-node with its GPU libraries on a CUDA machine (`ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`; in the Action, pass that install as onnxruntime-node-dir)."
-          ] : [
-            "Check that the file is a valid ONNX model (e.g. `python -m onnx.checker`).",
-            "Check the opset: ONNX Runtime supports opsets up to its release."
-          ]
+          ] : []
         });
       }
       session(engine) {
@@ -35717,11 +35712,7 @@ var init_classify_rules = __esm({
           return {
             title: flags.length === 0 ? "trtexec rejected an option" : `trtexec rejected option${flags.length > 1 ? "s" : ""} ${list}`,
             message: `This trtexec does not accept ${list || "one of the flags passed"}; flags differ between TensorRT 8.6, 10.x and 11.x.`,
-            nextSteps: [
-              "Run `trtexec --help` on this machine and compare with runner.extraBuildFlags / runner.extraRunFlags.",
-              "TensorRT 10 removed --workspace (use --memPoolSize=workspace:N), --minTiming, --batch/--maxBatch, --buildOnly and --explicitBatch; 11 removed the precision flags (--fp16, --int8, --best, --precisionConstraints \u2026) and --calib.",
-              "Pin the TensorRT version the config was written for, or update the flags."
-            ]
+            nextSteps: []
           };
         }
       },
@@ -35740,11 +35731,7 @@ var init_classify_rules = __esm({
           return {
             title: "Engine was built for a different GPU or TensorRT version",
             message: cc ? `The engine targets compute capability ${cc[2]} but this GPU is ${cc[1]}, so it cannot be loaded.` : "The serialized engine was produced by a different TensorRT version or build and cannot be deserialized.",
-            nextSteps: [
-              "Rebuild the engine on this GPU with this TensorRT version instead of reusing a cached one.",
-              "Check the engine cache key: it must include GPU compute capability and the exact TensorRT version.",
-              "To share engines across GPUs, build with --hardwareCompatibilityLevel=ampere+ (Ampere and newer only)."
-            ]
+            nextSteps: []
           };
         }
       },
@@ -35760,12 +35747,7 @@ var init_classify_rules = __esm({
           return {
             title: `GPU out of memory during ${stage}`,
             message: `TensorRT ran out of GPU memory${gib} and could not ${stage === "build" ? "create the engine" : "run the engine"}.`,
-            nextSteps: [
-              "Lower the builder workspace with --memPoolSize=workspace:<MiB>.",
-              "Reduce the batch size or the --maxShapes of the optimization profile.",
-              "Check for other processes holding GPU memory with nvidia-smi.",
-              "Try a lower --builderOptimizationLevel, which tries fewer memory-hungry tactics."
-            ]
+            nextSteps: []
           };
         }
       },
@@ -35803,12 +35785,7 @@ var init_classify_rules = __esm({
           return {
             title: op ? `Unsupported ONNX operator ${op}` : "TensorRT could not parse the ONNX model",
             message: op ? `The ONNX parser has no importer or plugin for ${op}, so the network could not be built.` : "The ONNX parser rejected the model, usually because of an operator or opset it does not support.",
-            nextSteps: [
-              "Check the model opset against the ONNX operators this TensorRT version supports; re-export with another opset.",
-              "If the op is a custom plugin, load its library with --staticPlugins (or --dynamicPlugins and --setPluginsToSerialize).",
-              "Simplify the graph with onnx-simplifier or replace the node with `polygraphy surgeon`.",
-              "Run with --verbose to see which node the parser stopped at."
-            ]
+            nextSteps: []
           };
         }
       },
@@ -35822,11 +35799,7 @@ var init_classify_rules = __esm({
           return {
             title: staticModel2 ? "Explicit shapes were given for a static model" : "Input shapes do not fit the optimization profile",
             message: staticModel2 ? "The model has fixed input shapes, so trtexec refuses --shapes/--minShapes/--optShapes/--maxShapes for it." : "TensorRT rejected the input shapes or optimization profile given for a dynamic-shape model.",
-            nextSteps: [
-              "Give --minShapes/--optShapes/--maxShapes for every dynamic input, with min \u2264 opt \u2264 max in each dimension.",
-              'Check the input names against the model (a misspelt name is "Cannot find binding of given name").',
-              "Make the benchmark --shapes (the batch size) fall inside the profile the engine was built with."
-            ]
+            nextSteps: []
           };
         }
       }
@@ -35951,12 +35924,7 @@ function timeoutDescription(stage) {
   return {
     title: `trtexec timed out during ${stage}`,
     message: `trtexec did not finish the ${stage} step within the configured time limit and was stopped.`,
-    nextSteps: [
-      "Raise the runner timeout, or lower --builderOptimizationLevel to shorten tactic search.",
-      "Reuse a --timingCacheFile between runs so tactic timing is not repeated.",
-      "For benchmarks, reduce --duration / --iterations.",
-      "Check that the GPU is not shared with other jobs (nvidia-smi) and is not throttling."
-    ]
+    nextSteps: []
   };
 }
 function crashDescription(stage, f) {
@@ -35964,12 +35932,7 @@ function crashDescription(stage, f) {
   return {
     title: `trtexec crashed during ${stage}`,
     message: `trtexec ${how} without an error message that explains it.`,
-    nextSteps: [
-      "Re-run with --verbose to see the last step before the crash.",
-      "SIGKILL often means the host ran out of memory (check dmesg for the OOM killer).",
-      "Check the driver / CUDA / TensorRT versions are a supported combination.",
-      "Try without custom plugins, and report a reproducible crash to NVIDIA/TensorRT."
-    ]
+    nextSteps: []
   };
 }
 function fallbackDescription(kind, stage, f) {
@@ -35977,20 +35940,13 @@ function fallbackDescription(kind, stage, f) {
     return {
       title: "TensorRT engine build failed",
       message: "trtexec could not build an engine from the model; the log excerpt shows the errors it printed.",
-      nextSteps: [
-        "Read the [E] lines in the excerpt; re-run with --verbose for the node that failed.",
-        "Check the model with `polygraphy inspect model` and try folding constants (onnx-simplifier).",
-        "Try another precision, or a newer TensorRT release."
-      ]
+      nextSteps: []
     };
   }
   return {
     title: `trtexec failed during ${stage}`,
     message: `trtexec exited with code ${f.exitCode ?? "unknown"} while running the engine.`,
-    nextSteps: [
-      "Read the [E] lines in the excerpt; re-run with --verbose for details.",
-      "Check that input files given with --loadInputs match the input shapes and data types."
-    ]
+    nextSteps: []
   };
 }
 var MAX_EXCERPT, MAX_LINES;
@@ -37444,11 +37400,7 @@ function assessHealth(samples, options) {
       title: kind === "thermal-throttling" ? "GPU throttled for heat during the benchmark" : "GPU clocks were not stable during the benchmark",
       message: `${mine.map((f) => f.message).join("; ")}; the latency of this run is not comparable and is not gated.`,
       logExcerpt: samples.map(formatSample).join("\n").slice(0, 2e3),
-      nextSteps: kind === "thermal-throttling" ? [
-        "Check the runner machine cooling (fans, airflow, dust) and that no other job heats the GPU.",
-        "Lock clocks below the boost range (`sudo nvidia-smi -lgc <MHz>,<MHz>`) so the GPU stays under its thermal limit.",
-        "Add a cooldown between models (runner.health.cooldownSec) or lower benchmark duration."
-      ] : [
+      nextSteps: kind === "thermal-throttling" ? [] : [
         "Lock the GPU clocks (`sudo nvidia-smi -pm 1` and `sudo nvidia-smi -lgc <MHz>,<MHz>`) and set runner.health.expectedSmClockMHz.",
         "Check for other processes on the GPU (`nvidia-smi`) and for power limits (`nvidia-smi -q -d POWER`).",
         "If power capping is expected on this GPU, set runner.health.powerCapIsUnreliable: false."
@@ -45793,11 +45745,7 @@ function timingCacheIncident(record3, logFile) {
     stage: "build",
     title: `Timing cache ${record3.status === "missed" ? "missed" : record3.status === "not-loaded" ? "not loaded" : "not written"}`,
     message: `${record3.file}: ${record3.note}.`,
-    nextSteps: [
-      "A latency change on this build may be tactic drift, not code: compare the engines with trt-gate diff-engines (profile: true records the layers).",
-      "Keep one timing cache per TensorRT version and GPU, and restore it before the build (for example with actions/cache).",
-      `Full trtexec log: ${logFile}`
-    ]
+    nextSteps: [`Full trtexec log: ${logFile}`]
   };
 }
 function buildsFile(cacheFile) {
@@ -75288,6 +75236,66 @@ init_errors();
 import { access as access2 } from "node:fs/promises";
 import { dirname as dirname3, isAbsolute as isAbsolute3, resolve as resolve2 } from "node:path";
 
+// src/accuracy/metric-table.ts
+var ACCURACY_METRIC_TABLE = {
+  maxAbsError: { direction: "lower", availability: "always", label: "max |error|", format: "plain" },
+  meanAbsError: { direction: "lower", availability: "always", label: "mean |error|", format: "plain" },
+  mse: { direction: "lower", availability: "always", label: "mean squared error", format: "plain" },
+  maxRelError: { direction: "lower", availability: "always", label: "max relative error", format: "plain" },
+  cosine: { direction: "higher", availability: "always", label: "worst cosine similarity", format: "cosine" },
+  top1Agreement: {
+    direction: "higher",
+    availability: "class-scores",
+    label: "top-1 agreement",
+    format: "plain"
+  },
+  top5Agreement: {
+    direction: "higher",
+    availability: "class-scores",
+    label: "top-5 agreement",
+    format: "plain"
+  },
+  /** Against labels: share of items whose label is the top-1 / in the top 5. */
+  top1Accuracy: {
+    direction: "higher",
+    availability: "labels",
+    label: "top-1 accuracy",
+    format: "plain",
+    labelled: { k: "top1", measure: "accuracy" }
+  },
+  top5Accuracy: {
+    direction: "higher",
+    availability: "labels",
+    label: "top-5 accuracy",
+    format: "plain",
+    labelled: { k: "top5", measure: "accuracy" }
+  },
+  /** The fp32 reference's accuracy minus this one's on the same items (0.023 = 2.3 points). */
+  top1Drop: {
+    direction: "lower",
+    availability: "labels",
+    label: "top-1 accuracy drop",
+    format: "plain",
+    labelled: { k: "top1", measure: "drop" }
+  },
+  top5Drop: {
+    direction: "lower",
+    availability: "labels",
+    label: "top-5 accuracy drop",
+    format: "plain",
+    labelled: { k: "top5", measure: "drop" }
+  }
+};
+var ACCURACY_METRIC_NAMES = Object.keys(ACCURACY_METRIC_TABLE);
+var ACCURACY_PREFIX = "accuracy.";
+function accuracyMetricInfo(name) {
+  const bare = name.startsWith(ACCURACY_PREFIX) ? name.slice(ACCURACY_PREFIX.length) : name;
+  return Object.hasOwn(ACCURACY_METRIC_TABLE, bare) ? ACCURACY_METRIC_TABLE[bare] : void 0;
+}
+function accuracyMetricsWhere(availability) {
+  return ACCURACY_METRIC_NAMES.filter((n3) => ACCURACY_METRIC_TABLE[n3].availability === availability);
+}
+
 // src/gate/metrics.ts
 function isSampled(metric) {
   return metric.samples !== void 0 && metric.statistic !== void 0 && metric.trialValues !== void 0;
@@ -75309,16 +75317,10 @@ function latencyMetric(name, field, statistic) {
   };
 }
 var NO_BUILD = "no engine build is recorded for this entry";
-var OPTIONAL_ACCURACY = /* @__PURE__ */ new Set(["top1Agreement", "top5Agreement"]);
-var LABELLED_ACCURACY = /* @__PURE__ */ new Set([
-  "top1Accuracy",
-  "top5Accuracy",
-  "top1Drop",
-  "top5Drop"
-]);
-function accuracyMetric(metric, direction) {
+function accuracyMetric(metric) {
+  const { direction, availability } = ACCURACY_METRIC_TABLE[metric];
   return {
-    name: `accuracy.${metric}`,
+    name: `${ACCURACY_PREFIX}${metric}`,
     direction,
     unit: "",
     source: "accuracy",
@@ -75326,8 +75328,8 @@ function accuracyMetric(metric, direction) {
       const worst = e.accuracy?.worst;
       return worst?.[metric] ?? void 0;
     },
-    // top-k agreement exists only for outputs with class scores; the other metrics always exist.
-    notApplicable: (e) => e.accuracy?.worst && OPTIONAL_ACCURACY.has(metric) && e.accuracy.worst[metric] === void 0 ? "no output has class scores" : e.accuracy?.worst && LABELLED_ACCURACY.has(metric) && !e.accuracy.validation?.labelled ? "no labelled validation data" : void 0
+    // top-k agreement exists only for outputs with class scores, labelled metrics only with labels.
+    notApplicable: (e) => e.accuracy?.worst && availability === "class-scores" && e.accuracy.worst[metric] === void 0 ? "no output has class scores" : e.accuracy?.worst && availability === "labels" && !e.accuracy.validation?.labelled ? "no labelled validation data" : void 0
   };
 }
 var DEFINITIONS = [
@@ -75367,17 +75369,7 @@ var DEFINITIONS = [
     extract: (e) => e.build?.artifactBytes,
     notApplicable: (e) => e.build ? void 0 : NO_BUILD
   },
-  accuracyMetric("cosine", "higher"),
-  accuracyMetric("maxAbsError", "lower"),
-  accuracyMetric("meanAbsError", "lower"),
-  accuracyMetric("mse", "lower"),
-  accuracyMetric("maxRelError", "lower"),
-  accuracyMetric("top1Agreement", "higher"),
-  accuracyMetric("top5Agreement", "higher"),
-  accuracyMetric("top1Accuracy", "higher"),
-  accuracyMetric("top5Accuracy", "higher"),
-  accuracyMetric("top1Drop", "lower"),
-  accuracyMetric("top5Drop", "lower")
+  ...ACCURACY_METRIC_NAMES.map(accuracyMetric)
 ];
 var METRICS = new Map(DEFINITIONS.map((m) => [m.name, m]));
 function getMetric(name) {
@@ -75605,19 +75597,7 @@ var InputSpec = external_exports.strictObject({
     max: external_exports.array(positiveDim)
   }).optional()
 });
-var AccuracyMetricName = external_exports.enum([
-  "maxAbsError",
-  "meanAbsError",
-  "mse",
-  "maxRelError",
-  "cosine",
-  "top1Agreement",
-  "top5Agreement",
-  "top1Accuracy",
-  "top5Accuracy",
-  "top1Drop",
-  "top5Drop"
-]);
+var AccuracyMetricName = external_exports.enum(ACCURACY_METRIC_NAMES);
 var MetricLimit = external_exports.strictObject({ min: external_exports.number().optional(), max: external_exports.number().optional() }).refine((l) => l.min === void 0 || l.max === void 0 || l.min <= l.max, {
   message: "expected min <= max"
 }).refine((l) => l.min !== void 0 || l.max !== void 0, {
@@ -76584,7 +76564,7 @@ function formatCosine(value2) {
 }
 function formatValue(value2, unit = "", metric = "") {
   if (value2 === null || value2 === void 0 || !Number.isFinite(value2)) return "\u2014";
-  if (/cosine/i.test(metric)) return formatCosine(value2);
+  if (accuracyMetricInfo(metric)?.format === "cosine") return formatCosine(value2);
   const text = formatSig(value2, unit === "" ? 4 : 3);
   if (unit === "") return text;
   return unit.startsWith("/") ? `${text}${unit}` : `${text} ${unit}`;
@@ -77704,21 +77684,14 @@ var BuildInfo = external_exports.object({
   optionsHash: external_exports.string(),
   details: external_exports.record(external_exports.string(), external_exports.unknown()).default({})
 });
-var AccuracyMetrics = external_exports.object({
-  maxAbsError: external_exports.number(),
-  meanAbsError: external_exports.number(),
-  mse: external_exports.number(),
-  maxRelError: external_exports.number(),
-  cosine: external_exports.number(),
-  top1Agreement: external_exports.number().optional(),
-  top5Agreement: external_exports.number().optional(),
-  /** Against labels (validation data): share of items whose label is the top-1 / in the top 5. */
-  top1Accuracy: external_exports.number().optional(),
-  top5Accuracy: external_exports.number().optional(),
-  /** The fp32 reference's accuracy minus this one's on the same items (0.023 = 2.3 points). */
-  top1Drop: external_exports.number().optional(),
-  top5Drop: external_exports.number().optional()
-});
+var AccuracyMetrics = external_exports.object(
+  Object.fromEntries(
+    ACCURACY_METRIC_NAMES.map((name) => [
+      name,
+      ACCURACY_METRIC_TABLE[name].availability === "always" ? external_exports.number() : external_exports.number().optional()
+    ])
+  )
+);
 var OutputAccuracy = external_exports.object({
   name: external_exports.string(),
   dims: external_exports.array(external_exports.number()),
@@ -77810,6 +77783,10 @@ var Incident = external_exports.object({
   message: external_exports.string(),
   /** Untrusted text from a tool's log: always escaped when rendered. */
   logExcerpt: external_exports.string().optional(),
+  /**
+   * Steps of this occurrence (its layer, flag, file, finding); writers add the kind's playbook after
+   * them (src/report/playbooks.ts), so generic advice is written there once.
+   */
   nextSteps: external_exports.array(external_exports.string())
 });
 var EntryPrecision = external_exports.union([Precision, external_exports.literal("unknown")]);
@@ -77969,7 +77946,11 @@ var EntryComparison = external_exports.object({
     at: external_exports.string(),
     reason: external_exports.string(),
     url: external_exports.string().optional(),
-    pattern: external_exports.string()
+    pattern: external_exports.string(),
+    /** The commit (prefix) the acceptance was given for. Absent in files of older versions. */
+    commit: external_exports.string().optional(),
+    /** The largest worsening accepted, percent, when the acceptance gave a bound. */
+    upToPct: external_exports.number().optional()
   }).optional(),
   /**
    * The baseline's latency distribution for the report's overlay: 101 quantiles (0, 1 … 100 %)
@@ -78897,52 +78878,57 @@ function distribution(entry, comparison2) {
 // src/report/playbooks.ts
 var PLAYBOOKS = {
   "engine-build-failure": [
-    "Read the first ERROR line of the builder log; later errors usually cascade from it.",
-    "Check the ONNX opset is supported by this TensorRT version; re-export with a supported opset and sanitise the graph (polygraphy surgeon sanitize --fold-constants).",
+    "Read the first error ([E]) line of the excerpt; later errors usually cascade from it. Re-run with --verbose for the node that failed.",
+    "Check the ONNX opset is supported by this TensorRT version; re-export with a supported opset and sanitise the graph (polygraphy inspect model; polygraphy surgeon sanitize --fold-constants).",
     "If the error mentions dynamic shapes, check every input profile (min \u2264 opt \u2264 max) in the config.",
     "Build on the GPU architecture you deploy to: an engine is tied to the compute capability it was built on.",
-    "If tactics were skipped for lack of memory, give the builder more workspace (--memPoolSize=workspace:\u2026)."
+    "If tactics were skipped for lack of memory, give the builder more workspace (--memPoolSize=workspace:\u2026).",
+    "Try another precision, or a newer TensorRT release."
   ],
   "unsupported-operator": [
-    "Find the operator named in the log and check TensorRT's ONNX operator support matrix for this version.",
-    "Re-export with another opset, or rewrite the operation into supported primitives; constant-fold the graph (polygraphy surgeon sanitize --fold-constants).",
-    "Otherwise implement a TensorRT plugin for it and load it at build and run time.",
+    "Find the operator named in the log and check TensorRT's ONNX operator support matrix for this version; run with --verbose to see which node the parser stopped at.",
+    "Re-export with another opset, or rewrite the operation into supported primitives; constant-fold the graph (polygraphy surgeon sanitize --fold-constants, or onnx-simplifier).",
+    "If it is a custom plugin, load its library at build and run time (--staticPlugins, or --dynamicPlugins with --setPluginsToSerialize); otherwise implement a TensorRT plugin for it.",
     "As a stopgap, run the model through ONNX Runtime's TensorRT execution provider, which falls back to CUDA or CPU for unsupported nodes."
   ],
   "out-of-memory": [
     "Reduce the batch size (or the max shape of the dynamic-shape profile, which sets the memory reserved).",
     "Run nvidia-smi to see which processes hold GPU memory; other jobs sharing the runner are a common cause.",
-    "Cap the builder workspace (--memPoolSize=workspace:\u2026): an oversized workspace exhausts memory.",
+    "Cap the builder workspace (--memPoolSize=workspace:<MiB>): an oversized workspace exhausts memory.",
+    "Try a lower --builderOptimizationLevel, which tries fewer memory-hungry tactics.",
     "Use FP16 or INT8 to cut weight and activation memory.",
     "Check for memory growth across runs: a leak in pre/post-processing or models left loaded.",
     "Long term: partition the model or spread it over several GPUs."
   ],
   "shape-profile-error": [
     "Check each input profile satisfies min \u2264 opt \u2264 max in every dimension and that the benchmark shape lies inside it.",
-    "Give every dynamic input (dimensions of -1 in the ONNX model) a profile, with the exact ONNX input name.",
+    'Give every dynamic input (dimensions of -1 in the ONNX model) a profile, with the exact ONNX input name (a misspelt name is "Cannot find binding of given name").',
     "Keep benchmark.batchSizes within the profile range of dimension 0.",
     "Inspect the model's inputs (polygraphy inspect model) to confirm names, ranks and static dimensions."
   ],
   "engine-mismatch": [
     "Engines are tied to the TensorRT version and GPU architecture: rebuild on this runner instead of reusing a cached engine.",
     "Make sure the engine cache key covers TensorRT version, driver and compute capability, then clear the stale cache.",
-    "Pin the CI runner to the GPU type and TensorRT version you deploy with."
+    "Pin the CI runner to the GPU type and TensorRT version you deploy with.",
+    "To share engines across GPUs, build with --hardwareCompatibilityLevel=ampere+ (Ampere and newer only)."
   ],
   "unknown-option": [
-    "Check the option against the help of the installed tool version (trtexec --help): flags change between TensorRT versions (e.g. --workspace became --memPoolSize).",
-    "Remove the option from the runner config, or make it depend on the tool version."
+    "Check the option against the help of the installed tool version (trtexec --help) and compare with runner.extraBuildFlags / runner.extraRunFlags: flags change between TensorRT versions.",
+    "TensorRT 10 removed --workspace (use --memPoolSize=workspace:N), --minTiming, --batch/--maxBatch, --buildOnly and --explicitBatch; 11 removed the precision flags (--fp16, --int8, --best, --precisionConstraints \u2026) and --calib.",
+    "Remove the option from the runner config, make it depend on the tool version, or pin the TensorRT version the config was written for."
   ],
   timeout: [
-    "Engine builds autotune tactics and can take minutes: raise the timeout, or reuse tactic timings with a timing cache.",
-    "Measure less per run: fewer iterations or batch sizes, a shorter minDurationMs.",
+    "Engine builds autotune tactics and can take minutes: raise the runner timeout, lower --builderOptimizationLevel, or reuse tactic timings with a timing cache (--timingCacheFile).",
+    "Measure less per run: fewer iterations or batch sizes, a shorter minDurationMs (trtexec --duration / --iterations).",
     "Check whether the GPU is shared with other jobs: contention slows everything down.",
     "If it hangs rather than progressing slowly, rerun with verbose logging to find the stage where it stops."
   ],
   crash: [
     "Look for the signal or abort in the log excerpt; rerun with verbose logging (trtexec --verbose) to find the last layer or tactic before the crash.",
+    "SIGKILL often means the host ran out of memory: check dmesg for the OOM killer.",
     "Check the driver, CUDA and TensorRT versions against TensorRT's support matrix.",
     "Rebuild the engine: a corrupt or foreign engine file can crash deserialisation.",
-    "Reproduce outside CI with the same engine and inputs to get a core dump."
+    "Try without custom plugins; reproduce outside CI with the same engine and inputs to get a core dump, and report it to NVIDIA/TensorRT."
   ],
   "latency-spike": [
     "Check GPU utilisation (nvidia-smi): another process on the GPU (CUDA context switching) inflates the tail.",
@@ -78955,8 +78941,7 @@ var PLAYBOOKS = {
   "accuracy-degradation": [
     "Compare outputs with the fp32 ONNX reference on the same inputs, layer by layer (polygraphy run --trt --onnxrt --mark all), to find the first diverging layer.",
     "Check the inputs are representative: random data can exaggerate or hide quantisation error.",
-    "Use mixed precision: keep the sensitive layers in FP32 and the rest in FP16/INT8.",
-    "Meanwhile ship the FP16 (or FP32) engine instead of the failing one."
+    "Use mixed precision: keep the sensitive layers (normalisation, softmax, large reductions, first and last layers) in FP32 and the rest in FP16/INT8."
   ],
   "unreliable-measurement": [
     "Do not read this entry as a regression or an improvement: rerun it on an idle, dedicated runner.",
@@ -78966,24 +78951,26 @@ var PLAYBOOKS = {
   ],
   "thermal-throttling": [
     "Check throttle reasons and temperature (nvidia-smi -q -d PERFORMANCE,TEMPERATURE).",
-    "Improve cooling or airflow: sustained temperatures above about 85 \xB0C lower clocks.",
-    "Lock clocks to a sustainable level so that runs are comparable, and add a cool-down between benchmarks.",
+    "Improve cooling or airflow (fans, dust) and keep other jobs from heating the GPU: sustained temperatures above about 85 \xB0C lower clocks.",
+    "Lock clocks below the boost range (sudo nvidia-smi -lgc <MHz>,<MHz>) so that runs are comparable, and add a cool-down between models (runner.health.cooldownSec).",
     "Rerun: throttled measurements are not gated as regressions."
   ],
   "runtime-error": [
-    "Check the input names, dtypes and shapes match the model's inputs.",
+    "Read the error lines of the excerpt; re-run with verbose logging (trtexec --verbose) for details.",
+    "Check the input names, dtypes and shapes (and any --loadInputs files) match the model's inputs.",
     "For CUDA errors (illegal memory access), rerun with CUDA_LAUNCH_BLOCKING=1 to locate the failing kernel.",
     "Check the driver and runtime versions match those the engine was built with.",
-    "Verify the engine or model file is intact (compare the build's sha256)."
+    "Verify the engine or model file is intact (compare the build's sha256).",
+    "Re-run with the same config to see whether it reproduces."
   ],
   "timing-cache-miss": [
     "A latency change on this build may be tactic drift rather than code: compare the engines layer by layer (trt-gate diff-engines, or profile: true on the trtexec runner).",
-    "Restore the timing cache before every build (one per TensorRT version and GPU) so that tactics are not timed anew."
+    "Keep one timing cache per TensorRT version and GPU and restore it before every build (for example with actions/cache), so that tactics are not timed anew."
   ]
 };
 var ACCURACY_BY_PRECISION = {
   int8: [
-    "Recalibrate INT8: the calibration data must represent production inputs (500\u20131000 samples); a calibration cache made from other data or an older model is wrong.",
+    "Re-calibrate INT8 with representative data (500\u20131,000 items of the validation set); regenerate the calibration cache when the model or the data changed: a cache made from other data or an older model is wrong.",
     "Prefer per-channel weight scales (QDQ with per-channel quantisation) over per-tensor ones, and try another calibrator (entropy vs min-max/percentile).",
     "Keep the sensitive layers (first and last, softmax, normalisation) in FP16/FP32 with layer precision constraints."
   ],
@@ -78999,7 +78986,28 @@ var ACCURACY_BY_PRECISION = {
     "An FP32 engine should match the reference closely: check TF32 is disabled (--noTF32) and that the engine was built from the same model file."
   ]
 };
+var ACCURACY_ROLLBACK = {
+  int8: "Roll back: ship the FP16 engine for this model until the INT8 one passes.",
+  fp16: "Roll back: ship the FP32 engine for this model until this one passes.",
+  bf16: "Roll back: ship the FP32 engine for this model until this one passes.",
+  fp32: void 0,
+  unknown: "Meanwhile ship the FP16 (or FP32) engine instead of the failing one."
+};
 var CPU_PLAYBOOKS = {
+  "engine-build-failure": [
+    "Check that the file is a valid ONNX model (e.g. `python -m onnx.checker`).",
+    "Check the opset: ONNX Runtime supports opsets up to its release."
+  ],
+  "out-of-memory": [
+    "Lower the batch size or the input shapes.",
+    "Check what else runs on this machine and how much memory it holds (free -m, top).",
+    "Check for memory growth across runs: a leak in pre/post-processing or models left loaded."
+  ],
+  "runtime-error": [
+    "Check that the configured inputs (names, shapes, dtypes) match the model's inputs.",
+    "Run the model once by hand in ONNX Runtime with the same inputs to reproduce.",
+    "Re-run with the same config to see whether it reproduces."
+  ],
   "latency-spike": [
     "Check what else runs on the machine (top, or the CI provider's runner metrics): neighbours on a shared runner stall the tail.",
     "Pin the benchmark to dedicated cores (runner.cpuAffinity) and keep intraOpThreads/interOpThreads at 1 so threads do not migrate.",
@@ -79013,20 +79021,49 @@ var CPU_PLAYBOOKS = {
     "Gate on a dedicated self-hosted runner rather than a shared one."
   ]
 };
-var UNRELIABLE_UNJUDGED = "Do not read this entry as a regression or an improvement: rerun it on an idle, dedicated runner.";
-var UNRELIABLE_JUDGED = "The gate judged this entry in spite of the noise: the change is beyond the threshold it widened for it. Rerun on a quieter runner to measure the size of the change more precisely.";
+var AB_UNRELIABLE = {
+  cpu: [
+    "Give the comparison more pairs (raise ab.maxPairs or ab.maxSeconds) so that the paired interval can narrow below the change.",
+    "Rerun on a quieter runner, cores pinned (runner.cpuAffinity): the A/A control noise of this job, not a history threshold, is the smallest change it can call.",
+    "Keep the A/A control on (ab.control: true): without it the job cannot tell its own noise from a change."
+  ],
+  gpu: [
+    "Give the comparison more pairs (raise ab.maxPairs or ab.maxSeconds) so that the paired interval can narrow below the change.",
+    "Rerun on a quieter runner, GPU clocks locked (nvidia-smi -lgc) and no other job on the GPU: the A/A control noise of this job, not a history threshold, is the smallest change it can call.",
+    "Keep the A/A control on (ab.control: true): without it the job cannot tell its own noise from a change."
+  ]
+};
+var UNRELIABLE_FIRST = {
+  history: {
+    unjudged: "Do not read this entry as a regression or an improvement: rerun it on an idle, dedicated runner.",
+    judged: "The gate judged this entry in spite of the noise: the change is beyond the threshold it widened for it. Rerun on a quieter runner to measure the size of the change more precisely."
+  },
+  ab: {
+    unjudged: "Do not read this entry as a regression or an improvement: its A/B pairs did not separate the change from this job's own noise, which the A/A control (base against base) measures.",
+    judged: "The A/B comparison judged this entry in spite of the noise: the change is beyond this job's A/A control noise. Rerun on a quieter runner to measure its size more precisely."
+  }
+};
 function nextStepsFor(kind, context3 = {}) {
-  const base = context3.deviceKind === "cpu" && CPU_PLAYBOOKS[kind] || PLAYBOOKS[kind];
-  let generic = [...base];
+  const device = context3.deviceKind ?? "gpu";
   if (kind === "unreliable-measurement") {
+    const method = context3.method ?? "history";
     const judged = context3.verdict === "regressed" || context3.verdict === "improved";
-    generic = generic.filter((step) => step !== UNRELIABLE_UNJUDGED);
-    generic.unshift(judged ? UNRELIABLE_JUDGED : UNRELIABLE_UNJUDGED);
+    const rest = method === "ab" ? AB_UNRELIABLE[device] : device === "cpu" && CPU_PLAYBOOKS[kind] || PLAYBOOKS[kind];
+    const first = UNRELIABLE_FIRST[method];
+    return [judged ? first.judged : first.unjudged, ...rest.filter((s) => s !== first.unjudged)];
   }
-  if (kind === "accuracy-degradation" && context3.precision && context3.precision !== "unknown") {
-    return [...ACCURACY_BY_PRECISION[context3.precision] ?? [], ...generic];
-  }
-  return generic;
+  const base = [...device === "cpu" && CPU_PLAYBOOKS[kind] || PLAYBOOKS[kind]];
+  if (kind !== "accuracy-degradation") return base;
+  const precision = context3.precision ?? "unknown";
+  const rollback = ACCURACY_ROLLBACK[precision];
+  return [
+    ...precision === "unknown" ? [] : ACCURACY_BY_PRECISION[precision],
+    ...base,
+    ...rollback ? [rollback] : []
+  ];
+}
+function incidentSteps(incident, context3 = {}) {
+  return [.../* @__PURE__ */ new Set([...incident.nextSteps, ...nextStepsFor(incident.kind, context3)])];
 }
 
 // src/report/incident-detectors.ts
@@ -79116,7 +79153,7 @@ function detectAccuracyDegradation(entry, comparison2) {
     nextSteps: nextStepsFor("accuracy-degradation", { precision: entry.precision })
   };
 }
-function detectUnreliableMeasurement(entry) {
+function detectUnreliableMeasurement(entry, comparison2) {
   const reasons = [];
   if (entry.unreliable) reasons.push(entry.unreliable);
   const latency = entry.latency;
@@ -79138,14 +79175,14 @@ function detectUnreliableMeasurement(entry) {
     kind: "unreliable-measurement",
     stage: "benchmark",
     title: "Noisy latency measurement",
-    message: `The latency of this entry is noisy (${reasons.join("; ")}): only large changes can be judged, and the gate widens its threshold or says inconclusive.`,
-    nextSteps: nextStepsFor("unreliable-measurement")
+    message: `The latency of this entry is noisy (${reasons.join("; ")}): ${comparison2?.method === "ab" ? "the A/B comparison cannot call a change smaller than the noise its A/A control measured (the base against itself), and says inconclusive for it." : "only large changes can be judged, and the gate widens its threshold or says inconclusive."}`,
+    nextSteps: nextStepsFor("unreliable-measurement", { method: comparison2?.method ?? "history" })
   };
 }
 function deriveIncidents(entry, comparison2) {
   const attached = new Set(entry.incidents.map((i3) => i3.kind));
   const derived2 = [
-    detectUnreliableMeasurement(entry),
+    detectUnreliableMeasurement(entry, comparison2),
     detectLatencySpike(entry, comparison2),
     detectAccuracyDegradation(entry, comparison2)
   ];
@@ -79157,11 +79194,12 @@ function incidentsFor(entry, comparison2, context3 = {}) {
   const ctx = {
     ...context3,
     precision: entry.precision,
-    verdict: comparison2?.verdict ?? (entry.status === "failed" ? "failed" : null)
+    verdict: comparison2?.verdict ?? (entry.status === "failed" ? "failed" : null),
+    method: comparison2?.method ?? "history"
   };
   const attached = entry.incidents.map((i3) => ({
     ...i3,
-    nextSteps: i3.nextSteps.length ? i3.nextSteps : nextStepsFor(i3.kind, ctx),
+    nextSteps: incidentSteps(i3, ctx),
     derived: false
   }));
   const derived2 = deriveIncidents(entry, comparison2).map((i3) => ({
@@ -80011,16 +80049,6 @@ function agreement(pair) {
   }
   return { top1Agreement: rows ? top1 / rows : 1, top5Agreement: rows ? top5 / rows : 1 };
 }
-var HIGHER_IS_BETTER = /* @__PURE__ */ new Set([
-  "cosine",
-  "top1Agreement",
-  "top5Agreement",
-  "top1Accuracy",
-  "top5Accuracy"
-]);
-function isHigherBetter(metric) {
-  return HIGHER_IS_BETTER.has(metric);
-}
 function worstOf(all) {
   if (all.length === 0) return null;
   const worst = {};
@@ -80029,7 +80057,8 @@ function worstOf(all) {
       if (value2 === void 0) continue;
       const prev = worst[key];
       if (prev === void 0) worst[key] = value2;
-      else worst[key] = isHigherBetter(key) ? Math.min(prev, value2) : Math.max(prev, value2);
+      else
+        worst[key] = accuracyMetricInfo(key)?.direction === "higher" ? Math.min(prev, value2) : Math.max(prev, value2);
     }
   }
   return worst;
@@ -81269,10 +81298,7 @@ function markFailed(entry, stage, error63) {
     title: `${stage} failed`,
     message: message.split("\n")[0] ?? message,
     logExcerpt: error63?.stack,
-    nextSteps: [
-      "Re-run with the same config to see whether it reproduces.",
-      "Check the model and its inputs in the config."
-    ]
+    nextSteps: []
   });
   return entry;
 }
@@ -82182,15 +82208,14 @@ function limitOf(v, scale = 1) {
 }
 function violationText(precision, acc, v) {
   const items = acc.validation ? `${acc.validation.items} items` : `${acc.samples} samples`;
-  if ((v.metric === "top1Drop" || v.metric === "top5Drop") && v.value !== null) {
-    const k = v.metric === "top1Drop" ? "top-1" : "top-5";
+  const labelledBy = accuracyMetricInfo(v.metric)?.labelled;
+  if (labelledBy && v.value !== null) {
+    const k = labelledBy.k === "top1" ? "top-1" : "top-5";
+    if (labelledBy.measure === "accuracy")
+      return `${precision} ${k} accuracy on the labelled set (${items}) is ${fmt2(v.value * 100, 3)} % (limit ${limitOf(v)})`;
     const labelled = acc.validation?.labelled;
-    const from = labelled ? ` (${fmt2(labelled.reference[v.metric === "top1Drop" ? "top1" : "top5"] * 100, 3)} % \u2192 ${fmt2((v.metric === "top1Drop" ? labelled.top1 : labelled.top5) * 100, 3)} %)` : "";
+    const from = labelled ? ` (${fmt2(labelled.reference[labelledBy.k] * 100, 3)} % \u2192 ${fmt2(labelled[labelledBy.k] * 100, 3)} %)` : "";
     return `${precision} ${k} on the labelled set (${items}) dropped ${points(v.value)} vs fp32${from} (limit ${limitOf(v, 100)})`;
-  }
-  if ((v.metric === "top1Accuracy" || v.metric === "top5Accuracy") && v.value !== null) {
-    const k = v.metric === "top1Accuracy" ? "top-1" : "top-5";
-    return `${precision} ${k} accuracy on the labelled set (${items}) is ${fmt2(v.value * 100, 3)} % (limit ${limitOf(v)})`;
   }
   if (v.value === null) return v.message;
   return `${v.metric} ${formatValue(v.value, "", v.metric)} on output '${v.output}' vs fp32 (limit ${limitOf(v)})`;
@@ -82220,25 +82245,8 @@ function keepLayerStep(layer, precision, env) {
   return `Keep '${layer}' in ${keep.toUpperCase()} when converting the model: leave node '${layer}' out of the ${precision} conversion (e.g. onnxconverter-common's node_block_list, or the quantizer's nodes_to_exclude), then rebuild.`;
 }
 function nextSteps(precision, acc, env) {
-  const steps = [];
   const layer = acc.localization?.status === "found" ? acc.localization.first?.node : void 0;
-  if (precision === "int8") {
-    steps.push(
-      layer ? `Re-calibrate INT8 with representative data (500\u20131,000 items of the validation set): a stale or unrepresentative calibration cache shows up first at '${layer}'.` : "Re-calibrate INT8 with representative data (500\u20131,000 items of the validation set); regenerate the calibration cache when the model or the data changed."
-    );
-  }
-  if (layer) steps.push(keepLayerStep(layer, precision, env));
-  else {
-    steps.push(
-      "Use mixed precision: keep the sensitive layers (normalisation, softmax, large reductions, first and last layers) in FP32."
-    );
-  }
-  if (precision !== "fp32") {
-    steps.push(
-      precision === "int8" ? "Roll back: ship the FP16 engine for this model until the INT8 one passes." : "Roll back: ship the FP32 engine for this model until this one passes."
-    );
-  }
-  return steps;
+  return layer ? [keepLayerStep(layer, precision, env)] : [];
 }
 function accuracyIncident(precision, acc, env) {
   if (acc.passed) return void 0;
@@ -82483,7 +82491,7 @@ async function runAccuracyStage(input2) {
     }
     accuracy.validation = info2;
   }
-  for (const metric of ["top1Accuracy", "top5Accuracy", "top1Drop", "top5Drop"]) {
+  for (const metric of accuracyMetricsWhere("labels")) {
     if (limits[metric] && accuracy.validation?.labelled === void 0) {
       accuracy.violations.push({
         output: model.outputs?.[0] ?? "",
@@ -84421,126 +84429,131 @@ function outcomeExitCode(runs, gate) {
 // action/main.ts
 init_errors();
 
-// action/context.ts
-import { readFileSync as readFileSync5 } from "node:fs";
-init_errors();
-var Repo = external_exports.object({ full_name: external_exports.string().min(3) });
-var Repository = external_exports.object({ full_name: external_exports.string().optional(), default_branch: external_exports.string().optional() });
-var PullRequestPayload = external_exports.object({
-  pull_request: external_exports.object({
-    number: external_exports.number().int().positive(),
-    head: external_exports.object({ sha: external_exports.string().regex(/^[0-9a-f]{40,64}$/), ref: external_exports.string(), repo: Repo.nullable() }),
-    base: external_exports.object({ ref: external_exports.string().min(1), sha: external_exports.string().optional(), repo: Repo })
-  })
-});
-var WorkflowRunPayload = external_exports.object({
-  workflow_run: external_exports.object({
-    id: external_exports.number(),
-    head_sha: external_exports.string().regex(/^[0-9a-f]{40,64}$/),
-    head_branch: external_exports.string().nullable().optional(),
-    event: external_exports.string(),
-    head_repository: Repo.nullable().optional(),
-    repository: Repo.optional()
-  })
-});
-var ReleasePayload = external_exports.object({
-  release: external_exports.object({ tag_name: external_exports.string(), target_commitish: external_exports.string().optional() })
-});
-var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target"]);
-function readPayload(env) {
-  const path6 = env.GITHUB_EVENT_PATH;
-  if (!path6) return {};
-  let raw;
-  try {
-    raw = JSON.parse(readFileSync5(path6, "utf8"));
-  } catch (error63) {
-    throw new UsageError(
-      `cannot read the event payload at GITHUB_EVENT_PATH (${path6}): ${error63.message}`
-    );
-  }
-  return raw && typeof raw === "object" && !Array.isArray(raw) ? raw : {};
-}
-function parseOrThrow(schema, payload, event) {
-  const parsed = schema.safeParse(payload);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new UsageError(
-      `the ${event} event payload is not shaped as expected (${first?.path.join(".") || "(root)"}: ${first?.message})`
-    );
-  }
-  return parsed.data;
-}
-function readContext(env) {
-  const eventName = env.GITHUB_EVENT_NAME ?? "";
-  const payload = readPayload(env);
-  const repository = Repository.safeParse(payload.repository);
-  const fullName = env.GITHUB_REPOSITORY ?? (repository.success ? repository.data.full_name : void 0) ?? "";
-  const [owner = "", repo = ""] = fullName.split("/");
-  const serverUrl = (env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, "");
-  const apiUrl = (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
-  const runId = env.GITHUB_RUN_ID;
-  return {
-    eventName,
-    owner,
-    repo,
-    sha: env.GITHUB_SHA,
-    ref: env.GITHUB_REF,
-    workflow: env.GITHUB_WORKFLOW ?? "",
-    // `owner/repo/.github/workflows/ci.yml@refs/heads/main` → the file, whatever the ref.
-    workflowPath: env.GITHUB_WORKFLOW_REF?.replace(/@[^@]*$/, ""),
-    runId,
-    serverUrl,
-    apiUrl,
-    workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
-    defaultBranch: repository.success ? repository.data.default_branch : void 0,
-    runUrl: owner && repo && runId ? `${serverUrl}/${owner}/${repo}/actions/runs/${runId}` : void 0,
-    pullRequest: PULL_REQUEST_EVENTS.has(eventName) ? parseOrThrow(PullRequestPayload, payload, eventName).pull_request : void 0,
-    workflowRun: eventName === "workflow_run" ? parseOrThrow(WorkflowRunPayload, payload, eventName).workflow_run : void 0,
-    release: eventName === "release" ? parseOrThrow(ReleasePayload, payload, eventName).release : void 0
-  };
-}
-function branchOf(ref2) {
-  return ref2?.startsWith("refs/heads/") ? ref2.slice("refs/heads/".length) : void 0;
-}
-function baselineWritePolicy(ctx) {
-  const refuse = (why) => new UsageError(
-    `mode baseline refuses to record baselines ${why}. Baselines are recorded only on push or workflow_dispatch to the default branch, on schedule, or on release; use mode pr to compare a pull request.`
-  );
-  switch (ctx.eventName) {
-    case "pull_request":
-    case "pull_request_target":
-    case "pull_request_review":
-    case "pull_request_review_comment":
-    case "merge_group":
-      throw refuse(`on a ${ctx.eventName} event (code that is not merged yet)`);
-    case "release":
-      return { production: true };
-    case "schedule": {
-      const branch = branchOf(ctx.ref) ?? ctx.defaultBranch;
-      if (!branch) throw refuse("on a schedule event without a branch ref");
-      return { branch };
+// src/gate/accept.ts
+var MAX_PATTERN = 200;
+var MAX_REASON = 300;
+var MAX_UP_TO_PCT = 1e3;
+var ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/g;
+var ACCEPT_USAGE = "/trt-gate accept <entry-glob> @<commit> [--up-to <N>%] [reason]";
+function parseAcceptCommands(body) {
+  const out = [];
+  for (const line of body.split(/\r?\n/)) {
+    const m = /^\/trt-gate\s+accept\s+(\S+)(?:\s+(.*))?$/.exec(line.replace(ZERO_WIDTH, "").trim());
+    if (!m || m[1].length > MAX_PATTERN) continue;
+    const pattern = m[1];
+    const words = (m[2] ?? "").trim().split(/\s+/).filter(Boolean);
+    let commit2;
+    let upToPct;
+    let problem;
+    while (words.length > 0 && !problem) {
+      const word = words[0];
+      if (word.startsWith("@")) {
+        if (!/^@[0-9a-f]{7,40}$/i.test(word)) problem = `${word} is not a commit (7 to 40 hex digits)`;
+        else commit2 = word.slice(1).toLowerCase();
+      } else if (word === "--up-to" || word.startsWith("--up-to=")) {
+        const value2 = word === "--up-to" ? words.splice(1, 1)[0] : word.slice("--up-to=".length);
+        const n3 = /^\+?(\d+(?:\.\d+)?)%?$/.exec(value2 ?? "");
+        const pct4 = n3 ? Number(n3[1]) : Number.NaN;
+        if (!(pct4 > 0 && pct4 <= MAX_UP_TO_PCT)) {
+          problem = `--up-to expects a percentage above 0 and at most ${MAX_UP_TO_PCT}, such as 12%, got ${JSON.stringify(value2 ?? "")}`;
+        } else upToPct = pct4;
+      } else break;
+      words.shift();
     }
-    case "push":
-    case "workflow_dispatch": {
-      const branch = branchOf(ctx.ref);
-      if (!ctx.defaultBranch) throw refuse(`on ${ctx.eventName}: the payload names no default branch`);
-      if (branch !== ctx.defaultBranch) {
-        throw refuse(
-          `on ${ctx.eventName} to ${JSON.stringify(ctx.ref ?? "")} (not the default branch ${ctx.defaultBranch})`
-        );
+    if (!problem && !commit2) {
+      problem = `it names no commit: write ${ACCEPT_USAGE} (the report shows the line for the commit it measured)`;
+    }
+    if (problem) out.push({ pattern, problem });
+    else {
+      const reason = words.join(" ").slice(0, MAX_REASON);
+      out.push({ pattern, commit: commit2, ...upToPct !== void 0 ? { upToPct } : {}, reason });
+    }
+  }
+  return out;
+}
+function entryGlob(pattern) {
+  let re = "";
+  for (let i3 = 0; i3 < pattern.length; i3++) {
+    const ch = pattern[i3];
+    if (ch === "*" && pattern[i3 + 1] === "*") {
+      re += ".*";
+      i3++;
+    } else if (ch === "*") re += "[^/]*";
+    else if (ch === "?") re += "[^/]";
+    else re += ch.replace(/[\\^$.|+()[\]{}]/g, "\\$&");
+  }
+  return new RegExp(`^${re}$`);
+}
+function worseningPct(m) {
+  if (m.deltaPct === null || !Number.isFinite(m.deltaPct)) return null;
+  return m.direction === "lower" ? m.deltaPct : -m.deltaPct;
+}
+function regressionPct(c3) {
+  let worst = Number.NEGATIVE_INFINITY;
+  for (const m of c3.metrics.filter((x2) => x2.verdict === "regressed")) {
+    const w = worseningPct(m);
+    if (w === null) return null;
+    worst = Math.max(worst, w);
+  }
+  return Number.isFinite(worst) ? worst : null;
+}
+var pct2 = (x2) => `${Number(x2.toFixed(1))} %`;
+function acceptanceRefusal(a2, c3, commit2) {
+  const sameCommit = commit2?.toLowerCase().startsWith(a2.commit) === true;
+  if (!sameCommit && a2.upToPct === void 0) {
+    return `given for commit ${a2.commit.slice(0, 12)}, but these results are of ${commit2 ? `commit ${commit2.slice(0, 12)}` : "an unknown commit"}: accept again for it, or give --up-to`;
+  }
+  if (a2.upToPct === void 0) return void 0;
+  const size = regressionPct(c3);
+  if (size === null) return `accepted up to +${pct2(a2.upToPct)}, but the size of this regression is unknown`;
+  if (size > a2.upToPct) return `accepted up to +${pct2(a2.upToPct)}, but it is now +${pct2(size)}`;
+  return void 0;
+}
+function applyAcceptances(results, acceptances, failOn, commit2) {
+  const notApplied = [];
+  if (acceptances.length === 0 || !results.comparisons) return { results, notApplied };
+  const globs = acceptances.map((a2) => ({ a: a2, re: entryGlob(a2.pattern) }));
+  const comparisons = results.comparisons.map((c3) => {
+    if (c3.verdict !== "regressed") return c3;
+    const named = globs.filter((g2) => g2.re.test(c3.entryId)).map((g2) => g2.a);
+    const refusals = named.map((a2) => ({ a: a2, why: acceptanceRefusal(a2, c3, commit2) }));
+    const match = refusals.find((r) => r.why === void 0)?.a;
+    if (!match) {
+      for (const r of refusals) {
+        notApplied.push({ entryId: c3.entryId, device: c3.device, acceptance: r.a, why: r.why });
       }
-      return { branch };
+      const last = refusals.at(-1);
+      return last ? { ...c3, reason: `${c3.reason} (not accepted: ${last.why})` } : c3;
     }
-    default:
-      throw refuse(`on a ${JSON.stringify(ctx.eventName || "unknown")} event`);
-  }
+    const bound = match.upToPct !== void 0 ? ` up to +${pct2(match.upToPct)}` : "";
+    return {
+      ...c3,
+      verdict: "accepted",
+      reason: `regression accepted${bound} by ${match.by}${match.reason ? `: ${match.reason}` : ""} (was: ${c3.reason})`,
+      accepted: {
+        by: match.by,
+        at: match.at,
+        reason: match.reason,
+        pattern: match.pattern,
+        commit: match.commit,
+        ...match.upToPct !== void 0 ? { upToPct: match.upToPct } : {},
+        ...match.url ? { url: match.url } : {}
+      }
+    };
+  });
+  return { results: { ...results, comparisons, gate: decide(comparisons, failOn) }, notApplied };
+}
+function suggestedAccept(c3, commit2) {
+  const size = regressionPct(c3);
+  const bound = size === null ? "" : ` --up-to ${Math.max(1, Math.ceil(size + 1))}%`;
+  return `/trt-gate accept ${c3.entryId} @${commit2.slice(0, 12)}${bound} <reason>`;
 }
 
-// action/github/comment.ts
-import { createHash as createHash5 } from "node:crypto";
+// action/comment-trigger.ts
+init_errors();
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync6, existsSync as existsSync2 } from "fs";
+import { readFileSync as readFileSync5, existsSync as existsSync2 } from "fs";
 import { EOL as EOL5 } from "os";
 var Context = class {
   /**
@@ -84551,7 +84564,7 @@ var Context = class {
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
       if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync6(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+        this.payload = JSON.parse(readFileSync5(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path6 = process.env.GITHUB_EVENT_PATH;
         process.stdout.write(`GITHUB_EVENT_PATH ${path6} does not exist${EOL5}`);
@@ -88872,6 +88885,247 @@ function errorMessage(error63) {
   return status ? `HTTP ${status}: ${message}` : message;
 }
 
+// action/github/accept.ts
+var MAY_ACCEPT = /* @__PURE__ */ new Set(["admin", "maintain", "write"]);
+function mayAccept(role) {
+  return MAY_ACCEPT.has(role);
+}
+async function readAcceptances(api, owner, repo, pullNumber) {
+  const comments = await api.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    owner,
+    repo,
+    issue_number: pullNumber,
+    per_page: 100
+  });
+  const accepted = [];
+  const refused = [];
+  const roles = /* @__PURE__ */ new Map();
+  for (const comment of comments) {
+    const commands = parseAcceptCommands(comment.body ?? "");
+    if (commands.length === 0) continue;
+    const login = comment.user?.login ?? "";
+    const what = `accept ${commands.map((c3) => c3.pattern).join(", ")} by ${login || "an unknown user"}`;
+    if (!login || comment.user?.type === "Bot") {
+      refused.push(`${what}: only people with write access can accept a regression`);
+      continue;
+    }
+    let role = roles.get(login);
+    if (!role) {
+      role = permissionOf(api, owner, repo, login);
+      roles.set(login, role);
+    }
+    const granted = await role;
+    if (!MAY_ACCEPT.has(granted)) {
+      refused.push(`${what}: ${login} has ${granted} access; write, maintain or admin is needed`);
+      continue;
+    }
+    for (const c3 of commands) {
+      if ("problem" in c3) {
+        refused.push(`accept ${c3.pattern} by ${login}: ${c3.problem}`);
+        continue;
+      }
+      accepted.push({
+        pattern: c3.pattern,
+        commit: c3.commit,
+        ...c3.upToPct !== void 0 ? { upToPct: c3.upToPct } : {},
+        by: login,
+        at: comment.updated_at ?? comment.created_at ?? "",
+        reason: c3.reason,
+        ...comment.html_url ? { url: comment.html_url } : {}
+      });
+    }
+  }
+  return { accepted, refused };
+}
+async function permissionOf(api, owner, repo, username) {
+  try {
+    const { data } = await api.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", {
+      owner,
+      repo,
+      username
+    });
+    const d = data;
+    if (d.permission === "admin" || d.permission === "write")
+      return MAY_ACCEPT.has(d.role_name ?? "") ? d.role_name : d.permission;
+    return d.role_name && !MAY_ACCEPT.has(d.role_name) ? d.role_name : d.permission ?? "no";
+  } catch (error63) {
+    const status = error63.status;
+    return status === 404 ? "no" : `unknown (${errorMessage(error63)})`;
+  }
+}
+
+// action/comment-trigger.ts
+async function commentTrigger(ctx, inputs, api) {
+  const event = ctx.issueComment;
+  if (!event) return void 0;
+  const number4 = event.issue.number;
+  if (!event.issue.pull_request) return `comment on issue #${number4}, not a pull request`;
+  if (parseAcceptCommands(event.comment.body ?? "").length === 0) {
+    return `the comment on PR #${number4} has no /trt-gate accept command`;
+  }
+  const login = event.comment.user?.login;
+  if (!login || event.comment.user?.type === "Bot") {
+    return `the comment on PR #${number4} is not from a person with write access`;
+  }
+  if (inputs.mode !== "pr" && inputs.mode !== "aggregate") {
+    throw new UsageError(
+      `input ${Input.mode}: an issue_comment event re-judges a pull request (mode pr or aggregate), not mode ${inputs.mode}`
+    );
+  }
+  if (inputs.resultsFiles.length === 0) {
+    throw new UsageError(
+      `input ${Input.resultsFiles}: an issue_comment event never runs the benchmark; give the results the PR head's run uploaded (examples/workflows/trt-gate-accept.yml)`
+    );
+  }
+  if (!api) throw new UsageError(`issue_comment: a ${Input.githubToken} is needed to read who commented`);
+  const role = await permissionOf(api, ctx.owner, ctx.repo, login);
+  if (!mayAccept(role)) {
+    return `${login} has ${role} access to the repository; only a comment from someone with write access re-judges PR #${number4}`;
+  }
+  return void 0;
+}
+function assertResultsOfHead(ctx, target, compared) {
+  if (!ctx.issueComment) return;
+  const head = target.sha;
+  const other = compared.filter((r) => !head || r.source?.sha !== head);
+  if (other.length === 0) return;
+  const shas = [...new Set(other.map((r) => r.source?.sha?.slice(0, 12) ?? "an unknown commit"))];
+  throw new UsageError(
+    `issue_comment: the results are of ${shas.join(", ")}, but the head of PR #${target.pullRequest?.number} is ${head?.slice(0, 12) ?? "unknown"}; nothing re-judged (the benchmark of the new head judges it)`
+  );
+}
+
+// action/context.ts
+import { readFileSync as readFileSync6 } from "node:fs";
+init_errors();
+var Repo = external_exports.object({ full_name: external_exports.string().min(3) });
+var Repository = external_exports.object({ full_name: external_exports.string().optional(), default_branch: external_exports.string().optional() });
+var PullRequestPayload = external_exports.object({
+  pull_request: external_exports.object({
+    number: external_exports.number().int().positive(),
+    head: external_exports.object({ sha: external_exports.string().regex(/^[0-9a-f]{40,64}$/), ref: external_exports.string(), repo: Repo.nullable() }),
+    base: external_exports.object({ ref: external_exports.string().min(1), sha: external_exports.string().optional(), repo: Repo })
+  })
+});
+var WorkflowRunPayload = external_exports.object({
+  workflow_run: external_exports.object({
+    id: external_exports.number(),
+    head_sha: external_exports.string().regex(/^[0-9a-f]{40,64}$/),
+    head_branch: external_exports.string().nullable().optional(),
+    event: external_exports.string(),
+    head_repository: Repo.nullable().optional(),
+    repository: Repo.optional()
+  })
+});
+var IssueCommentPayload = external_exports.object({
+  issue: external_exports.object({
+    number: external_exports.number().int().positive(),
+    pull_request: external_exports.object({ url: external_exports.string().optional() }).nullable().optional()
+  }),
+  comment: external_exports.object({
+    id: external_exports.number(),
+    body: external_exports.string().nullable().optional(),
+    user: external_exports.object({ login: external_exports.string(), type: external_exports.string().optional() }).nullable(),
+    html_url: external_exports.string().optional()
+  })
+});
+var ReleasePayload = external_exports.object({
+  release: external_exports.object({ tag_name: external_exports.string(), target_commitish: external_exports.string().optional() })
+});
+var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target"]);
+function readPayload(env) {
+  const path6 = env.GITHUB_EVENT_PATH;
+  if (!path6) return {};
+  let raw;
+  try {
+    raw = JSON.parse(readFileSync6(path6, "utf8"));
+  } catch (error63) {
+    throw new UsageError(
+      `cannot read the event payload at GITHUB_EVENT_PATH (${path6}): ${error63.message}`
+    );
+  }
+  return raw && typeof raw === "object" && !Array.isArray(raw) ? raw : {};
+}
+function parseOrThrow(schema, payload, event) {
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new UsageError(
+      `the ${event} event payload is not shaped as expected (${first?.path.join(".") || "(root)"}: ${first?.message})`
+    );
+  }
+  return parsed.data;
+}
+function readContext(env) {
+  const eventName = env.GITHUB_EVENT_NAME ?? "";
+  const payload = readPayload(env);
+  const repository = Repository.safeParse(payload.repository);
+  const fullName = env.GITHUB_REPOSITORY ?? (repository.success ? repository.data.full_name : void 0) ?? "";
+  const [owner = "", repo = ""] = fullName.split("/");
+  const serverUrl = (env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, "");
+  const apiUrl = (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
+  const runId = env.GITHUB_RUN_ID;
+  return {
+    eventName,
+    owner,
+    repo,
+    sha: env.GITHUB_SHA,
+    ref: env.GITHUB_REF,
+    workflow: env.GITHUB_WORKFLOW ?? "",
+    // `owner/repo/.github/workflows/ci.yml@refs/heads/main` → the file, whatever the ref.
+    workflowPath: env.GITHUB_WORKFLOW_REF?.replace(/@[^@]*$/, ""),
+    runId,
+    serverUrl,
+    apiUrl,
+    workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+    defaultBranch: repository.success ? repository.data.default_branch : void 0,
+    runUrl: owner && repo && runId ? `${serverUrl}/${owner}/${repo}/actions/runs/${runId}` : void 0,
+    pullRequest: PULL_REQUEST_EVENTS.has(eventName) ? parseOrThrow(PullRequestPayload, payload, eventName).pull_request : void 0,
+    workflowRun: eventName === "workflow_run" ? parseOrThrow(WorkflowRunPayload, payload, eventName).workflow_run : void 0,
+    release: eventName === "release" ? parseOrThrow(ReleasePayload, payload, eventName).release : void 0,
+    issueComment: eventName === "issue_comment" ? parseOrThrow(IssueCommentPayload, payload, eventName) : void 0
+  };
+}
+function branchOf(ref2) {
+  return ref2?.startsWith("refs/heads/") ? ref2.slice("refs/heads/".length) : void 0;
+}
+function baselineWritePolicy(ctx) {
+  const refuse = (why) => new UsageError(
+    `mode baseline refuses to record baselines ${why}. Baselines are recorded only on push or workflow_dispatch to the default branch, on schedule, or on release; use mode pr to compare a pull request.`
+  );
+  switch (ctx.eventName) {
+    case "pull_request":
+    case "pull_request_target":
+    case "pull_request_review":
+    case "pull_request_review_comment":
+    case "merge_group":
+      throw refuse(`on a ${ctx.eventName} event (code that is not merged yet)`);
+    case "release":
+      return { production: true };
+    case "schedule": {
+      const branch = branchOf(ctx.ref) ?? ctx.defaultBranch;
+      if (!branch) throw refuse("on a schedule event without a branch ref");
+      return { branch };
+    }
+    case "push":
+    case "workflow_dispatch": {
+      const branch = branchOf(ctx.ref);
+      if (!ctx.defaultBranch) throw refuse(`on ${ctx.eventName}: the payload names no default branch`);
+      if (branch !== ctx.defaultBranch) {
+        throw refuse(
+          `on ${ctx.eventName} to ${JSON.stringify(ctx.ref ?? "")} (not the default branch ${ctx.defaultBranch})`
+        );
+      }
+      return { branch };
+    }
+    default:
+      throw refuse(`on a ${JSON.stringify(ctx.eventName || "unknown")} event`);
+  }
+}
+
+// action/github/comment.ts
+import { createHash as createHash5 } from "node:crypto";
+
 // action/github/identity.ts
 var GITHUB_ACTIONS_BOT = "github-actions[bot]";
 async function resolveCommentAuthor(api, override) {
@@ -88964,7 +89218,7 @@ async function recordBaselines(store, runs, historySize) {
 }
 
 // src/release/report.ts
-function pct2(candidate, production) {
+function pct3(candidate, production) {
   if (candidate === void 0 || production === void 0 || production === 0) return "\u2014";
   return formatDeltaPct((candidate / production - 1) * 100);
 }
@@ -88998,7 +89252,7 @@ function releaseReport(models, production) {
       const top1 = entry.accuracy?.worst?.top1Agreement;
       lines.push(
         // Triton names are model names (letters, digits, . _ -) and a precision: safe in a code span.
-        `| \`${m.name}\` (${m.platform}) | ${escapeMarkdown(entry.key.device)} | ${value(p50)} | ${pct2(p50, prod?.latency?.pooled.median)} | ${value(entry.latency?.pooled.p99)} | ${value(atSlo)} | ${pct2(atSlo, prod?.sweep?.throughputAtSlo)} | ${cosine === void 0 ? "\u2014" : cosine.toFixed(6)} | ${top1 === void 0 ? "\u2014" : `${(top1 * 100).toFixed(1)} %`} | ${cosine !== void 0 && prod?.accuracy?.worst ? (cosine - prod.accuracy.worst.cosine).toExponential(1) : "\u2014"} |`
+        `| \`${m.name}\` (${m.platform}) | ${escapeMarkdown(entry.key.device)} | ${value(p50)} | ${pct3(p50, prod?.latency?.pooled.median)} | ${value(entry.latency?.pooled.p99)} | ${value(atSlo)} | ${pct3(atSlo, prod?.sweep?.throughputAtSlo)} | ${cosine === void 0 ? "\u2014" : cosine.toFixed(6)} | ${top1 === void 0 ? "\u2014" : `${(top1 * 100).toFixed(1)} %`} | ${cosine !== void 0 && prod?.accuracy?.worst ? (cosine - prod.accuracy.worst.cosine).toExponential(1) : "\u2014"} |`
       );
       for (const i3 of entry.incidents) {
         incidents.push(
@@ -89595,114 +89849,6 @@ async function releaseGated(options) {
 // action/modes.ts
 init_errors();
 
-// src/gate/accept.ts
-var MAX_PATTERN = 200;
-var MAX_REASON = 300;
-function parseAcceptCommands(body) {
-  const out = [];
-  for (const line of body.split(/\r?\n/)) {
-    const m = /^\/trt-gate\s+accept\s+(\S+)(?:\s+(.*))?$/.exec(line.trim());
-    if (!m || m[1].length > MAX_PATTERN) continue;
-    out.push({ pattern: m[1], reason: (m[2] ?? "").trim().slice(0, MAX_REASON) });
-  }
-  return out;
-}
-function entryGlob(pattern) {
-  let re = "";
-  for (let i3 = 0; i3 < pattern.length; i3++) {
-    const ch = pattern[i3];
-    if (ch === "*" && pattern[i3 + 1] === "*") {
-      re += ".*";
-      i3++;
-    } else if (ch === "*") re += "[^/]*";
-    else if (ch === "?") re += "[^/]";
-    else re += ch.replace(/[\\^$.|+()[\]{}]/g, "\\$&");
-  }
-  return new RegExp(`^${re}$`);
-}
-function applyAcceptances(results, acceptances, failOn) {
-  if (acceptances.length === 0 || !results.comparisons) return results;
-  const globs = acceptances.map((a2) => ({ a: a2, re: entryGlob(a2.pattern) }));
-  const comparisons = results.comparisons.map((c3) => {
-    if (c3.verdict !== "regressed") return c3;
-    const match = globs.find((g2) => g2.re.test(c3.entryId))?.a;
-    if (!match) return c3;
-    return {
-      ...c3,
-      verdict: "accepted",
-      reason: `regression accepted by ${match.by}${match.reason ? `: ${match.reason}` : ""} (was: ${c3.reason})`,
-      accepted: {
-        by: match.by,
-        at: match.at,
-        reason: match.reason,
-        pattern: match.pattern,
-        ...match.url ? { url: match.url } : {}
-      }
-    };
-  });
-  return { ...results, comparisons, gate: decide(comparisons, failOn) };
-}
-
-// action/github/accept.ts
-var MAY_ACCEPT = /* @__PURE__ */ new Set(["admin", "maintain", "write"]);
-async function readAcceptances(api, owner, repo, pullNumber) {
-  const comments = await api.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-    owner,
-    repo,
-    issue_number: pullNumber,
-    per_page: 100
-  });
-  const accepted = [];
-  const refused = [];
-  const roles = /* @__PURE__ */ new Map();
-  for (const comment of comments) {
-    const commands = parseAcceptCommands(comment.body ?? "");
-    if (commands.length === 0) continue;
-    const login = comment.user?.login ?? "";
-    const what = `accept ${commands.map((c3) => c3.pattern).join(", ")} by ${login || "an unknown user"}`;
-    if (!login || comment.user?.type === "Bot") {
-      refused.push(`${what}: only people with write access can accept a regression`);
-      continue;
-    }
-    let role = roles.get(login);
-    if (!role) {
-      role = permissionOf(api, owner, repo, login);
-      roles.set(login, role);
-    }
-    const granted = await role;
-    if (!MAY_ACCEPT.has(granted)) {
-      refused.push(`${what}: ${login} has ${granted} access; write, maintain or admin is needed`);
-      continue;
-    }
-    for (const c3 of commands) {
-      accepted.push({
-        pattern: c3.pattern,
-        by: login,
-        at: comment.updated_at ?? comment.created_at ?? "",
-        reason: c3.reason,
-        ...comment.html_url ? { url: comment.html_url } : {}
-      });
-    }
-  }
-  return { accepted, refused };
-}
-async function permissionOf(api, owner, repo, username) {
-  try {
-    const { data } = await api.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", {
-      owner,
-      repo,
-      username
-    });
-    const d = data;
-    if (d.permission === "admin" || d.permission === "write")
-      return MAY_ACCEPT.has(d.role_name ?? "") ? d.role_name : d.permission;
-    return d.role_name && !MAY_ACCEPT.has(d.role_name) ? d.role_name : d.permission ?? "no";
-  } catch (error63) {
-    const status = error63.status;
-    return status === 404 ? "no" : `unknown (${errorMessage(error63)})`;
-  }
-}
-
 // action/accept.ts
 async function acceptRegressions(m, compared, gate) {
   const none = { compared, gate, used: [], refused: [] };
@@ -89720,7 +89866,14 @@ async function acceptRegressions(m, compared, gate) {
     };
   }
   for (const r of read.refused) m.log.info(`refused: ${r}`);
-  const after = compared.map((r) => applyAcceptances(r, read.accepted, gate.failOn));
+  const applied = compared.map((r) => applyAcceptances(r, read.accepted, gate.failOn, m.target.sha));
+  const after = applied.map((a2) => a2.results);
+  const notApplied = applied.flatMap(
+    (a2) => a2.notApplied.map(
+      (n3) => `accept ${n3.acceptance.pattern} @${n3.acceptance.commit} by ${n3.acceptance.by} for ${n3.entryId} (${n3.device}): ${n3.why}`
+    )
+  );
+  for (const r of notApplied) m.log.info(`not accepted: ${r}`);
   const used = read.accepted.map((a2) => ({
     ...a2,
     entries: after.flatMap(
@@ -89737,7 +89890,7 @@ async function acceptRegressions(m, compared, gate) {
       gate.failOn
     ),
     used,
-    refused: read.refused
+    refused: [...read.refused, ...notApplied]
   };
 }
 
@@ -90284,8 +90437,8 @@ var TRENDS = [
   { metric: "latency.p50", title: "Latency p50" },
   { metric: "latency.p99", title: "Latency p99" },
   { metric: "throughput", title: "Throughput" },
-  { metric: "accuracy.cosine", title: "Accuracy: worst cosine similarity" },
-  { metric: "accuracy.top1Agreement", title: "Accuracy: top-1 agreement" },
+  { metric: "accuracy.cosine", title: `Accuracy: ${ACCURACY_METRIC_TABLE.cosine.label}` },
+  { metric: "accuracy.top1Agreement", title: `Accuracy: ${ACCURACY_METRIC_TABLE.top1Agreement.label}` },
   { metric: "build.timeMs", title: "Engine build time", zero: true },
   { metric: "build.artifactBytes", title: "Engine size", zero: true }
 ];
@@ -91098,6 +91251,7 @@ async function prMode(m) {
     return gatedCandidates(m, store, { pullRequest: m.inputs.mode === "pr" });
   });
   const { problems, judged } = gated;
+  assertResultsOfHead(m.ctx, m.target, gated.compared);
   const { compared, gate, used, refused } = await acceptRegressions(m, gated.compared, gated.gate);
   for (const arch3 of missingArchitectures(m.inputs.expectedArchitectures, compared)) {
     problems.push(`missing architecture ${arch3}: no results file from it (did its matrix job fail?)`);
@@ -91444,6 +91598,9 @@ ${problems}`;
   };
 }
 
+// action/target.ts
+init_errors();
+
 // action/github/pulls.ts
 function toRef(pull) {
   return {
@@ -91481,6 +91638,14 @@ async function findPullRequestForSha(api, owner, repo, sha, headRepo) {
     per_page: 100
   });
   return pick3(pulls);
+}
+async function getPullRequest(api, owner, repo, number4) {
+  const { data } = await api.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+    owner,
+    repo,
+    pull_number: number4
+  });
+  return toRef(data);
 }
 
 // action/target.ts
@@ -91537,6 +91702,26 @@ async function resolveTarget(ctx, api, log) {
       untrustedSource: fromFork ? headRepo ?? "an unknown repository" : void 0
     };
   }
+  if (ctx.issueComment?.issue.pull_request) {
+    const number4 = ctx.issueComment.issue.number;
+    if (!api) throw new UsageError(`issue_comment on PR #${number4}: a github-token is needed to read it`);
+    let pullRequest;
+    try {
+      pullRequest = await getPullRequest(api, ctx.owner, ctx.repo, number4);
+    } catch (error63) {
+      throw new DataError(`could not read pull request #${number4} (${errorMessage(error63)})`);
+    }
+    const headRepo = pullRequest.headRepo;
+    const fromFork = headRepo === void 0 || headRepo.toLowerCase() !== `${ctx.owner}/${ctx.repo}`.toLowerCase();
+    return {
+      pullRequest,
+      sha: pullRequest.headSha,
+      baseBranch: pullRequest.baseRef,
+      readOnly: void 0,
+      // Its results were uploaded by the fork's own workflow run: its pairs are not trusted.
+      untrustedSource: fromFork ? headRepo ?? "an unknown repository" : void 0
+    };
+  }
   return {
     pullRequest: void 0,
     sha: ctx.sha,
@@ -91568,8 +91753,20 @@ function modeNotes(outcome) {
 function acceptedNotes(outcome) {
   return (outcome.accepted ?? []).map((a2) => {
     const link = safeLink("comment", a2.url);
-    return `**Regression accepted** by ${escapeMarkdown(a2.by)} at ${escapeMarkdown(a2.at)}${a2.reason ? ` \u2014 ${escapeMarkdown(a2.reason)}` : ""}${link ? ` (${link})` : ""}: ${escapeMarkdown(a2.entries.slice(0, 20).join(", "))}${a2.entries.length > 20 ? ` and ${a2.entries.length - 20} more` : ""} (pattern ${escapeMarkdown(a2.pattern)})`;
+    const bound = a2.upToPct !== void 0 ? `, up to +${escapeMarkdown(a2.upToPct)} %` : ", at that commit only";
+    return `**Regression accepted** by ${escapeMarkdown(a2.by)} at ${escapeMarkdown(a2.at)} for commit ${escapeMarkdown(a2.commit.slice(0, 12))}${bound}${a2.reason ? ` \u2014 ${escapeMarkdown(a2.reason)}` : ""}${link ? ` (${link})` : ""}: ${escapeMarkdown(a2.entries.slice(0, 20).join(", "))}${a2.entries.length > 20 ? ` and ${a2.entries.length - 20} more` : ""} (pattern ${escapeMarkdown(a2.pattern)})`;
   });
+}
+function toAcceptNotes(outcome, commit2) {
+  if (!outcome.publishesToPullRequest || !commit2 || outcome.mode === "release") return [];
+  const regressed = outcome.compared.flatMap(
+    (r) => (r.comparisons ?? []).filter((c3) => c3.verdict === "regressed")
+  );
+  const lines = [...new Set(regressed.map((c3) => suggestedAccept(c3, commit2)))];
+  if (lines.length === 0) return [];
+  return [
+    `**If a regression is expected**, someone with write access can accept it for commit ${escapeMarkdown(commit2.slice(0, 12))} with a comment line such as: ${lines.slice(0, 10).map((l) => escapeMarkdown(l)).join(" \xB7 ")}${lines.length > 10 ? ` and ${lines.length - 10} more` : ""} (docs/github-action.md, "Accepting an expected regression").`
+  ];
 }
 function appendedNotes(outcome) {
   if (!outcome.appended) return [];
@@ -91597,6 +91794,11 @@ async function run() {
     }
     const ctx = readContext(env);
     const api = inputs.githubToken ? createOctokit(inputs.githubToken, ctx.apiUrl, logger) : void 0;
+    const nothingToDo = await commentTrigger(ctx, inputs, api);
+    if (nothingToDo) {
+      logger.notice(`trt-gate: nothing to do: ${nothingToDo}`);
+      return { exitCode: ExitCode2.ok, outputs };
+    }
     const resultsDir = resolve12(ctx.workspace, inputs.resultsDir);
     await mkdir13(resultsDir, { recursive: true });
     const target = await resolveTarget(ctx, api, logger);
@@ -91622,7 +91824,7 @@ async function run() {
       mode: outcome.mode,
       baselineLabel: outcome.baselineLabel,
       runUrl: ctx.runUrl,
-      notes: [...acceptedNotes(outcome), ...modeNotes(outcome)],
+      notes: [...acceptedNotes(outcome), ...toAcceptNotes(outcome, target.sha), ...modeNotes(outcome)],
       problems: outcome.problems,
       notices: outcome.notices
     });

@@ -1,12 +1,13 @@
 import type { Precision } from '../config/schema.js';
 import type { AccuracyResult, Environment, Incident, LimitViolation } from '../results/schema.js';
 import { formatCosine, formatPlain, formatValue } from '../util/format-number.js';
+import { accuracyMetricInfo } from './metric-table.js';
 
 /**
  * The accuracy incident written from what was measured: which metric failed by how much against
- * which limit, and where the candidate first leaves the fp32 reference. Its next steps follow the
- * accuracy playbook (re-calibrate INT8, keep the diverging layer in higher precision, roll back)
- * with the layer and the runner's own syntax filled in. Attached by the accuracy stage, so the
+ * which limit, and where the candidate first leaves the fp32 reference. Its own next step keeps the
+ * diverging layer in higher precision, in the runner's and version's syntax; the writers add the
+ * accuracy playbook (re-calibrate INT8, mixed precision, roll back) after it. Attached by the accuracy stage, so the
  * report's generic accuracy detector (which skips kinds already attached) does not repeat it.
  */
 
@@ -26,17 +27,16 @@ function limitOf(v: LimitViolation, scale = 1): string {
 /** One sentence per violated limit, drops in points of accuracy. */
 function violationText(precision: Precision, acc: AccuracyResult, v: LimitViolation): string {
   const items = acc.validation ? `${acc.validation.items} items` : `${acc.samples} samples`;
-  if ((v.metric === 'top1Drop' || v.metric === 'top5Drop') && v.value !== null) {
-    const k = v.metric === 'top1Drop' ? 'top-1' : 'top-5';
+  const labelledBy = accuracyMetricInfo(v.metric)?.labelled;
+  if (labelledBy && v.value !== null) {
+    const k = labelledBy.k === 'top1' ? 'top-1' : 'top-5';
+    if (labelledBy.measure === 'accuracy')
+      return `${precision} ${k} accuracy on the labelled set (${items}) is ${fmt(v.value * 100, 3)} % (limit ${limitOf(v)})`;
     const labelled = acc.validation?.labelled;
     const from = labelled
-      ? ` (${fmt(labelled.reference[v.metric === 'top1Drop' ? 'top1' : 'top5'] * 100, 3)} % → ${fmt((v.metric === 'top1Drop' ? labelled.top1 : labelled.top5) * 100, 3)} %)`
+      ? ` (${fmt(labelled.reference[labelledBy.k] * 100, 3)} % → ${fmt(labelled[labelledBy.k] * 100, 3)} %)`
       : '';
     return `${precision} ${k} on the labelled set (${items}) dropped ${points(v.value)} vs fp32${from} (limit ${limitOf(v, 100)})`;
-  }
-  if ((v.metric === 'top1Accuracy' || v.metric === 'top5Accuracy') && v.value !== null) {
-    const k = v.metric === 'top1Accuracy' ? 'top-1' : 'top-5';
-    return `${precision} ${k} accuracy on the labelled set (${items}) is ${fmt(v.value * 100, 3)} % (limit ${limitOf(v)})`;
   }
   if (v.value === null) return v.message;
   return `${v.metric} ${formatValue(v.value, '', v.metric)} on output '${v.output}' vs fp32 (limit ${limitOf(v)})`;
@@ -69,30 +69,14 @@ function keepLayerStep(layer: string, precision: Precision, env: Environment | u
   return `Keep '${layer}' in ${keep.toUpperCase()} when converting the model: leave node '${layer}' out of the ${precision} conversion (e.g. onnxconverter-common's node_block_list, or the quantizer's nodes_to_exclude), then rebuild.`;
 }
 
+/**
+ * The steps of this failure: keeping the diverging layer, by name, in higher precision. Recalibrating,
+ * mixed precision and rolling back are the accuracy playbook's (src/report/playbooks.ts), which
+ * every writer adds after these.
+ */
 function nextSteps(precision: Precision, acc: AccuracyResult, env: Environment | undefined): string[] {
-  const steps: string[] = [];
   const layer = acc.localization?.status === 'found' ? acc.localization.first?.node : undefined;
-  if (precision === 'int8') {
-    steps.push(
-      layer
-        ? `Re-calibrate INT8 with representative data (500–1,000 items of the validation set): a stale or unrepresentative calibration cache shows up first at '${layer}'.`
-        : 'Re-calibrate INT8 with representative data (500–1,000 items of the validation set); regenerate the calibration cache when the model or the data changed.',
-    );
-  }
-  if (layer) steps.push(keepLayerStep(layer, precision, env));
-  else {
-    steps.push(
-      'Use mixed precision: keep the sensitive layers (normalisation, softmax, large reductions, first and last layers) in FP32.',
-    );
-  }
-  if (precision !== 'fp32') {
-    steps.push(
-      precision === 'int8'
-        ? 'Roll back: ship the FP16 engine for this model until the INT8 one passes.'
-        : 'Roll back: ship the FP32 engine for this model until this one passes.',
-    );
-  }
-  return steps;
+  return layer ? [keepLayerStep(layer, precision, env)] : [];
 }
 
 /** The accuracy incident of a failed accuracy check, or undefined when it passed. */

@@ -1,4 +1,5 @@
 import type { AccuracyMetrics } from '../results/schema.js';
+import { accuracyMetricInfo } from './metric-table.js';
 
 /** Candidate vs reference values of one output, one array per input sample (same length each). */
 export interface OutputPair {
@@ -100,18 +101,6 @@ function agreement(pair: OutputPair): { top1Agreement: number; top5Agreement: nu
   return { top1Agreement: rows ? top1 / rows : 1, top5Agreement: rows ? top5 / rows : 1 };
 }
 
-const HIGHER_IS_BETTER = new Set<keyof AccuracyMetrics>([
-  'cosine',
-  'top1Agreement',
-  'top5Agreement',
-  'top1Accuracy',
-  'top5Accuracy',
-]);
-
-export function isHigherBetter(metric: string): boolean {
-  return HIGHER_IS_BETTER.has(metric as keyof AccuracyMetrics);
-}
-
 /** The worst value of each metric across outputs. */
 export function worstOf(all: AccuracyMetrics[]): AccuracyMetrics | null {
   if (all.length === 0) return null;
@@ -121,7 +110,9 @@ export function worstOf(all: AccuracyMetrics[]): AccuracyMetrics | null {
       if (value === undefined) continue;
       const prev = worst[key];
       if (prev === undefined) worst[key] = value;
-      else worst[key] = isHigherBetter(key) ? Math.min(prev, value) : Math.max(prev, value);
+      else
+        worst[key] =
+          accuracyMetricInfo(key)?.direction === 'higher' ? Math.min(prev, value) : Math.max(prev, value);
     }
   }
   return worst as unknown as AccuracyMetrics;

@@ -10,6 +10,7 @@ import { effectiveLimits, evaluateAccuracy, limitViolations } from './evaluate.j
 import { accuracyIncident } from './incident.js';
 import { topKAccuracy } from './labelled.js';
 import { localize } from './localize.js';
+import { accuracyMetricsWhere } from './metric-table.js';
 import { outputMetrics } from './metrics.js';
 import type { AccuracyReference } from './reference.js';
 
@@ -174,7 +175,7 @@ export async function runAccuracyStage(input: AccuracyStageInput): Promise<Accur
     accuracy.validation = info;
   }
   // A limit on labelled accuracy that could not be computed must not pass silently.
-  for (const metric of ['top1Accuracy', 'top5Accuracy', 'top1Drop', 'top5Drop'] as const) {
+  for (const metric of accuracyMetricsWhere('labels')) {
     if (limits[metric] && accuracy.validation?.labelled === undefined) {
       accuracy.violations.push({
         output: model.outputs?.[0] ?? '',

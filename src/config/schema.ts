@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACCURACY_METRIC_NAMES } from '../accuracy/metric-table.js';
 
 /** Precisions trt-gate knows; the runner decides how each is realised (flags or a variant file). */
 export const Precision = z.enum(['fp32', 'fp16', 'bf16', 'int8']);
@@ -52,19 +53,8 @@ export const InputSpec = z.strictObject({
 });
 export type InputSpec = z.infer<typeof InputSpec>;
 
-export const AccuracyMetricName = z.enum([
-  'maxAbsError',
-  'meanAbsError',
-  'mse',
-  'maxRelError',
-  'cosine',
-  'top1Agreement',
-  'top5Agreement',
-  'top1Accuracy',
-  'top5Accuracy',
-  'top1Drop',
-  'top5Drop',
-]);
+/** Limit keys: the accuracy metrics of the one table (src/accuracy/metric-table.ts). */
+export const AccuracyMetricName = z.enum(ACCURACY_METRIC_NAMES);
 export type AccuracyMetricName = z.infer<typeof AccuracyMetricName>;
 
 export const MetricLimit = z

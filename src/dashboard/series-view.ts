@@ -1,4 +1,5 @@
 import { median } from 'simple-statistics';
+import { ACCURACY_METRIC_TABLE } from '../accuracy/metric-table.js';
 import { getMetric } from '../gate/metrics.js';
 import type { Series } from '../history/series.js';
 import type { SeriesHistory } from '../history/types.js';
@@ -12,8 +13,8 @@ const TRENDS: Array<{ metric: string; title: string; zero?: boolean }> = [
   { metric: 'latency.p50', title: 'Latency p50' },
   { metric: 'latency.p99', title: 'Latency p99' },
   { metric: 'throughput', title: 'Throughput' },
-  { metric: 'accuracy.cosine', title: 'Accuracy: worst cosine similarity' },
-  { metric: 'accuracy.top1Agreement', title: 'Accuracy: top-1 agreement' },
+  { metric: 'accuracy.cosine', title: `Accuracy: ${ACCURACY_METRIC_TABLE.cosine.label}` },
+  { metric: 'accuracy.top1Agreement', title: `Accuracy: ${ACCURACY_METRIC_TABLE.top1Agreement.label}` },
   { metric: 'build.timeMs', title: 'Engine build time', zero: true },
   { metric: 'build.artifactBytes', title: 'Engine size', zero: true },
 ];

@@ -1,4 +1,10 @@
-import type { AccuracyMetricName, Direction } from '../config/schema.js';
+import {
+  ACCURACY_METRIC_NAMES,
+  ACCURACY_METRIC_TABLE,
+  ACCURACY_PREFIX,
+  type AccuracyMetricName,
+} from '../accuracy/metric-table.js';
+import type { Direction } from '../config/schema.js';
 import type { AccuracyMetrics, Entry, StatsSummary } from '../results/schema.js';
 
 /** What a sample-based metric reports over its raw samples; the statistical model bootstraps it. */
@@ -66,19 +72,11 @@ function latencyMetric(
 /** An entry measured from an engine built elsewhere (an imported log, a prebuilt engine). */
 const NO_BUILD = 'no engine build is recorded for this entry';
 
-const OPTIONAL_ACCURACY: ReadonlySet<AccuracyMetricName> = new Set(['top1Agreement', 'top5Agreement']);
-/** Metrics against labels: only for models with labelled validation data. */
-const LABELLED_ACCURACY: ReadonlySet<AccuracyMetricName> = new Set([
-  'top1Accuracy',
-  'top5Accuracy',
-  'top1Drop',
-  'top5Drop',
-]);
-
 /** Accuracy metrics compare the worst value across outputs (max error, min similarity). */
-function accuracyMetric(metric: AccuracyMetricName, direction: Direction): MetricDefinition {
+function accuracyMetric(metric: AccuracyMetricName): MetricDefinition {
+  const { direction, availability } = ACCURACY_METRIC_TABLE[metric];
   return {
-    name: `accuracy.${metric}`,
+    name: `${ACCURACY_PREFIX}${metric}`,
     direction,
     unit: '',
     source: 'accuracy',
@@ -86,11 +84,11 @@ function accuracyMetric(metric: AccuracyMetricName, direction: Direction): Metri
       const worst: AccuracyMetrics | null | undefined = e.accuracy?.worst;
       return worst?.[metric] ?? undefined;
     },
-    // top-k agreement exists only for outputs with class scores; the other metrics always exist.
+    // top-k agreement exists only for outputs with class scores, labelled metrics only with labels.
     notApplicable: (e) =>
-      e.accuracy?.worst && OPTIONAL_ACCURACY.has(metric) && e.accuracy.worst[metric] === undefined
+      e.accuracy?.worst && availability === 'class-scores' && e.accuracy.worst[metric] === undefined
         ? 'no output has class scores'
-        : e.accuracy?.worst && LABELLED_ACCURACY.has(metric) && !e.accuracy.validation?.labelled
+        : e.accuracy?.worst && availability === 'labels' && !e.accuracy.validation?.labelled
           ? 'no labelled validation data'
           : undefined,
   };
@@ -134,17 +132,7 @@ const DEFINITIONS: MetricDefinition[] = [
     extract: (e) => e.build?.artifactBytes,
     notApplicable: (e) => (e.build ? undefined : NO_BUILD),
   },
-  accuracyMetric('cosine', 'higher'),
-  accuracyMetric('maxAbsError', 'lower'),
-  accuracyMetric('meanAbsError', 'lower'),
-  accuracyMetric('mse', 'lower'),
-  accuracyMetric('maxRelError', 'lower'),
-  accuracyMetric('top1Agreement', 'higher'),
-  accuracyMetric('top5Agreement', 'higher'),
-  accuracyMetric('top1Accuracy', 'higher'),
-  accuracyMetric('top5Accuracy', 'higher'),
-  accuracyMetric('top1Drop', 'lower'),
-  accuracyMetric('top5Drop', 'lower'),
+  ...ACCURACY_METRIC_NAMES.map(accuracyMetric),
 ];
 
 /** The registry: metric name → definition. */

@@ -149,10 +149,7 @@ export function markFailed(entry: Entry, stage: Stage, error: unknown): Entry {
     title: `${stage} failed`,
     message: message.split('\n')[0] ?? message,
     logExcerpt: (error as Error)?.stack,
-    nextSteps: [
-      'Re-run with the same config to see whether it reproduces.',
-      'Check the model and its inputs in the config.',
-    ],
+    nextSteps: [],
   });
   return entry;
 }

@@ -147,7 +147,10 @@ export function detectAccuracyDegradation(entry: Entry, comparison?: EntryCompar
 }
 
 /** The runner flagged the measurement, or the run is too noisy (overall or between trials) to gate. */
-export function detectUnreliableMeasurement(entry: Entry): Incident | undefined {
+export function detectUnreliableMeasurement(
+  entry: Entry,
+  comparison?: EntryComparison,
+): Incident | undefined {
   const reasons: string[] = [];
   if (entry.unreliable) reasons.push(entry.unreliable);
   const latency = entry.latency;
@@ -169,8 +172,12 @@ export function detectUnreliableMeasurement(entry: Entry): Incident | undefined 
     kind: 'unreliable-measurement',
     stage: 'benchmark',
     title: 'Noisy latency measurement',
-    message: `The latency of this entry is noisy (${reasons.join('; ')}): only large changes can be judged, and the gate widens its threshold or says inconclusive.`,
-    nextSteps: nextStepsFor('unreliable-measurement'),
+    message: `The latency of this entry is noisy (${reasons.join('; ')}): ${
+      comparison?.method === 'ab'
+        ? 'the A/B comparison cannot call a change smaller than the noise its A/A control measured (the base against itself), and says inconclusive for it.'
+        : 'only large changes can be judged, and the gate widens its threshold or says inconclusive.'
+    }`,
+    nextSteps: nextStepsFor('unreliable-measurement', { method: comparison?.method ?? 'history' }),
   };
 }
 
@@ -178,7 +185,7 @@ export function detectUnreliableMeasurement(entry: Entry): Incident | undefined 
 export function deriveIncidents(entry: Entry, comparison?: EntryComparison): Incident[] {
   const attached = new Set(entry.incidents.map((i) => i.kind));
   const derived = [
-    detectUnreliableMeasurement(entry),
+    detectUnreliableMeasurement(entry, comparison),
     detectLatencySpike(entry, comparison),
     detectAccuracyDegradation(entry, comparison),
   ];

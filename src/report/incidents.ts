@@ -1,6 +1,6 @@
 import type { Entry, EntryComparison, Incident } from '../results/schema.js';
 import { deriveIncidents } from './incident-detectors.js';
-import { nextStepsFor, type PlaybookContext } from './playbooks.js';
+import { incidentSteps, nextStepsFor, type PlaybookContext } from './playbooks.js';
 
 /**
  * Every incident of an entry: those runners attached, then those derived from the results
@@ -20,7 +20,7 @@ export {
   UNRELIABLE_CV,
   UNRELIABLE_TRIAL_SPREAD_PCT,
 } from './incident-detectors.js';
-export { nextStepsFor, PLAYBOOKS, type PlaybookContext } from './playbooks.js';
+export { incidentSteps, nextStepsFor, PLAYBOOKS, type PlaybookContext } from './playbooks.js';
 
 export interface EntryIncident extends Incident {
   /** True when trt-gate derived it from the results rather than a runner reporting it. */
@@ -28,22 +28,23 @@ export interface EntryIncident extends Incident {
 }
 
 /**
- * The entry's attached incidents (next steps filled in from the playbook when empty), then derived
- * ones, whose next steps fit the device kind and the verdict.
+ * The entry's attached incidents (their own steps, then the playbook's), then derived ones (the
+ * playbook's); the playbook fitted to the device kind, the precision, the verdict and the method.
  */
 export function incidentsFor(
   entry: Entry,
   comparison?: EntryComparison,
-  context: Omit<PlaybookContext, 'precision' | 'verdict'> = {},
+  context: Omit<PlaybookContext, 'precision' | 'verdict' | 'method'> = {},
 ): EntryIncident[] {
   const ctx: PlaybookContext = {
     ...context,
     precision: entry.precision,
     verdict: comparison?.verdict ?? (entry.status === 'failed' ? 'failed' : null),
+    method: comparison?.method ?? 'history',
   };
   const attached = entry.incidents.map((i) => ({
     ...i,
-    nextSteps: i.nextSteps.length ? i.nextSteps : nextStepsFor(i.kind, ctx),
+    nextSteps: incidentSteps(i, ctx),
     derived: false,
   }));
   const derived = deriveIncidents(entry, comparison).map((i) => ({

@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  ACCURACY_METRIC_NAMES,
+  ACCURACY_METRIC_TABLE,
+  type AccuracyMetricName,
+  type AlwaysAccuracyMetric,
+} from '../accuracy/metric-table.js';
 import { Direction, Precision, SloConfig, ThresholdSpec, Verdict } from '../config/schema.js';
 import { EngineDiff } from '../engine-diff/schema.js';
 
@@ -68,21 +74,17 @@ export const BuildInfo = z.object({
 });
 export type BuildInfo = z.infer<typeof BuildInfo>;
 
-export const AccuracyMetrics = z.object({
-  maxAbsError: z.number(),
-  meanAbsError: z.number(),
-  mse: z.number(),
-  maxRelError: z.number(),
-  cosine: z.number(),
-  top1Agreement: z.number().optional(),
-  top5Agreement: z.number().optional(),
-  /** Against labels (validation data): share of items whose label is the top-1 / in the top 5. */
-  top1Accuracy: z.number().optional(),
-  top5Accuracy: z.number().optional(),
-  /** The fp32 reference's accuracy minus this one's on the same items (0.023 = 2.3 points). */
-  top1Drop: z.number().optional(),
-  top5Drop: z.number().optional(),
-});
+/** Built from the one table: metrics that exist for every output are required, the others optional. */
+export const AccuracyMetrics = z.object(
+  Object.fromEntries(
+    ACCURACY_METRIC_NAMES.map((name) => [
+      name,
+      ACCURACY_METRIC_TABLE[name].availability === 'always' ? z.number() : z.number().optional(),
+    ]),
+  ) as { [K in AlwaysAccuracyMetric]: z.ZodNumber } & {
+    [K in Exclude<AccuracyMetricName, AlwaysAccuracyMetric>]: z.ZodOptional<z.ZodNumber>;
+  },
+);
 export type AccuracyMetrics = z.infer<typeof AccuracyMetrics>;
 
 export const OutputAccuracy = z.object({
@@ -197,6 +199,10 @@ export const Incident = z.object({
   message: z.string(),
   /** Untrusted text from a tool's log: always escaped when rendered. */
   logExcerpt: z.string().optional(),
+  /**
+   * Steps of this occurrence (its layer, flag, file, finding); writers add the kind's playbook after
+   * them (src/report/playbooks.ts), so generic advice is written there once.
+   */
   nextSteps: z.array(z.string()),
 });
 export type Incident = z.infer<typeof Incident>;
@@ -390,6 +396,10 @@ export const EntryComparison = z.object({
       reason: z.string(),
       url: z.string().optional(),
       pattern: z.string(),
+      /** The commit (prefix) the acceptance was given for. Absent in files of older versions. */
+      commit: z.string().optional(),
+      /** The largest worsening accepted, percent, when the acceptance gave a bound. */
+      upToPct: z.number().optional(),
     })
     .optional(),
   /**

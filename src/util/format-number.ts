@@ -1,3 +1,5 @@
+import { accuracyMetricInfo } from '../accuracy/metric-table.js';
+
 /**
  * The one number formatter: the terminal table, the gate's reasons, the Markdown and the HTML
  * report all print a value through here, so the same value reads the same everywhere (a reviewer
@@ -32,12 +34,13 @@ export function formatCosine(value: number): string {
 }
 
 /**
- * A metric's value with its unit: a cosine (any metric named so) as {@link formatCosine}, other
- * unitless accuracy values with 4 significant digits, everything else with 3 and the unit.
+ * A metric's value with its unit: an accuracy metric as its table entry says (the cosine as
+ * {@link formatCosine}), other unitless values with 4 significant digits, everything else with 3
+ * and the unit.
  */
 export function formatValue(value: number | null | undefined, unit = '', metric = ''): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  if (/cosine/i.test(metric)) return formatCosine(value);
+  if (accuracyMetricInfo(metric)?.format === 'cosine') return formatCosine(value);
   const text = formatSig(value, unit === '' ? 4 : 3);
   if (unit === '') return text;
   return unit.startsWith('/') ? `${text}${unit}` : `${text} ${unit}`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accuracyIncident } from '../../src/accuracy/incident.js';
+import { incidentSteps } from '../../src/report/playbooks.js';
 import type { AccuracyResult, Environment } from '../../src/results/schema.js';
 
 const env = (name: string, version: string): Environment => ({
@@ -72,24 +73,36 @@ describe('the measured accuracy incident', () => {
     );
   });
 
-  it('int8: re-calibrate first, then keep the layer in FP16 with 10.x flags, then roll back to FP16', () => {
-    const steps = accuracyIncident('int8', failing(), env('tensorrt', '10.3.0'))!.nextSteps;
-    expect(steps[0]).toMatch(/^Re-calibrate INT8 .*'conv5'/);
-    expect(steps[1]).toContain('--precisionConstraints=obey --layerPrecisions=conv5:fp16');
-    expect(steps[2]).toMatch(/ship the FP16 engine/);
+  // What a writer shows: the incident's own step (the layer), then the accuracy playbook.
+  const shown = (precision: 'int8' | 'fp16', acc: AccuracyResult, e: Environment) =>
+    incidentSteps(accuracyIncident(precision, acc, e)!, { precision });
+
+  it('int8: keep the named layer in FP16 with 10.x flags, re-calibrate, then roll back to FP16', () => {
+    const own = accuracyIncident('int8', failing(), env('tensorrt', '10.3.0'))!.nextSteps;
+    expect(own).toEqual([
+      expect.stringContaining('--precisionConstraints=obey --layerPrecisions=conv5:fp16'),
+    ]);
+    const steps = shown('int8', failing(), env('tensorrt', '10.3.0'));
+    expect(steps[0]).toBe(own[0]);
+    expect(steps[1]).toMatch(/^Re-calibrate INT8/);
+    expect(steps.at(-1)).toMatch(/ship the FP16 engine/);
+    expect(new Set(steps).size).toBe(steps.length);
   });
 
   it('fp16 on TensorRT 11 (strongly typed): casts instead of layer precisions; roll back to FP32', () => {
-    const steps = accuracyIncident('fp16', failing(), env('tensorrt', '11.0.0'))!.nextSteps;
+    const steps = shown('fp16', failing(), env('tensorrt', '11.0.0'));
     expect(steps[0]).toMatch(/strongly typed.*Cast nodes to float32 around 'conv5'/);
-    expect(steps.join(' ')).not.toContain('--layerPrecisions');
+    expect(steps.join(' ')).not.toContain('--layerPrecisions=conv5');
     expect(steps.at(-1)).toMatch(/ship the FP32 engine/);
   });
 
-  it('no single diverging layer: says so, and suggests mixed precision without naming a layer', () => {
+  it('no single diverging layer: says so, names no layer, and the playbook suggests mixed precision', () => {
     const i = accuracyIncident('fp16', failing(false), env('onnxruntime', '1.30.0'))!;
     expect(i.message).toContain('no single layer diverges');
-    expect(i.nextSteps[0]).toMatch(/^Use mixed precision/);
+    expect(i.nextSteps).toEqual([]);
+    expect(shown('fp16', failing(false), env('onnxruntime', '1.30.0')).join(' ')).toMatch(
+      /Use mixed precision/,
+    );
   });
 
   it('a passing check has no incident', () => {

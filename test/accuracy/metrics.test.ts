@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countNonFinite, isHigherBetter, outputMetrics, worstOf } from '../../src/accuracy/metrics.js';
+import { countNonFinite, outputMetrics, worstOf } from '../../src/accuracy/metrics.js';
 import type { AccuracyMetrics } from '../../src/results/schema.js';
 
 const f = (...values: number[]) => Float64Array.from(values);
@@ -210,13 +210,5 @@ describe('worstOf', () => {
 
   it('of nothing is null', () => {
     expect(worstOf([])).toBeNull();
-  });
-
-  it('knows which metrics are better higher', () => {
-    expect(isHigherBetter('cosine')).toBe(true);
-    expect(isHigherBetter('top1Agreement')).toBe(true);
-    expect(isHigherBetter('top5Agreement')).toBe(true);
-    expect(isHigherBetter('maxAbsError')).toBe(false);
-    expect(isHigherBetter('mse')).toBe(false);
   });
 });

@@ -126,7 +126,7 @@ describe('playbooks', () => {
     expect(nextStepsFor('accuracy-degradation')[0]).toBe(PLAYBOOKS['accuracy-degradation'][0]);
   });
 
-  it('fills attached incidents without steps and does not repeat their kind', () => {
+  it('adds the playbook after attached incidents’ own steps and does not repeat their kind', () => {
     const entry = makeEntry({
       precision: 'int8',
       accuracy: failingInt8Accuracy(),
@@ -150,7 +150,11 @@ describe('playbooks', () => {
     const all = incidentsFor(entry);
     expect(all.map((i) => i.kind)).toEqual(['out-of-memory', 'accuracy-degradation']);
     expect(all[0]?.nextSteps[0]).toMatch(/batch size/i);
-    expect(all[1]?.nextSteps).toEqual(['own step']);
+    // The producer's own step first, then the playbook (int8 steps first), each once.
+    expect(all[1]?.nextSteps).toEqual([
+      'own step',
+      ...nextStepsFor('accuracy-degradation', { precision: 'int8' }),
+    ]);
     expect(all.every((i) => !i.derived)).toBe(true);
   });
 });

@@ -90,7 +90,7 @@ describe('markdown reports', () => {
     expectWellFormedTables(md);
     expectInert(md);
     expect(md).toContain('#### 🎯 Accuracy degradation');
-    expect(md).toMatch(/1\. Recalibrate INT8/);
+    expect(md).toMatch(/1\. Re-calibrate INT8/);
     expect(md).toContain('### Layer attribution');
   });
 

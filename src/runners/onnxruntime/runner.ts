@@ -127,10 +127,7 @@ export class OnnxRuntimeRunner implements Runner {
         ? [
             'Use `executionProvider: cpu`, or install onnxruntime-node with its GPU libraries on a CUDA machine (`ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`; in the Action, pass that install as onnxruntime-node-dir).',
           ]
-        : [
-            'Check that the file is a valid ONNX model (e.g. `python -m onnx.checker`).',
-            'Check the opset: ONNX Runtime supports opsets up to its release.',
-          ],
+        : [],
     });
   }
 
@@ -249,14 +246,11 @@ function runtimeError(stage: 'benchmark' | 'accuracy', engine: BuiltEngine, erro
   return new RunnerError(stage, {
     kind: oom ? 'out-of-memory' : 'runtime-error',
     stage,
-    title: oom ? 'Out of memory during inference' : `Inference failed during ${stage}`,
+    title: oom
+      ? `Out of memory running ${engine.request.model}`
+      : `Inference of ${engine.request.model} failed during ${stage}`,
     message: error.message.split('\n')[0] ?? 'session.run failed',
     logExcerpt: error.message,
-    nextSteps: oom
-      ? ['Lower the batch size or input shapes.', 'Check what else runs on this machine.']
-      : [
-          `Check that the configured inputs (names, shapes, dtypes) match the model ${engine.request.model}.`,
-          'Run the model once by hand in ONNX Runtime with the same inputs to reproduce.',
-        ],
+    nextSteps: [], // the playbook's, for a CPU or a CUDA run
   });
 }

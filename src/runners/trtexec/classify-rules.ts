@@ -17,6 +17,7 @@ import type { IncidentKind, Stage } from '../../results/schema.js';
 export interface Description {
   title: string;
   message: string;
+  /** Steps of this cause only; the kind's playbook (src/report/playbooks.ts) is added by every writer. */
   nextSteps: string[];
 }
 
@@ -87,11 +88,7 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
             ? 'trtexec rejected an option'
             : `trtexec rejected option${flags.length > 1 ? 's' : ''} ${list}`,
         message: `This trtexec does not accept ${list || 'one of the flags passed'}; flags differ between TensorRT 8.6, 10.x and 11.x.`,
-        nextSteps: [
-          'Run `trtexec --help` on this machine and compare with runner.extraBuildFlags / runner.extraRunFlags.',
-          'TensorRT 10 removed --workspace (use --memPoolSize=workspace:N), --minTiming, --batch/--maxBatch, --buildOnly and --explicitBatch; 11 removed the precision flags (--fp16, --int8, --best, --precisionConstraints …) and --calib.',
-          'Pin the TensorRT version the config was written for, or update the flags.',
-        ],
+        nextSteps: [],
       };
     },
   },
@@ -112,11 +109,7 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
         message: cc
           ? `The engine targets compute capability ${cc[2]} but this GPU is ${cc[1]}, so it cannot be loaded.`
           : 'The serialized engine was produced by a different TensorRT version or build and cannot be deserialized.',
-        nextSteps: [
-          'Rebuild the engine on this GPU with this TensorRT version instead of reusing a cached one.',
-          'Check the engine cache key: it must include GPU compute capability and the exact TensorRT version.',
-          'To share engines across GPUs, build with --hardwareCompatibilityLevel=ampere+ (Ampere and newer only).',
-        ],
+        nextSteps: [],
       };
     },
   },
@@ -132,12 +125,7 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
       return {
         title: `GPU out of memory during ${stage}`,
         message: `TensorRT ran out of GPU memory${gib} and could not ${stage === 'build' ? 'create the engine' : 'run the engine'}.`,
-        nextSteps: [
-          'Lower the builder workspace with --memPoolSize=workspace:<MiB>.',
-          'Reduce the batch size or the --maxShapes of the optimization profile.',
-          'Check for other processes holding GPU memory with nvidia-smi.',
-          'Try a lower --builderOptimizationLevel, which tries fewer memory-hungry tactics.',
-        ],
+        nextSteps: [],
       };
     },
   },
@@ -177,12 +165,7 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
         message: op
           ? `The ONNX parser has no importer or plugin for ${op}, so the network could not be built.`
           : 'The ONNX parser rejected the model, usually because of an operator or opset it does not support.',
-        nextSteps: [
-          'Check the model opset against the ONNX operators this TensorRT version supports; re-export with another opset.',
-          'If the op is a custom plugin, load its library with --staticPlugins (or --dynamicPlugins and --setPluginsToSerialize).',
-          'Simplify the graph with onnx-simplifier or replace the node with `polygraphy surgeon`.',
-          'Run with --verbose to see which node the parser stopped at.',
-        ],
+        nextSteps: [],
       };
     },
   },
@@ -200,11 +183,7 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
         message: staticModel
           ? 'The model has fixed input shapes, so trtexec refuses --shapes/--minShapes/--optShapes/--maxShapes for it.'
           : 'TensorRT rejected the input shapes or optimization profile given for a dynamic-shape model.',
-        nextSteps: [
-          'Give --minShapes/--optShapes/--maxShapes for every dynamic input, with min ≤ opt ≤ max in each dimension.',
-          'Check the input names against the model (a misspelt name is "Cannot find binding of given name").',
-          'Make the benchmark --shapes (the batch size) fall inside the profile the engine was built with.',
-        ],
+        nextSteps: [],
       };
     },
   },

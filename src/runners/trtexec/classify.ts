@@ -87,12 +87,7 @@ function timeoutDescription(stage: Stage): Description {
   return {
     title: `trtexec timed out during ${stage}`,
     message: `trtexec did not finish the ${stage} step within the configured time limit and was stopped.`,
-    nextSteps: [
-      'Raise the runner timeout, or lower --builderOptimizationLevel to shorten tactic search.',
-      'Reuse a --timingCacheFile between runs so tactic timing is not repeated.',
-      'For benchmarks, reduce --duration / --iterations.',
-      'Check that the GPU is not shared with other jobs (nvidia-smi) and is not throttling.',
-    ],
+    nextSteps: [],
   };
 }
 
@@ -101,12 +96,7 @@ function crashDescription(stage: Stage, f: TrtexecFailure): Description {
   return {
     title: `trtexec crashed during ${stage}`,
     message: `trtexec ${how} without an error message that explains it.`,
-    nextSteps: [
-      'Re-run with --verbose to see the last step before the crash.',
-      'SIGKILL often means the host ran out of memory (check dmesg for the OOM killer).',
-      'Check the driver / CUDA / TensorRT versions are a supported combination.',
-      'Try without custom plugins, and report a reproducible crash to NVIDIA/TensorRT.',
-    ],
+    nextSteps: [],
   };
 }
 
@@ -116,19 +106,12 @@ function fallbackDescription(kind: IncidentKind, stage: Stage, f: TrtexecFailure
       title: 'TensorRT engine build failed',
       message:
         'trtexec could not build an engine from the model; the log excerpt shows the errors it printed.',
-      nextSteps: [
-        'Read the [E] lines in the excerpt; re-run with --verbose for the node that failed.',
-        'Check the model with `polygraphy inspect model` and try folding constants (onnx-simplifier).',
-        'Try another precision, or a newer TensorRT release.',
-      ],
+      nextSteps: [],
     };
   }
   return {
     title: `trtexec failed during ${stage}`,
     message: `trtexec exited with code ${f.exitCode ?? 'unknown'} while running the engine.`,
-    nextSteps: [
-      'Read the [E] lines in the excerpt; re-run with --verbose for details.',
-      'Check that input files given with --loadInputs match the input shapes and data types.',
-    ],
+    nextSteps: [],
   };
 }

@@ -99,11 +99,7 @@ export function assessHealth(samples: GpuSample[], options: HealthOptions): Heal
       logExcerpt: samples.map(formatSample).join('\n').slice(0, 2000),
       nextSteps:
         kind === 'thermal-throttling'
-          ? [
-              'Check the runner machine cooling (fans, airflow, dust) and that no other job heats the GPU.',
-              'Lock clocks below the boost range (`sudo nvidia-smi -lgc <MHz>,<MHz>`) so the GPU stays under its thermal limit.',
-              'Add a cooldown between models (runner.health.cooldownSec) or lower benchmark duration.',
-            ]
+          ? [] // the thermal playbook says it all
           : [
               'Lock the GPU clocks (`sudo nvidia-smi -pm 1` and `sudo nvidia-smi -lgc <MHz>,<MHz>`) and set runner.health.expectedSmClockMHz.',
               'Check for other processes on the GPU (`nvidia-smi`) and for power limits (`nvidia-smi -q -d POWER`).',

@@ -137,11 +137,7 @@ export function timingCacheIncident(record: TimingCacheRecord, logFile: string):
     stage: 'build',
     title: `Timing cache ${record.status === 'missed' ? 'missed' : record.status === 'not-loaded' ? 'not loaded' : 'not written'}`,
     message: `${record.file}: ${record.note}.`,
-    nextSteps: [
-      'A latency change on this build may be tactic drift, not code: compare the engines with trt-gate diff-engines (profile: true records the layers).',
-      'Keep one timing cache per TensorRT version and GPU, and restore it before the build (for example with actions/cache).',
-      `Full trtexec log: ${logFile}`,
-    ],
+    nextSteps: [`Full trtexec log: ${logFile}`],
   };
 }
 

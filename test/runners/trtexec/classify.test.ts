@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { incidentSteps } from '../../../src/report/playbooks.js';
 import { Incident } from '../../../src/results/schema.js';
 import { classifyTrtexecFailure, type TrtexecFailure } from '../../../src/runners/trtexec/classify.js';
 import { fixture } from './fixtures.js';
@@ -18,9 +19,9 @@ describe('classifyTrtexecFailure', () => {
     expect(i.logExcerpt).toContain('Error Code 1: Cuda Runtime (out of memory)');
     expect(i.logExcerpt).toContain('Engine could not be created from network');
     expect(i.logExcerpt).not.toContain('Local timing cache in use');
-    expect(i.nextSteps.join('\n')).toMatch(/--memPoolSize=workspace/);
-    expect(i.nextSteps.join('\n')).toMatch(/nvidia-smi/);
-    expect(i.nextSteps.join('\n')).toMatch(/builderOptimizationLevel/);
+    expect(incidentSteps(i).join('\n')).toMatch(/--memPoolSize=workspace/);
+    expect(incidentSteps(i).join('\n')).toMatch(/nvidia-smi/);
+    expect(incidentSteps(i).join('\n')).toMatch(/builderOptimizationLevel/);
     expect(Incident.safeParse(i).success).toBe(true);
   });
 
@@ -43,9 +44,9 @@ describe('classifyTrtexecFailure', () => {
     expect(i.kind).toBe('unsupported-operator');
     expect(i.title).toBe('Unsupported ONNX operator Mish');
     expect(i.logExcerpt).toContain('getPluginCreator could not find plugin: Mish');
-    expect(i.nextSteps.join('\n')).toMatch(/--staticPlugins|--setPluginsToSerialize/);
-    expect(i.nextSteps.join('\n')).toMatch(/polygraphy surgeon/);
-    expect(i.nextSteps.join('\n')).toMatch(/opset/);
+    expect(incidentSteps(i).join('\n')).toMatch(/--staticPlugins|--setPluginsToSerialize/);
+    expect(incidentSteps(i).join('\n')).toMatch(/polygraphy surgeon/);
+    expect(incidentSteps(i).join('\n')).toMatch(/opset/);
   });
 
   it('recognises engines built on another GPU or TensorRT', () => {
@@ -56,7 +57,7 @@ describe('classifyTrtexecFailure', () => {
     expect(cc.message).toBe(
       'The engine targets compute capability 7.5 but this GPU is 8.6, so it cannot be loaded.',
     );
-    expect(cc.nextSteps.join('\n')).toMatch(/cache key/);
+    expect(incidentSteps(cc).join('\n')).toMatch(/cache key/);
     const tag = classifyTrtexecFailure(
       failure({ stage: 'benchmark', stdout: fixture('synthetic-failure-version-tag.log') }),
     );

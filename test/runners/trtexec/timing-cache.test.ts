@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { incidentSteps } from '../../../src/report/playbooks.js';
 import { verifyTimingCache } from '../../../src/runners/trtexec/timing-cache.js';
 import { tempDir } from '../../helpers/tiny-config.js';
 import { recordOutputs, runWithDouble, TINYCNN, trtexecConfig } from './double/pipeline.js';
@@ -47,7 +48,8 @@ describe('timing cache, recorded and verified (trtexec double)', () => {
     const incident = missed.incidents.find((i) => i.kind === 'timing-cache-miss')!;
     expect(incident).toMatchObject({ stage: 'build', title: 'Timing cache missed' });
     expect(incident.message).toContain(file);
-    expect(incident.nextSteps.join(' ')).toContain('diff-engines');
+    expect(incident.nextSteps).toEqual([expect.stringMatching(/^Full trtexec log: /)]);
+    expect(incidentSteps(incident).join(' ')).toContain('diff-engines');
     expect(third.results.entries[0]!.status).toBe('ok');
     expect(readFileSync(file, 'utf8')).toContain('something-else');
   });
