@@ -35314,6 +35314,12 @@ var init_version = __esm({
 });
 
 // src/runners/trtexec/parse/cli-values.ts
+function flagRuleFor(flag, v) {
+  const at = (bound) => v.major > bound[0] || v.major === bound[0] && v.minor >= bound[1];
+  return FLAG_RULES.find(
+    (r) => r.flag === flag && (r.removedIn !== void 0 && at(r.removedIn) || r.addedIn !== void 0 && !at(r.addedIn))
+  );
+}
 function issue3(key, message) {
   return { file: "trt-gate.yml", path: key ? `runner.${key}` : "runner", message };
 }
@@ -35367,14 +35373,11 @@ function checkExtraFlags(extra, emitted, v, bad, unsupported) {
     } else if (emitted.has(name)) {
       bad.push(issue3(at, `--${name} is already set from the runner options`));
     } else {
-      for (const rule of FLAG_RULES.filter((r) => r.flag === name)) {
-        const gone = rule.removedIn !== void 0 && v.major >= rule.removedIn;
-        const notYet = rule.addedIn !== void 0 && v.major < rule.addedIn;
-        if (gone || notYet) {
-          unsupported.push(
-            issue3(at, `--${name} is not available in TensorRT ${formatVersion(v)} (${rule.note})`)
-          );
-        }
+      const rule = flagRuleFor(name, v);
+      if (rule) {
+        unsupported.push(
+          issue3(at, `--${name} is not available in TensorRT ${formatVersion(v)} (${rule.note})`)
+        );
       }
       if (name === "best" && emitted.has("stronglyTyped") || name === "stronglyTyped" && emitted.has("best")) {
         bad.push(issue3(at, "--best and --stronglyTyped cannot be combined: trtexec refuses it"));
@@ -35385,7 +35388,7 @@ function checkExtraFlags(extra, emitted, v, bad, unsupported) {
   }
   return out;
 }
-var RESERVED_FLAGS, STRONG_TYPING, FLAG_RULES;
+var RESERVED_FLAGS, STRONG_TYPING, GONE_IN_10, FLAG_RULES;
 var init_cli_values = __esm({
   "src/runners/trtexec/parse/cli-values.ts"() {
     "use strict";
@@ -35401,20 +35404,40 @@ var init_cli_values = __esm({
       "timingCacheFile"
     ];
     STRONG_TYPING = "networks are strongly typed; set precision in the model";
+    GONE_IN_10 = "removed in TensorRT 10 (implicit batch, Caffe and UFF are gone)";
     FLAG_RULES = [
-      { flag: "workspace", removedIn: 10, note: "use --memPoolSize=workspace:<MiB> (runner.workspaceMiB)" },
-      { flag: "minTiming", removedIn: 10, note: "use --avgTiming" },
-      { flag: "batch", removedIn: 10, note: "implicit batch is gone; set shapes" },
-      { flag: "maxBatch", removedIn: 10, note: "implicit batch is gone; set shapes" },
-      { flag: "explicitBatch", removedIn: 10, note: "explicit batch is always on" },
-      { flag: "buildOnly", removedIn: 10, note: "use --skipInference" },
-      { flag: "nvtxMode", removedIn: 10, note: "use --profilingVerbosity" },
-      ...["fp16", "bf16", "int8", "fp8", "int4", "best", "calib", "precisionConstraints", "layerPrecisions"].map(
-        (flag) => ({ flag, removedIn: 11, note: STRONG_TYPING })
+      { flag: "workspace", removedIn: [10, 0], note: "use --memPoolSize=workspace:<MiB> (runner.workspaceMiB)" },
+      { flag: "minTiming", removedIn: [10, 0], note: "use --avgTiming" },
+      { flag: "batch", removedIn: [10, 0], note: "implicit batch is gone; set shapes" },
+      { flag: "maxBatch", removedIn: [10, 0], note: "implicit batch is gone; set shapes" },
+      { flag: "explicitBatch", removedIn: [10, 0], note: "explicit batch is always on" },
+      { flag: "explicitPrecision", removedIn: [10, 0], note: "it had no effect since 8.x" },
+      { flag: "buildOnly", removedIn: [10, 0], note: "use --skipInference" },
+      { flag: "nvtxMode", removedIn: [10, 0], note: "use --profilingVerbosity" },
+      { flag: "heuristic", removedIn: [10, 0], note: "use --builderOptimizationLevel" },
+      ...["uff", "model", "deploy", "output", "uffInput", "uffNHWC"].map(
+        (flag) => ({ flag, removedIn: [10, 0], note: GONE_IN_10 })
       ),
-      { flag: "layerOutputTypes", removedIn: 11, note: STRONG_TYPING },
-      { flag: "bf16", addedIn: 10, note: "BF16 needs TensorRT 10" },
-      { flag: "stronglyTyped", addedIn: 10, note: "strongly typed networks need TensorRT 10" }
+      ...["fp16", "bf16", "int8", "fp8", "int4", "best", "calib", "precisionConstraints", "layerPrecisions"].map(
+        (flag) => ({ flag, removedIn: [11, 0], note: STRONG_TYPING })
+      ),
+      ...["layerOutputTypes", "minShapesCalib", "optShapesCalib", "maxShapesCalib"].map(
+        (flag) => ({ flag, removedIn: [11, 0], note: STRONG_TYPING })
+      ),
+      { flag: "calibProfile", addedIn: [10, 0], removedIn: [11, 0], note: STRONG_TYPING },
+      { flag: "weightless", addedIn: [10, 0], removedIn: [11, 0], note: "use --stripWeights" },
+      { flag: "restricted", removedIn: [11, 0], note: "removed in TensorRT 11" },
+      { flag: "bf16", addedIn: [10, 0], note: "BF16 needs TensorRT 10" },
+      { flag: "stronglyTyped", addedIn: [10, 0], note: "strongly typed networks need TensorRT 10" },
+      // Not in 10.0.1's parser, in 10.9's; 10.1–10.8 unchecked (trtexec itself refuses it where it is missing).
+      { flag: "int4", addedIn: [10, 1], note: "INT4 is not in TensorRT 10.0" },
+      ...["includeDataTransfers", "noSpinWait", "noCudaGraph"].map(
+        (flag) => ({
+          flag,
+          addedIn: [11, 0],
+          note: "before 11 the opposite is the default; set runner.noDataTransfers/useSpinWait/useCudaGraph"
+        })
+      )
     ];
   }
 });
