@@ -15,8 +15,9 @@ export interface Accepted {
 }
 
 /**
- * Regressions accepted on the pull request: `/trt-gate accept <entry-glob> [reason]` comments by
- * users with write access (action/github/accept.ts) mark matching `regressed` entries `accepted`
+ * Regressions accepted on the pull request: `/trt-gate accept <entry-glob> @<commit> [--up-to N%]
+ * [reason]` comments by users with write access (action/github/accept.ts) mark matching
+ * `regressed` entries `accepted` when the acceptance holds for the commit measured, `m.target.sha`
  * (src/gate/accept.ts), and the gate is decided again. Without a pull request, a regression, or a
  * token nothing is read; a failure to read them accepts nothing (fail closed) and says so.
  */
@@ -40,7 +41,15 @@ export async function acceptRegressions(
     };
   }
   for (const r of read.refused) m.log.info(`refused: ${r}`);
-  const after = compared.map((r) => applyAcceptances(r, read.accepted, gate.failOn));
+  const applied = compared.map((r) => applyAcceptances(r, read.accepted, gate.failOn, m.target.sha));
+  const after = applied.map((a) => a.results);
+  const notApplied = applied.flatMap((a) =>
+    a.notApplied.map(
+      (n) =>
+        `accept ${n.acceptance.pattern} @${n.acceptance.commit} by ${n.acceptance.by} for ${n.entryId} (${n.device}): ${n.why}`,
+    ),
+  );
+  for (const r of notApplied) m.log.info(`not accepted: ${r}`);
   const used = read.accepted
     .map((a) => ({
       ...a,
@@ -61,6 +70,6 @@ export async function acceptRegressions(
       gate.failOn,
     ),
     used,
-    refused: read.refused,
+    refused: [...read.refused, ...notApplied],
   };
 }

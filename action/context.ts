@@ -31,6 +31,8 @@ export interface GitHubContext {
   pullRequest: PullRequestPayload['pull_request'] | undefined;
   workflowRun: WorkflowRunPayload['workflow_run'] | undefined;
   release: ReleasePayload['release'] | undefined;
+  /** `issue_comment`: the comment and the issue (a pull request when `issue.pull_request` is set). */
+  issueComment: IssueCommentPayload | undefined;
 }
 
 const Repo = z.object({ full_name: z.string().min(3) });
@@ -57,6 +59,21 @@ export const WorkflowRunPayload = z.object({
   }),
 });
 export type WorkflowRunPayload = z.infer<typeof WorkflowRunPayload>;
+
+/** An `issue_comment` event: a comment on an issue or (with `issue.pull_request`) a pull request. */
+export const IssueCommentPayload = z.object({
+  issue: z.object({
+    number: z.number().int().positive(),
+    pull_request: z.object({ url: z.string().optional() }).nullable().optional(),
+  }),
+  comment: z.object({
+    id: z.number(),
+    body: z.string().nullable().optional(),
+    user: z.object({ login: z.string(), type: z.string().optional() }).nullable(),
+    html_url: z.string().optional(),
+  }),
+});
+export type IssueCommentPayload = z.infer<typeof IssueCommentPayload>;
 
 export const ReleasePayload = z.object({
   release: z.object({ tag_name: z.string(), target_commitish: z.string().optional() }),
@@ -123,6 +140,8 @@ export function readContext(env: Env): GitHubContext {
         ? parseOrThrow(WorkflowRunPayload, payload, eventName).workflow_run
         : undefined,
     release: eventName === 'release' ? parseOrThrow(ReleasePayload, payload, eventName).release : undefined,
+    issueComment:
+      eventName === 'issue_comment' ? parseOrThrow(IssueCommentPayload, payload, eventName) : undefined,
   };
 }
 

@@ -4,7 +4,9 @@ import * as core from '@actions/core';
 import { writeArtifact } from '../src/app/artifacts.js';
 import { outcomeExitCode } from '../src/app/exit-code.js';
 import { ExitCode, TrtGateError } from '../src/errors.js';
+import { suggestedAccept } from '../src/gate/accept.js';
 import { escapeMarkdown } from '../src/report/escape.js';
+import { commentTrigger } from './comment-trigger.js';
 import { readContext } from './context.js';
 import { commentMarker, defaultCommentKey } from './github/comment.js';
 import { createOctokit, type Logger } from './github/octokit.js';
@@ -56,13 +58,38 @@ function modeNotes(outcome: ModeOutcome): string[] {
 function acceptedNotes(outcome: ModeOutcome): string[] {
   return (outcome.accepted ?? []).map((a) => {
     const link = safeLink('comment', a.url);
+    const bound =
+      a.upToPct !== undefined ? `, up to +${escapeMarkdown(a.upToPct)} %` : ', at that commit only';
     return (
-      `**Regression accepted** by ${escapeMarkdown(a.by)} at ${escapeMarkdown(a.at)}` +
+      `**Regression accepted** by ${escapeMarkdown(a.by)} at ${escapeMarkdown(a.at)} for commit ` +
+      `${escapeMarkdown(a.commit.slice(0, 12))}${bound}` +
       `${a.reason ? ` — ${escapeMarkdown(a.reason)}` : ''}${link ? ` (${link})` : ''}: ` +
       `${escapeMarkdown(a.entries.slice(0, 20).join(', '))}${a.entries.length > 20 ? ` and ${a.entries.length - 20} more` : ''}` +
       ` (pattern ${escapeMarkdown(a.pattern)})`
     );
   });
+}
+
+/**
+ * How to accept the regressions left, for a pull request: the command for each regressed entry,
+ * bound to the commit measured and to a size just above the one measured (src/gate/accept.ts).
+ */
+function toAcceptNotes(outcome: ModeOutcome, commit: string | undefined): string[] {
+  if (!outcome.publishesToPullRequest || !commit || outcome.mode === 'release') return [];
+  const regressed = outcome.compared.flatMap((r) =>
+    (r.comparisons ?? []).filter((c) => c.verdict === 'regressed'),
+  );
+  const lines = [...new Set(regressed.map((c) => suggestedAccept(c, commit)))];
+  if (lines.length === 0) return [];
+  return [
+    `**If a regression is expected**, someone with write access can accept it for commit ` +
+      `${escapeMarkdown(commit.slice(0, 12))} with a comment line such as: ` +
+      `${lines
+        .slice(0, 10)
+        .map((l) => escapeMarkdown(l))
+        .join(' · ')}${lines.length > 10 ? ` and ${lines.length - 10} more` : ''} ` +
+      '(docs/github-action.md, "Accepting an expected regression").',
+  ];
 }
 
 function appendedNotes(outcome: ModeOutcome): string[] {
@@ -103,6 +130,11 @@ export async function run(): Promise<RunResult> {
     }
     const ctx = readContext(env);
     const api = inputs.githubToken ? createOctokit(inputs.githubToken, ctx.apiUrl, logger) : undefined;
+    const nothingToDo = await commentTrigger(ctx, inputs, api);
+    if (nothingToDo) {
+      logger.notice(`trt-gate: nothing to do: ${nothingToDo}`);
+      return { exitCode: ExitCode.ok, outputs };
+    }
     const resultsDir = resolve(ctx.workspace, inputs.resultsDir);
     await mkdir(resultsDir, { recursive: true });
     const target = await resolveTarget(ctx, api, logger);
@@ -131,7 +163,7 @@ export async function run(): Promise<RunResult> {
       mode: outcome.mode,
       baselineLabel: outcome.baselineLabel,
       runUrl: ctx.runUrl,
-      notes: [...acceptedNotes(outcome), ...modeNotes(outcome)],
+      notes: [...acceptedNotes(outcome), ...toAcceptNotes(outcome, target.sha), ...modeNotes(outcome)],
       problems: outcome.problems,
       notices: outcome.notices,
     });

@@ -14,6 +14,7 @@ import type { RunObserver } from '../src/pipeline/events.js';
 import type { GateOutcome, Results } from '../src/results/schema.js';
 import type { AppendOutcome, BaselineStore } from '../src/store/types.js';
 import { type Accepted, acceptRegressions } from './accept.js';
+import { assertResultsOfHead } from './comment-trigger.js';
 import { baselineWritePolicy, type GitHubContext } from './context.js';
 import { failClosed, missingArchitectures } from './coverage.js';
 import type { GitHubApi, Logger } from './github/octokit.js';
@@ -228,6 +229,7 @@ async function prMode(m: ModeContext): Promise<ModeOutcome> {
     return gatedCandidates(m, store, { pullRequest: m.inputs.mode === 'pr' });
   });
   const { problems, judged } = gated;
+  assertResultsOfHead(m.ctx, m.target, gated.compared);
   const { compared, gate, used, refused } = await acceptRegressions(m, gated.compared, gated.gate);
   for (const arch of missingArchitectures(m.inputs.expectedArchitectures, compared)) {
     problems.push(`missing architecture ${arch}: no results file from it (did its matrix job fail?)`);

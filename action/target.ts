@@ -1,6 +1,7 @@
+import { DataError, UsageError } from '../src/errors.js';
 import { branchOf, type GitHubContext } from './context.js';
 import { errorMessage, type GitHubApi, type Logger } from './github/octokit.js';
-import { findPullRequestForSha, type PullRequestRef } from './github/pulls.js';
+import { findPullRequestForSha, getPullRequest, type PullRequestRef } from './github/pulls.js';
 
 /** What this run reports on: the pull request (if any), the commit to check, the base branch. */
 export interface ReportTarget {
@@ -84,6 +85,29 @@ export async function resolveTarget(
       sha: run.head_sha,
       baseBranch: pullRequest?.baseRef ?? ctx.defaultBranch,
       readOnly: undefined,
+      untrustedSource: fromFork ? (headRepo ?? 'an unknown repository') : undefined,
+    };
+  }
+  if (ctx.issueComment?.issue.pull_request) {
+    // A comment on a pull request (re-judging on an accept command): the PR as the API tells it
+    // now, never the payload's word. Without it nothing can be judged: fail.
+    const number = ctx.issueComment.issue.number;
+    if (!api) throw new UsageError(`issue_comment on PR #${number}: a github-token is needed to read it`);
+    let pullRequest: PullRequestRef;
+    try {
+      pullRequest = await getPullRequest(api, ctx.owner, ctx.repo, number);
+    } catch (error) {
+      throw new DataError(`could not read pull request #${number} (${errorMessage(error)})`);
+    }
+    const headRepo = pullRequest.headRepo;
+    const fromFork =
+      headRepo === undefined || headRepo.toLowerCase() !== `${ctx.owner}/${ctx.repo}`.toLowerCase();
+    return {
+      pullRequest,
+      sha: pullRequest.headSha,
+      baseBranch: pullRequest.baseRef,
+      readOnly: undefined,
+      // Its results were uploaded by the fork's own workflow run: its pairs are not trusted.
       untrustedSource: fromFork ? (headRepo ?? 'an unknown repository') : undefined,
     };
   }

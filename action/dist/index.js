@@ -35314,6 +35314,12 @@ var init_version = __esm({
 });
 
 // src/runners/trtexec/parse/cli-values.ts
+function flagRuleFor(flag, v) {
+  const at = (bound) => v.major > bound[0] || v.major === bound[0] && v.minor >= bound[1];
+  return FLAG_RULES.find(
+    (r) => r.flag === flag && (r.removedIn !== void 0 && at(r.removedIn) || r.addedIn !== void 0 && !at(r.addedIn))
+  );
+}
 function issue3(key, message) {
   return { file: "trt-gate.yml", path: key ? `runner.${key}` : "runner", message };
 }
@@ -35367,14 +35373,11 @@ function checkExtraFlags(extra, emitted, v, bad, unsupported) {
     } else if (emitted.has(name)) {
       bad.push(issue3(at, `--${name} is already set from the runner options`));
     } else {
-      for (const rule of FLAG_RULES.filter((r) => r.flag === name)) {
-        const gone = rule.removedIn !== void 0 && v.major >= rule.removedIn;
-        const notYet = rule.addedIn !== void 0 && v.major < rule.addedIn;
-        if (gone || notYet) {
-          unsupported.push(
-            issue3(at, `--${name} is not available in TensorRT ${formatVersion(v)} (${rule.note})`)
-          );
-        }
+      const rule = flagRuleFor(name, v);
+      if (rule) {
+        unsupported.push(
+          issue3(at, `--${name} is not available in TensorRT ${formatVersion(v)} (${rule.note})`)
+        );
       }
       if (name === "best" && emitted.has("stronglyTyped") || name === "stronglyTyped" && emitted.has("best")) {
         bad.push(issue3(at, "--best and --stronglyTyped cannot be combined: trtexec refuses it"));
@@ -35385,7 +35388,7 @@ function checkExtraFlags(extra, emitted, v, bad, unsupported) {
   }
   return out;
 }
-var RESERVED_FLAGS, STRONG_TYPING, FLAG_RULES;
+var RESERVED_FLAGS, STRONG_TYPING, GONE_IN_10, FLAG_RULES;
 var init_cli_values = __esm({
   "src/runners/trtexec/parse/cli-values.ts"() {
     "use strict";
@@ -35401,20 +35404,40 @@ var init_cli_values = __esm({
       "timingCacheFile"
     ];
     STRONG_TYPING = "networks are strongly typed; set precision in the model";
+    GONE_IN_10 = "removed in TensorRT 10 (implicit batch, Caffe and UFF are gone)";
     FLAG_RULES = [
-      { flag: "workspace", removedIn: 10, note: "use --memPoolSize=workspace:<MiB> (runner.workspaceMiB)" },
-      { flag: "minTiming", removedIn: 10, note: "use --avgTiming" },
-      { flag: "batch", removedIn: 10, note: "implicit batch is gone; set shapes" },
-      { flag: "maxBatch", removedIn: 10, note: "implicit batch is gone; set shapes" },
-      { flag: "explicitBatch", removedIn: 10, note: "explicit batch is always on" },
-      { flag: "buildOnly", removedIn: 10, note: "use --skipInference" },
-      { flag: "nvtxMode", removedIn: 10, note: "use --profilingVerbosity" },
-      ...["fp16", "bf16", "int8", "fp8", "int4", "best", "calib", "precisionConstraints", "layerPrecisions"].map(
-        (flag) => ({ flag, removedIn: 11, note: STRONG_TYPING })
+      { flag: "workspace", removedIn: [10, 0], note: "use --memPoolSize=workspace:<MiB> (runner.workspaceMiB)" },
+      { flag: "minTiming", removedIn: [10, 0], note: "use --avgTiming" },
+      { flag: "batch", removedIn: [10, 0], note: "implicit batch is gone; set shapes" },
+      { flag: "maxBatch", removedIn: [10, 0], note: "implicit batch is gone; set shapes" },
+      { flag: "explicitBatch", removedIn: [10, 0], note: "explicit batch is always on" },
+      { flag: "explicitPrecision", removedIn: [10, 0], note: "it had no effect since 8.x" },
+      { flag: "buildOnly", removedIn: [10, 0], note: "use --skipInference" },
+      { flag: "nvtxMode", removedIn: [10, 0], note: "use --profilingVerbosity" },
+      { flag: "heuristic", removedIn: [10, 0], note: "use --builderOptimizationLevel" },
+      ...["uff", "model", "deploy", "output", "uffInput", "uffNHWC"].map(
+        (flag) => ({ flag, removedIn: [10, 0], note: GONE_IN_10 })
       ),
-      { flag: "layerOutputTypes", removedIn: 11, note: STRONG_TYPING },
-      { flag: "bf16", addedIn: 10, note: "BF16 needs TensorRT 10" },
-      { flag: "stronglyTyped", addedIn: 10, note: "strongly typed networks need TensorRT 10" }
+      ...["fp16", "bf16", "int8", "fp8", "int4", "best", "calib", "precisionConstraints", "layerPrecisions"].map(
+        (flag) => ({ flag, removedIn: [11, 0], note: STRONG_TYPING })
+      ),
+      ...["layerOutputTypes", "minShapesCalib", "optShapesCalib", "maxShapesCalib"].map(
+        (flag) => ({ flag, removedIn: [11, 0], note: STRONG_TYPING })
+      ),
+      { flag: "calibProfile", addedIn: [10, 0], removedIn: [11, 0], note: STRONG_TYPING },
+      { flag: "weightless", addedIn: [10, 0], removedIn: [11, 0], note: "use --stripWeights" },
+      { flag: "restricted", removedIn: [11, 0], note: "removed in TensorRT 11" },
+      { flag: "bf16", addedIn: [10, 0], note: "BF16 needs TensorRT 10" },
+      { flag: "stronglyTyped", addedIn: [10, 0], note: "strongly typed networks need TensorRT 10" },
+      // Not in 10.0.1's parser, in 10.9's; 10.1–10.8 unchecked (trtexec itself refuses it where it is missing).
+      { flag: "int4", addedIn: [10, 1], note: "INT4 is not in TensorRT 10.0" },
+      ...["includeDataTransfers", "noSpinWait", "noCudaGraph"].map(
+        (flag) => ({
+          flag,
+          addedIn: [11, 0],
+          note: "before 11 the opposite is the default; set runner.noDataTransfers/useSpinWait/useCudaGraph"
+        })
+      )
     ];
   }
 });
@@ -77946,7 +77969,11 @@ var EntryComparison = external_exports.object({
     at: external_exports.string(),
     reason: external_exports.string(),
     url: external_exports.string().optional(),
-    pattern: external_exports.string()
+    pattern: external_exports.string(),
+    /** The commit (prefix) the acceptance was given for. Absent in files of older versions. */
+    commit: external_exports.string().optional(),
+    /** The largest worsening accepted, percent, when the acceptance gave a bound. */
+    upToPct: external_exports.number().optional()
   }).optional(),
   /**
    * The baseline's latency distribution for the report's overlay: 101 quantiles (0, 1 … 100 %)
@@ -84425,126 +84452,131 @@ function outcomeExitCode(runs, gate) {
 // action/main.ts
 init_errors();
 
-// action/context.ts
-import { readFileSync as readFileSync5 } from "node:fs";
-init_errors();
-var Repo = external_exports.object({ full_name: external_exports.string().min(3) });
-var Repository = external_exports.object({ full_name: external_exports.string().optional(), default_branch: external_exports.string().optional() });
-var PullRequestPayload = external_exports.object({
-  pull_request: external_exports.object({
-    number: external_exports.number().int().positive(),
-    head: external_exports.object({ sha: external_exports.string().regex(/^[0-9a-f]{40,64}$/), ref: external_exports.string(), repo: Repo.nullable() }),
-    base: external_exports.object({ ref: external_exports.string().min(1), sha: external_exports.string().optional(), repo: Repo })
-  })
-});
-var WorkflowRunPayload = external_exports.object({
-  workflow_run: external_exports.object({
-    id: external_exports.number(),
-    head_sha: external_exports.string().regex(/^[0-9a-f]{40,64}$/),
-    head_branch: external_exports.string().nullable().optional(),
-    event: external_exports.string(),
-    head_repository: Repo.nullable().optional(),
-    repository: Repo.optional()
-  })
-});
-var ReleasePayload = external_exports.object({
-  release: external_exports.object({ tag_name: external_exports.string(), target_commitish: external_exports.string().optional() })
-});
-var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target"]);
-function readPayload(env) {
-  const path6 = env.GITHUB_EVENT_PATH;
-  if (!path6) return {};
-  let raw;
-  try {
-    raw = JSON.parse(readFileSync5(path6, "utf8"));
-  } catch (error63) {
-    throw new UsageError(
-      `cannot read the event payload at GITHUB_EVENT_PATH (${path6}): ${error63.message}`
-    );
-  }
-  return raw && typeof raw === "object" && !Array.isArray(raw) ? raw : {};
-}
-function parseOrThrow(schema, payload, event) {
-  const parsed = schema.safeParse(payload);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new UsageError(
-      `the ${event} event payload is not shaped as expected (${first?.path.join(".") || "(root)"}: ${first?.message})`
-    );
-  }
-  return parsed.data;
-}
-function readContext(env) {
-  const eventName = env.GITHUB_EVENT_NAME ?? "";
-  const payload = readPayload(env);
-  const repository = Repository.safeParse(payload.repository);
-  const fullName = env.GITHUB_REPOSITORY ?? (repository.success ? repository.data.full_name : void 0) ?? "";
-  const [owner = "", repo = ""] = fullName.split("/");
-  const serverUrl = (env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, "");
-  const apiUrl = (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
-  const runId = env.GITHUB_RUN_ID;
-  return {
-    eventName,
-    owner,
-    repo,
-    sha: env.GITHUB_SHA,
-    ref: env.GITHUB_REF,
-    workflow: env.GITHUB_WORKFLOW ?? "",
-    // `owner/repo/.github/workflows/ci.yml@refs/heads/main` → the file, whatever the ref.
-    workflowPath: env.GITHUB_WORKFLOW_REF?.replace(/@[^@]*$/, ""),
-    runId,
-    serverUrl,
-    apiUrl,
-    workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
-    defaultBranch: repository.success ? repository.data.default_branch : void 0,
-    runUrl: owner && repo && runId ? `${serverUrl}/${owner}/${repo}/actions/runs/${runId}` : void 0,
-    pullRequest: PULL_REQUEST_EVENTS.has(eventName) ? parseOrThrow(PullRequestPayload, payload, eventName).pull_request : void 0,
-    workflowRun: eventName === "workflow_run" ? parseOrThrow(WorkflowRunPayload, payload, eventName).workflow_run : void 0,
-    release: eventName === "release" ? parseOrThrow(ReleasePayload, payload, eventName).release : void 0
-  };
-}
-function branchOf(ref2) {
-  return ref2?.startsWith("refs/heads/") ? ref2.slice("refs/heads/".length) : void 0;
-}
-function baselineWritePolicy(ctx) {
-  const refuse = (why) => new UsageError(
-    `mode baseline refuses to record baselines ${why}. Baselines are recorded only on push or workflow_dispatch to the default branch, on schedule, or on release; use mode pr to compare a pull request.`
-  );
-  switch (ctx.eventName) {
-    case "pull_request":
-    case "pull_request_target":
-    case "pull_request_review":
-    case "pull_request_review_comment":
-    case "merge_group":
-      throw refuse(`on a ${ctx.eventName} event (code that is not merged yet)`);
-    case "release":
-      return { production: true };
-    case "schedule": {
-      const branch = branchOf(ctx.ref) ?? ctx.defaultBranch;
-      if (!branch) throw refuse("on a schedule event without a branch ref");
-      return { branch };
+// src/gate/accept.ts
+var MAX_PATTERN = 200;
+var MAX_REASON = 300;
+var MAX_UP_TO_PCT = 1e3;
+var ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/g;
+var ACCEPT_USAGE = "/trt-gate accept <entry-glob> @<commit> [--up-to <N>%] [reason]";
+function parseAcceptCommands(body) {
+  const out = [];
+  for (const line of body.split(/\r?\n/)) {
+    const m = /^\/trt-gate\s+accept\s+(\S+)(?:\s+(.*))?$/.exec(line.replace(ZERO_WIDTH, "").trim());
+    if (!m || m[1].length > MAX_PATTERN) continue;
+    const pattern = m[1];
+    const words = (m[2] ?? "").trim().split(/\s+/).filter(Boolean);
+    let commit2;
+    let upToPct;
+    let problem;
+    while (words.length > 0 && !problem) {
+      const word = words[0];
+      if (word.startsWith("@")) {
+        if (!/^@[0-9a-f]{7,40}$/i.test(word)) problem = `${word} is not a commit (7 to 40 hex digits)`;
+        else commit2 = word.slice(1).toLowerCase();
+      } else if (word === "--up-to" || word.startsWith("--up-to=")) {
+        const value2 = word === "--up-to" ? words.splice(1, 1)[0] : word.slice("--up-to=".length);
+        const n3 = /^\+?(\d+(?:\.\d+)?)%?$/.exec(value2 ?? "");
+        const pct4 = n3 ? Number(n3[1]) : Number.NaN;
+        if (!(pct4 > 0 && pct4 <= MAX_UP_TO_PCT)) {
+          problem = `--up-to expects a percentage above 0 and at most ${MAX_UP_TO_PCT}, such as 12%, got ${JSON.stringify(value2 ?? "")}`;
+        } else upToPct = pct4;
+      } else break;
+      words.shift();
     }
-    case "push":
-    case "workflow_dispatch": {
-      const branch = branchOf(ctx.ref);
-      if (!ctx.defaultBranch) throw refuse(`on ${ctx.eventName}: the payload names no default branch`);
-      if (branch !== ctx.defaultBranch) {
-        throw refuse(
-          `on ${ctx.eventName} to ${JSON.stringify(ctx.ref ?? "")} (not the default branch ${ctx.defaultBranch})`
-        );
+    if (!problem && !commit2) {
+      problem = `it names no commit: write ${ACCEPT_USAGE} (the report shows the line for the commit it measured)`;
+    }
+    if (problem) out.push({ pattern, problem });
+    else {
+      const reason = words.join(" ").slice(0, MAX_REASON);
+      out.push({ pattern, commit: commit2, ...upToPct !== void 0 ? { upToPct } : {}, reason });
+    }
+  }
+  return out;
+}
+function entryGlob(pattern) {
+  let re = "";
+  for (let i3 = 0; i3 < pattern.length; i3++) {
+    const ch = pattern[i3];
+    if (ch === "*" && pattern[i3 + 1] === "*") {
+      re += ".*";
+      i3++;
+    } else if (ch === "*") re += "[^/]*";
+    else if (ch === "?") re += "[^/]";
+    else re += ch.replace(/[\\^$.|+()[\]{}]/g, "\\$&");
+  }
+  return new RegExp(`^${re}$`);
+}
+function worseningPct(m) {
+  if (m.deltaPct === null || !Number.isFinite(m.deltaPct)) return null;
+  return m.direction === "lower" ? m.deltaPct : -m.deltaPct;
+}
+function regressionPct(c3) {
+  let worst = Number.NEGATIVE_INFINITY;
+  for (const m of c3.metrics.filter((x2) => x2.verdict === "regressed")) {
+    const w = worseningPct(m);
+    if (w === null) return null;
+    worst = Math.max(worst, w);
+  }
+  return Number.isFinite(worst) ? worst : null;
+}
+var pct2 = (x2) => `${Number(x2.toFixed(1))} %`;
+function acceptanceRefusal(a2, c3, commit2) {
+  const sameCommit = commit2?.toLowerCase().startsWith(a2.commit) === true;
+  if (!sameCommit && a2.upToPct === void 0) {
+    return `given for commit ${a2.commit.slice(0, 12)}, but these results are of ${commit2 ? `commit ${commit2.slice(0, 12)}` : "an unknown commit"}: accept again for it, or give --up-to`;
+  }
+  if (a2.upToPct === void 0) return void 0;
+  const size = regressionPct(c3);
+  if (size === null) return `accepted up to +${pct2(a2.upToPct)}, but the size of this regression is unknown`;
+  if (size > a2.upToPct) return `accepted up to +${pct2(a2.upToPct)}, but it is now +${pct2(size)}`;
+  return void 0;
+}
+function applyAcceptances(results, acceptances, failOn, commit2) {
+  const notApplied = [];
+  if (acceptances.length === 0 || !results.comparisons) return { results, notApplied };
+  const globs = acceptances.map((a2) => ({ a: a2, re: entryGlob(a2.pattern) }));
+  const comparisons = results.comparisons.map((c3) => {
+    if (c3.verdict !== "regressed") return c3;
+    const named = globs.filter((g2) => g2.re.test(c3.entryId)).map((g2) => g2.a);
+    const refusals = named.map((a2) => ({ a: a2, why: acceptanceRefusal(a2, c3, commit2) }));
+    const match = refusals.find((r) => r.why === void 0)?.a;
+    if (!match) {
+      for (const r of refusals) {
+        notApplied.push({ entryId: c3.entryId, device: c3.device, acceptance: r.a, why: r.why });
       }
-      return { branch };
+      const last = refusals.at(-1);
+      return last ? { ...c3, reason: `${c3.reason} (not accepted: ${last.why})` } : c3;
     }
-    default:
-      throw refuse(`on a ${JSON.stringify(ctx.eventName || "unknown")} event`);
-  }
+    const bound = match.upToPct !== void 0 ? ` up to +${pct2(match.upToPct)}` : "";
+    return {
+      ...c3,
+      verdict: "accepted",
+      reason: `regression accepted${bound} by ${match.by}${match.reason ? `: ${match.reason}` : ""} (was: ${c3.reason})`,
+      accepted: {
+        by: match.by,
+        at: match.at,
+        reason: match.reason,
+        pattern: match.pattern,
+        commit: match.commit,
+        ...match.upToPct !== void 0 ? { upToPct: match.upToPct } : {},
+        ...match.url ? { url: match.url } : {}
+      }
+    };
+  });
+  return { results: { ...results, comparisons, gate: decide(comparisons, failOn) }, notApplied };
+}
+function suggestedAccept(c3, commit2) {
+  const size = regressionPct(c3);
+  const bound = size === null ? "" : ` --up-to ${Math.max(1, Math.ceil(size + 1))}%`;
+  return `/trt-gate accept ${c3.entryId} @${commit2.slice(0, 12)}${bound} <reason>`;
 }
 
-// action/github/comment.ts
-import { createHash as createHash5 } from "node:crypto";
+// action/comment-trigger.ts
+init_errors();
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync6, existsSync as existsSync2 } from "fs";
+import { readFileSync as readFileSync5, existsSync as existsSync2 } from "fs";
 import { EOL as EOL5 } from "os";
 var Context = class {
   /**
@@ -84555,7 +84587,7 @@ var Context = class {
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
       if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync6(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+        this.payload = JSON.parse(readFileSync5(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path6 = process.env.GITHUB_EVENT_PATH;
         process.stdout.write(`GITHUB_EVENT_PATH ${path6} does not exist${EOL5}`);
@@ -88876,6 +88908,247 @@ function errorMessage(error63) {
   return status ? `HTTP ${status}: ${message}` : message;
 }
 
+// action/github/accept.ts
+var MAY_ACCEPT = /* @__PURE__ */ new Set(["admin", "maintain", "write"]);
+function mayAccept(role) {
+  return MAY_ACCEPT.has(role);
+}
+async function readAcceptances(api, owner, repo, pullNumber) {
+  const comments = await api.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    owner,
+    repo,
+    issue_number: pullNumber,
+    per_page: 100
+  });
+  const accepted = [];
+  const refused = [];
+  const roles = /* @__PURE__ */ new Map();
+  for (const comment of comments) {
+    const commands = parseAcceptCommands(comment.body ?? "");
+    if (commands.length === 0) continue;
+    const login = comment.user?.login ?? "";
+    const what = `accept ${commands.map((c3) => c3.pattern).join(", ")} by ${login || "an unknown user"}`;
+    if (!login || comment.user?.type === "Bot") {
+      refused.push(`${what}: only people with write access can accept a regression`);
+      continue;
+    }
+    let role = roles.get(login);
+    if (!role) {
+      role = permissionOf(api, owner, repo, login);
+      roles.set(login, role);
+    }
+    const granted = await role;
+    if (!MAY_ACCEPT.has(granted)) {
+      refused.push(`${what}: ${login} has ${granted} access; write, maintain or admin is needed`);
+      continue;
+    }
+    for (const c3 of commands) {
+      if ("problem" in c3) {
+        refused.push(`accept ${c3.pattern} by ${login}: ${c3.problem}`);
+        continue;
+      }
+      accepted.push({
+        pattern: c3.pattern,
+        commit: c3.commit,
+        ...c3.upToPct !== void 0 ? { upToPct: c3.upToPct } : {},
+        by: login,
+        at: comment.updated_at ?? comment.created_at ?? "",
+        reason: c3.reason,
+        ...comment.html_url ? { url: comment.html_url } : {}
+      });
+    }
+  }
+  return { accepted, refused };
+}
+async function permissionOf(api, owner, repo, username) {
+  try {
+    const { data } = await api.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", {
+      owner,
+      repo,
+      username
+    });
+    const d = data;
+    if (d.permission === "admin" || d.permission === "write")
+      return MAY_ACCEPT.has(d.role_name ?? "") ? d.role_name : d.permission;
+    return d.role_name && !MAY_ACCEPT.has(d.role_name) ? d.role_name : d.permission ?? "no";
+  } catch (error63) {
+    const status = error63.status;
+    return status === 404 ? "no" : `unknown (${errorMessage(error63)})`;
+  }
+}
+
+// action/comment-trigger.ts
+async function commentTrigger(ctx, inputs, api) {
+  const event = ctx.issueComment;
+  if (!event) return void 0;
+  const number4 = event.issue.number;
+  if (!event.issue.pull_request) return `comment on issue #${number4}, not a pull request`;
+  if (parseAcceptCommands(event.comment.body ?? "").length === 0) {
+    return `the comment on PR #${number4} has no /trt-gate accept command`;
+  }
+  const login = event.comment.user?.login;
+  if (!login || event.comment.user?.type === "Bot") {
+    return `the comment on PR #${number4} is not from a person with write access`;
+  }
+  if (inputs.mode !== "pr" && inputs.mode !== "aggregate") {
+    throw new UsageError(
+      `input ${Input.mode}: an issue_comment event re-judges a pull request (mode pr or aggregate), not mode ${inputs.mode}`
+    );
+  }
+  if (inputs.resultsFiles.length === 0) {
+    throw new UsageError(
+      `input ${Input.resultsFiles}: an issue_comment event never runs the benchmark; give the results the PR head's run uploaded (examples/workflows/trt-gate-accept.yml)`
+    );
+  }
+  if (!api) throw new UsageError(`issue_comment: a ${Input.githubToken} is needed to read who commented`);
+  const role = await permissionOf(api, ctx.owner, ctx.repo, login);
+  if (!mayAccept(role)) {
+    return `${login} has ${role} access to the repository; only a comment from someone with write access re-judges PR #${number4}`;
+  }
+  return void 0;
+}
+function assertResultsOfHead(ctx, target, compared) {
+  if (!ctx.issueComment) return;
+  const head = target.sha;
+  const other = compared.filter((r) => !head || r.source?.sha !== head);
+  if (other.length === 0) return;
+  const shas = [...new Set(other.map((r) => r.source?.sha?.slice(0, 12) ?? "an unknown commit"))];
+  throw new UsageError(
+    `issue_comment: the results are of ${shas.join(", ")}, but the head of PR #${target.pullRequest?.number} is ${head?.slice(0, 12) ?? "unknown"}; nothing re-judged (the benchmark of the new head judges it)`
+  );
+}
+
+// action/context.ts
+import { readFileSync as readFileSync6 } from "node:fs";
+init_errors();
+var Repo = external_exports.object({ full_name: external_exports.string().min(3) });
+var Repository = external_exports.object({ full_name: external_exports.string().optional(), default_branch: external_exports.string().optional() });
+var PullRequestPayload = external_exports.object({
+  pull_request: external_exports.object({
+    number: external_exports.number().int().positive(),
+    head: external_exports.object({ sha: external_exports.string().regex(/^[0-9a-f]{40,64}$/), ref: external_exports.string(), repo: Repo.nullable() }),
+    base: external_exports.object({ ref: external_exports.string().min(1), sha: external_exports.string().optional(), repo: Repo })
+  })
+});
+var WorkflowRunPayload = external_exports.object({
+  workflow_run: external_exports.object({
+    id: external_exports.number(),
+    head_sha: external_exports.string().regex(/^[0-9a-f]{40,64}$/),
+    head_branch: external_exports.string().nullable().optional(),
+    event: external_exports.string(),
+    head_repository: Repo.nullable().optional(),
+    repository: Repo.optional()
+  })
+});
+var IssueCommentPayload = external_exports.object({
+  issue: external_exports.object({
+    number: external_exports.number().int().positive(),
+    pull_request: external_exports.object({ url: external_exports.string().optional() }).nullable().optional()
+  }),
+  comment: external_exports.object({
+    id: external_exports.number(),
+    body: external_exports.string().nullable().optional(),
+    user: external_exports.object({ login: external_exports.string(), type: external_exports.string().optional() }).nullable(),
+    html_url: external_exports.string().optional()
+  })
+});
+var ReleasePayload = external_exports.object({
+  release: external_exports.object({ tag_name: external_exports.string(), target_commitish: external_exports.string().optional() })
+});
+var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target"]);
+function readPayload(env) {
+  const path6 = env.GITHUB_EVENT_PATH;
+  if (!path6) return {};
+  let raw;
+  try {
+    raw = JSON.parse(readFileSync6(path6, "utf8"));
+  } catch (error63) {
+    throw new UsageError(
+      `cannot read the event payload at GITHUB_EVENT_PATH (${path6}): ${error63.message}`
+    );
+  }
+  return raw && typeof raw === "object" && !Array.isArray(raw) ? raw : {};
+}
+function parseOrThrow(schema, payload, event) {
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new UsageError(
+      `the ${event} event payload is not shaped as expected (${first?.path.join(".") || "(root)"}: ${first?.message})`
+    );
+  }
+  return parsed.data;
+}
+function readContext(env) {
+  const eventName = env.GITHUB_EVENT_NAME ?? "";
+  const payload = readPayload(env);
+  const repository = Repository.safeParse(payload.repository);
+  const fullName = env.GITHUB_REPOSITORY ?? (repository.success ? repository.data.full_name : void 0) ?? "";
+  const [owner = "", repo = ""] = fullName.split("/");
+  const serverUrl = (env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, "");
+  const apiUrl = (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
+  const runId = env.GITHUB_RUN_ID;
+  return {
+    eventName,
+    owner,
+    repo,
+    sha: env.GITHUB_SHA,
+    ref: env.GITHUB_REF,
+    workflow: env.GITHUB_WORKFLOW ?? "",
+    // `owner/repo/.github/workflows/ci.yml@refs/heads/main` → the file, whatever the ref.
+    workflowPath: env.GITHUB_WORKFLOW_REF?.replace(/@[^@]*$/, ""),
+    runId,
+    serverUrl,
+    apiUrl,
+    workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+    defaultBranch: repository.success ? repository.data.default_branch : void 0,
+    runUrl: owner && repo && runId ? `${serverUrl}/${owner}/${repo}/actions/runs/${runId}` : void 0,
+    pullRequest: PULL_REQUEST_EVENTS.has(eventName) ? parseOrThrow(PullRequestPayload, payload, eventName).pull_request : void 0,
+    workflowRun: eventName === "workflow_run" ? parseOrThrow(WorkflowRunPayload, payload, eventName).workflow_run : void 0,
+    release: eventName === "release" ? parseOrThrow(ReleasePayload, payload, eventName).release : void 0,
+    issueComment: eventName === "issue_comment" ? parseOrThrow(IssueCommentPayload, payload, eventName) : void 0
+  };
+}
+function branchOf(ref2) {
+  return ref2?.startsWith("refs/heads/") ? ref2.slice("refs/heads/".length) : void 0;
+}
+function baselineWritePolicy(ctx) {
+  const refuse = (why) => new UsageError(
+    `mode baseline refuses to record baselines ${why}. Baselines are recorded only on push or workflow_dispatch to the default branch, on schedule, or on release; use mode pr to compare a pull request.`
+  );
+  switch (ctx.eventName) {
+    case "pull_request":
+    case "pull_request_target":
+    case "pull_request_review":
+    case "pull_request_review_comment":
+    case "merge_group":
+      throw refuse(`on a ${ctx.eventName} event (code that is not merged yet)`);
+    case "release":
+      return { production: true };
+    case "schedule": {
+      const branch = branchOf(ctx.ref) ?? ctx.defaultBranch;
+      if (!branch) throw refuse("on a schedule event without a branch ref");
+      return { branch };
+    }
+    case "push":
+    case "workflow_dispatch": {
+      const branch = branchOf(ctx.ref);
+      if (!ctx.defaultBranch) throw refuse(`on ${ctx.eventName}: the payload names no default branch`);
+      if (branch !== ctx.defaultBranch) {
+        throw refuse(
+          `on ${ctx.eventName} to ${JSON.stringify(ctx.ref ?? "")} (not the default branch ${ctx.defaultBranch})`
+        );
+      }
+      return { branch };
+    }
+    default:
+      throw refuse(`on a ${JSON.stringify(ctx.eventName || "unknown")} event`);
+  }
+}
+
+// action/github/comment.ts
+import { createHash as createHash5 } from "node:crypto";
+
 // action/github/identity.ts
 var GITHUB_ACTIONS_BOT = "github-actions[bot]";
 async function resolveCommentAuthor(api, override) {
@@ -88968,7 +89241,7 @@ async function recordBaselines(store, runs, historySize) {
 }
 
 // src/release/report.ts
-function pct2(candidate, production) {
+function pct3(candidate, production) {
   if (candidate === void 0 || production === void 0 || production === 0) return "\u2014";
   return formatDeltaPct((candidate / production - 1) * 100);
 }
@@ -89002,7 +89275,7 @@ function releaseReport(models, production) {
       const top1 = entry.accuracy?.worst?.top1Agreement;
       lines.push(
         // Triton names are model names (letters, digits, . _ -) and a precision: safe in a code span.
-        `| \`${m.name}\` (${m.platform}) | ${escapeMarkdown(entry.key.device)} | ${value(p50)} | ${pct2(p50, prod?.latency?.pooled.median)} | ${value(entry.latency?.pooled.p99)} | ${value(atSlo)} | ${pct2(atSlo, prod?.sweep?.throughputAtSlo)} | ${cosine === void 0 ? "\u2014" : cosine.toFixed(6)} | ${top1 === void 0 ? "\u2014" : `${(top1 * 100).toFixed(1)} %`} | ${cosine !== void 0 && prod?.accuracy?.worst ? (cosine - prod.accuracy.worst.cosine).toExponential(1) : "\u2014"} |`
+        `| \`${m.name}\` (${m.platform}) | ${escapeMarkdown(entry.key.device)} | ${value(p50)} | ${pct3(p50, prod?.latency?.pooled.median)} | ${value(entry.latency?.pooled.p99)} | ${value(atSlo)} | ${pct3(atSlo, prod?.sweep?.throughputAtSlo)} | ${cosine === void 0 ? "\u2014" : cosine.toFixed(6)} | ${top1 === void 0 ? "\u2014" : `${(top1 * 100).toFixed(1)} %`} | ${cosine !== void 0 && prod?.accuracy?.worst ? (cosine - prod.accuracy.worst.cosine).toExponential(1) : "\u2014"} |`
       );
       for (const i3 of entry.incidents) {
         incidents.push(
@@ -89599,114 +89872,6 @@ async function releaseGated(options) {
 // action/modes.ts
 init_errors();
 
-// src/gate/accept.ts
-var MAX_PATTERN = 200;
-var MAX_REASON = 300;
-function parseAcceptCommands(body) {
-  const out = [];
-  for (const line of body.split(/\r?\n/)) {
-    const m = /^\/trt-gate\s+accept\s+(\S+)(?:\s+(.*))?$/.exec(line.trim());
-    if (!m || m[1].length > MAX_PATTERN) continue;
-    out.push({ pattern: m[1], reason: (m[2] ?? "").trim().slice(0, MAX_REASON) });
-  }
-  return out;
-}
-function entryGlob(pattern) {
-  let re = "";
-  for (let i3 = 0; i3 < pattern.length; i3++) {
-    const ch = pattern[i3];
-    if (ch === "*" && pattern[i3 + 1] === "*") {
-      re += ".*";
-      i3++;
-    } else if (ch === "*") re += "[^/]*";
-    else if (ch === "?") re += "[^/]";
-    else re += ch.replace(/[\\^$.|+()[\]{}]/g, "\\$&");
-  }
-  return new RegExp(`^${re}$`);
-}
-function applyAcceptances(results, acceptances, failOn) {
-  if (acceptances.length === 0 || !results.comparisons) return results;
-  const globs = acceptances.map((a2) => ({ a: a2, re: entryGlob(a2.pattern) }));
-  const comparisons = results.comparisons.map((c3) => {
-    if (c3.verdict !== "regressed") return c3;
-    const match = globs.find((g2) => g2.re.test(c3.entryId))?.a;
-    if (!match) return c3;
-    return {
-      ...c3,
-      verdict: "accepted",
-      reason: `regression accepted by ${match.by}${match.reason ? `: ${match.reason}` : ""} (was: ${c3.reason})`,
-      accepted: {
-        by: match.by,
-        at: match.at,
-        reason: match.reason,
-        pattern: match.pattern,
-        ...match.url ? { url: match.url } : {}
-      }
-    };
-  });
-  return { ...results, comparisons, gate: decide(comparisons, failOn) };
-}
-
-// action/github/accept.ts
-var MAY_ACCEPT = /* @__PURE__ */ new Set(["admin", "maintain", "write"]);
-async function readAcceptances(api, owner, repo, pullNumber) {
-  const comments = await api.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-    owner,
-    repo,
-    issue_number: pullNumber,
-    per_page: 100
-  });
-  const accepted = [];
-  const refused = [];
-  const roles = /* @__PURE__ */ new Map();
-  for (const comment of comments) {
-    const commands = parseAcceptCommands(comment.body ?? "");
-    if (commands.length === 0) continue;
-    const login = comment.user?.login ?? "";
-    const what = `accept ${commands.map((c3) => c3.pattern).join(", ")} by ${login || "an unknown user"}`;
-    if (!login || comment.user?.type === "Bot") {
-      refused.push(`${what}: only people with write access can accept a regression`);
-      continue;
-    }
-    let role = roles.get(login);
-    if (!role) {
-      role = permissionOf(api, owner, repo, login);
-      roles.set(login, role);
-    }
-    const granted = await role;
-    if (!MAY_ACCEPT.has(granted)) {
-      refused.push(`${what}: ${login} has ${granted} access; write, maintain or admin is needed`);
-      continue;
-    }
-    for (const c3 of commands) {
-      accepted.push({
-        pattern: c3.pattern,
-        by: login,
-        at: comment.updated_at ?? comment.created_at ?? "",
-        reason: c3.reason,
-        ...comment.html_url ? { url: comment.html_url } : {}
-      });
-    }
-  }
-  return { accepted, refused };
-}
-async function permissionOf(api, owner, repo, username) {
-  try {
-    const { data } = await api.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", {
-      owner,
-      repo,
-      username
-    });
-    const d = data;
-    if (d.permission === "admin" || d.permission === "write")
-      return MAY_ACCEPT.has(d.role_name ?? "") ? d.role_name : d.permission;
-    return d.role_name && !MAY_ACCEPT.has(d.role_name) ? d.role_name : d.permission ?? "no";
-  } catch (error63) {
-    const status = error63.status;
-    return status === 404 ? "no" : `unknown (${errorMessage(error63)})`;
-  }
-}
-
 // action/accept.ts
 async function acceptRegressions(m, compared, gate) {
   const none = { compared, gate, used: [], refused: [] };
@@ -89724,7 +89889,14 @@ async function acceptRegressions(m, compared, gate) {
     };
   }
   for (const r of read.refused) m.log.info(`refused: ${r}`);
-  const after = compared.map((r) => applyAcceptances(r, read.accepted, gate.failOn));
+  const applied = compared.map((r) => applyAcceptances(r, read.accepted, gate.failOn, m.target.sha));
+  const after = applied.map((a2) => a2.results);
+  const notApplied = applied.flatMap(
+    (a2) => a2.notApplied.map(
+      (n3) => `accept ${n3.acceptance.pattern} @${n3.acceptance.commit} by ${n3.acceptance.by} for ${n3.entryId} (${n3.device}): ${n3.why}`
+    )
+  );
+  for (const r of notApplied) m.log.info(`not accepted: ${r}`);
   const used = read.accepted.map((a2) => ({
     ...a2,
     entries: after.flatMap(
@@ -89741,7 +89913,7 @@ async function acceptRegressions(m, compared, gate) {
       gate.failOn
     ),
     used,
-    refused: read.refused
+    refused: [...read.refused, ...notApplied]
   };
 }
 
@@ -91102,6 +91274,7 @@ async function prMode(m) {
     return gatedCandidates(m, store, { pullRequest: m.inputs.mode === "pr" });
   });
   const { problems, judged } = gated;
+  assertResultsOfHead(m.ctx, m.target, gated.compared);
   const { compared, gate, used, refused } = await acceptRegressions(m, gated.compared, gated.gate);
   for (const arch3 of missingArchitectures(m.inputs.expectedArchitectures, compared)) {
     problems.push(`missing architecture ${arch3}: no results file from it (did its matrix job fail?)`);
@@ -91448,6 +91621,9 @@ ${problems}`;
   };
 }
 
+// action/target.ts
+init_errors();
+
 // action/github/pulls.ts
 function toRef(pull) {
   return {
@@ -91485,6 +91661,14 @@ async function findPullRequestForSha(api, owner, repo, sha, headRepo) {
     per_page: 100
   });
   return pick3(pulls);
+}
+async function getPullRequest(api, owner, repo, number4) {
+  const { data } = await api.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+    owner,
+    repo,
+    pull_number: number4
+  });
+  return toRef(data);
 }
 
 // action/target.ts
@@ -91541,6 +91725,26 @@ async function resolveTarget(ctx, api, log) {
       untrustedSource: fromFork ? headRepo ?? "an unknown repository" : void 0
     };
   }
+  if (ctx.issueComment?.issue.pull_request) {
+    const number4 = ctx.issueComment.issue.number;
+    if (!api) throw new UsageError(`issue_comment on PR #${number4}: a github-token is needed to read it`);
+    let pullRequest;
+    try {
+      pullRequest = await getPullRequest(api, ctx.owner, ctx.repo, number4);
+    } catch (error63) {
+      throw new DataError(`could not read pull request #${number4} (${errorMessage(error63)})`);
+    }
+    const headRepo = pullRequest.headRepo;
+    const fromFork = headRepo === void 0 || headRepo.toLowerCase() !== `${ctx.owner}/${ctx.repo}`.toLowerCase();
+    return {
+      pullRequest,
+      sha: pullRequest.headSha,
+      baseBranch: pullRequest.baseRef,
+      readOnly: void 0,
+      // Its results were uploaded by the fork's own workflow run: its pairs are not trusted.
+      untrustedSource: fromFork ? headRepo ?? "an unknown repository" : void 0
+    };
+  }
   return {
     pullRequest: void 0,
     sha: ctx.sha,
@@ -91572,8 +91776,20 @@ function modeNotes(outcome) {
 function acceptedNotes(outcome) {
   return (outcome.accepted ?? []).map((a2) => {
     const link = safeLink("comment", a2.url);
-    return `**Regression accepted** by ${escapeMarkdown(a2.by)} at ${escapeMarkdown(a2.at)}${a2.reason ? ` \u2014 ${escapeMarkdown(a2.reason)}` : ""}${link ? ` (${link})` : ""}: ${escapeMarkdown(a2.entries.slice(0, 20).join(", "))}${a2.entries.length > 20 ? ` and ${a2.entries.length - 20} more` : ""} (pattern ${escapeMarkdown(a2.pattern)})`;
+    const bound = a2.upToPct !== void 0 ? `, up to +${escapeMarkdown(a2.upToPct)} %` : ", at that commit only";
+    return `**Regression accepted** by ${escapeMarkdown(a2.by)} at ${escapeMarkdown(a2.at)} for commit ${escapeMarkdown(a2.commit.slice(0, 12))}${bound}${a2.reason ? ` \u2014 ${escapeMarkdown(a2.reason)}` : ""}${link ? ` (${link})` : ""}: ${escapeMarkdown(a2.entries.slice(0, 20).join(", "))}${a2.entries.length > 20 ? ` and ${a2.entries.length - 20} more` : ""} (pattern ${escapeMarkdown(a2.pattern)})`;
   });
+}
+function toAcceptNotes(outcome, commit2) {
+  if (!outcome.publishesToPullRequest || !commit2 || outcome.mode === "release") return [];
+  const regressed = outcome.compared.flatMap(
+    (r) => (r.comparisons ?? []).filter((c3) => c3.verdict === "regressed")
+  );
+  const lines = [...new Set(regressed.map((c3) => suggestedAccept(c3, commit2)))];
+  if (lines.length === 0) return [];
+  return [
+    `**If a regression is expected**, someone with write access can accept it for commit ${escapeMarkdown(commit2.slice(0, 12))} with a comment line such as: ${lines.slice(0, 10).map((l) => escapeMarkdown(l)).join(" \xB7 ")}${lines.length > 10 ? ` and ${lines.length - 10} more` : ""} (docs/github-action.md, "Accepting an expected regression").`
+  ];
 }
 function appendedNotes(outcome) {
   if (!outcome.appended) return [];
@@ -91601,6 +91817,11 @@ async function run() {
     }
     const ctx = readContext(env);
     const api = inputs.githubToken ? createOctokit(inputs.githubToken, ctx.apiUrl, logger) : void 0;
+    const nothingToDo = await commentTrigger(ctx, inputs, api);
+    if (nothingToDo) {
+      logger.notice(`trt-gate: nothing to do: ${nothingToDo}`);
+      return { exitCode: ExitCode2.ok, outputs };
+    }
     const resultsDir = resolve12(ctx.workspace, inputs.resultsDir);
     await mkdir13(resultsDir, { recursive: true });
     const target = await resolveTarget(ctx, api, logger);
@@ -91626,7 +91847,7 @@ async function run() {
       mode: outcome.mode,
       baselineLabel: outcome.baselineLabel,
       runUrl: ctx.runUrl,
-      notes: [...acceptedNotes(outcome), ...modeNotes(outcome)],
+      notes: [...acceptedNotes(outcome), ...toAcceptNotes(outcome, target.sha), ...modeNotes(outcome)],
       problems: outcome.problems,
       notices: outcome.notices
     });

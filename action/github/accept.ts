@@ -4,6 +4,11 @@ import { errorMessage, type GitHubApi } from './octokit.js';
 /** Repository roles that may accept a regression. */
 const MAY_ACCEPT = new Set(['admin', 'maintain', 'write']);
 
+/** Whether a role permissionOf returned may accept a regression. */
+export function mayAccept(role: string): boolean {
+  return MAY_ACCEPT.has(role);
+}
+
 interface ApiComment {
   body?: string | null;
   user?: { login?: string | null; type?: string | null } | null;
@@ -19,7 +24,7 @@ export interface ReadAcceptances {
 }
 
 /**
- * The `/trt-gate accept <entry-glob> [reason]` commands in the pull request's comments, from
+ * The `/trt-gate accept <entry-glob> @<commit> [--up-to <N>%] [reason]` commands in the pull request's comments, from
  * users whose permission on this repository (GET /repos/{o}/{r}/collaborators/{user}/permission)
  * is write, maintain or admin. Everything else is refused, saying why: a fork author without write
  * access, a bot, or a permission the API would not tell (fail closed). Nothing from the PR's own
@@ -60,8 +65,14 @@ export async function readAcceptances(
       continue;
     }
     for (const c of commands) {
+      if ('problem' in c) {
+        refused.push(`accept ${c.pattern} by ${login}: ${c.problem}`);
+        continue;
+      }
       accepted.push({
         pattern: c.pattern,
+        commit: c.commit,
+        ...(c.upToPct !== undefined ? { upToPct: c.upToPct } : {}),
         by: login,
         at: comment.updated_at ?? comment.created_at ?? '',
         reason: c.reason,
@@ -76,7 +87,12 @@ export async function readAcceptances(
  * The user's role, or `no`: `permission` is admin/write/read/none (maintain reads as write);
  * `role_name` tells maintain from write, and names custom roles (granted only through `permission`).
  */
-async function permissionOf(api: GitHubApi, owner: string, repo: string, username: string): Promise<string> {
+export async function permissionOf(
+  api: GitHubApi,
+  owner: string,
+  repo: string,
+  username: string,
+): Promise<string> {
   try {
     const { data } = await api.request('GET /repos/{owner}/{repo}/collaborators/{username}/permission', {
       owner,

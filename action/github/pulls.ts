@@ -71,3 +71,18 @@ export async function findPullRequestForSha(
   })) as ApiPull[];
   return pick(pulls);
 }
+
+/** Pull request `number` of this repository, as the API tells it now (head, base, head repository). */
+export async function getPullRequest(
+  api: GitHubApi,
+  owner: string,
+  repo: string,
+  number: number,
+): Promise<PullRequestRef> {
+  const { data } = await api.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+    owner,
+    repo,
+    pull_number: number,
+  });
+  return toRef(data as ApiPull);
+}

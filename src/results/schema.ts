@@ -396,6 +396,10 @@ export const EntryComparison = z.object({
       reason: z.string(),
       url: z.string().optional(),
       pattern: z.string(),
+      /** The commit (prefix) the acceptance was given for. Absent in files of older versions. */
+      commit: z.string().optional(),
+      /** The largest worsening accepted, percent, when the acceptance gave a bound. */
+      upToPct: z.number().optional(),
     })
     .optional(),
   /**

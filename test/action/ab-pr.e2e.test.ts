@@ -6,7 +6,7 @@ import { Input } from '../../action/names.js';
 import { Results } from '../../src/results/schema.js';
 import { shippedModel } from '../helpers/tiny-config.js';
 import { FakeGitHub } from './helpers/github-server.js';
-import { benchResults, writeJson } from './helpers/results.js';
+import { benchResults, withForgedPair, writeJson } from './helpers/results.js';
 import { recordBaseline, runAction } from './helpers/run-action.js';
 import { FORK_HEAD_SHA, MAIN_SHA, Sandbox } from './helpers/sandbox.js';
 
@@ -219,37 +219,7 @@ describe('pr mode: same-job A/B against the PR base', () => {
     );
     expect(recorded.error).toBeUndefined();
     // 50 % slower, with a made-up A/B comparison that calls it unchanged.
-    const forged = benchResults({ runId: 'fork', scale: 1.5 });
-    const entry = forged.entries[0]!;
-    forged.comparisons = [
-      {
-        entryId: entry.id,
-        model: entry.model,
-        precision: entry.precision,
-        batchSize: entry.batchSize,
-        device: entry.key.device,
-        verdict: 'unchanged',
-        reason: 'made up',
-        baselineRuns: 0,
-        metrics: [],
-        method: 'ab',
-        ab: {
-          base: 'git main',
-          pairs: 40,
-          blockIterations: 50,
-          discardedRounds: 0,
-          discardReasons: [],
-          aaDeltaPct: 0,
-          aaIntervalPct: [-1, 1],
-          aaNoisePct: 1,
-          thresholdPct: 5,
-          timeToVerdictMs: 1000,
-          stoppedAtMs: 1000,
-          stopped: 'settled',
-          notes: [],
-        },
-      },
-    ];
+    const forged = withForgedPair(benchResults({ runId: 'fork', scale: 1.5 }));
     const run = await runAction(
       await sandbox.env({
         event: 'workflow_run.json',

@@ -42,8 +42,9 @@ describe('example workflows', async () => {
   const dir = join(PROJECT_ROOT, 'examples', 'workflows');
   const files = (await readdir(dir)).filter((f) => f.endsWith('.yml'));
 
-  it('ships the PR matrix, nightly, release and the two fork-safe workflows', () => {
+  it('ships the PR matrix, nightly, release, the accept re-judge and the two fork-safe workflows', () => {
     expect(files.sort()).toEqual([
+      'trt-gate-accept.yml',
       'trt-gate-fork-bench.yml',
       'trt-gate-fork-report.yml',
       'trt-gate-nightly.yml',
@@ -69,6 +70,13 @@ describe('example workflows', async () => {
         expect(usesGate && mode === 'baseline', `${file} ${name}`).toBe(true);
       if (file === 'trt-gate-fork-bench.yml') {
         expect(Object.values(permissions).every((p) => p === 'read' || p === 'none')).toBe(true);
+      }
+      if (file === 'trt-gate-accept.yml') {
+        // issue_comment runs on the default branch: checking out anything of the PR would run its code.
+        const checkouts = job.steps.filter((s) => s.uses?.startsWith('actions/checkout'));
+        expect(checkouts.every((s) => s.with?.ref === undefined && s.with?.repository === undefined)).toBe(
+          true,
+        );
       }
     }
   });

@@ -1,20 +1,19 @@
 /**
  * Typed options → trtexec argv (strings for execFile; never a shell string), per TensorRT version.
- * Version facts and where they were checked:
- * - 8.x → 10.x, NVIDIA TensorRT Migration Guide "Migrating trtexec Usage from TensorRT 8.x to 10.x": `--workspace=N`
- *   removed, replaced by `--memPoolSize=workspace:N` (MiB; the guide's example maps `--workspace=1024` to
- *   `--memPoolSize=workspace:1024`); `--minTiming`, `--batch`, `--maxBatch`, Caffe/UFF flags removed ("will cause
- *   trtexec to exit with an error"). 8.6 accepts --memPoolSize too, so it is used there (--workspace is deprecated).
- * - `--explicitBatch` "has been deprecated and has no effect" in 8.6.1 (log in NVIDIA/TensorRT#3734): never emitted.
- * - `--skipInference` exists in 8.6 (build scripts for TensorRT-8.6.1.6; "Skip inference: Disabled" in 8.6 option
- *   echoes) and 10.x; 8.2's trtexec.cpp used `--buildOnly`. ASSUMED (task brief, no source found): `--buildOnly`
- *   and `--nvtxMode` are gone in 10.x.
- * - 10.x → 11.x, same guide: `--fp16`, `--int8`, `--bf16`, `--fp8`, `--int4`, `--best` and `--calib` removed; strong
- *   typing always on (`--stronglyTyped` not needed); precision comes from the model (ModelOpt AutoCast, Q/DQ).
- * - `--bf16`/`--stronglyTyped` are refused on 8.6 (README Example 6 documents --stronglyTyped for 10.x; the
- *   BuilderFlag enum lists kBF16 after 8.6's kFP8 — an inference from enum order, not a release note).
- * - ASSUMED (task brief, not confirmed): 11.x turns CUDA graphs and spin-wait on by default, so `true` emits
- *   nothing there and `false` is refused.
+ * Every flag and value emitted here was checked against what trtexec's parser (NVIDIA/TensorRT
+ * samples/common/sampleOptions.cpp) accepts in 8.6, 10.0.1, 10.9, 10.14 and 11.0, written down with their
+ * commits in test/fixtures/trtexec-options/ and enforced by test/runners/trtexec/option-lists.test.ts:
+ * - 8.6 still takes `--workspace` (deprecated for `--memPoolSize`), `--buildOnly` (for `--skipInference`),
+ *   `--explicitBatch` (a no-op); 10.0.1 has none of them, nor `--batch`/`--maxBatch`/`--minTiming`/`--nvtxMode`.
+ * - `--bf16` and `--stronglyTyped` appear in 10.0.1; `--hardwareCompatibilityLevel` takes none|ampere+ from
+ *   8.6 and sameComputeCapability by 10.9 (not in 10.0.1, nor in a real 10.6 --help).
+ * - 10.9+: `--best` with `--stronglyTyped` is an invalid_argument; 10.14 applies the precision flags but warns
+ *   "Weakly-typed networks have been deprecated".
+ * - 11.0: `--fp16`, `--bf16`, `--int8`, `--fp8`, `--int4`, `--best`, `--calib` and the calibration shapes are
+ *   gone (networks are always strongly typed; `--stronglyTyped` is a no-op). Data transfers are off and
+ *   spin-wait and CUDA graphs on by default: `--noDataTransfers`, `--useSpinWait`, `--useCudaGraph`,
+ *   `--separateProfileRun` are deprecated no-ops; `--includeDataTransfers`, `--noSpinWait`, `--noCudaGraph`
+ *   give the pre-11 behaviour (./measurement.ts).
  * Versions before 8.6 are refused. Value syntax checks live in ./parse/cli-values.ts.
  */
 import { ConfigError, type Issue } from '../../errors.js';
@@ -110,11 +109,13 @@ export function describeVersionRules(): string {
     'trtexec flags by TensorRT version (trt-gate refuses versions before 8.6):',
     '- 8.6: workspace → --memPoolSize=workspace:<MiB>; precision fp16/int8/best via --fp16/--int8/--best;',
     '  bf16 and --stronglyTyped unavailable; build-only runs use --skipInference.',
-    '- 10.x: --workspace, --minTiming, --batch/--maxBatch removed; --explicitBatch, --buildOnly, --nvtxMode',
-    '  refused; --bf16 and --stronglyTyped available.',
+    '- 10.x: --workspace, --minTiming, --batch/--maxBatch, --explicitBatch, --buildOnly, --nvtxMode removed;',
+    '  --bf16 and --stronglyTyped available; hardwareCompatibilityLevel sameComputeCapability from 10.9;',
+    '  --best with --stronglyTyped refused (an error in trtexec from 10.9).',
     '- 11.x: precision flags (--fp16, --bf16, --int8, --fp8, --int4, --best) and --calib removed — networks are',
     '  always strongly typed, so precision must come from the model; only precision fp32 is accepted.',
-    '  CUDA graphs and spin-wait are assumed on by default: true emits nothing, false is refused.',
+    '  Data transfers are off, spin-wait and CUDA graphs on by default; the configured mode is kept with',
+    '  --includeDataTransfers / --noSpinWait / --noCudaGraph (docs/gpu-runners.md).',
     `- extraFlags must look like --name or --name=value and may not set ${RESERVED_FLAGS.map((f) => `--${f}`).join(', ')}.`,
   ].join('\n');
 }

@@ -87,3 +87,43 @@ export async function writeJson(path: string, value: unknown): Promise<string> {
   await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
   return path;
 }
+
+/**
+ * `results` carrying a made-up same-job A/B comparison that calls its first entry `unchanged`,
+ * whatever was measured: what a fork's own workflow could upload.
+ */
+export function withForgedPair(results: Results): Results {
+  const entry = results.entries[0]!;
+  return {
+    ...results,
+    comparisons: [
+      {
+        entryId: entry.id,
+        model: entry.model,
+        precision: entry.precision,
+        batchSize: entry.batchSize,
+        device: entry.key.device,
+        verdict: 'unchanged',
+        reason: 'made up',
+        baselineRuns: 0,
+        metrics: [],
+        method: 'ab',
+        ab: {
+          base: 'git main',
+          pairs: 40,
+          blockIterations: 50,
+          discardedRounds: 0,
+          discardReasons: [],
+          aaDeltaPct: 0,
+          aaIntervalPct: [-1, 1],
+          aaNoisePct: 1,
+          thresholdPct: 5,
+          timeToVerdictMs: 1000,
+          stoppedAtMs: 1000,
+          stopped: 'settled',
+          notes: [],
+        },
+      },
+    ],
+  };
+}

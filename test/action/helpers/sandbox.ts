@@ -33,7 +33,8 @@ export type EventName =
   | 'schedule'
   | 'workflow_run'
   | 'release'
-  | 'workflow_dispatch';
+  | 'workflow_dispatch'
+  | 'issue_comment';
 
 /** A fake runner: a workspace with a config, a bare repository as the data remote, runner files. */
 export class Sandbox {

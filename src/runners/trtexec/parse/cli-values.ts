@@ -26,33 +26,66 @@ export const RESERVED_FLAGS = [
 
 interface FlagRule {
   flag: string;
-  removedIn?: number;
-  addedIn?: number;
+  /** First version without the flag (major.minor). */
+  removedIn?: [number, number];
+  /** First version with the flag (major.minor). */
+  addedIn?: [number, number];
   note: string;
 }
 
 const STRONG_TYPING = 'networks are strongly typed; set precision in the model';
+const GONE_IN_10 = 'removed in TensorRT 10 (implicit batch, Caffe and UFF are gone)';
 
 /**
- * Flags refused in extraFlags where the version lacks them (sources: see ../flags.ts). 10.x removals of
- * --workspace/--minTiming/--batch/--maxBatch are from the Migration Guide; --explicitBatch, --buildOnly and
- * --nvtxMode are ASSUMED gone in 10.x (task brief); the 11.x list is from the 10.x → 11.x Migration Guide.
+ * Flags refused in extraFlags where the version lacks them. Checked against what trtexec's own parser
+ * (samples/common/sampleOptions.cpp) accepts in 8.6, 10.0.1, 10.9, 10.14 and 11.0, written down with their
+ * commits in test/fixtures/trtexec-options/ (test/runners/trtexec/option-lists.test.ts keeps this table and
+ * those lists in step). Bounds between the checked versions are the first version known to differ.
  */
 export const FLAG_RULES: FlagRule[] = [
-  { flag: 'workspace', removedIn: 10, note: 'use --memPoolSize=workspace:<MiB> (runner.workspaceMiB)' },
-  { flag: 'minTiming', removedIn: 10, note: 'use --avgTiming' },
-  { flag: 'batch', removedIn: 10, note: 'implicit batch is gone; set shapes' },
-  { flag: 'maxBatch', removedIn: 10, note: 'implicit batch is gone; set shapes' },
-  { flag: 'explicitBatch', removedIn: 10, note: 'explicit batch is always on' },
-  { flag: 'buildOnly', removedIn: 10, note: 'use --skipInference' },
-  { flag: 'nvtxMode', removedIn: 10, note: 'use --profilingVerbosity' },
-  ...['fp16', 'bf16', 'int8', 'fp8', 'int4', 'best', 'calib', 'precisionConstraints', 'layerPrecisions'].map(
-    (flag): FlagRule => ({ flag, removedIn: 11, note: STRONG_TYPING }),
+  { flag: 'workspace', removedIn: [10, 0], note: 'use --memPoolSize=workspace:<MiB> (runner.workspaceMiB)' },
+  { flag: 'minTiming', removedIn: [10, 0], note: 'use --avgTiming' },
+  { flag: 'batch', removedIn: [10, 0], note: 'implicit batch is gone; set shapes' },
+  { flag: 'maxBatch', removedIn: [10, 0], note: 'implicit batch is gone; set shapes' },
+  { flag: 'explicitBatch', removedIn: [10, 0], note: 'explicit batch is always on' },
+  { flag: 'explicitPrecision', removedIn: [10, 0], note: 'it had no effect since 8.x' },
+  { flag: 'buildOnly', removedIn: [10, 0], note: 'use --skipInference' },
+  { flag: 'nvtxMode', removedIn: [10, 0], note: 'use --profilingVerbosity' },
+  { flag: 'heuristic', removedIn: [10, 0], note: 'use --builderOptimizationLevel' },
+  ...['uff', 'model', 'deploy', 'output', 'uffInput', 'uffNHWC'].map(
+    (flag): FlagRule => ({ flag, removedIn: [10, 0], note: GONE_IN_10 }),
   ),
-  { flag: 'layerOutputTypes', removedIn: 11, note: STRONG_TYPING },
-  { flag: 'bf16', addedIn: 10, note: 'BF16 needs TensorRT 10' },
-  { flag: 'stronglyTyped', addedIn: 10, note: 'strongly typed networks need TensorRT 10' },
+  ...['fp16', 'bf16', 'int8', 'fp8', 'int4', 'best', 'calib', 'precisionConstraints', 'layerPrecisions'].map(
+    (flag): FlagRule => ({ flag, removedIn: [11, 0], note: STRONG_TYPING }),
+  ),
+  ...['layerOutputTypes', 'minShapesCalib', 'optShapesCalib', 'maxShapesCalib'].map(
+    (flag): FlagRule => ({ flag, removedIn: [11, 0], note: STRONG_TYPING }),
+  ),
+  { flag: 'calibProfile', addedIn: [10, 0], removedIn: [11, 0], note: STRONG_TYPING },
+  { flag: 'weightless', addedIn: [10, 0], removedIn: [11, 0], note: 'use --stripWeights' },
+  { flag: 'restricted', removedIn: [11, 0], note: 'removed in TensorRT 11' },
+  { flag: 'bf16', addedIn: [10, 0], note: 'BF16 needs TensorRT 10' },
+  { flag: 'stronglyTyped', addedIn: [10, 0], note: 'strongly typed networks need TensorRT 10' },
+  // Not in 10.0.1's parser, in 10.9's; 10.1–10.8 unchecked (trtexec itself refuses it where it is missing).
+  { flag: 'int4', addedIn: [10, 1], note: 'INT4 is not in TensorRT 10.0' },
+  ...['includeDataTransfers', 'noSpinWait', 'noCudaGraph'].map(
+    (flag): FlagRule => ({
+      flag,
+      addedIn: [11, 0],
+      note: 'before 11 the opposite is the default; set runner.noDataTransfers/useSpinWait/useCudaGraph',
+    }),
+  ),
 ];
+
+/** Whether `flag` (without dashes) is refused on this version by FLAG_RULES, and why. */
+export function flagRuleFor(flag: string, v: Pick<TrtVersion, 'major' | 'minor'>): FlagRule | undefined {
+  const at = (bound: [number, number]) => v.major > bound[0] || (v.major === bound[0] && v.minor >= bound[1]);
+  return FLAG_RULES.find(
+    (r) =>
+      r.flag === flag &&
+      ((r.removedIn !== undefined && at(r.removedIn)) || (r.addedIn !== undefined && !at(r.addedIn))),
+  );
+}
 
 export function issue(key: string, message: string): Issue {
   return { file: 'trt-gate.yml', path: key ? `runner.${key}` : 'runner', message };
@@ -132,14 +165,11 @@ export function checkExtraFlags(
     } else if (emitted.has(name)) {
       bad.push(issue(at, `--${name} is already set from the runner options`));
     } else {
-      for (const rule of FLAG_RULES.filter((r) => r.flag === name)) {
-        const gone = rule.removedIn !== undefined && v.major >= rule.removedIn;
-        const notYet = rule.addedIn !== undefined && v.major < rule.addedIn;
-        if (gone || notYet) {
-          unsupported.push(
-            issue(at, `--${name} is not available in TensorRT ${formatVersion(v)} (${rule.note})`),
-          );
-        }
+      const rule = flagRuleFor(name, v);
+      if (rule) {
+        unsupported.push(
+          issue(at, `--${name} is not available in TensorRT ${formatVersion(v)} (${rule.note})`),
+        );
       }
       if (
         (name === 'best' && emitted.has('stronglyTyped')) ||
