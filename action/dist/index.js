@@ -89542,11 +89542,12 @@ var DATA_TYPES = {
   13: "TYPE_UINT64",
   16: "TYPE_BF16"
 };
-function tensor(t, batched, where) {
+function tensor(t, batch, where) {
   const dataType = DATA_TYPES[t.elemType];
   if (!dataType)
     throw new Error(`${where} ${t.name}: ONNX element type ${t.elemType} has no Triton data type`);
-  return { name: t.name, data_type: dataType, dims: batched ? t.dims.slice(1) : t.dims };
+  const dims = batch === "batched" ? t.dims.slice(1) : t.dims.map((d, i3) => i3 === 0 && d === -1 ? batch : d);
+  return { name: t.name, data_type: dataType, dims };
 }
 function batchingOf(entry, engineMaxBatch) {
   const sweep = entry.sweep;
@@ -89557,14 +89558,16 @@ function batchingOf(entry, engineMaxBatch) {
   return { max: max3, preferred: [Math.min(chosen, max3)], instances: sweep?.chosen?.concurrency ?? 1 };
 }
 function tritonModelConfig(plan, signature) {
-  const batched = signature.inputs.every((i3) => i3.dims[0] === -1);
+  const engine = plan.engineBatch;
+  const batched = signature.inputs.every((i3) => i3.dims[0] === -1) && (!engine || engine.min <= 1);
+  const batch = batched ? "batched" : engine && engine.min === engine.max ? engine.min : -1;
   const files = Object.entries(plan.files);
   const config2 = {
     name: plan.name,
     platform: plan.platform,
     max_batch_size: batched ? plan.maxBatchSize : 0,
-    input: signature.inputs.map((t) => tensor(t, batched, "input")),
-    output: signature.outputs.map((t) => tensor(t, batched, "output")),
+    input: signature.inputs.map((t) => tensor(t, batch, "input")),
+    output: signature.outputs.map((t) => tensor(t, batch, "output")),
     instance_group: [{ kind: plan.instanceKind, count: plan.instances }]
   };
   if (plan.platform === "tensorrt_plan") config2.cc_model_filenames = Object.fromEntries(files);
@@ -89952,8 +89955,11 @@ async function planRelease(candidates, loaded, searchDirs = []) {
     const signature = await onnxSignature(onnx).catch((e) => {
       throw new DataError(`${loaded.file}: models[${modelIndex}]: cannot read ${onnx}: ${e.message}`, onnx);
     });
-    const engineMax = tensorrt ? Math.max(...model.inputs.map((i3) => i3.profile?.max[0] ?? entry.batchSize)) : Number.MAX_SAFE_INTEGER;
-    const batching = batchingOf(entry, engineMax);
+    const engineBatch = tensorrt ? {
+      min: Math.max(...model.inputs.map((i3) => i3.profile?.min[0] ?? entry.batchSize)),
+      max: Math.min(...model.inputs.map((i3) => i3.profile?.max[0] ?? entry.batchSize))
+    } : void 0;
+    const batching = batchingOf(entry, engineBatch?.max ?? Number.MAX_SAFE_INTEGER);
     const plan = {
       name,
       platform: tensorrt ? "tensorrt_plan" : "onnxruntime_onnx",
@@ -89961,7 +89967,8 @@ async function planRelease(candidates, loaded, searchDirs = []) {
       maxBatchSize: batching.max,
       preferredBatchSizes: batching.preferred,
       instances: batching.instances,
-      instanceKind: tensorrt ? "KIND_GPU" : "KIND_CPU"
+      instanceKind: tensorrt ? "KIND_GPU" : "KIND_CPU",
+      ...engineBatch ? { engineBatch } : {}
     };
     const config2 = tritonModelConfig(plan, signature);
     planned.push({

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -56,6 +56,7 @@ async function remoteRunIds(key = makeKey(), path = 'baselines'): Promise<string
     .flatMap((name) => /^\d{15}-(.+)-[0-9a-f]{16}\.run\.gz$/.exec(name)?.[1] ?? []);
 }
 
+<<<<<<< HEAD
 /** Run ids the key's summary.json.gz on the remote covers, in its order. */
 async function remoteSummaryRunIds(key = makeKey(), path = 'baselines'): Promise<string[]> {
   const file = `${path}/${keyPath(key).replace(/\.json$/, '')}/summary.json.gz`;
@@ -64,6 +65,11 @@ async function remoteSummaryRunIds(key = makeKey(), path = 'baselines'): Promise
   });
   const doc = JSON.parse(gunzipSync(Buffer.from(result.stdout)).toString('utf8'));
   return doc.runs.map((r: { runId: string }) => r.runId);
+=======
+/** Resolves once `condition` holds, checking every 10 ms: a wait on state, not on time. */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((r) => setTimeout(r, 10));
+>>>>>>> main
 }
 
 beforeEach(async () => {
@@ -124,12 +130,20 @@ describe('GitBranchBaselineStore', () => {
 
   it('lands every append when several store instances race (re-fetch, re-apply, no force push)', async () => {
     await open().append(makeResults({ runId: 'seed', createdAt: minute(0) }), { historySize: 100 });
-    // A slow pre-receive hook widens the race window, so pushes really are rejected and retried.
+    // The pre-receive hook holds every push at a gate the test opens once all five writers have
+    // pushed onto the same tip: one lands, the other four are rejected and must re-apply.
     const hook = join(remote, 'hooks', 'pre-receive');
-    await writeFile(hook, '#!/bin/sh\ncat >/dev/null\nsleep 0.2\n');
+    const arrived = join(tmp, 'arrived');
+    const gate = join(tmp, 'gate');
+    await mkdir(arrived);
+    await writeFile(gate, '');
+    await writeFile(
+      hook,
+      `#!/bin/sh\ncat >/dev/null\ntouch '${arrived}'/$$\nwhile [ -e '${gate}' ]; do sleep 0.01; done\n`,
+    );
     await chmod(hook, 0o755);
     const writers = Array.from({ length: 5 }, () => open({ maxAttempts: 30 }));
-    await Promise.all(
+    const appends = Promise.all(
       writers.map((store, w) =>
         store.append(
           makeResults({
@@ -141,6 +155,10 @@ describe('GitBranchBaselineStore', () => {
         ),
       ),
     );
+    await until(async () => (await readdir(arrived)).length === writers.length);
+    await rm(gate);
+    await appends;
+    expect(writers.reduce((n, w) => n + w.rejectedPushes, 0)).toBeGreaterThanOrEqual(writers.length - 1);
     const expected = ['seed', 'w0', 'w1', 'w2', 'w3', 'w4'];
     expect((await remoteRunIds()).sort()).toEqual(expected);
     // Each append was re-applied on the tip it pushed to, its summary rebuilt there: it covers every run.
