@@ -56,7 +56,6 @@ async function remoteRunIds(key = makeKey(), path = 'baselines'): Promise<string
     .flatMap((name) => /^\d{15}-(.+)-[0-9a-f]{16}\.run\.gz$/.exec(name)?.[1] ?? []);
 }
 
-<<<<<<< HEAD
 /** Run ids the key's summary.json.gz on the remote covers, in its order. */
 async function remoteSummaryRunIds(key = makeKey(), path = 'baselines'): Promise<string[]> {
   const file = `${path}/${keyPath(key).replace(/\.json$/, '')}/summary.json.gz`;
@@ -65,11 +64,11 @@ async function remoteSummaryRunIds(key = makeKey(), path = 'baselines'): Promise
   });
   const doc = JSON.parse(gunzipSync(Buffer.from(result.stdout)).toString('utf8'));
   return doc.runs.map((r: { runId: string }) => r.runId);
-=======
+}
+
 /** Resolves once `condition` holds, checking every 10 ms: a wait on state, not on time. */
 async function until(condition: () => Promise<boolean>): Promise<void> {
   while (!(await condition())) await new Promise((r) => setTimeout(r, 10));
->>>>>>> main
 }
 
 beforeEach(async () => {
