@@ -7,14 +7,19 @@
  *    precision, the worst case for compression): one key appended `runs + 1` times through the real
  *    FilesystemBaselineStore (schema 2), against the schema-1 file of the same runs (the same JSON
  *    the schema-1 store wrote, read back by today's reader).
- * 2. Loading the history of `keys` keys × `runs` runs through `store.read` (what the gate does per
- *    entry). The schema-2 tree is generated with the store's own encoder (plain writes, no fsync:
- *    the generation is not what is measured); the schema-1 layout only for `old-keys` keys (a
- *    1,600-key schema-1 store is ≈ 9 GB) and scaled linearly, which is how it scales (each key is
- *    one independent file). Files were just written, so both loads read from the page cache.
+ * 2. Loading the history of `keys` keys × `runs` runs through `store.read`, two ways: every run's
+ *    entry and statistics without raw samples (`{ samples: false }`: what the history analysis,
+ *    the nightly step and `baseline list` read, served by each key's summary.json.gz), and with
+ *    the newest 3 runs' raw samples (the default: what the gate pools, opening those run files).
+ *    Beside them, in the same run: the same store without summaries (the layout before them: every
+ *    run file opened), the schema-1 layout, and a floor: listing every key directory (readdir) and
+ *    reading its key.json. The schema-2 tree is generated with the store's own encoders (plain
+ *    writes, no fsync: the generation is not what is measured); the layouts before the summary
+ *    only for `old-keys` keys and scaled linearly, which is how they scale (keys are independent).
+ *    Files were just written, so every load reads from the page cache. The load average is printed.
  */
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BASELINE_RUNS } from '../src/gate/index.js';
 import { createRng, type Rng } from '../src/gate/rng.js';
@@ -23,6 +28,7 @@ import { summarize } from '../src/stats/summary.js';
 import { runSortKey } from '../src/store/append-plan.js';
 import { FilesystemBaselineStore } from '../src/store/filesystem-store.js';
 import { keyPath } from '../src/store/key.js';
+import { encodeSummary, SUMMARY_FILE } from '../src/store/key-summary.js';
 import { encodeRunFile } from '../src/store/run-file.js';
 import { type BaselineRun, STORE_SCHEMA_VERSION } from '../src/store/types.js';
 import { lognormal, syntheticEntry } from './synthetic.js';
@@ -123,6 +129,9 @@ try {
   const names = (await readdir(keyDir)).filter((n) => n.endsWith('.run.gz')).sort();
   const runFile = (await stat(join(keyDir, names.at(-1)!))).size;
   const compacted = (await stat(join(keyDir, names[0]!))).size;
+  const summaryBytes = (await stat(join(keyDir, SUMMARY_FILE))).size;
+  // Written by one append at a full history: its run file, the compacted one, the summary.
+  const appendBytes = runFile + (await stat(join(keyDir, names.at(-1 - BASELINE_RUNS)!))).size + summaryBytes;
   const newKeyBytes = sizes.at(-1)!;
   const oldFull = Buffer.byteLength(schema1Text(key, runs.slice(-RUNS)));
   const oldPerRun =
@@ -131,6 +140,7 @@ try {
 
   // 2. Loading 1,600 keys × 30 runs.
   const newRoot = join(tmp, 'new');
+  const bareRoot = join(tmp, 'no-summary');
   const oldRoot = join(tmp, 'old');
   const template = runs.slice(-RUNS);
   const t0 = performance.now();
@@ -148,10 +158,23 @@ try {
       `${JSON.stringify({ schemaVersion: STORE_SCHEMA_VERSION, key: kk }, null, 2)}\n`,
     );
     const kruns = template.map((r) => ({ ...r, entry: { ...r.entry, key: kk } }));
-    for (const [i, r] of kruns.entries()) {
-      await writeFile(join(dir, `${runSortKey(r)}.run.gz`), encodeRunFile(r, i >= RUNS - BASELINE_RUNS));
-    }
+    const files = kruns.map((r, i) => ({
+      name: `${runSortKey(r)}.run.gz`,
+      bytes: encodeRunFile(r, i >= RUNS - BASELINE_RUNS),
+    }));
+    for (const f of files) await writeFile(join(dir, f.name), f.bytes);
+    const records = kruns.map((run, i) => ({ file: files[i]!.name, run }));
+    await writeFile(join(dir, SUMMARY_FILE), encodeSummary(kk, records));
     if (k < OLD_KEYS) {
+      const bare = join(
+        bareRoot,
+        ...keyPath(kk)
+          .replace(/\.json$/, '')
+          .split('/'),
+      );
+      await mkdir(bare, { recursive: true });
+      await writeFile(join(bare, 'key.json'), await readFile(join(dir, 'key.json')));
+      for (const f of files) await writeFile(join(bare, f.name), f.bytes);
       const path = join(oldRoot, ...keyPath(kk).split('/'));
       await mkdir(join(path, '..'), { recursive: true });
       await writeFile(path, schema1Text(kk, kruns));
@@ -159,50 +182,92 @@ try {
   }
   const generateS = (performance.now() - t0) / 1000;
 
-  async function load(root: string, keys: number): Promise<{ s: number; runs: number }> {
+  type Load = { s: number; runs: number; samples: number };
+  async function load(root: string, keys: number, samples: boolean): Promise<Load> {
     const s = new FilesystemBaselineStore(root);
     const start = performance.now();
     let n = 0;
-    for (let k = 0; k < keys; k++) n += (await s.read(keyOf(k)))?.runs.length ?? 0;
-    return { s: (performance.now() - start) / 1000, runs: n };
+    let sampleCount = 0;
+    for (let k = 0; k < keys; k++) {
+      const history = await s.read(keyOf(k), { samples });
+      n += history?.runs.length ?? 0;
+      for (const r of history?.runs ?? [])
+        for (const t of r.entry.latency!.trials) sampleCount += t.samples.length;
+    }
+    const result = { s: (performance.now() - start) / 1000, runs: n, samples: sampleCount };
+    if (n !== keys * RUNS) throw new Error(`incomplete load: ${n} runs of ${keys * RUNS}`);
+    return result;
   }
-  // Side by side, alternating, best of two each (the machine is shared).
-  const newLoads = [];
-  const oldLoads = [];
-  for (let i = 0; i < 2; i++) {
-    newLoads.push(await load(newRoot, KEYS));
-    oldLoads.push(await load(oldRoot, OLD_KEYS));
+  /** The floor: list every key directory and read its key.json, nothing else. */
+  async function listing(): Promise<number> {
+    const s = new FilesystemBaselineStore(newRoot);
+    const start = performance.now();
+    for (let k = 0; k < KEYS; k++) {
+      const dir = s.pathFor(keyOf(k));
+      if ((await readdir(dir)).length !== RUNS + 2) throw new Error(`unexpected listing of ${dir}`);
+      JSON.parse(await readFile(join(dir, 'key.json'), 'utf8'));
+    }
+    return (performance.now() - start) / 1000;
   }
-  const newLoad = Math.min(...newLoads.map((l) => l.s));
-  const oldLoad = Math.min(...oldLoads.map((l) => l.s));
-  if (newLoads[0]!.runs !== KEYS * RUNS || oldLoads[0]!.runs !== OLD_KEYS * RUNS)
-    throw new Error('incomplete load');
+  const loadBefore = loadavg();
+  // Side by side, alternating, best of three for the cheap loads, two for the rest (shared machine).
+  const floors: number[] = [];
+  const statLoads: Load[] = [];
+  const bareLoads: Load[] = [];
+  const oldLoads: Load[] = [];
+  const gateLoads: Load[] = [];
+  for (let i = 0; i < 3; i++) {
+    floors.push(await listing());
+    statLoads.push(await load(newRoot, KEYS, false));
+    if (i === 2) break;
+    bareLoads.push(await load(bareRoot, OLD_KEYS, true));
+    oldLoads.push(await load(oldRoot, OLD_KEYS, true));
+    gateLoads.push(await load(newRoot, KEYS, true));
+  }
+  const loadAfter = loadavg();
+  const best = (loads: Array<{ s: number }>) => Math.min(...loads.map((l) => l.s));
+  const newLoad = best(statLoads);
+  const gateLoad = best(gateLoads);
+  const floor = Math.min(...floors);
+  const bareLoad = best(bareLoads);
+  const bareScaled = (bareLoad * KEYS) / OLD_KEYS;
+  const oldLoad = best(oldLoads);
   const oldScaled = (oldLoad * KEYS) / OLD_KEYS;
   const newStoreBytes = await dirBytes(newRoot);
   const oldStoreBytes = ((await dirBytes(oldRoot)) * KEYS) / OLD_KEYS;
   const sample = await readFile(join(keyDir, names.at(-1)!));
 
+  const la = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
   console.log(
-    `store bench: ${SAMPLES} samples a run, ${RUNS}-run history, ${KEYS} keys (generated in ${generateS.toFixed(0)} s)`,
+    `store bench: ${SAMPLES} samples a run, ${RUNS}-run history, ${KEYS} keys (generated in ${generateS.toFixed(0)} s); ` +
+      `load average ${la(loadBefore)} before the loads, ${la(loadAfter)} after`,
   );
   console.table({
-    'run file with samples (bytes added per key per run)': {
-      'schema 2': kb(runFile),
-      'schema 1': kb(oldPerRun),
-    },
-    'compacted run file (older runs)': { 'schema 2': kb(compacted), 'schema 1': '-' },
-    'bytes written by one append at a full history': {
-      'schema 2': kb(runFile + compacted),
-      'schema 1': kb(oldFull),
-    },
-    'one key, 30 runs': { 'schema 2': kb(newKeyBytes), 'schema 1': kb(oldFull) },
+    'run file with samples (schema 1: bytes added per run)': { now: kb(runFile), 'schema 1': kb(oldPerRun) },
+    'compacted run file (older runs)': { now: kb(compacted), 'schema 1': '-' },
+    'key summary (rewritten by each append)': { now: kb(summaryBytes), 'schema 1': '-' },
+    'bytes written by one append at a full history': { now: kb(appendBytes), 'schema 1': kb(oldFull) },
+    'one key, 30 runs': { now: kb(newKeyBytes), 'schema 1': kb(oldFull) },
     [`whole store, ${KEYS} keys`]: {
-      'schema 2': `${(newStoreBytes / 2 ** 20).toFixed(0)} MB`,
+      now: `${(newStoreBytes / 2 ** 20).toFixed(0)} MB`,
       'schema 1': `${(oldStoreBytes / 2 ** 20).toFixed(0)} MB (scaled)`,
     },
-    [`load ${KEYS} keys × ${RUNS} runs`]: {
-      'schema 2': `${newLoad.toFixed(2)} s`,
-      'schema 1': `${oldScaled.toFixed(1)} s (${OLD_KEYS} keys: ${oldLoad.toFixed(2)} s, scaled)`,
+  });
+  const perKey = (s: number) => `${((s * 1000) / KEYS).toFixed(2)} ms a key`;
+  console.table({
+    'floor: readdir + key.json of every key': { seconds: floor.toFixed(2), per: perKey(floor) },
+    'read({ samples: false }): every run, summaries': { seconds: newLoad.toFixed(2), per: perKey(newLoad) },
+    'read(): + newest 3 runs with samples (the gate)': {
+      seconds: gateLoad.toFixed(2),
+      per: perKey(gateLoad),
+    },
+    'read(), no summaries (before this change)': {
+      seconds: `${bareScaled.toFixed(1)} (${OLD_KEYS} keys: ${bareLoad.toFixed(2)}, scaled)`,
+      per: perKey(bareScaled),
+    },
+    'read(), schema 1': {
+      seconds: `${oldScaled.toFixed(1)} (${OLD_KEYS} keys: ${oldLoad.toFixed(2)}, scaled)`,
+      per: perKey(oldScaled),
     },
   });
   console.log(
@@ -211,20 +276,30 @@ try {
       runs: RUNS,
       keys: KEYS,
       oldKeys: OLD_KEYS,
+      loadAverageBefore: loadBefore,
+      loadAverageAfter: loadAfter,
       runFileBytes: runFile,
       compactedRunBytes: compacted,
+      summaryBytes,
+      appendBytes,
       keyBytesAtFullHistory: newKeyBytes,
       schema1BytesPerRun: oldPerRun,
       schema1KeyBytes: oldFull,
       storeBytes: newStoreBytes,
       schema1StoreBytesScaled: Math.round(oldStoreBytes),
+      floorSeconds: floors,
       loadSeconds: newLoad,
-      loadSecondsRuns: newLoads.map((l) => l.s),
+      loadSecondsRuns: statLoads.map((l) => l.s),
+      gateLoadSeconds: gateLoads.map((l) => l.s),
+      gateLoadSamples: gateLoads[0]!.samples,
+      noSummaryLoadSeconds: bareLoad,
+      noSummaryLoadSecondsScaled: bareScaled,
       schema1LoadSeconds: oldLoad,
       schema1LoadSecondsScaled: oldScaled,
       gzipMagic: sample.subarray(0, 2).toString('hex'),
     }),
   );
 } finally {
-  await rm(tmp, { recursive: true, force: true });
+  if (process.env.KEEP_STORE_BENCH) console.error(`kept ${tmp}`);
+  else await rm(tmp, { recursive: true, force: true });
 }

@@ -49914,7 +49914,7 @@ var require_util10 = __commonJS({
       return path6;
     }
     exports.normalize = normalize;
-    function join34(aRoot, aPath) {
+    function join35(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -49946,7 +49946,7 @@ var require_util10 = __commonJS({
       }
       return joined;
     }
-    exports.join = join34;
+    exports.join = join35;
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
@@ -50119,7 +50119,7 @@ var require_util10 = __commonJS({
             parsed.path = parsed.path.substring(0, index + 1);
           }
         }
-        sourceURL = join34(urlGenerate(parsed), sourceURL);
+        sourceURL = join35(urlGenerate(parsed), sourceURL);
       }
       return normalize(sourceURL);
     }
@@ -79474,6 +79474,26 @@ function groupIncidents(incidents) {
   return [...groups2.values()];
 }
 
+// src/report/too-noisy.ts
+var TAIL2 = /(?::| —) (?:this (?:history|job) is )?too noisy to tell/g;
+var SAY_ONCE_FROM = 2;
+var TOO_NOISY_TEXT = `each change is larger than the minimum effect but within the threshold the measurement noise sets (the stored history's run-to-run spread, the candidate's own trial noise, or the A/A control measured beside it), so neither a regression nor "unchanged" can be claimed. A rerun on a quieter runner, or more trials (history) or pairs (same-job A/B), would settle it.`;
+function sayTooNoisyOnce(devices) {
+  const noisy = devices.flatMap(
+    (d) => d.rows.filter(
+      (r) => r.verdict === "inconclusive" && r.explanation !== null && new RegExp(TAIL2).test(r.explanation)
+    )
+  );
+  if (noisy.length < SAY_ONCE_FROM) return null;
+  for (const row of noisy)
+    row.explanation = row.explanation.replace(TAIL2, " (too noisy to tell: see above)");
+  return {
+    count: noisy.length,
+    text: TOO_NOISY_TEXT,
+    entries: noisy.map((r) => `${r.label} (${r.device})`)
+  };
+}
+
 // src/report/view-model.ts
 function asList(input2) {
   return Array.isArray(input2) ? input2 : [input2];
@@ -79485,6 +79505,7 @@ function buildViewModel(input2, options = {}) {
   };
   const list = asList(input2);
   const { devices, runs, failing, hasComparisons } = groupByDevice(list, opts);
+  const tooNoisy = sayTooNoisyOnce(devices);
   const allRows = devices.flatMap((d) => d.rows);
   const incidents = allRows.flatMap((r) => r.incidents);
   const gate = mergeGateOutcomes(list.flatMap((r) => r.gate ? [r.gate] : []));
@@ -79506,7 +79527,8 @@ function buildViewModel(input2, options = {}) {
     incidentGroups: groupIncidents(incidents),
     layerSections: allRows.filter((r) => r.layers.length > 0 || r.engineDiff !== null).map((r) => ({ label: r.label, device: r.device, layers: r.layers, engineDiff: r.engineDiff })),
     sweeps: sweepViews(list),
-    speedups: speedupViews(list)
+    speedups: speedupViews(list),
+    tooNoisy
   };
 }
 
@@ -82876,7 +82898,7 @@ init_errors();
 // src/store/filesystem-store.ts
 init_errors();
 import { unlink as unlink4 } from "node:fs/promises";
-import { basename as basename3, isAbsolute as isAbsolute6, join as join26, relative as relative3, resolve as resolve5 } from "node:path";
+import { basename as basename3, isAbsolute as isAbsolute6, join as join27, relative as relative3, resolve as resolve5 } from "node:path";
 
 // src/store/append-plan.ts
 import { createHash as createHash4 } from "node:crypto";
@@ -82957,17 +82979,261 @@ function runHash(runId) {
 // src/store/key-dir.ts
 init_errors();
 import { unlink as unlink3 } from "node:fs/promises";
-import { join as join25 } from "node:path";
+import { join as join26 } from "node:path";
 init_atomic_write();
 
-// src/store/run-file.ts
+// src/store/key-summary.ts
+import { join as join25 } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 init_errors();
+init_atomic_write();
+
+// src/store/store-files.ts
+init_errors();
+import {
+  closeSync,
+  constants as constants7,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync as readFileSync4
+} from "node:fs";
+import { join as join24, relative as relative2, sep as sep2 } from "node:path";
+function isMissing(error63) {
+  return error63.code === "ENOENT";
+}
+function symlinkError(path6) {
+  return new DataError(
+    `${path6}: is a symbolic link; the baseline store refuses links (they could point outside it)`,
+    path6
+  );
+}
+var TooLargeError2 = class extends DataError {
+};
+function wrongTypeError(path6, expected) {
+  return new DataError(`${path6}: expected ${expected} in the baseline store, found something else`, path6);
+}
+async function assertNoLinks(base, path6) {
+  const parts = relative2(base, path6).split(sep2).filter(Boolean);
+  let at = base;
+  for (const part of parts) {
+    at = join24(at, part);
+    try {
+      if (lstatSync(at).isSymbolicLink()) throw symlinkError(at);
+    } catch (error63) {
+      if (error63 instanceof DataError) throw error63;
+      if (isMissing(error63)) return;
+      throw new DataError(`${at}: cannot inspect: ${error63.message}`, at);
+    }
+  }
+}
+async function storeEntries(dir) {
+  try {
+    const info2 = lstatSync(dir);
+    if (info2.isSymbolicLink()) throw symlinkError(dir);
+    if (!info2.isDirectory()) throw wrongTypeError(dir, "a directory");
+    const list = readdirSync(dir, { withFileTypes: true });
+    const link = list.find((d) => d.isSymbolicLink());
+    if (link) throw symlinkError(join24(dir, link.name));
+    return list.filter((d) => !d.name.startsWith(".")).sort((a2, b) => a2.name < b.name ? -1 : 1);
+  } catch (error63) {
+    if (error63 instanceof DataError) throw error63;
+    if (isMissing(error63)) return [];
+    throw new DataError(`${dir}: cannot list baseline directory: ${error63.message}`, dir);
+  }
+}
+async function storeSubdirectories(dir, skip = /* @__PURE__ */ new Set()) {
+  return (await storeEntries(dir)).filter((d) => d.isDirectory() && !skip.has(d.name)).map((d) => d.name);
+}
+async function readStoreFile(path6, maxBytes) {
+  return readStoreFileSync(path6, maxBytes);
+}
+function readStoreFileSync(path6, maxBytes) {
+  let fd2;
+  try {
+    fd2 = openSync(path6, constants7.O_RDONLY | (constants7.O_NOFOLLOW ?? 0) | (constants7.O_NONBLOCK ?? 0));
+  } catch (error63) {
+    if (isMissing(error63)) return void 0;
+    if (error63.code === "ELOOP") throw symlinkError(path6);
+    throw new DataError(`${path6}: cannot read baseline file: ${error63.message}`, path6);
+  }
+  try {
+    const info2 = fstatSync(fd2);
+    if (!info2.isFile()) throw wrongTypeError(path6, "a regular file");
+    if (info2.size > maxBytes) {
+      throw new TooLargeError2(
+        `${path6}: ${info2.size} bytes, more than a baseline file may hold (${maxBytes})`,
+        path6
+      );
+    }
+    return readFileSync4(fd2);
+  } catch (error63) {
+    if (error63 instanceof DataError) throw error63;
+    throw new DataError(`${path6}: cannot read baseline file: ${error63.message}`, path6);
+  } finally {
+    closeSync(fd2);
+  }
+}
 
 // src/store/types.ts
 var STORE_SCHEMA_VERSION = 2;
 
+// src/store/key-summary.ts
+var SUMMARY_FILE = "summary.json.gz";
+var SUMMARY_VERSION = 1;
+var MAX_SUMMARY_BYTES = 16 * 1024 * 1024;
+var MAX_SUMMARY_JSON_BYTES = 128 * 1024 * 1024;
+var RUN_FILE_NAME = /^[0-9]{15}-[a-z0-9._-]+-[0-9a-f]{16}\.run\.gz$/;
+var SummaryDoc = external_exports.object({
+  summaryVersion: external_exports.literal(SUMMARY_VERSION),
+  storeSchema: external_exports.literal(STORE_SCHEMA_VERSION),
+  key: BaselineKey,
+  runs: external_exports.array(
+    external_exports.object({
+      file: external_exports.string().regex(RUN_FILE_NAME, "expected a run file name"),
+      runId: external_exports.string().min(1),
+      createdAt: external_exports.string(),
+      source: Results.shape.source,
+      entry: Entry
+    })
+  )
+});
+var TRIAL_FIELDS = [
+  "count",
+  "min",
+  "max",
+  "mean",
+  "median",
+  "p90",
+  "p95",
+  "p99",
+  "stddev",
+  "cv",
+  "wallMs"
+];
+var TRIAL_BYTES = TRIAL_FIELDS.length * 8;
+function packTrials(trials) {
+  const out = Buffer.alloc(trials.length * TRIAL_BYTES);
+  trials.forEach((t, i3) => {
+    const values = { ...t.stats, wallMs: t.wallMs };
+    for (const [j, f] of TRIAL_FIELDS.entries())
+      out.writeDoubleLE(values[f] ?? Number.NaN, i3 * TRIAL_BYTES + j * 8);
+  });
+  return out.toString("base64");
+}
+function unpackTrials(text) {
+  const bytes = Buffer.from(text, "base64");
+  if (bytes.length === 0 || bytes.length % TRIAL_BYTES !== 0) {
+    throw new Error(`expected ${TRIAL_FIELDS.length} float64 values per trial, found ${bytes.length} bytes`);
+  }
+  const values = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  const last = TRIAL_FIELDS.length - 1;
+  const trials = [];
+  for (let at = 0; at < values.length; at += TRIAL_FIELDS.length) {
+    const stats = {};
+    for (let j = 0; j < last; j++) {
+      const v = values[at + j];
+      if (!Number.isNaN(v)) stats[TRIAL_FIELDS[j]] = v;
+    }
+    const wallMs = values[at + last];
+    trials.push({ samples: [], stats, ...Number.isNaN(wallMs) ? {} : { wallMs } });
+  }
+  return trials;
+}
+function encodeSummary(key, records) {
+  const doc = {
+    summaryVersion: SUMMARY_VERSION,
+    storeSchema: STORE_SCHEMA_VERSION,
+    key,
+    runs: records.map(({ file: file2, run: run2 }) => {
+      const { runId, createdAt, source } = run2;
+      const { key: _key, latency, ...entry } = run2.entry;
+      if (!latency) return { file: file2, runId, createdAt, source, entry };
+      const { trials, ...rest } = latency;
+      return {
+        file: file2,
+        runId,
+        createdAt,
+        source,
+        entry: { ...entry, latency: rest },
+        trials: packTrials(trials)
+      };
+    })
+  };
+  return gzipSync(JSON.stringify(doc), { level: 9 });
+}
+function decodeSummary(bytes, path6, key) {
+  const fail2 = (why) => new DataError(`${path6}: key summary ${why}`, path6);
+  let doc;
+  try {
+    doc = JSON.parse(gunzipSync(bytes, { maxOutputLength: MAX_SUMMARY_JSON_BYTES }).toString("utf8"));
+  } catch {
+    throw fail2("is not gzip-compressed JSON (truncated or corrupt?)");
+  }
+  const records = doc?.runs;
+  if (Array.isArray(records)) {
+    records.forEach((record3, i3) => {
+      const r = record3;
+      if (typeof r?.entry !== "object" || r.entry === null) return;
+      r.entry.key = key;
+      const latency = r.entry.latency;
+      if (typeof r.trials !== "string" || typeof latency !== "object" || latency === null) return;
+      try {
+        latency.trials = unpackTrials(r.trials);
+      } catch (error63) {
+        throw fail2(`does not match its format: runs.${i3}.trials: ${error63.message}`);
+      }
+    });
+  }
+  const parsed = SummaryDoc.safeParse(doc);
+  if (!parsed.success) {
+    const issue4 = parsed.error.issues[0];
+    throw fail2(
+      `does not match its format: ${issue4 ? `${issue4.path.join(".") || "(root)"}: ${issue4.message}` : ""}`
+    );
+  }
+  if (canonicalKeyJson(parsed.data.key) !== canonicalKeyJson(key)) {
+    throw fail2("is another key's (key: not this directory's key)");
+  }
+  const runs = /* @__PURE__ */ new Map();
+  parsed.data.runs.forEach(({ file: file2, runId, createdAt, source, entry }, i3) => {
+    if (runs.has(file2)) throw fail2(`runs.${i3}.file: ${file2} is listed twice`);
+    runs.set(file2, { runId, createdAt, source, entry });
+  });
+  return runs;
+}
+async function readSummary(dir, key) {
+  const path6 = join25(dir, SUMMARY_FILE);
+  let bytes;
+  try {
+    bytes = await readStoreFile(path6, MAX_SUMMARY_BYTES);
+  } catch (error63) {
+    if (error63 instanceof TooLargeError2) return void 0;
+    throw error63;
+  }
+  if (!bytes) return void 0;
+  try {
+    return decodeSummary(bytes, path6, key);
+  } catch (error63) {
+    if (error63 instanceof DataError) return void 0;
+    throw error63;
+  }
+}
+async function writeSummary(dir, key, records) {
+  const path6 = join25(dir, SUMMARY_FILE);
+  await writeFileAtomically(path6, encodeSummary(key, records), {
+    verify: (written) => {
+      if (decodeSummary(written, path6, key).size !== records.length) {
+        throw new DataError(`${path6}: key summary read back with another number of runs`, path6);
+      }
+    }
+  });
+}
+
 // src/store/run-file.ts
+import { gunzipSync as gunzipSync2, gzipSync as gzipSync2 } from "node:zlib";
+init_errors();
 var MAX_RUN_JSON_BYTES = 256 * 1024 * 1024;
 var StoredTrial = external_exports.object({
   samplesF32: external_exports.string(),
@@ -83048,13 +83314,13 @@ function encodeRunFile(run2, keepSamples) {
       }
     }
   };
-  return gzipSync(JSON.stringify(doc), { level: 9 });
+  return gzipSync2(JSON.stringify(doc), { level: 9 });
 }
 function decodeRunFile(bytes, path6, key) {
   const fail2 = (why) => new DataError(`${path6}: baseline run file ${why}`, path6);
   let doc;
   try {
-    doc = JSON.parse(gunzipSync(bytes, { maxOutputLength: MAX_RUN_JSON_BYTES }).toString("utf8"));
+    doc = JSON.parse(gunzipSync2(bytes, { maxOutputLength: MAX_RUN_JSON_BYTES }).toString("utf8"));
   } catch {
     throw fail2("is not gzip-compressed JSON (truncated or corrupt?)");
   }
@@ -83096,89 +83362,6 @@ function issueText(error63) {
   return issue4 ? `${issue4.path.join(".") || "(root)"}: ${issue4.message}` : "invalid";
 }
 
-// src/store/store-files.ts
-init_errors();
-import {
-  closeSync,
-  constants as constants7,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-  readFileSync as readFileSync4
-} from "node:fs";
-import { join as join24, relative as relative2, sep as sep2 } from "node:path";
-function isMissing(error63) {
-  return error63.code === "ENOENT";
-}
-function symlinkError(path6) {
-  return new DataError(
-    `${path6}: is a symbolic link; the baseline store refuses links (they could point outside it)`,
-    path6
-  );
-}
-function wrongTypeError(path6, expected) {
-  return new DataError(`${path6}: expected ${expected} in the baseline store, found something else`, path6);
-}
-async function assertNoLinks(base, path6) {
-  const parts = relative2(base, path6).split(sep2).filter(Boolean);
-  let at = base;
-  for (const part of parts) {
-    at = join24(at, part);
-    try {
-      if (lstatSync(at).isSymbolicLink()) throw symlinkError(at);
-    } catch (error63) {
-      if (error63 instanceof DataError) throw error63;
-      if (isMissing(error63)) return;
-      throw new DataError(`${at}: cannot inspect: ${error63.message}`, at);
-    }
-  }
-}
-async function storeEntries(dir) {
-  try {
-    const info2 = lstatSync(dir);
-    if (info2.isSymbolicLink()) throw symlinkError(dir);
-    if (!info2.isDirectory()) throw wrongTypeError(dir, "a directory");
-    const list = readdirSync(dir, { withFileTypes: true });
-    const link = list.find((d) => d.isSymbolicLink());
-    if (link) throw symlinkError(join24(dir, link.name));
-    return list.filter((d) => !d.name.startsWith(".")).sort((a2, b) => a2.name < b.name ? -1 : 1);
-  } catch (error63) {
-    if (error63 instanceof DataError) throw error63;
-    if (isMissing(error63)) return [];
-    throw new DataError(`${dir}: cannot list baseline directory: ${error63.message}`, dir);
-  }
-}
-async function storeSubdirectories(dir, skip = /* @__PURE__ */ new Set()) {
-  return (await storeEntries(dir)).filter((d) => d.isDirectory() && !skip.has(d.name)).map((d) => d.name);
-}
-async function readStoreFile(path6, maxBytes) {
-  let fd2;
-  try {
-    fd2 = openSync(path6, constants7.O_RDONLY | (constants7.O_NOFOLLOW ?? 0) | (constants7.O_NONBLOCK ?? 0));
-  } catch (error63) {
-    if (isMissing(error63)) return void 0;
-    if (error63.code === "ELOOP") throw symlinkError(path6);
-    throw new DataError(`${path6}: cannot read baseline file: ${error63.message}`, path6);
-  }
-  try {
-    const info2 = fstatSync(fd2);
-    if (!info2.isFile()) throw wrongTypeError(path6, "a regular file");
-    if (info2.size > maxBytes) {
-      throw new DataError(
-        `${path6}: ${info2.size} bytes, more than a baseline file may hold (${maxBytes})`,
-        path6
-      );
-    }
-    return readFileSync4(fd2);
-  } catch (error63) {
-    if (error63 instanceof DataError) throw error63;
-    throw new DataError(`${path6}: cannot read baseline file: ${error63.message}`, path6);
-  } finally {
-    closeSync(fd2);
-  }
-}
-
 // src/store/key-dir.ts
 var KEY_FILE = "key.json";
 var RUN_SUFFIX = ".run.gz";
@@ -83190,17 +83373,22 @@ function runFileName(run2) {
 function hashOfName(name) {
   return name.slice(-RUN_SUFFIX.length - 16, -RUN_SUFFIX.length);
 }
-async function runFileNames(dir) {
+async function listKeyDir(dir) {
   const names2 = [];
+  let keyFile = false;
   for (const d of await storeEntries(dir)) {
     if (d.name !== KEY_FILE && !d.name.endsWith(RUN_SUFFIX)) continue;
-    if (!d.isFile()) throw wrongTypeError(join25(dir, d.name), "a regular file");
-    if (d.name !== KEY_FILE) names2.push(d.name);
+    if (!d.isFile()) throw wrongTypeError(join26(dir, d.name), "a regular file");
+    if (d.name === KEY_FILE) keyFile = true;
+    else names2.push(d.name);
   }
-  return names2.sort();
+  return { names: names2.sort(), keyFile };
+}
+async function runFileNames(dir) {
+  return (await listKeyDir(dir)).names;
 }
 async function readKeyOf(dir) {
-  const path6 = join25(dir, KEY_FILE);
+  const path6 = join26(dir, KEY_FILE);
   const bytes = await readStoreFile(path6, MAX_KEY_FILE_BYTES);
   if (!bytes) return void 0;
   let doc;
@@ -83236,27 +83424,33 @@ function checkSameKey(stored, key, path6) {
     );
   }
 }
-async function readKeyDir(dir, key) {
-  const names2 = await runFileNames(dir);
-  const stored = await readKeyOf(dir);
+async function readKeyDir(dir, key, sampleRuns) {
+  const { names: names2, keyFile } = await listKeyDir(dir);
+  const stored = keyFile ? await readKeyOf(dir) : void 0;
   if (!stored) {
     if (names2.length > 0)
-      throw new DataError(`${join25(dir, KEY_FILE)}: missing beside ${names2.length} run file(s)`, dir);
+      throw new DataError(`${join26(dir, KEY_FILE)}: missing beside ${names2.length} run file(s)`, dir);
     return void 0;
   }
-  checkSameKey(stored, key, join25(dir, KEY_FILE));
-  const runs = await Promise.all(
-    names2.map(async (name) => {
-      const path6 = join25(dir, name);
-      const bytes = await readStoreFile(path6, MAX_RUN_FILE_BYTES);
-      return bytes && decodeRunFile(bytes, path6, key);
-    })
-  );
+  checkSameKey(stored, key, join26(dir, KEY_FILE));
+  const summary2 = names2.length > 0 ? await readSummary(dir, key) : void 0;
+  const firstWithSamples = names2.length - sampleRuns;
+  const runs = names2.map((name, i3) => {
+    const withSamples = i3 >= firstWithSamples;
+    const cached2 = withSamples ? void 0 : summary2?.get(name);
+    if (cached2) return cached2;
+    const run2 = readRunFile(join26(dir, name), key);
+    return run2 && !withSamples ? storedRun(run2, false) : run2;
+  });
   return runs.filter((r) => r !== void 0);
+}
+function readRunFile(path6, key) {
+  const bytes = readStoreFileSync(path6, MAX_RUN_FILE_BYTES);
+  return bytes && decodeRunFile(bytes, path6, key);
 }
 async function appendToKeyDir(dir, runs, a2) {
   const stored = await readKeyOf(dir);
-  if (stored) checkSameKey(stored, a2.key, join25(dir, KEY_FILE));
+  if (stored) checkSameKey(stored, a2.key, join26(dir, KEY_FILE));
   const existing = await runFileNames(dir);
   const hashes = new Set(existing.map(hashOfName));
   const planned = [];
@@ -83275,39 +83469,56 @@ async function appendToKeyDir(dir, runs, a2) {
   if (!stored) {
     const text = `${JSON.stringify({ schemaVersion: STORE_SCHEMA_VERSION, key: a2.key }, null, 2)}
 `;
-    await writeFileAtomically(join25(dir, KEY_FILE), text);
+    await writeFileAtomically(join26(dir, KEY_FILE), text);
   }
   const window2 = new Set([...existing, ...planned.map((p) => p.name)].sort().slice(-a2.sampleRuns));
   for (const { run: run2, name } of planned) {
-    await writeFileAtomically(join25(dir, name), encodeRunFile(run2, window2.has(name)));
+    await writeFileAtomically(join26(dir, name), encodeRunFile(run2, window2.has(name)));
   }
-  const count2 = await tidy(dir, a2);
-  return outcomes.map((o2) => o2 ?? { runs: count2 });
+  const kept = await tidy(dir, a2);
+  await updateSummary(dir, a2.key, kept, new Map(planned.map((p) => [p.name, p.run])));
+  return outcomes.map((o2) => o2 ?? { runs: kept.length });
 }
 async function tidy(dir, a2) {
   const names2 = await runFileNames(dir);
   const pruned = Math.max(0, names2.length - a2.historySize);
   const windowStart = Math.max(0, names2.length - a2.sampleRuns);
   for (const name of names2.slice(Math.max(pruned, windowStart - a2.sampleRuns), windowStart)) {
-    await compactRun(join25(dir, name), a2.key);
+    await compactRun(join26(dir, name), a2.key);
   }
   for (const old of names2.slice(0, pruned)) {
-    await unlink3(join25(dir, old)).catch((error63) => {
+    await unlink3(join26(dir, old)).catch((error63) => {
       if (!isMissing(error63)) {
         throw new DataError(
-          `${join25(dir, old)}: stored the new run, but cannot remove this old one: ${error63.message}`,
+          `${join26(dir, old)}: stored the new run, but cannot remove this old one: ${error63.message}`,
           old
         );
       }
     });
   }
-  return Math.min(names2.length, a2.historySize);
+  return names2.slice(pruned);
+}
+async function updateSummary(dir, key, names2, written) {
+  try {
+    const old = await readSummary(dir, key);
+    const records = [];
+    for (const name of names2) {
+      const run2 = written.get(name) ?? old?.get(name) ?? readRunFile(join26(dir, name), key);
+      if (run2) records.push({ file: name, run: run2 });
+    }
+    await writeSummary(dir, key, records);
+  } catch (error63) {
+    if (!(error63 instanceof DataError)) throw error63;
+    throw new DataError(
+      `${error63.message}
+(the new run is stored; the key's summary was not updated)`,
+      error63.file
+    );
+  }
 }
 async function compactRun(path6, key) {
-  const bytes = await readStoreFile(path6, MAX_RUN_FILE_BYTES);
-  if (!bytes) return;
-  const run2 = decodeRunFile(bytes, path6, key);
-  if (hasSamples(run2)) await writeFileAtomically(path6, encodeRunFile(run2, false));
+  const run2 = readRunFile(path6, key);
+  if (run2 && hasSamples(run2)) await writeFileAtomically(path6, encodeRunFile(run2, false));
 }
 
 // src/store/file-format.ts
@@ -83481,7 +83692,7 @@ var FilesystemBaselineStore = class {
   rootLayout;
   constructor(root2, options = {}) {
     this.root = resolve5(root2);
-    this.dir = options.namespace ? join26(this.root, ...options.namespace.split("/")) : this.root;
+    this.dir = options.namespace ? join27(this.root, ...options.namespace.split("/")) : this.root;
     this.description = `filesystem store at ${this.dir}`;
     const isMain = options.namespace === namespacePath({ branch: DEFAULT_NAMESPACE });
     this.rootLayout = isMain ? this.root : void 0;
@@ -83491,7 +83702,7 @@ var FilesystemBaselineStore = class {
     return this.inside(this.dir, keyPath(key).replace(/\.json$/, ""));
   }
   inside(base, rel) {
-    const path6 = join26(base, ...rel.split("/"));
+    const path6 = join27(base, ...rel.split("/"));
     const back = relative3(base, path6);
     if (back === "" || back.startsWith("..") || isAbsolute6(back)) {
       throw new DataError(`refusing to use ${path6}: outside the store at ${base}`, path6);
@@ -83499,14 +83710,16 @@ var FilesystemBaselineStore = class {
     return path6;
   }
   /** Never writes and never creates anything; a key with no stored run is `undefined`. */
-  async read(key) {
+  async read(key, options = {}) {
+    const samples = options.samples ?? true;
     const dir = this.pathFor(key);
     await assertNoLinks(this.root, dir);
-    const runs = await readKeyDir(dir, key) ?? [];
     const legacy = (await this.readSchema1(key)).flatMap((f) => f.runs);
+    const sampleRuns = !samples ? 0 : legacy.length > 0 ? Number.POSITIVE_INFINITY : BASELINE_RUNS;
+    const runs = await readKeyDir(dir, key, sampleRuns) ?? [];
     const all = mergeByRunId(runs, legacy);
     if (all.length === 0) return void 0;
-    const windowStart = all.length - BASELINE_RUNS;
+    const windowStart = samples ? all.length - BASELINE_RUNS : all.length;
     return {
       key,
       runs: all.map((r, i3) => i3 >= windowStart || !hasSamples(r) ? r : storedRun(r, false))
@@ -83536,7 +83749,7 @@ var FilesystemBaselineStore = class {
         const dir = this.pathFor(t.key);
         await assertNoLinks(this.root, dir);
         const stored = await readKeyOf(dir);
-        if (stored) checkSameKey(stored, t.key, join26(dir, KEY_FILE));
+        if (stored) checkSameKey(stored, t.key, join27(dir, KEY_FILE));
         await runFileNames(dir);
         legacy.set(t.keyId, await this.readSchema1(t.key));
       } catch (error63) {
@@ -83591,12 +83804,12 @@ var FilesystemBaselineStore = class {
     if (this.rootLayout) bases.push({ base: this.rootLayout, skip: NAMESPACE_ROOTS, schema2: false });
     for (const { base, skip, schema2 } of bases) {
       for (const device of await storeSubdirectories(base, skip)) {
-        const models = model === void 0 ? await storeSubdirectories(join26(base, device)) : [model];
+        const models = model === void 0 ? await storeSubdirectories(join27(base, device)) : [model];
         for (const m of models) {
-          const dir = join26(base, device, m);
+          const dir = join27(base, device, m);
           for (const item of await storeEntries(dir)) {
             if (!item.name.startsWith(prefix)) continue;
-            const key = await this.listedKey(join26(dir, item.name), base, item.isDirectory(), schema2);
+            const key = await this.listedKey(join27(dir, item.name), base, item.isDirectory(), schema2);
             if (key) keys.set(keyId(key), key);
           }
         }
@@ -83615,7 +83828,7 @@ var FilesystemBaselineStore = class {
     if (isDir) {
       key = await readKeyOf(path6);
       if (!key && (await runFileNames(path6)).length > 0) {
-        throw new DataError(`${join26(path6, KEY_FILE)}: missing beside run files`, path6);
+        throw new DataError(`${join27(path6, KEY_FILE)}: missing beside run files`, path6);
       }
     } else {
       const file2 = await readSchema1File(path6);
@@ -83659,7 +83872,7 @@ init_errors();
 import { rmSync } from "node:fs";
 import { mkdtemp as mkdtemp3, rm as rm7 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join27, resolve as resolve7 } from "node:path";
+import { join as join28, resolve as resolve7 } from "node:path";
 
 // src/store/data-branch.ts
 init_errors();
@@ -84104,8 +84317,8 @@ var GitBranchBaselineStore = class {
   get cloneDir() {
     return this.dir;
   }
-  async read(key) {
-    return this.serial(async () => (await this.store()).read(key));
+  async read(key, options) {
+    return this.serial(async () => (await this.store()).read(key, options));
   }
   async findSimilar(key) {
     return this.serial(async () => (await this.store()).findSimilar(key));
@@ -84157,7 +84370,7 @@ var GitBranchBaselineStore = class {
         return await changeAndPush(
           clone2,
           async () => {
-            await write(join27(clone2.dir, ...where.split("/")));
+            await write(join28(clone2.dir, ...where.split("/")));
             return { result: void 0, commit: { paths: [where], message } };
           },
           this.pushRetry()
@@ -84214,14 +84427,14 @@ var GitBranchBaselineStore = class {
     const env = gitEnv(this.options.env, extraHeaderEnv(headers));
     const remoteUrl = await resolveRemoteUrl(this.options.remote, this.options.cwd ?? process.cwd(), env);
     const root2 = this.options.tempRoot ?? process.env.RUNNER_TEMP ?? tmpdir2();
-    const dir = await mkdtemp3(join27(root2, "trt-gate-data-"));
+    const dir = await mkdtemp3(join28(root2, "trt-gate-data-"));
     this.dir = dir;
     this.exitHook = () => rmSync(dir, { recursive: true, force: true });
     process.once("exit", this.exitHook);
     const { description, branch } = this;
     this.clone = { dir, branch, description, remoteUrl, git: gitIn(dir, env, { description, remoteUrl }) };
     await initClone(this.clone);
-    this.fs = new FilesystemBaselineStore(join27(dir, ...this.path.split("/")), {
+    this.fs = new FilesystemBaselineStore(join28(dir, ...this.path.split("/")), {
       namespace: this.options.namespace
     });
     await syncToRemote(this.clone);
@@ -84439,7 +84652,7 @@ function nightlyInputProblems(inputs) {
 
 // action/main.ts
 import { mkdir as mkdir13 } from "node:fs/promises";
-import { join as join32, resolve as resolve12 } from "node:path";
+import { join as join33, resolve as resolve12 } from "node:path";
 
 // src/app/exit-code.ts
 init_errors();
@@ -89231,7 +89444,7 @@ async function writeJobSummary(markdown, env) {
 }
 
 // action/modes.ts
-import { dirname as dirname6, join as join31 } from "node:path";
+import { dirname as dirname6, join as join32 } from "node:path";
 
 // src/app/record-baselines.ts
 async function recordBaselines(store, runs, historySize) {
@@ -89308,7 +89521,7 @@ function releaseReport(models, production) {
 // src/release/repository.ts
 import { randomUUID as randomUUID4 } from "node:crypto";
 import { copyFile as copyFile2, mkdir as mkdir12, readdir as readdir4, readFile as readFile15, rename as rename4, rm as rm8, stat as stat9, writeFile as writeFile7 } from "node:fs/promises";
-import { basename as basename4, dirname as dirname5, join as join28, relative as relative4 } from "node:path";
+import { basename as basename4, dirname as dirname5, join as join29, relative as relative4 } from "node:path";
 init_errors();
 
 // src/onnx/signature.ts
@@ -89351,11 +89564,12 @@ var DATA_TYPES = {
   13: "TYPE_UINT64",
   16: "TYPE_BF16"
 };
-function tensor(t, batched, where) {
+function tensor(t, batch, where) {
   const dataType = DATA_TYPES[t.elemType];
   if (!dataType)
     throw new Error(`${where} ${t.name}: ONNX element type ${t.elemType} has no Triton data type`);
-  return { name: t.name, data_type: dataType, dims: batched ? t.dims.slice(1) : t.dims };
+  const dims = batch === "batched" ? t.dims.slice(1) : t.dims.map((d, i3) => i3 === 0 && d === -1 ? batch : d);
+  return { name: t.name, data_type: dataType, dims };
 }
 function batchingOf(entry, engineMaxBatch) {
   const sweep = entry.sweep;
@@ -89366,14 +89580,16 @@ function batchingOf(entry, engineMaxBatch) {
   return { max: max3, preferred: [Math.min(chosen, max3)], instances: sweep?.chosen?.concurrency ?? 1 };
 }
 function tritonModelConfig(plan, signature) {
-  const batched = signature.inputs.every((i3) => i3.dims[0] === -1);
+  const engine = plan.engineBatch;
+  const batched = signature.inputs.every((i3) => i3.dims[0] === -1) && (!engine || engine.min <= 1);
+  const batch = batched ? "batched" : engine && engine.min === engine.max ? engine.min : -1;
   const files = Object.entries(plan.files);
   const config2 = {
     name: plan.name,
     platform: plan.platform,
     max_batch_size: batched ? plan.maxBatchSize : 0,
-    input: signature.inputs.map((t) => tensor(t, batched, "input")),
-    output: signature.outputs.map((t) => tensor(t, batched, "output")),
+    input: signature.inputs.map((t) => tensor(t, batch, "input")),
+    output: signature.outputs.map((t) => tensor(t, batch, "output")),
     instance_group: [{ kind: plan.instanceKind, count: plan.instances }]
   };
   if (plan.platform === "tensorrt_plan") config2.cc_model_filenames = Object.fromEntries(files);
@@ -89700,7 +89916,7 @@ function archKey(results) {
 async function verifiedArtifact(entry, results, searchDirs) {
   const build = entry.build;
   if (!build) throw new DataError(`${entry.id} (run ${results.runId}): no build recorded`);
-  const candidates = [build.artifactPath, ...searchDirs.map((d) => join28(d, basename4(build.artifactPath)))];
+  const candidates = [build.artifactPath, ...searchDirs.map((d) => join29(d, basename4(build.artifactPath)))];
   let changed;
   for (const path6 of candidates) {
     const actual = await sha256File(path6).catch(() => void 0);
@@ -89761,8 +89977,11 @@ async function planRelease(candidates, loaded, searchDirs = []) {
     const signature = await onnxSignature(onnx).catch((e) => {
       throw new DataError(`${loaded.file}: models[${modelIndex}]: cannot read ${onnx}: ${e.message}`, onnx);
     });
-    const engineMax = tensorrt ? Math.max(...model.inputs.map((i3) => i3.profile?.max[0] ?? entry.batchSize)) : Number.MAX_SAFE_INTEGER;
-    const batching = batchingOf(entry, engineMax);
+    const engineBatch = tensorrt ? {
+      min: Math.max(...model.inputs.map((i3) => i3.profile?.min[0] ?? entry.batchSize)),
+      max: Math.min(...model.inputs.map((i3) => i3.profile?.max[0] ?? entry.batchSize))
+    } : void 0;
+    const batching = batchingOf(entry, engineBatch?.max ?? Number.MAX_SAFE_INTEGER);
     const plan = {
       name,
       platform: tensorrt ? "tensorrt_plan" : "onnxruntime_onnx",
@@ -89770,7 +89989,8 @@ async function planRelease(candidates, loaded, searchDirs = []) {
       maxBatchSize: batching.max,
       preferredBatchSizes: batching.preferred,
       instances: batching.instances,
-      instanceKind: tensorrt ? "KIND_GPU" : "KIND_CPU"
+      instanceKind: tensorrt ? "KIND_GPU" : "KIND_CPU",
+      ...engineBatch ? { engineBatch } : {}
     };
     const config2 = tritonModelConfig(plan, signature);
     planned.push({
@@ -89787,29 +90007,29 @@ async function planRelease(candidates, loaded, searchDirs = []) {
   return planned;
 }
 async function writeRepository(out, models, extra) {
-  const tmp = join28(dirname5(out), `.${basename4(out)}.tmp-${randomUUID4()}`);
+  const tmp = join29(dirname5(out), `.${basename4(out)}.tmp-${randomUUID4()}`);
   const sums = [];
   try {
     for (const m of models) {
-      const dir = join28(tmp, "model_repository", m.name);
-      await mkdir12(join28(dir, "1"), { recursive: true });
+      const dir = join29(tmp, "model_repository", m.name);
+      await mkdir12(join29(dir, "1"), { recursive: true });
       const text = toPbtxt(ModelConfigType, m.config);
       const back = parsePbtxt(ModelConfigType, text);
       if (JSON.stringify(back) !== JSON.stringify(m.config))
         throw new Error(`${m.name}/config.pbtxt does not parse back to its content`);
-      await writeFile7(join28(dir, "config.pbtxt"), text);
+      await writeFile7(join29(dir, "config.pbtxt"), text);
       for (const [file2, source] of Object.entries(m.sources)) {
-        const target = join28(dir, "1", file2);
+        const target = join29(dir, "1", file2);
         await copyFile2(source, target);
         const sha = await sha256File(target);
         if (sha !== m.files[file2])
           throw new DataError(`${target}: copy hashes to ${sha}, expected ${m.files[file2]}`);
       }
     }
-    for (const [file2, text] of Object.entries(extra)) await writeFile7(join28(tmp, file2), text);
+    for (const [file2, text] of Object.entries(extra)) await writeFile7(join29(tmp, file2), text);
     const listed = await listFiles(tmp);
-    for (const path6 of listed) sums.push(`${await sha256File(join28(tmp, path6))}  ${path6}`);
-    await writeFile7(join28(tmp, "SHA256SUMS"), `${sums.join("\n")}
+    for (const path6 of listed) sums.push(`${await sha256File(join29(tmp, path6))}  ${path6}`);
+    await writeFile7(join29(tmp, "SHA256SUMS"), `${sums.join("\n")}
 `);
     const old = `${tmp}.old`;
     const existed = await stat9(out).then(
@@ -89828,7 +90048,7 @@ async function writeRepository(out, models, extra) {
 async function listFiles(root2, dir = root2) {
   const out = [];
   for (const d of await readdir4(dir, { withFileTypes: true })) {
-    const path6 = join28(dir, d.name);
+    const path6 = join29(dir, d.name);
     if (d.isDirectory()) out.push(...await listFiles(root2, path6));
     else out.push(relative4(root2, path6));
   }
@@ -89947,7 +90167,7 @@ import { resolve as resolve9 } from "node:path";
 // src/dashboard/site.ts
 init_errors();
 import { readdir as readdir5, rename as rename5, rm as rm9 } from "node:fs/promises";
-import { join as join29 } from "node:path";
+import { join as join30 } from "node:path";
 
 // src/history/detect.ts
 init_simple_statistics();
@@ -90132,11 +90352,11 @@ function matchesFilter(key, filter) {
   const label = [key.model, key.precision, `b${key.batchSize}`];
   return parts.length <= 3 && parts.every((part, i3) => part === label[i3]);
 }
-async function readSeries(store, filters = []) {
+async function readSeries(store, filters = [], read = {}) {
   const groups2 = /* @__PURE__ */ new Map();
   for (const key of await store.list()) {
     if (filters.length > 0 && !filters.some((f) => matchesFilter(key, f))) continue;
-    const history = await store.read(key);
+    const history = await store.read(key, read);
     if (!history) continue;
     const identity3 = identityOf(key);
     const id = identityId(identity3);
@@ -90383,8 +90603,8 @@ function historyReport(series, options) {
     series: series.map((s) => analyseSeries(s, options))
   };
 }
-async function readHistory(store, filters = [], options = DEFAULT_HISTORY_OPTIONS) {
-  const series = await readSeries(store, filters);
+async function readHistory(store, filters = [], options = DEFAULT_HISTORY_OPTIONS, read = {}) {
+  const series = await readSeries(store, filters, read);
   return { series, report: historyReport(series, options) };
 }
 
@@ -90678,11 +90898,11 @@ async function writeDashboard(dir, files) {
     );
   const staging = `${dir}.tmp-${process.pid}`;
   await rm9(staging, { recursive: true, force: true });
-  for (const [name, html] of files) await writeFileAtomically(join29(staging, name), html);
-  await writeFileAtomically(join29(staging, MARKER), "written by trt-gate dashboard\n");
+  for (const [name, html] of files) await writeFileAtomically(join30(staging, name), html);
+  await writeFileAtomically(join30(staging, MARKER), "written by trt-gate dashboard\n");
   await rm9(dir, { recursive: true, force: true });
   await rename5(staging, dir);
-  return [...files.keys()].map((name) => join29(dir, name));
+  return [...files.keys()].map((name) => join30(dir, name));
 }
 
 // src/history/issues.ts
@@ -90798,7 +91018,9 @@ ${formatMarker(marker)}`,
 
 // src/app/history.ts
 function analyseHistory(store, request2 = {}) {
-  return readHistory(store, request2.filters ?? [], request2.options ?? DEFAULT_HISTORY_OPTIONS);
+  return readHistory(store, request2.filters ?? [], request2.options ?? DEFAULT_HISTORY_OPTIONS, {
+    samples: request2.samples ?? false
+  });
 }
 function runIdsOf(history) {
   return new Map(history.series.map((s) => [s.id, s.runs.map((r) => r.runId)]));
@@ -90825,7 +91047,8 @@ async function nightlyHistory(store, request2) {
   if (request2.written.length === 0 && !request2.dashboard) return { series: 0, regressions: [] };
   const all = await analyseHistory(store, {
     filters: request2.dashboard ? [] : request2.written,
-    ...request2.options ? { options: request2.options } : {}
+    ...request2.options ? { options: request2.options } : {},
+    samples: request2.dashboard !== void 0
   });
   const mine = seriesOfKeys(all, request2.written);
   const outcome = {
@@ -90990,7 +91213,7 @@ function nightlyNotes(outcome) {
 // action/results-files.ts
 init_errors();
 import { lstat as lstat3, readdir as readdir6, readFile as readFile16 } from "node:fs/promises";
-import { isAbsolute as isAbsolute8, join as join30, resolve as resolve10, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute8, join as join31, resolve as resolve10, sep as sep4 } from "node:path";
 var MAX_RESULTS_FILES = 500;
 var GLOB_CHARS = /[*?[\]{}]/;
 function toPosix(path6) {
@@ -91032,7 +91255,7 @@ async function walk(dir, re, out, budget) {
     );
   }
   for (const entry of entries2) {
-    const path6 = join30(dir, entry.name);
+    const path6 = join31(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name === ".git" || entry.name === "node_modules") continue;
       await walk(path6, re, out, budget);
@@ -91310,7 +91533,7 @@ async function releaseMode(m) {
     compared,
     // A release reads the models' signatures: the config's model files must be here then.
     loaded: gated.loaded ?? (() => loadConfig(m.inputs.config, m.ctx.workspace)),
-    out: join31(m.resultsDir, Files.release),
+    out: join32(m.resultsDir, Files.release),
     problems,
     // Engines downloaded beside their results files (the recorded paths are the matrix jobs').
     artifactDirs: [...new Set(gated.files.map((f) => dirname6(f)))]
@@ -91851,10 +92074,10 @@ async function run() {
       problems: outcome.problems,
       notices: outcome.notices
     });
-    const reportPath = join32(resultsDir, outcome.reportFile);
+    const reportPath = join33(resultsDir, outcome.reportFile);
     await writeArtifact(reportPath, reports.full);
-    await writeArtifact(join32(resultsDir, Files.html), reports.html);
-    await writeArtifact(join32(resultsDir, Files.json), reports.json);
+    await writeArtifact(join33(resultsDir, Files.html), reports.html);
+    await writeArtifact(join33(resultsDir, Files.json), reports.json);
     const published = await publishToGitHub({
       api,
       inputs,
@@ -91931,7 +92154,7 @@ init_errors();
 import { existsSync as existsSync3 } from "node:fs";
 import { mkdir as mkdir14, mkdtemp as mkdtemp4, readFile as readFile17, rename as rename6, rm as rm10, writeFile as writeFile8 } from "node:fs/promises";
 import { arch as arch2, platform as platform3 } from "node:os";
-import { basename as basename5, dirname as dirname7, join as join33, resolve as resolve13 } from "node:path";
+import { basename as basename5, dirname as dirname7, join as join34, resolve as resolve13 } from "node:path";
 var PACKAGE = "onnxruntime-node";
 var TOOL = "trt-gate-onnxruntime-node";
 var COMPLETE = ".trt-gate-complete";
@@ -91940,11 +92163,11 @@ function lockedOnnxRuntime() {
   return { version: lockfile.packages[`node_modules/${PACKAGE}`].version, lockfile };
 }
 function entryOf2(prefix) {
-  return join33(prefix, "node_modules", PACKAGE, "dist", "index.js");
+  return join34(prefix, "node_modules", PACKAGE, "dist", "index.js");
 }
 async function installedVersion(prefix) {
   try {
-    const pkg = JSON.parse(await readFile17(join33(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
+    const pkg = JSON.parse(await readFile17(join34(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
     return typeof pkg.version === "string" ? pkg.version : void 0;
   } catch {
     return void 0;
@@ -91969,31 +92192,31 @@ async function locateOnnxRuntime(source) {
       `${PACKAGE} is needed to run models, and there is neither a tool cache (RUNNER_TOOL_CACHE, RUNNER_TEMP) to install it into nor an onnxruntime-node-dir input`
     );
   }
-  const prefix = join33(source.toolCache, TOOL, version2, `${platform3()}-${arch2()}`);
-  if (existsSync3(join33(prefix, COMPLETE)) && await installedVersion(prefix) === version2) {
+  const prefix = join34(source.toolCache, TOOL, version2, `${platform3()}-${arch2()}`);
+  if (existsSync3(join34(prefix, COMPLETE)) && await installedVersion(prefix) === version2) {
     source.log(`trt-gate: ${PACKAGE} ${version2} from ${prefix}`);
     return entryOf2(prefix);
   }
   await mkdir14(dirname7(prefix), { recursive: true });
-  const staging = await mkdtemp4(join33(dirname7(prefix), `.${basename5(prefix)}-`));
+  const staging = await mkdtemp4(join34(dirname7(prefix), `.${basename5(prefix)}-`));
   try {
-    await writeFile8(join33(staging, "package.json"), `${JSON.stringify(lockfile.packages[""], null, 2)}
+    await writeFile8(join34(staging, "package.json"), `${JSON.stringify(lockfile.packages[""], null, 2)}
 `);
-    await writeFile8(join33(staging, "package-lock.json"), `${JSON.stringify(lockfile, null, 2)}
+    await writeFile8(join34(staging, "package-lock.json"), `${JSON.stringify(lockfile, null, 2)}
 `);
     source.log(`trt-gate: installing ${PACKAGE} ${version2} into ${prefix}`);
     await (source.install ?? npmCi())(staging, source.log);
     if (await installedVersion(staging) !== version2 || !existsSync3(entryOf2(staging)))
       throw new Error(`the install in ${staging} has no ${PACKAGE} ${version2}`);
-    await writeFile8(join33(staging, COMPLETE), `${version2}
+    await writeFile8(join34(staging, COMPLETE), `${version2}
 `);
     if (existsSync3(prefix)) {
-      if (existsSync3(join33(prefix, COMPLETE))) return entryOf2(prefix);
+      if (existsSync3(join34(prefix, COMPLETE))) return entryOf2(prefix);
       await rename6(prefix, `${staging}-stale`);
       await rm10(`${staging}-stale`, { recursive: true, force: true });
     }
     await rename6(staging, prefix).catch((error63) => {
-      if (!existsSync3(join33(prefix, COMPLETE))) throw error63;
+      if (!existsSync3(join34(prefix, COMPLETE))) throw error63;
     });
   } finally {
     await rm10(staging, { recursive: true, force: true });
@@ -92002,7 +92225,7 @@ async function locateOnnxRuntime(source) {
 }
 function npmCi(extraArgs = []) {
   return async (dir, log) => {
-    const besideNode = join33(
+    const besideNode = join34(
       dirname7(process.execPath),
       "..",
       "lib",

@@ -18,10 +18,14 @@ export interface HistoryRequest {
   /** Key ids, labels `model[/precision[/bN]]` or keys (their whole series); empty: every series. */
   filters?: ReadonlyArray<string | BaselineKey>;
   options?: HistoryOptions;
+  /** Read the newest runs' raw samples too (the dashboard draws them; the analysis does not). */
+  samples?: boolean;
 }
 
 export function analyseHistory(store: BaselineStore, request: HistoryRequest = {}): Promise<StoreHistory> {
-  return readHistory(store, request.filters ?? [], request.options ?? DEFAULT_HISTORY_OPTIONS);
+  return readHistory(store, request.filters ?? [], request.options ?? DEFAULT_HISTORY_OPTIONS, {
+    samples: request.samples ?? false,
+  });
 }
 
 /** Run ids in series order, per series id: where a tracked issue's step run falls now. */
@@ -94,6 +98,7 @@ export async function nightlyHistory(store: BaselineStore, request: NightlyReque
   const all = await analyseHistory(store, {
     filters: request.dashboard ? [] : request.written,
     ...(request.options ? { options: request.options } : {}),
+    samples: request.dashboard !== undefined,
   });
   const mine = seriesOfKeys(all, request.written);
   const outcome: NightlyOutcome = {

@@ -1,5 +1,5 @@
 import type { BaselineKey } from '../results/schema.js';
-import type { BaselineStore } from '../store/types.js';
+import type { BaselineStore, ReadOptions } from '../store/types.js';
 import { analyseSeries, DEFAULT_HISTORY_OPTIONS, type HistoryOptions } from './detect.js';
 import { describeMinEffect, historyMetrics } from './metrics.js';
 import { readSeries, type Series } from './series.js';
@@ -41,8 +41,9 @@ export async function readHistory(
   store: BaselineStore,
   filters: ReadonlyArray<string | BaselineKey> = [],
   options: HistoryOptions = DEFAULT_HISTORY_OPTIONS,
+  read: ReadOptions = {},
 ): Promise<StoreHistory> {
-  const series = await readSeries(store, filters);
+  const series = await readSeries(store, filters, read);
   return { series, report: historyReport(series, options) };
 }
 

@@ -1,6 +1,6 @@
 import { keyId } from '../results/key.js';
 import type { BaselineKey, Entry } from '../results/schema.js';
-import type { BaselineRun, BaselineStore } from '../store/types.js';
+import type { BaselineRun, BaselineStore, ReadOptions } from '../store/types.js';
 
 /**
  * A series: every stored run of one model × precision × batch size with one runner on one device,
@@ -95,16 +95,18 @@ export function matchesFilter(key: BaselineKey, filter: string | BaselineKey): b
 
 /**
  * Reads every key (or those matching a filter) and groups their runs into series, each sorted by
- * time (ties by run id, so the order never depends on the listing order).
+ * time (ties by run id, so the order never depends on the listing order). `read.samples: false`
+ * when nothing will look at raw samples (the change-point analysis does not): much cheaper.
  */
 export async function readSeries(
   store: BaselineStore,
   filters: ReadonlyArray<string | BaselineKey> = [],
+  read: ReadOptions = {},
 ): Promise<Series[]> {
   const groups = new Map<string, { identity: SeriesIdentity; runs: Array<Omit<SeriesRun, 'number'>> }>();
   for (const key of await store.list()) {
     if (filters.length > 0 && !filters.some((f) => matchesFilter(key, f))) continue;
-    const history = await store.read(key);
+    const history = await store.read(key, read);
     if (!history) continue;
     const identity = identityOf(key);
     const id = identityId(identity);

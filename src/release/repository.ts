@@ -164,10 +164,14 @@ export async function planRelease(
     const signature = await onnxSignature(onnx).catch((e: Error) => {
       throw new DataError(`${loaded.file}: models[${modelIndex}]: cannot read ${onnx}: ${e.message}`, onnx);
     });
-    const engineMax = tensorrt
-      ? Math.max(...model.inputs.map((i) => i.profile?.max[0] ?? entry.batchSize))
-      : Number.MAX_SAFE_INTEGER;
-    const batching = batchingOf(entry, engineMax);
+    // Dimension 0 every input takes: its profile's range, or the batch a fixed-shape build was given.
+    const engineBatch = tensorrt
+      ? {
+          min: Math.max(...model.inputs.map((i) => i.profile?.min[0] ?? entry.batchSize)),
+          max: Math.min(...model.inputs.map((i) => i.profile?.max[0] ?? entry.batchSize)),
+        }
+      : undefined;
+    const batching = batchingOf(entry, engineBatch?.max ?? Number.MAX_SAFE_INTEGER);
     const plan: TritonModelPlan = {
       name,
       platform: tensorrt ? 'tensorrt_plan' : 'onnxruntime_onnx',
@@ -176,6 +180,7 @@ export async function planRelease(
       preferredBatchSizes: batching.preferred,
       instances: batching.instances,
       instanceKind: tensorrt ? 'KIND_GPU' : 'KIND_CPU',
+      ...(engineBatch ? { engineBatch } : {}),
     };
     const config = tritonModelConfig(plan, signature);
     planned.push({

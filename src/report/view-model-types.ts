@@ -4,6 +4,7 @@ import type { Entry, GateOutcome, LayerDelta } from '../results/schema.js';
 import type { SpeedupView } from '../speedup/view.js';
 import type { SweepView } from '../sweep/view.js';
 import type { EntryIncident } from './incidents.js';
+import type { TooNoisyView } from './too-noisy.js';
 
 /**
  * The view model every report format renders: plain, JSON-able data with all numbers already
@@ -173,6 +174,8 @@ export interface ReportView {
   sweeps: SweepView[];
   /** Each precision against the fp32 reference on the same device, with the accuracy it costs. */
   speedups: SpeedupView[];
+  /** Several entries inconclusive because too noisy to tell: said once (src/report/too-noisy.ts). */
+  tooNoisy: TooNoisyView | null;
 }
 
 export interface ViewModelOptions {

@@ -7,6 +7,7 @@ import { headline, verdictCounts } from './gate-summary.js';
 import { groupIncidents } from './incident-groups.js';
 import { CONCLUSION_ICONS } from './labels.js';
 import { DEFAULT_LAYER_LIMIT } from './row-view.js';
+import { sayTooNoisyOnce } from './too-noisy.js';
 import type { ReportView, ViewModelOptions } from './view-model-types.js';
 
 /**
@@ -48,6 +49,7 @@ export function buildViewModel(
   };
   const list = asList(input);
   const { devices, runs, failing, hasComparisons } = groupByDevice(list, opts);
+  const tooNoisy = sayTooNoisyOnce(devices);
   const allRows = devices.flatMap((d) => d.rows);
 
   const incidents = allRows.flatMap((r) => r.incidents);
@@ -74,5 +76,6 @@ export function buildViewModel(
       .map((r) => ({ label: r.label, device: r.device, layers: r.layers, engineDiff: r.engineDiff })),
     sweeps: sweepViews(list),
     speedups: speedupViews(list),
+    tooNoisy,
   };
 }

@@ -16,7 +16,7 @@ import {
   storeSubdirectories,
   wrongTypeError,
 } from './store-files.js';
-import type { AppendOutcome, BaselineHistory, BaselineRun, BaselineStore } from './types.js';
+import type { AppendOutcome, BaselineHistory, BaselineRun, BaselineStore, ReadOptions } from './types.js';
 
 export interface FilesystemStoreOptions {
   /** The namespace's directory under the root, `/`-separated slugs (see namespace.ts); none: the root itself. */
@@ -87,15 +87,18 @@ export class FilesystemBaselineStore implements BaselineStore {
   }
 
   /** Never writes and never creates anything; a key with no stored run is `undefined`. */
-  async read(key: BaselineKey): Promise<BaselineHistory | undefined> {
+  async read(key: BaselineKey, options: ReadOptions = {}): Promise<BaselineHistory | undefined> {
+    const samples = options.samples ?? true;
     const dir = this.pathFor(key);
     await assertNoLinks(this.root, dir);
-    const runs = (await readKeyDir(dir, key)) ?? [];
     const legacy = (await this.readSchema1(key)).flatMap((f) => f.runs);
+    // Pending a migration the sample window spans both schemas: read every run file whole then.
+    const sampleRuns = !samples ? 0 : legacy.length > 0 ? Number.POSITIVE_INFINITY : BASELINE_RUNS;
+    const runs = (await readKeyDir(dir, key, sampleRuns)) ?? [];
     const all = mergeByRunId(runs, legacy);
     if (all.length === 0) return undefined;
     // Schema-1 runs (and any a racing writer left uncompacted) as the store keeps them.
-    const windowStart = all.length - BASELINE_RUNS;
+    const windowStart = samples ? all.length - BASELINE_RUNS : all.length;
     return {
       key,
       runs: all.map((r, i) => (i >= windowStart || !hasSamples(r) ? r : storedRun(r, false))),

@@ -18,7 +18,7 @@ import { gitEnv, gitIn, redactUrl } from './git-command.js';
 import { namespacePath } from './namespace.js';
 import { appendAndPush, changeAndPush } from './push-retry.js';
 import type { StoreFactoryContext } from './registry.js';
-import type { AppendOutcome, BaselineHistory, BaselineStore } from './types.js';
+import type { AppendOutcome, BaselineHistory, BaselineStore, ReadOptions } from './types.js';
 
 export { inheritedExtraHeaders, tokenExtraHeader } from './git-auth.js';
 export {
@@ -82,8 +82,8 @@ export class GitBranchBaselineStore implements BaselineStore {
     return this.dir;
   }
 
-  async read(key: BaselineKey): Promise<BaselineHistory | undefined> {
-    return this.serial(async () => (await this.store()).read(key));
+  async read(key: BaselineKey, options?: ReadOptions): Promise<BaselineHistory | undefined> {
+    return this.serial(async () => (await this.store()).read(key, options));
   }
 
   async findSimilar(key: BaselineKey): Promise<BaselineKey[]> {

@@ -5,8 +5,9 @@ import { BaselineKey } from '../results/schema.js';
 import { writeFileAtomically } from '../util/atomic-write.js';
 import { runSortKey } from './append-plan.js';
 import { describeDifference, sameKey } from './key.js';
-import { decodeRunFile, encodeRunFile, hasSamples } from './run-file.js';
-import { isMissing, readStoreFile, storeEntries, wrongTypeError } from './store-files.js';
+import { readSummary, type SummaryRecord, writeSummary } from './key-summary.js';
+import { decodeRunFile, encodeRunFile, hasSamples, storedRun } from './run-file.js';
+import { isMissing, readStoreFile, readStoreFileSync, storeEntries, wrongTypeError } from './store-files.js';
 import { type BaselineRun, STORE_SCHEMA_VERSION } from './types.js';
 
 /**
@@ -38,17 +39,25 @@ function hashOfName(name: string): string {
 }
 
 /**
- * The run files of a key directory, oldest first. key.json or a run file that is not a regular
- * file is refused; other names (a stray note) are not the store's and are left alone.
+ * The run files of a key directory, oldest first, and whether key.json is there. key.json or a
+ * run file that is not a regular file is refused; other names (a stray note, the summary, which
+ * is checked when read) are not the run files and are left alone.
  */
-export async function runFileNames(dir: string): Promise<string[]> {
+async function listKeyDir(dir: string): Promise<{ names: string[]; keyFile: boolean }> {
   const names: string[] = [];
+  let keyFile = false;
   for (const d of await storeEntries(dir)) {
     if (d.name !== KEY_FILE && !d.name.endsWith(RUN_SUFFIX)) continue;
     if (!d.isFile()) throw wrongTypeError(join(dir, d.name), 'a regular file');
-    if (d.name !== KEY_FILE) names.push(d.name);
+    if (d.name === KEY_FILE) keyFile = true;
+    else names.push(d.name);
   }
-  return names.sort();
+  return { names: names.sort(), keyFile };
+}
+
+/** The run files of a key directory, oldest first (see listKeyDir). */
+export async function runFileNames(dir: string): Promise<string[]> {
+  return (await listKeyDir(dir)).names;
 }
 
 /** The key a key directory holds (its key.json); `undefined` when there is none. */
@@ -92,25 +101,41 @@ export function checkSameKey(stored: BaselineKey, key: BaselineKey, path: string
   }
 }
 
-/** Every stored run of `key` in `dir`, oldest first; `undefined` when the directory holds none. */
-export async function readKeyDir(dir: string, key: BaselineKey): Promise<BaselineRun[] | undefined> {
-  const names = await runFileNames(dir);
-  const stored = await readKeyOf(dir);
+/**
+ * Every stored run of `key` in `dir`, oldest first; `undefined` when the directory holds none.
+ * Only the newest `sampleRuns` runs are read with their raw samples (their run files are opened);
+ * every other run comes without samples, from the key's summary where it covers the run file
+ * (key-summary.ts: a cache checked against this listing), else from the run file itself.
+ */
+export async function readKeyDir(
+  dir: string,
+  key: BaselineKey,
+  sampleRuns: number,
+): Promise<BaselineRun[] | undefined> {
+  const { names, keyFile } = await listKeyDir(dir);
+  const stored = keyFile ? await readKeyOf(dir) : undefined;
   if (!stored) {
     if (names.length > 0)
       throw new DataError(`${join(dir, KEY_FILE)}: missing beside ${names.length} run file(s)`, dir);
     return undefined;
   }
   checkSameKey(stored, key, join(dir, KEY_FILE));
-  const runs = await Promise.all(
-    names.map(async (name) => {
-      const path = join(dir, name);
-      const bytes = await readStoreFile(path, MAX_RUN_FILE_BYTES);
-      // Listed a moment ago and gone now: pruned by a concurrent append (outside the history).
-      return bytes && decodeRunFile(bytes, path, key);
-    }),
-  );
+  const summary = names.length > 0 ? await readSummary(dir, key) : undefined;
+  const firstWithSamples = names.length - sampleRuns;
+  const runs = names.map((name, i) => {
+    const withSamples = i >= firstWithSamples;
+    const cached = withSamples ? undefined : summary?.get(name);
+    if (cached) return cached;
+    const run = readRunFile(join(dir, name), key);
+    return run && !withSamples ? storedRun(run, false) : run;
+  });
   return runs.filter((r): r is BaselineRun => r !== undefined);
+}
+
+/** A run file, validated; `undefined` when it is gone (pruned by a concurrent append since it was listed). */
+function readRunFile(path: string, key: BaselineKey): BaselineRun | undefined {
+  const bytes = readStoreFileSync(path, MAX_RUN_FILE_BYTES);
+  return bytes && decodeRunFile(bytes, path, key);
 }
 
 export interface KeyDirAppend {
@@ -157,16 +182,17 @@ export async function appendToKeyDir(
   for (const { run, name } of planned) {
     await writeFileAtomically(join(dir, name), encodeRunFile(run, window.has(name)));
   }
-  const count = await tidy(dir, a);
-  return outcomes.map((o) => o ?? { runs: count });
+  const kept = await tidy(dir, a);
+  await updateSummary(dir, a.key, kept, new Map(planned.map((p) => [p.name, p.run])));
+  return outcomes.map((o) => o ?? { runs: kept.length });
 }
 
 /**
  * Housekeeping on a fresh listing: compacts the runs just outside the newest `sampleRuns` that
  * still hold samples, deletes runs beyond `historySize`. Racing writers do the same idempotent work.
- * Returns how many runs the key holds.
+ * Returns the run files the key holds now, oldest first.
  */
-async function tidy(dir: string, a: KeyDirAppend): Promise<number> {
+async function tidy(dir: string, a: KeyDirAppend): Promise<string[]> {
   const names = await runFileNames(dir);
   const pruned = Math.max(0, names.length - a.historySize);
   const windowStart = Math.max(0, names.length - a.sampleRuns);
@@ -183,13 +209,39 @@ async function tidy(dir: string, a: KeyDirAppend): Promise<number> {
       }
     });
   }
-  return Math.min(names.length, a.historySize);
+  return names.slice(pruned);
+}
+
+/**
+ * Rewrites the key's summary to cover `names`: each run from what this append wrote, else from the
+ * summary as it is now, else from its run file. A racing writer may rename its own summary over
+ * this one a moment later; whichever wins, readers reconcile it with the listing (key-summary.ts).
+ */
+async function updateSummary(
+  dir: string,
+  key: BaselineKey,
+  names: readonly string[],
+  written: ReadonlyMap<string, BaselineRun>,
+): Promise<void> {
+  try {
+    const old = await readSummary(dir, key);
+    const records: SummaryRecord[] = [];
+    for (const name of names) {
+      const run = written.get(name) ?? old?.get(name) ?? readRunFile(join(dir, name), key);
+      if (run) records.push({ file: name, run });
+    }
+    await writeSummary(dir, key, records);
+  } catch (error) {
+    if (!(error instanceof DataError)) throw error;
+    throw new DataError(
+      `${error.message}\n(the new run is stored; the key's summary was not updated)`,
+      error.file,
+    );
+  }
 }
 
 /** Rewrites a run file without its raw samples (same name, same run otherwise). */
 async function compactRun(path: string, key: BaselineKey): Promise<void> {
-  const bytes = await readStoreFile(path, MAX_RUN_FILE_BYTES);
-  if (!bytes) return; // pruned by another writer meanwhile
-  const run = decodeRunFile(bytes, path, key);
-  if (hasSamples(run)) await writeFileAtomically(path, encodeRunFile(run, false));
+  const run = readRunFile(path, key);
+  if (run && hasSamples(run)) await writeFileAtomically(path, encodeRunFile(run, false));
 }

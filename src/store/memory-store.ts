@@ -3,7 +3,7 @@ import type { BaselineKey, Results } from '../results/schema.js';
 import { assertHistorySize, mergeRuns, planAppend } from './append-plan.js';
 import { compareKeys, isSimilarKey, keyId } from './key.js';
 import { storedRun } from './run-file.js';
-import type { AppendOutcome, BaselineHistory, BaselineStore } from './types.js';
+import type { AppendOutcome, BaselineHistory, BaselineStore, ReadOptions } from './types.js';
 
 /**
  * A BaselineStore held in memory, for tests of other modules: the same skip, idempotency and
@@ -19,9 +19,13 @@ export class InMemoryBaselineStore implements BaselineStore {
     for (const history of initial) this.histories.set(keyId(history.key), structuredClone(history));
   }
 
-  async read(key: BaselineKey): Promise<BaselineHistory | undefined> {
+  async read(key: BaselineKey, options: ReadOptions = {}): Promise<BaselineHistory | undefined> {
     const history = this.histories.get(keyId(key));
-    return history && structuredClone(history);
+    if (!history || options.samples !== false) return history && structuredClone(history);
+    return {
+      key: structuredClone(history.key),
+      runs: history.runs.map((r) => structuredClone(storedRun(r, false))),
+    };
   }
 
   async findSimilar(key: BaselineKey): Promise<BaselineKey[]> {

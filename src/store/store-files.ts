@@ -33,6 +33,9 @@ export function symlinkError(path: string): DataError {
   );
 }
 
+/** A store file larger than its kind may be: refused unread. */
+export class TooLargeError extends DataError {}
+
 export function wrongTypeError(path: string, expected: 'a directory' | 'a regular file'): DataError {
   return new DataError(`${path}: expected ${expected} in the baseline store, found something else`, path);
 }
@@ -89,6 +92,11 @@ export async function storeSubdirectories(
  * (or device, FIFO…) at `path` and a file over `maxBytes` are refused without reading them.
  */
 export async function readStoreFile(path: string, maxBytes: number): Promise<Buffer | undefined> {
+  return readStoreFileSync(path, maxBytes);
+}
+
+/** {@link readStoreFile}, synchronously (see above: many small files). */
+export function readStoreFileSync(path: string, maxBytes: number): Buffer | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
@@ -101,7 +109,7 @@ export async function readStoreFile(path: string, maxBytes: number): Promise<Buf
     const info = fstatSync(fd);
     if (!info.isFile()) throw wrongTypeError(path, 'a regular file');
     if (info.size > maxBytes) {
-      throw new DataError(
+      throw new TooLargeError(
         `${path}: ${info.size} bytes, more than a baseline file may hold (${maxBytes})`,
         path,
       );

@@ -27,13 +27,23 @@ export interface AppendOutcome {
   skipped: Array<{ entryId: string; reason: string }>;
 }
 
+/** What a read returns beside every run's entry and statistics. */
+export interface ReadOptions {
+  /**
+   * Whether the runs that keep raw latency samples (the newest few) are read with them; default
+   * true (what the gate pools). False reads every run without samples, which is all that history,
+   * run noise and `baseline list` need, and far cheaper: a key's summary instead of its run files.
+   */
+  samples?: boolean;
+}
+
 /**
  * Where baselines live. Reading never writes; appending is the one explicit write and must be
  * atomic, safe against concurrent writers, and must refuse (not replace) a corrupt file.
  */
 export interface BaselineStore {
   readonly description: string;
-  read(key: BaselineKey): Promise<BaselineHistory | undefined>;
+  read(key: BaselineKey, options?: ReadOptions): Promise<BaselineHistory | undefined>;
   /** Stored keys with the same model, precision and batch size but another device/runtime/options. */
   findSimilar(key: BaselineKey): Promise<BaselineKey[]>;
   append(results: Results, options: { historySize: number }): Promise<AppendOutcome>;

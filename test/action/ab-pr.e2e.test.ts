@@ -81,6 +81,38 @@ async function prEvent(base: string, head: string): Promise<string> {
   return path;
 }
 
+/** A workflow_run event payload: the PR benchmark run of `head`, from `headRepo`, completed. */
+async function workflowRunEvent(head: string, headRepo: string): Promise<string> {
+  const repo = { full_name: 'octo-org/octo-repo' };
+  const path = join(sandbox.root, `workflow-run-${headRepo.replace('/', '-')}.json`);
+  await writeFile(
+    path,
+    JSON.stringify({
+      action: 'completed',
+      workflow_run: {
+        id: 30433642,
+        head_sha: head,
+        head_branch: 'bigger-model',
+        event: 'pull_request',
+        head_repository: { full_name: headRepo },
+        repository: repo,
+      },
+      repository: { ...repo, default_branch: 'main' },
+    }),
+  );
+  return path;
+}
+
+async function workflowRunStep(eventPath: string, inputs: Record<string, string>) {
+  const env = await sandbox.env({
+    event: 'workflow_run.json',
+    eventName: 'workflow_run',
+    apiUrl: github.url,
+    inputs,
+  });
+  return { ...env, GITHUB_EVENT_PATH: eventPath };
+}
+
 async function prStep(eventPath: string, inputs: Record<string, string> = {}) {
   const env = await sandbox.env({
     event: 'pull_request.json',
@@ -147,6 +179,42 @@ describe('pr mode: same-job A/B against the PR base', () => {
     );
     expect(history.outcome!.compared[0]!.comparisons![0]!.verdict).toBe('no-baseline');
     expect(history.exitCode).toBe(0);
+
+    // The fork-safe pattern: the pull_request job uploaded these results, a workflow_run job
+    // aggregates them. From a same-repository PR's run the pairs are kept ...
+    github.options.pulls = [
+      {
+        number: 42,
+        state: 'open',
+        head: { sha: head, ref: 'bigger-model', repo: { full_name: 'octo-org/octo-repo' } },
+        base: { ref: 'main', sha: base, repo: { full_name: 'octo-org/octo-repo' } },
+      },
+    ];
+    const fromRun = async (headRepo: string) =>
+      runAction(
+        await workflowRunStep(await workflowRunEvent(head, headRepo), {
+          [Input.mode]: 'aggregate',
+          [Input.resultsFiles]: run.fileOutputs['results-path']!,
+          [Input.resultsDir]: `workflow-run-${headRepo.split('/')[0]}`,
+        }),
+      );
+    const sameRepo = await fromRun('octo-org/octo-repo');
+    expect(sameRepo.error).toBeUndefined();
+    const trusted = sameRepo.outcome!.compared[0]!.comparisons![0]!;
+    expect([trusted.method, trusted.verdict, trusted.ab?.pairs]).toEqual(['ab', 'regressed', cmp.ab!.pairs]);
+    expect(sameRepo.exitCode).toBe(1);
+    expect(github.checkRuns.at(-1)).toMatchObject({ head_sha: head, conclusion: 'failure' });
+    // ... from a fork's run they are not: the base branch's history re-judges them (none recorded
+    // here), and the comment says why.
+    github.options.pulls[0]!.head.repo = { full_name: 'forker/octo-repo' };
+    const fork = await fromRun('forker/octo-repo');
+    expect(fork.error).toBeUndefined();
+    const rejudged = fork.outcome!.compared[0]!.comparisons![0]!;
+    expect([rejudged.method, rejudged.verdict, rejudged.ab]).toEqual(['history', 'no-baseline', undefined]);
+    expect(rejudged.abSkipped).toBe('pairs measured by a workflow run of forker/octo-repo are not trusted');
+    expect(github.comments.get(42)!.at(-1)!.body).toMatch(
+      /A\/B not used: pairs measured by a workflow run of forker\/octo-repo are not trusted/,
+    );
   }, 300_000);
 
   it('a shallow clone without the base commit falls back to the stored history, and says why', async () => {

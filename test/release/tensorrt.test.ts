@@ -44,16 +44,19 @@ async function gpuRun(cc: string, bytes: string, batchSize = 8): Promise<Results
   return results;
 }
 
-/** The config the engines were built from: tinycnn's fp16 variant. */
-async function fp16Config() {
-  return loadConfig(
-    await writeConfig(
-      dir,
-      tinyConfigText([
-        { ...TINYCNN, precisions: ['fp16'], variants: { fp16: TINYCNN.onnx.replace('fp32', 'fp16') } },
-      ]),
-    ),
-  );
+/** The config the engines were built from: tinycnn's fp16 variant, with a build profile when given. */
+async function fp16Config(profile?: { min: number; max: number }) {
+  let text = tinyConfigText([
+    { ...TINYCNN, precisions: ['fp16'], variants: { fp16: TINYCNN.onnx.replace('fp32', 'fp16') } },
+  ]);
+  if (profile) {
+    const dims = (b: number) => `[${b}, 3, 32, 32]`;
+    text = text.replace(
+      `shape: ${dims(1)} }`,
+      `shape: ${dims(profile.min)}, profile: { min: ${dims(profile.min)}, opt: ${dims(profile.max)}, max: ${dims(profile.max)} } }`,
+    );
+  }
+  return loadConfig(await writeConfig(dir, text));
 }
 
 describe('release of TensorRT engines for several GPU architectures', () => {
@@ -65,16 +68,44 @@ describe('release of TensorRT engines for several GPU architectures', () => {
     const config = await readPbtxt(join(out, 'model_repository', 'tinycnn_fp16', 'config.pbtxt'));
     expect(config).toMatchObject({
       platform: 'tensorrt_plan',
-      // No sweep and no build profile: the engine takes the batch it was built for.
-      max_batch_size: 8,
       instance_group: [{ kind: 'KIND_GPU', count: 1 }],
       cc_model_filenames: { '8.9': 'model_sm89.plan', '9.0': 'model_sm90.plan' },
-      dynamic_batching: { preferred_batch_size: [8] },
     });
     expect(config.default_model_filename).toBeUndefined();
     const version = join(out, 'model_repository', 'tinycnn_fp16', '1');
     expect(await readFile(join(version, 'model_sm89.plan'), 'utf8')).toBe('ada engine');
     expect(await readFile(join(version, 'model_sm90.plan'), 'utf8')).toBe('hopper engine');
+  });
+
+  it('a fixed-batch engine is a non-batching model: max_batch_size 0, its batch in the dims', async () => {
+    // No build profile: trtexec built the engine for batch 8 alone. Triton would batch 1…8 into
+    // a batching model, which this engine rejects for any batch but 8.
+    const loaded = await fp16Config();
+    const out = join(dir, 'rel');
+    await release({ candidates: [await gpuRun('8.9', 'ada engine')], production: [], loaded, out });
+    const config = await readPbtxt(join(out, 'model_repository', 'tinycnn_fp16', 'config.pbtxt'));
+    expect(config.max_batch_size).toBe(0);
+    expect(config.dynamic_batching).toBeUndefined();
+    expect(config.input).toEqual([{ name: 'image', data_type: 'TYPE_FP32', dims: [8, 3, 32, 32] }]);
+    expect((config.output as Array<{ dims: number[] }>)[0]!.dims[0]).toBe(8);
+  });
+
+  it('an engine whose profile takes batches from 1 is batched up to the measured batch', async () => {
+    const loaded = await fp16Config({ min: 1, max: 16 });
+    const out = join(dir, 'rel');
+    await release({ candidates: [await gpuRun('8.9', 'ada engine')], production: [], loaded, out });
+    const config = await readPbtxt(join(out, 'model_repository', 'tinycnn_fp16', 'config.pbtxt'));
+    expect(config).toMatchObject({ max_batch_size: 8, dynamic_batching: { preferred_batch_size: [8] } });
+    expect(config.input).toEqual([{ name: 'image', data_type: 'TYPE_FP32', dims: [3, 32, 32] }]);
+  });
+
+  it('an engine whose profile does not take batch 1 is not batched; its batch dimension stays dynamic', async () => {
+    const loaded = await fp16Config({ min: 4, max: 16 });
+    const out = join(dir, 'rel');
+    await release({ candidates: [await gpuRun('8.9', 'ada engine')], production: [], loaded, out });
+    const config = await readPbtxt(join(out, 'model_repository', 'tinycnn_fp16', 'config.pbtxt'));
+    expect(config.max_batch_size).toBe(0);
+    expect(config.input).toEqual([{ name: 'image', data_type: 'TYPE_FP32', dims: [-1, 3, 32, 32] }]);
   });
 
   it('refuses an engine that changed since it was measured', async () => {

@@ -2,6 +2,7 @@
  * Case 11 (issue 10): names from a config, a model or a log cannot drive a terminal or change how
  * a report reads. One list of unsafe characters (src/util/untrusted.ts), neutralized per format.
  */
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -87,6 +88,18 @@ describe('case 11: terminal output', () => {
     expect(f.stdout).toContain('net\\u001b]0;owned\\u0007\\u001b[2J');
     expect(printed(f.stdout + f.stderr)).not.toMatch(ACTIVE);
   }, 60_000);
+
+  it('import: a model name from the log prints neutralized by the one terminal guard', async () => {
+    const log = readFileSync(
+      join(import.meta.dirname, '..', 'fixtures', 'trtexec', 'synthetic-failure-unsupported-op.log'),
+      'utf8',
+    ).replaceAll('yolov4', `yolo${EVIL}`);
+    await writeFile(join(dir, 'evil.log'), log);
+    const f = fakeIO({ cwd: dir, isTTY: true });
+    expect(await main(['import', 'trtexec', '--log', 'evil.log', '-o', 'out'], f.io), f.stderr).toBe(3);
+    expect(f.stdout).toContain('net\\u001b]0;owned\\u0007\\u001b[2J');
+    expect(printed(f.stdout + f.stderr)).not.toMatch(ACTIVE);
+  });
 
   it('error messages quoting untrusted text are neutralized', async () => {
     const file = join(dir, `r${EVIL}.json`); // a file name is untrusted text too

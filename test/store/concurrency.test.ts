@@ -1,9 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { FilesystemBaselineStore } from '../../src/store/filesystem-store.js';
-import { keyDirPath, listTree, makeKey, makeTempDir, runFiles } from './helpers.js';
+import { SUMMARY_FILE } from '../../src/store/key-summary.js';
+import { storedRun } from '../../src/store/run-file.js';
+import { keyDirPath, listTree, makeKey, makeResults, makeTempDir, runFiles } from './helpers.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const projectRoot = resolve(here, '../..');
@@ -61,7 +65,17 @@ it('lands every run when several processes append to the same keys at once', asy
     expect(history.runs.map((r) => r.runId).sort()).toEqual(expected.sort());
     expect(history.runs.map((r) => r.createdAt)).toEqual(history.runs.map((r) => r.createdAt).sort());
     expect(await runFiles(join(root, keyDirPath(key)))).toHaveLength(workers * runsEach);
+    // Whichever writer's summary won the last rename, a read reconciles it with the listing.
+    const light = (await store.read(key, { samples: false }))!;
+    expect(light.runs).toEqual(history.runs.map((r) => storedRun(r, false)));
   }
+  // One more append (no race) rewrites the summary to cover every run file.
+  await store.append(makeResults({ runId: 'last', createdAt: '2030-01-01T00:00:00.000Z' }), {
+    historySize: 100,
+  });
+  const dir = join(root, keyDirPath(makeKey()));
+  const summary = JSON.parse(gunzipSync(await readFile(join(dir, SUMMARY_FILE))).toString('utf8'));
+  expect(summary.runs.map((r: { file: string }) => r.file)).toEqual(await runFiles(dir));
   // No temp files left behind.
   expect((await listTree(root)).filter((p) => p.split('/').pop()!.startsWith('.'))).toEqual([]);
 }, 120_000);

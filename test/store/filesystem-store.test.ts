@@ -78,12 +78,13 @@ describe('FilesystemBaselineStore layout (store schema 2)', () => {
     const tree = await listTree(root);
     const keyDir = `${device}/resnet18/fp16-b1-${keyId(keyA)}`;
     const files = tree.filter((p) => p.startsWith(`${device}/resnet18/`));
-    expect(files).toHaveLength(4);
+    expect(files).toHaveLength(5);
     expect(files[0]).toBe(keyDir);
     // <createdAt in ms, 15 digits>-<run id slug>-<16 hex digits of the run id's hash>.run.gz
     expect(files[1]).toMatch(new RegExp(`^${keyDir}/001735689660000-r1-[0-9a-f]{16}\\.run\\.gz$`));
     expect(files[2]).toMatch(new RegExp(`^${keyDir}/001735689720000-r2-[0-9a-f]{16}\\.run\\.gz$`));
     expect(files[3]).toBe(`${keyDir}/key.json`);
+    expect(files[4]).toBe(`${keyDir}/summary.json.gz`);
     expect(tree.some((p) => p.split('/').pop()!.startsWith('.'))).toBe(false);
     const keyFile = JSON.parse(await readFile(join(dirA(), 'key.json'), 'utf8'));
     expect(keyFile).toEqual({ schemaVersion: STORE_SCHEMA_VERSION, key: keyA });

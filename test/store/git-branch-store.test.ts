@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DataError, UsageError } from '../../src/errors.js';
+import { FilesystemBaselineStore } from '../../src/store/filesystem-store.js';
 import {
   assertBranchName,
   GitBranchBaselineStore,
@@ -52,6 +54,21 @@ async function remoteRunIds(key = makeKey(), path = 'baselines'): Promise<string
   return String(result.stdout)
     .split('\n')
     .flatMap((name) => /^\d{15}-(.+)-[0-9a-f]{16}\.run\.gz$/.exec(name)?.[1] ?? []);
+}
+
+/** Run ids the key's summary.json.gz on the remote covers, in its order. */
+async function remoteSummaryRunIds(key = makeKey(), path = 'baselines'): Promise<string[]> {
+  const file = `${path}/${keyPath(key).replace(/\.json$/, '')}/summary.json.gz`;
+  const result = await execa('git', ['--git-dir', remote, 'show', `trt-gate-data:${file}`], {
+    encoding: 'buffer',
+  });
+  const doc = JSON.parse(gunzipSync(Buffer.from(result.stdout)).toString('utf8'));
+  return doc.runs.map((r: { runId: string }) => r.runId);
+}
+
+/** Resolves once `condition` holds, checking every 10 ms: a wait on state, not on time. */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((r) => setTimeout(r, 10));
 }
 
 beforeEach(async () => {
@@ -112,12 +129,20 @@ describe('GitBranchBaselineStore', () => {
 
   it('lands every append when several store instances race (re-fetch, re-apply, no force push)', async () => {
     await open().append(makeResults({ runId: 'seed', createdAt: minute(0) }), { historySize: 100 });
-    // A slow pre-receive hook widens the race window, so pushes really are rejected and retried.
+    // The pre-receive hook holds every push at a gate the test opens once all five writers have
+    // pushed onto the same tip: one lands, the other four are rejected and must re-apply.
     const hook = join(remote, 'hooks', 'pre-receive');
-    await writeFile(hook, '#!/bin/sh\ncat >/dev/null\nsleep 0.2\n');
+    const arrived = join(tmp, 'arrived');
+    const gate = join(tmp, 'gate');
+    await mkdir(arrived);
+    await writeFile(gate, '');
+    await writeFile(
+      hook,
+      `#!/bin/sh\ncat >/dev/null\ntouch '${arrived}'/$$\nwhile [ -e '${gate}' ]; do sleep 0.01; done\n`,
+    );
     await chmod(hook, 0o755);
     const writers = Array.from({ length: 5 }, () => open({ maxAttempts: 30 }));
-    await Promise.all(
+    const appends = Promise.all(
       writers.map((store, w) =>
         store.append(
           makeResults({
@@ -129,8 +154,14 @@ describe('GitBranchBaselineStore', () => {
         ),
       ),
     );
+    await until(async () => (await readdir(arrived)).length === writers.length);
+    await rm(gate);
+    await appends;
+    expect(writers.reduce((n, w) => n + w.rejectedPushes, 0)).toBeGreaterThanOrEqual(writers.length - 1);
     const expected = ['seed', 'w0', 'w1', 'w2', 'w3', 'w4'];
     expect((await remoteRunIds()).sort()).toEqual(expected);
+    // Each append was re-applied on the tip it pushed to, its summary rebuilt there: it covers every run.
+    expect(await remoteSummaryRunIds()).toEqual(expected);
     expect((await remoteRunIds(makeKey({ model: 'mobilenet' }))).sort()).toEqual(expected.slice(1));
     // Pushes really raced: some were rejected and their appends re-applied on the new tip.
     expect(writers.reduce((n, w) => n + w.rejectedPushes, 0)).toBeGreaterThan(0);
@@ -170,6 +201,42 @@ describe('GitBranchBaselineStore', () => {
     ).toEqual([0, 0, 0, 0]);
     expect((await remoteRunIds()).sort()).toEqual(['p0', 'p1', 'p2', 'p3']);
   }, 90_000);
+
+  it('reads every run after a merge of the data branch kept one side of a conflicting summary', async () => {
+    await open().append(makeResults({ runId: 'r1', createdAt: minute(1) }), { historySize: 10 });
+    // A diverged line of the data branch (a restored backup, a fork): it appends r3 beside r1...
+    const work = join(tmp, 'work');
+    await git(['clone', '--quiet', '--branch', 'trt-gate-data', remote, work]);
+    const side = new FilesystemBaselineStore(join(work, 'baselines'));
+    await side.append(makeResults({ runId: 'r3', createdAt: minute(3) }), { historySize: 10 });
+    const id = ['-c', 'user.name=t', '-c', 'user.email=t@t'];
+    await git(['add', '-A'], work);
+    await git([...id, 'commit', '--quiet', '-m', 'side'], work);
+    // ...while the store appended r2. Merging the two conflicts on the (binary) summary.
+    await open().append(makeResults({ runId: 'r2', createdAt: minute(2) }), { historySize: 10 });
+    await git(['fetch', '--quiet', 'origin'], work);
+    const merge = await execa('git', [...id, 'merge', '--no-edit', 'origin/trt-gate-data'], {
+      cwd: work,
+      reject: false,
+    });
+    expect(merge.exitCode).not.toBe(0);
+    expect(await git(['diff', '--name-only', '--diff-filter=U'], work)).toMatch(/summary\.json\.gz$/);
+    // Resolved the way git leaves a binary conflict: our side's summary, which lacks r2.
+    await git(['checkout', '--ours', '--', '.'], work);
+    await git(['add', '-A'], work);
+    await git([...id, 'commit', '--quiet', '--no-edit'], work);
+    await git(['push', '--quiet', 'origin', 'HEAD:trt-gate-data'], work);
+    expect((await remoteRunIds()).sort()).toEqual(['r1', 'r2', 'r3']);
+    expect(await remoteSummaryRunIds()).toEqual(['r1', 'r3']);
+
+    const store = open();
+    for (const samples of [false, true]) {
+      const history = await store.read(makeKey(), { samples });
+      expect(history?.runs.map((r) => r.runId)).toEqual(['r1', 'r2', 'r3']);
+    }
+    await store.append(makeResults({ runId: 'r4', createdAt: minute(4) }), { historySize: 10 });
+    expect(await remoteSummaryRunIds()).toEqual(['r1', 'r2', 'r3', 'r4']);
+  });
 
   it('refuses to append over a corrupt file and never replaces it', async () => {
     await open().append(makeResults({ runId: 'r1', createdAt: minute(1) }), { historySize: 10 });

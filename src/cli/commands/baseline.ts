@@ -58,7 +58,7 @@ async function listKeys(store: BaselineStore, io: CliIO, json: boolean): Promise
   }
   const rows = await Promise.all(
     keys.map(async (k) => {
-      const history = await store.read(k);
+      const history = await store.read(k, { samples: false });
       const last = history?.runs.at(-1);
       return [
         k.model,

@@ -27,21 +27,31 @@ export interface TritonModelPlan {
   files: Record<string, string>;
   maxBatchSize: number;
   preferredBatchSizes: number[];
+  /**
+   * The batches a TensorRT engine was built for (dimension 0 of its profile, or the one batch of a
+   * fixed-shape build). Triton batches only an engine that takes every batch from 1 up; any other
+   * is a non-batching model: max_batch_size 0, its dims whole, dimension 0 the engine's own.
+   */
+  engineBatch?: { min: number; max: number };
   instances: number;
   instanceKind: 'KIND_GPU' | 'KIND_CPU';
 }
 
-function tensor(t: TensorSignature, batched: boolean, where: string): PlainMessage {
+/** Dims as Triton reads them: without the batch when batched, else whole with a fixed batch filled in. */
+function tensor(t: TensorSignature, batch: number | 'batched', where: string): PlainMessage {
   const dataType = DATA_TYPES[t.elemType];
   if (!dataType)
     throw new Error(`${where} ${t.name}: ONNX element type ${t.elemType} has no Triton data type`);
-  return { name: t.name, data_type: dataType, dims: batched ? t.dims.slice(1) : t.dims };
+  const dims =
+    batch === 'batched' ? t.dims.slice(1) : t.dims.map((d, i) => (i === 0 && d === -1 ? batch : d));
+  return { name: t.name, data_type: dataType, dims };
 }
 
 /**
  * Batching settings from the measurements. The sweep's chosen batch is the preferred batch size;
  * max_batch_size is the largest batch the shipped engine accepts that stayed within the SLO (for a
- * fixed-shape TensorRT engine, its build batch). Without a sweep, the entry's own batch size.
+ * TensorRT engine, the top of its build profile; one that does not take batch 1 is not batched at all,
+ * see TritonModelPlan.engineBatch). Without a sweep, the entry's own batch size.
  */
 export function batchingOf(
   entry: KnownEntry,
@@ -60,14 +70,17 @@ export function tritonModelConfig(
   plan: TritonModelPlan,
   signature: { inputs: TensorSignature[]; outputs: TensorSignature[] },
 ): PlainMessage {
-  const batched = signature.inputs.every((i) => i.dims[0] === -1);
+  const engine = plan.engineBatch;
+  const batched = signature.inputs.every((i) => i.dims[0] === -1) && (!engine || engine.min <= 1);
+  // A fixed-batch engine's dimension 0 is that batch; a range not from 1 stays dynamic (-1).
+  const batch = batched ? 'batched' : engine && engine.min === engine.max ? engine.min : -1;
   const files = Object.entries(plan.files);
   const config: PlainMessage = {
     name: plan.name,
     platform: plan.platform,
     max_batch_size: batched ? plan.maxBatchSize : 0,
-    input: signature.inputs.map((t) => tensor(t, batched, 'input')),
-    output: signature.outputs.map((t) => tensor(t, batched, 'output')),
+    input: signature.inputs.map((t) => tensor(t, batch, 'input')),
+    output: signature.outputs.map((t) => tensor(t, batch, 'output')),
     instance_group: [{ kind: plan.instanceKind, count: plan.instances }],
   };
   // A TensorRT engine runs only on the compute capability it was built for: always a per-capability
