@@ -77365,14 +77365,14 @@ function thresholdText(spec, threshold, noise) {
   if (!noise || threshold <= spec.minEffectPct) return `${spec.minEffectPct}% threshold`;
   return `${threshold.toFixed(1)}% threshold (${NOISE_K} \xD7 ${noise.pct.toFixed(1)}% ${noise.source})`;
 }
-function maskedByNoise(verdict, delta, threshold, minEffectPct) {
-  return verdict === "unchanged" && threshold > minEffectPct && Math.abs(delta) >= minEffectPct * (1 - BOUNDARY_EPSILON);
+function maskedByNoise(verdict, lo, hi, threshold, minEffectPct) {
+  return verdict === "unchanged" && threshold > minEffectPct && Math.max(Math.abs(lo), Math.abs(hi)) >= minEffectPct * (1 - BOUNDARY_EPSILON);
 }
 function describe5(verdict, delta, interval, threshold) {
   const what = interval ? `${formatPct(delta)} (${interval})` : formatPct(delta);
   switch (verdict) {
     case "masked":
-      return `${what} is larger than the minimum effect but within the ${threshold}: this history is too noisy to tell`;
+      return `${what} is within the ${threshold} but not shown to be below the minimum effect: this history is too noisy to tell`;
     case "regressed":
       return `${what} is beyond the ${threshold}`;
     case "improved":
@@ -77440,7 +77440,7 @@ var statisticalModel = {
       const threshold2 = Math.max(spec.minEffectPct, NOISE_K * (runsNoise?.pct ?? 0));
       const delta2 = (value2 / baseline2 - 1) * 100;
       const raw2 = classifyInterval(delta2, delta2, threshold2, direction);
-      const masked2 = maskedByNoise(raw2, delta2, threshold2, spec.minEffectPct);
+      const masked2 = maskedByNoise(raw2, delta2, delta2, threshold2, spec.minEffectPct);
       const verdict2 = masked2 ? "inconclusive" : raw2;
       const reason = `${describe5(masked2 ? "masked" : verdict2, delta2, void 0, thresholdText(spec, threshold2, runsNoise))} (vs ${formatValue(baseline2, metric.unit, metric.name)}, no raw samples)`;
       return comparison({
@@ -77470,7 +77470,7 @@ var statisticalModel = {
     const stored = withAssumedFloor(noiseOfRuns ?? trialNoise(recent), past.length, spec.assumedRunNoisePct);
     const ownThreshold = Math.max(spec.minEffectPct, NOISE_K * (stored?.pct ?? 0));
     const selfInflated = raw === "unchanged" && threshold > ownThreshold * (1 + BOUNDARY_EPSILON);
-    const masked = selfInflated || maskedByNoise(raw, delta, threshold, spec.minEffectPct);
+    const masked = selfInflated || maskedByNoise(raw, lo, hi, threshold, spec.minEffectPct);
     const verdict = masked ? "inconclusive" : raw;
     const interval = `${Math.round(spec.confidence * 1e3) / 10}% CI ${formatPct(lo)} \u2026 ${formatPct(hi)}`;
     const why = selfInflated ? `${formatPct(delta)} (${interval}) is within the ${thresholdText(spec, threshold, noise)}, which the candidate's own trial noise widened from ${ownThreshold.toFixed(1)}%: too noisy to tell` : describe5(masked ? "masked" : verdict, delta, interval, thresholdText(spec, threshold, noise));
@@ -78077,7 +78077,7 @@ var AbSummary = external_exports.object({
   timeToVerdictMs: external_exports.number().nonnegative(),
   /** Job time when this entry stopped, ms since measurement began. */
   stoppedAtMs: external_exports.number().nonnegative(),
-  stopped: external_exports.enum(["settled", "max-pairs", "time-budget", "discarded"]),
+  stopped: external_exports.enum(["settled", "max-pairs", "futile", "time-budget", "discarded"]),
   /** Notes on what differs between the sides' configs. */
   notes: external_exports.array(external_exports.string()).default([])
 });
@@ -81603,7 +81603,7 @@ async function interleavedRound(runner, arms, schedule, plan) {
     names2.map((n3) => ({ engine: arms.get(n3).engine, feeds: arms.get(n3).feeds })),
     { warmup: plan.warmup, iterations: plan.iterations, order: (i3) => orders[i3] }
   );
-  const round2 = { order: orders[0].map((i3) => names2[i3]), blocks: {}, wallMs: 0 };
+  const round2 = { order: orders[0].map((i3) => names2[i3]), blocks: {}, wallMs: 0, stepwise: true };
   for (const [i3, name] of names2.entries()) record2(round2, name, outcomes[i3]);
   return round2;
 }
@@ -81636,6 +81636,13 @@ function record2(round2, name, outcome) {
     ...outcome.health ? { health: outcome.health } : {}
   };
 }
+function pairLogRatio(arm, base, stepwise) {
+  if (stepwise && arm.samples.length === base.samples.length && arm.samples.length > 0) {
+    const steps = arm.samples.map((ms2, i3) => Math.log(ms2 / base.samples[i3])).filter(Number.isFinite);
+    if (steps.length > 0) return median2(steps);
+  }
+  return Math.log(arm.median / base.median);
+}
 var PairedSeries = class {
   ab = [];
   aa = [];
@@ -81649,15 +81656,15 @@ var PairedSeries = class {
       this.discarded.push(round2.discarded);
       return;
     }
-    const base = round2.blocks.base?.median;
-    const cand = round2.blocks.candidate?.median;
-    if (!(base > 0) || !(cand > 0)) {
+    const { base, candidate, control } = round2.blocks;
+    const positive = (b) => b !== void 0 && b.median > 0;
+    if (!positive(base) || !positive(candidate) || control && !positive(control)) {
       this.discarded.push("a block median is not positive");
       return;
     }
-    this.ab.push(Math.log(cand / base));
-    const control = round2.blocks.control?.median;
-    if (control !== void 0) this.aa.push(Math.log(control / base));
+    const stepwise = round2.stepwise === true;
+    this.ab.push(pairLogRatio(candidate, base, stepwise));
+    if (control) this.aa.push(pairLogRatio(control, base, stepwise));
   }
   get pairs() {
     return this.ab.length;
@@ -81669,6 +81676,7 @@ var PairedSeries = class {
 };
 
 // src/ab/adaptive.ts
+var FUTILITY = 2;
 function adaptiveEntry(id, arms, schedule, judge) {
   return { id, arms, schedule, judge, series: new PairedSeries() };
 }
@@ -81693,6 +81701,7 @@ async function runAdaptive(entries2, budget, plan, now, progress = () => {
       if (e.series.pairs >= budget.minPairs) {
         e.judgement = e.judge(e.series);
         if (e.judgement.verdict !== "inconclusive") stop(e, "settled");
+        else if ((e.judgement.pairsToSettle ?? 0) > FUTILITY * budget.maxPairs) stop(e, "futile");
       }
       if (!e.stopped && e.series.pairs >= budget.maxPairs) stop(e, "max-pairs");
       if (!e.stopped && e.series.discarded.length >= budget.maxPairs) stop(e, "discarded");
@@ -81799,6 +81808,7 @@ function pairedMetric(candidate, base, paired, j, adaptive) {
 var STOP_TEXT = {
   settled: "settled",
   "max-pairs": "the maximum number of pairs was reached",
+  futile: `at this estimate and spread, settling it would take more than ${FUTILITY} \xD7 the maximum number of pairs`,
   "time-budget": "the job\u2019s time budget was spent",
   discarded: "too many rounds were discarded"
 };
@@ -81927,7 +81937,23 @@ function judgePaired(input2) {
   } else {
     reason = `${what} straddles the ${minEffectPct}% threshold; more pairs would settle it`;
   }
-  return { ...base, verdict, deltaPct: deltaPct2, intervalPct, thresholdPct, reason };
+  if (verdict !== "inconclusive") return { ...base, verdict, deltaPct: deltaPct2, intervalPct, thresholdPct, reason };
+  const pairsToSettle = projectPairs(pairs, deltaPct2, intervalPct, minEffectPct, aa);
+  return { ...base, verdict, deltaPct: deltaPct2, intervalPct, thresholdPct, reason, pairsToSettle };
+}
+function projectPairs(n3, delta, [lo, hi], min2, aa) {
+  const from = (margin, half) => margin <= 0 ? Number.POSITIVE_INFINITY : half <= 0 ? n3 : n3 * (half / margin) ** 2;
+  const aaHalf = aa?.intervalPct ? Math.max(aa.intervalPct[1] - aa.deltaPct, aa.deltaPct - aa.intervalPct[0]) : 0;
+  const aaLevel = aa ? Math.abs(aa.deltaPct) : 0;
+  const clearOfNoise = from(Math.abs(delta) - aaLevel, aaHalf);
+  const up = Math.max(from(delta - min2, delta - lo), clearOfNoise);
+  const down = Math.max(from(-min2 - delta, hi - delta), clearOfNoise);
+  const within = Math.max(
+    from(min2 - delta, hi - delta),
+    from(delta + min2, delta - lo),
+    from(min2 - aaLevel, aaHalf)
+  );
+  return Math.min(up, down, within);
 }
 
 // src/ab/pairing.ts
