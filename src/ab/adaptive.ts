@@ -6,8 +6,13 @@ import type { BalancedSchedule } from './schedule.js';
  * Adaptive sampling over every entry of a job: each still-open entry in turn gets one balanced
  * cycle of rounds, then is judged; an entry whose verdict is settled (anything but inconclusive)
  * stops, so the rest of the budget goes to the entries whose verdicts are close. An entry stops
- * unsettled when it has `maxPairs` pairs, or when the job's `maxSeconds` are spent.
+ * unsettled when it has `maxPairs` pairs, when the job's `maxSeconds` are spent, or when at its
+ * present estimates settling it would take more than FUTILITY × maxPairs (an effect sitting on the
+ * threshold): its budget is better spent on entries that more pairs can settle.
  */
+
+/** Slack on the projection of pairs to settle: it is made from noisy estimates. */
+export const FUTILITY = 2;
 
 export interface AbBudget {
   /** Pairs before the first look (and below which no verdict is given). */
@@ -17,7 +22,7 @@ export interface AbBudget {
   maxSeconds: number;
 }
 
-export type StopReason = 'settled' | 'max-pairs' | 'time-budget' | 'discarded';
+export type StopReason = 'settled' | 'max-pairs' | 'futile' | 'time-budget' | 'discarded';
 
 export interface AdaptiveEntry {
   id: string;
@@ -66,6 +71,7 @@ export async function runAdaptive(
       if (e.series.pairs >= budget.minPairs) {
         e.judgement = e.judge(e.series);
         if (e.judgement.verdict !== 'inconclusive') stop(e, 'settled');
+        else if ((e.judgement.pairsToSettle ?? 0) > FUTILITY * budget.maxPairs) stop(e, 'futile');
       }
       if (!e.stopped && e.series.pairs >= budget.maxPairs) stop(e, 'max-pairs');
       // Rounds keep being discarded (a throttling GPU): stop rather than spin on the budget.

@@ -4,7 +4,7 @@ import { engineDiffFor } from '../gate/engine-diff.js';
 import { median } from '../gate/numeric.js';
 import { worstVerdict } from '../gate/verdict.js';
 import type { AbSummary, Entry, EntryComparison, MetricComparison } from '../results/schema.js';
-import type { AdaptiveEntry } from './adaptive.js';
+import { type AdaptiveEntry, FUTILITY } from './adaptive.js';
 import type { PairedJudgement } from './paired.js';
 
 /** The metric the paired blocks judge: each block's median, so the change of the p50. */
@@ -156,6 +156,7 @@ function pairedMetric(
 const STOP_TEXT = {
   settled: 'settled',
   'max-pairs': 'the maximum number of pairs was reached',
+  futile: `at this estimate and spread, settling it would take more than ${FUTILITY} × the maximum number of pairs`,
   'time-budget': 'the job’s time budget was spent',
   discarded: 'too many rounds were discarded',
 } as const;

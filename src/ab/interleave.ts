@@ -46,6 +46,8 @@ export interface Round {
   wallMs: number;
   /** Why the round does not count (a block marked unreliable). */
   discarded?: string;
+  /** The arms were timed inference by inference: sample i of every block is from the same step. */
+  stepwise?: boolean;
 }
 
 export async function measureRound(
@@ -91,7 +93,7 @@ async function interleavedRound(
     names.map((n) => ({ engine: arms.get(n)!.engine, feeds: arms.get(n)!.feeds })),
     { warmup: plan.warmup, iterations: plan.iterations, order: (i) => orders[i]! },
   );
-  const round: Round = { order: orders[0]!.map((i) => names[i]!), blocks: {}, wallMs: 0 };
+  const round: Round = { order: orders[0]!.map((i) => names[i]!), blocks: {}, wallMs: 0, stepwise: true };
   for (const [i, name] of names.entries()) record(round, name, outcomes[i]!);
   return round;
 }
@@ -131,6 +133,24 @@ function record(round: Round, name: ArmName, outcome: BenchmarkOutcome): void {
   };
 }
 
+/**
+ * One pair of a round: how much slower an arm was than the base arm, as a log ratio. Timed
+ * inference by inference, it is the median over the steps of log(arm / base) of the two
+ * inferences of the same step, measured back to back: whatever the machine did at that moment
+ * (a frequency step, another job's burst) lands on both and cancels in the ratio, which the
+ * ratio of the two block medians leaves in (measured on this VM: per-pair spread 1.5–2 % against
+ * 3.5–4.4 %, the same centre; bench/ab-detection.ts). Whole blocks, measured one after the other,
+ * have no such steps: the ratio of their medians.
+ */
+export function pairLogRatio(arm: Block, base: Block, stepwise: boolean): number {
+  if (stepwise && arm.samples.length === base.samples.length && arm.samples.length > 0) {
+    // A step with a time that is not positive (no sample) has no ratio; the others still do.
+    const steps = arm.samples.map((ms, i) => Math.log(ms / base.samples[i]!)).filter(Number.isFinite);
+    if (steps.length > 0) return median(steps);
+  }
+  return Math.log(arm.median / base.median);
+}
+
 /** The pairs of a series of rounds: log ratios against the base arm's block of the same round. */
 export class PairedSeries {
   readonly ab: number[] = [];
@@ -146,15 +166,15 @@ export class PairedSeries {
       this.discarded.push(round.discarded);
       return;
     }
-    const base = round.blocks.base?.median;
-    const cand = round.blocks.candidate?.median;
-    if (!(base! > 0) || !(cand! > 0)) {
+    const { base, candidate, control } = round.blocks;
+    const positive = (b: Block | undefined) => b !== undefined && b.median > 0;
+    if (!positive(base) || !positive(candidate) || (control && !positive(control))) {
       this.discarded.push('a block median is not positive');
       return;
     }
-    this.ab.push(Math.log(cand! / base!));
-    const control = round.blocks.control?.median;
-    if (control !== undefined) this.aa.push(Math.log(control / base!));
+    const stepwise = round.stepwise === true;
+    this.ab.push(pairLogRatio(candidate!, base!, stepwise));
+    if (control) this.aa.push(pairLogRatio(control, base!, stepwise));
   }
 
   get pairs(): number {

@@ -39,6 +39,12 @@ export interface PairedJudgement {
   thresholdPct: number;
   pairs: number;
   reason: string;
+  /**
+   * Inconclusive only: about how many pairs in all would settle it, were the estimates to stay
+   * where they are and the intervals to narrow as 1/√pairs (Infinity: an estimate on a boundary
+   * never settles). Lets adaptive sampling give up on what its budget cannot settle.
+   */
+  pairsToSettle?: number;
 }
 
 const pct = (log: number): number => (Math.exp(log) - 1) * 100;
@@ -104,5 +110,37 @@ export function judgePaired(input: PairedInput): PairedJudgement {
   } else {
     reason = `${what} straddles the ${minEffectPct}% threshold; more pairs would settle it`;
   }
-  return { ...base, verdict, deltaPct, intervalPct, thresholdPct, reason };
+  if (verdict !== 'inconclusive') return { ...base, verdict, deltaPct, intervalPct, thresholdPct, reason };
+  const pairsToSettle = projectPairs(pairs, deltaPct, intervalPct, minEffectPct, aa);
+  return { ...base, verdict, deltaPct, intervalPct, thresholdPct, reason, pairsToSettle };
+}
+
+/**
+ * The pairs each way out of `inconclusive` would take at the present estimates: beyond +min, beyond
+ * −min (the estimate also clear of the A/A noise) or within ±min (the A/A noise too); the nearest.
+ * A condition `c − h·√(n/n') > 0` (c the margin, h the half-width now) holds from n' = n·(h/c)².
+ */
+function projectPairs(
+  n: number,
+  delta: number,
+  [lo, hi]: [number, number],
+  min: number,
+  aa: PairedJudgement['aa'],
+): number {
+  const from = (margin: number, half: number) =>
+    margin <= 0 ? Number.POSITIVE_INFINITY : half <= 0 ? n : n * (half / margin) ** 2;
+  // The A/A noise (largest |end| of its interval) as |estimate| plus a half-width that narrows too.
+  const aaHalf = aa?.intervalPct
+    ? Math.max(aa.intervalPct[1] - aa.deltaPct, aa.deltaPct - aa.intervalPct[0])
+    : 0;
+  const aaLevel = aa ? Math.abs(aa.deltaPct) : 0;
+  const clearOfNoise = from(Math.abs(delta) - aaLevel, aaHalf);
+  const up = Math.max(from(delta - min, delta - lo), clearOfNoise);
+  const down = Math.max(from(-min - delta, hi - delta), clearOfNoise);
+  const within = Math.max(
+    from(min - delta, hi - delta),
+    from(delta + min, delta - lo),
+    from(min - aaLevel, aaHalf),
+  );
+  return Math.min(up, down, within);
 }

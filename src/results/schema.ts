@@ -364,7 +364,7 @@ export const AbSummary = z.object({
   timeToVerdictMs: z.number().nonnegative(),
   /** Job time when this entry stopped, ms since measurement began. */
   stoppedAtMs: z.number().nonnegative(),
-  stopped: z.enum(['settled', 'max-pairs', 'time-budget', 'discarded']),
+  stopped: z.enum(['settled', 'max-pairs', 'futile', 'time-budget', 'discarded']),
   /** Notes on what differs between the sides' configs. */
   notes: z.array(z.string()).default([]),
 });

@@ -107,6 +107,30 @@ describe('judgePaired', () => {
     expect(j.reason).toMatch(/A\/A control/);
   });
 
+  it('an inconclusive judgement projects the pairs that would settle it: few when near, unbounded on the threshold', () => {
+    // +6 % over 12 noisy pairs: straddles 5 % now; the interval narrows as 1/√pairs.
+    const near = judgePaired({
+      ...base,
+      ab: normals(21, 12, Math.log(1.065), 0.02),
+      aa: normals(22, 12, 0, 0.005),
+    });
+    expect(near.verdict).toBe('inconclusive');
+    expect(near.pairsToSettle).toBeGreaterThan(12);
+    expect(near.pairsToSettle).toBeLessThan(150);
+    // An estimate on the threshold (up to rounding) never leaves it, however many pairs.
+    const ab = normals(23, 12, 0, 0.02);
+    const centre = judgePaired({ ...base, ab, aa: [] }).deltaPct!;
+    const shift = Math.log(1.05) - Math.log(1 + centre / 100);
+    const on = judgePaired({ ...base, ab: ab.map((x) => x + shift), aa: [] });
+    expect(on.verdict).toBe('inconclusive');
+    expect(on.deltaPct).toBeCloseTo(5, 9);
+    expect(on.pairsToSettle).toBeGreaterThan(1e6);
+    // Settled verdicts carry no projection.
+    expect(
+      judgePaired({ ...base, ab: normals(1, 24, Math.log(1.1), 0.02), aa: [] }).pairsToSettle,
+    ).toBeUndefined();
+  });
+
   it('too few pairs are inconclusive', () => {
     const j = judgePaired({ ...base, ab: [0.2, 0.21, 0.2], aa: [] });
     expect(j.verdict).toBe('inconclusive');

@@ -103,16 +103,25 @@ function thresholdText(spec: SpecFor<'statistical'>, threshold: number, noise: N
 }
 
 /**
- * `unchanged` only when the change is also below `minEffectPct`: a +20 % shift inside a threshold
- * widened to 60 % by a noisy history is not "unchanged", it is undetectable here — `inconclusive`.
+ * `unchanged` only when the change is also shown to be below `minEffectPct`: a +20 % shift inside a
+ * threshold widened to 60 % by a noisy history is not "unchanged", it is undetectable here —
+ * `inconclusive`. Shown by the interval (both ends within ±minEffectPct), not the point estimate:
+ * an estimate of +4 % with an interval reaching +7 % has not ruled out a 5 % change. Without raw
+ * samples there is no interval: `lo = hi =` the estimate.
  */
-function maskedByNoise(verdict: Verdict, delta: number, threshold: number, minEffectPct: number): boolean {
+function maskedByNoise(
+  verdict: Verdict,
+  lo: number,
+  hi: number,
+  threshold: number,
+  minEffectPct: number,
+): boolean {
   // The same boundary tolerance as classifyInterval: a change at the minimum effect up to rounding
   // (exp/log round trips move it by ~1e-14) is at it, whichever way the rounding fell.
   return (
     verdict === 'unchanged' &&
     threshold > minEffectPct &&
-    Math.abs(delta) >= minEffectPct * (1 - BOUNDARY_EPSILON)
+    Math.max(Math.abs(lo), Math.abs(hi)) >= minEffectPct * (1 - BOUNDARY_EPSILON)
   );
 }
 
@@ -120,7 +129,7 @@ function describe(verdict: string, delta: number, interval: string | undefined, 
   const what = interval ? `${formatPct(delta)} (${interval})` : formatPct(delta);
   switch (verdict) {
     case 'masked':
-      return `${what} is larger than the minimum effect but within the ${threshold}: this history is too noisy to tell`;
+      return `${what} is within the ${threshold} but not shown to be below the minimum effect: this history is too noisy to tell`;
     case 'regressed':
       return `${what} is beyond the ${threshold}`;
     case 'improved':
@@ -202,7 +211,7 @@ export const statisticalModel: ThresholdModel<SpecFor<'statistical'>> = {
       const threshold = Math.max(spec.minEffectPct, NOISE_K * (runsNoise?.pct ?? 0));
       const delta = (value / baseline - 1) * 100;
       const raw = classifyInterval(delta, delta, threshold, direction);
-      const masked = maskedByNoise(raw, delta, threshold, spec.minEffectPct);
+      const masked = maskedByNoise(raw, delta, delta, threshold, spec.minEffectPct);
       const verdict: Verdict = masked ? 'inconclusive' : raw;
       const reason = `${describe(masked ? 'masked' : verdict, delta, undefined, thresholdText(spec, threshold, runsNoise))} (vs ${formatValue(baseline, metric.unit, metric.name)}, no raw samples)`;
       return comparison({
@@ -236,7 +245,7 @@ export const statisticalModel: ThresholdModel<SpecFor<'statistical'>> = {
     const stored = withAssumedFloor(noiseOfRuns ?? trialNoise(recent), past.length, spec.assumedRunNoisePct);
     const ownThreshold = Math.max(spec.minEffectPct, NOISE_K * (stored?.pct ?? 0));
     const selfInflated = raw === 'unchanged' && threshold > ownThreshold * (1 + BOUNDARY_EPSILON);
-    const masked = selfInflated || maskedByNoise(raw, delta, threshold, spec.minEffectPct);
+    const masked = selfInflated || maskedByNoise(raw, lo, hi, threshold, spec.minEffectPct);
     const verdict: Verdict = masked ? 'inconclusive' : raw;
     const interval = `${Math.round(spec.confidence * 1000) / 10}% CI ${formatPct(lo)} … ${formatPct(hi)}`;
     const why = selfInflated

@@ -6,6 +6,7 @@ const COVERED: Record<string, string> = {
   'trex-rtx3090-resnet50-fp32-exportLayerInfo-detailed.json': 'export-layer-info, export-profile',
   'trex-rtx3090-resnet50-fp32-exportProfile.json': 'export-profile',
   'trex-rtx3090-resnet50-fp32-exportTimes.json': 'export-times',
+  'trex-rtx3090-resnet50-qat-int8-exportLayerInfo-stem.json': 'engine-precision, strongly-typed',
   'trt-unknown-dumpProfile-layer-table.log': 'dump-profile',
   'trt10.3.0-build-oom-engine-not-created.log': 'classify, version, log',
   'trt10.x-build-memory-engine-built-size.log': 'build-log, performance-summary',
