@@ -35450,6 +35450,9 @@ function measurementChoice(o2) {
     ...o2.noDataTransfers !== void 0 ? { dataTransfers: !o2.noDataTransfers } : {}
   };
 }
+function isStronglyTyped(extraFlags, v) {
+  return v.major >= 11 || (extraFlags ?? []).some((f) => flagName(f) === "stronglyTyped");
+}
 function buildArgs(o2, version2) {
   const bad = [];
   const unsupported = [];
@@ -35459,13 +35462,15 @@ function buildArgs(o2, version2) {
     `--saveEngine=${checkPath(o2.saveEngine, "saveEngine", bad)}`
   ];
   const precision = o2.precision ?? "fp32";
-  if (version2.major >= 11 && precision !== "fp32") {
-    unsupported.push(
+  const strong = isStronglyTyped(o2.extraFlags, version2);
+  if (strong && precision === "best") {
+    (version2.major >= 11 ? unsupported : bad).push(
       issue3(
         "precision",
-        `precision ${precision} cannot be set on TensorRT ${formatVersion(version2)}: 11.x removed --fp16/--bf16/--int8/--best (networks are strongly typed; quantize or cast the model instead)`
+        version2.major >= 11 ? `precision best cannot be set on TensorRT ${formatVersion(version2)}: 11.x removed --best (networks are strongly typed; set the precision the model holds)` : `precision best cannot be built with --stronglyTyped (runner.extraBuildFlags): trtexec refuses --best with it; set the precision the model holds`
       )
     );
+  } else if (strong) {
   } else if (precision === "bf16" && version2.major < 10) {
     unsupported.push(
       issue3("precision", `precision bf16 needs TensorRT 10 or later, found ${formatVersion(version2)}`)
@@ -35477,6 +35482,13 @@ function buildArgs(o2, version2) {
         issue3(
           "calib",
           `--calib was removed in TensorRT 11 (found ${formatVersion(version2)}); use explicit Q/DQ quantization`
+        )
+      );
+    } else if (strong) {
+      bad.push(
+        issue3(
+          "calib",
+          "a calibration cache has no effect on a strongly typed network (--stronglyTyped): quantize the model with Q/DQ"
         )
       );
     } else if (precision !== "int8" && precision !== "best") {
@@ -35891,23 +35903,23 @@ var init_log2 = __esm({
 });
 
 // src/runners/trtexec/classify.ts
-function matchingRule(failure2) {
-  const log = [failure2.stdout, failure2.stderr].filter((s) => s !== "").join("\n");
-  if (failure2.timedOut) return "timeout";
+function matchingRule(failure3) {
+  const log = [failure3.stdout, failure3.stderr].filter((s) => s !== "").join("\n");
+  if (failure3.timedOut) return "timeout";
   const rule = CLASSIFICATION_RULES.find(
     (r) => r.match.some((re) => re.test(log)) && (!r.when || r.when(log))
   );
   if (rule) return rule.id;
-  if (isCrash(failure2, log)) return "crash";
+  if (isCrash(failure3, log)) return "crash";
   return "fallback";
 }
 function isCrash(f, log) {
   return f.signal !== null || f.exitCode === 139 || f.exitCode === 134 || CRASH_TEXT.test(log);
 }
-function classifyTrtexecFailure(failure2) {
-  const log = [failure2.stdout, failure2.stderr].filter((s) => s !== "").join("\n");
-  const { stage } = failure2;
-  const id = matchingRule(failure2);
+function classifyTrtexecFailure(failure3) {
+  const log = [failure3.stdout, failure3.stderr].filter((s) => s !== "").join("\n");
+  const { stage } = failure3;
+  const id = matchingRule(failure3);
   const rule = CLASSIFICATION_RULES.find((r) => r.id === id);
   if (rule) {
     const kind2 = typeof rule.kind === "function" ? rule.kind(stage) : rule.kind;
@@ -35917,10 +35929,10 @@ ${log}` : log, stage));
   }
   if (id === "timeout") return withExcerpt("timeout", stage, excerptFor(log, []), timeoutDescription(stage));
   if (id === "crash") {
-    return withExcerpt("crash", stage, excerptFor(log, [CRASH_TEXT]), crashDescription(stage, failure2));
+    return withExcerpt("crash", stage, excerptFor(log, [CRASH_TEXT]), crashDescription(stage, failure3));
   }
   const kind = stage === "build" ? "engine-build-failure" : "runtime-error";
-  return withExcerpt(kind, stage, excerptFor(log, []), fallbackDescription(kind, stage, failure2));
+  return withExcerpt(kind, stage, excerptFor(log, []), fallbackDescription(kind, stage, failure3));
 }
 function withExcerpt(kind, stage, excerpt, d) {
   return {
@@ -37983,6 +37995,224 @@ var init_engine_cache = __esm({
         return full;
       }
     };
+  }
+});
+
+// src/runners/trtexec/parse/export-layer-info.ts
+function precisionFromFormat(text) {
+  if (!text) return void 0;
+  return PRECISIONS.find(([re]) => re.test(text))?.[1];
+}
+function parseExportLayerInfo(text, source) {
+  const data = parseJsonText(text, source);
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new DataError(
+      `${source}: expected a JSON object with "Layers" (trtexec --exportLayerInfo), found ${describe3(data)}`,
+      source
+    );
+  }
+  const obj = data;
+  const rawLayers = obj.Layers;
+  if (!Array.isArray(rawLayers)) {
+    throw new DataError(`${source}: "Layers" must be an array, found ${describe3(rawLayers)}`, source);
+  }
+  let detailed = false;
+  const layers = rawLayers.map((layer, i3) => {
+    if (typeof layer === "string") return { name: layer, inputs: [], outputs: [] };
+    if (typeof layer !== "object" || layer === null || Array.isArray(layer)) {
+      throw new DataError(
+        `${source}: Layers[${i3}]: expected a name or an object, found ${describe3(layer)}`,
+        source
+      );
+    }
+    const l = layer;
+    if (typeof l.Name !== "string") {
+      throw new DataError(
+        `${source}: Layers[${i3}]: "Name" must be a string, found ${describe3(l.Name)}`,
+        source
+      );
+    }
+    if (typeof l.LayerType === "string") detailed = true;
+    const inputs = tensors(l.Inputs, `Layers[${i3}].Inputs`, source);
+    const outputs = tensors(l.Outputs, `Layers[${i3}].Outputs`, source);
+    const out0 = outputs[0];
+    const precision = precisionFromFormat(out0?.dataType) ?? precisionFromFormat(out0?.format);
+    const tacticValue = typeof l.TacticValue === "string" ? l.TacticValue : void 0;
+    const tactic = typeof l.TacticName === "string" ? l.TacticName : tacticValue;
+    return {
+      name: l.Name,
+      ...typeof l.LayerType === "string" ? { type: l.LayerType } : {},
+      ...precision ? { precision } : {},
+      ...tactic ? { tactic } : {},
+      ...tacticValue ? { tacticValue } : {},
+      inputs,
+      outputs
+    };
+  });
+  return { detailed, layers, bindings: bindingNames(obj, source) };
+}
+function tensors(value2, where, source) {
+  if (value2 === void 0) return [];
+  if (!Array.isArray(value2))
+    throw new DataError(`${source}: ${where}: expected an array, found ${describe3(value2)}`, source);
+  return value2.map((t, j) => {
+    if (typeof t !== "object" || t === null || typeof t.Name !== "string") {
+      throw new DataError(`${source}: ${where}[${j}]: expected an object with a "Name"`, source);
+    }
+    const r = t;
+    const format2 = str(r["Format/Datatype"]) ?? str(r["Format/DataType"]) ?? str(r.Format);
+    const dataType = str(r.DataType) ?? str(r.Datatype);
+    const dims = Array.isArray(r.Dimensions) && r.Dimensions.every((d) => typeof d === "number") ? r.Dimensions : void 0;
+    return {
+      name: r.Name,
+      ...dims ? { dimensions: dims } : {},
+      ...format2 ? { format: format2 } : {},
+      ...dataType ? { dataType } : {}
+    };
+  });
+}
+function bindingNames(obj, source) {
+  const raw = obj.Bindings ?? obj["I/O Tensors"];
+  if (raw === void 0) return [];
+  if (!Array.isArray(raw))
+    throw new DataError(`${source}: "Bindings" must be an array, found ${describe3(raw)}`, source);
+  return raw.map((b, i3) => {
+    if (typeof b === "string") return b;
+    if (typeof b === "object" && b !== null && typeof b.Name === "string") {
+      return b.Name;
+    }
+    throw new DataError(`${source}: Bindings[${i3}]: expected a name, found ${describe3(b)}`, source);
+  });
+}
+function str(v) {
+  return typeof v === "string" && v !== "" ? v : void 0;
+}
+var PRECISIONS;
+var init_export_layer_info = __esm({
+  "src/runners/trtexec/parse/export-layer-info.ts"() {
+    "use strict";
+    init_errors();
+    init_numbers();
+    PRECISIONS = [
+      [/\b(?:BF16|BFloat16)\b/i, "bf16"],
+      [/\bUInt8\b/i, "uint8"],
+      [/\b(?:FP32|Float|Float32)\b/i, "fp32"],
+      [/\b(?:FP16|Half|Float16)\b/i, "fp16"],
+      [/\bFP8\b|\bE4M3\b/i, "fp8"],
+      [/\bFP4\b|\bE2M1\b/i, "fp4"],
+      [/\bInt8\b/i, "int8"],
+      [/\bInt4\b/i, "int4"],
+      [/\bInt32\b/i, "int32"],
+      [/\bInt64\b/i, "int64"],
+      [/\bBool\b/i, "bool"]
+    ];
+  }
+});
+
+// src/runners/trtexec/engine-precision.ts
+import { readFile as readFile6 } from "node:fs/promises";
+function precisionOfLayers(info2, source) {
+  const layers = {};
+  const computeLayers = {};
+  for (const layer of info2.layers) {
+    if (!layer.precision) continue;
+    layers[layer.precision] = (layers[layer.precision] ?? 0) + 1;
+    if (layer.type && MOVES_DATA.has(layer.type)) continue;
+    if (!COMPUTE_TYPES.includes(layer.precision)) continue;
+    computeLayers[layer.precision] = (computeLayers[layer.precision] ?? 0) + 1;
+  }
+  const base = { layers, computeLayers, source };
+  if (!info2.detailed) {
+    return { ...base, note: "layer names only: the engine was built without --profilingVerbosity=detailed" };
+  }
+  const ranked = COMPUTE_TYPES.filter((t) => computeLayers[t]).sort(
+    (a2, b) => computeLayers[b] - computeLayers[a2] || COMPUTE_TYPES.indexOf(a2) - COMPUTE_TYPES.indexOf(b)
+  );
+  const top = ranked[0];
+  if (!top) return { ...base, note: "no compute layer shows its output type" };
+  if (!LABELS.has(top)) {
+    return { ...base, note: `most compute layers write ${top}, which is not a trt-gate precision` };
+  }
+  return { ...base, label: top };
+}
+async function readEnginePrecision(file2) {
+  let text;
+  try {
+    text = await readFile6(file2, "utf8");
+  } catch (error63) {
+    throw new DataError(
+      `${file2}: trtexec wrote no layer information (--exportLayerInfo): ${error63.message}`,
+      file2
+    );
+  }
+  return precisionOfLayers(parseExportLayerInfo(text, file2), file2);
+}
+function describeEnginePrecision(p) {
+  const total = Object.values(p.computeLayers).reduce((a2, b) => a2 + b, 0);
+  const parts = Object.entries(p.computeLayers).sort((a2, b) => b[1] - a2[1]).map(([t, n3]) => `${t} ${n3}`).join(", ");
+  if (!p.label) return `${p.note ?? "no label"} (${total} compute layers: ${parts || "none"})`;
+  return `${p.label} in ${p.computeLayers[p.label]} of ${total} compute layers (${parts})`;
+}
+var MOVES_DATA, COMPUTE_TYPES, LABELS;
+var init_engine_precision = __esm({
+  "src/runners/trtexec/engine-precision.ts"() {
+    "use strict";
+    init_errors();
+    init_export_layer_info();
+    MOVES_DATA = /* @__PURE__ */ new Set(["Reformat", "Shuffle", "NoOp"]);
+    COMPUTE_TYPES = ["int4", "fp4", "fp8", "int8", "fp16", "bf16", "fp32"];
+    LABELS = /* @__PURE__ */ new Set(["fp32", "fp16", "bf16", "int8"]);
+  }
+});
+
+// src/runners/trtexec/engine-label.ts
+import { join as join7 } from "node:path";
+function layerInfoFile(workDir, base) {
+  return join7(workDir, `${base}.layers.json`);
+}
+function strongTyping(options, version2, layerInfo) {
+  if (!isStronglyTyped(options.extraBuildFlags, version2)) return void 0;
+  return {
+    layerInfo,
+    async read(logFile) {
+      try {
+        return await readEnginePrecision(layerInfo);
+      } catch (error63) {
+        throw failure2(
+          "trtexec wrote no readable layer information",
+          `${error63.message}. A strongly typed engine is labelled from its layer information (--exportLayerInfo); without it the entry's precision is unchecked.`,
+          logFile
+        );
+      }
+    }
+  };
+}
+function checkEnginePrecision(recorded, request2, logFile) {
+  const p = recorded;
+  if (p?.label === request2.precision) return;
+  const shows = p ? describeEnginePrecision(p) : "nothing (no layer information was recorded)";
+  throw failure2(
+    `engine holds ${p?.label ?? "no trt-gate precision"}, not ${request2.precision}`,
+    `${request2.model} was configured as ${request2.precision}, but its engine is strongly typed (its types come from the model) and its layers show ${shows}. Set models[name=${request2.model}].precisions to what the model holds, or give this precision a model cast or quantized to it (models[].variants).`,
+    logFile
+  );
+}
+function failure2(title, message, logFile) {
+  const incident = {
+    kind: "engine-build-failure",
+    stage: "build",
+    title,
+    message,
+    nextSteps: [`Full trtexec log: ${logFile}`]
+  };
+  return new RunnerError("build", incident);
+}
+var init_engine_label = __esm({
+  "src/runners/trtexec/engine-label.ts"() {
+    "use strict";
+    init_types();
+    init_engine_precision();
+    init_flags();
   }
 });
 
@@ -45665,11 +45895,11 @@ message OperatorSetIdProto { string domain = 1; int64 version = 2; }
 });
 
 // src/runners/trtexec/onnx-inputs.ts
-import { readFile as readFile6 } from "node:fs/promises";
+import { readFile as readFile7 } from "node:fs/promises";
 async function onnxInputDims(path6) {
   let model;
   try {
-    model = ModelProto.decode(await readFile6(path6));
+    model = ModelProto.decode(await readFile7(path6));
   } catch {
     return void 0;
   }
@@ -45698,7 +45928,7 @@ var init_onnx_inputs = __esm({
 });
 
 // src/runners/trtexec/timing-cache.ts
-import { readFile as readFile7, stat as stat4 } from "node:fs/promises";
+import { readFile as readFile8, stat as stat4 } from "node:fs/promises";
 async function cacheFileState(file2) {
   try {
     const bytes = (await stat4(file2)).size;
@@ -45776,7 +46006,7 @@ function buildsFile(cacheFile) {
 }
 async function seenEngines(cacheFile) {
   try {
-    const data = JSON.parse(await readFile7(buildsFile(cacheFile), "utf8"));
+    const data = JSON.parse(await readFile8(buildsFile(cacheFile), "utf8"));
     return typeof data === "object" && data !== null && !Array.isArray(data) ? data : {};
   } catch {
     return {};
@@ -45799,7 +46029,7 @@ var init_timing_cache = __esm({
 
 // src/runners/trtexec/build.ts
 import { mkdir as mkdir7, rm as rm3, stat as stat5 } from "node:fs/promises";
-import { dirname as dirname2, join as join7 } from "node:path";
+import { dirname as dirname2, join as join8 } from "node:path";
 function measurementOf(setup) {
   const o2 = setup.options;
   return effectiveMode(
@@ -45840,8 +46070,13 @@ async function buildEngine(setup, request2, progress) {
   );
   if (timingCacheFile) await mkdir7(dirname2(timingCacheFile), { recursive: true });
   const base = `${request2.model}-${request2.precision}-b${request2.batchSize}`;
-  const saveEngine = cache ? await cache.tempEnginePath(base) : join7(request2.workDir, `${base}.engine`);
+  const saveEngine = cache ? await cache.tempEnginePath(base) : join8(request2.workDir, `${base}.engine`);
   const calib = request2.precision === "int8" ? request2.calibrationCache : void 0;
+  const strong = strongTyping(
+    setup.options,
+    version2,
+    layerInfoFile(request2.workDir, base)
+  );
   const argv = argsFor(
     "extraBuildFlags",
     () => buildArgs(
@@ -45852,7 +46087,8 @@ async function buildEngine(setup, request2, progress) {
         // The calibration cache belongs to the int8 engine only (the same model's fp32/fp16 entries ignore it).
         ...calib ? { calib } : {},
         ...shapeFlags(request2.inputs, dynamic),
-        ...timingCacheFile ? { timingCacheFile } : {}
+        ...timingCacheFile ? { timingCacheFile } : {},
+        ...strong ? { exportLayerInfo: strong.layerInfo, profilingVerbosity: "detailed" } : {}
       }),
       version2
     ),
@@ -45874,6 +46110,7 @@ async function buildEngine(setup, request2, progress) {
     const hit = await cache.lookup(key);
     if (hit) {
       progress(`engine cache hit (${key.slice(0, 12)})`);
+      if (strong) checkEnginePrecision(hit.details.enginePrecision, request2, cache.paths(key).log);
       const engine2 = {
         request: request2,
         artifactPath: cache.paths(key).engine,
@@ -45922,6 +46159,15 @@ async function buildEngine(setup, request2, progress) {
     dynamic
   });
   details.measurement = measurementOf(setup);
+  if (strong) {
+    try {
+      details.enginePrecision = await strong.read(logFile);
+      checkEnginePrecision(details.enginePrecision, request2, logFile);
+    } catch (error63) {
+      await rm3(saveEngine, { force: true });
+      throw error63;
+    }
+  }
   let incidents;
   if (timingCacheFile) {
     const cacheAfter = await cacheFileState(timingCacheFile);
@@ -45960,6 +46206,7 @@ var init_build = __esm({
     init_types();
     init_build_details();
     init_engine_cache();
+    init_engine_label();
     init_flag_options();
     init_flags();
     init_incidents();
@@ -46155,15 +46402,15 @@ var init_export_output = __esm({
 });
 
 // src/runners/trtexec/infer.ts
-import { readFile as readFile8, rm as rm4 } from "node:fs/promises";
-import { join as join8 } from "node:path";
+import { readFile as readFile9, rm as rm4 } from "node:fs/promises";
+import { join as join9 } from "node:path";
 async function inferOutputs(run2, feeds) {
   const { setup, engine, dir } = run2;
   const shapes = runShapes(engine.request, run2.dynamic);
   const outputs = [];
   for (const [i3, feed] of feeds.entries()) {
-    const loadInputs = await writeRunInputs(run2, join8(dir, `infer-${i3}`), feed, "accuracy");
-    const outFile = join8(dir, `output-${i3}.json`);
+    const loadInputs = await writeRunInputs(run2, join9(dir, `infer-${i3}`), feed, "accuracy");
+    const outFile = join9(dir, `output-${i3}.json`);
     const argv = benchmarkArgs(
       runOptions(
         setup.options,
@@ -46186,7 +46433,7 @@ async function inferOutputs(run2, feeds) {
       throw runFailure(setup, "accuracy", invocation, logFile);
     }
     try {
-      outputs.push(outputsToTensorSet(parseExportOutput(await readFile8(outFile, "utf8"), outFile)));
+      outputs.push(outputsToTensorSet(parseExportOutput(await readFile9(outFile, "utf8"), outFile)));
     } catch (error63) {
       const logFile = await writeRunLog(engine.request, `infer-${i3}`, invocation);
       if (error63 instanceof DataError || error63.code === "ENOENT") {
@@ -46194,7 +46441,7 @@ async function inferOutputs(run2, feeds) {
       }
       throw error63;
     }
-    await rm4(join8(dir, `infer-${i3}`), { recursive: true, force: true });
+    await rm4(join9(dir, `infer-${i3}`), { recursive: true, force: true });
   }
   return outputs;
 }
@@ -46213,7 +46460,7 @@ var init_infer = __esm({
 });
 
 // src/runners/trtexec/locations.ts
-import { isAbsolute, join as join9, resolve } from "node:path";
+import { isAbsolute, join as join10, resolve } from "node:path";
 function executablePath(p, context3) {
   return /[/\\]/.test(p) ? resolve(context3.configDir, p) : p;
 }
@@ -46223,7 +46470,7 @@ function configPath(p, context3) {
 function engineCacheFor(options, context3) {
   const o2 = options.engineCache;
   if (o2 === false) return void 0;
-  return new EngineCache(o2 === void 0 ? join9(context3.cacheDir, "engines") : configPath(o2, context3));
+  return new EngineCache(o2 === void 0 ? join10(context3.cacheDir, "engines") : configPath(o2, context3));
 }
 function slug(text) {
   return text.replace(/[^A-Za-z0-9.]+/g, "-").replace(/^-|-$/g, "");
@@ -46233,7 +46480,7 @@ function timingCachePath(options, context3, version2, gpu) {
   if (o2 === false) return void 0;
   if (o2 !== void 0) return configPath(o2, context3);
   const name = `trt-${fullVersion(version2)}-${slug(gpu.name)}-sm${gpu.computeCapability}.cache`;
-  return join9(context3.cacheDir, "timing", name);
+  return join10(context3.cacheDir, "timing", name);
 }
 var init_locations = __esm({
   "src/runners/trtexec/locations.ts"() {
@@ -46307,10 +46554,10 @@ var init_nvidia_smi = __esm({
 });
 
 // src/runners/trtexec/probe.ts
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 async function deviceFromTrtexec(input2, smiError) {
   const dir = await input2.tmp();
-  const run2 = await invoke(input2.trtexec, [`--loadEngine=${join10(dir, "no-such.engine")}`], {
+  const run2 = await invoke(input2.trtexec, [`--loadEngine=${join11(dir, "no-such.engine")}`], {
     timeoutMs: VERSION_TIMEOUT_MS
   });
   let device;
@@ -46401,117 +46648,6 @@ var init_probe2 = __esm({
   }
 });
 
-// src/runners/trtexec/parse/export-layer-info.ts
-function precisionFromFormat(text) {
-  if (!text) return void 0;
-  return PRECISIONS.find(([re]) => re.test(text))?.[1];
-}
-function parseExportLayerInfo(text, source) {
-  const data = parseJsonText(text, source);
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new DataError(
-      `${source}: expected a JSON object with "Layers" (trtexec --exportLayerInfo), found ${describe3(data)}`,
-      source
-    );
-  }
-  const obj = data;
-  const rawLayers = obj.Layers;
-  if (!Array.isArray(rawLayers)) {
-    throw new DataError(`${source}: "Layers" must be an array, found ${describe3(rawLayers)}`, source);
-  }
-  let detailed = false;
-  const layers = rawLayers.map((layer, i3) => {
-    if (typeof layer === "string") return { name: layer, inputs: [], outputs: [] };
-    if (typeof layer !== "object" || layer === null || Array.isArray(layer)) {
-      throw new DataError(
-        `${source}: Layers[${i3}]: expected a name or an object, found ${describe3(layer)}`,
-        source
-      );
-    }
-    const l = layer;
-    if (typeof l.Name !== "string") {
-      throw new DataError(
-        `${source}: Layers[${i3}]: "Name" must be a string, found ${describe3(l.Name)}`,
-        source
-      );
-    }
-    if (typeof l.LayerType === "string") detailed = true;
-    const inputs = tensors(l.Inputs, `Layers[${i3}].Inputs`, source);
-    const outputs = tensors(l.Outputs, `Layers[${i3}].Outputs`, source);
-    const out0 = outputs[0];
-    const precision = precisionFromFormat(out0?.dataType) ?? precisionFromFormat(out0?.format);
-    const tacticValue = typeof l.TacticValue === "string" ? l.TacticValue : void 0;
-    const tactic = typeof l.TacticName === "string" ? l.TacticName : tacticValue;
-    return {
-      name: l.Name,
-      ...typeof l.LayerType === "string" ? { type: l.LayerType } : {},
-      ...precision ? { precision } : {},
-      ...tactic ? { tactic } : {},
-      ...tacticValue ? { tacticValue } : {},
-      inputs,
-      outputs
-    };
-  });
-  return { detailed, layers, bindings: bindingNames(obj, source) };
-}
-function tensors(value2, where, source) {
-  if (value2 === void 0) return [];
-  if (!Array.isArray(value2))
-    throw new DataError(`${source}: ${where}: expected an array, found ${describe3(value2)}`, source);
-  return value2.map((t, j) => {
-    if (typeof t !== "object" || t === null || typeof t.Name !== "string") {
-      throw new DataError(`${source}: ${where}[${j}]: expected an object with a "Name"`, source);
-    }
-    const r = t;
-    const format2 = str(r["Format/Datatype"]) ?? str(r["Format/DataType"]) ?? str(r.Format);
-    const dataType = str(r.DataType) ?? str(r.Datatype);
-    const dims = Array.isArray(r.Dimensions) && r.Dimensions.every((d) => typeof d === "number") ? r.Dimensions : void 0;
-    return {
-      name: r.Name,
-      ...dims ? { dimensions: dims } : {},
-      ...format2 ? { format: format2 } : {},
-      ...dataType ? { dataType } : {}
-    };
-  });
-}
-function bindingNames(obj, source) {
-  const raw = obj.Bindings ?? obj["I/O Tensors"];
-  if (raw === void 0) return [];
-  if (!Array.isArray(raw))
-    throw new DataError(`${source}: "Bindings" must be an array, found ${describe3(raw)}`, source);
-  return raw.map((b, i3) => {
-    if (typeof b === "string") return b;
-    if (typeof b === "object" && b !== null && typeof b.Name === "string") {
-      return b.Name;
-    }
-    throw new DataError(`${source}: Bindings[${i3}]: expected a name, found ${describe3(b)}`, source);
-  });
-}
-function str(v) {
-  return typeof v === "string" && v !== "" ? v : void 0;
-}
-var PRECISIONS;
-var init_export_layer_info = __esm({
-  "src/runners/trtexec/parse/export-layer-info.ts"() {
-    "use strict";
-    init_errors();
-    init_numbers();
-    PRECISIONS = [
-      [/\b(?:BF16|BFloat16)\b/i, "bf16"],
-      [/\bUInt8\b/i, "uint8"],
-      [/\b(?:FP32|Float|Float32)\b/i, "fp32"],
-      [/\b(?:FP16|Half|Float16)\b/i, "fp16"],
-      [/\bFP8\b|\bE4M3\b/i, "fp8"],
-      [/\bFP4\b|\bE2M1\b/i, "fp4"],
-      [/\bInt8\b/i, "int8"],
-      [/\bInt4\b/i, "int4"],
-      [/\bInt32\b/i, "int32"],
-      [/\bInt64\b/i, "int64"],
-      [/\bBool\b/i, "bool"]
-    ];
-  }
-});
-
 // src/runners/trtexec/parse/export-profile.ts
 function guessLayerType(name) {
   const generated = GENERATED.find(([re]) => re.test(name));
@@ -46596,13 +46732,13 @@ var init_export_profile = __esm({
 });
 
 // src/runners/trtexec/profile-run.ts
-import { readFile as readFile9 } from "node:fs/promises";
-import { join as join11 } from "node:path";
+import { readFile as readFile10 } from "node:fs/promises";
+import { join as join12 } from "node:path";
 async function profileLayers(run2, plan, loadInputs, progress) {
   progress("per-layer profile");
   const { setup, engine, dir } = run2;
-  const profileFile = join11(dir, "profile.json");
-  const layerFile = join11(dir, "layers.json");
+  const profileFile = join12(dir, "profile.json");
+  const layerFile = join12(dir, "layers.json");
   const argv = benchmarkArgs(
     runOptions(
       setup.options,
@@ -46628,8 +46764,8 @@ async function profileLayers(run2, plan, loadInputs, progress) {
     return { incident: { ...incident, title: `Per-layer profile run failed: ${incident.title}` } };
   }
   try {
-    const info2 = parseExportLayerInfo(await readFile9(layerFile, "utf8"), layerFile);
-    return { layers: parseExportProfile(await readFile9(profileFile, "utf8"), profileFile, info2).layers };
+    const info2 = parseExportLayerInfo(await readFile10(layerFile, "utf8"), layerFile);
+    return { layers: parseExportProfile(await readFile10(profileFile, "utf8"), profileFile, info2).layers };
   } catch (error63) {
     return {
       incident: {
@@ -46665,7 +46801,7 @@ __export(runner_exports2, {
 import { randomUUID as randomUUID2 } from "node:crypto";
 import { mkdir as mkdir8, mkdtemp, rm as rm5 } from "node:fs/promises";
 import os6 from "node:os";
-import { join as join12 } from "node:path";
+import { join as join13 } from "node:path";
 var TrtexecRunner;
 var init_runner2 = __esm({
   "src/runners/trtexec/runner.ts"() {
@@ -46738,7 +46874,7 @@ var init_runner2 = __esm({
         return { trtexec: this.trtexec, options: this.options, version: version2 };
       }
       async tmp() {
-        this.tmpRoot ??= await mkdtemp(join12(os6.tmpdir(), "trt-gate-trtexec-"));
+        this.tmpRoot ??= await mkdtemp(join13(os6.tmpdir(), "trt-gate-trtexec-"));
         return this.tmpRoot;
       }
       async state(engine) {
@@ -46759,7 +46895,7 @@ var init_runner2 = __esm({
         const setup = await this.setup();
         const state = await this.state(engine);
         if (!state.dir) {
-          state.dir = join12(await this.tmp(), randomUUID2().slice(0, 8));
+          state.dir = join13(await this.tmp(), randomUUID2().slice(0, 8));
           await mkdir8(state.dir, { recursive: true });
         }
         return { setup, engine, dynamic: state.dynamic, dir: state.dir };
@@ -46779,7 +46915,7 @@ var init_runner2 = __esm({
       }
       async benchmark(engine, plan, feeds, progress) {
         const run2 = await this.engineRun(engine);
-        const loadInputs = await writeRunInputs(run2, join12(run2.dir, "bench-inputs"), feeds, "benchmark");
+        const loadInputs = await writeRunInputs(run2, join13(run2.dir, "bench-inputs"), feeds, "benchmark");
         const outcome = await benchmarkWithReruns(run2, plan, loadInputs, this.monitor, progress);
         if (this.options.profile) {
           const profiled = await profileLayers(run2, plan, loadInputs, progress);
@@ -49914,7 +50050,7 @@ var require_util10 = __commonJS({
       return path6;
     }
     exports.normalize = normalize;
-    function join36(aRoot, aPath) {
+    function join37(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -49946,7 +50082,7 @@ var require_util10 = __commonJS({
       }
       return joined;
     }
-    exports.join = join36;
+    exports.join = join37;
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
@@ -50119,7 +50255,7 @@ var require_util10 = __commonJS({
             parsed.path = parsed.path.substring(0, index + 1);
           }
         }
-        sourceURL = join36(urlGenerate(parsed), sourceURL);
+        sourceURL = join37(urlGenerate(parsed), sourceURL);
       }
       return normalize(sourceURL);
     }
@@ -55510,7 +55646,7 @@ function loadOnnxRuntime() {
 
 // src/app/settings.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-import { readFile as readFile10 } from "node:fs/promises";
+import { readFile as readFile11 } from "node:fs/promises";
 import { resolve as resolve3 } from "node:path";
 
 // node_modules/zod/v4/classic/external.js
@@ -76056,7 +76192,7 @@ async function parseReleaseThresholds(value2, cwd) {
   let text = value2;
   if (!inline) {
     try {
-      text = await readFile10(resolve3(cwd, value2), "utf8");
+      text = await readFile11(resolve3(cwd, value2), "utf8");
     } catch (error63) {
       throw new ConfigError([
         { file: file2, path: "", message: `cannot read release thresholds: ${error63.message}` }
@@ -76108,7 +76244,7 @@ function normaliseStorePath(path6) {
 
 // src/app/artifacts.ts
 import { mkdir as mkdir9 } from "node:fs/promises";
-import { join as join14 } from "node:path";
+import { join as join15 } from "node:path";
 
 // src/report/render.ts
 init_errors();
@@ -77229,14 +77365,14 @@ function thresholdText(spec, threshold, noise) {
   if (!noise || threshold <= spec.minEffectPct) return `${spec.minEffectPct}% threshold`;
   return `${threshold.toFixed(1)}% threshold (${NOISE_K} \xD7 ${noise.pct.toFixed(1)}% ${noise.source})`;
 }
-function maskedByNoise(verdict, delta, threshold, minEffectPct) {
-  return verdict === "unchanged" && threshold > minEffectPct && Math.abs(delta) >= minEffectPct * (1 - BOUNDARY_EPSILON);
+function maskedByNoise(verdict, lo, hi, threshold, minEffectPct) {
+  return verdict === "unchanged" && threshold > minEffectPct && Math.max(Math.abs(lo), Math.abs(hi)) >= minEffectPct * (1 - BOUNDARY_EPSILON);
 }
 function describe5(verdict, delta, interval, threshold) {
   const what = interval ? `${formatPct(delta)} (${interval})` : formatPct(delta);
   switch (verdict) {
     case "masked":
-      return `${what} is larger than the minimum effect but within the ${threshold}: this history is too noisy to tell`;
+      return `${what} is within the ${threshold} but not shown to be below the minimum effect: this history is too noisy to tell`;
     case "regressed":
       return `${what} is beyond the ${threshold}`;
     case "improved":
@@ -77304,7 +77440,7 @@ var statisticalModel = {
       const threshold2 = Math.max(spec.minEffectPct, NOISE_K * (runsNoise?.pct ?? 0));
       const delta2 = (value2 / baseline2 - 1) * 100;
       const raw2 = classifyInterval(delta2, delta2, threshold2, direction);
-      const masked2 = maskedByNoise(raw2, delta2, threshold2, spec.minEffectPct);
+      const masked2 = maskedByNoise(raw2, delta2, delta2, threshold2, spec.minEffectPct);
       const verdict2 = masked2 ? "inconclusive" : raw2;
       const reason = `${describe5(masked2 ? "masked" : verdict2, delta2, void 0, thresholdText(spec, threshold2, runsNoise))} (vs ${formatValue(baseline2, metric.unit, metric.name)}, no raw samples)`;
       return comparison({
@@ -77334,7 +77470,7 @@ var statisticalModel = {
     const stored = withAssumedFloor(noiseOfRuns ?? trialNoise(recent), past.length, spec.assumedRunNoisePct);
     const ownThreshold = Math.max(spec.minEffectPct, NOISE_K * (stored?.pct ?? 0));
     const selfInflated = raw === "unchanged" && threshold > ownThreshold * (1 + BOUNDARY_EPSILON);
-    const masked = selfInflated || maskedByNoise(raw, delta, threshold, spec.minEffectPct);
+    const masked = selfInflated || maskedByNoise(raw, lo, hi, threshold, spec.minEffectPct);
     const verdict = masked ? "inconclusive" : raw;
     const interval = `${Math.round(spec.confidence * 1e3) / 10}% CI ${formatPct(lo)} \u2026 ${formatPct(hi)}`;
     const why = selfInflated ? `${formatPct(delta)} (${interval}) is within the ${thresholdText(spec, threshold, noise)}, which the candidate's own trial noise widened from ${ownThreshold.toFixed(1)}%: too noisy to tell` : describe5(masked ? "masked" : verdict, delta, interval, thresholdText(spec, threshold, noise));
@@ -77941,7 +78077,7 @@ var AbSummary = external_exports.object({
   timeToVerdictMs: external_exports.number().nonnegative(),
   /** Job time when this entry stopped, ms since measurement began. */
   stoppedAtMs: external_exports.number().nonnegative(),
-  stopped: external_exports.enum(["settled", "max-pairs", "time-budget", "discarded"]),
+  stopped: external_exports.enum(["settled", "max-pairs", "futile", "time-budget", "discarded"]),
   /** Notes on what differs between the sides' configs. */
   notes: external_exports.array(external_exports.string()).default([])
 });
@@ -79672,7 +79808,7 @@ function renderReport(format2, input2, options) {
 }
 
 // src/results/io.ts
-import { join as join13 } from "node:path";
+import { join as join14 } from "node:path";
 init_errors();
 init_atomic_write();
 init_fs_errors();
@@ -79795,7 +79931,7 @@ ${shown.join("\n")}`,
   return parsed.data;
 }
 async function writeResults(dir, results) {
-  const path6 = join13(dir, RESULTS_FILE);
+  const path6 = join14(dir, RESULTS_FILE);
   await writeFileAtomically(path6, `${JSON.stringify(results, null, 2)}
 `, {
     verify: (back) => {
@@ -79818,7 +79954,7 @@ var AGGREGATE_FILE = "aggregate.json";
 async function writeComparedResults(dir, compared) {
   await mkdir9(dir, { recursive: true });
   if (compared.length === 1) return writeResults(dir, compared[0]);
-  const path6 = join14(dir, AGGREGATE_FILE);
+  const path6 = join15(dir, AGGREGATE_FILE);
   await writeJsonAtomically(path6, { schemaVersion: RESULTS_SCHEMA_VERSION, results: compared });
   return path6;
 }
@@ -79830,12 +79966,12 @@ async function writeArtifact(path6, text) {
 init_execa();
 import { mkdir as mkdir11, mkdtemp as mkdtemp2, rm as rm7, stat as stat7, writeFile as writeFile6 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname as dirname5, isAbsolute as isAbsolute6, join as join16, posix as posix3, relative as relative2, resolve as resolve5, sep as sep2 } from "node:path";
+import { dirname as dirname5, isAbsolute as isAbsolute6, join as join17, posix as posix3, relative as relative2, resolve as resolve5, sep as sep2 } from "node:path";
 init_errors();
 
 // src/ab/base-bundle.ts
-import { copyFile as copyFile2, lstat as lstat3, mkdir as mkdir10, readFile as readFile11, rename as rename4, rm as rm6, stat as stat6, writeFile as writeFile5 } from "node:fs/promises";
-import { dirname as dirname4, isAbsolute as isAbsolute5, join as join15, posix as posix2, relative, resolve as resolve4, sep } from "node:path";
+import { copyFile as copyFile2, lstat as lstat3, mkdir as mkdir10, readFile as readFile12, rename as rename4, rm as rm6, stat as stat6, writeFile as writeFile5 } from "node:fs/promises";
+import { dirname as dirname4, isAbsolute as isAbsolute5, join as join16, posix as posix2, relative, resolve as resolve4, sep } from "node:path";
 init_errors();
 init_hash();
 var BUNDLE_MANIFEST = "trt-gate-base.json";
@@ -79878,9 +80014,9 @@ async function writeBaseBundle(loaded, cwd, out, source) {
   try {
     const files = [];
     for (const path6 of paths) {
-      const to = join15(stage, TREE, ...path6.split("/"));
+      const to = join16(stage, TREE, ...path6.split("/"));
       await mkdir10(dirname4(to), { recursive: true });
-      await copyFile2(join15(cwd, ...path6.split("/")), to);
+      await copyFile2(join16(cwd, ...path6.split("/")), to);
       files.push({ path: path6, sha256: await sha256File(to), bytes: (await stat6(to)).size });
     }
     const manifest = {
@@ -79891,7 +80027,7 @@ async function writeBaseBundle(loaded, cwd, out, source) {
       config: paths[0],
       files
     };
-    await writeFile5(join15(stage, BUNDLE_MANIFEST), `${JSON.stringify(manifest, null, 2)}
+    await writeFile5(join16(stage, BUNDLE_MANIFEST), `${JSON.stringify(manifest, null, 2)}
 `);
     await rm6(out, { recursive: true, force: true });
     await rename4(stage, out);
@@ -79903,16 +80039,16 @@ async function writeBaseBundle(loaded, cwd, out, source) {
 }
 async function isBaseBundle(dir) {
   try {
-    return (await lstat3(join15(dir, BUNDLE_MANIFEST))).isFile();
+    return (await lstat3(join16(dir, BUNDLE_MANIFEST))).isFile();
   } catch {
     return false;
   }
 }
 async function openBaseBundle(dir, configPath2, cwd) {
-  const manifestFile = join15(dir, BUNDLE_MANIFEST);
+  const manifestFile = join16(dir, BUNDLE_MANIFEST);
   let manifest;
   try {
-    manifest = Manifest.parse(JSON.parse(await readFile11(manifestFile, "utf8")));
+    manifest = Manifest.parse(JSON.parse(await readFile12(manifestFile, "utf8")));
   } catch (error63) {
     throw new DataError(
       `${manifestFile}: not a kept base manifest (${error63.message.split("\n")[0]})`
@@ -79926,7 +80062,7 @@ async function openBaseBundle(dir, configPath2, cwd) {
   for (const f of manifest.files) {
     const rel = insideRel(f.path);
     if (!rel) throw new DataError(`${manifestFile}: files: ${JSON.stringify(f.path)} is outside the bundle`);
-    const file2 = join15(dir, TREE, ...rel.split("/"));
+    const file2 = join16(dir, TREE, ...rel.split("/"));
     let info2;
     try {
       info2 = await lstat3(file2);
@@ -79943,12 +80079,12 @@ async function openBaseBundle(dir, configPath2, cwd) {
   }
   if (!kept.has(manifest.config))
     throw new DataError(`${manifestFile}: the config ${manifest.config} is not kept`);
-  const root2 = join15(dir, TREE);
-  const loaded = await loadConfig(join15(root2, ...manifest.config.split("/")));
+  const root2 = join16(dir, TREE);
+  const loaded = await loadConfig(join16(root2, ...manifest.config.split("/")));
   for (const path6 of keptPaths(loaded, root2)) {
     if (!kept.has(path6)) {
       throw new DataError(
-        `${join15(root2, path6)}: named by the kept config but not listed in ${BUNDLE_MANIFEST}`
+        `${join16(root2, path6)}: named by the kept config but not listed in ${BUNDLE_MANIFEST}`
       );
     }
   }
@@ -79965,7 +80101,7 @@ async function openBaseSide(against, configPath2, cwd) {
     } };
   }
   if (await isDirectory2(asDir)) {
-    const loaded = await loadConfig(join16(asDir, relative2(cwd, resolve5(cwd, configPath2))));
+    const loaded = await loadConfig(join17(asDir, relative2(cwd, resolve5(cwd, configPath2))));
     return { loaded, label: `directory ${against}`, cleanup: async () => {
     } };
   }
@@ -80017,7 +80153,7 @@ async function baseFromGitRef(ref2, configAbs) {
     return r.out;
   };
   const { config: config2, runnerOptions } = parseConfig((await blob(configRel, "")).toString("utf8"), file2);
-  const dir = await mkdtemp2(join16(tmpdir(), "trt-gate-base-"));
+  const dir = await mkdtemp2(join17(tmpdir(), "trt-gate-base-"));
   const cleanup = () => rm7(dir, { recursive: true, force: true });
   try {
     for (const { field, value: value2 } of referencedFiles(config2)) {
@@ -80044,7 +80180,7 @@ async function baseFromGitRef(ref2, configAbs) {
           }
         ]);
       }
-      const out = join16(dir, ...rel.split("/"));
+      const out = join17(dir, ...rel.split("/"));
       await mkdir11(dirname5(out), { recursive: true });
       await writeFile6(out, data);
     }
@@ -80053,7 +80189,7 @@ async function baseFromGitRef(ref2, configAbs) {
     throw error63;
   }
   return {
-    loaded: { file: file2, dir: join16(dir, ...posix3.dirname(configRel).split("/")), config: config2, runnerOptions },
+    loaded: { file: file2, dir: join17(dir, ...posix3.dirname(configRel).split("/")), config: config2, runnerOptions },
     label: `git ${ref2} (${commit2.slice(0, 12)})`,
     cleanup
   };
@@ -80363,20 +80499,20 @@ function referenceOutputs(onnxPath, feeds) {
 
 // src/pipeline/entry.ts
 import { stat as stat9 } from "node:fs/promises";
-import { join as join19 } from "node:path";
+import { join as join20 } from "node:path";
 
 // src/accuracy/calibration.ts
 init_tensor();
 import { createHash as createHash3 } from "node:crypto";
-import { access as access3, readFile as readFile13 } from "node:fs/promises";
-import { join as join18 } from "node:path";
+import { access as access3, readFile as readFile14 } from "node:fs/promises";
+import { join as join19 } from "node:path";
 
 // src/inputs/validation.ts
 init_errors();
 init_prng();
 init_generate();
-import { readdir as readdir3, readFile as readFile12, stat as stat8 } from "node:fs/promises";
-import { basename as basename2, extname, join as join17 } from "node:path";
+import { readdir as readdir3, readFile as readFile13, stat as stat8 } from "node:fs/promises";
+import { basename as basename2, extname, join as join18 } from "node:path";
 
 // src/inputs/npy.ts
 init_errors();
@@ -81024,7 +81160,7 @@ async function readArrays(path6, inputs, where) {
   let files;
   try {
     const info2 = await stat8(path6);
-    files = info2.isDirectory() ? (await readdir3(path6)).filter((f) => f.endsWith(".npy") || f.endsWith(".npz")).sort().map((f) => join17(path6, f)) : [path6];
+    files = info2.isDirectory() ? (await readdir3(path6)).filter((f) => f.endsWith(".npy") || f.endsWith(".npz")).sort().map((f) => join18(path6, f)) : [path6];
   } catch (error63) {
     throw new ConfigError([
       { ...where, path: `${where.path}.data`, message: `cannot read ${path6}: ${error63.message}` }
@@ -81040,7 +81176,7 @@ async function readArrays(path6, inputs, where) {
   for (const file2 of files) {
     let bytes;
     try {
-      bytes = new Uint8Array(await readFile12(file2));
+      bytes = new Uint8Array(await readFile13(file2));
     } catch (error63) {
       throw new DataError(`cannot read validation file ${file2}: ${error63.message}`, file2);
     }
@@ -81175,7 +81311,7 @@ async function readLabels(args, byName, total) {
     from = args.labelsPath;
     let bytes;
     try {
-      bytes = new Uint8Array(await readFile12(args.labelsPath));
+      bytes = new Uint8Array(await readFile13(args.labelsPath));
     } catch (error63) {
       throw new DataError(
         `cannot read labels file ${args.labelsPath}: ${error63.message}`,
@@ -81257,7 +81393,7 @@ function calibrationCacheText(tensorrt, amax) {
 `;
 }
 async function measureRanges(onnxPath, batches) {
-  const bytes = new Uint8Array(await readFile13(onnxPath));
+  const bytes = new Uint8Array(await readFile14(onnxPath));
   const outline = outlineModel(bytes);
   const names2 = outline.activations.map((a2) => a2.tensor);
   const ort = await loadOnnxRuntime();
@@ -81306,7 +81442,7 @@ async function exists2(path6) {
 }
 async function readSidecar(path6) {
   try {
-    return JSON.parse(await readFile13(`${path6}.json`, "utf8"));
+    return JSON.parse(await readFile14(`${path6}.json`, "utf8"));
   } catch {
     return void 0;
   }
@@ -81337,7 +81473,7 @@ async function calibrationCacheFor(req) {
   };
   const key = sha256Json({ v: 1, ...facts }, 32);
   const sidecar = { key, ...facts, items: set2.items, ...set2.subset ? { subset: set2.subset } : {} };
-  const path6 = req.model.calibrationCache ? req.resolve(req.model.calibrationCache) : join18(req.workDir, "calibration", `${req.model.name}-${key}.cache`);
+  const path6 = req.model.calibrationCache ? req.resolve(req.model.calibrationCache) : join19(req.workDir, "calibration", `${req.model.name}-${key}.cache`);
   const old = await readSidecar(path6);
   if (!old && req.model.calibrationCache && await exists2(path6)) {
     return {
@@ -81424,7 +81560,7 @@ async function buildEntryEngine(args) {
     onnxPath,
     inputs,
     calibrationCache: model.calibrationCache ? resolveFrom(loaded.dir, model.calibrationCache) : void 0,
-    workDir: args.engineDir ?? join19(args.workDir, "engines")
+    workDir: args.engineDir ?? join20(args.workDir, "engines")
   };
   const calibration = plan.precision === "int8" && model.calibration && runner.usesCalibrationCache ? await calibrationCacheFor({
     model,
@@ -81597,7 +81733,7 @@ async function interleavedRound(runner, arms, schedule, plan) {
     names2.map((n3) => ({ engine: arms.get(n3).engine, feeds: arms.get(n3).feeds })),
     { warmup: plan.warmup, iterations: plan.iterations, order: (i3) => orders[i3] }
   );
-  const round2 = { order: orders[0].map((i3) => names2[i3]), blocks: {}, wallMs: 0 };
+  const round2 = { order: orders[0].map((i3) => names2[i3]), blocks: {}, wallMs: 0, stepwise: true };
   for (const [i3, name] of names2.entries()) record2(round2, name, outcomes[i3]);
   return round2;
 }
@@ -81630,6 +81766,13 @@ function record2(round2, name, outcome) {
     ...outcome.health ? { health: outcome.health } : {}
   };
 }
+function pairLogRatio(arm, base, stepwise) {
+  if (stepwise && arm.samples.length === base.samples.length && arm.samples.length > 0) {
+    const steps = arm.samples.map((ms2, i3) => Math.log(ms2 / base.samples[i3])).filter(Number.isFinite);
+    if (steps.length > 0) return median2(steps);
+  }
+  return Math.log(arm.median / base.median);
+}
 var PairedSeries = class {
   ab = [];
   aa = [];
@@ -81643,15 +81786,15 @@ var PairedSeries = class {
       this.discarded.push(round2.discarded);
       return;
     }
-    const base = round2.blocks.base?.median;
-    const cand = round2.blocks.candidate?.median;
-    if (!(base > 0) || !(cand > 0)) {
+    const { base, candidate, control } = round2.blocks;
+    const positive = (b) => b !== void 0 && b.median > 0;
+    if (!positive(base) || !positive(candidate) || control && !positive(control)) {
       this.discarded.push("a block median is not positive");
       return;
     }
-    this.ab.push(Math.log(cand / base));
-    const control = round2.blocks.control?.median;
-    if (control !== void 0) this.aa.push(Math.log(control / base));
+    const stepwise = round2.stepwise === true;
+    this.ab.push(pairLogRatio(candidate, base, stepwise));
+    if (control) this.aa.push(pairLogRatio(control, base, stepwise));
   }
   get pairs() {
     return this.ab.length;
@@ -81663,6 +81806,7 @@ var PairedSeries = class {
 };
 
 // src/ab/adaptive.ts
+var FUTILITY = 2;
 function adaptiveEntry(id, arms, schedule, judge) {
   return { id, arms, schedule, judge, series: new PairedSeries() };
 }
@@ -81687,6 +81831,7 @@ async function runAdaptive(entries2, budget, plan, now, progress = () => {
       if (e.series.pairs >= budget.minPairs) {
         e.judgement = e.judge(e.series);
         if (e.judgement.verdict !== "inconclusive") stop(e, "settled");
+        else if ((e.judgement.pairsToSettle ?? 0) > FUTILITY * budget.maxPairs) stop(e, "futile");
       }
       if (!e.stopped && e.series.pairs >= budget.maxPairs) stop(e, "max-pairs");
       if (!e.stopped && e.series.discarded.length >= budget.maxPairs) stop(e, "discarded");
@@ -81793,6 +81938,7 @@ function pairedMetric(candidate, base, paired, j, adaptive) {
 var STOP_TEXT = {
   settled: "settled",
   "max-pairs": "the maximum number of pairs was reached",
+  futile: `at this estimate and spread, settling it would take more than ${FUTILITY} \xD7 the maximum number of pairs`,
   "time-budget": "the job\u2019s time budget was spent",
   discarded: "too many rounds were discarded"
 };
@@ -81921,7 +82067,23 @@ function judgePaired(input2) {
   } else {
     reason = `${what} straddles the ${minEffectPct}% threshold; more pairs would settle it`;
   }
-  return { ...base, verdict, deltaPct: deltaPct2, intervalPct, thresholdPct, reason };
+  if (verdict !== "inconclusive") return { ...base, verdict, deltaPct: deltaPct2, intervalPct, thresholdPct, reason };
+  const pairsToSettle = projectPairs(pairs, deltaPct2, intervalPct, minEffectPct, aa);
+  return { ...base, verdict, deltaPct: deltaPct2, intervalPct, thresholdPct, reason, pairsToSettle };
+}
+function projectPairs(n3, delta, [lo, hi], min2, aa) {
+  const from = (margin, half) => margin <= 0 ? Number.POSITIVE_INFINITY : half <= 0 ? n3 : n3 * (half / margin) ** 2;
+  const aaHalf = aa?.intervalPct ? Math.max(aa.intervalPct[1] - aa.deltaPct, aa.deltaPct - aa.intervalPct[0]) : 0;
+  const aaLevel = aa ? Math.abs(aa.deltaPct) : 0;
+  const clearOfNoise = from(Math.abs(delta) - aaLevel, aaHalf);
+  const up = Math.max(from(delta - min2, delta - lo), clearOfNoise);
+  const down = Math.max(from(-min2 - delta, hi - delta), clearOfNoise);
+  const within = Math.max(
+    from(min2 - delta, hi - delta),
+    from(delta + min2, delta - lo),
+    from(min2 - aaLevel, aaHalf)
+  );
+  return Math.min(up, down, within);
 }
 
 // src/ab/pairing.ts
@@ -82042,7 +82204,7 @@ function permutationsOf(items) {
 }
 
 // src/ab/sides.ts
-import { join as join20 } from "node:path";
+import { join as join21 } from "node:path";
 
 // src/pipeline/measurements.ts
 init_summary();
@@ -82076,7 +82238,7 @@ async function buildSide(runner, environment, plan, loaded, workDir, side, progr
     environment,
     inputs,
     workDir,
-    engineDir: join20(workDir, "engines", side),
+    engineDir: join21(workDir, "engines", side),
     progress
   });
   return { ...build, plan, loaded, feeds: await source.sample(0), source };
@@ -82333,12 +82495,12 @@ async function checkAccuracy(job, entry, options, references) {
 }
 
 // src/runners/create.ts
-import { join as join21 } from "node:path";
+import { join as join22 } from "node:path";
 function createRunner(loaded, outDir) {
   const type = loaded.config.runner.type;
   const factory = getRunnerFactory(type);
   if (!factory) throw new Error(`runner ${type} vanished from the registry after validation`);
-  return factory.create(loaded.runnerOptions, { configDir: loaded.dir, cacheDir: join21(outDir, "cache") });
+  return factory.create(loaded.runnerOptions, { configDir: loaded.dir, cacheDir: join22(outDir, "cache") });
 }
 
 // src/app/run-ab.ts
@@ -82368,7 +82530,7 @@ async function runAbAndGate(options) {
 
 // src/accuracy/stage.ts
 init_tensor();
-import { join as join23 } from "node:path";
+import { join as join24 } from "node:path";
 
 // src/accuracy/incident.ts
 var fmt2 = (value2, digits = 4) => formatPlain(value2, digits);
@@ -82473,8 +82635,8 @@ function topKAccuracy(outputs, output2, labels) {
 
 // src/accuracy/localize.ts
 init_tensor();
-import { mkdir as mkdir12, readFile as readFile14, writeFile as writeFile7 } from "node:fs/promises";
-import { join as join22 } from "node:path";
+import { mkdir as mkdir12, readFile as readFile15, writeFile as writeFile7 } from "node:fs/promises";
+import { join as join23 } from "node:path";
 var METHOD = {
   onnxruntime: "intermediate tensors exposed as ONNX graph outputs, candidate and fp32 reference alike",
   trtexec: "an engine built from the ONNX with the intermediate tensors marked as outputs (marking outputs can prevent layer fusion, so that engine may differ from the gated one)"
@@ -82486,8 +82648,8 @@ async function localize(req) {
     cosineBelow: req.cosineBelow
   };
   try {
-    const candBytes = new Uint8Array(await readFile14(req.build.onnxPath));
-    const refBytes = new Uint8Array(await readFile14(req.referenceOnnx));
+    const candBytes = new Uint8Array(await readFile15(req.build.onnxPath));
+    const refBytes = new Uint8Array(await readFile15(req.referenceOnnx));
     const cand = outlineModel(candBytes);
     const refTensors = new Set(outlineModel(refBytes).activations.map((a2) => a2.tensor));
     const shared = cand.activations.filter((a2) => refTensors.has(a2.tensor));
@@ -82501,8 +82663,8 @@ async function localize(req) {
     }
     const names2 = shared.map((a2) => a2.tensor);
     await mkdir12(req.workDir, { recursive: true });
-    const candPath = join22(req.workDir, "candidate-marked.onnx");
-    const refPath = join22(req.workDir, "reference-marked.onnx");
+    const candPath = join23(req.workDir, "candidate-marked.onnx");
+    const refPath = join23(req.workDir, "reference-marked.onnx");
     await writeFile7(
       candPath,
       withOutputs(
@@ -82690,7 +82852,7 @@ async function runAccuracyStage(input2) {
       feeds: samples.map((s) => feeds[s]),
       samples,
       cosineBelow: limits.cosine?.min ?? DEFAULT_DIVERGENCE_COSINE,
-      workDir: join23(input2.workDir, "localize", `${model.name}-${precision}-b${batchSize}`)
+      workDir: join24(input2.workDir, "localize", `${model.name}-${precision}-b${batchSize}`)
     });
   }
   const incident = accuracyIncident(precision, accuracy, input2.environment);
@@ -82702,7 +82864,7 @@ init_errors();
 
 // src/sweep/measure.ts
 init_generate();
-import { join as join24 } from "node:path";
+import { join as join25 } from "node:path";
 init_types();
 function runnerMeasure(target) {
   const { runner, config: config2 } = target;
@@ -82715,7 +82877,7 @@ function runnerMeasure(target) {
     let engine;
     try {
       engine = await runner.build(
-        { ...target.request, batchSize, inputs, workDir: join24(target.workDir, "sweep") },
+        { ...target.request, batchSize, inputs, workDir: join25(target.workDir, "sweep") },
         () => {
         }
       );
@@ -83028,7 +83190,7 @@ init_errors();
 // src/store/filesystem-store.ts
 init_errors();
 import { unlink as unlink4 } from "node:fs/promises";
-import { basename as basename3, isAbsolute as isAbsolute7, join as join28, relative as relative4, resolve as resolve6 } from "node:path";
+import { basename as basename3, isAbsolute as isAbsolute7, join as join29, relative as relative4, resolve as resolve6 } from "node:path";
 
 // src/store/append-plan.ts
 import { createHash as createHash4 } from "node:crypto";
@@ -83109,11 +83271,11 @@ function runHash(runId) {
 // src/store/key-dir.ts
 init_errors();
 import { unlink as unlink3 } from "node:fs/promises";
-import { join as join27 } from "node:path";
+import { join as join28 } from "node:path";
 init_atomic_write();
 
 // src/store/key-summary.ts
-import { join as join26 } from "node:path";
+import { join as join27 } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 init_errors();
 init_atomic_write();
@@ -83129,7 +83291,7 @@ import {
   readdirSync,
   readFileSync as readFileSync4
 } from "node:fs";
-import { join as join25, relative as relative3, sep as sep3 } from "node:path";
+import { join as join26, relative as relative3, sep as sep3 } from "node:path";
 function isMissing(error63) {
   return error63.code === "ENOENT";
 }
@@ -83148,7 +83310,7 @@ async function assertNoLinks(base, path6) {
   const parts = relative3(base, path6).split(sep3).filter(Boolean);
   let at = base;
   for (const part of parts) {
-    at = join25(at, part);
+    at = join26(at, part);
     try {
       if (lstatSync(at).isSymbolicLink()) throw symlinkError(at);
     } catch (error63) {
@@ -83165,7 +83327,7 @@ async function storeEntries(dir) {
     if (!info2.isDirectory()) throw wrongTypeError(dir, "a directory");
     const list = readdirSync(dir, { withFileTypes: true });
     const link = list.find((d) => d.isSymbolicLink());
-    if (link) throw symlinkError(join25(dir, link.name));
+    if (link) throw symlinkError(join26(dir, link.name));
     return list.filter((d) => !d.name.startsWith(".")).sort((a2, b) => a2.name < b.name ? -1 : 1);
   } catch (error63) {
     if (error63 instanceof DataError) throw error63;
@@ -83334,7 +83496,7 @@ function decodeSummary(bytes, path6, key) {
   return runs;
 }
 async function readSummary(dir, key) {
-  const path6 = join26(dir, SUMMARY_FILE);
+  const path6 = join27(dir, SUMMARY_FILE);
   let bytes;
   try {
     bytes = await readStoreFile(path6, MAX_SUMMARY_BYTES);
@@ -83351,7 +83513,7 @@ async function readSummary(dir, key) {
   }
 }
 async function writeSummary(dir, key, records) {
-  const path6 = join26(dir, SUMMARY_FILE);
+  const path6 = join27(dir, SUMMARY_FILE);
   await writeFileAtomically(path6, encodeSummary(key, records), {
     verify: (written) => {
       if (decodeSummary(written, path6, key).size !== records.length) {
@@ -83508,7 +83670,7 @@ async function listKeyDir(dir) {
   let keyFile = false;
   for (const d of await storeEntries(dir)) {
     if (d.name !== KEY_FILE && !d.name.endsWith(RUN_SUFFIX)) continue;
-    if (!d.isFile()) throw wrongTypeError(join27(dir, d.name), "a regular file");
+    if (!d.isFile()) throw wrongTypeError(join28(dir, d.name), "a regular file");
     if (d.name === KEY_FILE) keyFile = true;
     else names2.push(d.name);
   }
@@ -83518,7 +83680,7 @@ async function runFileNames(dir) {
   return (await listKeyDir(dir)).names;
 }
 async function readKeyOf(dir) {
-  const path6 = join27(dir, KEY_FILE);
+  const path6 = join28(dir, KEY_FILE);
   const bytes = await readStoreFile(path6, MAX_KEY_FILE_BYTES);
   if (!bytes) return void 0;
   let doc;
@@ -83559,17 +83721,17 @@ async function readKeyDir(dir, key, sampleRuns) {
   const stored = keyFile ? await readKeyOf(dir) : void 0;
   if (!stored) {
     if (names2.length > 0)
-      throw new DataError(`${join27(dir, KEY_FILE)}: missing beside ${names2.length} run file(s)`, dir);
+      throw new DataError(`${join28(dir, KEY_FILE)}: missing beside ${names2.length} run file(s)`, dir);
     return void 0;
   }
-  checkSameKey(stored, key, join27(dir, KEY_FILE));
+  checkSameKey(stored, key, join28(dir, KEY_FILE));
   const summary2 = names2.length > 0 ? await readSummary(dir, key) : void 0;
   const firstWithSamples = names2.length - sampleRuns;
   const runs = names2.map((name, i3) => {
     const withSamples = i3 >= firstWithSamples;
     const cached2 = withSamples ? void 0 : summary2?.get(name);
     if (cached2) return cached2;
-    const run2 = readRunFile(join27(dir, name), key);
+    const run2 = readRunFile(join28(dir, name), key);
     return run2 && !withSamples ? storedRun(run2, false) : run2;
   });
   return runs.filter((r) => r !== void 0);
@@ -83580,7 +83742,7 @@ function readRunFile(path6, key) {
 }
 async function appendToKeyDir(dir, runs, a2) {
   const stored = await readKeyOf(dir);
-  if (stored) checkSameKey(stored, a2.key, join27(dir, KEY_FILE));
+  if (stored) checkSameKey(stored, a2.key, join28(dir, KEY_FILE));
   const existing = await runFileNames(dir);
   const hashes = new Set(existing.map(hashOfName));
   const planned = [];
@@ -83599,11 +83761,11 @@ async function appendToKeyDir(dir, runs, a2) {
   if (!stored) {
     const text = `${JSON.stringify({ schemaVersion: STORE_SCHEMA_VERSION, key: a2.key }, null, 2)}
 `;
-    await writeFileAtomically(join27(dir, KEY_FILE), text);
+    await writeFileAtomically(join28(dir, KEY_FILE), text);
   }
   const window2 = new Set([...existing, ...planned.map((p) => p.name)].sort().slice(-a2.sampleRuns));
   for (const { run: run2, name } of planned) {
-    await writeFileAtomically(join27(dir, name), encodeRunFile(run2, window2.has(name)));
+    await writeFileAtomically(join28(dir, name), encodeRunFile(run2, window2.has(name)));
   }
   const kept = await tidy(dir, a2);
   await updateSummary(dir, a2.key, kept, new Map(planned.map((p) => [p.name, p.run])));
@@ -83614,13 +83776,13 @@ async function tidy(dir, a2) {
   const pruned = Math.max(0, names2.length - a2.historySize);
   const windowStart = Math.max(0, names2.length - a2.sampleRuns);
   for (const name of names2.slice(Math.max(pruned, windowStart - a2.sampleRuns), windowStart)) {
-    await compactRun(join27(dir, name), a2.key);
+    await compactRun(join28(dir, name), a2.key);
   }
   for (const old of names2.slice(0, pruned)) {
-    await unlink3(join27(dir, old)).catch((error63) => {
+    await unlink3(join28(dir, old)).catch((error63) => {
       if (!isMissing(error63)) {
         throw new DataError(
-          `${join27(dir, old)}: stored the new run, but cannot remove this old one: ${error63.message}`,
+          `${join28(dir, old)}: stored the new run, but cannot remove this old one: ${error63.message}`,
           old
         );
       }
@@ -83633,7 +83795,7 @@ async function updateSummary(dir, key, names2, written) {
     const old = await readSummary(dir, key);
     const records = [];
     for (const name of names2) {
-      const run2 = written.get(name) ?? old?.get(name) ?? readRunFile(join27(dir, name), key);
+      const run2 = written.get(name) ?? old?.get(name) ?? readRunFile(join28(dir, name), key);
       if (run2) records.push({ file: name, run: run2 });
     }
     await writeSummary(dir, key, records);
@@ -83822,7 +83984,7 @@ var FilesystemBaselineStore = class {
   rootLayout;
   constructor(root2, options = {}) {
     this.root = resolve6(root2);
-    this.dir = options.namespace ? join28(this.root, ...options.namespace.split("/")) : this.root;
+    this.dir = options.namespace ? join29(this.root, ...options.namespace.split("/")) : this.root;
     this.description = `filesystem store at ${this.dir}`;
     const isMain = options.namespace === namespacePath({ branch: DEFAULT_NAMESPACE });
     this.rootLayout = isMain ? this.root : void 0;
@@ -83832,7 +83994,7 @@ var FilesystemBaselineStore = class {
     return this.inside(this.dir, keyPath(key).replace(/\.json$/, ""));
   }
   inside(base, rel) {
-    const path6 = join28(base, ...rel.split("/"));
+    const path6 = join29(base, ...rel.split("/"));
     const back = relative4(base, path6);
     if (back === "" || back.startsWith("..") || isAbsolute7(back)) {
       throw new DataError(`refusing to use ${path6}: outside the store at ${base}`, path6);
@@ -83879,7 +84041,7 @@ var FilesystemBaselineStore = class {
         const dir = this.pathFor(t.key);
         await assertNoLinks(this.root, dir);
         const stored = await readKeyOf(dir);
-        if (stored) checkSameKey(stored, t.key, join28(dir, KEY_FILE));
+        if (stored) checkSameKey(stored, t.key, join29(dir, KEY_FILE));
         await runFileNames(dir);
         legacy.set(t.keyId, await this.readSchema1(t.key));
       } catch (error63) {
@@ -83934,12 +84096,12 @@ var FilesystemBaselineStore = class {
     if (this.rootLayout) bases.push({ base: this.rootLayout, skip: NAMESPACE_ROOTS, schema2: false });
     for (const { base, skip, schema2 } of bases) {
       for (const device of await storeSubdirectories(base, skip)) {
-        const models = model === void 0 ? await storeSubdirectories(join28(base, device)) : [model];
+        const models = model === void 0 ? await storeSubdirectories(join29(base, device)) : [model];
         for (const m of models) {
-          const dir = join28(base, device, m);
+          const dir = join29(base, device, m);
           for (const item of await storeEntries(dir)) {
             if (!item.name.startsWith(prefix)) continue;
-            const key = await this.listedKey(join28(dir, item.name), base, item.isDirectory(), schema2);
+            const key = await this.listedKey(join29(dir, item.name), base, item.isDirectory(), schema2);
             if (key) keys.set(keyId(key), key);
           }
         }
@@ -83958,7 +84120,7 @@ var FilesystemBaselineStore = class {
     if (isDir) {
       key = await readKeyOf(path6);
       if (!key && (await runFileNames(path6)).length > 0) {
-        throw new DataError(`${join28(path6, KEY_FILE)}: missing beside run files`, path6);
+        throw new DataError(`${join29(path6, KEY_FILE)}: missing beside run files`, path6);
       }
     } else {
       const file2 = await readSchema1File(path6);
@@ -84002,7 +84164,7 @@ init_errors();
 import { rmSync } from "node:fs";
 import { mkdtemp as mkdtemp3, rm as rm8 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join29, resolve as resolve8 } from "node:path";
+import { join as join30, resolve as resolve8 } from "node:path";
 
 // src/store/data-branch.ts
 init_errors();
@@ -84500,7 +84662,7 @@ var GitBranchBaselineStore = class {
         return await changeAndPush(
           clone2,
           async () => {
-            await write(join29(clone2.dir, ...where.split("/")));
+            await write(join30(clone2.dir, ...where.split("/")));
             return { result: void 0, commit: { paths: [where], message } };
           },
           this.pushRetry()
@@ -84557,14 +84719,14 @@ var GitBranchBaselineStore = class {
     const env = gitEnv(this.options.env, extraHeaderEnv(headers));
     const remoteUrl = await resolveRemoteUrl(this.options.remote, this.options.cwd ?? process.cwd(), env);
     const root2 = this.options.tempRoot ?? process.env.RUNNER_TEMP ?? tmpdir2();
-    const dir = await mkdtemp3(join29(root2, "trt-gate-data-"));
+    const dir = await mkdtemp3(join30(root2, "trt-gate-data-"));
     this.dir = dir;
     this.exitHook = () => rmSync(dir, { recursive: true, force: true });
     process.once("exit", this.exitHook);
     const { description, branch } = this;
     this.clone = { dir, branch, description, remoteUrl, git: gitIn(dir, env, { description, remoteUrl }) };
     await initClone(this.clone);
-    this.fs = new FilesystemBaselineStore(join29(dir, ...this.path.split("/")), {
+    this.fs = new FilesystemBaselineStore(join30(dir, ...this.path.split("/")), {
       namespace: this.options.namespace
     });
     await syncToRemote(this.clone);
@@ -84788,7 +84950,7 @@ function nightlyInputProblems(inputs) {
 
 // action/main.ts
 import { mkdir as mkdir14 } from "node:fs/promises";
-import { join as join34, resolve as resolve13 } from "node:path";
+import { join as join35, resolve as resolve13 } from "node:path";
 
 // src/app/exit-code.ts
 init_errors();
@@ -89580,7 +89742,7 @@ async function writeJobSummary(markdown, env) {
 }
 
 // action/modes.ts
-import { dirname as dirname7, join as join33 } from "node:path";
+import { dirname as dirname7, join as join34 } from "node:path";
 
 // src/app/record-baselines.ts
 async function recordBaselines(store, runs, historySize) {
@@ -89656,13 +89818,13 @@ function releaseReport(models, production) {
 
 // src/release/repository.ts
 import { randomUUID as randomUUID4 } from "node:crypto";
-import { copyFile as copyFile3, mkdir as mkdir13, readdir as readdir4, readFile as readFile16, rename as rename5, rm as rm9, stat as stat10, writeFile as writeFile8 } from "node:fs/promises";
-import { basename as basename4, dirname as dirname6, join as join30, relative as relative5 } from "node:path";
+import { copyFile as copyFile3, mkdir as mkdir13, readdir as readdir4, readFile as readFile17, rename as rename5, rm as rm9, stat as stat10, writeFile as writeFile8 } from "node:fs/promises";
+import { basename as basename4, dirname as dirname6, join as join31, relative as relative5 } from "node:path";
 init_errors();
 
 // src/onnx/signature.ts
 init_proto();
-import { readFile as readFile15 } from "node:fs/promises";
+import { readFile as readFile16 } from "node:fs/promises";
 function signatureOf(v) {
   const dims = (v.type?.tensorType?.shape?.dim ?? []).map((d) => {
     if (d.value !== "dimValue" || d.dimValue === void 0) return -1;
@@ -89672,7 +89834,7 @@ function signatureOf(v) {
   return { name: v.name ?? "", elemType: v.type?.tensorType?.elemType ?? 0, dims };
 }
 async function onnxSignature(path6) {
-  const model = ModelProto.decode(await readFile15(path6));
+  const model = ModelProto.decode(await readFile16(path6));
   const weights = new Set((model.graph?.initializer ?? []).map((i3) => i3.name));
   return {
     inputs: (model.graph?.input ?? []).filter((i3) => !weights.has(i3.name)).map(signatureOf),
@@ -90052,7 +90214,7 @@ function archKey(results) {
 async function verifiedArtifact(entry, results, searchDirs) {
   const build = entry.build;
   if (!build) throw new DataError(`${entry.id} (run ${results.runId}): no build recorded`);
-  const candidates = [build.artifactPath, ...searchDirs.map((d) => join30(d, basename4(build.artifactPath)))];
+  const candidates = [build.artifactPath, ...searchDirs.map((d) => join31(d, basename4(build.artifactPath)))];
   let changed;
   for (const path6 of candidates) {
     const actual = await sha256File(path6).catch(() => void 0);
@@ -90143,29 +90305,29 @@ async function planRelease(candidates, loaded, searchDirs = []) {
   return planned;
 }
 async function writeRepository(out, models, extra) {
-  const tmp = join30(dirname6(out), `.${basename4(out)}.tmp-${randomUUID4()}`);
+  const tmp = join31(dirname6(out), `.${basename4(out)}.tmp-${randomUUID4()}`);
   const sums = [];
   try {
     for (const m of models) {
-      const dir = join30(tmp, "model_repository", m.name);
-      await mkdir13(join30(dir, "1"), { recursive: true });
+      const dir = join31(tmp, "model_repository", m.name);
+      await mkdir13(join31(dir, "1"), { recursive: true });
       const text = toPbtxt(ModelConfigType, m.config);
       const back = parsePbtxt(ModelConfigType, text);
       if (JSON.stringify(back) !== JSON.stringify(m.config))
         throw new Error(`${m.name}/config.pbtxt does not parse back to its content`);
-      await writeFile8(join30(dir, "config.pbtxt"), text);
+      await writeFile8(join31(dir, "config.pbtxt"), text);
       for (const [file2, source] of Object.entries(m.sources)) {
-        const target = join30(dir, "1", file2);
+        const target = join31(dir, "1", file2);
         await copyFile3(source, target);
         const sha = await sha256File(target);
         if (sha !== m.files[file2])
           throw new DataError(`${target}: copy hashes to ${sha}, expected ${m.files[file2]}`);
       }
     }
-    for (const [file2, text] of Object.entries(extra)) await writeFile8(join30(tmp, file2), text);
+    for (const [file2, text] of Object.entries(extra)) await writeFile8(join31(tmp, file2), text);
     const listed = await listFiles(tmp);
-    for (const path6 of listed) sums.push(`${await sha256File(join30(tmp, path6))}  ${path6}`);
-    await writeFile8(join30(tmp, "SHA256SUMS"), `${sums.join("\n")}
+    for (const path6 of listed) sums.push(`${await sha256File(join31(tmp, path6))}  ${path6}`);
+    await writeFile8(join31(tmp, "SHA256SUMS"), `${sums.join("\n")}
 `);
     const old = `${tmp}.old`;
     const existed = await stat10(out).then(
@@ -90184,7 +90346,7 @@ async function writeRepository(out, models, extra) {
 async function listFiles(root2, dir = root2) {
   const out = [];
   for (const d of await readdir4(dir, { withFileTypes: true })) {
-    const path6 = join30(dir, d.name);
+    const path6 = join31(dir, d.name);
     if (d.isDirectory()) out.push(...await listFiles(root2, path6));
     else out.push(relative5(root2, path6));
   }
@@ -90303,7 +90465,7 @@ import { resolve as resolve10 } from "node:path";
 // src/dashboard/site.ts
 init_errors();
 import { readdir as readdir5, rename as rename6, rm as rm10 } from "node:fs/promises";
-import { join as join31 } from "node:path";
+import { join as join32 } from "node:path";
 
 // src/history/detect.ts
 init_simple_statistics();
@@ -91034,11 +91196,11 @@ async function writeDashboard(dir, files) {
     );
   const staging = `${dir}.tmp-${process.pid}`;
   await rm10(staging, { recursive: true, force: true });
-  for (const [name, html] of files) await writeFileAtomically(join31(staging, name), html);
-  await writeFileAtomically(join31(staging, MARKER), "written by trt-gate dashboard\n");
+  for (const [name, html] of files) await writeFileAtomically(join32(staging, name), html);
+  await writeFileAtomically(join32(staging, MARKER), "written by trt-gate dashboard\n");
   await rm10(dir, { recursive: true, force: true });
   await rename6(staging, dir);
-  return [...files.keys()].map((name) => join31(dir, name));
+  return [...files.keys()].map((name) => join32(dir, name));
 }
 
 // src/history/issues.ts
@@ -91348,8 +91510,8 @@ function nightlyNotes(outcome) {
 
 // action/results-files.ts
 init_errors();
-import { lstat as lstat4, readdir as readdir6, readFile as readFile17 } from "node:fs/promises";
-import { isAbsolute as isAbsolute9, join as join32, resolve as resolve11, sep as sep5 } from "node:path";
+import { lstat as lstat4, readdir as readdir6, readFile as readFile18 } from "node:fs/promises";
+import { isAbsolute as isAbsolute9, join as join33, resolve as resolve11, sep as sep5 } from "node:path";
 var MAX_RESULTS_FILES = 500;
 var GLOB_CHARS = /[*?[\]{}]/;
 function toPosix(path6) {
@@ -91391,7 +91553,7 @@ async function walk(dir, re, out, budget) {
     );
   }
   for (const entry of entries2) {
-    const path6 = join32(dir, entry.name);
+    const path6 = join33(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name === ".git" || entry.name === "node_modules") continue;
       await walk(path6, re, out, budget);
@@ -91449,7 +91611,7 @@ async function loadResultsFile(path6, maxBytes) {
       path6
     );
   }
-  const text = await readFile17(path6, "utf8");
+  const text = await readFile18(path6, "utf8");
   if (text.length > maxBytes) throw new DataError(`${path6}: over the size limit`, path6);
   const results = parseResults(text, path6);
   delete results.gate;
@@ -91669,7 +91831,7 @@ async function releaseMode(m) {
     compared,
     // A release reads the models' signatures: the config's model files must be here then.
     loaded: gated.loaded ?? (() => loadConfig(m.inputs.config, m.ctx.workspace)),
-    out: join33(m.resultsDir, Files.release),
+    out: join34(m.resultsDir, Files.release),
     problems,
     // Engines downloaded beside their results files (the recorded paths are the matrix jobs').
     artifactDirs: [...new Set(gated.files.map((f) => dirname7(f)))]
@@ -91730,7 +91892,7 @@ async function keepBase(m, loaded, branch) {
   if (!commit2)
     throw new UsageError(`input ${Input.keepBase}: GITHUB_SHA is not set, so the kept base has no commit`);
   const config2 = loaded ?? await loadConfig(m.inputs.config, m.ctx.workspace);
-  const path6 = join33(m.resultsDir, Files.keptBase);
+  const path6 = join34(m.resultsDir, Files.keptBase);
   const manifest = await writeBaseBundle(config2, m.ctx.workspace, path6, {
     commit: commit2,
     ...branch ? { branch } : {}
@@ -92230,10 +92392,10 @@ async function run() {
       problems: outcome.problems,
       notices: outcome.notices
     });
-    const reportPath = join34(resultsDir, outcome.reportFile);
+    const reportPath = join35(resultsDir, outcome.reportFile);
     await writeArtifact(reportPath, reports.full);
-    await writeArtifact(join34(resultsDir, Files.html), reports.html);
-    await writeArtifact(join34(resultsDir, Files.json), reports.json);
+    await writeArtifact(join35(resultsDir, Files.html), reports.html);
+    await writeArtifact(join35(resultsDir, Files.json), reports.json);
     const published = await publishToGitHub({
       api,
       inputs,
@@ -92309,9 +92471,9 @@ async function run() {
 init_execa();
 init_errors();
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir15, mkdtemp as mkdtemp4, readFile as readFile18, rename as rename7, rm as rm11, writeFile as writeFile9 } from "node:fs/promises";
+import { mkdir as mkdir15, mkdtemp as mkdtemp4, readFile as readFile19, rename as rename7, rm as rm11, writeFile as writeFile9 } from "node:fs/promises";
 import { arch as arch2, platform as platform3 } from "node:os";
-import { basename as basename5, dirname as dirname8, join as join35, resolve as resolve14 } from "node:path";
+import { basename as basename5, dirname as dirname8, join as join36, resolve as resolve14 } from "node:path";
 var PACKAGE = "onnxruntime-node";
 var TOOL = "trt-gate-onnxruntime-node";
 var COMPLETE = ".trt-gate-complete";
@@ -92320,11 +92482,11 @@ function lockedOnnxRuntime() {
   return { version: lockfile.packages[`node_modules/${PACKAGE}`].version, lockfile };
 }
 function entryOf2(prefix) {
-  return join35(prefix, "node_modules", PACKAGE, "dist", "index.js");
+  return join36(prefix, "node_modules", PACKAGE, "dist", "index.js");
 }
 async function installedVersion(prefix) {
   try {
-    const pkg = JSON.parse(await readFile18(join35(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
+    const pkg = JSON.parse(await readFile19(join36(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
     return typeof pkg.version === "string" ? pkg.version : void 0;
   } catch {
     return void 0;
@@ -92349,31 +92511,31 @@ async function locateOnnxRuntime(source) {
       `${PACKAGE} is needed to run models, and there is neither a tool cache (RUNNER_TOOL_CACHE, RUNNER_TEMP) to install it into nor an onnxruntime-node-dir input`
     );
   }
-  const prefix = join35(source.toolCache, TOOL, version2, `${platform3()}-${arch2()}`);
-  if (existsSync3(join35(prefix, COMPLETE)) && await installedVersion(prefix) === version2) {
+  const prefix = join36(source.toolCache, TOOL, version2, `${platform3()}-${arch2()}`);
+  if (existsSync3(join36(prefix, COMPLETE)) && await installedVersion(prefix) === version2) {
     source.log(`trt-gate: ${PACKAGE} ${version2} from ${prefix}`);
     return entryOf2(prefix);
   }
   await mkdir15(dirname8(prefix), { recursive: true });
-  const staging = await mkdtemp4(join35(dirname8(prefix), `.${basename5(prefix)}-`));
+  const staging = await mkdtemp4(join36(dirname8(prefix), `.${basename5(prefix)}-`));
   try {
-    await writeFile9(join35(staging, "package.json"), `${JSON.stringify(lockfile.packages[""], null, 2)}
+    await writeFile9(join36(staging, "package.json"), `${JSON.stringify(lockfile.packages[""], null, 2)}
 `);
-    await writeFile9(join35(staging, "package-lock.json"), `${JSON.stringify(lockfile, null, 2)}
+    await writeFile9(join36(staging, "package-lock.json"), `${JSON.stringify(lockfile, null, 2)}
 `);
     source.log(`trt-gate: installing ${PACKAGE} ${version2} into ${prefix}`);
     await (source.install ?? npmCi())(staging, source.log);
     if (await installedVersion(staging) !== version2 || !existsSync3(entryOf2(staging)))
       throw new Error(`the install in ${staging} has no ${PACKAGE} ${version2}`);
-    await writeFile9(join35(staging, COMPLETE), `${version2}
+    await writeFile9(join36(staging, COMPLETE), `${version2}
 `);
     if (existsSync3(prefix)) {
-      if (existsSync3(join35(prefix, COMPLETE))) return entryOf2(prefix);
+      if (existsSync3(join36(prefix, COMPLETE))) return entryOf2(prefix);
       await rename7(prefix, `${staging}-stale`);
       await rm11(`${staging}-stale`, { recursive: true, force: true });
     }
     await rename7(staging, prefix).catch((error63) => {
-      if (!existsSync3(join35(prefix, COMPLETE))) throw error63;
+      if (!existsSync3(join36(prefix, COMPLETE))) throw error63;
     });
   } finally {
     await rm11(staging, { recursive: true, force: true });
@@ -92382,7 +92544,7 @@ async function locateOnnxRuntime(source) {
 }
 function npmCi(extraArgs = []) {
   return async (dir, log) => {
-    const besideNode = join35(
+    const besideNode = join36(
       dirname8(process.execPath),
       "..",
       "lib",
