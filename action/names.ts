@@ -47,8 +47,6 @@ export const Output = {
   releasePath: 'release-path',
   basePath: 'base-path',
 } as const;
-export type OutputName = (typeof Output)[keyof typeof Output];
-
 export const MODES = ['pr', 'baseline', 'aggregate', 'release'] as const;
 export type Mode = (typeof MODES)[number];
 
@@ -73,9 +71,6 @@ export type NightlyIssues = (typeof NIGHTLY_ISSUES)[number];
 
 export const COMMENT_MODES = ['always', 'on-change', 'never'] as const;
 export type CommentMode = (typeof COMMENT_MODES)[number];
-
-/** The `verdict` output: the gate's conclusion. */
-export const VERDICT_OUTPUTS = ['pass', 'fail', 'neutral'] as const;
 
 /**
  * The environment variable an input arrives in, as the tests set it: upper case, `-` and spaces as
