@@ -78147,8 +78147,6 @@ var Results = external_exports.object({
 var import_handlebars = __toESM(require_lib(), 1);
 
 // src/util/untrusted.ts
-var UNSAFE_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-var UNSAFE_TEST = new RegExp(UNSAFE_CHARS.source);
 var MARKUP_UNSAFE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 var OWN_SGR_MARK = Array.from(
   crypto.getRandomValues(new Uint16Array(6)),
@@ -89818,7 +89816,7 @@ function releaseReport(models, production) {
 
 // src/release/repository.ts
 import { randomUUID as randomUUID4 } from "node:crypto";
-import { copyFile as copyFile3, mkdir as mkdir13, readdir as readdir4, readFile as readFile17, rename as rename5, rm as rm9, stat as stat10, writeFile as writeFile8 } from "node:fs/promises";
+import { copyFile as copyFile3, mkdir as mkdir13, readdir as readdir4, rename as rename5, rm as rm9, stat as stat10, writeFile as writeFile8 } from "node:fs/promises";
 import { basename as basename4, dirname as dirname6, join as join31, relative as relative5 } from "node:path";
 init_errors();
 
@@ -90606,7 +90604,7 @@ function isLargeEnough(metric, before, after) {
   return Math.abs(after / before - 1) * 100 >= metric.minEffect.pct;
 }
 function isWorse(metric, before, after) {
-  return metric.direction === "lower" ? after > before : after < before;
+  return badSign(metric.direction) * (after - before) > 0;
 }
 
 // src/history/series.ts
@@ -91510,7 +91508,7 @@ function nightlyNotes(outcome) {
 
 // action/results-files.ts
 init_errors();
-import { lstat as lstat4, readdir as readdir6, readFile as readFile18 } from "node:fs/promises";
+import { lstat as lstat4, readdir as readdir6, readFile as readFile17 } from "node:fs/promises";
 import { isAbsolute as isAbsolute9, join as join33, resolve as resolve11, sep as sep5 } from "node:path";
 var MAX_RESULTS_FILES = 500;
 var GLOB_CHARS = /[*?[\]{}]/;
@@ -91611,7 +91609,7 @@ async function loadResultsFile(path6, maxBytes) {
       path6
     );
   }
-  const text = await readFile18(path6, "utf8");
+  const text = await readFile17(path6, "utf8");
   if (text.length > maxBytes) throw new DataError(`${path6}: over the size limit`, path6);
   const results = parseResults(text, path6);
   delete results.gate;
@@ -92471,7 +92469,7 @@ async function run() {
 init_execa();
 init_errors();
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir15, mkdtemp as mkdtemp4, readFile as readFile19, rename as rename7, rm as rm11, writeFile as writeFile9 } from "node:fs/promises";
+import { mkdir as mkdir15, mkdtemp as mkdtemp4, readFile as readFile18, rename as rename7, rm as rm11, writeFile as writeFile9 } from "node:fs/promises";
 import { arch as arch2, platform as platform3 } from "node:os";
 import { basename as basename5, dirname as dirname8, join as join36, resolve as resolve14 } from "node:path";
 var PACKAGE = "onnxruntime-node";
@@ -92486,7 +92484,7 @@ function entryOf2(prefix) {
 }
 async function installedVersion(prefix) {
   try {
-    const pkg = JSON.parse(await readFile19(join36(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
+    const pkg = JSON.parse(await readFile18(join36(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
     return typeof pkg.version === "string" ? pkg.version : void 0;
   } catch {
     return void 0;
