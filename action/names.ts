@@ -33,6 +33,7 @@ export const Input = {
   forkResults: 'fork-results',
   compare: 'compare',
   baseDir: 'base-dir',
+  keepBase: 'keep-base',
   nightlyIssues: 'nightly-issues',
   publishDashboard: 'publish-dashboard',
 } as const;
@@ -44,9 +45,8 @@ export const Output = {
   resultsPath: 'results-path',
   reportPath: 'report-path',
   releasePath: 'release-path',
+  basePath: 'base-path',
 } as const;
-export type OutputName = (typeof Output)[keyof typeof Output];
-
 export const MODES = ['pr', 'baseline', 'aggregate', 'release'] as const;
 export type Mode = (typeof MODES)[number];
 
@@ -72,9 +72,6 @@ export type NightlyIssues = (typeof NIGHTLY_ISSUES)[number];
 export const COMMENT_MODES = ['always', 'on-change', 'never'] as const;
 export type CommentMode = (typeof COMMENT_MODES)[number];
 
-/** The `verdict` output: the gate's conclusion. */
-export const VERDICT_OUTPUTS = ['pass', 'fail', 'neutral'] as const;
-
 /**
  * The environment variable an input arrives in, as the tests set it: upper case, `-` and spaces as
  * `_`, e.g. `github-token` → `INPUT_GITHUB_TOKEN`. The runner's own spelling for a node24 action
@@ -92,6 +89,8 @@ export const Files = {
   releaseReport: 'release-report.md',
   /** release mode: the Triton repository, SHA256SUMS and its release report, under results-dir. */
   release: 'release',
+  /** baseline mode with keep-base: the kept base side (src/ab/base-bundle.ts), under results-dir. */
+  keptBase: 'trt-gate-base',
   html: 'report.html',
   json: 'report.json',
 } as const;

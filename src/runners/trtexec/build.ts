@@ -9,6 +9,7 @@ import { sha256File, sha256Json } from '../../util/hash.js';
 import { type BuildRequest, type BuiltEngine, type ProgressFn, RunnerError } from '../types.js';
 import { describeBuild } from './build-details.js';
 import { type EngineCache, type EngineKeyParts, engineCacheKey, normalizeBuildArgs } from './engine-cache.js';
+import { checkEnginePrecision, layerInfoFile, type StrongTyping, strongTyping } from './engine-label.js';
 import { buildOptions, shapeFlags } from './flag-options.js';
 import { buildArgs, measurementChoice } from './flags.js';
 import { runFailure, writeRunLog } from './incidents.js';
@@ -84,6 +85,12 @@ export async function buildEngine(
   const base = `${request.model}-${request.precision}-b${request.batchSize}`;
   const saveEngine = cache ? await cache.tempEnginePath(base) : join(request.workDir, `${base}.engine`);
   const calib = request.precision === 'int8' ? request.calibrationCache : undefined;
+  // Strongly typed: the label is checked against the layer information the build writes.
+  const strong: StrongTyping | undefined = strongTyping(
+    setup.options,
+    version,
+    layerInfoFile(request.workDir, base),
+  );
 
   const argv = argsFor(
     'extraBuildFlags',
@@ -97,6 +104,7 @@ export async function buildEngine(
           ...(calib ? { calib } : {}),
           ...shapeFlags(request.inputs, dynamic),
           ...(timingCacheFile ? { timingCacheFile } : {}),
+          ...(strong ? { exportLayerInfo: strong.layerInfo, profilingVerbosity: 'detailed' as const } : {}),
         }),
         version,
       ),
@@ -120,6 +128,7 @@ export async function buildEngine(
     const hit = await cache.lookup(key);
     if (hit) {
       progress(`engine cache hit (${key.slice(0, 12)})`);
+      if (strong) checkEnginePrecision(hit.details.enginePrecision, request, cache.paths(key).log);
       const engine: BuiltEngine = {
         request,
         artifactPath: cache.paths(key).engine,
@@ -171,6 +180,15 @@ export async function buildEngine(
   });
 
   details.measurement = measurementOf(setup);
+  if (strong) {
+    try {
+      details.enginePrecision = await strong.read(logFile);
+      checkEnginePrecision(details.enginePrecision, request, logFile);
+    } catch (error) {
+      await rm(saveEngine, { force: true });
+      throw error;
+    }
+  }
   let incidents: Incident[] | undefined;
   if (timingCacheFile) {
     const cacheAfter = await cacheFileState(timingCacheFile);

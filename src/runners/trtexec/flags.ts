@@ -112,12 +112,24 @@ export function describeVersionRules(): string {
     '- 10.x: --workspace, --minTiming, --batch/--maxBatch, --explicitBatch, --buildOnly, --nvtxMode removed;',
     '  --bf16 and --stronglyTyped available; hardwareCompatibilityLevel sameComputeCapability from 10.9;',
     '  --best with --stronglyTyped refused (an error in trtexec from 10.9).',
-    '- 11.x: precision flags (--fp16, --bf16, --int8, --fp8, --int4, --best) and --calib removed — networks are',
-    '  always strongly typed, so precision must come from the model; only precision fp32 is accepted.',
+    '- 11.x: precision flags (--fp16, --bf16, --int8, --fp8, --int4, --best) and --calib removed: networks are',
+    '  always strongly typed. Strongly typed builds (11.x, or --stronglyTyped on 10.x) get no precision flag;',
+    '  the engine is built with --exportLayerInfo and an entry whose engine does not hold its precision fails.',
     '  Data transfers are off, spin-wait and CUDA graphs on by default; the configured mode is kept with',
     '  --includeDataTransfers / --noSpinWait / --noCudaGraph (docs/gpu-runners.md).',
     `- extraFlags must look like --name or --name=value and may not set ${RESERVED_FLAGS.map((f) => `--${f}`).join(', ')}.`,
   ].join('\n');
+}
+
+/**
+ * Strongly typed builds take every type from the model: always on 11.x, on 10.x with `--stronglyTyped`
+ * among the build flags. Precision flags are then not emitted and the label is read from the engine.
+ */
+export function isStronglyTyped(
+  extraFlags: readonly string[] | undefined,
+  v: Pick<TrtVersion, 'major'>,
+): boolean {
+  return v.major >= 11 || (extraFlags ?? []).some((f) => flagName(f) === 'stronglyTyped');
 }
 
 /** argv for building an engine (`trtexec` itself not included). */
@@ -131,13 +143,19 @@ export function buildArgs(o: TrtexecBuildOptions, version: TrtVersion): string[]
   ];
 
   const precision = o.precision ?? 'fp32';
-  if (version.major >= 11 && precision !== 'fp32') {
-    unsupported.push(
+  const strong = isStronglyTyped(o.extraFlags, version);
+  if (strong && precision === 'best') {
+    (version.major >= 11 ? unsupported : bad).push(
       issue(
         'precision',
-        `precision ${precision} cannot be set on TensorRT ${formatVersion(version)}: 11.x removed --fp16/--bf16/--int8/--best (networks are strongly typed; quantize or cast the model instead)`,
+        version.major >= 11
+          ? `precision best cannot be set on TensorRT ${formatVersion(version)}: 11.x removed --best (networks are strongly typed; set the precision the model holds)`
+          : `precision best cannot be built with --stronglyTyped (runner.extraBuildFlags): trtexec refuses --best with it; set the precision the model holds`,
       ),
     );
+  } else if (strong) {
+    // No flag: trtexec would turn it off (10.x) or has none (11.x). The precision comes from the model
+    // and is checked against the built engine's layer information (./engine-precision.ts).
   } else if (precision === 'bf16' && version.major < 10) {
     unsupported.push(
       issue('precision', `precision bf16 needs TensorRT 10 or later, found ${formatVersion(version)}`),
@@ -150,6 +168,13 @@ export function buildArgs(o: TrtexecBuildOptions, version: TrtVersion): string[]
         issue(
           'calib',
           `--calib was removed in TensorRT 11 (found ${formatVersion(version)}); use explicit Q/DQ quantization`,
+        ),
+      );
+    } else if (strong) {
+      bad.push(
+        issue(
+          'calib',
+          'a calibration cache has no effect on a strongly typed network (--stronglyTyped): quantize the model with Q/DQ',
         ),
       );
     } else if (precision !== 'int8' && precision !== 'best') {

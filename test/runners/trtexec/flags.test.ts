@@ -81,16 +81,30 @@ describe('buildArgs', () => {
     ]);
   });
 
-  it('emits no precision flag for fp32 and refuses precision flags and --calib on 11.x', () => {
-    const fp32 = buildArgs(base, V11);
-    expect(fp32.some((a) => /^--(fp16|bf16|int8|best|stronglyTyped)$/.test(a))).toBe(false);
-    const e = caught(() => buildArgs({ ...base, precision: 'fp16', calib: 'c.cache' }, V11));
+  it('emits no precision flag on 11.x (strongly typed: the label is read from the engine); refuses best and --calib', () => {
+    for (const precision of ['fp32', 'fp16', 'bf16', 'int8'] as const) {
+      const args = buildArgs({ ...base, precision }, V11);
+      expect(args.some((a) => /^--(fp16|bf16|int8|best|stronglyTyped)$/.test(a))).toBe(false);
+    }
+    const e = caught(() => buildArgs({ ...base, precision: 'best', calib: 'c.cache' }, V11));
     expect(e).toBeInstanceOf(UnsupportedOptionError);
     expect((e as UnsupportedOptionError).tensorrt).toBe('11.0.0');
     expect(e.issues.map((i) => i.path)).toEqual(['runner.precision', 'runner.calib']);
     expect(e.message).toMatch(
-      /trt-gate\.yml: runner\.precision: precision fp16 cannot be set on TensorRT 11\.0\.0/,
+      /trt-gate\.yml: runner\.precision: precision best cannot be set on TensorRT 11\.0\.0/,
     );
+  });
+
+  it('with --stronglyTyped on 10.x: no precision flag, and a calibration cache is refused', () => {
+    const strong = { ...base, extraFlags: ['--stronglyTyped'] };
+    expect(buildArgs({ ...strong, precision: 'fp16' }, V10).filter((a) => !a.includes('/'))).toEqual([
+      '--skipInference',
+      '--stronglyTyped',
+    ]);
+    const e = caught(() => buildArgs({ ...strong, precision: 'int8', calib: 'c.cache' }, V10));
+    expect(e).not.toBeInstanceOf(UnsupportedOptionError);
+    expect(e.issues[0]).toMatchObject({ path: 'runner.calib' });
+    expect(e.issues[0]!.message).toMatch(/no effect on a strongly typed network/);
   });
 
   it('emits --fp16 / --best on 10.x', () => {

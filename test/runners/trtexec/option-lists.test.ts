@@ -175,7 +175,8 @@ describe.each(LISTED)('flags for %s', (file, version) => {
       '10.0': ['hardware compatibility sameComputeCapability'],
       '10.9': [],
       '10.14': [],
-      '11.0': ['fp16', 'bf16', 'int8 + calibration', 'best'],
+      // Strongly typed: no precision flag (the label is checked against the engine); --best and --calib gone.
+      '11.0': ['int8 + calibration', 'best'],
     };
     expect(refused).toEqual(expected[list.tensorrt]);
   });
@@ -215,10 +216,16 @@ describe.each(LISTED)('flags for %s', (file, version) => {
     expect((error as ConfigError).issues).toEqual([
       {
         file: 'trt-gate.yml',
-        path: 'runner.extraBuildFlags[1]',
-        message: '--best and --stronglyTyped cannot be combined: trtexec refuses it',
+        path: 'models[name=resnet].precisions',
+        message:
+          'precision best cannot be built with --stronglyTyped (runner.extraBuildFlags): trtexec refuses --best with it; set the precision the model holds',
       },
     ]);
+    // The same pair given as flags is refused at the flag.
+    const both = TrtexecOptions.parse({ extraBuildFlags: ['--stronglyTyped', '--best'] });
+    expect(() => buildArgs(buildOptions(both, ONNX), version)).toThrow(
+      /runner\.extraFlags\[1\]: --best and --stronglyTyped cannot be combined/,
+    );
   });
 });
 

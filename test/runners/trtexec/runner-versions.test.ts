@@ -108,15 +108,6 @@ describe('trtexec flags per TensorRT version (argv seen by the double)', () => {
     );
   });
 
-  it('11.1 refuses fp16 (strongly typed networks): precision must come from the model', async () => {
-    const model: DoubleModel = { ...TINYCNN, precisions: ['fp16'] };
-    const error = await runWithDouble(dir, trtexecConfig([model], 'nvidiaSmi: false'), {
-      TRTEXEC_DOUBLE_VERSION: '11.1',
-    }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(UnsupportedOptionError);
-    expect((error as Error).message).toMatch(/precision fp16 cannot be set on TensorRT 11\.1\.0/);
-  });
-
   it('refuses extra flags the detected version lacks at probe, with the option that holds them', async () => {
     const config = trtexecConfig([TINYCNN], "nvidiaSmi: false\nextraBuildFlags: ['--stronglyTyped']");
     const error = await runWithDouble(dir, config, { TRTEXEC_DOUBLE_VERSION: '8.6' }).catch(
