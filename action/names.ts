@@ -45,8 +45,6 @@ export const Output = {
   reportPath: 'report-path',
   releasePath: 'release-path',
 } as const;
-export type OutputName = (typeof Output)[keyof typeof Output];
-
 export const MODES = ['pr', 'baseline', 'aggregate', 'release'] as const;
 export type Mode = (typeof MODES)[number];
 
@@ -71,9 +69,6 @@ export type NightlyIssues = (typeof NIGHTLY_ISSUES)[number];
 
 export const COMMENT_MODES = ['always', 'on-change', 'never'] as const;
 export type CommentMode = (typeof COMMENT_MODES)[number];
-
-/** The `verdict` output: the gate's conclusion. */
-export const VERDICT_OUTPUTS = ['pass', 'fail', 'neutral'] as const;
 
 /**
  * The environment variable an input arrives in, as the tests set it: upper case, `-` and spaces as

@@ -78147,8 +78147,6 @@ var Results = external_exports.object({
 var import_handlebars = __toESM(require_lib(), 1);
 
 // src/util/untrusted.ts
-var UNSAFE_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-var UNSAFE_TEST = new RegExp(UNSAFE_CHARS.source);
 var MARKUP_UNSAFE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 var OWN_SGR_MARK = Array.from(
   crypto.getRandomValues(new Uint16Array(6)),
@@ -89682,7 +89680,7 @@ function releaseReport(models, production) {
 
 // src/release/repository.ts
 import { randomUUID as randomUUID4 } from "node:crypto";
-import { copyFile as copyFile2, mkdir as mkdir12, readdir as readdir4, readFile as readFile16, rename as rename4, rm as rm8, stat as stat9, writeFile as writeFile7 } from "node:fs/promises";
+import { copyFile as copyFile2, mkdir as mkdir12, readdir as readdir4, rename as rename4, rm as rm8, stat as stat9, writeFile as writeFile7 } from "node:fs/promises";
 import { basename as basename4, dirname as dirname5, join as join30, relative as relative4 } from "node:path";
 init_errors();
 
@@ -90470,7 +90468,7 @@ function isLargeEnough(metric, before, after) {
   return Math.abs(after / before - 1) * 100 >= metric.minEffect.pct;
 }
 function isWorse(metric, before, after) {
-  return metric.direction === "lower" ? after > before : after < before;
+  return badSign(metric.direction) * (after - before) > 0;
 }
 
 // src/history/series.ts
@@ -91374,7 +91372,7 @@ function nightlyNotes(outcome) {
 
 // action/results-files.ts
 init_errors();
-import { lstat as lstat3, readdir as readdir6, readFile as readFile17 } from "node:fs/promises";
+import { lstat as lstat3, readdir as readdir6, readFile as readFile16 } from "node:fs/promises";
 import { isAbsolute as isAbsolute8, join as join32, resolve as resolve10, sep as sep4 } from "node:path";
 var MAX_RESULTS_FILES = 500;
 var GLOB_CHARS = /[*?[\]{}]/;
@@ -91475,7 +91473,7 @@ async function loadResultsFile(path6, maxBytes) {
       path6
     );
   }
-  const text = await readFile17(path6, "utf8");
+  const text = await readFile16(path6, "utf8");
   if (text.length > maxBytes) throw new DataError(`${path6}: over the size limit`, path6);
   const results = parseResults(text, path6);
   delete results.gate;
@@ -92314,7 +92312,7 @@ async function run() {
 init_execa();
 init_errors();
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir14, mkdtemp as mkdtemp4, readFile as readFile18, rename as rename6, rm as rm10, writeFile as writeFile8 } from "node:fs/promises";
+import { mkdir as mkdir14, mkdtemp as mkdtemp4, readFile as readFile17, rename as rename6, rm as rm10, writeFile as writeFile8 } from "node:fs/promises";
 import { arch as arch2, platform as platform3 } from "node:os";
 import { basename as basename5, dirname as dirname7, join as join35, resolve as resolve13 } from "node:path";
 var PACKAGE = "onnxruntime-node";
@@ -92329,7 +92327,7 @@ function entryOf2(prefix) {
 }
 async function installedVersion(prefix) {
   try {
-    const pkg = JSON.parse(await readFile18(join35(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
+    const pkg = JSON.parse(await readFile17(join35(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
     return typeof pkg.version === "string" ? pkg.version : void 0;
   } catch {
     return void 0;

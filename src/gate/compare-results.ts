@@ -121,13 +121,3 @@ export function lookupFromResults(baseline: Results): BaselineLookup {
     return history ? { history, similar } : { similar };
   };
 }
-
-/** `trt-gate compare --baseline A --candidate B`: B against A, entry by entry. */
-export function compareTwoResults(
-  baseline: Results,
-  candidate: Results,
-  settings: GateSettings,
-  options: CompareResultsOptions = {},
-): Promise<GateReport> {
-  return compareResults(candidate, lookupFromResults(baseline), settings, options);
-}

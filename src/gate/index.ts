@@ -5,7 +5,6 @@ export {
   type BaselineLookupResult,
   type CompareResultsOptions,
   compareResults,
-  compareTwoResults,
   decide,
   type GateReport,
   type GateSettings,
@@ -29,7 +28,6 @@ export { createRng, deriveRng, type Rng } from './rng.js';
 export {
   directionFor,
   type JudgeInput,
-  judgeMetric,
   THRESHOLD_MODELS,
   type ThresholdModel,
   thresholdModel,

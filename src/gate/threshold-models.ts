@@ -51,7 +51,3 @@ export function thresholdModel(spec: ThresholdSpec): ThresholdModel {
 export function directionFor(metric: MetricDefinition, spec: ThresholdSpec): Direction {
   return ('direction' in spec ? spec.direction : undefined) ?? metric.direction;
 }
-
-export function judgeMetric(input: JudgeInput): MetricComparison {
-  return thresholdModel(input.spec).judge(input);
-}

@@ -1,5 +1,6 @@
 import type { Direction } from '../config/schema.js';
 import { getMetric } from '../gate/metrics.js';
+import { badSign } from '../gate/verdict.js';
 import type { Entry } from '../results/schema.js';
 
 /**
@@ -53,5 +54,5 @@ export function isLargeEnough(metric: HistoryMetric, before: number, after: numb
 
 /** Is moving from `before` to `after` worse for this metric? */
 export function isWorse(metric: HistoryMetric, before: number, after: number): boolean {
-  return metric.direction === 'lower' ? after > before : after < before;
+  return badSign(metric.direction) * (after - before) > 0;
 }

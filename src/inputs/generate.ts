@@ -14,10 +14,6 @@ const BYTES: Record<TensorDType, number> = {
   bool: 1,
 };
 
-export function bytesPerElement(dtype: TensorDType): number {
-  return BYTES[dtype];
-}
-
 /** The input with its first dimension set to `batchSize` (the batch axis of a sweep). */
 export function withBatch(input: InputSpec, batchSize: number): InputSpec {
   return { ...input, shape: [batchSize, ...input.shape.slice(1)] };

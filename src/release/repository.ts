@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { type LoadedConfig, resolveFrom } from '../config/load.js';
 import { DataError, ExitCode, TrtGateError } from '../errors.js';
@@ -253,8 +253,4 @@ async function listFiles(root: string, dir = root): Promise<string[]> {
     else out.push(relative(root, path));
   }
   return out.sort();
-}
-
-export async function readPbtxt(path: string): Promise<PlainMessage> {
-  return parsePbtxt(ModelConfigType, await readFile(path, 'utf8'));
 }

@@ -12,9 +12,10 @@ import { buildViewModel, type ReportView, type RowView } from './view-model.js';
 export const REPORT_FORMATS = ['md', 'summary', 'html', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-/** GitHub rejects issue and pull-request comments longer than this many characters. */
-export const GITHUB_COMMENT_LIMIT = 65_536;
-/** What the PR comment is cut to: below GitHub's limit, with room for a sticky-comment marker or edits. */
+/**
+ * What the PR comment is cut to: below GitHub's limit (comments longer than 65,536 characters are
+ * rejected), with room for a sticky-comment marker or edits.
+ */
 export const MARKDOWN_LIMIT = 65_000;
 /**
  * Job summaries may be 1 MiB per step; this many UTF-16 units stays below it even if every

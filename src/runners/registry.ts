@@ -15,8 +15,3 @@ export function runnerTypes(): string[] {
 export function getRunnerFactory(type: string): RunnerFactory<unknown> | undefined {
   return factories.get(type);
 }
-
-// biome-ignore lint/suspicious/noExplicitAny: see above
-export function registerRunner(factory: RunnerFactory<any>): void {
-  factories.set(factory.type, factory);
-}

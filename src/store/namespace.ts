@@ -28,10 +28,6 @@ export function parseNamespace(text: string, what = '--namespace'): Namespace {
   return { branch: value };
 }
 
-export function formatNamespace(ns: Namespace): string {
-  return 'production' in ns ? PRODUCTION_NAMESPACE : ns.branch;
-}
-
 /** The namespace's directory inside the store, `/`-separated; every segment a slug. */
 export function namespacePath(ns: Namespace): string {
   return 'production' in ns ? 'production' : `branches/${slug(ns.branch, 80)}`;

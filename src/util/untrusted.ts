@@ -9,11 +9,6 @@
 /** Tab and LF are layout; every other C0, DEL, C1 and the bidi controls are not. */
 export const UNSAFE_CHARS =
   /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-const UNSAFE_TEST = new RegExp(UNSAFE_CHARS.source);
-
-export function hasUnsafeChars(text: string): boolean {
-  return UNSAFE_TEST.test(text);
-}
 
 /** `\u001b`: visible, and a valid JSON escape, so JSON output stays JSON with the same value. */
 export function visibleEscape(char: string): string {

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,8 @@ import { main } from '../../src/cli/main.js';
 import { renderReport } from '../../src/report/render.js';
 import type { Results } from '../../src/results/schema.js';
 import { fakeIO } from '../helpers/fake-io.js';
-import { shippedModel, tempDir } from '../helpers/tiny-config.js';
+import { ModelRepo } from '../helpers/model-repo.js';
+import { tempDir } from '../helpers/tiny-config.js';
 
 /**
  * `trt-gate run --against HEAD~1` end to end, on real inference, in a temporary git repository
@@ -31,23 +32,17 @@ let repo: string;
 let cleanup: () => Promise<void>;
 const git = (cwd: string, ...args: string[]) => execa('git', args, { cwd });
 
-async function commit(message: string) {
-  await git(repo, 'add', '-A');
-  await git(repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', message);
-}
-
 beforeAll(async () => {
   ({ dir: repo, cleanup } = await tempDir('trt-gate-ab-'));
-  await git(repo, 'init', '-q');
-  await mkdir(join(repo, 'models'));
-  await copyFile(shippedModel('tinycnn-fp32.onnx'), join(repo, 'models', 'tinycnn.onnx'));
-  await writeFile(join(repo, 'trt-gate.yml'), CONFIG);
-  await commit('base');
+  const r = await ModelRepo.init(repo);
+  await r.model('tinycnn-fp32.onnx');
+  await r.config(CONFIG);
+  await r.commit('base');
   await writeFile(join(repo, 'README.md'), 'docs only\n');
-  await commit('unchanged model');
-  await git(repo, 'tag', 'unchanged');
-  await copyFile(shippedModel('tinycnn-slower10-fp32.onnx'), join(repo, 'models', 'tinycnn.onnx'));
-  await commit('a 10 % slower model');
+  await r.commit('unchanged model');
+  await r.git('tag', 'unchanged');
+  await r.model('tinycnn-slower10-fp32.onnx');
+  await r.commit('a 10 % slower model');
 });
 afterAll(() => cleanup());
 

@@ -1,10 +1,10 @@
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Input } from '../../action/names.js';
 import { Results } from '../../src/results/schema.js';
-import { shippedModel } from '../helpers/tiny-config.js';
+import { ModelRepo } from '../helpers/model-repo.js';
 import { FakeGitHub } from './helpers/github-server.js';
 import { benchResults, withForgedPair, writeJson } from './helpers/results.js';
 import { recordBaseline, runAction } from './helpers/run-action.js';
@@ -46,18 +46,12 @@ afterEach(async () => {
 
 /** A repository: `main` with tinycnn, and a PR commit swapping it for the ~10 % slower model. */
 async function prRepo(dir: string): Promise<{ base: string; head: string }> {
-  await mkdir(join(dir, 'models'), { recursive: true });
-  await git(dir, 'init', '-q', '-b', 'main');
-  const commit = async (message: string) => {
-    await git(dir, 'add', '-A');
-    await git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', message);
-    return (await git(dir, 'rev-parse', 'HEAD')).stdout.trim();
-  };
-  await copyFile(shippedModel('tinycnn-fp32.onnx'), join(dir, 'models', 'tinycnn.onnx'));
-  await writeFile(join(dir, 'trt-gate.yml'), CONFIG);
-  const base = await commit('base');
-  await copyFile(shippedModel('tinycnn-slower10-fp32.onnx'), join(dir, 'models', 'tinycnn.onnx'));
-  const head = await commit('a bigger, ~10 % slower model');
+  const repo = await ModelRepo.init(dir);
+  await repo.model('tinycnn-fp32.onnx');
+  await repo.config(CONFIG);
+  const base = await repo.commit('base');
+  await repo.model('tinycnn-slower10-fp32.onnx');
+  const head = await repo.commit('a bigger, ~10 % slower model');
   return { base, head };
 }
 
@@ -244,19 +238,13 @@ describe('pr mode: same-job A/B against the PR base', () => {
   it('compare: ab refuses to fall back: a base without a config is a usage error (exit 2)', async () => {
     // The PR sets trt-gate up: its base has no trt-gate.yml.
     const dir = sandbox.workspace;
-    await git(dir, 'init', '-q', '-b', 'main');
+    const repo = await ModelRepo.init(dir);
     await rm(join(dir, 'trt-gate.yml'));
     await writeFile(join(dir, 'README.md'), 'before trt-gate\n');
-    const commit = async () => {
-      await git(dir, 'add', '-A');
-      await git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'c');
-      return (await git(dir, 'rev-parse', 'HEAD')).stdout.trim();
-    };
-    const base = await commit();
-    await mkdir(join(dir, 'models'));
-    await copyFile(shippedModel('tinycnn-fp32.onnx'), join(dir, 'models', 'tinycnn.onnx'));
-    await writeFile(join(dir, 'trt-gate.yml'), CONFIG);
-    const head = await commit();
+    const base = await repo.commit('c');
+    await repo.model('tinycnn-fp32.onnx');
+    await repo.config(CONFIG);
+    const head = await repo.commit('c');
     const refused = await runAction(await prStep(await prEvent(base, head), { [Input.compare]: 'ab' }));
     expect(refused.exitCode).toBe(2);
     expect(refused.error).toMatch(

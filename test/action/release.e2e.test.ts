@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Input } from '../../action/names.js';
-import { readPbtxt } from '../../src/release/repository.js';
+import { readPbtxt } from '../release/read-pbtxt.js';
 import { FakeGitHub } from './helpers/github-server.js';
 import { runAction } from './helpers/run-action.js';
 import { PROJECT_ROOT, Sandbox } from './helpers/sandbox.js';

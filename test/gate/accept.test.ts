@@ -8,7 +8,7 @@ import {
   regressionPct,
   suggestedAccept,
 } from '../../src/gate/accept.js';
-import { compareTwoResults } from '../../src/gate/compare-results.js';
+import { compareResults, lookupFromResults } from '../../src/gate/compare-results.js';
 import { latencyTrials, makeEntry, makeResults, STATISTICAL } from './helpers.js';
 
 const settings = {
@@ -72,7 +72,7 @@ describe('applyAcceptances', () => {
       makeEntry({ key: { model }, trials: latencyTrials({ seed, median }) });
     const baseline = makeResults([mk('a', 10, 'a1'), mk('b', 10, 'b1'), mk('c', 10, 'c1')], 'base');
     const candidate = makeResults([mk('a', 14, 'a2'), mk('b', 14, 'b2'), mk('c', 10, 'c2')]);
-    const { comparisons, gate } = await compareTwoResults(baseline, candidate, settings);
+    const { comparisons, gate } = await compareResults(candidate, lookupFromResults(baseline), settings);
     const judged = { ...candidate, comparisons, gate };
     expect(comparisons.map((c) => c.verdict)).toEqual(['regressed', 'regressed', 'unchanged']);
     expect(gate.conclusion).toBe('fail');
@@ -129,7 +129,7 @@ describe('applyAcceptances', () => {
     const judge = async (median: number) => {
       const baseline = makeResults([mk(10, 'a1')], 'base');
       const candidate = makeResults([mk(median, 'a2')]);
-      const { comparisons, gate } = await compareTwoResults(baseline, candidate, settings);
+      const { comparisons, gate } = await compareResults(candidate, lookupFromResults(baseline), settings);
       return { ...candidate, comparisons, gate };
     };
     const plus40 = await judge(14);

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Verdict } from '../../src/config/schema.js';
 import { UsageError } from '../../src/errors.js';
-import {
-  compareResults,
-  compareTwoResults,
-  decide,
-  lookupFromResults,
-} from '../../src/gate/compare-results.js';
+import { compareResults, decide, lookupFromResults } from '../../src/gate/compare-results.js';
 import { VERDICT_SEVERITY, worstVerdict } from '../../src/gate/verdict.js';
 import { Entry, type EntryComparison, GateOutcome, Results } from '../../src/results/schema.js';
 import type { BaselineHistory } from '../../src/store/types.js';
@@ -124,7 +119,7 @@ describe('compareResults', () => {
   });
 });
 
-describe('compareTwoResults', () => {
+describe('compareResults against a baseline results file (trt-gate compare)', () => {
   it('treats each baseline entry as a one-run history for its key', async () => {
     const mk = (model: string, median: number, seed: string, device = 'NVIDIA A100 (8.0)') =>
       makeEntry({ key: { model, device }, trials: latencyTrials({ seed, median }) });
@@ -138,7 +133,7 @@ describe('compareTwoResults', () => {
       mk('c', 10, 'c2'),
       mk('d', 10, 'd2'),
     ]);
-    const report = await compareTwoResults(baseline, candidate, settings);
+    const report = await compareResults(candidate, lookupFromResults(baseline), settings);
     expect(report.comparisons.map((c) => [c.model, c.verdict, c.baselineRuns])).toEqual([
       ['a', 'unchanged', 1],
       ['b', 'improved', 1],

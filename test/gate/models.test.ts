@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { ThresholdSpec } from '../../src/config/schema.js';
 import { getMetric } from '../../src/gate/metrics.js';
 import { createRng } from '../../src/gate/rng.js';
-import { directionFor, judgeMetric, THRESHOLD_MODELS } from '../../src/gate/threshold-models.js';
+import { directionFor, THRESHOLD_MODELS, thresholdModel } from '../../src/gate/threshold-models.js';
 import type { Entry } from '../../src/results/schema.js';
 import { makeEntry, makeHistory, spec } from './helpers.js';
 
 function judge(metricName: string, threshold: ThresholdSpec, candidate: Entry, history: Entry[]) {
   const metric = getMetric(metricName)!;
-  return judgeMetric({
+  return thresholdModel(threshold).judge({
     metric,
     direction: directionFor(metric, threshold),
     spec: threshold,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getMetric } from '../../src/gate/metrics.js';
 import { createRng } from '../../src/gate/rng.js';
-import { directionFor, judgeMetric } from '../../src/gate/threshold-models.js';
+import { directionFor, thresholdModel } from '../../src/gate/threshold-models.js';
 import { importTrtexec } from '../../src/import/trtexec.js';
 import { makeHistory, spec } from '../gate/helpers.js';
 import { TRUTH_DIR, truthFile } from '../runners/trtexec/truth.js';
@@ -18,7 +18,7 @@ function judge(model: 'statistical' | 'percentage') {
       ? spec({ model: 'statistical' })
       : spec({ model: 'percentage', maxRegressionPct: 10 });
   const metric = getMetric('latency.p50')!;
-  return judgeMetric({
+  return thresholdModel(threshold).judge({
     metric,
     direction: directionFor(metric, threshold),
     spec: threshold,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputSpec } from '../../src/config/schema.js';
 import { ConfigError } from '../../src/errors.js';
-import { bytesPerElement, InputSource, tensorBytes, withBatch } from '../../src/inputs/generate.js';
+import { InputSource, tensorBytes, withBatch } from '../../src/inputs/generate.js';
 import { halfToFloat } from '../../src/inputs/tensor.js';
 import { tempDir } from '../helpers/tiny-config.js';
 
@@ -168,12 +168,5 @@ describe('helpers', () => {
     const input = spec({ name: 'x', shape: [1, 3, 32, 32] });
     expect(withBatch(input, 8).shape).toEqual([8, 3, 32, 32]);
     expect(input.shape).toEqual([1, 3, 32, 32]);
-  });
-
-  it('bytesPerElement', () => {
-    expect(bytesPerElement('float32')).toBe(4);
-    expect(bytesPerElement('float16')).toBe(2);
-    expect(bytesPerElement('int64')).toBe(8);
-    expect(bytesPerElement('bool')).toBe(1);
   });
 });

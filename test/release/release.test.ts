@@ -3,10 +3,10 @@ import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { readPbtxt } from '../../src/release/repository.js';
 import { Results } from '../../src/results/schema.js';
 import { fakeIO } from '../helpers/fake-io.js';
 import { TINYCNN, tempDir, tinyConfigText, writeConfig } from '../helpers/tiny-config.js';
+import { readPbtxt } from './read-pbtxt.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -5,10 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { DataError } from '../../src/errors.js';
 import { release } from '../../src/release/release.js';
-import { readPbtxt } from '../../src/release/repository.js';
 import type { Results } from '../../src/results/schema.js';
 import { TINYCNN, tempDir, tinyConfigText, writeConfig } from '../helpers/tiny-config.js';
 import { gate, makeComparison, makeEntry, makeResults } from '../report/helpers.js';
+import { readPbtxt } from './read-pbtxt.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;

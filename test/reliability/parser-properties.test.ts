@@ -11,7 +11,6 @@ import { TrtGateError } from '../../src/errors.js';
 import { encodeNpy, npyValues, parseNpy } from '../../src/inputs/npy.js';
 import { parseResults } from '../../src/results/io.js';
 import { parseBuildLog } from '../../src/runners/trtexec/parse/build-log.js';
-import { parseDumpProfile } from '../../src/runners/trtexec/parse/dump-profile.js';
 import { parseExportTimes } from '../../src/runners/trtexec/parse/export-times.js';
 import { parseLegacySummary } from '../../src/runners/trtexec/parse/legacy-summary.js';
 import { strictNumber } from '../../src/runners/trtexec/parse/numbers.js';
@@ -70,7 +69,6 @@ describe('trtexec parsers', () => {
         typedOrValue(() => parsePerformanceSummary(text, 'x.log'));
         typedOrValue(() => parseLegacySummary(text, 'x.log'));
         typedOrValue(() => parseBuildLog(text, 'x.log'));
-        typedOrValue(() => parseDumpProfile(text, 'x.log'));
       }),
       RUNS,
     );

@@ -72,14 +72,14 @@ describe('latency distribution chart', () => {
 
 describe('baseline distribution in report.html', () => {
   it('overlays the stored runs’ distribution on the latest run’s, with how many samples it summarises', async () => {
-    const { compareTwoResults } = await import('../../src/gate/compare-results.js');
+    const { compareResults, lookupFromResults } = await import('../../src/gate/compare-results.js');
     const { renderReport } = await import('../../src/report/render.js');
     const { makeEntry, makeResults } = await import('../store/helpers.js');
     const around = (center: number, n: number) =>
       Array.from({ length: n }, (_, i) => center * (1 + 0.05 * Math.sin(i * 1.7)));
     const baseline = makeResults({ runId: 'base', entries: [makeEntry({ samples: around(2, 300) })] });
     const candidate = makeResults({ runId: 'cand', entries: [makeEntry({ samples: around(2.6, 300) })] });
-    const report = await compareTwoResults(baseline, candidate, {
+    const report = await compareResults(candidate, lookupFromResults(baseline), {
       thresholds: { 'latency.p50': { model: 'percentage', maxRegressionPct: 10 } },
       gate: { failOn: ['regressed', 'failed'] },
     } as never);

@@ -62,17 +62,3 @@ export function measurementRunFlags(choice: MeasurementChoice, v: Pick<TrtVersio
   }
   return out;
 }
-
-/** Build flags: `--noTF32` when fp32 must be real fp32 (any version from 8.6). */
-export function measurementBuildFlags(choice: MeasurementChoice): string[] {
-  return choice.tf32 === false ? ['--noTF32'] : [];
-}
-
-export function describeMode(m: MeasurementMode): string {
-  return [
-    m.dataTransfers ? 'with data transfers' : 'without data transfers',
-    m.spinWait ? 'spin-wait' : 'blocking sync',
-    m.cudaGraph ? 'CUDA graphs' : 'no CUDA graphs',
-    m.tf32 ? 'TF32 allowed' : 'no TF32',
-  ].join(', ');
-}
