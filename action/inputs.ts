@@ -52,6 +52,8 @@ export interface ActionInputs {
   compare: CompareMethod;
   /** The base side from a directory (what the base branch's baseline job kept) instead of git. */
   baseDir: string | undefined;
+  /** baseline mode: keep the base side (config and files, verified by a manifest) for pull requests. */
+  keepBase: boolean;
   /** baseline mode: manage regression issues after the append (see NIGHTLY_ISSUES). */
   nightlyIssues: NightlyIssues;
   /** baseline mode: directory the dashboard is published to (data branch, or workspace for filesystem). */
@@ -160,6 +162,7 @@ export function readInputs(env: Env): ActionInputs {
     forkResults: oneOf(env, Input.forkResults, FORK_RESULTS, 'advisory', problems),
     compare: oneOf(env, Input.compare, COMPARE_METHODS, 'auto', problems),
     baseDir: rawInput(env, Input.baseDir),
+    keepBase: bool(env, Input.keepBase, false, problems),
     nightlyIssues: oneOf(env, Input.nightlyIssues, NIGHTLY_ISSUES, 'auto', problems),
     publishDashboard: rawInput(env, Input.publishDashboard),
   };
@@ -181,6 +184,7 @@ function nightlyInputProblems(inputs: ActionInputs): string[] {
       problems.push(`input ${Input.nightlyIssues}: only the baseline mode manages regression issues`);
     if (inputs.publishDashboard !== undefined)
       problems.push(`input ${Input.publishDashboard}: only the baseline mode publishes the dashboard`);
+    if (inputs.keepBase) problems.push(`input ${Input.keepBase}: only the baseline mode keeps the base side`);
   }
   if (inputs.nightlyIssues === 'true' && !inputs.githubToken)
     problems.push(`input ${Input.nightlyIssues}: true needs a github-token with issues: write`);

@@ -108,6 +108,12 @@ function appendedNotes(outcome: ModeOutcome): string[] {
         .join('; ')}${skipped.length > 20 ? ` and ${skipped.length - 20} more` : ''}`,
     );
   }
+  if (outcome.keptBase) {
+    lines.push(
+      `**Base side kept** for pull requests: commit ${escapeMarkdown(outcome.keptBase.commit.slice(0, 12))}, ` +
+        `${outcome.keptBase.files} files with their sha256 (upload ${escapeMarkdown(Files.keptBase)}/; pass it as base-dir).`,
+    );
+  }
   return [...lines, ...history];
 }
 
@@ -203,6 +209,7 @@ export async function run(): Promise<RunResult> {
     outputs[Output.resultsPath] = outcome.resultsPath;
     outputs[Output.reportPath] = reportPath;
     if (outcome.release?.released) outputs[Output.releasePath] = outcome.release.released.out;
+    if (outcome.keptBase) outputs[Output.basePath] = outcome.keptBase.path;
     for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
 
     let exitCode: ExitCode = outcomeExitCode(outcome.compared, outcome.gate);

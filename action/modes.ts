@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path';
+import { writeBaseBundle } from '../src/ab/base-bundle.js';
 import { writeComparedResults } from '../src/app/artifacts.js';
 import { gateCandidates } from '../src/app/gate-results.js';
 import type { NightlyOutcome } from '../src/app/history.js';
@@ -19,7 +20,7 @@ import { baselineWritePolicy, type GitHubContext } from './context.js';
 import { failClosed, missingArchitectures } from './coverage.js';
 import type { GitHubApi, Logger } from './github/octokit.js';
 import type { ActionInputs } from './inputs.js';
-import { Files, type Mode } from './names.js';
+import { Files, Input, type Mode } from './names.js';
 import { runNightly } from './nightly.js';
 import { loadResultsFiles } from './results-files.js';
 import { type Namespace, namespaceLabel, openStore } from './store.js';
@@ -64,6 +65,8 @@ export interface ModeOutcome {
   accepted?: Accepted['used'];
   /** release mode: the Triton repository written, or why nothing was. */
   release?: ReleaseDecision;
+  /** baseline mode with keep-base: the kept base side's directory and commit. */
+  keptBase?: { path: string; commit: string; files: number };
 }
 
 /** What judged a pull request run here: A/B against `abBase`, or the history because of `fallback`. */
@@ -304,7 +307,7 @@ async function releaseMode(m: ModeContext): Promise<ModeOutcome> {
 async function baselineMode(m: ModeContext): Promise<ModeOutcome> {
   const policy = baselineWritePolicy(m.ctx); // refuses before running anything
   const ns: Namespace = 'production' in policy ? { production: true } : { branch: policy.branch };
-  const { compared, gate, appended, nightly, problems } = await withStore(m, ns, async (store) => {
+  const { compared, gate, appended, nightly, problems, loaded } = await withStore(m, ns, async (store) => {
     m.log.info(`recording baselines for ${namespaceLabel(ns)} in ${store.description}`);
     const gated = await gatedCandidates(m, store);
     const outcomes = await recordBaselines(store, gated.compared, gated.settings.config.baseline.historySize);
@@ -322,8 +325,12 @@ async function baselineMode(m: ModeContext): Promise<ModeOutcome> {
       problems: [...gated.problems, ...history.problems],
     };
   });
+  const keptBase = m.inputs.keepBase
+    ? await keepBase(m, loaded, 'branch' in ns ? ns.branch : undefined)
+    : undefined;
   return {
     mode: 'baseline',
+    ...(keptBase ? { keptBase } : {}),
     compared,
     gate: failClosed(gate, problems),
     problems,
@@ -334,6 +341,28 @@ async function baselineMode(m: ModeContext): Promise<ModeOutcome> {
     ...(nightly ? { nightly } : {}),
     publishesToPullRequest: false,
   };
+}
+
+/**
+ * baseline mode's keep-base: the config and every file it names, from the workspace, with a
+ * manifest of this commit and each file's sha256, for pull requests to measure against.
+ */
+async function keepBase(
+  m: ModeContext,
+  loaded: LoadedConfig | undefined,
+  branch: string | undefined,
+): Promise<ModeOutcome['keptBase']> {
+  const commit = m.ctx.sha;
+  if (!commit)
+    throw new UsageError(`input ${Input.keepBase}: GITHUB_SHA is not set, so the kept base has no commit`);
+  const config = loaded ?? (await loadConfig(m.inputs.config, m.ctx.workspace));
+  const path = join(m.resultsDir, Files.keptBase);
+  const manifest = await writeBaseBundle(config, m.ctx.workspace, path, {
+    commit,
+    ...(branch ? { branch } : {}),
+  });
+  m.log.info(`kept the base side of ${commit.slice(0, 12)} (${manifest.files.length} files) in ${path}`);
+  return { path, commit, files: manifest.files.length };
 }
 
 export const MODE_HANDLERS: Readonly<Record<Mode, (m: ModeContext) => Promise<ModeOutcome>>> = {

@@ -33,6 +33,7 @@ export const Input = {
   forkResults: 'fork-results',
   compare: 'compare',
   baseDir: 'base-dir',
+  keepBase: 'keep-base',
   nightlyIssues: 'nightly-issues',
   publishDashboard: 'publish-dashboard',
 } as const;
@@ -44,6 +45,7 @@ export const Output = {
   resultsPath: 'results-path',
   reportPath: 'report-path',
   releasePath: 'release-path',
+  basePath: 'base-path',
 } as const;
 export const MODES = ['pr', 'baseline', 'aggregate', 'release'] as const;
 export type Mode = (typeof MODES)[number];
@@ -87,6 +89,8 @@ export const Files = {
   releaseReport: 'release-report.md',
   /** release mode: the Triton repository, SHA256SUMS and its release report, under results-dir. */
   release: 'release',
+  /** baseline mode with keep-base: the kept base side (src/ab/base-bundle.ts), under results-dir. */
+  keptBase: 'trt-gate-base',
   html: 'report.html',
   json: 'report.json',
 } as const;

@@ -2175,9 +2175,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve14, reject) => {
+          return new Promise((resolve15, reject) => {
             this.close((err2, data) => {
-              return err2 ? reject(err2) : resolve14(data);
+              return err2 ? reject(err2) : resolve15(data);
             });
           });
         }
@@ -2215,12 +2215,12 @@ var require_dispatcher_base = __commonJS({
           err2 = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve14, reject) => {
+          return new Promise((resolve15, reject) => {
             this.destroy(err2, (err3, data) => {
               return err3 ? (
                 /* istanbul ignore next: should never error */
                 reject(err3)
-              ) : resolve14(data);
+              ) : resolve15(data);
             });
           });
         }
@@ -4487,8 +4487,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve14, reject) => {
-        res = resolve14;
+      const promise2 = new Promise((resolve15, reject) => {
+        res = resolve15;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6739,12 +6739,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve14, reject) => {
+      const waitForDrain = () => new Promise((resolve15, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve14;
+          callback = resolve15;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7414,12 +7414,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve14, reject) => {
+      const waitForDrain = () => new Promise((resolve15, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve14;
+          callback = resolve15;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7898,16 +7898,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve14) => {
+        return new Promise((resolve15) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve14;
+            this[kClosedResolve] = resolve15;
           } else {
-            resolve14(null);
+            resolve15(null);
           }
         });
       }
       async [kDestroy](err2) {
-        return new Promise((resolve14) => {
+        return new Promise((resolve15) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i3 = 0; i3 < requests.length; i3++) {
             const request2 = requests[i3];
@@ -7918,7 +7918,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve14(null);
+            resolve15(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err2, callback);
@@ -7969,7 +7969,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve14, reject) => {
+        const socket = await new Promise((resolve15, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7981,7 +7981,7 @@ var require_client = __commonJS({
             if (err2) {
               reject(err2);
             } else {
-              resolve14(socket2);
+              resolve15(socket2);
             }
           });
         });
@@ -8317,8 +8317,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve14) => {
-            this[kClosedResolve] = resolve14;
+          await new Promise((resolve15) => {
+            this[kClosedResolve] = resolve15;
           });
         }
       }
@@ -9587,7 +9587,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve14, reject) => {
+        return await new Promise((resolve15, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError2());
           }
@@ -9600,7 +9600,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError2());
             } else {
-              resolve14(null);
+              resolve15(null);
             }
           }).on("error", noop6).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9619,7 +9619,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve14, reject) => {
+      return new Promise((resolve15, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9636,7 +9636,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve14,
+              resolve: resolve15,
               reject,
               length: 0,
               body: []
@@ -9706,18 +9706,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve14, stream, length } = consume2;
+      const { type, body, resolve: resolve15, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve14(chunksDecode(body, length));
+          resolve15(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve14(JSON.parse(chunksDecode(body, length)));
+          resolve15(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve14(chunksConcat(body, length).buffer);
+          resolve15(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve14(new Blob(body, { type: stream[kContentType] }));
+          resolve15(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve14(chunksConcat(body, length));
+          resolve15(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err2) {
@@ -9974,9 +9974,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve14, reject) => {
+        return new Promise((resolve15, reject) => {
           request2.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve14(data);
+            return err2 ? reject(err2) : resolve15(data);
           });
         });
       }
@@ -10199,9 +10199,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve14, reject) => {
+        return new Promise((resolve15, reject) => {
           stream.call(this, opts, factory, (err2, data) => {
-            return err2 ? reject(err2) : resolve14(data);
+            return err2 ? reject(err2) : resolve15(data);
           });
         });
       }
@@ -10486,9 +10486,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve14, reject) => {
+        return new Promise((resolve15, reject) => {
           upgrade.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve14(data);
+            return err2 ? reject(err2) : resolve15(data);
           });
         });
       }
@@ -10580,9 +10580,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve14, reject) => {
+        return new Promise((resolve15, reject) => {
           connect.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve14(data);
+            return err2 ? reject(err2) : resolve15(data);
           });
         });
       }
@@ -14445,7 +14445,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve14, reject) => agent.dispatch(
+        return new Promise((resolve15, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14521,7 +14521,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable4({ read: resume });
               const onError = this.onError.bind(this);
-              resolve14({
+              resolve15({
                 status,
                 statusText,
                 headersList,
@@ -14564,7 +14564,7 @@ var require_fetch = __commonJS({
               for (let i3 = 0; i3 < rawHeaders.length; i3 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i3]), rawHeaders[i3 + 1].toString("latin1"), true);
               }
-              resolve14({
+              resolve15({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18305,8 +18305,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms2) {
-      return new Promise((resolve14) => {
-        setTimeout(resolve14, ms2).unref();
+      return new Promise((resolve15) => {
+        setTimeout(resolve15, ms2).unref();
       });
     }
     module.exports = {
@@ -23127,10 +23127,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep5, value: value2 } = collItem;
+        const { start, key, sep: sep6, value: value2 } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -23144,7 +23144,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep5) {
+          if (!keyProps.anchor && !keyProps.tag && !sep6) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -23168,7 +23168,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
           indicator: "map-value-ind",
           next: value2,
           offset: keyNode.range[2],
@@ -23184,7 +23184,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value2, onError);
           offset = valueNode.range[2];
@@ -23275,7 +23275,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep5 = "";
+        let sep6 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -23289,13 +23289,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep5 + cb;
-              sep5 = "";
+                comment += sep6 + cb;
+              sep6 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep5 += source;
+                sep6 += source;
               hasSpace = true;
               break;
             default:
@@ -23338,18 +23338,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i3 = 0; i3 < fc.items.length; ++i3) {
         const collItem = fc.items[i3];
-        const { start, key, sep: sep5, value: value2 } = collItem;
+        const { start, key, sep: sep6, value: value2 } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep5 && !value2) {
+          if (!props.anchor && !props.tag && !sep6 && !value2) {
             if (i3 === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i3 < fc.items.length - 1)
@@ -23403,8 +23403,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep5 && !props.found) {
-          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
+        if (!isMap && !sep6 && !props.found) {
+          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value2))
@@ -23416,7 +23416,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value2,
@@ -23427,8 +23427,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
-              if (sep5)
-                for (const st of sep5) {
+              if (sep6)
+                for (const st of sep6) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -23445,7 +23445,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value2))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -23625,7 +23625,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i3 + 1;
       }
       let value2 = "";
-      let sep5 = "";
+      let sep6 = "";
       let prevMoreIndented = false;
       for (let i3 = 0; i3 < contentStart; ++i3)
         value2 += lines[i3][0].slice(trimIndent) + "\n";
@@ -23642,24 +23642,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value2 += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          value2 += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep5 === " ")
-            sep5 = "\n";
-          else if (!prevMoreIndented && sep5 === "\n")
-            sep5 = "\n\n";
-          value2 += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          if (sep6 === " ")
+            sep6 = "\n";
+          else if (!prevMoreIndented && sep6 === "\n")
+            sep6 = "\n\n";
+          value2 += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep5 === "\n")
+          if (sep6 === "\n")
             value2 += "\n";
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          value2 += sep5 + content;
-          sep5 = " ";
+          value2 += sep6 + content;
+          sep6 = " ";
           prevMoreIndented = false;
         }
       }
@@ -23842,25 +23842,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep5 = " ";
+      let sep6 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep5 === "\n")
-            res += sep5;
+          if (sep6 === "\n")
+            res += sep6;
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          res += sep5 + lm;
-          sep5 = " ";
+          res += sep6 + lm;
+          sep6 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep5 + (match?.[1] ?? "");
+      return res + sep6 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -24670,14 +24670,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep5, value: value2 }) {
+    function stringifyItem({ start, key, sep: sep6, value: value2 }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep5)
-        for (const st of sep5)
+      if (sep6)
+        for (const st of sep6)
           res += st.source;
       if (value2)
         res += stringifyToken(value2);
@@ -25844,18 +25844,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep5;
+          let sep6;
           if (scalar.end) {
-            sep5 = scalar.end;
-            sep5.push(this.sourceToken);
+            sep6 = scalar.end;
+            sep6.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep5 = [this.sourceToken];
+            sep6 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep5 }]
+            items: [{ start, key: scalar, sep: sep6 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -26008,15 +26008,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep5 = it.sep;
-                  sep5.push(this.sourceToken);
+                  const sep6 = it.sep;
+                  sep6.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep5 }]
+                    items: [{ start: start2, key, sep: sep6 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -26210,13 +26210,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep5 = fc.end.splice(1, fc.end.length);
-            sep5.push(this.sourceToken);
+            const sep6 = fc.end.splice(1, fc.end.length);
+            sep6.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep5 }]
+              items: [{ start, key: fc, sep: sep6 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -27599,15 +27599,15 @@ var require_windows = __commonJS({
       }
       return false;
     }
-    function checkStat(stat10, path6, options) {
-      if (!stat10.isSymbolicLink() && !stat10.isFile()) {
+    function checkStat(stat11, path6, options) {
+      if (!stat11.isSymbolicLink() && !stat11.isFile()) {
         return false;
       }
       return checkPathExt(path6, options);
     }
     function isexe(path6, options, cb) {
-      fs3.stat(path6, function(er, stat10) {
-        cb(er, er ? false : checkStat(stat10, path6, options));
+      fs3.stat(path6, function(er, stat11) {
+        cb(er, er ? false : checkStat(stat11, path6, options));
       });
     }
     function sync(path6, options) {
@@ -27623,20 +27623,20 @@ var require_mode = __commonJS({
     isexe.sync = sync;
     var fs3 = __require("fs");
     function isexe(path6, options, cb) {
-      fs3.stat(path6, function(er, stat10) {
-        cb(er, er ? false : checkStat(stat10, options));
+      fs3.stat(path6, function(er, stat11) {
+        cb(er, er ? false : checkStat(stat11, options));
       });
     }
     function sync(path6, options) {
       return checkStat(fs3.statSync(path6), options);
     }
-    function checkStat(stat10, options) {
-      return stat10.isFile() && checkMode(stat10, options);
+    function checkStat(stat11, options) {
+      return stat11.isFile() && checkMode(stat11, options);
     }
-    function checkMode(stat10, options) {
-      var mod = stat10.mode;
-      var uid = stat10.uid;
-      var gid = stat10.gid;
+    function checkMode(stat11, options) {
+      var mod = stat11.mode;
+      var uid = stat11.uid;
+      var gid = stat11.gid;
       var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
       var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
       var u2 = parseInt("100", 8);
@@ -27670,12 +27670,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve14, reject) {
+        return new Promise(function(resolve15, reject) {
           isexe(path6, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve14(is);
+              resolve15(is);
             }
           });
         });
@@ -27741,27 +27741,27 @@ var require_which = __commonJS({
         opt2 = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt2);
       const found = [];
-      const step = (i3) => new Promise((resolve14, reject) => {
+      const step = (i3) => new Promise((resolve15, reject) => {
         if (i3 === pathEnv.length)
-          return opt2.all && found.length ? resolve14(found) : reject(getNotFoundError(cmd));
+          return opt2.all && found.length ? resolve15(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i3];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path6.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve14(subStep(p, i3, 0));
+        resolve15(subStep(p, i3, 0));
       });
-      const subStep = (p, i3, ii) => new Promise((resolve14, reject) => {
+      const subStep = (p, i3, ii) => new Promise((resolve15, reject) => {
         if (ii === pathExt.length)
-          return resolve14(step(i3 + 1));
+          return resolve15(step(i3 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt2.all)
               found.push(p + ext);
             else
-              return resolve14(p + ext);
+              return resolve15(p + ext);
           }
-          return resolve14(subStep(p, i3, ii + 1));
+          return resolve15(subStep(p, i3, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -28841,8 +28841,8 @@ var init_deferred = __esm({
   "node_modules/execa/lib/utils/deferred.js"() {
     createDeferred = () => {
       const methods = {};
-      const promise2 = new Promise((resolve14, reject) => {
-        Object.assign(methods, { resolve: resolve14, reject });
+      const promise2 = new Promise((resolve15, reject) => {
+        Object.assign(methods, { resolve: resolve15, reject });
       });
       return Object.assign(promise2, methods);
     };
@@ -34140,11 +34140,11 @@ var init_concurrent = __esm({
       const promises3 = weakMap.get(stream);
       const promise2 = createDeferred();
       promises3.push(promise2);
-      const resolve14 = promise2.resolve.bind(promise2);
-      return { resolve: resolve14, promises: promises3 };
+      const resolve15 = promise2.resolve.bind(promise2);
+      return { resolve: resolve15, promises: promises3 };
     };
-    waitForConcurrentStreams = async ({ resolve: resolve14, promises: promises3 }, subprocess) => {
-      resolve14();
+    waitForConcurrentStreams = async ({ resolve: resolve15, promises: promises3 }, subprocess) => {
+      resolve15();
       const [isSubprocessExit] = await Promise.race([
         Promise.allSettled([true, subprocess]),
         Promise.all([false, ...promises3])
@@ -37029,7 +37029,7 @@ function readMetric(body, label, key, at, partial2) {
     if (m[2] !== void 0) out.percentiles[m[2]] = value2;
     else out[m[1]] = value2;
   });
-  for (const stat10 of STAT_KEYS) if (out[stat10] === void 0) partial2.add(`${key}.${stat10}`);
+  for (const stat11 of STAT_KEYS) if (out[stat11] === void 0) partial2.add(`${key}.${stat11}`);
   const lastPiece = pieces[pieces.length - 1] ?? "";
   const lastOk = FIELD.exec(lastPiece)?.[4] !== void 0;
   if (!lastOk) {
@@ -38225,7 +38225,7 @@ var require_aspromise = __commonJS({
       var params = new Array(arguments.length - 1), offset = 0, index = 2, pending = true;
       while (index < arguments.length)
         params[offset++] = arguments[index++];
-      return new Promise(function executor(resolve14, reject) {
+      return new Promise(function executor(resolve15, reject) {
         params[offset] = function callback(err2) {
           if (pending) {
             pending = false;
@@ -38235,7 +38235,7 @@ var require_aspromise = __commonJS({
               var params2 = new Array(arguments.length - 1), offset2 = 0;
               while (offset2 < params2.length)
                 params2[offset2++] = arguments[offset2];
-              resolve14.apply(null, params2);
+              resolve15.apply(null, params2);
             }
           }
         };
@@ -41415,13 +41415,13 @@ var require_path = __commonJS({
         return null;
       }
     }
-    var isAbsolute9 = (
+    var isAbsolute10 = (
       /**
        * Tests if the specified path is absolute.
        * @param {string} path Path to test
        * @returns {boolean} `true` if path is absolute
        */
-      path6.isAbsolute = function isAbsolute10(path7) {
+      path6.isAbsolute = function isAbsolute11(path7) {
         return /^(?:\/|\w+:|\\\\\w+)/.test(path7);
       }
     );
@@ -41442,7 +41442,7 @@ var require_path = __commonJS({
           path7 = path7.substring(2);
         }
         path7 = path7.replace(/\\/g, "/").replace(/\/{2,}/g, "/");
-        var parts = path7.split("/"), absolute = isAbsolute9(path7), prefix = "";
+        var parts = path7.split("/"), absolute = isAbsolute10(path7), prefix = "";
         if (absolute)
           prefix = parts.shift() + "/";
         for (var i3 = 0; i3 < parts.length; ) {
@@ -41461,13 +41461,13 @@ var require_path = __commonJS({
         return uncPrefix + prefix + parts.join("/");
       }
     );
-    path6.resolve = function resolve14(originPath, includePath, alreadyNormalized) {
+    path6.resolve = function resolve15(originPath, includePath, alreadyNormalized) {
       var resolvedUrl = resolveUrl(originPath, includePath);
       if (resolvedUrl)
         return resolvedUrl;
       if (!alreadyNormalized)
         includePath = normalize(includePath);
-      if (isAbsolute9(includePath))
+      if (isAbsolute10(includePath))
         return includePath;
       if (!alreadyNormalized)
         originPath = normalize(originPath);
@@ -41827,7 +41827,7 @@ var require_mapfield = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    MapField.prototype.resolve = function resolve14() {
+    MapField.prototype.resolve = function resolve15() {
       if (this.resolved)
         return this;
       if (types.mapKey[this.keyType] === void 0)
@@ -41913,7 +41913,7 @@ var require_method = __commonJS({
         this.parsedOptions
       ]);
     };
-    Method.prototype.resolve = function resolve14() {
+    Method.prototype.resolve = function resolve15() {
       if (this.resolved)
         return this;
       if (this.parent) {
@@ -43720,7 +43720,7 @@ var require_field = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    Field.prototype.resolve = function resolve14() {
+    Field.prototype.resolve = function resolve15() {
       if (this.resolved)
         return this;
       if ((this.typeDefault = types.defaults[this.type]) === void 0) {
@@ -44010,7 +44010,7 @@ var require_object = __commonJS({
       this.parent = null;
       this.resolved = false;
     };
-    ReflectionObject.prototype.resolve = function resolve14() {
+    ReflectionObject.prototype.resolve = function resolve15() {
       if (this.resolved)
         return this;
       if (this.root instanceof Root)
@@ -50021,7 +50021,7 @@ var require_util10 = __commonJS({
         }
         path6 = url2.path;
       }
-      var isAbsolute9 = exports.isAbsolute(path6);
+      var isAbsolute10 = exports.isAbsolute(path6);
       var parts = path6.split(/\/+/);
       for (var part, up = 0, i3 = parts.length - 1; i3 >= 0; i3--) {
         part = parts[i3];
@@ -50041,7 +50041,7 @@ var require_util10 = __commonJS({
       }
       path6 = parts.join("/");
       if (path6 === "") {
-        path6 = isAbsolute9 ? "/" : ".";
+        path6 = isAbsolute10 ? "/" : ".";
       }
       if (url2) {
         url2.path = path6;
@@ -50050,7 +50050,7 @@ var require_util10 = __commonJS({
       return path6;
     }
     exports.normalize = normalize;
-    function join36(aRoot, aPath) {
+    function join37(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -50082,11 +50082,11 @@ var require_util10 = __commonJS({
       }
       return joined;
     }
-    exports.join = join36;
+    exports.join = join37;
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
-    function relative5(aRoot, aPath) {
+    function relative6(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -50105,7 +50105,7 @@ var require_util10 = __commonJS({
       }
       return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
     }
-    exports.relative = relative5;
+    exports.relative = relative6;
     var supportsNullProto = (function() {
       var obj = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj);
@@ -50255,7 +50255,7 @@ var require_util10 = __commonJS({
             parsed.path = parsed.path.substring(0, index + 1);
           }
         }
-        sourceURL = join36(urlGenerate(parsed), sourceURL);
+        sourceURL = join37(urlGenerate(parsed), sourceURL);
       }
       return normalize(sourceURL);
     }
@@ -53024,11 +53024,11 @@ var require_lib2 = __commonJS({
     })();
     var __awaiter3 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value2) {
-        return value2 instanceof P ? value2 : new P(function(resolve14) {
-          resolve14(value2);
+        return value2 instanceof P ? value2 : new P(function(resolve15) {
+          resolve15(value2);
         });
       }
-      return new (P || (P = Promise))(function(resolve14, reject) {
+      return new (P || (P = Promise))(function(resolve15, reject) {
         function fulfilled(value2) {
           try {
             step(generator.next(value2));
@@ -53044,7 +53044,7 @@ var require_lib2 = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve14(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve15(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -53131,26 +53131,26 @@ var require_lib2 = __commonJS({
       }
       readBody() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve14) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve15) => __awaiter3(this, void 0, void 0, function* () {
             let output2 = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output2 = Buffer.concat([output2, chunk]);
             });
             this.message.on("end", () => {
-              resolve14(output2.toString());
+              resolve15(output2.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve14) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve15) => __awaiter3(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve14(Buffer.concat(chunks));
+              resolve15(Buffer.concat(chunks));
             });
           }));
         });
@@ -53358,14 +53358,14 @@ var require_lib2 = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve14, reject) => {
+          return new Promise((resolve15, reject) => {
             function callbackForResult(err2, res) {
               if (err2) {
                 reject(err2);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve14(res);
+                resolve15(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -53609,12 +53609,12 @@ var require_lib2 = __commonJS({
         return __awaiter3(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms2 = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve14) => setTimeout(() => resolve14(), ms2));
+          return new Promise((resolve15) => setTimeout(() => resolve15(), ms2));
         });
       }
       _processResponse(res, options) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve14, reject) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve15, reject) => __awaiter3(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -53622,7 +53622,7 @@ var require_lib2 = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve14(response);
+              resolve15(response);
             }
             function dateTimeDeserializer(key, value2) {
               if (typeof value2 === "string") {
@@ -53661,7 +53661,7 @@ var require_lib2 = __commonJS({
               err2.result = response.result;
               reject(err2);
             } else {
-              resolve14(response);
+              resolve15(response);
             }
           }));
         });
@@ -54264,8 +54264,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve14, reject) {
-            return setTimeout(resolve14, t);
+          return new this.Promise(function(resolve15, reject) {
+            return setTimeout(resolve15, t);
           });
         }
         computePenalty() {
@@ -54476,15 +54476,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error63, reject, resolve14, returned, task;
+          var args, cb, error63, reject, resolve15, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve14, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve15, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve14(returned);
+                  return resolve15(returned);
                 };
               } catch (error1) {
                 error63 = error1;
@@ -54499,13 +54499,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise2, reject, resolve14;
-          resolve14 = reject = null;
+          var promise2, reject, resolve15;
+          resolve15 = reject = null;
           promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve14 = _resolve;
+            resolve15 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve14, reject });
+          this._queue.push({ task, args, resolve: resolve15, reject });
           this._tryToRun();
           return promise2;
         }
@@ -54906,14 +54906,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve14, reject) => {
+              return new this.Promise((resolve15, reject) => {
                 if (finished7()) {
-                  return resolve14();
+                  return resolve15();
                 } else {
                   return this.on("done", () => {
                     if (finished7()) {
                       this.removeAllListeners("done");
-                      return resolve14();
+                      return resolve15();
                     }
                   });
                 }
@@ -55006,9 +55006,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve14, reject) {
+              return new this.Promise(function(resolve15, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve14)(args3);
+                  return (args3[0] != null ? reject : resolve15)(args3);
                 });
               });
             };
@@ -55295,11 +55295,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve14) {
-      resolve14(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve15) {
+      resolve15(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve14, reject) {
+  return new (P || (P = Promise))(function(resolve15, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -55315,7 +55315,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve14(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve15(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -60716,7 +60716,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve14) {
+function isRecursive(inst, stack, resolve15) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -60726,7 +60726,7 @@ function isRecursive(inst, stack, resolve14) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve14);
+      const answer = isRecursive(child, stack, resolve15);
       if (answer > result)
         result = answer;
     }
@@ -60737,7 +60737,7 @@ function isRecursive(inst, stack, resolve14) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve14) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve15) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -60801,7 +60801,7 @@ function isRecursive(inst, stack, resolve14) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve14 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve15 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -78261,7 +78261,7 @@ function registerCommonHelpers(hb) {
   );
   hb.registerHelper(
     "join",
-    (list, sep5) => Array.isArray(list) ? list.map(toText).join(typeof sep5 === "string" ? sep5 : ", ") : ""
+    (list, sep6) => Array.isArray(list) ? list.map(toText).join(typeof sep6 === "string" ? sep6 : ", ") : ""
   );
 }
 function routeEscapes(hb, escapeValue) {
@@ -79962,22 +79962,152 @@ async function writeArtifact(path6, text) {
 
 // src/ab/base-side.ts
 init_execa();
-import { mkdir as mkdir10, mkdtemp as mkdtemp2, rm as rm6, stat as stat6, writeFile as writeFile5 } from "node:fs/promises";
+import { mkdir as mkdir11, mkdtemp as mkdtemp2, rm as rm7, stat as stat7, writeFile as writeFile6 } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { dirname as dirname5, isAbsolute as isAbsolute6, join as join17, posix as posix3, relative as relative2, resolve as resolve5, sep as sep2 } from "node:path";
+init_errors();
+
+// src/ab/base-bundle.ts
+import { copyFile as copyFile2, lstat as lstat3, mkdir as mkdir10, readFile as readFile12, rename as rename4, rm as rm6, stat as stat6, writeFile as writeFile5 } from "node:fs/promises";
 import { dirname as dirname4, isAbsolute as isAbsolute5, join as join16, posix as posix2, relative, resolve as resolve4, sep } from "node:path";
 init_errors();
+init_hash();
+var BUNDLE_MANIFEST = "trt-gate-base.json";
+var TREE = "tree";
+var Manifest = external_exports.object({
+  schema: external_exports.literal(1),
+  /** The commit the files are of (the baseline job's). */
+  commit: external_exports.string().regex(/^[0-9a-f]{7,64}$/),
+  /** The branch it was kept for, where known. */
+  branch: external_exports.string().optional(),
+  createdAt: external_exports.string(),
+  /** The config, relative to the workspace (posix). */
+  config: external_exports.string(),
+  files: external_exports.array(
+    external_exports.object({ path: external_exports.string(), sha256: external_exports.string().regex(/^[0-9a-f]{64}$/), bytes: external_exports.number() })
+  )
+});
+function insideRel(path6) {
+  const rel = posix2.normalize(path6);
+  if (posix2.isAbsolute(rel) || rel === ".." || rel.startsWith("../") || rel === ".") return void 0;
+  return rel;
+}
+function keptPaths(loaded, cwd) {
+  const configRel = relative(cwd, resolve4(cwd, loaded.file)).split(sep).join("/");
+  const paths = [configRel];
+  for (const { field, value: value2 } of referencedFiles(loaded.config)) {
+    const abs = isAbsolute5(value2) ? value2 : resolve4(loaded.dir, value2);
+    paths.push(relative(cwd, abs).split(sep).join("/"));
+    if (!insideRel(paths.at(-1))) {
+      throw new UsageError(`${loaded.file}: ${field} (${value2}) is outside the workspace: it cannot be kept`);
+    }
+  }
+  if (!insideRel(configRel)) throw new UsageError(`${loaded.file} is outside the workspace ${cwd}`);
+  return [...new Set(paths)];
+}
+async function writeBaseBundle(loaded, cwd, out, source) {
+  const paths = keptPaths(loaded, cwd);
+  const stage = `${out}.tmp-${process.pid}-${Date.now().toString(36)}`;
+  await rm6(stage, { recursive: true, force: true });
+  try {
+    const files = [];
+    for (const path6 of paths) {
+      const to = join16(stage, TREE, ...path6.split("/"));
+      await mkdir10(dirname4(to), { recursive: true });
+      await copyFile2(join16(cwd, ...path6.split("/")), to);
+      files.push({ path: path6, sha256: await sha256File(to), bytes: (await stat6(to)).size });
+    }
+    const manifest = {
+      schema: 1,
+      commit: source.commit,
+      ...source.branch ? { branch: source.branch } : {},
+      createdAt: (/* @__PURE__ */ new Date()).toISOString(),
+      config: paths[0],
+      files
+    };
+    await writeFile5(join16(stage, BUNDLE_MANIFEST), `${JSON.stringify(manifest, null, 2)}
+`);
+    await rm6(out, { recursive: true, force: true });
+    await rename4(stage, out);
+    return manifest;
+  } catch (error63) {
+    await rm6(stage, { recursive: true, force: true });
+    throw error63;
+  }
+}
+async function isBaseBundle(dir) {
+  try {
+    return (await lstat3(join16(dir, BUNDLE_MANIFEST))).isFile();
+  } catch {
+    return false;
+  }
+}
+async function openBaseBundle(dir, configPath2, cwd) {
+  const manifestFile = join16(dir, BUNDLE_MANIFEST);
+  let manifest;
+  try {
+    manifest = Manifest.parse(JSON.parse(await readFile12(manifestFile, "utf8")));
+  } catch (error63) {
+    throw new DataError(
+      `${manifestFile}: not a kept base manifest (${error63.message.split("\n")[0]})`
+    );
+  }
+  const wanted = relative(cwd, resolve4(cwd, configPath2)).split(sep).join("/");
+  if (manifest.config !== wanted) {
+    throw new UsageError(`${manifestFile}: the kept base's config is ${manifest.config}, not ${wanted}`);
+  }
+  const kept = /* @__PURE__ */ new Set();
+  for (const f of manifest.files) {
+    const rel = insideRel(f.path);
+    if (!rel) throw new DataError(`${manifestFile}: files: ${JSON.stringify(f.path)} is outside the bundle`);
+    const file2 = join16(dir, TREE, ...rel.split("/"));
+    let info2;
+    try {
+      info2 = await lstat3(file2);
+    } catch {
+      throw new DataError(`${file2}: listed in ${BUNDLE_MANIFEST} but missing`);
+    }
+    if (!info2.isFile()) throw new DataError(`${file2}: expected a regular file (not a link or directory)`);
+    if (info2.size !== f.bytes || await sha256File(file2) !== f.sha256) {
+      throw new DataError(
+        `${file2}: does not match its sha256 and size in ${BUNDLE_MANIFEST} (changed after it was kept)`
+      );
+    }
+    kept.add(rel);
+  }
+  if (!kept.has(manifest.config))
+    throw new DataError(`${manifestFile}: the config ${manifest.config} is not kept`);
+  const root2 = join16(dir, TREE);
+  const loaded = await loadConfig(join16(root2, ...manifest.config.split("/")));
+  for (const path6 of keptPaths(loaded, root2)) {
+    if (!kept.has(path6)) {
+      throw new DataError(
+        `${join16(root2, path6)}: named by the kept config but not listed in ${BUNDLE_MANIFEST}`
+      );
+    }
+  }
+  return { loaded, manifest };
+}
+
+// src/ab/base-side.ts
 async function openBaseSide(against, configPath2, cwd) {
-  const asDir = resolve4(cwd, against);
+  const asDir = resolve5(cwd, against);
+  if (await isBaseBundle(asDir)) {
+    const { loaded, manifest } = await openBaseBundle(asDir, configPath2, cwd);
+    const of = manifest.branch ? ` of ${manifest.branch}` : "";
+    return { loaded, label: `kept base${of} at ${manifest.commit.slice(0, 12)}`, cleanup: async () => {
+    } };
+  }
   if (await isDirectory2(asDir)) {
-    const loaded = await loadConfig(join16(asDir, relative(cwd, resolve4(cwd, configPath2))));
+    const loaded = await loadConfig(join17(asDir, relative2(cwd, resolve5(cwd, configPath2))));
     return { loaded, label: `directory ${against}`, cleanup: async () => {
     } };
   }
-  return baseFromGitRef(against, resolve4(cwd, configPath2));
+  return baseFromGitRef(against, resolve5(cwd, configPath2));
 }
 async function isDirectory2(path6) {
   try {
-    return (await stat6(path6)).isDirectory();
+    return (await stat7(path6)).isDirectory();
   } catch {
     return false;
   }
@@ -79999,7 +80129,7 @@ async function git(cwd, args) {
 async function baseFromGitRef(ref2, configAbs) {
   if (ref2.startsWith("-") || ref2.length === 0)
     throw new UsageError(`--against ${ref2}: not a git ref or directory`);
-  const configDir = dirname4(configAbs);
+  const configDir = dirname5(configAbs);
   const top = await git(configDir, ["rev-parse", "--show-toplevel"]);
   if (!top.ok)
     throw new UsageError(`--against ${ref2}: ${configDir} is not in a git repository (and no such directory)`);
@@ -80013,7 +80143,7 @@ async function baseFromGitRef(ref2, configAbs) {
   ]);
   if (!sha.ok) throw new UsageError(`--against ${ref2}: no such commit or directory`);
   const commit2 = sha.out.toString().trim();
-  const configRel = relative(root2, configAbs).split(sep).join("/");
+  const configRel = relative2(root2, configAbs).split(sep2).join("/");
   const file2 = `${ref2}:${configRel}`;
   const blob = async (path6, field) => {
     const r = await git(root2, ["cat-file", "blob", `${commit2}:${path6}`]);
@@ -80021,11 +80151,11 @@ async function baseFromGitRef(ref2, configAbs) {
     return r.out;
   };
   const { config: config2, runnerOptions } = parseConfig((await blob(configRel, "")).toString("utf8"), file2);
-  const dir = await mkdtemp2(join16(tmpdir(), "trt-gate-base-"));
-  const cleanup = () => rm6(dir, { recursive: true, force: true });
+  const dir = await mkdtemp2(join17(tmpdir(), "trt-gate-base-"));
+  const cleanup = () => rm7(dir, { recursive: true, force: true });
   try {
     for (const { field, value: value2 } of referencedFiles(config2)) {
-      if (isAbsolute5(value2)) {
+      if (isAbsolute6(value2)) {
         throw new ConfigError([
           {
             file: file2,
@@ -80034,7 +80164,7 @@ async function baseFromGitRef(ref2, configAbs) {
           }
         ]);
       }
-      const rel = posix2.normalize(posix2.join(posix2.dirname(configRel), value2));
+      const rel = posix3.normalize(posix3.join(posix3.dirname(configRel), value2));
       if (rel.startsWith("../") || rel === "..") {
         throw new ConfigError([{ file: file2, path: field, message: `${value2} is outside the repository` }]);
       }
@@ -80048,16 +80178,16 @@ async function baseFromGitRef(ref2, configAbs) {
           }
         ]);
       }
-      const out = join16(dir, ...rel.split("/"));
-      await mkdir10(dirname4(out), { recursive: true });
-      await writeFile5(out, data);
+      const out = join17(dir, ...rel.split("/"));
+      await mkdir11(dirname5(out), { recursive: true });
+      await writeFile6(out, data);
     }
   } catch (error63) {
     await cleanup();
     throw error63;
   }
   return {
-    loaded: { file: file2, dir: join16(dir, ...posix2.dirname(configRel).split("/")), config: config2, runnerOptions },
+    loaded: { file: file2, dir: join17(dir, ...posix3.dirname(configRel).split("/")), config: config2, runnerOptions },
     label: `git ${ref2} (${commit2.slice(0, 12)})`,
     cleanup
   };
@@ -80366,21 +80496,21 @@ function referenceOutputs(onnxPath, feeds) {
 }
 
 // src/pipeline/entry.ts
-import { stat as stat8 } from "node:fs/promises";
-import { join as join19 } from "node:path";
+import { stat as stat9 } from "node:fs/promises";
+import { join as join20 } from "node:path";
 
 // src/accuracy/calibration.ts
 init_tensor();
 import { createHash as createHash3 } from "node:crypto";
-import { access as access3, readFile as readFile13 } from "node:fs/promises";
-import { join as join18 } from "node:path";
+import { access as access3, readFile as readFile14 } from "node:fs/promises";
+import { join as join19 } from "node:path";
 
 // src/inputs/validation.ts
 init_errors();
 init_prng();
 init_generate();
-import { readdir as readdir3, readFile as readFile12, stat as stat7 } from "node:fs/promises";
-import { basename as basename2, extname, join as join17 } from "node:path";
+import { readdir as readdir3, readFile as readFile13, stat as stat8 } from "node:fs/promises";
+import { basename as basename2, extname, join as join18 } from "node:path";
 
 // src/inputs/npy.ts
 init_errors();
@@ -81027,8 +81157,8 @@ init_tensor();
 async function readArrays(path6, inputs, where) {
   let files;
   try {
-    const info2 = await stat7(path6);
-    files = info2.isDirectory() ? (await readdir3(path6)).filter((f) => f.endsWith(".npy") || f.endsWith(".npz")).sort().map((f) => join17(path6, f)) : [path6];
+    const info2 = await stat8(path6);
+    files = info2.isDirectory() ? (await readdir3(path6)).filter((f) => f.endsWith(".npy") || f.endsWith(".npz")).sort().map((f) => join18(path6, f)) : [path6];
   } catch (error63) {
     throw new ConfigError([
       { ...where, path: `${where.path}.data`, message: `cannot read ${path6}: ${error63.message}` }
@@ -81044,7 +81174,7 @@ async function readArrays(path6, inputs, where) {
   for (const file2 of files) {
     let bytes;
     try {
-      bytes = new Uint8Array(await readFile12(file2));
+      bytes = new Uint8Array(await readFile13(file2));
     } catch (error63) {
       throw new DataError(`cannot read validation file ${file2}: ${error63.message}`, file2);
     }
@@ -81179,7 +81309,7 @@ async function readLabels(args, byName, total) {
     from = args.labelsPath;
     let bytes;
     try {
-      bytes = new Uint8Array(await readFile12(args.labelsPath));
+      bytes = new Uint8Array(await readFile13(args.labelsPath));
     } catch (error63) {
       throw new DataError(
         `cannot read labels file ${args.labelsPath}: ${error63.message}`,
@@ -81261,7 +81391,7 @@ function calibrationCacheText(tensorrt, amax) {
 `;
 }
 async function measureRanges(onnxPath, batches) {
-  const bytes = new Uint8Array(await readFile13(onnxPath));
+  const bytes = new Uint8Array(await readFile14(onnxPath));
   const outline = outlineModel(bytes);
   const names2 = outline.activations.map((a2) => a2.tensor);
   const ort = await loadOnnxRuntime();
@@ -81310,7 +81440,7 @@ async function exists2(path6) {
 }
 async function readSidecar(path6) {
   try {
-    return JSON.parse(await readFile13(`${path6}.json`, "utf8"));
+    return JSON.parse(await readFile14(`${path6}.json`, "utf8"));
   } catch {
     return void 0;
   }
@@ -81341,7 +81471,7 @@ async function calibrationCacheFor(req) {
   };
   const key = sha256Json({ v: 1, ...facts }, 32);
   const sidecar = { key, ...facts, items: set2.items, ...set2.subset ? { subset: set2.subset } : {} };
-  const path6 = req.model.calibrationCache ? req.resolve(req.model.calibrationCache) : join18(req.workDir, "calibration", `${req.model.name}-${key}.cache`);
+  const path6 = req.model.calibrationCache ? req.resolve(req.model.calibrationCache) : join19(req.workDir, "calibration", `${req.model.name}-${key}.cache`);
   const old = await readSidecar(path6);
   if (!old && req.model.calibrationCache && await exists2(path6)) {
     return {
@@ -81428,7 +81558,7 @@ async function buildEntryEngine(args) {
     onnxPath,
     inputs,
     calibrationCache: model.calibrationCache ? resolveFrom(loaded.dir, model.calibrationCache) : void 0,
-    workDir: args.engineDir ?? join19(args.workDir, "engines")
+    workDir: args.engineDir ?? join20(args.workDir, "engines")
   };
   const calibration = plan.precision === "int8" && model.calibration && runner.usesCalibrationCache ? await calibrationCacheFor({
     model,
@@ -81454,7 +81584,7 @@ async function buildInfoOf(build) {
   return {
     timeMs: engine.timeMs,
     artifactPath: engine.artifactPath,
-    artifactBytes: (await stat8(engine.artifactPath)).size,
+    artifactBytes: (await stat9(engine.artifactPath)).size,
     artifactSha256: await sha256File(engine.artifactPath),
     modelSha256: await sha256File(build.onnxPath),
     cached: engine.cached,
@@ -82072,7 +82202,7 @@ function permutationsOf(items) {
 }
 
 // src/ab/sides.ts
-import { join as join20 } from "node:path";
+import { join as join21 } from "node:path";
 
 // src/pipeline/measurements.ts
 init_summary();
@@ -82106,7 +82236,7 @@ async function buildSide(runner, environment, plan, loaded, workDir, side, progr
     environment,
     inputs,
     workDir,
-    engineDir: join20(workDir, "engines", side),
+    engineDir: join21(workDir, "engines", side),
     progress
   });
   return { ...build, plan, loaded, feeds: await source.sample(0), source };
@@ -82363,12 +82493,12 @@ async function checkAccuracy(job, entry, options, references) {
 }
 
 // src/runners/create.ts
-import { join as join21 } from "node:path";
+import { join as join22 } from "node:path";
 function createRunner(loaded, outDir) {
   const type = loaded.config.runner.type;
   const factory = getRunnerFactory(type);
   if (!factory) throw new Error(`runner ${type} vanished from the registry after validation`);
-  return factory.create(loaded.runnerOptions, { configDir: loaded.dir, cacheDir: join21(outDir, "cache") });
+  return factory.create(loaded.runnerOptions, { configDir: loaded.dir, cacheDir: join22(outDir, "cache") });
 }
 
 // src/app/run-ab.ts
@@ -82398,7 +82528,7 @@ async function runAbAndGate(options) {
 
 // src/accuracy/stage.ts
 init_tensor();
-import { join as join23 } from "node:path";
+import { join as join24 } from "node:path";
 
 // src/accuracy/incident.ts
 var fmt2 = (value2, digits = 4) => formatPlain(value2, digits);
@@ -82503,8 +82633,8 @@ function topKAccuracy(outputs, output2, labels) {
 
 // src/accuracy/localize.ts
 init_tensor();
-import { mkdir as mkdir11, readFile as readFile14, writeFile as writeFile6 } from "node:fs/promises";
-import { join as join22 } from "node:path";
+import { mkdir as mkdir12, readFile as readFile15, writeFile as writeFile7 } from "node:fs/promises";
+import { join as join23 } from "node:path";
 var METHOD = {
   onnxruntime: "intermediate tensors exposed as ONNX graph outputs, candidate and fp32 reference alike",
   trtexec: "an engine built from the ONNX with the intermediate tensors marked as outputs (marking outputs can prevent layer fusion, so that engine may differ from the gated one)"
@@ -82516,8 +82646,8 @@ async function localize(req) {
     cosineBelow: req.cosineBelow
   };
   try {
-    const candBytes = new Uint8Array(await readFile14(req.build.onnxPath));
-    const refBytes = new Uint8Array(await readFile14(req.referenceOnnx));
+    const candBytes = new Uint8Array(await readFile15(req.build.onnxPath));
+    const refBytes = new Uint8Array(await readFile15(req.referenceOnnx));
     const cand = outlineModel(candBytes);
     const refTensors = new Set(outlineModel(refBytes).activations.map((a2) => a2.tensor));
     const shared = cand.activations.filter((a2) => refTensors.has(a2.tensor));
@@ -82530,17 +82660,17 @@ async function localize(req) {
       };
     }
     const names2 = shared.map((a2) => a2.tensor);
-    await mkdir11(req.workDir, { recursive: true });
-    const candPath = join22(req.workDir, "candidate-marked.onnx");
-    const refPath = join22(req.workDir, "reference-marked.onnx");
-    await writeFile6(
+    await mkdir12(req.workDir, { recursive: true });
+    const candPath = join23(req.workDir, "candidate-marked.onnx");
+    const refPath = join23(req.workDir, "reference-marked.onnx");
+    await writeFile7(
       candPath,
       withOutputs(
         candBytes,
         names2.filter((n3) => !cand.outputs.includes(n3))
       )
     );
-    await writeFile6(refPath, withOutputs(refBytes, names2));
+    await writeFile7(refPath, withOutputs(refBytes, names2));
     const reference = await referenceOutputs(refPath, req.feeds);
     const engine = await req.runner.build(
       { ...req.build, onnxPath: candPath, workDir: req.workDir },
@@ -82720,7 +82850,7 @@ async function runAccuracyStage(input2) {
       feeds: samples.map((s) => feeds[s]),
       samples,
       cosineBelow: limits.cosine?.min ?? DEFAULT_DIVERGENCE_COSINE,
-      workDir: join23(input2.workDir, "localize", `${model.name}-${precision}-b${batchSize}`)
+      workDir: join24(input2.workDir, "localize", `${model.name}-${precision}-b${batchSize}`)
     });
   }
   const incident = accuracyIncident(precision, accuracy, input2.environment);
@@ -82732,7 +82862,7 @@ init_errors();
 
 // src/sweep/measure.ts
 init_generate();
-import { join as join24 } from "node:path";
+import { join as join25 } from "node:path";
 init_types();
 function runnerMeasure(target) {
   const { runner, config: config2 } = target;
@@ -82745,7 +82875,7 @@ function runnerMeasure(target) {
     let engine;
     try {
       engine = await runner.build(
-        { ...target.request, batchSize, inputs, workDir: join24(target.workDir, "sweep") },
+        { ...target.request, batchSize, inputs, workDir: join25(target.workDir, "sweep") },
         () => {
         }
       );
@@ -83052,13 +83182,13 @@ function markFallback(results, why) {
 }
 
 // src/store/registry.ts
-import { isAbsolute as isAbsolute7, resolve as resolve8 } from "node:path";
+import { isAbsolute as isAbsolute8, resolve as resolve9 } from "node:path";
 init_errors();
 
 // src/store/filesystem-store.ts
 init_errors();
 import { unlink as unlink4 } from "node:fs/promises";
-import { basename as basename3, isAbsolute as isAbsolute6, join as join28, relative as relative3, resolve as resolve5 } from "node:path";
+import { basename as basename3, isAbsolute as isAbsolute7, join as join29, relative as relative4, resolve as resolve6 } from "node:path";
 
 // src/store/append-plan.ts
 import { createHash as createHash4 } from "node:crypto";
@@ -83139,11 +83269,11 @@ function runHash(runId) {
 // src/store/key-dir.ts
 init_errors();
 import { unlink as unlink3 } from "node:fs/promises";
-import { join as join27 } from "node:path";
+import { join as join28 } from "node:path";
 init_atomic_write();
 
 // src/store/key-summary.ts
-import { join as join26 } from "node:path";
+import { join as join27 } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 init_errors();
 init_atomic_write();
@@ -83159,7 +83289,7 @@ import {
   readdirSync,
   readFileSync as readFileSync4
 } from "node:fs";
-import { join as join25, relative as relative2, sep as sep2 } from "node:path";
+import { join as join26, relative as relative3, sep as sep3 } from "node:path";
 function isMissing(error63) {
   return error63.code === "ENOENT";
 }
@@ -83175,10 +83305,10 @@ function wrongTypeError(path6, expected) {
   return new DataError(`${path6}: expected ${expected} in the baseline store, found something else`, path6);
 }
 async function assertNoLinks(base, path6) {
-  const parts = relative2(base, path6).split(sep2).filter(Boolean);
+  const parts = relative3(base, path6).split(sep3).filter(Boolean);
   let at = base;
   for (const part of parts) {
-    at = join25(at, part);
+    at = join26(at, part);
     try {
       if (lstatSync(at).isSymbolicLink()) throw symlinkError(at);
     } catch (error63) {
@@ -83195,7 +83325,7 @@ async function storeEntries(dir) {
     if (!info2.isDirectory()) throw wrongTypeError(dir, "a directory");
     const list = readdirSync(dir, { withFileTypes: true });
     const link = list.find((d) => d.isSymbolicLink());
-    if (link) throw symlinkError(join25(dir, link.name));
+    if (link) throw symlinkError(join26(dir, link.name));
     return list.filter((d) => !d.name.startsWith(".")).sort((a2, b) => a2.name < b.name ? -1 : 1);
   } catch (error63) {
     if (error63 instanceof DataError) throw error63;
@@ -83364,7 +83494,7 @@ function decodeSummary(bytes, path6, key) {
   return runs;
 }
 async function readSummary(dir, key) {
-  const path6 = join26(dir, SUMMARY_FILE);
+  const path6 = join27(dir, SUMMARY_FILE);
   let bytes;
   try {
     bytes = await readStoreFile(path6, MAX_SUMMARY_BYTES);
@@ -83381,7 +83511,7 @@ async function readSummary(dir, key) {
   }
 }
 async function writeSummary(dir, key, records) {
-  const path6 = join26(dir, SUMMARY_FILE);
+  const path6 = join27(dir, SUMMARY_FILE);
   await writeFileAtomically(path6, encodeSummary(key, records), {
     verify: (written) => {
       if (decodeSummary(written, path6, key).size !== records.length) {
@@ -83538,7 +83668,7 @@ async function listKeyDir(dir) {
   let keyFile = false;
   for (const d of await storeEntries(dir)) {
     if (d.name !== KEY_FILE && !d.name.endsWith(RUN_SUFFIX)) continue;
-    if (!d.isFile()) throw wrongTypeError(join27(dir, d.name), "a regular file");
+    if (!d.isFile()) throw wrongTypeError(join28(dir, d.name), "a regular file");
     if (d.name === KEY_FILE) keyFile = true;
     else names2.push(d.name);
   }
@@ -83548,7 +83678,7 @@ async function runFileNames(dir) {
   return (await listKeyDir(dir)).names;
 }
 async function readKeyOf(dir) {
-  const path6 = join27(dir, KEY_FILE);
+  const path6 = join28(dir, KEY_FILE);
   const bytes = await readStoreFile(path6, MAX_KEY_FILE_BYTES);
   if (!bytes) return void 0;
   let doc;
@@ -83589,17 +83719,17 @@ async function readKeyDir(dir, key, sampleRuns) {
   const stored = keyFile ? await readKeyOf(dir) : void 0;
   if (!stored) {
     if (names2.length > 0)
-      throw new DataError(`${join27(dir, KEY_FILE)}: missing beside ${names2.length} run file(s)`, dir);
+      throw new DataError(`${join28(dir, KEY_FILE)}: missing beside ${names2.length} run file(s)`, dir);
     return void 0;
   }
-  checkSameKey(stored, key, join27(dir, KEY_FILE));
+  checkSameKey(stored, key, join28(dir, KEY_FILE));
   const summary2 = names2.length > 0 ? await readSummary(dir, key) : void 0;
   const firstWithSamples = names2.length - sampleRuns;
   const runs = names2.map((name, i3) => {
     const withSamples = i3 >= firstWithSamples;
     const cached2 = withSamples ? void 0 : summary2?.get(name);
     if (cached2) return cached2;
-    const run2 = readRunFile(join27(dir, name), key);
+    const run2 = readRunFile(join28(dir, name), key);
     return run2 && !withSamples ? storedRun(run2, false) : run2;
   });
   return runs.filter((r) => r !== void 0);
@@ -83610,7 +83740,7 @@ function readRunFile(path6, key) {
 }
 async function appendToKeyDir(dir, runs, a2) {
   const stored = await readKeyOf(dir);
-  if (stored) checkSameKey(stored, a2.key, join27(dir, KEY_FILE));
+  if (stored) checkSameKey(stored, a2.key, join28(dir, KEY_FILE));
   const existing = await runFileNames(dir);
   const hashes = new Set(existing.map(hashOfName));
   const planned = [];
@@ -83629,11 +83759,11 @@ async function appendToKeyDir(dir, runs, a2) {
   if (!stored) {
     const text = `${JSON.stringify({ schemaVersion: STORE_SCHEMA_VERSION, key: a2.key }, null, 2)}
 `;
-    await writeFileAtomically(join27(dir, KEY_FILE), text);
+    await writeFileAtomically(join28(dir, KEY_FILE), text);
   }
   const window2 = new Set([...existing, ...planned.map((p) => p.name)].sort().slice(-a2.sampleRuns));
   for (const { run: run2, name } of planned) {
-    await writeFileAtomically(join27(dir, name), encodeRunFile(run2, window2.has(name)));
+    await writeFileAtomically(join28(dir, name), encodeRunFile(run2, window2.has(name)));
   }
   const kept = await tidy(dir, a2);
   await updateSummary(dir, a2.key, kept, new Map(planned.map((p) => [p.name, p.run])));
@@ -83644,13 +83774,13 @@ async function tidy(dir, a2) {
   const pruned = Math.max(0, names2.length - a2.historySize);
   const windowStart = Math.max(0, names2.length - a2.sampleRuns);
   for (const name of names2.slice(Math.max(pruned, windowStart - a2.sampleRuns), windowStart)) {
-    await compactRun(join27(dir, name), a2.key);
+    await compactRun(join28(dir, name), a2.key);
   }
   for (const old of names2.slice(0, pruned)) {
-    await unlink3(join27(dir, old)).catch((error63) => {
+    await unlink3(join28(dir, old)).catch((error63) => {
       if (!isMissing(error63)) {
         throw new DataError(
-          `${join27(dir, old)}: stored the new run, but cannot remove this old one: ${error63.message}`,
+          `${join28(dir, old)}: stored the new run, but cannot remove this old one: ${error63.message}`,
           old
         );
       }
@@ -83663,7 +83793,7 @@ async function updateSummary(dir, key, names2, written) {
     const old = await readSummary(dir, key);
     const records = [];
     for (const name of names2) {
-      const run2 = written.get(name) ?? old?.get(name) ?? readRunFile(join27(dir, name), key);
+      const run2 = written.get(name) ?? old?.get(name) ?? readRunFile(join28(dir, name), key);
       if (run2) records.push({ file: name, run: run2 });
     }
     await writeSummary(dir, key, records);
@@ -83851,8 +83981,8 @@ var FilesystemBaselineStore = class {
   /** Where the unnamespaced schema-1 layout of this namespace may still be (namespace main only). */
   rootLayout;
   constructor(root2, options = {}) {
-    this.root = resolve5(root2);
-    this.dir = options.namespace ? join28(this.root, ...options.namespace.split("/")) : this.root;
+    this.root = resolve6(root2);
+    this.dir = options.namespace ? join29(this.root, ...options.namespace.split("/")) : this.root;
     this.description = `filesystem store at ${this.dir}`;
     const isMain = options.namespace === namespacePath({ branch: DEFAULT_NAMESPACE });
     this.rootLayout = isMain ? this.root : void 0;
@@ -83862,9 +83992,9 @@ var FilesystemBaselineStore = class {
     return this.inside(this.dir, keyPath(key).replace(/\.json$/, ""));
   }
   inside(base, rel) {
-    const path6 = join28(base, ...rel.split("/"));
-    const back = relative3(base, path6);
-    if (back === "" || back.startsWith("..") || isAbsolute6(back)) {
+    const path6 = join29(base, ...rel.split("/"));
+    const back = relative4(base, path6);
+    if (back === "" || back.startsWith("..") || isAbsolute7(back)) {
       throw new DataError(`refusing to use ${path6}: outside the store at ${base}`, path6);
     }
     return path6;
@@ -83909,7 +84039,7 @@ var FilesystemBaselineStore = class {
         const dir = this.pathFor(t.key);
         await assertNoLinks(this.root, dir);
         const stored = await readKeyOf(dir);
-        if (stored) checkSameKey(stored, t.key, join28(dir, KEY_FILE));
+        if (stored) checkSameKey(stored, t.key, join29(dir, KEY_FILE));
         await runFileNames(dir);
         legacy.set(t.keyId, await this.readSchema1(t.key));
       } catch (error63) {
@@ -83964,12 +84094,12 @@ var FilesystemBaselineStore = class {
     if (this.rootLayout) bases.push({ base: this.rootLayout, skip: NAMESPACE_ROOTS, schema2: false });
     for (const { base, skip, schema2 } of bases) {
       for (const device of await storeSubdirectories(base, skip)) {
-        const models = model === void 0 ? await storeSubdirectories(join28(base, device)) : [model];
+        const models = model === void 0 ? await storeSubdirectories(join29(base, device)) : [model];
         for (const m of models) {
-          const dir = join28(base, device, m);
+          const dir = join29(base, device, m);
           for (const item of await storeEntries(dir)) {
             if (!item.name.startsWith(prefix)) continue;
-            const key = await this.listedKey(join28(dir, item.name), base, item.isDirectory(), schema2);
+            const key = await this.listedKey(join29(dir, item.name), base, item.isDirectory(), schema2);
             if (key) keys.set(keyId(key), key);
           }
         }
@@ -83988,7 +84118,7 @@ var FilesystemBaselineStore = class {
     if (isDir) {
       key = await readKeyOf(path6);
       if (!key && (await runFileNames(path6)).length > 0) {
-        throw new DataError(`${join28(path6, KEY_FILE)}: missing beside run files`, path6);
+        throw new DataError(`${join29(path6, KEY_FILE)}: missing beside run files`, path6);
       }
     } else {
       const file2 = await readSchema1File(path6);
@@ -84030,13 +84160,13 @@ async function removeMigrated(path6) {
 // src/store/git-branch-store.ts
 init_errors();
 import { rmSync } from "node:fs";
-import { mkdtemp as mkdtemp3, rm as rm7 } from "node:fs/promises";
+import { mkdtemp as mkdtemp3, rm as rm8 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join29, resolve as resolve7 } from "node:path";
+import { join as join30, resolve as resolve8 } from "node:path";
 
 // src/store/data-branch.ts
 init_errors();
-import { resolve as resolve6 } from "node:path";
+import { resolve as resolve7 } from "node:path";
 
 // src/store/git-command.ts
 init_execa();
@@ -84089,7 +84219,7 @@ function looksLikeRemoteName(remote) {
 async function resolveRemoteUrl(remote, cwd, env) {
   if (!looksLikeRemoteName(remote)) {
     if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(remote) && !/^[^/]+@[^/]+:/.test(remote)) {
-      return resolve6(cwd, remote);
+      return resolve7(cwd, remote);
     }
     return remote;
   }
@@ -84293,7 +84423,7 @@ async function onAttemptFailure({ error: error63, attemptNumber, retriesConsumed
   const finalDelay = Math.min(delayTime, remainingTime);
   options.signal?.throwIfAborted();
   if (finalDelay > 0) {
-    await new Promise((resolve14, reject) => {
+    await new Promise((resolve15, reject) => {
       const onAbort = () => {
         clearTimeout(timeoutToken);
         options.signal?.removeEventListener("abort", onAbort);
@@ -84301,7 +84431,7 @@ async function onAttemptFailure({ error: error63, attemptNumber, retriesConsumed
       };
       const timeoutToken = setTimeout(() => {
         options.signal?.removeEventListener("abort", onAbort);
-        resolve14();
+        resolve15();
       }, finalDelay);
       if (options.unref) {
         timeoutToken.unref?.();
@@ -84530,7 +84660,7 @@ var GitBranchBaselineStore = class {
         return await changeAndPush(
           clone2,
           async () => {
-            await write(join29(clone2.dir, ...where.split("/")));
+            await write(join30(clone2.dir, ...where.split("/")));
             return { result: void 0, commit: { paths: [where], message } };
           },
           this.pushRetry()
@@ -84562,7 +84692,7 @@ var GitBranchBaselineStore = class {
     this.ready = void 0;
     if (this.exitHook) process.off("exit", this.exitHook);
     this.exitHook = void 0;
-    if (dir) await rm7(dir, { recursive: true, force: true });
+    if (dir) await rm8(dir, { recursive: true, force: true });
   }
   /** One operation on the clone at a time, so a read never sees a half-reset worktree. */
   serial(fn) {
@@ -84587,21 +84717,21 @@ var GitBranchBaselineStore = class {
     const env = gitEnv(this.options.env, extraHeaderEnv(headers));
     const remoteUrl = await resolveRemoteUrl(this.options.remote, this.options.cwd ?? process.cwd(), env);
     const root2 = this.options.tempRoot ?? process.env.RUNNER_TEMP ?? tmpdir2();
-    const dir = await mkdtemp3(join29(root2, "trt-gate-data-"));
+    const dir = await mkdtemp3(join30(root2, "trt-gate-data-"));
     this.dir = dir;
     this.exitHook = () => rmSync(dir, { recursive: true, force: true });
     process.once("exit", this.exitHook);
     const { description, branch } = this;
     this.clone = { dir, branch, description, remoteUrl, git: gitIn(dir, env, { description, remoteUrl }) };
     await initClone(this.clone);
-    this.fs = new FilesystemBaselineStore(join29(dir, ...this.path.split("/")), {
+    this.fs = new FilesystemBaselineStore(join30(dir, ...this.path.split("/")), {
       namespace: this.options.namespace
     });
     await syncToRemote(this.clone);
   }
 };
 function createGitBranchStore(config2, context3) {
-  const cwd = resolve7(context3.cwd, context3.configDir);
+  const cwd = resolve8(context3.cwd, context3.configDir);
   return new GitBranchBaselineStore({
     remote: config2.remote,
     branch: config2.branch,
@@ -84615,7 +84745,7 @@ function createGitBranchStore(config2, context3) {
 // src/store/registry.ts
 var STORE_TYPES = BaselineConfig.shape.store.unwrap().options.map((o2) => o2.shape.type.value);
 function resolveStorePath(path6, context3) {
-  return isAbsolute7(path6) ? path6 : resolve8(context3.cwd, context3.configDir, path6);
+  return isAbsolute8(path6) ? path6 : resolve9(context3.cwd, context3.configDir, path6);
 }
 var STORE_FACTORIES = {
   filesystem: (config2, context3) => new FilesystemBaselineStore(resolveStorePath(config2.path, context3), {
@@ -84630,7 +84760,7 @@ function createBaselineStore(config2, context3) {
     const known = Object.keys(STORE_FACTORIES).join(", ");
     throw new ConfigError([
       {
-        file: context3.configFile ?? resolve8(context3.cwd, context3.configDir),
+        file: context3.configFile ?? resolve9(context3.cwd, context3.configDir),
         path: "baseline.store.type",
         message: `store type "${config2.type}" is not supported by this trt-gate (supported: ${known})`
       }
@@ -84663,6 +84793,7 @@ var Input = {
   forkResults: "fork-results",
   compare: "compare",
   baseDir: "base-dir",
+  keepBase: "keep-base",
   nightlyIssues: "nightly-issues",
   publishDashboard: "publish-dashboard"
 };
@@ -84671,7 +84802,8 @@ var Output = {
   regressions: "regressions",
   resultsPath: "results-path",
   reportPath: "report-path",
-  releasePath: "release-path"
+  releasePath: "release-path",
+  basePath: "base-path"
 };
 var MODES = ["pr", "baseline", "aggregate", "release"];
 var FORK_RESULTS = ["advisory", "require-trusted"];
@@ -84688,6 +84820,8 @@ var Files = {
   releaseReport: "release-report.md",
   /** release mode: the Triton repository, SHA256SUMS and its release report, under results-dir. */
   release: "release",
+  /** baseline mode with keep-base: the kept base side (src/ab/base-bundle.ts), under results-dir. */
+  keptBase: "trt-gate-base",
   html: "report.html",
   json: "report.json"
 };
@@ -84775,6 +84909,7 @@ function readInputs(env) {
     forkResults: oneOf(env, Input.forkResults, FORK_RESULTS, "advisory", problems),
     compare: oneOf(env, Input.compare, COMPARE_METHODS, "auto", problems),
     baseDir: rawInput(env, Input.baseDir),
+    keepBase: bool(env, Input.keepBase, false, problems),
     nightlyIssues: oneOf(env, Input.nightlyIssues, NIGHTLY_ISSUES, "auto", problems),
     publishDashboard: rawInput(env, Input.publishDashboard)
   };
@@ -84794,6 +84929,7 @@ function nightlyInputProblems(inputs) {
       problems.push(`input ${Input.nightlyIssues}: only the baseline mode manages regression issues`);
     if (inputs.publishDashboard !== void 0)
       problems.push(`input ${Input.publishDashboard}: only the baseline mode publishes the dashboard`);
+    if (inputs.keepBase) problems.push(`input ${Input.keepBase}: only the baseline mode keeps the base side`);
   }
   if (inputs.nightlyIssues === "true" && !inputs.githubToken)
     problems.push(`input ${Input.nightlyIssues}: true needs a github-token with issues: write`);
@@ -84811,8 +84947,8 @@ function nightlyInputProblems(inputs) {
 }
 
 // action/main.ts
-import { mkdir as mkdir13 } from "node:fs/promises";
-import { join as join34, resolve as resolve12 } from "node:path";
+import { mkdir as mkdir14 } from "node:fs/promises";
+import { join as join35, resolve as resolve13 } from "node:path";
 
 // src/app/exit-code.ts
 init_errors();
@@ -85004,11 +85140,11 @@ var httpClient = __toESM(require_lib2(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve14) {
-      resolve14(value2);
+    return value2 instanceof P ? value2 : new P(function(resolve15) {
+      resolve15(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve14, reject) {
+  return new (P || (P = Promise))(function(resolve15, reject) {
     function fulfilled(value2) {
       try {
         step(generator.next(value2));
@@ -85024,7 +85160,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve14(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve15(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -86170,8 +86306,8 @@ function withCustomRequest(customRequest) {
 
 // node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep3 = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep3}${b64url}${sep3}${b64url}$`);
+var sep4 = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep4}${b64url}${sep4}${b64url}$`);
 var isJWT = jwtRE.test.bind(jwtRE);
 async function auth(token) {
   const isApp = isJWT(token);
@@ -89604,7 +89740,7 @@ async function writeJobSummary(markdown, env) {
 }
 
 // action/modes.ts
-import { dirname as dirname6, join as join33 } from "node:path";
+import { dirname as dirname7, join as join34 } from "node:path";
 
 // src/app/record-baselines.ts
 async function recordBaselines(store, runs, historySize) {
@@ -89680,13 +89816,13 @@ function releaseReport(models, production) {
 
 // src/release/repository.ts
 import { randomUUID as randomUUID4 } from "node:crypto";
-import { copyFile as copyFile2, mkdir as mkdir12, readdir as readdir4, rename as rename4, rm as rm8, stat as stat9, writeFile as writeFile7 } from "node:fs/promises";
-import { basename as basename4, dirname as dirname5, join as join30, relative as relative4 } from "node:path";
+import { copyFile as copyFile3, mkdir as mkdir13, readdir as readdir4, rename as rename5, rm as rm9, stat as stat10, writeFile as writeFile8 } from "node:fs/promises";
+import { basename as basename4, dirname as dirname6, join as join31, relative as relative5 } from "node:path";
 init_errors();
 
 // src/onnx/signature.ts
 init_proto();
-import { readFile as readFile15 } from "node:fs/promises";
+import { readFile as readFile16 } from "node:fs/promises";
 function signatureOf(v) {
   const dims = (v.type?.tensorType?.shape?.dim ?? []).map((d) => {
     if (d.value !== "dimValue" || d.dimValue === void 0) return -1;
@@ -89696,7 +89832,7 @@ function signatureOf(v) {
   return { name: v.name ?? "", elemType: v.type?.tensorType?.elemType ?? 0, dims };
 }
 async function onnxSignature(path6) {
-  const model = ModelProto.decode(await readFile15(path6));
+  const model = ModelProto.decode(await readFile16(path6));
   const weights = new Set((model.graph?.initializer ?? []).map((i3) => i3.name));
   return {
     inputs: (model.graph?.input ?? []).filter((i3) => !weights.has(i3.name)).map(signatureOf),
@@ -90076,7 +90212,7 @@ function archKey(results) {
 async function verifiedArtifact(entry, results, searchDirs) {
   const build = entry.build;
   if (!build) throw new DataError(`${entry.id} (run ${results.runId}): no build recorded`);
-  const candidates = [build.artifactPath, ...searchDirs.map((d) => join30(d, basename4(build.artifactPath)))];
+  const candidates = [build.artifactPath, ...searchDirs.map((d) => join31(d, basename4(build.artifactPath)))];
   let changed;
   for (const path6 of candidates) {
     const actual = await sha256File(path6).catch(() => void 0);
@@ -90167,50 +90303,50 @@ async function planRelease(candidates, loaded, searchDirs = []) {
   return planned;
 }
 async function writeRepository(out, models, extra) {
-  const tmp = join30(dirname5(out), `.${basename4(out)}.tmp-${randomUUID4()}`);
+  const tmp = join31(dirname6(out), `.${basename4(out)}.tmp-${randomUUID4()}`);
   const sums = [];
   try {
     for (const m of models) {
-      const dir = join30(tmp, "model_repository", m.name);
-      await mkdir12(join30(dir, "1"), { recursive: true });
+      const dir = join31(tmp, "model_repository", m.name);
+      await mkdir13(join31(dir, "1"), { recursive: true });
       const text = toPbtxt(ModelConfigType, m.config);
       const back = parsePbtxt(ModelConfigType, text);
       if (JSON.stringify(back) !== JSON.stringify(m.config))
         throw new Error(`${m.name}/config.pbtxt does not parse back to its content`);
-      await writeFile7(join30(dir, "config.pbtxt"), text);
+      await writeFile8(join31(dir, "config.pbtxt"), text);
       for (const [file2, source] of Object.entries(m.sources)) {
-        const target = join30(dir, "1", file2);
-        await copyFile2(source, target);
+        const target = join31(dir, "1", file2);
+        await copyFile3(source, target);
         const sha = await sha256File(target);
         if (sha !== m.files[file2])
           throw new DataError(`${target}: copy hashes to ${sha}, expected ${m.files[file2]}`);
       }
     }
-    for (const [file2, text] of Object.entries(extra)) await writeFile7(join30(tmp, file2), text);
+    for (const [file2, text] of Object.entries(extra)) await writeFile8(join31(tmp, file2), text);
     const listed = await listFiles(tmp);
-    for (const path6 of listed) sums.push(`${await sha256File(join30(tmp, path6))}  ${path6}`);
-    await writeFile7(join30(tmp, "SHA256SUMS"), `${sums.join("\n")}
+    for (const path6 of listed) sums.push(`${await sha256File(join31(tmp, path6))}  ${path6}`);
+    await writeFile8(join31(tmp, "SHA256SUMS"), `${sums.join("\n")}
 `);
     const old = `${tmp}.old`;
-    const existed = await stat9(out).then(
+    const existed = await stat10(out).then(
       () => true,
       () => false
     );
-    if (existed) await rename4(out, old);
-    await rename4(tmp, out);
-    if (existed) await rm8(old, { recursive: true, force: true });
+    if (existed) await rename5(out, old);
+    await rename5(tmp, out);
+    if (existed) await rm9(old, { recursive: true, force: true });
     return listed;
   } catch (error63) {
-    await rm8(tmp, { recursive: true, force: true });
+    await rm9(tmp, { recursive: true, force: true });
     throw error63;
   }
 }
 async function listFiles(root2, dir = root2) {
   const out = [];
   for (const d of await readdir4(dir, { withFileTypes: true })) {
-    const path6 = join30(dir, d.name);
+    const path6 = join31(dir, d.name);
     if (d.isDirectory()) out.push(...await listFiles(root2, path6));
-    else out.push(relative4(root2, path6));
+    else out.push(relative5(root2, path6));
   }
   return out.sort();
 }
@@ -90322,12 +90458,12 @@ function failClosed(gate, problems) {
 }
 
 // action/nightly.ts
-import { resolve as resolve9 } from "node:path";
+import { resolve as resolve10 } from "node:path";
 
 // src/dashboard/site.ts
 init_errors();
-import { readdir as readdir5, rename as rename5, rm as rm9 } from "node:fs/promises";
-import { join as join31 } from "node:path";
+import { readdir as readdir5, rename as rename6, rm as rm10 } from "node:fs/promises";
+import { join as join32 } from "node:path";
 
 // src/history/detect.ts
 init_simple_statistics();
@@ -90450,11 +90586,11 @@ function fromRegistry(name, minEffect) {
   };
 }
 function historyMetrics(minEffectPct) {
-  const relative5 = { kind: "relative", pct: minEffectPct };
+  const relative6 = { kind: "relative", pct: minEffectPct };
   return [
-    fromRegistry("latency.p50", relative5),
-    fromRegistry("latency.p99", relative5),
-    fromRegistry("throughput", relative5),
+    fromRegistry("latency.p50", relative6),
+    fromRegistry("latency.p99", relative6),
+    fromRegistry("throughput", relative6),
     fromRegistry("accuracy.cosine", { kind: "absolute", value: 1e-4 }),
     fromRegistry("accuracy.top1Agreement", { kind: "absolute", value: 0.01 })
   ];
@@ -91057,12 +91193,12 @@ async function writeDashboard(dir, files) {
       `--out ${dir}: the directory holds other files; give an empty or new directory (or an earlier dashboard)`
     );
   const staging = `${dir}.tmp-${process.pid}`;
-  await rm9(staging, { recursive: true, force: true });
-  for (const [name, html] of files) await writeFileAtomically(join31(staging, name), html);
-  await writeFileAtomically(join31(staging, MARKER), "written by trt-gate dashboard\n");
-  await rm9(dir, { recursive: true, force: true });
-  await rename5(staging, dir);
-  return [...files.keys()].map((name) => join31(dir, name));
+  await rm10(staging, { recursive: true, force: true });
+  for (const [name, html] of files) await writeFileAtomically(join32(staging, name), html);
+  await writeFileAtomically(join32(staging, MARKER), "written by trt-gate dashboard\n");
+  await rm10(dir, { recursive: true, force: true });
+  await rename6(staging, dir);
+  return [...files.keys()].map((name) => join32(dir, name));
 }
 
 // src/history/issues.ts
@@ -91318,7 +91454,7 @@ function sitePublisher(store, dir, ctx) {
       }
     };
   }
-  return directoryPublisher(resolve9(ctx.workspace, dir));
+  return directoryPublisher(resolve10(ctx.workspace, dir));
 }
 async function runNightly(step, store, written) {
   const { inputs, ctx, api, log } = step;
@@ -91372,12 +91508,12 @@ function nightlyNotes(outcome) {
 
 // action/results-files.ts
 init_errors();
-import { lstat as lstat3, readdir as readdir6, readFile as readFile16 } from "node:fs/promises";
-import { isAbsolute as isAbsolute8, join as join32, resolve as resolve10, sep as sep4 } from "node:path";
+import { lstat as lstat4, readdir as readdir6, readFile as readFile17 } from "node:fs/promises";
+import { isAbsolute as isAbsolute9, join as join33, resolve as resolve11, sep as sep5 } from "node:path";
 var MAX_RESULTS_FILES = 500;
 var GLOB_CHARS = /[*?[\]{}]/;
 function toPosix(path6) {
-  return sep4 === "\\" ? path6.replace(/\\/g, "/") : path6;
+  return sep5 === "\\" ? path6.replace(/\\/g, "/") : path6;
 }
 function globToRegExp(pattern) {
   let re = "";
@@ -91415,7 +91551,7 @@ async function walk(dir, re, out, budget) {
     );
   }
   for (const entry of entries2) {
-    const path6 = join32(dir, entry.name);
+    const path6 = join33(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name === ".git" || entry.name === "node_modules") continue;
       await walk(path6, re, out, budget);
@@ -91432,7 +91568,7 @@ async function walk(dir, re, out, budget) {
 async function expandResultsFiles(patterns, cwd) {
   const found = /* @__PURE__ */ new Set();
   for (const pattern of patterns) {
-    const absolute = isAbsolute8(pattern) ? pattern : resolve10(cwd, pattern);
+    const absolute = isAbsolute9(pattern) ? pattern : resolve11(cwd, pattern);
     if (!GLOB_CHARS.test(pattern)) {
       found.add(absolute);
       continue;
@@ -91459,7 +91595,7 @@ async function expandResultsFiles(patterns, cwd) {
 async function loadResultsFile(path6, maxBytes) {
   let info2;
   try {
-    info2 = await lstat3(path6);
+    info2 = await lstat4(path6);
   } catch (error63) {
     const code = error63.code;
     throw new UsageError(
@@ -91473,7 +91609,7 @@ async function loadResultsFile(path6, maxBytes) {
       path6
     );
   }
-  const text = await readFile16(path6, "utf8");
+  const text = await readFile17(path6, "utf8");
   if (text.length > maxBytes) throw new DataError(`${path6}: over the size limit`, path6);
   const results = parseResults(text, path6);
   delete results.gate;
@@ -91495,7 +91631,7 @@ async function loadResultsFiles(patterns, cwd, maxBytes, keepGoing = false) {
 }
 
 // action/store.ts
-import { resolve as resolve11 } from "node:path";
+import { resolve as resolve12 } from "node:path";
 
 // src/app/open-store.ts
 init_errors();
@@ -91536,7 +91672,7 @@ function openStore2(inputs, ctx, namespace, token) {
   );
   return openStore(config2, {
     namespace,
-    configDir: resolve11(ctx.workspace),
+    configDir: resolve12(ctx.workspace),
     cwd: ctx.workspace,
     extraHeaders: authenticate ? tokenExtraHeader(ctx.serverUrl, token) : {}
   });
@@ -91693,10 +91829,10 @@ async function releaseMode(m) {
     compared,
     // A release reads the models' signatures: the config's model files must be here then.
     loaded: gated.loaded ?? (() => loadConfig(m.inputs.config, m.ctx.workspace)),
-    out: join33(m.resultsDir, Files.release),
+    out: join34(m.resultsDir, Files.release),
     problems,
     // Engines downloaded beside their results files (the recorded paths are the matrix jobs').
-    artifactDirs: [...new Set(gated.files.map((f) => dirname6(f)))]
+    artifactDirs: [...new Set(gated.files.map((f) => dirname7(f)))]
   });
   if (decision.released) m.log.info(`released to ${decision.released.out}`);
   else m.log.warning(`trt-gate: ${decision.refused}`);
@@ -91716,7 +91852,7 @@ async function releaseMode(m) {
 async function baselineMode(m) {
   const policy = baselineWritePolicy(m.ctx);
   const ns = "production" in policy ? { production: true } : { branch: policy.branch };
-  const { compared, gate, appended, nightly, problems } = await withStore(m, ns, async (store) => {
+  const { compared, gate, appended, nightly, problems, loaded } = await withStore(m, ns, async (store) => {
     m.log.info(`recording baselines for ${namespaceLabel(ns)} in ${store.description}`);
     const gated = await gatedCandidates(m, store);
     const outcomes = await recordBaselines(store, gated.compared, gated.settings.config.baseline.historySize);
@@ -91734,8 +91870,10 @@ async function baselineMode(m) {
       problems: [...gated.problems, ...history.problems]
     };
   });
+  const keptBase = m.inputs.keepBase ? await keepBase(m, loaded, "branch" in ns ? ns.branch : void 0) : void 0;
   return {
     mode: "baseline",
+    ...keptBase ? { keptBase } : {},
     compared,
     gate: failClosed(gate, problems),
     problems,
@@ -91746,6 +91884,19 @@ async function baselineMode(m) {
     ...nightly ? { nightly } : {},
     publishesToPullRequest: false
   };
+}
+async function keepBase(m, loaded, branch) {
+  const commit2 = m.ctx.sha;
+  if (!commit2)
+    throw new UsageError(`input ${Input.keepBase}: GITHUB_SHA is not set, so the kept base has no commit`);
+  const config2 = loaded ?? await loadConfig(m.inputs.config, m.ctx.workspace);
+  const path6 = join34(m.resultsDir, Files.keptBase);
+  const manifest = await writeBaseBundle(config2, m.ctx.workspace, path6, {
+    commit: commit2,
+    ...branch ? { branch } : {}
+  });
+  m.log.info(`kept the base side of ${commit2.slice(0, 12)} (${manifest.files.length} files) in ${path6}`);
+  return { path: path6, commit: commit2, files: manifest.files.length };
 }
 var MODE_HANDLERS = {
   pr: prMode,
@@ -92187,6 +92338,11 @@ function appendedNotes(outcome) {
       `**Not recorded:** ${skipped.slice(0, 20).map((s) => `${escapeMarkdown(s.entryId)} (${escapeMarkdown(s.reason)})`).join("; ")}${skipped.length > 20 ? ` and ${skipped.length - 20} more` : ""}`
     );
   }
+  if (outcome.keptBase) {
+    lines.push(
+      `**Base side kept** for pull requests: commit ${escapeMarkdown(outcome.keptBase.commit.slice(0, 12))}, ${outcome.keptBase.files} files with their sha256 (upload ${escapeMarkdown(Files.keptBase)}/; pass it as base-dir).`
+    );
+  }
   return [...lines, ...history];
 }
 async function run() {
@@ -92205,8 +92361,8 @@ async function run() {
       logger.notice(`trt-gate: nothing to do: ${nothingToDo}`);
       return { exitCode: ExitCode2.ok, outputs };
     }
-    const resultsDir = resolve12(ctx.workspace, inputs.resultsDir);
-    await mkdir13(resultsDir, { recursive: true });
+    const resultsDir = resolve13(ctx.workspace, inputs.resultsDir);
+    await mkdir14(resultsDir, { recursive: true });
     const target = await resolveTarget(ctx, api, logger);
     const outcome = await MODE_HANDLERS[inputs.mode]({
       inputs,
@@ -92234,10 +92390,10 @@ async function run() {
       problems: outcome.problems,
       notices: outcome.notices
     });
-    const reportPath = join34(resultsDir, outcome.reportFile);
+    const reportPath = join35(resultsDir, outcome.reportFile);
     await writeArtifact(reportPath, reports.full);
-    await writeArtifact(join34(resultsDir, Files.html), reports.html);
-    await writeArtifact(join34(resultsDir, Files.json), reports.json);
+    await writeArtifact(join35(resultsDir, Files.html), reports.html);
+    await writeArtifact(join35(resultsDir, Files.json), reports.json);
     const published = await publishToGitHub({
       api,
       inputs,
@@ -92273,6 +92429,7 @@ async function run() {
     outputs[Output.resultsPath] = outcome.resultsPath;
     outputs[Output.reportPath] = reportPath;
     if (outcome.release?.released) outputs[Output.releasePath] = outcome.release.released.out;
+    if (outcome.keptBase) outputs[Output.basePath] = outcome.keptBase.path;
     for (const [name, value2] of Object.entries(outputs)) setOutput(name, value2);
     let exitCode = outcomeExitCode(outcome.compared, outcome.gate);
     if (exitCode === ExitCode2.modelFailed) {
@@ -92312,9 +92469,9 @@ async function run() {
 init_execa();
 init_errors();
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir14, mkdtemp as mkdtemp4, readFile as readFile17, rename as rename6, rm as rm10, writeFile as writeFile8 } from "node:fs/promises";
+import { mkdir as mkdir15, mkdtemp as mkdtemp4, readFile as readFile18, rename as rename7, rm as rm11, writeFile as writeFile9 } from "node:fs/promises";
 import { arch as arch2, platform as platform3 } from "node:os";
-import { basename as basename5, dirname as dirname7, join as join35, resolve as resolve13 } from "node:path";
+import { basename as basename5, dirname as dirname8, join as join36, resolve as resolve14 } from "node:path";
 var PACKAGE = "onnxruntime-node";
 var TOOL = "trt-gate-onnxruntime-node";
 var COMPLETE = ".trt-gate-complete";
@@ -92323,11 +92480,11 @@ function lockedOnnxRuntime() {
   return { version: lockfile.packages[`node_modules/${PACKAGE}`].version, lockfile };
 }
 function entryOf2(prefix) {
-  return join35(prefix, "node_modules", PACKAGE, "dist", "index.js");
+  return join36(prefix, "node_modules", PACKAGE, "dist", "index.js");
 }
 async function installedVersion(prefix) {
   try {
-    const pkg = JSON.parse(await readFile17(join35(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
+    const pkg = JSON.parse(await readFile18(join36(prefix, "node_modules", PACKAGE, "package.json"), "utf8"));
     return typeof pkg.version === "string" ? pkg.version : void 0;
   } catch {
     return void 0;
@@ -92336,7 +92493,7 @@ async function installedVersion(prefix) {
 async function locateOnnxRuntime(source) {
   const { version: version2, lockfile } = lockedOnnxRuntime();
   if (source.preinstalled) {
-    const prefix2 = resolve13(source.preinstalled);
+    const prefix2 = resolve14(source.preinstalled);
     const found = await installedVersion(prefix2);
     if (!found) {
       throw new UsageError(
@@ -92352,41 +92509,41 @@ async function locateOnnxRuntime(source) {
       `${PACKAGE} is needed to run models, and there is neither a tool cache (RUNNER_TOOL_CACHE, RUNNER_TEMP) to install it into nor an onnxruntime-node-dir input`
     );
   }
-  const prefix = join35(source.toolCache, TOOL, version2, `${platform3()}-${arch2()}`);
-  if (existsSync3(join35(prefix, COMPLETE)) && await installedVersion(prefix) === version2) {
+  const prefix = join36(source.toolCache, TOOL, version2, `${platform3()}-${arch2()}`);
+  if (existsSync3(join36(prefix, COMPLETE)) && await installedVersion(prefix) === version2) {
     source.log(`trt-gate: ${PACKAGE} ${version2} from ${prefix}`);
     return entryOf2(prefix);
   }
-  await mkdir14(dirname7(prefix), { recursive: true });
-  const staging = await mkdtemp4(join35(dirname7(prefix), `.${basename5(prefix)}-`));
+  await mkdir15(dirname8(prefix), { recursive: true });
+  const staging = await mkdtemp4(join36(dirname8(prefix), `.${basename5(prefix)}-`));
   try {
-    await writeFile8(join35(staging, "package.json"), `${JSON.stringify(lockfile.packages[""], null, 2)}
+    await writeFile9(join36(staging, "package.json"), `${JSON.stringify(lockfile.packages[""], null, 2)}
 `);
-    await writeFile8(join35(staging, "package-lock.json"), `${JSON.stringify(lockfile, null, 2)}
+    await writeFile9(join36(staging, "package-lock.json"), `${JSON.stringify(lockfile, null, 2)}
 `);
     source.log(`trt-gate: installing ${PACKAGE} ${version2} into ${prefix}`);
     await (source.install ?? npmCi())(staging, source.log);
     if (await installedVersion(staging) !== version2 || !existsSync3(entryOf2(staging)))
       throw new Error(`the install in ${staging} has no ${PACKAGE} ${version2}`);
-    await writeFile8(join35(staging, COMPLETE), `${version2}
+    await writeFile9(join36(staging, COMPLETE), `${version2}
 `);
     if (existsSync3(prefix)) {
-      if (existsSync3(join35(prefix, COMPLETE))) return entryOf2(prefix);
-      await rename6(prefix, `${staging}-stale`);
-      await rm10(`${staging}-stale`, { recursive: true, force: true });
+      if (existsSync3(join36(prefix, COMPLETE))) return entryOf2(prefix);
+      await rename7(prefix, `${staging}-stale`);
+      await rm11(`${staging}-stale`, { recursive: true, force: true });
     }
-    await rename6(staging, prefix).catch((error63) => {
-      if (!existsSync3(join35(prefix, COMPLETE))) throw error63;
+    await rename7(staging, prefix).catch((error63) => {
+      if (!existsSync3(join36(prefix, COMPLETE))) throw error63;
     });
   } finally {
-    await rm10(staging, { recursive: true, force: true });
+    await rm11(staging, { recursive: true, force: true });
   }
   return entryOf2(prefix);
 }
 function npmCi(extraArgs = []) {
   return async (dir, log) => {
-    const besideNode = join35(
-      dirname7(process.execPath),
+    const besideNode = join36(
+      dirname8(process.execPath),
       "..",
       "lib",
       "node_modules",

@@ -5,12 +5,14 @@ import { execa } from 'execa';
 import { type LoadedConfig, loadConfig, parseConfig } from '../config/load.js';
 import type { TrtGateConfig } from '../config/schema.js';
 import { ConfigError, UsageError } from '../errors.js';
+import { isBaseBundle, openBaseBundle } from './base-bundle.js';
 
 /**
  * The base side of an A/B run: the PR base's config and model files. From a git ref they are read
  * as blobs (`git cat-file`) into a private temp directory — only the config and the files it names
  * (models, input data, calibration caches); nothing of the base is checked out or run. From a
- * directory, its config at the same relative path as the candidate's is loaded as is.
+ * directory, its config at the same relative path as the candidate's is loaded as is; a directory
+ * holding a kept base (src/ab/base-bundle.ts) is verified first.
  */
 export interface BaseSide {
   loaded: LoadedConfig;
@@ -22,6 +24,11 @@ export interface BaseSide {
 /** `against` is a directory when one exists at that path, else a git ref. */
 export async function openBaseSide(against: string, configPath: string, cwd: string): Promise<BaseSide> {
   const asDir = resolve(cwd, against);
+  if (await isBaseBundle(asDir)) {
+    const { loaded, manifest } = await openBaseBundle(asDir, configPath, cwd);
+    const of = manifest.branch ? ` of ${manifest.branch}` : '';
+    return { loaded, label: `kept base${of} at ${manifest.commit.slice(0, 12)}`, cleanup: async () => {} };
+  }
   if (await isDirectory(asDir)) {
     const loaded = await loadConfig(join(asDir, relative(cwd, resolve(cwd, configPath))));
     return { loaded, label: `directory ${against}`, cleanup: async () => {} };

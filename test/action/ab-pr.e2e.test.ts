@@ -235,6 +235,55 @@ describe('pr mode: same-job A/B against the PR base', () => {
     expect(check).toMatch(/not same-job A\/B: .*fetch-depth: 0/);
   }, 300_000);
 
+  it("the base side the base branch's baseline job kept (keep-base) is measured against, verified, where git has no base", async () => {
+    const origin = join(sandbox.root, 'origin');
+    const { base, head } = await prRepo(origin);
+    // The baseline job on main, at the base commit: records, and keeps the base side.
+    const mainWs = join(sandbox.root, 'main-ws');
+    await git(sandbox.root, 'clone', '-q', `file://${origin}`, mainWs);
+    await git(mainWs, 'checkout', '-q', base);
+    const kept = await runAction({
+      ...(await sandbox.env({
+        event: 'push.json',
+        eventName: 'push',
+        apiUrl: github.url,
+        sha: base,
+        inputs: {
+          [Input.mode]: 'baseline',
+          [Input.keepBase]: 'true',
+          [Input.resultsFiles]: await writeJson(join(sandbox.root, 'b.json'), benchResults({ runId: 'b' })),
+        },
+      })),
+      GITHUB_WORKSPACE: mainWs,
+    });
+    expect(kept.error).toBeUndefined();
+    const bundle = kept.fileOutputs['base-path']!;
+    expect(bundle).toBe(join(mainWs, 'trt-gate-results', 'trt-gate-base'));
+    expect(await sandbox.summary()).toMatch(
+      /\*\*Base side kept\*\* for pull requests: commit [0-9a-f]{12}, 2 files/,
+    );
+
+    // The PR job: a shallow clone (no base commit), the kept base downloaded beside it.
+    await rm(sandbox.workspace, { recursive: true, force: true });
+    await git(sandbox.root, 'clone', '-q', '--depth', '1', `file://${origin}`, sandbox.workspace);
+    const run = await runAction(await prStep(await prEvent(base, head), { [Input.baseDir]: bundle }));
+    expect(run.error).toBeUndefined();
+    const cmp = run.outcome!.compared[0]!.comparisons![0]!;
+    expect([cmp.method, cmp.ab?.base]).toEqual(['ab', `kept base of main at ${base.slice(0, 12)}`]);
+    expect(cmp.verdict, cmp.reason).toBe('regressed');
+    expect(run.exitCode).toBe(1);
+    expect(github.comments.get(42)!.at(-1)!.body).toMatch(
+      /Judged by same-job A\/B against kept base of main at/,
+    );
+
+    // A kept file changed after it was kept: exit 4 naming it, nothing judged.
+    const model = join(bundle, 'tree', 'models', 'tinycnn.onnx');
+    await writeFile(model, Buffer.concat([await readFile(model), Buffer.from([0])]));
+    const tampered = await runAction(await prStep(await prEvent(base, head), { [Input.baseDir]: bundle }));
+    expect(tampered.exitCode).toBe(4);
+    expect(tampered.error).toContain(`${model}: does not match its sha256 and size`);
+  }, 300_000);
+
   it('compare: ab refuses to fall back: a base without a config is a usage error (exit 2)', async () => {
     // The PR sets trt-gate up: its base has no trt-gate.yml.
     const dir = sandbox.workspace;
