@@ -259,7 +259,7 @@ describe('pr mode: same-job A/B against the PR base', () => {
     expect(kept.error).toBeUndefined();
     const bundle = kept.fileOutputs['base-path']!;
     expect(bundle).toBe(join(mainWs, 'trt-gate-results', 'trt-gate-base'));
-    expect(await sandbox.summary()).toMatch(
+    expect(await readFile(kept.fileOutputs['report-path']!, 'utf8')).toMatch(
       /\*\*Base side kept\*\* for pull requests: commit [0-9a-f]{12}, 2 files/,
     );
 
