@@ -20,7 +20,9 @@ import { type BaselineRun, STORE_SCHEMA_VERSION } from './types.js';
  * corrupt, another key's, another schema) is ignored in favour of the run files. So a summary
  * lost to a concurrent writer, left stale by an older trt-gate, or resolved to one side of a git
  * merge costs time, never runs. A run's statistics never change once written (compaction only
- * drops its samples), so a run's record stays true for as long as its file name is listed.
+ * drops its samples), so a run's record stays true for as long as its file name is listed. The
+ * flip side: a covered run file is not reopened, so damage done to it after it was summarised is
+ * found when its samples are read or a summary is rebuilt from it, not by a read without samples.
  *
  * Written by every append after its housekeeping (temp + verify + rename, see appendToKeyDir);
  * reading never writes it, so a stale summary is brought up to date by the next append.
@@ -28,7 +30,7 @@ import { type BaselineRun, STORE_SCHEMA_VERSION } from './types.js';
 export const SUMMARY_FILE = 'summary.json.gz';
 /** `summary.json.gz`'s own format version (independent of the store schema: it is a cache). */
 const SUMMARY_VERSION = 1;
-/** 30 runs' statistics are ~70 KB of JSON; this only bounds what a corrupt or hostile file costs. */
+/** 30 runs' statistics are ~40 KB of JSON; this only bounds what a corrupt or hostile file costs. */
 const MAX_SUMMARY_BYTES = 16 * 1024 * 1024;
 const MAX_SUMMARY_JSON_BYTES = 128 * 1024 * 1024;
 /** A run file's name (see runFileName in key-dir.ts): nothing that could leave the directory. */

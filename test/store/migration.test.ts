@@ -5,11 +5,14 @@
  */
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DataError } from '../../src/errors.js';
 import { FilesystemBaselineStore } from '../../src/store/filesystem-store.js';
 import { keyPath } from '../../src/store/key.js';
+import { SUMMARY_FILE } from '../../src/store/key-summary.js';
 import { namespacePath } from '../../src/store/namespace.js';
+import { storedRun } from '../../src/store/run-file.js';
 import {
   keyDirPath,
   listTree,
@@ -95,7 +98,20 @@ describe('schema-1 key files in a namespace (the Action layout)', () => {
     const original = old[29]!.entries[0]!.latency!;
     expect(migrated.trials[0]!.stats).toEqual(original.trials[0]!.stats);
     expect(migrated.trials[0]!.samples).toEqual(original.trials[0]!.samples.map(Math.fround));
+    // The migrating append wrote the key's summary: a read without samples comes from it alone,
+    // the same history. (Schema-1 key B has none, and is read whole.)
+    const summary = JSON.parse(
+      gunzipSync(await readFile(join(ns, keyDirPath(keyA), SUMMARY_FILE))).toString(),
+    );
+    expect(summary.runs.map((r: { file: string }) => r.file)).toEqual(names);
+    expect(await store.read(keyA, { samples: false })).toEqual({
+      key: keyA,
+      runs: after.runs.map((r) => storedRun(r, false)),
+    });
     expect((await store.read(keyB))!.runs).toHaveLength(30);
+    expect((await store.read(keyB, { samples: false }))!.runs.map((r) => r.runId)).toEqual(
+      old.map((r) => r.runId),
+    );
   });
 
   it('migrates a schema-0 file (flat samples) through schema 1', async () => {
