@@ -15,7 +15,7 @@
  * the table so far is rewritten after every round to BENCH_OUT (default /tmp/ab-detection.json).
  *
  *   [BATCH=1] [AB_MIN_EFFECT=2] [AB_MAX_PAIRS=150] [AB_MAX_SECONDS=20] [AB_INTERLEAVE=inference,block]
- *   [AB_ARMS=A/A,+3%,+5%,+10%]
+ *   [AB_ARMS=A/A,+3%,+5%,+10%] [AB_RELOAD=cycle|never]
  *   [PERIODS=quiet,busy] [BENCH_OUT=file] npx tsx bench/ab-detection.ts [rounds=60] [historyRuns=5]
  */
 import { writeFile } from 'node:fs/promises';
@@ -41,6 +41,7 @@ const minEffectPct = Number(process.env.AB_MIN_EFFECT ?? 2);
 const periods = (process.env.PERIODS ?? 'quiet,busy').split(',') as Array<'quiet' | 'busy'>;
 const interleaves = (process.env.AB_INTERLEAVE ?? 'inference').split(',') as Array<'inference' | 'block'>;
 const out = process.env.BENCH_OUT ?? '/tmp/ab-detection.json';
+const reloadSessions = (process.env.AB_RELOAD ?? 'cycle') as 'cycle' | 'never';
 const historyPlan = { warmup: 30, iterations: 60, minDurationMs: 0, trials: 10 };
 const ab = TrtGateConfig.shape.ab.parse(undefined);
 const budget = {
@@ -101,7 +102,13 @@ async function abComparison(
     new BalancedSchedule<ArmName>([...arms.keys()], deriveRng(0, seed)),
     (s) => judgePaired({ ab: s.ab, aa: s.aa, minEffectPct, confidence: 0.99, direction: 'lower' }),
   );
-  const plan = { warmup: ab.blockWarmup, iterations: ab.blockIterations, minDurationMs: 0, interleave };
+  const plan = {
+    warmup: ab.blockWarmup,
+    iterations: ab.blockIterations,
+    minDurationMs: 0,
+    interleave,
+    reload: reloadSessions,
+  };
   await runAdaptive([e], budget, plan, () => performance.now());
   for (const engine of engines) await runner.release(engine);
   return {
@@ -129,6 +136,12 @@ const push = <T>(m: Map<string, T[]>, k: string, v: T) => m.set(k, [...(m.get(k)
 const started = performance.now();
 const background = periods.includes('busy') ? new BackgroundLoad(1) : undefined;
 if (background) background.busy = false;
+// Stopped early (the table so far is in BENCH_OUT): take the bursting processes down too.
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    background?.stop();
+    process.exit(130);
+  });
 try {
   for (let r = 0; r < rounds + historyRuns; r++) {
     const judged = r >= historyRuns;
@@ -234,6 +247,7 @@ function summary(seconds: number) {
     batch: bench.batch,
     minEffectPct,
     budget,
+    reload: reloadSessions,
     block: { warmup: ab.blockWarmup, iterations: ab.blockIterations },
     seconds: Math.round(seconds),
     loadAverage: Object.fromEntries(periods.map((p) => [p, loadOf(p)])),

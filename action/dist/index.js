@@ -35171,6 +35171,17 @@ var init_runner = __esm({
         }
         return outputs;
       }
+      async reload(engine) {
+        const old = this.session(engine);
+        let session;
+        try {
+          session = await this.ort.InferenceSession.create(engine.request.onnxPath, this.sessionOptions());
+        } catch (error63) {
+          throw this.buildError(engine.request, error63);
+        }
+        this.sessions.set(engine, session);
+        await old.release();
+      }
       async release(engine) {
         const session = this.sessions.get(engine);
         this.sessions.delete(engine);
@@ -75899,7 +75910,14 @@ var AbConfig = external_exports.strictObject({
    * within each round, so a burst of other work hits every arm alike; `block`: whole blocks per
    * arm back to back (what trtexec always does).
    */
-  interleave: external_exports.enum(["inference", "block"]).default("inference")
+  interleave: external_exports.enum(["inference", "block"]).default("inference"),
+  /**
+   * `cycle`: where the runner can (onnxruntime), every arm's session is loaded afresh after each
+   * balanced cycle of rounds, so a session that landed somewhere slow is one cycle's noise, not a
+   * bias of its arm for the whole job (seen on this VM: an unchanged model flagged in 2 of 25
+   * comparisons with one session per arm); `never`: one session per arm.
+   */
+  reload: external_exports.enum(["cycle", "never"]).default("cycle")
 });
 var ValidationConfig = external_exports.strictObject({
   /** An .npz (one array per input, named by the input), an .npy (one-input models), or a directory of them. */
@@ -81826,6 +81844,7 @@ async function runAdaptive(entries2, budget, plan, now, progress = () => {
       for (let r = 0; r < rounds; r++) {
         e.series.add(await measureRound(e.arms, e.schedule, plan, now));
       }
+      if (plan.reload !== "never") await reloadArms(e, now);
       if (e.series.pairs >= budget.minPairs) {
         e.judgement = e.judge(e.series);
         if (e.judgement.verdict !== "inconclusive") stop(e, "settled");
@@ -81838,6 +81857,11 @@ async function runAdaptive(entries2, budget, plan, now, progress = () => {
     open5 = open5.filter((e) => !e.stopped);
   }
   for (const e of entries2) e.judgement = finalJudgement(e, budget.minPairs);
+}
+async function reloadArms(e, now) {
+  const started = now();
+  for (const arm of e.arms.values()) await arm.runner.reload?.(arm.engine);
+  e.series.spentMs += now() - started;
 }
 function finalJudgement(e, minPairs) {
   const j = e.judge(e.series);
@@ -82352,7 +82376,13 @@ async function runAb(options) {
     await runAdaptive(
       measured2,
       budget,
-      { warmup: ab.blockWarmup, iterations: ab.blockIterations, minDurationMs: 0, interleave: ab.interleave },
+      {
+        warmup: ab.blockWarmup,
+        iterations: ab.blockIterations,
+        minDurationMs: 0,
+        interleave: ab.interleave,
+        reload: ab.reload
+      },
       now,
       (e) => observer.onEvent({
         type: "stage",
@@ -83431,6 +83461,9 @@ function unpackTrials(text) {
   }
   return trials;
 }
+function summarizable(file2) {
+  return RUN_FILE_NAME.test(file2);
+}
 function encodeSummary(key, records) {
   const doc = {
     summaryVersion: SUMMARY_VERSION,
@@ -83792,7 +83825,7 @@ async function updateSummary(dir, key, names2, written) {
   try {
     const old = await readSummary(dir, key);
     const records = [];
-    for (const name of names2) {
+    for (const name of names2.filter(summarizable)) {
       const run2 = written.get(name) ?? old?.get(name) ?? readRunFile(join28(dir, name), key);
       if (run2) records.push({ file: name, run: run2 });
     }

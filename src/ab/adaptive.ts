@@ -68,6 +68,7 @@ export async function runAdaptive(
       for (let r = 0; r < rounds; r++) {
         e.series.add(await measureRound(e.arms, e.schedule, plan, now));
       }
+      if (plan.reload !== 'never') await reloadArms(e, now);
       if (e.series.pairs >= budget.minPairs) {
         e.judgement = e.judge(e.series);
         if (e.judgement.verdict !== 'inconclusive') stop(e, 'settled');
@@ -81,6 +82,17 @@ export async function runAdaptive(
     open = open.filter((e) => !e.stopped);
   }
   for (const e of entries) e.judgement = finalJudgement(e, budget.minPairs);
+}
+
+/**
+ * Fresh sessions for every arm of an entry (runners that can): where a session's memory landed
+ * becomes noise between cycles, which the pairs' interval carries, instead of a bias of one arm.
+ * The time it takes counts as measurement time.
+ */
+async function reloadArms(e: AdaptiveEntry, now: () => number): Promise<void> {
+  const started = now();
+  for (const arm of e.arms.values()) await arm.runner.reload?.(arm.engine);
+  e.series.spentMs += now() - started;
 }
 
 /** Fewer pairs than minPairs (the time budget ran out first) never give a verdict. */

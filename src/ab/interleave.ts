@@ -28,6 +28,8 @@ export interface BlockPlan {
   minDurationMs: number;
   /** `inference` (default): arms alternate inference by inference where the runner can; `block`: always whole blocks. */
   interleave?: 'inference' | 'block';
+  /** `cycle` (default): fresh sessions for every arm after each balanced cycle, where the runner can reload. */
+  reload?: 'cycle' | 'never';
 }
 
 export interface Block {

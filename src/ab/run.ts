@@ -146,7 +146,13 @@ export async function runAb(options: AbRunOptions): Promise<Results> {
     await runAdaptive(
       measured,
       budget,
-      { warmup: ab.blockWarmup, iterations: ab.blockIterations, minDurationMs: 0, interleave: ab.interleave },
+      {
+        warmup: ab.blockWarmup,
+        iterations: ab.blockIterations,
+        minDurationMs: 0,
+        interleave: ab.interleave,
+        reload: ab.reload,
+      },
       now,
       (e) =>
         observer.onEvent({

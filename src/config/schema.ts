@@ -239,6 +239,13 @@ export const AbConfig = z.strictObject({
    * arm back to back (what trtexec always does).
    */
   interleave: z.enum(['inference', 'block']).default('inference'),
+  /**
+   * `cycle`: where the runner can (onnxruntime), every arm's session is loaded afresh after each
+   * balanced cycle of rounds, so a session that landed somewhere slow is one cycle's noise, not a
+   * bias of its arm for the whole job (seen on this VM: an unchanged model flagged in 2 of 25
+   * comparisons with one session per arm); `never`: one session per arm.
+   */
+  reload: z.enum(['cycle', 'never']).default('cycle'),
 });
 export type AbConfig = z.infer<typeof AbConfig>;
 

@@ -94,6 +94,13 @@ export interface Runner {
   benchmarkInterleaved?(arms: readonly InterleavedArm[], plan: InterleavedPlan): Promise<BenchmarkOutcome[]>;
   /** Outputs for each feed set, in order. */
   infer(engine: BuiltEngine, feeds: TensorSet[]): Promise<TensorSet[]>;
+  /**
+   * Loads the same engine again in a fresh in-process session, releasing the old one. Where a
+   * session's memory lands can make it a few percent faster or slower for its whole life; A/B
+   * reloads every arm between cycles so that this is noise across pairs, not an arm's bias.
+   * Runners with a process per block (trtexec) leave it out: every block is already fresh.
+   */
+  reload?(engine: BuiltEngine): Promise<void>;
   /** Frees what one engine holds (sessions, temp files). */
   release(engine: BuiltEngine): Promise<void>;
   close(): Promise<void>;

@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACCURACY_METRIC_NAMES, ACCURACY_METRIC_TABLE } from '../../src/accuracy/metric-table.js';
 import { worstOf } from '../../src/accuracy/metrics.js';
@@ -7,10 +6,9 @@ import { AccuracyMetricName } from '../../src/config/schema.js';
 import { METRICS } from '../../src/gate/metrics.js';
 import { AccuracyMetrics } from '../../src/results/schema.js';
 import { formatValue } from '../../src/util/format-number.js';
+import { sourceFiles } from '../helpers/source-files.js';
 
 /** The one table of accuracy metrics against everything that names or judges them. */
-
-const ROOT = join(import.meta.dirname, '..', '..');
 
 describe('the accuracy metric table', () => {
   it('is exactly the accuracy metrics the gate judges, with the same directions', () => {
@@ -56,20 +54,11 @@ describe('the accuracy metric table', () => {
     // not. Picking one or two metrics (the history's, the dashboard's) is a selection, not a copy.
     const quoted = (text: string, name: string) =>
       new RegExp(`['"\`](?:accuracy\\.)?${name}['"\`]`).test(text);
-    const offenders: string[] = [];
-    const walk = (dir: string): void => {
-      for (const name of readdirSync(dir)) {
-        const path = join(dir, name);
-        if (name === 'dist' || name === 'node_modules') continue;
-        if (statSync(path).isDirectory()) walk(path);
-        else if (/\.(ts|hbs)$/.test(name) && !path.endsWith(join('accuracy', 'metric-table.ts'))) {
-          const text = readFileSync(path, 'utf8');
-          const names = ACCURACY_METRIC_NAMES.filter((n) => quoted(text, n));
-          if (names.length >= 3) offenders.push(`${relative(ROOT, path)}: ${names.join(', ')}`);
-        }
-      }
-    };
-    for (const dir of ['src', 'action', 'reports', 'bench']) walk(join(ROOT, dir));
+    const offenders = sourceFiles(['src', 'action', 'reports', 'bench'], /\.(ts|hbs)$/)
+      .filter(({ path }) => path !== join('src', 'accuracy', 'metric-table.ts'))
+      .map(({ path, text }) => ({ path, names: ACCURACY_METRIC_NAMES.filter((n) => quoted(text, n)) }))
+      .filter(({ names }) => names.length >= 3)
+      .map(({ path, names }) => `${path}: ${names.join(', ')}`);
     expect(offenders).toEqual([]);
   });
 });

@@ -65,13 +65,17 @@ describe('pull request flow', () => {
     expect(baseline.exitCode).toBe(0);
     expect(baseline.fileOutputs.verdict).toBe('neutral'); // nothing to compare with yet
     expect(github.writes()).toEqual([]); // baseline mode posts nothing to GitHub
-    // Store schema 2: a key directory with key.json and one compressed file per run.
+    // Store schema 2: a key directory with key.json, one compressed file per run and the key's
+    // summary of every run (summary.json.gz).
     expect(await sandbox.remoteFiles()).toEqual([
       expect.stringMatching(
         /^baselines\/branches\/main\/nvidia-a10g-sm-8.6\/tinycnn\/fp16-b1-[0-9a-f]{16}\/\d{15}-base-1-[0-9a-f]{16}\.run\.gz$/,
       ),
       expect.stringMatching(
         /^baselines\/branches\/main\/nvidia-a10g-sm-8.6\/tinycnn\/fp16-b1-[0-9a-f]{16}\/key\.json$/,
+      ),
+      expect.stringMatching(
+        /^baselines\/branches\/main\/nvidia-a10g-sm-8.6\/tinycnn\/fp16-b1-[0-9a-f]{16}\/summary\.json\.gz$/,
       ),
     ]);
 

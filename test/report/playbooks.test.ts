@@ -1,12 +1,12 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { incidentSteps, nextStepsFor } from '../../src/report/playbooks.js';
 import type { Incident } from '../../src/results/schema.js';
+import { REPO_ROOT, sourceFiles } from '../helpers/source-files.js';
 
 /** Next steps are written once, in the playbook table; producers attach only what names their occurrence. */
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const TABLE = join('src', 'report', 'playbooks.ts');
 
 /** Runs of six words, lower-cased: the unit of a copied sentence. */
@@ -24,23 +24,18 @@ function literals(source: string): string[] {
 
 describe('the playbook table is the one copy of next steps', () => {
   it('no other source file repeats a sentence of it', () => {
-    const table = new Set(literals(readFileSync(join(ROOT, TABLE), 'utf8')).flatMap((l) => [...shingles(l)]));
+    const table = new Set(
+      literals(readFileSync(join(REPO_ROOT, TABLE), 'utf8')).flatMap((l) => [...shingles(l)]),
+    );
     expect(table.size).toBeGreaterThan(100);
     const copies: string[] = [];
-    const walk = (dir: string): void => {
-      for (const name of readdirSync(dir)) {
-        const path = join(dir, name);
-        if (name === 'dist' || name === 'node_modules') continue;
-        if (statSync(path).isDirectory()) walk(path);
-        else if (/\.(ts|hbs|md)$/.test(name) && relative(ROOT, path) !== TABLE) {
-          for (const literal of literals(readFileSync(path, 'utf8'))) {
-            const shared = [...shingles(literal)].find((s) => table.has(s));
-            if (shared) copies.push(`${relative(ROOT, path)}: "${shared}" in "${literal.slice(0, 80)}…"`);
-          }
-        }
+    for (const { path, text } of sourceFiles(['src', 'action', 'reports'], /\.(ts|hbs|md)$/)) {
+      if (path === TABLE) continue;
+      for (const literal of literals(text)) {
+        const shared = [...shingles(literal)].find((s) => table.has(s));
+        if (shared) copies.push(`${path}: "${shared}" in "${literal.slice(0, 80)}…"`);
       }
-    };
-    for (const dir of ['src', 'action', 'reports']) walk(join(ROOT, dir));
+    }
     expect(copies).toEqual([]);
   });
 

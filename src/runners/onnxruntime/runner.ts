@@ -223,6 +223,19 @@ export class OnnxRuntimeRunner implements Runner {
     return outputs;
   }
 
+  async reload(engine: BuiltEngine): Promise<void> {
+    const old = this.session(engine);
+    let session: ort.InferenceSession;
+    try {
+      // The same model and options as the build (its optimized copy is already written).
+      session = await this.ort.InferenceSession.create(engine.request.onnxPath, this.sessionOptions());
+    } catch (error) {
+      throw this.buildError(engine.request, error as Error);
+    }
+    this.sessions.set(engine, session);
+    await old.release();
+  }
+
   async release(engine: BuiltEngine): Promise<void> {
     const session = this.sessions.get(engine);
     this.sessions.delete(engine);

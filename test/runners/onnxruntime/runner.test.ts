@@ -267,6 +267,26 @@ describe('OnnxRuntimeRunner on the shipped models', () => {
     }
   });
 
+  it('reload gives the engine a fresh session with the same outputs, the artifact untouched', async () => {
+    const engine = await runner.build(request('tinycnn', 'tinycnn-fp32.onnx', TINYCNN_INPUT), () => {});
+    const inputs = await feeds(TINYCNN_INPUT, 2);
+    const before = await runner.infer(engine, inputs);
+    const artifact = await stat(engine.artifactPath);
+    const sessions = (runner as unknown as { sessions: Map<BuiltEngine, { release(): Promise<void> }> })
+      .sessions;
+    const old = sessions.get(engine)!;
+    await runner.reload(engine);
+    // A new session, and the old one released (releasing it again fails in onnxruntime-node).
+    expect(sessions.get(engine)).not.toBe(old);
+    await expect(old.release()).rejects.toThrow();
+    const after = await runner.infer(engine, inputs);
+    for (const [i, out] of after.entries()) expect(out.probs!.data).toEqual(before[i]!.probs!.data);
+    expect((await stat(engine.artifactPath)).mtimeMs).toBe(artifact.mtimeMs);
+    await runner.release(engine);
+    // Released: nothing to reload.
+    await expect(runner.reload(engine)).rejects.toThrow(/released or never built/);
+  });
+
   it('a released engine can no longer run', async () => {
     const engine: BuiltEngine = await runner.build(request('mlp', 'mlp-fp32.onnx', MLP_INPUT), () => {});
     await runner.release(engine);
