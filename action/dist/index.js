@@ -83461,6 +83461,9 @@ function unpackTrials(text) {
   }
   return trials;
 }
+function summarizable(file2) {
+  return RUN_FILE_NAME.test(file2);
+}
 function encodeSummary(key, records) {
   const doc = {
     summaryVersion: SUMMARY_VERSION,
@@ -83822,7 +83825,7 @@ async function updateSummary(dir, key, names2, written) {
   try {
     const old = await readSummary(dir, key);
     const records = [];
-    for (const name of names2) {
+    for (const name of names2.filter(summarizable)) {
       const run2 = written.get(name) ?? old?.get(name) ?? readRunFile(join28(dir, name), key);
       if (run2) records.push({ file: name, run: run2 });
     }

@@ -5,7 +5,7 @@ import { BaselineKey } from '../results/schema.js';
 import { writeFileAtomically } from '../util/atomic-write.js';
 import { runSortKey } from './append-plan.js';
 import { describeDifference, sameKey } from './key.js';
-import { readSummary, type SummaryRecord, writeSummary } from './key-summary.js';
+import { readSummary, type SummaryRecord, summarizable, writeSummary } from './key-summary.js';
 import { decodeRunFile, encodeRunFile, hasSamples, storedRun } from './run-file.js';
 import { isMissing, readStoreFile, readStoreFileSync, storeEntries, wrongTypeError } from './store-files.js';
 import { type BaselineRun, STORE_SCHEMA_VERSION } from './types.js';
@@ -226,7 +226,7 @@ async function updateSummary(
   try {
     const old = await readSummary(dir, key);
     const records: SummaryRecord[] = [];
-    for (const name of names) {
+    for (const name of names.filter(summarizable)) {
       const run = written.get(name) ?? old?.get(name) ?? readRunFile(join(dir, name), key);
       if (run) records.push({ file: name, run });
     }

@@ -102,6 +102,11 @@ function unpackTrials(text: string): Array<Record<string, unknown>> {
   return trials;
 }
 
+/** Whether a summary can cover this run file (a hand-renamed one is read from its file each time). */
+export function summarizable(file: string): boolean {
+  return RUN_FILE_NAME.test(file);
+}
+
 /** One run in a summary: the run without samples and the run file it stands for. */
 export interface SummaryRecord {
   file: string;

@@ -177,5 +177,9 @@ describe('issue_comment: re-judging on an accept comment', () => {
     });
     expect(cmp.reason).toMatch(/^regression accepted up to \+70 % by alice \(was: latency\.p50: /);
     expect(github.checkRuns[0]).toMatchObject({ head_sha: HEAD_SHA, conclusion: 'neutral' });
+    // The fork's results stay advisory, as in the workflow_run report (fork-results).
+    expect(String((github.checkRuns[0]!.output as { title: string }).title)).toMatch(
+      /^Advisory \(fork results\): /,
+    );
   });
 });

@@ -122,6 +122,15 @@ describe('key summary (a cache of the run files)', () => {
     expect(await store.read(key)).toEqual(await fromRunFiles(true));
   });
 
+  it('leaves a run file renamed by hand out of the summary and reads it from its file', async () => {
+    await appendRuns(1, 3);
+    const [first] = await runFiles(dir());
+    await rename(join(dir(), first!), join(dir(), 'renamed by hand.run.gz'));
+    await appendRuns(4, 4);
+    expect((await summaryDoc()).runs.map((r) => r.runId)).toEqual(['r2', 'r3', 'r4']);
+    expect(ids(await store.read(key, { samples: false }))).toEqual(['r2', 'r3', 'r4', 'r1']);
+  });
+
   it.each([
     ['garbage', () => Buffer.from('not a summary')],
     ['truncated gzip', (b: Buffer) => b.subarray(0, b.length >> 1)],

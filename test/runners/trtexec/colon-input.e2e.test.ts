@@ -6,10 +6,10 @@
  * (a shell would strip them) and a `$(…)` in the model's path reaches trtexec as text, never run.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { encodeModel } from '../../../examples/quickstart/models-src/builder.js';
+import { writeReluModel } from '../../helpers/relu-model.js';
 import { tempDir } from '../../helpers/tiny-config.js';
 import { randomInput, writeRecordedOutputs } from './double/helpers.js';
 import { type DoubleModel, runWithDouble, trtexecConfig } from './double/pipeline.js';
@@ -30,17 +30,7 @@ describe('an input named input:0', () => {
     // A directory name a shell would expand: the runner must pass it verbatim.
     const weird = join(dir, 'models $(touch INJECTED) `touch INJECTED2`');
     await mkdir(weird);
-    const onnx = join(weird, 'tf-style.onnx');
-    await writeFile(
-      onnx,
-      encodeModel({
-        name: 'tf-style-relu',
-        inputs: [{ name: 'input:0', dtype: 'float', shape: [1, 8] }],
-        outputs: [{ name: 'Identity:0', dtype: 'float', shape: [1, 8] }],
-        initializers: [],
-        nodes: [{ op: 'Relu', inputs: ['input:0'], outputs: ['Identity:0'] }],
-      }),
-    );
+    const onnx = await writeReluModel(join(weird, 'tf-style.onnx'), 'input:0', 'Identity:0', [1, 8]);
     await writeRecordedOutputs(join(dir, 'outputs.json'), [
       { onnx, inputs: [randomInput('input:0', [1, 8], 0)], samples: 2 },
     ]);

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeModel } from '../../../examples/quickstart/models-src/builder.js';
 import { engineCacheKey, normalizeBuildArgs } from '../../../src/runners/trtexec/engine-cache.js';
 import { dynamicInputs, onnxInputDims } from '../../../src/runners/trtexec/onnx-inputs.js';
 import { parseExportOutput } from '../../../src/runners/trtexec/parse/export-output.js';
@@ -13,6 +12,7 @@ import {
   outputsToTensorSet,
   writeInputFiles,
 } from '../../../src/runners/trtexec/tensors.js';
+import { writeReluModel } from '../../helpers/relu-model.js';
 import { TINYCNN, tempDir } from '../../helpers/tiny-config.js';
 import { FIXTURE_DIR } from './fixtures.js';
 
@@ -62,17 +62,7 @@ describe('ONNX input shapes', () => {
     expect(await dynamicInputs(TINYCNN.onnx, ['image', 'other'])).toEqual(new Set(['image']));
     const { dir, cleanup } = await tempDir();
     try {
-      const staticModel = join(dir, 's.onnx');
-      await writeFile(
-        staticModel,
-        encodeModel({
-          name: 's',
-          inputs: [{ name: 'x', dtype: 'float', shape: [2, 4] }],
-          outputs: [{ name: 'y', dtype: 'float', shape: [2, 4] }],
-          initializers: [],
-          nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }],
-        }),
-      );
+      const staticModel = await writeReluModel(join(dir, 's.onnx'), 'x', 'y', [2, 4]);
       expect(await dynamicInputs(staticModel, ['x'])).toEqual(new Set());
       await writeFile(join(dir, 'junk.onnx'), 'not a protobuf \u00ff\u00fe');
       expect(await dynamicInputs(join(dir, 'junk.onnx'), ['x'])).toEqual(new Set(['x']));

@@ -1,12 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { encodeModel } from '../../../examples/quickstart/models-src/builder.js';
 import { main } from '../../../src/cli/main.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { ConfigError } from '../../../src/errors.js';
 import { describeVersionRules, UnsupportedOptionError } from '../../../src/runners/trtexec/flags.js';
 import { fakeIO } from '../../helpers/fake-io.js';
+import { writeReluModel } from '../../helpers/relu-model.js';
 import { REPO_ROOT, tempDir, writeConfig } from '../../helpers/tiny-config.js';
 import { type Invocation, randomInput, TRTEXEC_DOUBLE, writeRecordedOutputs } from './double/helpers.js';
 import { type DoubleModel, recordOutputs, runWithDouble, TINYCNN, trtexecConfig } from './double/pipeline.js';
@@ -158,17 +158,7 @@ describe('trtexec flags per TensorRT version (argv seen by the double)', () => {
 
 describe('shapes and calibration', () => {
   it('gives no shape flags to a model with static inputs (trtexec refuses them)', async () => {
-    const onnx = join(dir, 'static.onnx');
-    await writeFile(
-      onnx,
-      encodeModel({
-        name: 'static-relu',
-        inputs: [{ name: 'x', dtype: 'float', shape: [1, 8] }],
-        outputs: [{ name: 'y', dtype: 'float', shape: [1, 8] }],
-        initializers: [],
-        nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }],
-      }),
-    );
+    const onnx = await writeReluModel(join(dir, 'static.onnx'), 'x', 'y', [1, 8]);
     await writeRecordedOutputs(join(dir, 'outputs.json'), [
       { onnx, inputs: [randomInput('x', [1, 8], 0)], samples: 2 },
     ]);
