@@ -81860,7 +81860,10 @@ async function runAdaptive(entries2, budget, plan, now, progress = () => {
 }
 async function reloadArms(e, now) {
   const started = now();
-  for (const arm of e.arms.values()) await arm.runner.reload?.(arm.engine);
+  const arms = [...e.arms.values()];
+  const first = (e.reloads ?? 0) % arms.length;
+  e.reloads = (e.reloads ?? 0) + 1;
+  for (const arm of [...arms.slice(first), ...arms.slice(0, first)]) await arm.runner.reload?.(arm.engine);
   e.series.spentMs += now() - started;
 }
 function finalJudgement(e, minPairs) {

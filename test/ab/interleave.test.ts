@@ -35,6 +35,8 @@ class SimulatedMachine implements Runner {
   /** Per loaded session: where its memory landed (1 unless `misplaced` says otherwise). */
   private readonly placement = new Map<BuiltEngine, number>();
   reloads = 0;
+  /** Engines in the order their sessions were reloaded. */
+  readonly reloadOrder: string[] = [];
 
   constructor(
     seed: number,
@@ -48,6 +50,7 @@ class SimulatedMachine implements Runner {
     if (interleaves) this.benchmarkInterleaved = (arms, plan) => this.interleaved(arms, plan);
     if (misplaced > 0)
       this.reload = async (engine) => {
+        this.reloadOrder.push(engine.artifactPath);
         this.load(engine);
       };
   }
@@ -272,6 +275,31 @@ describe('adaptive A/B on a simulated noisy machine (seeded)', () => {
     expect(kept.n).toBeGreaterThanOrEqual(4);
     expect(fresh.reloads).toBeGreaterThan(40 * 3 * 2);
     expect(fresh.n).toBe(0);
+  });
+
+  it('reloads rotate which arm gets the first fresh session, so that no arm carries its bias', async () => {
+    const runner = new SimulatedMachine(77, true, 0.02, 0.2);
+    const arms = armsOf(runner, 0);
+    const e = adaptiveEntry('m', arms, new BalancedSchedule<ArmName>([...arms.keys()], createRng(77)), (s) =>
+      judgePaired({ ab: s.ab, aa: s.aa, minEffectPct: 2, confidence: 0.99, direction: 'lower' }),
+    );
+    // minPairs 36: six cycles before any verdict.
+    await runAdaptive(
+      [e],
+      { minPairs: 36, maxPairs: 150, maxSeconds: 1e12 },
+      { ...plan, reload: 'cycle' },
+      now,
+    );
+    const groups = runner.reloadOrder.length / arms.size;
+    expect(groups).toBeGreaterThanOrEqual(6);
+    const firsts = new Map<string, number>();
+    for (let g = 0; g < groups; g++) {
+      const first = runner.reloadOrder[g * arms.size]!;
+      firsts.set(first, (firsts.get(first) ?? 0) + 1);
+    }
+    expect(firsts.size).toBe(arms.size);
+    expect(Math.max(...firsts.values()) - Math.min(...firsts.values())).toBeLessThanOrEqual(1);
+    expect(e.reloads).toBe(groups);
   });
 
   it('interleaving by inference resolves what whole blocks leave to machine drift', async () => {
