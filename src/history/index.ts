@@ -46,12 +46,3 @@ export async function readHistory(
   const series = await readSeries(store, filters, read);
   return { series, report: historyReport(series, options) };
 }
-
-/** The analysis alone (see {@link readHistory}). */
-export async function analyseStore(
-  store: BaselineStore,
-  filters: ReadonlyArray<string | BaselineKey> = [],
-  options: HistoryOptions = DEFAULT_HISTORY_OPTIONS,
-): Promise<HistoryReport> {
-  return (await readHistory(store, filters, options)).report;
-}

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { analyseStore, type HistoryReport } from '../../src/history/index.js';
+import { type HistoryReport, readHistory } from '../../src/history/index.js';
 import { fakeIO } from '../helpers/fake-io.js';
 import { makeTempDir } from '../store/helpers.js';
 import { nightlyStore, STEP_AND_UPGRADE, writeNightlyStore } from './nightly.js';
@@ -79,9 +79,9 @@ describe('history over a filesystem store', () => {
       level: () => 2,
       runtime: () => 'tensorrt 10.3.0 / driver 550.54',
     });
-    const a = await analyseStore(flat);
+    const a = (await readHistory(flat)).report;
     expect(a.series[0]!.steps).toEqual([]);
     expect(a.series[0]!.environmentSteps).toEqual([]);
-    expect(await analyseStore(flat)).toEqual(a);
+    expect((await readHistory(flat)).report).toEqual(a);
   });
 });
