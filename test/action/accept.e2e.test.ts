@@ -1,11 +1,11 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Input } from '../../action/names.js';
 import { Results } from '../../src/results/schema.js';
 import { FakeGitHub, type FakeGitHubOptions } from './helpers/github-server.js';
 import { benchResults, writeJson } from './helpers/results.js';
-import { recordBaseline, runAction } from './helpers/run-action.js';
+import { recordMainBaseline, runAction } from './helpers/run-action.js';
 import { HEAD_SHA, Sandbox } from './helpers/sandbox.js';
 
 /**
@@ -31,14 +31,7 @@ async function start(options: FakeGitHubOptions): Promise<void> {
 
 /** Records a baseline on main, then runs pr mode on PR #42 with a 60 % slower candidate. */
 async function regressedPr() {
-  const dir = join(sandbox.workspace, 'in');
-  await mkdir(dir, { recursive: true });
-  const base = await recordBaseline(
-    sandbox,
-    github.url,
-    await writeJson(join(dir, 'b.json'), benchResults({ runId: 'b' })),
-  );
-  expect(base.error).toBeUndefined();
+  const dir = await recordMainBaseline(sandbox, github.url);
   const run = await runAction(
     await sandbox.env({
       event: 'pull_request.json',

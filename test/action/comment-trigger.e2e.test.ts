@@ -1,11 +1,11 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Input } from '../../action/names.js';
 import { Results } from '../../src/results/schema.js';
 import { FakeGitHub, type PullRequest } from './helpers/github-server.js';
 import { benchResults, withForgedPair, writeJson } from './helpers/results.js';
-import { recordBaseline, runAction } from './helpers/run-action.js';
+import { recordMainBaseline, runAction } from './helpers/run-action.js';
 import { HEAD_SHA, MAIN_SHA, Sandbox } from './helpers/sandbox.js';
 
 /**
@@ -75,14 +75,7 @@ async function commentStep(eventPath: string, inputs: Record<string, string>) {
 
 /** A baseline on main, and the PR head's results (60 % slower), as the PR's run uploaded them. */
 async function prResults(options: { sha?: string; forged?: boolean } = {}): Promise<string> {
-  const dir = join(sandbox.workspace, 'in');
-  await mkdir(dir, { recursive: true });
-  const base = await recordBaseline(
-    sandbox,
-    github.url,
-    await writeJson(join(dir, 'b.json'), benchResults({ runId: 'b' })),
-  );
-  expect(base.error).toBeUndefined();
+  const dir = await recordMainBaseline(sandbox, github.url);
   const results = benchResults({ runId: 'pr', scale: 1.6, sha: options.sha ?? HEAD_SHA });
   // A fork's upload may carry an A/B comparison its own workflow made up.
   return writeJson(join(dir, 'pr.json'), options.forged ? withForgedPair(results) : results);

@@ -1,6 +1,9 @@
-import { vi } from 'vitest';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect, vi } from 'vitest';
 import type { RunResult } from '../../../action/main.js';
 import { Input } from '../../../action/names.js';
+import { benchResults, writeJson } from './results.js';
 import { Sandbox } from './sandbox.js';
 
 export interface ActionRun extends RunResult {
@@ -48,4 +51,20 @@ export async function recordBaseline(sandbox: Sandbox, apiUrl: string, file: str
       inputs: { [Input.mode]: 'baseline', [Input.resultsFiles]: file },
     }),
   );
+}
+
+/**
+ * Records the plain benchmark results (run id `b`) as main's baseline, asserting it was recorded;
+ * returns the workspace directory `in/` the results were written to, for the PR's files.
+ */
+export async function recordMainBaseline(sandbox: Sandbox, apiUrl: string): Promise<string> {
+  const dir = join(sandbox.workspace, 'in');
+  await mkdir(dir, { recursive: true });
+  const base = await recordBaseline(
+    sandbox,
+    apiUrl,
+    await writeJson(join(dir, 'b.json'), benchResults({ runId: 'b' })),
+  );
+  expect(base.error).toBeUndefined();
+  return dir;
 }
